@@ -1,0 +1,104 @@
+/**
+ * createApp(deps): the whole HTTP + WebSocket surface, without listening. HTTP tests call
+ * `app.request()`; WebSocket tests start it on port 0 through `startServer` (server/server.ts).
+ */
+import { Hono } from 'hono';
+import { createNodeWebSocket } from '@hono/node-ws';
+import type { WebSocket } from 'ws';
+import { LIMITS } from '../shared/protocol';
+import { agentFromRequest } from './auth';
+import type { Bus } from './bus/bus';
+import { originAllowed } from './domain/origins';
+import { isSameOrigin, problem } from './http';
+import type { Logger } from './logger';
+import { agentAuthRoutes } from './routes/agent-auth';
+import { staticRoutes } from './routes/static';
+import type { AgentRecord, SiteRecord, Store } from './store/types';
+import { agentSocket, type AgentSockets } from './ws/agent-gateway';
+import { Heartbeat } from './ws/connection';
+import type { GatewayDeps } from './ws/shared';
+import { visitorSocket } from './ws/visitor-gateway';
+
+export interface AppDeps {
+  store: Store;
+  bus: Bus;
+  logger: Logger;
+  /** Public base URL; empty means "the Host of each request". */
+  publicUrl: string;
+  distDir: string;
+  now?: () => number;
+  /** Server-side ping interval for dead-socket detection. */
+  heartbeatMs?: number;
+}
+
+type Env = { Variables: { site: SiteRecord; agent: AgentRecord } };
+
+export const VERSION = '0.1.0';
+
+export function createApp(deps: AppDeps) {
+  const now = deps.now ?? Date.now;
+  const app = new Hono<Env>();
+  const { upgradeWebSocket, injectWebSocket, wss } = createNodeWebSocket({ app });
+  // Frames above this are refused by `ws` itself (close 1009) before we buffer them.
+  wss.options.maxPayload = LIMITS.hardMaxFrameBytes;
+  const heartbeat = new Heartbeat(deps.heartbeatMs ?? 30_000);
+  const agentSockets: AgentSockets = new Map();
+  const gateway: GatewayDeps = { store: deps.store, bus: deps.bus, logger: deps.logger, heartbeat, now };
+
+  app.onError((err, c) => {
+    deps.logger.error({ err, path: c.req.path }, 'request failed');
+    return problem(c, 500, 'internal error');
+  });
+
+  app.get('/healthz', async (c) => {
+    c.header('Cache-Control', 'no-store');
+    return c.json({ ok: true, version: VERSION, connections: heartbeat.size });
+  });
+
+  app.route('/api/agent', agentAuthRoutes({ store: deps.store, logger: deps.logger, publicUrl: deps.publicUrl, now }));
+
+  app.get(
+    '/ws/visitor',
+    async (c, next) => {
+      const key = c.req.query('site');
+      const site = key && key.length <= 64 ? await deps.store.sites.byPublicKey(key) : null;
+      if (!site) return c.text('unknown site', 404);
+      const origin = c.req.header('origin');
+      // The panel iframe is served by us, so its sockets carry our own origin; a merchant's
+      // page (or a headless client) connecting directly must be on the site's allow-list.
+      if (!isSameOrigin(c, origin, deps.publicUrl) && !originAllowed(origin, site.allowedOrigins)) {
+        deps.logger.warn({ origin, site: site.publicKey }, 'visitor upgrade refused: origin');
+        return c.text('origin not allowed', 403);
+      }
+      c.set('site', site);
+      return next();
+    },
+    upgradeWebSocket((c) => visitorSocket(gateway, c.get('site'))),
+  );
+
+  app.get(
+    '/ws/agent',
+    async (c, next) => {
+      if (!isSameOrigin(c, c.req.header('origin'), deps.publicUrl)) return c.text('origin not allowed', 403);
+      const agent = await agentFromRequest(c, deps.store, now());
+      if (!agent) return c.text('not signed in', 401);
+      c.set('agent', agent);
+      return next();
+    },
+    upgradeWebSocket((c) => agentSocket(gateway, c.get('agent'), agentSockets)),
+  );
+
+  app.route('/', staticRoutes({ store: deps.store, distDir: deps.distDir }));
+
+  return {
+    app,
+    injectWebSocket,
+    /** Closes every socket (clients reconnect with backoff) and stops the heartbeat. */
+    closeSockets(code = 1001, reason = 'server shutting down') {
+      heartbeat.stop();
+      for (const client of wss.clients as Set<WebSocket>) client.close(code, reason);
+    },
+    heartbeat,
+    agentSockets,
+  };
+}

@@ -1,0 +1,76 @@
+/** Agent authentication: argon2id password hashes and opaque session cookies. */
+import { hash, verify } from '@node-rs/argon2';
+import type { Context } from 'hono';
+import { getCookie } from 'hono/cookie';
+import { hashToken } from './ids';
+import type { AgentRecord, Store } from './store/types';
+
+export const SESSION_COOKIE = 'mostrador_session';
+export const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+
+/** argon2id with the library's defaults (m=19 MiB, t=2, p=1: OWASP's recommended minimum). */
+export function hashPassword(password: string): Promise<string> {
+  return hash(password);
+}
+
+// Verifying against this when the email is unknown keeps response times alike for both cases.
+let dummyHash: Promise<string> | null = null;
+
+export async function verifyPassword(passwordHash: string | null, password: string): Promise<boolean> {
+  if (passwordHash === null) {
+    dummyHash ??= hash('not-a-real-password');
+    await verify(await dummyHash, password).catch(() => false);
+    return false;
+  }
+  try {
+    return await verify(passwordHash, password);
+  } catch {
+    return false;
+  }
+}
+
+/** The signed-in agent for this request's session cookie, or null. */
+export async function agentFromRequest(c: Context, store: Store, now: number): Promise<AgentRecord | null> {
+  const token = getCookie(c, SESSION_COOKIE);
+  if (!token || token.length > 128) return null;
+  return store.sessions.agentFor(hashToken(token), now);
+}
+
+/**
+ * Counts failed sign-ins per key (email and address) in a sliding window. In memory: one
+ * process is the deployment unit today; a shared limiter comes with multi-node support.
+ */
+export class FailureLimiter {
+  private readonly failures = new Map<string, number[]>();
+
+  constructor(
+    private readonly max: number,
+    private readonly windowMs: number,
+  ) {}
+
+  /** Milliseconds until `key` may try again, or 0 when it may try now. */
+  retryAfter(key: string, now: number): number {
+    const recent = this.recent(key, now);
+    if (recent.length < this.max) return 0;
+    return recent[0]! + this.windowMs - now;
+  }
+
+  fail(key: string, now: number): void {
+    const recent = this.recent(key, now);
+    recent.push(now);
+    this.failures.set(key, recent);
+    if (this.failures.size > 10_000) this.prune(now);
+  }
+
+  reset(key: string): void {
+    this.failures.delete(key);
+  }
+
+  private recent(key: string, now: number): number[] {
+    return (this.failures.get(key) ?? []).filter((t) => t > now - this.windowMs);
+  }
+
+  private prune(now: number): void {
+    for (const [key, list] of this.failures) if (!list.some((t) => t > now - this.windowMs)) this.failures.delete(key);
+  }
+}

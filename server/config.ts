@@ -1,0 +1,34 @@
+/** Reads configuration from the environment once, at start-up. See README "Configuration". */
+import { resolve } from 'node:path';
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** Public base URL (e.g. https://chat.example.com). Empty: derived from each request's Host. */
+  publicUrl: string;
+  /** Seed the demo site, agents and orders on start (idempotent). */
+  seedDemo: boolean;
+  logLevel: string;
+  /** Where the built widget, console and assets live. */
+  distDir: string;
+}
+
+function bool(value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined || value === '') return fallback;
+  return !/^(0|false|no|off)$/i.test(value.trim());
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = Number(env.PORT ?? 8787);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be an integer 0–65535, got ${env.PORT}`);
+  return {
+    port,
+    host: env.HOST ?? '0.0.0.0',
+    dataDir: resolve(env.DATA_DIR ?? './data'),
+    publicUrl: (env.PUBLIC_URL ?? '').replace(/\/+$/, ''),
+    seedDemo: bool(env.SEED_DEMO, true),
+    logLevel: env.LOG_LEVEL ?? 'info',
+    distDir: resolve(env.DIST_DIR ?? './dist'),
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * Composition root: reads config, opens the store, seeds the demo, builds the app and listens.
+ * `startServer` is also what integration tests use (port 0, a temporary DATA_DIR).
+ */
+import type { AddressInfo } from 'node:net';
+import { pathToFileURL } from 'node:url';
+import { serve } from '@hono/node-server';
+import { createApp } from './app';
+import { MemoryBus } from './bus/bus';
+import { loadConfig, type Config } from './config';
+import { createLogger, type Logger } from './logger';
+import { openDb } from './store/db';
+import { seedDemo } from './store/seed';
+import { SqliteStore } from './store/sqlite-store';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  store: SqliteStore;
+  logger: Logger;
+  /** Closes sockets, stops accepting connections, commits pending writes, closes the database. */
+  close(): Promise<void>;
+}
+
+export async function startServer(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
+  const opened = openDb(config.dataDir);
+  if (config.seedDemo) await seedDemo(opened.db, Date.now());
+  const store = new SqliteStore(opened);
+  const bus = new MemoryBus((err) => logger.error({ err }, 'bus listener failed'));
+  const { app, injectWebSocket, closeSockets } = createApp({ store, bus, logger, publicUrl: config.publicUrl, distDir: config.distDir });
+
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+    s.once('error', reject);
+  });
+  injectWebSocket(server);
+  const port = (server.address() as AddressInfo).port;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const url = `http://${host}:${port}`;
+
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    port,
+    store,
+    logger,
+    close() {
+      closing ??= (async () => {
+        closeSockets();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          // Keep-alive HTTP connections would hold close() open.
+          (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+        });
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const running = await startServer(config, logger);
+  logger.info({ url: running.url, dataDir: config.dataDir, demo: config.seedDemo }, 'Mostrador listening');
+  if (config.seedDemo) {
+    logger.info(`Demo shop: ${running.url}/demo/  ·  Console: ${running.url}/console/ (ana@example.com / mostrador)`);
+  }
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    running.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

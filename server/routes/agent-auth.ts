@@ -1,0 +1,111 @@
+/**
+ * Agent sign-in and sign-out. Sessions are opaque random tokens in an httpOnly, SameSite=Strict
+ * cookie; the database keeps only their SHA-256. State-changing requests must come from our own
+ * origin (checked on Origin / Sec-Fetch-Site) and carry JSON, which a cross-site form cannot.
+ */
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import * as v from 'valibot';
+import { FailureLimiter, SESSION_COOKIE, SESSION_TTL_MS, agentFromRequest, verifyPassword } from '../auth';
+import { isSameOrigin, problem } from '../http';
+import { hashToken, newToken } from '../ids';
+import type { Logger } from '../logger';
+import type { Store } from '../store/types';
+
+const SignIn = v.object({
+  email: v.pipe(v.string(), v.trim(), v.email('email is not valid'), v.maxLength(254)),
+  password: v.pipe(v.string(), v.minLength(1, 'password is required'), v.maxLength(1024)),
+});
+
+export interface AgentAuthDeps {
+  store: Store;
+  logger: Logger;
+  publicUrl: string;
+  now: () => number;
+}
+
+/** Refuses unsafe methods unless they come from our own origin with a JSON body. */
+export function sameOriginOnly(publicUrl: string): MiddlewareHandler {
+  return async (c, next) => {
+    if (/^(GET|HEAD|OPTIONS)$/.test(c.req.method)) return next();
+    const site = c.req.header('sec-fetch-site');
+    const origin = c.req.header('origin');
+    if ((site && site !== 'same-origin') || (origin && !isSameOrigin(c, origin, publicUrl))) {
+      return problem(c, 403, 'cross-origin request refused');
+    }
+    if (c.req.method !== 'DELETE' && !/^application\/json\b/i.test(c.req.header('content-type') ?? '')) {
+      return problem(c, 415, 'send JSON (Content-Type: application/json)');
+    }
+    return next();
+  };
+}
+
+function isSecure(c: Context, publicUrl: string): boolean {
+  if (publicUrl) return publicUrl.startsWith('https:');
+  return new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https';
+}
+
+export function agentAuthRoutes(deps: AgentAuthDeps) {
+  const app = new Hono();
+  // 10 failures per address and per email in 15 minutes, then wait.
+  const limiter = new FailureLimiter(10, 15 * 60 * 1000);
+  app.use('*', sameOriginOnly(deps.publicUrl));
+
+  app.post('/session', async (c) => {
+    const now = deps.now();
+    let body: unknown;
+    try {
+      body = await c.req.json();
+    } catch {
+      return problem(c, 400, 'body is not valid JSON');
+    }
+    const parsed = v.safeParse(SignIn, body);
+    if (!parsed.success) {
+      const issue = parsed.issues[0];
+      return problem(c, 400, issue.message, { field: issue.path?.map((p) => String(p.key)).join('.') });
+    }
+    const email = parsed.output.email.toLowerCase();
+    const address = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress ?? 'unknown';
+    const keys = [`email:${email}`, `ip:${address}`];
+    const wait = Math.max(...keys.map((k) => limiter.retryAfter(k, now)));
+    if (wait > 0) {
+      c.header('Retry-After', String(Math.ceil(wait / 1000)));
+      return problem(c, 429, 'too many sign-in attempts', { code: 'rate_limited' });
+    }
+    const agent = await deps.store.agents.byEmailForSignIn(email);
+    const ok = await verifyPassword(agent && !agent.disabled ? agent.passwordHash : null, parsed.output.password);
+    if (!agent || agent.disabled || !ok) {
+      for (const k of keys) limiter.fail(k, now);
+      deps.logger.info({ email }, 'sign-in refused');
+      return problem(c, 401, 'email or password is not correct', { code: 'bad_credentials' });
+    }
+    limiter.reset(`email:${email}`);
+    const token = newToken(32);
+    await deps.store.sessions.create({ tokenHash: hashToken(token), agentId: agent.id, siteId: agent.siteId, now, ttlMs: SESSION_TTL_MS });
+    setCookie(c, SESSION_COOKIE, token, {
+      httpOnly: true,
+      sameSite: 'Strict',
+      secure: isSecure(c, deps.publicUrl),
+      path: '/',
+      maxAge: Math.floor(SESSION_TTL_MS / 1000),
+    });
+    deps.logger.info({ agentId: agent.id }, 'agent signed in');
+    return c.json({ agent: { id: agent.id, name: agent.name, email: agent.email, role: agent.role } });
+  });
+
+  app.delete('/session', async (c) => {
+    const token = getCookie(c, SESSION_COOKIE);
+    if (token) await deps.store.sessions.delete(hashToken(token));
+    deleteCookie(c, SESSION_COOKIE, { path: '/' });
+    return c.body(null, 204);
+  });
+
+  app.get('/me', async (c) => {
+    const agent = await agentFromRequest(c, deps.store, deps.now());
+    if (!agent) return problem(c, 401, 'not signed in', { code: 'unauthorized' });
+    c.header('Cache-Control', 'no-store');
+    return c.json({ agent: { id: agent.id, name: agent.name, email: agent.email, role: agent.role } });
+  });
+
+  return app;
+}

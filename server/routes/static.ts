@@ -1,0 +1,124 @@
+/**
+ * Serves the built front ends: the loader (/widget.js), the panel page the loader frames
+ * (/widget/frame), the console SPA (/console/), hashed assets (/assets/), and the demo shop
+ * (/demo/). Each HTML page gets a Content-Security-Policy; the panel's frame-ancestors is the
+ * site's allowed origins, so no other page can frame a shop's chat.
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Hono, type Context } from 'hono';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { frameAncestors } from '../domain/origins';
+import type { Store } from '../store/types';
+
+const DEMO_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'demo');
+
+export interface StaticDeps {
+  store: Store;
+  distDir: string;
+}
+
+async function readOrNull(path: string): Promise<string | null> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+function missingBuild(c: Context) {
+  return c.text('The front ends are not built. Run `npm run build` (npm start does it for you).', 503);
+}
+
+function wsSources(c: Context): string {
+  const host = c.req.header('host');
+  return host ? `ws://${host} wss://${host}` : '';
+}
+
+export function staticRoutes(deps: StaticDeps) {
+  const app = new Hono();
+
+  app.use('*', async (c, next) => {
+    await next();
+    c.header('X-Content-Type-Options', 'nosniff');
+    c.header('Referrer-Policy', 'strict-origin-when-cross-origin');
+  });
+
+  app.get('/widget.js', async (c) => {
+    const js = await readOrNull(join(deps.distDir, 'widget.js'));
+    if (js === null) return missingBuild(c);
+    return c.body(js, 200, {
+      'Content-Type': 'text/javascript; charset=utf-8',
+      // Short: merchants never change their snippet, so a new release must reach them soon.
+      'Cache-Control': 'public, max-age=300',
+      'Cross-Origin-Resource-Policy': 'cross-origin',
+    });
+  });
+
+  app.get('/widget/frame', async (c) => {
+    const key = c.req.query('site') ?? '';
+    const site = key ? await deps.store.sites.byPublicKey(key) : null;
+    if (!site) return c.text('Unknown site key.', 404);
+    const html = await readOrNull(join(deps.distDir, 'widget', 'app', 'index.html'));
+    if (html === null) return missingBuild(c);
+    return c.html(html, 200, {
+      'Content-Security-Policy': [
+        "default-src 'self'",
+        `connect-src 'self' ${wsSources(c)}`,
+        "img-src 'self' data: https:",
+        "style-src 'self'",
+        "script-src 'self'",
+        "base-uri 'none'",
+        "form-action 'none'",
+        frameAncestors(site.allowedOrigins),
+      ].join('; '),
+      'Cache-Control': 'no-cache',
+    });
+  });
+
+  app.get('/console', (c) => c.redirect('/console/'));
+  app.get('/console/*', async (c) => {
+    const html = await readOrNull(join(deps.distDir, 'console', 'index.html'));
+    if (html === null) return missingBuild(c);
+    return c.html(html, 200, {
+      'Content-Security-Policy': [
+        "default-src 'self'",
+        `connect-src 'self' ${wsSources(c)}`,
+        "img-src 'self' data: https:",
+        "style-src 'self'",
+        "script-src 'self'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+      ].join('; '),
+      'Cache-Control': 'no-cache',
+      'X-Frame-Options': 'DENY',
+    });
+  });
+
+  app.use(
+    '/assets/*',
+    serveStatic({
+      root: deps.distDir,
+      onFound: (_path, c) => {
+        c.header('Cache-Control', 'public, max-age=31536000, immutable');
+        c.header('Cross-Origin-Resource-Policy', 'cross-origin');
+      },
+    }),
+  );
+
+  app.get('/', (c) => c.redirect('/demo/'));
+  app.get('/demo', (c) => c.redirect('/demo/'));
+  app.use(
+    '/demo/*',
+    serveStatic({
+      root: DEMO_DIR,
+      rewriteRequestPath: (path) => path.replace(/^\/demo/, ''),
+      onFound: (_path, c) => {
+        c.header('Cache-Control', 'no-cache');
+      },
+    }),
+  );
+
+  return app;
+}

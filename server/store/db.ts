@@ -1,0 +1,42 @@
+/**
+ * Opens the SQLite database: WAL, full fsync on commit (an acked message survives power loss,
+ * not just a process crash), foreign keys on, and the committed drizzle-kit migrations applied.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import * as schema from './schema';
+
+export type Db = BetterSQLite3Database<typeof schema>;
+
+export interface OpenedDb {
+  sqlite: Database.Database;
+  db: Db;
+  close(): void;
+}
+
+const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+/** Opens (creating if needed) `<dataDir>/mostrador.db` and migrates it to the latest schema. */
+export function openDb(dataDir: string, opts: { fileName?: string } = {}): OpenedDb {
+  mkdirSync(dataDir, { recursive: true });
+  const file = join(dataDir, opts.fileName ?? 'mostrador.db');
+  const sqlite = new Database(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('foreign_keys = ON');
+  // Another process (or a checkpoint) holding the write lock makes writers wait, not fail.
+  sqlite.pragma('busy_timeout = 5000');
+  const db = drizzle(sqlite, { schema });
+  migrate(db, { migrationsFolder: MIGRATIONS_DIR });
+  return {
+    sqlite,
+    db,
+    close() {
+      if (sqlite.open) sqlite.close();
+    },
+  };
+}

@@ -1,0 +1,199 @@
+/**
+ * Drizzle schema for the SQLite store. Every tenant-owned table carries `site_id`, and every
+ * repository query filters by it. Times are Unix milliseconds (integers). Money is in minor
+ * units (cents) as integers. Migrations are generated from this file by drizzle-kit
+ * (`npm run db:generate`) into server/store/migrations and applied at start-up.
+ */
+import { sql } from 'drizzle-orm';
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+export const sites = sqliteTable('sites', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  publicKey: text('public_key').notNull().unique(),
+  /** The REST API bearer secret; also the HMAC key for identity verification, so it is kept, not hashed. */
+  secretKey: text('secret_key').notNull().unique(),
+  /** JSON array of origin patterns, e.g. ["https://shop.example", "http://localhost:*"]. */
+  allowedOrigins: text('allowed_origins', { mode: 'json' }).$type<string[]>().notNull(),
+  /** JSON object of per-site settings (branding, hours, …). */
+  settings: text('settings', { mode: 'json' }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
+  createdAt: integer('created_at').notNull(),
+});
+
+export const agents = sqliteTable(
+  'agents',
+  {
+    id: text('id').primaryKey(),
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id),
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    role: text('role', { enum: ['admin', 'agent'] }).notNull().default('agent'),
+    disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('agents_email_unique').on(t.email), index('agents_site_idx').on(t.siteId)],
+);
+
+export const agentSessions = sqliteTable(
+  'agent_sessions',
+  {
+    /** SHA-256 (hex) of the cookie token: a stolen database does not yield live sessions. */
+    tokenHash: text('token_hash').primaryKey(),
+    agentId: text('agent_id')
+      .notNull()
+      .references(() => agents.id),
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [index('agent_sessions_agent_idx').on(t.agentId)],
+);
+
+export const customers = sqliteTable(
+  'customers',
+  {
+    id: text('id').primaryKey(),
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id),
+    externalId: text('external_id').notNull(),
+    email: text('email'),
+    name: text('name'),
+    phone: text('phone'),
+    tags: text('tags', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('customers_site_external_unique').on(t.siteId, t.externalId)],
+);
+
+export const visitors = sqliteTable(
+  'visitors',
+  {
+    id: text('id').primaryKey(),
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id),
+    /** SHA-256 (hex) of the visitor token the widget holds. */
+    tokenHash: text('token_hash').notNull().unique(),
+    customerId: text('customer_id').references(() => customers.id),
+    name: text('name'),
+    email: text('email'),
+    locale: text('locale'),
+    createdAt: integer('created_at').notNull(),
+    lastSeenAt: integer('last_seen_at').notNull(),
+  },
+  (t) => [index('visitors_site_idx').on(t.siteId)],
+);
+
+export type OrderItem = { sku: string; name: string; quantity: number; price: number; imageUrl?: string };
+export type Address = { name?: string; line1: string; line2?: string; city: string; postalCode?: string; region?: string; country: string };
+export type TrackingEvent = { at: number; status: string; description: string };
+
+export const orders = sqliteTable(
+  'orders',
+  {
+    id: text('id').primaryKey(),
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id),
+    externalId: text('external_id').notNull(),
+    customerId: text('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    number: text('number').notNull(),
+    status: text('status', {
+      enum: ['pending', 'paid', 'fulfilled', 'shipped', 'delivered', 'cancelled', 'returned'],
+    }).notNull(),
+    paymentStatus: text('payment_status'),
+    currency: text('currency').notNull(),
+    /** Minor units (cents). */
+    total: integer('total').notNull(),
+    items: text('items', { mode: 'json' }).$type<OrderItem[]>().notNull(),
+    shippingAddress: text('shipping_address', { mode: 'json' }).$type<Address | null>(),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('orders_site_external_unique').on(t.siteId, t.externalId),
+    index('orders_site_customer_idx').on(t.siteId, t.customerId),
+    index('orders_site_number_idx').on(t.siteId, t.number),
+  ],
+);
+
+export const shipments = sqliteTable(
+  'shipments',
+  {
+    id: text('id').primaryKey(),
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id),
+    orderId: text('order_id')
+      .notNull()
+      .references(() => orders.id),
+    externalId: text('external_id').notNull(),
+    carrier: text('carrier').notNull(),
+    trackingNumber: text('tracking_number').notNull(),
+    trackingUrl: text('tracking_url').notNull(),
+    status: text('status').notNull(),
+    events: text('events', { mode: 'json' }).$type<TrackingEvent[]>().notNull().default(sql`'[]'`),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('shipments_order_external_unique').on(t.orderId, t.externalId), index('shipments_site_idx').on(t.siteId)],
+);
+
+export const conversations = sqliteTable(
+  'conversations',
+  {
+    id: text('id').primaryKey(),
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id),
+    visitorId: text('visitor_id')
+      .notNull()
+      .references(() => visitors.id),
+    status: text('status', { enum: ['bot', 'queued', 'assigned', 'resolved'] }).notNull(),
+    assigneeId: text('assignee_id').references(() => agents.id),
+    /** The last `seq` handed out; the next message takes last_seq + 1 in the same transaction. */
+    lastSeq: integer('last_seq').notNull().default(0),
+    lastMessageText: text('last_message_text'),
+    lastMessageAuthor: text('last_message_author'),
+    lastMessageAt: integer('last_message_at'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    index('conversations_site_updated_idx').on(t.siteId, t.updatedAt),
+    index('conversations_visitor_idx').on(t.siteId, t.visitorId, t.status),
+  ],
+);
+
+export const messages = sqliteTable(
+  'messages',
+  {
+    id: text('id').primaryKey(),
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id),
+    conversationId: text('conversation_id')
+      .notNull()
+      .references(() => conversations.id),
+    seq: integer('seq').notNull(),
+    /** The sender's idempotency key; NULL for server-originated messages. */
+    clientId: text('client_id'),
+    authorKind: text('author_kind', { enum: ['visitor', 'agent', 'bot', 'system'] }).notNull(),
+    authorId: text('author_id'),
+    authorName: text('author_name'),
+    text: text('text').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('messages_conversation_seq_unique').on(t.conversationId, t.seq),
+    uniqueIndex('messages_conversation_client_unique').on(t.conversationId, t.clientId),
+  ],
+);

@@ -1,0 +1,382 @@
+/**
+ * The SQLite implementation of Store. Message appends — the hot path — are queued and
+ * committed together once per event-loop turn ("group commit"): one transaction and one fsync
+ * for everything that arrived in that turn, each append in its own savepoint so one bad row
+ * fails alone. Promises resolve only after COMMIT returns, so an ack always means "on disk".
+ */
+import { and, desc, eq, gt, asc, ne, sql } from 'drizzle-orm';
+import type { Message } from '../../shared/protocol';
+import { newId } from '../ids';
+import type { Db, OpenedDb } from './db';
+import { NotFoundError, StoreUnavailableError, isUnavailable } from './errors';
+import * as t from './schema';
+import type {
+  AgentRecord,
+  AppendMessageInput,
+  AppendMessageResult,
+  ConversationListItem,
+  ConversationRecord,
+  SiteRecord,
+  Store,
+  VisitorRecord,
+} from './types';
+
+type ConversationRow = typeof t.conversations.$inferSelect;
+type MessageRow = typeof t.messages.$inferSelect;
+type AgentRow = typeof t.agents.$inferSelect;
+
+interface PendingAppend {
+  input: AppendMessageInput;
+  resolve(result: AppendMessageResult): void;
+  reject(err: unknown): void;
+}
+
+export function toConversation(row: ConversationRow): ConversationRecord {
+  return {
+    id: row.id,
+    siteId: row.siteId,
+    visitorId: row.visitorId,
+    status: row.status,
+    assigneeId: row.assigneeId,
+    lastSeq: row.lastSeq,
+    lastMessage:
+      row.lastMessageAt !== null && row.lastMessageText !== null
+        ? { text: row.lastMessageText, authorKind: (row.lastMessageAuthor ?? 'system') as Message['author']['kind'], createdAt: row.lastMessageAt }
+        : null,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+export function toMessage(row: MessageRow): Message {
+  return {
+    id: row.id,
+    conversationId: row.conversationId,
+    seq: row.seq,
+    clientId: row.clientId,
+    author: {
+      kind: row.authorKind,
+      ...(row.authorId ? { id: row.authorId } : {}),
+      ...(row.authorName ? { name: row.authorName } : {}),
+    },
+    text: row.text,
+    createdAt: row.createdAt,
+  };
+}
+
+function toAgent(row: AgentRow): AgentRecord {
+  return { id: row.id, siteId: row.siteId, email: row.email, name: row.name, role: row.role, disabled: row.disabled };
+}
+
+const PREVIEW_LENGTH = 140;
+
+export class SqliteStore implements Store {
+  private readonly db: Db;
+  private pending: PendingAppend[] = [];
+  private flushScheduled = false;
+
+  constructor(private readonly opened: OpenedDb) {
+    this.db = opened.db;
+  }
+
+  /** Runs a synchronous read, mapping I/O failures to StoreUnavailableError. */
+  private read<T>(fn: () => T): Promise<T> {
+    try {
+      return Promise.resolve(fn());
+    } catch (err) {
+      return Promise.reject(isUnavailable(err) ? new StoreUnavailableError(err) : err);
+    }
+  }
+
+  sites = {
+    byPublicKey: (publicKey: string) =>
+      this.read(() => {
+        const row = this.db.select().from(t.sites).where(eq(t.sites.publicKey, publicKey)).get();
+        return row ? toSite(row) : null;
+      }),
+    byId: (id: string) =>
+      this.read(() => {
+        const row = this.db.select().from(t.sites).where(eq(t.sites.id, id)).get();
+        return row ? toSite(row) : null;
+      }),
+  };
+
+  agents = {
+    byEmailForSignIn: (email: string) =>
+      this.read(() => {
+        const row = this.db.select().from(t.agents).where(eq(t.agents.email, email.trim().toLowerCase())).get();
+        return row ? { ...toAgent(row), passwordHash: row.passwordHash } : null;
+      }),
+    byId: (siteId: string, id: string) =>
+      this.read(() => {
+        const row = this.db.select().from(t.agents).where(and(eq(t.agents.siteId, siteId), eq(t.agents.id, id))).get();
+        return row ? toAgent(row) : null;
+      }),
+    create: (input: { siteId: string; email: string; name: string; passwordHash: string; role: 'admin' | 'agent'; now: number }) =>
+      this.read(() => {
+        const row = this.db
+          .insert(t.agents)
+          .values({
+            id: newId('ag'),
+            siteId: input.siteId,
+            email: input.email.trim().toLowerCase(),
+            name: input.name,
+            passwordHash: input.passwordHash,
+            role: input.role,
+            createdAt: input.now,
+          })
+          .returning()
+          .get();
+        return toAgent(row);
+      }),
+  };
+
+  sessions = {
+    create: (input: { tokenHash: string; agentId: string; siteId: string; now: number; ttlMs: number }) =>
+      this.read(() => {
+        this.db
+          .insert(t.agentSessions)
+          .values({ tokenHash: input.tokenHash, agentId: input.agentId, siteId: input.siteId, createdAt: input.now, expiresAt: input.now + input.ttlMs })
+          .run();
+      }),
+    agentFor: (tokenHash: string, now: number) =>
+      this.read((): AgentRecord | null => {
+        const row = this.db
+          .select({ agent: t.agents })
+          .from(t.agentSessions)
+          .innerJoin(t.agents, and(eq(t.agents.id, t.agentSessions.agentId), eq(t.agents.siteId, t.agentSessions.siteId)))
+          .where(and(eq(t.agentSessions.tokenHash, tokenHash), gt(t.agentSessions.expiresAt, now), eq(t.agents.disabled, false)))
+          .get();
+        return row ? toAgent(row.agent) : null;
+      }),
+    delete: (tokenHash: string) =>
+      this.read(() => {
+        this.db.delete(t.agentSessions).where(eq(t.agentSessions.tokenHash, tokenHash)).run();
+      }),
+  };
+
+  visitors = {
+    create: (input: { siteId: string; tokenHash: string; locale: string | null; now: number }) =>
+      this.read((): VisitorRecord => {
+        const id = newId('vi');
+        this.db
+          .insert(t.visitors)
+          .values({ id, siteId: input.siteId, tokenHash: input.tokenHash, locale: input.locale, createdAt: input.now, lastSeenAt: input.now })
+          .run();
+        return { id, siteId: input.siteId, name: null, email: null, customerId: null };
+      }),
+    byToken: (siteId: string, tokenHash: string) =>
+      this.read((): VisitorRecord | null => {
+        const row = this.db
+          .select()
+          .from(t.visitors)
+          .where(and(eq(t.visitors.siteId, siteId), eq(t.visitors.tokenHash, tokenHash)))
+          .get();
+        return row ? { id: row.id, siteId: row.siteId, name: row.name, email: row.email, customerId: row.customerId } : null;
+      }),
+    touch: (siteId: string, id: string, now: number) =>
+      this.read(() => {
+        this.db.update(t.visitors).set({ lastSeenAt: now }).where(and(eq(t.visitors.siteId, siteId), eq(t.visitors.id, id))).run();
+      }),
+  };
+
+  conversations = {
+    get: (siteId: string, id: string) =>
+      this.read(() => {
+        const row = this.db
+          .select()
+          .from(t.conversations)
+          .where(and(eq(t.conversations.siteId, siteId), eq(t.conversations.id, id)))
+          .get();
+        return row ? toConversation(row) : null;
+      }),
+    listForVisitor: (siteId: string, visitorId: string) =>
+      this.read(() =>
+        this.db
+          .select()
+          .from(t.conversations)
+          .where(and(eq(t.conversations.siteId, siteId), eq(t.conversations.visitorId, visitorId)))
+          .orderBy(desc(t.conversations.updatedAt))
+          .limit(50)
+          .all()
+          .map(toConversation),
+      ),
+    listForSite: (siteId: string, opts: { limit: number }) =>
+      this.read(() =>
+        this.listQuery(siteId)
+          .orderBy(desc(t.conversations.updatedAt))
+          .limit(opts.limit)
+          .all()
+          .map(toListItem),
+      ),
+    listItem: (siteId: string, id: string) =>
+      this.read(() => {
+        const row = this.listQuery(siteId, id).get();
+        return row ? toListItem(row) : null;
+      }),
+  };
+
+  private listQuery(siteId: string, id?: string) {
+    return this.db
+      .select({ conversation: t.conversations, visitorName: t.visitors.name, customerName: t.customers.name })
+      .from(t.conversations)
+      .innerJoin(t.visitors, eq(t.visitors.id, t.conversations.visitorId))
+      .leftJoin(t.customers, eq(t.customers.id, t.visitors.customerId))
+      .where(id ? and(eq(t.conversations.siteId, siteId), eq(t.conversations.id, id)) : eq(t.conversations.siteId, siteId))
+      .$dynamic();
+  }
+
+  messages = {
+    append: (input: AppendMessageInput) =>
+      new Promise<AppendMessageResult>((resolve, reject) => {
+        this.pending.push({ input, resolve, reject });
+        if (!this.flushScheduled) {
+          this.flushScheduled = true;
+          setImmediate(() => this.flush());
+        }
+      }),
+    after: (siteId: string, conversationId: string, afterSeq: number, limit: number) =>
+      this.read(() =>
+        this.db
+          .select()
+          .from(t.messages)
+          .where(and(eq(t.messages.siteId, siteId), eq(t.messages.conversationId, conversationId), gt(t.messages.seq, afterSeq)))
+          .orderBy(asc(t.messages.seq))
+          .limit(limit)
+          .all()
+          .map(toMessage),
+      ),
+  };
+
+  /** Commits every queued append in one transaction; settles each promise after COMMIT. */
+  private flush(): void {
+    this.flushScheduled = false;
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    const outcomes: ({ ok: true; value: AppendMessageResult } | { ok: false; error: unknown })[] = [];
+    const sqlite = this.opened.sqlite;
+    const one = sqlite.transaction((input: AppendMessageInput) => this.appendOne(input)); // nested → SAVEPOINT
+    try {
+      sqlite
+        .transaction(() => {
+          for (const item of batch) {
+            try {
+              outcomes.push({ ok: true, value: one(item.input) });
+            } catch (err) {
+              if (isUnavailable(err)) throw err; // the whole batch is lost: fail them all
+              outcomes.push({ ok: false, error: err });
+            }
+          }
+        })
+        .immediate();
+    } catch (err) {
+      const failure = isUnavailable(err) ? new StoreUnavailableError(err) : err;
+      for (const item of batch) item.reject(failure);
+      return;
+    }
+    batch.forEach((item, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.ok) item.resolve(outcome.value);
+      else item.reject(outcome.error);
+    });
+  }
+
+  private appendOne(input: AppendMessageInput): AppendMessageResult {
+    const { siteId, now } = input;
+    let conversation: ConversationRow | undefined;
+    let conversationCreated = false;
+    if (input.conversationId) {
+      conversation = this.db
+        .select()
+        .from(t.conversations)
+        .where(
+          and(
+            eq(t.conversations.siteId, siteId),
+            eq(t.conversations.id, input.conversationId),
+            input.visitorId ? eq(t.conversations.visitorId, input.visitorId) : undefined,
+          ),
+        )
+        .get();
+      if (!conversation) throw new NotFoundError('conversation');
+    } else {
+      if (!input.visitorId) throw new Error('append without conversationId needs visitorId');
+      conversation = this.db
+        .select()
+        .from(t.conversations)
+        .where(and(eq(t.conversations.siteId, siteId), eq(t.conversations.visitorId, input.visitorId), ne(t.conversations.status, 'resolved')))
+        .orderBy(desc(t.conversations.updatedAt))
+        .limit(1)
+        .get();
+      if (!conversation) {
+        conversation = this.db
+          .insert(t.conversations)
+          .values({ id: newId('cv'), siteId, visitorId: input.visitorId, status: 'queued', lastSeq: 0, createdAt: now, updatedAt: now })
+          .returning()
+          .get();
+        conversationCreated = true;
+      }
+    }
+
+    if (input.clientId !== null) {
+      const existing = this.db
+        .select()
+        .from(t.messages)
+        .where(and(eq(t.messages.conversationId, conversation.id), eq(t.messages.clientId, input.clientId)))
+        .get();
+      if (existing) {
+        const current = toConversation(conversation);
+        return { message: toMessage(existing), duplicate: true, conversation: current, conversationCreated: false, previousStatus: current.status };
+      }
+    }
+
+    // Reopen on a new shopper message; the seq comes from the row, never from memory.
+    const reopen = conversation.status === 'resolved' && input.author.kind === 'visitor';
+    const updated = this.db
+      .update(t.conversations)
+      .set({
+        lastSeq: sql`${t.conversations.lastSeq} + 1`,
+        lastMessageText: input.text.slice(0, PREVIEW_LENGTH),
+        lastMessageAuthor: input.author.kind,
+        lastMessageAt: now,
+        updatedAt: now,
+        ...(reopen ? { status: 'queued' as const, assigneeId: null } : {}),
+      })
+      .where(and(eq(t.conversations.siteId, siteId), eq(t.conversations.id, conversation.id)))
+      .returning()
+      .get();
+    if (!updated) throw new NotFoundError('conversation');
+
+    const row = this.db
+      .insert(t.messages)
+      .values({
+        id: newId('msg'),
+        siteId,
+        conversationId: conversation.id,
+        seq: updated.lastSeq,
+        clientId: input.clientId,
+        authorKind: input.author.kind,
+        authorId: input.author.id ?? null,
+        authorName: input.author.name ?? null,
+        text: input.text,
+        createdAt: now,
+      })
+      .returning()
+      .get();
+    return { message: toMessage(row), duplicate: false, conversation: toConversation(updated), conversationCreated, previousStatus: conversation.status };
+  }
+
+  async close(): Promise<void> {
+    // Let queued appends commit before the handle goes away.
+    while (this.pending.length > 0) this.flush();
+    this.opened.close();
+  }
+}
+
+function toSite(row: typeof t.sites.$inferSelect): SiteRecord {
+  return { id: row.id, name: row.name, publicKey: row.publicKey, allowedOrigins: row.allowedOrigins, settings: row.settings };
+}
+
+function toListItem(row: { conversation: ConversationRow; visitorName: string | null; customerName: string | null }): ConversationListItem {
+  return { ...toConversation(row.conversation), visitorName: row.customerName ?? row.visitorName };
+}

@@ -1,0 +1,108 @@
+/**
+ * The store's interface: what the gateway and routes may ask of persistence. It returns
+ * Promises even though SQLite answers synchronously, so a PostgreSQL implementation can sit
+ * behind it unchanged. Every method that touches tenant data takes the site id.
+ */
+import type { Author, ConversationStatus, Message } from '../../shared/protocol';
+
+export interface SiteRecord {
+  id: string;
+  name: string;
+  publicKey: string;
+  allowedOrigins: string[];
+  settings: Record<string, unknown>;
+}
+
+export interface AgentRecord {
+  id: string;
+  siteId: string;
+  email: string;
+  name: string;
+  role: 'admin' | 'agent';
+  disabled: boolean;
+}
+
+export interface VisitorRecord {
+  id: string;
+  siteId: string;
+  name: string | null;
+  email: string | null;
+  customerId: string | null;
+}
+
+export interface ConversationRecord {
+  id: string;
+  siteId: string;
+  visitorId: string;
+  status: ConversationStatus;
+  assigneeId: string | null;
+  lastSeq: number;
+  lastMessage: { text: string; authorKind: Author['kind']; createdAt: number } | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface ConversationListItem extends ConversationRecord {
+  visitorName: string | null;
+}
+
+export interface AppendMessageInput {
+  siteId: string;
+  /** Target conversation. When absent, `visitorId` is required: the visitor's open conversation is used or created. */
+  conversationId?: string;
+  /** When set, the conversation must belong to this visitor (visitor-originated sends). */
+  visitorId?: string;
+  clientId: string | null;
+  author: Author;
+  text: string;
+  now: number;
+}
+
+export interface AppendMessageResult {
+  message: Message;
+  /** The clientId had already been stored: `message` is the original, nothing was written. */
+  duplicate: boolean;
+  conversation: ConversationRecord;
+  /** The conversation was created by this append. */
+  conversationCreated: boolean;
+  /** Status before this append (differs from `conversation.status` when it reopened). */
+  previousStatus: ConversationStatus;
+}
+
+export interface Store {
+  sites: {
+    byPublicKey(publicKey: string): Promise<SiteRecord | null>;
+    byId(id: string): Promise<SiteRecord | null>;
+  };
+  agents: {
+    /** Includes the password hash: only the sign-in route uses this. */
+    byEmailForSignIn(email: string): Promise<(AgentRecord & { passwordHash: string }) | null>;
+    byId(siteId: string, id: string): Promise<AgentRecord | null>;
+    create(input: { siteId: string; email: string; name: string; passwordHash: string; role: 'admin' | 'agent'; now: number }): Promise<AgentRecord>;
+  };
+  sessions: {
+    create(input: { tokenHash: string; agentId: string; siteId: string; now: number; ttlMs: number }): Promise<void>;
+    /** The live (unexpired) session's agent, or null. Disabled agents have no live sessions. */
+    agentFor(tokenHash: string, now: number): Promise<AgentRecord | null>;
+    delete(tokenHash: string): Promise<void>;
+  };
+  visitors: {
+    create(input: { siteId: string; tokenHash: string; locale: string | null; now: number }): Promise<VisitorRecord>;
+    byToken(siteId: string, tokenHash: string): Promise<VisitorRecord | null>;
+    touch(siteId: string, id: string, now: number): Promise<void>;
+  };
+  conversations: {
+    get(siteId: string, id: string): Promise<ConversationRecord | null>;
+    listForVisitor(siteId: string, visitorId: string): Promise<ConversationRecord[]>;
+    listForSite(siteId: string, opts: { limit: number }): Promise<ConversationListItem[]>;
+    /** The summary an agent list shows, with the visitor's display name. */
+    listItem(siteId: string, id: string): Promise<ConversationListItem | null>;
+  };
+  messages: {
+    /** Idempotent on (conversation, clientId); takes the next seq in the same transaction. Resolves after commit. */
+    append(input: AppendMessageInput): Promise<AppendMessageResult>;
+    /** Messages with seq > afterSeq, ascending, at most `limit`. */
+    after(siteId: string, conversationId: string, afterSeq: number, limit: number): Promise<Message[]>;
+  };
+  close(): Promise<void>;
+}

@@ -1,0 +1,101 @@
+/**
+ * The agent's socket, /ws/agent, authenticated at upgrade by the session cookie. Every store
+ * call passes the agent's site id: an agent can never touch another site's conversations.
+ */
+import type { WSContext, WSEvents } from 'hono/ws';
+import type { WebSocket } from 'ws';
+import { CLOSE_CODES } from '../../shared/errors';
+import { LIMITS, PROTOCOL_VERSION, parseAgentClientFrame, type AgentClientFrame } from '../../shared/protocol';
+import { topics } from '../bus/bus';
+import type { AgentRecord } from '../store/types';
+import { Connection } from './connection';
+import { ackFor, frameRef, publishAppended, sendStoreError, sendSyncPage, toSummary, type GatewayDeps } from './shared';
+
+/** Open agent sockets by agent id, so ending a session can close them. */
+export type AgentSockets = Map<string, Set<Connection>>;
+
+export function agentSocket(deps: GatewayDeps, agent: AgentRecord, sockets: AgentSockets): WSEvents<WebSocket> {
+  let conn: Connection | null = null;
+  let welcomed = false;
+  const siteId = agent.siteId;
+
+  const handle = async (frame: AgentClientFrame, c: Connection): Promise<void> => {
+    switch (frame.type) {
+      case 'hello': {
+        if (welcomed) return c.send({ type: 'error', code: 'bad_frame', message: 'hello was already received' });
+        if (frame.v !== PROTOCOL_VERSION) {
+          c.send({ type: 'error', code: 'unsupported_version', message: `server speaks protocol ${PROTOCOL_VERSION}` });
+          return c.close(CLOSE_CODES.unsupportedVersion, 'unsupported protocol version');
+        }
+        // Subscribe before reading the list: an event between the two is seen twice, never missed.
+        c.subscribe(deps.bus, topics.siteAgents(siteId));
+        const list = await deps.store.conversations.listForSite(siteId, { limit: LIMITS.agentConversationList });
+        welcomed = true;
+        c.send({
+          type: 'welcome',
+          v: PROTOCOL_VERSION,
+          agent: { id: agent.id, name: agent.name, email: agent.email, role: agent.role },
+          conversations: list.map(toSummary),
+        });
+        return;
+      }
+      case 'ping':
+        return c.send({ type: 'pong', ...(frame.t !== undefined ? { t: frame.t } : {}) });
+      case 'message.send': {
+        if (!welcomed) return c.send({ type: 'error', code: 'not_ready', ref: frame.clientId, message: 'send hello first' });
+        const result = await deps.store.messages.append({
+          siteId,
+          conversationId: frame.conversationId,
+          clientId: frame.clientId,
+          author: { kind: 'agent', id: agent.id, name: agent.name },
+          text: frame.text,
+          now: deps.now(),
+        });
+        c.send(ackFor(frame.clientId, result));
+        if (!result.duplicate) await publishAppended(deps, result);
+        return;
+      }
+      case 'sync': {
+        if (!welcomed) return c.send({ type: 'error', code: 'not_ready', message: 'send hello first' });
+        const conversation = await deps.store.conversations.get(siteId, frame.conversationId);
+        if (!conversation) return c.send({ type: 'error', code: 'not_found', ref: frame.conversationId, message: 'conversation not found' });
+        return sendSyncPage(deps, c, siteId, conversation.id, frame.afterSeq);
+      }
+      default: {
+        const never: never = frame;
+        return never;
+      }
+    }
+  };
+
+  return {
+    onOpen(_evt, ws: WSContext<WebSocket>) {
+      conn = new Connection(ws.raw!, deps.logger);
+      deps.heartbeat.add(conn);
+      let set = sockets.get(agent.id);
+      if (!set) sockets.set(agent.id, (set = new Set()));
+      set.add(conn);
+    },
+    onMessage(evt) {
+      const c = conn;
+      if (!c) return;
+      c.alive = true;
+      const parsed = parseAgentClientFrame(evt.data);
+      if (!parsed.ok) return c.send({ type: 'error', ...parsed.error });
+      const frame = parsed.frame;
+      const task = () => handle(frame, c).catch((err: unknown) => sendStoreError(deps, c, err, frameRef(frame)));
+      if (!c.enqueue(task)) c.send({ type: 'error', code: 'rate_limited', retryAfterMs: 1000, ...(frameRef(frame) ? { ref: frameRef(frame) } : {}) });
+    },
+    onClose() {
+      if (!conn) return;
+      conn.dispose();
+      deps.heartbeat.delete(conn);
+      const set = sockets.get(agent.id);
+      set?.delete(conn);
+      if (set?.size === 0) sockets.delete(agent.id);
+    },
+    onError(evt) {
+      deps.logger.warn({ err: (evt as ErrorEvent).error }, 'agent socket error');
+    },
+  };
+}

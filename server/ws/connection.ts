@@ -1,0 +1,131 @@
+/**
+ * One WebSocket connection as the gateway sees it: typed sends with a buffered-bytes cap,
+ * frames handled one at a time in arrival order, bus subscriptions released on close, and a
+ * liveness flag for the heartbeat sweep.
+ */
+import type { WebSocket } from 'ws';
+import type { ServerFrame } from '../../shared/protocol';
+import type { Bus } from '../bus/bus';
+import type { Logger } from '../logger';
+
+/** A reader that lets this much pile up in its send buffer is cut off (it would grow forever). */
+export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+/** Frames waiting behind the one being handled; beyond this the client is flooding us. */
+export const MAX_QUEUED_FRAMES = 256;
+
+export class Connection {
+  /** Set by any frame or pong from the peer; cleared by each heartbeat sweep. */
+  alive = true;
+  private chain: Promise<void> = Promise.resolve();
+  private queued = 0;
+  private readonly unsubscribers: (() => void)[] = [];
+  private closed = false;
+
+  constructor(
+    readonly raw: WebSocket,
+    private readonly logger: Logger,
+  ) {
+    raw.on('pong', () => {
+      this.alive = true;
+    });
+  }
+
+  get isOpen(): boolean {
+    return !this.closed && this.raw.readyState === this.raw.OPEN;
+  }
+
+  /** Sends a typed frame. */
+  send(frame: ServerFrame): void {
+    this.sendJson(JSON.stringify(frame));
+  }
+
+  /** Sends an already-serialised frame (bus events are serialised once for all subscribers). */
+  sendJson(json: string): void {
+    if (!this.isOpen) return;
+    if (this.raw.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.logger.warn({ buffered: this.raw.bufferedAmount }, 'slow consumer cut off');
+      this.raw.terminate();
+      return;
+    }
+    this.raw.send(json);
+  }
+
+  /**
+   * Runs `task` after every earlier frame's task has finished: a client's frames take effect
+   * in the order it sent them. Returns false (and runs nothing) when the queue is full.
+   */
+  enqueue(task: () => Promise<void>): boolean {
+    if (this.queued >= MAX_QUEUED_FRAMES) return false;
+    this.queued++;
+    this.chain = this.chain
+      .then(task)
+      .catch((err: unknown) => this.logger.error({ err }, 'frame handler failed'))
+      .finally(() => {
+        this.queued--;
+      });
+    return true;
+  }
+
+  subscribe(bus: Bus, topic: string): void {
+    if (this.closed) return;
+    this.unsubscribers.push(bus.subscribe(topic, (event) => this.sendJson(event.json)));
+  }
+
+  close(code: number, reason: string): void {
+    if (this.raw.readyState === this.raw.OPEN || this.raw.readyState === this.raw.CONNECTING) this.raw.close(code, reason);
+  }
+
+  /** Releases subscriptions; called once when the socket closes. */
+  dispose(): void {
+    this.closed = true;
+    for (const off of this.unsubscribers.splice(0)) off();
+  }
+}
+
+/** Tracks open connections and terminates the ones that stop answering pings. */
+export class Heartbeat {
+  private readonly connections = new Set<Connection>();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly intervalMs: number) {}
+
+  add(conn: Connection): void {
+    this.connections.add(conn);
+    if (!this.timer) {
+      this.timer = setInterval(() => this.sweep(), this.intervalMs);
+      this.timer.unref();
+    }
+  }
+
+  delete(conn: Connection): void {
+    this.connections.delete(conn);
+  }
+
+  get size(): number {
+    return this.connections.size;
+  }
+
+  all(): Iterable<Connection> {
+    return this.connections;
+  }
+
+  private sweep(): void {
+    for (const conn of this.connections) {
+      if (!conn.alive) {
+        conn.raw.terminate();
+        continue;
+      }
+      conn.alive = false;
+      try {
+        conn.raw.ping();
+      } catch {
+        conn.raw.terminate();
+      }
+    }
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+}

@@ -1,0 +1,98 @@
+/** Pieces both gateways use: dependencies, error mapping, acks, sync pages, event fan-out. */
+import { LIMITS } from '../../shared/protocol';
+import type { ConversationSummary, VisitorConversation } from '../../shared/protocol';
+import type { ErrorCode } from '../../shared/errors';
+import { topics, type Bus } from '../bus/bus';
+import type { Logger } from '../logger';
+import { NotFoundError, StoreUnavailableError } from '../store/errors';
+import type { AppendMessageResult, ConversationListItem, ConversationRecord, Store } from '../store/types';
+import type { Connection, Heartbeat } from './connection';
+
+export interface GatewayDeps {
+  store: Store;
+  bus: Bus;
+  logger: Logger;
+  heartbeat: Heartbeat;
+  now: () => number;
+}
+
+export function toVisitorConversation(c: ConversationRecord): VisitorConversation {
+  return { id: c.id, status: c.status, lastSeq: c.lastSeq, updatedAt: c.updatedAt };
+}
+
+export function toSummary(c: ConversationListItem): ConversationSummary {
+  return {
+    id: c.id,
+    status: c.status,
+    lastSeq: c.lastSeq,
+    visitorId: c.visitorId,
+    visitorName: c.visitorName ?? '',
+    assigneeId: c.assigneeId,
+    lastMessage: c.lastMessage,
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
+  };
+}
+
+export function ackFor(clientId: string, result: AppendMessageResult) {
+  return {
+    type: 'ack',
+    clientId,
+    conversationId: result.message.conversationId,
+    messageId: result.message.id,
+    seq: result.message.seq,
+    createdAt: result.message.createdAt,
+    duplicate: result.duplicate,
+  } as const;
+}
+
+/** The reference an error reply should carry for a frame (its clientId or conversation). */
+export function frameRef(frame: { type: string }): string | undefined {
+  const f = frame as { clientId?: string; conversationId?: string };
+  return f.clientId ?? f.conversationId;
+}
+
+/** Maps a store failure to a typed error frame. Unexpected faults are logged, never echoed. */
+export function sendStoreError(deps: Pick<GatewayDeps, 'logger'>, conn: Connection, err: unknown, ref?: string): void {
+  let code: ErrorCode = 'internal';
+  let message = 'unexpected server error';
+  if (err instanceof NotFoundError) {
+    code = 'not_found';
+    message = err.message;
+  } else if (err instanceof StoreUnavailableError) {
+    code = 'store_unavailable';
+    message = 'could not store; nothing was saved, send again later';
+    deps.logger.error({ err: err.cause }, 'store unavailable');
+  } else {
+    deps.logger.error({ err }, 'frame failed');
+  }
+  conn.send({ type: 'error', code, message, ...(ref ? { ref } : {}), ...(code === 'store_unavailable' ? { retryAfterMs: 2000 } : {}) });
+}
+
+/** Sends one page of messages after `afterSeq`; the client asks again while `hasMore`. */
+export async function sendSyncPage(deps: GatewayDeps, conn: Connection, siteId: string, conversationId: string, afterSeq: number): Promise<void> {
+  const page = await deps.store.messages.after(siteId, conversationId, afterSeq, LIMITS.syncPageSize + 1);
+  const hasMore = page.length > LIMITS.syncPageSize;
+  conn.send({ type: 'sync.result', conversationId, messages: hasMore ? page.slice(0, -1) : page, hasMore });
+}
+
+/**
+ * Fans a committed message out: the visitor's tabs and the site's agents. A new or reopened
+ * conversation is announced to agents before its message, so lists never show orphans.
+ */
+export async function publishAppended(deps: GatewayDeps, result: AppendMessageResult): Promise<void> {
+  const { conversation, message } = result;
+  const siteId = conversation.siteId;
+  const statusChanged = result.conversationCreated || result.previousStatus !== conversation.status;
+  if (statusChanged) {
+    const item = await deps.store.conversations.listItem(siteId, conversation.id);
+    if (item) deps.bus.publish(topics.siteAgents(siteId), { type: 'conversation.updated', conversation: toSummary(item) });
+    deps.bus.publish(topics.visitor(siteId, conversation.visitorId), {
+      type: 'conversation.updated',
+      conversation: toVisitorConversation(conversation),
+    });
+  }
+  const frame = { type: 'message.created', message } as const;
+  deps.bus.publish(topics.visitor(siteId, conversation.visitorId), frame);
+  deps.bus.publish(topics.siteAgents(siteId), frame);
+}

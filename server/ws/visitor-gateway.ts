@@ -1,0 +1,118 @@
+/**
+ * The shopper's socket, /ws/visitor. Three steps per frame: validate (shared/protocol),
+ * call the store, send typed replies and publish events. No business rules live here.
+ */
+import type { WSContext, WSEvents } from 'hono/ws';
+import type { WebSocket } from 'ws';
+import { CLOSE_CODES } from '../../shared/errors';
+import { PROTOCOL_VERSION, parseVisitorClientFrame, type VisitorClientFrame } from '../../shared/protocol';
+import { hashToken, newToken } from '../ids';
+import type { SiteRecord, VisitorRecord } from '../store/types';
+import { Connection } from './connection';
+import { ackFor, frameRef, publishAppended, sendStoreError, sendSyncPage, type GatewayDeps, toVisitorConversation } from './shared';
+import { topics } from '../bus/bus';
+
+/** A socket that has not said `hello` within this time is closed. */
+const HELLO_TIMEOUT_MS = 10_000;
+
+export function visitorSocket(deps: GatewayDeps, site: SiteRecord): WSEvents<WebSocket> {
+  let conn: Connection | null = null;
+  let visitor: VisitorRecord | null = null;
+  let helloTimer: NodeJS.Timeout | null = null;
+
+  const handle = async (frame: VisitorClientFrame, c: Connection): Promise<void> => {
+    switch (frame.type) {
+      case 'hello': {
+        if (visitor) return c.send({ type: 'error', code: 'bad_frame', message: 'hello was already received' });
+        if (frame.v !== PROTOCOL_VERSION) {
+          c.send({ type: 'error', code: 'unsupported_version', message: `server speaks protocol ${PROTOCOL_VERSION}` });
+          return c.close(CLOSE_CODES.unsupportedVersion, 'unsupported protocol version');
+        }
+        const now = deps.now();
+        let token = frame.token;
+        let found = token ? await deps.store.visitors.byToken(site.id, hashToken(token)) : null;
+        if (found) {
+          await deps.store.visitors.touch(site.id, found.id, now);
+        } else {
+          // Unknown or absent token: a new visitor. A token from another site is unknown here.
+          token = newToken(24);
+          found = await deps.store.visitors.create({ siteId: site.id, tokenHash: hashToken(token), locale: frame.locale ?? null, now });
+        }
+        visitor = found;
+        if (helloTimer) clearTimeout(helloTimer);
+        c.subscribe(deps.bus, topics.visitor(site.id, visitor.id));
+        const conversations = await deps.store.conversations.listForVisitor(site.id, visitor.id);
+        c.send({
+          type: 'welcome',
+          v: PROTOCOL_VERSION,
+          token: token!,
+          visitorId: visitor.id,
+          conversations: conversations.map(toVisitorConversation),
+        });
+        return;
+      }
+      case 'ping':
+        return c.send({ type: 'pong', ...(frame.t !== undefined ? { t: frame.t } : {}) });
+      case 'message.send': {
+        if (!visitor) return c.send({ type: 'error', code: 'not_ready', ref: frame.clientId, message: 'send hello first' });
+        const result = await deps.store.messages.append({
+          siteId: site.id,
+          visitorId: visitor.id,
+          ...(frame.conversationId ? { conversationId: frame.conversationId } : {}),
+          clientId: frame.clientId,
+          author: { kind: 'visitor', id: visitor.id, ...(visitor.name ? { name: visitor.name } : {}) },
+          text: frame.text,
+          now: deps.now(),
+        });
+        c.send(ackFor(frame.clientId, result));
+        if (!result.duplicate) await publishAppended(deps, result);
+        return;
+      }
+      case 'sync': {
+        if (!visitor) return c.send({ type: 'error', code: 'not_ready', message: 'send hello first' });
+        const conversation = await deps.store.conversations.get(site.id, frame.conversationId);
+        // Another visitor's conversation looks exactly like a missing one.
+        if (!conversation || conversation.visitorId !== visitor.id) {
+          return c.send({ type: 'error', code: 'not_found', ref: frame.conversationId, message: 'conversation not found' });
+        }
+        return sendSyncPage(deps, c, site.id, conversation.id, frame.afterSeq);
+      }
+      default: {
+        const never: never = frame;
+        return never;
+      }
+    }
+  };
+
+  return {
+    onOpen(_evt, ws: WSContext<WebSocket>) {
+      conn = new Connection(ws.raw!, deps.logger);
+      deps.heartbeat.add(conn);
+      const c = conn;
+      helloTimer = setTimeout(() => c.close(CLOSE_CODES.unauthorized, 'hello timeout'), HELLO_TIMEOUT_MS);
+      helloTimer.unref();
+    },
+    onMessage(evt) {
+      const c = conn;
+      if (!c) return;
+      c.alive = true;
+      const parsed = parseVisitorClientFrame(evt.data);
+      if (!parsed.ok) return c.send({ type: 'error', ...parsed.error });
+      const frame = parsed.frame;
+      const task = () => handle(frame, c).catch((err: unknown) => sendStoreError(deps, c, err, frameRef(frame)));
+      if (!c.enqueue(task)) {
+        c.send({ type: 'error', code: 'rate_limited', retryAfterMs: 1000, ...('clientId' in frame ? { ref: frame.clientId } : {}) });
+      }
+    },
+    onClose() {
+      if (helloTimer) clearTimeout(helloTimer);
+      if (conn) {
+        conn.dispose();
+        deps.heartbeat.delete(conn);
+      }
+    },
+    onError(evt) {
+      deps.logger.warn({ err: (evt as ErrorEvent).error }, 'visitor socket error');
+    },
+  };
+}

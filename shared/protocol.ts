@@ -1,0 +1,279 @@
+/**
+ * The Mostrador wire protocol: every WebSocket frame, in both directions, for visitors and
+ * agents. Schemas are validated at runtime (valibot); TypeScript types are inferred from them.
+ * No other module calls JSON.parse on socket data: use the parse functions below.
+ *
+ * Delivery rules (see docs/protocol.md):
+ * - Client-sent messages carry a `clientId`; the server stores it UNIQUE per conversation, so a
+ *   resend returns the same `ack` (same `seq`) and stores nothing new.
+ * - Every conversation has a gap-free `seq` starting at 1. `ack` is sent only after commit.
+ * - After a reconnect the client sends `sync {conversationId, afterSeq}` with the last `seq`
+ *   it holds and receives every later message, in order, in pages (`hasMore`).
+ */
+import * as v from 'valibot';
+import { ERROR_CODES } from './errors';
+
+export const PROTOCOL_VERSION = 1;
+
+export const LIMITS = {
+  /** Longest message text, in UTF-16 code units. */
+  maxTextLength: 4000,
+  /** Frames above this get `error frame_too_large`; the connection stays open. */
+  maxFrameBytes: 32 * 1024,
+  /** Frames above this are cut off by the transport with close code 1009. */
+  hardMaxFrameBytes: 256 * 1024,
+  /** Messages per `sync.result` page. */
+  syncPageSize: 200,
+  /** Conversations listed in an agent's `welcome`. */
+  agentConversationList: 200,
+} as const;
+
+/** Client heartbeat: send `ping` this often; treat the socket as dead after `deadAfterMs` of silence. */
+export const HEARTBEAT = { intervalMs: 20_000, deadAfterMs: 45_000 } as const;
+
+// ---------- building blocks ----------
+
+const Id = v.pipe(v.string(), v.minLength(1), v.maxLength(64));
+const ClientId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{8,64}$/, 'clientId must be 8–64 url-safe characters'));
+const Seq = v.pipe(v.number(), v.integer(), v.minValue(0));
+const Text = v.pipe(
+  v.string(),
+  v.maxLength(LIMITS.maxTextLength, `text is longer than ${LIMITS.maxTextLength} characters`),
+  v.check((s) => s.trim().length > 0, 'text is empty'),
+);
+const Locale = v.picklist(['es', 'en']);
+const Timestamp = v.pipe(v.number(), v.integer(), v.minValue(0));
+
+export const AuthorSchema = v.object({
+  kind: v.picklist(['visitor', 'agent', 'bot', 'system']),
+  id: v.optional(v.string()),
+  name: v.optional(v.string()),
+});
+
+export const MessageSchema = v.object({
+  id: Id,
+  conversationId: Id,
+  seq: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  clientId: v.nullable(v.string()),
+  author: AuthorSchema,
+  text: v.string(),
+  createdAt: Timestamp,
+});
+
+export const ConversationStatusSchema = v.picklist(['bot', 'queued', 'assigned', 'resolved']);
+
+/** What a visitor learns about their own conversations. */
+export const VisitorConversationSchema = v.object({
+  id: Id,
+  status: ConversationStatusSchema,
+  lastSeq: Seq,
+  updatedAt: Timestamp,
+});
+
+/** What an agent sees in the conversation list. */
+export const ConversationSummarySchema = v.object({
+  id: Id,
+  status: ConversationStatusSchema,
+  lastSeq: Seq,
+  visitorId: Id,
+  visitorName: v.string(),
+  assigneeId: v.nullable(v.string()),
+  lastMessage: v.nullable(v.object({ text: v.string(), authorKind: AuthorSchema.entries.kind, createdAt: Timestamp })),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+
+// ---------- client → server ----------
+
+const VisitorHello = v.object({
+  type: v.literal('hello'),
+  v: v.pipe(v.number(), v.integer()),
+  /** The token a previous `welcome` issued; absent for a new visitor. */
+  token: v.optional(v.pipe(v.string(), v.maxLength(128))),
+  locale: v.optional(Locale),
+});
+
+const AgentHello = v.object({
+  type: v.literal('hello'),
+  v: v.pipe(v.number(), v.integer()),
+});
+
+const VisitorMessageSend = v.object({
+  type: v.literal('message.send'),
+  clientId: ClientId,
+  /** Absent: the visitor's open conversation, created on first message. */
+  conversationId: v.optional(Id),
+  text: Text,
+});
+
+const AgentMessageSend = v.object({
+  type: v.literal('message.send'),
+  clientId: ClientId,
+  conversationId: Id,
+  text: Text,
+});
+
+const Sync = v.object({
+  type: v.literal('sync'),
+  conversationId: Id,
+  afterSeq: Seq,
+});
+
+const Ping = v.object({ type: v.literal('ping'), t: v.optional(v.number()) });
+
+export const VisitorClientFrameSchema = v.variant('type', [VisitorHello, VisitorMessageSend, Sync, Ping]);
+export const AgentClientFrameSchema = v.variant('type', [AgentHello, AgentMessageSend, Sync, Ping]);
+
+export type VisitorClientFrame = v.InferOutput<typeof VisitorClientFrameSchema>;
+export type AgentClientFrame = v.InferOutput<typeof AgentClientFrameSchema>;
+
+// ---------- server → client ----------
+
+const VisitorWelcome = v.object({
+  type: v.literal('welcome'),
+  v: v.number(),
+  token: v.string(),
+  visitorId: Id,
+  conversations: v.array(VisitorConversationSchema),
+});
+
+const AgentWelcome = v.object({
+  type: v.literal('welcome'),
+  v: v.number(),
+  agent: v.object({ id: Id, name: v.string(), email: v.string(), role: v.picklist(['admin', 'agent']) }),
+  conversations: v.array(ConversationSummarySchema),
+});
+
+const Ack = v.object({
+  type: v.literal('ack'),
+  clientId: v.string(),
+  conversationId: Id,
+  messageId: Id,
+  seq: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  createdAt: Timestamp,
+  /** True when this clientId had already been stored: nothing new was written. */
+  duplicate: v.boolean(),
+});
+
+const MessageCreated = v.object({ type: v.literal('message.created'), message: MessageSchema });
+
+const SyncResult = v.object({
+  type: v.literal('sync.result'),
+  conversationId: Id,
+  messages: v.array(MessageSchema),
+  /** More messages exist after the last one in this page: send `sync` again. */
+  hasMore: v.boolean(),
+});
+
+const ConversationUpdated = v.object({ type: v.literal('conversation.updated'), conversation: ConversationSummarySchema });
+const VisitorConversationUpdated = v.object({
+  type: v.literal('conversation.updated'),
+  conversation: VisitorConversationSchema,
+});
+
+const Pong = v.object({ type: v.literal('pong'), t: v.optional(v.number()) });
+
+const ErrorFrame = v.object({
+  type: v.literal('error'),
+  code: v.picklist(ERROR_CODES),
+  /** The `clientId` (or other reference) of the frame that failed, when it had one. */
+  ref: v.optional(v.string()),
+  message: v.optional(v.string()),
+  retryAfterMs: v.optional(v.number()),
+});
+
+export const VisitorServerFrameSchema = v.variant('type', [
+  VisitorWelcome,
+  Ack,
+  MessageCreated,
+  SyncResult,
+  VisitorConversationUpdated,
+  Pong,
+  ErrorFrame,
+]);
+export const AgentServerFrameSchema = v.variant('type', [
+  AgentWelcome,
+  Ack,
+  MessageCreated,
+  SyncResult,
+  ConversationUpdated,
+  Pong,
+  ErrorFrame,
+]);
+
+export type Message = v.InferOutput<typeof MessageSchema>;
+export type Author = v.InferOutput<typeof AuthorSchema>;
+export type ConversationStatus = v.InferOutput<typeof ConversationStatusSchema>;
+export type VisitorConversation = v.InferOutput<typeof VisitorConversationSchema>;
+export type ConversationSummary = v.InferOutput<typeof ConversationSummarySchema>;
+export type VisitorServerFrame = v.InferOutput<typeof VisitorServerFrameSchema>;
+export type AgentServerFrame = v.InferOutput<typeof AgentServerFrameSchema>;
+/** Any frame the server sends, to either kind of client. */
+export type ServerFrame = VisitorServerFrame | AgentServerFrame;
+export type ErrorFrame = v.InferOutput<typeof ErrorFrame>;
+export type AckFrame = v.InferOutput<typeof Ack>;
+
+// ---------- parsing ----------
+
+export type ParseResult<T> =
+  | { ok: true; frame: T }
+  | { ok: false; error: Pick<ErrorFrame, 'code' | 'message' | 'ref'> };
+
+type FrameSchema = typeof VisitorClientFrameSchema | typeof AgentClientFrameSchema | typeof VisitorServerFrameSchema | typeof AgentServerFrameSchema;
+
+function knownTypes(schema: FrameSchema): Set<string> {
+  return new Set(schema.options.map((o) => o.entries.type.literal as string));
+}
+
+function exceeds(s: string, maxBytes: number): boolean {
+  // Fast paths: UTF-8 needs between 1 and 3 bytes per UTF-16 code unit.
+  if (s.length * 3 <= maxBytes) return false;
+  if (s.length > maxBytes) return true;
+  return new TextEncoder().encode(s).length > maxBytes;
+}
+
+function makeParser<S extends FrameSchema>(schema: S, maxBytes: number) {
+  const types = knownTypes(schema);
+  return (raw: unknown): ParseResult<v.InferOutput<S>> => {
+    if (typeof raw !== 'string') return { ok: false, error: { code: 'binary_not_supported', message: 'frames must be JSON text' } };
+    if (exceeds(raw, maxBytes)) {
+      return { ok: false, error: { code: 'frame_too_large', message: `frames are limited to ${LIMITS.maxFrameBytes} bytes` } };
+    }
+    let data: unknown;
+    try {
+      data = JSON.parse(raw);
+    } catch {
+      return { ok: false, error: { code: 'bad_json', message: 'frame is not valid JSON' } };
+    }
+    const ref = refOf(data);
+    const type = data !== null && typeof data === 'object' ? (data as { type?: unknown }).type : undefined;
+    if (typeof type !== 'string' || !types.has(type)) {
+      return { ok: false, error: { code: 'unknown_type', message: `unknown frame type`, ...(ref ? { ref } : {}) } };
+    }
+    const result = v.safeParse(schema, data);
+    if (!result.success) {
+      const issue = result.issues[0];
+      const path = issue.path?.map((p) => String(p.key)).join('.') ?? '';
+      return {
+        ok: false,
+        error: { code: 'bad_frame', message: path ? `${path}: ${issue.message}` : issue.message, ...(ref ? { ref } : {}) },
+      };
+    }
+    return { ok: true, frame: result.output as v.InferOutput<S> };
+  };
+}
+
+function refOf(data: unknown): string | undefined {
+  if (data === null || typeof data !== 'object') return undefined;
+  const id = (data as { clientId?: unknown }).clientId;
+  return typeof id === 'string' && id.length <= 64 ? id : undefined;
+}
+
+/** Parses a frame a visitor sent to the server. */
+export const parseVisitorClientFrame = makeParser(VisitorClientFrameSchema, LIMITS.maxFrameBytes);
+/** Parses a frame an agent sent to the server. */
+export const parseAgentClientFrame = makeParser(AgentClientFrameSchema, LIMITS.maxFrameBytes);
+/** Parses a frame the server sent to a visitor (server frames may be large: sync pages). */
+export const parseVisitorServerFrame = makeParser(VisitorServerFrameSchema, Infinity);
+/** Parses a frame the server sent to an agent. */
+export const parseAgentServerFrame = makeParser(AgentServerFrameSchema, Infinity);
