@@ -16,11 +16,17 @@ export function pickLocale(candidates: readonly (string | null | undefined)[], f
   return fallback;
 }
 
+/**
+ * The loader's few strings live in their own table: the loader runs on every shop page view,
+ * and importing the panel's table would ship all of it there.
+ */
+export const LOADER_STRINGS = {
+  en: { openChat: 'Open chat', closeChat: 'Close chat', frameTitle: 'Chat with the shop', unread: 'unread messages' },
+  es: { openChat: 'Abrir chat', closeChat: 'Cerrar chat', frameTitle: 'Chat con la tienda', unread: 'mensajes sin leer' },
+} as const satisfies Record<Locale, Record<string, string>>;
+
 export const WIDGET_STRINGS = {
   en: {
-    openChat: 'Open chat',
-    closeChat: 'Close chat',
-    frameTitle: 'Chat with the shop',
     headerTitle: 'Chat',
     headerSubtitle: 'We usually reply in a few minutes',
     message: 'Message',
@@ -41,9 +47,6 @@ export const WIDGET_STRINGS = {
     tooLong: 'Message is too long',
   },
   es: {
-    openChat: 'Abrir chat',
-    closeChat: 'Cerrar chat',
-    frameTitle: 'Chat con la tienda',
     headerTitle: 'Chat',
     headerSubtitle: 'Solemos responder en pocos minutos',
     message: 'Mensaje',

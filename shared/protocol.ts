@@ -270,10 +270,10 @@ function refOf(data: unknown): string | undefined {
 }
 
 /** Parses a frame a visitor sent to the server. */
-export const parseVisitorClientFrame = makeParser(VisitorClientFrameSchema, LIMITS.maxFrameBytes);
+export const parseVisitorClientFrame = /* @__PURE__ */ makeParser(VisitorClientFrameSchema, LIMITS.maxFrameBytes);
 /** Parses a frame an agent sent to the server. */
-export const parseAgentClientFrame = makeParser(AgentClientFrameSchema, LIMITS.maxFrameBytes);
+export const parseAgentClientFrame = /* @__PURE__ */ makeParser(AgentClientFrameSchema, LIMITS.maxFrameBytes);
 /** Parses a frame the server sent to a visitor (server frames may be large: sync pages). */
-export const parseVisitorServerFrame = makeParser(VisitorServerFrameSchema, Infinity);
+export const parseVisitorServerFrame = /* @__PURE__ */ makeParser(VisitorServerFrameSchema, Infinity);
 /** Parses a frame the server sent to an agent. */
-export const parseAgentServerFrame = makeParser(AgentServerFrameSchema, Infinity);
+export const parseAgentServerFrame = /* @__PURE__ */ makeParser(AgentServerFrameSchema, Infinity);

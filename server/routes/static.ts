@@ -60,8 +60,12 @@ export function staticRoutes(deps: StaticDeps) {
     const key = c.req.query('site') ?? '';
     const site = key ? await deps.store.sites.byPublicKey(key) : null;
     if (!site) return c.text('Unknown site key.', 404);
-    const html = await readOrNull(join(deps.distDir, 'widget', 'app', 'index.html'));
-    if (html === null) return missingBuild(c);
+    const template = await readOrNull(join(deps.distDir, 'widget', 'app', 'index.html'));
+    if (template === null) return missingBuild(c);
+    // Branding rides in the page as inert JSON (not script), saving the panel a round trip.
+    const config = { siteName: site.name, color: typeof site.settings.brandColor === 'string' ? site.settings.brandColor : undefined };
+    const json = JSON.stringify(config).replace(/</g, '\\u003c');
+    const html = template.replace('</head>', `<script type="application/json" id="mostrador-config">${json}</script></head>`);
     return c.html(html, 200, {
       'Content-Security-Policy': [
         "default-src 'self'",

@@ -1,0 +1,178 @@
+/**
+ * The agent's inbox over /ws/agent: the conversation list, one timeline per opened
+ * conversation, unread counts, and sends with resend-after-reconnect (deduped by clientId).
+ */
+import { computed, signal } from '@preact/signals';
+import { nanoid } from 'nanoid';
+import { RETRYABLE_ERRORS } from '../../shared/errors';
+import { PROTOCOL_VERSION, parseAgentServerFrame, type AgentServerFrame, type ConversationSummary, type Message } from '../../shared/protocol';
+import { ReconnectingSocket, type SocketStatus } from '../../shared/reconnecting-socket';
+import { Timeline, type TimelineItem } from '../../shared/timeline';
+import type { AgentInfo } from './session';
+
+export function createInbox(agent: AgentInfo, opts: { socketUrl: string; onSessionEnded(): void }) {
+  const status = signal<SocketStatus>('closed');
+  const conversations = signal<Map<string, ConversationSummary>>(new Map());
+  const selectedId = signal<string | null>(null);
+  const unread = signal<Map<string, number>>(new Map());
+  const selectedItems = signal<TimelineItem[]>([]);
+  const timelines = new Map<string, Timeline>();
+  let welcomed = false;
+
+  const sorted = computed(() => [...conversations.value.values()].sort((a, b) => b.updatedAt - a.updatedAt));
+  const selected = computed(() => (selectedId.value ? conversations.value.get(selectedId.value) ?? null : null));
+
+  const socket = new ReconnectingSocket<AgentServerFrame>({
+    url: () => opts.socketUrl,
+    parse: parseAgentServerFrame,
+    onOpen() {
+      welcomed = false;
+      socket.send({ type: 'hello', v: PROTOCOL_VERSION });
+    },
+    onFrame: handle,
+    onStatus(s) {
+      status.value = s;
+    },
+    onFatal() {
+      opts.onSessionEnded();
+    },
+  });
+
+  function refreshSelected(): void {
+    const id = selectedId.value;
+    selectedItems.value = id ? (timelines.get(id)?.items() ?? []) : [];
+  }
+
+  function upsert(summary: ConversationSummary): void {
+    const next = new Map(conversations.value);
+    next.set(summary.id, summary);
+    conversations.value = next;
+  }
+
+  function sync(id: string): void {
+    const tl = timelines.get(id);
+    if (tl && welcomed) socket.send({ type: 'sync', conversationId: id, afterSeq: tl.lastSeq });
+  }
+
+  function noteMessage(m: Message): void {
+    const current = conversations.value.get(m.conversationId);
+    if (current && m.seq > current.lastSeq) {
+      upsert({ ...current, lastSeq: m.seq, updatedAt: m.createdAt, lastMessage: { text: m.text.slice(0, 140), authorKind: m.author.kind, createdAt: m.createdAt } });
+    }
+  }
+
+  function handle(frame: AgentServerFrame): void {
+    switch (frame.type) {
+      case 'welcome': {
+        welcomed = true;
+        socket.resetBackoff();
+        conversations.value = new Map(frame.conversations.map((c) => [c.id, c]));
+        for (const [id, tl] of timelines) {
+          sync(id);
+          for (const p of tl.unsent()) socket.send({ type: 'message.send', conversationId: id, clientId: p.clientId, text: p.text });
+        }
+        return;
+      }
+      case 'conversation.updated':
+        upsert(frame.conversation);
+        return;
+      case 'message.created': {
+        const m = frame.message;
+        noteMessage(m);
+        const tl = timelines.get(m.conversationId);
+        if (tl) {
+          const r = tl.apply(m);
+          if (r === 'gap') sync(m.conversationId);
+          if (m.conversationId === selectedId.value) refreshSelected();
+        }
+        if (m.conversationId !== selectedId.value && m.author.kind === 'visitor') {
+          const next = new Map(unread.value);
+          next.set(m.conversationId, (next.get(m.conversationId) ?? 0) + 1);
+          unread.value = next;
+        }
+        return;
+      }
+      case 'sync.result': {
+        const tl = timelines.get(frame.conversationId);
+        if (!tl) return;
+        const before = tl.lastSeq;
+        tl.applyPage(frame.messages);
+        if (frame.conversationId === selectedId.value) refreshSelected();
+        if (frame.hasMore && tl.lastSeq > before) sync(frame.conversationId);
+        return;
+      }
+      case 'ack': {
+        timelines.get(frame.conversationId)?.ack(frame.clientId, frame.seq);
+        if (frame.conversationId === selectedId.value) refreshSelected();
+        return;
+      }
+      case 'error': {
+        if (!frame.ref || RETRYABLE_ERRORS.includes(frame.code)) return;
+        for (const [id, tl] of timelines) {
+          if (tl.pendingSends().some((p) => p.clientId === frame.ref)) {
+            tl.markFailed(frame.ref, frame.code);
+            if (id === selectedId.value) refreshSelected();
+          }
+        }
+        return;
+      }
+      case 'pong':
+        return;
+      default: {
+        const never: never = frame;
+        return never;
+      }
+    }
+  }
+
+  function select(id: string): void {
+    selectedId.value = id;
+    if (!timelines.has(id)) {
+      timelines.set(id, new Timeline({ kind: 'agent', id: agent.id, name: agent.name }));
+    }
+    sync(id);
+    if (unread.value.get(id)) {
+      const next = new Map(unread.value);
+      next.delete(id);
+      unread.value = next;
+    }
+    refreshSelected();
+  }
+
+  function send(text: string): void {
+    const id = selectedId.value;
+    const tl = id ? timelines.get(id) : undefined;
+    const trimmed = text.trim();
+    if (!id || !tl || !trimmed) return;
+    const clientId = nanoid();
+    tl.addPending({ clientId, text: trimmed, createdAt: Date.now() });
+    refreshSelected();
+    if (welcomed) socket.send({ type: 'message.send', conversationId: id, clientId, text: trimmed });
+  }
+
+  function retry(clientId: string): void {
+    const id = selectedId.value;
+    const tl = id ? timelines.get(id) : undefined;
+    const p = tl?.pendingSends().find((x) => x.clientId === clientId);
+    if (!id || !tl || !p) return;
+    tl.markSending(clientId);
+    refreshSelected();
+    if (welcomed) socket.send({ type: 'message.send', conversationId: id, clientId, text: p.text });
+  }
+
+  return {
+    status,
+    conversations: sorted,
+    selected,
+    selectedId,
+    selectedItems,
+    unread,
+    start: () => socket.start(),
+    stop: () => socket.stop(),
+    select,
+    send,
+    retry,
+  };
+}
+
+export type Inbox = ReturnType<typeof createInbox>;

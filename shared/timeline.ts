@@ -1,0 +1,131 @@
+/**
+ * A conversation as a client holds it: confirmed messages in `seq` order with no gaps, plus
+ * the client's own sends that are not confirmed yet. Pure and framework-free, so the widget
+ * and the console share it and unit tests cover every ordering case.
+ */
+import type { Author, Message } from './protocol';
+
+export type SendState = 'sending' | 'sent' | 'failed';
+
+export interface PendingSend {
+  clientId: string;
+  text: string;
+  createdAt: number;
+  state: SendState;
+  /** Known once acked. */
+  seq?: number;
+  /** Failure reason code, when `state` is 'failed'. */
+  error?: string;
+}
+
+export interface TimelineItem {
+  /** Stable key for rendering: the message id, or the clientId while unconfirmed. */
+  key: string;
+  seq: number | null;
+  clientId: string | null;
+  author: Author;
+  text: string;
+  createdAt: number;
+  /** 'sent' for confirmed messages; the send state for the client's own pending ones. */
+  state: SendState;
+}
+
+export type ApplyResult = 'appended' | 'duplicate' | 'gap';
+
+export class Timeline {
+  private confirmed: Message[] = [];
+  private pending: PendingSend[] = [];
+
+  constructor(private readonly self: Author) {}
+
+  /** The highest seq held with every earlier one present: what `sync.afterSeq` should say. */
+  get lastSeq(): number {
+    return this.confirmed.length === 0 ? 0 : this.confirmed[this.confirmed.length - 1]!.seq;
+  }
+
+  get size(): number {
+    return this.confirmed.length;
+  }
+
+  /**
+   * Applies a live message. Only the next seq is appended; an older one is a duplicate, a
+   * later one means frames were missed and the caller must `sync` from `lastSeq`.
+   */
+  apply(message: Message): ApplyResult {
+    if (message.seq <= this.lastSeq) return 'duplicate';
+    if (message.seq !== this.lastSeq + 1) return 'gap';
+    this.confirmed.push(message);
+    if (message.clientId !== null) this.pending = this.pending.filter((p) => p.clientId !== message.clientId);
+    return 'appended';
+  }
+
+  /** Applies a sync page (ascending seq). Returns false if the page does not continue `lastSeq`. */
+  applyPage(messages: readonly Message[]): boolean {
+    for (const m of messages) {
+      if (this.apply(m) === 'gap') return false;
+    }
+    return true;
+  }
+
+  addPending(send: Omit<PendingSend, 'state'> & { state?: SendState }): void {
+    if (this.pending.some((p) => p.clientId === send.clientId)) return;
+    if (this.confirmed.some((m) => m.clientId === send.clientId)) return;
+    this.pending.push({ ...send, state: send.state ?? 'sending' });
+  }
+
+  /** The server stored the send: keep showing it (as sent) until its message arrives. */
+  ack(clientId: string, seq: number): void {
+    const p = this.pending.find((x) => x.clientId === clientId);
+    if (!p) return;
+    if (seq <= this.lastSeq && this.confirmed.some((m) => m.seq === seq)) {
+      this.pending = this.pending.filter((x) => x !== p);
+      return;
+    }
+    p.state = 'sent';
+    p.seq = seq;
+  }
+
+  markFailed(clientId: string, error: string): void {
+    const p = this.pending.find((x) => x.clientId === clientId);
+    if (p) {
+      p.state = 'failed';
+      p.error = error;
+    }
+  }
+
+  markSending(clientId: string): void {
+    const p = this.pending.find((x) => x.clientId === clientId);
+    if (p) {
+      p.state = 'sending';
+      delete p.error;
+    }
+  }
+
+  /** Unconfirmed sends that still need the server: what to (re)send after a reconnect. */
+  unsent(): PendingSend[] {
+    return this.pending.filter((p) => p.state === 'sending');
+  }
+
+  pendingSends(): readonly PendingSend[] {
+    return this.pending;
+  }
+
+  /** Everything to show, oldest first: confirmed by seq, then acked sends by seq, then the rest in send order. */
+  items(): TimelineItem[] {
+    const out: TimelineItem[] = this.confirmed.map((m) => ({
+      key: m.id,
+      seq: m.seq,
+      clientId: m.clientId,
+      author: m.author,
+      text: m.text,
+      createdAt: m.createdAt,
+      state: 'sent',
+    }));
+    const acked = this.pending.filter((p) => p.seq !== undefined).sort((a, b) => a.seq! - b.seq!);
+    const rest = this.pending.filter((p) => p.seq === undefined);
+    for (const p of [...acked, ...rest]) {
+      out.push({ key: p.clientId, seq: p.seq ?? null, clientId: p.clientId, author: this.self, text: p.text, createdAt: p.createdAt, state: p.state });
+    }
+    return out;
+  }
+}

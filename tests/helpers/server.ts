@@ -1,0 +1,40 @@
+/** Starts the real server in-process on port 0 with a fresh SQLite file in a temp directory. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { loadConfig } from '../../server/config';
+import { startServer, type RunningServer } from '../../server/index';
+import { createLogger } from '../../server/logger';
+
+export interface TestServer extends RunningServer {
+  dataDir: string;
+  origin: string;
+  /** Stops the server and deletes its data directory. */
+  destroy(): Promise<void>;
+}
+
+export function tempDataDir(): string {
+  return mkdtempSync(join(tmpdir(), 'mostrador-test-'));
+}
+
+export async function startTestServer(opts: { dataDir?: string; env?: Record<string, string> } = {}): Promise<TestServer> {
+  const dataDir = opts.dataDir ?? tempDataDir();
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    SEED_DEMO: '1',
+    DIST_DIR: resolve(import.meta.dirname, '../../dist'),
+    ...opts.env,
+  });
+  const running = await startServer(config, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'));
+  return {
+    ...running,
+    dataDir,
+    origin: `http://127.0.0.1:${running.port}`,
+    async destroy() {
+      await running.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

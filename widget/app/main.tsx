@@ -1,0 +1,112 @@
+/**
+ * The panel app, running in our iframe. It owns the chat state and talks to the host page's
+ * loader only through postMessage with the host's exact origin (passed in the URL fragment),
+ * checking origin and source on every message it receives.
+ */
+import { effect } from '@preact/signals';
+import { render } from 'preact';
+import { BRIDGE_NS, isBridgeMessage, type FrameToHost, type HostToFrame } from '../../shared/bridge';
+import { pickLocale } from '../../shared/i18n';
+import { createChat } from './state/chat';
+import { Panel } from './ui/Panel';
+import '../styles/panel.css';
+
+interface FrameConfig {
+  siteName?: string;
+  color?: string;
+}
+
+function readConfig(): FrameConfig {
+  try {
+    return JSON.parse(document.getElementById('mostrador-config')?.textContent ?? '{}') as FrameConfig;
+  } catch {
+    return {};
+  }
+}
+
+function safeStorage(): Storage | null {
+  try {
+    const s = window.localStorage;
+    s.getItem('mostrador:probe');
+    return s;
+  } catch {
+    return null;
+  }
+}
+
+const params = new URLSearchParams(location.search);
+const siteKey = params.get('site') ?? '';
+const hostOrigin = (() => {
+  const raw = new URLSearchParams(location.hash.slice(1)).get('host');
+  try {
+    return raw ? new URL(raw).origin : null;
+  } catch {
+    return null;
+  }
+})();
+const config = readConfig();
+if (config.color && /^#[0-9a-f]{6}$/i.test(config.color)) document.documentElement.style.setProperty('--brand', config.color);
+
+const toHost = (msg: FrameToHost) => {
+  if (hostOrigin && window.parent !== window) window.parent.postMessage(msg, hostOrigin);
+};
+
+let isOpen = false;
+let unread = 0;
+const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/visitor?site=${encodeURIComponent(siteKey)}`;
+const chat = createChat({
+  siteKey,
+  socketUrl: wsUrl,
+  locale: pickLocale([params.get('lang'), ...navigator.languages]),
+  storage: safeStorage(),
+  onIncoming(item) {
+    toHost({ ns: BRIDGE_NS, type: 'message', message: { text: item.text, authorKind: item.author.kind, ...(item.author.name ? { authorName: item.author.name } : {}) } });
+    if (!isOpen) {
+      unread++;
+      toHost({ ns: BRIDGE_NS, type: 'unread', count: unread });
+    }
+  },
+});
+
+effect(() => {
+  document.documentElement.lang = chat.locale.value;
+});
+
+const inputRef: { current: HTMLTextAreaElement | null } = { current: null };
+const close = () => toHost({ ns: BRIDGE_NS, type: 'close' });
+
+window.addEventListener('message', (e: MessageEvent) => {
+  if (e.origin !== hostOrigin || e.source !== window.parent || !isBridgeMessage(e.data)) return;
+  const msg = e.data as HostToFrame;
+  switch (msg.type) {
+    case 'open':
+      isOpen = true;
+      unread = 0;
+      toHost({ ns: BRIDGE_NS, type: 'unread', count: 0 });
+      chat.start();
+      inputRef.current?.focus();
+      break;
+    case 'close':
+      isOpen = false;
+      break;
+    case 'locale':
+      chat.locale.value = msg.locale;
+      break;
+    case 'shutdown':
+      chat.shutdown();
+      break;
+    case 'command':
+      // identify / cart / page reach the server with the widget issue's visitor context work.
+      break;
+  }
+});
+
+document.addEventListener('keydown', (e) => {
+  if (e.key === 'Escape') close();
+});
+
+// A returning shopper with a conversation (or unsent messages) connects at once for live replies.
+if (chat.hasHistory()) chat.start();
+
+render(<Panel chat={chat} siteName={config.siteName ?? ''} onClose={close} inputRef={inputRef} />, document.getElementById('app')!);
+toHost({ ns: BRIDGE_NS, type: 'ready' });

@@ -1,0 +1,256 @@
+/**
+ * The shopper's chat as signals: connection status, the conversation timeline, and the outbox.
+ * Components read the signals and call the actions; only this module talks to the socket and
+ * to storage. The outbox lives in localStorage, so a message typed before a reload or while
+ * offline is sent (once: the server dedupes by clientId) when the socket is back.
+ */
+import { batch, signal } from '@preact/signals';
+import { nanoid } from 'nanoid';
+import { RETRYABLE_ERRORS, type ErrorCode } from '../../../shared/errors';
+import type { Locale } from '../../../shared/i18n';
+import { PROTOCOL_VERSION, parseVisitorServerFrame, type ConversationStatus, type VisitorServerFrame } from '../../../shared/protocol';
+import { ReconnectingSocket, type SocketStatus } from '../../../shared/reconnecting-socket';
+import { Timeline, type PendingSend, type TimelineItem } from '../../../shared/timeline';
+
+export interface ChatOptions {
+  siteKey: string;
+  /** WebSocket URL of /ws/visitor for this site. */
+  socketUrl: string;
+  locale: Locale;
+  storage: Storage | null;
+  /** Called when an agent's or bot's message arrives (for unread counts and host events). */
+  onIncoming?(item: TimelineItem): void;
+}
+
+interface StoredOutboxItem {
+  clientId: string;
+  text: string;
+  createdAt: number;
+}
+
+export type Chat = ReturnType<typeof createChat>;
+
+export function createChat(opts: ChatOptions) {
+  const keys = { token: `mostrador:${opts.siteKey}:token`, outbox: `mostrador:${opts.siteKey}:outbox` };
+  const status = signal<SocketStatus>('closed');
+  const items = signal<TimelineItem[]>([]);
+  const conversationStatus = signal<ConversationStatus | null>(null);
+  const locale = signal<Locale>(opts.locale);
+
+  let timeline = new Timeline({ kind: 'visitor' });
+  let conversationId: string | null = null;
+  let welcomed = false;
+  let retryTimer: ReturnType<typeof setTimeout> | null = null;
+
+  // ---- storage (never throws: private mode and full quotas just lose persistence) ----
+  const store = {
+    get(key: string): string | null {
+      try {
+        return opts.storage?.getItem(key) ?? null;
+      } catch {
+        return null;
+      }
+    },
+    set(key: string, value: string | null): void {
+      try {
+        if (value === null) opts.storage?.removeItem(key);
+        else opts.storage?.setItem(key, value);
+      } catch {
+        /* persistence is best effort */
+      }
+    },
+  };
+
+  function readOutbox(): StoredOutboxItem[] {
+    try {
+      const parsed: unknown = JSON.parse(store.get(keys.outbox) ?? '[]');
+      return Array.isArray(parsed) ? parsed.filter((x): x is StoredOutboxItem => typeof x?.clientId === 'string' && typeof x?.text === 'string') : [];
+    } catch {
+      return [];
+    }
+  }
+
+  function writeOutbox(list: StoredOutboxItem[]): void {
+    store.set(keys.outbox, list.length ? JSON.stringify(list) : null);
+  }
+
+  function removeFromOutbox(clientId: string): void {
+    writeOutbox(readOutbox().filter((x) => x.clientId !== clientId));
+  }
+
+  const refresh = () => {
+    items.value = timeline.items();
+  };
+
+  // ---- socket ----
+  const socket = new ReconnectingSocket<VisitorServerFrame>({
+    url: () => opts.socketUrl,
+    parse: parseVisitorServerFrame,
+    onOpen() {
+      welcomed = false;
+      const token = store.get(keys.token);
+      socket.send({ type: 'hello', v: PROTOCOL_VERSION, locale: locale.value, ...(token ? { token } : {}) });
+    },
+    onFrame: handleFrame,
+    onStatus(s) {
+      status.value = s;
+    },
+    onFatal() {
+      status.value = 'closed';
+    },
+  });
+
+  function sendFrame(send: PendingSend): void {
+    if (!welcomed) return;
+    socket.send({ type: 'message.send', clientId: send.clientId, text: send.text });
+  }
+
+  function flushOutbox(): void {
+    for (const send of timeline.unsent()) sendFrame(send);
+  }
+
+  function sync(): void {
+    if (conversationId && welcomed) socket.send({ type: 'sync', conversationId, afterSeq: timeline.lastSeq });
+  }
+
+  function switchConversation(id: string): void {
+    if (id === conversationId) return;
+    const old = timeline;
+    conversationId = id;
+    timeline = new Timeline({ kind: 'visitor' });
+    // Unconfirmed sends belong to whatever conversation the server puts them in.
+    for (const p of old.pendingSends()) if (p.seq === undefined) timeline.addPending(p);
+  }
+
+  function handleFrame(frame: VisitorServerFrame): void {
+    switch (frame.type) {
+      case 'welcome': {
+        store.set(keys.token, frame.token);
+        welcomed = true;
+        socket.resetBackoff();
+        const current = frame.conversations.find((c) => c.status !== 'resolved') ?? frame.conversations[0];
+        if (current) {
+          switchConversation(current.id);
+          conversationStatus.value = current.status;
+          sync();
+        }
+        flushOutbox();
+        refresh();
+        return;
+      }
+      case 'ack': {
+        removeFromOutbox(frame.clientId);
+        if (!conversationId) switchConversation(frame.conversationId);
+        timeline.ack(frame.clientId, frame.seq);
+        refresh();
+        return;
+      }
+      case 'message.created': {
+        const m = frame.message;
+        if (!conversationId || (m.conversationId !== conversationId && conversationStatus.value === 'resolved')) {
+          switchConversation(m.conversationId);
+        }
+        if (m.conversationId !== conversationId) return;
+        const result = timeline.apply(m);
+        if (result === 'gap') sync();
+        if (result === 'appended') {
+          refresh();
+          if (m.author.kind !== 'visitor') opts.onIncoming?.(items.value[items.value.length - 1]!);
+        }
+        return;
+      }
+      case 'sync.result': {
+        if (frame.conversationId !== conversationId) return;
+        const before = timeline.lastSeq;
+        timeline.applyPage(frame.messages);
+        refresh();
+        if (frame.hasMore && timeline.lastSeq > before) sync();
+        return;
+      }
+      case 'conversation.updated': {
+        if (!conversationId || frame.conversation.id === conversationId) {
+          if (!conversationId) switchConversation(frame.conversation.id);
+          conversationStatus.value = frame.conversation.status;
+        }
+        return;
+      }
+      case 'error': {
+        handleError(frame.code, frame.ref, frame.retryAfterMs);
+        return;
+      }
+      case 'pong':
+        return;
+      default: {
+        const never: never = frame;
+        return never;
+      }
+    }
+  }
+
+  function handleError(code: ErrorCode, ref: string | undefined, retryAfterMs: number | undefined): void {
+    const pending = ref ? timeline.pendingSends().find((p) => p.clientId === ref) : undefined;
+    if (!pending) return;
+    if (RETRYABLE_ERRORS.includes(code)) {
+      // Stays in the outbox; try again after the server's hint.
+      if (!retryTimer) {
+        retryTimer = setTimeout(() => {
+          retryTimer = null;
+          flushOutbox();
+        }, retryAfterMs ?? 3000);
+      }
+      return;
+    }
+    // The server will never take this one as it is: show it as failed and stop resending.
+    removeFromOutbox(pending.clientId);
+    timeline.markFailed(pending.clientId, code);
+    refresh();
+  }
+
+  // ---- actions ----
+  function start(): void {
+    socket.start();
+  }
+
+  /** True when there is a reason to connect before the shopper opens the panel. */
+  function hasHistory(): boolean {
+    return store.get(keys.token) !== null || readOutbox().length > 0;
+  }
+
+  function send(text: string): void {
+    const trimmed = text.trim();
+    if (!trimmed) return;
+    const send: StoredOutboxItem = { clientId: nanoid(), text: trimmed, createdAt: Date.now() };
+    writeOutbox([...readOutbox(), send]);
+    timeline.addPending(send);
+    refresh();
+    start();
+    sendFrame({ ...send, state: 'sending' });
+  }
+
+  function retry(clientId: string): void {
+    const p = timeline.pendingSends().find((x) => x.clientId === clientId);
+    if (!p || p.state !== 'failed') return;
+    timeline.markSending(clientId);
+    writeOutbox([...readOutbox(), { clientId, text: p.text, createdAt: p.createdAt }]);
+    refresh();
+    sendFrame(p);
+  }
+
+  /** Forget this visitor on this device (e.g. the shop's logout). */
+  function shutdown(): void {
+    socket.stop();
+    store.set(keys.token, null);
+    store.set(keys.outbox, null);
+    batch(() => {
+      timeline = new Timeline({ kind: 'visitor' });
+      conversationId = null;
+      refresh();
+    });
+  }
+
+  // Restore sends that never reached the server (reload, crash, offline).
+  for (const item of readOutbox()) timeline.addPending(item);
+  refresh();
+
+  return { status, items, locale, conversationStatus, start, send, retry, shutdown, hasHistory };
+}

@@ -1,0 +1,38 @@
+/** The chat panel inside the iframe: header, connection state, log and composer. */
+import type { Chat } from '../state/chat';
+import { WIDGET_STRINGS } from '../../../shared/i18n';
+import { Composer } from './Composer';
+import { MessageList } from './MessageList';
+
+interface Props {
+  chat: Chat;
+  siteName: string;
+  onClose(): void;
+  inputRef: { current: HTMLTextAreaElement | null };
+}
+
+export function Panel({ chat, siteName, onClose, inputRef }: Props) {
+  const t = WIDGET_STRINGS[chat.locale.value];
+  const status = chat.status.value;
+  const banner = status === 'offline' ? t.offline : status === 'reconnecting' ? t.reconnecting : null;
+  return (
+    <div class="panel" lang={chat.locale.value}>
+      <header class="header">
+        <div>
+          <h1>{siteName || t.headerTitle}</h1>
+          <p>{t.headerSubtitle}</p>
+        </div>
+        <button type="button" class="close" aria-label={t.close} onClick={onClose}>
+          <svg viewBox="0 0 24 24" aria-hidden="true" width="20" height="20">
+            <path fill="currentColor" d="M18.3 5.7 12 12l6.3 6.3-1.4 1.4L10.6 13.4 4.3 19.7 2.9 18.3 9.2 12 2.9 5.7 4.3 4.3l6.3 6.3 6.3-6.3z" />
+          </svg>
+        </button>
+      </header>
+      <div class="status" role="status">
+        {banner && <p class={`banner ${status}`}>{banner}</p>}
+      </div>
+      <MessageList items={chat.items.value} t={t} locale={chat.locale.value} onRetry={chat.retry} />
+      <Composer t={t} onSend={chat.send} inputRef={inputRef} />
+    </div>
+  );
+}
