@@ -31,6 +31,17 @@ export interface AppDeps {
   heartbeatMs?: number;
 }
 
+// Node 20 has no global ErrorEvent; @hono/node-ws constructs one when a socket errors.
+if (typeof globalThis.ErrorEvent === 'undefined') {
+  (globalThis as { ErrorEvent?: unknown }).ErrorEvent = class ErrorEvent extends Event {
+    readonly error: unknown;
+    constructor(type: string, init?: { error?: unknown }) {
+      super(type);
+      this.error = init?.error;
+    }
+  };
+}
+
 type Env = { Variables: { site: SiteRecord; agent: AgentRecord } };
 
 export const VERSION = '0.1.0';

@@ -47,8 +47,9 @@ function isSecure(c: Context, publicUrl: string): boolean {
 
 export function agentAuthRoutes(deps: AgentAuthDeps) {
   const app = new Hono();
-  // 10 failures per address and per email in 15 minutes, then wait.
-  const limiter = new FailureLimiter(10, 15 * 60 * 1000);
+  // 10 failures per email, 50 per address (offices share one) in 15 minutes, then wait.
+  const byEmail = new FailureLimiter(10, 15 * 60 * 1000);
+  const byAddress = new FailureLimiter(50, 15 * 60 * 1000);
   app.use('*', sameOriginOnly(deps.publicUrl));
 
   app.post('/session', async (c) => {
@@ -66,8 +67,7 @@ export function agentAuthRoutes(deps: AgentAuthDeps) {
     }
     const email = parsed.output.email.toLowerCase();
     const address = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress ?? 'unknown';
-    const keys = [`email:${email}`, `ip:${address}`];
-    const wait = Math.max(...keys.map((k) => limiter.retryAfter(k, now)));
+    const wait = Math.max(byEmail.retryAfter(email, now), byAddress.retryAfter(address, now));
     if (wait > 0) {
       c.header('Retry-After', String(Math.ceil(wait / 1000)));
       return problem(c, 429, 'too many sign-in attempts', { code: 'rate_limited' });
@@ -75,11 +75,12 @@ export function agentAuthRoutes(deps: AgentAuthDeps) {
     const agent = await deps.store.agents.byEmailForSignIn(email);
     const ok = await verifyPassword(agent && !agent.disabled ? agent.passwordHash : null, parsed.output.password);
     if (!agent || agent.disabled || !ok) {
-      for (const k of keys) limiter.fail(k, now);
+      byEmail.fail(email, now);
+      byAddress.fail(address, now);
       deps.logger.info({ email }, 'sign-in refused');
       return problem(c, 401, 'email or password is not correct', { code: 'bad_credentials' });
     }
-    limiter.reset(`email:${email}`);
+    byEmail.reset(email);
     const token = newToken(32);
     await deps.store.sessions.create({ tokenHash: hashToken(token), agentId: agent.id, siteId: agent.siteId, now, ttlMs: SESSION_TTL_MS });
     setCookie(c, SESSION_COOKIE, token, {
