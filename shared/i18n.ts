@@ -43,7 +43,7 @@ export const WIDGET_STRINGS = {
     reconnecting: 'Reconnecting…',
     offline: 'You are offline. Messages will be sent when you reconnect.',
     empty: 'Hi! How can we help you today?',
-    messages: 'Messages',
+    log: 'Conversation',
     tooLong: 'Message is too long',
   },
   es: {
@@ -63,7 +63,7 @@ export const WIDGET_STRINGS = {
     reconnecting: 'Reconectando…',
     offline: 'Sin conexión. Los mensajes se enviarán al reconectar.',
     empty: '¡Hola! ¿En qué podemos ayudarte?',
-    messages: 'Mensajes',
+    log: 'Conversación',
     tooLong: 'El mensaje es demasiado largo',
   },
 } as const satisfies Record<Locale, Record<string, string>>;

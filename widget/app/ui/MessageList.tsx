@@ -34,7 +34,7 @@ export function MessageList({ items, t, locale, onRetry }: Props) {
   }, [items.length, items[items.length - 1]?.state]);
 
   return (
-    <ol class="log" role="log" aria-live="polite" aria-label={t.messages} ref={ref} tabIndex={0}>
+    <ol class="log" role="log" aria-live="polite" aria-label={t.log} ref={ref} tabIndex={0}>
       {items.length === 0 && <li class="empty">{t.empty}</li>}
       {items.map((item) => {
         const mine = item.author.kind === 'visitor';
