@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import type { Message } from '../../shared/protocol';
+import { Timeline } from '../../shared/timeline';
+
+const msg = (seq: number, extra: Partial<Message> = {}): Message => ({
+  id: `m${seq}`,
+  conversationId: 'cv_1',
+  seq,
+  clientId: null,
+  author: { kind: 'agent', name: 'Ana' },
+  text: `text ${seq}`,
+  createdAt: 1000 + seq,
+  ...extra,
+});
+
+describe('Timeline', () => {
+  it('appends the next seq and reports duplicates and gaps', () => {
+    const t = new Timeline({ kind: 'visitor' });
+    expect(t.apply(msg(1))).toBe('appended');
+    expect(t.apply(msg(1))).toBe('duplicate');
+    expect(t.apply(msg(3))).toBe('gap');
+    expect(t.lastSeq).toBe(1);
+    expect(t.apply(msg(2))).toBe('appended');
+    expect(t.apply(msg(3))).toBe('appended');
+    expect(t.items().map((i) => i.seq)).toEqual([1, 2, 3]);
+  });
+
+  it('applies a sync page that continues lastSeq, and refuses one that does not', () => {
+    const t = new Timeline({ kind: 'visitor' });
+    expect(t.applyPage([msg(1), msg(2)])).toBe(true);
+    expect(t.applyPage([msg(2), msg(3)])).toBe(true);
+    expect(t.applyPage([msg(5)])).toBe(false);
+    expect(t.lastSeq).toBe(3);
+  });
+
+  it('shows a pending send until its message arrives, then shows it once', () => {
+    const t = new Timeline({ kind: 'visitor' });
+    t.addPending({ clientId: 'abcdefgh1', text: 'hola', createdAt: 5 });
+    expect(t.items()).toMatchObject([{ key: 'abcdefgh1', state: 'sending', seq: null }]);
+    expect(t.unsent()).toHaveLength(1);
+    t.ack('abcdefgh1', 1);
+    expect(t.items()).toMatchObject([{ state: 'sent', seq: 1 }]);
+    expect(t.unsent()).toHaveLength(0);
+    t.apply(msg(1, { clientId: 'abcdefgh1', author: { kind: 'visitor' }, text: 'hola' }));
+    expect(t.items()).toHaveLength(1);
+    expect(t.items()[0]).toMatchObject({ key: 'm1', state: 'sent' });
+  });
+
+  it('ignores adding a send twice or one already confirmed', () => {
+    const t = new Timeline({ kind: 'visitor' });
+    t.apply(msg(1, { clientId: 'abcdefgh1' }));
+    t.addPending({ clientId: 'abcdefgh1', text: 'x', createdAt: 1 });
+    t.addPending({ clientId: 'abcdefgh2', text: 'y', createdAt: 2 });
+    t.addPending({ clientId: 'abcdefgh2', text: 'y', createdAt: 2 });
+    expect(t.items().map((i) => i.key)).toEqual(['m1', 'abcdefgh2']);
+  });
+
+  it('orders acked sends by seq before unacked ones', () => {
+    const t = new Timeline({ kind: 'visitor' });
+    t.addPending({ clientId: 'aaaaaaaa1', text: 'a', createdAt: 1 });
+    t.addPending({ clientId: 'bbbbbbbb2', text: 'b', createdAt: 2 });
+    t.addPending({ clientId: 'cccccccc3', text: 'c', createdAt: 3 });
+    t.ack('cccccccc3', 2);
+    t.ack('bbbbbbbb2', 1);
+    expect(t.items().map((i) => i.text)).toEqual(['b', 'c', 'a']);
+  });
+
+  it('marks failures and lets them be retried', () => {
+    const t = new Timeline({ kind: 'visitor' });
+    t.addPending({ clientId: 'aaaaaaaa1', text: 'a', createdAt: 1 });
+    t.markFailed('aaaaaaaa1', 'bad_frame');
+    expect(t.items()[0]!.state).toBe('failed');
+    expect(t.unsent()).toHaveLength(0);
+    t.markSending('aaaaaaaa1');
+    expect(t.unsent()).toHaveLength(1);
+  });
+});
