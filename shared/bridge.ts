@@ -15,7 +15,7 @@ export type HostToFrame =
   | { ns: typeof BRIDGE_NS; type: 'command'; name: 'identify' | 'cart' | 'page'; payload: unknown };
 
 export type FrameToHost =
-  | { ns: typeof BRIDGE_NS; type: 'ready' }
+  | { ns: typeof BRIDGE_NS; type: 'ready'; color?: string }
   | { ns: typeof BRIDGE_NS; type: 'close' }
   | { ns: typeof BRIDGE_NS; type: 'unread'; count: number }
   | { ns: typeof BRIDGE_NS; type: 'message'; message: { text: string; authorKind: string; authorName?: string } };

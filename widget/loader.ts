@@ -92,6 +92,11 @@ const ICON_CLOSE =
     if (frame) frame.title = s.frameTitle;
   }
 
+  function setColor(color: unknown): void {
+    if (typeof color === 'string' && /^#[0-9a-f]{6}$/i.test(color)) host.style.setProperty('--mostrador-color', color);
+  }
+  setColor(script.getAttribute('data-color'));
+
   function mount(): void {
     if (!document.body) {
       document.addEventListener('DOMContentLoaded', mount, { once: true });
@@ -159,10 +164,11 @@ const ICON_CLOSE =
 
   function onFrameMessage(e: MessageEvent): void {
     if (e.origin !== base || !frame || e.source !== frame.contentWindow || !isBridgeMessage(e.data)) return;
-    const data = e.data as { type: string; count?: unknown; message?: unknown };
+    const data = e.data as { type: string; count?: unknown; message?: unknown; color?: unknown };
     switch (data.type) {
       case 'ready':
         frameReady = true;
+        setColor(data.color);
         for (const msg of outbox.splice(0)) frame.contentWindow!.postMessage(msg, base);
         if (isOpen) frame.contentWindow!.postMessage({ ns: BRIDGE_NS, type: 'open' } satisfies HostToFrame, base);
         break;

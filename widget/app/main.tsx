@@ -45,7 +45,8 @@ const hostOrigin = (() => {
   }
 })();
 const config = readConfig();
-if (config.color && /^#[0-9a-f]{6}$/i.test(config.color)) document.documentElement.style.setProperty('--brand', config.color);
+const brandColor = config.color && /^#[0-9a-f]{6}$/i.test(config.color) ? config.color : undefined;
+if (brandColor) document.documentElement.style.setProperty('--brand', brandColor);
 
 const toHost = (msg: FrameToHost) => {
   if (hostOrigin && window.parent !== window) window.parent.postMessage(msg, hostOrigin);
@@ -109,4 +110,4 @@ document.addEventListener('keydown', (e) => {
 if (chat.hasHistory()) chat.start();
 
 render(<Panel chat={chat} siteName={config.siteName ?? ''} onClose={close} inputRef={inputRef} />, document.getElementById('app')!);
-toHost({ ns: BRIDGE_NS, type: 'ready' });
+toHost({ ns: BRIDGE_NS, type: 'ready', ...(brandColor ? { color: brandColor } : {}) });

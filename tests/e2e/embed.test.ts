@@ -1,0 +1,94 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Locator } from 'playwright-core';
+import { hasChromium, launchBrowser } from '../helpers/browser';
+import { startTestServer, type TestServer } from '../helpers/server';
+
+let server: TestServer;
+let browser: Browser;
+const hosts: Server[] = [];
+const T = { timeout: 10_000 };
+const textOf = (l: Locator) => () => l.innerText();
+
+/** A merchant's page on another origin, embedding the widget the documented way. */
+function shopPage(widgetOrigin: string, withWidget: boolean): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Test shop</title></head>
+<body><h1>Test shop</h1><a href="#top">Top</a>
+${
+  withWidget
+    ? `<script>window.Mostrador=window.Mostrador||function(){(Mostrador.q=Mostrador.q||[]).push(arguments)}</script>
+<script>Mostrador('on','open',function(){document.body.setAttribute('data-opened','yes')})</script>
+<script async src="${widgetOrigin}/widget.js" data-site="pk_demo"></script>`
+    : ''
+}
+</body></html>`;
+}
+
+async function hostOn(hostname: string): Promise<string> {
+  const http = createServer((req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+    res.end(shopPage(server.origin, req.url !== '/plain'));
+  });
+  hosts.push(http);
+  await new Promise<void>((r) => http.listen(0, hostname, r));
+  return `http://${hostname}:${(http.address() as AddressInfo).port}`;
+}
+
+beforeAll(async () => {
+  server = await startTestServer();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  for (const h of hosts) h.close();
+  await server?.destroy();
+});
+
+describe.runIf(hasChromium)('embedding on a merchant page', () => {
+  it('works cross-origin in English, by keyboard, adding only window.Mostrador', async () => {
+    const origin = await hostOn('127.0.0.1');
+    const context = await browser.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    await page.goto(`${origin}/plain`);
+    const baseline = await page.evaluate(() => Object.keys(window));
+    await page.goto(`${origin}/`);
+    const launcher = page.getByRole('button', { name: 'Open chat' });
+    await launcher.focus();
+    await page.keyboard.press('Enter');
+    const frame = page.frameLocator('iframe[title*="chat" i]');
+    const box = frame.getByRole('textbox', { name: 'Message' });
+    await expect.poll(() => box.evaluate((el) => el === el.ownerDocument.activeElement), T).toBe(true);
+    expect(await page.getAttribute('body', 'data-opened')).toBe('yes');
+    await page.keyboard.type('Hello from another origin');
+    await page.keyboard.press('Enter');
+    await expect.poll(textOf(frame.getByRole('log')), T).toContain('Hello from another origin');
+    await expect.poll(() => frame.getByRole('button', { name: 'Send' }).count(), T).toBe(1);
+
+    // Escape closes the panel and gives focus back to the launcher.
+    await page.keyboard.press('Escape');
+    const launcherAgain = page.getByRole('button', { name: 'Open chat' });
+    await expect.poll(() => launcherAgain.evaluate((el) => (el.getRootNode() as ShadowRoot).activeElement === el), T).toBe(true);
+    expect(await page.locator('iframe[title*="chat" i]').isHidden()).toBe(true);
+
+    const added = (await page.evaluate(() => Object.keys(window))).filter((k) => !baseline.includes(k));
+    expect(added).toEqual(['Mostrador']);
+    await context.close();
+  });
+
+  it('cannot be framed by an origin the site does not allow', async () => {
+    const origin = await hostOn('127.0.0.2');
+    const context = await browser.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    const blocked: string[] = [];
+    page.on('console', (m) => {
+      if (/frame-ancestors|Refused to frame/i.test(m.text())) blocked.push(m.text());
+    });
+    await page.goto(`${origin}/`);
+    await page.getByRole('button', { name: 'Open chat' }).click();
+    await expect.poll(() => blocked.length, T).toBeGreaterThan(0);
+    const frame = page.frameLocator('iframe[title*="chat" i]');
+    expect(await frame.getByRole('textbox', { name: 'Message' }).count()).toBe(0);
+    await context.close();
+  });
+});
