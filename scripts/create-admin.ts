@@ -14,7 +14,7 @@ import { eq } from 'drizzle-orm';
 import { hashPassword } from '../server/auth';
 import { loadConfig } from '../server/config';
 import { isValidOriginPattern } from '../server/domain/origins';
-import { newId, newToken } from '../server/ids';
+import { hashToken, newId, newToken } from '../server/ids';
 import { openDb } from '../server/store/db';
 import * as t from '../server/store/schema';
 
@@ -90,6 +90,7 @@ async function main(): Promise<void> {
         name: values['site-name'] ?? 'My shop',
         publicKey: createdKeys.publicKey,
         secretKey: createdKeys.secretKey,
+        secretKeyHash: hashToken(createdKeys.secretKey),
         allowedOrigins: origins,
         settings: {},
         createdAt: now,

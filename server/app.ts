@@ -12,11 +12,13 @@ import { originAllowed } from './domain/origins';
 import { isSameOrigin, problem } from './http';
 import type { Logger } from './logger';
 import { agentAuthRoutes } from './routes/agent-auth';
+import { apiV1Routes } from './routes/api-v1/index';
+import { VERSION } from './version';
 import { staticRoutes } from './routes/static';
 import type { AgentRecord, SiteRecord, Store } from './store/types';
 import { agentSocket, type AgentSockets } from './ws/agent-gateway';
 import { Heartbeat } from './ws/connection';
-import type { GatewayDeps } from './ws/shared';
+import type { GatewayDeps } from './ws/gateway-common';
 import { visitorSocket } from './ws/visitor-gateway';
 
 export interface AppDeps {
@@ -29,6 +31,8 @@ export interface AppDeps {
   now?: () => number;
   /** Server-side ping interval for dead-socket detection. */
   heartbeatMs?: number;
+  /** REST API requests per second per site (sustained) and burst. */
+  apiRateLimit?: { rate: number; burst: number };
 }
 
 // Node 20 has no global ErrorEvent; @hono/node-ws constructs one when a socket errors.
@@ -44,7 +48,7 @@ if (typeof globalThis.ErrorEvent === 'undefined') {
 
 type Env = { Variables: { site: SiteRecord; agent: AgentRecord } };
 
-export const VERSION = '0.1.0';
+export { VERSION };
 
 export function createApp(deps: AppDeps) {
   const now = deps.now ?? Date.now;
@@ -67,6 +71,7 @@ export function createApp(deps: AppDeps) {
   });
 
   app.route('/api/agent', agentAuthRoutes({ store: deps.store, logger: deps.logger, publicUrl: deps.publicUrl, now }));
+  app.route('/api/v1', apiV1Routes({ store: deps.store, bus: deps.bus, logger: deps.logger, now, ...(deps.apiRateLimit ? { rateLimit: deps.apiRateLimit } : {}) }));
 
   app.get(
     '/ws/visitor',

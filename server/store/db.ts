@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { hashToken } from '../ids';
 import * as schema from './schema';
 
 export type Db = BetterSQLite3Database<typeof schema>;
@@ -32,6 +33,7 @@ export function openDb(dataDir: string, opts: { fileName?: string } = {}): Opene
   sqlite.pragma('busy_timeout = 5000');
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder: MIGRATIONS_DIR });
+  backfillSecretKeyHashes(sqlite);
   return {
     sqlite,
     db,
@@ -39,4 +41,11 @@ export function openDb(dataDir: string, opts: { fileName?: string } = {}): Opene
       if (sqlite.open) sqlite.close();
     },
   };
+}
+
+/** Sites created before secret keys were looked up by hash get their hash once. */
+function backfillSecretKeyHashes(sqlite: Database.Database): void {
+  const rows = sqlite.prepare('SELECT id, secret_key AS secretKey FROM sites WHERE secret_key_hash IS NULL').all() as { id: string; secretKey: string }[];
+  const update = sqlite.prepare('UPDATE sites SET secret_key_hash = ? WHERE id = ?');
+  for (const row of rows) update.run(hashToken(row.secretKey), row.id);
 }

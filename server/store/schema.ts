@@ -13,6 +13,8 @@ export const sites = sqliteTable('sites', {
   publicKey: text('public_key').notNull().unique(),
   /** The REST API bearer secret; also the HMAC key for identity verification, so it is kept, not hashed. */
   secretKey: text('secret_key').notNull().unique(),
+  /** SHA-256 (hex) of the secret key: API requests are looked up by this, not by the secret. */
+  secretKeyHash: text('secret_key_hash').unique(),
   /** JSON array of origin patterns, e.g. ["https://shop.example", "http://localhost:*"]. */
   allowedOrigins: text('allowed_origins', { mode: 'json' }).$type<string[]>().notNull(),
   /** JSON object of per-site settings (branding, hours, …). */
@@ -196,4 +198,40 @@ export const messages = sqliteTable(
     uniqueIndex('messages_conversation_seq_unique').on(t.conversationId, t.seq),
     uniqueIndex('messages_conversation_client_unique').on(t.conversationId, t.clientId),
   ],
+);
+
+export const returns = sqliteTable(
+  'returns',
+  {
+    id: text('id').primaryKey(),
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id),
+    orderId: text('order_id')
+      .notNull()
+      .references(() => orders.id),
+    externalId: text('external_id').notNull(),
+    status: text('status').notNull(),
+    items: text('items', { mode: 'json' }).$type<{ sku: string; quantity: number }[]>().notNull().default(sql`'[]'`),
+    reason: text('reason'),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('returns_order_external_unique').on(t.orderId, t.externalId), index('returns_site_idx').on(t.siteId)],
+);
+
+/** Responses to POSTs carrying an Idempotency-Key, replayed for 24 h. */
+export const idempotencyKeys = sqliteTable(
+  'idempotency_keys',
+  {
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id),
+    key: text('key').notNull(),
+    /** SHA-256 of method + path + body: the same key with another request is a conflict. */
+    requestHash: text('request_hash').notNull(),
+    status: integer('status').notNull(),
+    body: text('body').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('idempotency_site_key_unique').on(t.siteId, t.key), index('idempotency_created_idx').on(t.createdAt)],
 );

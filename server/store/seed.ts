@@ -4,7 +4,7 @@
  */
 import { eq } from 'drizzle-orm';
 import { hashPassword } from '../auth';
-import { newId } from '../ids';
+import { hashToken, newId } from '../ids';
 import type { Db } from './db';
 import * as t from './schema';
 
@@ -110,6 +110,7 @@ export async function seedDemo(db: Db, now: number): Promise<string> {
         name: 'Café La Esquina',
         publicKey: DEMO.publicKey,
         secretKey: DEMO.secretKey,
+        secretKeyHash: hashToken(DEMO.secretKey),
         allowedOrigins: ['http://localhost:*', 'http://127.0.0.1:*'],
         settings: { brandColor: '#8a4b2a', locale: 'es' },
         createdAt: now,

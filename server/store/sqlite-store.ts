@@ -4,8 +4,9 @@
  * for everything that arrived in that turn, each append in its own savepoint so one bad row
  * fails alone. Promises resolve only after COMMIT returns, so an ack always means "on disk".
  */
-import { and, desc, eq, gt, asc, ne, sql } from 'drizzle-orm';
-import type { Message } from '../../shared/protocol';
+import { and, asc, desc, eq, gt, lt, ne, or, sql } from 'drizzle-orm';
+import type { ConversationStatus, Message } from '../../shared/protocol';
+import { CommerceRepo } from './commerce';
 import { newId } from '../ids';
 import type { Db, OpenedDb } from './db';
 import { NotFoundError, StoreUnavailableError, isUnavailable } from './errors';
@@ -15,6 +16,11 @@ import type {
   AppendMessageInput,
   AppendMessageResult,
   ConversationListItem,
+  CustomerInput,
+  OrderInput,
+  ReturnInput,
+  ShipmentInput,
+  StoredResponse,
   ConversationRecord,
   SiteRecord,
   Store,
@@ -69,14 +75,23 @@ function toAgent(row: AgentRow): AgentRecord {
 }
 
 const PREVIEW_LENGTH = 140;
+const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
 export class SqliteStore implements Store {
   private readonly db: Db;
   private pending: PendingAppend[] = [];
   private flushScheduled = false;
 
+  private readonly commerce: CommerceRepo;
+
   constructor(private readonly opened: OpenedDb) {
     this.db = opened.db;
+    this.commerce = new CommerceRepo(opened.db);
+  }
+
+  /** Runs a synchronous write (its own transaction), mapping I/O failures to StoreUnavailableError. */
+  private write<T>(fn: () => T): Promise<T> {
+    return this.read(fn);
   }
 
   /** Runs a synchronous read, mapping I/O failures to StoreUnavailableError. */
@@ -99,6 +114,33 @@ export class SqliteStore implements Store {
         const row = this.db.select().from(t.sites).where(eq(t.sites.id, id)).get();
         return row ? toSite(row) : null;
       }),
+    bySecretKeyHash: (hash: string) =>
+      this.read(() => {
+        const row = this.db.select().from(t.sites).where(eq(t.sites.secretKeyHash, hash)).get();
+        return row ? toSite(row) : null;
+      }),
+  };
+
+  customers = {
+    upsert: (siteId: string, externalId: string, input: CustomerInput, now: number) =>
+      this.write(() => this.commerce.upsertCustomer(siteId, externalId, input, now)),
+    byExternalId: (siteId: string, externalId: string) => this.read(() => this.commerce.customerByExternalId(siteId, externalId)),
+  };
+
+  orders = {
+    upsert: (siteId: string, externalId: string, input: OrderInput, now: number) =>
+      this.write(() => this.commerce.upsertOrder(siteId, externalId, input, now)),
+    byExternalId: (siteId: string, externalId: string) => this.read(() => this.commerce.orderRecord(siteId, externalId)),
+    upsertShipment: (siteId: string, orderExternalId: string, shipmentExternalId: string, input: ShipmentInput, now: number) =>
+      this.write(() => this.commerce.upsertShipment(siteId, orderExternalId, shipmentExternalId, input, now)),
+    upsertReturn: (siteId: string, orderExternalId: string, returnExternalId: string, input: ReturnInput, now: number) =>
+      this.write(() => this.commerce.upsertReturn(siteId, orderExternalId, returnExternalId, input, now)),
+  };
+
+  idempotency = {
+    get: (siteId: string, key: string) => this.read(() => this.commerce.idempotencyGet(siteId, key, Date.now(), IDEMPOTENCY_TTL_MS)),
+    put: (siteId: string, key: string, response: StoredResponse, now: number) =>
+      this.write(() => this.commerce.idempotencyPut(siteId, key, response, now, IDEMPOTENCY_TTL_MS)),
   };
 
   agents = {
@@ -209,6 +251,26 @@ export class SqliteStore implements Store {
           .all()
           .map(toListItem),
       ),
+    page: (siteId: string, opts: { limit: number; status?: ConversationStatus; before?: { updatedAt: number; id: string } }) =>
+      this.read(() => {
+        const c = t.conversations;
+        const rows = this.listQuery(siteId)
+          .where(
+            and(
+              eq(c.siteId, siteId),
+              opts.status ? eq(c.status, opts.status) : undefined,
+              opts.before ? or(lt(c.updatedAt, opts.before.updatedAt), and(eq(c.updatedAt, opts.before.updatedAt), lt(c.id, opts.before.id))) : undefined,
+            ),
+          )
+          .orderBy(desc(c.updatedAt), desc(c.id))
+          .limit(opts.limit + 1)
+          .all()
+          .map(toListItem);
+        const more = rows.length > opts.limit;
+        const items = more ? rows.slice(0, opts.limit) : rows;
+        const last = items[items.length - 1];
+        return { items, next: more && last ? { updatedAt: last.updatedAt, id: last.id } : null };
+      }),
     listItem: (siteId: string, id: string) =>
       this.read(() => {
         const row = this.listQuery(siteId, id).get();

@@ -69,10 +69,141 @@ export interface AppendMessageResult {
   previousStatus: ConversationStatus;
 }
 
+export interface CustomerRecord {
+  id: string;
+  siteId: string;
+  externalId: string;
+  email: string | null;
+  name: string | null;
+  phone: string | null;
+  tags: string[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface CustomerInput {
+  email: string;
+  name: string;
+  phone?: string | null;
+  tags?: string[];
+}
+
+export interface OrderItemRecord {
+  sku: string;
+  name: string;
+  quantity: number;
+  price: number;
+  imageUrl?: string;
+}
+
+export interface AddressRecord {
+  name?: string;
+  line1: string;
+  line2?: string;
+  city: string;
+  postalCode?: string;
+  region?: string;
+  country: string;
+}
+
+export interface ShipmentRecord {
+  externalId: string;
+  carrier: string;
+  trackingNumber: string;
+  trackingUrl: string;
+  status: string;
+  events: { at: number; status: string; description: string }[];
+  updatedAt: number;
+}
+
+export interface ReturnRecord {
+  externalId: string;
+  status: string;
+  items: { sku: string; quantity: number }[];
+  reason: string | null;
+  updatedAt: number;
+}
+
+export type OrderStatus = 'pending' | 'paid' | 'fulfilled' | 'shipped' | 'delivered' | 'cancelled' | 'returned';
+
+export interface OrderRecord {
+  id: string;
+  siteId: string;
+  externalId: string;
+  customerExternalId: string;
+  number: string;
+  status: OrderStatus;
+  paymentStatus: string | null;
+  currency: string;
+  total: number;
+  items: OrderItemRecord[];
+  shippingAddress: AddressRecord | null;
+  shipments: ShipmentRecord[];
+  returns: ReturnRecord[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface OrderInput {
+  customerExternalId: string;
+  number: string;
+  status: OrderStatus;
+  paymentStatus?: string | null;
+  currency: string;
+  total: number;
+  items: OrderItemRecord[];
+  shippingAddress?: AddressRecord | null;
+  createdAt: number;
+}
+
+export interface ShipmentInput {
+  carrier: string;
+  trackingNumber: string;
+  trackingUrl: string;
+  status: string;
+  events?: { at: number; status: string; description: string }[];
+}
+
+export interface ReturnInput {
+  status: string;
+  items?: { sku: string; quantity: number }[];
+  reason?: string | null;
+}
+
+export interface Upserted<T> {
+  record: T;
+  created: boolean;
+}
+
+export interface StoredResponse {
+  requestHash: string;
+  status: number;
+  body: string;
+}
+
 export interface Store {
   sites: {
     byPublicKey(publicKey: string): Promise<SiteRecord | null>;
     byId(id: string): Promise<SiteRecord | null>;
+    /** The site whose secret key hashes to this (REST API authentication). */
+    bySecretKeyHash(hash: string): Promise<SiteRecord | null>;
+  };
+  customers: {
+    upsert(siteId: string, externalId: string, input: CustomerInput, now: number): Promise<Upserted<CustomerRecord>>;
+    byExternalId(siteId: string, externalId: string): Promise<CustomerRecord | null>;
+  };
+  orders: {
+    /** Throws NotFoundError('customer') when the customer does not exist on this site. */
+    upsert(siteId: string, externalId: string, input: OrderInput, now: number): Promise<Upserted<OrderRecord>>;
+    byExternalId(siteId: string, externalId: string): Promise<OrderRecord | null>;
+    /** Throws NotFoundError('order') when the order does not exist on this site. */
+    upsertShipment(siteId: string, orderExternalId: string, shipmentExternalId: string, input: ShipmentInput, now: number): Promise<Upserted<OrderRecord>>;
+    upsertReturn(siteId: string, orderExternalId: string, returnExternalId: string, input: ReturnInput, now: number): Promise<Upserted<OrderRecord>>;
+  };
+  idempotency: {
+    get(siteId: string, key: string): Promise<StoredResponse | null>;
+    /** Keeps the first response stored for the key; returns the one that is stored. */
+    put(siteId: string, key: string, response: StoredResponse, now: number): Promise<StoredResponse>;
   };
   agents: {
     /** Includes the password hash: only the sign-in route uses this. */
@@ -95,6 +226,11 @@ export interface Store {
     get(siteId: string, id: string): Promise<ConversationRecord | null>;
     listForVisitor(siteId: string, visitorId: string): Promise<ConversationRecord[]>;
     listForSite(siteId: string, opts: { limit: number }): Promise<ConversationListItem[]>;
+    /** Keyset pagination, newest activity first: pass the previous page's `next` to continue. */
+    page(
+      siteId: string,
+      opts: { limit: number; status?: ConversationStatus; before?: { updatedAt: number; id: string } },
+    ): Promise<{ items: ConversationListItem[]; next: { updatedAt: number; id: string } | null }>;
     /** The summary an agent list shows, with the visitor's display name. */
     listItem(siteId: string, id: string): Promise<ConversationListItem | null>;
   };

@@ -9,7 +9,7 @@ import { LIMITS, PROTOCOL_VERSION, parseAgentClientFrame, type AgentClientFrame 
 import { topics } from '../bus/bus';
 import type { AgentRecord } from '../store/types';
 import { Connection } from './connection';
-import { ackFor, frameRef, publishAppended, sendStoreError, sendSyncPage, toSummary, type GatewayDeps } from './shared';
+import { ackFor, frameRef, publishAppended, sendStoreError, sendSyncPage, toSummary, type GatewayDeps } from './gateway-common';
 
 /** Open agent sockets by agent id, so ending a session can close them. */
 export type AgentSockets = Map<string, Set<Connection>>;

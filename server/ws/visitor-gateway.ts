@@ -9,7 +9,7 @@ import { PROTOCOL_VERSION, parseVisitorClientFrame, type VisitorClientFrame } fr
 import { hashToken, newToken } from '../ids';
 import type { SiteRecord, VisitorRecord } from '../store/types';
 import { Connection } from './connection';
-import { ackFor, frameRef, publishAppended, sendStoreError, sendSyncPage, type GatewayDeps, toVisitorConversation } from './shared';
+import { ackFor, frameRef, publishAppended, sendStoreError, sendSyncPage, type GatewayDeps, toVisitorConversation } from './gateway-common';
 import { topics } from '../bus/bus';
 
 /** A socket that has not said `hello` within this time is closed. */

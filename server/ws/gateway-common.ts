@@ -1,11 +1,11 @@
-/** Pieces both gateways use: dependencies, error mapping, acks, sync pages, event fan-out. */
+/** Pieces both gateways use: dependencies, error mapping, acks, sync pages. */
+export { publishAppended, toSummary, toVisitorConversation } from '../events';
 import { LIMITS } from '../../shared/protocol';
-import type { ConversationSummary, VisitorConversation } from '../../shared/protocol';
 import type { ErrorCode } from '../../shared/errors';
-import { topics, type Bus } from '../bus/bus';
+import type { Bus } from '../bus/bus';
 import type { Logger } from '../logger';
 import { NotFoundError, StoreUnavailableError } from '../store/errors';
-import type { AppendMessageResult, ConversationListItem, ConversationRecord, Store } from '../store/types';
+import type { AppendMessageResult, Store } from '../store/types';
 import type { Connection, Heartbeat } from './connection';
 
 export interface GatewayDeps {
@@ -14,24 +14,6 @@ export interface GatewayDeps {
   logger: Logger;
   heartbeat: Heartbeat;
   now: () => number;
-}
-
-export function toVisitorConversation(c: ConversationRecord): VisitorConversation {
-  return { id: c.id, status: c.status, lastSeq: c.lastSeq, updatedAt: c.updatedAt };
-}
-
-export function toSummary(c: ConversationListItem): ConversationSummary {
-  return {
-    id: c.id,
-    status: c.status,
-    lastSeq: c.lastSeq,
-    visitorId: c.visitorId,
-    visitorName: c.visitorName ?? '',
-    assigneeId: c.assigneeId,
-    lastMessage: c.lastMessage,
-    createdAt: c.createdAt,
-    updatedAt: c.updatedAt,
-  };
 }
 
 export function ackFor(clientId: string, result: AppendMessageResult) {
@@ -74,25 +56,4 @@ export async function sendSyncPage(deps: GatewayDeps, conn: Connection, siteId: 
   const page = await deps.store.messages.after(siteId, conversationId, afterSeq, LIMITS.syncPageSize + 1);
   const hasMore = page.length > LIMITS.syncPageSize;
   conn.send({ type: 'sync.result', conversationId, messages: hasMore ? page.slice(0, -1) : page, hasMore });
-}
-
-/**
- * Fans a committed message out: the visitor's tabs and the site's agents. A new or reopened
- * conversation is announced to agents before its message, so lists never show orphans.
- */
-export async function publishAppended(deps: GatewayDeps, result: AppendMessageResult): Promise<void> {
-  const { conversation, message } = result;
-  const siteId = conversation.siteId;
-  const statusChanged = result.conversationCreated || result.previousStatus !== conversation.status;
-  if (statusChanged) {
-    const item = await deps.store.conversations.listItem(siteId, conversation.id);
-    if (item) deps.bus.publish(topics.siteAgents(siteId), { type: 'conversation.updated', conversation: toSummary(item) });
-    deps.bus.publish(topics.visitor(siteId, conversation.visitorId), {
-      type: 'conversation.updated',
-      conversation: toVisitorConversation(conversation),
-    });
-  }
-  const frame = { type: 'message.created', message } as const;
-  deps.bus.publish(topics.visitor(siteId, conversation.visitorId), frame);
-  deps.bus.publish(topics.siteAgents(siteId), frame);
 }

@@ -1,0 +1,47 @@
+/**
+ * Fan-out of committed changes to connected clients. Every change is a row first, an event
+ * second: callers publish only after the store has committed. Used by the WebSocket gateway
+ * and by the REST API alike.
+ */
+import type { ConversationSummary, VisitorConversation } from '../shared/protocol';
+import { topics, type Bus } from './bus/bus';
+import type { AppendMessageResult, ConversationListItem, ConversationRecord, Store } from './store/types';
+
+export function toVisitorConversation(c: ConversationRecord): VisitorConversation {
+  return { id: c.id, status: c.status, lastSeq: c.lastSeq, updatedAt: c.updatedAt };
+}
+
+export function toSummary(c: ConversationListItem): ConversationSummary {
+  return {
+    id: c.id,
+    status: c.status,
+    lastSeq: c.lastSeq,
+    visitorId: c.visitorId,
+    visitorName: c.visitorName ?? '',
+    assigneeId: c.assigneeId,
+    lastMessage: c.lastMessage,
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
+  };
+}
+
+/**
+ * Fans a committed message out: the visitor's tabs and the site's agents. A new or reopened
+ * conversation is announced to agents before its message, so lists never show orphans.
+ */
+export async function publishAppended(deps: { store: Store; bus: Bus }, result: AppendMessageResult): Promise<void> {
+  const { conversation, message } = result;
+  const siteId = conversation.siteId;
+  const statusChanged = result.conversationCreated || result.previousStatus !== conversation.status;
+  if (statusChanged) {
+    const item = await deps.store.conversations.listItem(siteId, conversation.id);
+    if (item) deps.bus.publish(topics.siteAgents(siteId), { type: 'conversation.updated', conversation: toSummary(item) });
+    deps.bus.publish(topics.visitor(siteId, conversation.visitorId), {
+      type: 'conversation.updated',
+      conversation: toVisitorConversation(conversation),
+    });
+  }
+  const frame = { type: 'message.created', message } as const;
+  deps.bus.publish(topics.visitor(siteId, conversation.visitorId), frame);
+  deps.bus.publish(topics.siteAgents(siteId), frame);
+}

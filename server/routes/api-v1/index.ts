@@ -1,0 +1,262 @@
+/**
+ * The merchant REST API, /api/v1: customers, orders, shipments, returns, conversations and
+ * messages. Authenticated per site by its secret key. See docs/api.md.
+ */
+import { Hono, type Context } from 'hono';
+import type * as v from 'valibot';
+import { RateLimiter } from '../../domain/rate-limit';
+import { publishAppended } from '../../events';
+import type { Bus } from '../../bus/bus';
+import type { Logger } from '../../logger';
+import { NotFoundError, StoreUnavailableError } from '../../store/errors';
+import type { ConversationListItem, CustomerRecord, OrderRecord, Store } from '../../store/types';
+import type { Message } from '../../../shared/protocol';
+import { ApiError, apiProblem, idempotent, iso, jsonBody, secretKeyAuth, siteRateLimit, validate, type ApiEnv } from './kit';
+import { buildOpenApi, type RouteDoc } from './openapi';
+import * as S from './schemas';
+
+export interface ApiDeps {
+  store: Store;
+  bus: Bus;
+  logger: Logger;
+  now: () => number;
+  /** Requests per second per site (sustained) and burst. */
+  rateLimit?: { rate: number; burst: number };
+}
+
+// ---- shaping records for the wire: ISO times, external ids ----
+
+function customerOut(c: CustomerRecord): v.InferOutput<typeof S.CustomerOut> {
+  return { id: c.externalId, email: c.email, name: c.name, phone: c.phone, tags: c.tags, createdAt: iso(c.createdAt), updatedAt: iso(c.updatedAt) };
+}
+
+function orderOut(o: OrderRecord): v.InferOutput<typeof S.OrderOut> {
+  return {
+    id: o.externalId,
+    customerId: o.customerExternalId,
+    number: o.number,
+    status: o.status,
+    paymentStatus: o.paymentStatus,
+    currency: o.currency,
+    total: o.total,
+    items: o.items,
+    shippingAddress: o.shippingAddress,
+    shipments: o.shipments.map((s) => ({
+      id: s.externalId,
+      carrier: s.carrier,
+      trackingNumber: s.trackingNumber,
+      trackingUrl: s.trackingUrl,
+      status: s.status,
+      events: s.events.map((e) => ({ at: iso(e.at), status: e.status, description: e.description })),
+      updatedAt: iso(s.updatedAt),
+    })),
+    returns: o.returns.map((r) => ({ id: r.externalId, status: r.status, items: r.items, reason: r.reason, updatedAt: iso(r.updatedAt) })),
+    createdAt: iso(o.createdAt),
+    updatedAt: iso(o.updatedAt),
+  };
+}
+
+function conversationOut(c: ConversationListItem): v.InferOutput<typeof S.ConversationOut> {
+  return {
+    id: c.id,
+    status: c.status,
+    visitorId: c.visitorId,
+    visitorName: c.visitorName,
+    assigneeId: c.assigneeId,
+    lastSeq: c.lastSeq,
+    lastMessage: c.lastMessage ? { text: c.lastMessage.text, authorKind: c.lastMessage.authorKind, createdAt: iso(c.lastMessage.createdAt) } : null,
+    createdAt: iso(c.createdAt),
+    updatedAt: iso(c.updatedAt),
+  };
+}
+
+function messageOut(m: Message): v.InferOutput<typeof S.MessageOut> {
+  return { id: m.id, conversationId: m.conversationId, seq: m.seq, author: m.author, text: m.text, createdAt: iso(m.createdAt) };
+}
+
+function encodeCursor(next: { updatedAt: number; id: string }): string {
+  return Buffer.from(JSON.stringify([next.updatedAt, next.id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { updatedAt: number; id: string } {
+  try {
+    const [updatedAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [unknown, unknown];
+    if (typeof updatedAt === 'number' && typeof id === 'string') return { updatedAt, id };
+  } catch {
+    /* fall through */
+  }
+  throw new ApiError(422, 'validation_failed', 'The query is not valid', { field: 'cursor', detail: 'cursor: not a cursor this API returned' });
+}
+
+function externalId(c: Context, name: string): string {
+  return validate(S.ExternalId, c.req.param(name), 'query');
+}
+
+export function apiV1Routes(deps: ApiDeps) {
+  const app = new Hono<ApiEnv>();
+  const docs: RouteDoc[] = [];
+  const limit = deps.rateLimit ?? { rate: 50, burst: 200 };
+
+  app.onError((err, c) => {
+    if (err instanceof ApiError) return apiProblem(c, err.status, err.code, err.message, err.extra);
+    if (err instanceof StoreUnavailableError) return apiProblem(c, 503, 'store_unavailable', 'The store is not available; nothing was saved. Retry later.');
+    deps.logger.error({ err, path: c.req.path }, 'api request failed');
+    return apiProblem(c, 500, 'internal', 'Internal error');
+  });
+  app.notFound((c) => apiProblem(c, 404, 'not_found', 'No such endpoint'));
+
+  app.get('/openapi.json', (c) => c.json(buildOpenApi(docs)));
+
+  app.use('*', secretKeyAuth(deps.store, new RateLimiter(5, 20), deps.now));
+  app.use('*', siteRateLimit(new RateLimiter(limit.rate, limit.burst), deps.now));
+  app.use('*', idempotent(deps.store, deps.now));
+
+  // ---- customers ----
+  docs.push({ method: 'put', path: '/customers/{externalId}', summary: 'Create or update a customer', tag: 'Customers', body: S.CustomerBody, response: S.CustomerOut });
+  app.put('/customers/:externalId', async (c) => {
+    const id = externalId(c, 'externalId');
+    const body = validate(S.CustomerBody, await jsonBody(c));
+    const { record, created } = await deps.store.customers.upsert(c.get('site').id, id, body, deps.now());
+    return c.json(customerOut(record), created ? 201 : 200);
+  });
+
+  docs.push({ method: 'get', path: '/customers/{externalId}', summary: 'Read a customer', tag: 'Customers', response: S.CustomerOut });
+  app.get('/customers/:externalId', async (c) => {
+    const record = await deps.store.customers.byExternalId(c.get('site').id, externalId(c, 'externalId'));
+    if (!record) return apiProblem(c, 404, 'not_found', 'No such customer');
+    return c.json(customerOut(record));
+  });
+
+  // ---- orders ----
+  docs.push({ method: 'put', path: '/orders/{externalId}', summary: 'Create or update an order', tag: 'Orders', body: S.OrderBody, response: S.OrderOut });
+  app.put('/orders/:externalId', async (c) => {
+    const id = externalId(c, 'externalId');
+    const body = validate(S.OrderBody, await jsonBody(c));
+    try {
+      const { record, created } = await deps.store.orders.upsert(
+        c.get('site').id,
+        id,
+        { ...body, customerExternalId: body.customerId, createdAt: Date.parse(body.createdAt) },
+        deps.now(),
+      );
+      return c.json(orderOut(record), created ? 201 : 200);
+    } catch (err) {
+      if (err instanceof NotFoundError) {
+        throw new ApiError(422, 'unknown_customer', 'The body is not valid', { field: 'customerId', detail: 'customerId: no customer with this id; PUT it first' });
+      }
+      throw err;
+    }
+  });
+
+  docs.push({ method: 'get', path: '/orders/{externalId}', summary: 'Read an order with its shipments and returns', tag: 'Orders', response: S.OrderOut });
+  app.get('/orders/:externalId', async (c) => {
+    const record = await deps.store.orders.byExternalId(c.get('site').id, externalId(c, 'externalId'));
+    if (!record) return apiProblem(c, 404, 'not_found', 'No such order');
+    return c.json(orderOut(record));
+  });
+
+  docs.push({
+    method: 'put',
+    path: '/orders/{externalId}/shipments/{shipmentId}',
+    summary: 'Create or update a shipment of an order',
+    tag: 'Orders',
+    body: S.ShipmentBody,
+    response: S.OrderOut,
+  });
+  app.put('/orders/:externalId/shipments/:shipmentId', async (c) => {
+    const orderId = externalId(c, 'externalId');
+    const shipmentId = externalId(c, 'shipmentId');
+    const body = validate(S.ShipmentBody, await jsonBody(c));
+    const input = { ...body, events: body.events?.map((e) => ({ ...e, at: Date.parse(e.at) })) };
+    try {
+      const { record, created } = await deps.store.orders.upsertShipment(c.get('site').id, orderId, shipmentId, input, deps.now());
+      return c.json(orderOut(record), created ? 201 : 200);
+    } catch (err) {
+      if (err instanceof NotFoundError) return apiProblem(c, 404, 'not_found', 'No such order');
+      throw err;
+    }
+  });
+
+  docs.push({
+    method: 'put',
+    path: '/orders/{externalId}/returns/{returnId}',
+    summary: 'Create or update a return of an order',
+    tag: 'Orders',
+    body: S.ReturnBody,
+    response: S.OrderOut,
+  });
+  app.put('/orders/:externalId/returns/:returnId', async (c) => {
+    const orderId = externalId(c, 'externalId');
+    const returnId = externalId(c, 'returnId');
+    const body = validate(S.ReturnBody, await jsonBody(c));
+    try {
+      const { record, created } = await deps.store.orders.upsertReturn(c.get('site').id, orderId, returnId, body, deps.now());
+      return c.json(orderOut(record), created ? 201 : 200);
+    } catch (err) {
+      if (err instanceof NotFoundError) return apiProblem(c, 404, 'not_found', 'No such order');
+      throw err;
+    }
+  });
+
+  // ---- conversations ----
+  docs.push({ method: 'get', path: '/conversations', summary: 'List conversations, newest activity first', tag: 'Conversations', query: S.ConversationsQuery, response: S.ConversationPage });
+  app.get('/conversations', async (c) => {
+    const q = validate(S.ConversationsQuery, c.req.query(), 'query');
+    const page = await deps.store.conversations.page(c.get('site').id, {
+      limit: q.limit ?? 20,
+      ...(q.status ? { status: q.status } : {}),
+      ...(q.cursor ? { before: decodeCursor(q.cursor) } : {}),
+    });
+    return c.json({ data: page.items.map(conversationOut), nextCursor: page.next ? encodeCursor(page.next) : null });
+  });
+
+  docs.push({ method: 'get', path: '/conversations/{id}', summary: 'Read a conversation and its transcript', tag: 'Conversations', query: S.TranscriptQuery, response: S.Transcript });
+  app.get('/conversations/:id', async (c) => {
+    const siteId = c.get('site').id;
+    const q = validate(S.TranscriptQuery, c.req.query(), 'query');
+    const conversation = await deps.store.conversations.listItem(siteId, c.req.param('id').slice(0, 64));
+    if (!conversation) return apiProblem(c, 404, 'not_found', 'No such conversation');
+    const max = q.limit ?? 500;
+    const messages = await deps.store.messages.after(siteId, conversation.id, q.afterSeq ?? 0, max + 1);
+    return c.json({ conversation: conversationOut(conversation), messages: messages.slice(0, max).map(messageOut), hasMore: messages.length > max });
+  });
+
+  docs.push({
+    method: 'post',
+    path: '/conversations/{id}/messages',
+    summary: 'Send a message into a conversation as the bot or a named agent',
+    tag: 'Conversations',
+    body: S.MessageBody,
+    response: S.MessageOut,
+    idempotent: true,
+  });
+  app.post('/conversations/:id/messages', async (c) => {
+    const site = c.get('site');
+    const body = validate(S.MessageBody, await jsonBody(c));
+    let author: Message['author'] = { kind: 'bot', name: body.author?.kind === 'bot' && body.author.name ? body.author.name : site.name };
+    if (body.author?.kind === 'agent') {
+      const agent = await deps.store.agents.byEmailForSignIn(body.author.email);
+      if (!agent || agent.siteId !== site.id || agent.disabled) {
+        throw new ApiError(422, 'unknown_agent', 'The body is not valid', { field: 'author.email', detail: 'author.email: no active agent with this email on this site' });
+      }
+      author = { kind: 'agent', id: agent.id, name: agent.name };
+    }
+    try {
+      const result = await deps.store.messages.append({
+        siteId: site.id,
+        conversationId: c.req.param('id').slice(0, 64),
+        clientId: body.clientId ?? null,
+        author,
+        text: body.text,
+        now: deps.now(),
+      });
+      if (!result.duplicate) await publishAppended(deps, result);
+      return c.json(messageOut(result.message), result.duplicate ? 200 : 201);
+    } catch (err) {
+      if (err instanceof NotFoundError) return apiProblem(c, 404, 'not_found', 'No such conversation');
+      throw err;
+    }
+  });
+
+  return app;
+}
