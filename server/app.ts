@@ -11,6 +11,7 @@ import type { Bus } from './bus/bus';
 import { originAllowed } from './domain/origins';
 import { isSameOrigin, problem } from './http';
 import type { Logger } from './logger';
+import { agentApiRoutes } from './routes/agent-api';
 import { agentAuthRoutes } from './routes/agent-auth';
 import { apiV1Routes } from './routes/api-v1/index';
 import { VERSION } from './version';
@@ -71,6 +72,7 @@ export function createApp(deps: AppDeps) {
   });
 
   app.route('/api/agent', agentAuthRoutes({ store: deps.store, logger: deps.logger, publicUrl: deps.publicUrl, now }));
+  app.route('/api/agent', agentApiRoutes({ store: deps.store, now }));
   app.route('/api/v1', apiV1Routes({ store: deps.store, bus: deps.bus, logger: deps.logger, now, ...(deps.apiRateLimit ? { rateLimit: deps.apiRateLimit } : {}) }));
 
   app.get(

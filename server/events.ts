@@ -18,6 +18,8 @@ export function toSummary(c: ConversationListItem): ConversationSummary {
     lastSeq: c.lastSeq,
     visitorId: c.visitorId,
     visitorName: c.visitorName ?? '',
+    visitorEmail: c.visitorEmail,
+    verified: c.verified,
     assigneeId: c.assigneeId,
     lastMessage: c.lastMessage,
     createdAt: c.createdAt,

@@ -77,6 +77,9 @@ export const ConversationSummarySchema = v.object({
   lastSeq: Seq,
   visitorId: Id,
   visitorName: v.string(),
+  visitorEmail: v.nullable(v.string()),
+  /** The shopper's identity was verified by the shop (identify with a valid hash). */
+  verified: v.boolean(),
   assigneeId: v.nullable(v.string()),
   lastMessage: v.nullable(v.object({ text: v.string(), authorKind: AuthorSchema.entries.kind, createdAt: Timestamp })),
   createdAt: Timestamp,
@@ -113,6 +116,16 @@ const AgentMessageSend = v.object({
   text: Text,
 });
 
+const Identify = v.object({
+  type: v.literal('identify'),
+  /** The shop's own customer id. */
+  id: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'id must be 1–128 characters of A–Z, a–z, 0–9, _ . : -')),
+  email: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(254), v.email('email is not valid'))),
+  name: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(200))),
+  /** hex(HMAC-SHA256(site secret key, id)), computed by the shop's backend. */
+  hash: v.optional(v.pipe(v.string(), v.maxLength(128))),
+});
+
 const Sync = v.object({
   type: v.literal('sync'),
   conversationId: Id,
@@ -121,7 +134,7 @@ const Sync = v.object({
 
 const Ping = v.object({ type: v.literal('ping'), t: v.optional(v.number()) });
 
-export const VisitorClientFrameSchema = v.variant('type', [VisitorHello, VisitorMessageSend, Sync, Ping]);
+export const VisitorClientFrameSchema = v.variant('type', [VisitorHello, VisitorMessageSend, Identify, Sync, Ping]);
 export const AgentClientFrameSchema = v.variant('type', [AgentHello, AgentMessageSend, Sync, Ping]);
 
 export type VisitorClientFrame = v.InferOutput<typeof VisitorClientFrameSchema>;
@@ -155,6 +168,13 @@ const Ack = v.object({
   duplicate: v.boolean(),
 });
 
+const Identified = v.object({
+  type: v.literal('identified'),
+  verified: v.boolean(),
+  /** The visitor's conversations after identifying (a verified customer's include other devices'). */
+  conversations: v.array(VisitorConversationSchema),
+});
+
 const MessageCreated = v.object({ type: v.literal('message.created'), message: MessageSchema });
 
 const SyncResult = v.object({
@@ -184,6 +204,7 @@ const ErrorFrame = v.object({
 
 export const VisitorServerFrameSchema = v.variant('type', [
   VisitorWelcome,
+  Identified,
   Ack,
   MessageCreated,
   SyncResult,

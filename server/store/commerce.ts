@@ -67,6 +67,15 @@ export class CommerceRepo {
     return row ? toCustomer(row) : null;
   }
 
+  customerById(siteId: string, id: string): CustomerRecord | null {
+    const row = this.db
+      .select()
+      .from(t.customers)
+      .where(and(eq(t.customers.siteId, siteId), eq(t.customers.id, id)))
+      .get();
+    return row ? toCustomer(row) : null;
+  }
+
   upsertOrder(siteId: string, externalId: string, input: OrderInput, now: number): Upserted<OrderRecord> {
     return this.db.transaction(() => {
       const customer = this.customerByExternalId(siteId, input.customerExternalId);

@@ -83,14 +83,18 @@ export const visitors = sqliteTable(
       .references(() => sites.id),
     /** SHA-256 (hex) of the visitor token the widget holds. */
     tokenHash: text('token_hash').notNull().unique(),
+    /** Linked only when the shopper's identity was verified (HMAC from the merchant). */
     customerId: text('customer_id').references(() => customers.id),
+    /** The id the shop's page claimed in identify(); trusted only when `verified`. */
+    externalId: text('external_id'),
+    verified: integer('verified', { mode: 'boolean' }).notNull().default(false),
     name: text('name'),
     email: text('email'),
     locale: text('locale'),
     createdAt: integer('created_at').notNull(),
     lastSeenAt: integer('last_seen_at').notNull(),
   },
-  (t) => [index('visitors_site_idx').on(t.siteId)],
+  (t) => [index('visitors_site_idx').on(t.siteId), index('visitors_site_customer_idx').on(t.siteId, t.customerId)],
 );
 
 export type OrderItem = { sku: string; name: string; quantity: number; price: number; imageUrl?: string };

@@ -4,7 +4,7 @@
  * for everything that arrived in that turn, each append in its own savepoint so one bad row
  * fails alone. Promises resolve only after COMMIT returns, so an ack always means "on disk".
  */
-import { and, asc, desc, eq, gt, lt, ne, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, exists, gt, lt, ne, or, sql } from 'drizzle-orm';
 import type { ConversationStatus, Message } from '../../shared/protocol';
 import { CommerceRepo } from './commerce';
 import { newId } from '../ids';
@@ -17,6 +17,7 @@ import type {
   AppendMessageResult,
   ConversationListItem,
   CustomerInput,
+  IdentifyInput,
   OrderInput,
   ReturnInput,
   ShipmentInput,
@@ -114,6 +115,8 @@ export class SqliteStore implements Store {
         const row = this.db.select().from(t.sites).where(eq(t.sites.id, id)).get();
         return row ? toSite(row) : null;
       }),
+    secretKey: (siteId: string) =>
+      this.read(() => this.db.select({ secretKey: t.sites.secretKey }).from(t.sites).where(eq(t.sites.id, siteId)).get()?.secretKey ?? null),
     bySecretKeyHash: (hash: string) =>
       this.read(() => {
         const row = this.db.select().from(t.sites).where(eq(t.sites.secretKeyHash, hash)).get();
@@ -125,6 +128,7 @@ export class SqliteStore implements Store {
     upsert: (siteId: string, externalId: string, input: CustomerInput, now: number) =>
       this.write(() => this.commerce.upsertCustomer(siteId, externalId, input, now)),
     byExternalId: (siteId: string, externalId: string) => this.read(() => this.commerce.customerByExternalId(siteId, externalId)),
+    byId: (siteId: string, id: string) => this.read(() => this.commerce.customerById(siteId, id)),
   };
 
   orders = {
@@ -135,6 +139,7 @@ export class SqliteStore implements Store {
       this.write(() => this.commerce.upsertShipment(siteId, orderExternalId, shipmentExternalId, input, now)),
     upsertReturn: (siteId: string, orderExternalId: string, returnExternalId: string, input: ReturnInput, now: number) =>
       this.write(() => this.commerce.upsertReturn(siteId, orderExternalId, returnExternalId, input, now)),
+    forCustomer: (siteId: string, customerId: string, limit: number) => this.read(() => this.commerce.ordersForCustomer(siteId, customerId, limit)),
   };
 
   idempotency = {
@@ -205,7 +210,7 @@ export class SqliteStore implements Store {
           .insert(t.visitors)
           .values({ id, siteId: input.siteId, tokenHash: input.tokenHash, locale: input.locale, createdAt: input.now, lastSeenAt: input.now })
           .run();
-        return { id, siteId: input.siteId, name: null, email: null, customerId: null };
+        return { id, siteId: input.siteId, name: null, email: null, customerId: null, externalId: null, verified: false, locale: input.locale };
       }),
     byToken: (siteId: string, tokenHash: string) =>
       this.read((): VisitorRecord | null => {
@@ -214,7 +219,33 @@ export class SqliteStore implements Store {
           .from(t.visitors)
           .where(and(eq(t.visitors.siteId, siteId), eq(t.visitors.tokenHash, tokenHash)))
           .get();
-        return row ? { id: row.id, siteId: row.siteId, name: row.name, email: row.email, customerId: row.customerId } : null;
+        return row ? toVisitor(row) : null;
+      }),
+    byId: (siteId: string, id: string) =>
+      this.read(() => {
+        const row = this.db.select().from(t.visitors).where(and(eq(t.visitors.siteId, siteId), eq(t.visitors.id, id))).get();
+        return row ? toVisitor(row) : null;
+      }),
+    identify: (siteId: string, id: string, input: IdentifyInput) =>
+      this.write((): VisitorRecord => {
+        return this.db.transaction(() => {
+          let customerId: string | null = null;
+          if (input.verified) {
+            const existing = this.commerce.customerByExternalId(siteId, input.externalId);
+            // The merchant's own customer record wins; identify() only fills a new one.
+            customerId = existing
+              ? existing.id
+              : this.commerce.upsertCustomer(siteId, input.externalId, { email: input.email ?? '', name: input.name ?? '' }, input.now).record.id;
+          }
+          const row = this.db
+            .update(t.visitors)
+            .set({ externalId: input.externalId, verified: input.verified, customerId, name: input.name, email: input.email, lastSeenAt: input.now })
+            .where(and(eq(t.visitors.siteId, siteId), eq(t.visitors.id, id)))
+            .returning()
+            .get();
+          if (!row) throw new NotFoundError('visitor');
+          return toVisitor(row);
+        });
       }),
     touch: (siteId: string, id: string, now: number) =>
       this.read(() => {
@@ -232,17 +263,28 @@ export class SqliteStore implements Store {
           .get();
         return row ? toConversation(row) : null;
       }),
-    listForVisitor: (siteId: string, visitorId: string) =>
+    listForVisitor: (siteId: string, visitor: VisitorOwner) =>
       this.read(() =>
         this.db
-          .select()
+          .select({ conversation: t.conversations })
           .from(t.conversations)
-          .where(and(eq(t.conversations.siteId, siteId), eq(t.conversations.visitorId, visitorId)))
+          .innerJoin(t.visitors, eq(t.visitors.id, t.conversations.visitorId))
+          .where(and(eq(t.conversations.siteId, siteId), ownedBy(visitor)))
           .orderBy(desc(t.conversations.updatedAt))
           .limit(50)
           .all()
-          .map(toConversation),
+          .map((r) => toConversation(r.conversation)),
       ),
+    getForVisitor: (siteId: string, id: string, visitor: VisitorOwner) =>
+      this.read(() => {
+        const row = this.db
+          .select({ conversation: t.conversations })
+          .from(t.conversations)
+          .innerJoin(t.visitors, eq(t.visitors.id, t.conversations.visitorId))
+          .where(and(eq(t.conversations.siteId, siteId), eq(t.conversations.id, id), ownedBy(visitor)))
+          .get();
+        return row ? toConversation(row.conversation) : null;
+      }),
     listForSite: (siteId: string, opts: { limit: number }) =>
       this.read(() =>
         this.listQuery(siteId)
@@ -280,7 +322,14 @@ export class SqliteStore implements Store {
 
   private listQuery(siteId: string, id?: string) {
     return this.db
-      .select({ conversation: t.conversations, visitorName: t.visitors.name, customerName: t.customers.name })
+      .select({
+        conversation: t.conversations,
+        visitorName: t.visitors.name,
+        visitorEmail: t.visitors.email,
+        verified: t.visitors.verified,
+        customerName: t.customers.name,
+        customerEmail: t.customers.email,
+      })
       .from(t.conversations)
       .innerJoin(t.visitors, eq(t.visitors.id, t.conversations.visitorId))
       .leftJoin(t.customers, eq(t.customers.id, t.visitors.customerId))
@@ -344,6 +393,17 @@ export class SqliteStore implements Store {
     });
   }
 
+  /** SQL condition: the conversation row belongs to this visitor or a verified sibling of its customer. */
+  private visitorOwns(visitorId: string, customerId: string | null) {
+    const own = eq(t.conversations.visitorId, visitorId);
+    if (!customerId) return own;
+    const sibling = this.db
+      .select({ one: sql`1` })
+      .from(t.visitors)
+      .where(and(eq(t.visitors.id, t.conversations.visitorId), eq(t.visitors.customerId, customerId), eq(t.visitors.verified, true)));
+    return or(own, exists(sibling));
+  }
+
   private appendOne(input: AppendMessageInput): AppendMessageResult {
     const { siteId, now } = input;
     let conversation: ConversationRow | undefined;
@@ -356,7 +416,7 @@ export class SqliteStore implements Store {
           and(
             eq(t.conversations.siteId, siteId),
             eq(t.conversations.id, input.conversationId),
-            input.visitorId ? eq(t.conversations.visitorId, input.visitorId) : undefined,
+            input.visitorId ? this.visitorOwns(input.visitorId, input.visitorCustomerId ?? null) : undefined,
           ),
         )
         .get();
@@ -366,7 +426,7 @@ export class SqliteStore implements Store {
       conversation = this.db
         .select()
         .from(t.conversations)
-        .where(and(eq(t.conversations.siteId, siteId), eq(t.conversations.visitorId, input.visitorId), ne(t.conversations.status, 'resolved')))
+        .where(and(eq(t.conversations.siteId, siteId), this.visitorOwns(input.visitorId, input.visitorCustomerId ?? null), ne(t.conversations.status, 'resolved')))
         .orderBy(desc(t.conversations.updatedAt))
         .limit(1)
         .get();
@@ -439,6 +499,40 @@ function toSite(row: typeof t.sites.$inferSelect): SiteRecord {
   return { id: row.id, name: row.name, publicKey: row.publicKey, allowedOrigins: row.allowedOrigins, settings: row.settings };
 }
 
-function toListItem(row: { conversation: ConversationRow; visitorName: string | null; customerName: string | null }): ConversationListItem {
-  return { ...toConversation(row.conversation), visitorName: row.customerName ?? row.visitorName };
+function toListItem(row: {
+  conversation: ConversationRow;
+  visitorName: string | null;
+  visitorEmail: string | null;
+  verified: boolean;
+  customerName: string | null;
+  customerEmail: string | null;
+}): ConversationListItem {
+  return {
+    ...toConversation(row.conversation),
+    visitorName: row.customerName || row.visitorName,
+    visitorEmail: row.customerEmail || row.visitorEmail,
+    verified: row.verified,
+  };
+}
+
+type VisitorOwner = Pick<VisitorRecord, 'id' | 'customerId' | 'verified'>;
+
+/** A conversation is the visitor's own, or a verified sibling's of the same verified customer. */
+function ownedBy(visitor: VisitorOwner) {
+  const own = eq(t.conversations.visitorId, visitor.id);
+  if (!visitor.verified || !visitor.customerId) return own;
+  return or(own, and(eq(t.visitors.customerId, visitor.customerId), eq(t.visitors.verified, true)));
+}
+
+function toVisitor(row: typeof t.visitors.$inferSelect): VisitorRecord {
+  return {
+    id: row.id,
+    siteId: row.siteId,
+    name: row.name,
+    email: row.email,
+    customerId: row.verified ? row.customerId : null,
+    externalId: row.externalId,
+    verified: row.verified,
+    locale: row.locale,
+  };
 }

@@ -27,7 +27,20 @@ export interface VisitorRecord {
   siteId: string;
   name: string | null;
   email: string | null;
+  /** Set only for a verified identity. */
   customerId: string | null;
+  /** The id the page claimed with identify(), verified or not. */
+  externalId: string | null;
+  verified: boolean;
+  locale: string | null;
+}
+
+export interface IdentifyInput {
+  externalId: string;
+  email: string | null;
+  name: string | null;
+  verified: boolean;
+  now: number;
 }
 
 export interface ConversationRecord {
@@ -44,14 +57,18 @@ export interface ConversationRecord {
 
 export interface ConversationListItem extends ConversationRecord {
   visitorName: string | null;
+  visitorEmail: string | null;
+  verified: boolean;
 }
 
 export interface AppendMessageInput {
   siteId: string;
   /** Target conversation. When absent, `visitorId` is required: the visitor's open conversation is used or created. */
   conversationId?: string;
-  /** When set, the conversation must belong to this visitor (visitor-originated sends). */
+  /** When set, the conversation must belong to this visitor (visitor-originated sends)… */
   visitorId?: string;
+  /** …or, for a verified visitor, to any verified visitor of this customer (other devices). */
+  visitorCustomerId?: string | null;
   clientId: string | null;
   author: Author;
   text: string;
@@ -187,10 +204,13 @@ export interface Store {
     byId(id: string): Promise<SiteRecord | null>;
     /** The site whose secret key hashes to this (REST API authentication). */
     bySecretKeyHash(hash: string): Promise<SiteRecord | null>;
+    /** The secret key itself: only identity verification (HMAC) needs it. */
+    secretKey(siteId: string): Promise<string | null>;
   };
   customers: {
     upsert(siteId: string, externalId: string, input: CustomerInput, now: number): Promise<Upserted<CustomerRecord>>;
     byExternalId(siteId: string, externalId: string): Promise<CustomerRecord | null>;
+    byId(siteId: string, id: string): Promise<CustomerRecord | null>;
   };
   orders: {
     /** Throws NotFoundError('customer') when the customer does not exist on this site. */
@@ -199,6 +219,8 @@ export interface Store {
     /** Throws NotFoundError('order') when the order does not exist on this site. */
     upsertShipment(siteId: string, orderExternalId: string, shipmentExternalId: string, input: ShipmentInput, now: number): Promise<Upserted<OrderRecord>>;
     upsertReturn(siteId: string, orderExternalId: string, returnExternalId: string, input: ReturnInput, now: number): Promise<Upserted<OrderRecord>>;
+    /** A customer's most recent orders (by our customer id), newest first. */
+    forCustomer(siteId: string, customerId: string, limit: number): Promise<OrderRecord[]>;
   };
   idempotency: {
     get(siteId: string, key: string): Promise<StoredResponse | null>;
@@ -221,10 +243,16 @@ export interface Store {
     create(input: { siteId: string; tokenHash: string; locale: string | null; now: number }): Promise<VisitorRecord>;
     byToken(siteId: string, tokenHash: string): Promise<VisitorRecord | null>;
     touch(siteId: string, id: string, now: number): Promise<void>;
+    /** Records who the visitor says they are; a verified identity links the customer (created if new). */
+    identify(siteId: string, id: string, input: IdentifyInput): Promise<VisitorRecord>;
+    byId(siteId: string, id: string): Promise<VisitorRecord | null>;
   };
   conversations: {
     get(siteId: string, id: string): Promise<ConversationRecord | null>;
-    listForVisitor(siteId: string, visitorId: string): Promise<ConversationRecord[]>;
+    /** The visitor's conversations; for a verified visitor, also those of the same customer on other devices. */
+    listForVisitor(siteId: string, visitor: Pick<VisitorRecord, 'id' | 'customerId' | 'verified'>): Promise<ConversationRecord[]>;
+    /** The conversation if this visitor may read it (own, or same verified customer), else null. */
+    getForVisitor(siteId: string, id: string, visitor: Pick<VisitorRecord, 'id' | 'customerId' | 'verified'>): Promise<ConversationRecord | null>;
     listForSite(siteId: string, opts: { limit: number }): Promise<ConversationListItem[]>;
     /** Keyset pagination, newest activity first: pass the previous page's `next` to continue. */
     page(

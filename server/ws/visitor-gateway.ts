@@ -9,7 +9,8 @@ import { PROTOCOL_VERSION, parseVisitorClientFrame, type VisitorClientFrame } fr
 import { hashToken, newToken } from '../ids';
 import type { SiteRecord, VisitorRecord } from '../store/types';
 import { Connection } from './connection';
-import { ackFor, frameRef, publishAppended, sendStoreError, sendSyncPage, type GatewayDeps, toVisitorConversation } from './gateway-common';
+import { ackFor, frameRef, publishAppended, sendStoreError, sendSyncPage, toSummary, toVisitorConversation, type GatewayDeps } from './gateway-common';
+import { verifyIdentityHash } from '../domain/identity';
 import { topics } from '../bus/bus';
 
 /** A socket that has not said `hello` within this time is closed. */
@@ -41,7 +42,7 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord): WSEvents<Web
         visitor = found;
         if (helloTimer) clearTimeout(helloTimer);
         c.subscribe(deps.bus, topics.visitor(site.id, visitor.id));
-        const conversations = await deps.store.conversations.listForVisitor(site.id, visitor.id);
+        const conversations = await deps.store.conversations.listForVisitor(site.id, visitor);
         c.send({
           type: 'welcome',
           v: PROTOCOL_VERSION,
@@ -58,6 +59,7 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord): WSEvents<Web
         const result = await deps.store.messages.append({
           siteId: site.id,
           visitorId: visitor.id,
+          visitorCustomerId: visitor.verified ? visitor.customerId : null,
           ...(frame.conversationId ? { conversationId: frame.conversationId } : {}),
           clientId: frame.clientId,
           author: { kind: 'visitor', id: visitor.id, ...(visitor.name ? { name: visitor.name } : {}) },
@@ -68,11 +70,34 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord): WSEvents<Web
         if (!result.duplicate) await publishAppended(deps, result);
         return;
       }
+      case 'identify': {
+        if (!visitor) return c.send({ type: 'error', code: 'not_ready', message: 'send hello first' });
+        const secret = await deps.store.sites.secretKey(site.id);
+        const verified = secret !== null && verifyIdentityHash(frame.id, frame.hash, secret);
+        if (!verified && site.settings.requireVerifiedIdentity === true) {
+          return c.send({ type: 'error', code: 'identity_refused', message: 'this site accepts only verified identities' });
+        }
+        visitor = await deps.store.visitors.identify(site.id, visitor.id, {
+          externalId: frame.id,
+          email: frame.email ?? null,
+          name: frame.name || null,
+          verified,
+          now: deps.now(),
+        });
+        const conversations = await deps.store.conversations.listForVisitor(site.id, visitor);
+        c.send({ type: 'identified', verified, conversations: conversations.map(toVisitorConversation) });
+        // Agents see the new name and verification state.
+        for (const conv of conversations) {
+          const item = await deps.store.conversations.listItem(site.id, conv.id);
+          if (item) deps.bus.publish(topics.siteAgents(site.id), { type: 'conversation.updated', conversation: toSummary(item) });
+        }
+        return;
+      }
       case 'sync': {
         if (!visitor) return c.send({ type: 'error', code: 'not_ready', message: 'send hello first' });
-        const conversation = await deps.store.conversations.get(site.id, frame.conversationId);
         // Another visitor's conversation looks exactly like a missing one.
-        if (!conversation || conversation.visitorId !== visitor.id) {
+        const conversation = await deps.store.conversations.getForVisitor(site.id, frame.conversationId, visitor);
+        if (!conversation) {
           return c.send({ type: 'error', code: 'not_found', ref: frame.conversationId, message: 'conversation not found' });
         }
         return sendSyncPage(deps, c, site.id, conversation.id, frame.afterSeq);

@@ -97,7 +97,11 @@ window.addEventListener('message', (e: MessageEvent) => {
       chat.shutdown();
       break;
     case 'command':
-      // identify / cart / page reach the server with the widget issue's visitor context work.
+      if (msg.name === 'identify') {
+        chat.identify(msg.payload);
+        chat.start();
+      }
+      // cart / page reach the server with the console's visitor-context work.
       break;
   }
 });

@@ -9,11 +9,12 @@ import { publishAppended } from '../../events';
 import type { Bus } from '../../bus/bus';
 import type { Logger } from '../../logger';
 import { NotFoundError, StoreUnavailableError } from '../../store/errors';
-import type { ConversationListItem, CustomerRecord, OrderRecord, Store } from '../../store/types';
+import type { ConversationListItem, Store } from '../../store/types';
 import type { Message } from '../../../shared/protocol';
 import { ApiError, apiProblem, idempotent, iso, jsonBody, secretKeyAuth, siteRateLimit, validate, type ApiEnv } from './kit';
 import { buildOpenApi, type RouteDoc } from './openapi';
 import * as S from './schemas';
+import { customerOut, orderOut } from '../shapes';
 
 export interface ApiDeps {
   store: Store;
@@ -22,38 +23,6 @@ export interface ApiDeps {
   now: () => number;
   /** Requests per second per site (sustained) and burst. */
   rateLimit?: { rate: number; burst: number };
-}
-
-// ---- shaping records for the wire: ISO times, external ids ----
-
-function customerOut(c: CustomerRecord): v.InferOutput<typeof S.CustomerOut> {
-  return { id: c.externalId, email: c.email, name: c.name, phone: c.phone, tags: c.tags, createdAt: iso(c.createdAt), updatedAt: iso(c.updatedAt) };
-}
-
-function orderOut(o: OrderRecord): v.InferOutput<typeof S.OrderOut> {
-  return {
-    id: o.externalId,
-    customerId: o.customerExternalId,
-    number: o.number,
-    status: o.status,
-    paymentStatus: o.paymentStatus,
-    currency: o.currency,
-    total: o.total,
-    items: o.items,
-    shippingAddress: o.shippingAddress,
-    shipments: o.shipments.map((s) => ({
-      id: s.externalId,
-      carrier: s.carrier,
-      trackingNumber: s.trackingNumber,
-      trackingUrl: s.trackingUrl,
-      status: s.status,
-      events: s.events.map((e) => ({ at: iso(e.at), status: e.status, description: e.description })),
-      updatedAt: iso(s.updatedAt),
-    })),
-    returns: o.returns.map((r) => ({ id: r.externalId, status: r.status, items: r.items, reason: r.reason, updatedAt: iso(r.updatedAt) })),
-    createdAt: iso(o.createdAt),
-    updatedAt: iso(o.updatedAt),
-  };
 }
 
 function conversationOut(c: ConversationListItem): v.InferOutput<typeof S.ConversationOut> {

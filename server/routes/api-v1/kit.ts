@@ -144,4 +144,4 @@ export function idempotent(store: Store, now: () => number): MiddlewareHandler<A
   };
 }
 
-export const iso = (ms: number) => new Date(ms).toISOString();
+export { iso } from '../shapes';

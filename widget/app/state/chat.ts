@@ -41,6 +41,9 @@ export function createChat(opts: ChatOptions) {
   let conversationId: string | null = null;
   let welcomed = false;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Who the shop says the shopper is; sent after every welcome. */
+  let identity: { id: string; email?: string; name?: string; hash?: string } | null = null;
+  const verified = signal<boolean | null>(null);
 
   // ---- storage (never throws: private mode and full quotas just lose persistence) ----
   const store = {
@@ -102,7 +105,9 @@ export function createChat(opts: ChatOptions) {
 
   function sendFrame(send: PendingSend): void {
     if (!welcomed) return;
-    socket.send({ type: 'message.send', clientId: send.clientId, text: send.text });
+    // Into the known open conversation; without one the server picks or creates it.
+    const target = conversationId && conversationStatus.value !== 'resolved' ? { conversationId } : {};
+    socket.send({ type: 'message.send', clientId: send.clientId, text: send.text, ...target });
   }
 
   function flushOutbox(): void {
@@ -134,8 +139,20 @@ export function createChat(opts: ChatOptions) {
           conversationStatus.value = current.status;
           sync();
         }
+        if (identity) socket.send({ type: 'identify', ...identity });
         flushOutbox();
         refresh();
+        return;
+      }
+      case 'identified': {
+        verified.value = frame.verified;
+        const open = frame.conversations.find((c) => c.status !== 'resolved');
+        if (open && (!conversationId || conversationStatus.value === 'resolved')) {
+          switchConversation(open.id);
+          conversationStatus.value = open.status;
+          sync();
+          refresh();
+        }
         return;
       }
       case 'ack': {
@@ -236,11 +253,28 @@ export function createChat(opts: ChatOptions) {
     sendFrame(p);
   }
 
+  /** Tells the server who the shopper is (the shop's `identify` command). */
+  function identify(payload: unknown): void {
+    if (typeof payload !== 'object' || payload === null) return;
+    const p = payload as Record<string, unknown>;
+    if (typeof p.id !== 'string' && typeof p.id !== 'number') return;
+    const str = (x: unknown) => (typeof x === 'string' && x ? x : undefined);
+    identity = {
+      id: String(p.id),
+      ...(str(p.email) ? { email: str(p.email)! } : {}),
+      ...(str(p.name) ? { name: str(p.name)! } : {}),
+      ...(str(p.hash) ? { hash: str(p.hash)! } : {}),
+    };
+    if (welcomed) socket.send({ type: 'identify', ...identity });
+  }
+
   /** Forget this visitor on this device (e.g. the shop's logout). */
   function shutdown(): void {
     socket.stop();
     store.set(keys.token, null);
     store.set(keys.outbox, null);
+    identity = null;
+    verified.value = null;
     batch(() => {
       timeline = new Timeline({ kind: 'visitor' });
       conversationId = null;
@@ -252,5 +286,5 @@ export function createChat(opts: ChatOptions) {
   for (const item of readOutbox()) timeline.addPending(item);
   refresh();
 
-  return { status, items, locale, conversationStatus, start, send, retry, shutdown, hasHistory };
+  return { status, items, locale, conversationStatus, verified, start, send, retry, identify, shutdown, hasHistory };
 }

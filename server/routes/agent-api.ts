@@ -1,0 +1,66 @@
+/**
+ * What the console reads over HTTP besides the socket: the customer context beside a chat.
+ * Every route requires a live agent session and is scoped to the agent's site.
+ */
+import { Hono } from 'hono';
+import { agentFromRequest } from '../auth';
+import { problem } from '../http';
+import type { AgentRecord, OrderRecord, Store } from '../store/types';
+import { customerOut, orderOut } from './shapes';
+
+export interface AgentApiDeps {
+  store: Store;
+  now: () => number;
+}
+
+/** Lifetime value in the customer's main currency (the one most of their orders use). */
+function lifetimeValue(orders: OrderRecord[]): { amount: number; currency: string } | null {
+  const counted = orders.filter((o) => o.status !== 'cancelled');
+  if (counted.length === 0) return null;
+  const byCurrency = new Map<string, { amount: number; n: number }>();
+  for (const o of counted) {
+    const e = byCurrency.get(o.currency) ?? { amount: 0, n: 0 };
+    e.amount += o.total;
+    e.n++;
+    byCurrency.set(o.currency, e);
+  }
+  const [currency, best] = [...byCurrency.entries()].sort((a, b) => b[1].n - a[1].n)[0]!;
+  return { amount: best.amount, currency };
+}
+
+export function agentApiRoutes(deps: AgentApiDeps) {
+  const app = new Hono<{ Variables: { agent: AgentRecord } }>();
+
+  app.use('*', async (c, next) => {
+    const agent = await agentFromRequest(c, deps.store, deps.now());
+    if (!agent) return problem(c, 401, 'not signed in', { code: 'unauthorized' });
+    c.set('agent', agent);
+    c.header('Cache-Control', 'no-store');
+    return next();
+  });
+
+  app.get('/conversations/:id/context', async (c) => {
+    const siteId = c.get('agent').siteId;
+    const conversation = await deps.store.conversations.get(siteId, c.req.param('id').slice(0, 64));
+    if (!conversation) return problem(c, 404, 'no such conversation', { code: 'not_found' });
+    const visitor = await deps.store.visitors.byId(siteId, conversation.visitorId);
+    if (!visitor) return problem(c, 404, 'no such visitor', { code: 'not_found' });
+    // Orders only for a verified identity: a claimed id proves nothing.
+    const customer = visitor.verified && visitor.customerId ? await deps.store.customers.byId(siteId, visitor.customerId) : null;
+    const orders = customer ? await deps.store.orders.forCustomer(siteId, customer.id, 200) : [];
+    return c.json({
+      visitor: {
+        id: visitor.id,
+        name: visitor.name,
+        email: visitor.email,
+        claimedId: visitor.externalId,
+        verified: visitor.verified,
+        locale: visitor.locale,
+      },
+      customer: customer ? { ...customerOut(customer), orderCount: orders.length, lifetimeValue: lifetimeValue(orders) } : null,
+      orders: orders.slice(0, 10).map(orderOut),
+    });
+  });
+
+  return app;
+}

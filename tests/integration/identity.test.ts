@@ -1,0 +1,123 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { identityHash } from '../../server/domain/identity';
+import { startTestServer, type TestServer } from '../helpers/server';
+import { cid, connectAgent, connectVisitor, signIn, type Frame } from '../helpers/ws-client';
+
+let server: TestServer;
+let cookie: string;
+const SECRET = 'sk_demo_secret';
+
+beforeAll(async () => {
+  server = await startTestServer();
+  cookie = await signIn(server);
+});
+afterAll(async () => {
+  await server.destroy();
+});
+
+async function context(conversationId: string) {
+  const res = await fetch(`${server.origin}/api/agent/conversations/${conversationId}/context`, { headers: { Cookie: cookie } });
+  return { status: res.status, body: (await res.json()) as Record<string, any> };
+}
+
+async function startConversation(visitor: Awaited<ReturnType<typeof connectVisitor>>, text = 'hola'): Promise<string> {
+  const clientId = cid();
+  visitor.socket.send({ type: 'message.send', clientId, text });
+  return (await visitor.socket.next((f) => f.type === 'ack' && f.clientId === clientId)).conversationId as string;
+}
+
+describe('identify', () => {
+  it('links a verified visitor to the customer, whose orders the agent sees', async () => {
+    const visitor = await connectVisitor(server);
+    const conversationId = await startConversation(visitor, '¿Dónde está mi pedido?');
+    const agent = await connectAgent(server, cookie);
+    const updated = agent.socket.next((f) => f.type === 'conversation.updated' && (f.conversation as Frame).id === conversationId);
+    visitor.socket.send({ type: 'identify', id: 'cus_maria', email: 'maria@example.com', name: 'María García', hash: identityHash('cus_maria', SECRET) });
+    expect(await visitor.socket.nextOfType('identified')).toMatchObject({ verified: true });
+    expect((await updated).conversation).toMatchObject({ visitorName: 'María García', verified: true });
+
+    const { status, body } = await context(conversationId);
+    expect(status).toBe(200);
+    expect(body.visitor).toMatchObject({ verified: true, claimedId: 'cus_maria' });
+    expect(body.customer).toMatchObject({ id: 'cus_maria', email: 'maria@example.com', orderCount: 2, lifetimeValue: { amount: 6450 + 2900, currency: 'EUR' } });
+    const order1001 = body.orders.find((o: { number: string }) => o.number === '1001');
+    expect(order1001).toMatchObject({ status: 'shipped', shipments: [{ carrier: 'Correos Express', trackingNumber: 'CE123456789ES' }] });
+    expect(order1001.items).toHaveLength(3);
+    agent.socket.close();
+    visitor.socket.close();
+  });
+
+  it('keeps a wrong or missing hash unverified, and reveals no orders', async () => {
+    for (const hash of [undefined, identityHash('cus_maria', 'sk_wrong'), identityHash('cus_john', SECRET), 'zz']) {
+      const visitor = await connectVisitor(server);
+      const conversationId = await startConversation(visitor);
+      visitor.socket.send({ type: 'identify', id: 'cus_maria', email: 'maria@example.com', name: 'María', ...(hash ? { hash } : {}) });
+      const reply = await visitor.socket.next((f) => f.type === 'identified' || f.type === 'error');
+      expect(reply).toMatchObject({ type: 'identified', verified: false });
+      const { body } = await context(conversationId);
+      expect(body.visitor).toMatchObject({ verified: false, claimedId: 'cus_maria', name: 'María' });
+      expect(body.customer).toBeNull();
+      expect(body.orders).toEqual([]);
+      visitor.socket.close();
+    }
+  });
+
+  it('keeps the conversation of an anonymous visitor who identifies later', async () => {
+    const visitor = await connectVisitor(server);
+    const conversationId = await startConversation(visitor, 'antes de entrar');
+    visitor.socket.send({ type: 'identify', id: 'cus_john', hash: identityHash('cus_john', SECRET) });
+    const identified = await visitor.socket.nextOfType('identified');
+    expect((identified.conversations as Frame[]).map((c) => c.id)).toContain(conversationId);
+    const page = visitor.socket.nextOfType('sync.result');
+    visitor.socket.send({ type: 'sync', conversationId, afterSeq: 0 });
+    expect(((await page).messages as Frame[]).map((m) => m.text)).toEqual(['antes de entrar']);
+    visitor.socket.close();
+  });
+
+  it("lets a verified customer's other device read and continue the conversation, but not an unverified claimant", async () => {
+    const phone = await connectVisitor(server);
+    phone.socket.send({ type: 'identify', id: 'cus_lucia', hash: identityHash('cus_lucia', SECRET) });
+    await phone.socket.nextOfType('identified');
+    const conversationId = await startConversation(phone, 'desde el móvil');
+
+    const laptop = await connectVisitor(server);
+    laptop.socket.send({ type: 'identify', id: 'cus_lucia', hash: identityHash('cus_lucia', SECRET) });
+    const seen = await laptop.socket.nextOfType('identified');
+    expect((seen.conversations as Frame[]).map((c) => c.id)).toContain(conversationId);
+    const clientId = cid();
+    laptop.socket.send({ type: 'message.send', conversationId, clientId, text: 'desde el portátil' });
+    expect(await laptop.socket.next((f) => f.type === 'ack' && f.clientId === clientId)).toMatchObject({ conversationId, seq: 2 });
+
+    const impostor = await connectVisitor(server);
+    impostor.socket.send({ type: 'identify', id: 'cus_lucia' });
+    expect((await impostor.socket.nextOfType('identified')).conversations).toEqual([]);
+    const err = impostor.socket.nextOfType('error');
+    impostor.socket.send({ type: 'sync', conversationId, afterSeq: 0 });
+    expect(await err).toMatchObject({ code: 'not_found' });
+    for (const v of [phone, laptop, impostor]) v.socket.close();
+  });
+
+  it('refuses unverified identities outright when the site requires verification', async () => {
+    const db = new Database(join(server.dataDir, 'mostrador.db'));
+    db.prepare("UPDATE sites SET settings = json_set(settings, '$.requireVerifiedIdentity', json('true')) WHERE public_key = 'pk_demo'").run();
+    try {
+      const visitor = await connectVisitor(server);
+      const err = visitor.socket.nextOfType('error');
+      visitor.socket.send({ type: 'identify', id: 'cus_maria', name: 'María' });
+      expect(await err).toMatchObject({ code: 'identity_refused' });
+      visitor.socket.send({ type: 'identify', id: 'cus_maria', hash: identityHash('cus_maria', SECRET) });
+      expect(await visitor.socket.nextOfType('identified')).toMatchObject({ verified: true });
+      visitor.socket.close();
+    } finally {
+      db.prepare("UPDATE sites SET settings = json_remove(settings, '$.requireVerifiedIdentity') WHERE public_key = 'pk_demo'").run();
+      db.close();
+    }
+  });
+
+  it('refuses context to a request without a session', async () => {
+    const res = await fetch(`${server.origin}/api/agent/conversations/cv_x/context`);
+    expect(res.status).toBe(401);
+  });
+});
