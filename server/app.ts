@@ -12,6 +12,7 @@ import { originAllowed } from './domain/origins';
 import { isSameOrigin, problem } from './http';
 import type { Logger } from './logger';
 import { agentApiRoutes } from './routes/agent-api';
+import { demoRoutes } from './routes/demo';
 import { agentAuthRoutes } from './routes/agent-auth';
 import { apiV1Routes } from './routes/api-v1/index';
 import { VERSION } from './version';
@@ -32,6 +33,8 @@ export interface AppDeps {
   now?: () => number;
   /** Server-side ping interval for dead-socket detection. */
   heartbeatMs?: number;
+  /** Serve the demo shop's helper endpoints (only with the demo seed). */
+  demo?: boolean;
   /** REST API requests per second per site (sustained) and burst. */
   apiRateLimit?: { rate: number; burst: number };
 }
@@ -106,6 +109,7 @@ export function createApp(deps: AppDeps) {
     upgradeWebSocket((c) => agentSocket(gateway, c.get('agent'), agentSockets)),
   );
 
+  if (deps.demo) app.route('/demo/api', demoRoutes({ store: deps.store }));
   app.route('/', staticRoutes({ store: deps.store, distDir: deps.distDir }));
 
   return {

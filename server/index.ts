@@ -27,7 +27,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   if (config.seedDemo) await seedDemo(opened.db, Date.now());
   const store = new SqliteStore(opened);
   const bus = new MemoryBus((err) => logger.error({ err }, 'bus listener failed'));
-  const { app, injectWebSocket, closeSockets } = createApp({ store, bus, logger, publicUrl: config.publicUrl, distDir: config.distDir });
+  const { app, injectWebSocket, closeSockets } = createApp({ store, bus, logger, publicUrl: config.publicUrl, distDir: config.distDir, demo: config.seedDemo });
 
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));

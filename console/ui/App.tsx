@@ -1,8 +1,10 @@
 /** Top level: sign-in when signed out, the workspace when signed in. */
 import { useEffect, useMemo } from 'preact/hooks';
+import { createContextModel } from '../state/context';
 import { createInbox } from '../state/inbox';
 import type { AgentInfo, Session } from '../state/session';
 import { strings } from '../state/locale';
+import { ContextPanel } from './ContextPanel';
 import { ConversationList } from './ConversationList';
 import { ConversationView } from './ConversationView';
 import { LanguagePicker } from './LanguagePicker';
@@ -25,10 +27,18 @@ function Workspace({ session, agent }: { session: Session; agent: AgentInfo }) {
       }),
     [agent.id],
   );
+  const context = useMemo(() => createContextModel(), [agent.id]);
   useEffect(() => {
     inbox.start();
     return () => inbox.stop();
   }, [inbox]);
+  // Reload the customer when the selection changes, or when the selected shopper identifies.
+  const selected = inbox.selected.value;
+  const selectedKey = selected ? `${selected.id}|${selected.verified}|${selected.visitorName}` : '';
+  useEffect(() => {
+    const sameConversation = selected !== null && context.current === selected.id;
+    void context.load(selected?.id ?? null, { quiet: sameConversation });
+  }, [selectedKey]);
   const status = inbox.status.value;
 
   return (
@@ -48,6 +58,7 @@ function Workspace({ session, agent }: { session: Session; agent: AgentInfo }) {
       <div class="columns">
         <ConversationList inbox={inbox} />
         <ConversationView inbox={inbox} />
+        <ContextPanel model={context} />
       </div>
     </div>
   );

@@ -31,7 +31,11 @@ interface StoredOutboxItem {
 export type Chat = ReturnType<typeof createChat>;
 
 export function createChat(opts: ChatOptions) {
-  const keys = { token: `mostrador:${opts.siteKey}:token`, outbox: `mostrador:${opts.siteKey}:outbox` };
+  const keys = {
+    token: `mostrador:${opts.siteKey}:token`,
+    outbox: `mostrador:${opts.siteKey}:outbox`,
+    identity: `mostrador:${opts.siteKey}:identity`,
+  };
   const status = signal<SocketStatus>('closed');
   const items = signal<TimelineItem[]>([]);
   const conversationStatus = signal<ConversationStatus | null>(null);
@@ -259,8 +263,16 @@ export function createChat(opts: ChatOptions) {
     const p = payload as Record<string, unknown>;
     if (typeof p.id !== 'string' && typeof p.id !== 'number') return;
     const str = (x: unknown) => (typeof x === 'string' && x ? x : undefined);
+    const id = String(p.id);
+    const previous = store.get(keys.identity);
+    if (previous !== null && previous !== id) {
+      // Another person signed in on this device: their chat must not show the previous one's.
+      forget();
+      socket.stop();
+    }
+    store.set(keys.identity, id);
     identity = {
-      id: String(p.id),
+      id,
       ...(str(p.email) ? { email: str(p.email)! } : {}),
       ...(str(p.name) ? { name: str(p.name)! } : {}),
       ...(str(p.hash) ? { hash: str(p.hash)! } : {}),
@@ -268,18 +280,25 @@ export function createChat(opts: ChatOptions) {
     if (welcomed) socket.send({ type: 'identify', ...identity });
   }
 
-  /** Forget this visitor on this device (e.g. the shop's logout). */
-  function shutdown(): void {
-    socket.stop();
+  function forget(): void {
     store.set(keys.token, null);
     store.set(keys.outbox, null);
+    store.set(keys.identity, null);
     identity = null;
+    welcomed = false;
     verified.value = null;
     batch(() => {
       timeline = new Timeline({ kind: 'visitor' });
       conversationId = null;
+      conversationStatus.value = null;
       refresh();
     });
+  }
+
+  /** Forget this visitor on this device (e.g. the shop's logout). */
+  function shutdown(): void {
+    socket.stop();
+    forget();
   }
 
   // Restore sends that never reached the server (reload, crash, offline).

@@ -1,0 +1,60 @@
+/** The customer context beside the selected chat, loaded from /api/agent. */
+import { signal } from '@preact/signals';
+
+export interface ContextOrder {
+  id: string;
+  number: string;
+  status: 'pending' | 'paid' | 'fulfilled' | 'shipped' | 'delivered' | 'cancelled' | 'returned';
+  paymentStatus: string | null;
+  currency: string;
+  total: number;
+  items: { sku: string; name: string; quantity: number; price: number; imageUrl?: string }[];
+  shippingAddress: { name?: string; line1: string; line2?: string; city: string; postalCode?: string; region?: string; country: string } | null;
+  shipments: { id: string; carrier: string; trackingNumber: string; trackingUrl: string; status: string; events: { at: string; status: string; description: string }[] }[];
+  returns: { id: string; status: string; reason: string | null; items: { sku: string; quantity: number }[] }[];
+  createdAt: string;
+}
+
+export interface ContextData {
+  visitor: { id: string; name: string | null; email: string | null; claimedId: string | null; verified: boolean; locale: string | null };
+  customer: {
+    id: string;
+    name: string | null;
+    email: string | null;
+    phone: string | null;
+    tags: string[];
+    orderCount: number;
+    lifetimeValue: { amount: number; currency: string } | null;
+  } | null;
+  orders: ContextOrder[];
+}
+
+export type ContextState = { status: 'idle' } | { status: 'loading' } | { status: 'error' } | { status: 'ready'; data: ContextData };
+
+export function createContextModel(fetchImpl: typeof fetch = fetch.bind(globalThis)) {
+  const state = signal<ContextState>({ status: 'idle' });
+  let current: string | null = null;
+  let version = 0;
+
+  /** Loads (or reloads) the context of a conversation; a newer call wins over an older one. */
+  async function load(conversationId: string | null, opts: { quiet?: boolean } = {}): Promise<void> {
+    current = conversationId;
+    const mine = ++version;
+    if (!conversationId) {
+      state.value = { status: 'idle' };
+      return;
+    }
+    if (!opts.quiet) state.value = { status: 'loading' };
+    try {
+      const res = await fetchImpl(`/api/agent/conversations/${encodeURIComponent(conversationId)}/context`, { credentials: 'same-origin' });
+      if (mine !== version) return;
+      state.value = res.ok ? { status: 'ready', data: (await res.json()) as ContextData } : { status: 'error' };
+    } catch {
+      if (mine === version) state.value = { status: 'error' };
+    }
+  }
+
+  return { state, load, get current() { return current; } };
+}
+
+export type ContextModel = ReturnType<typeof createContextModel>;

@@ -1,0 +1,88 @@
+/** One order in the context panel: status, items, total, address, shipments and returns. */
+import type { ContextOrder } from '../state/context';
+import { locale, strings } from '../state/locale';
+
+function safeHttpUrl(url: string): string | null {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'https:' || u.protocol === 'http:' ? u.href : null;
+  } catch {
+    return null;
+  }
+}
+
+export function money(amount: number, currency: string, loc: string): string {
+  try {
+    return new Intl.NumberFormat(loc, { style: 'currency', currency }).format(amount / 100);
+  } catch {
+    return `${(amount / 100).toFixed(2)} ${currency}`;
+  }
+}
+
+export function OrderCard({ order }: { order: ContextOrder }) {
+  const t = strings();
+  const loc = locale.value;
+  const date = new Intl.DateTimeFormat(loc, { dateStyle: 'medium' }).format(new Date(order.createdAt));
+  const a = order.shippingAddress;
+  return (
+    <article class="order" aria-label={`${t.order} ${order.number}`}>
+      <header class="order-head">
+        <strong>#{order.number}</strong>
+        <span class={`pill o-${order.status}`}>{t[`orderStatus_${order.status}`]}</span>
+      </header>
+      <p class="muted small">
+        {date}
+        {order.paymentStatus ? ` · ${t.payment}: ${order.paymentStatus}` : ''}
+      </p>
+      <ul class="items">
+        {order.items.map((item) => (
+          <li key={item.sku}>
+            {item.imageUrl && safeHttpUrl(new URL(item.imageUrl, location.origin).href) ? (
+              <img src={new URL(item.imageUrl, location.origin).href} alt="" width={32} height={32} loading="lazy" referrerpolicy="no-referrer" />
+            ) : (
+              <span class="thumb" aria-hidden="true" />
+            )}
+            <span class="item-name">
+              {item.quantity} × {item.name}
+            </span>
+            <span class="item-price">{money(item.price * item.quantity, order.currency, loc)}</span>
+          </li>
+        ))}
+      </ul>
+      <p class="order-total">
+        <span>{t.total}</span>
+        <strong>{money(order.total, order.currency, loc)}</strong>
+      </p>
+      {a && (
+        <p class="small">
+          <span class="muted">{t.shipTo}: </span>
+          {[a.name, a.line1, a.line2, [a.postalCode, a.city].filter(Boolean).join(' '), a.region, a.country].filter(Boolean).join(', ')}
+        </p>
+      )}
+      {order.shipments.map((s) => {
+        const href = safeHttpUrl(s.trackingUrl);
+        const last = s.events[s.events.length - 1];
+        return (
+          <div class="shipment" key={s.id}>
+            <p class="small">
+              <span class="muted">{t.shipment}: </span>
+              {s.carrier} · {s.trackingNumber} · {s.status}
+            </p>
+            {last && <p class="small muted">{last.description}</p>}
+            {href && (
+              <a href={href} target="_blank" rel="noopener noreferrer nofollow">
+                {t.tracking}
+              </a>
+            )}
+          </div>
+        );
+      })}
+      {order.returns.length > 0 && (
+        <p class="small">
+          <span class="muted">{t.returns}: </span>
+          {order.returns.map((r) => `${r.status}${r.reason ? ` (${r.reason})` : ''}`).join('; ')}
+        </p>
+      )}
+    </article>
+  );
+}
