@@ -19,6 +19,7 @@ import { VERSION } from './version';
 import { staticRoutes } from './routes/static';
 import type { AgentRecord, SiteRecord, Store } from './store/types';
 import { agentSocket, type AgentSockets } from './ws/agent-gateway';
+import { PresenceRegistry } from './presence';
 import { Heartbeat } from './ws/connection';
 import type { GatewayDeps } from './ws/gateway-common';
 import { visitorSocket } from './ws/visitor-gateway';
@@ -62,7 +63,8 @@ export function createApp(deps: AppDeps) {
   wss.options.maxPayload = LIMITS.hardMaxFrameBytes;
   const heartbeat = new Heartbeat(deps.heartbeatMs ?? 30_000);
   const agentSockets: AgentSockets = new Map();
-  const gateway: GatewayDeps = { store: deps.store, bus: deps.bus, logger: deps.logger, heartbeat, now };
+  const presence = new PresenceRegistry();
+  const gateway: GatewayDeps = { store: deps.store, bus: deps.bus, logger: deps.logger, heartbeat, presence, now };
 
   app.onError((err, c) => {
     deps.logger.error({ err, path: c.req.path }, 'request failed');

@@ -8,7 +8,7 @@ import { topics, type Bus } from './bus/bus';
 import type { AppendMessageResult, ConversationListItem, ConversationRecord, Store } from './store/types';
 
 export function toVisitorConversation(c: ConversationRecord): VisitorConversation {
-  return { id: c.id, status: c.status, lastSeq: c.lastSeq, updatedAt: c.updatedAt };
+  return { id: c.id, status: c.status, lastSeq: c.lastVisibleSeq, readSeq: c.agentReadSeq, updatedAt: c.updatedAt };
 }
 
 export function toSummary(c: ConversationListItem): ConversationSummary {
@@ -21,6 +21,7 @@ export function toSummary(c: ConversationListItem): ConversationSummary {
     visitorEmail: c.visitorEmail,
     verified: c.verified,
     assigneeId: c.assigneeId,
+    visitorReadSeq: c.visitorReadSeq,
     lastMessage: c.lastMessage,
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
@@ -44,6 +45,7 @@ export async function publishAppended(deps: { store: Store; bus: Bus }, result: 
     });
   }
   const frame = { type: 'message.created', message } as const;
-  deps.bus.publish(topics.visitor(siteId, conversation.visitorId), frame);
+  // Internal notes stay with the team.
+  if (message.kind !== 'note') deps.bus.publish(topics.visitor(siteId, conversation.visitorId), frame);
   deps.bus.publish(topics.siteAgents(siteId), frame);
 }

@@ -50,13 +50,24 @@ export const AuthorSchema = v.object({
   name: v.optional(v.string()),
 });
 
+export const MessageKindSchema = v.picklist(['text', 'note', 'system', 'card']);
+
 export const MessageSchema = v.object({
   id: Id,
   conversationId: Id,
   seq: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  /**
+   * Shoppers only: the seq of the previous message they can see. Internal notes take seqs the
+   * shopper never receives, so continuity is checked against this, not `seq - 1`.
+   */
+  prevSeq: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
   clientId: v.nullable(v.string()),
   author: AuthorSchema,
+  /** `note`: internal, agents only. `system`: a lifecycle event. `card`: structured payload. */
+  kind: MessageKindSchema,
+  /** The plain-text rendering (fallback for cards and system events). */
   text: v.string(),
+  payload: v.optional(v.nullable(v.record(v.string(), v.unknown()))),
   createdAt: Timestamp,
 });
 
@@ -66,7 +77,10 @@ export const ConversationStatusSchema = v.picklist(['bot', 'queued', 'assigned',
 export const VisitorConversationSchema = v.object({
   id: Id,
   status: ConversationStatusSchema,
+  /** The last seq the shopper can see. */
   lastSeq: Seq,
+  /** How far the team has read (read receipts). */
+  readSeq: Seq,
   updatedAt: Timestamp,
 });
 
@@ -81,6 +95,8 @@ export const ConversationSummarySchema = v.object({
   /** The shopper's identity was verified by the shop (identify with a valid hash). */
   verified: v.boolean(),
   assigneeId: v.nullable(v.string()),
+  /** How far the shopper has read (read receipts). */
+  visitorReadSeq: Seq,
   lastMessage: v.nullable(v.object({ text: v.string(), authorKind: AuthorSchema.entries.kind, createdAt: Timestamp })),
   createdAt: Timestamp,
   updatedAt: Timestamp,
@@ -114,6 +130,50 @@ const AgentMessageSend = v.object({
   clientId: ClientId,
   conversationId: Id,
   text: Text,
+  /** `note` is internal: it never reaches the shopper. */
+  kind: v.optional(v.picklist(['text', 'note'])),
+});
+
+const Typing = v.object({
+  type: v.literal('typing'),
+  conversationId: Id,
+  on: v.boolean(),
+  /** Shoppers only: what they are typing, shown to agents only if the site enables live preview. */
+  preview: v.optional(v.pipe(v.string(), v.maxLength(1000))),
+});
+
+const Read = v.object({
+  type: v.literal('read'),
+  conversationId: Id,
+  /** The highest seq the reader has seen. */
+  seq: Seq,
+});
+
+const Money = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1e12));
+
+const VisitorContext = v.object({
+  type: v.literal('context'),
+  url: v.optional(v.pipe(v.string(), v.maxLength(2048))),
+  title: v.optional(v.pipe(v.string(), v.maxLength(300))),
+  cart: v.optional(
+    v.nullable(
+      v.object({
+        items: v.pipe(
+          v.array(
+            v.object({
+              sku: v.optional(v.pipe(v.string(), v.maxLength(64))),
+              name: v.pipe(v.string(), v.maxLength(200)),
+              quantity: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(100_000)),
+              price: Money,
+            }),
+          ),
+          v.maxLength(100),
+        ),
+        total: Money,
+        currency: v.pipe(v.string(), v.regex(/^[A-Z]{3}$/)),
+      }),
+    ),
+  ),
 });
 
 const Identify = v.object({
@@ -134,8 +194,11 @@ const Sync = v.object({
 
 const Ping = v.object({ type: v.literal('ping'), t: v.optional(v.number()) });
 
-export const VisitorClientFrameSchema = v.variant('type', [VisitorHello, VisitorMessageSend, Identify, Sync, Ping]);
-export const AgentClientFrameSchema = v.variant('type', [AgentHello, AgentMessageSend, Sync, Ping]);
+export const VisitorClientFrameSchema = v.variant('type', [VisitorHello, VisitorMessageSend, Identify, VisitorContext, Typing, Read, Sync, Ping]);
+export const AgentClientFrameSchema = v.variant('type', [AgentHello, AgentMessageSend, Typing, Read, Sync, Ping]);
+
+export type VisitorContextFrame = v.InferOutput<typeof VisitorContext>;
+export type Cart = NonNullable<VisitorContextFrame['cart']>;
 
 export type VisitorClientFrame = v.InferOutput<typeof VisitorClientFrameSchema>;
 export type AgentClientFrame = v.InferOutput<typeof AgentClientFrameSchema>;
@@ -155,6 +218,8 @@ const AgentWelcome = v.object({
   v: v.number(),
   agent: v.object({ id: Id, name: v.string(), email: v.string(), role: v.picklist(['admin', 'agent']) }),
   conversations: v.array(ConversationSummarySchema),
+  /** Shoppers on the site now (and those who left in the last minutes). */
+  visitors: v.array(v.lazy(() => VisitorUpdated)),
 });
 
 const Ack = v.object({
@@ -193,6 +258,33 @@ const VisitorConversationUpdated = v.object({
 
 const Pong = v.object({ type: v.literal('pong'), t: v.optional(v.number()) });
 
+const TypingEvent = v.object({
+  type: v.literal('typing'),
+  conversationId: Id,
+  who: v.object({ kind: v.picklist(['visitor', 'agent']), name: v.optional(v.string()) }),
+  on: v.boolean(),
+  preview: v.optional(v.string()),
+});
+
+const ReadEvent = v.object({
+  type: v.literal('read'),
+  conversationId: Id,
+  by: v.picklist(['visitor', 'agent']),
+  seq: Seq,
+});
+
+/** What the shopper is doing now, for agents. */
+const VisitorUpdated = v.object({
+  type: v.literal('visitor.updated'),
+  visitorId: Id,
+  online: v.boolean(),
+  url: v.nullable(v.string()),
+  title: v.nullable(v.string()),
+  pages: v.array(v.object({ url: v.string(), title: v.string(), at: Timestamp })),
+  cart: v.nullable(VisitorContext.entries.cart.wrapped.wrapped),
+  since: Timestamp,
+});
+
 const ErrorFrame = v.object({
   type: v.literal('error'),
   code: v.picklist(ERROR_CODES),
@@ -209,6 +301,8 @@ export const VisitorServerFrameSchema = v.variant('type', [
   MessageCreated,
   SyncResult,
   VisitorConversationUpdated,
+  TypingEvent,
+  ReadEvent,
   Pong,
   ErrorFrame,
 ]);
@@ -218,12 +312,18 @@ export const AgentServerFrameSchema = v.variant('type', [
   MessageCreated,
   SyncResult,
   ConversationUpdated,
+  TypingEvent,
+  ReadEvent,
+  VisitorUpdated,
   Pong,
   ErrorFrame,
 ]);
 
+export type VisitorUpdatedFrame = v.InferOutput<typeof VisitorUpdated>;
+
 export type Message = v.InferOutput<typeof MessageSchema>;
 export type Author = v.InferOutput<typeof AuthorSchema>;
+export type MessageKind = v.InferOutput<typeof MessageKindSchema>;
 export type ConversationStatus = v.InferOutput<typeof ConversationStatusSchema>;
 export type VisitorConversation = v.InferOutput<typeof VisitorConversationSchema>;
 export type ConversationSummary = v.InferOutput<typeof ConversationSummarySchema>;

@@ -3,13 +3,15 @@
  * the client's own sends that are not confirmed yet. Pure and framework-free, so the widget
  * and the console share it and unit tests cover every ordering case.
  */
-import type { Author, Message } from './protocol';
+import type { Author, Message, MessageKind } from './protocol';
 
 export type SendState = 'sending' | 'sent' | 'failed';
 
 export interface PendingSend {
   clientId: string;
   text: string;
+  /** Agents may send internal notes. */
+  kind?: 'text' | 'note';
   createdAt: number;
   state: SendState;
   /** Known once acked. */
@@ -24,7 +26,9 @@ export interface TimelineItem {
   seq: number | null;
   clientId: string | null;
   author: Author;
+  kind: MessageKind;
   text: string;
+  payload: Record<string, unknown> | null;
   createdAt: number;
   /** 'sent' for confirmed messages; the send state for the client's own pending ones. */
   state: SendState;
@@ -36,7 +40,14 @@ export class Timeline {
   private confirmed: Message[] = [];
   private pending: PendingSend[] = [];
 
-  constructor(private readonly self: Author) {}
+  /**
+   * `visibleOnly`: this client does not receive internal notes (shoppers), so continuity is
+   * checked with each message's `prevSeq` instead of `seq - 1`.
+   */
+  constructor(
+    private readonly self: Author,
+    private readonly opts: { visibleOnly?: boolean } = {},
+  ) {}
 
   /** The highest seq held with every earlier one present: what `sync.afterSeq` should say. */
   get lastSeq(): number {
@@ -53,7 +64,8 @@ export class Timeline {
    */
   apply(message: Message): ApplyResult {
     if (message.seq <= this.lastSeq) return 'duplicate';
-    if (message.seq !== this.lastSeq + 1) return 'gap';
+    const previous = this.opts.visibleOnly && message.prevSeq !== undefined ? message.prevSeq : message.seq - 1;
+    if (previous !== this.lastSeq) return 'gap';
     this.confirmed.push(message);
     if (message.clientId !== null) this.pending = this.pending.filter((p) => p.clientId !== message.clientId);
     return 'appended';
@@ -117,14 +129,26 @@ export class Timeline {
       seq: m.seq,
       clientId: m.clientId,
       author: m.author,
+      kind: m.kind,
       text: m.text,
+      payload: m.payload ?? null,
       createdAt: m.createdAt,
       state: 'sent',
     }));
     const acked = this.pending.filter((p) => p.seq !== undefined).sort((a, b) => a.seq! - b.seq!);
     const rest = this.pending.filter((p) => p.seq === undefined);
     for (const p of [...acked, ...rest]) {
-      out.push({ key: p.clientId, seq: p.seq ?? null, clientId: p.clientId, author: this.self, text: p.text, createdAt: p.createdAt, state: p.state });
+      out.push({
+        key: p.clientId,
+        seq: p.seq ?? null,
+        clientId: p.clientId,
+        author: this.self,
+        kind: p.kind ?? 'text',
+        text: p.text,
+        payload: null,
+        createdAt: p.createdAt,
+        state: p.state,
+      });
     }
     return out;
   }

@@ -116,6 +116,7 @@ const ICON_CLOSE =
     // The host origin travels in the fragment: it never reaches our server's logs.
     frame.src = `${base}/widget/frame?site=${encodeURIComponent(site!)}&lang=${locale}#host=${encodeURIComponent(location.origin)}`;
     wrap.insertBefore(frame, button);
+    post({ ns: BRIDGE_NS, type: 'command', name: 'page', payload: { url: location.href, title: document.title } });
     return frame;
   }
 

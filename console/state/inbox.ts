@@ -5,7 +5,14 @@
 import { computed, signal } from '@preact/signals';
 import { nanoid } from 'nanoid';
 import { RETRYABLE_ERRORS } from '../../shared/errors';
-import { PROTOCOL_VERSION, parseAgentServerFrame, type AgentServerFrame, type ConversationSummary, type Message } from '../../shared/protocol';
+import {
+  PROTOCOL_VERSION,
+  parseAgentServerFrame,
+  type AgentServerFrame,
+  type ConversationSummary,
+  type Message,
+  type VisitorUpdatedFrame,
+} from '../../shared/protocol';
 import { ReconnectingSocket, type SocketStatus } from '../../shared/reconnecting-socket';
 import { Timeline, type TimelineItem } from '../../shared/timeline';
 import type { AgentInfo } from './session';
@@ -16,8 +23,14 @@ export function createInbox(agent: AgentInfo, opts: { socketUrl: string; onSessi
   const selectedId = signal<string | null>(null);
   const unread = signal<Map<string, number>>(new Map());
   const selectedItems = signal<TimelineItem[]>([]);
+  /** Live presence of shoppers: page, pages seen, cart. */
+  const visitors = signal<Map<string, VisitorUpdatedFrame>>(new Map());
+  /** Conversations whose shopper is typing now, with the live preview when the site allows it. */
+  const typing = signal<Map<string, { preview?: string; at: number }>>(new Map());
   const timelines = new Map<string, Timeline>();
   let welcomed = false;
+  let lastTypingSent = 0;
+  const readSent = new Map<string, number>();
 
   const sorted = computed(() => [...conversations.value.values()].sort((a, b) => b.updatedAt - a.updatedAt));
   const selected = computed(() => (selectedId.value ? conversations.value.get(selectedId.value) ?? null : null));
@@ -67,9 +80,10 @@ export function createInbox(agent: AgentInfo, opts: { socketUrl: string; onSessi
         welcomed = true;
         socket.resetBackoff();
         conversations.value = new Map(frame.conversations.map((c) => [c.id, c]));
+        visitors.value = new Map(frame.visitors.map((v) => [v.visitorId, v]));
         for (const [id, tl] of timelines) {
           sync(id);
-          for (const p of tl.unsent()) socket.send({ type: 'message.send', conversationId: id, clientId: p.clientId, text: p.text });
+          for (const p of tl.unsent()) socket.send({ type: 'message.send', conversationId: id, clientId: p.clientId, text: p.text, kind: p.kind ?? 'text' });
         }
         return;
       }
@@ -79,6 +93,11 @@ export function createInbox(agent: AgentInfo, opts: { socketUrl: string; onSessi
       case 'message.created': {
         const m = frame.message;
         noteMessage(m);
+        if (m.author.kind === 'visitor' && typing.value.has(m.conversationId)) {
+          const next = new Map(typing.value);
+          next.delete(m.conversationId);
+          typing.value = next;
+        }
         const tl = timelines.get(m.conversationId);
         if (tl) {
           const r = tl.apply(m);
@@ -116,6 +135,25 @@ export function createInbox(agent: AgentInfo, opts: { socketUrl: string; onSessi
         }
         return;
       }
+      case 'visitor.updated': {
+        const next = new Map(visitors.value);
+        next.set(frame.visitorId, frame);
+        visitors.value = next;
+        return;
+      }
+      case 'typing': {
+        if (frame.who.kind !== 'visitor') return;
+        const next = new Map(typing.value);
+        if (frame.on) next.set(frame.conversationId, { ...(frame.preview ? { preview: frame.preview } : {}), at: Date.now() });
+        else next.delete(frame.conversationId);
+        typing.value = next;
+        return;
+      }
+      case 'read': {
+        const current = conversations.value.get(frame.conversationId);
+        if (frame.by === 'visitor' && current && frame.seq > current.visitorReadSeq) upsert({ ...current, visitorReadSeq: frame.seq });
+        return;
+      }
       case 'pong':
         return;
       default: {
@@ -139,15 +177,38 @@ export function createInbox(agent: AgentInfo, opts: { socketUrl: string; onSessi
     refreshSelected();
   }
 
-  function send(text: string): void {
+  function send(text: string, kind: 'text' | 'note' = 'text'): void {
     const id = selectedId.value;
     const tl = id ? timelines.get(id) : undefined;
     const trimmed = text.trim();
     if (!id || !tl || !trimmed) return;
     const clientId = nanoid();
-    tl.addPending({ clientId, text: trimmed, createdAt: Date.now() });
+    tl.addPending({ clientId, text: trimmed, createdAt: Date.now(), kind });
     refreshSelected();
-    if (welcomed) socket.send({ type: 'message.send', conversationId: id, clientId, text: trimmed });
+    if (kind === 'text') sendTyping(false);
+    if (welcomed) socket.send({ type: 'message.send', conversationId: id, clientId, text: trimmed, kind });
+  }
+
+  /** Tells the shopper the agent is typing; at most one "on" every 3 s. */
+  function sendTyping(on: boolean): void {
+    const id = selectedId.value;
+    if (!id || !welcomed) return;
+    const now = Date.now();
+    if (on && now - lastTypingSent < 3000) return;
+    if (!on && lastTypingSent === 0) return;
+    lastTypingSent = on ? now : 0;
+    socket.send({ type: 'typing', conversationId: id, on });
+  }
+
+  /** Marks the selected conversation read up to what is shown. */
+  function markRead(): void {
+    const id = selectedId.value;
+    const tl = id ? timelines.get(id) : undefined;
+    if (!id || !tl || !welcomed) return;
+    const seq = tl.lastSeq;
+    if (seq <= (readSent.get(id) ?? 0)) return;
+    readSent.set(id, seq);
+    socket.send({ type: 'read', conversationId: id, seq });
   }
 
   function retry(clientId: string): void {
@@ -157,7 +218,7 @@ export function createInbox(agent: AgentInfo, opts: { socketUrl: string; onSessi
     if (!id || !tl || !p) return;
     tl.markSending(clientId);
     refreshSelected();
-    if (welcomed) socket.send({ type: 'message.send', conversationId: id, clientId, text: p.text });
+    if (welcomed) socket.send({ type: 'message.send', conversationId: id, clientId, text: p.text, kind: p.kind ?? 'text' });
   }
 
   return {
@@ -167,6 +228,10 @@ export function createInbox(agent: AgentInfo, opts: { socketUrl: string; onSessi
     selectedId,
     selectedItems,
     unread,
+    visitors,
+    typing,
+    sendTyping,
+    markRead,
     start: () => socket.start(),
     stop: () => socket.stop(),
     select,

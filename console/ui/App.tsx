@@ -58,7 +58,7 @@ function Workspace({ session, agent }: { session: Session; agent: AgentInfo }) {
       <div class="columns">
         <ConversationList inbox={inbox} />
         <ConversationView inbox={inbox} />
-        <ContextPanel model={context} />
+        <ContextPanel model={context} presence={selected ? inbox.visitors.value.get(selected.visitorId) : undefined} />
       </div>
     </div>
   );

@@ -1,9 +1,10 @@
 /** The customer beside the chat: who they are, whether the shop verified them, their orders. */
+import type { VisitorUpdatedFrame } from '../../shared/protocol';
 import type { ContextModel } from '../state/context';
 import { locale, strings } from '../state/locale';
 import { OrderCard, money } from './OrderCard';
 
-export function ContextPanel({ model }: { model: ContextModel }) {
+export function ContextPanel({ model, presence }: { model: ContextModel; presence: VisitorUpdatedFrame | undefined }) {
   const t = strings();
   const s = model.state.value;
   if (s.status === 'idle') return null;
@@ -17,7 +18,78 @@ export function ContextPanel({ model }: { model: ContextModel }) {
         </p>
       )}
       {s.status === 'ready' && <ContextBody data={s.data} />}
+      {presence && <Presence presence={presence} />}
     </aside>
+  );
+}
+
+function safeHref(url: string | null): string | null {
+  if (!url) return null;
+  try {
+    const u = new URL(url);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u.href : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Live: the page the shopper is on, the pages of this visit, and their cart. */
+function Presence({ presence }: { presence: VisitorUpdatedFrame }) {
+  const t = strings();
+  const loc = locale.value;
+  const href = safeHref(presence.url);
+  const time = new Intl.DateTimeFormat(loc, { hour: '2-digit', minute: '2-digit' });
+  return (
+    <section class="presence">
+      <p>
+        <span class={`pill ${presence.online ? 'ok' : ''}`}>{presence.online ? t.online : t.offlineNow}</span>
+      </p>
+      {presence.url && (
+        <p class="small">
+          <span class="muted">{t.nowOn}: </span>
+          {href ? (
+            <a href={href} target="_blank" rel="noopener noreferrer nofollow">
+              {presence.title || presence.url}
+            </a>
+          ) : (
+            presence.title || presence.url
+          )}
+        </p>
+      )}
+      {presence.pages.length > 1 && (
+        <>
+          <h3>{t.pagesSeen}</h3>
+          <ol class="pages">
+            {presence.pages.map((p) => (
+              <li key={`${p.at}${p.url}`}>
+                {time.format(p.at)} · {p.title || p.url}
+              </li>
+            ))}
+          </ol>
+        </>
+      )}
+      <h3>{t.cart}</h3>
+      {presence.cart && presence.cart.items.length > 0 ? (
+        <>
+          <ul class="cart-items">
+            {presence.cart.items.map((i, n) => (
+              <li key={`${i.sku ?? i.name}${n}`}>
+                <span>
+                  {i.quantity} × {i.name}
+                </span>
+                <span>{money(i.price * i.quantity, presence.cart!.currency, loc)}</span>
+              </li>
+            ))}
+          </ul>
+          <p class="order-total">
+            <span>{t.total}</span>
+            <strong>{money(presence.cart.total, presence.cart.currency, loc)}</strong>
+          </p>
+        </>
+      ) : (
+        <p class="muted small">{t.emptyCart}</p>
+      )}
+    </section>
   );
 }
 

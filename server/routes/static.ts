@@ -63,7 +63,11 @@ export function staticRoutes(deps: StaticDeps) {
     const template = await readOrNull(join(deps.distDir, 'widget', 'app', 'index.html'));
     if (template === null) return missingBuild(c);
     // Branding rides in the page as inert JSON (not script), saving the panel a round trip.
-    const config = { siteName: site.name, color: typeof site.settings.brandColor === 'string' ? site.settings.brandColor : undefined };
+    const config = {
+      siteName: site.name,
+      color: typeof site.settings.brandColor === 'string' ? site.settings.brandColor : undefined,
+      livePreview: site.settings.livePreview === true,
+    };
     const json = JSON.stringify(config).replace(/</g, '\\u003c');
     const html = template.replace('</head>', `<script type="application/json" id="mostrador-config">${json}</script></head>`);
     return c.html(html, 200, {

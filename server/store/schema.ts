@@ -167,6 +167,11 @@ export const conversations = sqliteTable(
     assigneeId: text('assignee_id').references(() => agents.id),
     /** The last `seq` handed out; the next message takes last_seq + 1 in the same transaction. */
     lastSeq: integer('last_seq').notNull().default(0),
+    /** The last seq the shopper can see (internal notes are not visible to them). */
+    lastVisibleSeq: integer('last_visible_seq').notNull().default(0),
+    /** Read receipts: the highest seq each side has seen. */
+    visitorReadSeq: integer('visitor_read_seq').notNull().default(0),
+    agentReadSeq: integer('agent_read_seq').notNull().default(0),
     lastMessageText: text('last_message_text'),
     lastMessageAuthor: text('last_message_author'),
     lastMessageAt: integer('last_message_at'),
@@ -193,6 +198,11 @@ export const messages = sqliteTable(
     /** The sender's idempotency key; NULL for server-originated messages. */
     clientId: text('client_id'),
     authorKind: text('author_kind', { enum: ['visitor', 'agent', 'bot', 'system'] }).notNull(),
+    /** text, note (agents only), system (lifecycle events), card (structured payload). */
+    kind: text('kind', { enum: ['text', 'note', 'system', 'card'] }).notNull().default('text'),
+    payload: text('payload', { mode: 'json' }).$type<Record<string, unknown>>(),
+    /** The seq of the previous shopper-visible message, so shoppers can check continuity across hidden notes. */
+    prevVisibleSeq: integer('prev_visible_seq'),
     authorId: text('author_id'),
     authorName: text('author_name'),
     text: text('text').notNull(),

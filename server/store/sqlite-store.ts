@@ -46,6 +46,9 @@ export function toConversation(row: ConversationRow): ConversationRecord {
     status: row.status,
     assigneeId: row.assigneeId,
     lastSeq: row.lastSeq,
+    lastVisibleSeq: row.lastVisibleSeq,
+    visitorReadSeq: row.visitorReadSeq,
+    agentReadSeq: row.agentReadSeq,
     lastMessage:
       row.lastMessageAt !== null && row.lastMessageText !== null
         ? { text: row.lastMessageText, authorKind: (row.lastMessageAuthor ?? 'system') as Message['author']['kind'], createdAt: row.lastMessageAt }
@@ -60,7 +63,10 @@ export function toMessage(row: MessageRow): Message {
     id: row.id,
     conversationId: row.conversationId,
     seq: row.seq,
+    ...(row.prevVisibleSeq !== null ? { prevSeq: row.prevVisibleSeq } : {}),
     clientId: row.clientId,
+    kind: row.kind,
+    ...(row.payload ? { payload: row.payload } : {}),
     author: {
       kind: row.authorKind,
       ...(row.authorId ? { id: row.authorId } : {}),
@@ -313,6 +319,21 @@ export class SqliteStore implements Store {
         const last = items[items.length - 1];
         return { items, next: more && last ? { updatedAt: last.updatedAt, id: last.id } : null };
       }),
+    markRead: (siteId: string, id: string, side: 'visitor' | 'agent', seq: number) =>
+      this.read(() => {
+        const c = t.conversations;
+        const column = side === 'visitor' ? c.visitorReadSeq : c.agentReadSeq;
+        const before = this.db.select({ mark: column, last: c.lastSeq }).from(c).where(and(eq(c.siteId, siteId), eq(c.id, id))).get();
+        if (!before) return null;
+        const next = Math.min(Math.max(before.mark, seq), before.last);
+        if (next === before.mark) return { seq: next, changed: false };
+        this.db
+          .update(c)
+          .set(side === 'visitor' ? { visitorReadSeq: next } : { agentReadSeq: next })
+          .where(and(eq(c.siteId, siteId), eq(c.id, id)))
+          .run();
+        return { seq: next, changed: true };
+      }),
     listItem: (siteId: string, id: string) =>
       this.read(() => {
         const row = this.listQuery(siteId, id).get();
@@ -346,12 +367,19 @@ export class SqliteStore implements Store {
           setImmediate(() => this.flush());
         }
       }),
-    after: (siteId: string, conversationId: string, afterSeq: number, limit: number) =>
+    after: (siteId: string, conversationId: string, afterSeq: number, limit: number, opts: { visibleOnly?: boolean } = {}) =>
       this.read(() =>
         this.db
           .select()
           .from(t.messages)
-          .where(and(eq(t.messages.siteId, siteId), eq(t.messages.conversationId, conversationId), gt(t.messages.seq, afterSeq)))
+          .where(
+            and(
+              eq(t.messages.siteId, siteId),
+              eq(t.messages.conversationId, conversationId),
+              gt(t.messages.seq, afterSeq),
+              opts.visibleOnly ? ne(t.messages.kind, 'note') : undefined,
+            ),
+          )
           .orderBy(asc(t.messages.seq))
           .limit(limit)
           .all()
@@ -453,15 +481,22 @@ export class SqliteStore implements Store {
     }
 
     // Reopen on a new shopper message; the seq comes from the row, never from memory.
+    const kind = input.kind ?? 'text';
+    const visible = kind !== 'note';
     const reopen = conversation.status === 'resolved' && input.author.kind === 'visitor';
     const updated = this.db
       .update(t.conversations)
       .set({
         lastSeq: sql`${t.conversations.lastSeq} + 1`,
-        lastMessageText: input.text.slice(0, PREVIEW_LENGTH),
-        lastMessageAuthor: input.author.kind,
-        lastMessageAt: now,
-        updatedAt: now,
+        ...(visible
+          ? {
+              lastVisibleSeq: sql`${t.conversations.lastSeq} + 1`,
+              lastMessageText: input.text.slice(0, PREVIEW_LENGTH),
+              lastMessageAuthor: input.author.kind,
+              lastMessageAt: now,
+              updatedAt: now,
+            }
+          : {}),
         ...(reopen ? { status: 'queued' as const, assigneeId: null } : {}),
       })
       .where(and(eq(t.conversations.siteId, siteId), eq(t.conversations.id, conversation.id)))
@@ -480,6 +515,9 @@ export class SqliteStore implements Store {
         authorKind: input.author.kind,
         authorId: input.author.id ?? null,
         authorName: input.author.name ?? null,
+        kind,
+        payload: input.payload ?? null,
+        prevVisibleSeq: visible ? conversation.lastVisibleSeq : null,
         text: input.text,
         createdAt: now,
       })

@@ -3,7 +3,7 @@
  * Promises even though SQLite answers synchronously, so a PostgreSQL implementation can sit
  * behind it unchanged. Every method that touches tenant data takes the site id.
  */
-import type { Author, ConversationStatus, Message } from '../../shared/protocol';
+import type { Author, ConversationStatus, Message, MessageKind } from '../../shared/protocol';
 
 export interface SiteRecord {
   id: string;
@@ -50,6 +50,10 @@ export interface ConversationRecord {
   status: ConversationStatus;
   assigneeId: string | null;
   lastSeq: number;
+  /** The last seq the shopper can see (notes excluded). */
+  lastVisibleSeq: number;
+  visitorReadSeq: number;
+  agentReadSeq: number;
   lastMessage: { text: string; authorKind: Author['kind']; createdAt: number } | null;
   createdAt: number;
   updatedAt: number;
@@ -72,6 +76,9 @@ export interface AppendMessageInput {
   clientId: string | null;
   author: Author;
   text: string;
+  /** Default `text`. A `note` never reaches the shopper and does not reopen or move the conversation. */
+  kind?: MessageKind;
+  payload?: Record<string, unknown> | null;
   now: number;
 }
 
@@ -259,14 +266,16 @@ export interface Store {
       siteId: string,
       opts: { limit: number; status?: ConversationStatus; before?: { updatedAt: number; id: string } },
     ): Promise<{ items: ConversationListItem[]; next: { updatedAt: number; id: string } | null }>;
+    /** Raises the read mark of one side (never lowers it, never past the last seq). Returns the new mark, or null if unknown. */
+    markRead(siteId: string, id: string, side: 'visitor' | 'agent', seq: number): Promise<{ seq: number; changed: boolean } | null>;
     /** The summary an agent list shows, with the visitor's display name. */
     listItem(siteId: string, id: string): Promise<ConversationListItem | null>;
   };
   messages: {
     /** Idempotent on (conversation, clientId); takes the next seq in the same transaction. Resolves after commit. */
     append(input: AppendMessageInput): Promise<AppendMessageResult>;
-    /** Messages with seq > afterSeq, ascending, at most `limit`. */
-    after(siteId: string, conversationId: string, afterSeq: number, limit: number): Promise<Message[]>;
+    /** Messages with seq > afterSeq, ascending, at most `limit`; `visibleOnly` leaves out internal notes (for shoppers). */
+    after(siteId: string, conversationId: string, afterSeq: number, limit: number, opts?: { visibleOnly?: boolean }): Promise<Message[]>;
   };
   close(): Promise<void>;
 }

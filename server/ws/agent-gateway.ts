@@ -36,6 +36,7 @@ export function agentSocket(deps: GatewayDeps, agent: AgentRecord, sockets: Agen
           v: PROTOCOL_VERSION,
           agent: { id: agent.id, name: agent.name, email: agent.email, role: agent.role },
           conversations: list.map(toSummary),
+          visitors: deps.presence.list(siteId, deps.now()),
         });
         return;
       }
@@ -49,6 +50,7 @@ export function agentSocket(deps: GatewayDeps, agent: AgentRecord, sockets: Agen
           clientId: frame.clientId,
           author: { kind: 'agent', id: agent.id, name: agent.name },
           text: frame.text,
+          kind: frame.kind ?? 'text',
           now: deps.now(),
         });
         c.send(ackFor(frame.clientId, result));
@@ -60,6 +62,27 @@ export function agentSocket(deps: GatewayDeps, agent: AgentRecord, sockets: Agen
         const conversation = await deps.store.conversations.get(siteId, frame.conversationId);
         if (!conversation) return c.send({ type: 'error', code: 'not_found', ref: frame.conversationId, message: 'conversation not found' });
         return sendSyncPage(deps, c, siteId, conversation.id, frame.afterSeq);
+      }
+      case 'typing': {
+        if (!welcomed) return;
+        const conversation = await deps.store.conversations.get(siteId, frame.conversationId);
+        if (!conversation) return;
+        const event = { type: 'typing', conversationId: conversation.id, who: { kind: 'agent', name: agent.name }, on: frame.on } as const;
+        deps.bus.publish(topics.visitor(siteId, conversation.visitorId), event);
+        return;
+      }
+      case 'read': {
+        if (!welcomed) return;
+        const conversation = await deps.store.conversations.get(siteId, frame.conversationId);
+        if (!conversation) return c.send({ type: 'error', code: 'not_found', ref: frame.conversationId, message: 'conversation not found' });
+        const mark = await deps.store.conversations.markRead(siteId, conversation.id, 'agent', frame.seq);
+        if (mark?.changed) {
+          // Shoppers see "seen" only up to the last message they can see.
+          const event = { type: 'read', conversationId: conversation.id, by: 'agent', seq: mark.seq } as const;
+          deps.bus.publish(topics.visitor(siteId, conversation.visitorId), event);
+          deps.bus.publish(topics.siteAgents(siteId), event);
+        }
+        return;
       }
       default: {
         const never: never = frame;

@@ -6,6 +6,7 @@ import type { Bus } from '../bus/bus';
 import type { Logger } from '../logger';
 import { NotFoundError, StoreUnavailableError } from '../store/errors';
 import type { AppendMessageResult, Store } from '../store/types';
+import type { PresenceRegistry } from '../presence';
 import type { Connection, Heartbeat } from './connection';
 
 export interface GatewayDeps {
@@ -13,6 +14,7 @@ export interface GatewayDeps {
   bus: Bus;
   logger: Logger;
   heartbeat: Heartbeat;
+  presence: PresenceRegistry;
   now: () => number;
 }
 
@@ -52,8 +54,15 @@ export function sendStoreError(deps: Pick<GatewayDeps, 'logger'>, conn: Connecti
 }
 
 /** Sends one page of messages after `afterSeq`; the client asks again while `hasMore`. */
-export async function sendSyncPage(deps: GatewayDeps, conn: Connection, siteId: string, conversationId: string, afterSeq: number): Promise<void> {
-  const page = await deps.store.messages.after(siteId, conversationId, afterSeq, LIMITS.syncPageSize + 1);
+export async function sendSyncPage(
+  deps: GatewayDeps,
+  conn: Connection,
+  siteId: string,
+  conversationId: string,
+  afterSeq: number,
+  opts: { visibleOnly?: boolean } = {},
+): Promise<void> {
+  const page = await deps.store.messages.after(siteId, conversationId, afterSeq, LIMITS.syncPageSize + 1, opts);
   const hasMore = page.length > LIMITS.syncPageSize;
   conn.send({ type: 'sync.result', conversationId, messages: hasMore ? page.slice(0, -1) : page, hasMore });
 }

@@ -42,6 +42,7 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord): WSEvents<Web
         visitor = found;
         if (helloTimer) clearTimeout(helloTimer);
         c.subscribe(deps.bus, topics.visitor(site.id, visitor.id));
+        deps.bus.publish(topics.siteAgents(site.id), deps.presence.connected(site.id, visitor.id, now));
         const conversations = await deps.store.conversations.listForVisitor(site.id, visitor);
         c.send({
           type: 'welcome',
@@ -100,7 +101,44 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord): WSEvents<Web
         if (!conversation) {
           return c.send({ type: 'error', code: 'not_found', ref: frame.conversationId, message: 'conversation not found' });
         }
-        return sendSyncPage(deps, c, site.id, conversation.id, frame.afterSeq);
+        return sendSyncPage(deps, c, site.id, conversation.id, frame.afterSeq, { visibleOnly: true });
+      }
+      case 'context': {
+        if (!visitor) return c.send({ type: 'error', code: 'not_ready', message: 'send hello first' });
+        const update = deps.presence.update(site.id, visitor.id, deps.now(), {
+          ...(frame.url !== undefined ? { url: frame.url } : {}),
+          ...(frame.title !== undefined ? { title: frame.title } : {}),
+          ...(frame.cart !== undefined ? { cart: frame.cart } : {}),
+        });
+        deps.bus.publish(topics.siteAgents(site.id), update);
+        return;
+      }
+      case 'typing': {
+        if (!visitor) return;
+        const conversation = await deps.store.conversations.getForVisitor(site.id, frame.conversationId, visitor);
+        if (!conversation) return;
+        // What the shopper is typing reaches agents only where the merchant turned live preview on.
+        const preview = site.settings.livePreview === true && frame.on && frame.preview ? { preview: frame.preview } : {};
+        deps.bus.publish(topics.siteAgents(site.id), {
+          type: 'typing',
+          conversationId: conversation.id,
+          who: { kind: 'visitor' },
+          on: frame.on,
+          ...preview,
+        });
+        return;
+      }
+      case 'read': {
+        if (!visitor) return;
+        const conversation = await deps.store.conversations.getForVisitor(site.id, frame.conversationId, visitor);
+        if (!conversation) return c.send({ type: 'error', code: 'not_found', ref: frame.conversationId, message: 'conversation not found' });
+        const mark = await deps.store.conversations.markRead(site.id, conversation.id, 'visitor', frame.seq);
+        if (mark?.changed) {
+          const event = { type: 'read', conversationId: conversation.id, by: 'visitor', seq: mark.seq } as const;
+          deps.bus.publish(topics.siteAgents(site.id), event);
+          deps.bus.publish(topics.visitor(site.id, conversation.visitorId), event);
+        }
+        return;
       }
       default: {
         const never: never = frame;
@@ -131,6 +169,10 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord): WSEvents<Web
     },
     onClose() {
       if (helloTimer) clearTimeout(helloTimer);
+      if (visitor) {
+        const left = deps.presence.disconnected(site.id, visitor.id, deps.now());
+        if (left) deps.bus.publish(topics.siteAgents(site.id), left);
+      }
       if (conn) {
         conn.dispose();
         deps.heartbeat.delete(conn);

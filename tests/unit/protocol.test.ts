@@ -56,6 +56,7 @@ describe('parseVisitorServerFrame', () => {
       seq: i + 1,
       clientId: null,
       author: { kind: 'agent' },
+      kind: 'text',
       text: 'x'.repeat(3000),
       createdAt: 1,
     }));

@@ -8,6 +8,7 @@ const msg = (seq: number, extra: Partial<Message> = {}): Message => ({
   seq,
   clientId: null,
   author: { kind: 'agent', name: 'Ana' },
+  kind: 'text',
   text: `text ${seq}`,
   createdAt: 1000 + seq,
   ...extra,
@@ -63,6 +64,15 @@ describe('Timeline', () => {
     t.ack('cccccccc3', 2);
     t.ack('bbbbbbbb2', 1);
     expect(t.items().map((i) => i.text)).toEqual(['b', 'c', 'a']);
+  });
+
+  it('checks shopper continuity with prevSeq across hidden notes', () => {
+    const t = new Timeline({ kind: 'visitor' }, { visibleOnly: true });
+    expect(t.apply(msg(1, { prevSeq: 0 }))).toBe('appended');
+    // seq 2 was an internal note the shopper never receives.
+    expect(t.apply(msg(3, { prevSeq: 1 }))).toBe('appended');
+    expect(t.apply(msg(5, { prevSeq: 4 }))).toBe('gap');
+    expect(t.lastSeq).toBe(3);
   });
 
   it('marks failures and lets them be retried', () => {

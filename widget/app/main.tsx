@@ -14,6 +14,8 @@ import '../styles/panel.css';
 interface FrameConfig {
   siteName?: string;
   color?: string;
+  /** The merchant lets agents see what the shopper is typing. */
+  livePreview?: boolean;
 }
 
 function readConfig(): FrameConfig {
@@ -73,6 +75,33 @@ effect(() => {
   document.documentElement.lang = chat.locale.value;
 });
 
+// Read receipts: whatever arrives while the panel is open and the tab visible has been seen.
+effect(() => {
+  if (chat.items.value.length && isOpen && document.visibilityState === 'visible') chat.markRead();
+});
+document.addEventListener('visibilitychange', () => {
+  if (isOpen && document.visibilityState === 'visible') chat.markRead();
+});
+
+/** The shop's cart, normalised to the protocol's shape (amounts in cents); null if unusable. */
+function toCart(payload: unknown) {
+  if (typeof payload !== 'object' || payload === null) return null;
+  const p = payload as { items?: unknown; total?: unknown; currency?: unknown };
+  if (!Array.isArray(p.items) || typeof p.total !== 'number' || typeof p.currency !== 'string') return null;
+  const items = p.items
+    .filter((i): i is { sku?: unknown; name: string; quantity: number; price: number } =>
+      typeof i === 'object' && i !== null && typeof i.name === 'string' && typeof i.quantity === 'number' && typeof i.price === 'number')
+    .slice(0, 100)
+    .map((i) => ({
+      ...(typeof i.sku === 'string' ? { sku: i.sku.slice(0, 64) } : {}),
+      name: i.name.slice(0, 200),
+      quantity: Math.max(0, Math.round(i.quantity)),
+      price: Math.max(0, Math.round(i.price)),
+    }));
+  const currency = p.currency.toUpperCase();
+  return /^[A-Z]{3}$/.test(currency) ? { items, total: Math.max(0, Math.round(p.total)), currency } : null;
+}
+
 const inputRef: { current: HTMLTextAreaElement | null } = { current: null };
 const close = () => toHost({ ns: BRIDGE_NS, type: 'close' });
 
@@ -85,6 +114,7 @@ window.addEventListener('message', (e: MessageEvent) => {
       unread = 0;
       toHost({ ns: BRIDGE_NS, type: 'unread', count: 0 });
       chat.start();
+      chat.markRead();
       inputRef.current?.focus();
       break;
     case 'close':
@@ -100,8 +130,12 @@ window.addEventListener('message', (e: MessageEvent) => {
       if (msg.name === 'identify') {
         chat.identify(msg.payload);
         chat.start();
+      } else if (msg.name === 'page') {
+        const p = (msg.payload ?? {}) as { url?: unknown; title?: unknown };
+        if (typeof p.url === 'string') chat.setContext({ url: p.url.slice(0, 2048), ...(typeof p.title === 'string' ? { title: p.title.slice(0, 300) } : {}) });
+      } else if (msg.name === 'cart') {
+        chat.setContext({ cart: toCart(msg.payload) });
       }
-      // cart / page reach the server with the console's visitor-context work.
       break;
   }
 });
@@ -113,5 +147,8 @@ document.addEventListener('keydown', (e) => {
 // A returning shopper with a conversation (or unsent messages) connects at once for live replies.
 if (chat.hasHistory()) chat.start();
 
-render(<Panel chat={chat} siteName={config.siteName ?? ''} onClose={close} inputRef={inputRef} />, document.getElementById('app')!);
+render(
+  <Panel chat={chat} siteName={config.siteName ?? ''} onClose={close} inputRef={inputRef} livePreview={config.livePreview === true} />,
+  document.getElementById('app')!,
+);
 toHost({ ns: BRIDGE_NS, type: 'ready', ...(brandColor ? { color: brandColor } : {}) });

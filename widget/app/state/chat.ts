@@ -41,7 +41,18 @@ export function createChat(opts: ChatOptions) {
   const conversationStatus = signal<ConversationStatus | null>(null);
   const locale = signal<Locale>(opts.locale);
 
-  let timeline = new Timeline({ kind: 'visitor' });
+  const newTimeline = () => new Timeline({ kind: 'visitor' }, { visibleOnly: true });
+  let timeline = newTimeline();
+  /** Who of the team is typing right now (cleared after a few quiet seconds). */
+  const agentTyping = signal<string | null>(null);
+  /** How far the team has read in the current conversation. */
+  const readSeq = signal(0);
+  let typingTimer: ReturnType<typeof setTimeout> | null = null;
+  let lastReadSent = 0;
+  let sentTypingAt = 0;
+  let typingOffTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The page and cart the shop reported; re-sent after every welcome. */
+  let context: { url?: string; title?: string; cart?: unknown } = {};
   let conversationId: string | null = null;
   let welcomed = false;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -109,6 +120,7 @@ export function createChat(opts: ChatOptions) {
 
   function sendFrame(send: PendingSend): void {
     if (!welcomed) return;
+    typing(false);
     // Into the known open conversation; without one the server picks or creates it.
     const target = conversationId && conversationStatus.value !== 'resolved' ? { conversationId } : {};
     socket.send({ type: 'message.send', clientId: send.clientId, text: send.text, ...target });
@@ -126,7 +138,9 @@ export function createChat(opts: ChatOptions) {
     if (id === conversationId) return;
     const old = timeline;
     conversationId = id;
-    timeline = new Timeline({ kind: 'visitor' });
+    lastReadSent = 0;
+    readSeq.value = 0;
+    timeline = newTimeline();
     // Unconfirmed sends belong to whatever conversation the server puts them in.
     for (const p of old.pendingSends()) if (p.seq === undefined) timeline.addPending(p);
   }
@@ -141,9 +155,11 @@ export function createChat(opts: ChatOptions) {
         if (current) {
           switchConversation(current.id);
           conversationStatus.value = current.status;
+          readSeq.value = current.readSeq;
           sync();
         }
         if (identity) socket.send({ type: 'identify', ...identity });
+        if (Object.keys(context).length) socket.send({ type: 'context', ...context });
         flushOutbox();
         refresh();
         return;
@@ -175,6 +191,7 @@ export function createChat(opts: ChatOptions) {
         const result = timeline.apply(m);
         if (result === 'gap') sync();
         if (result === 'appended') {
+          if (m.author.kind === 'agent') agentTyping.value = null;
           refresh();
           if (m.author.kind !== 'visitor') opts.onIncoming?.(items.value[items.value.length - 1]!);
         }
@@ -197,6 +214,18 @@ export function createChat(opts: ChatOptions) {
       }
       case 'error': {
         handleError(frame.code, frame.ref, frame.retryAfterMs);
+        return;
+      }
+      case 'typing': {
+        if (frame.conversationId !== conversationId || frame.who.kind !== 'agent') return;
+        if (typingTimer) clearTimeout(typingTimer);
+        agentTyping.value = frame.on ? (frame.who.name ?? '') : null;
+        // A lost "stopped typing" must not leave the indicator on forever.
+        if (frame.on) typingTimer = setTimeout(() => (agentTyping.value = null), 8000);
+        return;
+      }
+      case 'read': {
+        if (frame.conversationId === conversationId && frame.by === 'agent' && frame.seq > readSeq.value) readSeq.value = frame.seq;
         return;
       }
       case 'pong':
@@ -257,6 +286,37 @@ export function createChat(opts: ChatOptions) {
     sendFrame(p);
   }
 
+  /** Reports the shopper's page and cart (the shop's `page` and `cart` commands). */
+  function setContext(update: { url?: string; title?: string; cart?: unknown }): void {
+    context = { ...context, ...update };
+    if (welcomed) socket.send({ type: 'context', ...update });
+  }
+
+  /** Tells the team the shopper is (or stopped) typing; throttled to one "on" every 3 s. */
+  function typing(on: boolean, preview?: string): void {
+    if (!conversationId || !welcomed) return;
+    const now = Date.now();
+    if (typingOffTimer) clearTimeout(typingOffTimer);
+    if (on) {
+      if (now - sentTypingAt > 3000) {
+        sentTypingAt = now;
+        socket.send({ type: 'typing', conversationId, on: true, ...(preview ? { preview: preview.slice(0, 1000) } : {}) });
+      }
+      typingOffTimer = setTimeout(() => typing(false), 5000);
+    } else if (sentTypingAt) {
+      sentTypingAt = 0;
+      socket.send({ type: 'typing', conversationId, on: false });
+    }
+  }
+
+  /** Marks everything shown as read (call while the panel is open and visible). */
+  function markRead(): void {
+    const seq = timeline.lastSeq;
+    if (!conversationId || !welcomed || seq <= lastReadSent) return;
+    lastReadSent = seq;
+    socket.send({ type: 'read', conversationId, seq });
+  }
+
   /** Tells the server who the shopper is (the shop's `identify` command). */
   function identify(payload: unknown): void {
     if (typeof payload !== 'object' || payload === null) return;
@@ -288,7 +348,7 @@ export function createChat(opts: ChatOptions) {
     welcomed = false;
     verified.value = null;
     batch(() => {
-      timeline = new Timeline({ kind: 'visitor' });
+      timeline = newTimeline();
       conversationId = null;
       conversationStatus.value = null;
       refresh();
@@ -305,5 +365,22 @@ export function createChat(opts: ChatOptions) {
   for (const item of readOutbox()) timeline.addPending(item);
   refresh();
 
-  return { status, items, locale, conversationStatus, verified, start, send, retry, identify, shutdown, hasHistory };
+  return {
+    status,
+    items,
+    locale,
+    conversationStatus,
+    verified,
+    agentTyping,
+    readSeq,
+    start,
+    send,
+    retry,
+    identify,
+    setContext,
+    typing,
+    markRead,
+    shutdown,
+    hasHistory,
+  };
 }

@@ -6,10 +6,12 @@ import { LIMITS } from '../../../shared/protocol';
 interface Props {
   t: WidgetStrings;
   onSend(text: string): void;
+  /** Called as the shopper types (the caller throttles what goes to the server). */
+  onTyping?(text: string): void;
   inputRef?: { current: HTMLTextAreaElement | null };
 }
 
-export function Composer({ t, onSend, inputRef }: Props) {
+export function Composer({ t, onSend, onTyping, inputRef }: Props) {
   const [text, setText] = useState('');
   const localRef = useRef<HTMLTextAreaElement>(null);
   const ref = inputRef ?? localRef;
@@ -36,7 +38,11 @@ export function Composer({ t, onSend, inputRef }: Props) {
         placeholder={t.messagePlaceholder}
         aria-invalid={tooLong}
         aria-describedby={tooLong ? 'mostrador-too-long' : undefined}
-        onInput={(e) => setText((e.target as HTMLTextAreaElement).value)}
+        onInput={(e) => {
+          const value = (e.target as HTMLTextAreaElement).value;
+          setText(value);
+          onTyping?.(value);
+        }}
         onKeyDown={(e) => {
           if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) submit(e);
         }}

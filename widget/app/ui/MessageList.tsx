@@ -9,6 +9,8 @@ interface Props {
   t: WidgetStrings;
   locale: string;
   onRetry(clientId: string): void;
+  /** The team has read up to this seq: the shopper's messages up to it show as seen. */
+  readSeq?: number;
 }
 
 function authorLabel(item: TimelineItem, t: WidgetStrings): string {
@@ -24,7 +26,7 @@ function authorLabel(item: TimelineItem, t: WidgetStrings): string {
   }
 }
 
-export function MessageList({ items, t, locale, onRetry }: Props) {
+export function MessageList({ items, t, locale, onRetry, readSeq = 0 }: Props) {
   const ref = useRef<HTMLOListElement>(null);
   const time = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' });
 
@@ -36,8 +38,17 @@ export function MessageList({ items, t, locale, onRetry }: Props) {
   return (
     <ol class="log" role="log" aria-live="polite" aria-label={t.log} ref={ref} tabIndex={0}>
       {items.length === 0 && <li class="empty">{t.empty}</li>}
-      {items.map((item) => {
+      {items.map((item, index) => {
         const mine = item.author.kind === 'visitor';
+        if (item.kind === 'system') {
+          return (
+            <li key={item.key} class="event">
+              {item.text}
+            </li>
+          );
+        }
+        // "Seen" goes under the last of the shopper's messages the team has read.
+        const seen = mine && item.seq !== null && item.seq <= readSeq && !items.slice(index + 1).some((n) => n.author.kind === 'visitor' && n.seq !== null && n.seq <= readSeq);
         return (
           <li key={item.key} class={`msg ${mine ? 'mine' : 'theirs'} ${item.state}`}>
             <span class="who">{authorLabel(item, t)}</span>
@@ -47,6 +58,7 @@ export function MessageList({ items, t, locale, onRetry }: Props) {
             <span class="meta">
               <time dateTime={new Date(item.createdAt).toISOString()}>{time.format(item.createdAt)}</time>
               {mine && item.state === 'sending' && <span> · {t.sending}</span>}
+              {seen && <span class="seen"> · {t.seen}</span>}
               {mine && item.state === 'failed' && (
                 <>
                   <span class="failed"> · {t.failed} </span>

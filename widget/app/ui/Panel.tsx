@@ -9,9 +9,10 @@ interface Props {
   siteName: string;
   onClose(): void;
   inputRef: { current: HTMLTextAreaElement | null };
+  livePreview: boolean;
 }
 
-export function Panel({ chat, siteName, onClose, inputRef }: Props) {
+export function Panel({ chat, siteName, onClose, inputRef, livePreview }: Props) {
   const t = WIDGET_STRINGS[chat.locale.value];
   const status = chat.status.value;
   const banner = status === 'offline' ? t.offline : status === 'reconnecting' ? t.reconnecting : null;
@@ -31,8 +32,11 @@ export function Panel({ chat, siteName, onClose, inputRef }: Props) {
       <div class="status" role="status">
         {banner && <p class={`banner ${status}`}>{banner}</p>}
       </div>
-      <MessageList items={chat.items.value} t={t} locale={chat.locale.value} onRetry={chat.retry} />
-      <Composer t={t} onSend={chat.send} inputRef={inputRef} />
+      <MessageList items={chat.items.value} t={t} locale={chat.locale.value} onRetry={chat.retry} readSeq={chat.readSeq.value} />
+      <p class="typing" aria-live="polite">
+        {chat.agentTyping.value !== null ? `${chat.agentTyping.value || t.agent} ${t.isTyping}` : ''}
+      </p>
+      <Composer t={t} onSend={chat.send} inputRef={inputRef} onTyping={(text) => chat.typing(text.length > 0, livePreview ? text : undefined)} />
     </div>
   );
 }

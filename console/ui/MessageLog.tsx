@@ -1,0 +1,62 @@
+/** The transcript as an agent sees it: shopper, agents, bot, system events and internal notes. */
+import { useEffect, useRef } from 'preact/hooks';
+import type { TimelineItem } from '../../shared/timeline';
+import { locale, strings } from '../state/locale';
+
+interface Props {
+  items: TimelineItem[];
+  visitorName: string;
+  visitorReadSeq: number;
+  conversationId: string;
+  onRetry(clientId: string): void;
+}
+
+export function MessageLog({ items, visitorName, visitorReadSeq, conversationId, onRetry }: Props) {
+  const t = strings();
+  const ref = useRef<HTMLOListElement>(null);
+  const time = new Intl.DateTimeFormat(locale.value, { hour: '2-digit', minute: '2-digit' });
+  useEffect(() => {
+    if (ref.current) ref.current.scrollTop = ref.current.scrollHeight;
+  }, [items.length, conversationId]);
+  // "Seen" marks the last team message the shopper has read.
+  const lastSeen = [...items].reverse().find((m) => m.author.kind !== 'visitor' && m.kind !== 'note' && m.seq !== null && m.seq <= visitorReadSeq);
+
+  return (
+    <ol class="log" role="log" aria-live="polite" aria-label={t.messages} ref={ref} tabIndex={0}>
+      {items.map((m) => {
+        if (m.kind === 'system') {
+          return (
+            <li key={m.key} class="event">
+              {m.text}
+            </li>
+          );
+        }
+        const mine = m.author.kind === 'agent';
+        const note = m.kind === 'note';
+        const who = m.author.kind === 'visitor' ? visitorName : m.author.kind === 'agent' ? (m.author.name ?? t.you) : (m.author.name ?? t.bot);
+        return (
+          <li key={m.key} class={`msg ${mine ? 'mine' : 'theirs'} ${m.state}${note ? ' note' : ''}`}>
+            <span class="who">
+              {who}
+              {note && <strong class="note-tag"> · {t.note}</strong>}
+            </span>
+            <p class="text">{m.text}</p>
+            <span class="meta">
+              {time.format(m.createdAt)}
+              {m.state === 'sending' && ` · ${t.sending}`}
+              {lastSeen?.key === m.key && ` · ${t.seen}`}
+              {m.state === 'failed' && (
+                <>
+                  {` · ${t.failed} `}
+                  <button type="button" class="link" onClick={() => onRetry(m.key)}>
+                    {t.retry}
+                  </button>
+                </>
+              )}
+            </span>
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
