@@ -16,8 +16,15 @@ import {
 import { ReconnectingSocket, type SocketStatus } from '../../shared/reconnecting-socket';
 import { Timeline, type TimelineItem } from '../../shared/timeline';
 import type { AgentInfo } from './session';
+import { visibleConversations, type View } from './views';
 
-export function createInbox(agent: AgentInfo, opts: { socketUrl: string; onSessionEnded(): void }) {
+export interface IncomingEvent {
+  kind: 'message' | 'conversation';
+  conversationId: string;
+  text: string;
+}
+
+export function createInbox(agent: AgentInfo, opts: { socketUrl: string; onSessionEnded(): void; onIncoming?(e: IncomingEvent): void }) {
   const status = signal<SocketStatus>('closed');
   const conversations = signal<Map<string, ConversationSummary>>(new Map());
   const selectedId = signal<string | null>(null);
@@ -33,6 +40,12 @@ export function createInbox(agent: AgentInfo, opts: { socketUrl: string; onSessi
   const readSent = new Map<string, number>();
 
   const sorted = computed(() => [...conversations.value.values()].sort((a, b) => b.updatedAt - a.updatedAt));
+  const view = signal<View>('open');
+  const query = signal('');
+  const visible = computed(() => visibleConversations(sorted.value, view.value, agent.id, query.value));
+  const queued = computed(() => sorted.value.filter((c) => c.status === 'queued').length);
+  /** Unsent drafts per conversation, kept while switching chats. */
+  const drafts = new Map<string, { text: string; mode: 'text' | 'note' }>();
   const selected = computed(() => (selectedId.value ? conversations.value.get(selectedId.value) ?? null : null));
 
   const socket = new ReconnectingSocket<AgentServerFrame>({
@@ -87,9 +100,12 @@ export function createInbox(agent: AgentInfo, opts: { socketUrl: string; onSessi
         }
         return;
       }
-      case 'conversation.updated':
+      case 'conversation.updated': {
+        const isNew = !conversations.value.has(frame.conversation.id);
         upsert(frame.conversation);
+        if (isNew && welcomed) opts.onIncoming?.({ kind: 'conversation', conversationId: frame.conversation.id, text: frame.conversation.lastMessage?.text ?? '' });
         return;
+      }
       case 'message.created': {
         const m = frame.message;
         noteMessage(m);
@@ -104,10 +120,13 @@ export function createInbox(agent: AgentInfo, opts: { socketUrl: string; onSessi
           if (r === 'gap') sync(m.conversationId);
           if (m.conversationId === selectedId.value) refreshSelected();
         }
-        if (m.conversationId !== selectedId.value && m.author.kind === 'visitor') {
-          const next = new Map(unread.value);
-          next.set(m.conversationId, (next.get(m.conversationId) ?? 0) + 1);
-          unread.value = next;
+        if (m.author.kind === 'visitor') {
+          if (m.conversationId !== selectedId.value || document.visibilityState !== 'visible') {
+            const next = new Map(unread.value);
+            next.set(m.conversationId, (next.get(m.conversationId) ?? 0) + 1);
+            unread.value = next;
+          }
+          opts.onIncoming?.({ kind: 'message', conversationId: m.conversationId, text: m.text });
         }
         return;
       }
@@ -161,6 +180,22 @@ export function createInbox(agent: AgentInfo, opts: { socketUrl: string; onSessi
         return never;
       }
     }
+  }
+
+  /** Moves the selection up or down the current view (keyboard shortcut). */
+  function selectNext(delta: 1 | -1): void {
+    const list = visible.value;
+    if (list.length === 0) return;
+    const at = list.findIndex((c) => c.id === selectedId.value);
+    const next = at === -1 ? (delta === 1 ? 0 : list.length - 1) : Math.min(list.length - 1, Math.max(0, at + delta));
+    select(list[next]!.id);
+  }
+
+  function clearUnread(id: string): void {
+    if (!unread.value.get(id)) return;
+    const next = new Map(unread.value);
+    next.delete(id);
+    unread.value = next;
   }
 
   function select(id: string): void {
@@ -229,6 +264,13 @@ export function createInbox(agent: AgentInfo, opts: { socketUrl: string; onSessi
     selectedItems,
     unread,
     visitors,
+    view,
+    query,
+    visible,
+    queued,
+    drafts,
+    selectNext,
+    clearUnread,
     typing,
     sendTyping,
     markRead,

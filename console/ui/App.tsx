@@ -2,6 +2,8 @@
 import { useEffect, useMemo } from 'preact/hooks';
 import { createContextModel } from '../state/context';
 import { createInbox } from '../state/inbox';
+import { createNotifier, tabTitle } from '../state/notify';
+import { VIEWS } from '../state/views';
 import type { AgentInfo, Session } from '../state/session';
 import { strings } from '../state/locale';
 import { ContextPanel } from './ContextPanel';
@@ -19,14 +21,28 @@ export function App({ session }: { session: Session }) {
 
 function Workspace({ session, agent }: { session: Session; agent: AgentInfo }) {
   const t = strings();
-  const inbox = useMemo(
-    () =>
-      createInbox(agent, {
-        socketUrl: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/agent`,
-        onSessionEnded: () => void session.load(),
-      }),
-    [agent.id],
-  );
+  const notifier = useMemo(() => createNotifier(), []);
+  const inbox = useMemo(() => {
+    const created = createInbox(agent, {
+      socketUrl: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/agent`,
+      onSessionEnded: () => void session.load(),
+      onIncoming(e) {
+        const mineOrQueued = (() => {
+          const c = created.conversations.value.find((x) => x.id === e.conversationId);
+          return !c || c.status === 'queued' || c.assigneeId === agent.id || c.assigneeId === null;
+        })();
+        if (!mineOrQueued) return;
+        if (e.conversationId === created.selectedId.value && document.visibilityState === 'visible') return;
+        notifier.beep();
+        const c = created.conversations.value.find((x) => x.id === e.conversationId);
+        const who = c ? c.visitorName || strings().visitor : strings().visitor;
+        notifier.desktop(e.kind === 'conversation' ? strings().newConversation : `${strings().newMessageFrom} ${who}`, e.text, () =>
+          created.select(e.conversationId),
+        );
+      },
+    });
+    return created;
+  }, [agent.id]);
   const context = useMemo(() => createContextModel(), [agent.id]);
   useEffect(() => {
     inbox.start();
@@ -41,6 +57,32 @@ function Workspace({ session, agent }: { session: Session; agent: AgentInfo }) {
   }, [selectedKey]);
   const status = inbox.status.value;
 
+  // The tab title counts what needs the agent.
+  const unreadTotal = [...inbox.unread.value.values()].reduce((a, b) => a + b, 0);
+  useEffect(() => {
+    document.title = tabTitle(unreadTotal, inbox.queued.value);
+  }, [unreadTotal, inbox.queued.value]);
+
+  // Keyboard: Alt+↓/↑ next/previous chat, Alt+1…5 views, "/" search (docs/console.md).
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const typingInField = e.target instanceof HTMLElement && /^(INPUT|TEXTAREA|SELECT)$/.test(e.target.tagName);
+      if (e.altKey && (e.key === 'ArrowDown' || e.key === 'ArrowUp')) {
+        e.preventDefault();
+        inbox.selectNext(e.key === 'ArrowDown' ? 1 : -1);
+        document.getElementById('reply')?.focus();
+      } else if (e.altKey && /^[1-5]$/.test(e.key)) {
+        e.preventDefault();
+        inbox.view.value = VIEWS[Number(e.key) - 1]!;
+      } else if (e.key === '/' && !typingInField && !e.altKey && !e.ctrlKey && !e.metaKey) {
+        e.preventDefault();
+        document.getElementById('conversation-search')?.focus();
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [inbox]);
+
   return (
     <div class="workspace">
       <header class="topbar">
@@ -49,6 +91,15 @@ function Workspace({ session, agent }: { session: Session; agent: AgentInfo }) {
           {status === 'open' ? t.connected : t.reconnecting}
         </span>
         <span class="spacer" />
+        <span class="shortcuts muted small">{t.shortcuts}</span>
+        <button type="button" class="ghost" aria-pressed={notifier.soundOn.value} onClick={notifier.toggleSound}>
+          {t.sound}
+        </button>
+        {notifier.permission.value === 'default' && (
+          <button type="button" class="ghost" onClick={() => void notifier.requestPermission()}>
+            {t.enableNotifications}
+          </button>
+        )}
         <LanguagePicker />
         <span class="me">{agent.name}</span>
         <button type="button" class="ghost" onClick={() => void session.signOut()}>

@@ -1,30 +1,60 @@
-/** The list of conversations, newest activity first, with unread counts. */
+/** Views, search and the conversations of the current view, with unread counts and whose turn it is. */
+import { useEffect, useState } from 'preact/hooks';
 import type { ConversationSummary } from '../../shared/protocol';
 import type { Inbox } from '../state/inbox';
 import { locale, strings } from '../state/locale';
+import { VIEWS, turn, waited } from '../state/views';
 
 export function visitorLabel(c: ConversationSummary, visitorWord: string): string {
   return c.visitorName || `${visitorWord} ${c.visitorId.slice(-4)}`;
 }
 
+/** Re-renders every 30 s so waiting times stay current. */
+function useNow(): number {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 30_000);
+    return () => clearInterval(timer);
+  }, []);
+  return now;
+}
+
 export function ConversationList({ inbox }: { inbox: Inbox }) {
   const t = strings();
-  const list = inbox.conversations.value;
+  const now = useNow();
+  const list = inbox.visible.value;
   const time = new Intl.DateTimeFormat(locale.value, { hour: '2-digit', minute: '2-digit' });
   return (
     <nav class="list" aria-label={t.conversations}>
-      <h2>{t.conversations}</h2>
-      {list.length === 0 && <p class="muted">{t.noConversations}</p>}
+      <div class="views" role="group" aria-label={t.views}>
+        {VIEWS.map((v) => (
+          <button key={v} type="button" class="view-tab" aria-pressed={inbox.view.value === v} onClick={() => (inbox.view.value = v)}>
+            {t[`view_${v}`]}
+            {v === 'queue' && inbox.queued.value > 0 && <span class="count"> {inbox.queued.value}</span>}
+          </button>
+        ))}
+      </div>
+      <label class="search">
+        <span class="sr-only">{t.search}</span>
+        <input
+          type="search"
+          id="conversation-search"
+          placeholder={t.search}
+          value={inbox.query.value}
+          onInput={(e) => (inbox.query.value = (e.target as HTMLInputElement).value)}
+        />
+      </label>
+      {list.length === 0 && <p class="muted">{inbox.query.value ? t.noMatches : t.noConversations}</p>}
       <ul>
         {list.map((c) => {
           const count = inbox.unread.value.get(c.id) ?? 0;
           const current = inbox.selectedId.value === c.id;
-          const name = visitorLabel(c, t.visitor);
+          const whose = turn(c);
           return (
             <li key={c.id}>
               <button type="button" class={`item${current ? ' current' : ''}`} aria-current={current ? 'true' : undefined} onClick={() => inbox.select(c.id)}>
                 <span class="row">
-                  <strong>{name}</strong>
+                  <strong>{visitorLabel(c, t.visitor)}</strong>
                   <time>{time.format(c.updatedAt)}</time>
                 </span>
                 <span class="row">
@@ -35,7 +65,15 @@ export function ConversationList({ inbox }: { inbox: Inbox }) {
                     </span>
                   )}
                 </span>
-                <span class={`status s-${c.status}`}>{t[`status_${c.status}`]}</span>
+                <span class="row">
+                  <span class={`status s-${c.status}`}>{t[`status_${c.status}`]}</span>
+                  {whose === 'shopper-waiting' && c.lastMessage && (
+                    <span class="turn waiting">
+                      {t.shopperWaiting} · {waited(c.lastMessage.createdAt, now, locale.value)}
+                    </span>
+                  )}
+                  {whose === 'waiting-for-shopper' && <span class="turn">{t.waitingForShopper}</span>}
+                </span>
               </button>
             </li>
           );

@@ -35,7 +35,7 @@ export function ConversationView({ inbox }: { inbox: Inbox }) {
       <p class="typing" aria-live="polite">
         {typing ? (typing.preview ? `${t.visitorTyping} “${typing.preview}”` : t.visitorTyping) : ''}
       </p>
-      <ReplyBox key={conversation.id} conversationId={conversation.id} onSend={inbox.send} onTyping={inbox.sendTyping} />
+      <ReplyBox key={conversation.id} conversationId={conversation.id} onSend={inbox.send} onTyping={inbox.sendTyping} drafts={inbox.drafts} />
     </section>
   );
 }

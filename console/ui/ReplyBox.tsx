@@ -6,12 +6,24 @@ interface Props {
   conversationId: string;
   onSend(text: string, kind: 'text' | 'note'): void;
   onTyping(on: boolean): void;
+  /** Drafts survive switching chats. */
+  drafts: Map<string, { text: string; mode: 'text' | 'note' }>;
 }
 
-export function ReplyBox({ onSend, onTyping }: Props) {
+export function ReplyBox({ conversationId, onSend, onTyping, drafts }: Props) {
   const t = strings();
-  const [draft, setDraft] = useState('');
-  const [mode, setMode] = useState<'text' | 'note'>('text');
+  const saved = drafts.get(conversationId);
+  const [draft, setDraftState] = useState(saved?.text ?? '');
+  const [mode, setModeState] = useState<'text' | 'note'>(saved?.mode ?? 'text');
+  const setDraft = (text: string) => {
+    setDraftState(text);
+    if (text) drafts.set(conversationId, { text, mode });
+    else drafts.delete(conversationId);
+  };
+  const setMode = (m: 'text' | 'note') => {
+    setModeState(m);
+    if (draft) drafts.set(conversationId, { text: draft, mode: m });
+  };
   const label = mode === 'note' ? t.note : t.reply;
 
   const submit = (e: Event) => {

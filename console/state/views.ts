@@ -1,0 +1,54 @@
+/** Inbox views and search: pure functions over conversation summaries. */
+import type { ConversationSummary } from '../../shared/protocol';
+
+export const VIEWS = ['queue', 'mine', 'open', 'bot', 'resolved'] as const;
+export type View = (typeof VIEWS)[number];
+
+/** Whether a conversation belongs in a view, for the agent `me`. */
+export function inView(c: ConversationSummary, view: View, me: string): boolean {
+  switch (view) {
+    case 'queue':
+      return c.status === 'queued';
+    case 'mine':
+      return c.status === 'assigned' && c.assigneeId === me;
+    case 'open':
+      return c.status !== 'resolved';
+    case 'bot':
+      return c.status === 'bot';
+    case 'resolved':
+      return c.status === 'resolved';
+  }
+}
+
+function normalise(s: string): string {
+  return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+}
+
+/** Case- and accent-insensitive match on the shopper's name and email. */
+export function matchesQuery(c: ConversationSummary, query: string): boolean {
+  const q = normalise(query.trim());
+  if (!q) return true;
+  return normalise(`${c.visitorName} ${c.visitorEmail ?? ''}`).includes(q);
+}
+
+/** The conversations of a view, filtered by the query; the queue shows the longest waiting first. */
+export function visibleConversations(list: readonly ConversationSummary[], view: View, me: string, query: string): ConversationSummary[] {
+  const out = list.filter((c) => inView(c, view, me) && matchesQuery(c, query));
+  if (view === 'queue') return out.sort((a, b) => a.updatedAt - b.updatedAt);
+  return out.sort((a, b) => b.updatedAt - a.updatedAt);
+}
+
+/** Whose turn it is: the shopper wrote last (waiting for us) or we did. */
+export function turn(c: ConversationSummary): 'shopper-waiting' | 'waiting-for-shopper' | null {
+  if (!c.lastMessage || c.status === 'resolved') return null;
+  return c.lastMessage.authorKind === 'visitor' ? 'shopper-waiting' : 'waiting-for-shopper';
+}
+
+/** "3 min", "2 h", "now": how long since `since`, short. */
+export function waited(since: number, now: number, lang: string): string {
+  const s = Math.max(0, Math.round((now - since) / 1000));
+  const rtf = new Intl.NumberFormat(lang, { maximumFractionDigits: 0 });
+  if (s < 60) return `${rtf.format(s)} s`;
+  if (s < 3600) return `${rtf.format(Math.floor(s / 60))} min`;
+  return `${rtf.format(Math.floor(s / 3600))} h`;
+}

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import type { ConversationSummary } from '../../shared/protocol';
+import { tabTitle } from '../../console/state/notify';
+import { inView, matchesQuery, turn, visibleConversations, waited } from '../../console/state/views';
+
+const conv = (over: Partial<ConversationSummary>): ConversationSummary => ({
+  id: 'cv_1',
+  status: 'queued',
+  lastSeq: 1,
+  visitorId: 'vi_1',
+  visitorName: '',
+  visitorEmail: null,
+  verified: false,
+  assigneeId: null,
+  visitorReadSeq: 0,
+  lastMessage: { text: 'hola', authorKind: 'visitor', createdAt: 1000 },
+  createdAt: 1000,
+  updatedAt: 1000,
+  ...over,
+});
+
+describe('inView', () => {
+  it.each([
+    ['queue', conv({ status: 'queued' }), true],
+    ['queue', conv({ status: 'assigned', assigneeId: 'ag_me' }), false],
+    ['mine', conv({ status: 'assigned', assigneeId: 'ag_me' }), true],
+    ['mine', conv({ status: 'assigned', assigneeId: 'ag_other' }), false],
+    ['open', conv({ status: 'bot' }), true],
+    ['open', conv({ status: 'resolved' }), false],
+    ['bot', conv({ status: 'bot' }), true],
+    ['resolved', conv({ status: 'resolved' }), true],
+  ] as const)('%s holds %j → %s', (view, c, expected) => {
+    expect(inView(c, view, 'ag_me')).toBe(expected);
+  });
+});
+
+describe('matchesQuery', () => {
+  it('matches name and email ignoring case and accents', () => {
+    const c = conv({ visitorName: 'María García', visitorEmail: 'maria@example.com' });
+    expect(matchesQuery(c, 'maria')).toBe(true);
+    expect(matchesQuery(c, 'GARCÍA')).toBe(true);
+    expect(matchesQuery(c, 'example.com')).toBe(true);
+    expect(matchesQuery(c, 'john')).toBe(false);
+    expect(matchesQuery(c, '  ')).toBe(true);
+  });
+});
+
+describe('visibleConversations', () => {
+  it('shows the queue longest-waiting first and other views newest first', () => {
+    const list = [conv({ id: 'a', updatedAt: 3 }), conv({ id: 'b', updatedAt: 1 }), conv({ id: 'c', updatedAt: 2, status: 'resolved' })];
+    expect(visibleConversations(list, 'queue', 'me', '').map((c) => c.id)).toEqual(['b', 'a']);
+    expect(visibleConversations(list, 'open', 'me', '').map((c) => c.id)).toEqual(['a', 'b']);
+  });
+});
+
+describe('turn and waited', () => {
+  it('says whose turn it is', () => {
+    expect(turn(conv({}))).toBe('shopper-waiting');
+    expect(turn(conv({ lastMessage: { text: 'x', authorKind: 'agent', createdAt: 1 } }))).toBe('waiting-for-shopper');
+    expect(turn(conv({ status: 'resolved' }))).toBeNull();
+    expect(turn(conv({ lastMessage: null }))).toBeNull();
+  });
+  it('formats short waiting times', () => {
+    expect(waited(0, 42_000, 'en')).toBe('42 s');
+    expect(waited(0, 5 * 60_000, 'es')).toBe('5 min');
+    expect(waited(0, 3 * 3600_000, 'en')).toBe('3 h');
+  });
+});
+
+describe('tabTitle', () => {
+  it('counts unread and queued', () => {
+    expect(tabTitle(0, 0)).toBe('Mostrador');
+    expect(tabTitle(2, 1)).toBe('(3) Mostrador');
+  });
+});
