@@ -35,17 +35,18 @@ export function toSummary(c: ConversationListItem): ConversationSummary {
 export async function publishAppended(deps: { store: Store; bus: Bus }, result: AppendMessageResult): Promise<void> {
   const { conversation, message } = result;
   const siteId = conversation.siteId;
+  const shopper = topics.shopper(siteId, conversation.visitorId, result.ownerCustomerId);
   const statusChanged = result.conversationCreated || result.previousStatus !== conversation.status;
   if (statusChanged) {
     const item = await deps.store.conversations.listItem(siteId, conversation.id);
     if (item) deps.bus.publish(topics.siteAgents(siteId), { type: 'conversation.updated', conversation: toSummary(item) });
-    deps.bus.publish(topics.visitor(siteId, conversation.visitorId), {
+    deps.bus.publish(shopper, {
       type: 'conversation.updated',
       conversation: toVisitorConversation(conversation),
     });
   }
   const frame = { type: 'message.created', message } as const;
   // Internal notes stay with the team.
-  if (message.kind !== 'note') deps.bus.publish(topics.visitor(siteId, conversation.visitorId), frame);
+  if (message.kind !== 'note') deps.bus.publish(shopper, frame);
   deps.bus.publish(topics.siteAgents(siteId), frame);
 }

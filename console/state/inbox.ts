@@ -224,6 +224,13 @@ export function createInbox(agent: AgentInfo, opts: { socketUrl: string; onSessi
     if (welcomed) socket.send({ type: 'message.send', conversationId: id, clientId, text: trimmed, kind });
   }
 
+  /** Shares one of the (verified) customer's orders with the shopper as a card. */
+  function shareOrder(orderId: string): void {
+    const id = selectedId.value;
+    if (!id || !welcomed) return;
+    socket.send({ type: 'order.share', conversationId: id, clientId: nanoid(), orderId });
+  }
+
   /** Tells the shopper the agent is typing; at most one "on" every 3 s. */
   function sendTyping(on: boolean): void {
     const id = selectedId.value;
@@ -274,6 +281,7 @@ export function createInbox(agent: AgentInfo, opts: { socketUrl: string; onSessi
     typing,
     sendTyping,
     markRead,
+    shareOrder,
     start: () => socket.start(),
     stop: () => socket.stop(),
     select,

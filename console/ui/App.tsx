@@ -109,7 +109,7 @@ function Workspace({ session, agent }: { session: Session; agent: AgentInfo }) {
       <div class="columns">
         <ConversationList inbox={inbox} />
         <ConversationView inbox={inbox} />
-        <ContextPanel model={context} presence={selected ? inbox.visitors.value.get(selected.visitorId) : undefined} />
+        <ContextPanel model={context} presence={selected ? inbox.visitors.value.get(selected.visitorId) : undefined} onShareOrder={inbox.shareOrder} />
       </div>
     </div>
   );

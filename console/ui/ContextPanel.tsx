@@ -4,7 +4,15 @@ import type { ContextModel } from '../state/context';
 import { locale, strings } from '../state/locale';
 import { OrderCard, money } from './OrderCard';
 
-export function ContextPanel({ model, presence }: { model: ContextModel; presence: VisitorUpdatedFrame | undefined }) {
+export function ContextPanel({
+  model,
+  presence,
+  onShareOrder,
+}: {
+  model: ContextModel;
+  presence: VisitorUpdatedFrame | undefined;
+  onShareOrder(orderId: string): void;
+}) {
   const t = strings();
   const s = model.state.value;
   if (s.status === 'idle') return null;
@@ -17,7 +25,7 @@ export function ContextPanel({ model, presence }: { model: ContextModel; presenc
           {t.contextError}
         </p>
       )}
-      {s.status === 'ready' && <ContextBody data={s.data} />}
+      {s.status === 'ready' && <ContextBody data={s.data} onShareOrder={onShareOrder} />}
       {presence && <Presence presence={presence} />}
     </aside>
   );
@@ -93,7 +101,7 @@ function Presence({ presence }: { presence: VisitorUpdatedFrame }) {
   );
 }
 
-function ContextBody({ data }: { data: Extract<ContextModel['state']['value'], { status: 'ready' }>['data'] }) {
+function ContextBody({ data, onShareOrder }: { data: Extract<ContextModel['state']['value'], { status: 'ready' }>['data']; onShareOrder(orderId: string): void }) {
   const t = strings();
   const { visitor, customer, orders } = data;
   const name = customer?.name || visitor.name;
@@ -132,7 +140,7 @@ function ContextBody({ data }: { data: Extract<ContextModel['state']['value'], {
       {customer && (
         <section>
           <h3>{t.orders}</h3>
-          {orders.length === 0 ? <p class="muted">{t.noOrders}</p> : orders.map((o) => <OrderCard key={o.id} order={o} />)}
+          {orders.length === 0 ? <p class="muted">{t.noOrders}</p> : orders.map((o) => <OrderCard key={o.id} order={o} onShare={visitor.verified ? onShareOrder : undefined} />)}
         </section>
       )}
     </>

@@ -33,9 +33,10 @@ export function MessageLog({ items, visitorName, visitorReadSeq, conversationId,
         }
         const mine = m.author.kind === 'agent';
         const note = m.kind === 'note';
+        const card = m.kind === 'card';
         const who = m.author.kind === 'visitor' ? visitorName : m.author.kind === 'agent' ? (m.author.name ?? t.you) : (m.author.name ?? t.bot);
         return (
-          <li key={m.key} class={`msg ${mine ? 'mine' : 'theirs'} ${m.state}${note ? ' note' : ''}`}>
+          <li key={m.key} class={`msg ${mine ? 'mine' : 'theirs'} ${m.state}${note ? ' note' : ''}${card ? ' card-msg' : ''}`}>
             <span class="who">
               {who}
               {note && <strong class="note-tag"> · {t.note}</strong>}

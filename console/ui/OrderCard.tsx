@@ -19,7 +19,7 @@ export function money(amount: number, currency: string, loc: string): string {
   }
 }
 
-export function OrderCard({ order }: { order: ContextOrder }) {
+export function OrderCard({ order, onShare }: { order: ContextOrder; onShare?: (orderId: string) => void }) {
   const t = strings();
   const loc = locale.value;
   const date = new Intl.DateTimeFormat(loc, { dateStyle: 'medium' }).format(new Date(order.createdAt));
@@ -77,6 +77,11 @@ export function OrderCard({ order }: { order: ContextOrder }) {
           </div>
         );
       })}
+      {onShare && (
+        <button type="button" class="ghost share" onClick={() => onShare(order.id)}>
+          {t.sendToChat}
+        </button>
+      )}
       {order.returns.length > 0 && (
         <p class="small">
           <span class="muted">{t.returns}: </span>

@@ -14,7 +14,8 @@ export type BusListener = (event: BusEvent) => void;
 
 export interface Bus {
   subscribe(topic: string, listener: BusListener): () => void;
-  publish(topic: string, frame: ServerFrame): void;
+  /** Delivers to every listener of the topic(s); a listener on several of them gets it once. */
+  publish(topic: string | readonly string[], frame: ServerFrame): void;
 }
 
 export const topics = {
@@ -22,6 +23,11 @@ export const topics = {
   siteAgents: (siteId: string) => `site:${siteId}:agents`,
   /** Every socket (tab) of one visitor. */
   visitor: (siteId: string, visitorId: string) => `site:${siteId}:visitor:${visitorId}`,
+  /** Every device of a verified customer. */
+  customer: (siteId: string, customerId: string) => `site:${siteId}:customer:${customerId}`,
+  /** Where a shopper-facing event of a conversation goes: its visitor, and their verified customer's devices. */
+  shopper: (siteId: string, visitorId: string, verifiedCustomerId: string | null) =>
+    verifiedCustomerId ? [topics.visitor(siteId, visitorId), topics.customer(siteId, verifiedCustomerId)] : [topics.visitor(siteId, visitorId)],
 };
 
 export class MemoryBus implements Bus {
@@ -39,11 +45,20 @@ export class MemoryBus implements Bus {
     };
   }
 
-  publish(topic: string, frame: ServerFrame): void {
-    const set = this.listeners.get(topic);
-    if (!set || set.size === 0) return;
+  publish(topic: string | readonly string[], frame: ServerFrame): void {
+    let targets: BusListener[];
+    if (typeof topic === 'string') {
+      const set = this.listeners.get(topic);
+      if (!set || set.size === 0) return;
+      targets = [...set];
+    } else {
+      const union = new Set<BusListener>();
+      for (const t of topic) for (const l of this.listeners.get(t) ?? []) union.add(l);
+      if (union.size === 0) return;
+      targets = [...union];
+    }
     const event: BusEvent = { frame, json: JSON.stringify(frame) };
-    for (const listener of [...set]) {
+    for (const listener of targets) {
       try {
         listener(event);
       } catch (err) {

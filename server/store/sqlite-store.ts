@@ -421,6 +421,11 @@ export class SqliteStore implements Store {
     });
   }
 
+  private verifiedCustomerOf(visitorId: string): string | null {
+    const v = this.db.select({ customerId: t.visitors.customerId, verified: t.visitors.verified }).from(t.visitors).where(eq(t.visitors.id, visitorId)).get();
+    return v?.verified ? v.customerId : null;
+  }
+
   /** SQL condition: the conversation row belongs to this visitor or a verified sibling of its customer. */
   private visitorOwns(visitorId: string, customerId: string | null) {
     const own = eq(t.conversations.visitorId, visitorId);
@@ -476,7 +481,14 @@ export class SqliteStore implements Store {
         .get();
       if (existing) {
         const current = toConversation(conversation);
-        return { message: toMessage(existing), duplicate: true, conversation: current, conversationCreated: false, previousStatus: current.status };
+        return {
+          message: toMessage(existing),
+          duplicate: true,
+          conversation: current,
+          conversationCreated: false,
+          previousStatus: current.status,
+          ownerCustomerId: this.verifiedCustomerOf(conversation.visitorId),
+        };
       }
     }
 
@@ -523,7 +535,14 @@ export class SqliteStore implements Store {
       })
       .returning()
       .get();
-    return { message: toMessage(row), duplicate: false, conversation: toConversation(updated), conversationCreated, previousStatus: conversation.status };
+    return {
+      message: toMessage(row),
+      duplicate: false,
+      conversation: toConversation(updated),
+      conversationCreated,
+      previousStatus: conversation.status,
+      ownerCustomerId: this.verifiedCustomerOf(conversation.visitorId),
+    };
   }
 
   async close(): Promise<void> {

@@ -91,6 +91,8 @@ export interface AppendMessageResult {
   conversationCreated: boolean;
   /** Status before this append (differs from `conversation.status` when it reopened). */
   previousStatus: ConversationStatus;
+  /** The verified customer behind the conversation's visitor (their other devices get the message too). */
+  ownerCustomerId: string | null;
 }
 
 export interface CustomerRecord {

@@ -7,6 +7,7 @@ import type { WebSocket } from 'ws';
 import { CLOSE_CODES } from '../../shared/errors';
 import { LIMITS, PROTOCOL_VERSION, parseAgentClientFrame, type AgentClientFrame } from '../../shared/protocol';
 import { topics } from '../bus/bus';
+import { orderCard } from '../domain/cards';
 import type { AgentRecord } from '../store/types';
 import { Connection } from './connection';
 import { ackFor, frameRef, publishAppended, sendStoreError, sendSyncPage, toSummary, type GatewayDeps } from './gateway-common';
@@ -18,6 +19,12 @@ export function agentSocket(deps: GatewayDeps, agent: AgentRecord, sockets: Agen
   let conn: Connection | null = null;
   let welcomed = false;
   const siteId = agent.siteId;
+
+  /** The visitor's tabs, and their verified customer's other devices. */
+  const shopperTopics = async (sid: string, visitorId: string) => {
+    const v = await deps.store.visitors.byId(sid, visitorId);
+    return topics.shopper(sid, visitorId, v?.verified ? v.customerId : null);
+  };
 
   const handle = async (frame: AgentClientFrame, c: Connection): Promise<void> => {
     switch (frame.type) {
@@ -57,6 +64,35 @@ export function agentSocket(deps: GatewayDeps, agent: AgentRecord, sockets: Agen
         if (!result.duplicate) await publishAppended(deps, result);
         return;
       }
+      case 'order.share': {
+        if (!welcomed) return c.send({ type: 'error', code: 'not_ready', ref: frame.clientId, message: 'send hello first' });
+        const conversation = await deps.store.conversations.get(siteId, frame.conversationId);
+        if (!conversation) return c.send({ type: 'error', code: 'not_found', ref: frame.clientId, message: 'conversation not found' });
+        const visitor = await deps.store.visitors.byId(siteId, conversation.visitorId);
+        // Order data goes only to a shopper the shop verified as that order's customer.
+        const customer = visitor?.verified && visitor.customerId ? await deps.store.customers.byId(siteId, visitor.customerId) : null;
+        if (!visitor || !customer) {
+          return c.send({ type: 'error', code: 'not_verified', ref: frame.clientId, message: "the shopper's identity is not verified" });
+        }
+        const order = await deps.store.orders.byExternalId(siteId, frame.orderId);
+        if (!order || order.customerExternalId !== customer.externalId) {
+          return c.send({ type: 'error', code: 'not_found', ref: frame.clientId, message: 'order not found for this customer' });
+        }
+        const card = orderCard(order, visitor.locale === 'en' ? 'en' : 'es');
+        const result = await deps.store.messages.append({
+          siteId,
+          conversationId: conversation.id,
+          clientId: frame.clientId,
+          author: { kind: 'agent', id: agent.id, name: agent.name },
+          kind: 'card',
+          text: card.text,
+          payload: card.payload,
+          now: deps.now(),
+        });
+        c.send(ackFor(frame.clientId, result));
+        if (!result.duplicate) await publishAppended(deps, result);
+        return;
+      }
       case 'sync': {
         if (!welcomed) return c.send({ type: 'error', code: 'not_ready', message: 'send hello first' });
         const conversation = await deps.store.conversations.get(siteId, frame.conversationId);
@@ -68,7 +104,7 @@ export function agentSocket(deps: GatewayDeps, agent: AgentRecord, sockets: Agen
         const conversation = await deps.store.conversations.get(siteId, frame.conversationId);
         if (!conversation) return;
         const event = { type: 'typing', conversationId: conversation.id, who: { kind: 'agent', name: agent.name }, on: frame.on } as const;
-        deps.bus.publish(topics.visitor(siteId, conversation.visitorId), event);
+        deps.bus.publish(await shopperTopics(siteId, conversation.visitorId), event);
         return;
       }
       case 'read': {
@@ -79,7 +115,7 @@ export function agentSocket(deps: GatewayDeps, agent: AgentRecord, sockets: Agen
         if (mark?.changed) {
           // Shoppers see "seen" only up to the last message they can see.
           const event = { type: 'read', conversationId: conversation.id, by: 'agent', seq: mark.seq } as const;
-          deps.bus.publish(topics.visitor(siteId, conversation.visitorId), event);
+          deps.bus.publish(await shopperTopics(siteId, conversation.visitorId), event);
           deps.bus.publish(topics.siteAgents(siteId), event);
         }
         return;

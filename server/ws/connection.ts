@@ -19,6 +19,9 @@ export class Connection {
   private chain: Promise<void> = Promise.resolve();
   private queued = 0;
   private readonly unsubscribers: (() => void)[] = [];
+  private readonly topics = new Set<string>();
+  /** One listener per connection, so a frame published to several of its topics arrives once. */
+  private readonly listener = (event: { json: string }) => this.sendJson(event.json);
   private closed = false;
 
   constructor(
@@ -67,8 +70,9 @@ export class Connection {
   }
 
   subscribe(bus: Bus, topic: string): void {
-    if (this.closed) return;
-    this.unsubscribers.push(bus.subscribe(topic, (event) => this.sendJson(event.json)));
+    if (this.closed || this.topics.has(topic)) return;
+    this.topics.add(topic);
+    this.unsubscribers.push(bus.subscribe(topic, this.listener));
   }
 
   close(code: number, reason: string): void {

@@ -42,6 +42,7 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord): WSEvents<Web
         visitor = found;
         if (helloTimer) clearTimeout(helloTimer);
         c.subscribe(deps.bus, topics.visitor(site.id, visitor.id));
+        if (visitor.verified && visitor.customerId) c.subscribe(deps.bus, topics.customer(site.id, visitor.customerId));
         deps.bus.publish(topics.siteAgents(site.id), deps.presence.connected(site.id, visitor.id, now));
         const conversations = await deps.store.conversations.listForVisitor(site.id, visitor);
         c.send({
@@ -85,6 +86,7 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord): WSEvents<Web
           verified,
           now: deps.now(),
         });
+        if (visitor.verified && visitor.customerId) c.subscribe(deps.bus, topics.customer(site.id, visitor.customerId));
         const conversations = await deps.store.conversations.listForVisitor(site.id, visitor);
         c.send({ type: 'identified', verified, conversations: conversations.map(toVisitorConversation) });
         // Agents see the new name and verification state.
@@ -136,7 +138,7 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord): WSEvents<Web
         if (mark?.changed) {
           const event = { type: 'read', conversationId: conversation.id, by: 'visitor', seq: mark.seq } as const;
           deps.bus.publish(topics.siteAgents(site.id), event);
-          deps.bus.publish(topics.visitor(site.id, conversation.visitorId), event);
+          deps.bus.publish(topics.shopper(site.id, conversation.visitorId, visitor.verified ? visitor.customerId : null), event);
         }
         return;
       }

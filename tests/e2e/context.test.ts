@@ -51,6 +51,13 @@ describe.runIf(hasChromium)('customer context beside the chat', () => {
     const track = order.getByRole('link', { name: 'Track package' });
     expect(await track.getAttribute('href')).toBe('https://s.correosexpress.com/SeguimientoSinCP/search?shippingNumber=CE123456789ES');
     expect(await track.getAttribute('rel')).toContain('noopener');
+
+    // The agent sends the order to the chat; the shopper sees it as a card with tracking.
+    await order.getByRole('button', { name: 'Send to chat' }).click();
+    const shopperCard = panel.getByRole('group', { name: 'Pedido #1001' });
+    await expect.poll(() => shopperCard.count(), T).toBe(1);
+    expect(await shopperCard.innerText()).toContain('Enviado');
+    expect(await shopperCard.getByRole('link', { name: 'Seguir el paquete' }).getAttribute('href')).toContain('correosexpress.com');
     await shopper.close();
     await agentContext.close();
   });

@@ -99,6 +99,26 @@ describe('identify', () => {
     for (const v of [phone, laptop, impostor]) v.socket.close();
   });
 
+  it('delivers live messages to every device of a verified customer', async () => {
+    const phone = await connectVisitor(server);
+    phone.socket.send({ type: 'identify', id: 'cus_john', hash: identityHash('cus_john', SECRET) });
+    await phone.socket.nextOfType('identified');
+    const conversationId = await startConversation(phone, 'desde el móvil de John');
+    const laptop = await connectVisitor(server);
+    laptop.socket.send({ type: 'identify', id: 'cus_john', hash: identityHash('cus_john', SECRET) });
+    await laptop.socket.nextOfType('identified');
+    const agent = await connectAgent(server, cookie);
+    const reply = cid();
+    const onPhone = phone.socket.next((f) => f.type === 'message.created' && (f.message as Frame).clientId === reply);
+    const onLaptop = laptop.socket.next((f) => f.type === 'message.created' && (f.message as Frame).clientId === reply);
+    agent.socket.send({ type: 'message.send', conversationId, clientId: reply, text: 'Hola John' });
+    await Promise.all([onPhone, onLaptop]);
+    // Each socket gets it once, even though it listens as a visitor and as a customer.
+    await new Promise((r) => setTimeout(r, 50));
+    expect(phone.socket.frames.filter((f) => f.type === 'message.created' && (f.message as Frame).clientId === reply)).toHaveLength(1);
+    for (const s of [phone.socket, laptop.socket, agent.socket]) s.close();
+  });
+
   it('refuses unverified identities outright when the site requires verification', async () => {
     const db = new Database(join(server.dataDir, 'mostrador.db'));
     db.prepare("UPDATE sites SET settings = json_set(settings, '$.requireVerifiedIdentity', json('true')) WHERE public_key = 'pk_demo'").run();
@@ -114,6 +134,44 @@ describe('identify', () => {
       db.prepare("UPDATE sites SET settings = json_remove(settings, '$.requireVerifiedIdentity') WHERE public_key = 'pk_demo'").run();
       db.close();
     }
+  });
+
+  it('shares an order card only with the verified customer who owns the order, on all their devices', async () => {
+    const maria = await connectVisitor(server);
+    maria.socket.send({ type: 'identify', id: 'cus_maria', hash: identityHash('cus_maria', SECRET) });
+    await maria.socket.nextOfType('identified');
+    // María already has an open conversation from another device (first test): it continues here.
+    const conversationId = await startConversation(maria, '¿Y mi pedido?');
+    const agent = await connectAgent(server, cookie);
+
+    const share = cid('share');
+    const card = maria.socket.next((f) => f.type === 'message.created' && (f.message as Frame).clientId === share);
+    agent.socket.send({ type: 'order.share', conversationId, clientId: share, orderId: 'ord_1001' });
+    const message = (await card).message as Frame;
+    expect(message).toMatchObject({ kind: 'card', author: { kind: 'agent', name: 'Ana' } });
+    expect(message.payload).toMatchObject({
+      type: 'order',
+      order: { number: '1001', status: 'shipped', total: 6450, currency: 'EUR', carrier: 'Correos Express', trackingUrl: expect.stringContaining('correosexpress') },
+    });
+    expect(message.text).toContain('#1001');
+
+    // Another customer's order is not found for María.
+    const foreign = cid('share');
+    const err = agent.socket.next((f) => f.type === 'error' && f.ref === foreign);
+    agent.socket.send({ type: 'order.share', conversationId, clientId: foreign, orderId: 'ord_1002' });
+    expect(await err).toMatchObject({ code: 'not_found' });
+
+    // An unverified shopper gets nothing.
+    const anon = await connectVisitor(server);
+    anon.socket.send({ type: 'identify', id: 'cus_maria' });
+    await anon.socket.nextOfType('identified');
+    const anonConversation = await startConversation(anon);
+    const refused = cid('share');
+    const notVerified = agent.socket.next((f) => f.type === 'error' && f.ref === refused);
+    agent.socket.send({ type: 'order.share', conversationId: anonConversation, clientId: refused, orderId: 'ord_1001' });
+    expect(await notVerified).toMatchObject({ code: 'not_verified' });
+    expect(anon.socket.frames.some((f) => JSON.stringify(f).includes('1001'))).toBe(false);
+    for (const s of [maria.socket, anon.socket, agent.socket]) s.close();
   });
 
   it('refuses context to a request without a session', async () => {

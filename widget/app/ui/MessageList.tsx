@@ -1,7 +1,10 @@
 /** The conversation log: a polite live region, so screen readers announce new messages. */
+import { Fragment } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import type { WidgetStrings } from '../../../shared/i18n';
 import type { TimelineItem } from '../../../shared/timeline';
+import { parseCard } from '../../../shared/protocol';
+import { Card } from './Card';
 import { Linkified } from './linkify';
 
 interface Props {
@@ -11,6 +14,24 @@ interface Props {
   onRetry(clientId: string): void;
   /** The team has read up to this seq: the shopper's messages up to it show as seen. */
   readSeq?: number;
+  onQuickReply?(text: string): void;
+}
+
+/** "Today", "Yesterday" or the date: the label of a day separator. */
+function dayLabel(at: number, now: number, t: WidgetStrings, locale: string): string {
+  const day = (ms: number) => new Date(ms).toDateString();
+  if (day(at) === day(now)) return t.today;
+  if (day(at) === day(now - 86_400_000)) return t.yesterday;
+  return new Intl.DateTimeFormat(locale, { weekday: 'long', day: 'numeric', month: 'long' }).format(at);
+}
+
+function initials(name: string): string {
+  return name
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, 2)
+    .map((w) => w[0]!.toUpperCase())
+    .join('');
 }
 
 function authorLabel(item: TimelineItem, t: WidgetStrings): string {
@@ -26,7 +47,8 @@ function authorLabel(item: TimelineItem, t: WidgetStrings): string {
   }
 }
 
-export function MessageList({ items, t, locale, onRetry, readSeq = 0 }: Props) {
+export function MessageList({ items, t, locale, onRetry, readSeq = 0, onQuickReply = () => {} }: Props) {
+  const now = Date.now();
   const ref = useRef<HTMLOListElement>(null);
   const time = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' });
 
@@ -40,21 +62,54 @@ export function MessageList({ items, t, locale, onRetry, readSeq = 0 }: Props) {
       {items.length === 0 && <li class="empty">{t.empty}</li>}
       {items.map((item, index) => {
         const mine = item.author.kind === 'visitor';
+        const previous = items[index - 1];
+        const newDay = !previous || new Date(previous.createdAt).toDateString() !== new Date(item.createdAt).toDateString();
+        const separator = newDay ? (
+          <li key={`day-${item.key}`} class="day" role="separator">
+            {dayLabel(item.createdAt, now, t, locale)}
+          </li>
+        ) : null;
         if (item.kind === 'system') {
           return (
-            <li key={item.key} class="event">
-              {item.text}
-            </li>
+            <Fragment key={item.key}>
+              {separator}
+              <li class="event">{item.text}</li>
+            </Fragment>
           );
         }
+        const card = item.kind === 'card' ? parseCard(item.payload) : null;
+        const latest = index === items.length - 1;
+        const name = authorLabel(item, t);
         // "Seen" goes under the last of the shopper's messages the team has read.
         const seen = mine && item.seq !== null && item.seq <= readSeq && !items.slice(index + 1).some((n) => n.author.kind === 'visitor' && n.seq !== null && n.seq <= readSeq);
         return (
-          <li key={item.key} class={`msg ${mine ? 'mine' : 'theirs'} ${item.state}`}>
-            <span class="who">{authorLabel(item, t)}</span>
-            <p class="text">
-              <Linkified text={item.text} />
-            </p>
+          <Fragment key={item.key}>
+          {separator}
+          <li class={`msg ${mine ? 'mine' : 'theirs'} ${item.state}`}>
+            <span class="who">
+              {!mine && (
+                <span class={`avatar ${item.author.kind}`} aria-hidden="true">
+                  {initials(name) || '·'}
+                </span>
+              )}
+              {name}
+            </span>
+            {card ? (
+              card.type === 'quick_replies' ? (
+                <>
+                  <p class="text">
+                    <Linkified text={item.text} />
+                  </p>
+                  <Card card={card} t={t} locale={locale} latest={latest} onQuickReply={onQuickReply} />
+                </>
+              ) : (
+                <Card card={card} t={t} locale={locale} latest={latest} onQuickReply={onQuickReply} />
+              )
+            ) : (
+              <p class="text">
+                <Linkified text={item.text} />
+              </p>
+            )}
             <span class="meta">
               <time dateTime={new Date(item.createdAt).toISOString()}>{time.format(item.createdAt)}</time>
               {mine && item.state === 'sending' && <span> · {t.sending}</span>}
@@ -69,6 +124,7 @@ export function MessageList({ items, t, locale, onRetry, readSeq = 0 }: Props) {
               )}
             </span>
           </li>
+          </Fragment>
         );
       })}
     </ol>

@@ -32,7 +32,7 @@ export function Panel({ chat, siteName, onClose, inputRef, livePreview }: Props)
       <div class="status" role="status">
         {banner && <p class={`banner ${status}`}>{banner}</p>}
       </div>
-      <MessageList items={chat.items.value} t={t} locale={chat.locale.value} onRetry={chat.retry} readSeq={chat.readSeq.value} />
+      <MessageList items={chat.items.value} t={t} locale={chat.locale.value} onRetry={chat.retry} readSeq={chat.readSeq.value} onQuickReply={chat.send} />
       <p class="typing" aria-live="polite">
         {chat.agentTyping.value !== null ? `${chat.agentTyping.value || t.agent} ${t.isTyping}` : ''}
       </p>

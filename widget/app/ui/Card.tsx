@@ -1,0 +1,87 @@
+/** Structured messages: order cards, product cards and quick replies. Text only, never HTML. */
+import type { WidgetStrings } from '../../../shared/i18n';
+import type { CardPayload } from '../../../shared/protocol';
+
+function money(cents: number, currency: string, locale: string): string {
+  try {
+    return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(cents / 100);
+  } catch {
+    return `${(cents / 100).toFixed(2)} ${currency}`;
+  }
+}
+
+interface Props {
+  card: CardPayload;
+  t: WidgetStrings;
+  locale: string;
+  /** Quick replies are answerable only on the latest message. */
+  latest: boolean;
+  onQuickReply(text: string): void;
+}
+
+export function Card({ card, t, locale, latest, onQuickReply }: Props) {
+  switch (card.type) {
+    case 'order': {
+      const o = card.order;
+      return (
+        <div class="card" role="group" aria-label={`${t.order} #${o.number}`}>
+          <p class="card-head">
+            <strong>
+              {t.order} #{o.number}
+            </strong>
+            <span class="card-status">{t[`status_${o.status}`]}</span>
+          </p>
+          <ul class="card-items">
+            {o.items.map((i, n) => (
+              <li key={n}>
+                {i.quantity} × {i.name}
+              </li>
+            ))}
+          </ul>
+          <p class="card-total">
+            {t.total}: <strong>{money(o.total, o.currency, locale)}</strong>
+          </p>
+          {o.carrier && (
+            <p class="card-meta">
+              {o.carrier}
+              {o.trackingNumber ? ` · ${o.trackingNumber}` : ''}
+            </p>
+          )}
+          {o.trackingUrl && (
+            <a class="card-link" href={o.trackingUrl} target="_blank" rel="noopener noreferrer nofollow">
+              {t.trackPackage}
+            </a>
+          )}
+        </div>
+      );
+    }
+    case 'product': {
+      const p = card.product;
+      return (
+        <div class="card" role="group" aria-label={p.name}>
+          {p.imageUrl && <img class="card-img" src={p.imageUrl} alt="" loading="lazy" referrerpolicy="no-referrer" />}
+          <p class="card-head">
+            <strong>{p.name}</strong>
+            <span>{money(p.price, p.currency, locale)}</span>
+          </p>
+          {p.url && (
+            <a class="card-link" href={p.url} target="_blank" rel="noopener noreferrer nofollow">
+              {p.name}
+            </a>
+          )}
+        </div>
+      );
+    }
+    case 'quick_replies':
+      if (!latest) return null;
+      return (
+        <div class="quick" role="group" aria-label={t.quickReplies}>
+          {card.options.map((option) => (
+            <button key={option} type="button" class="quick-reply" onClick={() => onQuickReply(option)}>
+              {option}
+            </button>
+          ))}
+        </div>
+      );
+  }
+}
