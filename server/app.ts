@@ -34,6 +34,8 @@ export interface AppDeps {
   now?: () => number;
   /** Server-side ping interval for dead-socket detection. */
   heartbeatMs?: number;
+  /** Webhooks (and bot webhooks) may target private and loopback addresses. */
+  allowPrivateTargets?: boolean;
   /** Serve the demo shop's helper endpoints (only with the demo seed). */
   demo?: boolean;
   /** REST API requests per second per site (sustained) and burst. */
@@ -78,7 +80,17 @@ export function createApp(deps: AppDeps) {
 
   app.route('/api/agent', agentAuthRoutes({ store: deps.store, logger: deps.logger, publicUrl: deps.publicUrl, now }));
   app.route('/api/agent', agentApiRoutes({ store: deps.store, now }));
-  app.route('/api/v1', apiV1Routes({ store: deps.store, bus: deps.bus, logger: deps.logger, now, ...(deps.apiRateLimit ? { rateLimit: deps.apiRateLimit } : {}) }));
+  app.route(
+    '/api/v1',
+    apiV1Routes({
+      store: deps.store,
+      bus: deps.bus,
+      logger: deps.logger,
+      now,
+      allowPrivateTargets: deps.allowPrivateTargets === true,
+      ...(deps.apiRateLimit ? { rateLimit: deps.apiRateLimit } : {}),
+    }),
+  );
 
   app.get(
     '/ws/visitor',

@@ -12,6 +12,10 @@ export interface Config {
   logLevel: string;
   /** Where the built widget, console and assets live. */
   distDir: string;
+  /** ALLOW_PRIVATE_NETWORK_TARGETS=1: webhooks may target private/loopback addresses (development, tests). */
+  allowPrivateTargets: boolean;
+  /** How often the webhook dispatcher looks for due deliveries. */
+  webhookIntervalMs: number;
 }
 
 function bool(value: string | undefined, fallback: boolean): boolean {
@@ -30,5 +34,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedDemo: bool(env.SEED_DEMO, true),
     logLevel: env.LOG_LEVEL ?? 'info',
     distDir: resolve(env.DIST_DIR ?? './dist'),
+    allowPrivateTargets: bool(env.ALLOW_PRIVATE_NETWORK_TARGETS, false),
+    webhookIntervalMs: Math.max(50, Number(env.WEBHOOK_INTERVAL_MS ?? 1000) || 1000),
   };
 }

@@ -5,6 +5,8 @@
  */
 import type { ConversationSummary, VisitorConversation } from '../shared/protocol';
 import { topics, type Bus } from './bus/bus';
+import type { Logger } from './logger';
+import { messageOut } from './routes/shapes';
 import type { AppendMessageResult, ConversationListItem, ConversationRecord, Store } from './store/types';
 
 export function toVisitorConversation(c: ConversationRecord): VisitorConversation {
@@ -28,11 +30,31 @@ export function toSummary(c: ConversationListItem): ConversationSummary {
   };
 }
 
+/** Queues the webhook events of a committed message (notes are internal: never sent out). */
+async function enqueueWebhooks(deps: { store: Store; logger?: Logger }, result: AppendMessageResult): Promise<void> {
+  const { conversation, message } = result;
+  if (message.kind === 'note') return;
+  try {
+    if (result.conversationCreated) {
+      await deps.store.webhooks.enqueue(
+        conversation.siteId,
+        'conversation.created',
+        { conversation: { id: conversation.id, status: conversation.status, visitorId: conversation.visitorId, createdAt: new Date(conversation.createdAt).toISOString() } },
+        message.createdAt,
+      );
+    }
+    await deps.store.webhooks.enqueue(conversation.siteId, 'message.created', { conversationId: conversation.id, message: messageOut(message) }, message.createdAt);
+  } catch (err) {
+    // The message is committed and acked; a lost webhook row is logged, not a failed send.
+    deps.logger?.error({ err }, 'could not queue webhooks');
+  }
+}
+
 /**
  * Fans a committed message out: the visitor's tabs and the site's agents. A new or reopened
  * conversation is announced to agents before its message, so lists never show orphans.
  */
-export async function publishAppended(deps: { store: Store; bus: Bus }, result: AppendMessageResult): Promise<void> {
+export async function publishAppended(deps: { store: Store; bus: Bus; logger?: Logger }, result: AppendMessageResult): Promise<void> {
   const { conversation, message } = result;
   const siteId = conversation.siteId;
   const shopper = topics.shopper(siteId, conversation.visitorId, result.ownerCustomerId);
@@ -45,6 +67,7 @@ export async function publishAppended(deps: { store: Store; bus: Bus }, result: 
       conversation: toVisitorConversation(conversation),
     });
   }
+  await enqueueWebhooks(deps, result);
   const frame = { type: 'message.created', message } as const;
   // Internal notes stay with the team.
   if (message.kind !== 'note') deps.bus.publish(shopper, frame);

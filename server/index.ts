@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { serve } from '@hono/node-server';
 import { createApp } from './app';
+import { WebhookDispatcher } from './integrations/webhook-dispatcher';
 import { MemoryBus } from './bus/bus';
 import { loadConfig, type Config } from './config';
 import { createLogger, type Logger } from './logger';
@@ -27,7 +28,17 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   if (config.seedDemo) await seedDemo(opened.db, Date.now());
   const store = new SqliteStore(opened);
   const bus = new MemoryBus((err) => logger.error({ err }, 'bus listener failed'));
-  const { app, injectWebSocket, closeSockets } = createApp({ store, bus, logger, publicUrl: config.publicUrl, distDir: config.distDir, demo: config.seedDemo });
+  const { app, injectWebSocket, closeSockets } = createApp({
+    store,
+    bus,
+    logger,
+    publicUrl: config.publicUrl,
+    distDir: config.distDir,
+    demo: config.seedDemo,
+    allowPrivateTargets: config.allowPrivateTargets,
+  });
+  const dispatcher = new WebhookDispatcher({ store, logger, allowPrivate: config.allowPrivateTargets, intervalMs: config.webhookIntervalMs });
+  dispatcher.start();
 
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
@@ -47,6 +58,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     close() {
       closing ??= (async () => {
         closeSockets();
+        await dispatcher.stop();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           // Keep-alive HTTP connections would hold close() open.

@@ -1,6 +1,7 @@
 /** Records shaped for JSON responses: ISO times and the merchant's own ids. */
 import type * as v from 'valibot';
-import type { CustomerRecord, OrderRecord } from '../store/types';
+import type { Message } from '../../shared/protocol';
+import type { ConversationListItem, CustomerRecord, OrderRecord } from '../store/types';
 import type * as S from './api-v1/schemas';
 
 export const iso = (ms: number) => new Date(ms).toISOString();
@@ -33,5 +34,24 @@ export function orderOut(o: OrderRecord): v.InferOutput<typeof S.OrderOut> {
     createdAt: iso(o.createdAt),
     updatedAt: iso(o.updatedAt),
   };
+}
+
+
+export function conversationOut(c: ConversationListItem): v.InferOutput<typeof S.ConversationOut> {
+  return {
+    id: c.id,
+    status: c.status,
+    visitorId: c.visitorId,
+    visitorName: c.visitorName,
+    assigneeId: c.assigneeId,
+    lastSeq: c.lastSeq,
+    lastMessage: c.lastMessage ? { text: c.lastMessage.text, authorKind: c.lastMessage.authorKind, createdAt: iso(c.lastMessage.createdAt) } : null,
+    createdAt: iso(c.createdAt),
+    updatedAt: iso(c.updatedAt),
+  };
+}
+
+export function messageOut(m: Message): v.InferOutput<typeof S.MessageOut> {
+  return { id: m.id, conversationId: m.conversationId, seq: m.seq, author: m.author, text: m.text, createdAt: iso(m.createdAt) };
 }
 

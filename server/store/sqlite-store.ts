@@ -7,6 +7,7 @@
 import { and, asc, desc, eq, exists, gt, lt, ne, or, sql } from 'drizzle-orm';
 import type { ConversationStatus, Message } from '../../shared/protocol';
 import { CommerceRepo } from './commerce';
+import { WebhookRepo } from './webhook-repo';
 import { newId } from '../ids';
 import type { Db, OpenedDb } from './db';
 import { NotFoundError, StoreUnavailableError, isUnavailable } from './errors';
@@ -22,6 +23,7 @@ import type {
   ReturnInput,
   ShipmentInput,
   StoredResponse,
+  WebhookEvent,
   ConversationRecord,
   SiteRecord,
   Store,
@@ -90,10 +92,12 @@ export class SqliteStore implements Store {
   private flushScheduled = false;
 
   private readonly commerce: CommerceRepo;
+  private readonly hooks: WebhookRepo;
 
   constructor(private readonly opened: OpenedDb) {
     this.db = opened.db;
     this.commerce = new CommerceRepo(opened.db);
+    this.hooks = new WebhookRepo(opened.db);
   }
 
   /** Runs a synchronous write (its own transaction), mapping I/O failures to StoreUnavailableError. */
@@ -146,6 +150,21 @@ export class SqliteStore implements Store {
     upsertReturn: (siteId: string, orderExternalId: string, returnExternalId: string, input: ReturnInput, now: number) =>
       this.write(() => this.commerce.upsertReturn(siteId, orderExternalId, returnExternalId, input, now)),
     forCustomer: (siteId: string, customerId: string, limit: number) => this.read(() => this.commerce.ordersForCustomer(siteId, customerId, limit)),
+  };
+
+  webhooks = {
+    create: (siteId: string, input: { url: string; events: WebhookEvent[]; secret: string }, now: number) =>
+      this.write(() => this.hooks.create(siteId, input, now)),
+    list: (siteId: string) => this.read(() => this.hooks.list(siteId)),
+    delete: (siteId: string, id: string) => this.write(() => this.hooks.delete(siteId, id)),
+    enqueue: (siteId: string, event: WebhookEvent, body: object, now: number) => this.write(() => this.hooks.enqueue(siteId, event, body, now)),
+    due: (now: number, limit: number) => this.read(() => this.hooks.due(now, limit)),
+    recordAttempt: (
+      id: string,
+      outcome: { delivered: boolean; statusCode: number | null; error: string | null; nextAttemptAt: number | null },
+      now: number,
+    ) => this.write(() => this.hooks.recordAttempt(id, outcome, now)),
+    deliveries: (siteId: string, webhookId: string, limit: number) => this.read(() => this.hooks.deliveries(siteId, webhookId, limit)),
   };
 
   idempotency = {

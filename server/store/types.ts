@@ -207,6 +207,38 @@ export interface StoredResponse {
   body: string;
 }
 
+export const WEBHOOK_EVENTS = ['conversation.created', 'conversation.handoff', 'conversation.assigned', 'message.created', 'conversation.resolved'] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
+export interface WebhookRecord {
+  id: string;
+  siteId: string;
+  url: string;
+  events: WebhookEvent[];
+  createdAt: number;
+}
+
+export interface DeliveryRecord {
+  id: string;
+  siteId: string;
+  webhookId: string;
+  event: string;
+  body: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  nextAttemptAt: number;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  createdAt: number;
+  deliveredAt: number | null;
+}
+
+/** A delivery the dispatcher is about to attempt, with where and how to sign it. */
+export interface DueDelivery extends DeliveryRecord {
+  url: string;
+  secret: string;
+}
+
 export interface Store {
   sites: {
     byPublicKey(publicKey: string): Promise<SiteRecord | null>;
@@ -230,6 +262,19 @@ export interface Store {
     upsertReturn(siteId: string, orderExternalId: string, returnExternalId: string, input: ReturnInput, now: number): Promise<Upserted<OrderRecord>>;
     /** A customer's most recent orders (by our customer id), newest first. */
     forCustomer(siteId: string, customerId: string, limit: number): Promise<OrderRecord[]>;
+  };
+  webhooks: {
+    create(siteId: string, input: { url: string; events: WebhookEvent[]; secret: string }, now: number): Promise<WebhookRecord>;
+    list(siteId: string): Promise<WebhookRecord[]>;
+    /** Deletes the webhook and its delivery log. False when it does not exist on this site. */
+    delete(siteId: string, id: string): Promise<boolean>;
+    /** Queues `body` for every webhook of the site subscribed to `event`; returns how many. */
+    enqueue(siteId: string, event: WebhookEvent, body: object, now: number): Promise<number>;
+    /** Pending deliveries whose time has come, oldest first (all sites: the dispatcher's view). */
+    due(now: number, limit: number): Promise<DueDelivery[]>;
+    /** Records an attempt: delivered, retry at `nextAttemptAt`, or (null) give up. */
+    recordAttempt(id: string, outcome: { delivered: boolean; statusCode: number | null; error: string | null; nextAttemptAt: number | null }, now: number): Promise<void>;
+    deliveries(siteId: string, webhookId: string, limit: number): Promise<DeliveryRecord[]>;
   };
   idempotency: {
     get(siteId: string, key: string): Promise<StoredResponse | null>;

@@ -28,6 +28,7 @@ export async function createTestApp(overrides: Partial<AppDeps> = {}) {
     store,
     bus,
     sqlite: opened.sqlite,
+    dataDir,
     async destroy() {
       await store.close();
       rmSync(dataDir, { recursive: true, force: true });

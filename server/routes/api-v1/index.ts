@@ -3,18 +3,19 @@
  * messages. Authenticated per site by its secret key. See docs/api.md.
  */
 import { Hono, type Context } from 'hono';
-import type * as v from 'valibot';
 import { RateLimiter } from '../../domain/rate-limit';
 import { publishAppended } from '../../events';
 import type { Bus } from '../../bus/bus';
 import type { Logger } from '../../logger';
 import { NotFoundError, StoreUnavailableError } from '../../store/errors';
-import type { ConversationListItem, Store } from '../../store/types';
+import { checkTarget } from '../../integrations/safe-request';
+import { newToken } from '../../ids';
+import type { Store, WebhookRecord } from '../../store/types';
 import type { Message } from '../../../shared/protocol';
 import { ApiError, apiProblem, idempotent, iso, jsonBody, secretKeyAuth, siteRateLimit, validate, type ApiEnv } from './kit';
 import { buildOpenApi, type RouteDoc } from './openapi';
 import * as S from './schemas';
-import { customerOut, orderOut } from '../shapes';
+import { conversationOut, customerOut, messageOut, orderOut } from '../shapes';
 
 export interface ApiDeps {
   store: Store;
@@ -23,24 +24,12 @@ export interface ApiDeps {
   now: () => number;
   /** Requests per second per site (sustained) and burst. */
   rateLimit?: { rate: number; burst: number };
+  /** ALLOW_PRIVATE_NETWORK_TARGETS: let webhooks target private and loopback addresses. */
+  allowPrivateTargets?: boolean;
 }
 
-function conversationOut(c: ConversationListItem): v.InferOutput<typeof S.ConversationOut> {
-  return {
-    id: c.id,
-    status: c.status,
-    visitorId: c.visitorId,
-    visitorName: c.visitorName,
-    assigneeId: c.assigneeId,
-    lastSeq: c.lastSeq,
-    lastMessage: c.lastMessage ? { text: c.lastMessage.text, authorKind: c.lastMessage.authorKind, createdAt: iso(c.lastMessage.createdAt) } : null,
-    createdAt: iso(c.createdAt),
-    updatedAt: iso(c.updatedAt),
-  };
-}
-
-function messageOut(m: Message): v.InferOutput<typeof S.MessageOut> {
-  return { id: m.id, conversationId: m.conversationId, seq: m.seq, author: m.author, text: m.text, createdAt: iso(m.createdAt) };
+function webhookOut(w: WebhookRecord) {
+  return { id: w.id, url: w.url, events: w.events, createdAt: iso(w.createdAt) };
 }
 
 function encodeCursor(next: { updatedAt: number; id: string }): string {
@@ -225,6 +214,50 @@ export function apiV1Routes(deps: ApiDeps) {
       if (err instanceof NotFoundError) return apiProblem(c, 404, 'not_found', 'No such conversation');
       throw err;
     }
+  });
+
+  // ---- webhooks ----
+  docs.push({ method: 'post', path: '/webhooks', summary: 'Subscribe a URL to events; the signing secret is returned once', tag: 'Webhooks', body: S.WebhookBody, response: S.WebhookCreated, idempotent: true });
+  app.post('/webhooks', async (c) => {
+    const body = validate(S.WebhookBody, await jsonBody(c));
+    const target = await checkTarget(body.url, deps.allowPrivateTargets === true);
+    if (target === 'private') {
+      throw new ApiError(422, 'private_target', 'The body is not valid', { field: 'url', detail: 'url: resolves to a private or loopback address' });
+    }
+    if (target === 'unresolvable') throw new ApiError(422, 'unresolvable_target', 'The body is not valid', { field: 'url', detail: 'url: the host does not resolve' });
+    const secret = `whsec_${newToken(24)}`;
+    const hook = await deps.store.webhooks.create(c.get('site').id, { url: body.url, events: [...new Set(body.events)], secret }, deps.now());
+    return c.json({ ...webhookOut(hook), secret }, 201);
+  });
+
+  docs.push({ method: 'get', path: '/webhooks', summary: 'List webhooks (without secrets)', tag: 'Webhooks', response: S.WebhookList });
+  app.get('/webhooks', async (c) => c.json({ data: (await deps.store.webhooks.list(c.get('site').id)).map(webhookOut) }));
+
+  docs.push({ method: 'delete', path: '/webhooks/{id}', summary: 'Delete a webhook and its delivery log', tag: 'Webhooks', response: S.Empty });
+  app.delete('/webhooks/:id', async (c) => {
+    const deleted = await deps.store.webhooks.delete(c.get('site').id, c.req.param('id').slice(0, 64));
+    return deleted ? c.body(null, 204) : apiProblem(c, 404, 'not_found', 'No such webhook');
+  });
+
+  docs.push({ method: 'get', path: '/webhooks/{id}/deliveries', summary: 'Recent deliveries of a webhook: status, attempts, last error', tag: 'Webhooks', response: S.DeliveryList });
+  app.get('/webhooks/:id/deliveries', async (c) => {
+    const siteId = c.get('site').id;
+    const id = c.req.param('id').slice(0, 64);
+    if (!(await deps.store.webhooks.list(siteId)).some((w) => w.id === id)) return apiProblem(c, 404, 'not_found', 'No such webhook');
+    const rows = await deps.store.webhooks.deliveries(siteId, id, 100);
+    return c.json({
+      data: rows.map((d) => ({
+        id: d.id,
+        event: d.event,
+        status: d.status,
+        attempts: d.attempts,
+        nextAttemptAt: d.status === 'pending' ? iso(d.nextAttemptAt) : null,
+        lastStatusCode: d.lastStatusCode,
+        lastError: d.lastError,
+        createdAt: iso(d.createdAt),
+        deliveredAt: d.deliveredAt ? iso(d.deliveredAt) : null,
+      })),
+    });
   });
 
   return app;

@@ -47,10 +47,14 @@ export function buildOpenApi(routes: readonly RouteDoc[]) {
       parameters: [...pathParams, ...queryParams, ...headerParams],
       ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: schema(r.body) } } } } : {}),
       responses: {
-        [r.method === 'get' ? '200' : r.method === 'post' ? '201' : '200']: {
-          description: r.method === 'put' ? 'Updated (201 when created)' : 'OK',
-          content: { 'application/json': { schema: schema(r.response, 'output') } },
-        },
+        ...(r.method === 'delete'
+          ? { '204': { description: 'Deleted' } }
+          : {
+              [r.method === 'post' ? '201' : '200']: {
+                description: r.method === 'put' ? 'Updated (201 when created)' : 'OK',
+                content: { 'application/json': { schema: schema(r.response, 'output') } },
+              },
+            }),
         '401': problemResponse('Missing or invalid secret key'),
         '404': problemResponse('Not found on this site'),
         ...(r.body || r.query ? { '422': problemResponse('Validation failed; `field` names the first bad field') } : {}),

@@ -98,7 +98,34 @@ export const TranscriptQuery = v.object({
   limit: v.optional(v.pipe(v.string(), v.regex(/^\d{1,4}$/), v.transform(Number), v.number(), v.minValue(1), v.maxValue(1000))),
 });
 
+export const WEBHOOK_EVENT_NAMES = ['conversation.created', 'conversation.handoff', 'conversation.assigned', 'message.created', 'conversation.resolved'] as const;
+
+export const WebhookBody = v.object({
+  url: HttpUrl,
+  events: v.pipe(v.array(v.picklist(WEBHOOK_EVENT_NAMES)), v.minLength(1, 'choose at least one event')),
+});
+
 // ---- responses (documented in OpenAPI; built by the handlers) ----
+
+const WebhookOut = v.object({ id: v.string(), url: v.string(), events: v.array(v.string()), createdAt: v.string() });
+export const WebhookCreated = v.object({ ...WebhookOut.entries, secret: v.string() });
+export const WebhookList = v.object({ data: v.array(WebhookOut) });
+export const DeliveryList = v.object({
+  data: v.array(
+    v.object({
+      id: v.string(),
+      event: v.string(),
+      status: v.picklist(['pending', 'delivered', 'failed']),
+      attempts: v.number(),
+      nextAttemptAt: v.nullable(v.string()),
+      lastStatusCode: v.nullable(v.number()),
+      lastError: v.nullable(v.string()),
+      createdAt: v.string(),
+      deliveredAt: v.nullable(v.string()),
+    }),
+  ),
+});
+export const Empty = v.object({});
 
 export const CustomerOut = v.object({
   id: v.string(),
