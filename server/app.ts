@@ -11,6 +11,7 @@ import type { Bus } from './bus/bus';
 import { originAllowed } from './domain/origins';
 import { isSameOrigin, problem } from './http';
 import type { Logger } from './logger';
+import { adminRoutes } from './routes/admin-api';
 import { agentApiRoutes } from './routes/agent-api';
 import { demoRoutes } from './routes/demo';
 import { agentAuthRoutes } from './routes/agent-auth';
@@ -79,6 +80,7 @@ export function createApp(deps: AppDeps) {
   });
 
   app.route('/api/agent', agentAuthRoutes({ store: deps.store, logger: deps.logger, publicUrl: deps.publicUrl, now }));
+  app.route('/api/agent/admin', adminRoutes({ store: deps.store, bus: deps.bus, agentSockets, now, allowPrivateTargets: deps.allowPrivateTargets === true }));
   app.route('/api/agent', agentApiRoutes({ store: deps.store, now }));
   app.route(
     '/api/v1',

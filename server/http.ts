@@ -19,7 +19,7 @@ export function isSameOrigin(c: Context, origin: string | undefined, publicUrl: 
 }
 
 /** An RFC 9457 problem response. */
-export function problem(c: Context, status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 500 | 503, title: string, extra: Record<string, unknown> = {}) {
+export function problem(c: Context, status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 503, title: string, extra: Record<string, unknown> = {}) {
   return c.body(JSON.stringify({ type: 'about:blank', title, status, ...extra }), status, {
     'Content-Type': 'application/problem+json',
   });

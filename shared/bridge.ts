@@ -16,6 +16,7 @@ export type HostToFrame =
 
 export type FrameToHost =
   | { ns: typeof BRIDGE_NS; type: 'ready'; color?: string }
+  | { ns: typeof BRIDGE_NS; type: 'brand'; color: string }
   | { ns: typeof BRIDGE_NS; type: 'close' }
   | { ns: typeof BRIDGE_NS; type: 'unread'; count: number }
   | { ns: typeof BRIDGE_NS; type: 'message'; message: { text: string; authorKind: string; authorName?: string } };

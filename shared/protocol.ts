@@ -337,7 +337,15 @@ const ErrorFrame = v.object({
   retryAfterMs: v.optional(v.number()),
 });
 
+const SiteUpdated = v.object({
+  type: v.literal('site.updated'),
+  siteName: v.string(),
+  color: v.nullable(v.string()),
+  greeting: v.object({ es: v.optional(v.string()), en: v.optional(v.string()) }),
+});
+
 export const VisitorServerFrameSchema = v.variant('type', [
+  SiteUpdated,
   VisitorWelcome,
   Identified,
   Ack,

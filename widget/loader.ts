@@ -173,6 +173,9 @@ const ICON_CLOSE =
         for (const msg of outbox.splice(0)) frame.contentWindow!.postMessage(msg, base);
         if (isOpen) frame.contentWindow!.postMessage({ ns: BRIDGE_NS, type: 'open' } satisfies HostToFrame, base);
         break;
+      case 'brand':
+        setColor(data.color);
+        break;
       case 'close':
         close();
         break;

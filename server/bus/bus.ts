@@ -23,6 +23,8 @@ export const topics = {
   siteAgents: (siteId: string) => `site:${siteId}:agents`,
   /** Every socket (tab) of one visitor. */
   visitor: (siteId: string, visitorId: string) => `site:${siteId}:visitor:${visitorId}`,
+  /** Every shopper socket of a site (branding changes). */
+  siteVisitors: (siteId: string) => `site:${siteId}:visitors`,
   /** Every device of a verified customer. */
   customer: (siteId: string, customerId: string) => `site:${siteId}:customer:${customerId}`,
   /** Where a shopper-facing event of a conversation goes: its visitor, and their verified customer's devices. */

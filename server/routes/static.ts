@@ -67,6 +67,7 @@ export function staticRoutes(deps: StaticDeps) {
       siteName: site.name,
       color: typeof site.settings.brandColor === 'string' ? site.settings.brandColor : undefined,
       livePreview: site.settings.livePreview === true,
+      greeting: (site.settings.greeting as { es?: string; en?: string } | undefined) ?? {},
     };
     const json = JSON.stringify(config).replace(/</g, '\\u003c');
     const html = template.replace('</head>', `<script type="application/json" id="mostrador-config">${json}</script></head>`);

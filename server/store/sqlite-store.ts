@@ -125,6 +125,12 @@ export class SqliteStore implements Store {
         const row = this.db.select().from(t.sites).where(eq(t.sites.id, id)).get();
         return row ? toSite(row) : null;
       }),
+    update: (siteId: string, patch: { name?: string; allowedOrigins?: string[]; settings?: Record<string, unknown> }) =>
+      this.write(() => this.siteUpdate(siteId, patch)),
+    rotateSecret: (siteId: string, secretKey: string, secretKeyHash: string) =>
+      this.write(() => {
+        this.db.update(t.sites).set({ secretKey, secretKeyHash }).where(eq(t.sites.id, siteId)).run();
+      }),
     secretKey: (siteId: string) =>
       this.read(() => this.db.select({ secretKey: t.sites.secretKey }).from(t.sites).where(eq(t.sites.id, siteId)).get()?.secretKey ?? null),
     bySecretKeyHash: (hash: string) =>
@@ -133,6 +139,13 @@ export class SqliteStore implements Store {
         return row ? toSite(row) : null;
       }),
   };
+
+  // Sites: settings and keys (admin).
+  private siteUpdate(siteId: string, patch: { name?: string; allowedOrigins?: string[]; settings?: Record<string, unknown> }): SiteRecord {
+    const row = this.db.update(t.sites).set(patch).where(eq(t.sites.id, siteId)).returning().get();
+    if (!row) throw new NotFoundError('site');
+    return toSite(row);
+  }
 
   customers = {
     upsert: (siteId: string, externalId: string, input: CustomerInput, now: number) =>
@@ -184,6 +197,13 @@ export class SqliteStore implements Store {
         const row = this.db.select().from(t.agents).where(and(eq(t.agents.siteId, siteId), eq(t.agents.id, id))).get();
         return row ? toAgent(row) : null;
       }),
+    list: (siteId: string) =>
+      this.read(() => this.db.select().from(t.agents).where(eq(t.agents.siteId, siteId)).orderBy(asc(t.agents.createdAt)).all().map(toAgent)),
+    update: (siteId: string, id: string, patch: { name?: string; role?: 'admin' | 'agent'; disabled?: boolean; passwordHash?: string }) =>
+      this.write(() => {
+        const row = this.db.update(t.agents).set(patch).where(and(eq(t.agents.siteId, siteId), eq(t.agents.id, id))).returning().get();
+        return row ? toAgent(row) : null;
+      }),
     create: (input: { siteId: string; email: string; name: string; passwordHash: string; role: 'admin' | 'agent'; now: number }) =>
       this.read(() => {
         const row = this.db
@@ -224,6 +244,10 @@ export class SqliteStore implements Store {
     delete: (tokenHash: string) =>
       this.read(() => {
         this.db.delete(t.agentSessions).where(eq(t.agentSessions.tokenHash, tokenHash)).run();
+      }),
+    deleteForAgent: (agentId: string) =>
+      this.write(() => {
+        this.db.delete(t.agentSessions).where(eq(t.agentSessions.agentId, agentId)).run();
       }),
   };
 

@@ -247,6 +247,9 @@ export interface Store {
     bySecretKeyHash(hash: string): Promise<SiteRecord | null>;
     /** The secret key itself: only identity verification (HMAC) needs it. */
     secretKey(siteId: string): Promise<string | null>;
+    update(siteId: string, patch: { name?: string; allowedOrigins?: string[]; settings?: Record<string, unknown> }): Promise<SiteRecord>;
+    /** Replaces the secret key (the old one stops working at once). */
+    rotateSecret(siteId: string, secretKey: string, secretKeyHash: string): Promise<void>;
   };
   customers: {
     upsert(siteId: string, externalId: string, input: CustomerInput, now: number): Promise<Upserted<CustomerRecord>>;
@@ -286,12 +289,16 @@ export interface Store {
     byEmailForSignIn(email: string): Promise<(AgentRecord & { passwordHash: string }) | null>;
     byId(siteId: string, id: string): Promise<AgentRecord | null>;
     create(input: { siteId: string; email: string; name: string; passwordHash: string; role: 'admin' | 'agent'; now: number }): Promise<AgentRecord>;
+    list(siteId: string): Promise<AgentRecord[]>;
+    update(siteId: string, id: string, patch: { name?: string; role?: 'admin' | 'agent'; disabled?: boolean; passwordHash?: string }): Promise<AgentRecord | null>;
   };
   sessions: {
     create(input: { tokenHash: string; agentId: string; siteId: string; now: number; ttlMs: number }): Promise<void>;
     /** The live (unexpired) session's agent, or null. Disabled agents have no live sessions. */
     agentFor(tokenHash: string, now: number): Promise<AgentRecord | null>;
     delete(tokenHash: string): Promise<void>;
+    /** Ends every session of an agent (password changed, disabled). */
+    deleteForAgent(agentId: string): Promise<void>;
   };
   visitors: {
     create(input: { siteId: string; tokenHash: string; locale: string | null; now: number }): Promise<VisitorRecord>;

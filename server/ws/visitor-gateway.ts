@@ -42,6 +42,7 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord): WSEvents<Web
         visitor = found;
         if (helloTimer) clearTimeout(helloTimer);
         c.subscribe(deps.bus, topics.visitor(site.id, visitor.id));
+        c.subscribe(deps.bus, topics.siteVisitors(site.id));
         if (visitor.verified && visitor.customerId) c.subscribe(deps.bus, topics.customer(site.id, visitor.customerId));
         deps.bus.publish(topics.siteAgents(site.id), deps.presence.connected(site.id, visitor.id, now));
         const conversations = await deps.store.conversations.listForVisitor(site.id, visitor);

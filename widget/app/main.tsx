@@ -14,6 +14,7 @@ import '../styles/panel.css';
 interface FrameConfig {
   siteName?: string;
   color?: string;
+  greeting?: { es?: string; en?: string };
   /** The merchant lets agents see what the shopper is typing. */
   livePreview?: boolean;
 }
@@ -47,8 +48,8 @@ const hostOrigin = (() => {
   }
 })();
 const config = readConfig();
-const brandColor = config.color && /^#[0-9a-f]{6}$/i.test(config.color) ? config.color : undefined;
-if (brandColor) document.documentElement.style.setProperty('--brand', brandColor);
+const validColor = (c: unknown): string | undefined => (typeof c === 'string' && /^#[0-9a-f]{6}$/i.test(c) ? c : undefined);
+const brandColor = validColor(config.color);
 
 const toHost = (msg: FrameToHost) => {
   if (hostOrigin && window.parent !== window) window.parent.postMessage(msg, hostOrigin);
@@ -59,6 +60,7 @@ let unread = 0;
 const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/visitor?site=${encodeURIComponent(siteKey)}`;
 const chat = createChat({
   siteKey,
+  brand: { siteName: config.siteName ?? '', color: brandColor ?? null, greeting: config.greeting ?? {} },
   socketUrl: wsUrl,
   locale: pickLocale([params.get('lang'), ...navigator.languages]),
   storage: safeStorage(),
@@ -73,6 +75,14 @@ const chat = createChat({
 
 effect(() => {
   document.documentElement.lang = chat.locale.value;
+});
+
+// Branding, now and whenever the admin changes it: the panel and the launcher follow.
+effect(() => {
+  const color = validColor(chat.brand.value.color);
+  if (color) document.documentElement.style.setProperty('--brand', color);
+  else document.documentElement.style.removeProperty('--brand');
+  if (color) toHost({ ns: BRIDGE_NS, type: 'brand', color });
 });
 
 // Read receipts: whatever arrives while the panel is open and the tab visible has been seen.
@@ -148,7 +158,7 @@ document.addEventListener('keydown', (e) => {
 if (chat.hasHistory()) chat.start();
 
 render(
-  <Panel chat={chat} siteName={config.siteName ?? ''} onClose={close} inputRef={inputRef} livePreview={config.livePreview === true} />,
+  <Panel chat={chat} onClose={close} inputRef={inputRef} livePreview={config.livePreview === true} />,
   document.getElementById('app')!,
 );
 toHost({ ns: BRIDGE_NS, type: 'ready', ...(brandColor ? { color: brandColor } : {}) });

@@ -12,8 +12,15 @@ import { PROTOCOL_VERSION, parseVisitorServerFrame, type ConversationStatus, typ
 import { ReconnectingSocket, type SocketStatus } from '../../../shared/reconnecting-socket';
 import { Timeline, type PendingSend, type TimelineItem } from '../../../shared/timeline';
 
+export interface Brand {
+  siteName: string;
+  color: string | null;
+  greeting: { es?: string; en?: string };
+}
+
 export interface ChatOptions {
   siteKey: string;
+  brand: Brand;
   /** WebSocket URL of /ws/visitor for this site. */
   socketUrl: string;
   locale: Locale;
@@ -40,6 +47,8 @@ export function createChat(opts: ChatOptions) {
   const items = signal<TimelineItem[]>([]);
   const conversationStatus = signal<ConversationStatus | null>(null);
   const locale = signal<Locale>(opts.locale);
+  /** The shop's name, colour and greeting; the admin can change them while the panel is open. */
+  const brand = signal<Brand>(opts.brand);
 
   const newTimeline = () => new Timeline({ kind: 'visitor' }, { visibleOnly: true });
   let timeline = newTimeline();
@@ -228,6 +237,9 @@ export function createChat(opts: ChatOptions) {
         if (frame.conversationId === conversationId && frame.by === 'agent' && frame.seq > readSeq.value) readSeq.value = frame.seq;
         return;
       }
+      case 'site.updated':
+        brand.value = { siteName: frame.siteName, color: frame.color, greeting: frame.greeting };
+        return;
       case 'pong':
         return;
       default: {
@@ -369,6 +381,7 @@ export function createChat(opts: ChatOptions) {
     status,
     items,
     locale,
+    brand,
     conversationStatus,
     verified,
     agentTyping,

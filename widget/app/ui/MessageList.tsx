@@ -15,6 +15,8 @@ interface Props {
   /** The team has read up to this seq: the shopper's messages up to it show as seen. */
   readSeq?: number;
   onQuickReply?(text: string): void;
+  /** The shop's own welcome line, shown while the conversation is empty. */
+  greeting?: string | undefined;
 }
 
 /** "Today", "Yesterday" or the date: the label of a day separator. */
@@ -47,7 +49,7 @@ function authorLabel(item: TimelineItem, t: WidgetStrings): string {
   }
 }
 
-export function MessageList({ items, t, locale, onRetry, readSeq = 0, onQuickReply = () => {} }: Props) {
+export function MessageList({ items, t, locale, onRetry, readSeq = 0, onQuickReply = () => {}, greeting }: Props) {
   const now = Date.now();
   const ref = useRef<HTMLOListElement>(null);
   const time = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' });
@@ -59,7 +61,7 @@ export function MessageList({ items, t, locale, onRetry, readSeq = 0, onQuickRep
 
   return (
     <ol class="log" role="log" aria-live="polite" aria-label={t.log} ref={ref} tabIndex={0}>
-      {items.length === 0 && <li class="empty">{t.empty}</li>}
+      {items.length === 0 && <li class="empty">{greeting || t.empty}</li>}
       {items.map((item, index) => {
         const mine = item.author.kind === 'visitor';
         const previous = items[index - 1];

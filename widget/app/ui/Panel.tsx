@@ -6,14 +6,14 @@ import { MessageList } from './MessageList';
 
 interface Props {
   chat: Chat;
-  siteName: string;
   onClose(): void;
   inputRef: { current: HTMLTextAreaElement | null };
   livePreview: boolean;
 }
 
-export function Panel({ chat, siteName, onClose, inputRef, livePreview }: Props) {
+export function Panel({ chat, onClose, inputRef, livePreview }: Props) {
   const t = WIDGET_STRINGS[chat.locale.value];
+  const { siteName, greeting } = chat.brand.value;
   const status = chat.status.value;
   const banner = status === 'offline' ? t.offline : status === 'reconnecting' ? t.reconnecting : null;
   return (
@@ -32,7 +32,10 @@ export function Panel({ chat, siteName, onClose, inputRef, livePreview }: Props)
       <div class="status" role="status">
         {banner && <p class={`banner ${status}`}>{banner}</p>}
       </div>
-      <MessageList items={chat.items.value} t={t} locale={chat.locale.value} onRetry={chat.retry} readSeq={chat.readSeq.value} onQuickReply={chat.send} />
+      <MessageList items={chat.items.value} t={t} locale={chat.locale.value} onRetry={chat.retry} readSeq={chat.readSeq.value}
+        onQuickReply={chat.send}
+        greeting={greeting[chat.locale.value]}
+      />
       <p class="typing" aria-live="polite">
         {chat.agentTyping.value !== null ? `${chat.agentTyping.value || t.agent} ${t.isTyping}` : ''}
       </p>

@@ -1,0 +1,216 @@
+/**
+ * Site administration for admins: settings (branding, origins, privacy), agents, the secret key,
+ * and webhooks. Changes to branding reach open widgets at once (`site.updated`); disabling an
+ * agent or changing their password ends their sessions and closes their sockets immediately.
+ */
+import { Hono, type Context } from 'hono';
+import * as v from 'valibot';
+import { CLOSE_CODES } from '../../shared/errors';
+import { hashPassword } from '../auth';
+import { topics, type Bus } from '../bus/bus';
+import { isValidOriginPattern } from '../domain/origins';
+import { problem } from '../http';
+import { hashToken, newToken } from '../ids';
+import { checkTarget } from '../integrations/safe-request';
+import type { AgentRecord, SiteRecord, Store } from '../store/types';
+import type { AgentSockets } from '../ws/agent-gateway';
+import { WebhookBody } from './api-v1/schemas';
+import { agentFromRequest } from '../auth';
+import { iso } from './shapes';
+
+export interface AdminDeps {
+  store: Store;
+  bus: Bus;
+  agentSockets: AgentSockets;
+  now: () => number;
+  allowPrivateTargets: boolean;
+}
+
+const Text = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(max));
+
+const SitePatch = v.object({
+  name: v.optional(Text(100)),
+  allowedOrigins: v.optional(
+    v.pipe(
+      v.array(v.pipe(v.string(), v.trim(), v.check(isValidOriginPattern, 'must be an origin such as https://shop.example, https://*.shop.example or http://localhost:*'))),
+      v.maxLength(50),
+    ),
+  ),
+  brandColor: v.optional(v.pipe(v.string(), v.regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #8a4b2a'))),
+  greeting: v.optional(v.object({ es: v.optional(v.pipe(v.string(), v.maxLength(280))), en: v.optional(v.pipe(v.string(), v.maxLength(280))) })),
+  livePreview: v.optional(v.boolean()),
+  requireVerifiedIdentity: v.optional(v.boolean()),
+});
+
+const AgentCreate = v.object({
+  email: v.pipe(v.string(), v.trim(), v.email('must be an email address'), v.maxLength(254)),
+  name: Text(100),
+  role: v.picklist(['admin', 'agent']),
+  password: v.pipe(v.string(), v.minLength(12, 'must have at least 12 characters'), v.maxLength(1024)),
+});
+
+const AgentPatch = v.object({
+  name: v.optional(Text(100)),
+  role: v.optional(v.picklist(['admin', 'agent'])),
+  disabled: v.optional(v.boolean()),
+  password: v.optional(v.pipe(v.string(), v.minLength(12, 'must have at least 12 characters'), v.maxLength(1024))),
+});
+
+async function body<S extends v.GenericSchema>(c: Context, schema: S): Promise<{ ok: true; value: v.InferOutput<S> } | { ok: false; res: Response }> {
+  let data: unknown;
+  try {
+    data = await c.req.json();
+  } catch {
+    return { ok: false, res: problem(c, 400, 'body is not valid JSON') };
+  }
+  const parsed = v.safeParse(schema, data);
+  if (parsed.success) return { ok: true, value: parsed.output };
+  const issue = parsed.issues[0];
+  const field = issue.path?.map((p) => String(p.key)).join('.') ?? '';
+  return { ok: false, res: c.body(JSON.stringify({ title: 'The body is not valid', status: 422, detail: `${field}: ${issue.message}`, field }), 422, { 'Content-Type': 'application/problem+json' }) };
+}
+
+function siteOut(site: SiteRecord, origin: string) {
+  const s = site.settings;
+  return {
+    name: site.name,
+    publicKey: site.publicKey,
+    allowedOrigins: site.allowedOrigins,
+    brandColor: typeof s.brandColor === 'string' ? s.brandColor : null,
+    greeting: (s.greeting as { es?: string; en?: string } | undefined) ?? {},
+    livePreview: s.livePreview === true,
+    requireVerifiedIdentity: s.requireVerifiedIdentity === true,
+    snippet:
+      `<script>window.Mostrador=window.Mostrador||function(){(Mostrador.q=Mostrador.q||[]).push(arguments)}</script>\n` +
+      `<script async src="${origin}/widget.js" data-site="${site.publicKey}"></script>`,
+  };
+}
+
+function agentOut(a: AgentRecord) {
+  return { id: a.id, email: a.email, name: a.name, role: a.role, disabled: a.disabled };
+}
+
+export function adminRoutes(deps: AdminDeps) {
+  const app = new Hono<{ Variables: { agent: AgentRecord } }>();
+
+  app.use('*', async (c, next) => {
+    const agent = await agentFromRequest(c, deps.store, deps.now());
+    if (!agent) return problem(c, 401, 'not signed in', { code: 'unauthorized' });
+    if (agent.role !== 'admin') return problem(c, 403, 'admins only', { code: 'forbidden' });
+    c.set('agent', agent);
+    c.header('Cache-Control', 'no-store');
+    return next();
+  });
+
+  const origin = (c: Context) => `${new URL(c.req.url).protocol}//${c.req.header('host') ?? 'localhost'}`;
+
+  /** Ends an agent's sessions and closes their open sockets (they must sign in again). */
+  async function endSessions(agentId: string): Promise<void> {
+    await deps.store.sessions.deleteForAgent(agentId);
+    for (const conn of deps.agentSockets.get(agentId) ?? []) conn.close(CLOSE_CODES.sessionEnded, 'session ended');
+  }
+
+  app.get('/site', async (c) => {
+    const site = await deps.store.sites.byId(c.get('agent').siteId);
+    return site ? c.json(siteOut(site, origin(c))) : problem(c, 404, 'no such site');
+  });
+
+  app.patch('/site', async (c) => {
+    const parsed = await body(c, SitePatch);
+    if (!parsed.ok) return parsed.res;
+    const siteId = c.get('agent').siteId;
+    const current = await deps.store.sites.byId(siteId);
+    if (!current) return problem(c, 404, 'no such site');
+    const { name, allowedOrigins, ...settings } = parsed.value;
+    const next = await deps.store.sites.update(siteId, {
+      ...(name !== undefined ? { name } : {}),
+      ...(allowedOrigins !== undefined ? { allowedOrigins: [...new Set(allowedOrigins)] } : {}),
+      settings: { ...current.settings, ...settings },
+    });
+    // Open widgets restyle themselves without a reload.
+    deps.bus.publish(topics.siteVisitors(siteId), {
+      type: 'site.updated',
+      siteName: next.name,
+      color: typeof next.settings.brandColor === 'string' ? next.settings.brandColor : null,
+      greeting: (next.settings.greeting as { es?: string; en?: string } | undefined) ?? {},
+    });
+    return c.json(siteOut(next, origin(c)));
+  });
+
+  app.post('/site/rotate-secret', async (c) => {
+    const secretKey = `sk_${newToken(32)}`;
+    await deps.store.sites.rotateSecret(c.get('agent').siteId, secretKey, hashToken(secretKey));
+    return c.json({ secretKey });
+  });
+
+  app.get('/agents', async (c) => c.json({ data: (await deps.store.agents.list(c.get('agent').siteId)).map(agentOut) }));
+
+  app.post('/agents', async (c) => {
+    const parsed = await body(c, AgentCreate);
+    if (!parsed.ok) return parsed.res;
+    const { email, name, role, password } = parsed.value;
+    if (await deps.store.agents.byEmailForSignIn(email)) return problem(c, 409, 'an agent with this email exists', { field: 'email' });
+    const agent = await deps.store.agents.create({ siteId: c.get('agent').siteId, email, name, role, passwordHash: await hashPassword(password), now: deps.now() });
+    return c.json(agentOut(agent), 201);
+  });
+
+  app.patch('/agents/:id', async (c) => {
+    const parsed = await body(c, AgentPatch);
+    if (!parsed.ok) return parsed.res;
+    const me = c.get('agent');
+    const id = c.req.param('id');
+    const patch = parsed.value;
+    if (id === me.id && (patch.disabled === true || patch.role === 'agent')) {
+      return problem(c, 409, 'you cannot disable yourself or remove your own admin role');
+    }
+    const updated = await deps.store.agents.update(me.siteId, id, {
+      ...(patch.name !== undefined ? { name: patch.name } : {}),
+      ...(patch.role !== undefined ? { role: patch.role } : {}),
+      ...(patch.disabled !== undefined ? { disabled: patch.disabled } : {}),
+      ...(patch.password !== undefined ? { passwordHash: await hashPassword(patch.password) } : {}),
+    });
+    if (!updated) return problem(c, 404, 'no such agent');
+    if (patch.disabled === true || patch.password !== undefined || patch.role !== undefined) await endSessions(updated.id);
+    return c.json(agentOut(updated));
+  });
+
+  app.get('/webhooks', async (c) => {
+    const siteId = c.get('agent').siteId;
+    const hooks = await deps.store.webhooks.list(siteId);
+    const data = await Promise.all(
+      hooks.map(async (h) => ({
+        id: h.id,
+        url: h.url,
+        events: h.events,
+        createdAt: iso(h.createdAt),
+        deliveries: (await deps.store.webhooks.deliveries(siteId, h.id, 20)).map((d) => ({
+          id: d.id,
+          event: d.event,
+          status: d.status,
+          attempts: d.attempts,
+          lastStatusCode: d.lastStatusCode,
+          lastError: d.lastError,
+          createdAt: iso(d.createdAt),
+        })),
+      })),
+    );
+    return c.json({ data });
+  });
+
+  app.post('/webhooks', async (c) => {
+    const parsed = await body(c, WebhookBody);
+    if (!parsed.ok) return parsed.res;
+    const target = await checkTarget(parsed.value.url, deps.allowPrivateTargets);
+    if (target !== 'ok') return problem(c, 409, target === 'private' ? 'url resolves to a private or loopback address' : 'url does not resolve', { field: 'url' });
+    const secret = `whsec_${newToken(24)}`;
+    const hook = await deps.store.webhooks.create(c.get('agent').siteId, { url: parsed.value.url, events: [...new Set(parsed.value.events)], secret }, deps.now());
+    return c.json({ id: hook.id, url: hook.url, events: hook.events, secret }, 201);
+  });
+
+  app.delete('/webhooks/:id', async (c) => {
+    const deleted = await deps.store.webhooks.delete(c.get('agent').siteId, c.req.param('id'));
+    return deleted ? c.body(null, 204) : problem(c, 404, 'no such webhook');
+  });
+
+  return app;
+}

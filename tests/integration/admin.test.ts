@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../helpers/server';
+import { TestSocket, connectAgent, connectVisitor, signIn } from '../helpers/ws-client';
+
+let server: TestServer;
+let admin: string;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  admin = await signIn(server, 'ana@example.com');
+});
+afterAll(async () => {
+  await server.destroy();
+});
+
+function call(cookie: string, method: string, path: string, body?: unknown) {
+  return fetch(`${server.origin}/api/agent/admin${path}`, {
+    method,
+    headers: { Cookie: cookie, Origin: server.origin, 'Content-Type': 'application/json' },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+}
+
+describe('site settings', () => {
+  it('are for admins only', async () => {
+    const luis = await signIn(server, 'luis@example.com');
+    expect((await call(luis, 'GET', '/site')).status).toBe(403);
+    expect((await call(luis, 'PATCH', '/site', { name: 'x' })).status).toBe(403);
+    expect((await fetch(`${server.origin}/api/agent/admin/site`)).status).toBe(401);
+  });
+
+  it('include the embed snippet with the public key, never the secret', async () => {
+    const site = (await (await call(admin, 'GET', '/site')).json()) as { snippet: string; publicKey: string };
+    expect(site.snippet).toContain('data-site="pk_demo"');
+    expect(site.snippet).toContain(`${server.origin}/widget.js`);
+    expect(JSON.stringify(site)).not.toContain('sk_demo_secret');
+  });
+
+  it('validate origins and colours, naming the field', async () => {
+    const res = await call(admin, 'PATCH', '/site', { allowedOrigins: ['https://ok.example', 'javascript:alert(1)'] });
+    expect(res.status).toBe(422);
+    expect(await res.json()).toMatchObject({ field: 'allowedOrigins.1' });
+    expect((await call(admin, 'PATCH', '/site', { brandColor: 'red' })).status).toBe(422);
+  });
+
+  it('reach open widgets without a reload', async () => {
+    const visitor = await connectVisitor(server);
+    const updated = visitor.socket.nextOfType('site.updated');
+    const res = await call(admin, 'PATCH', '/site', { name: 'Café La Esquina · Madrid', brandColor: '#225522', greeting: { es: '¡Hola! ¿Te ayudamos?' } });
+    expect(res.status).toBe(200);
+    expect(await updated).toMatchObject({ siteName: 'Café La Esquina · Madrid', color: '#225522', greeting: { es: '¡Hola! ¿Te ayudamos?' } });
+    const frame = await (await fetch(`${server.origin}/widget/frame?site=pk_demo`)).text();
+    expect(frame).toContain('#225522');
+    visitor.socket.close();
+  });
+
+  it('rotate the secret key: the old one stops working at once', async () => {
+    const { secretKey } = (await (await call(admin, 'POST', '/site/rotate-secret', {})).json()) as { secretKey: string };
+    expect(secretKey).toMatch(/^sk_/);
+    expect((await fetch(`${server.origin}/api/v1/conversations`, { headers: { Authorization: 'Bearer sk_demo_secret' } })).status).toBe(401);
+    expect((await fetch(`${server.origin}/api/v1/conversations`, { headers: { Authorization: `Bearer ${secretKey}` } })).status).toBe(200);
+  });
+});
+
+describe('agents', () => {
+  it('creates an agent who can sign in; disabling them closes their socket and ends their sessions', async () => {
+    const created = await call(admin, 'POST', '/agents', { email: 'marta@example.com', name: 'Marta', role: 'agent', password: 'una-clave-larga-1' });
+    expect(created.status).toBe(201);
+    const marta = (await created.json()) as { id: string };
+    expect((await call(admin, 'POST', '/agents', { email: 'marta@example.com', name: 'Otra', role: 'agent', password: 'una-clave-larga-1' })).status).toBe(409);
+    expect((await call(admin, 'POST', '/agents', { email: 'x@example.com', name: 'X', role: 'agent', password: 'corta' })).status).toBe(422);
+
+    const cookie = await signIn(server, 'marta@example.com', 'una-clave-larga-1');
+    const { socket } = await connectAgent(server, cookie);
+    const res = await call(admin, 'PATCH', `/agents/${marta.id}`, { disabled: true });
+    expect(res.status).toBe(200);
+    expect((await socket.waitClose(3000)).code).toBe(4001);
+    expect((await fetch(`${server.origin}/api/agent/me`, { headers: { Cookie: cookie } })).status).toBe(401);
+    await expect(signIn(server, 'marta@example.com', 'una-clave-larga-1')).rejects.toThrow(/401/);
+    await expect(TestSocket.open(`ws://127.0.0.1:${server.port}/ws/agent`, { Origin: server.origin, Cookie: cookie })).rejects.toThrow(/401/);
+  });
+
+  it('changing a password ends the sessions made with the old one', async () => {
+    await call(admin, 'POST', '/agents', { email: 'pablo@example.com', name: 'Pablo', role: 'agent', password: 'primera-clave-123' });
+    const cookie = await signIn(server, 'pablo@example.com', 'primera-clave-123');
+    const list = (await (await call(admin, 'GET', '/agents')).json()) as { data: { id: string; email: string }[] };
+    const pablo = list.data.find((a) => a.email === 'pablo@example.com')!;
+    await call(admin, 'PATCH', `/agents/${pablo.id}`, { password: 'segunda-clave-456' });
+    expect((await fetch(`${server.origin}/api/agent/me`, { headers: { Cookie: cookie } })).status).toBe(401);
+    expect(await signIn(server, 'pablo@example.com', 'segunda-clave-456')).toMatch(/^mostrador_session=/);
+  });
+
+  it('does not let an admin disable or demote themselves', async () => {
+    const me = (await (await fetch(`${server.origin}/api/agent/me`, { headers: { Cookie: admin } })).json()) as { agent: { id: string } };
+    expect((await call(admin, 'PATCH', `/agents/${me.agent.id}`, { disabled: true })).status).toBe(409);
+    expect((await call(admin, 'PATCH', `/agents/${me.agent.id}`, { role: 'agent' })).status).toBe(409);
+  });
+});
