@@ -1,5 +1,5 @@
 /** Top level: sign-in when signed out, the workspace when signed in. */
-import { useEffect, useMemo } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { createContextModel } from '../state/context';
 import { createInbox } from '../state/inbox';
 import { createNotifier, tabTitle } from '../state/notify';
@@ -11,6 +11,7 @@ import { ConversationList } from './ConversationList';
 import { ConversationView } from './ConversationView';
 import { LanguagePicker } from './LanguagePicker';
 import { SignIn } from './SignIn';
+import { Settings } from './settings/Settings';
 
 export function App({ session }: { session: Session }) {
   const agent = session.agent.value;
@@ -56,6 +57,7 @@ function Workspace({ session, agent }: { session: Session; agent: AgentInfo }) {
     void context.load(selected?.id ?? null, { quiet: sameConversation });
   }, [selectedKey]);
   const status = inbox.status.value;
+  const [screen, setScreen] = useState<'inbox' | 'settings'>('inbox');
 
   // The tab title counts what needs the agent.
   const unreadTotal = [...inbox.unread.value.values()].reduce((a, b) => a + b, 0);
@@ -100,13 +102,19 @@ function Workspace({ session, agent }: { session: Session; agent: AgentInfo }) {
             {t.enableNotifications}
           </button>
         )}
+        {agent.role === 'admin' && (
+          <button type="button" class="ghost" aria-pressed={screen === 'settings'} onClick={() => setScreen(screen === 'settings' ? 'inbox' : 'settings')}>
+            {screen === 'settings' ? t.inbox : t.settings}
+          </button>
+        )}
         <LanguagePicker />
         <span class="me">{agent.name}</span>
         <button type="button" class="ghost" onClick={() => void session.signOut()}>
           {t.signOut}
         </button>
       </header>
-      <div class="columns">
+      {screen === 'settings' && <Settings meId={agent.id} />}
+      <div class="columns" hidden={screen === 'settings'}>
         <ConversationList inbox={inbox} />
         <ConversationView inbox={inbox} />
         <ContextPanel model={context} presence={selected ? inbox.visitors.value.get(selected.visitorId) : undefined} onShareOrder={inbox.shareOrder} />

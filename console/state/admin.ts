@@ -1,0 +1,100 @@
+/** Site administration for admins: the only module that calls /api/agent/admin. */
+import { signal } from '@preact/signals';
+
+export interface SiteSettings {
+  name: string;
+  publicKey: string;
+  allowedOrigins: string[];
+  brandColor: string | null;
+  greeting: { es?: string; en?: string };
+  livePreview: boolean;
+  requireVerifiedIdentity: boolean;
+  snippet: string;
+}
+
+export interface AdminAgent {
+  id: string;
+  email: string;
+  name: string;
+  role: 'admin' | 'agent';
+  disabled: boolean;
+}
+
+export interface AdminWebhook {
+  id: string;
+  url: string;
+  events: string[];
+  createdAt: string;
+  deliveries: { id: string; event: string; status: 'pending' | 'delivered' | 'failed'; attempts: number; lastStatusCode: number | null; lastError: string | null; createdAt: string }[];
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: string };
+
+export function createAdmin(fetchImpl: typeof fetch = fetch.bind(globalThis)) {
+  const site = signal<SiteSettings | null>(null);
+  const agents = signal<AdminAgent[]>([]);
+  const webhooks = signal<AdminWebhook[]>([]);
+
+  async function call<T>(method: string, path: string, body?: unknown): Promise<Result<T>> {
+    try {
+      const res = await fetchImpl(`/api/agent/admin${path}`, {
+        method,
+        credentials: 'same-origin',
+        headers: { 'Content-Type': 'application/json' },
+        ...(method !== 'GET' && method !== 'DELETE' ? { body: JSON.stringify(body ?? {}) } : {}),
+      });
+      if (res.status === 204) return { ok: true, value: undefined as T };
+      const data = (await res.json()) as T & { detail?: string; title?: string };
+      return res.ok ? { ok: true, value: data } : { ok: false, error: data.detail ?? data.title ?? `HTTP ${res.status}` };
+    } catch {
+      return { ok: false, error: 'network' };
+    }
+  }
+
+  async function load(): Promise<void> {
+    const [s, a, w] = await Promise.all([
+      call<SiteSettings>('GET', '/site'),
+      call<{ data: AdminAgent[] }>('GET', '/agents'),
+      call<{ data: AdminWebhook[] }>('GET', '/webhooks'),
+    ]);
+    if (s.ok) site.value = s.value;
+    if (a.ok) agents.value = a.value.data;
+    if (w.ok) webhooks.value = w.value.data;
+  }
+
+  async function saveSite(patch: Partial<Omit<SiteSettings, 'publicKey' | 'snippet'>>): Promise<Result<SiteSettings>> {
+    const r = await call<SiteSettings>('PATCH', '/site', patch);
+    if (r.ok) site.value = r.value;
+    return r;
+  }
+
+  const rotateSecret = () => call<{ secretKey: string }>('POST', '/site/rotate-secret');
+
+  async function createAgent(input: { email: string; name: string; role: 'admin' | 'agent'; password: string }): Promise<Result<AdminAgent>> {
+    const r = await call<AdminAgent>('POST', '/agents', input);
+    if (r.ok) agents.value = [...agents.value, r.value];
+    return r;
+  }
+
+  async function updateAgent(id: string, patch: Partial<Pick<AdminAgent, 'name' | 'role' | 'disabled'>> & { password?: string }): Promise<Result<AdminAgent>> {
+    const r = await call<AdminAgent>('PATCH', `/agents/${encodeURIComponent(id)}`, patch);
+    if (r.ok) agents.value = agents.value.map((a) => (a.id === id ? r.value : a));
+    return r;
+  }
+
+  async function createWebhook(url: string, events: string[]): Promise<Result<{ id: string; secret: string }>> {
+    const r = await call<{ id: string; secret: string }>('POST', '/webhooks', { url, events });
+    if (r.ok) await load();
+    return r;
+  }
+
+  async function deleteWebhook(id: string): Promise<Result<void>> {
+    const r = await call<void>('DELETE', `/webhooks/${encodeURIComponent(id)}`);
+    if (r.ok) webhooks.value = webhooks.value.filter((w) => w.id !== id);
+    return r;
+  }
+
+  return { site, agents, webhooks, load, saveSite, rotateSecret, createAgent, updateAgent, createWebhook, deleteWebhook };
+}
+
+export type Admin = ReturnType<typeof createAdmin>;
