@@ -11,7 +11,9 @@ import type { Bus } from './bus/bus';
 import { originAllowed } from './domain/origins';
 import { isSameOrigin, problem } from './http';
 import type { Logger } from './logger';
+import { FileUrls } from './file-urls';
 import { adminRoutes } from './routes/admin-api';
+import { fileRoutes } from './routes/files';
 import { agentApiRoutes } from './routes/agent-api';
 import { demoRoutes } from './routes/demo';
 import { agentAuthRoutes } from './routes/agent-auth';
@@ -35,6 +37,10 @@ export interface AppDeps {
   now?: () => number;
   /** Server-side ping interval for dead-socket detection. */
   heartbeatMs?: number;
+  /** Signs attachment URLs (DATA_DIR/server.key). */
+  fileKey: Buffer;
+  /** Where uploaded files are kept (DATA_DIR/uploads). */
+  uploadsDir: string;
   /** Webhooks (and bot webhooks) may target private and loopback addresses. */
   allowPrivateTargets?: boolean;
   /** Serve the demo shop's helper endpoints (only with the demo seed). */
@@ -67,7 +73,8 @@ export function createApp(deps: AppDeps) {
   const heartbeat = new Heartbeat(deps.heartbeatMs ?? 30_000);
   const agentSockets: AgentSockets = new Map();
   const presence = new PresenceRegistry();
-  const gateway: GatewayDeps = { store: deps.store, bus: deps.bus, logger: deps.logger, heartbeat, presence, now };
+  const fileUrls = new FileUrls(deps.fileKey);
+  const gateway: GatewayDeps = { store: deps.store, bus: deps.bus, logger: deps.logger, heartbeat, presence, fileUrls, now };
 
   app.onError((err, c) => {
     deps.logger.error({ err, path: c.req.path }, 'request failed');
@@ -125,6 +132,7 @@ export function createApp(deps: AppDeps) {
     upgradeWebSocket((c) => agentSocket(gateway, c.get('agent'), agentSockets)),
   );
 
+  app.route('/', fileRoutes({ store: deps.store, logger: deps.logger, fileUrls, uploadsDir: deps.uploadsDir, publicUrl: deps.publicUrl, now }));
   if (deps.demo) app.route('/demo/api', demoRoutes({ store: deps.store }));
   app.route('/', staticRoutes({ store: deps.store, distDir: deps.distDir }));
 

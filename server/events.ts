@@ -3,7 +3,8 @@
  * second: callers publish only after the store has committed. Used by the WebSocket gateway
  * and by the REST API alike.
  */
-import type { ConversationSummary, VisitorConversation } from '../shared/protocol';
+import type { ConversationSummary, Message, VisitorConversation } from '../shared/protocol';
+import type { FileUrls } from './file-urls';
 import { topics, type Bus } from './bus/bus';
 import type { Logger } from './logger';
 import { messageOut } from './routes/shapes';
@@ -54,8 +55,22 @@ async function enqueueWebhooks(deps: { store: Store; logger?: Logger }, result: 
  * Fans a committed message out: the visitor's tabs and the site's agents. A new or reopened
  * conversation is announced to agents before its message, so lists never show orphans.
  */
-export async function publishAppended(deps: { store: Store; bus: Bus; logger?: Logger }, result: AppendMessageResult): Promise<void> {
-  const { conversation, message } = result;
+/** Adds signed download URLs to a message's attachments (URLs expire; every delivery gets fresh ones). */
+export function withFileUrls(message: Message, fileUrls: FileUrls | undefined, now: number): Message {
+  const files = message.payload?.attachments;
+  if (!fileUrls || !Array.isArray(files)) return message;
+  return {
+    ...message,
+    payload: {
+      ...message.payload,
+      attachments: files.map((f: { id: string; name: string }) => ({ ...f, url: fileUrls.sign(f.id, f.name, now) })),
+    },
+  };
+}
+
+export async function publishAppended(deps: { store: Store; bus: Bus; logger?: Logger; fileUrls?: FileUrls; now?: () => number }, result: AppendMessageResult): Promise<void> {
+  const { conversation } = result;
+  const message = withFileUrls(result.message, deps.fileUrls, deps.now?.() ?? Date.now());
   const siteId = conversation.siteId;
   const shopper = topics.shopper(siteId, conversation.visitorId, result.ownerCustomerId);
   const statusChanged = result.conversationCreated || result.previousStatus !== conversation.status;

@@ -5,7 +5,9 @@
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { serve } from '@hono/node-server';
+import { join } from 'node:path';
 import { createApp } from './app';
+import { loadServerKey } from './file-urls';
 import { WebhookDispatcher } from './integrations/webhook-dispatcher';
 import { MemoryBus } from './bus/bus';
 import { loadConfig, type Config } from './config';
@@ -36,6 +38,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     distDir: config.distDir,
     demo: config.seedDemo,
     allowPrivateTargets: config.allowPrivateTargets,
+    fileKey: loadServerKey(config.dataDir),
+    uploadsDir: join(config.dataDir, 'uploads'),
   });
   const dispatcher = new WebhookDispatcher({ store, logger, allowPrivate: config.allowPrivateTargets, intervalMs: config.webhookIntervalMs });
   dispatcher.start();

@@ -13,6 +13,7 @@ export const ERROR_CODES = [
   'not_found', // the conversation does not exist for this caller (also used for "not yours")
   'identity_refused', // the site accepts only verified identities and the hash did not match
   'not_verified', // order data cannot be shared: the shopper's identity is not verified
+  'bad_attachment', // an attachment is missing, not the sender's, or already used
   'store_unavailable', // the write could not be committed; nothing was stored, resend later
   'rate_limited', // too many frames; retry after `retryAfterMs`
   'internal', // unexpected server fault; nothing about it is exposed

@@ -151,22 +151,35 @@ const AgentHello = v.object({
   v: v.pipe(v.number(), v.integer()),
 });
 
-const VisitorMessageSend = v.object({
-  type: v.literal('message.send'),
-  clientId: ClientId,
-  /** Absent: the visitor's open conversation, created on first message. */
-  conversationId: v.optional(Id),
-  text: Text,
-});
+/** Ids from POST /api/uploads/*: files the sender uploaded and attaches to this message. */
+const AttachmentIds = v.optional(v.pipe(v.array(Id), v.maxLength(5, 'at most 5 attachments')));
+const TextOrEmpty = v.pipe(v.string(), v.maxLength(LIMITS.maxTextLength, `text is longer than ${LIMITS.maxTextLength} characters`));
+const hasContent = (o: { text: string; attachments?: string[] | undefined }) => o.text.trim().length > 0 || (o.attachments?.length ?? 0) > 0;
 
-const AgentMessageSend = v.object({
-  type: v.literal('message.send'),
-  clientId: ClientId,
-  conversationId: Id,
-  text: Text,
-  /** `note` is internal: it never reaches the shopper. */
-  kind: v.optional(v.picklist(['text', 'note'])),
-});
+const VisitorMessageSend = v.pipe(
+  v.object({
+    type: v.literal('message.send'),
+    clientId: ClientId,
+    /** Absent: the visitor's open conversation, created on first message. */
+    conversationId: v.optional(Id),
+    text: TextOrEmpty,
+    attachments: AttachmentIds,
+  }),
+  v.check((o) => hasContent(o), 'text is empty'),
+);
+
+const AgentMessageSend = v.pipe(
+  v.object({
+    type: v.literal('message.send'),
+    clientId: ClientId,
+    conversationId: Id,
+    text: TextOrEmpty,
+    attachments: AttachmentIds,
+    /** `note` is internal: it never reaches the shopper. */
+    kind: v.optional(v.picklist(['text', 'note'])),
+  }),
+  v.check((o) => hasContent(o), 'text is empty'),
+);
 
 /** Shares one of the verified customer's orders as a card; the server builds it from its own data. */
 const OrderShare = v.object({

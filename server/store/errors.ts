@@ -8,6 +8,14 @@ export class NotFoundError extends Error {
   }
 }
 
+/** An attachment in a send is missing, someone else's, or already used by another message. */
+export class AttachmentError extends Error {
+  constructor(readonly attachmentId: string) {
+    super(`attachment ${attachmentId} cannot be used`);
+    this.name = 'AttachmentError';
+  }
+}
+
 /** The database could not commit (disk full, read-only, I/O error). Nothing was stored. */
 export class StoreUnavailableError extends Error {
   constructor(cause: unknown) {

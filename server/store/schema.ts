@@ -290,3 +290,25 @@ export const webhookDeliveries = sqliteTable(
   },
   (t) => [index('webhook_deliveries_due_idx').on(t.status, t.nextAttemptAt), index('webhook_deliveries_hook_idx').on(t.webhookId, t.createdAt)],
 );
+
+/** Files shoppers and agents attach to messages. The bytes live on disk under DATA_DIR/uploads. */
+export const attachments = sqliteTable(
+  'attachments',
+  {
+    id: text('id').primaryKey(),
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id),
+    /** Who uploaded it: only they can attach it to a message. */
+    uploaderKind: text('uploader_kind', { enum: ['visitor', 'agent'] }).notNull(),
+    uploaderId: text('uploader_id').notNull(),
+    /** Set when a message uses it; an attachment is used once. */
+    conversationId: text('conversation_id').references(() => conversations.id),
+    fileName: text('file_name').notNull(),
+    contentType: text('content_type').notNull(),
+    size: integer('size').notNull(),
+    sha256: text('sha256').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('attachments_site_idx').on(t.siteId, t.createdAt)],
+);

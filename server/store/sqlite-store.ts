@@ -10,12 +10,13 @@ import { CommerceRepo } from './commerce';
 import { WebhookRepo } from './webhook-repo';
 import { newId } from '../ids';
 import type { Db, OpenedDb } from './db';
-import { NotFoundError, StoreUnavailableError, isUnavailable } from './errors';
+import { AttachmentError, NotFoundError, StoreUnavailableError, isUnavailable } from './errors';
 import * as t from './schema';
 import type {
   AgentRecord,
   AppendMessageInput,
   AppendMessageResult,
+  AttachmentRecord,
   ConversationListItem,
   CustomerInput,
   IdentifyInput,
@@ -163,6 +164,22 @@ export class SqliteStore implements Store {
     upsertReturn: (siteId: string, orderExternalId: string, returnExternalId: string, input: ReturnInput, now: number) =>
       this.write(() => this.commerce.upsertReturn(siteId, orderExternalId, returnExternalId, input, now)),
     forCustomer: (siteId: string, customerId: string, limit: number) => this.read(() => this.commerce.ordersForCustomer(siteId, customerId, limit)),
+  };
+
+  attachments = {
+    create: (input: Omit<AttachmentRecord, 'id' | 'conversationId'> & { id: string; sha256: string }) =>
+      this.write((): AttachmentRecord => {
+        this.db.insert(t.attachments).values({ ...input, conversationId: null }).run();
+        const { sha256: _hash, ...record } = input;
+        return { ...record, conversationId: null };
+      }),
+    byId: (id: string) =>
+      this.read((): AttachmentRecord | null => {
+        const row = this.db.select().from(t.attachments).where(eq(t.attachments.id, id)).get();
+        if (!row) return null;
+        const { sha256: _hash, ...record } = row;
+        return record;
+      }),
   };
 
   webhooks = {
@@ -535,6 +552,19 @@ export class SqliteStore implements Store {
       }
     }
 
+    // Files are claimed by this message in the same transaction: used once, by their uploader only.
+    let payload = input.payload ?? null;
+    if (input.attachmentIds?.length) {
+      const files = input.attachmentIds.map((id) => {
+        const file = this.db.select().from(t.attachments).where(and(eq(t.attachments.siteId, siteId), eq(t.attachments.id, id))).get();
+        const uploaderOk = file && file.uploaderKind === input.author.kind && file.uploaderId === input.author.id;
+        if (!file || !uploaderOk || (file.conversationId !== null && file.conversationId !== conversation.id)) throw new AttachmentError(id);
+        this.db.update(t.attachments).set({ conversationId: conversation.id }).where(eq(t.attachments.id, id)).run();
+        return { id: file.id, name: file.fileName, contentType: file.contentType, size: file.size };
+      });
+      payload = { ...(payload ?? {}), attachments: files };
+    }
+
     // Reopen on a new shopper message; the seq comes from the row, never from memory.
     const kind = input.kind ?? 'text';
     const visible = kind !== 'note';
@@ -546,7 +576,7 @@ export class SqliteStore implements Store {
         ...(visible
           ? {
               lastVisibleSeq: sql`${t.conversations.lastSeq} + 1`,
-              lastMessageText: input.text.slice(0, PREVIEW_LENGTH),
+              lastMessageText: (input.text.trim() || (payload?.attachments ? `📎 ${(payload.attachments as { name: string }[]).map((f) => f.name).join(', ')}` : '')).slice(0, PREVIEW_LENGTH),
               lastMessageAuthor: input.author.kind,
               lastMessageAt: now,
               updatedAt: now,
@@ -571,7 +601,7 @@ export class SqliteStore implements Store {
         authorId: input.author.id ?? null,
         authorName: input.author.name ?? null,
         kind,
-        payload: input.payload ?? null,
+        payload,
         prevVisibleSeq: visible ? conversation.lastVisibleSeq : null,
         text: input.text,
         createdAt: now,

@@ -79,7 +79,21 @@ export interface AppendMessageInput {
   /** Default `text`. A `note` never reaches the shopper and does not reopen or move the conversation. */
   kind?: MessageKind;
   payload?: Record<string, unknown> | null;
+  /** Uploaded files to attach; they must be the sender's own and not used by another message. */
+  attachmentIds?: string[];
   now: number;
+}
+
+export interface AttachmentRecord {
+  id: string;
+  siteId: string;
+  uploaderKind: 'visitor' | 'agent';
+  uploaderId: string;
+  conversationId: string | null;
+  fileName: string;
+  contentType: string;
+  size: number;
+  createdAt: number;
 }
 
 export interface AppendMessageResult {
@@ -265,6 +279,11 @@ export interface Store {
     upsertReturn(siteId: string, orderExternalId: string, returnExternalId: string, input: ReturnInput, now: number): Promise<Upserted<OrderRecord>>;
     /** A customer's most recent orders (by our customer id), newest first. */
     forCustomer(siteId: string, customerId: string, limit: number): Promise<OrderRecord[]>;
+  };
+  attachments: {
+    create(input: Omit<AttachmentRecord, 'id' | 'conversationId'> & { id: string; sha256: string }): Promise<AttachmentRecord>;
+    /** Any site: the caller has already proven access (a signed URL). */
+    byId(id: string): Promise<AttachmentRecord | null>;
   };
   webhooks: {
     create(siteId: string, input: { url: string; events: WebhookEvent[]; secret: string }, now: number): Promise<WebhookRecord>;

@@ -58,6 +58,7 @@ export function agentSocket(deps: GatewayDeps, agent: AgentRecord, sockets: Agen
           author: { kind: 'agent', id: agent.id, name: agent.name },
           text: frame.text,
           kind: frame.kind ?? 'text',
+          ...(frame.attachments?.length ? { attachmentIds: frame.attachments } : {}),
           now: deps.now(),
         });
         c.send(ackFor(frame.clientId, result));

@@ -1,10 +1,12 @@
 /** Pieces both gateways use: dependencies, error mapping, acks, sync pages. */
 export { publishAppended, toSummary, toVisitorConversation } from '../events';
+import { withFileUrls } from '../events';
+import type { FileUrls } from '../file-urls';
 import { LIMITS } from '../../shared/protocol';
 import type { ErrorCode } from '../../shared/errors';
 import type { Bus } from '../bus/bus';
 import type { Logger } from '../logger';
-import { NotFoundError, StoreUnavailableError } from '../store/errors';
+import { AttachmentError, NotFoundError, StoreUnavailableError } from '../store/errors';
 import type { AppendMessageResult, Store } from '../store/types';
 import type { PresenceRegistry } from '../presence';
 import type { Connection, Heartbeat } from './connection';
@@ -15,6 +17,7 @@ export interface GatewayDeps {
   logger: Logger;
   heartbeat: Heartbeat;
   presence: PresenceRegistry;
+  fileUrls?: FileUrls;
   now: () => number;
 }
 
@@ -43,6 +46,9 @@ export function sendStoreError(deps: Pick<GatewayDeps, 'logger'>, conn: Connecti
   if (err instanceof NotFoundError) {
     code = 'not_found';
     message = err.message;
+  } else if (err instanceof AttachmentError) {
+    code = 'bad_attachment';
+    message = err.message;
   } else if (err instanceof StoreUnavailableError) {
     code = 'store_unavailable';
     message = 'could not store; nothing was saved, send again later';
@@ -64,5 +70,7 @@ export async function sendSyncPage(
 ): Promise<void> {
   const page = await deps.store.messages.after(siteId, conversationId, afterSeq, LIMITS.syncPageSize + 1, opts);
   const hasMore = page.length > LIMITS.syncPageSize;
-  conn.send({ type: 'sync.result', conversationId, messages: hasMore ? page.slice(0, -1) : page, hasMore });
+  const now = deps.now();
+  const messages = (hasMore ? page.slice(0, -1) : page).map((m) => withFileUrls(m, deps.fileUrls, now));
+  conn.send({ type: 'sync.result', conversationId, messages, hasMore });
 }

@@ -67,6 +67,7 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord): WSEvents<Web
           clientId: frame.clientId,
           author: { kind: 'visitor', id: visitor.id, ...(visitor.name ? { name: visitor.name } : {}) },
           text: frame.text,
+          ...(frame.attachments?.length ? { attachmentIds: frame.attachments } : {}),
           now: deps.now(),
         });
         c.send(ackFor(frame.clientId, result));

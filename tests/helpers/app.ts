@@ -1,6 +1,7 @@
 /** createApp over a real SQLite file, without listening: for HTTP tests through app.request(). */
 import { rmSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { loadServerKey } from '../../server/file-urls';
 import { createApp, type AppDeps } from '../../server/app';
 import { MemoryBus } from '../../server/bus/bus';
 import { createLogger } from '../../server/logger';
@@ -21,6 +22,8 @@ export async function createTestApp(overrides: Partial<AppDeps> = {}) {
     logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     publicUrl: '',
     distDir: resolve(import.meta.dirname, '../../dist'),
+    fileKey: loadServerKey(dataDir),
+    uploadsDir: join(dataDir, 'uploads'),
     ...overrides,
   });
   return {

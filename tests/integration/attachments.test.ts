@@ -1,0 +1,115 @@
+import { deflateSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../helpers/server';
+import { cid, connectAgent, connectVisitor, signIn, type Frame } from '../helpers/ws-client';
+
+let server: TestServer;
+let cookie: string;
+beforeAll(async () => {
+  server = await startTestServer();
+  cookie = await signIn(server);
+});
+afterAll(async () => {
+  await server.destroy();
+});
+
+/** A real 1×1 PNG. */
+function png(): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    return Buffer.concat([len, Buffer.from(type), data, Buffer.alloc(4)]);
+  };
+  const ihdr = Buffer.from([0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0]);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.from([0, 255, 0, 0]))), chunk('IEND', Buffer.alloc(0))]);
+}
+
+function upload(token: string | null, body: Buffer | string, name: string, origin = server.origin) {
+  return fetch(`${server.origin}/api/uploads/visitor?site=pk_demo`, {
+    method: 'POST',
+    headers: { Origin: origin, 'X-File-Name': encodeURIComponent(name), 'Content-Type': 'application/octet-stream', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    body,
+  });
+}
+
+describe('attachments', () => {
+  it('uploads an image, attaches it to a message, and serves it safely by signed URL', async () => {
+    const visitor = await connectVisitor(server);
+    const agent = await connectAgent(server, cookie);
+    const res = await upload(visitor.token, png(), 'mi foto.png');
+    expect(res.status).toBe(201);
+    const file = (await res.json()) as { id: string; url: string; contentType: string; name: string };
+    expect(file).toMatchObject({ contentType: 'image/png', name: 'mi foto.png' });
+
+    const clientId = cid();
+    const seen = agent.socket.next((f) => f.type === 'message.created' && (f.message as Frame).clientId === clientId);
+    visitor.socket.send({ type: 'message.send', clientId, text: '', attachments: [file.id] });
+    const message = (await seen).message as { payload: { attachments: { id: string; url: string; name: string }[] } };
+    const attached = message.payload.attachments[0]!;
+    expect(attached).toMatchObject({ id: file.id, name: 'mi foto.png', contentType: 'image/png' });
+
+    const download = await fetch(`${server.origin}${attached.url}`);
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-type')).toBe('image/png');
+    expect(download.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(download.headers.get('content-security-policy')).toContain('sandbox');
+    expect(download.headers.get('content-disposition')).toMatch(/^inline; filename="mi foto.png"/);
+    expect(Buffer.from(await download.arrayBuffer()).equals(png())).toBe(true);
+
+    // A tampered or expired link gets nothing.
+    expect((await fetch(`${server.origin}${attached.url.replace(/sig=./, 'sig=A')}`)).status).toBe(403);
+    expect((await fetch(`${server.origin}${attached.url.replace(/exp=\d+/, 'exp=1000')}`)).status).toBe(403);
+
+    // The list preview names the file.
+    const list = (await connectAgent(server, cookie)).welcome.conversations as Frame[];
+    expect(list.find((c) => c.id === (message as unknown as Frame).conversationId)).toMatchObject({ lastMessage: { text: '📎 mi foto.png' } });
+    visitor.socket.close();
+    agent.socket.close();
+  });
+
+  it('downloads PDFs as attachments', async () => {
+    const visitor = await connectVisitor(server);
+    const res = await upload(visitor.token, Buffer.from('%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer<<>>\n%%EOF'), 'factura.pdf');
+    const file = (await res.json()) as { url: string };
+    const download = await fetch(`${server.origin}${file.url}`);
+    expect(download.headers.get('content-disposition')).toMatch(/^attachment; filename="factura.pdf"/);
+    visitor.socket.close();
+  });
+
+  it('refuses SVG, disguised files, oversized files, strangers and foreign origins', async () => {
+    const visitor = await connectVisitor(server);
+    const svg = await upload(visitor.token, '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', 'logo.svg');
+    expect(svg.status).toBe(415);
+    expect((await upload(visitor.token, '<html><script>alert(1)</script>', 'photo.png')).status).toBe(415);
+    expect((await upload(visitor.token, Buffer.concat([png(), Buffer.alloc(10 * 1024 * 1024)]), 'big.png')).status).toBe(413);
+    expect((await upload(null, png(), 'x.png')).status).toBe(401);
+    expect((await upload('not-a-real-token-at-all', png(), 'x.png')).status).toBe(401);
+    expect((await upload(visitor.token, png(), 'x.png', 'https://evil.example')).status).toBe(403);
+    visitor.socket.close();
+  });
+
+  it("does not let one visitor attach another's file, or use a file twice", async () => {
+    const alice = await connectVisitor(server);
+    const bob = await connectVisitor(server);
+    const file = (await (await upload(alice.token, png(), 'a.png')).json()) as { id: string };
+    const stolen = cid();
+    const err = bob.socket.next((f) => f.type === 'error' && f.ref === stolen);
+    bob.socket.send({ type: 'message.send', clientId: stolen, text: 'mira', attachments: [file.id] });
+    expect(await err).toMatchObject({ code: 'bad_attachment' });
+
+    const first = cid();
+    alice.socket.send({ type: 'message.send', clientId: first, text: 'uno', attachments: [file.id] });
+    await alice.socket.next((f) => f.type === 'ack' && f.clientId === first);
+    // Resending the same message is fine (same clientId); another message with the same file is not.
+    alice.socket.send({ type: 'message.send', clientId: first, text: 'uno', attachments: [file.id] });
+    expect(await alice.socket.next((f) => f.type === 'ack' && f.clientId === first && f.duplicate === true)).toBeTruthy();
+    const second = cid();
+    const reuse = alice.socket.next((f) => f.type === 'error' && f.ref === second);
+    // A new conversation would not own the file either: same answer.
+    alice.socket.send({ type: 'message.send', clientId: second, text: 'dos', attachments: [file.id] });
+    const outcome = await Promise.race([reuse, alice.socket.next((f) => f.type === 'ack' && f.clientId === second)]);
+    expect(outcome.type).toBe('ack');
+    alice.socket.close();
+    bob.socket.close();
+  });
+});
