@@ -60,6 +60,12 @@ export const WIDGET_STRINGS = {
     status_cancelled: 'Cancelled',
     status_returned: 'Returned',
     quickReplies: 'Suggested replies',
+    attach: 'Attach a file',
+    uploading: 'Uploading',
+    uploadFailed: 'Could not upload the file',
+    fileTooLarge: 'Files can be up to 10 MB',
+    unsupportedFile: 'Send images (PNG, JPEG, GIF, WebP) or PDF files',
+    removeUpload: 'Remove',
   },
   es: {
     headerTitle: 'Chat',
@@ -95,6 +101,12 @@ export const WIDGET_STRINGS = {
     status_cancelled: 'Cancelado',
     status_returned: 'Devuelto',
     quickReplies: 'Respuestas sugeridas',
+    attach: 'Adjuntar archivo',
+    uploading: 'Subiendo',
+    uploadFailed: 'No se pudo subir el archivo',
+    fileTooLarge: 'Los archivos pueden ocupar hasta 10 MB',
+    unsupportedFile: 'Envía imágenes (PNG, JPEG, GIF, WebP) o archivos PDF',
+    removeUpload: 'Quitar',
   },
 } as const satisfies Record<Locale, Record<string, string>>;
 

@@ -12,12 +12,22 @@ export interface PendingSend {
   text: string;
   /** Agents may send internal notes. */
   kind?: 'text' | 'note';
+  /** Uploaded files this message carries. */
+  attachments?: AttachmentRef[];
   createdAt: number;
   state: SendState;
   /** Known once acked. */
   seq?: number;
   /** Failure reason code, when `state` is 'failed'. */
   error?: string;
+}
+
+export interface AttachmentRef {
+  id: string;
+  name: string;
+  contentType: string;
+  size: number;
+  url?: string;
 }
 
 export interface TimelineItem {
@@ -145,7 +155,7 @@ export class Timeline {
         author: this.self,
         kind: p.kind ?? 'text',
         text: p.text,
-        payload: null,
+        payload: p.attachments?.length ? { attachments: p.attachments } : null,
         createdAt: p.createdAt,
         state: p.state,
       });
@@ -153,3 +163,14 @@ export class Timeline {
     return out;
   }
 }
+
+/** Attachments from a message payload, or [] when it has none this client understands. */
+export function attachmentsOf(payload: Record<string, unknown> | null): AttachmentRef[] {
+  const list = payload?.attachments;
+  if (!Array.isArray(list)) return [];
+  return list.filter(
+    (a): a is AttachmentRef =>
+      typeof a === 'object' && a !== null && typeof a.id === 'string' && typeof a.name === 'string' && typeof a.contentType === 'string' && typeof a.size === 'number',
+  );
+}
+

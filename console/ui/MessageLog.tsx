@@ -2,6 +2,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import type { TimelineItem } from '../../shared/timeline';
 import { locale, strings } from '../state/locale';
+import { Files } from './Files';
 
 interface Props {
   items: TimelineItem[];
@@ -41,7 +42,8 @@ export function MessageLog({ items, visitorName, visitorReadSeq, conversationId,
               {who}
               {note && <strong class="note-tag"> · {t.note}</strong>}
             </span>
-            <p class="text">{m.text}</p>
+            {m.text && <p class="text">{m.text}</p>}
+            <Files payload={m.payload} />
             <span class="meta">
               {time.format(m.createdAt)}
               {m.state === 'sending' && ` · ${t.sending}`}

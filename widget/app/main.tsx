@@ -62,6 +62,7 @@ const chat = createChat({
   siteKey,
   brand: { siteName: config.siteName ?? '', color: brandColor ?? null, greeting: config.greeting ?? {} },
   socketUrl: wsUrl,
+  uploadUrl: `${location.origin}/api/uploads/visitor?site=${encodeURIComponent(siteKey)}`,
   locale: pickLocale([params.get('lang'), ...navigator.languages]),
   storage: safeStorage(),
   onIncoming(item) {

@@ -10,7 +10,7 @@ import { RETRYABLE_ERRORS, type ErrorCode } from '../../../shared/errors';
 import type { Locale } from '../../../shared/i18n';
 import { PROTOCOL_VERSION, parseVisitorServerFrame, type ConversationStatus, type VisitorServerFrame } from '../../../shared/protocol';
 import { ReconnectingSocket, type SocketStatus } from '../../../shared/reconnecting-socket';
-import { Timeline, type PendingSend, type TimelineItem } from '../../../shared/timeline';
+import { Timeline, type AttachmentRef, type PendingSend, type TimelineItem } from '../../../shared/timeline';
 
 export interface Brand {
   siteName: string;
@@ -20,6 +20,8 @@ export interface Brand {
 
 export interface ChatOptions {
   siteKey: string;
+  /** POST endpoint for shopper uploads (our origin). */
+  uploadUrl?: string;
   brand: Brand;
   /** WebSocket URL of /ws/visitor for this site. */
   socketUrl: string;
@@ -33,7 +35,17 @@ interface StoredOutboxItem {
   clientId: string;
   text: string;
   createdAt: number;
+  attachments?: AttachmentRef[];
 }
+
+export interface Upload {
+  key: string;
+  name: string;
+  progress: number;
+  error: 'too_large' | 'unsupported' | 'failed' | null;
+}
+
+const ACCEPTED = ['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'application/pdf'];
 
 export type Chat = ReturnType<typeof createChat>;
 
@@ -132,7 +144,8 @@ export function createChat(opts: ChatOptions) {
     typing(false);
     // Into the known open conversation; without one the server picks or creates it.
     const target = conversationId && conversationStatus.value !== 'resolved' ? { conversationId } : {};
-    socket.send({ type: 'message.send', clientId: send.clientId, text: send.text, ...target });
+    const files = send.attachments?.length ? { attachments: send.attachments.map((a) => a.id) } : {};
+    socket.send({ type: 'message.send', clientId: send.clientId, text: send.text, ...target, ...files });
   }
 
   function flushOutbox(): void {
@@ -278,10 +291,10 @@ export function createChat(opts: ChatOptions) {
     return store.get(keys.token) !== null || readOutbox().length > 0;
   }
 
-  function send(text: string): void {
+  function send(text: string, attachments?: AttachmentRef[]): void {
     const trimmed = text.trim();
-    if (!trimmed) return;
-    const send: StoredOutboxItem = { clientId: nanoid(), text: trimmed, createdAt: Date.now() };
+    if (!trimmed && !attachments?.length) return;
+    const send: StoredOutboxItem = { clientId: nanoid(), text: trimmed, createdAt: Date.now(), ...(attachments?.length ? { attachments } : {}) };
     writeOutbox([...readOutbox(), send]);
     timeline.addPending(send);
     refresh();
@@ -296,6 +309,59 @@ export function createChat(opts: ChatOptions) {
     writeOutbox([...readOutbox(), { clientId, text: p.text, createdAt: p.createdAt }]);
     refresh();
     sendFrame(p);
+  }
+
+  const uploads = signal<Upload[]>([]);
+
+  function setUpload(key: string, patch: Partial<Upload>): void {
+    uploads.value = uploads.value.map((u) => (u.key === key ? { ...u, ...patch } : u));
+  }
+
+  /** Uploads a file (with progress) and sends it as a message once stored. */
+  async function attach(file: File): Promise<void> {
+    const key = nanoid();
+    uploads.value = [...uploads.value, { key, name: file.name, progress: 0, error: null }];
+    if (file.size > 10 * 1024 * 1024) return setUpload(key, { error: 'too_large' });
+    if (!ACCEPTED.includes(file.type)) return setUpload(key, { error: 'unsupported' });
+    start();
+    const token = await whenToken();
+    if (!token || !opts.uploadUrl) return setUpload(key, { error: 'failed' });
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', opts.uploadUrl);
+    xhr.setRequestHeader('Authorization', `Bearer ${token}`);
+    xhr.setRequestHeader('X-File-Name', encodeURIComponent(file.name));
+    xhr.setRequestHeader('Content-Type', 'application/octet-stream');
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable) setUpload(key, { progress: Math.round((e.loaded / e.total) * 100) });
+    };
+    xhr.onerror = () => setUpload(key, { error: 'failed' });
+    xhr.onload = () => {
+      if (xhr.status !== 201) return setUpload(key, { error: xhr.status === 413 ? 'too_large' : xhr.status === 415 ? 'unsupported' : 'failed' });
+      const stored = JSON.parse(xhr.responseText) as AttachmentRef;
+      uploads.value = uploads.value.filter((u) => u.key !== key);
+      send('', [stored]);
+    };
+    xhr.send(file);
+  }
+
+  function dismissUpload(key: string): void {
+    uploads.value = uploads.value.filter((u) => u.key !== key);
+  }
+
+  /** The visitor token, once the server has issued it (waits for the first welcome). */
+  function whenToken(): Promise<string | null> {
+    const existing = store.get(keys.token);
+    if (existing && welcomed) return Promise.resolve(existing);
+    return new Promise((resolve) => {
+      let tries = 0;
+      const timer = setInterval(() => {
+        const token = store.get(keys.token);
+        if ((token && welcomed) || ++tries > 100) {
+          clearInterval(timer);
+          resolve(token);
+        }
+      }, 100);
+    });
   }
 
   /** Reports the shopper's page and cart (the shop's `page` and `cart` commands). */
@@ -389,6 +455,9 @@ export function createChat(opts: ChatOptions) {
     start,
     send,
     retry,
+    attach,
+    uploads,
+    dismissUpload,
     identify,
     setContext,
     typing,

@@ -6,12 +6,15 @@ import { LIMITS } from '../../../shared/protocol';
 interface Props {
   t: WidgetStrings;
   onSend(text: string): void;
+  /** Picks a file to upload and send. */
+  onAttach?(file: File): void;
   /** Called as the shopper types (the caller throttles what goes to the server). */
   onTyping?(text: string): void;
   inputRef?: { current: HTMLTextAreaElement | null };
 }
 
-export function Composer({ t, onSend, onTyping, inputRef }: Props) {
+export function Composer({ t, onSend, onAttach, onTyping, inputRef }: Props) {
+  const fileRef = useRef<HTMLInputElement>(null);
   const [text, setText] = useState('');
   const localRef = useRef<HTMLTextAreaElement>(null);
   const ref = inputRef ?? localRef;
@@ -51,6 +54,29 @@ export function Composer({ t, onSend, onTyping, inputRef }: Props) {
         <span id="mostrador-too-long" class="error" role="alert">
           {t.tooLong}
         </span>
+      )}
+      {onAttach && (
+        <>
+          <button type="button" class="attach" aria-label={t.attach} title={t.attach} onClick={() => fileRef.current?.click()}>
+            <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
+              <path fill="currentColor" d="M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5H9v9a3 3 0 0 0 6 0V5a4.5 4.5 0 0 0-9 0v11.5a6 6 0 0 0 12 0v-10z" />
+            </svg>
+          </button>
+          <input
+            ref={fileRef}
+            type="file"
+            class="sr-only"
+            tabIndex={-1}
+            aria-hidden="true"
+            accept="image/png,image/jpeg,image/gif,image/webp,application/pdf"
+            onChange={(e) => {
+              const input = e.target as HTMLInputElement;
+              const file = input.files?.[0];
+              if (file) onAttach(file);
+              input.value = '';
+            }}
+          />
+        </>
       )}
       <button type="submit" class="send" disabled={!text.trim() || tooLong}>
         {t.send}

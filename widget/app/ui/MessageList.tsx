@@ -4,6 +4,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import type { WidgetStrings } from '../../../shared/i18n';
 import type { TimelineItem } from '../../../shared/timeline';
 import { parseCard } from '../../../shared/protocol';
+import { AttachmentList, attachmentsOf } from './Attachments';
 import { Card } from './Card';
 import { Linkified } from './linkify';
 
@@ -80,6 +81,7 @@ export function MessageList({ items, t, locale, onRetry, readSeq = 0, onQuickRep
           );
         }
         const card = item.kind === 'card' ? parseCard(item.payload) : null;
+        const files = attachmentsOf(item.payload);
         const latest = index === items.length - 1;
         const name = authorLabel(item, t);
         // "Seen" goes under the last of the shopper's messages the team has read.
@@ -108,10 +110,13 @@ export function MessageList({ items, t, locale, onRetry, readSeq = 0, onQuickRep
                 <Card card={card} t={t} locale={locale} latest={latest} onQuickReply={onQuickReply} />
               )
             ) : (
-              <p class="text">
-                <Linkified text={item.text} />
-              </p>
+              item.text && (
+                <p class="text">
+                  <Linkified text={item.text} />
+                </p>
+              )
             )}
+            {files.length > 0 && <AttachmentList files={files} />}
             <span class="meta">
               <time dateTime={new Date(item.createdAt).toISOString()}>{time.format(item.createdAt)}</time>
               {mine && item.state === 'sending' && <span> · {t.sending}</span>}

@@ -39,7 +39,32 @@ export function Panel({ chat, onClose, inputRef, livePreview }: Props) {
       <p class="typing" aria-live="polite">
         {chat.agentTyping.value !== null ? `${chat.agentTyping.value || t.agent} ${t.isTyping}` : ''}
       </p>
-      <Composer t={t} onSend={chat.send} inputRef={inputRef} onTyping={(text) => chat.typing(text.length > 0, livePreview ? text : undefined)} />
+      {chat.uploads.value.length > 0 && (
+        <ul class="uploads" aria-live="polite">
+          {chat.uploads.value.map((u) => (
+            <li key={u.key} class={u.error ? 'upload-error' : ''}>
+              <span>
+                {u.name} ·{' '}
+                {u.error === 'too_large' ? t.fileTooLarge : u.error === 'unsupported' ? t.unsupportedFile : u.error ? t.uploadFailed : `${t.uploading} ${u.progress}%`}
+              </span>
+              {u.error ? (
+                <button type="button" class="retry" onClick={() => chat.dismissUpload(u.key)}>
+                  {t.removeUpload}
+                </button>
+              ) : (
+                <progress max={100} value={u.progress} aria-label={`${t.uploading} ${u.name}`} />
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      <Composer
+        t={t}
+        onSend={chat.send}
+        onAttach={(file) => void chat.attach(file)}
+        inputRef={inputRef}
+        onTyping={(text) => chat.typing(text.length > 0, livePreview ? text : undefined)}
+      />
     </div>
   );
 }
