@@ -1,0 +1,175 @@
+/**
+ * Starting and stopping what is being measured, each in its own process:
+ * - `server`: the real Mostrador server, `node --import tsx server/index.ts`, on a fresh
+ *   DATA_DIR (new SQLite file) with the demo site seeded;
+ * - `baseline`: bench/baseline-relay.ts.
+ * The port is picked here (free port on 127.0.0.1) because LOG_LEVEL=warn hides the
+ * "Mostrador listening" line; readiness is GET /healthz answering 200.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { openFileLimits } from './proc';
+
+export const ROOT = resolve(import.meta.dirname, '..');
+
+export type TargetKind = 'server' | 'baseline';
+
+export interface Target {
+  kind: TargetKind;
+  pid: number;
+  origin: string;
+  wsBase: string;
+  /** Warning/error log lines by message (the server logs JSON with LOG_LEVEL=warn). */
+  warnings: Record<string, number>;
+  stop(): Promise<void>;
+}
+
+/** Every live child and temp dir, so Ctrl+C can clean up whatever is running. */
+const children = new Set<ChildProcess>();
+const tempDirs = new Set<string>();
+
+export function makeTempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'mostrador-bench-'));
+  tempDirs.add(dir);
+  return dir;
+}
+
+export function removeTempDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+  tempDirs.delete(dir);
+}
+
+/**
+ * Spawns `node <args>` with at least `nofile` open files allowed: directly when the inherited
+ * soft limit suffices, else through `bash -c 'ulimit -n …; exec node …'` (up to the hard limit).
+ * `exec` keeps the pid, so /proc sampling sees node itself.
+ */
+export function spawnNode(args: string[], opts: { nofile: number; env?: NodeJS.ProcessEnv; ipc?: boolean }): ChildProcess {
+  const { soft, hard } = openFileLimits();
+  const stdio: ('ignore' | 'pipe' | 'inherit' | 'ipc')[] = opts.ipc ? ['ignore', 'inherit', 'inherit', 'ipc'] : ['ignore', 'pipe', 'pipe'];
+  const common = { cwd: ROOT, env: { ...process.env, ...opts.env }, stdio, ...(opts.ipc ? { serialization: 'advanced' as const } : {}) };
+  let child: ChildProcess;
+  if (soft >= opts.nofile) {
+    child = spawn(process.execPath, args, common);
+  } else {
+    const want = Math.min(hard, Math.max(opts.nofile, 65_536));
+    child = spawn('bash', ['-c', `ulimit -n ${want} 2>/dev/null; exec "$0" "$@"`, process.execPath, ...args], common);
+  }
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
+/** Kills a child: SIGTERM, then SIGKILL after `graceMs`. */
+export function killChild(child: ChildProcess, graceMs = 5000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((done) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      done();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/** Synchronous last-resort cleanup (signal handlers, process exit). */
+export function killEverything(): void {
+  for (const child of children) {
+    try {
+      child.kill('SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+  for (const dir of [...tempDirs]) removeTempDir(dir);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const s = createServer();
+    s.once('error', fail);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => done(port));
+    });
+  });
+}
+
+async function waitHealthy(origin: string, child: ChildProcess, stderrTail: () => string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`target exited with ${child.exitCode}: ${stderrTail()}`);
+    try {
+      const res = await fetch(`${origin}/healthz`);
+      if (res.ok) return;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`target did not become healthy: ${stderrTail()}`);
+}
+
+export async function startTarget(kind: TargetKind, nofile: number): Promise<Target> {
+  const port = await freePort();
+  const dataDir = kind === 'server' ? makeTempDir() : null;
+  // BENCH_TARGET_NODE_ARGS adds node flags to the target, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const extra = (process.env.BENCH_TARGET_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const args = [...extra, '--import', 'tsx', kind === 'server' ? 'server/index.ts' : 'bench/baseline-relay.ts'];
+  const env = { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', SEED_DEMO: '1', ...(dataDir ? { DATA_DIR: dataDir } : {}) };
+  const child = spawnNode(args, { nofile, env });
+  const warnings: Record<string, number> = {};
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    try {
+      const entry = JSON.parse(line) as { msg?: string; level?: number };
+      if (entry.level !== undefined && entry.level >= 40) warnings[entry.msg ?? '?'] = (warnings[entry.msg ?? '?'] ?? 0) + 1;
+    } catch {
+      /* not a log line */
+    }
+  });
+  const origin = `http://127.0.0.1:${port}`;
+  try {
+    await waitHealthy(origin, child, () => stderr);
+  } catch (err) {
+    await killChild(child, 1000);
+    if (dataDir) removeTempDir(dataDir);
+    throw err;
+  }
+  return {
+    kind,
+    pid: child.pid!,
+    origin,
+    wsBase: `ws://127.0.0.1:${port}`,
+    warnings,
+    async stop() {
+      await killChild(child);
+      if (dataDir) removeTempDir(dataDir);
+    },
+  };
+}
+
+/** Signs the demo agent in and returns `name=value` of the session cookie. */
+export async function signIn(origin: string): Promise<string> {
+  const res = await fetch(`${origin}/api/agent/session`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Origin: origin },
+    body: JSON.stringify({ email: 'ana@example.com', password: 'mostrador' }),
+  });
+  if (!res.ok) throw new Error(`sign-in failed: ${res.status}`);
+  const cookie = res.headers.get('set-cookie');
+  if (!cookie) throw new Error('sign-in returned no cookie');
+  return cookie.split(';')[0]!;
+}
+
+/** Open connections the target reports on /healthz. */
+export async function connectionCount(origin: string): Promise<number> {
+  const res = await fetch(`${origin}/healthz`);
+  return ((await res.json()) as { connections?: number }).connections ?? NaN;
+}
