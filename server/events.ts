@@ -84,7 +84,8 @@ export async function publishAppended(deps: { store: Store; bus: Bus; logger?: L
   }
   await enqueueWebhooks(deps, result);
   const frame = { type: 'message.created', message } as const;
+  const json = JSON.stringify(frame); // once, for every socket of both audiences
   // Internal notes stay with the team.
-  if (message.kind !== 'note') deps.bus.publish(shopper, frame);
-  deps.bus.publish(topics.siteAgents(siteId), frame);
+  if (message.kind !== 'note') deps.bus.publish(shopper, frame, json);
+  deps.bus.publish(topics.siteAgents(siteId), frame, json);
 }

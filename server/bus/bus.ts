@@ -15,7 +15,7 @@ export type BusListener = (event: BusEvent) => void;
 export interface Bus {
   subscribe(topic: string, listener: BusListener): () => void;
   /** Delivers to every listener of the topic(s); a listener on several of them gets it once. */
-  publish(topic: string | readonly string[], frame: ServerFrame): void;
+  publish(topic: string | readonly string[], frame: ServerFrame, json?: string): void;
 }
 
 export const topics = {
@@ -47,7 +47,7 @@ export class MemoryBus implements Bus {
     };
   }
 
-  publish(topic: string | readonly string[], frame: ServerFrame): void {
+  publish(topic: string | readonly string[], frame: ServerFrame, json?: string): void {
     let targets: BusListener[];
     if (typeof topic === 'string') {
       const set = this.listeners.get(topic);
@@ -59,7 +59,7 @@ export class MemoryBus implements Bus {
       if (union.size === 0) return;
       targets = [...union];
     }
-    const event: BusEvent = { frame, json: JSON.stringify(frame) };
+    const event: BusEvent = { frame, json: json ?? JSON.stringify(frame) };
     for (const listener of targets) {
       try {
         listener(event);

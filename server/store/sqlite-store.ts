@@ -7,6 +7,7 @@
 import { and, asc, desc, eq, exists, gt, lt, ne, or, sql } from 'drizzle-orm';
 import type { ConversationStatus, Message } from '../../shared/protocol';
 import { CommerceRepo } from './commerce';
+import { HotPath } from './hot-path';
 import { WebhookRepo } from './webhook-repo';
 import { newId } from '../ids';
 import type { Db, OpenedDb } from './db';
@@ -90,15 +91,18 @@ const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 export class SqliteStore implements Store {
   private readonly db: Db;
   private pending: PendingAppend[] = [];
+  private pendingHooks: { run(): number; resolve(n: number): void; reject(err: unknown): void }[] = [];
   private flushScheduled = false;
 
   private readonly commerce: CommerceRepo;
   private readonly hooks: WebhookRepo;
+  private readonly hot: HotPath;
 
   constructor(private readonly opened: OpenedDb) {
     this.db = opened.db;
     this.commerce = new CommerceRepo(opened.db);
     this.hooks = new WebhookRepo(opened.db);
+    this.hot = new HotPath(opened.sqlite);
   }
 
   /** Runs a synchronous write (its own transaction), mapping I/O failures to StoreUnavailableError. */
@@ -187,7 +191,14 @@ export class SqliteStore implements Store {
       this.write(() => this.hooks.create(siteId, input, now)),
     list: (siteId: string) => this.read(() => this.hooks.list(siteId)),
     delete: (siteId: string, id: string) => this.write(() => this.hooks.delete(siteId, id)),
-    enqueue: (siteId: string, event: WebhookEvent, body: object, now: number) => this.write(() => this.hooks.enqueue(siteId, event, body, now)),
+    /** Batched with the message writes of the same event-loop turn: one transaction, one fsync. */
+    enqueue: (siteId: string, event: WebhookEvent, body: object, now: number): Promise<number> => {
+      if (this.hooks.knownEmpty(siteId)) return Promise.resolve(0);
+      return new Promise<number>((resolve, reject) => {
+        this.pendingHooks.push({ run: () => this.hooks.enqueue(siteId, event, body, now), resolve, reject });
+        this.scheduleFlush();
+      });
+    },
     due: (now: number, limit: number) => this.read(() => this.hooks.due(now, limit)),
     recordAttempt: (
       id: string,
@@ -422,10 +433,7 @@ export class SqliteStore implements Store {
     append: (input: AppendMessageInput) =>
       new Promise<AppendMessageResult>((resolve, reject) => {
         this.pending.push({ input, resolve, reject });
-        if (!this.flushScheduled) {
-          this.flushScheduled = true;
-          setImmediate(() => this.flush());
-        }
+        this.scheduleFlush();
       }),
     after: (siteId: string, conversationId: string, afterSeq: number, limit: number, opts: { visibleOnly?: boolean } = {}) =>
       this.read(() =>
@@ -447,12 +455,21 @@ export class SqliteStore implements Store {
       ),
   };
 
-  /** Commits every queued append in one transaction; settles each promise after COMMIT. */
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  /** Commits every queued append (and webhook row) in one transaction; settles each promise after COMMIT. */
   private flush(): void {
     this.flushScheduled = false;
     const batch = this.pending;
     this.pending = [];
-    if (batch.length === 0) return;
+    const hooks = this.pendingHooks;
+    this.pendingHooks = [];
+    if (batch.length === 0 && hooks.length === 0) return;
+    const hookCounts: number[] = [];
     const outcomes: ({ ok: true; value: AppendMessageResult } | { ok: false; error: unknown })[] = [];
     const sqlite = this.opened.sqlite;
     const one = sqlite.transaction((input: AppendMessageInput) => this.appendOne(input)); // nested → SAVEPOINT
@@ -467,13 +484,26 @@ export class SqliteStore implements Store {
               outcomes.push({ ok: false, error: err });
             }
           }
+          for (const h of hooks) {
+            try {
+              hookCounts.push(sqlite.transaction(() => h.run())()); // SAVEPOINT: a bad row fails alone
+            } catch (err) {
+              if (isUnavailable(err)) throw err;
+              hookCounts.push(-1);
+              h.reject(err);
+            }
+          }
         })
         .immediate();
     } catch (err) {
       const failure = isUnavailable(err) ? new StoreUnavailableError(err) : err;
       for (const item of batch) item.reject(failure);
+      for (const h of hooks) h.reject(failure);
       return;
     }
+    hooks.forEach((h, i) => {
+      if (hookCounts[i] !== -1) h.resolve(hookCounts[i] ?? 0);
+    });
     batch.forEach((item, i) => {
       const outcome = outcomes[i]!;
       if (outcome.ok) item.resolve(outcome.value);
@@ -482,8 +512,7 @@ export class SqliteStore implements Store {
   }
 
   private verifiedCustomerOf(visitorId: string): string | null {
-    const v = this.db.select({ customerId: t.visitors.customerId, verified: t.visitors.verified }).from(t.visitors).where(eq(t.visitors.id, visitorId)).get();
-    return v?.verified ? v.customerId : null;
+    return this.hot.verifiedCustomerOf(visitorId);
   }
 
   /** SQL condition: the conversation row belongs to this visitor or a verified sibling of its customer. */
@@ -502,27 +531,24 @@ export class SqliteStore implements Store {
     let conversation: ConversationRow | undefined;
     let conversationCreated = false;
     if (input.conversationId) {
-      conversation = this.db
-        .select()
-        .from(t.conversations)
-        .where(
-          and(
-            eq(t.conversations.siteId, siteId),
-            eq(t.conversations.id, input.conversationId),
-            input.visitorId ? this.visitorOwns(input.visitorId, input.visitorCustomerId ?? null) : undefined,
-          ),
-        )
-        .get();
+      conversation = this.hot.conversation(siteId, input.conversationId);
+      // A visitor may write only into their own conversation, or a verified sibling device's.
+      if (conversation && input.visitorId && conversation.visitorId !== input.visitorId) {
+        const sibling = input.visitorCustomerId ? this.hot.verifiedCustomerOf(conversation.visitorId) : null;
+        if (!sibling || sibling !== input.visitorCustomerId) conversation = undefined;
+      }
       if (!conversation) throw new NotFoundError('conversation');
     } else {
       if (!input.visitorId) throw new Error('append without conversationId needs visitorId');
-      conversation = this.db
-        .select()
-        .from(t.conversations)
-        .where(and(eq(t.conversations.siteId, siteId), this.visitorOwns(input.visitorId, input.visitorCustomerId ?? null), ne(t.conversations.status, 'resolved')))
-        .orderBy(desc(t.conversations.updatedAt))
-        .limit(1)
-        .get();
+      conversation = input.visitorCustomerId
+        ? this.db
+            .select()
+            .from(t.conversations)
+            .where(and(eq(t.conversations.siteId, siteId), this.visitorOwns(input.visitorId, input.visitorCustomerId), ne(t.conversations.status, 'resolved')))
+            .orderBy(desc(t.conversations.updatedAt))
+            .limit(1)
+            .get()
+        : this.hot.openConversation(siteId, input.visitorId);
       if (!conversation) {
         conversation = this.db
           .insert(t.conversations)
@@ -534,11 +560,7 @@ export class SqliteStore implements Store {
     }
 
     if (input.clientId !== null) {
-      const existing = this.db
-        .select()
-        .from(t.messages)
-        .where(and(eq(t.messages.conversationId, conversation.id), eq(t.messages.clientId, input.clientId)))
-        .get();
+      const existing = this.hot.existing(conversation.id, input.clientId);
       if (existing) {
         const current = toConversation(conversation);
         return {
@@ -569,45 +591,25 @@ export class SqliteStore implements Store {
     const kind = input.kind ?? 'text';
     const visible = kind !== 'note';
     const reopen = conversation.status === 'resolved' && input.author.kind === 'visitor';
-    const updated = this.db
-      .update(t.conversations)
-      .set({
-        lastSeq: sql`${t.conversations.lastSeq} + 1`,
-        ...(visible
-          ? {
-              lastVisibleSeq: sql`${t.conversations.lastSeq} + 1`,
-              lastMessageText: (input.text.trim() || (payload?.attachments ? `📎 ${(payload.attachments as { name: string }[]).map((f) => f.name).join(', ')}` : '')).slice(0, PREVIEW_LENGTH),
-              lastMessageAuthor: input.author.kind,
-              lastMessageAt: now,
-              updatedAt: now,
-            }
-          : {}),
-        ...(reopen ? { status: 'queued' as const, assigneeId: null } : {}),
-      })
-      .where(and(eq(t.conversations.siteId, siteId), eq(t.conversations.id, conversation.id)))
-      .returning()
-      .get();
+    const preview = (input.text.trim() || (payload?.attachments ? `📎 ${(payload.attachments as { name: string }[]).map((f) => f.name).join(', ')}` : '')).slice(0, PREVIEW_LENGTH);
+    const updated = this.hot.bump(siteId, conversation.id, visible ? { text: preview, author: input.author.kind, at: now, reopen } : null);
     if (!updated) throw new NotFoundError('conversation');
 
-    const row = this.db
-      .insert(t.messages)
-      .values({
-        id: newId('msg'),
-        siteId,
-        conversationId: conversation.id,
-        seq: updated.lastSeq,
-        clientId: input.clientId,
-        authorKind: input.author.kind,
-        authorId: input.author.id ?? null,
-        authorName: input.author.name ?? null,
-        kind,
-        payload,
-        prevVisibleSeq: visible ? conversation.lastVisibleSeq : null,
-        text: input.text,
-        createdAt: now,
-      })
-      .returning()
-      .get();
+    const row = this.hot.insert({
+      id: newId('msg'),
+      siteId,
+      conversationId: conversation.id,
+      seq: updated.lastSeq,
+      clientId: input.clientId,
+      authorKind: input.author.kind,
+      authorId: input.author.id ?? null,
+      authorName: input.author.name ?? null,
+      kind,
+      payload,
+      prevVisibleSeq: visible ? conversation.lastVisibleSeq : null,
+      text: input.text,
+      createdAt: now,
+    });
     return {
       message: toMessage(row),
       duplicate: false,
@@ -620,7 +622,7 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     // Let queued appends commit before the handle goes away.
-    while (this.pending.length > 0) this.flush();
+    while (this.pending.length > 0 || this.pendingHooks.length > 0) this.flush();
     this.opened.close();
   }
 }

@@ -56,6 +56,11 @@ export class WebhookRepo {
     });
   }
 
+  /** True when the site certainly has no webhooks (the common case: nothing to queue). */
+  knownEmpty(siteId: string): boolean {
+    return this.sitesWithout.has(siteId);
+  }
+
   enqueue(siteId: string, event: WebhookEvent, body: object, now: number): number {
     if (this.sitesWithout.has(siteId)) return 0;
     const hooks = this.db.select().from(t.webhooks).where(eq(t.webhooks.siteId, siteId)).all();
@@ -65,7 +70,8 @@ export class WebhookRepo {
     }
     const targets = hooks.filter((h) => (h.events as string[]).includes(event));
     if (targets.length === 0) return 0;
-    this.db.transaction(() => {
+    // Runs inside the store's batched write transaction (see SqliteStore.flush).
+    {
       for (const hook of targets) {
         const id = newId('dlv');
         const json = JSON.stringify({ id, type: event, createdAt: new Date(now).toISOString(), data: body });
@@ -74,7 +80,7 @@ export class WebhookRepo {
           .values({ id, siteId, webhookId: hook.id, event, body: json, status: 'pending', attempts: 0, nextAttemptAt: now, createdAt: now })
           .run();
       }
-    });
+    }
     return targets.length;
   }
 

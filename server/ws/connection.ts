@@ -23,6 +23,7 @@ export class Connection {
   /** One listener per connection, so a frame published to several of its topics arrives once. */
   private readonly listener = (event: { json: string }) => this.sendJson(event.json);
   private closed = false;
+  private corked = false;
 
   constructor(
     readonly raw: WebSocket,
@@ -49,6 +50,16 @@ export class Connection {
       this.logger.warn({ buffered: this.raw.bufferedAmount }, 'slow consumer cut off');
       this.raw.terminate();
       return;
+    }
+    // Everything sent to this socket in one event-loop turn leaves in one write (one syscall).
+    const socket = (this.raw as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
+    if (socket && !this.corked) {
+      this.corked = true;
+      socket.cork();
+      setImmediate(() => {
+        this.corked = false;
+        socket.uncork();
+      });
     }
     this.raw.send(json);
   }
