@@ -22,7 +22,7 @@ import { VERSION } from './version';
 import { staticRoutes } from './routes/static';
 import type { AgentRecord, SiteRecord, Store } from './store/types';
 import { agentSocket, type AgentSockets } from './ws/agent-gateway';
-import { PresenceRegistry } from './presence';
+import { PresenceRegistry, TeamPresence } from './presence';
 import { Heartbeat } from './ws/connection';
 import type { GatewayDeps } from './ws/gateway-common';
 import { visitorSocket } from './ws/visitor-gateway';
@@ -73,8 +73,9 @@ export function createApp(deps: AppDeps) {
   const heartbeat = new Heartbeat(deps.heartbeatMs ?? 30_000);
   const agentSockets: AgentSockets = new Map();
   const presence = new PresenceRegistry();
+  const team = new TeamPresence();
   const fileUrls = new FileUrls(deps.fileKey);
-  const gateway: GatewayDeps = { store: deps.store, bus: deps.bus, logger: deps.logger, heartbeat, presence, fileUrls, now };
+  const gateway: GatewayDeps = { store: deps.store, bus: deps.bus, logger: deps.logger, heartbeat, presence, team, fileUrls, now };
 
   app.onError((err, c) => {
     deps.logger.error({ err, path: c.req.path }, 'request failed');

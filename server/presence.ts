@@ -3,7 +3,7 @@
  * state, kept in memory by the process holding the sockets (a multi-node deployment shares it
  * through the bus); nothing here is needed to recover a conversation.
  */
-import type { Cart, VisitorUpdatedFrame } from '../shared/protocol';
+import type { AgentStatus, Availability, Cart, VisitorUpdatedFrame } from '../shared/protocol';
 
 const MAX_PAGES = 20;
 /** How long a visitor who closed every tab is still listed (as offline). */
@@ -74,5 +74,51 @@ export class PresenceRegistry {
 
   private frame(visitorId: string, p: Presence): VisitorUpdatedFrame {
     return { type: 'visitor.updated', visitorId, online: p.sockets > 0, url: p.url, title: p.title, pages: [...p.pages], cart: p.cart, since: p.since };
+  }
+}
+
+/**
+ * Agents' availability: the status they chose (online or away, kept across reconnects) and
+ * whether any of their sockets is connected. Routing and the widget's offline mode read it.
+ */
+export class TeamPresence {
+  private readonly sites = new Map<string, Map<string, { name: string; chosen: 'online' | 'away'; sockets: number }>>();
+
+  private site(siteId: string) {
+    let s = this.sites.get(siteId);
+    if (!s) this.sites.set(siteId, (s = new Map()));
+    return s;
+  }
+
+  connected(siteId: string, agent: { id: string; name: string }): 'online' | 'away' {
+    const s = this.site(siteId);
+    const e = s.get(agent.id) ?? { name: agent.name, chosen: 'online' as const, sockets: 0 };
+    e.sockets++;
+    e.name = agent.name;
+    s.set(agent.id, e);
+    return e.chosen;
+  }
+
+  disconnected(siteId: string, agentId: string): void {
+    const e = this.sites.get(siteId)?.get(agentId);
+    if (e) e.sockets = Math.max(0, e.sockets - 1);
+  }
+
+  setStatus(siteId: string, agentId: string, status: 'online' | 'away'): void {
+    const e = this.sites.get(siteId)?.get(agentId);
+    if (e) e.chosen = status;
+  }
+
+  /** Every known agent with their effective status (offline when no socket is open). */
+  team(siteId: string): { id: string; name: string; status: AgentStatus }[] {
+    return [...(this.sites.get(siteId) ?? new Map()).entries()].map(([id, e]) => ({ id, name: e.name, status: e.sockets === 0 ? 'offline' : e.chosen }));
+  }
+
+  /** What shoppers see: is anyone online, and who (first names only). */
+  availability(siteId: string): Availability {
+    const names = this.team(siteId)
+      .filter((a) => a.status === 'online')
+      .map((a) => a.name.split(/\s+/)[0] ?? a.name);
+    return { available: names.length > 0, names: [...new Set(names)].slice(0, 3) };
   }
 }

@@ -242,6 +242,15 @@ const Identify = v.object({
   hash: v.optional(v.pipe(v.string(), v.maxLength(128))),
 });
 
+/** What the shopper tells us in the pre-chat form or offline mode (never verified). */
+const Profile = v.object({
+  type: v.literal('profile'),
+  name: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(200))),
+  email: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(254), v.email('email is not valid'))),
+});
+
+const AgentStatusFrame = v.object({ type: v.literal('status'), status: v.picklist(['online', 'away']) });
+
 const Sync = v.object({
   type: v.literal('sync'),
   conversationId: Id,
@@ -250,8 +259,8 @@ const Sync = v.object({
 
 const Ping = v.object({ type: v.literal('ping'), t: v.optional(v.number()) });
 
-export const VisitorClientFrameSchema = v.variant('type', [VisitorHello, VisitorMessageSend, Identify, VisitorContext, Typing, Read, Sync, Ping]);
-export const AgentClientFrameSchema = v.variant('type', [AgentHello, AgentMessageSend, OrderShare, Typing, Read, Sync, Ping]);
+export const VisitorClientFrameSchema = v.variant('type', [VisitorHello, VisitorMessageSend, Identify, Profile, VisitorContext, Typing, Read, Sync, Ping]);
+export const AgentClientFrameSchema = v.variant('type', [AgentHello, AgentMessageSend, OrderShare, AgentStatusFrame, Typing, Read, Sync, Ping]);
 
 export type VisitorContextFrame = v.InferOutput<typeof VisitorContext>;
 export type Cart = NonNullable<VisitorContextFrame['cart']>;
@@ -261,12 +270,28 @@ export type AgentClientFrame = v.InferOutput<typeof AgentClientFrameSchema>;
 
 // ---------- server → client ----------
 
+/** Whether anyone of the team is online now (the widget's header and offline mode). */
+export const AvailabilitySchema = v.object({ available: v.boolean(), names: v.array(v.string()) });
+export type Availability = v.InferOutput<typeof AvailabilitySchema>;
+
 const VisitorWelcome = v.object({
   type: v.literal('welcome'),
   v: v.number(),
   token: v.string(),
   visitorId: Id,
   conversations: v.array(VisitorConversationSchema),
+  availability: AvailabilitySchema,
+  /** What the shopper told us (pre-chat form, offline email), to prefill forms. */
+  profile: v.object({ name: v.nullable(v.string()), email: v.nullable(v.string()) }),
+});
+
+const AvailabilityFrame = v.object({ type: v.literal('availability'), ...AvailabilitySchema.entries });
+
+export const AgentStatusSchema = v.picklist(['online', 'away', 'offline']);
+export type AgentStatus = v.InferOutput<typeof AgentStatusSchema>;
+const TeamFrame = v.object({
+  type: v.literal('team'),
+  agents: v.array(v.object({ id: Id, name: v.string(), status: AgentStatusSchema })),
 });
 
 const AgentWelcome = v.object({
@@ -276,6 +301,9 @@ const AgentWelcome = v.object({
   conversations: v.array(ConversationSummarySchema),
   /** Shoppers on the site now (and those who left in the last minutes). */
   visitors: v.array(v.lazy(() => VisitorUpdated)),
+  team: v.array(v.object({ id: Id, name: v.string(), status: AgentStatusSchema })),
+  /** This agent's own status (kept across reconnects). */
+  status: v.picklist(['online', 'away']),
 });
 
 const Ack = v.object({
@@ -359,6 +387,8 @@ const SiteUpdated = v.object({
 
 export const VisitorServerFrameSchema = v.variant('type', [
   SiteUpdated,
+  AvailabilityFrame,
+  v.object({ type: v.literal('profile.saved'), name: v.nullable(v.string()), email: v.nullable(v.string()) }),
   VisitorWelcome,
   Identified,
   Ack,
@@ -379,6 +409,7 @@ export const AgentServerFrameSchema = v.variant('type', [
   TypingEvent,
   ReadEvent,
   VisitorUpdated,
+  TeamFrame,
   Pong,
   ErrorFrame,
 ]);

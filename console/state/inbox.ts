@@ -32,6 +32,10 @@ export function createInbox(agent: AgentInfo, opts: { socketUrl: string; onSessi
   const selectedItems = signal<TimelineItem[]>([]);
   /** Live presence of shoppers: page, pages seen, cart. */
   const visitors = signal<Map<string, VisitorUpdatedFrame>>(new Map());
+  /** The team and who is online, away or offline. */
+  const team = signal<{ id: string; name: string; status: 'online' | 'away' | 'offline' }[]>([]);
+  /** This agent's chosen status. */
+  const myStatus = signal<'online' | 'away'>('online');
   /** Conversations whose shopper is typing now, with the live preview when the site allows it. */
   const typing = signal<Map<string, { preview?: string; at: number }>>(new Map());
   const timelines = new Map<string, Timeline>();
@@ -94,6 +98,8 @@ export function createInbox(agent: AgentInfo, opts: { socketUrl: string; onSessi
         socket.resetBackoff();
         conversations.value = new Map(frame.conversations.map((c) => [c.id, c]));
         visitors.value = new Map(frame.visitors.map((v) => [v.visitorId, v]));
+        team.value = frame.team;
+        myStatus.value = frame.status;
         for (const [id, tl] of timelines) {
           sync(id);
           for (const p of tl.unsent()) socket.send({ type: 'message.send', conversationId: id, clientId: p.clientId, text: p.text, kind: p.kind ?? 'text' });
@@ -154,6 +160,9 @@ export function createInbox(agent: AgentInfo, opts: { socketUrl: string; onSessi
         }
         return;
       }
+      case 'team':
+        team.value = frame.agents;
+        return;
       case 'visitor.updated': {
         const next = new Map(visitors.value);
         next.set(frame.visitorId, frame);
@@ -224,6 +233,12 @@ export function createInbox(agent: AgentInfo, opts: { socketUrl: string; onSessi
     if (welcomed) socket.send({ type: 'message.send', conversationId: id, clientId, text: trimmed, kind });
   }
 
+  /** Online (takes chats) or away (does not); shoppers see whether anyone is online. */
+  function setStatus(status: 'online' | 'away'): void {
+    myStatus.value = status;
+    if (welcomed) socket.send({ type: 'status', status });
+  }
+
   /** Shares one of the (verified) customer's orders with the shopper as a card. */
   function shareOrder(orderId: string): void {
     const id = selectedId.value;
@@ -282,6 +297,9 @@ export function createInbox(agent: AgentInfo, opts: { socketUrl: string; onSessi
     sendTyping,
     markRead,
     shareOrder,
+    team,
+    myStatus,
+    setStatus,
     start: () => socket.start(),
     stop: () => socket.stop(),
     select,

@@ -93,6 +93,16 @@ function Workspace({ session, agent }: { session: Session; agent: AgentInfo }) {
           {status === 'open' ? t.connected : t.reconnecting}
         </span>
         <span class="spacer" />
+        <label class="my-status">
+          <span class="sr-only">{t.myStatus}</span>
+          <select value={inbox.myStatus.value} onChange={(e) => inbox.setStatus((e.target as HTMLSelectElement).value as 'online' | 'away')}>
+            <option value="online">● {t.statusOnline}</option>
+            <option value="away">○ {t.statusAway}</option>
+          </select>
+        </label>
+        <span class="muted small">
+          {inbox.team.value.filter((a) => a.status === 'online').length} {t.teamOnline}
+        </span>
         <span class="shortcuts muted small">{t.shortcuts}</span>
         <button type="button" class="ghost" aria-pressed={notifier.soundOn.value} onClick={notifier.toggleSound}>
           {t.sound}

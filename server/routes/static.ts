@@ -67,6 +67,7 @@ export function staticRoutes(deps: StaticDeps) {
       siteName: site.name,
       color: typeof site.settings.brandColor === 'string' ? site.settings.brandColor : undefined,
       livePreview: site.settings.livePreview === true,
+      preChatForm: site.settings.preChatForm === true,
       greeting: (site.settings.greeting as { es?: string; en?: string } | undefined) ?? {},
     };
     const json = JSON.stringify(config).replace(/</g, '\\u003c');

@@ -303,6 +303,21 @@ export class SqliteStore implements Store {
         const row = this.db.select().from(t.visitors).where(and(eq(t.visitors.siteId, siteId), eq(t.visitors.id, id))).get();
         return row ? toVisitor(row) : null;
       }),
+    setProfile: (siteId: string, id: string, profile: { name?: string; email?: string }) =>
+      this.write((): VisitorRecord | null => {
+        const patch = { ...(profile.name ? { name: profile.name } : {}), ...(profile.email ? { email: profile.email } : {}) };
+        const row =
+          Object.keys(patch).length > 0
+            ? this.db
+                .update(t.visitors)
+                .set(patch)
+                .where(and(eq(t.visitors.siteId, siteId), eq(t.visitors.id, id), eq(t.visitors.verified, false)))
+                .returning()
+                .get()
+            : undefined;
+        const current = row ?? this.db.select().from(t.visitors).where(and(eq(t.visitors.siteId, siteId), eq(t.visitors.id, id))).get();
+        return current ? toVisitor(current) : null;
+      }),
     identify: (siteId: string, id: string, input: IdentifyInput) =>
       this.write((): VisitorRecord => {
         return this.db.transaction(() => {

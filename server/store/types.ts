@@ -325,6 +325,8 @@ export interface Store {
     touch(siteId: string, id: string, now: number): Promise<void>;
     /** Records who the visitor says they are; a verified identity links the customer (created if new). */
     identify(siteId: string, id: string, input: IdentifyInput): Promise<VisitorRecord>;
+    /** Name and email the shopper typed (pre-chat form, offline mode); a verified identity is not overwritten. */
+    setProfile(siteId: string, id: string, profile: { name?: string; email?: string }): Promise<VisitorRecord | null>;
     byId(siteId: string, id: string): Promise<VisitorRecord | null>;
   };
   conversations: {

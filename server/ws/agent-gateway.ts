@@ -10,7 +10,7 @@ import { topics } from '../bus/bus';
 import { orderCard } from '../domain/cards';
 import type { AgentRecord } from '../store/types';
 import { Connection } from './connection';
-import { ackFor, frameRef, publishAppended, sendStoreError, sendSyncPage, toSummary, type GatewayDeps } from './gateway-common';
+import { ackFor, frameRef, publishAppended, publishTeam, sendStoreError, sendSyncPage, toSummary, type GatewayDeps } from './gateway-common';
 
 /** Open agent sockets by agent id, so ending a session can close them. */
 export type AgentSockets = Map<string, Set<Connection>>;
@@ -18,6 +18,7 @@ export type AgentSockets = Map<string, Set<Connection>>;
 export function agentSocket(deps: GatewayDeps, agent: AgentRecord, sockets: AgentSockets): WSEvents<WebSocket> {
   let conn: Connection | null = null;
   let welcomed = false;
+  let teamJoined = false;
   const siteId = agent.siteId;
 
   /** The visitor's tabs, and their verified customer's other devices. */
@@ -36,6 +37,9 @@ export function agentSocket(deps: GatewayDeps, agent: AgentRecord, sockets: Agen
         }
         // Subscribe before reading the list: an event between the two is seen twice, never missed.
         c.subscribe(deps.bus, topics.siteAgents(siteId));
+        const status = deps.team.connected(siteId, agent);
+        teamJoined = true;
+        publishTeam(deps, siteId);
         const list = await deps.store.conversations.listForSite(siteId, { limit: LIMITS.agentConversationList });
         welcomed = true;
         c.send({
@@ -44,7 +48,15 @@ export function agentSocket(deps: GatewayDeps, agent: AgentRecord, sockets: Agen
           agent: { id: agent.id, name: agent.name, email: agent.email, role: agent.role },
           conversations: list.map(toSummary),
           visitors: deps.presence.list(siteId, deps.now()),
+          team: deps.team.team(siteId),
+          status,
         });
+        return;
+      }
+      case 'status': {
+        if (!welcomed) return;
+        deps.team.setStatus(siteId, agent.id, frame.status);
+        publishTeam(deps, siteId);
         return;
       }
       case 'ping':
@@ -147,6 +159,10 @@ export function agentSocket(deps: GatewayDeps, agent: AgentRecord, sockets: Agen
       if (!c.enqueue(task)) c.send({ type: 'error', code: 'rate_limited', retryAfterMs: 1000, ...(frameRef(frame) ? { ref: frameRef(frame) } : {}) });
     },
     onClose() {
+      if (teamJoined) {
+        deps.team.disconnected(siteId, agent.id);
+        publishTeam(deps, siteId);
+      }
       if (!conn) return;
       conn.dispose();
       deps.heartbeat.delete(conn);

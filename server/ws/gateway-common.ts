@@ -8,7 +8,14 @@ import type { Bus } from '../bus/bus';
 import type { Logger } from '../logger';
 import { AttachmentError, NotFoundError, StoreUnavailableError } from '../store/errors';
 import type { AppendMessageResult, Store } from '../store/types';
-import type { PresenceRegistry } from '../presence';
+import type { PresenceRegistry, TeamPresence } from '../presence';
+import { topics } from '../bus/bus';
+
+/** Tells the site's agents who is available, and shoppers whether anyone is. */
+export function publishTeam(deps: Pick<GatewayDeps, 'bus' | 'team'>, siteId: string): void {
+  deps.bus.publish(topics.siteAgents(siteId), { type: 'team', agents: deps.team.team(siteId) });
+  deps.bus.publish(topics.siteVisitors(siteId), { type: 'availability', ...deps.team.availability(siteId) });
+}
 import type { Connection, Heartbeat } from './connection';
 
 export interface GatewayDeps {
@@ -17,6 +24,7 @@ export interface GatewayDeps {
   logger: Logger;
   heartbeat: Heartbeat;
   presence: PresenceRegistry;
+  team: TeamPresence;
   fileUrls?: FileUrls;
   now: () => number;
 }

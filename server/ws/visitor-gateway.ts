@@ -52,7 +52,23 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord): WSEvents<Web
           token: token!,
           visitorId: visitor.id,
           conversations: conversations.map(toVisitorConversation),
+          availability: deps.team.availability(site.id),
+          profile: { name: visitor.name, email: visitor.email },
         });
+        return;
+      }
+      case 'profile': {
+        if (!visitor) return c.send({ type: 'error', code: 'not_ready', message: 'send hello first' });
+        const updated = await deps.store.visitors.setProfile(site.id, visitor.id, {
+          ...(frame.name ? { name: frame.name } : {}),
+          ...(frame.email ? { email: frame.email } : {}),
+        });
+        if (updated) visitor = updated;
+        c.send({ type: 'profile.saved', name: visitor.name, email: visitor.email });
+        for (const conv of await deps.store.conversations.listForVisitor(site.id, visitor)) {
+          const item = await deps.store.conversations.listItem(site.id, conv.id);
+          if (item) deps.bus.publish(topics.siteAgents(site.id), { type: 'conversation.updated', conversation: toSummary(item) });
+        }
         return;
       }
       case 'ping':

@@ -17,6 +17,8 @@ interface FrameConfig {
   greeting?: { es?: string; en?: string };
   /** The merchant lets agents see what the shopper is typing. */
   livePreview?: boolean;
+  /** Ask for name and email before the first message. */
+  preChatForm?: boolean;
 }
 
 function readConfig(): FrameConfig {
@@ -122,6 +124,7 @@ window.addEventListener('message', (e: MessageEvent) => {
   switch (msg.type) {
     case 'open':
       isOpen = true;
+      // Opening shows who is available (and offline mode) right away.
       unread = 0;
       toHost({ ns: BRIDGE_NS, type: 'unread', count: 0 });
       chat.start();
@@ -159,7 +162,7 @@ document.addEventListener('keydown', (e) => {
 if (chat.hasHistory()) chat.start();
 
 render(
-  <Panel chat={chat} onClose={close} inputRef={inputRef} livePreview={config.livePreview === true} />,
+  <Panel chat={chat} onClose={close} inputRef={inputRef} livePreview={config.livePreview === true} preChatForm={config.preChatForm === true} />,
   document.getElementById('app')!,
 );
 toHost({ ns: BRIDGE_NS, type: 'ready', ...(brandColor ? { color: brandColor } : {}) });

@@ -61,6 +61,10 @@ export function createChat(opts: ChatOptions) {
   const locale = signal<Locale>(opts.locale);
   /** The shop's name, colour and greeting; the admin can change them while the panel is open. */
   const brand = signal<Brand>(opts.brand);
+  /** Is anyone of the team online (null until the first welcome). */
+  const availability = signal<{ available: boolean; names: string[] } | null>(null);
+  /** What the shopper told us (pre-chat form, offline email). */
+  const profile = signal<{ name: string | null; email: string | null }>({ name: null, email: null });
 
   const newTimeline = () => new Timeline({ kind: 'visitor' }, { visibleOnly: true });
   let timeline = newTimeline();
@@ -171,6 +175,8 @@ export function createChat(opts: ChatOptions) {
     switch (frame.type) {
       case 'welcome': {
         store.set(keys.token, frame.token);
+        availability.value = frame.availability;
+        profile.value = frame.profile;
         welcomed = true;
         socket.resetBackoff();
         const current = frame.conversations.find((c) => c.status !== 'resolved') ?? frame.conversations[0];
@@ -250,6 +256,12 @@ export function createChat(opts: ChatOptions) {
         if (frame.conversationId === conversationId && frame.by === 'agent' && frame.seq > readSeq.value) readSeq.value = frame.seq;
         return;
       }
+      case 'availability':
+        availability.value = { available: frame.available, names: frame.names };
+        return;
+      case 'profile.saved':
+        profile.value = { name: frame.name, email: frame.email };
+        return;
       case 'site.updated':
         brand.value = { siteName: frame.siteName, color: frame.color, greeting: frame.greeting };
         return;
@@ -364,6 +376,13 @@ export function createChat(opts: ChatOptions) {
     });
   }
 
+  /** Saves the name and email the shopper typed (connects first if needed). */
+  async function saveProfile(p: { name?: string; email?: string }): Promise<void> {
+    start();
+    await whenToken();
+    if (welcomed) socket.send({ type: 'profile', ...p });
+  }
+
   /** Reports the shopper's page and cart (the shop's `page` and `cart` commands). */
   function setContext(update: { url?: string; title?: string; cart?: unknown }): void {
     context = { ...context, ...update };
@@ -448,6 +467,9 @@ export function createChat(opts: ChatOptions) {
     items,
     locale,
     brand,
+    availability,
+    profile,
+    saveProfile,
     conversationStatus,
     verified,
     agentTyping,

@@ -2,6 +2,7 @@
 import type { Chat } from '../state/chat';
 import { WIDGET_STRINGS } from '../../../shared/i18n';
 import { Composer } from './Composer';
+import { ProfileForm } from './ProfileForm';
 import { MessageList } from './MessageList';
 
 interface Props {
@@ -9,11 +10,21 @@ interface Props {
   onClose(): void;
   inputRef: { current: HTMLTextAreaElement | null };
   livePreview: boolean;
+  /** The site asks for name and email before the first message. */
+  preChatForm: boolean;
 }
 
-export function Panel({ chat, onClose, inputRef, livePreview }: Props) {
+export function Panel({ chat, onClose, inputRef, livePreview, preChatForm }: Props) {
   const t = WIDGET_STRINGS[chat.locale.value];
   const { siteName, greeting } = chat.brand.value;
+  const availability = chat.availability.value;
+  const profile = chat.profile.value;
+  const offline = availability !== null && !availability.available;
+  const needsPreChat = preChatForm && !profile.email && chat.items.value.length === 0;
+  const subtitle =
+    availability && availability.available && availability.names.length > 0
+      ? `${availability.names.join(', ')} · ${t.onlineNow}`
+      : t.headerSubtitle;
   const status = chat.status.value;
   const banner = status === 'offline' ? t.offline : status === 'reconnecting' ? t.reconnecting : null;
   return (
@@ -21,7 +32,7 @@ export function Panel({ chat, onClose, inputRef, livePreview }: Props) {
       <header class="header">
         <div>
           <h1>{siteName || t.headerTitle}</h1>
-          <p>{t.headerSubtitle}</p>
+          <p>{subtitle}</p>
         </div>
         <button type="button" class="close" aria-label={t.close} onClick={onClose}>
           <svg viewBox="0 0 24 24" aria-hidden="true" width="20" height="20">
@@ -58,6 +69,17 @@ export function Panel({ chat, onClose, inputRef, livePreview }: Props) {
           ))}
         </ul>
       )}
+      {offline && !profile.email && !needsPreChat && (
+        <ProfileForm t={t} mode="offline" initial={profile} onSave={(p) => void chat.saveProfile(p)} />
+      )}
+      {offline && profile.email && (
+        <p class="offline-note" role="status">
+          {t.emailSaved} {profile.email}
+        </p>
+      )}
+      {needsPreChat ? (
+        <ProfileForm t={t} mode="prechat" initial={profile} onSave={(p) => void chat.saveProfile(p)} />
+      ) : (
       <Composer
         t={t}
         onSend={chat.send}
@@ -65,6 +87,7 @@ export function Panel({ chat, onClose, inputRef, livePreview }: Props) {
         inputRef={inputRef}
         onTyping={(text) => chat.typing(text.length > 0, livePreview ? text : undefined)}
       />
+      )}
     </div>
   );
 }

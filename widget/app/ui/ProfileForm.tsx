@@ -1,0 +1,63 @@
+/** Offline mode (leave an email) and the optional pre-chat form (name and email). */
+import { useState } from 'preact/hooks';
+import type { WidgetStrings } from '../../../shared/i18n';
+
+interface Props {
+  t: WidgetStrings;
+  mode: 'offline' | 'prechat';
+  initial: { name: string | null; email: string | null };
+  onSave(p: { name?: string; email: string }): void;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export function ProfileForm({ t, mode, initial, onSave }: Props) {
+  const [name, setName] = useState(initial.name ?? '');
+  const [email, setEmail] = useState(initial.email ?? '');
+  const [invalid, setInvalid] = useState(false);
+  const submit = (e: Event) => {
+    e.preventDefault();
+    if (!EMAIL.test(email.trim())) return setInvalid(true);
+    setInvalid(false);
+    onSave({ email: email.trim(), ...(name.trim() ? { name: name.trim() } : {}) });
+  };
+  const id = `profile-${mode}`;
+  return (
+    <form class={`profile ${mode}`} onSubmit={submit} aria-labelledby={`${id}-title`} noValidate>
+      <p id={`${id}-title`} class="profile-title">
+        {mode === 'offline' ? (
+          <>
+            <strong>{t.offlineTitle}</strong> {t.offlineAsk}
+          </>
+        ) : (
+          t.preChatTitle
+        )}
+      </p>
+      {mode === 'prechat' && (
+        <>
+          <label for={`${id}-name`}>{t.yourName}</label>
+          <input id={`${id}-name`} autoComplete="name" value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
+        </>
+      )}
+      <label for={`${id}-email`}>{t.yourEmail}</label>
+      <input
+        id={`${id}-email`}
+        type="email"
+        autoComplete="email"
+        required
+        value={email}
+        aria-invalid={invalid}
+        aria-describedby={invalid ? `${id}-error` : undefined}
+        onInput={(e) => setEmail((e.target as HTMLInputElement).value)}
+      />
+      {invalid && (
+        <span id={`${id}-error`} class="error" role="alert">
+          {t.invalidEmail}
+        </span>
+      )}
+      <button type="submit" class="send">
+        {mode === 'offline' ? t.saveEmail : t.startChat}
+      </button>
+    </form>
+  );
+}
