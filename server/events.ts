@@ -73,7 +73,8 @@ export async function publishAppended(deps: { store: Store; bus: Bus; logger?: L
   const message = withFileUrls(result.message, deps.fileUrls, deps.now?.() ?? Date.now());
   const siteId = conversation.siteId;
   const shopper = topics.shopper(siteId, conversation.visitorId, result.ownerCustomerId);
-  const statusChanged = result.conversationCreated || result.previousStatus !== conversation.status;
+  const statusChanged =
+    result.conversationCreated || result.previousStatus !== conversation.status || result.previousAssigneeId !== conversation.assigneeId;
   if (statusChanged) {
     const item = await deps.store.conversations.listItem(siteId, conversation.id);
     if (item) deps.bus.publish(topics.siteAgents(siteId), { type: 'conversation.updated', conversation: toSummary(item) });

@@ -14,6 +14,8 @@ export const ERROR_CODES = [
   'identity_refused', // the site accepts only verified identities and the hash did not match
   'not_verified', // order data cannot be shared: the shopper's identity is not verified
   'bad_attachment', // an attachment is missing, not the sender's, or already used
+  'conflict', // the conversation changed meanwhile (e.g. another agent took it): look again
+  'not_allowed', // this action does not apply to the conversation in its current state
   'store_unavailable', // the write could not be committed; nothing was stored, resend later
   'rate_limited', // too many frames; retry after `retryAfterMs`
   'internal', // unexpected server fault; nothing about it is exposed

@@ -249,6 +249,17 @@ const Profile = v.object({
   email: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(254), v.email('email is not valid'))),
 });
 
+/** Take, transfer, resolve, reopen or hand a conversation back to the bot. */
+const ConversationAction = v.object({
+  type: v.literal('conversation.action'),
+  clientId: ClientId,
+  conversationId: Id,
+  action: v.picklist(['take', 'transfer', 'resolve', 'reopen', 'return_to_bot']),
+  /** For `transfer`: the agent who receives the chat. */
+  agentId: v.optional(Id),
+  note: v.optional(v.pipe(v.string(), v.maxLength(500))),
+});
+
 const AgentStatusFrame = v.object({ type: v.literal('status'), status: v.picklist(['online', 'away']) });
 
 const Sync = v.object({
@@ -260,7 +271,7 @@ const Sync = v.object({
 const Ping = v.object({ type: v.literal('ping'), t: v.optional(v.number()) });
 
 export const VisitorClientFrameSchema = v.variant('type', [VisitorHello, VisitorMessageSend, Identify, Profile, VisitorContext, Typing, Read, Sync, Ping]);
-export const AgentClientFrameSchema = v.variant('type', [AgentHello, AgentMessageSend, OrderShare, AgentStatusFrame, Typing, Read, Sync, Ping]);
+export const AgentClientFrameSchema = v.variant('type', [AgentHello, AgentMessageSend, OrderShare, ConversationAction, AgentStatusFrame, Typing, Read, Sync, Ping]);
 
 export type VisitorContextFrame = v.InferOutput<typeof VisitorContext>;
 export type Cart = NonNullable<VisitorContextFrame['cart']>;

@@ -146,11 +146,16 @@ export function createInbox(agent: AgentInfo, opts: { socketUrl: string; onSessi
         return;
       }
       case 'ack': {
+        pendingActions.delete(frame.clientId);
         timelines.get(frame.conversationId)?.ack(frame.clientId, frame.seq);
         if (frame.conversationId === selectedId.value) refreshSelected();
         return;
       }
       case 'error': {
+        if (frame.ref && pendingActions.delete(frame.ref)) {
+          actionError.value = frame.message ?? frame.code;
+          return;
+        }
         if (!frame.ref || RETRYABLE_ERRORS.includes(frame.code)) return;
         for (const [id, tl] of timelines) {
           if (tl.pendingSends().some((p) => p.clientId === frame.ref)) {
@@ -233,6 +238,20 @@ export function createInbox(agent: AgentInfo, opts: { socketUrl: string; onSessi
     if (welcomed) socket.send({ type: 'message.send', conversationId: id, clientId, text: trimmed, kind });
   }
 
+  /** The last action that failed, to show the agent why. */
+  const actionError = signal<string | null>(null);
+  const pendingActions = new Set<string>();
+
+  /** Takes, transfers, resolves, reopens or returns the selected conversation to the bot. */
+  function act(action: 'take' | 'transfer' | 'resolve' | 'reopen' | 'return_to_bot', agentId?: string): void {
+    const id = selectedId.value;
+    if (!id || !welcomed) return;
+    const clientId = nanoid();
+    pendingActions.add(clientId);
+    actionError.value = null;
+    socket.send({ type: 'conversation.action', clientId, conversationId: id, action, ...(agentId ? { agentId } : {}) });
+  }
+
   /** Online (takes chats) or away (does not); shoppers see whether anyone is online. */
   function setStatus(status: 'online' | 'away'): void {
     myStatus.value = status;
@@ -300,6 +319,8 @@ export function createInbox(agent: AgentInfo, opts: { socketUrl: string; onSessi
     team,
     myStatus,
     setStatus,
+    act,
+    actionError,
     start: () => socket.start(),
     stop: () => socket.stop(),
     select,

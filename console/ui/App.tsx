@@ -126,7 +126,7 @@ function Workspace({ session, agent }: { session: Session; agent: AgentInfo }) {
       {screen === 'settings' && <Settings meId={agent.id} />}
       <div class="columns" hidden={screen === 'settings'}>
         <ConversationList inbox={inbox} />
-        <ConversationView inbox={inbox} />
+        <ConversationView inbox={inbox} meId={agent.id} />
         <ContextPanel model={context} presence={selected ? inbox.visitors.value.get(selected.visitorId) : undefined} onShareOrder={inbox.shareOrder} />
       </div>
     </div>

@@ -3,10 +3,11 @@ import { useEffect } from 'preact/hooks';
 import type { Inbox } from '../state/inbox';
 import { strings } from '../state/locale';
 import { visitorLabel } from './ConversationList';
+import { ConversationActions } from './ConversationActions';
 import { MessageLog } from './MessageLog';
 import { ReplyBox } from './ReplyBox';
 
-export function ConversationView({ inbox }: { inbox: Inbox }) {
+export function ConversationView({ inbox, meId }: { inbox: Inbox; meId: string }) {
   const t = strings();
   const conversation = inbox.selected.value;
   const items = inbox.selectedItems.value;
@@ -30,6 +31,7 @@ export function ConversationView({ inbox }: { inbox: Inbox }) {
       <header class="view-header">
         <h2 id="conversation-title">{name}</h2>
         <span class={`status s-${conversation.status}`}>{t[`status_${conversation.status}`]}</span>
+        <ConversationActions inbox={inbox} conversation={conversation} meId={meId} />
       </header>
       <MessageLog items={items} visitorName={name} visitorReadSeq={conversation.visitorReadSeq} conversationId={conversation.id} onRetry={inbox.retry} />
       <p class="typing" aria-live="polite">

@@ -3,6 +3,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import type { TimelineItem } from '../../shared/timeline';
 import { locale, strings } from '../state/locale';
 import { Files } from './Files';
+import { systemText } from '../../shared/system-events';
 
 interface Props {
   items: TimelineItem[];
@@ -28,7 +29,7 @@ export function MessageLog({ items, visitorName, visitorReadSeq, conversationId,
         if (m.kind === 'system') {
           return (
             <li key={m.key} class="event">
-              {m.text}
+              {systemText(m.payload, m.text, t, 'agent')}
             </li>
           );
         }

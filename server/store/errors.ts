@@ -8,6 +8,14 @@ export class NotFoundError extends Error {
   }
 }
 
+/** A lifecycle change lost a race: the conversation changed since the caller looked at it. */
+export class ConflictError extends Error {
+  constructor(what: string) {
+    super(what);
+    this.name = 'ConflictError';
+  }
+}
+
 /** An attachment in a send is missing, someone else's, or already used by another message. */
 export class AttachmentError extends Error {
   constructor(readonly attachmentId: string) {

@@ -11,7 +11,7 @@ import { HotPath } from './hot-path';
 import { WebhookRepo } from './webhook-repo';
 import { newId } from '../ids';
 import type { Db, OpenedDb } from './db';
-import { AttachmentError, NotFoundError, StoreUnavailableError, isUnavailable } from './errors';
+import { AttachmentError, ConflictError, NotFoundError, StoreUnavailableError, isUnavailable } from './errors';
 import * as t from './schema';
 import type {
   AgentRecord,
@@ -584,6 +584,7 @@ export class SqliteStore implements Store {
           conversation: current,
           conversationCreated: false,
           previousStatus: current.status,
+          previousAssigneeId: current.assigneeId,
           ownerCustomerId: this.verifiedCustomerOf(conversation.visitorId),
         };
       }
@@ -607,8 +608,20 @@ export class SqliteStore implements Store {
     const visible = kind !== 'note';
     const reopen = conversation.status === 'resolved' && input.author.kind === 'visitor';
     const preview = (input.text.trim() || (payload?.attachments ? `📎 ${(payload.attachments as { name: string }[]).map((f) => f.name).join(', ')}` : '')).slice(0, PREVIEW_LENGTH);
-    const updated = this.hot.bump(siteId, conversation.id, visible ? { text: preview, author: input.author.kind, at: now, reopen } : null);
+    const transition = input.transition;
+    if (transition?.expect && (conversation.status !== transition.expect.status || conversation.assigneeId !== transition.expect.assigneeId)) {
+      throw new ConflictError('the conversation changed; look again');
+    }
+    let updated = this.hot.bump(siteId, conversation.id, visible ? { text: preview, author: input.author.kind, at: now, reopen } : null);
     if (!updated) throw new NotFoundError('conversation');
+    if (transition) {
+      updated = this.db
+        .update(t.conversations)
+        .set({ status: transition.status, assigneeId: transition.assigneeId })
+        .where(and(eq(t.conversations.siteId, siteId), eq(t.conversations.id, conversation.id)))
+        .returning()
+        .get()!;
+    }
 
     const row = this.hot.insert({
       id: newId('msg'),
@@ -631,6 +644,7 @@ export class SqliteStore implements Store {
       conversation: toConversation(updated),
       conversationCreated,
       previousStatus: conversation.status,
+      previousAssigneeId: conversation.assigneeId,
       ownerCustomerId: this.verifiedCustomerOf(conversation.visitorId),
     };
   }

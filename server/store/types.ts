@@ -81,6 +81,12 @@ export interface AppendMessageInput {
   payload?: Record<string, unknown> | null;
   /** Uploaded files to attach; they must be the sender's own and not used by another message. */
   attachmentIds?: string[];
+  /**
+   * A lifecycle change recorded by this (system) message, in the same transaction: the status and
+   * assignee after it. `expect` guards against races: the change applies only if the conversation
+   * is still in that status (otherwise ConflictError).
+   */
+  transition?: { status: ConversationStatus; assigneeId: string | null; expect?: { status: ConversationStatus; assigneeId: string | null } };
   now: number;
 }
 
@@ -105,6 +111,7 @@ export interface AppendMessageResult {
   conversationCreated: boolean;
   /** Status before this append (differs from `conversation.status` when it reopened). */
   previousStatus: ConversationStatus;
+  previousAssigneeId: string | null;
   /** The verified customer behind the conversation's visitor (their other devices get the message too). */
   ownerCustomerId: string | null;
 }

@@ -7,6 +7,7 @@ import type { WebSocket } from 'ws';
 import { CLOSE_CODES } from '../../shared/errors';
 import { LIMITS, PROTOCOL_VERSION, parseAgentClientFrame, type AgentClientFrame } from '../../shared/protocol';
 import { topics } from '../bus/bus';
+import { decideAction } from '../domain/agent-actions';
 import { orderCard } from '../domain/cards';
 import type { AgentRecord } from '../store/types';
 import { Connection } from './connection';
@@ -51,6 +52,46 @@ export function agentSocket(deps: GatewayDeps, agent: AgentRecord, sockets: Agen
           team: deps.team.team(siteId),
           status,
         });
+        return;
+      }
+      case 'conversation.action': {
+        if (!welcomed) return c.send({ type: 'error', code: 'not_ready', ref: frame.clientId, message: 'send hello first' });
+        const conversation = await deps.store.conversations.get(siteId, frame.conversationId);
+        if (!conversation) return c.send({ type: 'error', code: 'not_found', ref: frame.clientId, message: 'conversation not found' });
+        const target = frame.agentId ? await deps.store.agents.byId(siteId, frame.agentId) : null;
+        if (frame.agentId && (!target || target.disabled)) return c.send({ type: 'error', code: 'not_found', ref: frame.clientId, message: 'no such agent' });
+        const decision = decideAction({
+          action: frame.action,
+          conversation,
+          actor: { id: agent.id, name: agent.name },
+          target: target ? { id: target.id, name: target.name } : undefined,
+          note: frame.note,
+        });
+        if (!decision.ok) return c.send({ type: 'error', code: 'not_allowed', ref: frame.clientId, message: decision.reason });
+        const result = await deps.store.messages.append({
+          siteId,
+          conversationId: conversation.id,
+          clientId: frame.clientId,
+          author: { kind: 'system' },
+          kind: 'system',
+          text: decision.text,
+          payload: decision.system,
+          // Applies only if nobody changed the conversation since we read it.
+          transition: { status: decision.status, assigneeId: decision.assigneeId, expect: { status: conversation.status, assigneeId: conversation.assigneeId } },
+          now: deps.now(),
+        });
+        c.send(ackFor(frame.clientId, result));
+        if (!result.duplicate) {
+          await publishAppended(deps, result);
+          if (decision.webhook) {
+            await deps.store.webhooks.enqueue(
+              siteId,
+              decision.webhook,
+              { conversation: { id: conversation.id, status: decision.status, assigneeId: decision.assigneeId }, by: { id: agent.id, name: agent.name } },
+              deps.now(),
+            );
+          }
+        }
         return;
       }
       case 'status': {

@@ -6,7 +6,7 @@ import { LIMITS } from '../../shared/protocol';
 import type { ErrorCode } from '../../shared/errors';
 import type { Bus } from '../bus/bus';
 import type { Logger } from '../logger';
-import { AttachmentError, NotFoundError, StoreUnavailableError } from '../store/errors';
+import { AttachmentError, ConflictError, NotFoundError, StoreUnavailableError } from '../store/errors';
 import type { AppendMessageResult, Store } from '../store/types';
 import type { PresenceRegistry, TeamPresence } from '../presence';
 import { topics } from '../bus/bus';
@@ -53,6 +53,9 @@ export function sendStoreError(deps: Pick<GatewayDeps, 'logger'>, conn: Connecti
   let message = 'unexpected server error';
   if (err instanceof NotFoundError) {
     code = 'not_found';
+    message = err.message;
+  } else if (err instanceof ConflictError) {
+    code = 'conflict';
     message = err.message;
   } else if (err instanceof AttachmentError) {
     code = 'bad_attachment';

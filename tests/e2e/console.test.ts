@@ -44,6 +44,11 @@ describe.runIf(hasChromium)('agent console with a live shopper', () => {
     await expect.poll(textOf(aside), T).toContain('Café de Etiopía');
     expect(await aside.innerText()).toContain('Online');
 
+    // Taking the chat shows in the shopper's transcript, in Spanish.
+    await agent.getByRole('button', { name: 'Take' }).click();
+    await expect.poll(textOf(shopperLog), T).toContain('Ana se ha unido a la conversación');
+    await expect.poll(textOf(agent.getByRole('navigation', { name: 'Conversations' })), T).toContain('Assigned');
+
     // The agent opened the chat: the shopper sees their message as seen.
     await expect.poll(textOf(shopperLog), T).toContain('Visto');
 

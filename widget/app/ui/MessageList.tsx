@@ -6,6 +6,7 @@ import type { TimelineItem } from '../../../shared/timeline';
 import { parseCard } from '../../../shared/protocol';
 import { AttachmentList, attachmentsOf } from './Attachments';
 import { Card } from './Card';
+import { systemText } from '../../../shared/system-events';
 import { Linkified } from './linkify';
 
 interface Props {
@@ -76,7 +77,7 @@ export function MessageList({ items, t, locale, onRetry, readSeq = 0, onQuickRep
           return (
             <Fragment key={item.key}>
               {separator}
-              <li class="event">{item.text}</li>
+              <li class="event">{systemText(item.payload, item.text, t, 'shopper')}</li>
             </Fragment>
           );
         }

@@ -1,0 +1,27 @@
+/** Renders a lifecycle system message in the reader's language, from its payload. */
+type Strings = {
+  ev_agent_joined: string;
+  ev_transferred: string;
+  ev_resolved: string;
+  ev_reopened: string;
+  ev_returned_to_bot: string;
+};
+
+/** `audience` shopper: "Ana joined the conversation"; agent: "Ana joined" / "Resolved by Ana". */
+export function systemText(payload: Record<string, unknown> | null, fallback: string, t: Strings, audience: 'shopper' | 'agent'): string {
+  const str = (k: string) => (typeof payload?.[k] === 'string' ? (payload[k] as string) : '');
+  switch (payload?.event) {
+    case 'agent_joined':
+      return `${str('agentName')} ${t.ev_agent_joined}`;
+    case 'transferred':
+      return `${t.ev_transferred} ${str('toName')}${audience === 'agent' && str('note') ? ` — “${str('note')}”` : ''}`;
+    case 'resolved':
+      return audience === 'agent' ? `${t.ev_resolved} ${str('byName')}` : t.ev_resolved;
+    case 'reopened':
+      return audience === 'agent' ? `${t.ev_reopened} ${str('byName')}` : t.ev_reopened;
+    case 'returned_to_bot':
+      return audience === 'agent' ? `${t.ev_returned_to_bot} ${str('byName')}` : t.ev_returned_to_bot;
+    default:
+      return fallback;
+  }
+}
