@@ -268,10 +268,18 @@ const Sync = v.object({
   afterSeq: Seq,
 });
 
+/** Older messages, newest page first: everything with seq < beforeSeq, up to `limit`. */
+const History = v.object({
+  type: v.literal('history'),
+  conversationId: Id,
+  beforeSeq: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(LIMITS.syncPageSize))),
+});
+
 const Ping = v.object({ type: v.literal('ping'), t: v.optional(v.number()) });
 
-export const VisitorClientFrameSchema = v.variant('type', [VisitorHello, VisitorMessageSend, Identify, Profile, VisitorContext, Typing, Read, Sync, Ping]);
-export const AgentClientFrameSchema = v.variant('type', [AgentHello, AgentMessageSend, OrderShare, ConversationAction, AgentStatusFrame, Typing, Read, Sync, Ping]);
+export const VisitorClientFrameSchema = v.variant('type', [VisitorHello, VisitorMessageSend, Identify, Profile, VisitorContext, Typing, Read, Sync, History, Ping]);
+export const AgentClientFrameSchema = v.variant('type', [AgentHello, AgentMessageSend, OrderShare, ConversationAction, AgentStatusFrame, Typing, Read, Sync, History, Ping]);
 
 export type VisitorContextFrame = v.InferOutput<typeof VisitorContext>;
 export type Cart = NonNullable<VisitorContextFrame['cart']>;
@@ -345,6 +353,15 @@ const SyncResult = v.object({
   hasMore: v.boolean(),
 });
 
+const HistoryResult = v.object({
+  type: v.literal('history.result'),
+  conversationId: Id,
+  /** Ascending; the page just before the requested seq. */
+  messages: v.array(MessageSchema),
+  /** Even older messages exist. */
+  hasMore: v.boolean(),
+});
+
 const ConversationUpdated = v.object({ type: v.literal('conversation.updated'), conversation: ConversationSummarySchema });
 const VisitorConversationUpdated = v.object({
   type: v.literal('conversation.updated'),
@@ -397,6 +414,7 @@ const SiteUpdated = v.object({
 });
 
 export const VisitorServerFrameSchema = v.variant('type', [
+  HistoryResult,
   SiteUpdated,
   AvailabilityFrame,
   v.object({ type: v.literal('profile.saved'), name: v.nullable(v.string()), email: v.nullable(v.string()) }),
@@ -412,6 +430,7 @@ export const VisitorServerFrameSchema = v.variant('type', [
   ErrorFrame,
 ]);
 export const AgentServerFrameSchema = v.variant('type', [
+  HistoryResult,
   AgentWelcome,
   Ack,
   MessageCreated,

@@ -49,6 +49,10 @@ export type ApplyResult = 'appended' | 'duplicate' | 'gap';
 export class Timeline {
   private confirmed: Message[] = [];
   private pending: PendingSend[] = [];
+  /** The seq just before the first message held (0: we hold the conversation from its start). */
+  private base = 0;
+  /** Older messages exist on the server that are not loaded yet. */
+  hasEarlier = false;
 
   /**
    * `visibleOnly`: this client does not receive internal notes (shoppers), so continuity is
@@ -61,7 +65,35 @@ export class Timeline {
 
   /** The highest seq held with every earlier one present: what `sync.afterSeq` should say. */
   get lastSeq(): number {
-    return this.confirmed.length === 0 ? 0 : this.confirmed[this.confirmed.length - 1]!.seq;
+    return this.confirmed.length === 0 ? this.base : this.confirmed[this.confirmed.length - 1]!.seq;
+  }
+
+  /** The first seq held (where loading earlier messages continues). */
+  get firstSeq(): number {
+    return this.confirmed[0]?.seq ?? this.base + 1;
+  }
+
+  /**
+   * Starts from the newest page of a long conversation instead of its beginning: the page
+   * becomes the held range; older pages come with `prepend`.
+   */
+  startAt(messages: readonly Message[], hasEarlier: boolean): void {
+    const first = messages[0];
+    this.confirmed = [...messages];
+    this.base = first ? (this.opts.visibleOnly && first.prevSeq !== undefined ? first.prevSeq : first.seq - 1) : this.base;
+    this.hasEarlier = hasEarlier && this.base > 0;
+    for (const m of messages) if (m.clientId !== null) this.pending = this.pending.filter((p) => p.clientId !== m.clientId);
+  }
+
+  /** Adds the page just before the first held message (ascending). */
+  prepend(messages: readonly Message[], hasEarlier: boolean): void {
+    const older = messages.filter((m) => m.seq < this.firstSeq);
+    const first = older[0];
+    if (first) {
+      this.confirmed = [...older, ...this.confirmed];
+      this.base = this.opts.visibleOnly && first.prevSeq !== undefined ? first.prevSeq : first.seq - 1;
+    }
+    this.hasEarlier = hasEarlier && this.base > 0;
   }
 
   get size(): number {

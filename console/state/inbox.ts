@@ -39,6 +39,11 @@ export function createInbox(agent: AgentInfo, opts: { socketUrl: string; onSessi
   /** Conversations whose shopper is typing now, with the live preview when the site allows it. */
   const typing = signal<Map<string, { preview?: string; at: number }>>(new Map());
   const timelines = new Map<string, Timeline>();
+  /** Conversations whose newest page is still on its way (live messages wait for it). */
+  const loading = new Set<string>();
+  const selectedHasEarlier = signal(false);
+  /** Newest page size when a conversation opens; older pages load on demand. */
+  const PAGE = 100;
   let welcomed = false;
   let lastTypingSent = 0;
   const readSent = new Map<string, number>();
@@ -70,7 +75,9 @@ export function createInbox(agent: AgentInfo, opts: { socketUrl: string; onSessi
 
   function refreshSelected(): void {
     const id = selectedId.value;
-    selectedItems.value = id ? (timelines.get(id)?.items() ?? []) : [];
+    const tl = id ? timelines.get(id) : undefined;
+    selectedItems.value = tl?.items() ?? [];
+    selectedHasEarlier.value = tl?.hasEarlier ?? false;
   }
 
   function upsert(summary: ConversationSummary): void {
@@ -81,7 +88,21 @@ export function createInbox(agent: AgentInfo, opts: { socketUrl: string; onSessi
 
   function sync(id: string): void {
     const tl = timelines.get(id);
-    if (tl && welcomed) socket.send({ type: 'sync', conversationId: id, afterSeq: tl.lastSeq });
+    if (!tl || !welcomed) return;
+    if (loading.has(id)) {
+      // Newest page first: a long history is paged, never loaded whole.
+      socket.send({ type: 'history', conversationId: id, beforeSeq: 2_147_483_647, limit: PAGE });
+      return;
+    }
+    socket.send({ type: 'sync', conversationId: id, afterSeq: tl.lastSeq });
+  }
+
+  /** Loads the page before the first message shown. */
+  function loadEarlier(): void {
+    const id = selectedId.value;
+    const tl = id ? timelines.get(id) : undefined;
+    if (!id || !tl || !tl.hasEarlier || !welcomed) return;
+    socket.send({ type: 'history', conversationId: id, beforeSeq: tl.firstSeq, limit: PAGE });
   }
 
   function noteMessage(m: Message): void {
@@ -121,7 +142,7 @@ export function createInbox(agent: AgentInfo, opts: { socketUrl: string; onSessi
           typing.value = next;
         }
         const tl = timelines.get(m.conversationId);
-        if (tl) {
+        if (tl && !loading.has(m.conversationId)) {
           const r = tl.apply(m);
           if (r === 'gap') sync(m.conversationId);
           if (m.conversationId === selectedId.value) refreshSelected();
@@ -134,6 +155,19 @@ export function createInbox(agent: AgentInfo, opts: { socketUrl: string; onSessi
           }
           opts.onIncoming?.({ kind: 'message', conversationId: m.conversationId, text: m.text });
         }
+        return;
+      }
+      case 'history.result': {
+        const tl = timelines.get(frame.conversationId);
+        if (!tl) return;
+        if (loading.delete(frame.conversationId)) {
+          if (frame.conversationId === selectedId.value) performance.mark('mostrador:data');
+          tl.startAt(frame.messages, frame.hasMore);
+          sync(frame.conversationId); // anything that arrived while the page was on its way
+        } else {
+          tl.prepend(frame.messages, frame.hasMore);
+        }
+        if (frame.conversationId === selectedId.value) refreshSelected();
         return;
       }
       case 'sync.result': {
@@ -214,8 +248,10 @@ export function createInbox(agent: AgentInfo, opts: { socketUrl: string; onSessi
 
   function select(id: string): void {
     selectedId.value = id;
+    performance.mark('mostrador:select');
     if (!timelines.has(id)) {
       timelines.set(id, new Timeline({ kind: 'agent', id: agent.id, name: agent.name }));
+      loading.add(id);
     }
     sync(id);
     if (unread.value.get(id)) {
@@ -311,6 +347,8 @@ export function createInbox(agent: AgentInfo, opts: { socketUrl: string; onSessi
     queued,
     drafts,
     selectNext,
+    loadEarlier,
+    selectedHasEarlier,
     clearUnread,
     typing,
     sendTyping,

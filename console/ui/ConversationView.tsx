@@ -33,7 +33,7 @@ export function ConversationView({ inbox, meId }: { inbox: Inbox; meId: string }
         <span class={`status s-${conversation.status}`}>{t[`status_${conversation.status}`]}</span>
         <ConversationActions inbox={inbox} conversation={conversation} meId={meId} />
       </header>
-      <MessageLog items={items} visitorName={name} visitorReadSeq={conversation.visitorReadSeq} conversationId={conversation.id} onRetry={inbox.retry} />
+      <MessageLog items={items} hasEarlier={inbox.selectedHasEarlier.value} onLoadEarlier={inbox.loadEarlier} visitorName={name} visitorReadSeq={conversation.visitorReadSeq} conversationId={conversation.id} onRetry={inbox.retry} />
       <p class="typing" aria-live="polite">
         {typing ? (typing.preview ? `${t.visitorTyping} “${typing.preview}”` : t.visitorTyping) : ''}
       </p>

@@ -7,24 +7,39 @@ import { systemText } from '../../shared/system-events';
 
 interface Props {
   items: TimelineItem[];
+  hasEarlier: boolean;
+  onLoadEarlier(): void;
   visitorName: string;
   visitorReadSeq: number;
   conversationId: string;
   onRetry(clientId: string): void;
 }
 
-export function MessageLog({ items, visitorName, visitorReadSeq, conversationId, onRetry }: Props) {
+export function MessageLog({ items, hasEarlier, onLoadEarlier, visitorName, visitorReadSeq, conversationId, onRetry }: Props) {
   const t = strings();
   const ref = useRef<HTMLOListElement>(null);
   const time = new Intl.DateTimeFormat(locale.value, { hour: '2-digit', minute: '2-digit' });
+  const lastKey = items[items.length - 1]?.key;
   useEffect(() => {
+    // Stick to the bottom for new messages, not when older ones are added on top.
     if (ref.current) ref.current.scrollTop = ref.current.scrollHeight;
-  }, [items.length, conversationId]);
+  }, [lastKey, conversationId]);
+  useEffect(() => {
+    // Measured by the browser test: from data (or selection) to a rendered conversation.
+    performance.mark('mostrador:rendered');
+  });
   // "Seen" marks the last team message the shopper has read.
   const lastSeen = [...items].reverse().find((m) => m.author.kind !== 'visitor' && m.kind !== 'note' && m.seq !== null && m.seq <= visitorReadSeq);
 
   return (
     <ol class="log" role="log" aria-live="polite" aria-label={t.messages} ref={ref} tabIndex={0}>
+      {hasEarlier && (
+        <li class="earlier">
+          <button type="button" class="ghost" onClick={onLoadEarlier}>
+            {t.loadEarlier}
+          </button>
+        </li>
+      )}
       {items.map((m) => {
         if (m.kind === 'system') {
           return (

@@ -450,6 +450,25 @@ export class SqliteStore implements Store {
         this.pending.push({ input, resolve, reject });
         this.scheduleFlush();
       }),
+    before: (siteId: string, conversationId: string, beforeSeq: number, limit: number, opts: { visibleOnly?: boolean } = {}) =>
+      this.read(() =>
+        this.db
+          .select()
+          .from(t.messages)
+          .where(
+            and(
+              eq(t.messages.siteId, siteId),
+              eq(t.messages.conversationId, conversationId),
+              lt(t.messages.seq, beforeSeq),
+              opts.visibleOnly ? ne(t.messages.kind, 'note') : undefined,
+            ),
+          )
+          .orderBy(desc(t.messages.seq))
+          .limit(limit)
+          .all()
+          .map(toMessage)
+          .reverse(),
+      ),
     after: (siteId: string, conversationId: string, afterSeq: number, limit: number, opts: { visibleOnly?: boolean } = {}) =>
       this.read(() =>
         this.db

@@ -358,6 +358,8 @@ export interface Store {
     append(input: AppendMessageInput): Promise<AppendMessageResult>;
     /** Messages with seq > afterSeq, ascending, at most `limit`; `visibleOnly` leaves out internal notes (for shoppers). */
     after(siteId: string, conversationId: string, afterSeq: number, limit: number, opts?: { visibleOnly?: boolean }): Promise<Message[]>;
+    /** Messages with seq < beforeSeq, the newest `limit` of them, ascending. */
+    before(siteId: string, conversationId: string, beforeSeq: number, limit: number, opts?: { visibleOnly?: boolean }): Promise<Message[]>;
   };
   close(): Promise<void>;
 }

@@ -11,7 +11,7 @@ import { decideAction } from '../domain/agent-actions';
 import { orderCard } from '../domain/cards';
 import type { AgentRecord } from '../store/types';
 import { Connection } from './connection';
-import { ackFor, frameRef, publishAppended, publishTeam, sendStoreError, sendSyncPage, toSummary, type GatewayDeps } from './gateway-common';
+import { ackFor, frameRef, publishAppended, publishTeam, sendHistoryPage, sendStoreError, sendSyncPage, toSummary, type GatewayDeps } from './gateway-common';
 
 /** Open agent sockets by agent id, so ending a session can close them. */
 export type AgentSockets = Map<string, Set<Connection>>;
@@ -152,6 +152,12 @@ export function agentSocket(deps: GatewayDeps, agent: AgentRecord, sockets: Agen
         const conversation = await deps.store.conversations.get(siteId, frame.conversationId);
         if (!conversation) return c.send({ type: 'error', code: 'not_found', ref: frame.conversationId, message: 'conversation not found' });
         return sendSyncPage(deps, c, siteId, conversation.id, frame.afterSeq);
+      }
+      case 'history': {
+        if (!welcomed) return c.send({ type: 'error', code: 'not_ready', message: 'send hello first' });
+        const conversation = await deps.store.conversations.get(siteId, frame.conversationId);
+        if (!conversation) return c.send({ type: 'error', code: 'not_found', ref: frame.conversationId, message: 'conversation not found' });
+        return sendHistoryPage(deps, c, siteId, conversation.id, frame.beforeSeq, frame.limit ?? LIMITS.syncPageSize);
       }
       case 'typing': {
         if (!welcomed) return;

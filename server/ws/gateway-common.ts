@@ -71,6 +71,23 @@ export function sendStoreError(deps: Pick<GatewayDeps, 'logger'>, conn: Connecti
 }
 
 /** Sends one page of messages after `afterSeq`; the client asks again while `hasMore`. */
+/** Sends the page of messages just before `beforeSeq` (newest first loading, older on demand). */
+export async function sendHistoryPage(
+  deps: GatewayDeps,
+  conn: Connection,
+  siteId: string,
+  conversationId: string,
+  beforeSeq: number,
+  limit: number,
+  opts: { visibleOnly?: boolean } = {},
+): Promise<void> {
+  const page = await deps.store.messages.before(siteId, conversationId, beforeSeq, limit + 1, opts);
+  const hasMore = page.length > limit;
+  const now = deps.now();
+  const messages = (hasMore ? page.slice(1) : page).map((m) => withFileUrls(m, deps.fileUrls, now));
+  conn.send({ type: 'history.result', conversationId, messages, hasMore });
+}
+
 export async function sendSyncPage(
   deps: GatewayDeps,
   conn: Connection,

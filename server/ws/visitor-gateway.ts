@@ -9,7 +9,8 @@ import { PROTOCOL_VERSION, parseVisitorClientFrame, type VisitorClientFrame } fr
 import { hashToken, newToken } from '../ids';
 import type { SiteRecord, VisitorRecord } from '../store/types';
 import { Connection } from './connection';
-import { ackFor, frameRef, publishAppended, sendStoreError, sendSyncPage, toSummary, toVisitorConversation, type GatewayDeps } from './gateway-common';
+import { ackFor, frameRef, publishAppended, sendHistoryPage, sendStoreError, sendSyncPage, toSummary, toVisitorConversation, type GatewayDeps } from './gateway-common';
+import { LIMITS } from '../../shared/protocol';
 import { verifyIdentityHash } from '../domain/identity';
 import { topics } from '../bus/bus';
 
@@ -122,6 +123,12 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord): WSEvents<Web
           return c.send({ type: 'error', code: 'not_found', ref: frame.conversationId, message: 'conversation not found' });
         }
         return sendSyncPage(deps, c, site.id, conversation.id, frame.afterSeq, { visibleOnly: true });
+      }
+      case 'history': {
+        if (!visitor) return c.send({ type: 'error', code: 'not_ready', message: 'send hello first' });
+        const conversation = await deps.store.conversations.getForVisitor(site.id, frame.conversationId, visitor);
+        if (!conversation) return c.send({ type: 'error', code: 'not_found', ref: frame.conversationId, message: 'conversation not found' });
+        return sendHistoryPage(deps, c, site.id, conversation.id, frame.beforeSeq, frame.limit ?? LIMITS.syncPageSize, { visibleOnly: true });
       }
       case 'context': {
         if (!visitor) return c.send({ type: 'error', code: 'not_ready', message: 'send hello first' });

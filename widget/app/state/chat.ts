@@ -225,6 +225,9 @@ export function createChat(opts: ChatOptions) {
         }
         return;
       }
+      case 'history.result':
+        // The shopper's panel loads from the start; older pages are not requested yet.
+        return;
       case 'sync.result': {
         if (frame.conversationId !== conversationId) return;
         const before = timeline.lastSeq;
