@@ -8,7 +8,7 @@ export default defineConfig({
       { extends: true, test: { name: 'component', include: ['tests/unit/**/*.test.tsx'], environment: 'happy-dom' } },
       {
         extends: true,
-        test: { name: 'integration', include: ['tests/integration/**/*.test.ts'], environment: 'node', testTimeout: 30_000, hookTimeout: 30_000 },
+        test: { name: 'integration', include: ['tests/integration/**/*.test.ts', 'tests/reliability/**/*.test.ts'], environment: 'node', testTimeout: 30_000, hookTimeout: 30_000 },
       },
       {
         extends: true,

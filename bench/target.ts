@@ -121,7 +121,16 @@ export async function startTarget(kind: TargetKind, nofile: number): Promise<Tar
   // BENCH_TARGET_NODE_ARGS adds node flags to the target, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
   const extra = (process.env.BENCH_TARGET_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const args = [...extra, '--import', 'tsx', kind === 'server' ? 'server/index.ts' : 'bench/baseline-relay.ts'];
-  const env = { PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', SEED_DEMO: '1', ...(dataDir ? { DATA_DIR: dataDir } : {}) };
+  // Each bench shopper sends far more than a person would: lift the per-visitor message budget.
+  const env = {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    SEED_DEMO: '1',
+    VISITOR_MESSAGES_PER_SEC: '1000000',
+    VISITOR_MESSAGE_BURST: '1000000',
+    ...(dataDir ? { DATA_DIR: dataDir } : {}),
+  };
   const child = spawnNode(args, { nofile, env });
   const warnings: Record<string, number> = {};
   let stderr = '';

@@ -12,6 +12,7 @@ import { originAllowed } from './domain/origins';
 import { isSameOrigin, problem } from './http';
 import type { Logger } from './logger';
 import { FileUrls } from './file-urls';
+import { RateLimiter } from './domain/rate-limit';
 import { adminRoutes } from './routes/admin-api';
 import { fileRoutes } from './routes/files';
 import { agentApiRoutes } from './routes/agent-api';
@@ -43,6 +44,8 @@ export interface AppDeps {
   uploadsDir: string;
   /** Webhooks (and bot webhooks) may target private and loopback addresses. */
   allowPrivateTargets?: boolean;
+  /** Messages per visitor per second and burst (VISITOR_MESSAGES_PER_SEC, VISITOR_MESSAGE_BURST). */
+  visitorMessages?: { rate: number; burst: number };
   /** Serve the demo shop's helper endpoints (only with the demo seed). */
   demo?: boolean;
   /** REST API requests per second per site (sustained) and burst. */
@@ -75,7 +78,13 @@ export function createApp(deps: AppDeps) {
   const presence = new PresenceRegistry();
   const team = new TeamPresence();
   const fileUrls = new FileUrls(deps.fileKey);
-  const gateway: GatewayDeps = { store: deps.store, bus: deps.bus, logger: deps.logger, heartbeat, presence, team, fileUrls, now };
+  const gateway: GatewayDeps = { store: deps.store, bus: deps.bus, logger: deps.logger, heartbeat, presence, team, fileUrls, now,
+    // A person types a few messages a second at most; a reconnect may flush a small outbox at once.
+    limits: {
+      sends: new RateLimiter(deps.visitorMessages?.rate ?? 5, deps.visitorMessages?.burst ?? 30),
+      chatter: new RateLimiter(10, 30),
+    },
+  };
 
   app.onError((err, c) => {
     deps.logger.error({ err, path: c.req.path }, 'request failed');
@@ -141,9 +150,17 @@ export function createApp(deps: AppDeps) {
     app,
     injectWebSocket,
     /** Closes every socket (clients reconnect with backoff) and stops the heartbeat. */
-    closeSockets(code = 1001, reason = 'server shutting down') {
+    closeSockets(code = 1001, reason = 'server shutting down'): Promise<void> {
       heartbeat.stop();
-      for (const client of wss.clients as Set<WebSocket>) client.close(code, reason);
+      const clients = [...(wss.clients as Set<WebSocket>)];
+      for (const client of clients) client.close(code, reason);
+      // A peer that never answers the close (stalled, or gone) must not hold the shutdown open.
+      return new Promise((resolve) => {
+        setTimeout(() => {
+          for (const client of clients) if (client.readyState !== client.CLOSED) client.terminate();
+          resolve();
+        }, clients.length ? 500 : 0).unref();
+      });
     },
     heartbeat,
     agentSockets,

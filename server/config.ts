@@ -16,6 +16,8 @@ export interface Config {
   allowPrivateTargets: boolean;
   /** How often the webhook dispatcher looks for due deliveries. */
   webhookIntervalMs: number;
+  /** Messages a visitor may send per second (sustained) and in a burst. */
+  visitorMessages: { rate: number; burst: number };
 }
 
 function bool(value: string | undefined, fallback: boolean): boolean {
@@ -36,5 +38,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     distDir: resolve(env.DIST_DIR ?? './dist'),
     allowPrivateTargets: bool(env.ALLOW_PRIVATE_NETWORK_TARGETS, false),
     webhookIntervalMs: Math.max(50, Number(env.WEBHOOK_INTERVAL_MS ?? 1000) || 1000),
+    visitorMessages: {
+      rate: Math.max(0.1, Number(env.VISITOR_MESSAGES_PER_SEC ?? 5) || 5),
+      burst: Math.max(1, Number(env.VISITOR_MESSAGE_BURST ?? 30) || 30),
+    },
   };
 }

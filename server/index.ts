@@ -38,6 +38,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     distDir: config.distDir,
     demo: config.seedDemo,
     allowPrivateTargets: config.allowPrivateTargets,
+    visitorMessages: config.visitorMessages,
     fileKey: loadServerKey(config.dataDir),
     uploadsDir: join(config.dataDir, 'uploads'),
   });
@@ -61,8 +62,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     logger,
     close() {
       closing ??= (async () => {
-        closeSockets();
-        await dispatcher.stop();
+        await Promise.all([closeSockets(), dispatcher.stop()]);
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           // Keep-alive HTTP connections would hold close() open.

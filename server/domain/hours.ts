@@ -180,6 +180,12 @@ function rangesFor(schedule: BusinessSchedule, weekday: Weekday): MinuteRange[] 
   return out.sort((a, b) => a.start - b.start);
 }
 
+/** The well-formed ranges of a weekday, sorted by start (what a person should be shown). */
+export function openingRanges(schedule: BusinessSchedule, weekday: Weekday): TimeRange[] {
+  const hhmm = (m: number): string => `${pad2(Math.floor(m / 60))}:${pad2(m % 60)}`;
+  return rangesFor(schedule, weekday).map((r): TimeRange => [hhmm(r.start), hhmm(r.end)]);
+}
+
 /** True when the local date `date` (`YYYY-MM-DD`) is one of the schedule's holidays. */
 export function isHoliday(schedule: BusinessSchedule, date: string): boolean {
   const monthDay = date.slice(5);

@@ -9,6 +9,7 @@ import type { Logger } from '../logger';
 import { AttachmentError, ConflictError, NotFoundError, StoreUnavailableError } from '../store/errors';
 import type { AppendMessageResult, Store } from '../store/types';
 import type { PresenceRegistry, TeamPresence } from '../presence';
+import type { RateLimiter } from '../domain/rate-limit';
 import { topics } from '../bus/bus';
 
 /** Tells the site's agents who is available, and shoppers whether anyone is. */
@@ -25,6 +26,8 @@ export interface GatewayDeps {
   heartbeat: Heartbeat;
   presence: PresenceRegistry;
   team: TeamPresence;
+  /** Per-visitor budgets: messages, and chatter (typing, context, read). */
+  limits: { sends: RateLimiter; chatter: RateLimiter };
   fileUrls?: FileUrls;
   now: () => number;
 }

@@ -189,6 +189,14 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord): WSEvents<Web
       const parsed = parseVisitorClientFrame(evt.data);
       if (!parsed.ok) return c.send({ type: 'error', ...parsed.error });
       const frame = parsed.frame;
+      // Budgets per visitor (all their tabs together), checked before any work is queued.
+      if (visitor && (frame.type === 'message.send' || frame.type === 'typing' || frame.type === 'context' || frame.type === 'read')) {
+        const taken = (frame.type === 'message.send' ? deps.limits.sends : deps.limits.chatter).take(visitor.id, deps.now());
+        if (!taken.allowed) {
+          if (frame.type === 'message.send') c.send({ type: 'error', code: 'rate_limited', ref: frame.clientId, retryAfterMs: taken.retryAfterMs, message: 'too many messages' });
+          return;
+        }
+      }
       const task = () => handle(frame, c).catch((err: unknown) => sendStoreError(deps, c, err, frameRef(frame)));
       if (!c.enqueue(task)) {
         c.send({ type: 'error', code: 'rate_limited', retryAfterMs: 1000, ...('clientId' in frame ? { ref: frame.clientId } : {}) });

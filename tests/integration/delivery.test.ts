@@ -6,7 +6,8 @@ let server: TestServer;
 let cookie: string;
 
 beforeAll(async () => {
-  server = await startTestServer();
+  // These tests send hundreds of messages from one visitor on purpose: lift the per-visitor budget.
+  server = await startTestServer({ env: { VISITOR_MESSAGES_PER_SEC: '100000', VISITOR_MESSAGE_BURST: '100000' } });
   cookie = await signIn(server);
 });
 afterAll(async () => {

@@ -280,6 +280,11 @@ export function createChat(opts: ChatOptions) {
   function handleError(code: ErrorCode, ref: string | undefined, retryAfterMs: number | undefined): void {
     const pending = ref ? timeline.pendingSends().find((p) => p.clientId === ref) : undefined;
     if (!pending) return;
+    if (code === 'rate_limited') {
+      notice.value = 'slow_down';
+      if (noticeTimer) clearTimeout(noticeTimer);
+      noticeTimer = setTimeout(() => (notice.value = null), Math.max(3000, retryAfterMs ?? 0));
+    }
     if (RETRYABLE_ERRORS.includes(code)) {
       // Stays in the outbox; try again after the server's hint.
       if (!retryTimer) {
@@ -327,6 +332,9 @@ export function createChat(opts: ChatOptions) {
   }
 
   const uploads = signal<Upload[]>([]);
+  /** A passing notice for the shopper (e.g. slow down). */
+  const notice = signal<'slow_down' | null>(null);
+  let noticeTimer: ReturnType<typeof setTimeout> | null = null;
 
   function setUpload(key: string, patch: Partial<Upload>): void {
     uploads.value = uploads.value.map((u) => (u.key === key ? { ...u, ...patch } : u));
@@ -472,6 +480,7 @@ export function createChat(opts: ChatOptions) {
     brand,
     availability,
     profile,
+    notice,
     saveProfile,
     conversationStatus,
     verified,

@@ -26,7 +26,7 @@ export function Panel({ chat, onClose, inputRef, livePreview, preChatForm }: Pro
       ? `${availability.names.join(', ')} · ${t.onlineNow}`
       : t.headerSubtitle;
   const status = chat.status.value;
-  const banner = status === 'offline' ? t.offline : status === 'reconnecting' ? t.reconnecting : null;
+  const banner = status === 'offline' ? t.offline : status === 'reconnecting' ? t.reconnecting : chat.notice.value === 'slow_down' ? t.slowDown : null;
   return (
     <div class="panel" lang={chat.locale.value}>
       <header class="header">
