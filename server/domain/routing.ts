@@ -115,19 +115,37 @@ export function isPriorityCustomer(
   return settings.vipLifetimeValue !== null && customer.lifetimeValue != null && customer.lifetimeValue >= settings.vipLifetimeValue;
 }
 
-function compareAgents(a: AgentLoad, b: AgentLoad): number {
+/**
+ * Agent order. `batchTurn` ranks agents given a chat earlier in the same batch (all stamped with
+ * the same `now`) as idle longer than those given one later, so a batch rotates through equally
+ * loaded agents instead of favouring the lowest id.
+ */
+function compareAgents(a: AgentLoad, b: AgentLoad, batchTurn: ReadonlyMap<string, number>): number {
   if (a.activeChats !== b.activeChats) return a.activeChats - b.activeChats;
   const idleA = a.lastAssignedAt ?? -Infinity;
   const idleB = b.lastAssignedAt ?? -Infinity;
   if (idleA !== idleB) return idleA < idleB ? -1 : 1;
+  const turnA = batchTurn.get(a.id) ?? -1;
+  const turnB = batchTurn.get(b.id) ?? -1;
+  if (turnA !== turnB) return turnA - turnB;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+function choose(
+  chat: Pick<QueuedChat, 'language' | 'team'>,
+  agents: readonly AgentLoad[],
+  settings: RoutingSettings,
+  batchTurn: ReadonlyMap<string, number>,
+): AgentLoad | null {
+  const free = agents.filter((a) => canTakeChat(a, settings));
+  const best = (pool: AgentLoad[]): AgentLoad | null =>
+    pool.length === 0 ? null : pool.reduce((x, y) => (compareAgents(y, x, batchTurn) < 0 ? y : x));
+  return best(free.filter((a) => matchesSkills(a, chat))) ?? (settings.fallbackToAnyAgent ? best(free) : null);
 }
 
 /** The agent that should get `chat` now, or null when nobody suitable is free. */
 export function pickAgent(chat: Pick<QueuedChat, 'language' | 'team'>, agents: readonly AgentLoad[], settings: RoutingSettings): AgentLoad | null {
-  const free = agents.filter((a) => canTakeChat(a, settings));
-  const best = (pool: AgentLoad[]): AgentLoad | null => (pool.length === 0 ? null : pool.reduce((x, y) => (compareAgents(y, x) < 0 ? y : x)));
-  return best(free.filter((a) => matchesSkills(a, chat))) ?? (settings.fallbackToAnyAgent ? best(free) : null);
+  return choose(chat, agents, settings, new Map());
 }
 
 function compareQueued(a: QueuedChat, b: QueuedChat, settings: RoutingSettings): number {
@@ -154,15 +172,17 @@ export function nextAssignments(queue: readonly QueuedChat[], agents: readonly A
   // Working copy of loads, first entry wins when an agent is listed twice.
   const loads = new Map<string, AgentLoad>();
   for (const a of agents) if (!loads.has(a.id)) loads.set(a.id, { ...a });
+  const batchTurn = new Map<string, number>();
   const out: Assignment[] = [];
   for (const chat of queueOrder(queue, settings)) {
     const pool = [...loads.values()];
     if (!pool.some((a) => canTakeChat(a, settings))) break;
-    const agent = pickAgent(chat, pool, settings);
+    const agent = choose(chat, pool, settings, batchTurn);
     if (!agent) continue; // nobody with these skills is free; the chats behind may still be servable
     out.push({ conversationId: chat.id, agentId: agent.id });
-    // `lastAssignedAt = now` makes equally loaded agents take turns within a batch.
+    // The agent just served becomes the least idle, so equally loaded agents take turns.
     loads.set(agent.id, { ...agent, activeChats: agent.activeChats + 1, lastAssignedAt: now });
+    batchTurn.set(agent.id, out.length);
   }
   return out;
 }
