@@ -1,5 +1,6 @@
 /** Renders a lifecycle system message in the reader's language, from its payload. */
 type Strings = {
+  ev_handoff?: string;
   ev_agent_joined: string;
   ev_transferred: string;
   ev_resolved: string;
@@ -19,6 +20,8 @@ export function systemText(payload: Record<string, unknown> | null, fallback: st
       return audience === 'agent' ? `${t.ev_resolved} ${str('byName')}` : t.ev_resolved;
     case 'reopened':
       return audience === 'agent' ? `${t.ev_reopened} ${str('byName')}` : t.ev_reopened;
+    case 'handoff':
+      return audience === 'agent' && t.ev_handoff ? `${t.ev_handoff} ${str('reason').replace(/_/g, ' ')}` : fallback;
     case 'returned_to_bot':
       return audience === 'agent' ? `${t.ev_returned_to_bot} ${str('byName')}` : t.ev_returned_to_bot;
     default:

@@ -27,6 +27,8 @@ export interface ContextData {
     lifetimeValue: { amount: number; currency: string } | null;
   } | null;
   orders: ContextOrder[];
+  /** What the bot handed over, when it did. */
+  handoff: { reason: string; intent: string; matchedOrderId: string | null; tried: { intent: string; outcome: string }[] } | null;
 }
 
 export type ContextState = { status: 'idle' } | { status: 'loading' } | { status: 'error' } | { status: 'ready'; data: ContextData };

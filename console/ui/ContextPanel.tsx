@@ -103,11 +103,36 @@ function Presence({ presence }: { presence: VisitorUpdatedFrame }) {
 
 function ContextBody({ data, onShareOrder }: { data: Extract<ContextModel['state']['value'], { status: 'ready' }>['data']; onShareOrder(orderId: string): void }) {
   const t = strings();
-  const { visitor, customer, orders } = data;
+  const { visitor, customer, orders, handoff } = data;
   const name = customer?.name || visitor.name;
   const email = customer?.email || visitor.email;
   return (
     <>
+      {handoff && (
+        <section class="handoff" aria-label={t.handoff}>
+          <h3>{t.handoff}</h3>
+          <p class="small">
+            <span class="muted">{t.handoffReason}: </span>
+            {(t as Record<string, string>)[`reason_${handoff.reason}`] ?? handoff.reason}
+          </p>
+          <p class="small">
+            <span class="muted">{t.handoffIntent}: </span>
+            {handoff.intent.replace(/_/g, ' ')}
+          </p>
+          {handoff.matchedOrderId && (
+            <p class="small">
+              <span class="muted">{t.handoffOrder}: </span>
+              {handoff.matchedOrderId}
+            </p>
+          )}
+          {handoff.tried.length > 0 && (
+            <p class="small">
+              <span class="muted">{t.handoffTried}: </span>
+              {handoff.tried.map((s) => `${s.intent.replace(/_/g, ' ')} → ${s.outcome.replace(/_/g, ' ')}`).join('; ')}
+            </p>
+          )}
+        </section>
+      )}
       <section class="who-card">
         <p class="who-name">{name || t.anonymous}</p>
         {email && <p class="small">{email}</p>}

@@ -40,6 +40,9 @@ const SitePatch = v.object({
   greeting: v.optional(v.object({ es: v.optional(v.pipe(v.string(), v.maxLength(280))), en: v.optional(v.pipe(v.string(), v.maxLength(280))) })),
   livePreview: v.optional(v.boolean()),
   requireVerifiedIdentity: v.optional(v.boolean()),
+  preChatForm: v.optional(v.boolean()),
+  /** The built-in bot answers new conversations first. */
+  botEnabled: v.optional(v.boolean()),
 });
 
 const AgentCreate = v.object({
@@ -80,6 +83,8 @@ function siteOut(site: SiteRecord, origin: string) {
     greeting: (s.greeting as { es?: string; en?: string } | undefined) ?? {},
     livePreview: s.livePreview === true,
     requireVerifiedIdentity: s.requireVerifiedIdentity === true,
+    preChatForm: s.preChatForm === true,
+    botEnabled: !(typeof s.bot === 'object' && s.bot !== null && (s.bot as { enabled?: unknown }).enabled === false),
     snippet:
       `<script>window.Mostrador=window.Mostrador||function(){(Mostrador.q=Mostrador.q||[]).push(arguments)}</script>\n` +
       `<script async src="${origin}/widget.js" data-site="${site.publicKey}"></script>`,
@@ -121,11 +126,12 @@ export function adminRoutes(deps: AdminDeps) {
     const siteId = c.get('agent').siteId;
     const current = await deps.store.sites.byId(siteId);
     if (!current) return problem(c, 404, 'no such site');
-    const { name, allowedOrigins, ...settings } = parsed.value;
+    const { name, allowedOrigins, botEnabled, ...settings } = parsed.value;
+    const bot = typeof current.settings.bot === 'object' && current.settings.bot !== null ? current.settings.bot : {};
     const next = await deps.store.sites.update(siteId, {
       ...(name !== undefined ? { name } : {}),
       ...(allowedOrigins !== undefined ? { allowedOrigins: [...new Set(allowedOrigins)] } : {}),
-      settings: { ...current.settings, ...settings },
+      settings: { ...current.settings, ...settings, ...(botEnabled !== undefined ? { bot: { ...bot, enabled: botEnabled } } : {}) },
     });
     // Open widgets restyle themselves without a reload.
     deps.bus.publish(topics.siteVisitors(siteId), {

@@ -48,6 +48,7 @@ export function agentApiRoutes(deps: AgentApiDeps) {
     // Orders only for a verified identity: a claimed id proves nothing.
     const customer = visitor.verified && visitor.customerId ? await deps.store.customers.byId(siteId, visitor.customerId) : null;
     const orders = customer ? await deps.store.orders.forCustomer(siteId, customer.id, 200) : [];
+    const bot = await deps.store.conversations.botData(siteId, conversation.id);
     return c.json({
       visitor: {
         id: visitor.id,
@@ -59,6 +60,7 @@ export function agentApiRoutes(deps: AgentApiDeps) {
       },
       customer: customer ? { ...customerOut(customer), orderCount: orders.length, lifetimeValue: lifetimeValue(orders) } : null,
       orders: orders.slice(0, 10).map(orderOut),
+      handoff: bot?.handoff ?? null,
     });
   });
 

@@ -2,7 +2,7 @@
  * Customers, orders, shipments and returns that merchants push through the REST API, plus the
  * idempotency-key records. Every query is scoped by site; external ids are the merchant's own.
  */
-import { and, desc, eq, inArray, lt } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import { newId } from '../ids';
 import type { Db } from './db';
 import { NotFoundError } from './errors';
@@ -146,6 +146,19 @@ export class CommerceRepo {
   orderRecord(siteId: string, externalId: string): OrderRecord | null {
     const row = this.orderRow(siteId, externalId);
     return row ? this.hydrate([row])[0]! : null;
+  }
+
+  /** An order by number (case-insensitive, leading "#" ignored) with its customer's email. */
+  orderByNumber(siteId: string, number: string): (OrderRecord & { customerEmail: string | null }) | null {
+    const clean = number.trim().replace(/^#/, '');
+    const row = this.db
+      .select({ order: t.orders, email: t.customers.email })
+      .from(t.orders)
+      .innerJoin(t.customers, eq(t.customers.id, t.orders.customerId))
+      .where(and(eq(t.orders.siteId, siteId), sql`lower(${t.orders.number}) = lower(${clean})`))
+      .get();
+    if (!row) return null;
+    return { ...this.hydrate([row.order])[0]!, customerEmail: row.email };
   }
 
   /** A customer's most recent orders, with shipments and returns. */

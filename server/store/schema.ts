@@ -175,6 +175,12 @@ export const conversations = sqliteTable(
     lastMessageText: text('last_message_text'),
     lastMessageAuthor: text('last_message_author'),
     lastMessageAt: integer('last_message_at'),
+    /** The built-in bot's memory of this conversation (domain/bot BotState). */
+    botState: text('bot_state', { mode: 'json' }).$type<Record<string, unknown>>(),
+    /** What the bot handed over to people: reason, intent, matched order, what it tried. */
+    handoff: text('handoff', { mode: 'json' }).$type<Record<string, unknown>>(),
+    /** The shopper's language when the conversation started. */
+    locale: text('locale'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },

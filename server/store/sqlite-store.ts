@@ -168,6 +168,7 @@ export class SqliteStore implements Store {
     upsertReturn: (siteId: string, orderExternalId: string, returnExternalId: string, input: ReturnInput, now: number) =>
       this.write(() => this.commerce.upsertReturn(siteId, orderExternalId, returnExternalId, input, now)),
     forCustomer: (siteId: string, customerId: string, limit: number) => this.read(() => this.commerce.ordersForCustomer(siteId, customerId, limit)),
+    byNumber: (siteId: string, number: string) => this.read(() => this.commerce.orderByNumber(siteId, number)),
   };
 
   attachments = {
@@ -405,6 +406,25 @@ export class SqliteStore implements Store {
         const last = items[items.length - 1];
         return { items, next: more && last ? { updatedAt: last.updatedAt, id: last.id } : null };
       }),
+    botData: (siteId: string, id: string) =>
+      this.read(() => {
+        const c = t.conversations;
+        const row = this.db
+          .select({ botState: c.botState, handoff: c.handoff, locale: c.locale })
+          .from(c)
+          .where(and(eq(c.siteId, siteId), eq(c.id, id)))
+          .get();
+        return row ? { botState: row.botState ?? null, handoff: row.handoff ?? null, locale: row.locale ?? null } : null;
+      }),
+    saveBotData: (siteId: string, id: string, data: { botState?: Record<string, unknown>; handoff?: Record<string, unknown> | null }) =>
+      this.write(() => {
+        const c = t.conversations;
+        this.db
+          .update(c)
+          .set({ ...(data.botState !== undefined ? { botState: data.botState } : {}), ...(data.handoff !== undefined ? { handoff: data.handoff } : {}) })
+          .where(and(eq(c.siteId, siteId), eq(c.id, id)))
+          .run();
+      }),
     markRead: (siteId: string, id: string, side: 'visitor' | 'agent', seq: number) =>
       this.read(() => {
         const c = t.conversations;
@@ -586,7 +606,16 @@ export class SqliteStore implements Store {
       if (!conversation) {
         conversation = this.db
           .insert(t.conversations)
-          .values({ id: newId('cv'), siteId, visitorId: input.visitorId, status: 'queued', lastSeq: 0, createdAt: now, updatedAt: now })
+          .values({
+            id: newId('cv'),
+            siteId,
+            visitorId: input.visitorId,
+            status: input.newConversation?.status ?? 'queued',
+            locale: input.newConversation?.locale ?? null,
+            lastSeq: 0,
+            createdAt: now,
+            updatedAt: now,
+          })
           .returning()
           .get();
         conversationCreated = true;

@@ -79,6 +79,8 @@ export interface AppendMessageInput {
   /** Default `text`. A `note` never reaches the shopper and does not reopen or move the conversation. */
   kind?: MessageKind;
   payload?: Record<string, unknown> | null;
+  /** How a conversation this append creates starts: with the bot or in the queue (default). */
+  newConversation?: { status: 'bot' | 'queued'; locale: string | null };
   /** Uploaded files to attach; they must be the sender's own and not used by another message. */
   attachmentIds?: string[];
   /**
@@ -284,6 +286,8 @@ export interface Store {
     /** Throws NotFoundError('order') when the order does not exist on this site. */
     upsertShipment(siteId: string, orderExternalId: string, shipmentExternalId: string, input: ShipmentInput, now: number): Promise<Upserted<OrderRecord>>;
     upsertReturn(siteId: string, orderExternalId: string, returnExternalId: string, input: ReturnInput, now: number): Promise<Upserted<OrderRecord>>;
+    /** An order by its number as shoppers write it, with the email of its customer (for the bot's check). */
+    byNumber(siteId: string, number: string): Promise<(OrderRecord & { customerEmail: string | null }) | null>;
     /** A customer's most recent orders (by our customer id), newest first. */
     forCustomer(siteId: string, customerId: string, limit: number): Promise<OrderRecord[]>;
   };
@@ -350,6 +354,9 @@ export interface Store {
     ): Promise<{ items: ConversationListItem[]; next: { updatedAt: number; id: string } | null }>;
     /** Raises the read mark of one side (never lowers it, never past the last seq). Returns the new mark, or null if unknown. */
     markRead(siteId: string, id: string, side: 'visitor' | 'agent', seq: number): Promise<{ seq: number; changed: boolean } | null>;
+    /** The bot's memory, the handoff packet and the conversation's language. */
+    botData(siteId: string, id: string): Promise<{ botState: Record<string, unknown> | null; handoff: Record<string, unknown> | null; locale: string | null } | null>;
+    saveBotData(siteId: string, id: string, data: { botState?: Record<string, unknown>; handoff?: Record<string, unknown> | null }): Promise<void>;
     /** The summary an agent list shows, with the visitor's display name. */
     listItem(siteId: string, id: string): Promise<ConversationListItem | null>;
   };

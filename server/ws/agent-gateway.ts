@@ -104,6 +104,31 @@ export function agentSocket(deps: GatewayDeps, agent: AgentRecord, sockets: Agen
         return c.send({ type: 'pong', ...(frame.t !== undefined ? { t: frame.t } : {}) });
       case 'message.send': {
         if (!welcomed) return c.send({ type: 'error', code: 'not_ready', ref: frame.clientId, message: 'send hello first' });
+        // Replying to a chat the bot or the queue has takes it: the bot falls silent, the shopper sees who joined.
+        if ((frame.kind ?? 'text') === 'text') {
+          const current = await deps.store.conversations.get(siteId, frame.conversationId);
+          if (current && (current.status === 'bot' || current.status === 'queued')) {
+            const take = decideAction({ action: 'take', conversation: current, actor: { id: agent.id, name: agent.name } });
+            if (take.ok) {
+              try {
+                const joined = await deps.store.messages.append({
+                  siteId,
+                  conversationId: current.id,
+                  clientId: `take_${frame.clientId}`,
+                  author: { kind: 'system' },
+                  kind: 'system',
+                  text: take.text,
+                  payload: take.system,
+                  transition: { status: take.status, assigneeId: take.assigneeId, expect: { status: current.status, assigneeId: current.assigneeId } },
+                  now: deps.now(),
+                });
+                if (!joined.duplicate) await publishAppended(deps, joined);
+              } catch {
+                // Someone else took it meanwhile: the reply still goes in below.
+              }
+            }
+          }
+        }
         const result = await deps.store.messages.append({
           siteId,
           conversationId: frame.conversationId,

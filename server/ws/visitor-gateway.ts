@@ -12,6 +12,7 @@ import { Connection } from './connection';
 import { ackFor, frameRef, publishAppended, sendHistoryPage, sendStoreError, sendSyncPage, toSummary, toVisitorConversation, type GatewayDeps } from './gateway-common';
 import { LIMITS } from '../../shared/protocol';
 import { verifyIdentityHash } from '../domain/identity';
+import { botEnabled, runBot } from '../engine/bot-runner';
 import { topics } from '../bus/bus';
 
 /** A socket that has not said `hello` within this time is closed. */
@@ -80,6 +81,7 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord): WSEvents<Web
           siteId: site.id,
           visitorId: visitor.id,
           visitorCustomerId: visitor.verified ? visitor.customerId : null,
+          newConversation: { status: botEnabled(site) ? 'bot' : 'queued', locale: frame.type === 'message.send' ? (visitor.locale ?? null) : null },
           ...(frame.conversationId ? { conversationId: frame.conversationId } : {}),
           clientId: frame.clientId,
           author: { kind: 'visitor', id: visitor.id, ...(visitor.name ? { name: visitor.name } : {}) },
@@ -88,7 +90,11 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord): WSEvents<Web
           now: deps.now(),
         });
         c.send(ackFor(frame.clientId, result));
-        if (!result.duplicate) await publishAppended(deps, result);
+        if (!result.duplicate) {
+          await publishAppended(deps, result);
+          // The shopper's message is stored and acked; a bot failure must not look like a failed send.
+          await runBot(deps, site, visitor, result).catch((err: unknown) => deps.logger.error({ err }, 'bot turn failed'));
+        }
         return;
       }
       case 'identify': {

@@ -17,7 +17,11 @@ export function tempDataDir(): string {
   return mkdtempSync(join(tmpdir(), 'mostrador-test-'));
 }
 
-export async function startTestServer(opts: { dataDir?: string; env?: Record<string, string> } = {}): Promise<TestServer> {
+/**
+ * `bot`: whether the demo site's built-in bot answers new conversations. Off unless a test is
+ * about the bot, so transcripts hold only what the test itself sends.
+ */
+export async function startTestServer(opts: { dataDir?: string; env?: Record<string, string>; bot?: boolean } = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? tempDataDir();
   const config = loadConfig({
     PORT: '0',
@@ -28,6 +32,11 @@ export async function startTestServer(opts: { dataDir?: string; env?: Record<str
     ...opts.env,
   });
   const running = await startServer(config, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'));
+  const site = await running.store.sites.byPublicKey('pk_demo');
+  if (site) {
+    const bot = typeof site.settings.bot === 'object' && site.settings.bot !== null ? site.settings.bot : {};
+    await running.store.sites.update(site.id, { settings: { ...site.settings, bot: { ...bot, enabled: opts.bot === true } } });
+  }
   return {
     ...running,
     dataDir,

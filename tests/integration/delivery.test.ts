@@ -44,12 +44,14 @@ describe('message delivery', () => {
     const msg = (await created).message as Frame;
     expect(msg).toMatchObject({ conversationId: ack.conversationId, seq: 1, text: 'Hola, ¿dónde está mi pedido?', author: { kind: 'visitor' } });
 
-    // The agent replies; the visitor receives it with the next seq.
+    // The agent replies: replying to a waiting chat takes it ("Ana joined", seq 2), then the reply (seq 3).
     const reply = cid();
+    const joined = visitor.socket.next((f) => f.type === 'message.created' && (f.message as Frame).kind === 'system');
     const toVisitor = visitor.socket.next((f) => f.type === 'message.created' && (f.message as Frame).clientId === reply);
     agent.socket.send({ type: 'message.send', conversationId: ack.conversationId, clientId: reply, text: 'Lo miro ahora mismo.' });
     const agentAck = await agent.socket.next((f) => f.type === 'ack' && f.clientId === reply);
-    expect(agentAck.seq).toBe(2);
+    expect(agentAck.seq).toBe(3);
+    expect(((await joined).message as Frame)).toMatchObject({ seq: 2, payload: { event: 'agent_joined', agentName: 'Ana' } });
     expect(((await toVisitor).message as Frame).author).toMatchObject({ kind: 'agent', name: 'Ana' });
     agent.socket.close();
     visitor.socket.close();
@@ -112,7 +114,12 @@ describe('message delivery', () => {
     visitor.socket.send({ type: 'message.send', clientId: hello, text: 'hola' });
     const ack = await visitor.socket.next((f) => f.type === 'ack' && f.clientId === hello);
     const conversationId = ack.conversationId as string;
-    const lastSeq = ack.seq as number;
+    // The agent takes the chat while the shopper is here (seq 2); then the shopper leaves.
+    const take = cid('take');
+    const joined = visitor.socket.next((f) => f.type === 'message.created' && (f.message as Frame).kind === 'system');
+    agent.socket.send({ type: 'conversation.action', clientId: take, conversationId, action: 'take' });
+    const lastSeq = ((await joined).message as Frame).seq as number;
+    expect(lastSeq).toBe(2);
     visitor.socket.close();
     await visitor.socket.waitClose();
 
@@ -122,7 +129,7 @@ describe('message delivery', () => {
       sent.push(`respuesta ${i}`);
       agent.socket.send({ type: 'message.send', conversationId, clientId, text: `respuesta ${i}` });
     }
-    await expect.poll(() => agent.socket.frames.filter((f) => f.type === 'ack').length).toBe(20);
+    await expect.poll(() => agent.socket.frames.filter((f) => f.type === 'ack').length).toBe(21);
 
     const back = await connectVisitor(server, { token: visitor.token });
     expect(back.visitorId).toBe(visitor.visitorId);

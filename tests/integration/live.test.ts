@@ -21,6 +21,12 @@ async function chat() {
   visitor.socket.send({ type: 'message.send', clientId, text: 'hola' });
   const conversationId = (await visitor.socket.next((f) => f.type === 'ack' && f.clientId === clientId)).conversationId as string;
   await agent.socket.next((f) => f.type === 'message.created' && (f.message as Frame).clientId === clientId);
+  // The agent takes the chat first (seq 2, a system message the shopper sees).
+  const take = cid('take');
+  const joined = visitor.socket.next((f) => f.type === 'message.created' && (f.message as Frame).kind === 'system');
+  agent.socket.send({ type: 'conversation.action', clientId: take, conversationId, action: 'take' });
+  await agent.socket.next((f) => f.type === 'ack' && f.clientId === take);
+  await joined;
   return { visitor, agent, conversationId };
 }
 
@@ -31,27 +37,28 @@ describe('internal notes', () => {
     const noteAck = agent.socket.next((f) => f.type === 'ack' && f.clientId === note);
     const noteCreated = agent.socket.next((f) => f.type === 'message.created' && (f.message as Frame).clientId === note);
     agent.socket.send({ type: 'message.send', conversationId, clientId: note, text: 'Cliente VIP, ofrecer envío gratis', kind: 'note' });
-    expect((await noteAck).seq).toBe(2);
+    expect((await noteAck).seq).toBe(3);
     expect(((await noteCreated).message as Frame).kind).toBe('note');
 
     const reply = cid('reply');
     const live = visitor.socket.next((f) => f.type === 'message.created' && (f.message as Frame).clientId === reply);
     agent.socket.send({ type: 'message.send', conversationId, clientId: reply, text: 'Te lo enviamos gratis' });
     const replyMessage = (await live).message as Message;
-    expect(replyMessage).toMatchObject({ seq: 3, prevSeq: 1, kind: 'text' });
+    expect(replyMessage).toMatchObject({ seq: 4, prevSeq: 2, kind: 'text' });
     expect(visitor.socket.frames.some((f) => JSON.stringify(f).includes('Cliente VIP'))).toBe(false);
 
     const page = visitor.socket.nextOfType('sync.result');
     visitor.socket.send({ type: 'sync', conversationId, afterSeq: 0 });
     const messages = (await page).messages as Message[];
-    expect(messages.map((m) => m.text)).toEqual(['hola', 'Te lo enviamos gratis']);
-    // The shopper's timeline accepts seq 3 after seq 1 because of prevSeq.
+    expect(messages.filter((m) => m.kind !== 'system').map((m) => m.text)).toEqual(['hola', 'Te lo enviamos gratis']);
+    expect(messages.map((m) => m.seq)).toEqual([1, 2, 4]);
+    // The shopper's timeline accepts seq 4 after seq 2 because of prevSeq.
     const timeline = new Timeline({ kind: 'visitor' }, { visibleOnly: true });
     expect(timeline.applyPage(messages)).toBe(true);
-    expect(timeline.lastSeq).toBe(3);
+    expect(timeline.lastSeq).toBe(4);
     // The welcome tells the shopper the last seq it can see, not the note's.
     const again = await connectVisitor(server, { token: visitor.token });
-    expect((again.welcome.conversations as Frame[])[0]).toMatchObject({ id: conversationId, lastSeq: 3 });
+    expect((again.welcome.conversations as Frame[])[0]).toMatchObject({ id: conversationId, lastSeq: 4 });
     for (const s of [visitor.socket, agent.socket, again.socket]) s.close();
   });
 
@@ -94,7 +101,7 @@ describe('typing and read receipts', () => {
 
     const seenByAgent = agent.socket.next((f) => f.type === 'read' && f.by === 'visitor');
     visitor.socket.send({ type: 'read', conversationId, seq: 99 });
-    expect(await seenByAgent).toMatchObject({ conversationId, seq: 2 });
+    expect(await seenByAgent).toMatchObject({ conversationId, seq: 3 });
 
     const seenByVisitor = visitor.socket.next((f) => f.type === 'read' && f.by === 'agent');
     const echoed = agent.socket.next((f) => f.type === 'read' && f.by === 'agent');

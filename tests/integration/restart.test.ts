@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnServer } from '../helpers/process';
 import { tempDataDir } from '../helpers/server';
-import { cid, connectVisitor, type Frame } from '../helpers/ws-client';
+import { cid, connectVisitor, signIn, type Frame } from '../helpers/ws-client';
 
 const dataDir = tempDataDir();
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -10,6 +10,14 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 describe('crash and restart', () => {
   it('keeps every acked message after kill -9, with gap-free seqs and no duplicates', async () => {
     const first = await spawnServer(dataDir);
+    // The demo bot would answer too; this test counts only the shopper's own messages.
+    const cookie = await signIn(first);
+    const off = await fetch(`${first.origin}/api/agent/admin/site`, {
+      method: 'PATCH',
+      headers: { Cookie: cookie, Origin: first.origin, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ botEnabled: false }),
+    });
+    expect(off.status).toBe(200);
     const visitor = await connectVisitor(first);
     const acks: Frame[] = [];
     const ids = Array.from({ length: 40 }, () => cid('crash'));

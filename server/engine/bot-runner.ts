@@ -1,0 +1,144 @@
+/**
+ * Runs the built-in bot (domain/bot) for a shopper's message: gathers what it may know (a verified
+ * customer's orders, an order looked up by number, the merchant's FAQ, policies and hours),
+ * stores its replies as bot messages, keeps its memory, and carries out a handoff: the
+ * conversation goes to the queue with a system message and the handoff packet agents see.
+ */
+import type { Locale } from '../../shared/i18n';
+import type { CardPayload } from '../../shared/protocol';
+import { botTurn, extractOrderDetails, initialBotState, normalizeOrderNumber, type BotOrder, type BotState, type FaqEntry } from '../domain/bot';
+import type { BusinessSchedule } from '../domain/hours';
+import { publishAppended } from '../events';
+import type { OrderRecord, SiteRecord, Store, VisitorRecord, AppendMessageResult } from '../store/types';
+import type { GatewayDeps } from '../ws/gateway-common';
+
+/** Site settings the bot reads (`settings.bot`). */
+export interface BotSettings {
+  enabled?: boolean;
+  name?: string;
+  faqs?: FaqEntry[];
+  policies?: { es?: { shipping?: string; returns?: string }; en?: { shipping?: string; returns?: string } };
+  hours?: { schedule: BusinessSchedule; timeZone: string } | null;
+}
+
+export function botSettings(site: SiteRecord): BotSettings {
+  const s = site.settings.bot;
+  return typeof s === 'object' && s !== null ? (s as BotSettings) : {};
+}
+
+/** New conversations start with the bot unless the site turned it off. */
+export function botEnabled(site: SiteRecord): boolean {
+  return botSettings(site).enabled !== false;
+}
+
+function toBotOrder(o: OrderRecord, email: string | null): BotOrder {
+  return {
+    id: o.externalId,
+    number: o.number,
+    email,
+    status: o.status,
+    currency: o.currency,
+    total: o.total,
+    createdAt: o.createdAt,
+    items: o.items.map((i) => ({ name: i.name, quantity: i.quantity })),
+    shipments: o.shipments.map((s) => ({ carrier: s.carrier, trackingNumber: s.trackingNumber, trackingUrl: s.trackingUrl, status: s.status })),
+  };
+}
+
+const HANDOFF_TEXT: Record<Locale, string> = { es: 'Te paso con una persona del equipo.', en: 'I am passing you to a person from the team.' };
+
+/** One bot turn for `result` (a committed shopper message in a conversation the bot has). */
+export async function runBot(deps: GatewayDeps, site: SiteRecord, visitor: VisitorRecord, result: AppendMessageResult): Promise<void> {
+  const { conversation, message } = result;
+  if (conversation.status !== 'bot' || message.author.kind !== 'visitor' || !message.text.trim()) return;
+  const settings = botSettings(site);
+  const data = await deps.store.conversations.botData(site.id, conversation.id);
+  const locale: Locale = (data?.locale ?? visitor.locale) === 'en' ? 'en' : 'es';
+  const state = (data?.botState as BotState | null) ?? initialBotState();
+
+  // What the bot may know: orders only for a verified customer, or one looked up by number.
+  const customer = visitor.verified && visitor.customerId ? await deps.store.customers.byId(site.id, visitor.customerId) : null;
+  const customerOrders = customer ? await deps.store.orders.forCustomer(site.id, customer.id, 10) : [];
+  const details = extractOrderDetails(message.text);
+  const wanted = details.orderNumber ?? state.pendingOrderNumber;
+  const looked = wanted ? await deps.store.orders.byNumber(site.id, wanted) : null;
+  const now = deps.now();
+
+  const turn = botTurn(
+    state,
+    { text: message.text },
+    {
+      locale,
+      now,
+      status: conversation.status,
+      customer: customer ? { vip: customer.tags.includes('vip'), orders: customerOrders.map((o) => toBotOrder(o, customer.email)) } : null,
+      lookupOrder: (n) => (looked && normalizeOrderNumber(looked.number) === normalizeOrderNumber(n) ? toBotOrder(looked, looked.customerEmail) : null),
+      faqs: settings.faqs ?? [],
+      ...(settings.policies?.[locale] ? { policies: settings.policies[locale] } : {}),
+      hours: settings.hours ?? null,
+    },
+  );
+
+  const author = { kind: 'bot' as const, name: settings.name ?? (locale === 'es' ? 'Asistente' : 'Assistant') };
+  let n = 0;
+  const append = async (input: { text: string; kind?: 'text' | 'card' | 'system'; payload?: Record<string, unknown>; transition?: { status: 'queued'; assigneeId: null } }) => {
+    const appended = await deps.store.messages.append({
+      siteId: site.id,
+      conversationId: conversation.id,
+      // Deterministic ids: a re-run for the same shopper message stores nothing twice.
+      clientId: `bot_${message.id}_${n++}`,
+      author: input.kind === 'system' ? { kind: 'system' } : author,
+      text: input.text,
+      ...(input.kind ? { kind: input.kind } : {}),
+      ...(input.payload ? { payload: input.payload } : {}),
+      ...(input.transition ? { transition: input.transition } : {}),
+      now: deps.now(),
+    });
+    if (!appended.duplicate) await publishAppended(deps, appended);
+  };
+
+  for (const reply of turn.replies) {
+    if (reply.kind === 'text') {
+      await append({ text: reply.text });
+      continue;
+    }
+    await append({ text: reply.text });
+    for (const card of reply.orders) {
+      const tracking = card.tracking.find((t) => t.url) ?? card.tracking[0];
+      const payload: CardPayload = {
+        type: 'order',
+        order: {
+          number: card.number,
+          status: card.status,
+          items: card.items,
+          total: card.total,
+          currency: card.currency,
+          ...(tracking ? { carrier: tracking.carrier, trackingNumber: tracking.trackingNumber } : {}),
+          ...(tracking?.url ? { trackingUrl: tracking.url } : {}),
+        },
+      };
+      await append({ text: `#${card.number}: ${card.statusLabel}`, kind: 'card', payload });
+    }
+  }
+
+  await deps.store.conversations.saveBotData(site.id, conversation.id, {
+    botState: turn.newState as unknown as Record<string, unknown>,
+    ...(turn.handoff ? { handoff: turn.handoff as unknown as Record<string, unknown> } : {}),
+  });
+  if (turn.contactEmail) await deps.store.visitors.setProfile(site.id, visitor.id, { email: turn.contactEmail });
+
+  if (turn.handoff) {
+    await append({
+      text: HANDOFF_TEXT[locale],
+      kind: 'system',
+      payload: { event: 'handoff', reason: turn.handoff.reason },
+      transition: { status: 'queued', assigneeId: null },
+    });
+    await deps.store.webhooks.enqueue(
+      site.id,
+      'conversation.handoff',
+      { conversation: { id: conversation.id, status: 'queued' }, handoff: turn.handoff },
+      deps.now(),
+    );
+  }
+}

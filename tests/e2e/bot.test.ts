@@ -1,0 +1,42 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Locator } from 'playwright-core';
+import { hasChromium, launchBrowser } from '../helpers/browser';
+import { startTestServer, type TestServer } from '../helpers/server';
+
+let server: TestServer;
+let browser: Browser;
+const T = { timeout: 10_000 };
+const textOf = (l: Locator) => () => l.innerText();
+
+beforeAll(async () => {
+  server = await startTestServer({ bot: true });
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.destroy();
+});
+
+describe.runIf(hasChromium)('the bot in the widget', () => {
+  it('answers order status with a card once number and email match, and hands off to a person on request', async () => {
+    const context = await browser.newContext({ locale: 'es-ES' });
+    const shop = await context.newPage();
+    await shop.goto(`${server.origin}/demo/`);
+    await shop.getByRole('button', { name: /chat/i }).click();
+    const panel = shop.frameLocator('iframe[title*="chat" i]');
+    const box = panel.getByRole('textbox', { name: 'Mensaje' });
+    await box.fill('¿Dónde está mi pedido?');
+    await box.press('Enter');
+    await expect.poll(() => panel.getByRole('log').locator('.msg.theirs').count(), T).toBeGreaterThanOrEqual(1);
+    await box.fill('Es el pedido 1001 y mi email es maria@example.com');
+    await box.press('Enter');
+    const card = panel.getByRole('group', { name: 'Pedido #1001' });
+    await expect.poll(() => card.count(), T).toBe(1);
+    expect(await card.getByRole('link', { name: 'Seguir el paquete' }).getAttribute('href')).toContain('correosexpress.com');
+
+    await box.fill('Quiero hablar con una persona');
+    await box.press('Enter');
+    await expect.poll(textOf(panel.getByRole('log')), T).toContain('Te paso con una persona');
+    await context.close();
+  });
+});
