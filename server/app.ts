@@ -12,6 +12,7 @@ import { originAllowed } from './domain/origins';
 import { isSameOrigin, problem } from './http';
 import type { Logger } from './logger';
 import { FileUrls } from './file-urls';
+import { Router } from './engine/router';
 import { RateLimiter } from './domain/rate-limit';
 import { adminRoutes } from './routes/admin-api';
 import { fileRoutes } from './routes/files';
@@ -77,14 +78,17 @@ export function createApp(deps: AppDeps) {
   const agentSockets: AgentSockets = new Map();
   const presence = new PresenceRegistry();
   const team = new TeamPresence();
+  const router = new Router();
   const fileUrls = new FileUrls(deps.fileKey);
-  const gateway: GatewayDeps = { store: deps.store, bus: deps.bus, logger: deps.logger, heartbeat, presence, team, fileUrls, now,
+  const gateway: GatewayDeps = { store: deps.store, bus: deps.bus, logger: deps.logger, heartbeat, presence, team, router, fileUrls, now,
     // A person types a few messages a second at most; a reconnect may flush a small outbox at once.
     limits: {
       sends: new RateLimiter(deps.visitorMessages?.rate ?? 5, deps.visitorMessages?.burst ?? 30),
       chatter: new RateLimiter(10, 30),
     },
   };
+
+  router.attach(gateway);
 
   app.onError((err, c) => {
     deps.logger.error({ err, path: c.req.path }, 'request failed');

@@ -304,6 +304,15 @@ const VisitorWelcome = v.object({
   profile: v.object({ name: v.nullable(v.string()), email: v.nullable(v.string()) }),
 });
 
+/** Where the shopper's conversation stands in the queue, and the expected wait. */
+const QueueFrame = v.object({
+  type: v.literal('queue'),
+  conversationId: Id,
+  position: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  /** null: nobody is online to estimate from. */
+  estimatedWaitMs: v.nullable(v.number()),
+});
+
 const AvailabilityFrame = v.object({ type: v.literal('availability'), ...AvailabilitySchema.entries });
 
 export const AgentStatusSchema = v.picklist(['online', 'away', 'offline']);
@@ -414,6 +423,7 @@ const SiteUpdated = v.object({
 });
 
 export const VisitorServerFrameSchema = v.variant('type', [
+  QueueFrame,
   HistoryResult,
   SiteUpdated,
   AvailabilityFrame,

@@ -134,6 +134,7 @@ export async function runBot(deps: GatewayDeps, site: SiteRecord, visitor: Visit
       payload: { event: 'handoff', reason: turn.handoff.reason },
       transition: { status: 'queued', assigneeId: null },
     });
+    void deps.router.schedule(site.id);
     await deps.store.webhooks.enqueue(
       site.id,
       'conversation.handoff',

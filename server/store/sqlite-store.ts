@@ -406,6 +406,44 @@ export class SqliteStore implements Store {
         const last = items[items.length - 1];
         return { items, next: more && last ? { updatedAt: last.updatedAt, id: last.id } : null };
       }),
+    queue: (siteId: string) =>
+      this.read(() =>
+        this.db
+          .select({
+            id: t.conversations.id,
+            visitorId: t.conversations.visitorId,
+            createdAt: t.conversations.createdAt,
+            locale: t.conversations.locale,
+            visitorLocale: t.visitors.locale,
+            verified: t.visitors.verified,
+            tags: t.customers.tags,
+          })
+          .from(t.conversations)
+          .innerJoin(t.visitors, eq(t.visitors.id, t.conversations.visitorId))
+          .leftJoin(t.customers, eq(t.customers.id, t.visitors.customerId))
+          .where(and(eq(t.conversations.siteId, siteId), eq(t.conversations.status, 'queued')))
+          .orderBy(asc(t.conversations.createdAt))
+          .limit(500)
+          .all()
+          .map((r) => ({
+            id: r.id,
+            visitorId: r.visitorId,
+            waitingSince: r.createdAt,
+            language: r.locale ?? r.visitorLocale ?? null,
+            // Tags count only for a verified customer: a claimed identity could fake "vip".
+            customerTags: r.verified && r.tags ? r.tags : [],
+          })),
+      ),
+    loads: (siteId: string) =>
+      this.read(() => {
+        const rows = this.db
+          .select({ agentId: t.conversations.assigneeId, n: sql<number>`count(*)` })
+          .from(t.conversations)
+          .where(and(eq(t.conversations.siteId, siteId), eq(t.conversations.status, 'assigned')))
+          .groupBy(t.conversations.assigneeId)
+          .all();
+        return new Map(rows.filter((r) => r.agentId).map((r) => [r.agentId!, Number(r.n)]));
+      }),
     botData: (siteId: string, id: string) =>
       this.read(() => {
         const c = t.conversations;

@@ -354,6 +354,10 @@ export interface Store {
     ): Promise<{ items: ConversationListItem[]; next: { updatedAt: number; id: string } | null }>;
     /** Raises the read mark of one side (never lowers it, never past the last seq). Returns the new mark, or null if unknown. */
     markRead(siteId: string, id: string, side: 'visitor' | 'agent', seq: number): Promise<{ seq: number; changed: boolean } | null>;
+    /** Conversations waiting in the queue, with what routing weighs (language, customer tags). */
+    queue(siteId: string): Promise<{ id: string; visitorId: string; waitingSince: number; language: string | null; customerTags: string[] }[]>;
+    /** How many conversations each agent holds now (status `assigned`). */
+    loads(siteId: string): Promise<Map<string, number>>;
     /** The bot's memory, the handoff packet and the conversation's language. */
     botData(siteId: string, id: string): Promise<{ botState: Record<string, unknown> | null; handoff: Record<string, unknown> | null; locale: string | null } | null>;
     saveBotData(siteId: string, id: string, data: { botState?: Record<string, unknown>; handoff?: Record<string, unknown> | null }): Promise<void>;

@@ -41,6 +41,7 @@ export function agentSocket(deps: GatewayDeps, agent: AgentRecord, sockets: Agen
         const status = deps.team.connected(siteId, agent);
         teamJoined = true;
         publishTeam(deps, siteId);
+        void deps.router.schedule(siteId);
         const list = await deps.store.conversations.listForSite(siteId, { limit: LIMITS.agentConversationList });
         welcomed = true;
         c.send({
@@ -83,6 +84,8 @@ export function agentSocket(deps: GatewayDeps, agent: AgentRecord, sockets: Agen
         c.send(ackFor(frame.clientId, result));
         if (!result.duplicate) {
           await publishAppended(deps, result);
+          // Capacity freed (resolve, transfer, back to bot) or a chat rejoined the queue (reopen).
+          void deps.router.schedule(siteId);
           if (decision.webhook) {
             await deps.store.webhooks.enqueue(
               siteId,
@@ -98,6 +101,7 @@ export function agentSocket(deps: GatewayDeps, agent: AgentRecord, sockets: Agen
         if (!welcomed) return;
         deps.team.setStatus(siteId, agent.id, frame.status);
         publishTeam(deps, siteId);
+        void deps.router.schedule(siteId);
         return;
       }
       case 'ping':
@@ -234,6 +238,7 @@ export function agentSocket(deps: GatewayDeps, agent: AgentRecord, sockets: Agen
       if (teamJoined) {
         deps.team.disconnected(siteId, agent.id);
         publishTeam(deps, siteId);
+        void deps.router.schedule(siteId);
       }
       if (!conn) return;
       conn.dispose();

@@ -10,6 +10,7 @@ import { AttachmentError, ConflictError, NotFoundError, StoreUnavailableError } 
 import type { AppendMessageResult, Store } from '../store/types';
 import type { PresenceRegistry, TeamPresence } from '../presence';
 import type { RateLimiter } from '../domain/rate-limit';
+import type { Router } from '../engine/router';
 import { topics } from '../bus/bus';
 
 /** Tells the site's agents who is available, and shoppers whether anyone is. */
@@ -26,6 +27,8 @@ export interface GatewayDeps {
   heartbeat: Heartbeat;
   presence: PresenceRegistry;
   team: TeamPresence;
+  /** Assigns waiting chats and tells shoppers their place in the queue. */
+  router: Router;
   /** Per-visitor budgets: messages, and chatter (typing, context, read). */
   limits: { sends: RateLimiter; chatter: RateLimiter };
   fileUrls?: FileUrls;

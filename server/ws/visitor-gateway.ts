@@ -92,6 +92,7 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord): WSEvents<Web
         c.send(ackFor(frame.clientId, result));
         if (!result.duplicate) {
           await publishAppended(deps, result);
+          if (result.conversation.status === 'queued' && (result.conversationCreated || result.previousStatus !== 'queued')) void deps.router.schedule(site.id);
           // The shopper's message is stored and acked; a bot failure must not look like a failed send.
           await runBot(deps, site, visitor, result).catch((err: unknown) => deps.logger.error({ err }, 'bot turn failed'));
         }

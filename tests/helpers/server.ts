@@ -18,10 +18,11 @@ export function tempDataDir(): string {
 }
 
 /**
- * `bot`: whether the demo site's built-in bot answers new conversations. Off unless a test is
- * about the bot, so transcripts hold only what the test itself sends.
+ * `bot`: whether the demo site's built-in bot answers new conversations; `routing`: whether
+ * waiting chats are assigned automatically. Both off unless a test is about them, so
+ * transcripts hold only what the test itself sends.
  */
-export async function startTestServer(opts: { dataDir?: string; env?: Record<string, string>; bot?: boolean } = {}): Promise<TestServer> {
+export async function startTestServer(opts: { dataDir?: string; env?: Record<string, string>; bot?: boolean; routing?: 'auto' | 'manual' } = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? tempDataDir();
   const config = loadConfig({
     PORT: '0',
@@ -35,7 +36,9 @@ export async function startTestServer(opts: { dataDir?: string; env?: Record<str
   const site = await running.store.sites.byPublicKey('pk_demo');
   if (site) {
     const bot = typeof site.settings.bot === 'object' && site.settings.bot !== null ? site.settings.bot : {};
-    await running.store.sites.update(site.id, { settings: { ...site.settings, bot: { ...bot, enabled: opts.bot === true } } });
+    await running.store.sites.update(site.id, {
+      settings: { ...site.settings, bot: { ...bot, enabled: opts.bot === true }, routing: { mode: opts.routing === 'auto' ? 'auto' : 'manual' } },
+    });
   }
   return {
     ...running,

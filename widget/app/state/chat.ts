@@ -240,6 +240,7 @@ export function createChat(opts: ChatOptions) {
         if (!conversationId || frame.conversation.id === conversationId) {
           if (!conversationId) switchConversation(frame.conversation.id);
           conversationStatus.value = frame.conversation.status;
+          if (frame.conversation.status !== 'queued') queue.value = null;
         }
         return;
       }
@@ -259,6 +260,9 @@ export function createChat(opts: ChatOptions) {
         if (frame.conversationId === conversationId && frame.by === 'agent' && frame.seq > readSeq.value) readSeq.value = frame.seq;
         return;
       }
+      case 'queue':
+        if (frame.conversationId === conversationId || !conversationId) queue.value = { position: frame.position, estimatedWaitMs: frame.estimatedWaitMs };
+        return;
       case 'availability':
         availability.value = { available: frame.available, names: frame.names };
         return;
@@ -332,6 +336,8 @@ export function createChat(opts: ChatOptions) {
   }
 
   const uploads = signal<Upload[]>([]);
+  /** Place in the queue while waiting for a person. */
+  const queue = signal<{ position: number; estimatedWaitMs: number | null } | null>(null);
   /** A passing notice for the shopper (e.g. slow down). */
   const notice = signal<'slow_down' | null>(null);
   let noticeTimer: ReturnType<typeof setTimeout> | null = null;
@@ -481,6 +487,7 @@ export function createChat(opts: ChatOptions) {
     availability,
     profile,
     notice,
+    queue,
     saveProfile,
     conversationStatus,
     verified,

@@ -42,6 +42,16 @@ export function Panel({ chat, onClose, inputRef, livePreview, preChatForm }: Pro
       </header>
       <div class="status" role="status">
         {banner && <p class={`banner ${status}`}>{banner}</p>}
+        {chat.queue.value && chat.conversationStatus.value === 'queued' && (
+          <p class="queue">
+            {t.queuePosition.replace('{n}', String(chat.queue.value.position))} ·{' '}
+            {chat.queue.value.estimatedWaitMs === null
+              ? t.queueSoon
+              : chat.queue.value.estimatedWaitMs < 60_000
+                ? t.queueSoon
+                : t.queueWait.replace('{m}', String(Math.round(chat.queue.value.estimatedWaitMs / 60_000)))}
+          </p>
+        )}
       </div>
       <MessageList items={chat.items.value} t={t} locale={chat.locale.value} onRetry={chat.retry} readSeq={chat.readSeq.value}
         onQuickReply={chat.send}

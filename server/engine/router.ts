@@ -1,0 +1,106 @@
+/**
+ * Carries out routing (domain/routing): when the queue or the team changes, assigns waiting
+ * chats to online agents with free capacity — longest waiting and VIP first — each assignment a
+ * system message committed with a guard (it applies only if the chat is still waiting), and tells
+ * every shopper still waiting their position and expected wait. One pass per site at a time.
+ */
+import { DEFAULT_ROUTING_SETTINGS, estimateWaitMs, nextAssignments, queuePosition, type AgentLoad, type RoutingSettings } from '../domain/routing';
+import { decideAction } from '../domain/agent-actions';
+import { topics } from '../bus/bus';
+import { publishAppended } from '../events';
+import type { GatewayDeps } from '../ws/gateway-common';
+
+/** Average time an agent spends on a chat, until measured per site: 10 minutes. */
+const DEFAULT_HANDLE_MS = 10 * 60_000;
+
+export class Router {
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly again = new Set<string>();
+  private readonly lastAssigned = new Map<string, number>();
+  private deps: GatewayDeps | null = null;
+
+  /** The gateway deps are created after the router; they are attached here. */
+  attach(deps: GatewayDeps): void {
+    this.deps = deps;
+  }
+
+  /** Routes the site soon; calls while a pass runs coalesce into one more pass. */
+  schedule(siteId: string): Promise<void> {
+    if (this.running.has(siteId)) {
+      this.again.add(siteId);
+      return this.running.get(siteId)!;
+    }
+    const pass = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.route(siteId))
+      .catch((err: unknown) => this.deps?.logger.error({ err }, 'routing pass failed'))
+      .finally(() => {
+        this.running.delete(siteId);
+        if (this.again.delete(siteId)) void this.schedule(siteId);
+      });
+    this.running.set(siteId, pass);
+    return pass;
+  }
+
+  private async route(siteId: string): Promise<void> {
+    const deps = this.deps;
+    if (!deps) return;
+    const site = await deps.store.sites.byId(siteId);
+    if (!site) return;
+    const settings: RoutingSettings = { ...DEFAULT_ROUTING_SETTINGS, ...((site.settings.routing as Partial<RoutingSettings> | undefined) ?? {}) };
+    const queue = await deps.store.conversations.queue(siteId);
+    const loads = await deps.store.conversations.loads(siteId);
+    const team = deps.team.team(siteId);
+    const agents: AgentLoad[] = team.map((a) => ({
+      id: a.id,
+      presence: a.status,
+      activeChats: loads.get(a.id) ?? 0,
+      lastAssignedAt: this.lastAssigned.get(a.id) ?? null,
+    }));
+    const now = deps.now();
+    const assigned = new Set<string>();
+    const gained = new Map<string, number>();
+
+    if (settings.mode === 'auto') {
+      for (const { conversationId, agentId } of nextAssignments(queue, agents, settings, now)) {
+        const agent = team.find((a) => a.id === agentId);
+        if (!agent) continue;
+        const decision = decideAction({ action: 'take', conversation: { status: 'queued', assigneeId: null }, actor: { id: agent.id, name: agent.name } });
+        if (!decision.ok) continue;
+        try {
+          const result = await deps.store.messages.append({
+            siteId,
+            conversationId,
+            clientId: `route_${conversationId}_${now}`,
+            author: { kind: 'system' },
+            kind: 'system',
+            text: decision.text,
+            payload: decision.system,
+            transition: { status: 'assigned', assigneeId: agent.id, expect: { status: 'queued', assigneeId: null } },
+            now,
+          });
+          if (!result.duplicate) await publishAppended(deps, result);
+          this.lastAssigned.set(agent.id, now);
+          assigned.add(conversationId);
+          gained.set(agent.id, (gained.get(agent.id) ?? 0) + 1);
+          await deps.store.webhooks.enqueue(siteId, 'conversation.assigned', { conversation: { id: conversationId, status: 'assigned', assigneeId: agent.id }, by: null }, now);
+        } catch {
+          // Taken by someone else meanwhile: the next pass sees the new state.
+        }
+      }
+    }
+
+    // Everyone still waiting learns where they stand.
+    const waiting = queue.filter((q) => !assigned.has(q.id));
+    const loadsAfter = agents.map((a) => ({ ...a, activeChats: a.activeChats + (gained.get(a.id) ?? 0) }));
+    for (const chat of waiting) {
+      const position = queuePosition(waiting, chat.id, settings);
+      if (position === null) continue;
+      deps.bus.publish(topics.visitor(siteId, chat.visitorId), {
+        type: 'queue',
+        conversationId: chat.id,
+        position,
+        estimatedWaitMs: estimateWaitMs(position, loadsAfter, settings, DEFAULT_HANDLE_MS),
+      });
+    }
+  }
+}
