@@ -9,6 +9,8 @@ export interface SiteSettings {
   greeting: { es?: string; en?: string };
   livePreview: boolean;
   requireVerifiedIdentity: boolean;
+  botEnabled: boolean;
+  routingMode: 'auto' | 'manual';
   snippet: string;
 }
 

@@ -43,6 +43,8 @@ const SitePatch = v.object({
   preChatForm: v.optional(v.boolean()),
   /** The built-in bot answers new conversations first. */
   botEnabled: v.optional(v.boolean()),
+  /** `auto`: the server assigns waiting chats; `manual`: agents take them from the queue. */
+  routingMode: v.optional(v.picklist(['auto', 'manual'])),
 });
 
 const AgentCreate = v.object({
@@ -85,6 +87,7 @@ function siteOut(site: SiteRecord, origin: string) {
     requireVerifiedIdentity: s.requireVerifiedIdentity === true,
     preChatForm: s.preChatForm === true,
     botEnabled: !(typeof s.bot === 'object' && s.bot !== null && (s.bot as { enabled?: unknown }).enabled === false),
+    routingMode: typeof s.routing === 'object' && s.routing !== null && (s.routing as { mode?: unknown }).mode === 'manual' ? 'manual' : 'auto',
     snippet:
       `<script>window.Mostrador=window.Mostrador||function(){(Mostrador.q=Mostrador.q||[]).push(arguments)}</script>\n` +
       `<script async src="${origin}/widget.js" data-site="${site.publicKey}"></script>`,
@@ -126,12 +129,15 @@ export function adminRoutes(deps: AdminDeps) {
     const siteId = c.get('agent').siteId;
     const current = await deps.store.sites.byId(siteId);
     if (!current) return problem(c, 404, 'no such site');
-    const { name, allowedOrigins, botEnabled, ...settings } = parsed.value;
+    const { name, allowedOrigins, botEnabled, routingMode, ...settings } = parsed.value;
+    const routing = typeof current.settings.routing === 'object' && current.settings.routing !== null ? current.settings.routing : {};
     const bot = typeof current.settings.bot === 'object' && current.settings.bot !== null ? current.settings.bot : {};
     const next = await deps.store.sites.update(siteId, {
       ...(name !== undefined ? { name } : {}),
       ...(allowedOrigins !== undefined ? { allowedOrigins: [...new Set(allowedOrigins)] } : {}),
-      settings: { ...current.settings, ...settings, ...(botEnabled !== undefined ? { bot: { ...bot, enabled: botEnabled } } : {}) },
+      settings: { ...current.settings, ...settings, ...(botEnabled !== undefined ? { bot: { ...bot, enabled: botEnabled } } : {}),
+        ...(routingMode !== undefined ? { routing: { ...routing, mode: routingMode } } : {}),
+      },
     });
     // Open widgets restyle themselves without a reload.
     deps.bus.publish(topics.siteVisitors(siteId), {

@@ -54,6 +54,14 @@ describe('site settings', () => {
     visitor.socket.close();
   });
 
+  it('switch the bot and the routing mode', async () => {
+    const res = await call(admin, 'PATCH', '/site', { botEnabled: false, routingMode: 'manual' });
+    expect(await res.json()).toMatchObject({ botEnabled: false, routingMode: 'manual' });
+    const back = await call(admin, 'PATCH', '/site', { botEnabled: true, routingMode: 'auto' });
+    expect(await back.json()).toMatchObject({ botEnabled: true, routingMode: 'auto' });
+    expect((await call(admin, 'PATCH', '/site', { routingMode: 'random' })).status).toBe(422);
+  });
+
   it('rotate the secret key: the old one stops working at once', async () => {
     const { secretKey } = (await (await call(admin, 'POST', '/site/rotate-secret', {})).json()) as { secretKey: string };
     expect(secretKey).toMatch(/^sk_/);

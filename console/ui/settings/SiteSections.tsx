@@ -21,6 +21,8 @@ export function SiteSections({ admin, site }: { admin: Admin; site: SiteSettings
   const [origins, setOrigins] = useState(site.allowedOrigins.join('\n'));
   const [livePreview, setLivePreview] = useState(site.livePreview);
   const [requireVerified, setRequireVerified] = useState(site.requireVerifiedIdentity);
+  const [botEnabled, setBotEnabled] = useState(site.botEnabled);
+  const [routingMode, setRoutingMode] = useState(site.routingMode);
   const [brandStatus, setBrandStatus] = useState<string | null>(null);
   const [securityStatus, setSecurityStatus] = useState<string | null>(null);
 
@@ -46,7 +48,7 @@ export function SiteSections({ admin, site }: { admin: Admin; site: SiteSettings
       .split('\n')
       .map((o) => o.trim())
       .filter(Boolean);
-    const r = await admin.saveSite({ allowedOrigins, livePreview, requireVerifiedIdentity: requireVerified });
+    const r = await admin.saveSite({ allowedOrigins, livePreview, requireVerifiedIdentity: requireVerified, botEnabled, routingMode });
     setSecurityStatus(r.ok ? t.saved : r.error);
   };
 
@@ -90,6 +92,15 @@ export function SiteSections({ admin, site }: { admin: Admin; site: SiteSettings
           <input type="checkbox" checked={livePreview} onChange={(e) => setLivePreview((e.target as HTMLInputElement).checked)} />
           {t.livePreviewLabel}
         </label>
+        <label class="check">
+          <input type="checkbox" checked={botEnabled} onChange={(e) => setBotEnabled((e.target as HTMLInputElement).checked)} />
+          {t.botEnabledLabel}
+        </label>
+        <label for="routing-mode">{t.routingMode}</label>
+        <select id="routing-mode" value={routingMode} onChange={(e) => setRoutingMode((e.target as HTMLSelectElement).value as 'auto' | 'manual')}>
+          <option value="auto">{t.routingAuto}</option>
+          <option value="manual">{t.routingManual}</option>
+        </select>
         <label class="check">
           <input type="checkbox" checked={requireVerified} onChange={(e) => setRequireVerified((e.target as HTMLInputElement).checked)} />
           {t.requireVerifiedLabel}
