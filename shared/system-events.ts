@@ -20,8 +20,12 @@ export function systemText(payload: Record<string, unknown> | null, fallback: st
       return audience === 'agent' ? `${t.ev_resolved} ${str('byName')}` : t.ev_resolved;
     case 'reopened':
       return audience === 'agent' ? `${t.ev_reopened} ${str('byName')}` : t.ev_reopened;
-    case 'handoff':
-      return audience === 'agent' && t.ev_handoff ? `${t.ev_handoff} ${str('reason').replace(/_/g, ' ')}` : fallback;
+    case 'handoff': {
+      // The assistant already told the shopper in its own words; the event line is for agents.
+      if (audience === 'shopper') return '';
+      const label = (t as Record<string, string | undefined>)[`reason_${str('reason')}`] ?? str('reason').replace(/_/g, ' ');
+      return t.ev_handoff ? `${t.ev_handoff} ${label}` : fallback;
+    }
     case 'returned_to_bot':
       return audience === 'agent' ? `${t.ev_returned_to_bot} ${str('byName')}` : t.ev_returned_to_bot;
     default:

@@ -104,7 +104,7 @@ function Workspace({ session, agent }: { session: Session; agent: AgentInfo }) {
           {inbox.team.value.filter((a) => a.status === 'online').length} {t.teamOnline}
         </span>
         <span class="shortcuts muted small">{t.shortcuts}</span>
-        <button type="button" class="ghost" aria-pressed={notifier.soundOn.value} onClick={notifier.toggleSound}>
+        <button type="button" class="ghost sound-toggle" aria-pressed={notifier.soundOn.value} onClick={notifier.toggleSound}>
           {t.sound}
         </button>
         {notifier.permission.value === 'default' && (

@@ -31,6 +31,7 @@ export class HotPath {
   private readonly bumpVisible;
   private readonly bumpVisibleReopen;
   private readonly bumpHidden;
+  private readonly bumpEvent;
   private readonly insertMessage;
   private readonly verifiedCustomer;
 
@@ -48,6 +49,10 @@ export class HotPath {
       );
     this.bumpVisible = bump(false);
     this.bumpVisibleReopen = bump(true);
+    // System events are visible but are not "the last message" a list previews.
+    this.bumpEvent = sqlite.prepare(
+      `UPDATE conversations SET last_seq = last_seq + 1, last_visible_seq = last_seq + 1, updated_at = ? WHERE site_id = ? AND id = ? RETURNING ${CONVERSATION_COLUMNS}`,
+    );
     this.bumpHidden = sqlite.prepare(`UPDATE conversations SET last_seq = last_seq + 1 WHERE site_id = ? AND id = ? RETURNING ${CONVERSATION_COLUMNS}`);
     this.insertMessage = sqlite.prepare(
       `INSERT INTO messages (id, site_id, conversation_id, seq, client_id, author_kind, author_id, author_name, kind, payload, prev_visible_seq, text, created_at)
@@ -73,9 +78,10 @@ export class HotPath {
   bump(
     siteId: string,
     id: string,
-    visible: { text: string; author: string; at: number; reopen: boolean } | null,
+    visible: { text: string; author: string; at: number; reopen: boolean; event?: boolean } | null,
   ): ConversationRow | undefined {
     if (!visible) return this.bumpHidden.get(siteId, id) as ConversationRow | undefined;
+    if (visible.event) return this.bumpEvent.get(visible.at, siteId, id) as ConversationRow | undefined;
     const stmt = visible.reopen ? this.bumpVisibleReopen : this.bumpVisible;
     return stmt.get(visible.text, visible.author, visible.at, visible.at, siteId, id) as ConversationRow | undefined;
   }

@@ -698,7 +698,7 @@ export class SqliteStore implements Store {
     if (transition?.expect && (conversation.status !== transition.expect.status || conversation.assigneeId !== transition.expect.assigneeId)) {
       throw new ConflictError('the conversation changed; look again');
     }
-    let updated = this.hot.bump(siteId, conversation.id, visible ? { text: preview, author: input.author.kind, at: now, reopen } : null);
+    let updated = this.hot.bump(siteId, conversation.id, visible ? { text: preview, author: input.author.kind, at: now, reopen, event: kind === 'system' } : null);
     if (!updated) throw new NotFoundError('conversation');
     if (transition) {
       updated = this.db

@@ -74,10 +74,12 @@ export function MessageList({ items, t, locale, onRetry, readSeq = 0, onQuickRep
           </li>
         ) : null;
         if (item.kind === 'system') {
+          const line = systemText(item.payload, item.text, t, 'shopper');
+          if (!line) return separator;
           return (
             <Fragment key={item.key}>
               {separator}
-              <li class="event">{systemText(item.payload, item.text, t, 'shopper')}</li>
+              <li class="event">{line}</li>
             </Fragment>
           );
         }
