@@ -304,6 +304,17 @@ export class SqliteStore implements Store {
         const row = this.db.select().from(t.visitors).where(and(eq(t.visitors.siteId, siteId), eq(t.visitors.id, id))).get();
         return row ? toVisitor(row) : null;
       }),
+    latestVerifiedForCustomer: (siteId: string, customerId: string) =>
+      this.read(() => {
+        const row = this.db
+          .select()
+          .from(t.visitors)
+          .where(and(eq(t.visitors.siteId, siteId), eq(t.visitors.customerId, customerId), eq(t.visitors.verified, true)))
+          .orderBy(desc(t.visitors.lastSeenAt))
+          .limit(1)
+          .get();
+        return row ? toVisitor(row) : null;
+      }),
     setProfile: (siteId: string, id: string, profile: { name?: string; email?: string }) =>
       this.write((): VisitorRecord | null => {
         const patch = { ...(profile.name ? { name: profile.name } : {}), ...(profile.email ? { email: profile.email } : {}) };

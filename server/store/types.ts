@@ -339,6 +339,8 @@ export interface Store {
     /** Name and email the shopper typed (pre-chat form, offline mode); a verified identity is not overwritten. */
     setProfile(siteId: string, id: string, profile: { name?: string; email?: string }): Promise<VisitorRecord | null>;
     byId(siteId: string, id: string): Promise<VisitorRecord | null>;
+    /** The verified visitor (device) of a customer seen most recently, if any. */
+    latestVerifiedForCustomer(siteId: string, customerId: string): Promise<VisitorRecord | null>;
   };
   conversations: {
     get(siteId: string, id: string): Promise<ConversationRecord | null>;

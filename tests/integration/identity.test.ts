@@ -174,6 +174,36 @@ describe('identify', () => {
     for (const s of [maria.socket, anon.socket, agent.socket]) s.close();
   });
 
+  it('tells a verified customer about order events in their chat (POST /api/v1/events)', async () => {
+    const maria = await connectVisitor(server);
+    maria.socket.send({ type: 'identify', id: 'cus_maria', hash: identityHash('cus_maria', SECRET) });
+    await maria.socket.nextOfType('identified');
+    const news = maria.socket.next((f) => f.type === 'message.created' && ((f.message as Frame).author as Frame).kind === 'bot');
+    const post = (body: object, key?: string) =>
+      fetch(`${server.origin}/api/v1/events`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${SECRET}`, 'Content-Type': 'application/json', ...(key ? { 'Idempotency-Key': key } : {}) },
+        body: JSON.stringify(body),
+      });
+    const res = await post({ type: 'order.shipped', orderId: 'ord_1001' }, 'ship-1001');
+    expect(res.status).toBe(201);
+    const message = (await news).message as Frame;
+    expect(message.text).toContain('1001');
+    expect(message.text).toContain('Correos Express');
+    expect(message.text).toContain('https://s.correosexpress.com');
+    // A retried event is not sent twice.
+    const again = await post({ type: 'order.shipped', orderId: 'ord_1001' }, 'ship-1001');
+    expect(again.headers.get('idempotency-replayed')).toBe('true');
+    expect((await post({ type: 'order.shipped', orderId: 'ord_nope' })).status).toBe(422);
+    // A customer who never chatted as a verified shopper: nothing to deliver to.
+    const put = (path: string, body: object) =>
+      fetch(`${server.origin}/api/v1${path}`, { method: 'PUT', headers: { Authorization: `Bearer ${SECRET}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    await put('/customers/cus_nuevo', { email: 'nuevo@example.com', name: 'Nuevo' });
+    await put('/orders/ord_nuevo', { customerId: 'cus_nuevo', number: '2001', status: 'paid', currency: 'EUR', total: 100, items: [], createdAt: '2026-11-20T10:00:00Z' });
+    expect(await (await post({ type: 'order.delivered', orderId: 'ord_nuevo' })).json()).toEqual({ delivered: false, conversationId: null, messageId: null });
+    maria.socket.close();
+  });
+
   it('refuses context to a request without a session', async () => {
     const res = await fetch(`${server.origin}/api/agent/conversations/cv_x/context`);
     expect(res.status).toBe(401);

@@ -15,6 +15,9 @@ import type { Message } from '../../../shared/protocol';
 import { ApiError, apiProblem, idempotent, iso, jsonBody, secretKeyAuth, siteRateLimit, validate, type ApiEnv } from './kit';
 import { buildOpenApi, type RouteDoc } from './openapi';
 import * as S from './schemas';
+import { createHash } from 'node:crypto';
+import { botEnabled } from '../../engine/bot-runner';
+import { orderEventMessage, type OrderEvent } from '../../domain/proactive';
 import { conversationOut, customerOut, messageOut, orderOut } from '../shapes';
 
 export interface ApiDeps {
@@ -214,6 +217,52 @@ export function apiV1Routes(deps: ApiDeps) {
       if (err instanceof NotFoundError) return apiProblem(c, 404, 'not_found', 'No such conversation');
       throw err;
     }
+  });
+
+  // ---- order events → proactive messages ----
+  docs.push({
+    method: 'post',
+    path: '/events',
+    summary: 'Tell the shopper about an order event (shipped, delayed, delivered, return accepted) in their chat',
+    tag: 'Events',
+    body: S.OrderEventBody,
+    response: S.OrderEventOut,
+    idempotent: true,
+  });
+  app.post('/events', async (c) => {
+    const site = c.get('site');
+    const body = validate(S.OrderEventBody, await jsonBody(c));
+    const order = await deps.store.orders.byExternalId(site.id, body.orderId);
+    if (!order) throw new ApiError(422, 'unknown_order', 'The body is not valid', { field: 'orderId', detail: 'orderId: no order with this id; PUT it first' });
+    const customer = await deps.store.customers.byExternalId(site.id, order.customerExternalId);
+    // Order news goes only to a shopper the shop verified as this customer.
+    const visitor = customer ? await deps.store.visitors.latestVerifiedForCustomer(site.id, customer.id) : null;
+    if (!visitor) return c.json({ delivered: false, conversationId: null, messageId: null }, 202);
+    const locale = visitor.locale === 'en' ? 'en' : 'es';
+    const shipment = order.shipments[order.shipments.length - 1];
+    const event: OrderEvent =
+      body.type === 'order.shipped'
+        ? { type: body.type, orderNumber: order.number, carrier: shipment?.carrier ?? null, trackingNumber: shipment?.trackingNumber ?? null, trackingUrl: shipment?.trackingUrl ?? null }
+        : body.type === 'order.delayed'
+          ? { type: body.type, orderNumber: order.number, estimatedDelivery: body.estimatedDelivery ?? null }
+          : body.type === 'return.accepted'
+            ? { type: body.type, orderNumber: order.number, refundAmount: body.refundAmount ?? null, currency: order.currency }
+            : { type: body.type, orderNumber: order.number };
+    const built = orderEventMessage(event, locale);
+    const text = body.message ?? (built.link ? `${built.text} ${built.link.url}` : built.text);
+    const key = c.req.header('idempotency-key');
+    const result = await deps.store.messages.append({
+      siteId: site.id,
+      visitorId: visitor.id,
+      clientId: key ? `evt_${createHash('sha256').update(key).digest('hex').slice(0, 32)}` : null,
+      author: { kind: 'bot', name: site.name },
+      text,
+      // A new conversation for order news starts with the assistant (if on): nobody needs to pick it up.
+      newConversation: { status: botEnabled(site) ? 'bot' : 'queued', locale },
+      now: deps.now(),
+    });
+    if (!result.duplicate) await publishAppended(deps, result);
+    return c.json({ delivered: true, conversationId: result.conversation.id, messageId: result.message.id }, 201);
   });
 
   // ---- webhooks ----

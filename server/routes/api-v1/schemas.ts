@@ -98,6 +98,18 @@ export const TranscriptQuery = v.object({
   limit: v.optional(v.pipe(v.string(), v.regex(/^\d{1,4}$/), v.transform(Number), v.number(), v.minValue(1), v.maxValue(1000))),
 });
 
+export const OrderEventBody = v.object({
+  type: v.picklist(['order.shipped', 'order.delayed', 'order.delivered', 'return.accepted']),
+  orderId: ExternalId,
+  /** Your own words instead of the built-in message (both languages are yours to choose). */
+  message: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(LIMITS.maxTextLength))),
+  /** order.delayed: the new expected date (YYYY-MM-DD). return.accepted: refund in cents. */
+  estimatedDelivery: v.optional(v.pipe(v.string(), v.isoDate('must be a date like 2026-12-01'))),
+  refundAmount: v.optional(Money),
+});
+
+export const OrderEventOut = v.object({ delivered: v.boolean(), conversationId: v.nullable(v.string()), messageId: v.nullable(v.string()) });
+
 export const WEBHOOK_EVENT_NAMES = ['conversation.created', 'conversation.handoff', 'conversation.assigned', 'message.created', 'conversation.resolved'] as const;
 
 export const WebhookBody = v.object({
