@@ -1,6 +1,7 @@
 /** Renders a lifecycle system message in the reader's language, from its payload. */
 type Strings = {
   ev_handoff?: string;
+  ev_requeued?: string;
   ev_agent_joined: string;
   ev_transferred: string;
   ev_resolved: string;
@@ -26,6 +27,8 @@ export function systemText(payload: Record<string, unknown> | null, fallback: st
       const label = (t as Record<string, string | undefined>)[`reason_${str('reason')}`] ?? str('reason').replace(/_/g, ' ');
       return t.ev_handoff ? `${t.ev_handoff} ${label}` : fallback;
     }
+    case 'requeued':
+      return audience === 'agent' && t.ev_requeued ? `${str('agentName')} ${t.ev_requeued}` : '';
     case 'returned_to_bot':
       return audience === 'agent' ? `${t.ev_returned_to_bot} ${str('byName')}` : t.ev_returned_to_bot;
     default:

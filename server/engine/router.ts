@@ -4,7 +4,7 @@
  * system message committed with a guard (it applies only if the chat is still waiting), and tells
  * every shopper still waiting their position and expected wait. One pass per site at a time.
  */
-import { DEFAULT_ROUTING_SETTINGS, estimateWaitMs, nextAssignments, queuePosition, type AgentLoad, type RoutingSettings } from '../domain/routing';
+import { DEFAULT_GRACE_MS, DEFAULT_ROUTING_SETTINGS, estimateWaitMs, nextAssignments, queuePosition, type AgentLoad, type RoutingSettings } from '../domain/routing';
 import { decideAction } from '../domain/agent-actions';
 import { topics } from '../bus/bus';
 import { publishAppended } from '../events';
@@ -22,6 +22,53 @@ export class Router {
   /** The gateway deps are created after the router; they are attached here. */
   attach(deps: GatewayDeps): void {
     this.deps = deps;
+  }
+
+  private readonly graceTimers = new Map<string, NodeJS.Timeout>();
+
+  /**
+   * An agent's last socket closed: after the grace period (routing.graceMs, default 60 s), if
+   * they are still offline, their chats go back to the queue — history and all — and get routed.
+   */
+  agentLeft(siteId: string, agent: { id: string; name: string }): void {
+    const deps = this.deps;
+    if (!deps || deps.team.team(siteId).find((a) => a.id === agent.id)?.status !== 'offline') return;
+    const key = `${siteId}:${agent.id}`;
+    clearTimeout(this.graceTimers.get(key));
+    void deps.store.sites.byId(siteId).then((site) => {
+      const graceMs = Number((site?.settings.routing as { graceMs?: unknown } | undefined)?.graceMs ?? DEFAULT_GRACE_MS);
+      const timer = setTimeout(() => {
+        this.graceTimers.delete(key);
+        void this.requeue(siteId, agent).catch((err: unknown) => deps.logger.error({ err }, 'requeue failed'));
+      }, graceMs);
+      timer.unref();
+      this.graceTimers.set(key, timer);
+    });
+  }
+
+  private async requeue(siteId: string, agent: { id: string; name: string }): Promise<void> {
+    const deps = this.deps;
+    if (!deps || deps.team.team(siteId).find((a) => a.id === agent.id)?.status !== 'offline') return; // came back in time
+    const now = deps.now();
+    for (const conversationId of await deps.store.conversations.assignedTo(siteId, agent.id)) {
+      try {
+        const result = await deps.store.messages.append({
+          siteId,
+          conversationId,
+          clientId: `requeue_${conversationId}_${now}`,
+          author: { kind: 'system' },
+          kind: 'system',
+          text: `${agent.name} disconnected; back to the queue`,
+          payload: { event: 'requeued', agentName: agent.name },
+          transition: { status: 'queued', assigneeId: null, expect: { status: 'assigned', assigneeId: agent.id } },
+          now,
+        });
+        if (!result.duplicate) await publishAppended(deps, result);
+      } catch {
+        // Changed meanwhile (resolved, transferred): nothing to do for this one.
+      }
+    }
+    await this.schedule(siteId);
   }
 
   /** Routes the site soon; calls while a pass runs coalesce into one more pass. */

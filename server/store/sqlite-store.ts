@@ -445,6 +445,15 @@ export class SqliteStore implements Store {
             customerTags: r.verified && r.tags ? r.tags : [],
           })),
       ),
+    assignedTo: (siteId: string, agentId: string) =>
+      this.read(() =>
+        this.db
+          .select({ id: t.conversations.id })
+          .from(t.conversations)
+          .where(and(eq(t.conversations.siteId, siteId), eq(t.conversations.status, 'assigned'), eq(t.conversations.assigneeId, agentId)))
+          .all()
+          .map((r) => r.id),
+      ),
     loads: (siteId: string) =>
       this.read(() => {
         const rows = this.db

@@ -358,6 +358,8 @@ export interface Store {
     markRead(siteId: string, id: string, side: 'visitor' | 'agent', seq: number): Promise<{ seq: number; changed: boolean } | null>;
     /** Conversations waiting in the queue, with what routing weighs (language, customer tags). */
     queue(siteId: string): Promise<{ id: string; visitorId: string; waitingSince: number; language: string | null; customerTags: string[] }[]>;
+    /** The ids of the conversations an agent holds now. */
+    assignedTo(siteId: string, agentId: string): Promise<string[]>;
     /** How many conversations each agent holds now (status `assigned`). */
     loads(siteId: string): Promise<Map<string, number>>;
     /** The bot's memory, the handoff packet and the conversation's language. */

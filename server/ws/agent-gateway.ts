@@ -238,6 +238,7 @@ export function agentSocket(deps: GatewayDeps, agent: AgentRecord, sockets: Agen
       if (teamJoined) {
         deps.team.disconnected(siteId, agent.id);
         publishTeam(deps, siteId);
+        deps.router.agentLeft(siteId, { id: agent.id, name: agent.name });
         void deps.router.schedule(siteId);
       }
       if (!conn) return;
