@@ -2,7 +2,8 @@
 import type { VisitorUpdatedFrame } from '../../shared/protocol';
 import type { ContextModel } from '../state/context';
 import { locale, strings } from '../state/locale';
-import { OrderCard, money } from './OrderCard';
+import { formatMoney, httpUrlOrNull } from '../../shared/format';
+import { OrderCard } from './OrderCard';
 
 export function ContextPanel({
   model,
@@ -31,21 +32,11 @@ export function ContextPanel({
   );
 }
 
-function safeHref(url: string | null): string | null {
-  if (!url) return null;
-  try {
-    const u = new URL(url);
-    return u.protocol === 'http:' || u.protocol === 'https:' ? u.href : null;
-  } catch {
-    return null;
-  }
-}
-
 /** Live: the page the shopper is on, the pages of this visit, and their cart. */
 function Presence({ presence }: { presence: VisitorUpdatedFrame }) {
   const t = strings();
   const loc = locale.value;
-  const href = safeHref(presence.url);
+  const href = httpUrlOrNull(presence.url);
   const time = new Intl.DateTimeFormat(loc, { hour: '2-digit', minute: '2-digit' });
   return (
     <section class="presence">
@@ -85,13 +76,13 @@ function Presence({ presence }: { presence: VisitorUpdatedFrame }) {
                 <span>
                   {i.quantity} × {i.name}
                 </span>
-                <span>{money(i.price * i.quantity, presence.cart!.currency, loc)}</span>
+                <span>{formatMoney(i.price * i.quantity, presence.cart!.currency, loc)}</span>
               </li>
             ))}
           </ul>
           <p class="order-total">
             <span>{t.total}</span>
-            <strong>{money(presence.cart.total, presence.cart.currency, loc)}</strong>
+            <strong>{formatMoney(presence.cart.total, presence.cart.currency, loc)}</strong>
           </p>
         </>
       ) : (
@@ -156,7 +147,7 @@ function ContextBody({ data, onShareOrder }: { data: Extract<ContextModel['state
             {customer.lifetimeValue && (
               <div>
                 <dt>{t.lifetimeValue}</dt>
-                <dd>{money(customer.lifetimeValue.amount, customer.lifetimeValue.currency, locale.value)}</dd>
+                <dd>{formatMoney(customer.lifetimeValue.amount, customer.lifetimeValue.currency, locale.value)}</dd>
               </div>
             )}
           </dl>

@@ -1,23 +1,7 @@
 /** One order in the context panel: status, items, total, address, shipments and returns. */
 import type { ContextOrder } from '../state/context';
+import { formatMoney, httpUrlOrNull } from '../../shared/format';
 import { locale, strings } from '../state/locale';
-
-function safeHttpUrl(url: string): string | null {
-  try {
-    const u = new URL(url);
-    return u.protocol === 'https:' || u.protocol === 'http:' ? u.href : null;
-  } catch {
-    return null;
-  }
-}
-
-export function money(amount: number, currency: string, loc: string): string {
-  try {
-    return new Intl.NumberFormat(loc, { style: 'currency', currency }).format(amount / 100);
-  } catch {
-    return `${(amount / 100).toFixed(2)} ${currency}`;
-  }
-}
 
 export function OrderCard({ order, onShare }: { order: ContextOrder; onShare?: (orderId: string) => void }) {
   const t = strings();
@@ -37,7 +21,7 @@ export function OrderCard({ order, onShare }: { order: ContextOrder; onShare?: (
       <ul class="items">
         {order.items.map((item) => (
           <li key={item.sku}>
-            {item.imageUrl && safeHttpUrl(new URL(item.imageUrl, location.origin).href) ? (
+            {item.imageUrl && httpUrlOrNull(new URL(item.imageUrl, location.origin).href) ? (
               <img src={new URL(item.imageUrl, location.origin).href} alt="" width={32} height={32} loading="lazy" referrerpolicy="no-referrer" />
             ) : (
               <span class="thumb" aria-hidden="true" />
@@ -45,13 +29,13 @@ export function OrderCard({ order, onShare }: { order: ContextOrder; onShare?: (
             <span class="item-name">
               {item.quantity} × {item.name}
             </span>
-            <span class="item-price">{money(item.price * item.quantity, order.currency, loc)}</span>
+            <span class="item-price">{formatMoney(item.price * item.quantity, order.currency, loc)}</span>
           </li>
         ))}
       </ul>
       <p class="order-total">
         <span>{t.total}</span>
-        <strong>{money(order.total, order.currency, loc)}</strong>
+        <strong>{formatMoney(order.total, order.currency, loc)}</strong>
       </p>
       {a && (
         <p class="small">
@@ -60,7 +44,7 @@ export function OrderCard({ order, onShare }: { order: ContextOrder; onShare?: (
         </p>
       )}
       {order.shipments.map((s) => {
-        const href = safeHttpUrl(s.trackingUrl);
+        const href = httpUrlOrNull(s.trackingUrl);
         const last = s.events[s.events.length - 1];
         return (
           <div class="shipment" key={s.id}>

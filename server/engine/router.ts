@@ -8,6 +8,7 @@ import { DEFAULT_GRACE_MS, DEFAULT_ROUTING_SETTINGS, estimateWaitMs, nextAssignm
 import { decideAction } from '../domain/agent-actions';
 import { topics } from '../bus/bus';
 import { publishAppended } from '../events';
+import { ConflictError } from '../store/errors';
 import type { GatewayDeps } from '../ws/gateway-common';
 
 /** Average time an agent spends on a chat, until measured per site: 10 minutes. */
@@ -64,8 +65,9 @@ export class Router {
           now,
         });
         if (!result.duplicate) await publishAppended(deps, result);
-      } catch {
+      } catch (err) {
         // Changed meanwhile (resolved, transferred): nothing to do for this one.
+        if (!(err instanceof ConflictError)) throw err;
       }
     }
     await this.schedule(siteId);
@@ -130,8 +132,9 @@ export class Router {
           assigned.add(conversationId);
           gained.set(agent.id, (gained.get(agent.id) ?? 0) + 1);
           await deps.store.webhooks.enqueue(siteId, 'conversation.assigned', { conversation: { id: conversationId, status: 'assigned', assigneeId: agent.id }, by: null }, now);
-        } catch {
+        } catch (err) {
           // Taken by someone else meanwhile: the next pass sees the new state.
+          if (!(err instanceof ConflictError)) throw err;
         }
       }
     }

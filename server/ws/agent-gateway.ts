@@ -8,6 +8,7 @@ import { CLOSE_CODES } from '../../shared/errors';
 import { LIMITS, PROTOCOL_VERSION, parseAgentClientFrame, type AgentClientFrame } from '../../shared/protocol';
 import { topics } from '../bus/bus';
 import { decideAction } from '../domain/agent-actions';
+import { ConflictError } from '../store/errors';
 import { orderCard } from '../domain/cards';
 import type { AgentRecord } from '../store/types';
 import { Connection } from './connection';
@@ -127,8 +128,9 @@ export function agentSocket(deps: GatewayDeps, agent: AgentRecord, sockets: Agen
                   now: deps.now(),
                 });
                 if (!joined.duplicate) await publishAppended(deps, joined);
-              } catch {
-                // Someone else took it meanwhile: the reply still goes in below.
+              } catch (err) {
+                // Someone else took it meanwhile: the reply still goes in below. Anything else is a real failure.
+                if (!(err instanceof ConflictError)) throw err;
               }
             }
           }

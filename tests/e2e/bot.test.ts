@@ -1,27 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator } from 'playwright-core';
-import { hasChromium, launchBrowser } from '../helpers/browser';
-import { startTestServer, type TestServer } from '../helpers/server';
+import { describe, expect, it } from 'vitest';
+import { hasChromium } from '../helpers/browser';
+import { useServerAndBrowser, T, textOf } from '../helpers/e2e';
 
-let server: TestServer;
-let browser: Browser;
-const T = { timeout: 10_000 };
-const textOf = (l: Locator) => () => l.innerText();
-
-beforeAll(async () => {
-  server = await startTestServer({ bot: true });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.destroy();
-});
+const ctx = useServerAndBrowser({ bot: true });
 
 describe.runIf(hasChromium)('the bot in the widget', () => {
   it('answers order status with a card once number and email match, and hands off to a person on request', async () => {
-    const context = await browser.newContext({ locale: 'es-ES' });
+    const context = await ctx.browser.newContext({ locale: 'es-ES' });
     const shop = await context.newPage();
-    await shop.goto(`${server.origin}/demo/`);
+    await shop.goto(`${ctx.server.origin}/demo/`);
     await shop.getByRole('button', { name: /chat/i }).click();
     const panel = shop.frameLocator('iframe[title*="chat" i]');
     const box = panel.getByRole('textbox', { name: 'Mensaje' });

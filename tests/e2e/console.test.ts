@@ -1,27 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator } from 'playwright-core';
-import { hasChromium, launchBrowser } from '../helpers/browser';
-import { startTestServer, type TestServer } from '../helpers/server';
+import { describe, expect, it } from 'vitest';
+import { hasChromium } from '../helpers/browser';
+import { useServerAndBrowser, T, textOf, signInToConsole } from '../helpers/e2e';
 
-let server: TestServer;
-let browser: Browser;
-const T = { timeout: 10_000 };
-const textOf = (l: Locator) => () => l.innerText();
-
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.destroy();
-});
+const ctx = useServerAndBrowser();
 
 describe.runIf(hasChromium)('agent console with a live shopper', () => {
   it('keeps internal notes from the shopper, shows typing both ways, read receipts and the live cart', async () => {
-    const shopperContext = await browser.newContext({ locale: 'es-ES' });
+    const shopperContext = await ctx.browser.newContext({ locale: 'es-ES' });
     const shop = await shopperContext.newPage();
-    await shop.goto(`${server.origin}/demo/`);
+    await shop.goto(`${ctx.server.origin}/demo/`);
     await shop.getByRole('button', { name: 'Añadir al carrito' }).first().click();
     await shop.getByRole('button', { name: /chat/i }).click();
     const panel = shop.frameLocator('iframe[title*="chat" i]');
@@ -29,12 +16,9 @@ describe.runIf(hasChromium)('agent console with a live shopper', () => {
     await panel.getByRole('textbox', { name: 'Mensaje' }).fill('¿Tenéis molinillos?');
     await panel.getByRole('button', { name: 'Enviar' }).click();
 
-    const agentContext = await browser.newContext({ locale: 'en-US' });
+    const agentContext = await ctx.browser.newContext({ locale: 'en-US' });
     const agent = await agentContext.newPage();
-    await agent.goto(`${server.origin}/console/`);
-    await agent.getByLabel('Email').fill('ana@example.com');
-    await agent.getByLabel('Password').fill('mostrador');
-    await agent.getByRole('button', { name: 'Sign in' }).click();
+    await signInToConsole(agent, ctx.server.origin);
     await agent.getByRole('button', { name: /Tenéis molinillos/ }).click();
     const agentLog = agent.getByRole('log');
     await expect.poll(textOf(agentLog), T).toContain('¿Tenéis molinillos?');

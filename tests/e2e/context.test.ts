@@ -1,27 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator } from 'playwright-core';
-import { hasChromium, launchBrowser } from '../helpers/browser';
-import { startTestServer, type TestServer } from '../helpers/server';
+import { describe, expect, it } from 'vitest';
+import { hasChromium } from '../helpers/browser';
+import { useServerAndBrowser, T, textOf, signInToConsole } from '../helpers/e2e';
 
-let server: TestServer;
-let browser: Browser;
-const T = { timeout: 10_000 };
-const textOf = (l: Locator) => () => l.innerText();
-
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.destroy();
-});
+const ctx = useServerAndBrowser();
 
 describe.runIf(hasChromium)('customer context beside the chat', () => {
   it("shows a verified customer's orders, items and tracking link to the agent", async () => {
-    const shopper = await browser.newContext({ locale: 'es-ES' });
+    const shopper = await ctx.browser.newContext({ locale: 'es-ES' });
     const shop = await shopper.newPage();
-    await shop.goto(`${server.origin}/demo/`);
+    await shop.goto(`${ctx.server.origin}/demo/`);
     // The demo's account switcher plays the shop's login: it identifies María with a server-made hash.
     await Promise.all([shop.waitForEvent('load'), shop.getByLabel('Cuenta (demo)').selectOption('cus_maria')]);
     await shop.getByRole('button', { name: /chat/i }).click();
@@ -30,12 +17,9 @@ describe.runIf(hasChromium)('customer context beside the chat', () => {
     await panel.getByRole('button', { name: 'Enviar' }).click();
     await expect.poll(textOf(panel.getByRole('log')), T).toContain('¿Cuándo llega mi pedido?');
 
-    const agentContext = await browser.newContext({ locale: 'en-US' });
+    const agentContext = await ctx.browser.newContext({ locale: 'en-US' });
     const agent = await agentContext.newPage();
-    await agent.goto(`${server.origin}/console/`);
-    await agent.getByLabel('Email').fill('ana@example.com');
-    await agent.getByLabel('Password').fill('mostrador');
-    await agent.getByRole('button', { name: 'Sign in' }).click();
+    await signInToConsole(agent, ctx.server.origin);
     await agent.getByRole('button', { name: /María García/ }).click();
     const aside = agent.getByRole('complementary', { name: 'Customer' });
     await expect.poll(textOf(aside), T).toContain('Verified');

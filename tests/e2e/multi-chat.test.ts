@@ -1,26 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, FrameLocator, Locator } from 'playwright-core';
-import { hasChromium, launchBrowser } from '../helpers/browser';
-import { startTestServer, type TestServer } from '../helpers/server';
+import { describe, expect, it } from 'vitest';
+import type { BrowserContext, FrameLocator } from 'playwright-core';
+import { hasChromium } from '../helpers/browser';
+import { useServerAndBrowser, T, textOf, signInToConsole } from '../helpers/e2e';
 
-let server: TestServer;
-let browser: Browser;
-const T = { timeout: 10_000 };
-const textOf = (l: Locator) => () => l.innerText();
-
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.destroy();
-});
+const ctx = useServerAndBrowser();
 
 async function shopper(text: string): Promise<{ context: BrowserContext; panel: FrameLocator }> {
-  const context = await browser.newContext({ locale: 'es-ES' });
+  const context = await ctx.browser.newContext({ locale: 'es-ES' });
   const page = await context.newPage();
-  await page.goto(`${server.origin}/demo/`);
+  await page.goto(`${ctx.server.origin}/demo/`);
   await page.getByRole('button', { name: /chat/i }).click();
   const panel = page.frameLocator('iframe[title*="chat" i]');
   await panel.getByRole('textbox', { name: 'Mensaje' }).fill(text);
@@ -31,12 +19,9 @@ async function shopper(text: string): Promise<{ context: BrowserContext; panel: 
 
 describe.runIf(hasChromium)('one agent, three shoppers', () => {
   it('routes each reply to the right shopper, switching chats by keyboard and keeping drafts', async () => {
-    const agentContext = await browser.newContext({ locale: 'en-US' });
+    const agentContext = await ctx.browser.newContext({ locale: 'en-US' });
     const agent = await agentContext.newPage();
-    await agent.goto(`${server.origin}/console/`);
-    await agent.getByLabel('Email').fill('luis@example.com');
-    await agent.getByLabel('Password').fill('mostrador');
-    await agent.getByRole('button', { name: 'Sign in' }).click();
+    await signInToConsole(agent, ctx.server.origin, 'luis@example.com');
     await agent.getByRole('button', { name: 'Sign out' }).waitFor();
 
     const shoppers = [await shopper('Pregunta de Alba'), await shopper('Pregunta de Bruno'), await shopper('Pregunta de Carmen')];

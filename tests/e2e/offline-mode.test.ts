@@ -1,27 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator } from 'playwright-core';
-import { hasChromium, launchBrowser } from '../helpers/browser';
-import { startTestServer, type TestServer } from '../helpers/server';
+import { describe, expect, it } from 'vitest';
+import { hasChromium } from '../helpers/browser';
+import { useServerAndBrowser, T, textOf, signInToConsole } from '../helpers/e2e';
 
-let server: TestServer;
-let browser: Browser;
-const T = { timeout: 10_000 };
-const textOf = (l: Locator) => () => l.innerText();
-
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.destroy();
-});
+const ctx = useServerAndBrowser();
 
 describe.runIf(hasChromium)('offline mode', () => {
   it('asks for an email when nobody is online, and shows who is online once an agent signs in', async () => {
-    const shopperContext = await browser.newContext({ locale: 'es-ES' });
+    const shopperContext = await ctx.browser.newContext({ locale: 'es-ES' });
     const shop = await shopperContext.newPage();
-    await shop.goto(`${server.origin}/demo/`);
+    await shop.goto(`${ctx.server.origin}/demo/`);
     await shop.getByRole('button', { name: /chat/i }).click();
     const panel = shop.frameLocator('iframe[title*="chat" i]');
     const form = panel.getByRole('form', { name: /no hay nadie conectado/ });
@@ -36,12 +23,9 @@ describe.runIf(hasChromium)('offline mode', () => {
     await panel.getByRole('textbox', { name: 'Mensaje' }).fill('¿Abrís el domingo?');
     await panel.getByRole('button', { name: 'Enviar' }).click();
 
-    const agentContext = await browser.newContext({ locale: 'en-US' });
+    const agentContext = await ctx.browser.newContext({ locale: 'en-US' });
     const agent = await agentContext.newPage();
-    await agent.goto(`${server.origin}/console/`);
-    await agent.getByLabel('Email').fill('luis@example.com');
-    await agent.getByLabel('Password').fill('mostrador');
-    await agent.getByRole('button', { name: 'Sign in' }).click();
+    await signInToConsole(agent, ctx.server.origin, 'luis@example.com');
     // Luis is online now: the widget says so.
     await expect.poll(textOf(panel.locator('header')), T).toContain('Luis');
     await agent.getByRole('button', { name: /Abrís el domingo/ }).click();

@@ -1,35 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { hasChromium, launchBrowser } from '../helpers/browser';
-import { startTestServer, type TestServer } from '../helpers/server';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { hasChromium } from '../helpers/browser';
+import { useServerAndBrowser, T, textOf, signInToConsole } from '../helpers/e2e';
 
-let server: TestServer;
-let browser: Browser;
+const ctx = useServerAndBrowser();
 
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.destroy();
-});
-
-const T = { timeout: 10_000 };
-const textOf = (l: Locator) => () => l.innerText();
 const countOf = (l: Locator) => () => l.count();
 
 async function openShop(context: BrowserContext): Promise<Page> {
   const page = await context.newPage();
-  await page.goto(`${server.origin}/demo/`);
+  await page.goto(`${ctx.server.origin}/demo/`);
   return page;
 }
 
 describe.runIf(hasChromium)('shopper ↔ agent round trip in Chromium', () => {
   it('delivers both ways, keeps history across reload, and sends an offline message once', async () => {
-    const shopperContext = await browser.newContext({ locale: 'es-ES' });
+    const shopperContext = await ctx.browser.newContext({ locale: 'es-ES' });
     const shop = await openShop(shopperContext);
     const launcher = shop.getByRole('button', { name: /chat/i });
     await launcher.click();
@@ -42,12 +30,9 @@ describe.runIf(hasChromium)('shopper ↔ agent round trip in Chromium', () => {
     await expect.poll(textOf(shopperLog), T).toContain('Hola, ¿dónde está mi pedido 1001?');
 
     // The agent, in another browser context, sees it and replies.
-    const agentContext = await browser.newContext({ locale: 'en-US' });
+    const agentContext = await ctx.browser.newContext({ locale: 'en-US' });
     const agent = await agentContext.newPage();
-    await agent.goto(`${server.origin}/console/`);
-    await agent.getByLabel('Email').fill('ana@example.com');
-    await agent.getByLabel('Password').fill('mostrador');
-    await agent.getByRole('button', { name: 'Sign in' }).click();
+    await signInToConsole(agent, ctx.server.origin);
     await agent.getByRole('button', { name: /dónde está mi pedido 1001/ }).click();
     const agentLog = agent.getByRole('log');
     await expect.poll(textOf(agentLog), T).toContain('Hola, ¿dónde está mi pedido 1001?');
@@ -78,7 +63,7 @@ describe.runIf(hasChromium)('shopper ↔ agent round trip in Chromium', () => {
     // Exactly once, in the agent's view and in the store.
     await agent.waitForTimeout(1000);
     expect(await agentLog.getByText('Escrito sin conexión').count()).toBe(1);
-    const db = new Database(join(server.dataDir, 'mostrador.db'), { readonly: true });
+    const db = new Database(join(ctx.server.dataDir, 'mostrador.db'), { readonly: true });
     const stored = db.prepare('select count(*) as n from messages where text = ?').get('Escrito sin conexión') as { n: number };
     db.close();
     expect(stored.n).toBe(1);

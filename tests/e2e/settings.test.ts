@@ -1,37 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator } from 'playwright-core';
-import { hasChromium, launchBrowser } from '../helpers/browser';
-import { startTestServer, type TestServer } from '../helpers/server';
+import { describe, expect, it } from 'vitest';
+import { hasChromium } from '../helpers/browser';
+import { useServerAndBrowser, T, textOf, signInToConsole } from '../helpers/e2e';
 
-let server: TestServer;
-let browser: Browser;
-const T = { timeout: 10_000 };
-const textOf = (l: Locator) => () => l.innerText();
-
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.destroy();
-});
+const ctx = useServerAndBrowser();
 
 describe.runIf(hasChromium)('admin settings', () => {
   it('show the embed snippet and restyle an open widget without a reload', async () => {
-    const shopperContext = await browser.newContext({ locale: 'es-ES' });
+    const shopperContext = await ctx.browser.newContext({ locale: 'es-ES' });
     const shop = await shopperContext.newPage();
-    await shop.goto(`${server.origin}/demo/`);
+    await shop.goto(`${ctx.server.origin}/demo/`);
     await shop.getByRole('button', { name: /chat/i }).click();
     const panel = shop.frameLocator('iframe[title*="chat" i]');
     await expect.poll(textOf(panel.getByRole('log')), T).toContain('¿En qué podemos ayudarte?');
 
-    const adminContext = await browser.newContext({ locale: 'en-US' });
+    const adminContext = await ctx.browser.newContext({ locale: 'en-US' });
     const admin = await adminContext.newPage();
-    await admin.goto(`${server.origin}/console/`);
-    await admin.getByLabel('Email').fill('ana@example.com');
-    await admin.getByLabel('Password').fill('mostrador');
-    await admin.getByRole('button', { name: 'Sign in' }).click();
+    await signInToConsole(admin, ctx.server.origin);
     await admin.getByRole('button', { name: 'Settings' }).click();
     const settings = admin.getByRole('main', { name: 'Settings' });
     await expect.poll(textOf(settings), T).toContain('data-site="pk_demo"');

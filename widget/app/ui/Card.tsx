@@ -1,14 +1,7 @@
 /** Structured messages: order cards, product cards and quick replies. Text only, never HTML. */
 import type { WidgetStrings } from '../../../shared/i18n';
 import type { CardPayload } from '../../../shared/protocol';
-
-function money(cents: number, currency: string, locale: string): string {
-  try {
-    return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(cents / 100);
-  } catch {
-    return `${(cents / 100).toFixed(2)} ${currency}`;
-  }
-}
+import { formatMoney } from '../../../shared/format';
 
 interface Props {
   card: CardPayload;
@@ -39,7 +32,7 @@ export function Card({ card, t, locale, latest, onQuickReply }: Props) {
             ))}
           </ul>
           <p class="card-total">
-            {t.total}: <strong>{money(o.total, o.currency, locale)}</strong>
+            {t.total}: <strong>{formatMoney(o.total, o.currency, locale)}</strong>
           </p>
           {o.carrier && (
             <p class="card-meta">
@@ -62,7 +55,7 @@ export function Card({ card, t, locale, latest, onQuickReply }: Props) {
           {p.imageUrl && <img class="card-img" src={p.imageUrl} alt="" loading="lazy" referrerpolicy="no-referrer" />}
           <p class="card-head">
             <strong>{p.name}</strong>
-            <span>{money(p.price, p.currency, locale)}</span>
+            <span>{formatMoney(p.price, p.currency, locale)}</span>
           </p>
           {p.url && (
             <a class="card-link" href={p.url} target="_blank" rel="noopener noreferrer nofollow">
