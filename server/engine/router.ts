@@ -99,12 +99,22 @@ export class Router {
     const queue = await deps.store.conversations.queue(siteId);
     const loads = await deps.store.conversations.loads(siteId);
     const team = deps.team.team(siteId);
-    const agents: AgentLoad[] = team.map((a) => ({
-      id: a.id,
-      presence: a.status,
-      activeChats: loads.get(a.id) ?? 0,
-      lastAssignedAt: this.lastAssigned.get(a.id) ?? null,
-    }));
+    // Capacity, languages and teams are set by admins; read them fresh on every pass.
+    const records = new Map((await deps.store.agents.list(siteId)).map((a) => [a.id, a]));
+    const agents: AgentLoad[] = team
+      .filter((a) => records.get(a.id)?.disabled !== true)
+      .map((a) => {
+        const r = records.get(a.id);
+        return {
+          id: a.id,
+          presence: a.status,
+          activeChats: loads.get(a.id) ?? 0,
+          lastAssignedAt: this.lastAssigned.get(a.id) ?? null,
+          ...(r?.capacity != null ? { capacity: r.capacity } : {}),
+          languages: r?.languages ?? [],
+          teams: r?.teams ?? [],
+        };
+      });
     const now = deps.now();
     const assigned = new Set<string>();
     const gained = new Map<string, number>();

@@ -34,6 +34,12 @@ export const agents = sqliteTable(
     passwordHash: text('password_hash').notNull(),
     role: text('role', { enum: ['admin', 'agent'] }).notNull().default('agent'),
     disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
+    /** Concurrent chats this agent takes; null means the site's default (routing.defaultCapacity, 5). */
+    capacity: integer('capacity'),
+    /** Languages the agent answers in (`es`, `en`); empty means any. */
+    languages: text('languages', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+    /** Teams the agent belongs to (free-form names such as `returns`); chats with a team go to its members. */
+    teams: text('teams', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
     createdAt: integer('created_at').notNull(),
   },
   (t) => [uniqueIndex('agents_email_unique').on(t.email), index('agents_site_idx').on(t.siteId)],
@@ -181,6 +187,10 @@ export const conversations = sqliteTable(
     handoff: text('handoff', { mode: 'json' }).$type<Record<string, unknown>>(),
     /** The shopper's language when the conversation started. */
     locale: text('locale'),
+    /** The team the chat was transferred to (routing gives it to that team's members). */
+    team: text('team'),
+    /** When the chat last entered the queue: routing serves the longest-waiting first. */
+    queuedAt: integer('queued_at'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },

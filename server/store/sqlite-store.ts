@@ -57,6 +57,7 @@ export function toConversation(row: ConversationRow): ConversationRecord {
       row.lastMessageAt !== null && row.lastMessageText !== null
         ? { text: row.lastMessageText, authorKind: (row.lastMessageAuthor ?? 'system') as Message['author']['kind'], createdAt: row.lastMessageAt }
         : null,
+    team: row.team,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
@@ -82,7 +83,7 @@ export function toMessage(row: MessageRow): Message {
 }
 
 function toAgent(row: AgentRow): AgentRecord {
-  return { id: row.id, siteId: row.siteId, email: row.email, name: row.name, role: row.role, disabled: row.disabled };
+  return { id: row.id, siteId: row.siteId, email: row.email, name: row.name, role: row.role, disabled: row.disabled, capacity: row.capacity, languages: row.languages, teams: row.teams };
 }
 
 const PREVIEW_LENGTH = 140;
@@ -424,6 +425,8 @@ export class SqliteStore implements Store {
             id: t.conversations.id,
             visitorId: t.conversations.visitorId,
             createdAt: t.conversations.createdAt,
+            queuedAt: t.conversations.queuedAt,
+            team: t.conversations.team,
             locale: t.conversations.locale,
             visitorLocale: t.visitors.locale,
             verified: t.visitors.verified,
@@ -433,14 +436,15 @@ export class SqliteStore implements Store {
           .innerJoin(t.visitors, eq(t.visitors.id, t.conversations.visitorId))
           .leftJoin(t.customers, eq(t.customers.id, t.visitors.customerId))
           .where(and(eq(t.conversations.siteId, siteId), eq(t.conversations.status, 'queued')))
-          .orderBy(asc(t.conversations.createdAt))
+          .orderBy(asc(sql`coalesce(${t.conversations.queuedAt}, ${t.conversations.createdAt})`))
           .limit(500)
           .all()
           .map((r) => ({
             id: r.id,
             visitorId: r.visitorId,
-            waitingSince: r.createdAt,
+            waitingSince: r.queuedAt ?? r.createdAt,
             language: r.locale ?? r.visitorLocale ?? null,
+            team: r.team,
             // Tags count only for a verified customer: a claimed identity could fake "vip".
             customerTags: r.verified && r.tags ? r.tags : [],
           })),
@@ -723,7 +727,12 @@ export class SqliteStore implements Store {
     if (transition) {
       updated = this.db
         .update(t.conversations)
-        .set({ status: transition.status, assigneeId: transition.assigneeId })
+        .set({
+          status: transition.status,
+          assigneeId: transition.assigneeId,
+          ...(transition.team !== undefined ? { team: transition.team } : {}),
+          ...(transition.status === 'queued' && conversation.status !== 'queued' ? { queuedAt: now } : {}),
+        })
         .where(and(eq(t.conversations.siteId, siteId), eq(t.conversations.id, conversation.id)))
         .returning()
         .get()!;

@@ -20,6 +20,10 @@ export interface AgentRecord {
   name: string;
   role: 'admin' | 'agent';
   disabled: boolean;
+  /** Concurrent chats; null: the site's default. */
+  capacity: number | null;
+  languages: string[];
+  teams: string[];
 }
 
 export interface VisitorRecord {
@@ -55,6 +59,8 @@ export interface ConversationRecord {
   visitorReadSeq: number;
   agentReadSeq: number;
   lastMessage: { text: string; authorKind: Author['kind']; createdAt: number } | null;
+  /** The team the chat was transferred to; routing gives it to that team's members. */
+  team: string | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -88,7 +94,7 @@ export interface AppendMessageInput {
    * assignee after it. `expect` guards against races: the change applies only if the conversation
    * is still in that status (otherwise ConflictError).
    */
-  transition?: { status: ConversationStatus; assigneeId: string | null; expect?: { status: ConversationStatus; assigneeId: string | null } };
+  transition?: { status: ConversationStatus; assigneeId: string | null; /** Set (or clear with null) the routing team; undefined leaves it. */ team?: string | null; expect?: { status: ConversationStatus; assigneeId: string | null } };
   now: number;
 }
 
@@ -320,7 +326,7 @@ export interface Store {
     byId(siteId: string, id: string): Promise<AgentRecord | null>;
     create(input: { siteId: string; email: string; name: string; passwordHash: string; role: 'admin' | 'agent'; now: number }): Promise<AgentRecord>;
     list(siteId: string): Promise<AgentRecord[]>;
-    update(siteId: string, id: string, patch: { name?: string; role?: 'admin' | 'agent'; disabled?: boolean; passwordHash?: string }): Promise<AgentRecord | null>;
+    update(siteId: string, id: string, patch: { name?: string; role?: 'admin' | 'agent'; disabled?: boolean; passwordHash?: string; capacity?: number | null; languages?: string[]; teams?: string[] }): Promise<AgentRecord | null>;
   };
   sessions: {
     create(input: { tokenHash: string; agentId: string; siteId: string; now: number; ttlMs: number }): Promise<void>;
@@ -357,7 +363,7 @@ export interface Store {
     /** Raises the read mark of one side (never lowers it, never past the last seq). Returns the new mark, or null if unknown. */
     markRead(siteId: string, id: string, side: 'visitor' | 'agent', seq: number): Promise<{ seq: number; changed: boolean } | null>;
     /** Conversations waiting in the queue, with what routing weighs (language, customer tags). */
-    queue(siteId: string): Promise<{ id: string; visitorId: string; waitingSince: number; language: string | null; customerTags: string[] }[]>;
+    queue(siteId: string): Promise<{ id: string; visitorId: string; waitingSince: number; language: string | null; team: string | null; customerTags: string[] }[]>;
     /** The ids of the conversations an agent holds now. */
     assignedTo(siteId: string, agentId: string): Promise<string[]>;
     /** How many conversations each agent holds now (status `assigned`). */
