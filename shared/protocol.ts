@@ -290,7 +290,12 @@ export type AgentClientFrame = v.InferOutput<typeof AgentClientFrameSchema>;
 // ---------- server → client ----------
 
 /** Whether anyone of the team is online now (the widget's header and offline mode). */
-export const AvailabilitySchema = v.object({ available: v.boolean(), names: v.array(v.string()) });
+export const AvailabilitySchema = v.object({
+  available: v.boolean(),
+  names: v.array(v.string()),
+  /** Outside business hours: when people are back (epoch ms); null or absent when unknown or open. */
+  backAt: v.optional(v.nullable(v.number())),
+});
 export type Availability = v.InferOutput<typeof AvailabilitySchema>;
 
 const VisitorWelcome = v.object({
