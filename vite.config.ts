@@ -1,49 +1,78 @@
 /**
- * One config, two builds (`npm run build` runs both):
- *  - default: the widget panel (widget/app/index.html) and the console SPA (console/index.html),
- *    with hashed assets in dist/assets/;
- *  - `--mode loader`: widget/loader.ts as one small IIFE, dist/widget.js, that merchants embed.
+ * One config, four builds (`npm run build` runs them all):
+ *  - default: the console SPA (console/index.html), hashed assets in dist/assets/;
+ *  - `--mode panel`: the widget panel (widget/app/index.html), built on its own so it shares no
+ *    chunk with the console: a shopper downloads only what the panel uses;
+ *  - `--mode loader`: widget/loader.ts as one small IIFE, dist/widget.js, that merchants embed;
+ *  - `--mode host`: widget/host.ts, dist/widget-host.js, the host-page half widget.js loads lazily.
  */
-import { resolve } from 'node:path';
-import { defineConfig } from 'vite';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { defineConfig, type Plugin } from 'vite';
 
 const root = import.meta.dirname;
+/**
+ * Writes `.br` and `.gz` next to every built script and stylesheet, so the server sends them
+ * compressed at no CPU cost per request (serve-static `precompressed`, and /widget*.js).
+ */
+const precompress = (): Plugin => ({
+  name: 'mostrador:precompress',
+  apply: 'build',
+  writeBundle(options, bundle) {
+    for (const name of Object.keys(bundle)) {
+      if (!/\.(js|css)$/.test(name)) continue;
+      const path = join(options.dir!, name);
+      const data = readFileSync(path);
+      writeFileSync(`${path}.br`, brotliCompressSync(data, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }));
+      writeFileSync(`${path}.gz`, gzipSync(data, { level: 9 }));
+    }
+  },
+});
+
 const jsx = { jsx: { runtime: 'automatic' as const, importSource: 'preact' } };
 
 export default defineConfig(({ mode }) => {
-  if (mode === 'loader') {
+  if (mode === 'loader' || mode === 'host') {
+    const loader = mode === 'loader';
     return {
       oxc: jsx,
       publicDir: false,
+      plugins: [precompress()],
       build: {
         outDir: resolve(root, 'dist'),
         emptyOutDir: false,
-        target: 'es2019',
-        minify: true,
+        target: 'es2020',
+        minify: 'terser',
+        terserOptions: { compress: { passes: 2 } },
         sourcemap: false,
         lib: {
-          entry: resolve(root, 'widget/loader.ts'),
+          entry: resolve(root, loader ? 'widget/loader.ts' : 'widget/host.ts'),
           formats: ['iife'],
-          name: 'MostradorLoader',
-          fileName: () => 'widget.js',
+          name: loader ? 'MostradorLoader' : 'MostradorHost',
+          fileName: () => (loader ? 'widget.js' : 'widget-host.js'),
         },
       },
     };
   }
+  const panel = mode === 'panel';
   return {
     oxc: jsx,
     publicDir: false,
+    plugins: [precompress()],
     base: '/',
     build: {
       outDir: resolve(root, 'dist'),
-      emptyOutDir: true,
-      target: 'es2020',
+      emptyOutDir: !panel,
+      // Both run in our own pages (console, panel iframe), which need a current browser anyway.
+      target: 'es2022',
+      // Each is one chunk: the modulepreload polyfill would only add bytes.
+      modulePreload: { polyfill: false },
+      // The panel is paid for by shoppers: terser's second pass saves ~2% over the default.
+      ...(panel ? { minify: 'terser' as const, terserOptions: { compress: { passes: 2 } } } : {}),
       sourcemap: true,
       rollupOptions: {
-        input: {
-          widget: resolve(root, 'widget/app/index.html'),
-          console: resolve(root, 'console/index.html'),
-        },
+        input: { [panel ? 'widget' : 'console']: resolve(root, panel ? 'widget/app/index.html' : 'console/index.html') } as Record<string, string>,
       },
     },
   };

@@ -11,7 +11,7 @@ import { messageOut } from './routes/shapes';
 import type { AppendMessageResult, ConversationListItem, ConversationRecord, Store } from './store/types';
 
 export function toVisitorConversation(c: ConversationRecord): VisitorConversation {
-  return { id: c.id, status: c.status, lastSeq: c.lastVisibleSeq, readSeq: c.agentReadSeq, updatedAt: c.updatedAt };
+  return { id: c.id, status: c.status, lastSeq: c.lastVisibleSeq, readSeq: c.agentReadSeq, seenSeq: c.visitorReadSeq, updatedAt: c.updatedAt };
 }
 
 export function toSummary(c: ConversationListItem): ConversationSummary {

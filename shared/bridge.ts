@@ -7,19 +7,32 @@ import type { Locale } from './i18n';
 
 export const BRIDGE_NS = 'mostrador';
 
-export type HostToFrame =
-  | { ns: typeof BRIDGE_NS; type: 'open' }
-  | { ns: typeof BRIDGE_NS; type: 'close' }
-  | { ns: typeof BRIDGE_NS; type: 'locale'; locale: Locale }
-  | { ns: typeof BRIDGE_NS; type: 'shutdown' }
-  | { ns: typeof BRIDGE_NS; type: 'command'; name: 'identify' | 'cart' | 'page'; payload: unknown };
+type Ns = { ns: typeof BRIDGE_NS };
 
-export type FrameToHost =
-  | { ns: typeof BRIDGE_NS; type: 'ready'; color?: string }
-  | { ns: typeof BRIDGE_NS; type: 'brand'; color: string }
-  | { ns: typeof BRIDGE_NS; type: 'close' }
-  | { ns: typeof BRIDGE_NS; type: 'unread'; count: number }
-  | { ns: typeof BRIDGE_NS; type: 'message'; message: { text: string; authorKind: string; authorName?: string } };
+/** What the loader tells the panel (without the namespace tag). */
+export type HostCommand =
+  | { type: 'open' }
+  | { type: 'close' }
+  | { type: 'locale'; locale: Locale }
+  | { type: 'shutdown' }
+  /** Desktop exit intent: the pointer left the page towards the browser chrome. */
+  | { type: 'exit' }
+  | { type: 'command'; name: 'identify' | 'cart' | 'page'; payload: unknown };
+
+export type HostToFrame = HostCommand & Ns;
+
+export type FrameToHost = Ns &
+  (
+    | { type: 'ready'; color?: string }
+    | { type: 'brand'; color: string }
+    /** The shopper asked to open (from the teaser) or to close (from the panel). */
+    | { type: 'open' }
+    | { type: 'close' }
+    /** Show or hide the proactive teaser strip above the launcher. */
+    | { type: 'teaser'; show: boolean }
+    | { type: 'unread'; count: number }
+    | { type: 'message'; message: { text: string; authorKind: string; authorName?: string } }
+  );
 
 export function isBridgeMessage(data: unknown): data is { ns: typeof BRIDGE_NS; type: string } {
   return typeof data === 'object' && data !== null && (data as { ns?: unknown }).ns === BRIDGE_NS && typeof (data as { type?: unknown }).type === 'string';

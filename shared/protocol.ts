@@ -13,23 +13,9 @@
 import * as v from 'valibot';
 import { ERROR_CODES } from './errors';
 
-export const PROTOCOL_VERSION = 1;
+import { LIMITS } from './limits';
 
-export const LIMITS = {
-  /** Longest message text, in UTF-16 code units. */
-  maxTextLength: 4000,
-  /** Frames above this get `error frame_too_large`; the connection stays open. */
-  maxFrameBytes: 32 * 1024,
-  /** Frames above this are cut off by the transport with close code 1009. */
-  hardMaxFrameBytes: 256 * 1024,
-  /** Messages per `sync.result` page. */
-  syncPageSize: 200,
-  /** Conversations listed in an agent's `welcome`. */
-  agentConversationList: 200,
-} as const;
-
-/** Client heartbeat: send `ping` this often; treat the socket as dead after `deadAfterMs` of silence. */
-export const HEARTBEAT = { intervalMs: 20_000, deadAfterMs: 45_000 } as const;
+export { HEARTBEAT, LIMITS, PROTOCOL_VERSION } from './limits';
 
 // ---------- building blocks ----------
 
@@ -115,6 +101,8 @@ export const VisitorConversationSchema = v.object({
   lastSeq: Seq,
   /** How far the team has read (read receipts). */
   readSeq: Seq,
+  /** How far the shopper has read: what is after it counts as unread on their next visit. */
+  seenSeq: v.optional(Seq),
   updatedAt: Timestamp,
 });
 
@@ -278,7 +266,20 @@ const History = v.object({
 
 const Ping = v.object({ type: v.literal('ping'), t: v.optional(v.number()) });
 
-export const VisitorClientFrameSchema = v.variant('type', [VisitorHello, VisitorMessageSend, Identify, Profile, VisitorContext, Typing, Read, Sync, History, Ping]);
+/**
+ * The panel saw a proactive rule's conditions hold on this page view and asks for its message.
+ * The server re-checks what it can know itself (page and time on it, cart, language, identity,
+ * tags, returning) plus the caps, and answers `proactive` with whether it fired.
+ */
+const VisitorProactive = v.object({
+  type: v.literal('proactive'),
+  ruleId: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+  /** Only the page sees the pointer leave: taken on trust (it only unlocks a greeting). */
+  exitIntent: v.optional(v.boolean()),
+  device: v.optional(v.picklist(['desktop', 'tablet', 'mobile'])),
+});
+
+export const VisitorClientFrameSchema = v.variant('type', [VisitorHello, VisitorMessageSend, Identify, Profile, VisitorContext, VisitorProactive, Typing, Read, Sync, History, Ping]);
 export const AgentClientFrameSchema = v.variant('type', [AgentHello, AgentMessageSend, OrderShare, ConversationAction, AgentStatusFrame, Typing, Read, Sync, History, Ping]);
 
 export type VisitorContextFrame = v.InferOutput<typeof VisitorContext>;
@@ -384,6 +385,14 @@ const VisitorConversationUpdated = v.object({
 
 const Pong = v.object({ type: v.literal('pong'), t: v.optional(v.number()) });
 
+/** The answer to a visitor's `proactive`: fired (its message follows as `message.created`) or why not. */
+const ProactiveResult = v.object({
+  type: v.literal('proactive'),
+  ruleId: v.string(),
+  fired: v.boolean(),
+  reason: v.optional(v.picklist(['unknown_rule', 'conditions', 'capped', 'chat_active'])),
+});
+
 const TypingEvent = v.object({
   type: v.literal('typing'),
   conversationId: Id,
@@ -428,6 +437,7 @@ const SiteUpdated = v.object({
 });
 
 export const VisitorServerFrameSchema = v.variant('type', [
+  ProactiveResult,
   QueueFrame,
   HistoryResult,
   SiteUpdated,

@@ -5,7 +5,8 @@
  * schema parser it is given. Used by the widget and the console.
  */
 import { isFatalClose } from './errors';
-import { HEARTBEAT, type ParseResult } from './protocol';
+import { HEARTBEAT } from './limits';
+import type { ParseResult } from './protocol';
 
 export type SocketStatus = 'connecting' | 'open' | 'reconnecting' | 'offline' | 'closed';
 

@@ -12,6 +12,9 @@
  *  - `teams`      string[] (team names agents can belong to and chats can be transferred to)
  */
 import type { Locale } from './i18n';
+import type { TriggerRule } from './triggers';
+
+export type { TriggerCondition } from './triggers';
 
 export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
 
@@ -34,26 +37,9 @@ export interface CannedResponse {
   text: Partial<Record<Locale, string>>;
 }
 
-export type TriggerCondition =
-  | { type: 'time_on_page'; seconds: number }
-  | { type: 'url'; pattern: string }
-  | { type: 'cart_total_at_least'; cents: number }
-  | { type: 'cart_items_at_least'; count: number }
-  | { type: 'returning_visitor' }
-  | { type: 'exit_intent' }
-  | { type: 'language'; locales: readonly Locale[] }
-  | { type: 'identified' }
-  | { type: 'customer_tag'; tag: string };
-
 /** A proactive message rule: when all conditions hold, the shop speaks first. */
-export interface ProactiveRule {
-  id: string;
-  enabled: boolean;
-  /** Higher wins when several rules could fire on one page view. */
-  priority: number;
-  conditions: readonly TriggerCondition[];
-  message: Partial<Record<Locale, string>>;
-  /** Who the message is from: the bot, or a named agent (their name and avatar show). */
+export interface ProactiveRule extends TriggerRule {
+  /** Who the message is from: the bot, or a named agent (their name shows). */
   from: { kind: 'bot' } | { kind: 'agent'; agentId: string };
   /** Fire at most once per visitor in this many days. */
   onceEveryDays: number;

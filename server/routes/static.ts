@@ -11,12 +11,21 @@ import { Hono, type Context } from 'hono';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { frameAncestors } from '../domain/origins';
 import type { Store } from '../store/types';
+import { frameHtml } from './frame-page';
 
 const DEMO_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'demo');
 
 export interface StaticDeps {
   store: Store;
   distDir: string;
+}
+
+async function readBytesOrNull(path: string): Promise<Uint8Array<ArrayBuffer> | null> {
+  try {
+    return new Uint8Array(await readFile(path));
+  } catch {
+    return null;
+  }
 }
 
 async function readOrNull(path: string): Promise<string | null> {
@@ -45,16 +54,28 @@ export function staticRoutes(deps: StaticDeps) {
     c.header('Referrer-Policy', 'strict-origin-when-cross-origin');
   });
 
-  app.get('/widget.js', async (c) => {
-    const js = await readOrNull(join(deps.distDir, 'widget.js'));
-    if (js === null) return missingBuild(c);
-    return c.body(js, 200, {
-      'Content-Type': 'text/javascript; charset=utf-8',
-      // Short: merchants never change their snippet, so a new release must reach them soon.
-      'Cache-Control': 'public, max-age=300',
-      'Cross-Origin-Resource-Policy': 'cross-origin',
+  /**
+   * The loader (/widget.js) and its lazy host half (/widget-host.js), brotli or gzip when the
+   * browser takes it (precompressed at build time).
+   */
+  for (const name of ['widget.js', 'widget-host.js']) {
+    app.get(`/${name}`, async (c) => {
+      const accept = c.req.header('accept-encoding') ?? '';
+      const encoding = /\bbr\b/.test(accept) ? 'br' : /\bgzip\b/.test(accept) ? 'gzip' : null;
+      const path = join(deps.distDir, name);
+      const body = (encoding && (await readBytesOrNull(`${path}.${encoding === 'br' ? 'br' : 'gz'}`))) || null;
+      const plain = body ? null : await readBytesOrNull(path);
+      if (!body && !plain) return missingBuild(c);
+      return c.body((body ?? plain)!, 200, {
+        'Content-Type': 'text/javascript; charset=utf-8',
+        // Short: merchants never change their snippet, so a new release must reach them soon.
+        'Cache-Control': 'public, max-age=300',
+        'Cross-Origin-Resource-Policy': 'cross-origin',
+        Vary: 'Accept-Encoding',
+        ...(body ? { 'Content-Encoding': encoding! } : {}),
+      });
     });
-  });
+  }
 
   app.get('/widget/frame', async (c) => {
     const key = c.req.query('site') ?? '';
@@ -62,16 +83,7 @@ export function staticRoutes(deps: StaticDeps) {
     if (!site) return c.text('Unknown site key.', 404);
     const template = await readOrNull(join(deps.distDir, 'widget', 'app', 'index.html'));
     if (template === null) return missingBuild(c);
-    // Branding rides in the page as inert JSON (not script), saving the panel a round trip.
-    const config = {
-      siteName: site.name,
-      color: typeof site.settings.brandColor === 'string' ? site.settings.brandColor : undefined,
-      livePreview: site.settings.livePreview === true,
-      preChatForm: site.settings.preChatForm === true,
-      greeting: (site.settings.greeting as { es?: string; en?: string } | undefined) ?? {},
-    };
-    const json = JSON.stringify(config).replace(/</g, '\\u003c');
-    const html = template.replace('</head>', `<script type="application/json" id="mostrador-config">${json}</script></head>`);
+    const html = frameHtml(template, site);
     return c.html(html, 200, {
       'Content-Security-Policy': [
         "default-src 'self'",
@@ -110,6 +122,7 @@ export function staticRoutes(deps: StaticDeps) {
     '/assets/*',
     serveStatic({
       root: deps.distDir,
+      precompressed: true,
       onFound: (_path, c) => {
         c.header('Cache-Control', 'public, max-age=31536000, immutable');
         c.header('Cross-Origin-Resource-Policy', 'cross-origin');

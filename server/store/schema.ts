@@ -97,6 +97,8 @@ export const visitors = sqliteTable(
     name: text('name'),
     email: text('email'),
     locale: text('locale'),
+    /** Proactive messages this visitor was sent: rule id and when (frequency caps). */
+    proactiveSent: text('proactive_sent', { mode: 'json' }).$type<{ ruleId: string; at: number }[]>().notNull().default(sql`'[]'`),
     createdAt: integer('created_at').notNull(),
     lastSeenAt: integer('last_seen_at').notNull(),
   },

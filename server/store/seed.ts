@@ -8,6 +8,42 @@ import { hashToken, newId } from '../ids';
 import type { Db } from './db';
 import * as t from './schema';
 
+/**
+ * The demo shop's settings: its colour, a proactive rule (a shopper with a full cart
+ * who lingers gets offered help) and canned responses agents can try with `/`.
+ */
+export const DEMO_SITE_SETTINGS: Record<string, unknown> = {
+  brandColor: '#8a4b2a',
+  locale: 'es',
+  proactive: {
+    rules: [
+      {
+        id: 'cart-help',
+        enabled: true,
+        priority: 10,
+        conditions: [
+          { type: 'cart_total_at_least', cents: 3000 },
+          { type: 'time_on_page', seconds: 20 },
+        ],
+        message: { es: '¿Te ayudo a elegir el café o con el envío? Estoy por aquí.', en: 'Can I help you pick a coffee or with shipping? I am right here.' },
+        from: { kind: 'bot' },
+        onceEveryDays: 7,
+      },
+    ],
+  },
+  canned: [
+    { id: 'cr_hello', shortcut: 'hola', text: { es: '¡Hola {{customer.first_name}}! Soy {{agent.first_name}}, ¿en qué te ayudo?', en: 'Hi {{customer.first_name}}! I am {{agent.first_name}}, how can I help?' } },
+    {
+      id: 'cr_tracking',
+      shortcut: 'seguimiento',
+      text: {
+        es: 'Tu pedido {{order.number}} está {{order.status}}. Puedes seguirlo aquí: {{order.tracking_url}}',
+        en: 'Your order {{order.number}} is {{order.status}}. You can track it here: {{order.tracking_url}}',
+      },
+    },
+  ],
+};
+
 export const DEMO = {
   publicKey: 'pk_demo',
   secretKey: 'sk_demo_secret',
@@ -112,7 +148,7 @@ export async function seedDemo(db: Db, now: number): Promise<string> {
         secretKey: DEMO.secretKey,
         secretKeyHash: hashToken(DEMO.secretKey),
         allowedOrigins: ['http://localhost:*', 'http://127.0.0.1:*'],
-        settings: { brandColor: '#8a4b2a', locale: 'es' },
+        settings: DEMO_SITE_SETTINGS,
         createdAt: now,
       })
       .run();

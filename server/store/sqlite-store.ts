@@ -316,6 +316,35 @@ export class SqliteStore implements Store {
           .get();
         return row ? toVisitor(row) : null;
       }),
+    claimProactive: (siteId: string, id: string, ruleId: string, now: number, caps: { minGapMs: number; maxPerDay: number }) =>
+      this.write((): boolean =>
+        this.db.transaction(() => {
+          const row = this.db
+            .select({ sent: t.visitors.proactiveSent })
+            .from(t.visitors)
+            .where(and(eq(t.visitors.siteId, siteId), eq(t.visitors.id, id)))
+            .get();
+          if (!row) return false;
+          const sent = row.sent.filter((x) => now - x.at < Math.max(caps.minGapMs, 24 * 3_600_000));
+          if (sent.some((x) => x.ruleId === ruleId && now - x.at < caps.minGapMs)) return false;
+          if (sent.filter((x) => now - x.at < 24 * 3_600_000).length >= caps.maxPerDay) return false;
+          this.db
+            .update(t.visitors)
+            .set({ proactiveSent: [...sent, { ruleId, at: now }].slice(-50) })
+            .where(and(eq(t.visitors.siteId, siteId), eq(t.visitors.id, id)))
+            .run();
+          return true;
+        }),
+      ),
+    firstSeenAt: (siteId: string, id: string) =>
+      this.read(
+        () =>
+          this.db
+            .select({ at: t.visitors.createdAt })
+            .from(t.visitors)
+            .where(and(eq(t.visitors.siteId, siteId), eq(t.visitors.id, id)))
+            .get()?.at ?? null,
+      ),
     setProfile: (siteId: string, id: string, profile: { name?: string; email?: string }) =>
       this.write((): VisitorRecord | null => {
         const patch = { ...(profile.name ? { name: profile.name } : {}), ...(profile.email ? { email: profile.email } : {}) };

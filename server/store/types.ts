@@ -343,6 +343,13 @@ export interface Store {
     /** Records who the visitor says they are; a verified identity links the customer (created if new). */
     identify(siteId: string, id: string, input: IdentifyInput): Promise<VisitorRecord>;
     /** Name and email the shopper typed (pre-chat form, offline mode); a verified identity is not overwritten. */
+    /**
+     * Atomically records that rule `ruleId` fired for this visitor, unless it fired within the
+     * last `minGapMs` or the visitor already got `maxPerDay` proactive messages in 24 h; false then.
+     */
+    claimProactive(siteId: string, id: string, ruleId: string, now: number, caps: { minGapMs: number; maxPerDay: number }): Promise<boolean>;
+    /** When the visitor was first seen (returning-visitor rules). */
+    firstSeenAt(siteId: string, id: string): Promise<number | null>;
     setProfile(siteId: string, id: string, profile: { name?: string; email?: string }): Promise<VisitorRecord | null>;
     byId(siteId: string, id: string): Promise<VisitorRecord | null>;
     /** The verified visitor (device) of a customer seen most recently, if any. */

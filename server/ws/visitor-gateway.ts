@@ -13,6 +13,7 @@ import { ackFor, frameRef, publishAppended, sendHistoryPage, sendStoreError, sen
 import { LIMITS } from '../../shared/protocol';
 import { verifyIdentityHash } from '../domain/identity';
 import { botEnabled, runBot } from '../engine/bot-runner';
+import { runProactive } from '../engine/proactive-runner';
 import { topics } from '../bus/bus';
 
 /** A socket that has not said `hello` within this time is closed. */
@@ -136,6 +137,11 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord): WSEvents<Web
         const conversation = await deps.store.conversations.getForVisitor(site.id, frame.conversationId, visitor);
         if (!conversation) return c.send({ type: 'error', code: 'not_found', ref: frame.conversationId, message: 'conversation not found' });
         return sendHistoryPage(deps, c, site.id, conversation.id, frame.beforeSeq, frame.limit ?? LIMITS.syncPageSize, { visibleOnly: true });
+      }
+      case 'proactive': {
+        if (!visitor) return c.send({ type: 'error', code: 'not_ready', message: 'send hello first' });
+        const outcome = await runProactive(deps, site.id, visitor, frame);
+        return c.send({ type: 'proactive', ruleId: frame.ruleId, ...outcome });
       }
       case 'context': {
         if (!visitor) return c.send({ type: 'error', code: 'not_ready', message: 'send hello first' });

@@ -19,10 +19,12 @@ export function tempDataDir(): string {
 
 /**
  * `bot`: whether the demo site's built-in bot answers new conversations; `routing`: whether
- * waiting chats are assigned automatically. Both off unless a test is about them, so
- * transcripts hold only what the test itself sends.
+ * waiting chats are assigned automatically; `proactive`: whether the demo's proactive rules
+ * stay on. All off unless a test is about them, so transcripts hold only what the test sends.
  */
-export async function startTestServer(opts: { dataDir?: string; env?: Record<string, string>; bot?: boolean; routing?: 'auto' | 'manual' } = {}): Promise<TestServer> {
+export async function startTestServer(
+  opts: { dataDir?: string; env?: Record<string, string>; bot?: boolean; routing?: 'auto' | 'manual'; proactive?: boolean } = {},
+): Promise<TestServer> {
   const dataDir = opts.dataDir ?? tempDataDir();
   const config = loadConfig({
     PORT: '0',
@@ -37,7 +39,12 @@ export async function startTestServer(opts: { dataDir?: string; env?: Record<str
   if (site) {
     const bot = typeof site.settings.bot === 'object' && site.settings.bot !== null ? site.settings.bot : {};
     await running.store.sites.update(site.id, {
-      settings: { ...site.settings, bot: { ...bot, enabled: opts.bot === true }, routing: { mode: opts.routing === 'auto' ? 'auto' : 'manual' } },
+      settings: {
+        ...site.settings,
+        bot: { ...bot, enabled: opts.bot === true },
+        routing: { mode: opts.routing === 'auto' ? 'auto' : 'manual' },
+        ...(opts.proactive === true ? {} : { proactive: { rules: [] } }),
+      },
     });
   }
   return {

@@ -3,12 +3,17 @@
  * loader only through postMessage with the host's exact origin (passed in the URL fragment),
  * checking origin and source on every message it receives.
  */
-import { effect } from '@preact/signals';
 import { render } from 'preact';
 import { BRIDGE_NS, isBridgeMessage, type FrameToHost, type HostToFrame } from '../../shared/bridge';
 import { pickLocale } from '../../shared/i18n';
 import { createChat } from './state/chat';
+import { createProactive, type ClientRule } from './state/proactive';
+import { effect, signal } from './state/signal';
+import { playChime } from './sound';
 import { Panel } from './ui/Panel';
+import { Teaser } from './ui/Teaser';
+import { WIDGET_STRINGS } from '../../shared/i18n';
+import type { TimelineItem } from '../../shared/timeline';
 import '../styles/panel.css';
 
 interface FrameConfig {
@@ -19,6 +24,8 @@ interface FrameConfig {
   livePreview?: boolean;
   /** Ask for name and email before the first message. */
   preChatForm?: boolean;
+  /** Proactive rules (shared/triggers.ts) with their local cap. */
+  proactive?: ClientRule[];
 }
 
 function readConfig(): FrameConfig {
@@ -58,7 +65,10 @@ const toHost = (msg: FrameToHost) => {
 };
 
 let isOpen = false;
-let unread = 0;
+let unread = -1;
+/** The message the teaser shows while the panel is closed. */
+const teaser = signal<TimelineItem | null>(null);
+
 const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/visitor?site=${encodeURIComponent(siteKey)}`;
 const chat = createChat({
   siteKey,
@@ -69,11 +79,47 @@ const chat = createChat({
   storage: safeStorage(),
   onIncoming(item) {
     toHost({ ns: BRIDGE_NS, type: 'message', message: { text: item.text, authorKind: item.author.kind, ...(item.author.name ? { authorName: item.author.name } : {}) } });
-    if (!isOpen) {
-      unread++;
-      toHost({ ns: BRIDGE_NS, type: 'unread', count: unread });
+    if (!isOpen && item.kind !== 'system') {
+      teaser.value = item;
+      if (sound.value) playChime();
     }
   },
+});
+
+/** Chime for new messages while the panel is closed; the shopper can turn it off. */
+const pref = chat.pref;
+const sound = signal(pref.get('sound') !== 'off');
+
+// Unread: what the shop said after the shopper last read, counted while the panel is closed
+// (live, and on the next visit from where they left off).
+effect(() => {
+  const seen = chat.seenSeq.value;
+  const n = isOpen ? 0 : chat.items.value.filter((i) => i.seq !== null && i.seq > seen && i.author.kind !== 'visitor' && i.kind !== 'system').length;
+  if (n !== unread) {
+    unread = n;
+    toHost({ ns: BRIDGE_NS, type: 'unread', count: n });
+  }
+});
+
+// The teaser strip: shown while closed with a message to show; the host sizes the frame.
+let teasing = false;
+effect(() => {
+  const show = !isOpen && teaser.value !== null;
+  if (show === teasing) return;
+  teasing = show;
+  document.documentElement.classList.toggle('teasing', show);
+  toHost({ ns: BRIDGE_NS, type: 'teaser', show });
+});
+
+const proactive = createProactive({
+  rules: Array.isArray(config.proactive) ? config.proactive : [],
+  storage: pref,
+  now: Date.now,
+  locale: () => chat.locale.value,
+  identified: () => chat.verified.value === true,
+  chatActive: () => chat.conversationStatus.value !== null && chat.conversationStatus.value !== 'resolved',
+  device: matchMedia('(pointer: coarse)').matches ? 'mobile' : 'desktop',
+  ask: (ruleId, extra) => void chat.proactive(ruleId, extra),
 });
 
 effect(() => {
@@ -81,8 +127,11 @@ effect(() => {
 });
 
 // Branding, now and whenever the admin changes it: the panel and the launcher follow.
+let shownColor: string | undefined;
 effect(() => {
   const color = validColor(chat.brand.value.color);
+  if (color === shownColor) return;
+  shownColor = color;
   if (color) document.documentElement.style.setProperty('--brand', color);
   else document.documentElement.style.removeProperty('--brand');
   if (color) toHost({ ns: BRIDGE_NS, type: 'brand', color });
@@ -124,15 +173,19 @@ window.addEventListener('message', (e: MessageEvent) => {
   switch (msg.type) {
     case 'open':
       isOpen = true;
+      teaser.value = null;
       // Opening shows who is available (and offline mode) right away.
-      unread = 0;
-      toHost({ ns: BRIDGE_NS, type: 'unread', count: 0 });
       chat.start();
       chat.markRead();
-      inputRef.current?.focus();
+      rerender();
+      setTimeout(() => inputRef.current?.focus());
       break;
     case 'close':
       isOpen = false;
+      rerender();
+      break;
+    case 'exit':
+      proactive.exit();
       break;
     case 'locale':
       chat.locale.value = msg.locale;
@@ -146,9 +199,14 @@ window.addEventListener('message', (e: MessageEvent) => {
         chat.start();
       } else if (msg.name === 'page') {
         const p = (msg.payload ?? {}) as { url?: unknown; title?: unknown };
-        if (typeof p.url === 'string') chat.setContext({ url: p.url.slice(0, 2048), ...(typeof p.title === 'string' ? { title: p.title.slice(0, 300) } : {}) });
+        if (typeof p.url === 'string') {
+          chat.setContext({ url: p.url.slice(0, 2048), ...(typeof p.title === 'string' ? { title: p.title.slice(0, 300) } : {}) });
+          proactive.page(p.url);
+        }
       } else if (msg.name === 'cart') {
-        chat.setContext({ cart: toCart(msg.payload) });
+        const cart = toCart(msg.payload);
+        chat.setContext({ cart });
+        proactive.cart(cart?.total ?? 0, cart?.items.reduce((n, i) => n + i.quantity, 0) ?? 0);
       }
       break;
   }
@@ -161,8 +219,40 @@ document.addEventListener('keydown', (e) => {
 // A returning shopper with a conversation (or unsent messages) connects at once for live replies.
 if (chat.hasHistory()) chat.start();
 
-render(
-  <Panel chat={chat} onClose={close} inputRef={inputRef} livePreview={config.livePreview === true} preChatForm={config.preChatForm === true} />,
-  document.getElementById('app')!,
-);
+const open = () => toHost({ ns: BRIDGE_NS, type: 'open' });
+const toggleSound = () => {
+  sound.value = !sound.value;
+  pref.set('sound', sound.value ? 'on' : 'off');
+};
+
+function Root() {
+  const item = teaser.value;
+  if (!isOpen && item) {
+    return (
+      <Teaser
+        t={WIDGET_STRINGS[chat.locale.value]}
+        name={item.author.name || chat.brand.value.siteName || WIDGET_STRINGS[chat.locale.value].agent}
+        text={item.text}
+        onOpen={open}
+        onDismiss={() => (teaser.value = null)}
+      />
+    );
+  }
+  return (
+    <Panel
+      chat={chat}
+      onClose={close}
+      inputRef={inputRef}
+      livePreview={config.livePreview === true}
+      preChatForm={config.preChatForm === true}
+      sound={sound.value}
+      onToggleSound={toggleSound}
+    />
+  );
+}
+
+const root = document.getElementById('app')!;
+const rerender = () => render(<Root />, root);
+// Any change re-renders the panel (see state/signal.ts); Preact applies only the differences.
+effect(rerender);
 toHost({ ns: BRIDGE_NS, type: 'ready', ...(brandColor ? { color: brandColor } : {}) });

@@ -4,11 +4,13 @@
  * to storage. The outbox lives in localStorage, so a message typed before a reload or while
  * offline is sent (once: the server dedupes by clientId) when the socket is back.
  */
-import { batch, signal } from '@preact/signals';
+import { batch, signal } from './signal';
 import { nanoid } from 'nanoid';
 import { RETRYABLE_ERRORS, type ErrorCode } from '../../../shared/errors';
 import type { Locale } from '../../../shared/i18n';
-import { PROTOCOL_VERSION, parseVisitorServerFrame, type ConversationStatus, type VisitorServerFrame } from '../../../shared/protocol';
+import { PROTOCOL_VERSION } from '../../../shared/limits';
+import type { ConversationStatus, VisitorServerFrame } from '../../../shared/protocol';
+import { parseServerFrame } from './frames';
 import { ReconnectingSocket, type SocketStatus } from '../../../shared/reconnecting-socket';
 import { Timeline, type AttachmentRef, type PendingSend, type TimelineItem } from '../../../shared/timeline';
 
@@ -62,7 +64,7 @@ export function createChat(opts: ChatOptions) {
   /** The shop's name, colour and greeting; the admin can change them while the panel is open. */
   const brand = signal<Brand>(opts.brand);
   /** Is anyone of the team online (null until the first welcome). */
-  const availability = signal<{ available: boolean; names: string[] } | null>(null);
+  const availability = signal<{ available: boolean; names: string[]; backAt?: number | null } | null>(null);
   /** What the shopper told us (pre-chat form, offline email). */
   const profile = signal<{ name: string | null; email: string | null }>({ name: null, email: null });
 
@@ -72,6 +74,8 @@ export function createChat(opts: ChatOptions) {
   const agentTyping = signal<string | null>(null);
   /** How far the team has read in the current conversation. */
   const readSeq = signal(0);
+  /** How far the shopper has read (theirs): later messages from the shop are unread. */
+  const seenSeq = signal(0);
   let typingTimer: ReturnType<typeof setTimeout> | null = null;
   let lastReadSent = 0;
   let sentTypingAt = 0;
@@ -128,7 +132,7 @@ export function createChat(opts: ChatOptions) {
   // ---- socket ----
   const socket = new ReconnectingSocket<VisitorServerFrame>({
     url: () => opts.socketUrl,
-    parse: parseVisitorServerFrame,
+    parse: parseServerFrame,
     onOpen() {
       welcomed = false;
       const token = store.get(keys.token);
@@ -166,6 +170,7 @@ export function createChat(opts: ChatOptions) {
     conversationId = id;
     lastReadSent = 0;
     readSeq.value = 0;
+    seenSeq.value = 0;
     timeline = newTimeline();
     // Unconfirmed sends belong to whatever conversation the server puts them in.
     for (const p of old.pendingSends()) if (p.seq === undefined) timeline.addPending(p);
@@ -184,6 +189,7 @@ export function createChat(opts: ChatOptions) {
           switchConversation(current.id);
           conversationStatus.value = current.status;
           readSeq.value = current.readSeq;
+          if ((current.seenSeq ?? 0) > seenSeq.value) seenSeq.value = current.seenSeq ?? 0;
           sync();
         }
         if (identity) socket.send({ type: 'identify', ...identity });
@@ -264,7 +270,7 @@ export function createChat(opts: ChatOptions) {
         if (frame.conversationId === conversationId || !conversationId) queue.value = { position: frame.position, estimatedWaitMs: frame.estimatedWaitMs };
         return;
       case 'availability':
-        availability.value = { available: frame.available, names: frame.names };
+        availability.value = { available: frame.available, names: frame.names, backAt: frame.backAt ?? null };
         return;
       case 'profile.saved':
         profile.value = { name: frame.name, email: frame.email };
@@ -273,6 +279,7 @@ export function createChat(opts: ChatOptions) {
         brand.value = { siteName: frame.siteName, color: frame.color, greeting: frame.greeting };
         return;
       case 'pong':
+      case 'proactive':
         return;
       default: {
         const never: never = frame;
@@ -400,6 +407,13 @@ export function createChat(opts: ChatOptions) {
     if (welcomed) socket.send({ type: 'profile', ...p });
   }
 
+  /** Asks the server for a proactive rule's message (it re-checks the rule and the caps). */
+  async function proactive(ruleId: string, extra: { exitIntent?: boolean; device?: 'desktop' | 'tablet' | 'mobile' }): Promise<void> {
+    start();
+    await whenToken();
+    if (welcomed) socket.send({ type: 'proactive', ruleId, ...extra });
+  }
+
   /** Reports the shopper's page and cart (the shop's `page` and `cart` commands). */
   function setContext(update: { url?: string; title?: string; cart?: unknown }): void {
     context = { ...context, ...update };
@@ -428,6 +442,7 @@ export function createChat(opts: ChatOptions) {
     const seq = timeline.lastSeq;
     if (!conversationId || !welcomed || seq <= lastReadSent) return;
     lastReadSent = seq;
+    seenSeq.value = seq;
     socket.send({ type: 'read', conversationId, seq });
   }
 
@@ -493,6 +508,13 @@ export function createChat(opts: ChatOptions) {
     verified,
     agentTyping,
     readSeq,
+    seenSeq,
+    proactive,
+    /** The shopper's small preferences and markers on this site (sound, first visit, caps). */
+    pref: {
+      get: (key: string) => store.get(`mostrador:${opts.siteKey}:${key}`),
+      set: (key: string, value: string) => store.set(`mostrador:${opts.siteKey}:${key}`, value),
+    },
     start,
     send,
     retry,

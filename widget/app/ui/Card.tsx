@@ -1,7 +1,7 @@
 /** Structured messages: order cards, product cards and quick replies. Text only, never HTML. */
 import type { WidgetStrings } from '../../../shared/i18n';
 import type { CardPayload } from '../../../shared/protocol';
-import { formatMoney } from '../../../shared/format';
+import { formatMoney, httpUrlOrNull } from '../../../shared/format';
 
 interface Props {
   card: CardPayload;
@@ -16,6 +16,7 @@ export function Card({ card, t, locale, latest, onQuickReply }: Props) {
   switch (card.type) {
     case 'order': {
       const o = card.order;
+      const track = httpUrlOrNull(o.trackingUrl);
       return (
         <div class="card" role="group" aria-label={`${t.order} #${o.number}`}>
           <p class="card-head">
@@ -40,8 +41,8 @@ export function Card({ card, t, locale, latest, onQuickReply }: Props) {
               {o.trackingNumber ? ` · ${o.trackingNumber}` : ''}
             </p>
           )}
-          {o.trackingUrl && (
-            <a class="card-link" href={o.trackingUrl} target="_blank" rel="noopener noreferrer nofollow">
+          {track && (
+            <a class="card-link" href={track} target="_blank" rel="noopener noreferrer nofollow">
               {t.trackPackage}
             </a>
           )}
@@ -50,15 +51,17 @@ export function Card({ card, t, locale, latest, onQuickReply }: Props) {
     }
     case 'product': {
       const p = card.product;
+      const url = httpUrlOrNull(p.url);
+      const img = httpUrlOrNull(p.imageUrl);
       return (
         <div class="card" role="group" aria-label={p.name}>
-          {p.imageUrl && <img class="card-img" src={p.imageUrl} alt="" loading="lazy" referrerpolicy="no-referrer" />}
+          {img && <img class="card-img" src={img} alt="" loading="lazy" referrerpolicy="no-referrer" />}
           <p class="card-head">
             <strong>{p.name}</strong>
             <span>{formatMoney(p.price, p.currency, locale)}</span>
           </p>
-          {p.url && (
-            <a class="card-link" href={p.url} target="_blank" rel="noopener noreferrer nofollow">
+          {url && (
+            <a class="card-link" href={url} target="_blank" rel="noopener noreferrer nofollow">
               {p.name}
             </a>
           )}

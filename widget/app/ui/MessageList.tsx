@@ -1,9 +1,8 @@
 /** The conversation log: a polite live region, so screen readers announce new messages. */
-import { Fragment } from 'preact';
-import { useEffect, useRef } from 'preact/hooks';
+import { Component, createRef, Fragment } from 'preact';
 import type { WidgetStrings } from '../../../shared/i18n';
 import type { TimelineItem } from '../../../shared/timeline';
-import { parseCard } from '../../../shared/protocol';
+import { cardOf } from '../state/frames';
 import { AttachmentList, attachmentsOf } from './Attachments';
 import { Card } from './Card';
 import { systemText } from '../../../shared/system-events';
@@ -51,15 +50,30 @@ function authorLabel(item: TimelineItem, t: WidgetStrings): string {
   }
 }
 
-export function MessageList({ items, t, locale, onRetry, readSeq = 0, onQuickReply = () => {}, greeting }: Props) {
-  const now = Date.now();
-  const ref = useRef<HTMLOListElement>(null);
-  const time = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' });
+// A class, not hooks: preact/hooks would add ~1 KB to what every shopper downloads.
+export class MessageList extends Component<Props> {
+  ref = createRef<HTMLOListElement>();
 
-  useEffect(() => {
-    const el = ref.current;
+  /** Keeps the newest message in view when one arrives or changes state. */
+  scroll(): void {
+    const el = this.ref.current;
     if (el) el.scrollTop = el.scrollHeight;
-  }, [items.length, items[items.length - 1]?.state]);
+  }
+
+  override componentDidMount(): void {
+    this.scroll();
+  }
+
+  override componentDidUpdate(prev: Props): void {
+    const a = prev.items;
+    const b = this.props.items;
+    if (a.length !== b.length || a[a.length - 1]?.state !== b[b.length - 1]?.state) this.scroll();
+  }
+
+  override render({ items, t, locale, onRetry, readSeq = 0, onQuickReply = () => {}, greeting }: Props) {
+  const now = Date.now();
+  const ref = this.ref;
+  const time = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' });
 
   return (
     <ol class="log" role="log" aria-live="polite" aria-label={t.log} ref={ref} tabIndex={0}>
@@ -83,7 +97,7 @@ export function MessageList({ items, t, locale, onRetry, readSeq = 0, onQuickRep
             </Fragment>
           );
         }
-        const card = item.kind === 'card' ? parseCard(item.payload) : null;
+        const card = item.kind === 'card' ? cardOf(item.payload) : null;
         const files = attachmentsOf(item.payload);
         const latest = index === items.length - 1;
         const name = authorLabel(item, t);
@@ -139,4 +153,5 @@ export function MessageList({ items, t, locale, onRetry, readSeq = 0, onQuickRep
       })}
     </ol>
   );
+}
 }

@@ -12,9 +12,20 @@ interface Props {
   livePreview: boolean;
   /** The site asks for name and email before the first message. */
   preChatForm: boolean;
+  /** A chime plays for new messages while the panel is closed. */
+  sound?: boolean;
+  onToggleSound?(): void;
 }
 
-export function Panel({ chat, onClose, inputRef, livePreview, preChatForm }: Props) {
+/** "el lunes 09:00" / "Monday 09:00", in the shopper's language and time zone. */
+function when(at: number, locale: string): string {
+  const d = new Date(at);
+  const sameDay = new Date().toDateString() === d.toDateString();
+  const time = d.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });
+  return sameDay ? time : `${d.toLocaleDateString(locale, { weekday: 'long' })} ${time}`;
+}
+
+export function Panel({ chat, onClose, inputRef, livePreview, preChatForm, sound, onToggleSound }: Props) {
   const t = WIDGET_STRINGS[chat.locale.value];
   const { siteName, greeting } = chat.brand.value;
   const availability = chat.availability.value;
@@ -24,7 +35,9 @@ export function Panel({ chat, onClose, inputRef, livePreview, preChatForm }: Pro
   const subtitle =
     availability && availability.available && availability.names.length > 0
       ? `${availability.names.join(', ')} · ${t.onlineNow}`
-      : t.headerSubtitle;
+      : offline && availability.backAt
+        ? t.backAt.replace('{when}', when(availability.backAt, chat.locale.value))
+        : t.headerSubtitle;
   const status = chat.status.value;
   const banner = status === 'offline' ? t.offline : status === 'reconnecting' ? t.reconnecting : chat.notice.value === 'slow_down' ? t.slowDown : null;
   return (
@@ -34,6 +47,14 @@ export function Panel({ chat, onClose, inputRef, livePreview, preChatForm }: Pro
           <h1>{siteName || t.headerTitle}</h1>
           <p>{subtitle}</p>
         </div>
+        {onToggleSound && (
+          <button type="button" class="sound" aria-pressed={sound ? 'true' : 'false'} aria-label={sound ? t.soundOn : t.soundOff} title={sound ? t.soundOn : t.soundOff} onClick={onToggleSound}>
+            <svg viewBox="0 0 24 24" aria-hidden="true" width="20" height="20" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round">
+              <path d="M4 9h4l5-4v14l-5-4H4z" fill="currentColor" />
+              {sound ? <path d="M16 8a5 5 0 0 1 0 8M19 5a9 9 0 0 1 0 14" /> : <path d="M16 9l6 6M22 9l-6 6" />}
+            </svg>
+          </button>
+        )}
         <button type="button" class="close" aria-label={t.close} onClick={onClose}>
           <svg viewBox="0 0 24 24" aria-hidden="true" width="20" height="20">
             <path fill="currentColor" d="M18.3 5.7 12 12l6.3 6.3-1.4 1.4L10.6 13.4 4.3 19.7 2.9 18.3 9.2 12 2.9 5.7 4.3 4.3l6.3 6.3 6.3-6.3z" />

@@ -1,5 +1,5 @@
 /** Offline mode (leave an email) and the optional pre-chat form (name and email). */
-import { useState } from 'preact/hooks';
+import { Component } from 'preact';
 import type { WidgetStrings } from '../../../shared/i18n';
 
 interface Props {
@@ -11,10 +11,23 @@ interface Props {
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-export function ProfileForm({ t, mode, initial, onSave }: Props) {
-  const [name, setName] = useState(initial.name ?? '');
-  const [email, setEmail] = useState(initial.email ?? '');
-  const [invalid, setInvalid] = useState(false);
+interface State {
+  name: string;
+  email: string;
+  invalid: boolean;
+}
+
+// A class, not hooks: preact/hooks would add ~1 KB to what every shopper downloads.
+export class ProfileForm extends Component<Props, State> {
+  constructor(props: Props) {
+    super(props);
+    this.state = { name: props.initial.name ?? '', email: props.initial.email ?? '', invalid: false };
+  }
+
+  override render({ t, mode, onSave }: Props, { name, email, invalid }: State) {
+  const setName = (v: string) => this.setState({ name: v });
+  const setEmail = (v: string) => this.setState({ email: v });
+  const setInvalid = (v: boolean) => this.setState({ invalid: v });
   const submit = (e: Event) => {
     e.preventDefault();
     if (!EMAIL.test(email.trim())) return setInvalid(true);
@@ -60,4 +73,5 @@ export function ProfileForm({ t, mode, initial, onSave }: Props) {
       </button>
     </form>
   );
+}
 }

@@ -1,0 +1,90 @@
+/**
+ * Carries out a proactive rule the panel asked for (domain: shared/triggers.ts). The panel
+ * decides when to ask; this decides whether the rule may fire, from what the server knows
+ * itself — the page and how long the shopper has been on it, the cart, language, verified
+ * identity and tags, whether they are returning — and the caps (once per visitor per
+ * `onceEveryDays`, at most two a day, none while a chat is active, recorded atomically). Then
+ * the message goes into the shopper's conversation (created if needed) from the bot or the
+ * named agent, and reaches every tab of theirs like any message.
+ */
+import type { Locale } from '../../shared/i18n';
+import type { ProactiveRule } from '../../shared/site-settings';
+import { DEFAULT_FREQUENCY_CAPS, conditionHolds, type Device, type VisitorContext } from '../../shared/triggers';
+import { publishAppended } from '../events';
+import { proactiveRules } from '../routes/frame-page';
+import type { VisitorRecord } from '../store/types';
+import type { GatewayDeps } from '../ws/gateway-common';
+import { botEnabled, botSettings } from './bot-runner';
+
+const DAY_MS = 86_400_000;
+/** A chat with a message in this window counts as active: no proactive message interrupts it. */
+const ACTIVE_CHAT_MS = DAY_MS;
+/** A visitor first seen this long ago is "returning". */
+const RETURNING_AFTER_MS = 30 * 60_000;
+/** Allowance for the time between the panel's clock and ours (and the frame in flight). */
+const CLOCK_SLACK_MS = 2_000;
+
+export type ProactiveOutcome = { fired: true } | { fired: false; reason: 'unknown_rule' | 'conditions' | 'capped' | 'chat_active' };
+
+export async function runProactive(
+  deps: GatewayDeps,
+  siteId: string,
+  visitor: VisitorRecord,
+  ask: { ruleId: string; exitIntent?: boolean; device?: Device },
+): Promise<ProactiveOutcome> {
+  const site = await deps.store.sites.byId(siteId);
+  const rule: ProactiveRule | undefined = site ? proactiveRules(site.settings).find((r) => r.id === ask.ruleId) : undefined;
+  if (!site || !rule || !rule.enabled || rule.conditions.length === 0) return { fired: false, reason: 'unknown_rule' };
+  const now = deps.now();
+  const locale: Locale = visitor.locale === 'en' ? 'en' : 'es';
+  const text = rule.message[locale]?.trim() || rule.message[locale === 'es' ? 'en' : 'es']?.trim();
+  if (!text) return { fired: false, reason: 'unknown_rule' };
+
+  const conversations = await deps.store.conversations.listForVisitor(siteId, visitor);
+  if (conversations.some((c) => c.status !== 'resolved' && c.lastMessage && now - c.lastMessage.createdAt < ACTIVE_CHAT_MS)) {
+    return { fired: false, reason: 'chat_active' };
+  }
+
+  // What the server itself saw of this visit (an empty update reads the presence entry).
+  const seen = deps.presence.update(siteId, visitor.id, now, {});
+  const firstSeen = await deps.store.visitors.firstSeenAt(siteId, visitor.id);
+  const needsTags = rule.conditions.some((c) => c.type === 'customer_tag');
+  const customer = needsTags && visitor.verified && visitor.customerId ? await deps.store.customers.byId(siteId, visitor.customerId) : null;
+  const ctx: VisitorContext = {
+    url: seen.url ?? '',
+    pageEnteredAt: (seen.pages[seen.pages.length - 1]?.at ?? now) - CLOCK_SLACK_MS,
+    cartTotal: seen.cart?.total ?? 0,
+    cartItems: seen.cart?.items.reduce((n, i) => n + i.quantity, 0) ?? 0,
+    returning: firstSeen !== null && now - firstSeen >= RETURNING_AFTER_MS,
+    exitIntent: ask.exitIntent === true,
+    device: ask.device ?? 'desktop',
+    locale,
+    identified: visitor.verified,
+    customerTags: customer?.tags ?? [],
+    conversationOpen: false,
+  };
+  if (!rule.conditions.every((c) => conditionHolds(c, ctx, now))) return { fired: false, reason: 'conditions' };
+
+  const minGapMs = Math.max(1, rule.onceEveryDays || 1) * DAY_MS;
+  if (!(await deps.store.visitors.claimProactive(siteId, visitor.id, rule.id, now, { minGapMs, maxPerDay: DEFAULT_FREQUENCY_CAPS.maxPerDay }))) {
+    return { fired: false, reason: 'capped' };
+  }
+
+  const agent = rule.from?.kind === 'agent' ? await deps.store.agents.byId(siteId, rule.from.agentId) : null;
+  const author =
+    agent && !agent.disabled
+      ? { kind: 'agent' as const, id: agent.id, name: agent.name }
+      : { kind: 'bot' as const, name: botSettings(site).name ?? (locale === 'es' ? 'Asistente' : 'Assistant') };
+  const result = await deps.store.messages.append({
+    siteId,
+    visitorId: visitor.id,
+    clientId: `proactive_${rule.id}_${now}`,
+    author,
+    text,
+    payload: { proactive: rule.id },
+    newConversation: { status: botEnabled(site) ? 'bot' : 'queued', locale },
+    now,
+  });
+  if (!result.duplicate) await publishAppended(deps, result);
+  return { fired: true };
+}

@@ -1,0 +1,46 @@
+/**
+ * The panel page (/widget/frame) as served: the built template with the site's widget
+ * configuration inlined as inert JSON (not script), so opening the panel costs no extra round
+ * trip. Proactive rules travel here too: the panel decides when to ask, the server decides
+ * whether a rule may fire (see visitor-gateway `proactive`).
+ */
+import type { ProactiveRule } from '../../shared/site-settings';
+
+export interface FrameSite {
+  name: string;
+  settings: Record<string, unknown>;
+}
+
+export interface FrameConfig {
+  siteName: string;
+  color?: string;
+  livePreview: boolean;
+  preChatForm: boolean;
+  greeting: { es?: string; en?: string };
+  /** Enabled proactive rules, without who they are from (the server fills that in). */
+  proactive: Omit<ProactiveRule, 'from'>[];
+}
+
+export function proactiveRules(settings: Record<string, unknown>): ProactiveRule[] {
+  const p = settings.proactive as { rules?: unknown } | undefined;
+  return Array.isArray(p?.rules) ? (p.rules as ProactiveRule[]) : [];
+}
+
+export function frameConfig(site: FrameSite): FrameConfig {
+  const s = site.settings;
+  return {
+    siteName: site.name,
+    ...(typeof s.brandColor === 'string' ? { color: s.brandColor } : {}),
+    livePreview: s.livePreview === true,
+    preChatForm: s.preChatForm === true,
+    greeting: (s.greeting as { es?: string; en?: string } | undefined) ?? {},
+    proactive: proactiveRules(s)
+      .filter((r) => r.enabled && r.conditions.length > 0)
+      .map(({ id, enabled, priority, conditions, message, onceEveryDays }) => ({ id, enabled, priority, conditions, message, onceEveryDays })),
+  };
+}
+
+export function frameHtml(template: string, site: FrameSite): string {
+  const json = JSON.stringify(frameConfig(site)).replace(/</g, '\\u003c');
+  return template.replace('</head>', `<script type="application/json" id="mostrador-config">${json}</script></head>`);
+}

@@ -1,0 +1,1 @@
+ALTER TABLE `visitors` ADD `proactive_sent` text DEFAULT '[]' NOT NULL;
