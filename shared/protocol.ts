@@ -274,8 +274,13 @@ const Ping = v.object({ type: v.literal('ping'), t: v.optional(v.number()) });
 const VisitorProactive = v.object({
   type: v.literal('proactive'),
   ruleId: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
-  /** Only the page sees the pointer leave: taken on trust (it only unlocks a greeting). */
+  /**
+   * Only the page sees these, so they are taken on trust (they only unlock a greeting): the
+   * pointer left towards the browser chrome, and how long the shopper has been on this page (the
+   * panel's socket often connects only when it asks, long after the page opened).
+   */
   exitIntent: v.optional(v.boolean()),
+  onPageMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(86_400_000))),
   device: v.optional(v.picklist(['desktop', 'tablet', 'mobile'])),
 });
 

@@ -19,8 +19,11 @@ import { LAUNCHER_CSS, type LoaderApi } from './launcher';
   const base = new URL(script!.src, location.href).origin;
   const locale = pickLocale([document.documentElement.lang, ...navigator.languages]);
 
-  const host = document.createElement('div');
+  // Our own tag (no page rule written for `div` matches it), reset inline with !important: a
+  // page's `* { all: unset !important }` or `div { transform: … }` cannot move or restyle it.
+  const host = document.createElement('mostrador-chat');
   host.setAttribute('data-mostrador', '');
+  host.style.cssText = 'all:initial!important';
   const shadow = host.attachShadow({ mode: 'open' });
   // A constructable stylesheet is not subject to the page's style-src CSP (an inline <style> is).
   const sheet = new CSSStyleSheet();

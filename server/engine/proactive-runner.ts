@@ -1,8 +1,8 @@
 /**
  * Carries out a proactive rule the panel asked for (domain: shared/triggers.ts). The panel
  * decides when to ask; this decides whether the rule may fire, from what the server knows
- * itself — the page and how long the shopper has been on it, the cart, language, verified
- * identity and tags, whether they are returning — and the caps (once per visitor per
+ * itself — the page, the cart, language, verified identity and tags, whether they are
+ * returning — what only the page can see (time on the page, exit intent), and the caps (once per visitor per
  * `onceEveryDays`, at most two a day, none while a chat is active, recorded atomically). Then
  * the message goes into the shopper's conversation (created if needed) from the bot or the
  * named agent, and reaches every tab of theirs like any message.
@@ -21,8 +21,6 @@ const DAY_MS = 86_400_000;
 const ACTIVE_CHAT_MS = DAY_MS;
 /** A visitor first seen this long ago is "returning". */
 const RETURNING_AFTER_MS = 30 * 60_000;
-/** Allowance for the time between the panel's clock and ours (and the frame in flight). */
-const CLOCK_SLACK_MS = 2_000;
 
 export type ProactiveOutcome = { fired: true } | { fired: false; reason: 'unknown_rule' | 'conditions' | 'capped' | 'chat_active' };
 
@@ -30,7 +28,7 @@ export async function runProactive(
   deps: GatewayDeps,
   siteId: string,
   visitor: VisitorRecord,
-  ask: { ruleId: string; exitIntent?: boolean; device?: Device },
+  ask: { ruleId: string; exitIntent?: boolean; onPageMs?: number; device?: Device },
 ): Promise<ProactiveOutcome> {
   const site = await deps.store.sites.byId(siteId);
   const rule: ProactiveRule | undefined = site ? proactiveRules(site.settings).find((r) => r.id === ask.ruleId) : undefined;
@@ -52,7 +50,8 @@ export async function runProactive(
   const customer = needsTags && visitor.verified && visitor.customerId ? await deps.store.customers.byId(siteId, visitor.customerId) : null;
   const ctx: VisitorContext = {
     url: seen.url ?? '',
-    pageEnteredAt: (seen.pages[seen.pages.length - 1]?.at ?? now) - CLOCK_SLACK_MS,
+    // The longer of what we saw and what the panel measured (its socket may be newer than the page).
+    pageEnteredAt: Math.min(seen.pages[seen.pages.length - 1]?.at ?? now, now - (ask.onPageMs ?? 0)),
     cartTotal: seen.cart?.total ?? 0,
     cartItems: seen.cart?.items.reduce((n, i) => n + i.quantity, 0) ?? 0,
     returning: firstSeen !== null && now - firstSeen >= RETURNING_AFTER_MS,

@@ -408,10 +408,12 @@ export function createChat(opts: ChatOptions) {
   }
 
   /** Asks the server for a proactive rule's message (it re-checks the rule and the caps). */
-  async function proactive(ruleId: string, extra: { exitIntent?: boolean; device?: 'desktop' | 'tablet' | 'mobile' }): Promise<void> {
+  async function proactive(ruleId: string, extra: { exitIntent?: boolean; onPageMs?: number; device?: 'desktop' | 'tablet' | 'mobile' }): Promise<void> {
+    const asked = Date.now();
     start();
     await whenToken();
-    if (welcomed) socket.send({ type: 'proactive', ruleId, ...extra });
+    // Time spent connecting counts as time on the page.
+    if (welcomed) socket.send({ type: 'proactive', ruleId, ...extra, ...(extra.onPageMs !== undefined ? { onPageMs: extra.onPageMs + Date.now() - asked } : {}) });
   }
 
   /** Reports the shopper's page and cart (the shop's `page` and `cart` commands). */

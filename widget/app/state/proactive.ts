@@ -27,7 +27,7 @@ export interface ProactiveDeps {
   /** A conversation is going on: proactive messages would interrupt it. */
   chatActive: () => boolean;
   device: Device;
-  ask(ruleId: string, extra: { exitIntent: boolean; device: Device }): void;
+  ask(ruleId: string, extra: { exitIntent: boolean; onPageMs: number; device: Device }): void;
 }
 
 const DAY_MS = 86_400_000;
@@ -80,7 +80,7 @@ export function createProactive(deps: ProactiveDeps) {
     if (fired) {
       askedThisPage = true;
       deps.storage.set(sentKey, JSON.stringify({ ...history, [fired.ruleId]: now }));
-      deps.ask(fired.ruleId, { exitIntent, device: deps.device });
+      deps.ask(fired.ruleId, { exitIntent, onPageMs: Math.round(now - pageEnteredAt), device: deps.device });
       return;
     }
     const next = nextTriggerCheckAt(rules, ctx, { sent: [] }, now, { maxPerDay: Infinity });

@@ -52,7 +52,7 @@ function authorLabel(item: TimelineItem, t: WidgetStrings): string {
 
 // A class, not hooks: preact/hooks would add ~1 KB to what every shopper downloads.
 export class MessageList extends Component<Props> {
-  ref = createRef<HTMLOListElement>();
+  ref = createRef<HTMLDivElement>();
 
   /** Keeps the newest message in view when one arrives or changes state. */
   scroll(): void {
@@ -76,14 +76,16 @@ export class MessageList extends Component<Props> {
   const time = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' });
 
   return (
-    <ol class="log" role="log" aria-live="polite" aria-label={t.log} ref={ref} tabIndex={0}>
+    // The live region wraps the list: role="log" on the <ol> itself would orphan its items.
+    <div class="log" role="log" aria-live="polite" aria-label={t.log} ref={ref} tabIndex={0}>
+    <ol class="items">
       {items.length === 0 && <li class="empty">{greeting || t.empty}</li>}
       {items.map((item, index) => {
         const mine = item.author.kind === 'visitor';
         const previous = items[index - 1];
         const newDay = !previous || new Date(previous.createdAt).toDateString() !== new Date(item.createdAt).toDateString();
         const separator = newDay ? (
-          <li key={`day-${item.key}`} class="day" role="separator">
+          <li key={`day-${item.key}`} class="day">
             {dayLabel(item.createdAt, now, t, locale)}
           </li>
         ) : null;
@@ -152,6 +154,7 @@ export class MessageList extends Component<Props> {
         );
       })}
     </ol>
+    </div>
   );
 }
 }
