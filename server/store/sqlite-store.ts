@@ -229,7 +229,11 @@ export class SqliteStore implements Store {
       }),
     list: (siteId: string) =>
       this.read(() => this.db.select().from(t.agents).where(eq(t.agents.siteId, siteId)).orderBy(asc(t.agents.createdAt)).all().map(toAgent)),
-    update: (siteId: string, id: string, patch: { name?: string; role?: 'admin' | 'agent'; disabled?: boolean; passwordHash?: string }) =>
+    update: (
+      siteId: string,
+      id: string,
+      patch: { name?: string; role?: 'admin' | 'agent'; disabled?: boolean; passwordHash?: string; capacity?: number | null; languages?: string[]; teams?: string[] },
+    ) =>
       this.write(() => {
         const row = this.db.update(t.agents).set(patch).where(and(eq(t.agents.siteId, siteId), eq(t.agents.id, id))).returning().get();
         return row ? toAgent(row) : null;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '../../server/auth';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { cid, connectAgent, connectVisitor, signIn, type Frame } from '../helpers/ws-client';
 
@@ -63,4 +64,75 @@ describe('automatic routing', () => {
     expect(await fifth.socket.nextOfType('queue')).toMatchObject({ estimatedWaitMs: null });
     for (const s of [ana, luis, first, second, third, fourth, fifth]) s.socket.close();
   });
+});
+
+describe('routing under load', () => {
+  let loaded: TestServer;
+  beforeAll(async () => {
+    loaded = await startTestServer({ routing: 'auto' });
+  });
+  afterAll(async () => {
+    await loaded.destroy();
+  });
+
+  it('50 concurrent new chats with 5 agents (capacity 3 each) never exceed capacity nor give a chat to two agents, and backfill stays within capacity', async () => {
+    const site = (await loaded.store.sites.byPublicKey('pk_demo'))!;
+    const passwordHash = await hashPassword('load-test-password');
+    for (const n of [3, 4, 5]) {
+      await loaded.store.agents.create({ siteId: site.id, email: `agent${n}@example.com`, name: `Agente ${n}`, passwordHash, role: 'agent', now: Date.now() });
+    }
+    const records = await loaded.store.agents.list(site.id);
+    expect(records).toHaveLength(5);
+    for (const a of records) await loaded.store.agents.update(site.id, a.id, { capacity: 3 });
+
+    const agents = await Promise.all(
+      records.map(async (a) =>
+        connectAgent(loaded, await signIn(loaded, a.email, a.email.startsWith('agent') ? 'load-test-password' : 'mostrador')),
+      ),
+    );
+    const shoppers = await Promise.all(
+      Array.from({ length: 50 }, async (_, i) => {
+        const visitor = await connectVisitor(loaded);
+        const clientId = cid();
+        visitor.socket.send({ type: 'message.send', clientId, text: `chat ${i}` });
+        const conversationId = (await visitor.socket.next((f) => f.type === 'ack' && f.clientId === clientId, 15_000)).conversationId as string;
+        return { ...visitor, conversationId };
+      }),
+    );
+
+    const loadsNow = async () => loaded.store.conversations.loads(site.id);
+    const assignedTotal = async () => [...(await loadsNow()).values()].reduce((a, b) => a + b, 0);
+    await expect.poll(assignedTotal, { timeout: 15_000 }).toBe(15);
+    for (const a of records) expect((await loadsNow()).get(a.id)).toBe(3);
+
+    // No conversation was ever handed to two agents: one "joined" event each, at most.
+    const joins = async () => {
+      const counts = await Promise.all(
+        shoppers.map(async (s) => (await loaded.store.messages.after(site.id, s.conversationId, 0, 100)).filter((m) => (m.payload as { event?: string } | null)?.event === 'agent_joined').length),
+      );
+      return counts;
+    };
+    const counts = await joins();
+    expect(counts.filter((c) => c === 1)).toHaveLength(15);
+    expect(counts.filter((c) => c > 1)).toEqual([]);
+
+    // Every agent resolves all their chats at once: the queue backfills, still within capacity.
+    await Promise.all(
+      agents.map(async (agent, i) => {
+        const mine = await loaded.store.conversations.assignedTo(site.id, records[i]!.id);
+        for (const conversationId of mine) {
+          const clientId = cid('res');
+          const done = agent.socket.next((f) => (f.type === 'ack' || f.type === 'error') && (f.clientId === clientId || f.ref === clientId));
+          agent.socket.send({ type: 'conversation.action', clientId, conversationId, action: 'resolve' });
+          expect(await done).toMatchObject({ type: 'ack' });
+        }
+      }),
+    );
+    await expect.poll(assignedTotal, { timeout: 15_000 }).toBe(15);
+    for (const a of records) expect((await loadsNow()).get(a.id)).toBe(3);
+    const after = await joins();
+    expect(after.filter((c) => c === 1)).toHaveLength(30);
+    expect(after.filter((c) => c > 1)).toEqual([]);
+    for (const s of [...agents, ...shoppers]) s.socket.close();
+  }, 60_000);
 });
