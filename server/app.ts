@@ -81,6 +81,7 @@ export function createApp(deps: AppDeps) {
   const router = new Router();
   const fileUrls = new FileUrls(deps.fileKey);
   const gateway: GatewayDeps = { store: deps.store, bus: deps.bus, logger: deps.logger, heartbeat, presence, team, router, fileUrls, now,
+    allowPrivateTargets: deps.allowPrivateTargets === true,
     // A person types a few messages a second at most; a reconnect may flush a small outbox at once.
     limits: {
       sends: new RateLimiter(deps.visitorMessages?.rate ?? 5, deps.visitorMessages?.burst ?? 30),
@@ -110,6 +111,7 @@ export function createApp(deps: AppDeps) {
       bus: deps.bus,
       logger: deps.logger,
       now,
+      router,
       allowPrivateTargets: deps.allowPrivateTargets === true,
       ...(deps.apiRateLimit ? { rateLimit: deps.apiRateLimit } : {}),
     }),

@@ -9,6 +9,7 @@ import type { CardPayload } from '../../shared/protocol';
 import { botTurn, extractOrderDetails, initialBotState, normalizeOrderNumber, type BotOrder, type BotState, type FaqEntry } from '../domain/bot';
 import type { BusinessSchedule } from '../domain/hours';
 import { publishAppended } from '../events';
+import { ConflictError } from '../store/errors';
 import type { OrderRecord, SiteRecord, Store, VisitorRecord, AppendMessageResult } from '../store/types';
 import type { GatewayDeps } from '../ws/gateway-common';
 
@@ -127,19 +128,44 @@ export async function runBot(deps: GatewayDeps, site: SiteRecord, visitor: Visit
   });
   if (turn.contactEmail) await deps.store.visitors.setProfile(site.id, visitor.id, { email: turn.contactEmail });
 
-  if (turn.handoff) {
-    await append({
-      text: HANDOFF_TEXT[locale],
-      kind: 'system',
-      payload: { event: 'handoff', reason: turn.handoff.reason },
-      transition: { status: 'queued', assigneeId: null },
+  if (turn.handoff) await handOff(deps, site.id, conversation.id, locale, turn.handoff as unknown as Record<string, unknown> & { reason: string }, `bot_${message.id}_${n++}`);
+}
+
+/**
+ * Hands a conversation the bot holds to people: a system message committed with the move to the
+ * queue, routing, and the `conversation.handoff` webhook. `packet` is what agents see (reason,
+ * intent, matched order, what was tried); it is stored unless the caller already did.
+ */
+export async function handOff(
+  deps: Pick<GatewayDeps, 'store' | 'bus' | 'logger' | 'now' | 'router' | 'fileUrls'>,
+  siteId: string,
+  conversationId: string,
+  locale: Locale,
+  packet: Record<string, unknown> & { reason: string },
+  clientId: string,
+  opts: { store?: boolean } = {},
+): Promise<void> {
+  if (opts.store) await deps.store.conversations.saveBotData(siteId, conversationId, { handoff: packet });
+  let appended: AppendMessageResult;
+  try {
+    appended = await deps.store.messages.append({
+    siteId,
+    conversationId,
+    clientId,
+    author: { kind: 'system' },
+    text: HANDOFF_TEXT[locale],
+    kind: 'system',
+    payload: { event: 'handoff', reason: packet.reason },
+    transition: { status: 'queued', assigneeId: null, expect: { status: 'bot', assigneeId: null } },
+    now: deps.now(),
     });
-    void deps.router.schedule(site.id);
-    await deps.store.webhooks.enqueue(
-      site.id,
-      'conversation.handoff',
-      { conversation: { id: conversation.id, status: 'queued' }, handoff: turn.handoff },
-      deps.now(),
-    );
+  } catch (err) {
+    // A person took the chat meanwhile: nothing to hand over.
+    if (err instanceof ConflictError) return;
+    throw err;
   }
+  if (appended.duplicate) return;
+  await publishAppended(deps, appended);
+  void deps.router.schedule(siteId);
+  await deps.store.webhooks.enqueue(siteId, 'conversation.handoff', { conversation: { id: conversationId, status: 'queued' }, handoff: packet }, deps.now());
 }

@@ -44,12 +44,18 @@ export function checkTarget(url: string, allowPrivate: boolean): Promise<'ok' | 
 
 export interface PostResult {
   status: number;
-  /** At most the first 2 KiB of the response body (for logs). */
+  /** At most the first `maxBodyBytes` (default 2 KiB, for logs) of the response body. */
   body: string;
 }
 
 /** POSTs `body` with `headers`, giving up after `timeoutMs`. Never follows redirects. */
-export function safePost(url: string, body: string, headers: Record<string, string>, opts: { timeoutMs: number; allowPrivate: boolean }): Promise<PostResult> {
+export function safePost(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  opts: { timeoutMs: number; allowPrivate: boolean; maxBodyBytes?: number },
+): Promise<PostResult> {
+  const max = opts.maxBodyBytes ?? 2048;
   const target = new URL(url);
   const client = target.protocol === 'https:' ? https : http;
   // An IP literal is connected to directly, without a lookup: check it here.
@@ -68,9 +74,9 @@ export function safePost(url: string, body: string, headers: Record<string, stri
         let text = '';
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => {
-          if (text.length < 2048) text += chunk;
+          if (text.length < max) text += chunk;
         });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text.slice(0, 2048) }));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text.slice(0, max) }));
         res.on('error', reject);
       },
     );

@@ -32,6 +32,8 @@ export interface GatewayDeps {
   /** Per-visitor budgets: messages, and chatter (typing, context, read). */
   limits: { sends: RateLimiter; chatter: RateLimiter };
   fileUrls?: FileUrls;
+  /** Merchant URLs (the external bot) may resolve to private addresses: development and tests only. */
+  allowPrivateTargets?: boolean;
   now: () => number;
 }
 

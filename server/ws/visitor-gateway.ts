@@ -12,8 +12,9 @@ import { Connection } from './connection';
 import { ackFor, frameRef, publishAppended, sendHistoryPage, sendStoreError, sendSyncPage, toSummary, toVisitorConversation, type GatewayDeps } from './gateway-common';
 import { LIMITS } from '../../shared/protocol';
 import { verifyIdentityHash } from '../domain/identity';
-import { botEnabled, runBot } from '../engine/bot-runner';
+import { botEnabled } from '../engine/bot-runner';
 import { runProactive } from '../engine/proactive-runner';
+import { runAssistant } from '../engine/external-bot';
 import { topics } from '../bus/bus';
 
 /** A socket that has not said `hello` within this time is closed. */
@@ -95,7 +96,7 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord): WSEvents<Web
           await publishAppended(deps, result);
           if (result.conversation.status === 'queued' && (result.conversationCreated || result.previousStatus !== 'queued')) void deps.router.schedule(site.id);
           // The shopper's message is stored and acked; a bot failure must not look like a failed send.
-          await runBot(deps, site, visitor, result).catch((err: unknown) => deps.logger.error({ err }, 'bot turn failed'));
+          await runAssistant(deps, site, visitor, result).catch((err: unknown) => deps.logger.error({ err }, 'bot turn failed'));
         }
         return;
       }

@@ -16,7 +16,9 @@ import { ApiError, apiProblem, idempotent, iso, jsonBody, secretKeyAuth, siteRat
 import { buildOpenApi, type RouteDoc } from './openapi';
 import * as S from './schemas';
 import { createHash } from 'node:crypto';
-import { botEnabled } from '../../engine/bot-runner';
+import { botEnabled, handOff } from '../../engine/bot-runner';
+import { EXTERNAL_BOT_DEFAULTS, externalBot } from '../../engine/external-bot';
+import type { Router } from '../../engine/router';
 import { orderEventMessage, type OrderEvent } from '../../domain/proactive';
 import { conversationOut, customerOut, messageOut, orderOut } from '../shapes';
 
@@ -29,6 +31,8 @@ export interface ApiDeps {
   rateLimit?: { rate: number; burst: number };
   /** ALLOW_PRIVATE_NETWORK_TARGETS: let webhooks target private and loopback addresses. */
   allowPrivateTargets?: boolean;
+  /** Routing, for handoffs made through the API. */
+  router?: Router;
 }
 
 function webhookOut(w: WebhookRecord) {
@@ -266,6 +270,73 @@ export function apiV1Routes(deps: ApiDeps) {
   });
 
   // ---- webhooks ----
+  // ---- the merchant's own bot ----
+  docs.push({ method: 'get', path: '/bot', summary: "The site's external bot (URL, fallback, time-out), without its secret", tag: 'Bot', response: S.BotOut });
+  app.get('/bot', async (c) => {
+    const bot = externalBot(c.get('site'));
+    return c.json({ url: bot?.url ?? null, fallback: bot?.fallback ?? EXTERNAL_BOT_DEFAULTS.fallback, timeoutMs: bot?.timeoutMs ?? EXTERNAL_BOT_DEFAULTS.timeoutMs });
+  });
+
+  docs.push({
+    method: 'put',
+    path: '/bot',
+    summary: 'Plug in your own bot: shopper messages are POSTed to the URL, signed; the signing secret is returned once',
+    tag: 'Bot',
+    body: S.BotBody,
+    response: S.BotOut,
+  });
+  app.put('/bot', async (c) => {
+    const body = validate(S.BotBody, await jsonBody(c));
+    const site = c.get('site');
+    if (body.url) {
+      const target = await checkTarget(body.url, deps.allowPrivateTargets === true);
+      if (target === 'private') throw new ApiError(422, 'private_target', 'The body is not valid', { field: 'url', detail: 'url: resolves to a private or loopback address' });
+      if (target === 'unresolvable') throw new ApiError(422, 'unresolvable_target', 'The body is not valid', { field: 'url', detail: 'url: the host does not resolve' });
+    }
+    const current = externalBot(site);
+    const botSettings = (typeof site.settings.bot === 'object' && site.settings.bot !== null ? site.settings.bot : {}) as Record<string, unknown>;
+    const issue = body.url !== null && (!current || body.rotateSecret === true);
+    const secret = body.url === null ? null : issue ? `bsec_${newToken(24)}` : current!.secret;
+    const fallback = body.fallback ?? current?.fallback ?? EXTERNAL_BOT_DEFAULTS.fallback;
+    const timeoutMs = body.timeoutMs ?? current?.timeoutMs ?? EXTERNAL_BOT_DEFAULTS.timeoutMs;
+    const { webhook: _old, ...rest } = botSettings;
+    await deps.store.sites.update(site.id, {
+      settings: { ...site.settings, bot: body.url === null ? rest : { ...rest, webhook: { url: body.url, secret, fallback, timeoutMs } } },
+    });
+    return c.json({ url: body.url, fallback, timeoutMs, ...(issue ? { secret: secret! } : {}) });
+  });
+
+  docs.push({
+    method: 'post',
+    path: '/conversations/{id}/handoff',
+    summary: 'Hand a conversation your bot holds to people (it joins the queue with your reason)',
+    tag: 'Bot',
+    body: S.HandoffBody,
+    response: S.HandoffOut,
+  });
+  app.post('/conversations/:id/handoff', async (c) => {
+    const site = c.get('site');
+    const body = validate(S.HandoffBody, await jsonBody(c));
+    const id = c.req.param('id').slice(0, 64);
+    const conversation = await deps.store.conversations.get(site.id, id);
+    if (!conversation) return apiProblem(c, 404, 'not_found', 'No such conversation');
+    if (conversation.status !== 'bot') {
+      throw new ApiError(409, 'not_with_bot', 'The conversation is not with the bot', { detail: `status is ${conversation.status}` });
+    }
+    if (!deps.router) throw new Error('routing is not attached');
+    const data = await deps.store.conversations.botData(site.id, id);
+    await handOff(
+      { store: deps.store, bus: deps.bus, logger: deps.logger, now: deps.now, router: deps.router },
+      site.id,
+      id,
+      data?.locale === 'en' ? 'en' : 'es',
+      { reason: 'external_bot', intent: body.reason ?? 'unknown', matchedOrderId: null, tried: [], offHours: false, backAt: null },
+      `api_handoff_${id}_${conversation.lastSeq}`,
+      { store: true },
+    );
+    return c.json({ conversationId: id, status: 'queued' });
+  });
+
   docs.push({ method: 'post', path: '/webhooks', summary: 'Subscribe a URL to events; the signing secret is returned once', tag: 'Webhooks', body: S.WebhookBody, response: S.WebhookCreated, idempotent: true });
   app.post('/webhooks', async (c) => {
     const body = validate(S.WebhookBody, await jsonBody(c));

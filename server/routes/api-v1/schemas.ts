@@ -207,3 +207,28 @@ export const Problem = v.object({
   detail: v.optional(v.string()),
   field: v.optional(v.string()),
 });
+
+// ---- the merchant's own bot ----
+
+export const BotBody = v.object({
+  /** null removes the bot: the built-in one answers again. */
+  url: v.nullable(HttpUrl),
+  fallback: v.optional(v.picklist(['builtin', 'handoff'])),
+  timeoutMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(500), v.maxValue(15_000))),
+  /** Issue a new signing secret (the old one stops working at once). */
+  rotateSecret: v.optional(v.boolean()),
+});
+
+export const BotOut = v.object({
+  url: v.nullable(v.string()),
+  fallback: v.picklist(['builtin', 'handoff']),
+  timeoutMs: v.number(),
+  /** Only when a secret was just issued (first URL, or rotateSecret): store it, it is not shown again. */
+  secret: v.optional(v.string()),
+});
+
+export const HandoffBody = v.object({
+  reason: v.optional(v.pipe(v.string(), v.maxLength(200))),
+});
+
+export const HandoffOut = v.object({ conversationId: v.string(), status: v.string() });

@@ -1,0 +1,148 @@
+/**
+ * The merchant's own bot (any bot, a language model included), plugged in by URL: each shopper
+ * message in a conversation the bot holds is POSTed there, signed like webhooks
+ * (`X-Mostrador-Signature: t=…,v1=HMAC-SHA256(secret, "t.body")`). The bot answers in the
+ * response — `{ replies: [{ text, quickReplies? }], handoff?: { reason? } }` — or later through
+ * the REST API (answer 202/204 now, then POST /api/v1/conversations/{id}/messages or /handoff).
+ * A time-out, an error status, a refused target or an unreadable answer falls back to the
+ * built-in bot or to a handoff, as the site chose. Targets resolving to private or loopback
+ * addresses are refused (at save time and at connect time) unless
+ * ALLOW_PRIVATE_NETWORK_TARGETS=1.
+ */
+import * as v from 'valibot';
+import type { Locale } from '../../shared/i18n';
+import { LIMITS } from '../../shared/limits';
+import { publishAppended } from '../events';
+import { safePost } from '../integrations/safe-request';
+import { signatureHeader } from '../integrations/webhook-dispatcher';
+import type { AppendMessageResult, SiteRecord, VisitorRecord } from '../store/types';
+import type { GatewayDeps } from '../ws/gateway-common';
+import { botSettings, handOff, runBot } from './bot-runner';
+
+export interface ExternalBotSettings {
+  url: string;
+  secret: string;
+  /** What happens when the bot does not answer in time or fails: the built-in bot, or a person. */
+  fallback: 'builtin' | 'handoff';
+  timeoutMs: number;
+}
+
+export const EXTERNAL_BOT_DEFAULTS = { fallback: 'builtin' as const, timeoutMs: 5_000, maxTimeoutMs: 15_000 };
+
+export function externalBot(site: SiteRecord): ExternalBotSettings | null {
+  const w = (botSettings(site) as { webhook?: Partial<ExternalBotSettings> }).webhook;
+  if (!w || typeof w.url !== 'string' || typeof w.secret !== 'string') return null;
+  return {
+    url: w.url,
+    secret: w.secret,
+    fallback: w.fallback === 'handoff' ? 'handoff' : 'builtin',
+    timeoutMs: Math.min(EXTERNAL_BOT_DEFAULTS.maxTimeoutMs, Math.max(500, Number(w.timeoutMs) || EXTERNAL_BOT_DEFAULTS.timeoutMs)),
+  };
+}
+
+/** What the merchant's bot may answer with. Anything else is a failure (and falls back). */
+const Answer = v.object({
+  replies: v.optional(
+    v.pipe(
+      v.array(
+        v.object({
+          text: v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(LIMITS.maxTextLength)),
+          quickReplies: v.optional(v.pipe(v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(60))), v.maxLength(6))),
+        }),
+      ),
+      v.maxLength(10),
+    ),
+  ),
+  handoff: v.optional(v.object({ reason: v.optional(v.pipe(v.string(), v.maxLength(200))) })),
+});
+
+type Outcome = { ok: true; answer: v.InferOutput<typeof Answer> | null } | { ok: false; error: string };
+
+async function ask(deps: GatewayDeps & { allowPrivateTargets?: boolean }, bot: ExternalBotSettings, body: string): Promise<Outcome> {
+  try {
+    const res = await safePost(
+      bot.url,
+      body,
+      { 'X-Mostrador-Event': 'message.created', 'X-Mostrador-Signature': signatureHeader(bot.secret, Math.floor(deps.now() / 1000), body), 'User-Agent': 'Mostrador-Bot/1' },
+      { timeoutMs: bot.timeoutMs, allowPrivate: deps.allowPrivateTargets === true, maxBodyBytes: 64 * 1024 },
+    );
+    if (res.status === 202 || res.status === 204) return { ok: true, answer: null };
+    if (res.status < 200 || res.status > 299) return { ok: false, error: `status ${res.status}` };
+    if (!res.body.trim()) return { ok: true, answer: null };
+    let data: unknown;
+    try {
+      data = JSON.parse(res.body);
+    } catch {
+      return { ok: false, error: 'answer is not JSON' };
+    }
+    const parsed = v.safeParse(Answer, data);
+    return parsed.success ? { ok: true, answer: parsed.output } : { ok: false, error: `answer is not valid: ${parsed.issues[0].message}` };
+  } catch (err) {
+    return { ok: false, error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+/**
+ * The assistant's turn for a committed shopper message: the merchant's bot when the site has
+ * one, else (or when it fails and the site chose so) the built-in bot.
+ */
+export async function runAssistant(deps: GatewayDeps & { allowPrivateTargets?: boolean }, connectionSite: SiteRecord, visitor: VisitorRecord, result: AppendMessageResult): Promise<void> {
+  const { conversation, message } = result;
+  if (conversation.status !== 'bot' || message.author.kind !== 'visitor') return;
+  // Settings may have changed since this socket connected.
+  const site = (await deps.store.sites.byId(connectionSite.id)) ?? connectionSite;
+  const bot = externalBot(site);
+  if (!bot) return runBot(deps, site, visitor, result);
+
+  const data = await deps.store.conversations.botData(site.id, conversation.id);
+  const locale: Locale = (data?.locale ?? visitor.locale) === 'en' ? 'en' : 'es';
+  const body = JSON.stringify({
+    event: 'message.created',
+    site: { publicKey: site.publicKey },
+    conversation: { id: conversation.id, status: conversation.status, locale },
+    message: { id: message.id, seq: message.seq, text: message.text, createdAt: new Date(message.createdAt).toISOString() },
+    visitor: { id: visitor.id, name: visitor.name, email: visitor.email, verified: visitor.verified, customerId: visitor.verified ? visitor.externalId : null },
+    replyWith: { messages: `/api/v1/conversations/${conversation.id}/messages`, handoff: `/api/v1/conversations/${conversation.id}/handoff` },
+  });
+  const outcome = await ask(deps, bot, body);
+
+  if (!outcome.ok) {
+    deps.logger.warn({ siteId: site.id, conversationId: conversation.id, error: outcome.error }, 'external bot failed; falling back');
+    if (bot.fallback === 'handoff') {
+      return handOff(deps, site.id, conversation.id, locale, { reason: 'bot_unavailable', intent: 'unknown', matchedOrderId: null, tried: [{ intent: 'external_bot', outcome: outcome.error }], offHours: false, backAt: null }, `xbot_${message.id}_handoff`, {
+        store: true,
+      });
+    }
+    return runBot(deps, site, visitor, result);
+  }
+
+  const answer = outcome.answer;
+  if (!answer) return; // it answers later through the REST API
+  const author = { kind: 'bot' as const, name: botSettings(site).name ?? (locale === 'es' ? 'Asistente' : 'Assistant') };
+  let n = 0;
+  for (const reply of answer.replies ?? []) {
+    const appended = await deps.store.messages.append({
+      siteId: site.id,
+      conversationId: conversation.id,
+      // Deterministic: a redelivered turn stores nothing twice.
+      clientId: `xbot_${message.id}_${n++}`,
+      author,
+      text: reply.text,
+      ...(reply.quickReplies?.length ? { kind: 'card' as const, payload: { type: 'quick_replies', options: reply.quickReplies } } : {}),
+      now: deps.now(),
+    });
+    if (!appended.duplicate) await publishAppended(deps, appended);
+  }
+  if (answer.handoff) {
+    await handOff(deps, site.id, conversation.id, locale, {
+        reason: 'external_bot',
+        intent: answer.handoff.reason ?? 'unknown',
+        matchedOrderId: null,
+        tried: [],
+        offHours: false,
+        backAt: null,
+      }, `xbot_${message.id}_handoff`, {
+      store: true,
+    });
+  }
+}
