@@ -439,6 +439,8 @@ const SiteUpdated = v.object({
   siteName: v.string(),
   color: v.nullable(v.string()),
   greeting: v.object({ es: v.optional(v.string()), en: v.optional(v.string()) }),
+  /** The shop's logo (https), shown in the panel header. */
+  logoUrl: v.optional(v.nullable(v.string())),
 });
 
 export const VisitorServerFrameSchema = v.variant('type', [

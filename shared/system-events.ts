@@ -20,7 +20,7 @@ export function systemText(payload: Record<string, unknown> | null, fallback: st
     case 'resolved':
       return audience === 'agent' ? `${t.ev_resolved} ${str('byName')}` : t.ev_resolved;
     case 'reopened':
-      return audience === 'agent' ? `${t.ev_reopened} ${str('byName')}` : t.ev_reopened;
+      return audience === 'agent' && str('byName') ? `${t.ev_reopened} ${str('byName')}` : t.ev_reopened;
     case 'handoff': {
       // The assistant already told the shopper in its own words; the event line is for agents.
       if (audience === 'shopper') return '';

@@ -17,6 +17,7 @@ export interface FrameConfig {
   livePreview: boolean;
   preChatForm: boolean;
   greeting: { es?: string; en?: string };
+  logoUrl?: string;
   /** Enabled proactive rules, without who they are from (the server fills that in). */
   proactive: Omit<ProactiveRule, 'from'>[];
 }
@@ -24,6 +25,17 @@ export interface FrameConfig {
 export function proactiveRules(settings: Record<string, unknown>): ProactiveRule[] {
   const p = settings.proactive as { rules?: unknown } | undefined;
   return Array.isArray(p?.rules) ? (p.rules as ProactiveRule[]) : [];
+}
+
+/** The site's logo when it is an https URL (anything else is not shown). */
+export function logoUrl(settings: Record<string, unknown>): string | null {
+  const raw = settings.logoUrl;
+  if (typeof raw !== 'string') return null;
+  try {
+    return new URL(raw).protocol === 'https:' ? raw : null;
+  } catch {
+    return null;
+  }
 }
 
 export function frameConfig(site: FrameSite): FrameConfig {
@@ -34,6 +46,7 @@ export function frameConfig(site: FrameSite): FrameConfig {
     livePreview: s.livePreview === true,
     preChatForm: s.preChatForm === true,
     greeting: (s.greeting as { es?: string; en?: string } | undefined) ?? {},
+    ...(logoUrl(s) ? { logoUrl: logoUrl(s)! } : {}),
     proactive: proactiveRules(s)
       .filter((r) => r.enabled && r.conditions.length > 0)
       .map(({ id, enabled, priority, conditions, message, onceEveryDays }) => ({ id, enabled, priority, conditions, message, onceEveryDays })),

@@ -750,6 +750,7 @@ export class SqliteStore implements Store {
     const kind = input.kind ?? 'text';
     const visible = kind !== 'note';
     const reopen = conversation.status === 'resolved' && input.author.kind === 'visitor';
+    const reopenTo = input.reopenTo ?? 'queued';
     const preview = (input.text.trim() || (payload?.attachments ? `📎 ${(payload.attachments as { name: string }[]).map((f) => f.name).join(', ')}` : '')).slice(0, PREVIEW_LENGTH);
     const transition = input.transition;
     if (transition?.expect && (conversation.status !== transition.expect.status || conversation.assigneeId !== transition.expect.assigneeId)) {
@@ -757,6 +758,15 @@ export class SqliteStore implements Store {
     }
     let updated = this.hot.bump(siteId, conversation.id, visible ? { text: preview, author: input.author.kind, at: now, reopen, event: kind === 'system' } : null);
     if (!updated) throw new NotFoundError('conversation');
+    if (reopen && !transition) {
+      // Back in line from now (the queue serves the longest waiting first), or back to the bot.
+      updated = this.db
+        .update(t.conversations)
+        .set({ status: reopenTo, assigneeId: null, team: null, queuedAt: reopenTo === 'queued' ? now : null })
+        .where(and(eq(t.conversations.siteId, siteId), eq(t.conversations.id, conversation.id)))
+        .returning()
+        .get()!;
+    }
     if (transition) {
       updated = this.db
         .update(t.conversations)

@@ -87,6 +87,8 @@ export interface AppendMessageInput {
   payload?: Record<string, unknown> | null;
   /** How a conversation this append creates starts: with the bot or in the queue (default). */
   newConversation?: { status: 'bot' | 'queued'; locale: string | null };
+  /** A shopper writing into a resolved conversation reopens it: to the bot or to the people queue (default). */
+  reopenTo?: 'bot' | 'queued';
   /** Uploaded files to attach; they must be the sender's own and not used by another message. */
   attachmentIds?: string[];
   /**

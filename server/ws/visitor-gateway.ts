@@ -84,6 +84,7 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord): WSEvents<Web
           visitorId: visitor.id,
           visitorCustomerId: visitor.verified ? visitor.customerId : null,
           newConversation: { status: botEnabled(site) ? 'bot' : 'queued', locale: frame.type === 'message.send' ? (visitor.locale ?? null) : null },
+          reopenTo: botEnabled(site) ? 'bot' : 'queued',
           ...(frame.conversationId ? { conversationId: frame.conversationId } : {}),
           clientId: frame.clientId,
           author: { kind: 'visitor', id: visitor.id, ...(visitor.name ? { name: visitor.name } : {}) },
@@ -94,6 +95,20 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord): WSEvents<Web
         c.send(ackFor(frame.clientId, result));
         if (!result.duplicate) {
           await publishAppended(deps, result);
+          if (result.previousStatus === 'resolved') {
+            // Writing again reopened it: the transcript says so.
+            const reopened = await deps.store.messages.append({
+              siteId: site.id,
+              conversationId: result.conversation.id,
+              clientId: `reopen_${result.message.id}`,
+              author: { kind: 'system' },
+              kind: 'system',
+              text: 'Conversation reopened',
+              payload: { event: 'reopened', by: 'visitor', byName: visitor.name ?? visitor.email ?? '' },
+              now: deps.now(),
+            });
+            if (!reopened.duplicate) await publishAppended(deps, reopened);
+          }
           if (result.conversation.status === 'queued' && (result.conversationCreated || result.previousStatus !== 'queued')) void deps.router.schedule(site.id);
           // The shopper's message is stored and acked; a bot failure must not look like a failed send.
           await runAssistant(deps, site, visitor, result).catch((err: unknown) => deps.logger.error({ err }, 'bot turn failed'));

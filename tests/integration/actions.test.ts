@@ -73,4 +73,26 @@ describe('conversation actions', () => {
     expect(((await page).messages as Frame[]).filter((m) => m.kind === 'system')).toHaveLength(1);
     for (const s of [ana.socket, luis.socket, visitor.socket]) s.close();
   });
+
+  it('reopens a resolved chat when the shopper writes again: back in the queue (bot off), with the event in the transcript', async () => {
+    const ana = await connectAgent(server, anaCookie);
+    const { visitor, conversationId } = await conversation();
+    const act = async (action: string) => {
+      const clientId = cid('act');
+      const reply = ana.socket.next((f) => (f.type === 'ack' || f.type === 'error') && (f.clientId === clientId || f.ref === clientId));
+      ana.socket.send({ type: 'conversation.action', clientId, conversationId, action });
+      return reply;
+    };
+    expect(await act('take')).toMatchObject({ type: 'ack' });
+    expect(await act('resolve')).toMatchObject({ type: 'ack' });
+
+    const queued = ana.socket.next((f) => f.type === 'conversation.updated' && (f.conversation as Frame).id === conversationId && (f.conversation as Frame).status === 'queued');
+    const reopened = visitor.socket.next((f) => f.type === 'message.created' && ((f.message as Frame).payload as Frame | null)?.event === 'reopened');
+    const clientId = cid();
+    visitor.socket.send({ type: 'message.send', clientId, conversationId, text: 'Perdona, una cosa más' });
+    expect(await visitor.socket.next((f) => f.type === 'ack' && f.clientId === clientId)).toMatchObject({ conversationId });
+    expect((await queued).conversation).toMatchObject({ assigneeId: null });
+    expect(((await reopened).message as Frame).payload).toMatchObject({ event: 'reopened', by: 'visitor' });
+    for (const s of [ana.socket, visitor.socket]) s.close();
+  });
 });

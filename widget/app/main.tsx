@@ -24,6 +24,8 @@ interface FrameConfig {
   livePreview?: boolean;
   /** Ask for name and email before the first message. */
   preChatForm?: boolean;
+  /** The shop's logo (https only; the server checks it). */
+  logoUrl?: string;
   /** Proactive rules (shared/triggers.ts) with their local cap. */
   proactive?: ClientRule[];
 }
@@ -72,7 +74,7 @@ const teaser = signal<TimelineItem | null>(null);
 const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/visitor?site=${encodeURIComponent(siteKey)}`;
 const chat = createChat({
   siteKey,
-  brand: { siteName: config.siteName ?? '', color: brandColor ?? null, greeting: config.greeting ?? {} },
+  brand: { siteName: config.siteName ?? '', color: brandColor ?? null, greeting: config.greeting ?? {}, logoUrl: config.logoUrl ?? null },
   socketUrl: wsUrl,
   uploadUrl: `${location.origin}/api/uploads/visitor?site=${encodeURIComponent(siteKey)}`,
   locale: pickLocale([params.get('lang'), ...navigator.languages]),

@@ -18,6 +18,7 @@ export interface Brand {
   siteName: string;
   color: string | null;
   greeting: { es?: string; en?: string };
+  logoUrl?: string | null;
 }
 
 export interface ChatOptions {
@@ -276,7 +277,7 @@ export function createChat(opts: ChatOptions) {
         profile.value = { name: frame.name, email: frame.email };
         return;
       case 'site.updated':
-        brand.value = { siteName: frame.siteName, color: frame.color, greeting: frame.greeting };
+        brand.value = { siteName: frame.siteName, color: frame.color, greeting: frame.greeting, logoUrl: frame.logoUrl ?? null };
         return;
       case 'pong':
       case 'proactive':

@@ -1,6 +1,7 @@
 /** The chat panel inside the iframe: header, connection state, log and composer. */
 import type { Chat } from '../state/chat';
 import { WIDGET_STRINGS } from '../../../shared/i18n';
+import { httpUrlOrNull } from '../../../shared/format';
 import { Composer } from './Composer';
 import { ProfileForm } from './ProfileForm';
 import { MessageList } from './MessageList';
@@ -28,6 +29,7 @@ function when(at: number, locale: string): string {
 export function Panel({ chat, onClose, inputRef, livePreview, preChatForm, sound, onToggleSound }: Props) {
   const t = WIDGET_STRINGS[chat.locale.value];
   const { siteName, greeting } = chat.brand.value;
+  const logo = httpUrlOrNull(chat.brand.value.logoUrl)?.startsWith('https:') ? chat.brand.value.logoUrl : null;
   const availability = chat.availability.value;
   const profile = chat.profile.value;
   const offline = availability !== null && !availability.available;
@@ -43,7 +45,8 @@ export function Panel({ chat, onClose, inputRef, livePreview, preChatForm, sound
   return (
     <div class="panel" lang={chat.locale.value}>
       <header class="header">
-        <div>
+        {logo && <img class="logo" src={logo} alt="" referrerpolicy="no-referrer" />}
+        <div class="titles">
           <h1>{siteName || t.headerTitle}</h1>
           <p>{subtitle}</p>
         </div>
