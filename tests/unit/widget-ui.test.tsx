@@ -4,6 +4,9 @@ import { WIDGET_STRINGS } from '../../shared/i18n';
 import type { TimelineItem } from '../../shared/timeline';
 import { Composer } from '../../widget/app/ui/Composer';
 import { MessageList } from '../../widget/app/ui/MessageList';
+import { Card } from '../../widget/app/ui/Card';
+import { ProfileForm } from '../../widget/app/ui/ProfileForm';
+import { Teaser } from '../../widget/app/ui/Teaser';
 
 afterEach(cleanup);
 const es = WIDGET_STRINGS.es;
@@ -83,5 +86,84 @@ describe('MessageList', () => {
     expect(screen.getByRole('log').textContent).toContain(es.sending);
     fireEvent.click(screen.getByRole('button', { name: es.retry }));
     expect(onRetry).toHaveBeenCalledWith('a2');
+  });
+});
+
+describe('Card', () => {
+  const order = {
+    type: 'order' as const,
+    order: {
+      number: '1001',
+      status: 'shipped' as const,
+      items: [{ name: 'Café de Etiopía', quantity: 2 }],
+      total: 2900,
+      currency: 'EUR',
+      carrier: 'Correos Express',
+      trackingNumber: 'CE123',
+      trackingUrl: 'https://track.example/CE123',
+    },
+  };
+
+  it('shows an order: number, status, items, total and a safe tracking link', () => {
+    render(<Card card={order} t={es} locale="es" latest onQuickReply={() => {}} />);
+    const group = screen.getByRole('group', { name: `${es.order} #1001` });
+    expect(group.textContent).toContain(es.status_shipped);
+    expect(group.textContent).toContain('2 × Café de Etiopía');
+    expect(group.textContent).toMatch(/29,00\s€/);
+    const link = screen.getByRole('link', { name: es.trackPackage });
+    expect(link.getAttribute('href')).toBe('https://track.example/CE123');
+    expect(link.getAttribute('rel')).toBe('noopener noreferrer nofollow');
+  });
+
+  it('never links a tracking URL that is not http(s)', () => {
+    render(<Card card={{ ...order, order: { ...order.order, trackingUrl: 'javascript:alert(1)' } }} t={en} locale="en" latest onQuickReply={() => {}} />);
+    expect(screen.queryByRole('link')).toBeNull();
+  });
+
+  it('offers quick replies only on the latest message, and sends the one picked', () => {
+    const onQuickReply = vi.fn();
+    const card = { type: 'quick_replies' as const, options: ['Sí', 'No'] };
+    const { rerender } = render(<Card card={card} t={es} locale="es" latest onQuickReply={onQuickReply} />);
+    fireEvent.click(screen.getByRole('button', { name: 'No' }));
+    expect(onQuickReply).toHaveBeenCalledWith('No');
+    rerender(<Card card={card} t={es} locale="es" latest={false} onQuickReply={onQuickReply} />);
+    expect(screen.queryByRole('button')).toBeNull();
+  });
+});
+
+describe('ProfileForm', () => {
+  it('asks for a valid email (labelled, announced), then saves name and email', () => {
+    const onSave = vi.fn();
+    render(<ProfileForm t={en} mode="prechat" initial={{ name: null, email: null }} onSave={onSave} />);
+    fireEvent.input(screen.getByLabelText(en.yourName), { target: { value: ' Ana ' } });
+    fireEvent.input(screen.getByLabelText(en.yourEmail), { target: { value: 'not-an-email' } });
+    fireEvent.click(screen.getByRole('button', { name: en.startChat }));
+    expect(screen.getByRole('alert').textContent).toBe(en.invalidEmail);
+    expect(onSave).not.toHaveBeenCalled();
+    fireEvent.input(screen.getByLabelText(en.yourEmail), { target: { value: 'ana@example.com' } });
+    fireEvent.click(screen.getByRole('button', { name: en.startChat }));
+    expect(onSave).toHaveBeenCalledWith({ email: 'ana@example.com', name: 'Ana' });
+  });
+
+  it('in offline mode says nobody is online and asks only for the email', () => {
+    render(<ProfileForm t={es} mode="offline" initial={{ name: null, email: null }} onSave={() => {}} />);
+    expect(screen.getByRole('form').textContent).toContain(es.offlineTitle);
+    expect(screen.queryByLabelText(es.yourName)).toBeNull();
+    expect(screen.getByLabelText(es.yourEmail)).toBeTruthy();
+  });
+});
+
+describe('Teaser', () => {
+  it('shows who wrote and what, as text; opens on click and can be dismissed', () => {
+    const onOpen = vi.fn();
+    const onDismiss = vi.fn();
+    render(<Teaser t={es} name="Ana" text={'<img src=x onerror=alert(1)> ¿Te ayudo?'} onOpen={onOpen} onDismiss={onDismiss} />);
+    const dialog = screen.getByRole('dialog', { name: 'Mensaje nuevo de Ana' });
+    expect(dialog.querySelector('img')).toBeNull();
+    expect(dialog.textContent).toContain('<img src=x onerror=alert(1)> ¿Te ayudo?');
+    fireEvent.click(screen.getByRole('button', { name: /¿Te ayudo\?/ }));
+    expect(onOpen).toHaveBeenCalledTimes(1);
+    fireEvent.click(screen.getByRole('button', { name: es.teaserDismiss }));
+    expect(onDismiss).toHaveBeenCalledTimes(1);
   });
 });
