@@ -23,8 +23,8 @@ export type HostToFrame = HostCommand & Ns;
 
 export type FrameToHost = Ns &
   (
-    | { type: 'ready'; color?: string }
-    | { type: 'brand'; color: string }
+    | { type: 'ready'; color?: string; side?: 'left' | 'right' }
+    | { type: 'brand'; color?: string; side?: 'left' | 'right' }
     /** The shopper asked to open (from the teaser) or to close (from the panel). */
     | { type: 'open' }
     | { type: 'close' }

@@ -441,6 +441,8 @@ const SiteUpdated = v.object({
   greeting: v.object({ es: v.optional(v.string()), en: v.optional(v.string()) }),
   /** The shop's logo (https), shown in the panel header. */
   logoUrl: v.optional(v.nullable(v.string())),
+  /** Which bottom corner the launcher sits in. */
+  side: v.optional(v.picklist(['left', 'right'])),
 });
 
 export const VisitorServerFrameSchema = v.variant('type', [

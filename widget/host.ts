@@ -65,7 +65,7 @@ type Listener = (payload?: unknown) => void;
     frame.className = 'f';
     frame.setAttribute('allow', 'autoplay; clipboard-write');
     // The host origin travels in the fragment: it never reaches our server's logs.
-    frame.src = `${base}/widget/frame?site=${encodeURIComponent(site!)}&lang=${locale}#host=${encodeURIComponent(location.origin)}`;
+    frame.src = `${base}/widget/frame?site=${encodeURIComponent(site!)}&lang=${locale}#host=${encodeURIComponent(location.origin)}&side=${host.getAttribute('data-side') ?? ''}`;
     wrap.prepend(frame);
     render();
     page();
@@ -98,7 +98,10 @@ type Listener = (payload?: unknown) => void;
       outbox.splice(0).forEach((m) => frame!.contentWindow!.postMessage(m, base));
       if (isOpen) post({ type: 'open' });
     }
-    if (d.type === 'ready' || d.type === 'brand') setColor(d.color);
+    if (d.type === 'ready' || d.type === 'brand') {
+      setColor(d.color);
+      if (d.side) host.setAttribute('data-side', d.side);
+    }
     if (d.type === 'close') close();
     if (d.type === 'open') open();
     if (d.type === 'teaser' && !isOpen) render(d.show);

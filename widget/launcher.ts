@@ -29,11 +29,13 @@ export const LAUNCHER_CSS =
   '.l svg{width:28px;height:28px;fill:none;stroke:currentColor;stroke-width:2.2;stroke-linecap:round;stroke-linejoin:round}' +
   '.o .i,.x{display:none}.o .x{display:block}' +
   '.b{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 5px;box-sizing:border-box;border-radius:10px;background:#c0182a;color:#fff;font:700 12px/20px system-ui,sans-serif}' +
-  '.b:empty,.o .b{display:none}';
+  '.b:empty,.o .b{display:none}' +
+  ':host([data-side=left]) .l{left:20px;right:auto}';
 
 // `.t`: the proactive teaser strip is showing. Below 640 px the open panel fills the screen.
 export const FRAME_CSS =
   '.f{position:fixed;bottom:92px;right:20px;z-index:2147483000;width:380px;height:min(640px,calc(100vh - 112px));border:0;border-radius:14px;background:#fff;box-shadow:0 8px 32px #0005;display:none;color-scheme:normal}' +
   '.o .f{display:block}' +
   '.t .f{display:block;height:150px;width:340px;max-width:calc(100vw - 40px);background:none;box-shadow:none;border-radius:0}' +
+  ':host([data-side=left]) .f{left:20px;right:auto}' +
   '@media (max-width:639px){.o .f{inset:0;width:100%;height:100%;border-radius:0}.o .l{display:none}}';

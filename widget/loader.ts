@@ -24,6 +24,7 @@ import { LAUNCHER_CSS, type LoaderApi } from './launcher';
   const host = document.createElement('mostrador-chat');
   host.setAttribute('data-mostrador', '');
   host.style.cssText = 'all:initial!important';
+  if (script!.getAttribute('data-position') === 'left') host.setAttribute('data-side', 'left');
   const shadow = host.attachShadow({ mode: 'open' });
   // A constructable stylesheet is not subject to the page's style-src CSP (an inline <style> is).
   const sheet = new CSSStyleSheet();

@@ -18,6 +18,8 @@ export interface FrameConfig {
   preChatForm: boolean;
   greeting: { es?: string; en?: string };
   logoUrl?: string;
+  /** Which bottom corner the launcher sits in (settings.launcherPosition; else the snippet's data-position). */
+  side?: 'left' | 'right';
   /** Enabled proactive rules, without who they are from (the server fills that in). */
   proactive: Omit<ProactiveRule, 'from'>[];
 }
@@ -47,6 +49,7 @@ export function frameConfig(site: FrameSite): FrameConfig {
     preChatForm: s.preChatForm === true,
     greeting: (s.greeting as { es?: string; en?: string } | undefined) ?? {},
     ...(logoUrl(s) ? { logoUrl: logoUrl(s)! } : {}),
+    ...(s.launcherPosition === 'left' || s.launcherPosition === 'right' ? { side: s.launcherPosition } : {}),
     proactive: proactiveRules(s)
       .filter((r) => r.enabled && r.conditions.length > 0)
       .map(({ id, enabled, priority, conditions, message, onceEveryDays }) => ({ id, enabled, priority, conditions, message, onceEveryDays })),

@@ -65,19 +65,22 @@ async function send(page: Page, text: string) {
 }
 
 describe.runIf(hasChromium)('the shopper widget', () => {
-  it('runs commands queued before the loader arrived (Spanish, open, on)', async () => {
+  it('runs commands queued before the loader arrived (Spanish, open, on), in the corner the snippet asks for', async () => {
     const origin = await merchant(
       (w) => `<!doctype html><html lang="en"><head><title>Tienda</title></head><body>
 <script src="/stub.js"></script>
 <script>Mostrador('locale','es');Mostrador('on','open',function(){document.body.dataset.opened='1'});Mostrador('open');</script>
-<script async src="${w}/widget.js" data-site="pk_demo"></script></body></html>`,
+<script async src="${w}/widget.js" data-site="pk_demo" data-position="left"></script></body></html>`,
     );
-    const context = await ctx.browser.newContext({ locale: 'en-US' });
+    const context = await ctx.browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     await page.goto(origin);
     await expect.poll(() => panelOf(page).getByRole('textbox', { name: 'Mensaje' }).count(), T).toBe(1);
     expect(await page.evaluate(() => document.body.dataset.opened)).toBe('1');
     await expect.poll(() => page.getByRole('button', { name: 'Cerrar chat' }).count(), T).toBe(1);
+    // data-position="left": launcher and panel sit in the bottom-left corner.
+    expect((await page.getByRole('button', { name: 'Cerrar chat' }).boundingBox())?.x).toBe(20);
+    expect((await page.locator('iframe[title*="chat" i]').boundingBox())?.x).toBe(20);
     await context.close();
   });
 

@@ -24,6 +24,8 @@ interface FrameConfig {
   livePreview?: boolean;
   /** Ask for name and email before the first message. */
   preChatForm?: boolean;
+  /** Which bottom corner the launcher sits in (default right). */
+  side?: 'left' | 'right';
   /** The shop's logo (https only; the server checks it). */
   logoUrl?: string;
   /** Proactive rules (shared/triggers.ts) with their local cap. */
@@ -74,7 +76,7 @@ const teaser = signal<TimelineItem | null>(null);
 const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/visitor?site=${encodeURIComponent(siteKey)}`;
 const chat = createChat({
   siteKey,
-  brand: { siteName: config.siteName ?? '', color: brandColor ?? null, greeting: config.greeting ?? {}, logoUrl: config.logoUrl ?? null },
+  brand: { siteName: config.siteName ?? '', color: brandColor ?? null, greeting: config.greeting ?? {}, logoUrl: config.logoUrl ?? null, ...(config.side ? { side: config.side } : {}) },
   socketUrl: wsUrl,
   uploadUrl: `${location.origin}/api/uploads/visitor?site=${encodeURIComponent(siteKey)}`,
   locale: pickLocale([params.get('lang'), ...navigator.languages]),
@@ -129,14 +131,17 @@ effect(() => {
 });
 
 // Branding, now and whenever the admin changes it: the panel and the launcher follow.
-let shownColor: string | undefined;
+let shown = '';
 effect(() => {
   const color = validColor(chat.brand.value.color);
-  if (color === shownColor) return;
-  shownColor = color;
+  // The site's setting, when there is one, wins over the snippet's data-position.
+  const side = chat.brand.value.side;
+  if (`${color}${side}` === shown) return;
+  shown = `${color}${side}`;
   if (color) document.documentElement.style.setProperty('--brand', color);
   else document.documentElement.style.removeProperty('--brand');
-  if (color) toHost({ ns: BRIDGE_NS, type: 'brand', color });
+  document.documentElement.dataset.side = side ?? (new URLSearchParams(location.hash.slice(1)).get('side') === 'left' ? 'left' : 'right');
+  toHost({ ns: BRIDGE_NS, type: 'brand', ...(color ? { color } : {}), ...(side ? { side } : {}) });
 });
 
 // Read receipts: whatever arrives while the panel is open and the tab visible has been seen.
@@ -257,4 +262,4 @@ const root = document.getElementById('app')!;
 const rerender = () => render(<Root />, root);
 // Any change re-renders the panel (see state/signal.ts); Preact applies only the differences.
 effect(rerender);
-toHost({ ns: BRIDGE_NS, type: 'ready', ...(brandColor ? { color: brandColor } : {}) });
+toHost({ ns: BRIDGE_NS, type: 'ready', ...(brandColor ? { color: brandColor } : {}), ...(config.side ? { side: config.side } : {}) });

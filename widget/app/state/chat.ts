@@ -19,6 +19,7 @@ export interface Brand {
   color: string | null;
   greeting: { es?: string; en?: string };
   logoUrl?: string | null;
+  side?: 'left' | 'right';
 }
 
 export interface ChatOptions {
@@ -277,7 +278,7 @@ export function createChat(opts: ChatOptions) {
         profile.value = { name: frame.name, email: frame.email };
         return;
       case 'site.updated':
-        brand.value = { siteName: frame.siteName, color: frame.color, greeting: frame.greeting, logoUrl: frame.logoUrl ?? null };
+        brand.value = { siteName: frame.siteName, color: frame.color, greeting: frame.greeting, logoUrl: frame.logoUrl ?? null, ...(frame.side ? { side: frame.side } : {}) };
         return;
       case 'pong':
       case 'proactive':
