@@ -1,17 +1,27 @@
-/** Builds structured cards (with a plain-text fallback in the shopper's language). Pure. */
+/**
+ * Order cards for shoppers (with a plain-text fallback in their language): one builder for the
+ * card an agent sends and the cards the bot shows, with the bot's status words. Pure.
+ */
+import type { Locale } from '../../shared/i18n';
 import type { CardPayload } from '../../shared/protocol';
-import type { OrderRecord } from '../store/types';
+import { BOT_STRINGS, type BotOrderStatus } from './bot-strings';
 
-const ORDER_STATUS = {
-  es: { pending: 'pendiente', paid: 'pagado', fulfilled: 'preparado', shipped: 'enviado', delivered: 'entregado', cancelled: 'cancelado', returned: 'devuelto' },
-  en: { pending: 'pending', paid: 'paid', fulfilled: 'prepared', shipped: 'shipped', delivered: 'delivered', cancelled: 'cancelled', returned: 'returned' },
-} as const;
+export interface CardOrder {
+  number: string;
+  status: BotOrderStatus;
+  items: readonly { name: string; quantity: number }[];
+  total: number;
+  currency: string;
+  shipments: readonly { carrier: string; trackingNumber: string; trackingUrl: string | null }[];
+}
 
-/** An order card: number, status, items, total and the latest shipment's tracking. */
-export function orderCard(order: OrderRecord, locale: 'es' | 'en'): { text: string; payload: CardPayload } {
-  const shipment = order.shipments[order.shipments.length - 1];
-  const trackingUrl = shipment && /^https?:\/\//i.test(shipment.trackingUrl) ? shipment.trackingUrl : undefined;
-  const payload: CardPayload = {
+const httpUrl = (url: string | null | undefined): string | undefined => (url && /^https?:\/\//i.test(url) ? url : undefined);
+
+/** The card payload: number, status, items, total and the tracking of the latest shipment that has a link (else the latest). */
+export function orderCardPayload(order: CardOrder): CardPayload {
+  const shipment = [...order.shipments].reverse().find((s) => httpUrl(s.trackingUrl)) ?? order.shipments[order.shipments.length - 1];
+  const trackingUrl = httpUrl(shipment?.trackingUrl);
+  return {
     type: 'order',
     order: {
       number: order.number,
@@ -23,7 +33,12 @@ export function orderCard(order: OrderRecord, locale: 'es' | 'en'): { text: stri
       ...(trackingUrl ? { trackingUrl } : {}),
     },
   };
+}
+
+/** An order card with its text fallback ("Pedido #1001: enviado — https://…"). */
+export function orderCard(order: CardOrder, locale: Locale): { text: string; payload: CardPayload } {
+  const payload = orderCardPayload(order);
   const label = locale === 'es' ? 'Pedido' : 'Order';
-  const tracking = trackingUrl ? ` — ${trackingUrl}` : '';
-  return { text: `${label} #${order.number}: ${ORDER_STATUS[locale][order.status]}${tracking}`, payload };
+  const url = payload.type === 'order' ? payload.order.trackingUrl : undefined;
+  return { text: `${label} #${order.number}: ${BOT_STRINGS[locale].orderStatus[order.status]}${url ? ` — ${url}` : ''}`, payload };
 }

@@ -8,6 +8,7 @@ import type { Locale } from '../../shared/i18n';
 import type { CardPayload } from '../../shared/protocol';
 import { botTurn, extractOrderDetails, initialBotState, normalizeOrderNumber, type BotOrder, type BotState, type FaqEntry } from '../domain/bot';
 import type { BusinessSchedule } from '../domain/hours';
+import { orderCardPayload } from '../domain/cards';
 import { publishAppended } from '../events';
 import { ConflictError } from '../store/errors';
 import type { OrderRecord, SiteRecord, Store, VisitorRecord, AppendMessageResult } from '../store/types';
@@ -105,19 +106,7 @@ export async function runBot(deps: GatewayDeps, site: SiteRecord, visitor: Visit
     }
     await append({ text: reply.text });
     for (const card of reply.orders) {
-      const tracking = card.tracking.find((t) => t.url) ?? card.tracking[0];
-      const payload: CardPayload = {
-        type: 'order',
-        order: {
-          number: card.number,
-          status: card.status,
-          items: card.items,
-          total: card.total,
-          currency: card.currency,
-          ...(tracking ? { carrier: tracking.carrier, trackingNumber: tracking.trackingNumber } : {}),
-          ...(tracking?.url ? { trackingUrl: tracking.url } : {}),
-        },
-      };
+      const payload = orderCardPayload({ ...card, shipments: card.tracking.map((t) => ({ carrier: t.carrier, trackingNumber: t.trackingNumber, trackingUrl: t.url })) });
       await append({ text: `#${card.number}: ${card.statusLabel}`, kind: 'card', payload });
     }
   }
