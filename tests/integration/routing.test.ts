@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../server/auth';
 import { startTestServer, type TestServer } from '../helpers/server';
-import { cid, connectAgent, connectVisitor, signIn, type Frame } from '../helpers/ws-client';
+import { cid, connectAgent, connectVisitor, signIn, TestSocket, visitorUrl, type Frame } from '../helpers/ws-client';
+import { PROTOCOL_VERSION } from '../../shared/protocol';
+import { identityHash } from '../../server/domain/identity';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -135,4 +137,60 @@ describe('routing under load', () => {
     expect(after.filter((c) => c > 1)).toEqual([]);
     for (const s of [...agents, ...shoppers]) s.socket.close();
   }, 60_000);
+});
+
+describe('routing by language and VIP', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer({ routing: 'auto' });
+  });
+  afterAll(async () => {
+    await s.destroy();
+  });
+
+  it('gives English chats to the agent who speaks English even when another is less busy, and a verified VIP jumps the queue', async () => {
+    const site = (await s.store.sites.byPublicKey('pk_demo'))!;
+    await s.store.sites.update(site.id, { settings: { ...site.settings, routing: { mode: 'auto', defaultCapacity: 2 } } });
+    const [ana, luis] = await s.store.agents.list(site.id);
+    await s.store.agents.update(site.id, ana!.id, { languages: ['es'] });
+    await s.store.agents.update(site.id, luis!.id, { languages: ['en'] });
+    const anaWs = await connectAgent(s, await signIn(s, ana!.email));
+    const luisWs = await connectAgent(s, await signIn(s, luis!.email));
+
+    const start = async (locale: 'es' | 'en', text: string) => {
+      const socket = await TestSocket.open(visitorUrl(s), { Origin: s.origin });
+      const welcome = socket.nextOfType('welcome');
+      socket.send({ type: 'hello', v: PROTOCOL_VERSION, locale });
+      await welcome;
+      const clientId = cid();
+      socket.send({ type: 'message.send', clientId, text });
+      const conversationId = (await socket.next((f) => f.type === 'ack' && f.clientId === clientId)).conversationId as string;
+      return { socket, conversationId };
+    };
+    const assignee = async (id: string) => (await s.store.conversations.get(site.id, id))?.assigneeId ?? null;
+
+    // Two English chats both go to Luis, although Ana is less busy: she does not speak English.
+    const english = await start('en', 'Hello, where is my order?');
+    await expect.poll(() => assignee(english.conversationId), { timeout: 5000 }).toBe(luis!.id);
+    const english2 = await start('en', 'Hi, do you ship to Ireland?');
+    await expect.poll(() => assignee(english2.conversationId), { timeout: 5000 }).toBe(luis!.id);
+    const spanish = await start('es', 'Hola, ¿dónde está mi pedido?');
+    await expect.poll(() => assignee(spanish.conversationId), { timeout: 5000 }).toBe(ana!.id);
+    const spanish2 = await start('es', '¿Tenéis descafeinado?');
+    await expect.poll(() => assignee(spanish2.conversationId), { timeout: 5000 }).toBe(ana!.id);
+
+    // Both at capacity (2). A regular shopper waits first, then a verified VIP (María) arrives.
+    const regular = await start('es', 'Tengo una duda');
+    const vip = await start('es', 'Soy clienta VIP');
+    vip.socket.send({ type: 'identify', id: 'cus_maria', email: 'maria@example.com', name: 'María García', hash: identityHash('cus_maria', 'sk_demo_secret') });
+    await vip.socket.next((f) => f.type === 'identified' && f.verified === true);
+    // Ana frees a seat: the VIP is served before the shopper who waited longer.
+    const clientId = cid('res');
+    const done = anaWs.socket.next((f) => f.type === 'ack' && f.clientId === clientId);
+    anaWs.socket.send({ type: 'conversation.action', clientId, conversationId: spanish.conversationId, action: 'resolve' });
+    await done;
+    await expect.poll(() => assignee(vip.conversationId), { timeout: 5000 }).toBe(ana!.id);
+    expect(await assignee(regular.conversationId)).toBeNull();
+    for (const x of [anaWs, luisWs, english, english2, spanish, spanish2, regular, vip]) x.socket.close();
+  });
 });
