@@ -1,4 +1,5 @@
 /** Agent authentication: argon2id password hashes and opaque session cookies. */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
@@ -34,6 +35,31 @@ export async function agentFromRequest(c: Context, store: Store, now: number): P
   const token = getCookie(c, SESSION_COOKIE);
   if (!token || token.length > 128) return null;
   return store.sessions.agentFor(hashToken(token), now);
+}
+
+/** The header the console sends its CSRF token in on every state-changing request. */
+export const CSRF_HEADER = 'X-CSRF-Token';
+
+/**
+ * The session's CSRF token: derived from the (random, httpOnly) session token, so it is random,
+ * lives and dies with the session, and needs no storage. It cannot be computed without the
+ * session token, and the database keeps only a different hash of that.
+ */
+export function csrfTokenFor(sessionToken: string): string {
+  return createHash('sha256').update(`mostrador-csrf\0${sessionToken}`).digest('base64url');
+}
+
+/**
+ * Whether a request carries the right CSRF token for its session cookie. A request without a
+ * session cookie passes: it is not authenticated, so the route answers 401 on its own.
+ */
+export function csrfOk(c: Context): boolean {
+  const token = getCookie(c, SESSION_COOKIE);
+  if (!token) return true;
+  const sent = c.req.header(CSRF_HEADER) ?? '';
+  const want = Buffer.from(csrfTokenFor(token));
+  const got = Buffer.from(sent);
+  return got.length === want.length && timingSafeEqual(got, want);
 }
 
 /**

@@ -1,5 +1,9 @@
 /** Who is signed in, and the sign-in / sign-out actions. The only module that calls /api/agent. */
 import { signal } from '@preact/signals';
+import { installCsrfFetch, setCsrfToken } from './api';
+
+// Before any module binds fetch: every state-changing request carries the CSRF token.
+installCsrfFetch();
 
 export interface AgentInfo {
   id: string;
@@ -17,7 +21,9 @@ export function createSession(fetchImpl: typeof fetch = fetch.bind(globalThis)) 
   async function load(): Promise<void> {
     try {
       const res = await fetchImpl('/api/agent/me', { credentials: 'same-origin' });
-      agent.value = res.ok ? ((await res.json()) as { agent: AgentInfo }).agent : null;
+      const body = res.ok ? ((await res.json()) as { agent: AgentInfo; csrfToken?: string }) : null;
+      setCsrfToken(body?.csrfToken ?? null);
+      agent.value = body?.agent ?? null;
     } catch {
       agent.value = null;
     }
@@ -36,7 +42,9 @@ export function createSession(fetchImpl: typeof fetch = fetch.bind(globalThis)) 
       return 'network';
     }
     if (res.ok) {
-      agent.value = ((await res.json()) as { agent: AgentInfo }).agent;
+      const body = (await res.json()) as { agent: AgentInfo; csrfToken?: string };
+      setCsrfToken(body.csrfToken ?? null);
+      agent.value = body.agent;
       return null;
     }
     if (res.status === 429) return 'rate_limited';
@@ -48,6 +56,7 @@ export function createSession(fetchImpl: typeof fetch = fetch.bind(globalThis)) 
     try {
       await fetchImpl('/api/agent/session', { method: 'DELETE', credentials: 'same-origin' });
     } finally {
+      setCsrfToken(null);
       agent.value = null;
     }
   }

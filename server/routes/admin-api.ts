@@ -15,7 +15,7 @@ import { checkTarget } from '../integrations/safe-request';
 import type { AgentRecord, SiteRecord, Store } from '../store/types';
 import type { AgentSockets } from '../ws/agent-gateway';
 import { WebhookBody } from './api-v1/schemas';
-import { agentFromRequest } from '../auth';
+import { agentFromRequest, csrfOk } from '../auth';
 import { iso } from './shapes';
 
 export interface AdminDeps {
@@ -105,6 +105,7 @@ export function adminRoutes(deps: AdminDeps) {
     const agent = await agentFromRequest(c, deps.store, deps.now());
     if (!agent) return problem(c, 401, 'not signed in', { code: 'unauthorized' });
     if (agent.role !== 'admin') return problem(c, 403, 'admins only', { code: 'forbidden' });
+    if (!/^(GET|HEAD|OPTIONS)$/.test(c.req.method) && !csrfOk(c)) return problem(c, 403, 'missing or wrong CSRF token', { code: 'csrf' });
     c.set('agent', agent);
     c.header('Cache-Control', 'no-store');
     return next();

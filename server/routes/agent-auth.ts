@@ -6,7 +6,7 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import * as v from 'valibot';
-import { FailureLimiter, SESSION_COOKIE, SESSION_TTL_MS, agentFromRequest, verifyPassword } from '../auth';
+import { FailureLimiter, SESSION_COOKIE, SESSION_TTL_MS, agentFromRequest, csrfOk, csrfTokenFor, verifyPassword } from '../auth';
 import { isSameOrigin, problem } from '../http';
 import { hashToken, newToken } from '../ids';
 import type { Logger } from '../logger';
@@ -22,6 +22,18 @@ export interface AgentAuthDeps {
   logger: Logger;
   publicUrl: string;
   now: () => number;
+}
+
+/**
+ * Refuses unsafe requests of a signed-in session without its CSRF token (X-CSRF-Token), with
+ * 403 `csrf`. Signing in is exempt: there is no session yet, and the Origin checks guard it.
+ */
+export function csrfProtected(opts: { except?: (c: Context) => boolean } = {}): MiddlewareHandler {
+  return async (c, next) => {
+    if (/^(GET|HEAD|OPTIONS)$/.test(c.req.method) || opts.except?.(c)) return next();
+    if (!csrfOk(c)) return problem(c, 403, 'missing or wrong CSRF token', { code: 'csrf' });
+    return next();
+  };
 }
 
 /** Refuses unsafe methods unless they come from our own origin with a JSON body. */
@@ -51,6 +63,8 @@ export function agentAuthRoutes(deps: AgentAuthDeps) {
   const byEmail = new FailureLimiter(10, 15 * 60 * 1000);
   const byAddress = new FailureLimiter(50, 15 * 60 * 1000);
   app.use('*', sameOriginOnly(deps.publicUrl));
+  // Everything under /api/agent (this app is mounted there, so also admin and the agent API).
+  app.use('*', csrfProtected({ except: (c) => c.req.method === 'POST' && c.req.path.replace(/^\/api\/agent/, '') === '/session' }));
 
   app.post('/session', async (c) => {
     const now = deps.now();
@@ -91,7 +105,7 @@ export function agentAuthRoutes(deps: AgentAuthDeps) {
       maxAge: Math.floor(SESSION_TTL_MS / 1000),
     });
     deps.logger.info({ agentId: agent.id }, 'agent signed in');
-    return c.json({ agent: { id: agent.id, name: agent.name, email: agent.email, role: agent.role } });
+    return c.json({ agent: { id: agent.id, name: agent.name, email: agent.email, role: agent.role }, csrfToken: csrfTokenFor(token) });
   });
 
   app.delete('/session', async (c) => {
@@ -105,7 +119,7 @@ export function agentAuthRoutes(deps: AgentAuthDeps) {
     const agent = await agentFromRequest(c, deps.store, deps.now());
     if (!agent) return problem(c, 401, 'not signed in', { code: 'unauthorized' });
     c.header('Cache-Control', 'no-store');
-    return c.json({ agent: { id: agent.id, name: agent.name, email: agent.email, role: agent.role } });
+    return c.json({ agent: { id: agent.id, name: agent.name, email: agent.email, role: agent.role }, csrfToken: csrfTokenFor(getCookie(c, SESSION_COOKIE)!) });
   });
 
   return app;

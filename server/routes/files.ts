@@ -10,7 +10,7 @@ import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { Hono, type Context } from 'hono';
-import { agentFromRequest } from '../auth';
+import { agentFromRequest, csrfOk } from '../auth';
 import { MAX_UPLOAD_BYTES, dispositionFor, safeFileName, sniffType, type AllowedType } from '../domain/files';
 import { originAllowed } from '../domain/origins';
 import type { FileUrls } from '../file-urls';
@@ -102,6 +102,7 @@ export function fileRoutes(deps: FileDeps) {
     if (!isSameOrigin(c, c.req.header('origin'), deps.publicUrl)) return problem(c, 403, 'cross-origin request refused');
     const agent = await agentFromRequest(c, deps.store, deps.now());
     if (!agent) return problem(c, 401, 'not signed in', { code: 'unauthorized' });
+    if (!csrfOk(c)) return problem(c, 403, 'missing or wrong CSRF token', { code: 'csrf' });
     return store(c, agent.siteId, { kind: 'agent', id: agent.id });
   });
 

@@ -105,7 +105,7 @@ export async function connectVisitor(server: { port: number; origin: string }, o
   return { socket, token: w.token as string, visitorId: w.visitorId as string, welcome: w };
 }
 
-/** Signs an agent in over HTTP and returns the session cookie header. */
+/** Signs an agent in over HTTP and returns the session cookie header (its CSRF token: csrfOf). */
 export async function signIn(server: { origin: string }, email = 'ana@example.com', password = 'mostrador'): Promise<string> {
   const res = await fetch(`${server.origin}/api/agent/session`, {
     method: 'POST',
@@ -115,7 +115,18 @@ export async function signIn(server: { origin: string }, email = 'ana@example.co
   if (!res.ok) throw new Error(`sign-in failed: ${res.status}`);
   const cookie = res.headers.get('set-cookie');
   if (!cookie) throw new Error('no session cookie');
-  return cookie.split(';')[0]!;
+  const session = cookie.split(';')[0]!;
+  csrfTokens.set(session, ((await res.json()) as { csrfToken: string }).csrfToken);
+  return session;
+}
+
+const csrfTokens = new Map<string, string>();
+
+/** The CSRF token of a session `signIn` opened: state-changing /api/agent requests send it in X-CSRF-Token. */
+export function csrfOf(cookie: string): string {
+  const token = csrfTokens.get(cookie);
+  if (!token) throw new Error('no CSRF token for this session: sign in with signIn()');
+  return token;
 }
 
 export async function connectAgent(server: { port: number; origin: string }, cookie: string) {

@@ -95,8 +95,12 @@ describe('agent access', () => {
     expect(setCookie).toMatch(/SameSite=Strict/i);
     const cookie = setCookie.split(';')[0]!;
     const me = await fetch(`${server.origin}/api/agent/me`, { headers: { Cookie: cookie } });
-    expect(await me.json()).toMatchObject({ agent: { email: 'luis@example.com', role: 'agent' } });
-    const out = await fetch(`${server.origin}/api/agent/session`, { method: 'DELETE', headers: { Cookie: cookie, Origin: server.origin } });
+    expect(await me.clone().json()).toMatchObject({ agent: { email: 'luis@example.com', role: 'agent' } });
+    const { csrfToken } = (await me.json()) as { csrfToken: string };
+    // Signing out changes state: without the session's CSRF token it is refused.
+    const forged = await fetch(`${server.origin}/api/agent/session`, { method: 'DELETE', headers: { Cookie: cookie, Origin: server.origin } });
+    expect(forged.status).toBe(403);
+    const out = await fetch(`${server.origin}/api/agent/session`, { method: 'DELETE', headers: { Cookie: cookie, Origin: server.origin, 'X-CSRF-Token': csrfToken } });
     expect(out.status).toBe(204);
     const after = await fetch(`${server.origin}/api/agent/me`, { headers: { Cookie: cookie } });
     expect(after.status).toBe(401);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server';
-import { TestSocket, connectAgent, connectVisitor, signIn } from '../helpers/ws-client';
+import { TestSocket, connectAgent, connectVisitor, csrfOf, signIn } from '../helpers/ws-client';
 
 let server: TestServer;
 let admin: string;
@@ -16,7 +16,7 @@ afterAll(async () => {
 function call(cookie: string, method: string, path: string, body?: unknown) {
   return fetch(`${server.origin}/api/agent/admin${path}`, {
     method,
-    headers: { Cookie: cookie, Origin: server.origin, 'Content-Type': 'application/json' },
+    headers: { Cookie: cookie, Origin: server.origin, 'Content-Type': 'application/json', 'X-CSRF-Token': csrfOf(cookie) },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
 }

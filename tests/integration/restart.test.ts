@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnServer } from '../helpers/process';
 import { tempDataDir } from '../helpers/server';
-import { cid, connectVisitor, signIn, type Frame } from '../helpers/ws-client';
+import { cid, connectVisitor, csrfOf, signIn, type Frame } from '../helpers/ws-client';
 
 const dataDir = tempDataDir();
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -14,7 +14,7 @@ describe('crash and restart', () => {
     const cookie = await signIn(first);
     const off = await fetch(`${first.origin}/api/agent/admin/site`, {
       method: 'PATCH',
-      headers: { Cookie: cookie, Origin: first.origin, 'Content-Type': 'application/json' },
+      headers: { Cookie: cookie, Origin: first.origin, 'Content-Type': 'application/json', 'X-CSRF-Token': csrfOf(cookie) },
       body: JSON.stringify({ botEnabled: false }),
     });
     expect(off.status).toBe(200);
