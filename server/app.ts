@@ -3,7 +3,7 @@
  * `app.request()`; WebSocket tests start it on port 0 through `startServer` (server/server.ts).
  */
 import { Hono } from 'hono';
-import { createNodeWebSocket } from '@hono/node-ws';
+import { createWebSockets } from './ws/node-ws';
 import type { WebSocket } from 'ws';
 import { LIMITS } from '../shared/protocol';
 import { agentFromRequest } from './auth';
@@ -71,7 +71,7 @@ export { VERSION };
 export function createApp(deps: AppDeps) {
   const now = deps.now ?? Date.now;
   const app = new Hono<Env>();
-  const { upgradeWebSocket, injectWebSocket, wss } = createNodeWebSocket({ app });
+  const { upgradeWebSocket, injectWebSocket, wss } = createWebSockets({ app });
   // Frames above this are refused by `ws` itself (close 1009) before we buffer them.
   wss.options.maxPayload = LIMITS.hardMaxFrameBytes;
   const heartbeat = new Heartbeat(deps.heartbeatMs ?? 30_000);

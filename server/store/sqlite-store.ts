@@ -120,21 +120,50 @@ export class SqliteStore implements Store {
     }
   }
 
+  /**
+   * Site records by public key and id, shared (frozen) by every socket and request of the site:
+   * each open socket holds its site, and settings (FAQ, canned responses, rules) can be large.
+   * Every write to a site goes through this store, which drops the cached record.
+   */
+  private readonly siteCache = new Map<string, SiteRecord>();
+
+  private cachedSite(key: string, load: () => SiteRecord | null): SiteRecord | null {
+    const hit = this.siteCache.get(key);
+    if (hit) return hit;
+    const site = load();
+    if (site) {
+      Object.freeze(site.settings);
+      Object.freeze(site.allowedOrigins);
+      Object.freeze(site);
+      this.siteCache.set(`pk:${site.publicKey}`, site);
+      this.siteCache.set(`id:${site.id}`, site);
+    }
+    return site;
+  }
+
   sites = {
     byPublicKey: (publicKey: string) =>
-      this.read(() => {
-        const row = this.db.select().from(t.sites).where(eq(t.sites.publicKey, publicKey)).get();
-        return row ? toSite(row) : null;
-      }),
+      this.read(() =>
+        this.cachedSite(`pk:${publicKey}`, () => {
+          const row = this.db.select().from(t.sites).where(eq(t.sites.publicKey, publicKey)).get();
+          return row ? toSite(row) : null;
+        }),
+      ),
     byId: (id: string) =>
-      this.read(() => {
-        const row = this.db.select().from(t.sites).where(eq(t.sites.id, id)).get();
-        return row ? toSite(row) : null;
-      }),
+      this.read(() =>
+        this.cachedSite(`id:${id}`, () => {
+          const row = this.db.select().from(t.sites).where(eq(t.sites.id, id)).get();
+          return row ? toSite(row) : null;
+        }),
+      ),
     update: (siteId: string, patch: { name?: string; allowedOrigins?: string[]; settings?: Record<string, unknown> }) =>
-      this.write(() => this.siteUpdate(siteId, patch)),
+      this.write(() => {
+        this.siteCache.clear();
+        return this.siteUpdate(siteId, patch);
+      }),
     rotateSecret: (siteId: string, secretKey: string, secretKeyHash: string) =>
       this.write(() => {
+        this.siteCache.clear();
         this.db.update(t.sites).set({ secretKey, secretKeyHash }).where(eq(t.sites.id, siteId)).run();
       }),
     secretKey: (siteId: string) =>
@@ -238,7 +267,17 @@ export class SqliteStore implements Store {
         const row = this.db.update(t.agents).set(patch).where(and(eq(t.agents.siteId, siteId), eq(t.agents.id, id))).returning().get();
         return row ? toAgent(row) : null;
       }),
-    create: (input: { siteId: string; email: string; name: string; passwordHash: string; role: 'admin' | 'agent'; now: number }) =>
+    create: (input: {
+      siteId: string;
+      email: string;
+      name: string;
+      passwordHash: string;
+      role: 'admin' | 'agent';
+      now: number;
+      capacity?: number | null;
+      languages?: string[];
+      teams?: string[];
+    }) =>
       this.read(() => {
         const row = this.db
           .insert(t.agents)
@@ -249,6 +288,9 @@ export class SqliteStore implements Store {
             name: input.name,
             passwordHash: input.passwordHash,
             role: input.role,
+            ...(input.capacity !== undefined ? { capacity: input.capacity } : {}),
+            ...(input.languages !== undefined ? { languages: input.languages } : {}),
+            ...(input.teams !== undefined ? { teams: input.teams } : {}),
             createdAt: input.now,
           })
           .returning()

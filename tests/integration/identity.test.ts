@@ -1,5 +1,3 @@
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { identityHash } from '../../server/domain/identity';
 import { startTestServer, type TestServer } from '../helpers/server';
@@ -120,8 +118,8 @@ describe('identify', () => {
   });
 
   it('refuses unverified identities outright when the site requires verification', async () => {
-    const db = new Database(join(server.dataDir, 'mostrador.db'));
-    db.prepare("UPDATE sites SET settings = json_set(settings, '$.requireVerifiedIdentity', json('true')) WHERE public_key = 'pk_demo'").run();
+    const site = (await server.store.sites.byPublicKey('pk_demo'))!;
+    await server.store.sites.update(site.id, { settings: { ...site.settings, requireVerifiedIdentity: true } });
     try {
       const visitor = await connectVisitor(server);
       const err = visitor.socket.nextOfType('error');
@@ -131,8 +129,7 @@ describe('identify', () => {
       expect(await visitor.socket.nextOfType('identified')).toMatchObject({ verified: true });
       visitor.socket.close();
     } finally {
-      db.prepare("UPDATE sites SET settings = json_remove(settings, '$.requireVerifiedIdentity') WHERE public_key = 'pk_demo'").run();
-      db.close();
+      await server.store.sites.update(site.id, { settings: site.settings });
     }
   });
 
