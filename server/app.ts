@@ -53,7 +53,7 @@ export interface AppDeps {
   apiRateLimit?: { rate: number; burst: number };
 }
 
-// Node 20 has no global ErrorEvent; @hono/node-ws constructs one when a socket errors.
+// Node 20 has no global ErrorEvent; the WebSocket adapter (ws/node-ws.ts) constructs one when a socket errors.
 if (typeof globalThis.ErrorEvent === 'undefined') {
   (globalThis as { ErrorEvent?: unknown }).ErrorEvent = class ErrorEvent extends Event {
     readonly error: unknown;
