@@ -37,8 +37,10 @@ export function Panel({ chat, onClose, inputRef, livePreview, preChatForm, sound
   const subtitle =
     availability && availability.available && availability.names.length > 0
       ? `${availability.names.join(', ')} · ${t.onlineNow}`
-      : offline && availability.backAt
-        ? t.backAt.replace('{when}', when(availability.backAt, chat.locale.value))
+      : offline
+        ? availability.backAt
+          ? t.backAt.replace('{when}', when(availability.backAt, chat.locale.value))
+          : t.replyByEmail
         : t.headerSubtitle;
   const status = chat.status.value;
   const banner = status === 'offline' ? t.offline : status === 'reconnecting' ? t.reconnecting : chat.notice.value === 'slow_down' ? t.slowDown : null;
