@@ -15,6 +15,7 @@ import { createLogger, type Logger } from './logger';
 import { openDb } from './store/db';
 import { seedDemo } from './store/seed';
 import { SqliteStore } from './store/sqlite-store';
+import { setMaxBufferedBytes } from './ws/connection';
 
 export interface RunningServer {
   url: string;
@@ -26,7 +27,8 @@ export interface RunningServer {
 }
 
 export async function startServer(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
-  const opened = openDb(config.dataDir);
+  const opened = openDb(config.dataDir, { busyTimeoutMs: config.dbBusyTimeoutMs });
+  setMaxBufferedBytes(config.wsMaxBufferedBytes);
   if (config.seedDemo) await seedDemo(opened.db, Date.now());
   const store = new SqliteStore(opened);
   const bus = new MemoryBus((err) => logger.error({ err }, 'bus listener failed'));

@@ -4,6 +4,22 @@
  * through the bus); nothing here is needed to recover a conversation.
  */
 import type { AgentStatus, Availability, Cart, VisitorUpdatedFrame } from '../shared/protocol';
+import type { BusinessHours } from '../shared/site-settings';
+import { isOpen, nextOpening } from './domain/hours';
+import type { SiteRecord } from './store/types';
+
+/**
+ * The business hours a site set (`settings.hours`, from the console); sites configured before
+ * that kept them in `settings.bot.hours`, which still counts. Null: always open.
+ */
+export function siteHours(site: Pick<SiteRecord, 'settings'>): BusinessHours | null {
+  const valid = (h: unknown): h is BusinessHours =>
+    typeof h === 'object' && h !== null && typeof (h as BusinessHours).timeZone === 'string' && typeof (h as BusinessHours).schedule?.weekly === 'object';
+  const hours = site.settings.hours;
+  if (valid(hours)) return hours;
+  const bot = site.settings.bot as { hours?: unknown } | undefined;
+  return typeof bot === 'object' && bot !== null && valid(bot.hours) ? bot.hours : null;
+}
 
 const MAX_PAGES = 20;
 /** How long a visitor who closed every tab is still listed (as offline). */
@@ -83,6 +99,8 @@ export class PresenceRegistry {
  */
 export class TeamPresence {
   private readonly sites = new Map<string, Map<string, { name: string; chosen: 'online' | 'away'; sockets: number }>>();
+  /** Each site's business hours, as last read (a shopper's hello, an admin's save). */
+  private readonly hours = new Map<string, BusinessHours | null>();
 
   private site(siteId: string) {
     let s = this.sites.get(siteId);
@@ -114,8 +132,20 @@ export class TeamPresence {
     return [...(this.sites.get(siteId) ?? new Map()).entries()].map(([id, e]) => ({ id, name: e.name, status: e.sockets === 0 ? 'offline' : e.chosen }));
   }
 
-  /** What shoppers see: is anyone online, and who (first names only). */
-  availability(siteId: string): Availability {
+  /** Records a site's business hours (null: always open); availability follows them. */
+  setHours(siteId: string, hours: BusinessHours | null): void {
+    this.hours.set(siteId, hours);
+  }
+
+  /**
+   * What shoppers see: is anyone online, and who (first names only). Outside business hours
+   * nobody is, whoever is signed in, and `backAt` says when the counter opens again.
+   */
+  availability(siteId: string, now: number = Date.now()): Availability {
+    const hours = this.hours.get(siteId);
+    if (hours && !isOpen(hours.schedule, hours.timeZone, now)) {
+      return { available: false, names: [], backAt: nextOpening(hours.schedule, hours.timeZone, now) };
+    }
     const names = this.team(siteId)
       .filter((a) => a.status === 'online')
       .map((a) => a.name.split(/\s+/)[0] ?? a.name);

@@ -13,6 +13,7 @@ import { publishAppended } from '../events';
 import { ConflictError } from '../store/errors';
 import type { OrderRecord, SiteRecord, Store, VisitorRecord, AppendMessageResult } from '../store/types';
 import type { GatewayDeps } from '../ws/gateway-common';
+import { siteHours } from '../presence';
 
 /** Site settings the bot reads (`settings.bot`). */
 export interface BotSettings {
@@ -20,6 +21,7 @@ export interface BotSettings {
   name?: string;
   faqs?: FaqEntry[];
   policies?: { es?: { shipping?: string; returns?: string }; en?: { shipping?: string; returns?: string } };
+  /** Superseded by `settings.hours` (BusinessHours); still read when that is absent. */
   hours?: { schedule: BusinessSchedule; timeZone: string } | null;
 }
 
@@ -77,7 +79,8 @@ export async function runBot(deps: GatewayDeps, site: SiteRecord, visitor: Visit
       lookupOrder: (n) => (looked && normalizeOrderNumber(looked.number) === normalizeOrderNumber(n) ? toBotOrder(looked, looked.customerEmail) : null),
       faqs: settings.faqs ?? [],
       ...(settings.policies?.[locale] ? { policies: settings.policies[locale] } : {}),
-      hours: settings.hours ?? null,
+      // The site's business hours (console settings), else the older `settings.bot.hours`.
+      hours: siteHours(site),
     },
   );
 

@@ -1,7 +1,9 @@
 /**
- * Site administration for admins: settings (branding, origins, privacy), agents, the secret key,
- * and webhooks. Changes to branding reach open widgets at once (`site.updated`); disabling an
- * agent or changing their password ends their sessions and closes their sockets immediately.
+ * Site administration for admins: settings (branding, origins, privacy, business hours, the bot's
+ * FAQ and policies, canned responses, proactive rules, teams), agents, the secret key, and
+ * webhooks. Changes to branding reach open widgets at once (`site.updated`), and so does a new
+ * schedule (`availability`); disabling an agent or changing their password ends their sessions
+ * and closes their sockets immediately. A bad value is a 422 problem whose `field` names it.
  */
 import { Hono, type Context } from 'hono';
 import * as v from 'valibot';
@@ -10,10 +12,14 @@ import { hashPassword } from '../auth';
 import { topics, type Bus } from '../bus/bus';
 import { isValidOriginPattern } from '../domain/origins';
 import { problem } from '../http';
-import { hashToken, newToken } from '../ids';
+import { hashToken, newId, newToken } from '../ids';
 import { checkTarget } from '../integrations/safe-request';
 import type { AgentRecord, SiteRecord, Store } from '../store/types';
 import type { AgentSockets } from '../ws/agent-gateway';
+import { siteHours, type TeamPresence } from '../presence';
+import type { BotSettings } from '../engine/bot-runner';
+import type { CannedResponse, ProactiveRule } from '../../shared/site-settings';
+import { SettingsPatchEntries, TeamName, settingsProblem } from './admin-settings';
 import { WebhookBody } from './api-v1/schemas';
 import { agentFromRequest, csrfOk } from '../auth';
 import { iso } from './shapes';
@@ -24,7 +30,12 @@ export interface AdminDeps {
   agentSockets: AgentSockets;
   now: () => number;
   allowPrivateTargets: boolean;
+  /** Who is online: a saved schedule changes what open widgets are told at once. */
+  team?: TeamPresence;
 }
+
+/** Agents' chat limit when they have none of their own (mirrors the router's default). */
+const DEFAULT_CAPACITY = 5;
 
 const Text = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(max));
 
@@ -45,13 +56,22 @@ const SitePatch = v.object({
   botEnabled: v.optional(v.boolean()),
   /** `auto`: the server assigns waiting chats; `manual`: agents take them from the queue. */
   routingMode: v.optional(v.picklist(['auto', 'manual'])),
+  ...SettingsPatchEntries,
 });
+
+const AgentSkills = {
+  /** Concurrent chats, 1–50; null: the site default. */
+  capacity: v.optional(v.nullable(v.pipe(v.number(), v.integer('must be a whole number'), v.minValue(1, 'must be at least 1'), v.maxValue(50, 'must be at most 50')))),
+  languages: v.optional(v.pipe(v.array(v.picklist(['es', 'en'], 'must be es or en')), v.maxLength(2), v.transform((l) => [...new Set(l)]))),
+  teams: v.optional(v.pipe(v.array(TeamName), v.maxLength(20, 'at most 20 teams'), v.transform((t) => [...new Set(t)]))),
+};
 
 const AgentCreate = v.object({
   email: v.pipe(v.string(), v.trim(), v.email('must be an email address'), v.maxLength(254)),
   name: Text(100),
   role: v.picklist(['admin', 'agent']),
   password: v.pipe(v.string(), v.minLength(12, 'must have at least 12 characters'), v.maxLength(1024)),
+  ...AgentSkills,
 });
 
 const AgentPatch = v.object({
@@ -59,7 +79,21 @@ const AgentPatch = v.object({
   role: v.optional(v.picklist(['admin', 'agent'])),
   disabled: v.optional(v.boolean()),
   password: v.optional(v.pipe(v.string(), v.minLength(12, 'must have at least 12 characters'), v.maxLength(1024))),
+  ...AgentSkills,
 });
+
+/** 422 problem+json naming the field (a dotted path into the body). */
+function invalid(c: Context, field: string, message: string): Response {
+  return c.body(JSON.stringify({ title: 'The body is not valid', status: 422, detail: `${field}: ${message}`, field }), 422, { 'Content-Type': 'application/problem+json' });
+}
+
+function obj(x: unknown): Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x) ? (x as Record<string, unknown>) : {};
+}
+
+function list<T>(x: unknown): T[] {
+  return Array.isArray(x) ? (x as T[]) : [];
+}
 
 async function body<S extends v.GenericSchema>(c: Context, schema: S): Promise<{ ok: true; value: v.InferOutput<S> } | { ok: false; res: Response }> {
   let data: unknown;
@@ -72,7 +106,7 @@ async function body<S extends v.GenericSchema>(c: Context, schema: S): Promise<{
   if (parsed.success) return { ok: true, value: parsed.output };
   const issue = parsed.issues[0];
   const field = issue.path?.map((p) => String(p.key)).join('.') ?? '';
-  return { ok: false, res: c.body(JSON.stringify({ title: 'The body is not valid', status: 422, detail: `${field}: ${issue.message}`, field }), 422, { 'Content-Type': 'application/problem+json' }) };
+  return { ok: false, res: invalid(c, field, issue.message) };
 }
 
 function siteOut(site: SiteRecord, origin: string) {
@@ -88,6 +122,13 @@ function siteOut(site: SiteRecord, origin: string) {
     preChatForm: s.preChatForm === true,
     botEnabled: !(typeof s.bot === 'object' && s.bot !== null && (s.bot as { enabled?: unknown }).enabled === false),
     routingMode: typeof s.routing === 'object' && s.routing !== null && (s.routing as { mode?: unknown }).mode === 'manual' ? 'manual' : 'auto',
+    hours: siteHours(site),
+    faqs: (obj(s.bot) as BotSettings).faqs ?? [],
+    policies: (obj(s.bot) as BotSettings).policies ?? {},
+    canned: list<CannedResponse>(s.canned),
+    proactiveRules: list<ProactiveRule>(obj(s.proactive).rules),
+    teams: list<string>(s.teams),
+    defaultCapacity: DEFAULT_CAPACITY,
     snippet:
       `<script>window.Mostrador=window.Mostrador||function(){(Mostrador.q=Mostrador.q||[]).push(arguments)}</script>\n` +
       `<script async src="${origin}/widget.js" data-site="${site.publicKey}"></script>`,
@@ -95,7 +136,7 @@ function siteOut(site: SiteRecord, origin: string) {
 }
 
 function agentOut(a: AgentRecord) {
-  return { id: a.id, email: a.email, name: a.name, role: a.role, disabled: a.disabled };
+  return { id: a.id, email: a.email, name: a.name, role: a.role, disabled: a.disabled, capacity: a.capacity, languages: a.languages, teams: a.teams };
 }
 
 export function adminRoutes(deps: AdminDeps) {
@@ -119,6 +160,16 @@ export function adminRoutes(deps: AdminDeps) {
     for (const conn of deps.agentSockets.get(agentId) ?? []) conn.close(CLOSE_CODES.sessionEnded, 'session ended');
   }
 
+  /** A team an agent is put in joins the site's list of teams (what chats can be transferred to). */
+  async function rememberTeams(siteId: string, names: readonly string[]): Promise<void> {
+    const site = await deps.store.sites.byId(siteId);
+    if (!site) return;
+    const known = list<string>(site.settings.teams);
+    const lower = new Set(known.map((t) => t.toLowerCase()));
+    const added = names.filter((t) => !lower.has(t.toLowerCase()));
+    if (added.length > 0) await deps.store.sites.update(siteId, { settings: { ...site.settings, teams: [...known, ...added] } });
+  }
+
   app.get('/site', async (c) => {
     const site = await deps.store.sites.byId(c.get('agent').siteId);
     return site ? c.json(siteOut(site, origin(c))) : problem(c, 404, 'no such site');
@@ -130,15 +181,37 @@ export function adminRoutes(deps: AdminDeps) {
     const siteId = c.get('agent').siteId;
     const current = await deps.store.sites.byId(siteId);
     if (!current) return problem(c, 404, 'no such site');
-    const { name, allowedOrigins, botEnabled, routingMode, ...settings } = parsed.value;
-    const routing = typeof current.settings.routing === 'object' && current.settings.routing !== null ? current.settings.routing : {};
-    const bot = typeof current.settings.bot === 'object' && current.settings.bot !== null ? current.settings.bot : {};
+    const { name, allowedOrigins, botEnabled, routingMode, hours, faqs, policies, canned, proactiveRules, teams, ...settings } = parsed.value;
+    const clash = settingsProblem(parsed.value);
+    if (clash) return invalid(c, clash.field, clash.message);
+    if (proactiveRules) {
+      const agents = new Map((await deps.store.agents.list(siteId)).map((a) => [a.id, a]));
+      const i = proactiveRules.findIndex((r) => r.from.kind === 'agent' && !agents.has(r.from.agentId));
+      if (i >= 0) return invalid(c, `proactiveRules.${i}.from.agentId`, 'no such agent on this site');
+    }
+    const routing = obj(current.settings.routing);
+    const bot: BotSettings & Record<string, unknown> = { ...obj(current.settings.bot) };
+    if (botEnabled !== undefined) bot.enabled = botEnabled;
+    if (faqs !== undefined) bot.faqs = faqs.map((f) => ({ ...f, id: f.id ?? newId('faq') }));
+    if (policies !== undefined) bot.policies = policies;
+    // The console's hours replace the bot's own (older sites kept them under `bot`).
+    if (hours !== undefined) delete bot.hours;
+    const nextSettings: Record<string, unknown> = {
+      ...current.settings,
+      ...settings,
+      bot,
+      ...(routingMode !== undefined ? { routing: { ...routing, mode: routingMode } } : {}),
+      ...(hours !== undefined ? { hours } : {}),
+      ...(canned !== undefined ? { canned: canned.map((r) => ({ ...r, id: r.id ?? newId('cr') })) } : {}),
+      ...(proactiveRules !== undefined ? { proactive: { ...obj(current.settings.proactive), rules: proactiveRules.map((r) => ({ ...r, id: r.id ?? newId('rule') })) } } : {}),
+      ...(teams !== undefined ? { teams } : {}),
+    };
+    // Absent means always open.
+    if (hours === null) delete nextSettings.hours;
     const next = await deps.store.sites.update(siteId, {
       ...(name !== undefined ? { name } : {}),
       ...(allowedOrigins !== undefined ? { allowedOrigins: [...new Set(allowedOrigins)] } : {}),
-      settings: { ...current.settings, ...settings, ...(botEnabled !== undefined ? { bot: { ...bot, enabled: botEnabled } } : {}),
-        ...(routingMode !== undefined ? { routing: { ...routing, mode: routingMode } } : {}),
-      },
+      settings: nextSettings,
     });
     // Open widgets restyle themselves without a reload.
     deps.bus.publish(topics.siteVisitors(siteId), {
@@ -147,6 +220,11 @@ export function adminRoutes(deps: AdminDeps) {
       color: typeof next.settings.brandColor === 'string' ? next.settings.brandColor : null,
       greeting: (next.settings.greeting as { es?: string; en?: string } | undefined) ?? {},
     });
+    // …and learn at once whether the counter is open under the new schedule.
+    if (hours !== undefined && deps.team) {
+      deps.team.setHours(siteId, siteHours(next));
+      deps.bus.publish(topics.siteVisitors(siteId), { type: 'availability', ...deps.team.availability(siteId, deps.now()) });
+    }
     return c.json(siteOut(next, origin(c)));
   });
 
@@ -161,9 +239,21 @@ export function adminRoutes(deps: AdminDeps) {
   app.post('/agents', async (c) => {
     const parsed = await body(c, AgentCreate);
     if (!parsed.ok) return parsed.res;
-    const { email, name, role, password } = parsed.value;
+    const { email, name, role, password, capacity, languages, teams } = parsed.value;
     if (await deps.store.agents.byEmailForSignIn(email)) return problem(c, 409, 'an agent with this email exists', { field: 'email' });
-    const agent = await deps.store.agents.create({ siteId: c.get('agent').siteId, email, name, role, passwordHash: await hashPassword(password), now: deps.now() });
+    const siteId = c.get('agent').siteId;
+    const agent = await deps.store.agents.create({
+      siteId,
+      email,
+      name,
+      role,
+      passwordHash: await hashPassword(password),
+      now: deps.now(),
+      ...(capacity !== undefined ? { capacity } : {}),
+      ...(languages !== undefined ? { languages } : {}),
+      ...(teams !== undefined ? { teams } : {}),
+    });
+    if (teams) await rememberTeams(siteId, teams);
     return c.json(agentOut(agent), 201);
   });
 
@@ -181,8 +271,12 @@ export function adminRoutes(deps: AdminDeps) {
       ...(patch.role !== undefined ? { role: patch.role } : {}),
       ...(patch.disabled !== undefined ? { disabled: patch.disabled } : {}),
       ...(patch.password !== undefined ? { passwordHash: await hashPassword(patch.password) } : {}),
+      ...(patch.capacity !== undefined ? { capacity: patch.capacity } : {}),
+      ...(patch.languages !== undefined ? { languages: patch.languages } : {}),
+      ...(patch.teams !== undefined ? { teams: patch.teams } : {}),
     });
     if (!updated) return problem(c, 404, 'no such agent');
+    if (patch.teams) await rememberTeams(me.siteId, patch.teams);
     if (patch.disabled === true || patch.password !== undefined || patch.role !== undefined) await endSessions(updated.id);
     return c.json(agentOut(updated));
   });

@@ -22,7 +22,7 @@ export interface OpenedDb {
 const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
 /** Opens (creating if needed) `<dataDir>/mostrador.db` and migrates it to the latest schema. */
-export function openDb(dataDir: string, opts: { fileName?: string } = {}): OpenedDb {
+export function openDb(dataDir: string, opts: { fileName?: string; busyTimeoutMs?: number } = {}): OpenedDb {
   mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, opts.fileName ?? 'mostrador.db');
   const sqlite = new Database(file);
@@ -30,7 +30,8 @@ export function openDb(dataDir: string, opts: { fileName?: string } = {}): Opene
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   // Another process (or a checkpoint) holding the write lock makes writers wait, not fail.
-  sqlite.pragma('busy_timeout = 5000');
+  // Past this wait the write fails as `store_unavailable` (retryable); the client resends.
+  sqlite.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder: MIGRATIONS_DIR });
   backfillSecretKeyHashes(sqlite);

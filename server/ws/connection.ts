@@ -10,6 +10,15 @@ import type { Logger } from '../logger';
 
 /** A reader that lets this much pile up in its send buffer is cut off (it would grow forever). */
 export const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+let maxBufferedBytes = MAX_BUFFERED_BYTES;
+
+/**
+ * Sets the cut-off for this process (config WS_MAX_BUFFERED_BYTES). It counts what `ws` still
+ * holds in user space; the kernel's socket buffers (several MiB on loopback) come on top.
+ */
+export function setMaxBufferedBytes(bytes: number): void {
+  maxBufferedBytes = bytes;
+}
 /** Frames waiting behind the one being handled; beyond this the client is flooding us. */
 export const MAX_QUEUED_FRAMES = 256;
 
@@ -46,8 +55,8 @@ export class Connection {
   /** Sends an already-serialised frame (bus events are serialised once for all subscribers). */
   sendJson(json: string): void {
     if (!this.isOpen) return;
-    if (this.raw.bufferedAmount > MAX_BUFFERED_BYTES) {
-      this.logger.warn({ buffered: this.raw.bufferedAmount }, 'slow consumer cut off');
+    if (this.raw.bufferedAmount > maxBufferedBytes) {
+      this.logger.warn({ buffered: this.raw.bufferedAmount, limit: maxBufferedBytes }, 'slow consumer cut off');
       this.raw.terminate();
       return;
     }
