@@ -33,7 +33,20 @@ interface Presence {
   cart: Cart | null;
   since: number;
   leftAt: number | null;
+  who: VisitorWho;
 }
+
+/** Who the visitor is, as far as we know: for the live visitors list. */
+export interface VisitorWho {
+  name: string | null;
+  /** The shop identified them (identify); verified with a valid hash. */
+  identified: boolean;
+  verified: boolean;
+  /** First seen on an earlier visit. */
+  returning: boolean;
+}
+
+const NOBODY: VisitorWho = { name: null, identified: false, verified: false, returning: false };
 
 export class PresenceRegistry {
   private readonly sites = new Map<string, Map<string, Presence>>();
@@ -42,14 +55,23 @@ export class PresenceRegistry {
     let site = this.sites.get(siteId);
     if (!site) this.sites.set(siteId, (site = new Map()));
     let p = site.get(visitorId);
-    if (!p) site.set(visitorId, (p = { sockets: 0, url: null, title: null, pages: [], cart: null, since: now, leftAt: null }));
+    if (!p) site.set(visitorId, (p = { sockets: 0, url: null, title: null, pages: [], cart: null, since: now, leftAt: null, who: NOBODY }));
     return p;
   }
 
-  connected(siteId: string, visitorId: string, now: number): VisitorUpdatedFrame {
+  connected(siteId: string, visitorId: string, now: number, who?: VisitorWho): VisitorUpdatedFrame {
     const p = this.entry(siteId, visitorId, now);
     p.sockets++;
     p.leftAt = null;
+    if (who) p.who = who;
+    return this.frame(visitorId, p);
+  }
+
+  /** The visitor identified themselves or gave their name; returns the frame to publish (null if not present). */
+  identified(siteId: string, visitorId: string, who: Partial<VisitorWho>): VisitorUpdatedFrame | null {
+    const p = this.sites.get(siteId)?.get(visitorId);
+    if (!p) return null;
+    p.who = { ...p.who, ...who };
     return this.frame(visitorId, p);
   }
 
@@ -89,7 +111,7 @@ export class PresenceRegistry {
   }
 
   private frame(visitorId: string, p: Presence): VisitorUpdatedFrame {
-    return { type: 'visitor.updated', visitorId, online: p.sockets > 0, url: p.url, title: p.title, pages: [...p.pages], cart: p.cart, since: p.since };
+    return { type: 'visitor.updated', visitorId, online: p.sockets > 0, url: p.url, title: p.title, pages: [...p.pages], cart: p.cart, since: p.since, ...p.who };
   }
 }
 

@@ -243,9 +243,24 @@ const ConversationAction = v.object({
   clientId: ClientId,
   conversationId: Id,
   action: v.picklist(['take', 'transfer', 'resolve', 'reopen', 'return_to_bot']),
-  /** For `transfer`: the agent who receives the chat. */
+  /** For `transfer`: the agent who receives the chat… */
   agentId: v.optional(Id),
+  /** …or the team (back to the queue, routed to that team's members). */
+  team: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(60))),
+  /** For `transfer`: kept as an internal note; the shopper never sees it. */
   note: v.optional(v.pipe(v.string(), v.maxLength(500))),
+});
+
+/**
+ * An agent starts a chat with a shopper on the site now (live visitors): the visitor's open
+ * conversation (created if none) is assigned to the agent and `text` is its first message.
+ * Answered with `ack` (its `conversationId` is the chat).
+ */
+const VisitorChat = v.object({
+  type: v.literal('visitor.chat'),
+  clientId: ClientId,
+  visitorId: Id,
+  text: Text,
 });
 
 const AgentStatusFrame = v.object({ type: v.literal('status'), status: v.picklist(['online', 'away']) });
@@ -285,7 +300,7 @@ const VisitorProactive = v.object({
 });
 
 export const VisitorClientFrameSchema = v.variant('type', [VisitorHello, VisitorMessageSend, Identify, Profile, VisitorContext, VisitorProactive, Typing, Read, Sync, History, Ping]);
-export const AgentClientFrameSchema = v.variant('type', [AgentHello, AgentMessageSend, OrderShare, ConversationAction, AgentStatusFrame, Typing, Read, Sync, History, Ping]);
+export const AgentClientFrameSchema = v.variant('type', [AgentHello, AgentMessageSend, OrderShare, ConversationAction, VisitorChat, AgentStatusFrame, Typing, Read, Sync, History, Ping]);
 
 export type VisitorContextFrame = v.InferOutput<typeof VisitorContext>;
 export type Cart = NonNullable<VisitorContextFrame['cart']>;
@@ -423,6 +438,13 @@ const VisitorUpdated = v.object({
   pages: v.array(v.object({ url: v.string(), title: v.string(), at: Timestamp })),
   cart: v.nullable(VisitorContext.entries.cart.wrapped.wrapped),
   since: Timestamp,
+  /** The name the shopper gave or the shop identified them with, when known. */
+  name: v.optional(v.nullable(v.string())),
+  /** The shop identified them (`identify`); `verified` when with a valid hash. */
+  identified: v.optional(v.boolean()),
+  verified: v.optional(v.boolean()),
+  /** First seen on an earlier visit. */
+  returning: v.optional(v.boolean()),
 });
 
 const ErrorFrame = v.object({

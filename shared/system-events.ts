@@ -4,6 +4,7 @@ type Strings = {
   ev_requeued?: string;
   ev_agent_joined: string;
   ev_transferred: string;
+  ev_transferred_team?: string;
   ev_resolved: string;
   ev_reopened: string;
   ev_returned_to_bot: string;
@@ -17,6 +18,8 @@ export function systemText(payload: Record<string, unknown> | null, fallback: st
       return `${str('agentName')} ${t.ev_agent_joined}`;
     case 'transferred':
       return `${t.ev_transferred} ${str('toName')}${audience === 'agent' && str('note') ? ` — “${str('note')}”` : ''}`;
+    case 'transferred_team':
+      return t.ev_transferred_team ? `${t.ev_transferred_team} ${str('team')}` : fallback;
     case 'resolved':
       return audience === 'agent' ? `${t.ev_resolved} ${str('byName')}` : t.ev_resolved;
     case 'reopened':

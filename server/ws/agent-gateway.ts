@@ -7,7 +7,7 @@ import type { WebSocket } from 'ws';
 import { CLOSE_CODES } from '../../shared/errors';
 import { LIMITS, PROTOCOL_VERSION, parseAgentClientFrame, type AgentClientFrame } from '../../shared/protocol';
 import { topics } from '../bus/bus';
-import { decideAction } from '../domain/agent-actions';
+import { decideAction, siteTeams } from '../domain/agent-actions';
 import { ConflictError } from '../store/errors';
 import { orderCard } from '../domain/cards';
 import type { AgentRecord } from '../store/types';
@@ -62,11 +62,19 @@ export function agentSocket(deps: GatewayDeps, agent: AgentRecord, sockets: Agen
         if (!conversation) return c.send({ type: 'error', code: 'not_found', ref: frame.clientId, message: 'conversation not found' });
         const target = frame.agentId ? await deps.store.agents.byId(siteId, frame.agentId) : null;
         if (frame.agentId && (!target || target.disabled)) return c.send({ type: 'error', code: 'not_found', ref: frame.clientId, message: 'no such agent' });
+        let team: string | undefined;
+        if (frame.team !== undefined) {
+          // Only a team the site has (spelled as the site spells it).
+          const site = await deps.store.sites.byId(siteId);
+          team = siteTeams(await deps.store.agents.list(siteId), site?.settings.teams).find((t) => t.toLowerCase() === frame.team!.toLowerCase());
+          if (!team) return c.send({ type: 'error', code: 'not_found', ref: frame.clientId, message: 'no such team' });
+        }
         const decision = decideAction({
           action: frame.action,
           conversation,
           actor: { id: agent.id, name: agent.name },
           target: target ? { id: target.id, name: target.name } : undefined,
+          team,
           note: frame.note,
         });
         if (!decision.ok) return c.send({ type: 'error', code: 'not_allowed', ref: frame.clientId, message: decision.reason });
@@ -79,12 +87,30 @@ export function agentSocket(deps: GatewayDeps, agent: AgentRecord, sockets: Agen
           text: decision.text,
           payload: decision.system,
           // Applies only if nobody changed the conversation since we read it.
-          transition: { status: decision.status, assigneeId: decision.assigneeId, expect: { status: conversation.status, assigneeId: conversation.assigneeId } },
+          transition: {
+            status: decision.status,
+            assigneeId: decision.assigneeId,
+            ...(decision.team !== undefined ? { team: decision.team } : {}),
+            expect: { status: conversation.status, assigneeId: conversation.assigneeId },
+          },
           now: deps.now(),
         });
         c.send(ackFor(frame.clientId, result));
         if (!result.duplicate) {
           await publishAppended(deps, result);
+          if (decision.note) {
+            // The note for whoever receives the chat: internal, so it never reaches the shopper.
+            const note = await deps.store.messages.append({
+              siteId,
+              conversationId: conversation.id,
+              clientId: `note_${frame.clientId}`,
+              author: { kind: 'agent', id: agent.id, name: agent.name },
+              kind: 'note',
+              text: decision.note,
+              now: deps.now(),
+            });
+            if (!note.duplicate) await publishAppended(deps, note);
+          }
           // Capacity freed (resolve, transfer, back to bot) or a chat rejoined the queue (reopen).
           void deps.router.schedule(siteId);
           if (decision.webhook) {
@@ -96,6 +122,48 @@ export function agentSocket(deps: GatewayDeps, agent: AgentRecord, sockets: Agen
             );
           }
         }
+        return;
+      }
+      case 'visitor.chat': {
+        if (!welcomed) return c.send({ type: 'error', code: 'not_ready', ref: frame.clientId, message: 'send hello first' });
+        const visitor = await deps.store.visitors.byId(siteId, frame.visitorId);
+        if (!visitor) return c.send({ type: 'error', code: 'not_found', ref: frame.clientId, message: 'no such visitor' });
+        const open = (await deps.store.conversations.listForVisitor(siteId, { id: visitor.id, customerId: null, verified: false }))
+          .filter((x) => x.status !== 'resolved' && x.visitorId === visitor.id)
+          .sort((a, b) => b.updatedAt - a.updatedAt)[0];
+        if (open?.status === 'assigned' && open.assigneeId !== agent.id) {
+          const holder = open.assigneeId ? await deps.store.agents.byId(siteId, open.assigneeId) : null;
+          return c.send({ type: 'error', code: 'not_allowed', ref: frame.clientId, message: `${holder?.name ?? 'another agent'} is already chatting with them` });
+        }
+        let conversationId = open?.id;
+        if (!open || open.status !== 'assigned') {
+          // Reuse the open chat (taking it from the bot or the queue) or start one: either way it is this agent's.
+          const take = decideAction({ action: 'take', conversation: open ?? { status: 'queued', assigneeId: null }, actor: { id: agent.id, name: agent.name } });
+          if (!take.ok) return c.send({ type: 'error', code: 'not_allowed', ref: frame.clientId, message: take.reason });
+          const joined = await deps.store.messages.append({
+            siteId,
+            ...(open ? { conversationId: open.id } : { visitorId: visitor.id, newConversation: { status: 'queued', locale: visitor.locale } }),
+            clientId: `start_${frame.clientId}`,
+            author: { kind: 'system' },
+            kind: 'system',
+            text: take.text,
+            payload: take.system,
+            transition: { status: take.status, assigneeId: take.assigneeId, expect: { status: open?.status ?? 'queued', assigneeId: null } },
+            now: deps.now(),
+          });
+          conversationId = joined.conversation.id;
+          if (!joined.duplicate) await publishAppended(deps, joined);
+        }
+        const result = await deps.store.messages.append({
+          siteId,
+          conversationId: conversationId!,
+          clientId: frame.clientId,
+          author: { kind: 'agent', id: agent.id, name: agent.name },
+          text: frame.text,
+          now: deps.now(),
+        });
+        c.send(ackFor(frame.clientId, result));
+        if (!result.duplicate) await publishAppended(deps, result);
         return;
       }
       case 'status': {

@@ -49,7 +49,10 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord): WSEvents<Web
         c.subscribe(deps.bus, topics.visitor(site.id, visitor.id));
         c.subscribe(deps.bus, topics.siteVisitors(site.id));
         if (visitor.verified && visitor.customerId) c.subscribe(deps.bus, topics.customer(site.id, visitor.customerId));
-        deps.bus.publish(topics.siteAgents(site.id), deps.presence.connected(site.id, visitor.id, now));
+        // Returning: first seen more than half an hour ago (not a reload of this visit).
+        const firstSeen = await deps.store.visitors.firstSeenAt(site.id, visitor.id);
+        const who = { name: visitor.name, identified: visitor.externalId !== null, verified: visitor.verified, returning: firstSeen !== null && now - firstSeen > 30 * 60_000 };
+        deps.bus.publish(topics.siteAgents(site.id), deps.presence.connected(site.id, visitor.id, now, who));
         const conversations = await deps.store.conversations.listForVisitor(site.id, visitor);
         // The schedule as saved now (this socket's site record may predate an admin's change).
         deps.team.setHours(site.id, siteHours((await deps.store.sites.byId(site.id)) ?? site));
@@ -72,6 +75,8 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord): WSEvents<Web
         });
         if (updated) visitor = updated;
         c.send({ type: 'profile.saved', name: visitor.name, email: visitor.email });
+        const named = deps.presence.identified(site.id, visitor.id, { name: visitor.name });
+        if (named) deps.bus.publish(topics.siteAgents(site.id), named);
         for (const conv of await deps.store.conversations.listForVisitor(site.id, visitor)) {
           const item = await deps.store.conversations.listItem(site.id, conv.id);
           if (item) deps.bus.publish(topics.siteAgents(site.id), { type: 'conversation.updated', conversation: toSummary(item) });
@@ -135,6 +140,8 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord): WSEvents<Web
         if (visitor.verified && visitor.customerId) c.subscribe(deps.bus, topics.customer(site.id, visitor.customerId));
         const conversations = await deps.store.conversations.listForVisitor(site.id, visitor);
         c.send({ type: 'identified', verified, conversations: conversations.map(toVisitorConversation) });
+        const seen = deps.presence.identified(site.id, visitor.id, { name: visitor.name, identified: true, verified: visitor.verified });
+        if (seen) deps.bus.publish(topics.siteAgents(site.id), seen);
         // Agents see the new name and verification state.
         for (const conv of conversations) {
           const item = await deps.store.conversations.listItem(site.id, conv.id);

@@ -32,8 +32,30 @@ describe('decideAction', () => {
     expect(decideAction({ action: action as AgentAction, conversation: { status: status as ConversationStatus, assigneeId }, actor: ana, target })).toEqual({ ok: false, reason });
   });
 
-  it('keeps a transfer note, trimmed', () => {
+  it('keeps a transfer note, trimmed, as an internal note and out of the event the shopper receives', () => {
     const d = decideAction({ action: 'transfer', conversation: { status: 'assigned', assigneeId: 'ag_ana' }, actor: ana, target: luis, note: '  VIP, devolución  ' });
-    expect(d).toMatchObject({ ok: true, system: { note: 'VIP, devolución' } });
+    expect(d).toMatchObject({ ok: true, note: 'VIP, devolución' });
+    expect(JSON.stringify(d.ok && d.system)).not.toContain('VIP');
+  });
+
+  it('transfers to a team: back to the queue with the team set', () => {
+    const d = decideAction({ action: 'transfer', conversation: { status: 'assigned', assigneeId: 'ag_ana' }, actor: ana, team: ' Returns ', note: 'wants a refund' });
+    expect(d).toEqual({
+      ok: true,
+      status: 'queued',
+      assigneeId: null,
+      team: 'Returns',
+      system: { event: 'transferred_team', fromName: 'Ana', team: 'Returns' },
+      text: 'Transferred to team Returns',
+      webhook: null,
+      note: 'wants a refund',
+    });
+  });
+
+  it('refuses a transfer to both an agent and a team', () => {
+    expect(decideAction({ action: 'transfer', conversation: { status: 'assigned', assigneeId: 'ag_ana' }, actor: ana, target: luis, team: 'Returns' })).toEqual({
+      ok: false,
+      reason: 'choose an agent or a team, not both',
+    });
   });
 });
