@@ -181,13 +181,24 @@ export function createInbox(agent: AgentInfo, opts: { socketUrl: string; onSessi
       }
       case 'ack': {
         pendingActions.delete(frame.clientId);
+        if (pendingStarts.delete(frame.clientId)) {
+          // The chat the agent started: open it in their own view.
+          startError.value = null;
+          started.value = frame.conversationId;
+          view.value = 'mine';
+          select(frame.conversationId);
+        }
         timelines.get(frame.conversationId)?.ack(frame.clientId, frame.seq);
         if (frame.conversationId === selectedId.value) refreshSelected();
         return;
       }
       case 'error': {
         if (frame.ref && pendingActions.delete(frame.ref)) {
-          actionError.value = frame.message ?? frame.code;
+          actionError.value = { code: frame.code, message: frame.message ?? frame.code };
+          return;
+        }
+        if (frame.ref && pendingStarts.delete(frame.ref)) {
+          startError.value = { code: frame.code, message: frame.message ?? frame.code };
           return;
         }
         if (!frame.ref || RETRYABLE_ERRORS.includes(frame.code)) return;
@@ -274,18 +285,45 @@ export function createInbox(agent: AgentInfo, opts: { socketUrl: string; onSessi
     if (welcomed) socket.send({ type: 'message.send', conversationId: id, clientId, text: trimmed, kind });
   }
 
-  /** The last action that failed, to show the agent why. */
-  const actionError = signal<string | null>(null);
+  /** The last action that failed, to show the agent why (`conflict`: someone else changed it first). */
+  const actionError = signal<{ code: string; message: string } | null>(null);
   const pendingActions = new Set<string>();
+  /** The last chat start that failed (live visitors). */
+  const startError = signal<{ code: string; message: string } | null>(null);
+  const pendingStarts = new Set<string>();
+  /** The chat this agent started last (the workspace shows it). */
+  const started = signal<string | null>(null);
 
-  /** Takes, transfers, resolves, reopens or returns the selected conversation to the bot. */
-  function act(action: 'take' | 'transfer' | 'resolve' | 'reopen' | 'return_to_bot', agentId?: string): void {
+  /**
+   * Takes, transfers (to an agent or a team, with an optional note), resolves, reopens or
+   * returns the selected conversation to the bot.
+   */
+  function act(action: 'take' | 'transfer' | 'resolve' | 'reopen' | 'return_to_bot', to?: { agentId?: string; team?: string; note?: string }): void {
     const id = selectedId.value;
     if (!id || !welcomed) return;
     const clientId = nanoid();
     pendingActions.add(clientId);
     actionError.value = null;
-    socket.send({ type: 'conversation.action', clientId, conversationId: id, action, ...(agentId ? { agentId } : {}) });
+    const note = to?.note?.trim();
+    socket.send({
+      type: 'conversation.action',
+      clientId,
+      conversationId: id,
+      action,
+      ...(to?.agentId ? { agentId: to.agentId } : {}),
+      ...(to?.team ? { team: to.team } : {}),
+      ...(note ? { note } : {}),
+    });
+  }
+
+  /** Writes first to a shopper on the site now: their chat becomes this agent's and opens. */
+  function startChat(visitorId: string, text: string): void {
+    const trimmed = text.trim();
+    if (!trimmed || !welcomed) return;
+    const clientId = nanoid();
+    pendingStarts.add(clientId);
+    startError.value = null;
+    socket.send({ type: 'visitor.chat', clientId, visitorId, text: trimmed });
   }
 
   /** Online (takes chats) or away (does not); shoppers see whether anyone is online. */
@@ -359,6 +397,9 @@ export function createInbox(agent: AgentInfo, opts: { socketUrl: string; onSessi
     setStatus,
     act,
     actionError,
+    startChat,
+    startError,
+    started,
     start: () => socket.start(),
     stop: () => socket.stop(),
     select,

@@ -3,6 +3,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { createContextModel } from '../state/context';
 import { createInbox } from '../state/inbox';
 import { createNotifier, tabTitle } from '../state/notify';
+import { createWorkspaceData } from '../state/workspace';
 import { VIEWS } from '../state/views';
 import type { AgentInfo, Session } from '../state/session';
 import { strings } from '../state/locale';
@@ -11,6 +12,7 @@ import { ConversationList } from './ConversationList';
 import { ConversationView } from './ConversationView';
 import { LanguagePicker } from './LanguagePicker';
 import { SignIn } from './SignIn';
+import { VisitorsView } from './VisitorsView';
 import { Settings } from './settings/Settings';
 
 export function App({ session }: { session: Session }) {
@@ -45,8 +47,10 @@ function Workspace({ session, agent }: { session: Session; agent: AgentInfo }) {
     return created;
   }, [agent.id]);
   const context = useMemo(() => createContextModel(), [agent.id]);
+  const workspace = useMemo(() => createWorkspaceData(), [agent.id]);
   useEffect(() => {
     inbox.start();
+    void workspace.load();
     return () => inbox.stop();
   }, [inbox]);
   // Reload the customer when the selection changes, or when the selected shopper identifies.
@@ -57,7 +61,17 @@ function Workspace({ session, agent }: { session: Session; agent: AgentInfo }) {
     void context.load(selected?.id ?? null, { quiet: sameConversation });
   }, [selectedKey]);
   const status = inbox.status.value;
-  const [screen, setScreen] = useState<'inbox' | 'settings'>('inbox');
+  const [screen, setScreen] = useState<'inbox' | 'settings' | 'visitors'>('inbox');
+  // A chat the agent started from live visitors opens in the inbox.
+  const started = inbox.started.value;
+  useEffect(() => {
+    if (started) setScreen('inbox');
+  }, [started]);
+  // Teams and canned responses may have changed while in settings.
+  useEffect(() => {
+    if (screen === 'inbox') void workspace.load();
+  }, [screen]);
+  const onlineVisitors = [...inbox.visitors.value.values()].filter((v) => v.online).length;
 
   // The tab title counts what needs the agent.
   const unreadTotal = [...inbox.unread.value.values()].reduce((a, b) => a + b, 0);
@@ -112,6 +126,9 @@ function Workspace({ session, agent }: { session: Session; agent: AgentInfo }) {
             {t.enableNotifications}
           </button>
         )}
+        <button type="button" class="ghost" aria-pressed={screen === 'visitors'} onClick={() => setScreen(screen === 'visitors' ? 'inbox' : 'visitors')}>
+          {t.visitors} <span class="count">{onlineVisitors}</span>
+        </button>
         {agent.role === 'admin' && (
           <button type="button" class="ghost" aria-pressed={screen === 'settings'} onClick={() => setScreen(screen === 'settings' ? 'inbox' : 'settings')}>
             {screen === 'settings' ? t.inbox : t.settings}
@@ -124,9 +141,10 @@ function Workspace({ session, agent }: { session: Session; agent: AgentInfo }) {
         </button>
       </header>
       {screen === 'settings' && <Settings meId={agent.id} />}
-      <div class="columns" hidden={screen === 'settings'}>
+      {screen === 'visitors' && <VisitorsView inbox={inbox} />}
+      <div class="columns" hidden={screen !== 'inbox'}>
         <ConversationList inbox={inbox} />
-        <ConversationView inbox={inbox} meId={agent.id} />
+        <ConversationView inbox={inbox} meId={agent.id} meName={agent.name} context={context} workspace={workspace} />
         <ContextPanel model={context} presence={selected ? inbox.visitors.value.get(selected.visitorId) : undefined} onShareOrder={inbox.shareOrder} />
       </div>
     </div>

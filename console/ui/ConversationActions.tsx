@@ -3,12 +3,14 @@ import { useState } from 'preact/hooks';
 import type { ConversationSummary } from '../../shared/protocol';
 import type { Inbox } from '../state/inbox';
 import { strings } from '../state/locale';
+import { TransferDialog } from './TransferDialog';
 
-export function ConversationActions({ inbox, conversation, meId }: { inbox: Inbox; conversation: ConversationSummary; meId: string }) {
+export function ConversationActions({ inbox, conversation, meId, teams }: { inbox: Inbox; conversation: ConversationSummary; meId: string; teams: string[] }) {
   const t = strings();
-  const [target, setTarget] = useState('');
+  const [transferring, setTransferring] = useState(false);
   const mine = conversation.status === 'assigned' && conversation.assigneeId === meId;
   const others = inbox.team.value.filter((a) => a.id !== conversation.assigneeId && a.status !== 'offline');
+  const error = inbox.actionError.value;
   return (
     <div class="actions">
       {conversation.status !== 'resolved' && !mine && (
@@ -16,24 +18,12 @@ export function ConversationActions({ inbox, conversation, meId }: { inbox: Inbo
           {t.take}
         </button>
       )}
-      {conversation.status !== 'resolved' && others.length > 0 && (
-        <span class="transfer">
-          <label>
-            <span class="sr-only">{t.transferTo}</span>
-            <select value={target} onChange={(e) => setTarget((e.target as HTMLSelectElement).value)}>
-              <option value="">{t.transferTo}…</option>
-              {others.map((a) => (
-                <option key={a.id} value={a.id}>
-                  {a.name}
-                </option>
-              ))}
-            </select>
-          </label>
-          <button type="button" class="ghost" disabled={!target} onClick={() => target && inbox.act('transfer', target)}>
-            {t.transfer}
-          </button>
-        </span>
+      {conversation.status !== 'resolved' && (others.length > 0 || teams.length > 0) && (
+        <button type="button" class="ghost" aria-haspopup="dialog" onClick={() => setTransferring(true)}>
+          {t.transfer}…
+        </button>
       )}
+      {transferring && <TransferDialog agents={others} teams={teams} onTransfer={(to) => inbox.act('transfer', to)} onClose={() => setTransferring(false)} />}
       {conversation.status !== 'resolved' && conversation.status !== 'bot' && (
         <button type="button" class="ghost" onClick={() => inbox.act('return_to_bot')}>
           {t.returnToBot}
@@ -48,9 +38,9 @@ export function ConversationActions({ inbox, conversation, meId }: { inbox: Inbo
           {t.reopen}
         </button>
       )}
-      {inbox.actionError.value && (
+      {error && (
         <span class="form-error small" role="alert">
-          {t.actionFailed} {inbox.actionError.value}
+          {error.code === 'conflict' ? t.actionConflict : `${t.actionFailed} ${error.message}`}
         </span>
       )}
     </div>

@@ -10,7 +10,7 @@ export function visitorLabel(c: ConversationSummary, visitorWord: string): strin
 }
 
 /** Re-renders every 30 s so waiting times stay current. */
-function useNow(): number {
+export function useNow(): number {
   const [now, setNow] = useState(Date.now());
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 30_000);

@@ -1,13 +1,16 @@
 /** One conversation: header, log, typing state and the reply box. */
 import { useEffect } from 'preact/hooks';
+import { cannedValues } from '../state/canned';
+import type { ContextModel } from '../state/context';
 import type { Inbox } from '../state/inbox';
-import { strings } from '../state/locale';
+import { locale, strings } from '../state/locale';
+import type { WorkspaceData } from '../state/workspace';
 import { visitorLabel } from './ConversationList';
 import { ConversationActions } from './ConversationActions';
 import { MessageLog } from './MessageLog';
 import { ReplyBox } from './ReplyBox';
 
-export function ConversationView({ inbox, meId }: { inbox: Inbox; meId: string }) {
+export function ConversationView({ inbox, meId, meName, context, workspace }: { inbox: Inbox; meId: string; meName: string; context: ContextModel; workspace: WorkspaceData }) {
   const t = strings();
   const conversation = inbox.selected.value;
   const items = inbox.selectedItems.value;
@@ -25,19 +28,31 @@ export function ConversationView({ inbox, meId }: { inbox: Inbox; meId: string }
   if (!conversation) return <section class="view empty-view"><p class="muted">{t.selectConversation}</p></section>;
   const name = visitorLabel(conversation, t.visitor);
   const typing = inbox.typing.value.get(conversation.id);
+  // The conversation's language: the shopper's, else the agent's own.
+  const ctx = context.state.value.status === 'ready' && context.current === conversation.id ? context.state.value.data : null;
+  const lang = ctx?.visitor.locale === 'es' || ctx?.visitor.locale === 'en' ? ctx.visitor.locale : locale.value;
 
   return (
     <section class="view" aria-labelledby="conversation-title">
       <header class="view-header">
         <h2 id="conversation-title">{name}</h2>
         <span class={`status s-${conversation.status}`}>{t[`status_${conversation.status}`]}</span>
-        <ConversationActions inbox={inbox} conversation={conversation} meId={meId} />
+        <ConversationActions inbox={inbox} conversation={conversation} meId={meId} teams={workspace.teams.value} />
       </header>
       <MessageLog items={items} hasEarlier={inbox.selectedHasEarlier.value} onLoadEarlier={inbox.loadEarlier} visitorName={name} visitorReadSeq={conversation.visitorReadSeq} conversationId={conversation.id} onRetry={inbox.retry} />
       <p class="typing" aria-live="polite">
         {typing ? (typing.preview ? `${t.visitorTyping} “${typing.preview}”` : t.visitorTyping) : ''}
       </p>
-      <ReplyBox key={conversation.id} conversationId={conversation.id} onSend={inbox.send} onTyping={inbox.sendTyping} drafts={inbox.drafts} />
+      <ReplyBox
+        key={conversation.id}
+        conversationId={conversation.id}
+        onSend={inbox.send}
+        onTyping={inbox.sendTyping}
+        drafts={inbox.drafts}
+        canned={workspace.canned.value}
+        lang={lang}
+        values={() => cannedValues(ctx, meName, lang)}
+      />
     </section>
   );
 }

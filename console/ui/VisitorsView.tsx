@@ -1,0 +1,123 @@
+/** Who is on the shop now: page, time on site, cart, returning or identified; an agent can write first. */
+import { useState } from 'preact/hooks';
+import type { VisitorUpdatedFrame } from '../../shared/protocol';
+import { formatMoney, httpUrlOrNull } from '../../shared/format';
+import type { Inbox } from '../state/inbox';
+import { locale, strings } from '../state/locale';
+import { waited } from '../state/views';
+import { useNow } from './ConversationList';
+
+/** Online first, then the longest on the site first. */
+export function sortVisitors(list: Iterable<VisitorUpdatedFrame>): VisitorUpdatedFrame[] {
+  return [...list].sort((a, b) => Number(b.online) - Number(a.online) || a.since - b.since);
+}
+
+export function VisitorsView({ inbox }: { inbox: Inbox }) {
+  const t = strings();
+  const now = useNow();
+  const [composing, setComposing] = useState<string | null>(null);
+  const list = sortVisitors(inbox.visitors.value.values());
+  const error = inbox.startError.value;
+  return (
+    <section class="visitors-view" aria-labelledby="visitors-title">
+      <h2 id="visitors-title">{t.visitors}</h2>
+      <p class="muted small">{t.visitorsHelp}</p>
+      {error && (
+        <p class="form-error" role="alert">
+          {t.startFailed} {error.message}
+        </p>
+      )}
+      {list.length === 0 ? (
+        <p class="muted">{t.noVisitors}</p>
+      ) : (
+        <table class="visitors-table">
+          <thead>
+            <tr>
+              <th scope="col">{t.visitor}</th>
+              <th scope="col">{t.page}</th>
+              <th scope="col">{t.timeOnSite}</th>
+              <th scope="col">{t.cartValue}</th>
+              <th scope="col">
+                <span class="sr-only">{t.startChat}</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.map((v) => (
+              <VisitorRow key={v.visitorId} v={v} now={now} composing={composing === v.visitorId} onCompose={(on) => setComposing(on ? v.visitorId : null)} onStart={(text) => {
+                inbox.startChat(v.visitorId, text);
+                setComposing(null);
+              }} />
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+function VisitorRow({ v, now, composing, onCompose, onStart }: { v: VisitorUpdatedFrame; now: number; composing: boolean; onCompose(on: boolean): void; onStart(text: string): void }) {
+  const t = strings();
+  const loc = locale.value;
+  const [text, setText] = useState('');
+  const name = v.name || `${t.visitor} ${v.visitorId.slice(-4)}`;
+  const href = httpUrlOrNull(v.url);
+  const formId = `start-${v.visitorId}`;
+  return (
+    <>
+      <tr class={v.online ? '' : 'left'}>
+        <th scope="row">
+          <span class="who-name">{name}</span>{' '}
+          <span class={`pill ${v.online ? 'ok' : ''}`}>{v.online ? t.online : t.offlineNow}</span>{' '}
+          <span class="pill">{v.returning ? t.returning : t.newVisitor}</span>
+          {v.identified && <span class={`pill ${v.verified ? 'ok' : 'warn'}`}> {v.verified ? t.verified : t.identified}</span>}
+        </th>
+        <td>
+          {v.url ? (
+            href ? (
+              <a href={href} target="_blank" rel="noopener noreferrer nofollow">
+                {v.title || v.url}
+              </a>
+            ) : (
+              v.title || v.url
+            )
+          ) : (
+            <span class="muted">—</span>
+          )}
+        </td>
+        <td>{waited(v.since, now, loc)}</td>
+        <td>{v.cart && v.cart.items.length > 0 ? formatMoney(v.cart.total, v.cart.currency, loc) : <span class="muted">—</span>}</td>
+        <td>
+          {v.online && (
+            <button type="button" class="ghost small-btn" aria-expanded={composing} aria-controls={composing ? formId : undefined} onClick={() => onCompose(!composing)}>
+              {t.startChat}
+              <span class="sr-only"> · {name}</span>
+            </button>
+          )}
+        </td>
+      </tr>
+      {composing && (
+        <tr class="start-row">
+          <td colSpan={5}>
+            <form
+              id={formId}
+              class="start-chat"
+              onSubmit={(e) => {
+                e.preventDefault();
+                if (text.trim()) onStart(text);
+              }}
+            >
+              <label for={`${formId}-text`}>
+                {t.startChatWith} {name}
+              </label>
+              <textarea id={`${formId}-text`} rows={2} value={text} autoFocus onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} />
+              <button type="submit" class="primary" disabled={!text.trim()}>
+                {t.startChatSend}
+              </button>
+            </form>
+          </td>
+        </tr>
+      )}
+    </>
+  );
+}
