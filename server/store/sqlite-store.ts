@@ -106,9 +106,15 @@ export class SqliteStore implements Store {
     this.hot = new HotPath(opened.sqlite);
   }
 
-  /** Runs a synchronous write (its own transaction), mapping I/O failures to StoreUnavailableError. */
+  /**
+   * Runs a synchronous write in its own IMMEDIATE transaction (a savepoint when nested), mapping
+   * I/O failures to StoreUnavailableError. IMMEDIATE takes the write lock before the first read:
+   * a deferred transaction that reads and then writes fails at once with SQLITE_BUSY when another
+   * connection holds the lock (SQLite cannot make it wait without risking a deadlock), where
+   * this one waits busy_timeout like every other writer.
+   */
   private write<T>(fn: () => T): Promise<T> {
-    return this.read(fn);
+    return this.read(() => this.opened.sqlite.transaction(fn).immediate());
   }
 
   /** Runs a synchronous read, mapping I/O failures to StoreUnavailableError. */
