@@ -249,6 +249,11 @@ const ConversationAction = v.object({
   team: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(60))),
   /** For `transfer`: kept as an internal note; the shopper never sees it. */
   note: v.optional(v.pipe(v.string(), v.maxLength(500))),
+  /**
+   * The state the agent acted on. If the conversation has changed since (another agent took it
+   * a moment earlier), the action is refused with `conflict` instead of overriding them.
+   */
+  seen: v.optional(v.object({ status: ConversationStatusSchema, assigneeId: v.nullable(Id) })),
 });
 
 /**

@@ -305,11 +305,14 @@ export function createInbox(agent: AgentInfo, opts: { socketUrl: string; onSessi
     pendingActions.add(clientId);
     actionError.value = null;
     const note = to?.note?.trim();
+    const seen = conversations.value.get(id);
     socket.send({
       type: 'conversation.action',
       clientId,
       conversationId: id,
       action,
+      // What the agent saw: if another agent changed it first, the server refuses instead of overriding.
+      ...(seen ? { seen: { status: seen.status, assigneeId: seen.assigneeId } } : {}),
       ...(to?.agentId ? { agentId: to.agentId } : {}),
       ...(to?.team ? { team: to.team } : {}),
       ...(note ? { note } : {}),

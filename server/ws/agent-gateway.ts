@@ -60,6 +60,11 @@ export function agentSocket(deps: GatewayDeps, agent: AgentRecord, sockets: Agen
         if (!welcomed) return c.send({ type: 'error', code: 'not_ready', ref: frame.clientId, message: 'send hello first' });
         const conversation = await deps.store.conversations.get(siteId, frame.conversationId);
         if (!conversation) return c.send({ type: 'error', code: 'not_found', ref: frame.clientId, message: 'conversation not found' });
+        // Acting on what the agent saw: if someone else got there first, say so rather than override them.
+        const seen = frame.seen ?? { status: conversation.status, assigneeId: conversation.assigneeId };
+        if (seen.status !== conversation.status || seen.assigneeId !== conversation.assigneeId) {
+          return c.send({ type: 'error', code: 'conflict', ref: frame.clientId, message: 'the conversation changed; look again' });
+        }
         const target = frame.agentId ? await deps.store.agents.byId(siteId, frame.agentId) : null;
         if (frame.agentId && (!target || target.disabled)) return c.send({ type: 'error', code: 'not_found', ref: frame.clientId, message: 'no such agent' });
         let team: string | undefined;
@@ -91,7 +96,7 @@ export function agentSocket(deps: GatewayDeps, agent: AgentRecord, sockets: Agen
             status: decision.status,
             assigneeId: decision.assigneeId,
             ...(decision.team !== undefined ? { team: decision.team } : {}),
-            expect: { status: conversation.status, assigneeId: conversation.assigneeId },
+            expect: seen,
           },
           now: deps.now(),
         });

@@ -153,6 +153,30 @@ describe('transfer to a team', () => {
   });
 });
 
+describe('acting on what the agent saw', () => {
+  it('refuses a take of a chat another agent took a moment earlier instead of taking it from them', async () => {
+    const ids = await agentIds();
+    await server.store.sites.update(siteId, { settings: { ...(await server.store.sites.byId(siteId))!.settings, routing: { mode: 'manual' } } });
+    const a = await connectAgent(server, ana);
+    const l = await connectAgent(server, luis);
+    const visitor = await connectVisitor(server);
+    const first = cid('v');
+    visitor.socket.send({ type: 'message.send', clientId: first, text: '¿Alguien?' });
+    const conversationId = (await visitor.socket.next((f) => f.type === 'ack' && f.clientId === first)).conversationId as string;
+    const seen = { status: 'queued', assigneeId: null };
+    const mine = cid('take');
+    const ok = a.socket.next((f) => f.clientId === mine || f.ref === mine);
+    a.socket.send({ type: 'conversation.action', clientId: mine, conversationId, action: 'take', seen });
+    expect(await ok).toMatchObject({ type: 'ack' });
+    const late = cid('take');
+    const refused = l.socket.next((f) => f.clientId === late || f.ref === late);
+    l.socket.send({ type: 'conversation.action', clientId: late, conversationId, action: 'take', seen });
+    expect(await refused).toMatchObject({ type: 'error', code: 'conflict' });
+    expect(await server.store.conversations.get(siteId, conversationId)).toMatchObject({ assigneeId: ids.ana });
+    for (const s of [a.socket, l.socket, visitor.socket]) s.close();
+  });
+});
+
 describe('live visitors and start chat', () => {
   it('lists who is on the shop and lets an agent write first; the shopper receives it live', async () => {
     const ids = await agentIds();
