@@ -134,6 +134,59 @@ describe('abuse', () => {
     visitor.socket.close();
   });
 
+  it('answers key guessing on the merchant API with 429 and Retry-After per address, and keeps serving the real key', async () => {
+    const statuses: number[] = [];
+    let retryAfter: string | null = null;
+    // The budget refills at 5 wrong keys a second: guess faster than that until refused.
+    for (let i = 0; i < 200 && retryAfter === null; i++) {
+      const res = await fetch(`${server.origin}/api/v1/conversations`, { headers: { Authorization: `Bearer sk_guess_${i}_xxxxxxxx` } });
+      statuses.push(res.status);
+      if (res.status === 429) retryAfter = res.headers.get('retry-after');
+      await res.body?.cancel();
+    }
+    // A burst of 20 wrong keys is answered 401; past it, this address waits.
+    expect(statuses.slice(0, 20).every((s) => s === 401)).toBe(true);
+    expect(statuses.at(-1)).toBe(429);
+    expect(statuses.every((s) => s === 401 || s === 429)).toBe(true);
+    expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
+    // The limit is on failures: the merchant's real key still works from the same address.
+    const ok = await fetch(`${server.origin}/api/v1/conversations`, { headers: { Authorization: 'Bearer sk_demo_secret' } });
+    expect(ok.status).toBe(200);
+  });
+
+  it('throttles sign-in guessing per address across many emails (429 with Retry-After), not only per email', async () => {
+    // Its own server: this locks the test's address out of signing in for 15 minutes.
+    const own = await startTestServer();
+    try {
+      const statuses: number[] = [];
+      let retryAfter: string | null = null;
+      for (let i = 0; i < 52; i++) {
+        const res = await fetch(`${own.origin}/api/agent/session`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Origin: own.origin },
+          body: JSON.stringify({ email: `guess${i}@example.com`, password: 'not-the-password' }),
+        });
+        statuses.push(res.status);
+        if (res.status === 429) retryAfter = res.headers.get('retry-after');
+        await res.body?.cancel();
+      }
+      // 50 failures from one address (each a different email, so the per-email limit never fires), then 429.
+      expect(statuses.slice(0, 50).every((s) => s === 401)).toBe(true);
+      expect(statuses.slice(50)).toEqual([429, 429]);
+      expect(Number(retryAfter)).toBeGreaterThan(0);
+      // Even the right password waits now: guessing cannot be told apart from the real agent.
+      const real = await fetch(`${own.origin}/api/agent/session`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Origin: own.origin },
+        body: JSON.stringify({ email: 'ana@example.com', password: 'mostrador' }),
+      });
+      expect(real.status).toBe(429);
+      expect(real.headers.get('set-cookie')).toBeNull();
+    } finally {
+      await own.destroy();
+    }
+  }, 60_000);
+
   it('refuses a foreign Origin before any data flows', async () => {
     await expect(TestSocket.open(visitorUrl(server), { Origin: 'https://evil.example' })).rejects.toMatchObject({ status: 403 });
   });
