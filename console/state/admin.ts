@@ -1,5 +1,18 @@
 /** Site administration for admins: the only module that calls /api/agent/admin. */
 import { signal } from '@preact/signals';
+import type { BusinessHours, CannedResponse, ProactiveRule } from '../../shared/site-settings';
+
+/** A bot FAQ entry (server/domain/bot.ts FaqEntry; `id` is given by the server on first save). */
+export interface FaqEntry {
+  id?: string;
+  question: string;
+  answer: string;
+  keywords: string[];
+  locale: 'es' | 'en';
+}
+
+export type Policies = Partial<Record<'es' | 'en', { shipping?: string; returns?: string }>>;
+export type { BusinessHours, CannedResponse, ProactiveRule };
 
 export interface SiteSettings {
   name: string;
@@ -12,7 +25,22 @@ export interface SiteSettings {
   botEnabled: boolean;
   routingMode: 'auto' | 'manual';
   snippet: string;
+  /** Null: always open. */
+  hours: BusinessHours | null;
+  faqs: FaqEntry[];
+  policies: Policies;
+  canned: CannedResponse[];
+  proactiveRules: ProactiveRule[];
+  teams: string[];
+  /** Chats an agent without their own capacity takes at once. */
+  defaultCapacity: number;
 }
+
+/** What PATCH /site accepts; list entries may lack an id (new ones). */
+export type SitePatch = Partial<Omit<SiteSettings, 'publicKey' | 'snippet' | 'defaultCapacity' | 'canned' | 'proactiveRules'>> & {
+  canned?: (Omit<CannedResponse, 'id'> & { id?: string })[];
+  proactiveRules?: (Omit<ProactiveRule, 'id'> & { id?: string })[];
+};
 
 export interface AdminAgent {
   id: string;
@@ -20,7 +48,13 @@ export interface AdminAgent {
   name: string;
   role: 'admin' | 'agent';
   disabled: boolean;
+  /** Null: the site default. */
+  capacity: number | null;
+  languages: ('es' | 'en')[];
+  teams: string[];
 }
+
+export type AgentSkills = Pick<AdminAgent, 'capacity' | 'languages' | 'teams'>;
 
 export interface AdminWebhook {
   id: string;
@@ -30,7 +64,8 @@ export interface AdminWebhook {
   deliveries: { id: string; event: string; status: 'pending' | 'delivered' | 'failed'; attempts: number; lastStatusCode: number | null; lastError: string | null; createdAt: string }[];
 }
 
-export type Result<T> = { ok: true; value: T } | { ok: false; error: string };
+/** `field`: the body path the server named in a 422 (e.g. `canned.1.shortcut`). */
+export type Result<T> = { ok: true; value: T } | { ok: false; error: string; field?: string };
 
 export function createAdmin(fetchImpl: typeof fetch = fetch.bind(globalThis)) {
   const site = signal<SiteSettings | null>(null);
@@ -46,8 +81,9 @@ export function createAdmin(fetchImpl: typeof fetch = fetch.bind(globalThis)) {
         ...(method !== 'GET' && method !== 'DELETE' ? { body: JSON.stringify(body ?? {}) } : {}),
       });
       if (res.status === 204) return { ok: true, value: undefined as T };
-      const data = (await res.json()) as T & { detail?: string; title?: string };
-      return res.ok ? { ok: true, value: data } : { ok: false, error: data.detail ?? data.title ?? `HTTP ${res.status}` };
+      const data = (await res.json()) as T & { detail?: string; title?: string; field?: string };
+      if (res.ok) return { ok: true, value: data };
+      return { ok: false, error: data.detail ?? data.title ?? `HTTP ${res.status}`, ...(typeof data.field === 'string' ? { field: data.field } : {}) };
     } catch {
       return { ok: false, error: 'network' };
     }
@@ -64,7 +100,7 @@ export function createAdmin(fetchImpl: typeof fetch = fetch.bind(globalThis)) {
     if (w.ok) webhooks.value = w.value.data;
   }
 
-  async function saveSite(patch: Partial<Omit<SiteSettings, 'publicKey' | 'snippet'>>): Promise<Result<SiteSettings>> {
+  async function saveSite(patch: SitePatch): Promise<Result<SiteSettings>> {
     const r = await call<SiteSettings>('PATCH', '/site', patch);
     if (r.ok) site.value = r.value;
     return r;
@@ -72,15 +108,28 @@ export function createAdmin(fetchImpl: typeof fetch = fetch.bind(globalThis)) {
 
   const rotateSecret = () => call<{ secretKey: string }>('POST', '/site/rotate-secret');
 
-  async function createAgent(input: { email: string; name: string; role: 'admin' | 'agent'; password: string }): Promise<Result<AdminAgent>> {
+  /** An agent's teams join the site's list on the server: read it again. */
+  async function refreshTeams(teams: string[] | undefined): Promise<void> {
+    if (!teams?.length || !site.value) return;
+    const s = await call<SiteSettings>('GET', '/site');
+    if (s.ok && site.value) site.value = { ...site.value, teams: s.value.teams };
+  }
+
+  async function createAgent(input: { email: string; name: string; role: 'admin' | 'agent'; password: string } & Partial<AgentSkills>): Promise<Result<AdminAgent>> {
     const r = await call<AdminAgent>('POST', '/agents', input);
-    if (r.ok) agents.value = [...agents.value, r.value];
+    if (r.ok) {
+      agents.value = [...agents.value, r.value];
+      await refreshTeams(input.teams);
+    }
     return r;
   }
 
-  async function updateAgent(id: string, patch: Partial<Pick<AdminAgent, 'name' | 'role' | 'disabled'>> & { password?: string }): Promise<Result<AdminAgent>> {
+  async function updateAgent(id: string, patch: Partial<Pick<AdminAgent, 'name' | 'role' | 'disabled'> & AgentSkills> & { password?: string }): Promise<Result<AdminAgent>> {
     const r = await call<AdminAgent>('PATCH', `/agents/${encodeURIComponent(id)}`, patch);
-    if (r.ok) agents.value = agents.value.map((a) => (a.id === id ? r.value : a));
+    if (r.ok) {
+      agents.value = agents.value.map((a) => (a.id === id ? r.value : a));
+      await refreshTeams(patch.teams);
+    }
     return r;
   }
 

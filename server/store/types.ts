@@ -326,7 +326,7 @@ export interface Store {
     /** Includes the password hash: only the sign-in route uses this. */
     byEmailForSignIn(email: string): Promise<(AgentRecord & { passwordHash: string }) | null>;
     byId(siteId: string, id: string): Promise<AgentRecord | null>;
-    create(input: { siteId: string; email: string; name: string; passwordHash: string; role: 'admin' | 'agent'; now: number }): Promise<AgentRecord>;
+    create(input: { siteId: string; email: string; name: string; passwordHash: string; role: 'admin' | 'agent'; now: number; capacity?: number | null; languages?: string[]; teams?: string[] }): Promise<AgentRecord>;
     list(siteId: string): Promise<AgentRecord[]>;
     update(siteId: string, id: string, patch: { name?: string; role?: 'admin' | 'agent'; disabled?: boolean; passwordHash?: string; capacity?: number | null; languages?: string[]; teams?: string[] }): Promise<AgentRecord | null>;
   };

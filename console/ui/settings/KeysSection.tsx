@@ -1,17 +1,31 @@
-/** The public key, and rotating the secret key (shown once). */
+/** The public key, and rotating the secret key (shown once, with a copy button; never fetched again). */
 import { useState } from 'preact/hooks';
 import type { Admin, SiteSettings } from '../../state/admin';
 import { strings } from '../../state/locale';
 
 export function KeysSection({ admin, site }: { admin: Admin; site: SiteSettings }) {
   const t = strings();
+  // Only this component's memory holds the new key: leaving Settings or reloading forgets it.
   const [secret, setSecret] = useState<string | null>(null);
+  const [copied, setCopied] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const rotate = async () => {
     if (!window.confirm(t.rotateConfirm)) return;
     const r = await admin.rotateSecret();
-    if (r.ok) setSecret(r.value.secretKey);
-    else setError(r.error);
+    if (r.ok) {
+      setSecret(r.value.secretKey);
+      setCopied(false);
+      setError(null);
+    } else setError(r.error);
+  };
+  const copy = async () => {
+    if (!secret) return;
+    try {
+      await navigator.clipboard.writeText(secret);
+      setCopied(true);
+    } catch {
+      setCopied(false);
+    }
   };
   return (
     <section class="panel-section" aria-labelledby="keys-title">
@@ -24,7 +38,14 @@ export function KeysSection({ admin, site }: { admin: Admin; site: SiteSettings 
         <span class="muted">{t.secretKey}: </span>
         {secret ? <code class="secret">{secret}</code> : t.secretHidden}
       </p>
-      {secret && <p class="warn-text">{t.shownOnce}</p>}
+      {secret && (
+        <p class="warn-text" role="status">
+          {t.shownOnce}{' '}
+          <button type="button" class="ghost" onClick={() => void copy()}>
+            {copied ? t.copied : t.cfg_copyKey}
+          </button>
+        </p>
+      )}
       <button type="button" class="ghost" onClick={() => void rotate()}>
         {t.rotate}
       </button>

@@ -1,11 +1,21 @@
-/** Admin settings: embed, branding, security, agents, API keys and webhooks. */
+/**
+ * Admin settings: embed, branding, security, business hours, the assistant's FAQ and policies,
+ * canned responses, proactive rules, teams, agents, API keys and webhooks.
+ */
 import { useEffect, useMemo } from 'preact/hooks';
 import { createAdmin } from '../../state/admin';
 import { strings } from '../../state/locale';
 import { AgentsSection } from './AgentsSection';
+import { CannedSection } from './CannedSection';
+import { FaqSection } from './FaqSection';
+import { HoursSection } from './HoursSection';
 import { KeysSection } from './KeysSection';
+import { PoliciesSection } from './PoliciesSection';
+import { ProactiveSection } from './ProactiveSection';
 import { SiteSections } from './SiteSections';
+import { TeamsSection } from './TeamsSection';
 import { WebhooksSection } from './WebhooksSection';
+import './settings.css';
 
 export function Settings({ meId }: { meId: string }) {
   const t = strings();
@@ -18,8 +28,14 @@ export function Settings({ meId }: { meId: string }) {
     <main class="settings" aria-labelledby="settings-title">
       <h1 id="settings-title">{t.settings}</h1>
       {site && <SiteSections admin={admin} site={site} />}
-      {site && <KeysSection admin={admin} site={site} />}
+      {site && <HoursSection admin={admin} hours={site.hours} />}
+      {site && <FaqSection admin={admin} faqs={site.faqs} />}
+      {site && <PoliciesSection admin={admin} policies={site.policies} />}
+      {site && <CannedSection admin={admin} canned={site.canned} />}
+      {site && <ProactiveSection admin={admin} rules={site.proactiveRules} />}
+      {site && <TeamsSection admin={admin} teams={site.teams} />}
       <AgentsSection admin={admin} meId={meId} />
+      {site && <KeysSection admin={admin} site={site} />}
       <WebhooksSection admin={admin} />
     </main>
   );

@@ -1,0 +1,85 @@
+/** What a settings form says after saving: "Saved", or the server's error naming the field in words. */
+import type { ConsoleStrings } from '../../../shared/i18n';
+import type { Result } from '../../state/admin';
+
+/** A failed save: the message, and the body path the server named (e.g. `canned.1.shortcut`). */
+export interface SaveError {
+  message: string;
+  field: string | null;
+}
+
+const LABELS: Record<string, keyof ConsoleStrings> = {
+  hours: 'cfg_hoursTitle',
+  timeZone: 'cfg_timeZone',
+  holidays: 'cfg_holidays',
+  mon: 'cfg_day_mon',
+  tue: 'cfg_day_tue',
+  wed: 'cfg_day_wed',
+  thu: 'cfg_day_thu',
+  fri: 'cfg_day_fri',
+  sat: 'cfg_day_sat',
+  sun: 'cfg_day_sun',
+  faqs: 'cfg_entry',
+  question: 'cfg_question',
+  answer: 'cfg_answer',
+  keywords: 'cfg_keywords',
+  locale: 'cfg_language',
+  canned: 'cfg_cannedTitle',
+  shortcut: 'cfg_shortcut',
+  proactiveRules: 'cfg_rule',
+  conditions: 'cfg_condition',
+  priority: 'cfg_priority',
+  onceEveryDays: 'cfg_onceEveryDays',
+  from: 'cfg_from',
+  teams: 'cfg_teamsTitle',
+  capacity: 'cfg_capacity',
+  languages: 'cfg_languages',
+};
+
+/** `canned.1.shortcut` → "Canned responses 2 › Shortcut" (positions count from 1). */
+export function describeField(field: string, t: ConsoleStrings): string {
+  const out: string[] = [];
+  for (const part of field.split('.')) {
+    if (/^\d+$/.test(part)) {
+      if (out.length > 0) out[out.length - 1] += ` ${Number(part) + 1}`;
+      continue;
+    }
+    if (part === 'schedule' || part === 'weekly') continue;
+    const key = LABELS[part];
+    out.push(key ? t[key] : part);
+  }
+  return out.join(' › ');
+}
+
+/** The error of a failed result, with the server's "field: " prefix turned into words. */
+export function saveError<T>(r: Result<T>, t: ConsoleStrings): SaveError | null {
+  if (r.ok) return null;
+  if (!r.field) return { message: r.error, field: null };
+  const detail = r.error.startsWith(`${r.field}: `) ? r.error.slice(r.field.length + 2) : r.error;
+  return { message: `${describeField(r.field, t)}: ${detail}`, field: r.field };
+}
+
+/** aria-invalid for a control whose body path is `path` when the last save named it (or something inside it). */
+export function invalidIf(error: SaveError | null, path: string): { 'aria-invalid'?: true } {
+  return error?.field && (error.field === path || error.field.startsWith(`${path}.`)) ? { 'aria-invalid': true } : {};
+}
+
+export function Feedback({ saved, error, savedText }: { saved: boolean; error: SaveError | null; savedText: string }) {
+  return (
+    <>
+      <p class="form-status" role="status">
+        {saved ? savedText : ''}
+      </p>
+      {error && (
+        <p class="form-error" role="alert">
+          {error.message}
+        </p>
+      )}
+    </>
+  );
+}
+
+/** Saving state shared by the list editors: call `done(result)` after each save. */
+export function feedbackState(t: ConsoleStrings, set: (s: { saved: boolean; error: SaveError | null }) => void) {
+  return <T,>(r: Result<T>) => set({ saved: r.ok, error: saveError(r, t) });
+}
