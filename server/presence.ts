@@ -7,6 +7,10 @@ import type { AgentStatus, Availability, Cart, VisitorUpdatedFrame } from '../sh
 import type { BusinessHours } from '../shared/site-settings';
 import { isOpen, nextOpening } from './domain/hours';
 import type { SiteRecord } from './store/types';
+import { topics, type Bus } from './bus/bus';
+
+/** How often a site with business hours is checked for opening or closing. */
+const HOURS_CHECK_MS = 30_000;
 
 /**
  * The business hours a site set (`settings.hours`, from the console); sites configured before
@@ -123,6 +127,8 @@ export class TeamPresence {
   private readonly sites = new Map<string, Map<string, { name: string; chosen: 'online' | 'away'; sockets: number }>>();
   /** Each site's business hours, as last read (a shopper's hello, an admin's save). */
   private readonly hours = new Map<string, BusinessHours | null>();
+  /** Per site with hours: a timer that notices the counter opening or closing. */
+  private readonly watchers = new Map<string, { timer: NodeJS.Timeout; open: boolean }>();
 
   private site(siteId: string) {
     let s = this.sites.get(siteId);
@@ -154,9 +160,43 @@ export class TeamPresence {
     return [...(this.sites.get(siteId) ?? new Map()).entries()].map(([id, e]) => ({ id, name: e.name, status: e.sockets === 0 ? 'offline' : e.chosen }));
   }
 
-  /** Records a site's business hours (null: always open); availability follows them. */
-  setHours(siteId: string, hours: BusinessHours | null): void {
+  /**
+   * Records a site's business hours (null: always open); availability follows them. With
+   * `onFlip`, it is called (within HOURS_CHECK_MS) each time the counter opens or closes, so
+   * open widgets can be told without anyone saving anything.
+   */
+  setHours(siteId: string, hours: BusinessHours | null, onFlip?: () => void): void {
+    const before = this.hours.get(siteId) ?? null;
+    const same = before === hours || JSON.stringify(before) === JSON.stringify(hours);
     this.hours.set(siteId, hours);
+    if (same && (hours === null || this.watchers.has(siteId) || !onFlip)) return;
+    this.unwatch(siteId);
+    if (!hours || !onFlip) return;
+    const watch = {
+      open: isOpen(hours.schedule, hours.timeZone, Date.now()),
+      timer: setInterval(() => {
+        const h = this.hours.get(siteId);
+        if (!h) return this.unwatch(siteId);
+        const open = isOpen(h.schedule, h.timeZone, Date.now());
+        if (open === watch.open) return;
+        watch.open = open;
+        onFlip();
+      }, HOURS_CHECK_MS),
+    };
+    // Never keeps the process alive on its own.
+    watch.timer.unref();
+    this.watchers.set(siteId, watch);
+  }
+
+  private unwatch(siteId: string): void {
+    const w = this.watchers.get(siteId);
+    if (w) clearInterval(w.timer);
+    this.watchers.delete(siteId);
+  }
+
+  /** Stops the opening/closing timers (server shutdown, tests). */
+  close(): void {
+    for (const id of [...this.watchers.keys()]) this.unwatch(id);
   }
 
   /**
@@ -173,4 +213,12 @@ export class TeamPresence {
       .map((a) => a.name.split(/\s+/)[0] ?? a.name);
     return { available: names.length > 0, names: [...new Set(names)].slice(0, 3) };
   }
+}
+
+/**
+ * Applies a site's business hours to what shoppers are told: now (the caller publishes) and at
+ * every later opening or closing, when an `availability` frame goes to the site's open widgets.
+ */
+export function applyHours(deps: { bus: Bus; team: TeamPresence; now: () => number }, siteId: string, hours: BusinessHours | null): void {
+  deps.team.setHours(siteId, hours, () => deps.bus.publish(topics.siteVisitors(siteId), { type: 'availability', ...deps.team.availability(siteId, deps.now()) }));
 }

@@ -16,7 +16,7 @@ import { hashToken, newId, newToken } from '../ids';
 import { checkTarget } from '../integrations/safe-request';
 import type { AgentRecord, SiteRecord, Store } from '../store/types';
 import type { AgentSockets } from '../ws/agent-gateway';
-import { siteHours, type TeamPresence } from '../presence';
+import { applyHours, siteHours, type TeamPresence } from '../presence';
 import type { BotSettings } from '../engine/bot-runner';
 import type { CannedResponse, ProactiveRule } from '../../shared/site-settings';
 import { SettingsPatchEntries, TeamName, settingsProblem } from './admin-settings';
@@ -222,7 +222,7 @@ export function adminRoutes(deps: AdminDeps) {
     });
     // …and learn at once whether the counter is open under the new schedule.
     if (hours !== undefined && deps.team) {
-      deps.team.setHours(siteId, siteHours(next));
+      applyHours({ bus: deps.bus, team: deps.team, now: deps.now }, siteId, siteHours(next));
       deps.bus.publish(topics.siteVisitors(siteId), { type: 'availability', ...deps.team.availability(siteId, deps.now()) });
     }
     return c.json(siteOut(next, origin(c)));

@@ -16,7 +16,7 @@ import { botEnabled } from '../engine/bot-runner';
 import { runProactive } from '../engine/proactive-runner';
 import { runAssistant } from '../engine/external-bot';
 import { topics } from '../bus/bus';
-import { siteHours } from '../presence';
+import { applyHours, siteHours } from '../presence';
 
 /** A socket that has not said `hello` within this time is closed. */
 const HELLO_TIMEOUT_MS = 10_000;
@@ -55,7 +55,7 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord): WSEvents<Web
         deps.bus.publish(topics.siteAgents(site.id), deps.presence.connected(site.id, visitor.id, now, who));
         const conversations = await deps.store.conversations.listForVisitor(site.id, visitor);
         // The schedule as saved now (this socket's site record may predate an admin's change).
-        deps.team.setHours(site.id, siteHours((await deps.store.sites.byId(site.id)) ?? site));
+        applyHours(deps, site.id, siteHours((await deps.store.sites.byId(site.id)) ?? site));
         c.send({
           type: 'welcome',
           v: PROTOCOL_VERSION,
