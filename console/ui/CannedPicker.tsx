@@ -1,7 +1,5 @@
 /** The listbox of canned responses under the reply box (the box is its combobox). */
 import type { CannedResponse } from '../../shared/site-settings';
-import type { Locale } from '../../shared/i18n';
-import { cannedText } from '../state/canned';
 import { strings } from '../state/locale';
 
 export const CANNED_LIST_ID = 'canned-list';
@@ -10,12 +8,13 @@ export const cannedOptionId = (id: string) => `canned-${id}`;
 interface Props {
   items: CannedResponse[];
   active: number;
-  lang: Locale;
+  /** What the response would insert (variables filled), shown beside its shortcut. */
+  preview(r: CannedResponse): string;
   onPick(r: CannedResponse): void;
   onHover(index: number): void;
 }
 
-export function CannedPicker({ items, active, lang, onPick, onHover }: Props) {
+export function CannedPicker({ items, active, preview, onPick, onHover }: Props) {
   const t = strings();
   return (
     <ul id={CANNED_LIST_ID} class="canned-list" role="listbox" aria-label={t.cannedResponses}>
@@ -33,7 +32,7 @@ export function CannedPicker({ items, active, lang, onPick, onHover }: Props) {
           }}
           onMouseMove={() => i !== active && onHover(i)}
         >
-          <strong>/{r.shortcut}</strong> <span class="canned-text">{cannedText(r, lang)}</span>
+          <strong>/{r.shortcut}</strong> <span class="canned-text">{preview(r)}</span>
         </li>
       ))}
     </ul>

@@ -9,7 +9,8 @@ export function ConversationActions({ inbox, conversation, meId, teams }: { inbo
   const t = strings();
   const [transferring, setTransferring] = useState(false);
   const mine = conversation.status === 'assigned' && conversation.assigneeId === meId;
-  const others = inbox.team.value.filter((a) => a.id !== conversation.assigneeId && a.status !== 'offline');
+  // Not to whoever has it, nor to yourself (that is "Take").
+  const others = inbox.team.value.filter((a) => a.id !== conversation.assigneeId && a.id !== meId && a.status !== 'offline');
   const error = inbox.actionError.value;
   return (
     <div class="actions">

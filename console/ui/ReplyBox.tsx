@@ -9,6 +9,7 @@ import type { CannedResponse } from '../../shared/site-settings';
 import { cannedText, fillVariables, matchCanned, replaceSlash, slashQuery, unfilledVariables } from '../state/canned';
 import { strings } from '../state/locale';
 import { CANNED_LIST_ID, CannedPicker, cannedOptionId } from './CannedPicker';
+import { VariableWarning } from './VariableWarning';
 
 interface Props {
   conversationId: string;
@@ -121,7 +122,7 @@ export function ReplyBox({ conversationId, onSend, onTyping, drafts, canned, lan
         </button>
         {canned.length > 0 && <span class="muted small canned-hint">{t.cannedHint}</span>}
       </div>
-      {open && <CannedPicker items={matches} active={current} lang={lang} onPick={pick} onHover={setActive} />}
+      {open && <CannedPicker items={matches} active={current} preview={(r) => fillVariables(cannedText(r, lang), values()).text} onPick={pick} onHover={setActive} />}
       <div class="reply-row">
         <label for="reply" class="sr-only">
           {label}
@@ -158,28 +159,5 @@ export function ReplyBox({ conversationId, onSend, onTyping, drafts, canned, lan
       </div>
       <VariableWarning id="reply-vars" unfilled={unfilled} blocked={blocked} onSendAnyway={() => send(true)} />
     </form>
-  );
-}
-
-/** Variables left without a value or unknown: always visible, announced, and sending asks to confirm. */
-function VariableWarning({ id, unfilled, blocked, onSendAnyway }: { id: string; unfilled: { empty: string[]; unknown: string[] }; blocked: boolean; onSendAnyway(): void }) {
-  const t = strings();
-  const any = unfilled.empty.length + unfilled.unknown.length > 0;
-  return (
-    <div id={id} class={`var-warning${any ? '' : ' sr-only'}`} role="alert">
-      {any && (
-        <>
-          <p>
-            <strong>{t.varCheck}</strong>{' '}
-            {[...unfilled.empty.map((v) => `${t.varEmpty} {{${v}}}`), ...unfilled.unknown.map((v) => `${t.varUnknown} {{${v}}}`)].join(' · ')}. {t.varEditOrSend}
-          </p>
-          {blocked && (
-            <button type="button" class="ghost small-btn" onClick={onSendAnyway}>
-              {t.sendAnyway}
-            </button>
-          )}
-        </>
-      )}
-    </div>
   );
 }

@@ -70,7 +70,12 @@ function VisitorRow({ v, now, composing, onCompose, onStart }: { v: VisitorUpdat
           <span class="who-name">{name}</span>{' '}
           <span class={`pill ${v.online ? 'ok' : ''}`}>{v.online ? t.online : t.offlineNow}</span>{' '}
           <span class="pill">{v.returning ? t.returning : t.newVisitor}</span>
-          {v.identified && <span class={`pill ${v.verified ? 'ok' : 'warn'}`}> {v.verified ? t.verified : t.identified}</span>}
+          {v.identified && (
+            <>
+              {' '}
+              <span class={`pill ${v.verified ? 'ok' : 'warn'}`}>{v.verified ? t.verified : t.identified}</span>
+            </>
+          )}
         </th>
         <td>
           {v.url ? (
