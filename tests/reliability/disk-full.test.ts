@@ -99,6 +99,19 @@ describe.skipIf(!mounted)('full disk', () => {
     newcomer.send({ type: 'hello', v: PROTOCOL_VERSION });
     expect(await refused).toMatchObject({ code: 'store_unavailable' });
 
+    // The merchant API: a typed 503, nothing stored.
+    const api = (method: string, body?: object) =>
+      fetch(`${s.origin}/api/v1/customers/cus_full`, {
+        method,
+        headers: { Authorization: 'Bearer sk_demo_secret', 'Content-Type': 'application/json' },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+    const customer = { email: 'lleno@example.com', name: 'Disco Lleno' };
+    const put = await api('PUT', customer);
+    expect(put.status).toBe(503);
+    expect(await put.json()).toMatchObject({ code: 'store_unavailable' });
+    expect((await api('GET')).status).toBe(404);
+
     // Nothing of it was stored (reads still work on a full disk).
     const during = visitor.socket.nextOfType('sync.result');
     visitor.socket.send({ type: 'sync', conversationId, afterSeq: 0 });
@@ -117,6 +130,7 @@ describe.skipIf(!mounted)('full disk', () => {
     const agentAck = agent.socket.next((f) => f.clientId === agentId && f.type === 'ack', 15_000);
     agent.socket.send({ type: 'message.send', conversationId, clientId: agentId, text: 'respuesta', kind: 'note' });
     expect(await agentAck).toMatchObject({ seq: 7, duplicate: false });
+    expect((await api('PUT', customer)).status).toBe(201);
     const welcome = newcomer.nextOfType('welcome', 15_000);
     newcomer.send({ type: 'hello', v: PROTOCOL_VERSION });
     expect(await welcome).toMatchObject({ conversations: [] });
