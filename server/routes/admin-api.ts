@@ -11,6 +11,7 @@ import { CLOSE_CODES } from '../../shared/errors';
 import { hashPassword } from '../auth';
 import { topics, type Bus } from '../bus/bus';
 import { isValidOriginPattern } from '../domain/origins';
+import { DEFAULT_CAPACITY } from '../domain/routing';
 import { problem } from '../http';
 import { hashToken, newId, newToken } from '../ids';
 import { checkTarget } from '../integrations/safe-request';
@@ -34,8 +35,6 @@ export interface AdminDeps {
   team?: TeamPresence;
 }
 
-/** Agents' chat limit when they have none of their own (mirrors the router's default). */
-const DEFAULT_CAPACITY = 5;
 
 const Text = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(max));
 
@@ -128,7 +127,8 @@ function siteOut(site: SiteRecord, origin: string) {
     canned: list<CannedResponse>(s.canned),
     proactiveRules: list<ProactiveRule>(obj(s.proactive).rules),
     teams: list<string>(s.teams),
-    defaultCapacity: DEFAULT_CAPACITY,
+    // Agents without a capacity of their own take this many chats (what the router uses).
+    defaultCapacity: typeof obj(s.routing).defaultCapacity === 'number' ? (obj(s.routing).defaultCapacity as number) : DEFAULT_CAPACITY,
     snippet:
       `<script>window.Mostrador=window.Mostrador||function(){(Mostrador.q=Mostrador.q||[]).push(arguments)}</script>\n` +
       `<script async src="${origin}/widget.js" data-site="${site.publicKey}"></script>`,
