@@ -102,4 +102,71 @@ describe.runIf(hasChromium)('admin site configuration', () => {
     expect(await hours2.getByLabel('Holidays (one per line)').inputValue()).toBe('12-25');
     await context.close();
   });
+
+  it('in Spanish: gives an agent a capacity, languages and a team, adds a proactive rule from them; a reload shows both; a rotated secret is shown once with a copy button', async () => {
+    const context = await ctx.browser.newContext({ locale: 'en-US', viewport: { width: 1024, height: 900 } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: ctx.server.origin });
+    const page = await context.newPage();
+    page.on('dialog', (d) => void d.accept());
+    await signInToConsole(page, ctx.server.origin);
+    await page.getByLabel('Language').first().selectOption('es');
+    await page.getByRole('button', { name: 'Ajustes' }).click();
+    const main = page.getByRole('main', { name: 'Ajustes' });
+    await expect.poll(textOf(main), T).toContain('Horario de atención');
+
+    // Luis: 3 chats at once, English only, team Mayoristas (which joins the site's teams).
+    await page.getByRole('button', { name: 'Editar Luis' }).click();
+    const edit = page.getByRole('form', { name: 'Editar: Luis' });
+    await edit.getByLabel('Luis: Chats a la vez').fill('3');
+    await edit.getByRole('group', { name: 'Luis: Idiomas' }).getByLabel('Español').uncheck();
+    await edit.getByRole('group', { name: 'Luis: Idiomas' }).getByLabel('Inglés').check();
+    await edit.getByLabel('Luis: Equipos (separados por comas)').fill('Mayoristas');
+    await edit.getByRole('button', { name: 'Guardar' }).click();
+    const luisRow = page.getByRole('row', { name: /luis@example\.com/ });
+    await expect.poll(textOf(luisRow), T).toContain('Mayoristas');
+    expect(await luisRow.innerText()).toMatch(/3\s+EN\s+Mayoristas/);
+    await expect.poll(textOf(page.getByRole('region', { name: 'Equipos' })), T).toContain('Mayoristas');
+
+    // A rule: on /checkout with at least 40 € in the cart, Luis speaks first.
+    const rules = page.getByRole('form', { name: 'Mensajes proactivos' });
+    await rules.getByRole('button', { name: 'Añadir regla' }).click();
+    const rule = rules.getByRole('group', { name: 'Regla 1' });
+    await rule.getByLabel('Prioridad (gana la mayor)').fill('7');
+    await rule.getByLabel('De', { exact: true }).selectOption({ label: 'Luis' });
+    await rule.getByLabel('Condición 1').selectOption('url');
+    await rule.getByLabel(/^Valor: La dirección/).fill('/checkout*');
+    await rule.getByRole('button', { name: 'Añadir condición' }).click();
+    await rule.getByLabel('Condición 2').selectOption('cart_total_at_least');
+    await rule.getByLabel(/^Valor: Total del carrito/).fill('40');
+    await rule.getByLabel('Mensaje (español)').fill('¿Te ayudo a terminar el pedido?');
+    await rules.getByRole('button', { name: 'Guardar' }).click();
+    await expect.poll(textOf(rules), T).toContain('Guardado');
+    if (SHOTS) {
+      await rules.screenshot({ path: `${SHOTS}/settings-es-rules.png` });
+      await page.getByRole('region', { name: 'Agentes' }).screenshot({ path: `${SHOTS}/settings-es-agents.png` });
+    }
+
+    // Rotating the secret: shown once, copyable; gone after a reload.
+    const keys = page.getByRole('region', { name: 'Claves de API' });
+    await keys.getByRole('button', { name: 'Rotar la clave secreta' }).click();
+    const secret = keys.locator('code.secret');
+    await expect.poll(() => secret.innerText(), T).toMatch(/^sk_/);
+    const key = await secret.innerText();
+    await keys.getByRole('button', { name: 'Copiar clave' }).click();
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText()), T).toBe(key);
+
+    await page.reload();
+    await page.getByRole('button', { name: 'Ajustes' }).click();
+    await expect.poll(textOf(main), T).toContain('Horario de atención');
+    expect(await main.innerText()).not.toContain(key);
+    expect(await page.getByRole('region', { name: 'Claves de API' }).locator('code.secret').count()).toBe(0);
+    await expect.poll(textOf(page.getByRole('row', { name: /luis@example\.com/ })), T).toMatch(/3\s+EN\s+Mayoristas/);
+    const rule2 = page.getByRole('form', { name: 'Mensajes proactivos' }).getByRole('group', { name: 'Regla 1' });
+    expect(await rule2.getByLabel('Prioridad (gana la mayor)').inputValue()).toBe('7');
+    expect(await rule2.getByLabel(/^Valor: La dirección/).inputValue()).toBe('/checkout*');
+    expect(await rule2.getByLabel(/^Valor: Total del carrito/).inputValue()).toBe('40');
+    expect(await rule2.getByLabel('De', { exact: true }).locator('option:checked').innerText()).toBe('Luis');
+    expect(await rule2.getByLabel('Mensaje (español)').inputValue()).toBe('¿Te ayudo a terminar el pedido?');
+    await context.close();
+  });
 });

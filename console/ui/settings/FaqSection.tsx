@@ -62,7 +62,7 @@ export function FaqSection({ admin, faqs }: { admin: Admin; faqs: FaqEntry[] }) 
             </label>
             <label>
               {t.cfg_language}
-              <select value={d.locale} onChange={(e) => edit(i, { locale: (e.target as HTMLSelectElement).value as 'es' | 'en' })}>
+              <select aria-label={t.cfg_language} value={d.locale} onChange={(e) => edit(i, { locale: (e.target as HTMLSelectElement).value as 'es' | 'en' })}>
                 <option value="es">{t.cfg_lang_es}</option>
                 <option value="en">{t.cfg_lang_en}</option>
               </select>

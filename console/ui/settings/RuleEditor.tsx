@@ -39,7 +39,7 @@ export function RuleEditor({ index, rule, agents, error, onChange, onDelete }: P
         </label>
         <label>
           {t.cfg_from}
-          <select value={rule.from} {...invalidIf(error, `${path}.from`)} onChange={(e) => set({ from: (e.target as HTMLSelectElement).value })}>
+          <select aria-label={t.cfg_from} value={rule.from} {...invalidIf(error, `${path}.from`)} onChange={(e) => set({ from: (e.target as HTMLSelectElement).value })}>
             <option value="bot">{t.cfg_fromBot}</option>
             {agents
               .filter((a) => !a.disabled || a.id === rule.from)
@@ -57,7 +57,7 @@ export function RuleEditor({ index, rule, agents, error, onChange, onDelete }: P
           <div class="row" key={i}>
             <label>
               <span class="sr-only">{`${t.cfg_condition} ${i + 1}`}</span>
-              <select value={c.type} {...invalidIf(error, `${path}.conditions.${i}`)} onChange={(e) => setCondition(i, { type: (e.target as HTMLSelectElement).value as ConditionType, value: '' })}>
+              <select aria-label={`${t.cfg_condition} ${i + 1}`} value={c.type} {...invalidIf(error, `${path}.conditions.${i}`)} onChange={(e) => setCondition(i, { type: (e.target as HTMLSelectElement).value as ConditionType, value: '' })}>
                 {CONDITION_TYPES.map((ty) => (
                   <option key={ty} value={ty}>
                     {t[`cfg_cond_${ty}`]}
