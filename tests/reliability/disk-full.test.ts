@@ -25,6 +25,7 @@ try {
 } catch (err) {
   why = `cannot mount a tmpfs here (needs root / CAP_SYS_ADMIN): ${String((err as { stderr?: Buffer }).stderr ?? err).trim()}`;
   console.warn(`disk-full test skipped: ${why}`);
+  rmSync(mountPoint, { recursive: true, force: true });
 }
 
 let server: TestServer | null = null;

@@ -30,6 +30,7 @@ try {
   mounted = true;
 } catch (err) {
   console.warn(`read-only test skipped: cannot mount an ext4 image through a loop device here (needs root): ${String((err as { stderr?: Buffer }).stderr ?? err).trim()}`);
+  rmSync(work, { recursive: true, force: true });
 }
 
 let server: TestServer | null = null;
