@@ -149,7 +149,7 @@ export function createApp(deps: AppDeps) {
   );
 
   app.route('/', fileRoutes({ store: deps.store, logger: deps.logger, fileUrls, uploadsDir: deps.uploadsDir, publicUrl: deps.publicUrl, now }));
-  if (deps.demo) app.route('/demo/api', demoRoutes({ store: deps.store }));
+  if (deps.demo) app.route('/demo/api', demoRoutes({ store: deps.store, publicUrl: deps.publicUrl }));
   app.route('/', staticRoutes({ store: deps.store, distDir: deps.distDir }));
 
   return {
