@@ -19,6 +19,9 @@ export interface SiteSettings {
   publicKey: string;
   allowedOrigins: string[];
   brandColor: string | null;
+  /** https URL shown in the widget's header, or null. */
+  logoUrl: string | null;
+  launcherPosition: 'right' | 'left';
   greeting: { es?: string; en?: string };
   livePreview: boolean;
   requireVerifiedIdentity: boolean;

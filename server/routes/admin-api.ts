@@ -11,6 +11,7 @@ import { CLOSE_CODES } from '../../shared/errors';
 import { hashPassword } from '../auth';
 import { topics, type Bus } from '../bus/bus';
 import { isValidOriginPattern } from '../domain/origins';
+import { logoUrl } from './frame-page';
 import { DEFAULT_CAPACITY } from '../domain/routing';
 import { problem } from '../http';
 import { hashToken, newId, newToken } from '../ids';
@@ -47,6 +48,12 @@ const SitePatch = v.object({
     ),
   ),
   brandColor: v.optional(v.pipe(v.string(), v.regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #8a4b2a'))),
+  /** The shop's logo in the panel header: an https URL, or null for none. */
+  logoUrl: v.optional(
+    v.nullable(v.pipe(v.string(), v.trim(), v.maxLength(2048), v.check((u) => logoUrl({ logoUrl: u }) !== null, 'must be an https:// URL of an image'))),
+  ),
+  /** Which bottom corner the launcher sits in. */
+  launcherPosition: v.optional(v.picklist(['right', 'left'])),
   greeting: v.optional(v.object({ es: v.optional(v.pipe(v.string(), v.maxLength(280))), en: v.optional(v.pipe(v.string(), v.maxLength(280))) })),
   livePreview: v.optional(v.boolean()),
   requireVerifiedIdentity: v.optional(v.boolean()),
@@ -115,6 +122,8 @@ function siteOut(site: SiteRecord, origin: string) {
     publicKey: site.publicKey,
     allowedOrigins: site.allowedOrigins,
     brandColor: typeof s.brandColor === 'string' ? s.brandColor : null,
+    logoUrl: logoUrl(s),
+    launcherPosition: s.launcherPosition === 'left' ? 'left' : 'right',
     greeting: (s.greeting as { es?: string; en?: string } | undefined) ?? {},
     livePreview: s.livePreview === true,
     requireVerifiedIdentity: s.requireVerifiedIdentity === true,
@@ -131,7 +140,7 @@ function siteOut(site: SiteRecord, origin: string) {
     defaultCapacity: typeof obj(s.routing).defaultCapacity === 'number' ? (obj(s.routing).defaultCapacity as number) : DEFAULT_CAPACITY,
     snippet:
       `<script>window.Mostrador=window.Mostrador||function(){(Mostrador.q=Mostrador.q||[]).push(arguments)}</script>\n` +
-      `<script async src="${origin}/widget.js" data-site="${site.publicKey}"></script>`,
+      `<script async src="${origin}/widget.js" data-site="${site.publicKey}"${s.launcherPosition === 'left' ? ' data-position="left"' : ''}></script>`,
   };
 }
 
@@ -219,6 +228,8 @@ export function adminRoutes(deps: AdminDeps) {
       siteName: next.name,
       color: typeof next.settings.brandColor === 'string' ? next.settings.brandColor : null,
       greeting: (next.settings.greeting as { es?: string; en?: string } | undefined) ?? {},
+      logoUrl: logoUrl(next.settings),
+      side: next.settings.launcherPosition === 'left' ? 'left' : 'right',
     });
     // …and learn at once whether the counter is open under the new schedule.
     if (hours !== undefined && deps.team) {

@@ -24,6 +24,12 @@ describe.runIf(hasChromium)('admin settings', () => {
     await admin.getByLabel('Shop name').fill('Café La Esquina · Malasaña');
     await admin.getByLabel('Colour').fill('#225522');
     await admin.getByLabel('Greeting (Spanish)').fill('¡Buenas! Pregúntanos lo que quieras.');
+    // A logo that is not https is refused, naming the field.
+    await admin.getByLabel('Logo (https address of an image)').fill('http://shop.example/logo.png');
+    await admin.getByRole('form', { name: 'Branding' }).getByRole('button', { name: 'Save' }).click();
+    await expect.poll(textOf(admin.getByRole('form', { name: 'Branding' })), T).toMatch(/https/i);
+    await admin.getByLabel('Logo (https address of an image)').fill('https://shop.example/logo.png');
+    await admin.getByRole('radio', { name: 'Bottom left' }).check();
     await admin.getByRole('form', { name: 'Branding' }).getByRole('button', { name: 'Save' }).click();
     await expect.poll(textOf(admin.getByRole('form', { name: 'Branding' })), T).toContain('Saved');
 
@@ -32,6 +38,11 @@ describe.runIf(hasChromium)('admin settings', () => {
     await expect.poll(textOf(panel.getByRole('log')), T).toContain('¡Buenas! Pregúntanos lo que quieras.');
     const launcherColor = () => shop.locator('[data-mostrador]').evaluate((el) => (el as HTMLElement).style.getPropertyValue('--mostrador-color'));
     await expect.poll(launcherColor, T).toBe('#225522');
+    // …the logo, and the launcher's corner (bottom left now).
+    await expect.poll(() => panel.locator('header img.logo').getAttribute('src'), T).toBe('https://shop.example/logo.png');
+    await expect.poll(async () => (await shop.getByRole('button', { name: 'Cerrar chat' }).boundingBox())?.x, T).toBe(20);
+    // The snippet places it there from the first paint.
+    await expect.poll(textOf(settings), T).toContain('data-position="left"');
     await shopperContext.close();
     await adminContext.close();
   });

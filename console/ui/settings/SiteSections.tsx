@@ -16,6 +16,8 @@ export function SiteSections({ admin, site }: { admin: Admin; site: SiteSettings
   const [copied, setCopied] = useState(false);
   const [name, setName] = useState(site.name);
   const [color, setColor] = useState(site.brandColor ?? '#1f5f8b');
+  const [logo, setLogo] = useState(site.logoUrl ?? '');
+  const [position, setPosition] = useState(site.launcherPosition);
   const [greetingEs, setGreetingEs] = useState(site.greeting.es ?? '');
   const [greetingEn, setGreetingEn] = useState(site.greeting.en ?? '');
   const [origins, setOrigins] = useState(site.allowedOrigins.join('\n'));
@@ -38,7 +40,7 @@ export function SiteSections({ admin, site }: { admin: Admin; site: SiteSettings
 
   const saveBranding = async (e: Event) => {
     e.preventDefault();
-    const r = await admin.saveSite({ name, brandColor: color, greeting: { es: greetingEs, en: greetingEn } });
+    const r = await admin.saveSite({ name, brandColor: color, logoUrl: logo.trim() || null, launcherPosition: position, greeting: { es: greetingEs, en: greetingEn } });
     setBrandStatus(r.ok ? t.saved : r.error);
   };
 
@@ -71,6 +73,17 @@ export function SiteSections({ admin, site }: { admin: Admin; site: SiteSettings
         <input id="site-name" value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
         <label for="site-color">{t.brandColor}</label>
         <input id="site-color" type="color" value={color} onInput={(e) => setColor((e.target as HTMLInputElement).value)} />
+        <label for="site-logo">{t.logoUrl}</label>
+        <input id="site-logo" type="url" inputMode="url" placeholder="https://" value={logo} onInput={(e) => setLogo((e.target as HTMLInputElement).value)} />
+        <fieldset class="radio-row">
+          <legend>{t.launcherPosition}</legend>
+          {(['right', 'left'] as const).map((p) => (
+            <label key={p}>
+              <input type="radio" name="launcher-position" value={p} checked={position === p} onChange={() => setPosition(p)} />
+              {p === 'right' ? t.positionRight : t.positionLeft}
+            </label>
+          ))}
+        </fieldset>
         <label for="greeting-es">{t.greetingEs}</label>
         <input id="greeting-es" lang="es" maxLength={280} value={greetingEs} onInput={(e) => setGreetingEs((e.target as HTMLInputElement).value)} />
         <label for="greeting-en">{t.greetingEn}</label>
