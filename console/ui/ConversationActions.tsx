@@ -8,6 +8,14 @@ import { TransferDialog } from './TransferDialog';
 export function ConversationActions({ inbox, conversation, meId, teams }: { inbox: Inbox; conversation: ConversationSummary; meId: string; teams: string[] }) {
   const t = strings();
   const [transferring, setTransferring] = useState(false);
+  /** The chat is another agent's: "Take" asks before taking it from them. */
+  const [confirmTakeOver, setConfirmTakeOver] = useState<string | null>(null);
+  const holder = conversation.status === 'assigned' && conversation.assigneeId !== meId ? conversation.assigneeId : null;
+  const holderName = holder ? (inbox.team.value.find((a) => a.id === holder)?.name ?? t.visitor) : null;
+  const take = () => {
+    if (holder) setConfirmTakeOver(conversation.id);
+    else inbox.act('take');
+  };
   const mine = conversation.status === 'assigned' && conversation.assigneeId === meId;
   // Not to whoever has it, nor to yourself (that is "Take").
   const others = inbox.team.value.filter((a) => a.id !== conversation.assigneeId && a.id !== meId && a.status !== 'offline');
@@ -15,9 +23,24 @@ export function ConversationActions({ inbox, conversation, meId, teams }: { inbo
   return (
     <div class="actions">
       {conversation.status !== 'resolved' && !mine && (
-        <button type="button" class="primary small-btn" onClick={() => inbox.act('take')}>
+        <button type="button" class="primary small-btn" onClick={take}>
           {t.take}
         </button>
+      )}
+      {holder && confirmTakeOver === conversation.id && (
+        <span class="form-error small" role="alert">
+          {holderName} {t.alreadyTaken}{' '}
+          <button
+            type="button"
+            class="link"
+            onClick={() => {
+              setConfirmTakeOver(null);
+              inbox.act('take');
+            }}
+          >
+            {t.takeOver}
+          </button>
+        </span>
       )}
       {conversation.status !== 'resolved' && (others.length > 0 || teams.length > 0) && (
         <button type="button" class="ghost" aria-haspopup="dialog" onClick={() => setTransferring(true)}>
