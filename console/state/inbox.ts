@@ -184,7 +184,7 @@ export function createInbox(agent: AgentInfo, opts: { socketUrl: string; onSessi
         if (pendingStarts.delete(frame.clientId)) {
           // The chat the agent started: open it in their own view.
           startError.value = null;
-          started.value = frame.conversationId;
+          started.value = { conversationId: frame.conversationId };
           view.value = 'mine';
           select(frame.conversationId);
         }
@@ -291,8 +291,8 @@ export function createInbox(agent: AgentInfo, opts: { socketUrl: string; onSessi
   /** The last chat start that failed (live visitors). */
   const startError = signal<{ code: string; message: string } | null>(null);
   const pendingStarts = new Set<string>();
-  /** The chat this agent started last (the workspace shows it). */
-  const started = signal<string | null>(null);
+  /** The chat this agent started last (a new object each time: the workspace shows it). */
+  const started = signal<{ conversationId: string } | null>(null);
 
   /**
    * Takes, transfers (to an agent or a team, with an optional note), resolves, reopens or
