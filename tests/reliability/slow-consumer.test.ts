@@ -25,8 +25,9 @@ function kernelBufferMax(): number {
 const MAX_PUSH = kernelBufferMax() + 16 * 1024 * 1024;
 /**
  * Pushed after the cut-off. Measured from a warmed-up server, RSS grows by a few MiB with the
- * cut-off; with it disabled (a 1 GB limit) by about what was pushed, since every frame stays
- * queued for the stalled socket. Growth below half of this tells the two apart.
+ * cut-off; with it disabled (a 1 GB limit) by most of what was pushed (35 MiB for 52 MiB here),
+ * since every frame stays queued for the stalled socket. Growth below half of this tells the
+ * two apart.
  */
 const AFTER_PUSH = 32 * 1024 * 1024;
 /** Pushed to the shopper while it still reads, before measuring. */
