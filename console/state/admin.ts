@@ -59,6 +59,12 @@ export interface AdminAgent {
 
 export type AgentSkills = Pick<AdminAgent, 'capacity' | 'languages' | 'teams'>;
 
+export interface ExternalBot {
+  url: string | null;
+  fallback: 'builtin' | 'handoff';
+  timeoutMs: number;
+}
+
 export interface AdminWebhook {
   id: string;
   url: string;
@@ -111,6 +117,11 @@ export function createAdmin(fetchImpl: typeof fetch = fetch.bind(globalThis)) {
 
   const rotateSecret = () => call<{ secretKey: string }>('POST', '/site/rotate-secret');
 
+  /** The site's own bot (URL, fallback, time-out); its secret comes back only when issued. */
+  const getBot = () => call<ExternalBot>('GET', '/bot');
+  const saveBot = (input: { url: string | null; fallback?: 'builtin' | 'handoff'; timeoutMs?: number; rotateSecret?: boolean }) =>
+    call<ExternalBot & { secret?: string }>('PUT', '/bot', input);
+
   /** An agent's teams join the site's list on the server: read it again. */
   async function refreshTeams(teams: string[] | undefined): Promise<void> {
     if (!teams?.length || !site.value) return;
@@ -148,7 +159,7 @@ export function createAdmin(fetchImpl: typeof fetch = fetch.bind(globalThis)) {
     return r;
   }
 
-  return { site, agents, webhooks, load, saveSite, rotateSecret, createAgent, updateAgent, createWebhook, deleteWebhook };
+  return { site, agents, webhooks, load, saveSite, rotateSecret, getBot, saveBot, createAgent, updateAgent, createWebhook, deleteWebhook };
 }
 
 export type Admin = ReturnType<typeof createAdmin>;

@@ -15,7 +15,9 @@ import { LIMITS } from '../../shared/limits';
 import { publishAppended } from '../events';
 import { safePost } from '../integrations/safe-request';
 import { signatureHeader } from '../integrations/webhook-dispatcher';
-import type { AppendMessageResult, SiteRecord, VisitorRecord } from '../store/types';
+import { newToken } from '../ids';
+import { checkTarget } from '../integrations/safe-request';
+import type { AppendMessageResult, SiteRecord, Store, VisitorRecord } from '../store/types';
 import type { GatewayDeps } from '../ws/gateway-common';
 import { botSettings, handOff, runBot } from './bot-runner';
 
@@ -38,6 +40,46 @@ export function externalBot(site: SiteRecord): ExternalBotSettings | null {
     fallback: w.fallback === 'handoff' ? 'handoff' : 'builtin',
     timeoutMs: Math.min(EXTERNAL_BOT_DEFAULTS.maxTimeoutMs, Math.max(500, Number(w.timeoutMs) || EXTERNAL_BOT_DEFAULTS.timeoutMs)),
   };
+}
+
+export interface BotConfigInput {
+  url: string | null;
+  fallback?: 'builtin' | 'handoff';
+  timeoutMs?: number;
+  rotateSecret?: boolean;
+}
+
+export type BotConfigOutcome =
+  | { ok: true; out: { url: string | null; fallback: 'builtin' | 'handoff'; timeoutMs: number; secret?: string } }
+  | { ok: false; code: 'private_target' | 'unresolvable_target'; detail: string };
+
+/**
+ * Sets (or, with `url: null`, removes) the site's own bot, for the REST API and the console alike.
+ * The signing secret is issued with the first URL or on `rotateSecret`, and returned only then.
+ */
+export async function configureExternalBot(store: Store, site: SiteRecord, input: BotConfigInput, allowPrivate: boolean): Promise<BotConfigOutcome> {
+  if (input.url) {
+    const target = await checkTarget(input.url, allowPrivate);
+    if (target === 'private') return { ok: false, code: 'private_target', detail: 'url: resolves to a private or loopback address' };
+    if (target === 'unresolvable') return { ok: false, code: 'unresolvable_target', detail: 'url: the host does not resolve' };
+  }
+  const current = externalBot(site);
+  const bot = (typeof site.settings.bot === 'object' && site.settings.bot !== null ? site.settings.bot : {}) as Record<string, unknown>;
+  const issue = input.url !== null && (!current || input.rotateSecret === true);
+  const secret = input.url === null ? null : issue ? `bsec_${newToken(24)}` : current!.secret;
+  const fallback = input.fallback ?? current?.fallback ?? EXTERNAL_BOT_DEFAULTS.fallback;
+  const timeoutMs = input.timeoutMs ?? current?.timeoutMs ?? EXTERNAL_BOT_DEFAULTS.timeoutMs;
+  const { webhook: _previous, ...rest } = bot;
+  await store.sites.update(site.id, {
+    settings: { ...site.settings, bot: input.url === null ? rest : { ...rest, webhook: { url: input.url, secret, fallback, timeoutMs } } },
+  });
+  return { ok: true, out: { url: input.url, fallback, timeoutMs, ...(issue ? { secret: secret! } : {}) } };
+}
+
+/** The site's own bot as shown to admins and the API: never its secret. */
+export function externalBotOut(site: SiteRecord) {
+  const bot = externalBot(site);
+  return { url: bot?.url ?? null, fallback: bot?.fallback ?? EXTERNAL_BOT_DEFAULTS.fallback, timeoutMs: bot?.timeoutMs ?? EXTERNAL_BOT_DEFAULTS.timeoutMs };
 }
 
 /** What the merchant's bot may answer with. Anything else is a failure (and falls back). */

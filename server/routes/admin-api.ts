@@ -22,7 +22,8 @@ import { applyHours, siteHours, type TeamPresence } from '../presence';
 import type { BotSettings } from '../engine/bot-runner';
 import type { CannedResponse, ProactiveRule } from '../../shared/site-settings';
 import { SettingsPatchEntries, TeamName, settingsProblem } from './admin-settings';
-import { WebhookBody } from './api-v1/schemas';
+import { BotBody, WebhookBody } from './api-v1/schemas';
+import { configureExternalBot, externalBotOut } from '../engine/external-bot';
 import { agentFromRequest, csrfOk } from '../auth';
 import { iso } from './shapes';
 
@@ -290,6 +291,21 @@ export function adminRoutes(deps: AdminDeps) {
     if (patch.teams) await rememberTeams(me.siteId, patch.teams);
     if (patch.disabled === true || patch.password !== undefined || patch.role !== undefined) await endSessions(updated.id);
     return c.json(agentOut(updated));
+  });
+
+  // ---- the site's own bot (same rules as PUT /api/v1/bot) ----
+  app.get('/bot', async (c) => {
+    const site = await deps.store.sites.byId(c.get('agent').siteId);
+    return site ? c.json(externalBotOut(site)) : problem(c, 404, 'no such site');
+  });
+
+  app.put('/bot', async (c) => {
+    const parsed = await body(c, BotBody);
+    if (!parsed.ok) return parsed.res;
+    const site = await deps.store.sites.byId(c.get('agent').siteId);
+    if (!site) return problem(c, 404, 'no such site');
+    const result = await configureExternalBot(deps.store, site, parsed.value, deps.allowPrivateTargets);
+    return result.ok ? c.json(result.out) : invalid(c, 'url', result.detail.replace(/^url: /, ''));
   });
 
   app.get('/webhooks', async (c) => {

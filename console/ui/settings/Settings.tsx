@@ -6,6 +6,7 @@ import { useEffect, useMemo } from 'preact/hooks';
 import { createAdmin } from '../../state/admin';
 import { strings } from '../../state/locale';
 import { AgentsSection } from './AgentsSection';
+import { BotSection } from './BotSection';
 import { CannedSection } from './CannedSection';
 import { FaqSection } from './FaqSection';
 import { HoursSection } from './HoursSection';
@@ -31,6 +32,7 @@ export function Settings({ meId }: { meId: string }) {
       {site && <HoursSection admin={admin} hours={site.hours} />}
       {site && <FaqSection admin={admin} faqs={site.faqs} />}
       {site && <PoliciesSection admin={admin} policies={site.policies} />}
+      <BotSection admin={admin} />
       {site && <CannedSection admin={admin} canned={site.canned} />}
       {site && <ProactiveSection admin={admin} rules={site.proactiveRules} />}
       {site && <TeamsSection admin={admin} teams={site.teams} />}

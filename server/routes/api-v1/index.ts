@@ -17,7 +17,7 @@ import { buildOpenApi, type RouteDoc } from './openapi';
 import * as S from './schemas';
 import { createHash } from 'node:crypto';
 import { botEnabled, handOff } from '../../engine/bot-runner';
-import { EXTERNAL_BOT_DEFAULTS, externalBot } from '../../engine/external-bot';
+import { configureExternalBot, externalBotOut } from '../../engine/external-bot';
 import type { Router } from '../../engine/router';
 import { orderEventMessage, type OrderEvent } from '../../domain/proactive';
 import { conversationOut, customerOut, messageOut, orderOut } from '../shapes';
@@ -272,10 +272,7 @@ export function apiV1Routes(deps: ApiDeps) {
   // ---- webhooks ----
   // ---- the merchant's own bot ----
   docs.push({ method: 'get', path: '/bot', summary: "The site's external bot (URL, fallback, time-out), without its secret", tag: 'Bot', response: S.BotOut });
-  app.get('/bot', async (c) => {
-    const bot = externalBot(c.get('site'));
-    return c.json({ url: bot?.url ?? null, fallback: bot?.fallback ?? EXTERNAL_BOT_DEFAULTS.fallback, timeoutMs: bot?.timeoutMs ?? EXTERNAL_BOT_DEFAULTS.timeoutMs });
-  });
+  app.get('/bot', async (c) => c.json(externalBotOut(c.get('site'))));
 
   docs.push({
     method: 'put',
@@ -287,23 +284,9 @@ export function apiV1Routes(deps: ApiDeps) {
   });
   app.put('/bot', async (c) => {
     const body = validate(S.BotBody, await jsonBody(c));
-    const site = c.get('site');
-    if (body.url) {
-      const target = await checkTarget(body.url, deps.allowPrivateTargets === true);
-      if (target === 'private') throw new ApiError(422, 'private_target', 'The body is not valid', { field: 'url', detail: 'url: resolves to a private or loopback address' });
-      if (target === 'unresolvable') throw new ApiError(422, 'unresolvable_target', 'The body is not valid', { field: 'url', detail: 'url: the host does not resolve' });
-    }
-    const current = externalBot(site);
-    const botSettings = (typeof site.settings.bot === 'object' && site.settings.bot !== null ? site.settings.bot : {}) as Record<string, unknown>;
-    const issue = body.url !== null && (!current || body.rotateSecret === true);
-    const secret = body.url === null ? null : issue ? `bsec_${newToken(24)}` : current!.secret;
-    const fallback = body.fallback ?? current?.fallback ?? EXTERNAL_BOT_DEFAULTS.fallback;
-    const timeoutMs = body.timeoutMs ?? current?.timeoutMs ?? EXTERNAL_BOT_DEFAULTS.timeoutMs;
-    const { webhook: _old, ...rest } = botSettings;
-    await deps.store.sites.update(site.id, {
-      settings: { ...site.settings, bot: body.url === null ? rest : { ...rest, webhook: { url: body.url, secret, fallback, timeoutMs } } },
-    });
-    return c.json({ url: body.url, fallback, timeoutMs, ...(issue ? { secret: secret! } : {}) });
+    const result = await configureExternalBot(deps.store, c.get('site'), body, deps.allowPrivateTargets === true);
+    if (!result.ok) throw new ApiError(422, result.code, 'The body is not valid', { field: 'url', detail: result.detail });
+    return c.json(result.out);
   });
 
   docs.push({
