@@ -26,6 +26,8 @@ export function toSummary(c: ConversationListItem): ConversationSummary {
     assigneeId: c.assigneeId,
     visitorReadSeq: c.visitorReadSeq,
     lastMessage: c.lastMessage,
+    queuedAt: c.queuedAt,
+    orderNumbers: c.orderNumbers,
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
   };

@@ -120,6 +120,10 @@ export const ConversationSummarySchema = v.object({
   /** How far the shopper has read (read receipts). */
   visitorReadSeq: Seq,
   lastMessage: v.nullable(v.object({ text: v.string(), authorKind: AuthorSchema.entries.kind, createdAt: Timestamp })),
+  /** When it joined the queue (the queue view's order and waiting time). */
+  queuedAt: v.optional(v.nullable(Timestamp)),
+  /** A verified customer's recent order numbers: agents search chats by them. */
+  orderNumbers: v.optional(v.array(v.string())),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });

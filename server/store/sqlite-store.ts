@@ -58,6 +58,7 @@ export function toConversation(row: ConversationRow): ConversationRecord {
         ? { text: row.lastMessageText, authorKind: (row.lastMessageAuthor ?? 'system') as Message['author']['kind'], createdAt: row.lastMessageAt }
         : null,
     team: row.team,
+    queuedAt: row.queuedAt,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
@@ -599,6 +600,8 @@ export class SqliteStore implements Store {
         verified: t.visitors.verified,
         customerName: t.customers.name,
         customerEmail: t.customers.email,
+        // A verified customer's recent order numbers, so agents can search chats by order.
+        orderNumbers: sql<string | null>`(SELECT group_concat(number, ' ') FROM (SELECT o.number FROM orders o WHERE o.site_id = ${t.conversations.siteId} AND o.customer_id = ${t.visitors.customerId} AND ${t.visitors.verified} = 1 ORDER BY o.created_at DESC LIMIT 20))`,
       })
       .from(t.conversations)
       .innerJoin(t.visitors, eq(t.visitors.id, t.conversations.visitorId))
@@ -873,12 +876,14 @@ function toListItem(row: {
   verified: boolean;
   customerName: string | null;
   customerEmail: string | null;
+  orderNumbers: string | null;
 }): ConversationListItem {
   return {
     ...toConversation(row.conversation),
     visitorName: row.customerName || row.visitorName,
     visitorEmail: row.customerEmail || row.visitorEmail,
     verified: row.verified,
+    orderNumbers: row.orderNumbers ? row.orderNumbers.split(' ') : [],
   };
 }
 

@@ -61,6 +61,8 @@ export interface ConversationRecord {
   lastMessage: { text: string; authorKind: Author['kind']; createdAt: number } | null;
   /** The team the chat was transferred to; routing gives it to that team's members. */
   team: string | null;
+  /** When it last joined the queue (the longest waiting are served first). */
+  queuedAt: number | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -69,6 +71,8 @@ export interface ConversationListItem extends ConversationRecord {
   visitorName: string | null;
   visitorEmail: string | null;
   verified: boolean;
+  /** A verified customer's recent order numbers (searchable by agents). */
+  orderNumbers: string[];
 }
 
 export interface AppendMessageInput {
