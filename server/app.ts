@@ -4,6 +4,7 @@
  */
 import { Hono } from 'hono';
 import { createWebSockets } from './ws/node-ws';
+import { StoreUnavailableError } from './store/errors';
 import type { WebSocket } from 'ws';
 import { LIMITS } from '../shared/protocol';
 import { agentFromRequest } from './auth';
@@ -92,6 +93,12 @@ export function createApp(deps: AppDeps) {
   router.attach(gateway);
 
   app.onError((err, c) => {
+    // The disk or database refused a write: nothing was stored, and trying again later is right.
+    if (err instanceof StoreUnavailableError) {
+      deps.logger.warn({ err, path: c.req.path }, 'store unavailable');
+      c.header('Retry-After', '5');
+      return problem(c, 503, 'storage is unavailable; nothing was saved, try again shortly', { code: 'store_unavailable' });
+    }
     deps.logger.error({ err, path: c.req.path }, 'request failed');
     return problem(c, 500, 'internal error');
   });

@@ -9,6 +9,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { RateLimiter } from '../domain/rate-limit';
 import { Hono, type Context } from 'hono';
 import { agentFromRequest, csrfOk } from '../auth';
 import { MAX_UPLOAD_BYTES, dispositionFor, safeFileName, sniffType, type AllowedType } from '../domain/files';
@@ -26,6 +27,8 @@ export interface FileDeps {
   uploadsDir: string;
   publicUrl: string;
   now: () => number;
+  /** Uploads per uploader: sustained per second and burst (UPLOAD_BUDGET by default). */
+  uploadBudget?: { rate: number; burst: number };
 }
 
 /** Reads the request body up to `max` bytes; null when it is larger. */
@@ -44,8 +47,20 @@ async function readLimited(c: Context, max: number): Promise<Buffer | null> {
   return Buffer.concat(chunks);
 }
 
+/** Uploads per uploader (all their tabs): a file every 6 s sustained, bursts of 10 (defaults). */
+export const UPLOAD_BUDGET = { rate: 1 / 6, burst: 10 };
+
 export function fileRoutes(deps: FileDeps) {
   const app = new Hono();
+  const budget = new RateLimiter(deps.uploadBudget?.rate ?? UPLOAD_BUDGET.rate, deps.uploadBudget?.burst ?? UPLOAD_BUDGET.burst);
+
+  /** 429 with Retry-After when this uploader is over budget, before the body is read. */
+  function overBudget(c: Context, key: string): Response | null {
+    const taken = budget.take(key, deps.now());
+    if (taken.allowed) return null;
+    c.header('Retry-After', String(Math.max(1, Math.ceil(taken.retryAfterMs / 1000))));
+    return problem(c, 429, 'too many uploads; try again shortly', { code: 'rate_limited', retryAfterMs: taken.retryAfterMs });
+  }
 
   async function store(c: Context, siteId: string, uploader: { kind: 'visitor' | 'agent'; id: string }) {
     const bytes = await readLimited(c, MAX_UPLOAD_BYTES);
@@ -94,6 +109,8 @@ export function fileRoutes(deps: FileDeps) {
     const token = /^Bearer\s+(\S{16,128})$/.exec(c.req.header('authorization') ?? '')?.[1];
     const visitor = token ? await deps.store.visitors.byToken(site.id, hashToken(token)) : null;
     if (!visitor) return problem(c, 401, 'unknown visitor', { code: 'unauthorized' });
+    const limited = overBudget(c, `v:${visitor.id}`);
+    if (limited) return limited;
     return store(c, site.id, { kind: 'visitor', id: visitor.id });
   });
 
@@ -103,6 +120,8 @@ export function fileRoutes(deps: FileDeps) {
     const agent = await agentFromRequest(c, deps.store, deps.now());
     if (!agent) return problem(c, 401, 'not signed in', { code: 'unauthorized' });
     if (!csrfOk(c)) return problem(c, 403, 'missing or wrong CSRF token', { code: 'csrf' });
+    const limited = overBudget(c, `a:${agent.id}`);
+    if (limited) return limited;
     return store(c, agent.siteId, { kind: 'agent', id: agent.id });
   });
 

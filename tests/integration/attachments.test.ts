@@ -102,4 +102,19 @@ describe('attachments', () => {
     alice.socket.close();
     bob.socket.close();
   });
+
+  it('limits each shopper to bursts of 10 uploads (429 with Retry-After), without touching other shoppers', async () => {
+    const busy = await connectVisitor(server);
+    const other = await connectVisitor(server);
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i++) statuses.push((await upload(busy.token, png(), `foto-${i}.png`)).status);
+    expect(statuses.slice(0, 10)).toEqual(Array(10).fill(201));
+    const refused = await upload(busy.token, png(), 'una-mas.png');
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await refused.json()).toMatchObject({ code: 'rate_limited' });
+    expect((await upload(other.token, png(), 'otra.png')).status).toBe(201);
+    busy.socket.close();
+    other.socket.close();
+  });
 });

@@ -14,7 +14,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { PROTOCOL_VERSION } from '../../shared/protocol';
-import { TestSocket, cid, connectAgent, connectVisitor, signIn, visitorUrl, type Frame } from '../helpers/ws-client';
+import { TestSocket, cid, connectAgent, connectVisitor, csrfOf, signIn, visitorUrl, type Frame } from '../helpers/ws-client';
 
 const mountPoint = mkdtempSync(join(tmpdir(), 'mostrador-full-'));
 let mounted = false;
@@ -69,7 +69,8 @@ describe.skipIf(!mounted)('full disk', () => {
     server = await startTestServer({ dataDir });
     const s = server;
     const visitor = await connectVisitor(s);
-    const agent = await connectAgent(s, await signIn(s));
+    const cookie = await signIn(s);
+    const agent = await connectAgent(s, cookie);
     const firstId = cid('ok');
     visitor.socket.send({ type: 'message.send', clientId: firstId, text: 'antes' });
     const first = await visitor.socket.next((f) => f.type === 'ack' && f.clientId === firstId);
@@ -112,6 +113,17 @@ describe.skipIf(!mounted)('full disk', () => {
     expect(put.status).toBe(503);
     expect(await put.json()).toMatchObject({ code: 'store_unavailable' });
     expect((await api('GET')).status).toBe(404);
+
+    // The console's HTTP API too: a typed 503 with Retry-After, not an internal error.
+    const csrf = csrfOf(cookie);
+    const patch = await fetch(`${s.origin}/api/agent/admin/site`, {
+      method: 'PATCH',
+      headers: { Cookie: cookie, Origin: s.origin, 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
+      body: JSON.stringify({ name: 'Tienda llena' }),
+    });
+    expect(patch.status).toBe(503);
+    expect(patch.headers.get('retry-after')).toBe('5');
+    expect(await patch.json()).toMatchObject({ code: 'store_unavailable' });
 
     // Nothing of it was stored (reads still work on a full disk).
     const during = visitor.socket.nextOfType('sync.result');

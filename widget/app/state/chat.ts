@@ -46,7 +46,7 @@ export interface Upload {
   key: string;
   name: string;
   progress: number;
-  error: 'too_large' | 'unsupported' | 'failed' | null;
+  error: 'too_large' | 'unsupported' | 'rate_limited' | 'failed' | null;
 }
 
 const ACCEPTED = ['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'application/pdf'];
@@ -374,7 +374,7 @@ export function createChat(opts: ChatOptions) {
     };
     xhr.onerror = () => setUpload(key, { error: 'failed' });
     xhr.onload = () => {
-      if (xhr.status !== 201) return setUpload(key, { error: xhr.status === 413 ? 'too_large' : xhr.status === 415 ? 'unsupported' : 'failed' });
+      if (xhr.status !== 201) return setUpload(key, { error: xhr.status === 413 ? 'too_large' : xhr.status === 415 ? 'unsupported' : xhr.status === 429 ? 'rate_limited' : 'failed' });
       const stored = JSON.parse(xhr.responseText) as AttachmentRef;
       uploads.value = uploads.value.filter((u) => u.key !== key);
       send('', [stored]);

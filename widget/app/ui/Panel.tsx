@@ -92,7 +92,7 @@ export function Panel({ chat, onClose, inputRef, livePreview, preChatForm, sound
             <li key={u.key} class={u.error ? 'upload-error' : ''}>
               <span>
                 {u.name} ·{' '}
-                {u.error === 'too_large' ? t.fileTooLarge : u.error === 'unsupported' ? t.unsupportedFile : u.error ? t.uploadFailed : `${t.uploading} ${u.progress}%`}
+                {u.error === 'too_large' ? t.fileTooLarge : u.error === 'unsupported' ? t.unsupportedFile : u.error === 'rate_limited' ? t.slowDownFiles : u.error ? t.uploadFailed : `${t.uploading} ${u.progress}%`}
               </span>
               {u.error ? (
                 <button type="button" class="retry" onClick={() => chat.dismissUpload(u.key)}>
