@@ -27,6 +27,7 @@ export function toSummary(c: ConversationListItem): ConversationSummary {
     visitorReadSeq: c.visitorReadSeq,
     lastMessage: c.lastMessage,
     queuedAt: c.queuedAt,
+    team: c.team,
     orderNumbers: c.orderNumbers,
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,

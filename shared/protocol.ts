@@ -122,6 +122,8 @@ export const ConversationSummarySchema = v.object({
   lastMessage: v.nullable(v.object({ text: v.string(), authorKind: AuthorSchema.entries.kind, createdAt: Timestamp })),
   /** When it joined the queue (the queue view's order and waiting time). */
   queuedAt: v.optional(v.nullable(Timestamp)),
+  /** The team it was transferred to, if any (routing gives it to that team's members). */
+  team: v.optional(v.nullable(v.string())),
   /** A verified customer's recent order numbers: agents search chats by them. */
   orderNumbers: v.optional(v.array(v.string())),
   createdAt: Timestamp,

@@ -24,17 +24,27 @@ function normalise(s: string): string {
   return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
 }
 
-/** Case- and accent-insensitive match on the shopper's name and email. */
+/**
+ * Case- and accent-insensitive match on the shopper's name and email, or one of the verified
+ * customer's order numbers ("1001" or "#1001", whole number from its start).
+ */
 export function matchesQuery(c: ConversationSummary, query: string): boolean {
   const q = normalise(query.trim());
   if (!q) return true;
+  const number = q.replace(/^#/, '');
+  if (number && (c.orderNumbers ?? []).some((n) => normalise(n).startsWith(number))) return true;
   return normalise(`${c.visitorName} ${c.visitorEmail ?? ''}`).includes(q);
+}
+
+/** Since when a queued chat has waited (it joined the queue; older servers: created). */
+export function waitingSince(c: ConversationSummary): number {
+  return c.queuedAt ?? c.createdAt;
 }
 
 /** The conversations of a view, filtered by the query; the queue shows the longest waiting first. */
 export function visibleConversations(list: readonly ConversationSummary[], view: View, me: string, query: string): ConversationSummary[] {
   const out = list.filter((c) => inView(c, view, me) && matchesQuery(c, query));
-  if (view === 'queue') return out.sort((a, b) => a.updatedAt - b.updatedAt);
+  if (view === 'queue') return out.sort((a, b) => waitingSince(a) - waitingSince(b));
   return out.sort((a, b) => b.updatedAt - a.updatedAt);
 }
 

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { ConversationSummary } from '../../shared/protocol';
 import type { Inbox } from '../state/inbox';
 import { locale, strings } from '../state/locale';
-import { VIEWS, turn, waited } from '../state/views';
+import { VIEWS, turn, waited, waitingSince } from '../state/views';
 
 export function visitorLabel(c: ConversationSummary, visitorWord: string): string {
   return c.visitorName || `${visitorWord} ${c.visitorId.slice(-4)}`;
@@ -23,6 +23,13 @@ export function ConversationList({ inbox }: { inbox: Inbox }) {
   const t = strings();
   const now = useNow();
   const list = inbox.visible.value;
+  // Places in the whole queue (not in a filtered list), longest waiting first.
+  const places = new Map(
+    inbox.conversations.value
+      .filter((c) => c.status === 'queued')
+      .sort((a, b) => waitingSince(a) - waitingSince(b))
+      .map((c, i) => [c.id, i + 1]),
+  );
   const time = new Intl.DateTimeFormat(locale.value, { hour: '2-digit', minute: '2-digit' });
   return (
     <nav class="list" aria-label={t.conversations}>
@@ -67,7 +74,17 @@ export function ConversationList({ inbox }: { inbox: Inbox }) {
                 </span>
                 <span class="row">
                   <span class={`status s-${c.status}`}>{t[`status_${c.status}`]}</span>
-                  {whose === 'shopper-waiting' && c.lastMessage && (
+                  {c.status === 'queued' && places.has(c.id) && (
+                    <span class="turn waiting">
+                      {t.queuePlace.replace('{n}', String(places.get(c.id)))} · {waited(waitingSince(c), now, locale.value)}
+                    </span>
+                  )}
+                  {c.team && (
+                    <span class="team-tag">
+                      {t.teamLabel}: {c.team}
+                    </span>
+                  )}
+                  {whose === 'shopper-waiting' && c.lastMessage && c.status !== 'queued' && (
                     <span class="turn waiting">
                       {t.shopperWaiting} · {waited(c.lastMessage.createdAt, now, locale.value)}
                     </span>

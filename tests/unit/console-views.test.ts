@@ -43,13 +43,28 @@ describe('matchesQuery', () => {
     expect(matchesQuery(c, 'john')).toBe(false);
     expect(matchesQuery(c, '  ')).toBe(true);
   });
+
+  it('matches a verified customer’s order number, with or without #, from its start', () => {
+    const c = conv({ visitorName: 'María García', orderNumbers: ['1001', '0994'] });
+    expect(matchesQuery(c, '1001')).toBe(true);
+    expect(matchesQuery(c, '#0994')).toBe(true);
+    expect(matchesQuery(c, '100')).toBe(true);
+    expect(matchesQuery(c, '001')).toBe(false);
+    expect(matchesQuery(conv({ visitorName: 'Sin pedidos' }), '1001')).toBe(false);
+  });
 });
 
 describe('visibleConversations', () => {
-  it('shows the queue longest-waiting first and other views newest first', () => {
-    const list = [conv({ id: 'a', updatedAt: 3 }), conv({ id: 'b', updatedAt: 1 }), conv({ id: 'c', updatedAt: 2, status: 'resolved' })];
-    expect(visibleConversations(list, 'queue', 'me', '').map((c) => c.id)).toEqual(['b', 'a']);
-    expect(visibleConversations(list, 'open', 'me', '').map((c) => c.id)).toEqual(['a', 'b']);
+  it('shows the queue longest-waiting first (since it joined the queue) and other views newest first', () => {
+    const list = [
+      conv({ id: 'a', updatedAt: 3, queuedAt: 20 }),
+      // Created earlier but re-queued later (a transfer or a requeue): it waits less.
+      conv({ id: 'b', updatedAt: 1, createdAt: 5, queuedAt: 30 }),
+      conv({ id: 'd', updatedAt: 4, createdAt: 10, queuedAt: null }),
+      conv({ id: 'c', updatedAt: 2, status: 'resolved' }),
+    ];
+    expect(visibleConversations(list, 'queue', 'me', '').map((c) => c.id)).toEqual(['d', 'a', 'b']);
+    expect(visibleConversations(list, 'open', 'me', '').map((c) => c.id)).toEqual(['d', 'a', 'b']);
   });
 });
 

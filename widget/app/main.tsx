@@ -223,8 +223,9 @@ document.addEventListener('keydown', (e) => {
   if (e.key === 'Escape') close();
 });
 
-// A returning shopper with a conversation (or unsent messages) connects at once for live replies.
-if (chat.hasHistory()) chat.start();
+// The panel loads when the browser is idle; connecting then puts the shopper on the team's live
+// visitors list (page, cart) and gives a returning shopper their replies and unread count.
+chat.start();
 
 const open = () => toHost({ ns: BRIDGE_NS, type: 'open' });
 const toggleSound = () => {
