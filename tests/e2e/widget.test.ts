@@ -4,6 +4,8 @@
  * the proactive teaser.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
@@ -286,5 +288,66 @@ describe.runIf(hasChromium)('the shopper widget', () => {
     } finally {
       await ctx.server.store.sites.update(site.id, { settings: { ...site.settings, proactive: { rules: [] } } });
     }
+  });
+
+  it('ignores messages forged by another origin on the page, both ways across the bridge', async () => {
+    // Visitors stored under the forged name (identify would store it, verified or not).
+    const forgedVisitors = () => {
+      const db = new Database(join(ctx.server.dataDir, 'mostrador.db'), { readonly: true });
+      try {
+        return (db.prepare("SELECT count(*) AS n FROM visitors WHERE name = 'Forged'").get() as { n: number }).n;
+      } finally {
+        db.close();
+      }
+    };
+    const evil = await merchant(() => `<!doctype html><html><body>evil ad</body></html>`);
+    const origin = await merchant(
+      (w) => `<!doctype html><html lang="en"><head><title>Shop</title></head><body><iframe src="${evil}/" title="ad"></iframe>${snippet(w)}</body></html>`,
+    );
+    const context = await ctx.browser.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    await page.goto(origin);
+    // The panel has loaded (idle) and is listening.
+    await expect.poll(() => frameOf(page)?.evaluate(() => document.readyState).catch(() => null), T).toBe('complete');
+    const ad = page.frames().find((f) => f.url().startsWith(evil))!;
+    // The panel's frame lives in the launcher's shadow root: it is not even in window.frames.
+    expect(await ad.evaluate(() => window.parent.frames.length)).toBe(1);
+    await ad.evaluate(() => {
+      const forged = [
+        { ns: 'mostrador', type: 'open' },
+        { ns: 'mostrador', type: 'unread', count: 42 },
+        { ns: 'mostrador', type: 'command', name: 'identify', payload: { id: 'cus_maria', name: 'Forged' } },
+        { ns: 'mostrador', type: 'command', name: 'cart', payload: { items: [], total: 999999, currency: 'EUR' } },
+      ];
+      // To the shop page (as if from the panel) and to every frame on it (as if from the shop).
+      for (const m of forged) {
+        window.parent.postMessage(m, '*');
+        for (let i = 0; i < window.parent.frames.length; i++) window.parent.frames[i]!.postMessage(m, '*');
+      }
+    });
+    await page.waitForTimeout(1000);
+    expect(await page.getByRole('button', { name: 'Open chat' }).count()).toBe(1);
+    expect(await page.locator('iframe[title*="chat" i]').isHidden()).toBe(true);
+    expect(await page.getByRole('button', { name: /unread/ }).count()).toBe(0);
+    expect(forgedVisitors()).toBe(0);
+    // The real shop's command still works.
+    await page.evaluate(() => (window as unknown as { Mostrador(...a: unknown[]): void }).Mostrador('open'));
+    await expect.poll(() => page.getByRole('button', { name: 'Close chat' }).count(), T).toBe(1);
+
+    // A page on another origin that frames the panel itself, claiming to be the shop, cannot drive it.
+    const pretender = await merchant(
+      (w) => `<!doctype html><html><body><iframe id="p" title="fake" src="${w}/widget/frame?site=pk_demo&lang=en#host=${encodeURIComponent(origin)}"></iframe></body></html>`,
+    );
+    const fake = await context.newPage();
+    await fake.goto(pretender);
+    await expect.poll(() => fake.frames().find((f) => f.url().includes('/widget/frame'))?.evaluate(() => document.readyState).catch(() => null), T).toBe('complete');
+    await fake.evaluate(() => {
+      const target = (document.getElementById('p') as HTMLIFrameElement).contentWindow!;
+      target.postMessage({ ns: 'mostrador', type: 'command', name: 'identify', payload: { id: 'cus_maria', name: 'Forged' } }, '*');
+      target.postMessage({ ns: 'mostrador', type: 'open' }, '*');
+    });
+    await fake.waitForTimeout(1000);
+    expect(forgedVisitors()).toBe(0);
+    await context.close();
   });
 });
