@@ -2,7 +2,7 @@
  * `npm run bench` — end-to-end benchmark of the Mostrador server against a raw `ws` relay.
  *
  *   npm run bench                      full run (≈ 2,000 shoppers, 20 agents, 10 s steps, 10,000 idle sockets)
- *   npm run bench -- --quick           under 3 minutes (500 shoppers, 5 agents, 3 s steps, 2,000 idle sockets)
+ *   npm run bench -- --quick           under 3 minutes (500 shoppers, 5 agents, 3 s steps, 10,000 idle sockets: the idle figure is defined at 10,000)
  *   npm run bench -- --shoppers=200 --agents=2 --rates=1000,2000 --step-seconds=2 --target=server
  *
  * Flags: --quick, --shoppers=N, --agents=M, --rates=a,b,c (exactly these; the default list keeps
@@ -50,7 +50,7 @@ function parseArgs(argv: string[]): RunConfig {
     extendRates: !rates && !quick,
     stepSeconds: num('step-seconds', quick ? 3 : 10),
     warmupSeconds: num('warmup-seconds', quick ? 1 : 2),
-    idleSockets: num('idle', quick ? 2000 : 10_000),
+    idleSockets: num('idle', 10_000),
     targets: target === 'both' ? ['server', 'baseline'] : [target as TargetKind],
   };
   if (config.shoppers < 1 || config.agents < 1 || config.workers < 1) throw new Error('--shoppers, --agents and --workers must be at least 1');
