@@ -38,6 +38,7 @@ interface Presence {
   since: number;
   leftAt: number | null;
   who: VisitorWho;
+  timeZone: string | null;
 }
 
 /** Who the visitor is, as far as we know: for the live visitors list. */
@@ -59,7 +60,7 @@ export class PresenceRegistry {
     let site = this.sites.get(siteId);
     if (!site) this.sites.set(siteId, (site = new Map()));
     let p = site.get(visitorId);
-    if (!p) site.set(visitorId, (p = { sockets: 0, url: null, title: null, pages: [], cart: null, since: now, leftAt: null, who: NOBODY }));
+    if (!p) site.set(visitorId, (p = { sockets: 0, url: null, title: null, pages: [], cart: null, since: now, leftAt: null, who: NOBODY, timeZone: null }));
     return p;
   }
 
@@ -88,7 +89,7 @@ export class PresenceRegistry {
   }
 
   /** Records the page and cart the widget reported; returns the frame to publish. */
-  update(siteId: string, visitorId: string, now: number, ctx: { url?: string; title?: string; cart?: Cart | null }): VisitorUpdatedFrame {
+  update(siteId: string, visitorId: string, now: number, ctx: { url?: string; title?: string; cart?: Cart | null; timeZone?: string }): VisitorUpdatedFrame {
     const p = this.entry(siteId, visitorId, now);
     if (ctx.url !== undefined && ctx.url !== p.url) {
       p.url = ctx.url;
@@ -99,6 +100,7 @@ export class PresenceRegistry {
       p.title = ctx.title;
     }
     if (ctx.cart !== undefined) p.cart = ctx.cart;
+    if (ctx.timeZone !== undefined) p.timeZone = ctx.timeZone;
     return this.frame(visitorId, p);
   }
 
@@ -115,7 +117,7 @@ export class PresenceRegistry {
   }
 
   private frame(visitorId: string, p: Presence): VisitorUpdatedFrame {
-    return { type: 'visitor.updated', visitorId, online: p.sockets > 0, url: p.url, title: p.title, pages: [...p.pages], cart: p.cart, since: p.since, ...p.who };
+    return { type: 'visitor.updated', visitorId, online: p.sockets > 0, url: p.url, title: p.title, pages: [...p.pages], cart: p.cart, since: p.since, timeZone: p.timeZone, ...p.who };
   }
 }
 

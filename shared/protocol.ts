@@ -205,6 +205,8 @@ const VisitorContext = v.object({
   type: v.literal('context'),
   url: v.optional(v.pipe(v.string(), v.maxLength(2048))),
   title: v.optional(v.pipe(v.string(), v.maxLength(300))),
+  /** The shopper's IANA time zone (from their browser): agents see their local time. */
+  timeZone: v.optional(v.pipe(v.string(), v.maxLength(64), v.regex(/^[A-Za-z0-9_+\-/]+$/, 'must be an IANA time zone'))),
   cart: v.optional(
     v.nullable(
       v.object({
@@ -456,6 +458,8 @@ const VisitorUpdated = v.object({
   verified: v.optional(v.boolean()),
   /** First seen on an earlier visit. */
   returning: v.optional(v.boolean()),
+  /** The shopper's time zone, when their browser told us. */
+  timeZone: v.optional(v.nullable(v.string())),
 });
 
 const ErrorFrame = v.object({

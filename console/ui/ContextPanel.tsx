@@ -2,6 +2,7 @@
 import type { VisitorUpdatedFrame } from '../../shared/protocol';
 import type { ContextModel } from '../state/context';
 import { locale, strings } from '../state/locale';
+import { useNow } from './ConversationList';
 import { formatMoney, httpUrlOrNull } from '../../shared/format';
 import { OrderCard } from './OrderCard';
 
@@ -32,6 +33,24 @@ export function ContextPanel({
   );
 }
 
+/** The shopper's local time ("16:42 in Europe/Madrid"), kept current. */
+function LocalTime({ timeZone }: { timeZone: string }) {
+  const t = strings();
+  const now = useNow();
+  let text: string;
+  try {
+    text = new Intl.DateTimeFormat(locale.value, { hour: '2-digit', minute: '2-digit', weekday: 'short', timeZone }).format(now);
+  } catch {
+    return null;
+  }
+  return (
+    <p class="small">
+      <span class="muted">{t.localTime}: </span>
+      {text} <span class="muted">({timeZone.replace(/_/g, ' ')})</span>
+    </p>
+  );
+}
+
 /** Live: the page the shopper is on, the pages of this visit, and their cart. */
 function Presence({ presence }: { presence: VisitorUpdatedFrame }) {
   const t = strings();
@@ -43,6 +62,7 @@ function Presence({ presence }: { presence: VisitorUpdatedFrame }) {
       <p>
         <span class={`pill ${presence.online ? 'ok' : ''}`}>{presence.online ? t.online : t.offlineNow}</span>
       </p>
+      {presence.timeZone && <LocalTime timeZone={presence.timeZone} />}
       {presence.url && (
         <p class="small">
           <span class="muted">{t.nowOn}: </span>

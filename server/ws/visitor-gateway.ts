@@ -15,6 +15,7 @@ import { verifyIdentityHash } from '../domain/identity';
 import { botEnabled } from '../engine/bot-runner';
 import { runProactive } from '../engine/proactive-runner';
 import { runAssistant } from '../engine/external-bot';
+import { isValidTimeZone } from '../domain/hours';
 import { topics } from '../bus/bus';
 import { applyHours, siteHours } from '../presence';
 
@@ -175,6 +176,7 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord): WSEvents<Web
           ...(frame.url !== undefined ? { url: frame.url } : {}),
           ...(frame.title !== undefined ? { title: frame.title } : {}),
           ...(frame.cart !== undefined ? { cart: frame.cart } : {}),
+          ...(frame.timeZone !== undefined && isValidTimeZone(frame.timeZone) ? { timeZone: frame.timeZone } : {}),
         });
         deps.bus.publish(topics.siteAgents(site.id), update);
         return;

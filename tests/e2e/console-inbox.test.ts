@@ -7,7 +7,7 @@ const ctx = useServerAndBrowser();
 
 describe.runIf(hasChromium)('the inbox', () => {
   it('finds a verified customer’s chat by order number, shows each waiting chat’s place in the queue, and lists a shopper who only browses', async () => {
-    const shopperContext = await ctx.browser.newContext({ locale: 'es-ES' });
+    const shopperContext = await ctx.browser.newContext({ locale: 'es-ES', timezoneId: 'Atlantic/Canary' });
     const maria = await shopperContext.newPage();
     await maria.goto(`${ctx.server.origin}/demo/`);
     // "Cuenta (demo)": the shop signs María in and identifies her with its server-made hash.
@@ -42,6 +42,10 @@ describe.runIf(hasChromium)('the inbox', () => {
     await search.fill('#1001');
     await expect.poll(textOf(list), T).toContain('María');
     expect(await list.innerText()).not.toContain('Soy un invitado');
+    // Beside her chat: her local time, from her browser's time zone.
+    await list.getByRole('button', { name: /María/ }).click();
+    await expect.poll(textOf(agent.getByRole('complementary', { name: 'Customer' })), T).toContain('(Atlantic/Canary)');
+    expect(await agent.getByRole('complementary', { name: 'Customer' }).innerText()).toContain('Local time');
     await search.fill('9999');
     await expect.poll(textOf(list), T).toContain('No conversations match.');
 

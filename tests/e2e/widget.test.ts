@@ -350,4 +350,42 @@ describe.runIf(hasChromium)('the shopper widget', () => {
     expect(forgedVisitors()).toBe(0);
     await context.close();
   });
+
+  it('works by keyboard alone: Tab reaches the launcher, Enter opens into the message box, Tab moves through the panel, Escape returns', async () => {
+    const origin = await merchant((w) => `<!doctype html><html lang="en"><head><title>Shop</title></head><body><a href="#a">First link</a>${snippet(w)}</body></html>`);
+    const context = await ctx.browser.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    await page.goto(origin);
+    await page.getByRole('button', { name: 'Open chat' }).waitFor();
+    const onLauncher = () =>
+      page.evaluate(() => {
+        const host = document.querySelector('[data-mostrador]');
+        return document.activeElement === host && host?.shadowRoot?.activeElement?.getAttribute('aria-label') === 'Open chat';
+      });
+    let reached = false;
+    for (let i = 0; i < 5 && !reached; i++) {
+      await page.keyboard.press('Tab');
+      reached = await onLauncher();
+    }
+    expect(reached).toBe(true);
+    await page.keyboard.press('Enter');
+    const panel = panelOf(page);
+    const box = panel.getByRole('textbox', { name: 'Message' });
+    await expect.poll(() => box.evaluate((el) => el === el.ownerDocument.activeElement), T).toBe(true);
+    await page.keyboard.type('Typed without a mouse');
+    await page.keyboard.press('Enter');
+    await expect.poll(textOf(panel.getByRole('log')), T).toContain('Typed without a mouse');
+    // Tab moves to the panel's next control (attach), with a visible focus ring.
+    await page.keyboard.press('Tab');
+    const focused = await frameOf(page)!.evaluate(() => {
+      const el = document.activeElement as HTMLElement;
+      const style = getComputedStyle(el);
+      return { label: el.getAttribute('aria-label'), ring: style.outlineStyle !== 'none' || style.boxShadow !== 'none' };
+    });
+    expect(focused).toEqual({ label: 'Attach a file', ring: true });
+    await page.keyboard.press('Escape');
+    await expect.poll(onLauncher, T).toBe(true);
+    expect(await page.locator('iframe[title*="chat" i]').isHidden()).toBe(true);
+    await context.close();
+  });
 });

@@ -225,6 +225,11 @@ document.addEventListener('keydown', (e) => {
 
 // The panel loads when the browser is idle; connecting then puts the shopper on the team's live
 // visitors list (page, cart) and gives a returning shopper their replies and unread count.
+try {
+  chat.setContext({ timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone });
+} catch {
+  /* no time zone: agents just do not see the shopper's local time */
+}
 chat.start();
 
 const open = () => toHost({ ns: BRIDGE_NS, type: 'open' });

@@ -419,7 +419,7 @@ export function createChat(opts: ChatOptions) {
   }
 
   /** Reports the shopper's page and cart (the shop's `page` and `cart` commands). */
-  function setContext(update: { url?: string; title?: string; cart?: unknown }): void {
+  function setContext(update: { url?: string; title?: string; cart?: unknown; timeZone?: string }): void {
     context = { ...context, ...update };
     if (welcomed) socket.send({ type: 'context', ...update });
   }
