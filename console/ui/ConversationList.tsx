@@ -46,7 +46,7 @@ export function ConversationList({ inbox }: { inbox: Inbox }) {
         <input
           type="search"
           id="conversation-search"
-          placeholder={t.search}
+          placeholder={t.searchShort}
           value={inbox.query.value}
           onInput={(e) => (inbox.query.value = (e.target as HTMLInputElement).value)}
         />
