@@ -165,6 +165,7 @@ export function createApp(deps: AppDeps) {
     /** Closes every socket (clients reconnect with backoff) and stops the heartbeat. */
     closeSockets(code = 1001, reason = 'server shutting down'): Promise<void> {
       heartbeat.stop();
+      team.close();
       const clients = [...(wss.clients as Set<WebSocket>)];
       for (const client of clients) client.close(code, reason);
       // A peer that never answers the close (stalled, or gone) must not hold the shutdown open.
