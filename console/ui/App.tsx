@@ -122,8 +122,8 @@ function Workspace({ session, agent }: { session: Session; agent: AgentInfo }) {
           {t.sound}
         </button>
         {notifier.permission.value === 'default' && (
-          <button type="button" class="ghost" onClick={() => void notifier.requestPermission()}>
-            {t.enableNotifications}
+          <button type="button" class="ghost" aria-label={t.enableNotifications} title={t.enableNotifications} onClick={() => void notifier.requestPermission()}>
+            {t.enableNotificationsShort}
           </button>
         )}
         <button type="button" class="ghost" aria-pressed={screen === 'visitors'} onClick={() => setScreen(screen === 'visitors' ? 'inbox' : 'visitors')}>

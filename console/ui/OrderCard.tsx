@@ -3,6 +3,11 @@ import type { ContextOrder } from '../state/context';
 import { formatMoney, httpUrlOrNull } from '../../shared/format';
 import { locale, strings } from '../state/locale';
 
+/** A shipment or return status in words: known ones translated, others made readable. */
+function words(t: Record<string, string> | object, kind: 'ship' | 'return', status: string): string {
+  return (t as Record<string, string | undefined>)[`${kind}_${status}`] ?? status.replace(/_/g, ' ');
+}
+
 export function OrderCard({ order, onShare }: { order: ContextOrder; onShare?: (orderId: string) => void }) {
   const t = strings();
   const loc = locale.value;
@@ -50,7 +55,7 @@ export function OrderCard({ order, onShare }: { order: ContextOrder; onShare?: (
           <div class="shipment" key={s.id}>
             <p class="small">
               <span class="muted">{t.shipment}: </span>
-              {s.carrier} · {s.trackingNumber} · {s.status}
+              {s.carrier} · {s.trackingNumber} · {words(t, 'ship', s.status)}
             </p>
             {last && <p class="small muted">{last.description}</p>}
             {href && (
@@ -69,7 +74,7 @@ export function OrderCard({ order, onShare }: { order: ContextOrder; onShare?: (
       {order.returns.length > 0 && (
         <p class="small">
           <span class="muted">{t.returns}: </span>
-          {order.returns.map((r) => `${r.status}${r.reason ? ` (${r.reason})` : ''}`).join('; ')}
+          {order.returns.map((r) => `${words(t, 'return', r.status)}${r.reason ? ` (${r.reason})` : ''}`).join('; ')}
         </p>
       )}
     </article>
