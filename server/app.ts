@@ -48,6 +48,8 @@ export interface AppDeps {
   allowPrivateTargets?: boolean;
   /** Messages per visitor per second and burst (VISITOR_MESSAGES_PER_SEC, VISITOR_MESSAGE_BURST). */
   visitorMessages?: { rate: number; burst: number };
+  /** Per-agent budget for sends, order cards and started chats (all their tabs together). */
+  agentMessages?: { rate: number; burst: number };
   /** Serve the demo shop's helper endpoints (only with the demo seed). */
   demo?: boolean;
   /** REST API requests per second per site (sustained) and burst. */
@@ -86,6 +88,7 @@ export function createApp(deps: AppDeps) {
     // A person types a few messages a second at most; a reconnect may flush a small outbox at once.
     limits: {
       sends: new RateLimiter(deps.visitorMessages?.rate ?? 5, deps.visitorMessages?.burst ?? 30),
+      agentSends: new RateLimiter(deps.agentMessages?.rate ?? 10, deps.agentMessages?.burst ?? 60),
       chatter: new RateLimiter(10, 30),
     },
   };

@@ -18,6 +18,8 @@ export interface Config {
   webhookIntervalMs: number;
   /** Messages a visitor may send per second (sustained) and in a burst. */
   visitorMessages: { rate: number; burst: number };
+  /** AGENT_MESSAGES_PER_SEC / AGENT_MESSAGE_BURST: per-agent budget for sends, order cards and started chats. */
+  agentMessages: { rate: number; burst: number };
   /** WS_MAX_BUFFERED_BYTES: a socket whose unsent bytes exceed this (a client that stopped reading) is cut off. */
   wsMaxBufferedBytes: number;
   /** DB_BUSY_TIMEOUT_MS: how long a write waits for another connection's write lock before failing as `store_unavailable`. */
@@ -45,6 +47,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     visitorMessages: {
       rate: Math.max(0.1, Number(env.VISITOR_MESSAGES_PER_SEC ?? 5) || 5),
       burst: Math.max(1, Number(env.VISITOR_MESSAGE_BURST ?? 30) || 30),
+    },
+    agentMessages: {
+      rate: Math.max(0.1, Number(env.AGENT_MESSAGES_PER_SEC ?? 10) || 10),
+      burst: Math.max(1, Number(env.AGENT_MESSAGE_BURST ?? 60) || 60),
     },
     wsMaxBufferedBytes: Math.max(1024, Number(env.WS_MAX_BUFFERED_BYTES ?? 4 * 1024 * 1024) || 4 * 1024 * 1024),
     dbBusyTimeoutMs: Number.isFinite(Number(env.DB_BUSY_TIMEOUT_MS ?? 5000)) ? Math.max(0, Number(env.DB_BUSY_TIMEOUT_MS ?? 5000)) : 5000,

@@ -41,6 +41,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     demo: config.seedDemo,
     allowPrivateTargets: config.allowPrivateTargets,
     visitorMessages: config.visitorMessages,
+    agentMessages: config.agentMessages,
     fileKey: loadServerKey(config.dataDir),
     uploadsDir: join(config.dataDir, 'uploads'),
   });

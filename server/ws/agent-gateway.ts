@@ -306,6 +306,11 @@ export function agentSocket(deps: GatewayDeps, agent: AgentRecord, sockets: Agen
       const parsed = parseAgentClientFrame(evt.data);
       if (!parsed.ok) return c.send({ type: 'error', ...parsed.error });
       const frame = parsed.frame;
+      // A person writes a few messages a second at most: a runaway client gets typed refusals.
+      if (frame.type === 'message.send' || frame.type === 'order.share' || frame.type === 'visitor.chat') {
+        const taken = deps.limits.agentSends.take(agent.id, deps.now());
+        if (!taken.allowed) return c.send({ type: 'error', code: 'rate_limited', retryAfterMs: taken.retryAfterMs, message: 'too many messages', ...(frameRef(frame) ? { ref: frameRef(frame) } : {}) });
+      }
       const task = () => handle(frame, c).catch((err: unknown) => sendStoreError(deps, c, err, frameRef(frame)));
       if (!c.enqueue(task)) c.send({ type: 'error', code: 'rate_limited', retryAfterMs: 1000, ...(frameRef(frame) ? { ref: frameRef(frame) } : {}) });
     },

@@ -30,7 +30,7 @@ export interface GatewayDeps {
   /** Assigns waiting chats and tells shoppers their place in the queue. */
   router: Router;
   /** Per-visitor budgets: messages, and chatter (typing, context, read). */
-  limits: { sends: RateLimiter; chatter: RateLimiter };
+  limits: { sends: RateLimiter; chatter: RateLimiter; agentSends: RateLimiter };
   fileUrls?: FileUrls;
   /** Merchant URLs (the external bot) may resolve to private addresses: development and tests only. */
   allowPrivateTargets?: boolean;

@@ -191,3 +191,32 @@ describe('abuse', () => {
     await expect(TestSocket.open(visitorUrl(server), { Origin: 'https://evil.example' })).rejects.toMatchObject({ status: 403 });
   });
 });
+
+describe('agent send budget', () => {
+  it('answers an agent client sending far faster than a person with typed rate_limited errors, and stores only what it acked', async () => {
+    const s = await startTestServer({ env: { AGENT_MESSAGES_PER_SEC: '2', AGENT_MESSAGE_BURST: '10' } });
+    try {
+      const visitor = await connectVisitor(s);
+      const first = cid();
+      visitor.socket.send({ type: 'message.send', clientId: first, text: 'hola' });
+      const conversationId = (await visitor.socket.next((f) => f.type === 'ack' && f.clientId === first)).conversationId as string;
+      const agent = await connectAgent(s, await signIn(s));
+      const ids = Array.from({ length: 30 }, () => cid('flood'));
+      const answers = ids.map((id) => agent.socket.next((f) => (f.type === 'ack' && f.clientId === id) || (f.type === 'error' && f.ref === id)));
+      for (const id of ids) agent.socket.send({ type: 'message.send', clientId: id, conversationId, text: `flood ${id}` });
+      const got = await Promise.all(answers);
+      const acked = got.filter((f) => f.type === 'ack');
+      const limited = got.filter((f) => f.type === 'error');
+      expect(acked.length).toBeGreaterThanOrEqual(10);
+      expect(acked.length).toBeLessThan(30);
+      expect(limited.every((f) => f.code === 'rate_limited' && typeof f.retryAfterMs === 'number')).toBe(true);
+      const site = (await s.store.sites.byPublicKey('pk_demo'))!;
+      const stored = (await s.store.messages.after(site.id, conversationId, 0, 200)).filter((m) => m.text.startsWith('flood '));
+      expect(stored).toHaveLength(acked.length);
+      agent.socket.close();
+      visitor.socket.close();
+    } finally {
+      await s.destroy();
+    }
+  });
+});

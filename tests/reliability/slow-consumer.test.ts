@@ -55,7 +55,8 @@ function percentile(sorted: number[], p: number): number {
 
 describe('slow consumer', () => {
   it('cuts off a shopper that stopped reading, keeps server memory bounded and other clients fast', async () => {
-    server = await spawnServer(dataDir, { WS_MAX_BUFFERED_BYTES: String(LIMIT) });
+    // The agent here is a load generator pushing megabytes, not a person: lift its send budget.
+    server = await spawnServer(dataDir, { WS_MAX_BUFFERED_BYTES: String(LIMIT), AGENT_MESSAGES_PER_SEC: '100000', AGENT_MESSAGE_BURST: '100000' });
     const s = server;
 
     // The stalled shopper: starts a chat, then stops reading.
