@@ -74,7 +74,7 @@ export { VERSION };
 export function createApp(deps: AppDeps) {
   const now = deps.now ?? Date.now;
   const app = new Hono<Env>();
-  const { upgradeWebSocket, injectWebSocket, wss } = createWebSockets({ app });
+  const { upgradeWebSocket, injectWebSocket, wss } = createWebSockets({ app, logger: deps.logger });
   // Frames above this are refused by `ws` itself (close 1009) before we buffer them.
   wss.options.maxPayload = LIMITS.hardMaxFrameBytes;
   const heartbeat = new Heartbeat(deps.heartbeatMs ?? 30_000);

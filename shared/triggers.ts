@@ -80,7 +80,18 @@ export interface FrequencyCaps {
 
 export const DEFAULT_FREQUENCY_CAPS: FrequencyCaps = { maxPerDay: 2 };
 
-const DAY_MS = 86_400_000;
+export const DAY_MS = 86_400_000;
+/** A visitor first seen this long ago is "returning" (not a reload of the same visit). */
+export const RETURNING_AFTER_MS = 30 * 60_000;
+
+export function isReturning(firstSeenAt: number, now: number): boolean {
+  return now - firstSeenAt >= RETURNING_AFTER_MS;
+}
+
+/** How long a rule stays quiet for a visitor after firing (`onceEveryDays`, at least a day). */
+export function ruleQuietMs(onceEveryDays: number): number {
+  return Math.max(1, onceEveryDays || 1) * DAY_MS;
+}
 const MAX_PATTERN_LENGTH = 512;
 
 export interface FiredTrigger {

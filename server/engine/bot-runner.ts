@@ -23,11 +23,18 @@ export interface BotSettings {
   policies?: { es?: { shipping?: string; returns?: string }; en?: { shipping?: string; returns?: string } };
   /** Superseded by `settings.hours` (BusinessHours); still read when that is absent. */
   hours?: { schedule: BusinessSchedule; timeZone: string } | null;
+  /** The merchant's own bot (engine/external-bot.ts); as stored, checked when read. */
+  webhook?: { url?: unknown; secret?: unknown; fallback?: unknown; timeoutMs?: unknown };
 }
 
 export function botSettings(site: SiteRecord): BotSettings {
   const s = site.settings.bot;
   return typeof s === 'object' && s !== null ? (s as BotSettings) : {};
+}
+
+/** Who the assistant's messages are from: the name the site gave it, else "Asistente"/"Assistant". */
+export function botAuthor(site: SiteRecord, locale: Locale): { kind: 'bot'; name: string } {
+  return { kind: 'bot', name: botSettings(site).name ?? (locale === 'es' ? 'Asistente' : 'Assistant') };
 }
 
 /** New conversations start with the bot unless the site turned it off. */
@@ -84,7 +91,7 @@ export async function runBot(deps: GatewayDeps, site: SiteRecord, visitor: Visit
     },
   );
 
-  const author = { kind: 'bot' as const, name: settings.name ?? (locale === 'es' ? 'Asistente' : 'Assistant') };
+  const author = botAuthor(site, locale);
   let n = 0;
   const append = async (input: { text: string; kind?: 'text' | 'card' | 'system'; payload?: Record<string, unknown>; transition?: { status: 'queued'; assigneeId: null } }) => {
     const appended = await deps.store.messages.append({

@@ -19,7 +19,7 @@ import { newToken } from '../ids';
 import { checkTarget } from '../integrations/safe-request';
 import type { AppendMessageResult, SiteRecord, Store, VisitorRecord } from '../store/types';
 import type { GatewayDeps } from '../ws/gateway-common';
-import { botSettings, handOff, runBot } from './bot-runner';
+import { botAuthor, botSettings, handOff, runBot } from './bot-runner';
 
 export interface ExternalBotSettings {
   url: string;
@@ -32,7 +32,7 @@ export interface ExternalBotSettings {
 export const EXTERNAL_BOT_DEFAULTS = { fallback: 'builtin' as const, timeoutMs: 5_000, maxTimeoutMs: 15_000 };
 
 export function externalBot(site: SiteRecord): ExternalBotSettings | null {
-  const w = (botSettings(site) as { webhook?: Partial<ExternalBotSettings> }).webhook;
+  const w = botSettings(site).webhook;
   if (!w || typeof w.url !== 'string' || typeof w.secret !== 'string') return null;
   return {
     url: w.url,
@@ -64,12 +64,11 @@ export async function configureExternalBot(store: Store, site: SiteRecord, input
     if (target === 'unresolvable') return { ok: false, code: 'unresolvable_target', detail: 'url: the host does not resolve' };
   }
   const current = externalBot(site);
-  const bot = (typeof site.settings.bot === 'object' && site.settings.bot !== null ? site.settings.bot : {}) as Record<string, unknown>;
   const issue = input.url !== null && (!current || input.rotateSecret === true);
   const secret = input.url === null ? null : issue ? `bsec_${newToken(24)}` : current!.secret;
   const fallback = input.fallback ?? current?.fallback ?? EXTERNAL_BOT_DEFAULTS.fallback;
   const timeoutMs = input.timeoutMs ?? current?.timeoutMs ?? EXTERNAL_BOT_DEFAULTS.timeoutMs;
-  const { webhook: _previous, ...rest } = bot;
+  const { webhook: _previous, ...rest } = botSettings(site);
   await store.sites.update(site.id, {
     settings: { ...site.settings, bot: input.url === null ? rest : { ...rest, webhook: { url: input.url, secret, fallback, timeoutMs } } },
   });
@@ -160,7 +159,7 @@ export async function runAssistant(deps: GatewayDeps & { allowPrivateTargets?: b
 
   const answer = outcome.answer;
   if (!answer) return; // it answers later through the REST API
-  const author = { kind: 'bot' as const, name: botSettings(site).name ?? (locale === 'es' ? 'Asistente' : 'Assistant') };
+  const author = botAuthor(site, locale);
   let n = 0;
   for (const reply of answer.replies ?? []) {
     const appended = await deps.store.messages.append({

@@ -9,18 +9,15 @@
  */
 import type { Locale } from '../../shared/i18n';
 import type { ProactiveRule } from '../../shared/site-settings';
-import { DEFAULT_FREQUENCY_CAPS, conditionHolds, type Device, type VisitorContext } from '../../shared/triggers';
+import { DAY_MS, DEFAULT_FREQUENCY_CAPS, conditionHolds, isReturning, ruleQuietMs, type Device, type VisitorContext } from '../../shared/triggers';
 import { publishAppended } from '../events';
 import { proactiveRules } from '../routes/frame-page';
 import type { VisitorRecord } from '../store/types';
 import type { GatewayDeps } from '../ws/gateway-common';
-import { botEnabled, botSettings } from './bot-runner';
+import { botAuthor, botEnabled } from './bot-runner';
 
-const DAY_MS = 86_400_000;
 /** A chat with a message in this window counts as active: no proactive message interrupts it. */
 const ACTIVE_CHAT_MS = DAY_MS;
-/** A visitor first seen this long ago is "returning". */
-const RETURNING_AFTER_MS = 30 * 60_000;
 
 export type ProactiveOutcome = { fired: true } | { fired: false; reason: 'unknown_rule' | 'conditions' | 'capped' | 'chat_active' };
 
@@ -45,7 +42,6 @@ export async function runProactive(
 
   // What the server itself saw of this visit (an empty update reads the presence entry).
   const seen = deps.presence.update(siteId, visitor.id, now, {});
-  const firstSeen = await deps.store.visitors.firstSeenAt(siteId, visitor.id);
   const needsTags = rule.conditions.some((c) => c.type === 'customer_tag');
   const customer = needsTags && visitor.verified && visitor.customerId ? await deps.store.customers.byId(siteId, visitor.customerId) : null;
   const ctx: VisitorContext = {
@@ -54,7 +50,7 @@ export async function runProactive(
     pageEnteredAt: Math.min(seen.pages[seen.pages.length - 1]?.at ?? now, now - (ask.onPageMs ?? 0)),
     cartTotal: seen.cart?.total ?? 0,
     cartItems: seen.cart?.items.reduce((n, i) => n + i.quantity, 0) ?? 0,
-    returning: firstSeen !== null && now - firstSeen >= RETURNING_AFTER_MS,
+    returning: isReturning(visitor.firstSeenAt, now),
     exitIntent: ask.exitIntent === true,
     device: ask.device ?? 'desktop',
     locale,
@@ -64,7 +60,7 @@ export async function runProactive(
   };
   if (!rule.conditions.every((c) => conditionHolds(c, ctx, now))) return { fired: false, reason: 'conditions' };
 
-  const minGapMs = Math.max(1, rule.onceEveryDays || 1) * DAY_MS;
+  const minGapMs = ruleQuietMs(rule.onceEveryDays);
   if (!(await deps.store.visitors.claimProactive(siteId, visitor.id, rule.id, now, { minGapMs, maxPerDay: DEFAULT_FREQUENCY_CAPS.maxPerDay }))) {
     return { fired: false, reason: 'capped' };
   }
@@ -73,7 +69,7 @@ export async function runProactive(
   const author =
     agent && !agent.disabled
       ? { kind: 'agent' as const, id: agent.id, name: agent.name }
-      : { kind: 'bot' as const, name: botSettings(site).name ?? (locale === 'es' ? 'Asistente' : 'Assistant') };
+      : botAuthor(site, locale);
   const result = await deps.store.messages.append({
     siteId,
     visitorId: visitor.id,

@@ -11,7 +11,7 @@ import { CLOSE_CODES } from '../../shared/errors';
 import { hashPassword } from '../auth';
 import { topics, type Bus } from '../bus/bus';
 import { isValidOriginPattern } from '../domain/origins';
-import { logoUrl } from './frame-page';
+import { frameConfig, logoUrl } from './frame-page';
 import { DEFAULT_CAPACITY } from '../domain/routing';
 import { problem } from '../http';
 import { hashToken, newId, newToken } from '../ids';
@@ -223,14 +223,15 @@ export function adminRoutes(deps: AdminDeps) {
       ...(allowedOrigins !== undefined ? { allowedOrigins: [...new Set(allowedOrigins)] } : {}),
       settings: nextSettings,
     });
-    // Open widgets restyle themselves without a reload.
+    // Open widgets restyle themselves without a reload: the same branding a new panel page gets.
+    const brand = frameConfig(next);
     deps.bus.publish(topics.siteVisitors(siteId), {
       type: 'site.updated',
-      siteName: next.name,
-      color: typeof next.settings.brandColor === 'string' ? next.settings.brandColor : null,
-      greeting: (next.settings.greeting as { es?: string; en?: string } | undefined) ?? {},
-      logoUrl: logoUrl(next.settings),
-      side: next.settings.launcherPosition === 'left' ? 'left' : 'right',
+      siteName: brand.siteName,
+      color: brand.color ?? null,
+      greeting: brand.greeting,
+      logoUrl: brand.logoUrl ?? null,
+      ...(brand.side ? { side: brand.side } : {}),
     });
     // …and learn at once whether the counter is open under the new schedule.
     if (hours !== undefined && deps.team) {

@@ -342,7 +342,7 @@ export class SqliteStore implements Store {
           .insert(t.visitors)
           .values({ id, siteId: input.siteId, tokenHash: input.tokenHash, locale: input.locale, createdAt: input.now, lastSeenAt: input.now })
           .run();
-        return { id, siteId: input.siteId, name: null, email: null, customerId: null, externalId: null, verified: false, locale: input.locale };
+        return { id, siteId: input.siteId, name: null, email: null, customerId: null, externalId: null, verified: false, locale: input.locale, firstSeenAt: input.now };
       }),
     byToken: (siteId: string, tokenHash: string) =>
       this.read((): VisitorRecord | null => {
@@ -388,15 +388,6 @@ export class SqliteStore implements Store {
             .run();
           return true;
         }),
-      ),
-    firstSeenAt: (siteId: string, id: string) =>
-      this.read(
-        () =>
-          this.db
-            .select({ at: t.visitors.createdAt })
-            .from(t.visitors)
-            .where(and(eq(t.visitors.siteId, siteId), eq(t.visitors.id, id)))
-            .get()?.at ?? null,
       ),
     setProfile: (siteId: string, id: string, profile: { name?: string; email?: string }) =>
       this.write((): VisitorRecord | null => {
@@ -906,5 +897,6 @@ function toVisitor(row: typeof t.visitors.$inferSelect): VisitorRecord {
     externalId: row.externalId,
     verified: row.verified,
     locale: row.locale,
+    firstSeenAt: row.createdAt,
   };
 }

@@ -37,6 +37,8 @@ export interface VisitorRecord {
   externalId: string | null;
   verified: boolean;
   locale: string | null;
+  /** When this visitor was first seen (epoch ms): returning-visitor rules and presence. */
+  firstSeenAt: number;
 }
 
 export interface IdentifyInput {
@@ -354,8 +356,6 @@ export interface Store {
      * last `minGapMs` or the visitor already got `maxPerDay` proactive messages in 24 h; false then.
      */
     claimProactive(siteId: string, id: string, ruleId: string, now: number, caps: { minGapMs: number; maxPerDay: number }): Promise<boolean>;
-    /** When the visitor was first seen (returning-visitor rules). */
-    firstSeenAt(siteId: string, id: string): Promise<number | null>;
     setProfile(siteId: string, id: string, profile: { name?: string; email?: string }): Promise<VisitorRecord | null>;
     byId(siteId: string, id: string): Promise<VisitorRecord | null>;
     /** The verified visitor (device) of a customer seen most recently, if any. */

@@ -17,7 +17,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 
 type AnyHono = Pick<Hono<any>, 'request'>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-function attach(ws: WebSocket, events: WSEvents<WebSocket>): void {
+function attach(ws: WebSocket, events: WSEvents<WebSocket>, report: (err: unknown) => void): void {
   const ctx = {
     raw: ws,
     binaryType: 'arraybuffer',
@@ -33,7 +33,6 @@ function attach(ws: WebSocket, events: WSEvents<WebSocket>): void {
       ws.close(code, reason);
     },
   } as unknown as WSContext<WebSocket>;
-  const report = (err: unknown) => console.error('[ws] event handler failed', err);
   try {
     events.onOpen?.(new Event('open'), ctx);
   } catch (err) {
@@ -64,7 +63,8 @@ function attach(ws: WebSocket, events: WSEvents<WebSocket>): void {
   });
 }
 
-export function createWebSockets(init: { app: AnyHono }) {
+export function createWebSockets(init: { app: AnyHono; logger: { error(obj: object, msg: string): void } }) {
+  const report = (err: unknown) => init.logger.error({ err }, 'websocket event handler failed');
   const wss = new WebSocketServer({ noServer: true });
   /** Upgrade requests a route accepted, with its events, until `ws` completes the handshake. */
   const accepted = new WeakMap<IncomingMessage, WSEvents<WebSocket>>();
@@ -88,8 +88,8 @@ export function createWebSockets(init: { app: AnyHono }) {
       try {
         const response = await init.app.request(new URL(request.url ?? '/', 'http://localhost'), { headers }, { incoming: request, outgoing: undefined });
         status = response.status;
-      } catch {
-        /* answered below as a failed upgrade */
+      } catch (err) {
+        report(err); // and answered below as a failed upgrade (500)
       }
       const events = accepted.get(request);
       accepted.delete(request);
@@ -99,7 +99,7 @@ export function createWebSockets(init: { app: AnyHono }) {
       }
       wss.handleUpgrade(request, socket, head, (ws) => {
         wss.emit('connection', ws, request);
-        attach(ws, events);
+        attach(ws, events, report);
       });
     });
   }

@@ -16,6 +16,7 @@ import { botEnabled } from '../engine/bot-runner';
 import { runProactive } from '../engine/proactive-runner';
 import { runAssistant } from '../engine/external-bot';
 import { isValidTimeZone } from '../domain/hours';
+import { isReturning } from '../../shared/triggers';
 import { topics } from '../bus/bus';
 import { applyHours, siteHours } from '../presence';
 
@@ -50,9 +51,7 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord): WSEvents<Web
         c.subscribe(deps.bus, topics.visitor(site.id, visitor.id));
         c.subscribe(deps.bus, topics.siteVisitors(site.id));
         if (visitor.verified && visitor.customerId) c.subscribe(deps.bus, topics.customer(site.id, visitor.customerId));
-        // Returning: first seen more than half an hour ago (not a reload of this visit).
-        const firstSeen = await deps.store.visitors.firstSeenAt(site.id, visitor.id);
-        const who = { name: visitor.name, identified: visitor.externalId !== null, verified: visitor.verified, returning: firstSeen !== null && now - firstSeen > 30 * 60_000 };
+        const who = { name: visitor.name, identified: visitor.externalId !== null, verified: visitor.verified, returning: isReturning(visitor.firstSeenAt, now) };
         deps.bus.publish(topics.siteAgents(site.id), deps.presence.connected(site.id, visitor.id, now, who));
         const conversations = await deps.store.conversations.listForVisitor(site.id, visitor);
         // The schedule as saved now (this socket's site record may predate an admin's change).

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { unmount } from '../helpers/mounts';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { PROTOCOL_VERSION } from '../../shared/protocol';
 import { TestSocket, cid, connectAgent, connectVisitor, csrfOf, signIn, visitorUrl, type Frame } from '../helpers/ws-client';
@@ -32,11 +33,7 @@ let server: TestServer | null = null;
 afterAll(async () => {
   await server?.close();
   if (mounted) {
-    try {
-      execFileSync('umount', [mountPoint], { stdio: 'pipe' });
-    } catch {
-      execFileSync('umount', ['-l', mountPoint], { stdio: 'pipe' });
-    }
+    unmount(mountPoint);
   }
   rmSync(mountPoint, { recursive: true, force: true });
 });

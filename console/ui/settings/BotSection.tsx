@@ -6,6 +6,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Admin, ExternalBot } from '../../state/admin';
 import { strings } from '../../state/locale';
+import { SecretOnce } from './SecretOnce';
 
 export function BotSection({ admin }: { admin: Admin }) {
   const t = strings();
@@ -14,7 +15,6 @@ export function BotSection({ admin }: { admin: Admin }) {
   const [fallback, setFallback] = useState<'builtin' | 'handoff'>('builtin');
   const [seconds, setSeconds] = useState('5');
   const [secret, setSecret] = useState<string | null>(null);
-  const [copied, setCopied] = useState(false);
   const [status, setStatus] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -25,7 +25,7 @@ export function BotSection({ admin }: { admin: Admin }) {
     setSeconds(String(b.timeoutMs / 1000));
   };
   useEffect(() => {
-    void admin.getBot().then((r) => r.ok && show(r.value));
+    void admin.getBot().then((r) => (r.ok ? show(r.value) : setError(r.error)));
   }, [admin]);
 
   const save = async (input: Parameters<Admin['saveBot']>[0]) => {
@@ -37,10 +37,7 @@ export function BotSection({ admin }: { admin: Admin }) {
     }
     setError(null);
     show(r.value);
-    if (r.value.secret) {
-      setSecret(r.value.secret);
-      setCopied(false);
-    }
+    if (r.value.secret) setSecret(r.value.secret);
     if (input.url === null) setSecret(null);
     setStatus(t.saved);
   };
@@ -48,15 +45,6 @@ export function BotSection({ admin }: { admin: Admin }) {
     e.preventDefault();
     const timeoutMs = Math.round(Number(seconds) * 1000);
     void save({ url: url.trim() || null, fallback, ...(Number.isFinite(timeoutMs) && timeoutMs > 0 ? { timeoutMs } : {}) });
-  };
-  const copy = async () => {
-    if (!secret) return;
-    try {
-      await navigator.clipboard.writeText(secret);
-      setCopied(true);
-    } catch {
-      setCopied(false);
-    }
   };
 
   return (
@@ -87,13 +75,10 @@ export function BotSection({ admin }: { admin: Admin }) {
       <label for="bot-timeout">{t.cfg_botTimeout}</label>
       <input id="bot-timeout" type="number" min={0.5} max={15} step={0.5} value={seconds} onInput={(e) => setSeconds((e.target as HTMLInputElement).value)} />
       {secret && (
-        <p class="warn-text" role="status">
+        <SecretOnce secret={secret}>
           <span class="muted">{t.cfg_botSecret}: </span>
-          <code class="secret">{secret}</code> {t.shownOnce}{' '}
-          <button type="button" class="ghost" onClick={() => void copy()}>
-            {copied ? t.copied : t.cfg_copyKey}
-          </button>
-        </p>
+          <code class="secret">{secret}</code>{' '}
+        </SecretOnce>
       )}
       {error && (
         <p id="bot-error" class="form-error" role="alert">

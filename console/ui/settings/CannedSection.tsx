@@ -1,8 +1,7 @@
 /** Canned responses agents insert with /shortcut: add, edit, delete, then save the list. */
-import { useState } from 'preact/hooks';
 import type { Admin, CannedResponse } from '../../state/admin';
 import { strings } from '../../state/locale';
-import { Feedback, invalidIf, saveError, type SaveError } from './feedback';
+import { Feedback, invalidIf, useDraftList } from './feedback';
 
 interface Draft {
   id?: string;
@@ -15,20 +14,15 @@ const toDraft = (c: CannedResponse): Draft => ({ id: c.id, shortcut: c.shortcut,
 
 export function CannedSection({ admin, canned }: { admin: Admin; canned: CannedResponse[] }) {
   const t = strings();
-  const [drafts, setDrafts] = useState<Draft[]>(() => canned.map(toDraft));
-  const [state, setState] = useState<{ saved: boolean; error: SaveError | null }>({ saved: false, error: null });
-  const edit = (i: number, patch: Partial<Draft>) => setDrafts(drafts.map((d, k) => (k === i ? { ...d, ...patch } : d)));
+  const { drafts, setDrafts, state, edit, remove, save: saveList } = useDraftList(admin, t, canned, toDraft, (s) => s.canned);
 
-  const save = async (e: Event) => {
-    e.preventDefault();
+  const save = (e: Event) => {
     const list = drafts.map((d) => ({
       ...(d.id ? { id: d.id } : {}),
       shortcut: d.shortcut.trim().replace(/^\//, ''),
       text: { ...(d.es.trim() ? { es: d.es } : {}), ...(d.en.trim() ? { en: d.en } : {}) },
     }));
-    const r = await admin.saveSite({ canned: list });
-    if (r.ok) setDrafts(r.value.canned.map(toDraft));
-    setState({ saved: r.ok, error: saveError(r, t) });
+    void saveList(e, { canned: list });
   };
 
   return (
@@ -51,7 +45,7 @@ export function CannedSection({ admin, canned }: { admin: Admin; canned: CannedR
                 onInput={(e) => edit(i, { shortcut: (e.target as HTMLInputElement).value })}
               />
             </label>
-            <button type="button" class="ghost" onClick={() => setDrafts(drafts.filter((_, k) => k !== i))}>
+            <button type="button" class="ghost" onClick={() => remove(i)}>
               {t.delete} <span class="sr-only">{d.shortcut ? `/${d.shortcut}` : `${t.cfg_cannedTitle} ${i + 1}`}</span>
             </button>
           </div>

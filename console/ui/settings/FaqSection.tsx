@@ -1,8 +1,7 @@
 /** The assistant's frequent questions: add, edit, delete entries, then save the list. */
-import { useState } from 'preact/hooks';
 import type { Admin, FaqEntry } from '../../state/admin';
 import { strings } from '../../state/locale';
-import { Feedback, invalidIf, saveError, type SaveError } from './feedback';
+import { Feedback, invalidIf, useDraftList } from './feedback';
 
 interface Draft {
   id?: string;
@@ -16,12 +15,9 @@ const toDraft = (f: FaqEntry): Draft => ({ ...(f.id ? { id: f.id } : {}), questi
 
 export function FaqSection({ admin, faqs }: { admin: Admin; faqs: FaqEntry[] }) {
   const t = strings();
-  const [drafts, setDrafts] = useState<Draft[]>(() => faqs.map(toDraft));
-  const [state, setState] = useState<{ saved: boolean; error: SaveError | null }>({ saved: false, error: null });
-  const edit = (i: number, patch: Partial<Draft>) => setDrafts(drafts.map((d, k) => (k === i ? { ...d, ...patch } : d)));
+  const { drafts, setDrafts, state, edit, remove, save: saveList } = useDraftList(admin, t, faqs, toDraft, (s) => s.faqs);
 
-  const save = async (e: Event) => {
-    e.preventDefault();
+  const save = (e: Event) => {
     const list: FaqEntry[] = drafts.map((d) => ({
       ...(d.id ? { id: d.id } : {}),
       question: d.question,
@@ -32,9 +28,7 @@ export function FaqSection({ admin, faqs }: { admin: Admin; faqs: FaqEntry[] }) 
         .filter(Boolean),
       locale: d.locale,
     }));
-    const r = await admin.saveSite({ faqs: list });
-    if (r.ok) setDrafts(r.value.faqs.map(toDraft));
-    setState({ saved: r.ok, error: saveError(r, t) });
+    void saveList(e, { faqs: list });
   };
 
   return (
@@ -67,7 +61,7 @@ export function FaqSection({ admin, faqs }: { admin: Admin; faqs: FaqEntry[] }) 
                 <option value="en">{t.cfg_lang_en}</option>
               </select>
             </label>
-            <button type="button" class="ghost" onClick={() => setDrafts(drafts.filter((_, k) => k !== i))}>
+            <button type="button" class="ghost" onClick={() => remove(i)}>
               {t.delete} <span class="sr-only">{`${t.cfg_entry} ${i + 1}`}</span>
             </button>
           </div>

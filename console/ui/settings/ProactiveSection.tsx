@@ -1,22 +1,14 @@
 /** Proactive message rules: add, edit, delete, then save the list. The widget fires them. */
-import { useState } from 'preact/hooks';
 import type { Admin, ProactiveRule } from '../../state/admin';
 import { strings } from '../../state/locale';
-import { Feedback, saveError, type SaveError } from './feedback';
+import { Feedback, useDraftList } from './feedback';
 import { RuleEditor } from './RuleEditor';
 import { fromRuleDraft, newRuleDraft, toRuleDraft, type RuleDraft } from './rule-draft';
 
 export function ProactiveSection({ admin, rules }: { admin: Admin; rules: ProactiveRule[] }) {
   const t = strings();
-  const [drafts, setDrafts] = useState<RuleDraft[]>(() => rules.map(toRuleDraft));
-  const [state, setState] = useState<{ saved: boolean; error: SaveError | null }>({ saved: false, error: null });
-
-  const save = async (e: Event) => {
-    e.preventDefault();
-    const r = await admin.saveSite({ proactiveRules: drafts.map(fromRuleDraft) });
-    if (r.ok) setDrafts(r.value.proactiveRules.map(toRuleDraft));
-    setState({ saved: r.ok, error: saveError(r, t) });
-  };
+  const { drafts, setDrafts, state, remove, save: saveList } = useDraftList<ProactiveRule, RuleDraft>(admin, t, rules, toRuleDraft, (s) => s.proactiveRules);
+  const save = (e: Event) => void saveList(e, { proactiveRules: drafts.map(fromRuleDraft) });
 
   return (
     <form class="panel-section" aria-labelledby="proactive-title" onSubmit={save}>
@@ -31,7 +23,7 @@ export function ProactiveSection({ admin, rules }: { admin: Admin; rules: Proact
           agents={admin.agents.value}
           error={state.error}
           onChange={(rule) => setDrafts(drafts.map((x, k) => (k === i ? rule : x)))}
-          onDelete={() => setDrafts(drafts.filter((_, k) => k !== i))}
+          onDelete={() => remove(i)}
         />
       ))}
       <div class="row">

@@ -1,6 +1,7 @@
 /** What a settings form says after saving: "Saved", or the server's error naming the field in words. */
 import type { ConsoleStrings } from '../../../shared/i18n';
-import type { Result } from '../../state/admin';
+import { useState } from 'preact/hooks';
+import type { Admin, Result, SitePatch, SiteSettings } from '../../state/admin';
 
 /** A failed save: the message, and the body path the server named (e.g. `canned.1.shortcut`). */
 export interface SaveError {
@@ -82,4 +83,27 @@ export function Feedback({ saved, error, savedText }: { saved: boolean; error: S
 /** Saving state shared by the list editors: call `done(result)` after each save. */
 export function feedbackState(t: ConsoleStrings, set: (s: { saved: boolean; error: SaveError | null }) => void) {
   return <T,>(r: Result<T>) => set({ saved: r.ok, error: saveError(r, t) });
+}
+
+/**
+ * A settings list edited as drafts and saved whole: the server's answer (with new ids) replaces
+ * the drafts; the outcome is what <Feedback> shows.
+ */
+export function useDraftList<V, D>(admin: Admin, t: ConsoleStrings, initial: readonly V[], toDraft: (v: V) => D, saved: (site: SiteSettings) => readonly V[]) {
+  const [drafts, setDrafts] = useState<D[]>(() => initial.map(toDraft));
+  const [state, setState] = useState<{ saved: boolean; error: SaveError | null }>({ saved: false, error: null });
+  return {
+    drafts,
+    setDrafts,
+    state,
+    /** Replaces entry `i` with `patch` applied. */
+    edit: (i: number, patch: Partial<D>) => setDrafts(drafts.map((d, k) => (k === i ? { ...d, ...patch } : d))),
+    remove: (i: number) => setDrafts(drafts.filter((_, k) => k !== i)),
+    async save(e: Event, patch: SitePatch): Promise<void> {
+      e.preventDefault();
+      const r = await admin.saveSite(patch);
+      if (r.ok) setDrafts(saved(r.value).map(toDraft));
+      setState({ saved: r.ok, error: saveError(r, t) });
+    },
+  };
 }

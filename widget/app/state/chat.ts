@@ -319,11 +319,6 @@ export function createChat(opts: ChatOptions) {
     socket.start();
   }
 
-  /** True when there is a reason to connect before the shopper opens the panel. */
-  function hasHistory(): boolean {
-    return store.get(keys.token) !== null || readOutbox().length > 0;
-  }
-
   function send(text: string, attachments?: AttachmentRef[]): void {
     const trimmed = text.trim();
     if (!trimmed && !attachments?.length) return;
@@ -530,6 +525,5 @@ export function createChat(opts: ChatOptions) {
     typing,
     markRead,
     shutdown,
-    hasHistory,
   };
 }

@@ -2,7 +2,8 @@
  * The panel's reading of what its own server sends. The server validates everything it stores
  * and builds every frame from typed records, so the panel does not carry the full schema library
  * (valibot and the protocol schemas cost a shopper ~5 KB gzip on every first open): it checks that
- * a frame is a JSON object of a type it knows, and checks cards field by field before rendering
+ * a frame is a JSON object with a string `type` (unknown types fall through the panel's switch),
+ * and checks cards field by field before rendering
  * them, since a card's shape decides what is drawn. Nothing here ever becomes HTML.
  */
 import type { CardPayload, ParseResult, VisitorServerFrame } from '../../../shared/protocol';

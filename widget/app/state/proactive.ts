@@ -7,7 +7,7 @@
  * `onceEveryDays`, one per page view) keeps from asking in vain.
  */
 import type { Locale } from '../../../shared/i18n';
-import { evaluateTriggers, nextTriggerCheckAt, type Device, type TriggerRule, type VisitorContext } from '../../../shared/triggers';
+import { evaluateTriggers, isReturning, nextTriggerCheckAt, ruleQuietMs, type Device, type TriggerRule, type VisitorContext } from '../../../shared/triggers';
 
 export interface ClientRule extends TriggerRule {
   onceEveryDays: number;
@@ -30,8 +30,6 @@ export interface ProactiveDeps {
   ask(ruleId: string, extra: { exitIntent: boolean; onPageMs: number; device: Device }): void;
 }
 
-const DAY_MS = 86_400_000;
-const RETURNING_AFTER_MS = 30 * 60_000;
 
 export function createProactive(deps: ProactiveDeps) {
   const firstKey = 'first';
@@ -60,14 +58,14 @@ export function createProactive(deps: ProactiveDeps) {
     const now = deps.now();
     const history = sent();
     // A rule fired within its own window is out; the rest are evaluated as never sent.
-    const rules = deps.rules.filter((r) => !(history[r.id] && now - history[r.id]! < Math.max(1, r.onceEveryDays) * DAY_MS));
+    const rules = deps.rules.filter((r) => !(history[r.id] && now - history[r.id]! < ruleQuietMs(r.onceEveryDays)));
     const identified = deps.identified();
     const ctx: VisitorContext = {
       url,
       pageEnteredAt,
       cartTotal,
       cartItems,
-      returning: now - firstSeen >= RETURNING_AFTER_MS,
+      returning: isReturning(firstSeen, now),
       exitIntent,
       device: deps.device,
       locale: deps.locale(),

@@ -29,7 +29,9 @@ function when(at: number, locale: string): string {
 export function Panel({ chat, onClose, inputRef, livePreview, preChatForm, sound, onToggleSound }: Props) {
   const t = WIDGET_STRINGS[chat.locale.value];
   const { siteName, greeting } = chat.brand.value;
-  const logo = httpUrlOrNull(chat.brand.value.logoUrl)?.startsWith('https:') ? chat.brand.value.logoUrl : null;
+  // https only (the server checks it too): a logo must not downgrade the panel's page.
+  const logoHref = httpUrlOrNull(chat.brand.value.logoUrl);
+  const logo = logoHref?.startsWith('https:') ? logoHref : null;
   const availability = chat.availability.value;
   const profile = chat.profile.value;
   const offline = availability !== null && !availability.available;
