@@ -17,9 +17,10 @@ import type { Locale } from '../../shared/i18n';
 import type { ConversationStatus } from '../../shared/protocol';
 
 /** Why the bot (or the site) handed a conversation to people. */
-export type HandoffReason = 'asked_for_human' | 'not_understood' | 'complaint' | 'vip' | 'verification_failed';
+/** `needs_person`: something only a person can do (cancel, change an order, a payment problem, a product question). */
+export type HandoffReason = 'asked_for_human' | 'not_understood' | 'complaint' | 'vip' | 'verification_failed' | 'needs_person';
 
-export const HANDOFF_REASONS: readonly HandoffReason[] = ['asked_for_human', 'not_understood', 'complaint', 'vip', 'verification_failed'];
+export const HANDOFF_REASONS: readonly HandoffReason[] = ['asked_for_human', 'not_understood', 'complaint', 'vip', 'verification_failed', 'needs_person'];
 
 /** Where a resolved conversation goes when it reopens: the bot, or straight to the people queue. */
 export type ReopenTarget = 'bot' | 'queued';
@@ -175,6 +176,7 @@ const REASON_LABELS: Record<Locale, Record<HandoffReason, string>> = {
     complaint: 'complaint',
     vip: 'VIP customer',
     verification_failed: "couldn't verify the order",
+    needs_person: 'needs a person (cancel, change, payment, product)',
   },
   es: {
     asked_for_human: 'pidió hablar con una persona',
@@ -182,6 +184,7 @@ const REASON_LABELS: Record<Locale, Record<HandoffReason, string>> = {
     complaint: 'queja',
     vip: 'cliente VIP',
     verification_failed: 'no se pudo verificar el pedido',
+    needs_person: 'necesita a una persona (anular, cambiar, pago, producto)',
   },
 };
 

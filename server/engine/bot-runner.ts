@@ -65,7 +65,8 @@ export async function runBot(deps: GatewayDeps, site: SiteRecord, visitor: Visit
   const settings = botSettings(site);
   const data = await deps.store.conversations.botData(site.id, conversation.id);
   const locale: Locale = (data?.locale ?? visitor.locale) === 'en' ? 'en' : 'es';
-  const state = (data?.botState as BotState | null) ?? initialBotState();
+  // Older stored states lack newer fields: start from a fresh state and lay the stored one over it.
+  const state: BotState = { ...initialBotState(), ...((data?.botState as Partial<BotState> | null) ?? {}) };
 
   // What the bot may know: orders only for a verified customer, or one looked up by number.
   const customer = visitor.verified && visitor.customerId ? await deps.store.customers.byId(site.id, visitor.customerId) : null;
@@ -85,13 +86,19 @@ export async function runBot(deps: GatewayDeps, site: SiteRecord, visitor: Visit
       customer: customer ? { vip: customer.tags.includes('vip'), orders: customerOrders.map((o) => toBotOrder(o, customer.email)) } : null,
       lookupOrder: (n) => (looked && normalizeOrderNumber(looked.number) === normalizeOrderNumber(n) ? toBotOrder(looked, looked.customerEmail) : null),
       faqs: settings.faqs ?? [],
-      ...(settings.policies?.[locale] ? { policies: settings.policies[locale] } : {}),
+      ...(settings.policies ? { policies: settings.policies } : {}),
       // The site's business hours (console settings), else the older `settings.bot.hours`.
       hours: siteHours(site),
     },
   );
 
-  const author = botAuthor(site, locale);
+  // The bot answered in the shopper's language; the conversation (and what agents see) follows it.
+  const replyLocale = turn.locale;
+  if (replyLocale !== locale) {
+    await deps.store.conversations.saveBotData(site.id, conversation.id, { locale: replyLocale });
+    await deps.store.visitors.setLocale(site.id, visitor.id, replyLocale);
+  }
+  const author = botAuthor(site, replyLocale);
   let n = 0;
   const append = async (input: { text: string; kind?: 'text' | 'card' | 'system'; payload?: Record<string, unknown>; transition?: { status: 'queued'; assigneeId: null } }) => {
     const appended = await deps.store.messages.append({
@@ -114,6 +121,10 @@ export async function runBot(deps: GatewayDeps, site: SiteRecord, visitor: Visit
       await append({ text: reply.text });
       continue;
     }
+    if (reply.kind === 'quick_replies') {
+      await append({ text: reply.text, kind: 'card', payload: { type: 'quick_replies', options: reply.options } });
+      continue;
+    }
     await append({ text: reply.text });
     for (const card of reply.orders) {
       const payload = orderCardPayload({ ...card, shipments: card.tracking.map((t) => ({ carrier: t.carrier, trackingNumber: t.trackingNumber, trackingUrl: t.url })) });
@@ -127,7 +138,7 @@ export async function runBot(deps: GatewayDeps, site: SiteRecord, visitor: Visit
   });
   if (turn.contactEmail) await deps.store.visitors.setProfile(site.id, visitor.id, { email: turn.contactEmail });
 
-  if (turn.handoff) await handOff(deps, site.id, conversation.id, locale, turn.handoff as unknown as Record<string, unknown> & { reason: string }, `bot_${message.id}_${n++}`);
+  if (turn.handoff) await handOff(deps, site.id, conversation.id, replyLocale, turn.handoff as unknown as Record<string, unknown> & { reason: string }, `bot_${message.id}_${n++}`);
 }
 
 /**
