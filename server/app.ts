@@ -10,7 +10,7 @@ import { LIMITS } from '../shared/protocol';
 import { agentFromRequest } from './auth';
 import type { Bus } from './bus/bus';
 import { originAllowed } from './domain/origins';
-import { isSameOrigin, problem } from './http';
+import { bodyLimits, isSameOrigin, problem } from './http';
 import type { Logger } from './logger';
 import { FileUrls } from './file-urls';
 import { Router } from './engine/router';
@@ -105,6 +105,9 @@ export function createApp(deps: AppDeps) {
     deps.logger.error({ err, path: c.req.path }, 'request failed');
     return problem(c, 500, 'internal error');
   });
+
+  // Before every route, authenticated or not: nothing reads a body larger than its limit.
+  app.use('*', bodyLimits());
 
   app.get('/healthz', async (c) => {
     c.header('Cache-Control', 'no-store');
