@@ -37,6 +37,15 @@ export async function agentFromRequest(c: Context, store: Store, now: number): P
   return store.sessions.agentFor(hashToken(token), now);
 }
 
+/** The live session this request's cookie names: its agent, the token's hash and when it expires. */
+export async function sessionFromRequest(c: Context, store: Store, now: number): Promise<{ agent: AgentRecord; tokenHash: string; expiresAt: number } | null> {
+  const token = getCookie(c, SESSION_COOKIE);
+  if (!token || token.length > 128) return null;
+  const tokenHash = hashToken(token);
+  const live = await store.sessions.live(tokenHash, now);
+  return live ? { ...live, tokenHash } : null;
+}
+
 /** The header the console sends its CSRF token in on every state-changing request. */
 export const CSRF_HEADER = 'X-CSRF-Token';
 

@@ -11,6 +11,7 @@ import { isSameOrigin, problem } from '../http';
 import { hashToken, newToken } from '../ids';
 import type { Logger } from '../logger';
 import type { Store } from '../store/types';
+import type { AgentSockets } from '../ws/agent-gateway';
 
 const SignIn = v.object({
   email: v.pipe(v.string(), v.trim(), v.email('email is not valid'), v.maxLength(254)),
@@ -22,6 +23,8 @@ export interface AgentAuthDeps {
   logger: Logger;
   publicUrl: string;
   now: () => number;
+  /** Signing out closes the session's open sockets (4001) before answering. */
+  agentSockets?: AgentSockets;
 }
 
 /**
@@ -110,7 +113,12 @@ export function agentAuthRoutes(deps: AgentAuthDeps) {
 
   app.delete('/session', async (c) => {
     const token = getCookie(c, SESSION_COOKIE);
-    if (token) await deps.store.sessions.delete(hashToken(token));
+    if (token) {
+      const tokenHash = hashToken(token);
+      await deps.store.sessions.delete(tokenHash);
+      // Closed (4001) and settled before the 204: after it, this session's sockets do nothing.
+      await deps.agentSockets?.endSession(tokenHash);
+    }
     deleteCookie(c, SESSION_COOKIE, { path: '/' });
     return c.body(null, 204);
   });
