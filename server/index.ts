@@ -37,6 +37,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     bus,
     logger,
     publicUrl: config.publicUrl,
+    trustProxy: config.trustProxy,
     distDir: config.distDir,
     demo: config.seedDemo,
     allowPrivateTargets: config.allowPrivateTargets,

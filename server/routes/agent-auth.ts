@@ -7,7 +7,7 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import * as v from 'valibot';
 import { FailureLimiter, SESSION_COOKIE, SESSION_TTL_MS, agentFromRequest, csrfOk, csrfTokenFor, verifyPassword } from '../auth';
-import { isSameOrigin, problem } from '../http';
+import { clientAddress, clientProtocol, isSameOrigin, problem } from '../http';
 import { hashToken, newToken } from '../ids';
 import type { Logger } from '../logger';
 import type { Store } from '../store/types';
@@ -54,7 +54,7 @@ export function sameOriginOnly(publicUrl: string): MiddlewareHandler {
 
 function isSecure(c: Context, publicUrl: string): boolean {
   if (publicUrl) return publicUrl.startsWith('https:');
-  return new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https';
+  return clientProtocol(c) === 'https:';
 }
 
 export function agentAuthRoutes(deps: AgentAuthDeps) {
@@ -80,7 +80,7 @@ export function agentAuthRoutes(deps: AgentAuthDeps) {
       return problem(c, 400, issue.message, { field: issue.path?.map((p) => String(p.key)).join('.') });
     }
     const email = parsed.output.email.toLowerCase();
-    const address = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress ?? 'unknown';
+    const address = clientAddress(c);
     const wait = Math.max(byEmail.retryAfter(email, now), byAddress.retryAfter(address, now));
     if (wait > 0) {
       c.header('Retry-After', String(Math.ceil(wait / 1000)));
