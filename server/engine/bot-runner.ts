@@ -92,12 +92,9 @@ export async function runBot(deps: GatewayDeps, site: SiteRecord, visitor: Visit
     },
   );
 
-  // The bot answered in the shopper's language; the conversation (and what agents see) follows it.
+  // The bot answered in the language of the message (the conversation's already follows it:
+  // engine/shopper-language.ts).
   const replyLocale = turn.locale;
-  if (replyLocale !== locale) {
-    await deps.store.conversations.saveBotData(site.id, conversation.id, { locale: replyLocale });
-    await deps.store.visitors.setLocale(site.id, visitor.id, replyLocale);
-  }
   const author = botAuthor(site, replyLocale);
   let n = 0;
   const append = async (input: { text: string; kind?: 'text' | 'card' | 'system'; payload?: Record<string, unknown>; transition?: { status: 'queued'; assigneeId: null } }) => {

@@ -15,6 +15,7 @@ import { verifyIdentityHash } from '../domain/identity';
 import { botEnabled } from '../engine/bot-runner';
 import { runProactive } from '../engine/proactive-runner';
 import { runAssistant } from '../engine/external-bot';
+import { followShopperLanguage } from '../engine/shopper-language';
 import { isValidTimeZone } from '../domain/hours';
 import { isReturning } from '../../shared/triggers';
 import { topics } from '../bus/bus';
@@ -118,6 +119,8 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord): WSEvents<Web
             if (!reopened.duplicate) await publishAppended(deps, reopened);
           }
           if (result.conversation.status === 'queued' && (result.conversationCreated || result.previousStatus !== 'queued')) void deps.router.schedule(site.id);
+          // The conversation's language follows the shopper's (before the assistant reads it).
+          await followShopperLanguage(deps.store, site.id, visitor, result.conversation.id, frame.text, frame.locale).catch((err: unknown) => deps.logger.error({ err }, 'language update failed'));
           // The shopper's message is stored and acked; a bot failure must not look like a failed send.
           await runAssistant(deps, site, visitor, result).catch((err: unknown) => deps.logger.error({ err }, 'bot turn failed'));
         }

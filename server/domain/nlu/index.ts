@@ -354,3 +354,9 @@ export function understand<F extends FaqLike>(text: string, faqs: readonly F[] =
     words,
   };
 }
+
+/** The language a message is written in, or null when it does not say ("ok", "1001", "👋"). */
+export function messageLanguage(text: string): Locale | null {
+  const m = getModel();
+  return detectLanguage(m, correctWords(m, tokenize(normalizeForNlu(text)), null));
+}
