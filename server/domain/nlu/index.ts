@@ -341,10 +341,11 @@ export function understand<F extends FaqLike>(text: string, faqs: readonly F[] =
   const m = getModel();
   const index = faqs.length > 0 ? indexFaqs(m, faqs) : null;
   const words = correctWords(m, tokenize(normalizeForNlu(text)), index?.vocabulary ?? null);
-  const prediction = m.classifier.predict(featuresOf(words));
+  const features = featuresOf(words);
+  const prediction = m.classifier.predict(features);
   const language = detectLanguage(m, words);
   const faq = index ? matchFaq(m, index, words, language, preferred) : null;
-  const known = m.classifier.knows(featuresOf(words));
+  const known = m.classifier.knows(features);
   return {
     intent: known ? prediction.label : 'none',
     confidence: known ? prediction.confidence : 0,
