@@ -16,7 +16,6 @@ import * as t from './schema';
  * matches the questions themselves (domain/nlu).
  */
 export const DEMO_BOT_SETTINGS = {
-  name: 'Asistente de Café La Esquina',
   policies: {
     es: {
       shipping:
