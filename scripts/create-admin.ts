@@ -10,7 +10,7 @@
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { hashPassword } from '../server/auth';
 import { loadConfig } from '../server/config';
 import { isValidOriginPattern } from '../server/domain/origins';
@@ -67,10 +67,6 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const { db, close } = openDb(config.dataDir);
   try {
-    if (db.select().from(t.agents).where(eq(t.agents.email, email)).get()) {
-      console.error(`An agent with email ${email} already exists.`);
-      process.exit(1);
-    }
     const sites = db.select().from(t.sites).all();
     let site = values['site-key'] ? sites.find((s) => s.publicKey === values['site-key']) : sites.length === 1 ? sites[0] : undefined;
     if (values['site-key'] && !site) {
@@ -79,6 +75,11 @@ async function main(): Promise<void> {
     }
     if (!site && sites.length > 1) {
       console.error(`There are ${sites.length} sites; choose one with --site-key (${sites.map((s) => s.publicKey).join(', ')}).`);
+      process.exit(1);
+    }
+    // An email is unique per site (the same person may work for several shops).
+    if (site && db.select().from(t.agents).where(and(eq(t.agents.siteId, site.id), eq(t.agents.email, email))).get()) {
+      console.error(`An agent with email ${email} already exists on ${site.name}.`);
       process.exit(1);
     }
     const now = Date.now();
