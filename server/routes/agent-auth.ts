@@ -7,10 +7,9 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import * as v from 'valibot';
 import { SESSION_COOKIE, SignInThrottle, SESSION_TTL_MS, agentFromRequest, csrfOk, csrfTokenFor, verifyPassword } from '../auth';
-import { isSameOrigin, problem } from '../http';
+import { clientAddress, clientProtocol, isSameOrigin, problem } from '../http';
 import { hashToken, newToken } from '../ids';
 import type { Logger } from '../logger';
-import { remoteAddress } from './api-v1/kit';
 import type { Store } from '../store/types';
 import type { AgentSockets } from '../ws/agent-gateway';
 
@@ -60,7 +59,7 @@ export function sameOriginOnly(publicUrl: string): MiddlewareHandler {
 
 function isSecure(c: Context, publicUrl: string): boolean {
   if (publicUrl) return publicUrl.startsWith('https:');
-  return new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https';
+  return clientProtocol(c) === 'https:';
 }
 
 export function agentAuthRoutes(deps: AgentAuthDeps) {
@@ -85,7 +84,7 @@ export function agentAuthRoutes(deps: AgentAuthDeps) {
       return problem(c, 400, issue.message, { field: issue.path?.map((p) => String(p.key)).join('.') });
     }
     const email = parsed.output.email.toLowerCase();
-    const address = remoteAddress(c);
+    const address = clientAddress(c);
     const wait = throttle.retryAfter(email, address, now);
     if (wait > 0) {
       c.header('Retry-After', String(Math.ceil(wait / 1000)));

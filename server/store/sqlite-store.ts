@@ -797,7 +797,9 @@ export class SqliteStore implements Store {
       const files = input.attachmentIds.map((id) => {
         const file = this.db.select().from(t.attachments).where(and(eq(t.attachments.siteId, siteId), eq(t.attachments.id, id))).get();
         const uploaderOk = file && file.uploaderKind === input.author.kind && file.uploaderId === input.author.id;
-        if (!file || !uploaderOk || (file.conversationId !== null && file.conversationId !== conversation.id)) throw new AttachmentError(id);
+        // Claimed by any message, this one included (the same id twice in one send): used once.
+        // A resend of the message that claimed it returned above as a duplicate, before this.
+        if (!file || !uploaderOk || file.conversationId !== null) throw new AttachmentError(id);
         this.db.update(t.attachments).set({ conversationId: conversation.id }).where(eq(t.attachments.id, id)).run();
         return { id: file.id, name: file.fileName, contentType: file.contentType, size: file.size };
       });
