@@ -14,7 +14,7 @@ import { isSameOrigin, problem } from './http';
 import type { Logger } from './logger';
 import { FileUrls } from './file-urls';
 import { Router } from './engine/router';
-import { AGENT_BUDGETS, Budgets, VISITOR_BUDGETS, type AgentBucket, type VisitorBucket } from './domain/rate-limit';
+import { AGENT_BUDGETS, Budgets, LookupGuard, VISITOR_BUDGETS, type AgentBucket, type VisitorBucket } from './domain/rate-limit';
 import { adminRoutes } from './routes/admin-api';
 import { fileRoutes } from './routes/files';
 import { agentApiRoutes } from './routes/agent-api';
@@ -93,6 +93,7 @@ export function createApp(deps: AppDeps) {
     limits: {
       visitor: new Budgets<VisitorBucket>({ ...VISITOR_BUDGETS, ...(deps.visitorMessages ? { send: deps.visitorMessages } : {}) }),
       agent: new Budgets<AgentBucket>({ ...AGENT_BUDGETS, ...(deps.agentMessages ? { send: deps.agentMessages } : {}) }),
+      lookups: new LookupGuard(),
     },
   };
 
@@ -146,7 +147,8 @@ export function createApp(deps: AppDeps) {
       c.set('site', site);
       return next();
     },
-    upgradeWebSocket((c) => visitorSocket(gateway, c.get('site'))),
+    // The client address limits failed order lookups across a shopper's chats (engine/bot-runner).
+    upgradeWebSocket((c) => visitorSocket(gateway, c.get('site'), (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress ?? null)),
   );
 
   app.get(

@@ -9,7 +9,7 @@ import type { Logger } from '../logger';
 import { AttachmentError, ConflictError, NotFoundError, StoreUnavailableError } from '../store/errors';
 import type { AppendMessageResult, Store } from '../store/types';
 import type { PresenceRegistry, TeamPresence } from '../presence';
-import type { AgentBucket, Budgets, VisitorBucket } from '../domain/rate-limit';
+import type { AgentBucket, Budgets, LookupGuard, VisitorBucket } from '../domain/rate-limit';
 import type { Router } from '../engine/router';
 import type { VisitorFeed } from './visitor-feed';
 import { topics } from '../bus/bus';
@@ -33,7 +33,7 @@ export interface GatewayDeps {
   /** Assigns waiting chats and tells shoppers their place in the queue. */
   router: Router;
   /** Budgets per frame kind: per visitor (all their tabs) and per agent (domain/rate-limit.ts). */
-  limits: { visitor: Budgets<VisitorBucket>; agent: Budgets<AgentBucket> };
+  limits: { visitor: Budgets<VisitorBucket>; agent: Budgets<AgentBucket>; lookups: LookupGuard };
   fileUrls?: FileUrls;
   /** Merchant URLs (the external bot) may resolve to private addresses: development and tests only. */
   allowPrivateTargets?: boolean;

@@ -24,7 +24,7 @@ import { applyHours, siteHours } from '../presence';
 /** A socket that has not said `hello` within this time is closed. */
 const HELLO_TIMEOUT_MS = 10_000;
 
-export function visitorSocket(deps: GatewayDeps, site: SiteRecord): WSEvents<WebSocket> {
+export function visitorSocket(deps: GatewayDeps, site: SiteRecord, address: string | null = null): WSEvents<WebSocket> {
   let conn: Connection | null = null;
   let visitor: VisitorRecord | null = null;
   let helloTimer: NodeJS.Timeout | null = null;
@@ -119,7 +119,7 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord): WSEvents<Web
           }
           if (result.conversation.status === 'queued' && (result.conversationCreated || result.previousStatus !== 'queued')) void deps.router.schedule(site.id);
           // The shopper's message is stored and acked; a bot failure must not look like a failed send.
-          await runAssistant(deps, site, visitor, result).catch((err: unknown) => deps.logger.error({ err }, 'bot turn failed'));
+          await runAssistant(deps, site, visitor, result, address).catch((err: unknown) => deps.logger.error({ err }, 'bot turn failed'));
         }
         return;
       }
