@@ -3,6 +3,7 @@ import { useState } from 'preact/hooks';
 import type { Session, ShopChoice, SignInError } from '../state/session';
 import { strings } from '../state/locale';
 import { LanguagePicker } from './LanguagePicker';
+import { ThemeToggle } from './ThemeToggle';
 
 export function SignIn({ session }: { session: Session }) {
   const t = strings();
@@ -34,7 +35,9 @@ export function SignIn({ session }: { session: Session }) {
       <form class="card" onSubmit={submit} aria-describedby={message ? 'signin-error' : undefined}>
         <div class="signin-top">
           <span class="brand">{t.appName}</span>
-          <LanguagePicker />
+          <span>
+            <LanguagePicker /> <ThemeToggle />
+          </span>
         </div>
         <h1>{t.signInTitle}</h1>
         <label for="email">{t.email}</label>
