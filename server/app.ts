@@ -28,6 +28,7 @@ import { agentSocket, type AgentSockets } from './ws/agent-gateway';
 import { PresenceRegistry, TeamPresence } from './presence';
 import { Heartbeat } from './ws/connection';
 import type { GatewayDeps } from './ws/gateway-common';
+import type { CoreDeps } from './app/deps';
 import { visitorSocket } from './ws/visitor-gateway';
 
 export interface AppDeps {
@@ -83,8 +84,8 @@ export function createApp(deps: AppDeps) {
   const team = new TeamPresence();
   const router = new Router();
   const fileUrls = new FileUrls(deps.fileKey);
-  const gateway: GatewayDeps = { store: deps.store, bus: deps.bus, logger: deps.logger, heartbeat, presence, team, router, fileUrls, now,
-    allowPrivateTargets: deps.allowPrivateTargets === true,
+  const core: CoreDeps = { store: deps.store, bus: deps.bus, logger: deps.logger, now, routing: router, fileUrls, allowPrivateTargets: deps.allowPrivateTargets === true };
+  const gateway: GatewayDeps = { ...core, heartbeat, presence, team, router,
     // A person types a few messages a second at most; a reconnect may flush a small outbox at once.
     limits: {
       sends: new RateLimiter(deps.visitorMessages?.rate ?? 5, deps.visitorMessages?.burst ?? 30),
@@ -93,7 +94,7 @@ export function createApp(deps: AppDeps) {
     },
   };
 
-  router.attach(gateway);
+  router.attach({ ...core, team });
 
   app.onError((err, c) => {
     // The disk or database refused a write: nothing was stored, and trying again later is right.
@@ -117,11 +118,7 @@ export function createApp(deps: AppDeps) {
   app.route(
     '/api/v1',
     apiV1Routes({
-      store: deps.store,
-      bus: deps.bus,
-      logger: deps.logger,
-      now,
-      router,
+      core,
       allowPrivateTargets: deps.allowPrivateTargets === true,
       ...(deps.apiRateLimit ? { rateLimit: deps.apiRateLimit } : {}),
     }),
