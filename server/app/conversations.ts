@@ -58,34 +58,58 @@ export async function sendShopperMessage(deps: CoreDeps, input: ShopperMessage, 
   const { visitor } = input;
   const site = (await deps.store.sites.byId(input.site.id)) ?? input.site;
   const botOn = botEnabled(site);
-  const lastAssignee = await lastAssigneeWithRoom(deps, site.id, input.conversationId);
   const customerId = visitor.verified ? visitor.customerId : null;
-  return commitChange(deps, {
-    siteId: site.id,
-    target: input.conversationId ? { conversationId: input.conversationId } : { openFor: { visitorId: visitor.id, customerId } },
-    clientId: input.clientId,
-    attachmentIds: input.attachmentIds,
-    change: (snapshot) => {
-      const c = snapshot.conversation;
-      // A shopper writes only into their own conversation, or a verified sibling device's.
-      if (c && c.visitorId !== visitor.id && !(customerId && snapshot.ownerCustomerId === customerId)) throw new InvalidRequestError('not_found', 'conversation not found');
-      const files = claimFiles(snapshot, input.attachmentIds, { kind: 'visitor', id: visitor.id });
-      const message: Command = { type: 'shopper_message', botOn, lastAssignee: c && lastAssignee?.id === c.lastAssigneeId ? lastAssignee : null };
-      return {
-        actor: { kind: 'visitor' },
-        commands: c ? [message] : [{ type: 'start', via: 'shopper', botOn }, message],
-        create: { visitorId: visitor.id, locale: visitor.locale },
-        message: {
-          author: { kind: 'visitor', id: visitor.id, ...(visitor.name ? { name: visitor.name } : {}) },
-          kind: 'text',
-          text: input.text,
-          payload: files.payload,
-          preview: previewOf(input.text, files.payload),
+  /**
+   * Whether the agent who had a resolved chat can take it back is asked only when the commit
+   * finds the chat resolved (rare): the hot path does no extra read. Unknown until then.
+   */
+  let lastAssignee: AgentRef | null | undefined;
+  for (;;) {
+    try {
+      return await commitChange(
+        deps,
+        {
+          siteId: site.id,
+          target: input.conversationId ? { conversationId: input.conversationId } : { openFor: { visitorId: visitor.id, customerId } },
+          clientId: input.clientId,
+          attachmentIds: input.attachmentIds,
+          change: (snapshot) => {
+            const c = snapshot.conversation;
+            // A shopper writes only into their own conversation, or a verified sibling device's.
+            if (c && c.visitorId !== visitor.id && !(customerId && snapshot.ownerCustomerId === customerId)) throw new InvalidRequestError('not_found', 'conversation not found');
+            if (c?.status === 'resolved' && c.lastAssigneeId && lastAssignee?.id !== c.lastAssigneeId && lastAssignee !== null) throw new NeedsAgent(c.lastAssigneeId);
+            const files = claimFiles(snapshot, input.attachmentIds, { kind: 'visitor', id: visitor.id });
+            const message: Command = { type: 'shopper_message', botOn, lastAssignee: c && lastAssignee && lastAssignee.id === c.lastAssigneeId ? lastAssignee : null };
+            return {
+              actor: { kind: 'visitor' },
+              commands: c ? [message] : [{ type: 'start', via: 'shopper', botOn }, message],
+              create: { visitorId: visitor.id, locale: visitor.locale },
+              message: {
+                author: { kind: 'visitor', id: visitor.id, ...(visitor.name ? { name: visitor.name } : {}) },
+                kind: 'text',
+                text: input.text,
+                payload: files.payload,
+                preview: previewOf(input.text, files.payload),
+              },
+              claimAttachments: files.claim,
+            };
+          },
         },
-        claimAttachments: files.claim,
-      };
-    },
-  }, committed);
+        committed,
+      );
+    } catch (err) {
+      if (!(err instanceof NeedsAgent)) throw err;
+      // Nothing was written: ask presence and loads, then commit again on the row as it is then.
+      lastAssignee = (await deps.routing.agentWithRoom(site.id, err.agentId)) ?? null;
+    }
+  }
+}
+
+/** Thrown inside a commit (which then writes nothing) when the rule needs to know whether an agent can take the chat. */
+class NeedsAgent extends Error {
+  constructor(readonly agentId: string) {
+    super('needs the agent availability');
+  }
 }
 
 const agentAuthor = (agent: AgentRef): Author => ({ kind: 'agent', id: agent.id, name: agent.name });

@@ -824,7 +824,8 @@ export class SqliteStore implements Store {
     for (const e of plan.events) this.hot.event(siteId, conversationId, e.type, e.actor.kind, e.actor.id, e.data, now);
 
     const conversation = toConversation(row);
-    for (const out of plan.outbox?.({ conversation, messages }) ?? []) this.hooks.enqueue(siteId, out.event, out.body, now);
+    // A site known to have no webhooks (the common case) skips building the bodies at all.
+    if (plan.outbox && !this.hooks.knownEmpty(siteId)) for (const out of plan.outbox({ conversation, messages })) this.hooks.enqueue(siteId, out.event, out.body, now);
     return { duplicate: false, previous, conversation, messages, events: plan.events, ownerCustomerId };
   }
 
