@@ -23,9 +23,13 @@ export { keyedMessage };
 function claimFiles(snapshot: CommitSnapshot, ids: readonly string[] | undefined, uploader: { kind: 'visitor' | 'agent'; id: string }) {
   if (!ids?.length) return { payload: null, claim: [] as string[] };
   const byId = new Map<string, AttachmentRecord>(snapshot.attachments.map((a) => [a.id, a]));
+  const seen = new Set<string>();
   const files = ids.map((id) => {
     const file = byId.get(id);
-    const used = file?.conversationId != null && file.conversationId !== snapshot.conversation?.id;
+    // Claimed by any message, this one included (the same id twice in one send): used once. A
+    // resend of the message that claimed it is answered as a duplicate before this runs.
+    const used = file?.conversationId != null || seen.has(id);
+    seen.add(id);
     if (!file || file.uploaderKind !== uploader.kind || file.uploaderId !== uploader.id || used) throw new AttachmentError(id);
     return { id: file.id, name: file.fileName, contentType: file.contentType, size: file.size };
   });

@@ -94,6 +94,9 @@ function toAgent(row: AgentRow): AgentRecord {
 
 const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
+/** The most sites one email is looked up on at sign-in (each costs an argon2 verification). */
+export const SIGN_IN_CANDIDATES = 20;
+
 export class SqliteStore implements Store {
   private readonly db: Db;
   private pending: PendingCommit[] = [];
@@ -257,10 +260,22 @@ export class SqliteStore implements Store {
   };
 
   agents = {
-    byEmailForSignIn: (email: string) =>
+    forSignIn: (email: string) =>
+      this.read(() =>
+        this.db
+          .select({ agent: t.agents, publicKey: t.sites.publicKey, siteName: t.sites.name })
+          .from(t.agents)
+          .innerJoin(t.sites, eq(t.sites.id, t.agents.siteId))
+          .where(eq(t.agents.email, email.trim().toLowerCase()))
+          .orderBy(asc(t.agents.createdAt))
+          .limit(SIGN_IN_CANDIDATES)
+          .all()
+          .map((r) => ({ ...toAgent(r.agent), passwordHash: r.agent.passwordHash, site: { publicKey: r.publicKey, name: r.siteName } })),
+      ),
+    byEmail: (siteId: string, email: string) =>
       this.read(() => {
-        const row = this.db.select().from(t.agents).where(eq(t.agents.email, email.trim().toLowerCase())).get();
-        return row ? { ...toAgent(row), passwordHash: row.passwordHash } : null;
+        const row = this.db.select().from(t.agents).where(and(eq(t.agents.siteId, siteId), eq(t.agents.email, email.trim().toLowerCase()))).get();
+        return row ? toAgent(row) : null;
       }),
     byId: (siteId: string, id: string) =>
       this.read(() => {
@@ -318,15 +333,16 @@ export class SqliteStore implements Store {
           .values({ tokenHash: input.tokenHash, agentId: input.agentId, siteId: input.siteId, createdAt: input.now, expiresAt: input.now + input.ttlMs })
           .run();
       }),
-    agentFor: (tokenHash: string, now: number) =>
-      this.read((): AgentRecord | null => {
+    agentFor: async (tokenHash: string, now: number) => (await this.sessions.live(tokenHash, now))?.agent ?? null,
+    live: (tokenHash: string, now: number) =>
+      this.read((): { agent: AgentRecord; expiresAt: number } | null => {
         const row = this.db
-          .select({ agent: t.agents })
+          .select({ agent: t.agents, expiresAt: t.agentSessions.expiresAt })
           .from(t.agentSessions)
           .innerJoin(t.agents, and(eq(t.agents.id, t.agentSessions.agentId), eq(t.agents.siteId, t.agentSessions.siteId)))
           .where(and(eq(t.agentSessions.tokenHash, tokenHash), gt(t.agentSessions.expiresAt, now), eq(t.agents.disabled, false)))
           .get();
-        return row ? toAgent(row.agent) : null;
+        return row ? { agent: toAgent(row.agent), expiresAt: row.expiresAt } : null;
       }),
     delete: (tokenHash: string) =>
       this.read(() => {

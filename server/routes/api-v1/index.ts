@@ -193,12 +193,11 @@ export function apiV1Routes(api: ApiDeps) {
     const id = c.req.param('id').slice(0, 64);
     let author: Parameters<typeof postApiMessage>[1]['author'] = { kind: 'bot', name: body.author?.kind === 'bot' && body.author.name ? body.author.name : site.name };
     if (body.author?.kind === 'agent') {
-      const agent = await deps.store.agents.byEmailForSignIn(body.author.email);
-      if (!agent || agent.siteId !== site.id || agent.disabled) {
+      const agent = await deps.store.agents.byEmail(site.id, body.author.email);
+      if (!agent || agent.disabled) {
         throw new ApiError(422, 'unknown_agent', 'The body is not valid', { field: 'author.email', detail: 'author.email: no active agent with this email on this site' });
       }
-      const { passwordHash: _hash, ...record } = agent;
-      author = { kind: 'agent', agent: record };
+      author = { kind: 'agent', agent };
     }
     try {
       const result = await postApiMessage(deps.core, { siteId: site.id, conversationId: id, author, text: body.text, clientId: body.clientId ?? null });
