@@ -19,6 +19,8 @@ export interface BotStrings {
   /** `when` is a phrase from `when.*` ("tomorrow at 09:00"). */
   handoffOffHours: (when: string) => string;
   handoffOffHoursNoOpening: string;
+  /** Open hours, but nobody of the team is signed in. */
+  handoffNobodyOnline: string;
   emailSaved: (email: string) => string;
   askOrderDetails: string;
   askOrderEmail: string;
@@ -60,8 +62,10 @@ export const BOT_STRINGS = {
       'Sorry, I didn\'t understand that. I can help with your order status, shipping, returns and opening hours, or write "person" to talk to someone from the team.',
     stillNeedOrderDetails: "Sorry, I didn't get that. To check your order I need the order number and the email you used to place it.",
     handoff: "I'm putting you through to a person. They'll be with you shortly.",
-    handoffOffHours: (when) => `Our team is away right now and will be back ${when}. I've passed your message on; if you leave your email here, we'll also reply by email.`,
-    handoffOffHoursNoOpening: "Our team is away right now. I've passed your message on; if you leave your email here, we'll reply by email.",
+    // The widget asks for the email (once, in its own form): these do not ask again.
+    handoffOffHours: (when) => `Our team is away right now and will be back ${when}. I've passed your message on.`,
+    handoffOffHoursNoOpening: "Our team is away right now. I've passed your message on.",
+    handoffNobodyOnline: "Nobody from the team is online right now. I've passed your message on and we'll answer as soon as someone is back.",
     emailSaved: (email) => `Thanks! We'll write to ${email} as soon as we're back.`,
     askOrderDetails: 'I can check that for you. Please send me your order number and the email you used to place the order.',
     askOrderEmail: 'Thanks. Now the email you used to place the order, please.',
@@ -107,9 +111,9 @@ export const BOT_STRINGS = {
       'Perdona, no lo he entendido. Puedo ayudarte con el estado de tu pedido, envíos, devoluciones y horario, o escribe «persona» para hablar con alguien del equipo.',
     stillNeedOrderDetails: 'Perdona, no lo he entendido. Para consultar tu pedido necesito el número de pedido y el email con el que lo hiciste.',
     handoff: 'Te paso con una persona. Enseguida te atienden.',
-    handoffOffHours: (when) =>
-      `Ahora mismo el equipo no está disponible; volvemos ${when}. He pasado tu mensaje; si nos dejas aquí tu email, también te responderemos por correo.`,
-    handoffOffHoursNoOpening: 'Ahora mismo el equipo no está disponible. He pasado tu mensaje; si nos dejas aquí tu email, te responderemos por correo.',
+    handoffOffHours: (when) => `Ahora mismo el equipo no está disponible; volvemos ${when}. He pasado tu mensaje.`,
+    handoffOffHoursNoOpening: 'Ahora mismo el equipo no está disponible. He pasado tu mensaje.',
+    handoffNobodyOnline: 'Ahora mismo no hay nadie del equipo conectado. He pasado tu mensaje y te responderemos en cuanto alguien vuelva.',
     emailSaved: (email) => `¡Gracias! Te escribiremos a ${email} en cuanto volvamos.`,
     askOrderDetails: 'Te lo miro. Envíame el número de pedido y el email con el que hiciste la compra.',
     askOrderEmail: 'Gracias. Ahora el email con el que hiciste el pedido, por favor.',

@@ -350,6 +350,8 @@ export interface BotContext {
   policies?: { shipping?: string; returns?: string };
   /** Null: no set hours, always "open". */
   hours?: { schedule: BusinessSchedule; timeZone: string } | null;
+  /** Nobody of the team is online now (open hours or not): a handoff must not promise "shortly". */
+  teamAway?: boolean;
 }
 
 export interface BotInput {
@@ -541,15 +543,18 @@ function handoff(state: BotState, reason: HandoffReason, d: Detection, ctx: BotC
   const backAt = ctx.hours && offHours ? nextOpening(ctx.hours.schedule, ctx.hours.timeZone, ctx.now) : null;
   const intent = TOPICS.has(d.intent) ? d.intent : (state.lastTopic ?? d.intent);
   const matchedOrderId = quietMatch(d, state, ctx) ?? state.matchedOrderId;
-  const message = !offHours
-    ? t.handoff
-    : backAt !== null && ctx.hours
+  const away = offHours || ctx.teamAway === true;
+  const message = offHours
+    ? backAt !== null && ctx.hours
       ? t.handoffOffHours(describeWhen(backAt, ctx.now, ctx.hours.timeZone, ctx.locale))
-      : t.handoffOffHoursNoOpening;
+      : t.handoffOffHoursNoOpening
+    : away
+      ? t.handoffNobodyOnline
+      : t.handoff;
   const newState: BotState = {
     ...state,
     ...clearLookup,
-    phase: offHours ? 'awaiting_offline_email' : 'idle',
+    phase: away ? 'awaiting_offline_email' : 'idle',
     notUnderstoodStreak: 0,
     matchedOrderId,
     lastTopic: TOPICS.has(intent) ? intent : state.lastTopic,

@@ -88,6 +88,7 @@ export async function runBot(deps: GatewayDeps, site: SiteRecord, visitor: Visit
       ...(settings.policies?.[locale] ? { policies: settings.policies[locale] } : {}),
       // The site's business hours (console settings), else the older `settings.bot.hours`.
       hours: siteHours(site),
+      teamAway: !deps.team.availability(site.id, now).available,
     },
   );
 
