@@ -9,7 +9,8 @@ import type { CardPayload } from '../../shared/protocol';
 import { botTurn, extractOrderDetails, initialBotState, normalizeOrderNumber, type BotOrder, type BotState, type FaqEntry } from '../domain/bot';
 import type { BusinessSchedule } from '../domain/hours';
 import { orderCardPayload } from '../domain/cards';
-import { publishAppended } from '../events';
+import { publishAppended, toSummary } from '../events';
+import { topics } from '../bus/bus';
 import { ConflictError } from '../store/errors';
 import type { OrderRecord, SiteRecord, Store, VisitorRecord, AppendMessageResult } from '../store/types';
 import type { GatewayDeps } from '../ws/gateway-common';
@@ -127,6 +128,11 @@ export async function runBot(deps: GatewayDeps, site: SiteRecord, visitor: Visit
     ...(turn.handoff ? { handoff: turn.handoff as unknown as Record<string, unknown> } : {}),
   });
   if (turn.contactEmail) await deps.store.visitors.setProfile(site.id, visitor.id, { email: turn.contactEmail });
+  if (turn.newState.matchedOrderId !== state.matchedOrderId) {
+    // The shopper proved an order: agents now see its customer's name, email and order numbers.
+    const item = await deps.store.conversations.listItem(site.id, conversation.id);
+    if (item) deps.bus.publish(topics.siteAgents(site.id), { type: 'conversation.updated', conversation: toSummary(item) });
+  }
 
   if (turn.handoff) await handOff(deps, site.id, conversation.id, locale, turn.handoff as unknown as Record<string, unknown> & { reason: string }, `bot_${message.id}_${n++}`);
 }

@@ -20,6 +20,7 @@ import { botEnabled, handOff } from '../../engine/bot-runner';
 import { configureExternalBot, externalBotOut } from '../../engine/external-bot';
 import type { Router } from '../../engine/router';
 import { orderEventMessage, type OrderEvent } from '../../domain/proactive';
+import { orderCard } from '../../domain/cards';
 import { conversationOut, customerOut, messageOut, orderOut } from '../shapes';
 
 export interface ApiDeps {
@@ -252,20 +253,35 @@ export function apiV1Routes(deps: ApiDeps) {
           : body.type === 'return.accepted'
             ? { type: body.type, orderNumber: order.number, refundAmount: body.refundAmount ?? null, currency: order.currency }
             : { type: body.type, orderNumber: order.number };
-    const built = orderEventMessage(event, locale);
-    const text = body.message ?? (built.link ? `${built.text} ${built.link.url}` : built.text);
+    // The news in a sentence, then the order as the same card the bot shows (with the tracking
+    // link); the card's text is the fallback for webhooks and email, link included.
+    const text = body.message ?? orderEventMessage(event, locale).text;
+    const card = orderCard(order, locale);
     const key = c.req.header('idempotency-key');
+    const clientId = key ? `evt_${createHash('sha256').update(key).digest('hex').slice(0, 32)}` : null;
+    const author = { kind: 'bot' as const, name: site.name };
     const result = await deps.store.messages.append({
       siteId: site.id,
       visitorId: visitor.id,
-      clientId: key ? `evt_${createHash('sha256').update(key).digest('hex').slice(0, 32)}` : null,
-      author: { kind: 'bot', name: site.name },
+      clientId,
+      author,
       text,
       // A new conversation for order news starts with the assistant (if on): nobody needs to pick it up.
       newConversation: { status: botEnabled(site) ? 'bot' : 'queued', locale },
       now: deps.now(),
     });
     if (!result.duplicate) await publishAppended(deps, result);
+    const cardResult = await deps.store.messages.append({
+      siteId: site.id,
+      conversationId: result.conversation.id,
+      clientId: clientId && `${clientId}_card`,
+      author,
+      text: card.text,
+      kind: 'card',
+      payload: card.payload,
+      now: deps.now(),
+    });
+    if (!cardResult.duplicate) await publishAppended(deps, cardResult);
     return c.json({ delivered: true, conversationId: result.conversation.id, messageId: result.message.id }, 201);
   });
 
