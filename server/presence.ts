@@ -49,6 +49,8 @@ export interface VisitorWho {
   verified: boolean;
   /** First seen on an earlier visit. */
   returning: boolean;
+  /** A verified customer's orders (counted up to 100). */
+  orders?: number;
 }
 
 const NOBODY: VisitorWho = { name: null, identified: false, verified: false, returning: false };

@@ -458,6 +458,8 @@ const VisitorUpdated = v.object({
   verified: v.optional(v.boolean()),
   /** First seen on an earlier visit. */
   returning: v.optional(v.boolean()),
+  /** A verified customer's orders (counted up to 100): a customer who has bought, not a new visitor. */
+  orders: v.optional(v.number()),
   /** The shopper's time zone, when their browser told us. */
   timeZone: v.optional(v.nullable(v.string())),
 });

@@ -1,6 +1,6 @@
 /** Who is on the shop now: page, time on site, cart, returning or identified; an agent can write first. */
 import { useState } from 'preact/hooks';
-import type { VisitorUpdatedFrame } from '../../shared/protocol';
+import type { ConversationSummary, VisitorUpdatedFrame } from '../../shared/protocol';
 import { formatMoney, httpUrlOrNull } from '../../shared/format';
 import type { Inbox } from '../state/inbox';
 import { locale, strings } from '../state/locale';
@@ -12,11 +12,20 @@ export function sortVisitors(list: Iterable<VisitorUpdatedFrame>): VisitorUpdate
   return [...list].sort((a, b) => Number(b.online) - Number(a.online) || a.since - b.since);
 }
 
-export function VisitorsView({ inbox }: { inbox: Inbox }) {
+/** Each visitor's open chat (the newest one not resolved), by visitor id. */
+export function openChats(conversations: readonly ConversationSummary[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const c of conversations) if (c.status !== 'resolved' && !out.has(c.visitorId)) out.set(c.visitorId, c.id);
+  return out;
+}
+
+export function VisitorsView({ inbox, onOpenChat }: { inbox: Inbox; onOpenChat(conversationId: string): void }) {
   const t = strings();
   const now = useNow();
   const [composing, setComposing] = useState<string | null>(null);
   const list = sortVisitors(inbox.visitors.value.values());
+  // Conversations come newest first: the first open one per visitor is the one to open.
+  const open = openChats(inbox.conversations.value);
   const error = inbox.startError.value;
   return (
     <section class="visitors-view" aria-labelledby="visitors-title">
@@ -44,7 +53,7 @@ export function VisitorsView({ inbox }: { inbox: Inbox }) {
           </thead>
           <tbody>
             {list.map((v) => (
-              <VisitorRow key={v.visitorId} v={v} now={now} composing={composing === v.visitorId} onCompose={(on) => setComposing(on ? v.visitorId : null)} onStart={(text) => {
+              <VisitorRow key={v.visitorId} v={v} now={now} openChat={open.get(v.visitorId) ?? null} onOpenChat={onOpenChat} composing={composing === v.visitorId} onCompose={(on) => setComposing(on ? v.visitorId : null)} onStart={(text) => {
                 inbox.startChat(v.visitorId, text);
                 setComposing(null);
               }} />
@@ -56,7 +65,24 @@ export function VisitorsView({ inbox }: { inbox: Inbox }) {
   );
 }
 
-function VisitorRow({ v, now, composing, onCompose, onStart }: { v: VisitorUpdatedFrame; now: number; composing: boolean; onCompose(on: boolean): void; onStart(text: string): void }) {
+function VisitorRow({
+  v,
+  now,
+  openChat,
+  onOpenChat,
+  composing,
+  onCompose,
+  onStart,
+}: {
+  v: VisitorUpdatedFrame;
+  now: number;
+  /** The visitor's open conversation: offered instead of starting another. */
+  openChat: string | null;
+  onOpenChat(conversationId: string): void;
+  composing: boolean;
+  onCompose(on: boolean): void;
+  onStart(text: string): void;
+}) {
   const t = strings();
   const loc = locale.value;
   const [text, setText] = useState('');
@@ -69,7 +95,10 @@ function VisitorRow({ v, now, composing, onCompose, onStart }: { v: VisitorUpdat
         <th scope="row">
           <span class="who-name">{name}</span>{' '}
           <span class={`pill ${v.online ? 'ok' : ''}`}>{v.online ? t.online : t.offlineNow}</span>{' '}
-          <span class="pill">{v.returning ? t.returning : t.newVisitor}</span>
+          {/* A customer who has bought is never "new", whatever this browser's history. */}
+          <span class="pill">
+            {v.orders ? (v.orders === 1 ? t.customerOrders_one : t.customerOrders_other.replace('{n}', String(v.orders))) : v.returning ? t.returning : t.newVisitor}
+          </span>
           {v.identified && (
             <>
               {' '}
@@ -93,7 +122,12 @@ function VisitorRow({ v, now, composing, onCompose, onStart }: { v: VisitorUpdat
         <td>{waited(v.since, now, loc)}</td>
         <td>{v.cart && v.cart.items.length > 0 ? formatMoney(v.cart.total, v.cart.currency, loc) : <span class="muted">—</span>}</td>
         <td>
-          {v.online && (
+          {openChat ? (
+            <button type="button" class="ghost small-btn" onClick={() => onOpenChat(openChat)}>
+              {t.openVisitorChat}
+              <span class="sr-only"> · {name}</span>
+            </button>
+          ) : v.online && (
             <button type="button" class="ghost small-btn" aria-expanded={composing} aria-controls={composing ? formId : undefined} onClick={() => onCompose(!composing)}>
               {t.startChat}
               <span class="sr-only"> · {name}</span>
@@ -101,7 +135,7 @@ function VisitorRow({ v, now, composing, onCompose, onStart }: { v: VisitorUpdat
           )}
         </td>
       </tr>
-      {composing && (
+      {composing && !openChat && (
         <tr class="start-row">
           <td colSpan={5}>
             <form
