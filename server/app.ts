@@ -10,7 +10,8 @@ import { LIMITS } from '../shared/protocol';
 import { sessionFromRequest } from './auth';
 import type { Bus } from './bus/bus';
 import { originAllowed } from './domain/origins';
-import { bodyLimits, isSameOrigin, problem } from './http';
+import { bodyLimits, clientInfo, isSameOrigin, problem } from './http';
+import { TRUST_NONE, type TrustProxy } from './domain/proxy';
 import type { Logger } from './logger';
 import { FileUrls } from './file-urls';
 import { Router } from './engine/router';
@@ -37,6 +38,8 @@ export interface AppDeps {
   /** Public base URL; empty means "the Host of each request". */
   publicUrl: string;
   distDir: string;
+  /** Which peers are our reverse proxies (TRUST_PROXY); none by default. */
+  trustProxy?: TrustProxy;
   now?: () => number;
   /** Server-side ping interval for dead-socket detection. */
   heartbeatMs?: number;
@@ -94,6 +97,7 @@ export function createApp(deps: AppDeps) {
   };
 
   router.attach(gateway);
+  app.use('*', clientInfo(deps.trustProxy ?? TRUST_NONE));
 
   app.onError((err, c) => {
     // The disk or database refused a write: nothing was stored, and trying again later is right.
@@ -115,7 +119,7 @@ export function createApp(deps: AppDeps) {
   });
 
   app.route('/api/agent', agentAuthRoutes({ store: deps.store, logger: deps.logger, publicUrl: deps.publicUrl, now, agentSockets }));
-  app.route('/api/agent/admin', adminRoutes({ store: deps.store, bus: deps.bus, agentSockets, now, allowPrivateTargets: deps.allowPrivateTargets === true, team }));
+  app.route('/api/agent/admin', adminRoutes({ store: deps.store, bus: deps.bus, publicUrl: deps.publicUrl, agentSockets, now, allowPrivateTargets: deps.allowPrivateTargets === true, team }));
   app.route('/api/agent', agentApiRoutes({ store: deps.store, now }));
   app.route(
     '/api/v1',
@@ -163,7 +167,7 @@ export function createApp(deps: AppDeps) {
 
   app.route('/', fileRoutes({ store: deps.store, logger: deps.logger, fileUrls, uploadsDir: deps.uploadsDir, publicUrl: deps.publicUrl, now }));
   if (deps.demo) app.route('/demo/api', demoRoutes({ store: deps.store, publicUrl: deps.publicUrl }));
-  app.route('/', staticRoutes({ store: deps.store, distDir: deps.distDir }));
+  app.route('/', staticRoutes({ store: deps.store, distDir: deps.distDir, demo: deps.demo === true }));
 
   return {
     app,

@@ -1,7 +1,8 @@
-/** HTTP helpers shared by routes: origin checks, problem+json errors and body limits. */
+/** HTTP helpers shared by routes: origin checks, problem+json errors, body limits and the client's address. */
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { MAX_UPLOAD_BYTES } from './domain/files';
+import { resolveClient, type ClientInfo, type TrustProxy } from './domain/proxy';
 
 /**
  * True when the request's Origin is this server's own origin: PUBLIC_URL when configured,
@@ -79,4 +80,49 @@ export function bodyLimits(): MiddlewareHandler {
     if (path.startsWith('/api/agent/') || path.startsWith('/api/v1/')) return api(c, next);
     return other(c, next);
   };
+}
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** Set once per request by `clientInfo` (app.ts): the client behind any trusted proxies. */
+    client: ClientInfo;
+  }
+}
+
+/** The TCP peer of a request served by @hono/node-server (`unknown` under `app.request()`). */
+function peerOf(c: Context): { peer: string; socketProtocol: 'http:' | 'https:' } {
+  const socket = (c.env as { incoming?: { socket?: { remoteAddress?: string; encrypted?: boolean } } } | undefined)?.incoming?.socket;
+  return { peer: socket?.remoteAddress ?? 'unknown', socketProtocol: socket?.encrypted ? 'https:' : 'http:' };
+}
+
+/**
+ * Middleware: works out the client's address and protocol once per request, from the proxy's
+ * X-Forwarded-For / X-Forwarded-Proto only when TRUST_PROXY says the peer is our proxy.
+ */
+export function clientInfo(trust: TrustProxy): MiddlewareHandler {
+  return async (c, next) => {
+    c.set('client', resolveClient({ ...peerOf(c), forwardedFor: c.req.header('x-forwarded-for'), forwardedProto: c.req.header('x-forwarded-proto') }, trust));
+    return next();
+  };
+}
+
+/**
+ * THE client address: every per-address budget (sign-in throttle, API key guessing, uploads)
+ * keys by this, so behind a trusted proxy each shopper or agent has their own budget.
+ */
+export function clientAddress(c: Context): string {
+  return c.get('client')?.address ?? peerOf(c).peer;
+}
+
+/** The protocol the client used (`https:` behind a TLS-terminating trusted proxy). */
+export function clientProtocol(c: Context): 'http:' | 'https:' {
+  return c.get('client')?.protocol ?? peerOf(c).socketProtocol;
+}
+
+/**
+ * This server's public origin: PUBLIC_URL when set, else what the client reached (trusted
+ * proxy's protocol + Host). Used for the embed snippet and every link we hand out.
+ */
+export function publicOrigin(c: Context, publicUrl: string): string {
+  if (publicUrl) return new URL(publicUrl).origin;
+  return `${clientProtocol(c)}//${c.req.header('host') ?? 'localhost'}`;
 }

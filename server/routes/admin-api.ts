@@ -13,7 +13,7 @@ import { topics, type Bus } from '../bus/bus';
 import { isValidOriginPattern } from '../domain/origins';
 import { frameConfig, logoUrl } from './frame-page';
 import { DEFAULT_CAPACITY } from '../domain/routing';
-import { problem } from '../http';
+import { problem, publicOrigin } from '../http';
 import { hashToken, newId, newToken } from '../ids';
 import { checkTarget } from '../integrations/safe-request';
 import type { AgentRecord, SiteRecord, Store } from '../store/types';
@@ -32,6 +32,8 @@ export interface AdminDeps {
   bus: Bus;
   agentSockets: AgentSockets;
   now: () => number;
+  /** PUBLIC_URL: the snippet points there (empty: the origin the admin reached us on). */
+  publicUrl?: string;
   allowPrivateTargets: boolean;
   /** Who is online: a saved schedule changes what open widgets are told at once. */
   team?: TeamPresence;
@@ -162,7 +164,7 @@ export function adminRoutes(deps: AdminDeps) {
     return next();
   });
 
-  const origin = (c: Context) => `${new URL(c.req.url).protocol}//${c.req.header('host') ?? 'localhost'}`;
+  const origin = (c: Context) => publicOrigin(c, deps.publicUrl ?? '');
 
   /** Ends an agent's sessions and closes their open sockets (they must sign in again). */
   async function endSessions(agentId: string): Promise<void> {
@@ -253,8 +255,9 @@ export function adminRoutes(deps: AdminDeps) {
     const parsed = await body(c, AgentCreate);
     if (!parsed.ok) return parsed.res;
     const { email, name, role, password, capacity, languages, teams } = parsed.value;
-    if (await deps.store.agents.byEmailForSignIn(email)) return problem(c, 409, 'an agent with this email exists', { field: 'email' });
     const siteId = c.get('agent').siteId;
+    // Only this site's agents count: whether the email is an agent of another shop is not ours to know.
+    if (await deps.store.agents.byEmail(siteId, email)) return problem(c, 409, 'an agent with this email exists', { field: 'email' });
     const agent = await deps.store.agents.create({
       siteId,
       email,
