@@ -1,22 +1,15 @@
 /** Who is on the shop now: page, time on site, cart, returning or identified; an agent can write first. */
 import { useState } from 'preact/hooks';
-import type { ConversationSummary, VisitorUpdatedFrame } from '../../shared/protocol';
+import type { VisitorUpdatedFrame } from '../../shared/protocol';
 import { formatMoney, httpUrlOrNull } from '../../shared/format';
 import type { Inbox } from '../state/inbox';
 import { locale, strings } from '../state/locale';
-import { waited } from '../state/views';
+import { openChats, waited } from '../state/views';
 import { useNow } from './ConversationList';
 
 /** Online first, then the longest on the site first. */
 export function sortVisitors(list: Iterable<VisitorUpdatedFrame>): VisitorUpdatedFrame[] {
   return [...list].sort((a, b) => Number(b.online) - Number(a.online) || a.since - b.since);
-}
-
-/** Each visitor's open chat (the newest one not resolved), by visitor id. */
-export function openChats(conversations: readonly ConversationSummary[]): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const c of conversations) if (c.status !== 'resolved' && !out.has(c.visitorId)) out.set(c.visitorId, c.id);
-  return out;
 }
 
 export function VisitorsView({ inbox, onOpenChat }: { inbox: Inbox; onOpenChat(conversationId: string): void }) {
