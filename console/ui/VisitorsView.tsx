@@ -1,16 +1,11 @@
 /** Who is on the shop now: page, time on site, cart, returning or identified; an agent can write first. */
 import { useState } from 'preact/hooks';
-import type { VisitorUpdatedFrame } from '../../shared/protocol';
+import type { VisitorSummary } from '../../shared/protocol';
 import { formatMoney, httpUrlOrNull } from '../../shared/format';
 import type { Inbox } from '../state/inbox';
 import { locale, strings } from '../state/locale';
-import { openChats, waited } from '../state/views';
+import { openChats, sortVisitors, waited } from '../state/views';
 import { useNow } from './ConversationList';
-
-/** Online first, then the longest on the site first. */
-export function sortVisitors(list: Iterable<VisitorUpdatedFrame>): VisitorUpdatedFrame[] {
-  return [...list].sort((a, b) => Number(b.online) - Number(a.online) || a.since - b.since);
-}
 
 export function VisitorsView({ inbox, onOpenChat }: { inbox: Inbox; onOpenChat(conversationId: string): void }) {
   const t = strings();
@@ -20,6 +15,7 @@ export function VisitorsView({ inbox, onOpenChat }: { inbox: Inbox; onOpenChat(c
   // Conversations come newest first: the first open one per visitor is the one to open.
   const open = openChats(inbox.conversations.value);
   const error = inbox.startError.value;
+  const counts = inbox.visitorCounts.value;
   return (
     <section class="visitors-view" aria-labelledby="visitors-title">
       <h2 id="visitors-title">{t.visitors}</h2>
@@ -54,6 +50,17 @@ export function VisitorsView({ inbox, onOpenChat }: { inbox: Inbox; onOpenChat(c
           </tbody>
         </table>
       )}
+      {/* A busy shop's list comes in pages: the first with the console, more on demand. */}
+      {counts.total > list.length && (
+        <p class="muted small">
+          {t.visitorsShown.replace('{shown}', String(list.length)).replace('{total}', String(counts.total))}{' '}
+          {inbox.visitorsMore.value && (
+            <button type="button" class="ghost small-btn" onClick={inbox.loadMoreVisitors}>
+              {t.moreVisitors}
+            </button>
+          )}
+        </p>
+      )}
     </section>
   );
 }
@@ -67,7 +74,7 @@ function VisitorRow({
   onCompose,
   onStart,
 }: {
-  v: VisitorUpdatedFrame;
+  v: VisitorSummary;
   now: number;
   /** The visitor's open conversation: offered instead of starting another. */
   openChat: string | null;
@@ -113,7 +120,7 @@ function VisitorRow({
           )}
         </td>
         <td>{waited(v.since, now, loc)}</td>
-        <td>{v.cart && v.cart.items.length > 0 ? formatMoney(v.cart.total, v.cart.currency, loc) : <span class="muted">—</span>}</td>
+        <td>{v.cart && v.cart.count > 0 ? formatMoney(v.cart.total, v.cart.currency, loc) : <span class="muted">—</span>}</td>
         <td>
           {openChat ? (
             <button type="button" class="ghost small-btn" onClick={() => onOpenChat(openChat)}>
