@@ -11,6 +11,7 @@ import { agentFromRequest } from './auth';
 import type { Bus } from './bus/bus';
 import { originAllowed } from './domain/origins';
 import { clientInfo, isSameOrigin, problem } from './http';
+import { SecurityLog } from './security-log';
 import { TRUST_NONE, type TrustProxy } from './domain/proxy';
 import type { Logger } from './logger';
 import { FileUrls } from './file-urls';
@@ -86,7 +87,8 @@ export function createApp(deps: AppDeps) {
   const team = new TeamPresence();
   const router = new Router();
   const fileUrls = new FileUrls(deps.fileKey);
-  const gateway: GatewayDeps = { store: deps.store, bus: deps.bus, logger: deps.logger, heartbeat, presence, team, router, fileUrls, now,
+  const securityLog = new SecurityLog(deps.logger, { now });
+  const gateway: GatewayDeps = { store: deps.store, bus: deps.bus, logger: deps.logger, securityLog, heartbeat, presence, team, router, fileUrls, now,
     allowPrivateTargets: deps.allowPrivateTargets === true,
     // A person types a few messages a second at most; a reconnect may flush a small outbox at once.
     limits: {
@@ -115,7 +117,7 @@ export function createApp(deps: AppDeps) {
     return c.json({ ok: true, version: VERSION, connections: heartbeat.size });
   });
 
-  app.route('/api/agent', agentAuthRoutes({ store: deps.store, logger: deps.logger, publicUrl: deps.publicUrl, now }));
+  app.route('/api/agent', agentAuthRoutes({ store: deps.store, logger: deps.logger, publicUrl: deps.publicUrl, now, securityLog }));
   app.route('/api/agent/admin', adminRoutes({ store: deps.store, bus: deps.bus, publicUrl: deps.publicUrl, agentSockets, now, allowPrivateTargets: deps.allowPrivateTargets === true, team }));
   app.route('/api/agent', agentApiRoutes({ store: deps.store, now }));
   app.route(
@@ -141,7 +143,7 @@ export function createApp(deps: AppDeps) {
       // The panel iframe is served by us, so its sockets carry our own origin; a merchant's
       // page (or a headless client) connecting directly must be on the site's allow-list.
       if (!isSameOrigin(c, origin, deps.publicUrl) && !originAllowed(origin, site.allowedOrigins)) {
-        deps.logger.warn({ origin, site: site.publicKey }, 'visitor upgrade refused: origin');
+        securityLog.record('origin_refused', `${site.publicKey} ${origin ?? ''}`, { site: site.publicKey, origin: origin ?? null, where: 'visitor socket' }, 'visitor socket refused: origin not allowed');
         return c.text('origin not allowed', 403);
       }
       c.set('site', site);
@@ -164,7 +166,7 @@ export function createApp(deps: AppDeps) {
 
   app.route('/', fileRoutes({ store: deps.store, logger: deps.logger, fileUrls, uploadsDir: deps.uploadsDir, publicUrl: deps.publicUrl, now }));
   if (deps.demo) app.route('/demo/api', demoRoutes({ store: deps.store, publicUrl: deps.publicUrl }));
-  app.route('/', staticRoutes({ store: deps.store, distDir: deps.distDir, demo: deps.demo === true }));
+  app.route('/', staticRoutes({ store: deps.store, distDir: deps.distDir, demo: deps.demo === true, publicUrl: deps.publicUrl, securityLog }));
 
   return {
     app,

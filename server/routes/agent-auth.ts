@@ -10,6 +10,7 @@ import { FailureLimiter, SESSION_COOKIE, SESSION_TTL_MS, agentFromRequest, csrfO
 import { clientAddress, clientProtocol, isSameOrigin, problem } from '../http';
 import { hashToken, newToken } from '../ids';
 import type { Logger } from '../logger';
+import type { SecurityLog } from '../security-log';
 import type { Store } from '../store/types';
 
 const SignIn = v.object({
@@ -22,6 +23,8 @@ export interface AgentAuthDeps {
   logger: Logger;
   publicUrl: string;
   now: () => number;
+  /** Sign-in failures are reported here (rate-limited), keyed by client address. */
+  securityLog?: SecurityLog;
 }
 
 /**
@@ -83,6 +86,7 @@ export function agentAuthRoutes(deps: AgentAuthDeps) {
     const address = clientAddress(c);
     const wait = Math.max(byEmail.retryAfter(email, now), byAddress.retryAfter(address, now));
     if (wait > 0) {
+      deps.securityLog?.record('sign_in_failed', address, { address, email, throttled: true }, 'sign-in refused: too many attempts');
       c.header('Retry-After', String(Math.ceil(wait / 1000)));
       return problem(c, 429, 'too many sign-in attempts', { code: 'rate_limited' });
     }
@@ -91,7 +95,7 @@ export function agentAuthRoutes(deps: AgentAuthDeps) {
     if (!agent || agent.disabled || !ok) {
       byEmail.fail(email, now);
       byAddress.fail(address, now);
-      deps.logger.info({ email }, 'sign-in refused');
+      deps.securityLog?.record('sign_in_failed', address, { address, email }, 'sign-in refused: wrong email or password');
       return problem(c, 401, 'email or password is not correct', { code: 'bad_credentials' });
     }
     byEmail.reset(email);

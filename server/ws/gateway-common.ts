@@ -10,6 +10,7 @@ import { AttachmentError, ConflictError, NotFoundError, StoreUnavailableError } 
 import type { AppendMessageResult, Store } from '../store/types';
 import type { PresenceRegistry, TeamPresence } from '../presence';
 import type { RateLimiter } from '../domain/rate-limit';
+import type { SecurityLog } from '../security-log';
 import type { Router } from '../engine/router';
 import { topics } from '../bus/bus';
 
@@ -24,6 +25,8 @@ export interface GatewayDeps {
   store: Store;
   bus: Bus;
   logger: Logger;
+  /** Security-relevant events (bad identity hashes), rate-limited. */
+  securityLog?: SecurityLog;
   heartbeat: Heartbeat;
   presence: PresenceRegistry;
   team: TeamPresence;
