@@ -169,7 +169,7 @@ export function adminRoutes(deps: AdminDeps) {
   /** Ends an agent's sessions and closes their open sockets (they must sign in again). */
   async function endSessions(agentId: string): Promise<void> {
     await deps.store.sessions.deleteForAgent(agentId);
-    for (const conn of deps.agentSockets.get(agentId) ?? []) conn.close(CLOSE_CODES.sessionEnded, 'session ended');
+    await deps.agentSockets.endAgent(agentId);
   }
 
   /** A team an agent is put in joins the site's list of teams (what chats can be transferred to). */
