@@ -121,7 +121,7 @@ export function createApp(deps: AppDeps) {
   });
 
   app.route('/api/agent', agentAuthRoutes({ store: deps.store, logger: deps.logger, publicUrl: deps.publicUrl, now, agentSockets, securityLog }));
-  app.route('/api/agent/admin', adminRoutes({ store: deps.store, bus: deps.bus, publicUrl: deps.publicUrl, agentSockets, now, allowPrivateTargets: deps.allowPrivateTargets === true, team }));
+  app.route('/api/agent/admin', adminRoutes({ store: deps.store, bus: deps.bus, publicUrl: deps.publicUrl, agentSockets, now, allowPrivateTargets: deps.allowPrivateTargets === true, team, securityLog }));
   app.route('/api/agent', agentApiRoutes({ store: deps.store, now }));
   app.route(
     '/api/v1',
