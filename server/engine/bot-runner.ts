@@ -195,5 +195,7 @@ export async function handOff(
   if (appended.duplicate) return;
   await publishAppended(deps, appended);
   void deps.router.schedule(siteId);
-  await deps.store.webhooks.enqueue(siteId, 'conversation.handoff', { conversation: { id: conversationId, status: 'queued' }, handoff: packet }, deps.now());
+  // Times in webhooks are ISO 8601, like everywhere else in the API.
+  const handoff = { ...packet, backAt: typeof packet.backAt === 'number' ? new Date(packet.backAt).toISOString() : null };
+  await deps.store.webhooks.enqueue(siteId, 'conversation.handoff', { conversation: { id: conversationId, status: 'queued' }, handoff }, deps.now());
 }
