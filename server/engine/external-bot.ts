@@ -13,7 +13,7 @@ import * as v from 'valibot';
 import type { Locale } from '../../shared/i18n';
 import { LIMITS } from '../../shared/limits';
 import { publishAppended } from '../events';
-import { DELIVERY_ERRORS, publicDeliveryError, safePost } from '../integrations/safe-request';
+import { BlockedTargetError, safePost } from '../integrations/safe-request';
 import { signatureHeader } from '../integrations/webhook-dispatcher';
 import { newToken } from '../ids';
 import { checkTarget } from '../integrations/safe-request';
@@ -98,13 +98,15 @@ const Answer = v.object({
 });
 
 /**
- * `error` is what the conversation's handoff packet (seen by agents) says — only "target not
- * allowed" or "delivery failed", so the bot URL cannot be used to map ports — and `detail` is
- * for the operator's log.
+ * `error` is the code the conversation's handoff packet (seen by agents) records — only
+ * `target_not_allowed` or `unavailable`, so the bot URL cannot be used to map ports (a refused
+ * port, a time-out, a 404 and a garbled answer look alike) — and `detail` is for the operator's log.
  */
 type Outcome = { ok: true; answer: v.InferOutput<typeof Answer> | null } | { ok: false; error: string; detail: string };
 
-const failed = (detail: string): Outcome => ({ ok: false, error: DELIVERY_ERRORS.failed, detail });
+export const BOT_FAILURES = { blocked: 'target_not_allowed', failed: 'unavailable' } as const;
+
+const failed = (detail: string): Outcome => ({ ok: false, error: BOT_FAILURES.failed, detail });
 
 async function ask(deps: GatewayDeps & { allowPrivateTargets?: boolean }, bot: ExternalBotSettings, body: string): Promise<Outcome> {
   try {
@@ -126,7 +128,7 @@ async function ask(deps: GatewayDeps & { allowPrivateTargets?: boolean }, bot: E
     const parsed = v.safeParse(Answer, data);
     return parsed.success ? { ok: true, answer: parsed.output } : failed(`answer is not valid: ${parsed.issues[0].message}`);
   } catch (err) {
-    return { ok: false, error: publicDeliveryError(err), detail: err instanceof Error ? err.message : String(err) };
+    return { ok: false, error: err instanceof BlockedTargetError ? BOT_FAILURES.blocked : BOT_FAILURES.failed, detail: err instanceof Error ? err.message : String(err) };
   }
 }
 
