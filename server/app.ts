@@ -12,6 +12,7 @@ import type { Bus } from './bus/bus';
 import { originAllowed } from './domain/origins';
 import { bodyLimits, clientInfo, isSameOrigin, problem } from './http';
 import { SecurityLog } from './security-log';
+import { createMetrics, metricsAuthorized } from './metrics';
 import { TRUST_NONE, type TrustProxy } from './domain/proxy';
 import type { Logger } from './logger';
 import { FileUrls } from './file-urls';
@@ -42,6 +43,8 @@ export interface AppDeps {
   distDir: string;
   /** Which peers are our reverse proxies (TRUST_PROXY); none by default. */
   trustProxy?: TrustProxy;
+  /** METRICS_TOKEN: serves GET /metrics (Prometheus) to this bearer token; unset: no /metrics. */
+  metricsToken?: string;
   now?: () => number;
   /** Server-side ping interval for dead-socket detection. */
   heartbeatMs?: number;
@@ -123,6 +126,18 @@ export function createApp(deps: AppDeps) {
     c.header('Cache-Control', 'no-store');
     return c.json({ ok: true, version: VERSION, connections: heartbeat.size });
   });
+
+  if (deps.metricsToken) {
+    const token = deps.metricsToken;
+    const metrics = createMetrics({ store: deps.store, sockets: () => heartbeat.size });
+    app.get('/metrics', async (c) => {
+      if (!metricsAuthorized(c, token)) {
+        c.header('WWW-Authenticate', 'Bearer realm="metrics"');
+        return problem(c, 401, 'send Authorization: Bearer <METRICS_TOKEN>');
+      }
+      return c.body(await metrics.render(), 200, { 'Content-Type': metrics.contentType, 'Cache-Control': 'no-store' });
+    });
+  }
 
   app.route('/api/agent', agentAuthRoutes({ store: deps.store, logger: deps.logger, publicUrl: deps.publicUrl, now, agentSockets, securityLog }));
   app.route('/api/agent/admin', adminRoutes({ store: deps.store, bus: deps.bus, publicUrl: deps.publicUrl, agentSockets, now, allowPrivateTargets: deps.allowPrivateTargets === true, team, securityLog }));

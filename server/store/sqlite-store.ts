@@ -917,6 +917,15 @@ export class SqliteStore implements Store {
     };
   }
 
+  stats(): Promise<{ queuedConversations: number; webhookBacklog: number; messagesStored: number }> {
+    return this.read(() => ({
+      // The largest rowid: O(log n), and it only grows (rows are never renumbered).
+      messagesStored: this.db.select({ n: sql<number>`coalesce(max(rowid), 0)` }).from(t.messages).get()?.n ?? 0,
+      queuedConversations: this.db.select({ n: sql<number>`count(*)` }).from(t.conversations).where(eq(t.conversations.status, 'queued')).get()?.n ?? 0,
+      webhookBacklog: this.db.select({ n: sql<number>`count(*)` }).from(t.webhookDeliveries).where(eq(t.webhookDeliveries.status, 'pending')).get()?.n ?? 0,
+    }));
+  }
+
   async close(): Promise<void> {
     // Let queued appends commit before the handle goes away.
     while (this.pending.length > 0 || this.pendingHooks.length > 0) this.flush();

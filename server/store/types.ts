@@ -411,5 +411,10 @@ export interface Store {
     /** Messages with seq < beforeSeq, the newest `limit` of them, ascending. */
     before(siteId: string, conversationId: string, beforeSeq: number, limit: number, opts?: { visibleOnly?: boolean }): Promise<Message[]>;
   };
+  /**
+   * Operators' figures across all sites (GET /metrics): chats waiting for a person, webhook
+   * deliveries not yet delivered, and a monotonic count of messages ever stored.
+   */
+  stats(): Promise<{ queuedConversations: number; webhookBacklog: number; messagesStored: number }>;
   close(): Promise<void>;
 }
