@@ -9,7 +9,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BOT_FAILURES } from '../../server/engine/external-bot';
+import { BOT_FAILURES } from '../../server/app/external-bot';
 import { DELIVERY_ERRORS } from '../../server/integrations/safe-request';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { cid, connectVisitor, type Frame } from '../helpers/ws-client';
