@@ -72,7 +72,10 @@ function Workspace({ session, agent }: { session: Session; agent: AgentInfo }) {
   useEffect(() => {
     if (screen === 'inbox') void workspace.load();
   }, [screen]);
-  const onlineVisitors = [...inbox.visitors.value.values()].filter((v) => v.online).length;
+  const onlineVisitors = inbox.visitorCounts.value.online;
+  // The open chat's shopper: their pages this visit and cart, beside the chat.
+  const selectedVisitor = selected?.visitorId ?? null;
+  useEffect(() => inbox.watchVisitor(selectedVisitor), [inbox, selectedVisitor]);
 
   // The tab title counts what needs the agent.
   const unreadTotal = [...inbox.unread.value.values()].reduce((a, b) => a + b, 0);
@@ -147,7 +150,7 @@ function Workspace({ session, agent }: { session: Session; agent: AgentInfo }) {
       <div class="columns" hidden={screen !== 'inbox'}>
         <ConversationList inbox={inbox} />
         <ConversationView inbox={inbox} meId={agent.id} meName={agent.name} context={context} workspace={workspace} />
-        <ContextPanel model={context} presence={selected ? inbox.visitors.value.get(selected.visitorId) : undefined} onShareOrder={inbox.shareOrder} />
+        <ContextPanel model={context} presence={selected ? inbox.presence.value : null} onShareOrder={inbox.shareOrder} />
       </div>
     </div>
   );

@@ -6,7 +6,7 @@
  */
 import type { Locale } from '../../shared/i18n';
 import type { CardPayload } from '../../shared/protocol';
-import { botTurn, extractOrderDetails, initialBotState, normalizeOrderNumber, type BotOrder, type BotState } from '../domain/bot';
+import { botTurn, extractOrderDetails, initialBotState, MAX_LOOKUP_FAILURES, normalizeOrderNumber, type BotContext, type BotOrder, type BotState } from '../domain/bot';
 import { orderCardPayload } from '../domain/cards';
 import type { Message } from '../../shared/protocol';
 import type { OrderRecord, SiteRecord, VisitorRecord, ConversationRecord } from '../store/types';
@@ -30,9 +30,30 @@ function toBotOrder(o: OrderRecord, email: string | null): BotOrder {
   };
 }
 
-/** One bot turn for a committed shopper message in a conversation the bot has. */
-export async function runBot(deps: CoreDeps, site: SiteRecord, visitor: VisitorRecord, conversation: ConversationRecord, message: Message): Promise<void> {
-  if (conversation.status !== 'bot' || message.author.kind !== 'visitor') return;
+/**
+ * Turns queued per conversation: each reads the bot's memory the previous one saved, so twelve
+ * tabs sending at once count as twelve attempts, not twelve first ones. (In-process: one server
+ * holds a conversation's sockets; docs/security.md.)
+ */
+const turns = new Map<string, Promise<void>>();
+
+/** One bot turn for a committed shopper message in a conversation the bot has, after the ones before it. */
+export function runBot(deps: CoreDeps, site: SiteRecord, visitor: VisitorRecord, conversation: ConversationRecord, message: Message, address: string | null = null): Promise<void> {
+  const key = conversation.id;
+  const run = (turns.get(key) ?? Promise.resolve()).then(() => botTurnFor(deps, site, visitor, conversation, message, address));
+  const tail = run.catch(() => undefined);
+  turns.set(key, tail);
+  void tail.then(() => {
+    if (turns.get(key) === tail) turns.delete(key);
+  });
+  return run;
+}
+
+async function botTurnFor(deps: CoreDeps, site: SiteRecord, visitor: VisitorRecord, committed: ConversationRecord, message: Message, address: string | null): Promise<void> {
+  if (committed.status !== 'bot' || message.author.kind !== 'visitor') return;
+  // As it is now: an earlier turn may have handed it to people.
+  const conversation = (await deps.store.conversations.get(site.id, committed.id)) ?? committed;
+  if (conversation.status !== 'bot') return;
   if (!message.text.trim()) {
     // A photo or file alone: the assistant cannot read it, so a person looks at it.
     if (Array.isArray(message.payload?.attachments)) {
@@ -54,21 +75,31 @@ export async function runBot(deps: CoreDeps, site: SiteRecord, visitor: VisitorR
   const looked = wanted ? await deps.store.orders.byNumber(site.id, wanted) : null;
   const now = deps.now();
 
-  const turn = botTurn(
-    state,
-    { text: message.text },
-    {
-      locale,
-      now,
-      status: conversation.status,
-      customer: customer ? { vip: customer.tags.includes('vip'), orders: customerOrders.map((o) => toBotOrder(o, customer.email)) } : null,
-      lookupOrder: (n) => (looked && normalizeOrderNumber(looked.number) === normalizeOrderNumber(n) ? toBotOrder(looked, looked.customerEmail) : null),
-      faqs: settings.faqs ?? [],
-      ...(settings.policies?.[locale] ? { policies: settings.policies[locale] } : {}),
-      // The site's business hours (console settings), else the older `settings.bot.hours`.
-      hours: siteHours(site),
-    },
-  );
+  const ctx: BotContext = {
+    locale,
+    now,
+    status: conversation.status,
+    customer: customer ? { vip: customer.tags.includes('vip'), orders: customerOrders.map((o) => toBotOrder(o, customer.email)) } : null,
+    lookupOrder: (n) => (looked && normalizeOrderNumber(looked.number) === normalizeOrderNumber(n) ? toBotOrder(looked, looked.customerEmail) : null),
+    faqs: settings.faqs ?? [],
+    ...(settings.policies?.[locale] ? { policies: settings.policies[locale] } : {}),
+    // The site's business hours (console settings), else the older `settings.bot.hours`.
+    hours: siteHours(site),
+  };
+  let turn = botTurn(state, { text: message.text }, ctx);
+  // Failed lookups also count per email, client address and site, across conversations: with
+  // that budget spent, the turn is taken as in a chat out of attempts (a person takes over).
+  // From the check to the count nothing awaits, so parallel chats cannot all pass the check.
+  if (deps.lookups) {
+    const lookup = { siteId: site.id, email: details.email ?? state.pendingEmail, address };
+    const failed = turn.newState.failedLookups > state.failedLookups;
+    const attempted = failed || (turn.newState.tried !== state.tried && turn.newState.tried.at(-1)?.outcome === 'lookup_matched');
+    if (attempted && !deps.lookups.allows(lookup, now)) {
+      turn = botTurn({ ...state, failedLookups: Math.max(state.failedLookups, MAX_LOOKUP_FAILURES) }, { text: message.text }, ctx);
+    } else if (failed) {
+      deps.lookups.failed(lookup, now);
+    }
+  }
 
   const replies: BotReply[] = [];
   for (const reply of turn.replies) {

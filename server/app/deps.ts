@@ -4,6 +4,7 @@ import type { FileUrls } from '../file-urls';
 import type { Logger } from '../logger';
 import type { AgentRef } from '../domain/lifecycle';
 import type { Store } from '../store/types';
+import type { LookupGuard } from '../domain/rate-limit';
 
 /** Routing as the use cases see it (engine/router implements it). */
 export interface Routing {
@@ -22,4 +23,6 @@ export interface CoreDeps {
   fileUrls?: FileUrls | undefined;
   /** Merchant URLs (the external bot) may resolve to private addresses: development and tests only. */
   allowPrivateTargets?: boolean | undefined;
+  /** Failed order lookups per email, client address and site, across conversations (issue 11). */
+  lookups?: LookupGuard | undefined;
 }

@@ -12,7 +12,7 @@
 import * as v from 'valibot';
 import type { Locale } from '../../shared/i18n';
 import { LIMITS } from '../../shared/limits';
-import { DELIVERY_ERRORS, publicDeliveryError, safePost } from '../integrations/safe-request';
+import { BlockedTargetError, safePost } from '../integrations/safe-request';
 import { signatureHeader } from '../integrations/webhook-dispatcher';
 import { newToken } from '../ids';
 import { checkTarget } from '../integrations/safe-request';
@@ -100,13 +100,15 @@ const Answer = v.object({
 });
 
 /**
- * `error` is what the conversation's handoff packet (seen by agents) says — only "target not
- * allowed" or "delivery failed", so the bot URL cannot be used to map ports — and `detail` is
- * for the operator's log.
+ * `error` is the code the conversation's handoff packet (seen by agents) records — only
+ * `target_not_allowed` or `unavailable`, so the bot URL cannot be used to map ports (a refused
+ * port, a time-out, a 404 and a garbled answer look alike) — and `detail` is for the operator's log.
  */
 type Outcome = { ok: true; answer: v.InferOutput<typeof Answer> | null } | { ok: false; error: string; detail: string };
 
-const failed = (detail: string): Outcome => ({ ok: false, error: DELIVERY_ERRORS.failed, detail });
+export const BOT_FAILURES = { blocked: 'target_not_allowed', failed: 'unavailable' } as const;
+
+const failed = (detail: string): Outcome => ({ ok: false, error: BOT_FAILURES.failed, detail });
 
 async function ask(deps: CoreDeps, bot: ExternalBotSettings, body: string): Promise<Outcome> {
   try {
@@ -128,7 +130,7 @@ async function ask(deps: CoreDeps, bot: ExternalBotSettings, body: string): Prom
     const parsed = v.safeParse(Answer, data);
     return parsed.success ? { ok: true, answer: parsed.output } : failed(`answer is not valid: ${parsed.issues[0].message}`);
   } catch (err) {
-    return { ok: false, error: publicDeliveryError(err), detail: err instanceof Error ? err.message : String(err) };
+    return { ok: false, error: err instanceof BlockedTargetError ? BOT_FAILURES.blocked : BOT_FAILURES.failed, detail: err instanceof Error ? err.message : String(err) };
   }
 }
 
@@ -136,13 +138,13 @@ async function ask(deps: CoreDeps, bot: ExternalBotSettings, body: string): Prom
  * The assistant's turn for a committed shopper message: the merchant's bot when the site has
  * one, else (or when it fails and the site chose so) the built-in bot.
  */
-export async function runAssistant(deps: CoreDeps, siteId: string, visitor: VisitorRecord, conversation: ConversationRecord, message: Message): Promise<void> {
+export async function runAssistant(deps: CoreDeps, siteId: string, visitor: VisitorRecord, conversation: ConversationRecord, message: Message, address: string | null = null): Promise<void> {
   if (conversation.status !== 'bot' || message.author.kind !== 'visitor') return;
   // Settings may have changed since this socket connected.
   const site = await deps.store.sites.byId(siteId);
   if (!site) return;
   const bot = externalBot(site);
-  if (!bot) return runBot(deps, site, visitor, conversation, message);
+  if (!bot) return runBot(deps, site, visitor, conversation, message, address);
 
   const data = await deps.store.conversations.botData(site.id, conversation.id);
   const locale: Locale = (data?.locale ?? visitor.locale) === 'en' ? 'en' : 'es';
@@ -162,7 +164,7 @@ export async function runAssistant(deps: CoreDeps, siteId: string, visitor: Visi
       const packet = { reason: 'bot_unavailable', intent: 'unknown', matchedOrderId: null, tried: [{ intent: 'external_bot', outcome: outcome.error }], offHours: false, backAt: null };
       return handOffQuietly(deps, site.id, conversation.id, packet, `xbot_${message.id}_handoff`, { storePacket: true });
     }
-    return runBot(deps, site, visitor, conversation, message);
+    return runBot(deps, site, visitor, conversation, message, address);
   }
 
   const answer = outcome.answer;

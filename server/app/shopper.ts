@@ -9,10 +9,11 @@ import { runAssistant } from './external-bot';
  * Commits the shopper's message, calls `committed` (the transport acks), then lets the assistant
  * answer if it holds the chat. A bot failure is logged: it must not look like a failed send.
  */
-export async function shopperWrites(deps: CoreDeps, input: ShopperMessage, committed: (result: CommitResult) => void): Promise<void> {
+export async function shopperWrites(deps: CoreDeps, input: ShopperMessage, committed: (result: CommitResult) => void, address: string | null = null): Promise<void> {
   const result = await sendShopperMessage(deps, input, committed);
   if (result.duplicate) return;
-  await runAssistant(deps, input.site.id, input.visitor, result.conversation, keyedMessage(result, input.clientId)).catch((err: unknown) =>
+  // `address`: the shopper's client address, for the order-lookup budget across conversations.
+  await runAssistant(deps, input.site.id, input.visitor, result.conversation, keyedMessage(result, input.clientId), address).catch((err: unknown) =>
     deps.logger.error({ err }, 'bot turn failed'),
   );
 }

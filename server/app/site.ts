@@ -13,7 +13,7 @@ export interface BotSettings {
   policies?: { es?: { shipping?: string; returns?: string }; en?: { shipping?: string; returns?: string } };
   /** Superseded by `settings.hours` (BusinessHours); still read when that is absent. */
   hours?: { schedule: BusinessSchedule; timeZone: string } | null;
-  /** The merchant's own bot (engine/external-bot.ts); as stored, checked when read. */
+  /** The merchant's own bot (app/external-bot.ts); as stored, checked when read. */
   webhook?: { url?: unknown; secret?: unknown; fallback?: unknown; timeoutMs?: unknown };
 }
 

@@ -9,25 +9,27 @@ import { InvalidRequestError, RefusedError } from '../app/errors';
 import { AttachmentError, ConflictError, NotFoundError, StoreUnavailableError } from '../store/errors';
 import type { CommitResult } from '../store/types';
 import type { PresenceRegistry, TeamPresence } from '../presence';
-import type { RateLimiter } from '../domain/rate-limit';
+import type { AgentBucket, Budgets, LookupGuard, VisitorBucket } from '../domain/rate-limit';
 import type { Router } from '../engine/router';
+import type { VisitorFeed } from './visitor-feed';
 import { topics } from '../bus/bus';
+import type { Connection, Heartbeat } from './connection';
 
 /** Tells the site's agents who is available, and shoppers whether anyone is. */
 export function publishTeam(deps: Pick<GatewayDeps, 'bus' | 'team'>, siteId: string): void {
   deps.bus.publish(topics.siteAgents(siteId), { type: 'team', agents: deps.team.team(siteId) });
   deps.bus.publish(topics.siteVisitors(siteId), { type: 'availability', ...deps.team.availability(siteId) });
 }
-import type { Connection, Heartbeat } from './connection';
-
 export interface GatewayDeps extends CoreDeps {
   heartbeat: Heartbeat;
   presence: PresenceRegistry;
+  /** Live visitors to agents' sockets, coalesced and capped per socket. */
+  visitorFeed: VisitorFeed;
   team: TeamPresence;
   /** Assigns waiting chats and tells shoppers their place in the queue. */
   router: Router;
-  /** Per-visitor budgets: messages, and chatter (typing, context, read). */
-  limits: { sends: RateLimiter; chatter: RateLimiter; agentSends: RateLimiter };
+  /** Budgets per frame kind: per visitor (all their tabs) and per agent (domain/rate-limit.ts). */
+  limits: { visitor: Budgets<VisitorBucket>; agent: Budgets<AgentBucket>; lookups: LookupGuard };
 }
 
 export function ackFor(clientId: string, result: CommitResult) {

@@ -17,12 +17,13 @@ import { runProactive } from '../app/proactive';
 import { isValidTimeZone } from '../domain/hours';
 import { isReturning } from '../../shared/triggers';
 import { topics } from '../bus/bus';
+import { VISITOR_FRAME_BUCKET } from '../domain/rate-limit';
 import { applyHours, siteHours } from '../presence';
 
 /** A socket that has not said `hello` within this time is closed. */
 const HELLO_TIMEOUT_MS = 10_000;
 
-export function visitorSocket(deps: GatewayDeps, site: SiteRecord): WSEvents<WebSocket> {
+export function visitorSocket(deps: GatewayDeps, site: SiteRecord, address: string | null = null): WSEvents<WebSocket> {
   let conn: Connection | null = null;
   let visitor: VisitorRecord | null = null;
   let helloTimer: NodeJS.Timeout | null = null;
@@ -51,7 +52,7 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord): WSEvents<Web
         c.subscribe(deps.bus, topics.siteVisitors(site.id));
         if (visitor.verified && visitor.customerId) c.subscribe(deps.bus, topics.customer(site.id, visitor.customerId));
         const who = { name: visitor.name, identified: visitor.externalId !== null, verified: visitor.verified, returning: isReturning(visitor.firstSeenAt, now) };
-        deps.bus.publish(topics.siteAgents(site.id), deps.presence.connected(site.id, visitor.id, now, who));
+        deps.presence.connected(site.id, visitor.id, now, who);
         const conversations = await deps.store.conversations.listForVisitor(site.id, visitor);
         // The schedule as saved now (this socket's site record may predate an admin's change).
         applyHours(deps, site.id, siteHours((await deps.store.sites.byId(site.id)) ?? site));
@@ -74,8 +75,7 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord): WSEvents<Web
         });
         if (updated) visitor = updated;
         c.send({ type: 'profile.saved', name: visitor.name, email: visitor.email });
-        const named = deps.presence.identified(site.id, visitor.id, { name: visitor.name });
-        if (named) deps.bus.publish(topics.siteAgents(site.id), named);
+        deps.presence.identified(site.id, visitor.id, { name: visitor.name });
         for (const conv of await deps.store.conversations.listForVisitor(site.id, visitor)) {
           const item = await deps.store.conversations.listItem(site.id, conv.id);
           if (item) deps.bus.publish(topics.siteAgents(site.id), { type: 'conversation.updated', conversation: toSummary(item) });
@@ -87,7 +87,7 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord): WSEvents<Web
       case 'message.send': {
         if (!visitor) return c.send({ type: 'error', code: 'not_ready', ref: frame.clientId, message: 'send hello first' });
         const input = { site, visitor, conversationId: frame.conversationId, clientId: frame.clientId, text: frame.text, attachmentIds: frame.attachments };
-        return shopperWrites(deps, input, (result) => c.send(ackFor(frame.clientId, result)));
+        return shopperWrites(deps, input, (result) => c.send(ackFor(frame.clientId, result)), address);
       }
       case 'identify': {
         if (!visitor) return c.send({ type: 'error', code: 'not_ready', message: 'send hello first' });
@@ -106,8 +106,7 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord): WSEvents<Web
         if (visitor.verified && visitor.customerId) c.subscribe(deps.bus, topics.customer(site.id, visitor.customerId));
         const conversations = await deps.store.conversations.listForVisitor(site.id, visitor);
         c.send({ type: 'identified', verified, conversations: conversations.map(toVisitorConversation) });
-        const seen = deps.presence.identified(site.id, visitor.id, { name: visitor.name, identified: true, verified: visitor.verified });
-        if (seen) deps.bus.publish(topics.siteAgents(site.id), seen);
+        deps.presence.identified(site.id, visitor.id, { name: visitor.name, identified: true, verified: visitor.verified });
         // Agents see the new name and verification state.
         for (const conv of conversations) {
           const item = await deps.store.conversations.listItem(site.id, conv.id);
@@ -137,13 +136,13 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord): WSEvents<Web
       }
       case 'context': {
         if (!visitor) return c.send({ type: 'error', code: 'not_ready', message: 'send hello first' });
-        const update = deps.presence.update(site.id, visitor.id, deps.now(), {
+        // Agents hear of it through the visitor feed: coalesced, capped, small (ws/visitor-feed.ts).
+        deps.presence.update(site.id, visitor.id, deps.now(), {
           ...(frame.url !== undefined ? { url: frame.url } : {}),
           ...(frame.title !== undefined ? { title: frame.title } : {}),
           ...(frame.cart !== undefined ? { cart: frame.cart } : {}),
           ...(frame.timeZone !== undefined && isValidTimeZone(frame.timeZone) ? { timeZone: frame.timeZone } : {}),
         });
-        deps.bus.publish(topics.siteAgents(site.id), update);
         return;
       }
       case 'typing': {
@@ -195,12 +194,12 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord): WSEvents<Web
       const parsed = parseVisitorClientFrame(evt.data);
       if (!parsed.ok) return c.send({ type: 'error', ...parsed.error });
       const frame = parsed.frame;
-      // Budgets per visitor (all their tabs together), checked before any work is queued.
-      if (visitor && (frame.type === 'message.send' || frame.type === 'typing' || frame.type === 'context' || frame.type === 'read')) {
-        const taken = (frame.type === 'message.send' ? deps.limits.sends : deps.limits.chatter).take(visitor.id, deps.now());
+      // Every kind of frame has a budget per visitor (all their tabs together), checked before any work is queued.
+      if (visitor && frame.type !== 'hello') {
+        const taken = deps.limits.visitor.take(VISITOR_FRAME_BUCKET[frame.type], visitor.id, deps.now());
         if (!taken.allowed) {
-          if (frame.type === 'message.send') c.send({ type: 'error', code: 'rate_limited', ref: frame.clientId, retryAfterMs: taken.retryAfterMs, message: 'too many messages' });
-          return;
+          const ref = frameRef(frame);
+          return c.send({ type: 'error', code: 'rate_limited', retryAfterMs: taken.retryAfterMs, message: frame.type === 'message.send' ? 'too many messages' : `too many ${frame.type} frames`, ...(ref ? { ref } : {}) });
         }
       }
       const task = () => handle(frame, c).catch((err: unknown) => sendStoreError(deps, c, err, frameRef(frame)));
@@ -211,8 +210,7 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord): WSEvents<Web
     onClose() {
       if (helloTimer) clearTimeout(helloTimer);
       if (visitor) {
-        const left = deps.presence.disconnected(site.id, visitor.id, deps.now());
-        if (left) deps.bus.publish(topics.siteAgents(site.id), left);
+        deps.presence.disconnected(site.id, visitor.id, deps.now());
       }
       if (conn) {
         conn.dispose();
