@@ -55,10 +55,21 @@ export function visibleConversations(list: readonly ConversationSummary[], view:
   return out.sort((a, b) => b.updatedAt - a.updatedAt);
 }
 
-/** Whose turn it is: the shopper wrote last (waiting for us) or we did. */
+/**
+ * Whose turn it is, from the server's lifecycle: the shopper is waiting from their first message
+ * no person has answered (`waitingSince`); bot, note, system and order-event messages do not
+ * answer. Once a person answered, it is the shopper's turn while someone holds the chat.
+ */
 export function turn(c: ConversationSummary): 'shopper-waiting' | 'waiting-for-shopper' | null {
   if (!c.lastMessage || c.status === 'resolved') return null;
-  return c.lastMessage.authorKind === 'visitor' ? 'shopper-waiting' : 'waiting-for-shopper';
+  if (c.waitingSince === undefined) return c.lastMessage.authorKind === 'visitor' ? 'shopper-waiting' : 'waiting-for-shopper'; // an older server
+  if (c.waitingSince !== null) return 'shopper-waiting';
+  return c.status === 'assigned' ? 'waiting-for-shopper' : null;
+}
+
+/** Since when the shopper has been waiting for a person (for "Waiting · 3 min"). */
+export function shopperWaitingSince(c: ConversationSummary): number | null {
+  return c.waitingSince ?? (c.lastMessage?.authorKind === 'visitor' ? c.lastMessage.createdAt : null);
 }
 
 /** "3 min", "2 h", "now": how long since `since`, short. */

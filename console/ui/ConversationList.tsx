@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { ConversationSummary } from '../../shared/protocol';
 import type { Inbox } from '../state/inbox';
 import { locale, strings } from '../state/locale';
-import { VIEWS, turn, waited, waitingSince } from '../state/views';
+import { VIEWS, shopperWaitingSince, turn, waited, waitingSince } from '../state/views';
 
 export function visitorLabel(c: ConversationSummary, visitorWord: string): string {
   return c.visitorName || `${visitorWord} ${c.visitorId.slice(-4)}`;
@@ -84,9 +84,9 @@ export function ConversationList({ inbox }: { inbox: Inbox }) {
                       {t.teamLabel}: {c.team}
                     </span>
                   )}
-                  {whose === 'shopper-waiting' && c.lastMessage && c.status !== 'queued' && (
+                  {whose === 'shopper-waiting' && c.status !== 'queued' && (
                     <span class="turn waiting">
-                      {t.shopperWaiting} · {waited(c.lastMessage.createdAt, now, locale.value)}
+                      {t.shopperWaiting} · {waited(shopperWaitingSince(c) ?? c.updatedAt, now, locale.value)}
                     </span>
                   )}
                   {whose === 'waiting-for-shopper' && <span class="turn">{t.waitingForShopper}</span>}

@@ -10,12 +10,11 @@
 import type { Locale } from '../../shared/i18n';
 import type { ProactiveRule } from '../../shared/site-settings';
 import { DAY_MS, DEFAULT_FREQUENCY_CAPS, conditionHolds, isReturning, ruleQuietMs, type Device, type VisitorContext } from '../../shared/triggers';
-import { proactiveRules } from '../routes/frame-page';
 import type { PresenceRegistry } from '../presence';
 import type { VisitorRecord } from '../store/types';
 import type { CoreDeps } from './deps';
 import { sendProactive } from './conversations';
-import { botAuthor } from './site';
+import { botAuthor, proactiveRules } from './site';
 
 /** A chat with a message in this window counts as active: no proactive message interrupts it. */
 const ACTIVE_CHAT_MS = DAY_MS;

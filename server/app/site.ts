@@ -2,6 +2,7 @@
 import type { Locale } from '../../shared/i18n';
 import type { FaqEntry } from '../domain/bot';
 import type { BusinessSchedule } from '../domain/hours';
+import type { ProactiveRule } from '../../shared/site-settings';
 import type { SiteRecord } from '../store/types';
 
 /** Site settings the bot reads (`settings.bot`). */
@@ -31,3 +32,8 @@ export function botEnabled(site: SiteRecord): boolean {
   return botSettings(site).enabled !== false;
 }
 
+/** The site's proactive rules as saved (settings.proactive.rules). */
+export function proactiveRules(settings: Record<string, unknown>): ProactiveRule[] {
+  const p = settings.proactive as { rules?: unknown } | undefined;
+  return Array.isArray(p?.rules) ? (p.rules as ProactiveRule[]) : [];
+}

@@ -4,6 +4,7 @@
  * trip. Proactive rules travel here too: the panel decides when to ask, the server decides
  * whether a rule may fire (see visitor-gateway `proactive`).
  */
+import { proactiveRules } from '../app/site';
 import type { ProactiveRule } from '../../shared/site-settings';
 
 export interface FrameSite {
@@ -22,11 +23,6 @@ export interface FrameConfig {
   side?: 'left' | 'right';
   /** Enabled proactive rules, without who they are from (the server fills that in). */
   proactive: Omit<ProactiveRule, 'from'>[];
-}
-
-export function proactiveRules(settings: Record<string, unknown>): ProactiveRule[] {
-  const p = settings.proactive as { rules?: unknown } | undefined;
-  return Array.isArray(p?.rules) ? (p.rules as ProactiveRule[]) : [];
 }
 
 /** The site's logo when it is an https URL (anything else is not shown). */

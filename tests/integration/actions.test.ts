@@ -146,4 +146,28 @@ describe('conversation actions', () => {
     await moved;
     for (const s of [ana.socket, luis.socket, visitor.socket]) s.close();
   });
+  // Issue 12 item 1: whose turn comes from the lifecycle; a note does not answer the shopper.
+  it('tells agents the shopper is waiting from their first unanswered message until a person answers', async () => {
+    const ana = await connectAgent(server, anaCookie);
+    const updates: Frame[] = [];
+    ana.socket.ws.on('message', (d) => {
+      const f = JSON.parse(d.toString()) as Frame;
+      if (f.type === 'conversation.updated') updates.push(f.conversation as Frame);
+    });
+    const { visitor, conversationId } = await conversation();
+    const sent = await server.store.conversations.get((await server.store.sites.byPublicKey('pk_demo'))!.id, conversationId);
+    expect(sent!.waitingSince).not.toBeNull();
+    const send = async (text: string, kind: 'text' | 'note') => {
+      const clientId = cid();
+      ana.socket.send({ type: 'message.send', clientId, conversationId, text, kind });
+      await ana.socket.next((f) => f.type === 'ack' && f.clientId === clientId);
+    };
+    await send('Cliente nuevo, ojo', 'note');
+    expect((await server.store.conversations.get(sent!.siteId, conversationId))!.waitingSince).toBe(sent!.waitingSince);
+    const answered = ana.socket.next((f) => f.type === 'conversation.updated' && (f.conversation as Frame).id === conversationId && (f.conversation as Frame).waitingSince === null);
+    await send('Hola, te ayudo', 'text');
+    expect((await answered).conversation).toMatchObject({ status: 'assigned', waitingSince: null });
+    expect(updates.some((u) => u.id === conversationId && u.waitingSince === sent!.waitingSince)).toBe(true);
+    for (const s of [ana.socket, visitor.socket]) s.close();
+  });
 });

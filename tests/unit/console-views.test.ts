@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ConversationSummary } from '../../shared/protocol';
 import { tabTitle } from '../../console/state/notify';
-import { inView, matchesQuery, openChats, turn, visibleConversations, waited } from '../../console/state/views';
+import { inView, matchesQuery, openChats, shopperWaitingSince, turn, visibleConversations, waited } from '../../console/state/views';
 
 const conv = (over: Partial<ConversationSummary>): ConversationSummary => ({
   id: 'cv_1',
@@ -74,6 +74,18 @@ describe('turn and waited', () => {
     expect(turn(conv({ lastMessage: { text: 'x', authorKind: 'agent', createdAt: 1 } }))).toBe('waiting-for-shopper');
     expect(turn(conv({ status: 'resolved' }))).toBeNull();
     expect(turn(conv({ lastMessage: null }))).toBeNull();
+  });
+
+  // Issue 12 item 1: bot, note, system and order-event messages do not answer the shopper.
+  it('takes whose turn from the lifecycle: the shopper waits until a person answers, whatever was written last', () => {
+    const botLast = { text: 'Te paso con una persona', authorKind: 'bot' as const, createdAt: 5 };
+    const systemLast = { text: 'Transferred', authorKind: 'system' as const, createdAt: 5 };
+    expect(turn(conv({ status: 'queued', waitingSince: 1, lastMessage: botLast }))).toBe('shopper-waiting');
+    expect(turn(conv({ status: 'assigned', waitingSince: 1, lastMessage: systemLast }))).toBe('shopper-waiting');
+    expect(turn(conv({ status: 'assigned', waitingSince: null, lastMessage: { text: 'Hola', authorKind: 'agent', createdAt: 5 } }))).toBe('waiting-for-shopper');
+    // Only the shop spoke (a proactive message): nobody is waiting on anyone.
+    expect(turn(conv({ status: 'queued', waitingSince: null, lastMessage: botLast }))).toBeNull();
+    expect(shopperWaitingSince(conv({ status: 'assigned', waitingSince: 42, lastMessage: systemLast }))).toBe(42);
   });
   it('formats short waiting times', () => {
     expect(waited(0, 42_000, 'en')).toBe('42 s');

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   type AgentLoad,
   canTakeChat,
-  chatsToRequeue,
   DEFAULT_ROUTING_SETTINGS,
   estimateWaitMs,
   isPriorityCustomer,
@@ -12,7 +11,6 @@ import {
   type QueuedChat,
   queueOrder,
   queuePosition,
-  recentAverageHandleMs,
   type RoutingSettings,
 } from '../../../server/domain/routing';
 
@@ -308,89 +306,3 @@ describe('estimateWaitMs', () => {
   });
 });
 
-describe('recentAverageHandleMs', () => {
-  it('averages chats resolved in the last 2 hours', () => {
-    const handled = [
-      { assignedAt: NOW - 30 * MIN, resolvedAt: NOW - 20 * MIN }, // 10 min
-      { assignedAt: NOW - 50 * MIN, resolvedAt: NOW - 30 * MIN }, // 20 min
-      { assignedAt: NOW - 5 * 60 * MIN, resolvedAt: NOW - 3 * 60 * MIN }, // too old
-    ];
-    expect(recentAverageHandleMs(handled, NOW)).toBe(15 * MIN);
-  });
-
-  it('uses the fallback when nothing recent was handled', () => {
-    expect(recentAverageHandleMs([], NOW)).toBe(10 * MIN);
-    expect(recentAverageHandleMs([], NOW, { fallbackMs: 3 * MIN })).toBe(3 * MIN);
-  });
-
-  it('clamps a chat forgotten open so it does not inflate the estimate', () => {
-    const handled = [
-      { assignedAt: NOW - 20 * 60 * MIN, resolvedAt: NOW - MIN }, // 19 h → 60 min
-      { assignedAt: NOW - 11 * MIN, resolvedAt: NOW - MIN }, // 10 min
-    ];
-    expect(recentAverageHandleMs(handled, NOW)).toBe(35 * MIN);
-  });
-
-  it('ignores impossible samples (resolved before assigned, or in the future)', () => {
-    const handled = [
-      { assignedAt: NOW - MIN, resolvedAt: NOW - 2 * MIN },
-      { assignedAt: NOW - MIN, resolvedAt: NOW + MIN },
-      { assignedAt: NOW - 4 * MIN, resolvedAt: NOW },
-    ];
-    expect(recentAverageHandleMs(handled, NOW)).toBe(4 * MIN);
-  });
-});
-
-describe('chatsToRequeue', () => {
-  const chats = [
-    { id: 'c1', status: 'assigned' as const, assigneeId: 'ana' },
-    { id: 'c2', status: 'assigned' as const, assigneeId: 'ana' },
-    { id: 'c3', status: 'assigned' as const, assigneeId: 'luis' },
-    { id: 'c4', status: 'resolved' as const, assigneeId: null },
-    { id: 'c5', status: 'assigned' as const, assigneeId: 'eva' },
-  ];
-
-  it.each<[string, number | null, string[], number | null]>([
-    ['still connected: nothing moves', null, [], null],
-    ['dropped 59 s ago: still in grace, check again in 1 s', NOW - 59_000, [], NOW + 1000],
-    ['dropped exactly 60 s ago: her chats go back to the queue', NOW - 60_000, ['c1', 'c2'], null],
-    ['dropped 5 min ago: her chats go back to the queue', NOW - 5 * MIN, ['c1', 'c2'], null],
-  ])('Ana %s', (_name, anaDroppedAt, expectedIds, nextCheckAt) => {
-    const result = chatsToRequeue(
-      [
-        { agentId: 'ana', disconnectedAt: anaDroppedAt },
-        { agentId: 'luis', disconnectedAt: null },
-      ],
-      chats,
-      NOW,
-    );
-    expect(result.requeue.map((r) => r.conversationId)).toEqual(expectedIds);
-    expect(result.nextCheckAt).toBe(nextCheckAt);
-  });
-
-  it('reports the earliest pending expiry as the next check', () => {
-    const result = chatsToRequeue(
-      [
-        { agentId: 'ana', disconnectedAt: NOW - 10_000 },
-        { agentId: 'luis', disconnectedAt: NOW - 40_000 },
-      ],
-      chats,
-      NOW,
-    );
-    expect(result).toEqual({ requeue: [], nextCheckAt: NOW + 20_000 });
-  });
-
-  it('honours a custom grace period', () => {
-    const result = chatsToRequeue([{ agentId: 'luis', disconnectedAt: NOW - 10_000 }], chats, NOW, 10_000);
-    expect(result.requeue).toEqual([{ conversationId: 'c3', agentId: 'luis' }]);
-  });
-
-  it('leaves alone the chats of agents with no connection record', () => {
-    expect(chatsToRequeue([], chats, NOW)).toEqual({ requeue: [], nextCheckAt: null });
-  });
-
-  it('ignores chats that are not assigned', () => {
-    const result = chatsToRequeue([{ agentId: 'ana', disconnectedAt: NOW - MIN }], [{ id: 'q', status: 'queued', assigneeId: 'ana' }], NOW);
-    expect(result.requeue).toEqual([]);
-  });
-});
