@@ -314,15 +314,16 @@ export class SqliteStore implements Store {
           .values({ tokenHash: input.tokenHash, agentId: input.agentId, siteId: input.siteId, createdAt: input.now, expiresAt: input.now + input.ttlMs })
           .run();
       }),
-    agentFor: (tokenHash: string, now: number) =>
-      this.read((): AgentRecord | null => {
+    agentFor: async (tokenHash: string, now: number) => (await this.sessions.live(tokenHash, now))?.agent ?? null,
+    live: (tokenHash: string, now: number) =>
+      this.read((): { agent: AgentRecord; expiresAt: number } | null => {
         const row = this.db
-          .select({ agent: t.agents })
+          .select({ agent: t.agents, expiresAt: t.agentSessions.expiresAt })
           .from(t.agentSessions)
           .innerJoin(t.agents, and(eq(t.agents.id, t.agentSessions.agentId), eq(t.agents.siteId, t.agentSessions.siteId)))
           .where(and(eq(t.agentSessions.tokenHash, tokenHash), gt(t.agentSessions.expiresAt, now), eq(t.agents.disabled, false)))
           .get();
-        return row ? toAgent(row.agent) : null;
+        return row ? { agent: toAgent(row.agent), expiresAt: row.expiresAt } : null;
       }),
     delete: (tokenHash: string) =>
       this.read(() => {
