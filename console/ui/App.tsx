@@ -11,6 +11,7 @@ import { ContextPanel } from './ContextPanel';
 import { ConversationList } from './ConversationList';
 import { ConversationView } from './ConversationView';
 import { LanguagePicker } from './LanguagePicker';
+import { ThemeToggle } from './ThemeToggle';
 import { SignIn } from './SignIn';
 import { VisitorsView } from './VisitorsView';
 import { Settings } from './settings/Settings';
@@ -125,7 +126,7 @@ function Workspace({ session, agent }: { session: Session; agent: AgentInfo }) {
           {t.sound}
         </button>
         {notifier.permission.value === 'default' && (
-          <button type="button" class="ghost" aria-label={t.enableNotifications} title={t.enableNotifications} onClick={() => void notifier.requestPermission()}>
+          <button type="button" class="ghost" title={t.enableNotifications} onClick={() => void notifier.requestPermission()}>
             {t.enableNotificationsShort}
           </button>
         )}
@@ -138,6 +139,7 @@ function Workspace({ session, agent }: { session: Session; agent: AgentInfo }) {
           </button>
         )}
         <LanguagePicker />
+        <ThemeToggle />
         <span class="me">{agent.name}</span>
         <button type="button" class="ghost" onClick={() => void session.signOut()}>
           {t.signOut}

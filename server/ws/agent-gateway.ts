@@ -395,8 +395,8 @@ export function agentSocket(deps: GatewayDeps, session: AgentSession, sockets: A
       if (!c.enqueue(task)) c.send({ type: 'error', code: 'rate_limited', retryAfterMs: 1000, ...(frameRef(frame) ? { ref: frameRef(frame) } : {}) });
     },
     onClose() {
-      unfeed?.();
       if (expiry) clearTimeout(expiry);
+      unfeed?.();
       if (teamJoined) {
         deps.team.disconnected(siteId, agent.id);
         publishTeam(deps, siteId);
