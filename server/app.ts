@@ -10,7 +10,7 @@ import { LIMITS } from '../shared/protocol';
 import { sessionFromRequest } from './auth';
 import type { Bus } from './bus/bus';
 import { originAllowed } from './domain/origins';
-import { bodyLimits, clientInfo, isSameOrigin, problem } from './http';
+import { bodyLimits, clientAddress, clientInfo, isSameOrigin, problem } from './http';
 import { TRUST_NONE, type TrustProxy } from './domain/proxy';
 import type { Logger } from './logger';
 import { FileUrls } from './file-urls';
@@ -155,7 +155,7 @@ export function createApp(deps: AppDeps) {
       return next();
     },
     // The client address limits failed order lookups across a shopper's chats (engine/bot-runner).
-    upgradeWebSocket((c) => visitorSocket(gateway, c.get('site'), (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress ?? null)),
+    upgradeWebSocket((c) => visitorSocket(gateway, c.get('site'), clientAddress(c))),
   );
 
   app.get(
