@@ -29,6 +29,7 @@ import { AgentSockets, agentSocket, type AgentSession } from './ws/agent-gateway
 import { PresenceRegistry, TeamPresence } from './presence';
 import { Heartbeat } from './ws/connection';
 import type { GatewayDeps } from './ws/gateway-common';
+import type { CoreDeps } from './app/deps';
 import { visitorSocket } from './ws/visitor-gateway';
 import { VisitorFeed } from './ws/visitor-feed';
 
@@ -90,17 +91,18 @@ export function createApp(deps: AppDeps) {
   const team = new TeamPresence();
   const router = new Router();
   const fileUrls = new FileUrls(deps.fileKey);
-  const gateway: GatewayDeps = { store: deps.store, bus: deps.bus, logger: deps.logger, heartbeat, presence, visitorFeed, team, router, fileUrls, now,
-    allowPrivateTargets: deps.allowPrivateTargets === true,
+  const lookups = new LookupGuard();
+  const core: CoreDeps = { store: deps.store, bus: deps.bus, logger: deps.logger, now, routing: router, fileUrls, allowPrivateTargets: deps.allowPrivateTargets === true, lookups };
+  const gateway: GatewayDeps = { ...core, heartbeat, presence, visitorFeed, team, router,
     // A person types a few messages a second at most; a reconnect may flush a small outbox at once.
     limits: {
       visitor: new Budgets<VisitorBucket>({ ...VISITOR_BUDGETS, ...(deps.visitorMessages ? { send: deps.visitorMessages } : {}) }),
       agent: new Budgets<AgentBucket>({ ...AGENT_BUDGETS, ...(deps.agentMessages ? { send: deps.agentMessages } : {}) }),
-      lookups: new LookupGuard(),
+      lookups,
     },
   };
 
-  router.attach(gateway);
+  router.attach({ ...core, team });
   app.use('*', clientInfo(deps.trustProxy ?? TRUST_NONE));
 
   app.onError((err, c) => {
@@ -128,11 +130,7 @@ export function createApp(deps: AppDeps) {
   app.route(
     '/api/v1',
     apiV1Routes({
-      store: deps.store,
-      bus: deps.bus,
-      logger: deps.logger,
-      now,
-      router,
+      core,
       allowPrivateTargets: deps.allowPrivateTargets === true,
       ...(deps.apiRateLimit ? { rateLimit: deps.apiRateLimit } : {}),
     }),
@@ -154,7 +152,7 @@ export function createApp(deps: AppDeps) {
       c.set('site', site);
       return next();
     },
-    // The client address limits failed order lookups across a shopper's chats (engine/bot-runner).
+    // The client address (behind a trusted proxy, the shopper's own) limits failed order lookups across a shopper's chats (app/bot-turn).
     upgradeWebSocket((c) => visitorSocket(gateway, c.get('site'), clientAddress(c))),
   );
 

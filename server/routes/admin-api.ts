@@ -19,11 +19,11 @@ import { checkTarget } from '../integrations/safe-request';
 import type { AgentRecord, SiteRecord, Store } from '../store/types';
 import type { AgentSockets } from '../ws/agent-gateway';
 import { applyHours, siteHours, type TeamPresence } from '../presence';
-import type { BotSettings } from '../engine/bot-runner';
+import type { BotSettings } from '../app/site';
 import type { CannedResponse, ProactiveRule } from '../../shared/site-settings';
 import { SettingsPatchEntries, TeamName, settingsProblem } from './admin-settings';
 import { BotBody, WebhookBody } from './api-v1/schemas';
-import { configureExternalBot, externalBotOut } from '../engine/external-bot';
+import { configureExternalBot, externalBotOut } from '../app/external-bot';
 import { agentFromRequest, csrfOk } from '../auth';
 import { iso } from './shapes';
 
