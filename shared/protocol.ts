@@ -160,6 +160,8 @@ const VisitorMessageSend = v.pipe(
     conversationId: v.optional(Id),
     text: TextOrEmpty,
     attachments: AttachmentIds,
+    /** The widget's language when the site changed it (`Mostrador('locale', …)`): the conversation follows it. */
+    locale: v.optional(Locale),
   }),
   v.check((o) => hasContent(o), 'text is empty'),
 );

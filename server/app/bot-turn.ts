@@ -65,7 +65,8 @@ async function botTurnFor(deps: CoreDeps, site: SiteRecord, visitor: VisitorReco
   const settings = botSettings(site);
   const data = await deps.store.conversations.botData(site.id, conversation.id);
   const locale: Locale = (data?.locale ?? visitor.locale) === 'en' ? 'en' : 'es';
-  const state = (data?.botState as BotState | null) ?? initialBotState();
+  // Older stored states lack newer fields: start from a fresh state and lay the stored one over it.
+  const state: BotState = { ...initialBotState(), ...((data?.botState as Partial<BotState> | null) ?? {}) };
 
   // What the bot may know: orders only for a verified customer, or one looked up by number.
   const customer = visitor.verified && visitor.customerId ? await deps.store.customers.byId(site.id, visitor.customerId) : null;
@@ -82,7 +83,8 @@ async function botTurnFor(deps: CoreDeps, site: SiteRecord, visitor: VisitorReco
     customer: customer ? { vip: customer.tags.includes('vip'), orders: customerOrders.map((o) => toBotOrder(o, customer.email)) } : null,
     lookupOrder: (n) => (looked && normalizeOrderNumber(looked.number) === normalizeOrderNumber(n) ? toBotOrder(looked, looked.customerEmail) : null),
     faqs: settings.faqs ?? [],
-    ...(settings.policies?.[locale] ? { policies: settings.policies[locale] } : {}),
+    // Both languages: the bot answers in the language of each message.
+    ...(settings.policies ? { policies: settings.policies } : {}),
     // The site's business hours (console settings), else the older `settings.bot.hours`.
     hours: siteHours(site),
   };
@@ -103,6 +105,10 @@ async function botTurnFor(deps: CoreDeps, site: SiteRecord, visitor: VisitorReco
 
   const replies: BotReply[] = [];
   for (const reply of turn.replies) {
+    if (reply.kind === 'quick_replies') {
+      replies.push({ text: reply.text, kind: 'card', payload: { type: 'quick_replies', options: reply.options } });
+      continue;
+    }
     replies.push({ text: reply.text });
     if (reply.kind === 'text') continue;
     for (const card of reply.orders) {
@@ -111,7 +117,7 @@ async function botTurnFor(deps: CoreDeps, site: SiteRecord, visitor: VisitorReco
     }
   }
   // Deterministic ids: a re-run for the same shopper message stores nothing twice.
-  await sendBotMessages(deps, { siteId: site.id, conversationId: conversation.id, author: botAuthor(site, locale), replies, clientId: `bot_${message.id}_0` });
+  await sendBotMessages(deps, { siteId: site.id, conversationId: conversation.id, author: botAuthor(site, turn.locale), replies, clientId: `bot_${message.id}_0` });
 
   await deps.store.conversations.saveBotData(site.id, conversation.id, {
     botState: turn.newState as unknown as Record<string, unknown>,

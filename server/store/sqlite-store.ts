@@ -409,6 +409,14 @@ export class SqliteStore implements Store {
           return true;
         }),
       ),
+    setLocale: (siteId: string, id: string, locale: string) =>
+      this.write(() => {
+        this.db
+          .update(t.visitors)
+          .set({ locale })
+          .where(and(eq(t.visitors.siteId, siteId), eq(t.visitors.id, id)))
+          .run();
+      }),
     setProfile: (siteId: string, id: string, profile: { name?: string; email?: string }) =>
       this.write((): VisitorRecord | null => {
         const patch = { ...(profile.name ? { name: profile.name } : {}), ...(profile.email ? { email: profile.email } : {}) };
@@ -582,14 +590,40 @@ export class SqliteStore implements Store {
           .get();
         return row ? { botState: row.botState ?? null, handoff: row.handoff ?? null, locale: row.locale ?? null } : null;
       }),
-    saveBotData: (siteId: string, id: string, data: { botState?: Record<string, unknown>; handoff?: Record<string, unknown> | null }) =>
+    saveBotData: (siteId: string, id: string, data: { botState?: Record<string, unknown>; handoff?: Record<string, unknown> | null; locale?: string }) =>
       this.write(() => {
         const c = t.conversations;
+        const patch = {
+          ...(data.botState !== undefined ? { botState: data.botState } : {}),
+          ...(data.handoff !== undefined ? { handoff: data.handoff } : {}),
+          ...(data.locale !== undefined ? { locale: data.locale } : {}),
+        };
+        if (Object.keys(patch).length === 0) return;
         this.db
           .update(c)
-          .set({ ...(data.botState !== undefined ? { botState: data.botState } : {}), ...(data.handoff !== undefined ? { handoff: data.handoff } : {}) })
+          .set(patch)
           .where(and(eq(c.siteId, siteId), eq(c.id, id)))
           .run();
+      }),
+    unansweredQuestions: (siteId: string, limit: number) =>
+      this.read(() => {
+        const c = t.conversations;
+        const rows = this.db
+          .select({ id: c.id, botState: c.botState })
+          .from(c)
+          .where(and(eq(c.siteId, siteId), sql`json_array_length(json_extract(${c.botState}, '$.unanswered')) > 0`))
+          .orderBy(desc(c.updatedAt))
+          .limit(limit)
+          .all();
+        const out: { conversationId: string; text: string; at: number; locale: string }[] = [];
+        for (const r of rows) {
+          const list = (r.botState as { unanswered?: unknown } | null)?.unanswered;
+          if (!Array.isArray(list)) continue;
+          for (const q of list as { text?: unknown; at?: unknown; locale?: unknown }[]) {
+            if (typeof q?.text === 'string' && typeof q.at === 'number') out.push({ conversationId: r.id, text: q.text, at: q.at, locale: q.locale === 'en' ? 'en' : 'es' });
+          }
+        }
+        return out.sort((a, b) => b.at - a.at).slice(0, limit);
       }),
     markRead: (siteId: string, id: string, side: 'visitor' | 'agent', seq: number) =>
       this.read(() => {

@@ -86,7 +86,7 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord, address: stri
         return c.send({ type: 'pong', ...(frame.t !== undefined ? { t: frame.t } : {}) });
       case 'message.send': {
         if (!visitor) return c.send({ type: 'error', code: 'not_ready', ref: frame.clientId, message: 'send hello first' });
-        const input = { site, visitor, conversationId: frame.conversationId, clientId: frame.clientId, text: frame.text, attachmentIds: frame.attachments };
+        const input = { site, visitor, conversationId: frame.conversationId, clientId: frame.clientId, text: frame.text, attachmentIds: frame.attachments, locale: frame.locale };
         return shopperWrites(deps, input, (result) => c.send(ackFor(frame.clientId, result)), address);
       }
       case 'identify': {
