@@ -480,6 +480,8 @@ export const VisitorSummarySchema = v.object({
   identified: v.boolean(),
   verified: v.boolean(),
   returning: v.boolean(),
+  /** A verified customer's orders (counted up to 100): a customer who has bought, not a new visitor. */
+  orders: v.optional(v.pipe(v.number(), v.integer())),
   timeZone: v.nullable(v.string()),
 });
 export type VisitorSummary = v.InferOutput<typeof VisitorSummarySchema>;
@@ -520,6 +522,8 @@ const VisitorDetail = v.object({
   verified: v.optional(v.boolean()),
   /** First seen on an earlier visit. */
   returning: v.optional(v.boolean()),
+  /** A verified customer's orders (counted up to 100): a customer who has bought, not a new visitor. */
+  orders: v.optional(v.number()),
   /** The shopper's time zone, when their browser told us. */
   timeZone: v.optional(v.nullable(v.string())),
 });

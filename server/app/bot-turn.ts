@@ -15,6 +15,8 @@ import type { CoreDeps } from './deps';
 import { handOff, sendBotMessages, type BotReply } from './conversations';
 import { RefusedError } from './errors';
 import { botAuthor, botSettings } from './site';
+import { toSummary } from './publish';
+import { topics } from '../bus/bus';
 
 function toBotOrder(o: OrderRecord, email: string | null): BotOrder {
   return {
@@ -87,6 +89,7 @@ async function botTurnFor(deps: CoreDeps, site: SiteRecord, visitor: VisitorReco
     ...(settings.policies ? { policies: settings.policies } : {}),
     // The site's business hours (console settings), else the older `settings.bot.hours`.
     hours: siteHours(site),
+    teamAway: deps.teamAvailable ? !deps.teamAvailable(site.id, now) : false,
   };
   let turn = botTurn(state, { text: message.text }, ctx);
   // Failed lookups also count per email, client address and site, across conversations: with
@@ -124,6 +127,11 @@ async function botTurnFor(deps: CoreDeps, site: SiteRecord, visitor: VisitorReco
     ...(turn.handoff ? { handoff: turn.handoff as unknown as Record<string, unknown> } : {}),
   });
   if (turn.contactEmail) await deps.store.visitors.setProfile(site.id, visitor.id, { email: turn.contactEmail });
+  if (turn.newState.matchedOrderId !== state.matchedOrderId) {
+    // The shopper proved an order: agents now see its customer's name, email and order numbers.
+    const item = await deps.store.conversations.listItem(site.id, conversation.id);
+    if (item) deps.bus.publish(topics.siteAgents(site.id), { type: 'conversation.updated', conversation: toSummary(item) });
+  }
 
   if (turn.handoff) await handOffQuietly(deps, site.id, conversation.id, turn.handoff as unknown as Record<string, unknown> & { reason: string }, `bot_${message.id}_handoff`);
 }

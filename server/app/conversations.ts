@@ -400,8 +400,10 @@ export async function postOrderEvent(deps: CoreDeps, input: OrderEventInput): Pr
         : input.type === 'return.accepted'
           ? { type: input.type, orderNumber: order.number, refundAmount: input.refundAmount ?? null, currency: order.currency }
           : { type: input.type, orderNumber: order.number };
-  const built = orderEventMessage(event, locale);
-  const text = input.message ?? (built.link ? `${built.text} ${built.link.url}` : built.text);
+  // The news in a sentence, then the order as the same card the bot shows (with the tracking
+  // link); the card's text is the fallback for webhooks and email, link included.
+  const text = input.message ?? orderEventMessage(event, locale).text;
+  const card = orderCard(order, locale);
   const botOn = botEnabled(site);
   const result = await commitChange(deps, {
     siteId: site.id,
@@ -412,9 +414,11 @@ export async function postOrderEvent(deps: CoreDeps, input: OrderEventInput): Pr
       commands: snapshot.conversation ? [] : [{ type: 'start', via: 'order_event', botOn }],
       create: { visitorId: visitor.id, locale },
       message: { author: { kind: 'bot', name: site.name }, kind: 'text', text, payload: null, preview: previewOf(text, null) },
+      after: [{ clientId: null, author: { kind: 'bot', name: site.name }, kind: 'card', text: card.text, payload: card.payload as Record<string, unknown>, preview: previewOf(card.text, null) }],
     }),
   });
-  const message = result.messages[result.messages.length - 1]!;
+  // The sentence (the card follows it).
+  const message = result.messages[result.messages.length - 2] ?? result.messages[0]!;
   return { ok: true, delivered: true, conversationId: result.conversation.id, messageId: message.id, duplicate: result.duplicate };
 }
 

@@ -30,6 +30,8 @@ export interface BotStrings {
   /** `when` is a phrase from `when.*` ("tomorrow at 09:00"). */
   handoffOffHours: (when: string) => string;
   handoffOffHoursNoOpening: string;
+  /** Open hours, but nobody of the team is signed in. */
+  handoffNobodyOnline: string;
   emailSaved: (email: string) => string;
   askOrderDetails: string;
   askOrderEmail: string;
@@ -85,8 +87,10 @@ export const BOT_STRINGS = {
     lateOffer: "If it still hasn't arrived or something looks wrong, I can pass you to a person.",
     talkToPersonOption: 'Talk to a person',
     askOrderDetailsLate: "Sorry it's taking a while. Let me check: send me your order number and the email you used to place the order.",
-    handoffOffHours: (when) => `Our team is away right now and will be back ${when}. I've passed your message on; if you leave your email here, we'll also reply by email.`,
-    handoffOffHoursNoOpening: "Our team is away right now. I've passed your message on; if you leave your email here, we'll reply by email.",
+    // The widget asks for the email (once, in its own form): these do not ask again.
+    handoffOffHours: (when) => `Our team is away right now and will be back ${when}. I've passed your message on.`,
+    handoffOffHoursNoOpening: "Our team is away right now. I've passed your message on.",
+    handoffNobodyOnline: "Nobody from the team is online right now. I've passed your message on and we'll answer as soon as someone is back.",
     emailSaved: (email) => `Thanks! We'll write to ${email} as soon as we're back.`,
     askOrderDetails: 'I can check that for you. Please send me your order number and the email you used to place the order.',
     askOrderEmail: 'Thanks. Now the email you used to place the order, please.',
@@ -146,9 +150,9 @@ export const BOT_STRINGS = {
     lateOffer: 'Si aún no ha llegado o ves algo raro, puedo pasarte con una persona.',
     talkToPersonOption: 'Hablar con una persona',
     askOrderDetailsLate: 'Siento la espera. Te lo miro: envíame el número de pedido y el email con el que hiciste la compra.',
-    handoffOffHours: (when) =>
-      `Ahora mismo el equipo no está disponible; volvemos ${when}. He pasado tu mensaje; si nos dejas aquí tu email, también te responderemos por correo.`,
-    handoffOffHoursNoOpening: 'Ahora mismo el equipo no está disponible. He pasado tu mensaje; si nos dejas aquí tu email, te responderemos por correo.',
+    handoffOffHours: (when) => `Ahora mismo el equipo no está disponible; volvemos ${when}. He pasado tu mensaje.`,
+    handoffOffHoursNoOpening: 'Ahora mismo el equipo no está disponible. He pasado tu mensaje.',
+    handoffNobodyOnline: 'Ahora mismo no hay nadie del equipo conectado. He pasado tu mensaje y te responderemos en cuanto alguien vuelva.',
     emailSaved: (email) => `¡Gracias! Te escribiremos a ${email} en cuanto volvamos.`,
     askOrderDetails: 'Te lo miro. Envíame el número de pedido y el email con el que hiciste la compra.',
     askOrderEmail: 'Gracias. Ahora el email con el que hiciste el pedido, por favor.',

@@ -362,6 +362,8 @@ export interface BotContext {
   policies?: Policies | Partial<Record<Locale, Policies>>;
   /** Null: no set hours, always "open". */
   hours?: { schedule: BusinessSchedule; timeZone: string } | null;
+  /** Nobody of the team is online now (open hours or not): a handoff must not promise "shortly". */
+  teamAway?: boolean;
 }
 
 export interface Policies {
@@ -585,11 +587,15 @@ function handoff(state: BotState, reason: HandoffReason, d: Detection, ctx: BotC
   const intent = TOPICS.has(d.intent) ? d.intent : (state.lastTopic ?? d.intent);
   const matchedOrderId = quietMatch(d, state, ctx) ?? state.matchedOrderId;
   const specific = d.intent in t.handoffFor ? t.handoffFor[d.intent as keyof BotStrings['handoffFor']] : null;
-  let message = !offHours
-    ? (specific ?? t.handoff)
-    : backAt !== null && ctx.hours
+  // Nobody online (ctx.teamAway) must not promise "enseguida te atienden".
+  const away = offHours || ctx.teamAway === true;
+  let message = offHours
+    ? backAt !== null && ctx.hours
       ? t.handoffOffHours(describeWhen(backAt, ctx.now, ctx.hours.timeZone, ctx.locale))
-      : t.handoffOffHoursNoOpening;
+      : t.handoffOffHoursNoOpening
+    : away
+      ? t.handoffNobodyOnline
+      : (specific ?? t.handoff);
   // About an order the bot could not identify: the order number saves the agent a question.
   if (ORDER_INTENTS.has(d.intent) && d.intent !== 'order_status' && matchedOrderId === null && d.orderNumber === null && reason !== 'verification_failed') {
     message = `${message} ${t.handoffAskNumber}`;
@@ -597,7 +603,7 @@ function handoff(state: BotState, reason: HandoffReason, d: Detection, ctx: BotC
   const newState: BotState = {
     ...state,
     ...clearLookup,
-    phase: offHours ? 'awaiting_offline_email' : 'idle',
+    phase: away ? 'awaiting_offline_email' : 'idle',
     notUnderstoodStreak: 0,
     matchedOrderId,
     lastTopic: TOPICS.has(intent) ? intent : state.lastTopic,

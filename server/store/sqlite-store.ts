@@ -5,6 +5,7 @@
  * fails alone. Promises resolve only after COMMIT returns, so an ack always means "on disk".
  */
 import { and, asc, desc, eq, exists, gt, isNotNull, lt, ne, or, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
 import type { ConversationStatus, Message } from '../../shared/protocol';
 import { CommerceRepo } from './commerce';
 import { HotPath, type ConversationRow } from './hot-path';
@@ -648,6 +649,10 @@ export class SqliteStore implements Store {
   };
 
   private listQuery(siteId: string, id?: string) {
+    // The order the bot verified in this chat (number + email): a guest is that order's customer.
+    const botOrder = alias(t.orders, 'bot_order');
+    const botCustomer = alias(t.customers, 'bot_customer');
+    const knownCustomerId = sql`coalesce(CASE WHEN ${t.visitors.verified} = 1 THEN ${t.visitors.customerId} END, ${botOrder.customerId})`;
     return this.db
       .select({
         conversation: t.conversations,
@@ -656,12 +661,19 @@ export class SqliteStore implements Store {
         verified: t.visitors.verified,
         customerName: t.customers.name,
         customerEmail: t.customers.email,
-        // A verified customer's recent order numbers, so agents can search chats by order.
-        orderNumbers: sql<string | null>`(SELECT group_concat(number, ' ') FROM (SELECT o.number FROM orders o WHERE o.site_id = ${t.conversations.siteId} AND o.customer_id = ${t.visitors.customerId} AND ${t.visitors.verified} = 1 ORDER BY o.created_at DESC LIMIT 20))`,
+        botCustomerName: botCustomer.name,
+        botCustomerEmail: botCustomer.email,
+        // The known customer's recent order numbers, so agents can search chats by order.
+        orderNumbers: sql<string | null>`(SELECT group_concat(number, ' ') FROM (SELECT o.number FROM orders o WHERE o.site_id = ${t.conversations.siteId} AND o.customer_id = ${knownCustomerId} ORDER BY o.created_at DESC LIMIT 20))`,
       })
       .from(t.conversations)
       .innerJoin(t.visitors, eq(t.visitors.id, t.conversations.visitorId))
       .leftJoin(t.customers, eq(t.customers.id, t.visitors.customerId))
+      .leftJoin(
+        botOrder,
+        and(eq(botOrder.siteId, t.conversations.siteId), eq(botOrder.externalId, sql`json_extract(${t.conversations.botState}, '$.matchedOrderId')`)),
+      )
+      .leftJoin(botCustomer, eq(botCustomer.id, botOrder.customerId))
       .where(id ? and(eq(t.conversations.siteId, siteId), eq(t.conversations.id, id)) : eq(t.conversations.siteId, siteId))
       .$dynamic();
   }
@@ -897,12 +909,14 @@ function toListItem(row: {
   verified: boolean;
   customerName: string | null;
   customerEmail: string | null;
+  botCustomerName: string | null;
+  botCustomerEmail: string | null;
   orderNumbers: string | null;
 }): ConversationListItem {
   return {
     ...toConversation(row.conversation),
-    visitorName: row.customerName || row.visitorName,
-    visitorEmail: row.customerEmail || row.visitorEmail,
+    visitorName: row.customerName || row.botCustomerName || row.visitorName,
+    visitorEmail: row.customerEmail || row.botCustomerEmail || row.visitorEmail,
     verified: row.verified,
     orderNumbers: row.orderNumbers ? row.orderNumbers.split(' ') : [],
   };

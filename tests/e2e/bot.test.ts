@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hasChromium } from '../helpers/browser';
-import { useServerAndBrowser, T, textOf } from '../helpers/e2e';
+import { useServerAndBrowser, T, textOf, signInToConsole } from '../helpers/e2e';
 
 const ctx = useServerAndBrowser({ bot: true });
 
@@ -21,9 +21,14 @@ describe.runIf(hasChromium)('the bot in the widget', () => {
     await expect.poll(() => card.count(), T).toBe(1);
     expect(await card.getByRole('link', { name: 'Seguir el paquete' }).getAttribute('href')).toContain('correosexpress.com');
 
+    // Someone of the team is online (the promise of a person "enseguida" holds only then).
+    const agentContext = await ctx.browser.newContext({ locale: 'en-US' });
+    await signInToConsole(await agentContext.newPage(), ctx.server.origin);
+    await expect.poll(textOf(panel.locator('header')), T).toContain('Ana');
     await box.fill('Quiero hablar con una persona');
     await box.press('Enter');
     await expect.poll(textOf(panel.getByRole('log')), T).toContain('Te paso con una persona');
+    await agentContext.close();
     await context.close();
   });
 

@@ -547,6 +547,38 @@ describe('botTurn', () => {
     });
   });
 
+  describe('when nobody of the team is online', () => {
+    it('does not promise "shortly": says nobody is online, keeps the packet in-hours, and takes an email left next', () => {
+      const r = botTurn(initialBotState(), { text: 'I want to talk to a person' }, ctx({ teamAway: true }));
+      expect(texts(r)).toEqual([en.handoffNobodyOnline]);
+      expect(en.handoffNobodyOnline).not.toMatch(/shortly/);
+      expect(r.handoff).toMatchObject({ reason: 'asked_for_human', offHours: false, backAt: null });
+      expect(r.newState.phase).toBe('awaiting_offline_email');
+      const queued = botTurn(r.newState, { text: 'ana@example.com' }, ctx({ teamAway: true, status: 'queued' }));
+      expect(queued.contactEmail).toBe('ana@example.com');
+    });
+
+    it('says it in Spanish, without "enseguida"', () => {
+      const r = botTurn(initialBotState(), { text: 'hablar con una persona' }, ctx({ locale: 'es', teamAway: true }));
+      expect(texts(r)).toEqual([es.handoffNobodyOnline]);
+      expect(es.handoffNobodyOnline).not.toMatch(/enseguida/i);
+    });
+
+    it('says when people are back when it is also outside business hours', () => {
+      const r = botTurn(initialBotState(), { text: 'agent' }, ctx({ now: CLOSED_NOW, teamAway: true }));
+      expect(texts(r)).toEqual([en.handoffOffHours('tomorrow at 09:00')]);
+    });
+
+    it.each([
+      ['handoffOffHours', en.handoffOffHours('tomorrow at 09:00'), es.handoffOffHours('mañana a las 09:00')],
+      ['handoffOffHoursNoOpening', en.handoffOffHoursNoOpening, es.handoffOffHoursNoOpening],
+      ['handoffNobodyOnline', en.handoffNobodyOnline, es.handoffNobodyOnline],
+    ])('%s leaves asking for the email to the widget (asked once, in its form)', (_name, english, spanish) => {
+      expect(english).not.toMatch(/email/i);
+      expect(spanish).not.toMatch(/email|correo/i);
+    });
+  });
+
   describe('opening hours', () => {
     it('says it is open and lists the week', () => {
       expect(texts(botTurn(initialBotState(), { text: 'opening hours?' }, ctx()))).toEqual([

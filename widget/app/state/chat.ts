@@ -235,6 +235,8 @@ export function createChat(opts: ChatOptions) {
       }
       case 'identified': {
         verified.value = frame.verified;
+        // The shop vouched for this email (verified identify): never ask the shopper for it.
+        if (frame.verified && identity?.email && !profile.value.email) profile.value = { ...profile.value, email: identity.email };
         const open = frame.conversations.find((c) => c.status !== 'resolved');
         if (open && (!conversationId || conversationStatus.value === 'resolved')) {
           switchConversation(open.id);
