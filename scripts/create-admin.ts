@@ -128,6 +128,10 @@ async function main(): Promise<void> {
         allowedOrigins: [...new Set(origins)],
         settings: {},
         createdAt: now,
+        previousSecretKey: null,
+        previousSecretKeyHash: null,
+        previousSecretExpiresAt: null,
+        secretRotatedAt: null,
       };
       db.insert(t.sites).values(site).run();
     } else if (siteName !== undefined || origins.length > 0) {

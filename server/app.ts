@@ -11,6 +11,8 @@ import { sessionFromRequest } from './auth';
 import type { Bus } from './bus/bus';
 import { originAllowed } from './domain/origins';
 import { bodyLimits, clientAddress, clientInfo, isSameOrigin, problem } from './http';
+import { SecurityLog } from './security-log';
+import { createMetrics, metricsAuthorized } from './metrics';
 import { TRUST_NONE, type TrustProxy } from './domain/proxy';
 import type { Logger } from './logger';
 import { FileUrls } from './file-urls';
@@ -42,6 +44,8 @@ export interface AppDeps {
   distDir: string;
   /** Which peers are our reverse proxies (TRUST_PROXY); none by default. */
   trustProxy?: TrustProxy;
+  /** METRICS_TOKEN: serves GET /metrics (Prometheus) to this bearer token; unset: no /metrics. */
+  metricsToken?: string;
   now?: () => number;
   /** Server-side ping interval for dead-socket detection. */
   heartbeatMs?: number;
@@ -91,9 +95,10 @@ export function createApp(deps: AppDeps) {
   const team = new TeamPresence();
   const router = new Router();
   const fileUrls = new FileUrls(deps.fileKey);
+  const securityLog = new SecurityLog(deps.logger, { now });
   const lookups = new LookupGuard();
   const core: CoreDeps = { store: deps.store, bus: deps.bus, logger: deps.logger, now, routing: router, fileUrls, allowPrivateTargets: deps.allowPrivateTargets === true, lookups, teamAvailable: (siteId, at) => team.availability(siteId, at).available };
-  const gateway: GatewayDeps = { ...core, heartbeat, presence, visitorFeed, team, router,
+  const gateway: GatewayDeps = { ...core, securityLog, heartbeat, presence, visitorFeed, team, router,
     // A person types a few messages a second at most; a reconnect may flush a small outbox at once.
     limits: {
       visitor: new Budgets<VisitorBucket>({ ...VISITOR_BUDGETS, ...(deps.visitorMessages ? { send: deps.visitorMessages } : {}) }),
@@ -124,8 +129,20 @@ export function createApp(deps: AppDeps) {
     return c.json({ ok: true, version: VERSION, connections: heartbeat.size });
   });
 
-  app.route('/api/agent', agentAuthRoutes({ store: deps.store, logger: deps.logger, publicUrl: deps.publicUrl, now, agentSockets }));
-  app.route('/api/agent/admin', adminRoutes({ store: deps.store, bus: deps.bus, publicUrl: deps.publicUrl, agentSockets, now, allowPrivateTargets: deps.allowPrivateTargets === true, team }));
+  if (deps.metricsToken) {
+    const token = deps.metricsToken;
+    const metrics = createMetrics({ store: deps.store, sockets: () => heartbeat.size });
+    app.get('/metrics', async (c) => {
+      if (!metricsAuthorized(c, token)) {
+        c.header('WWW-Authenticate', 'Bearer realm="metrics"');
+        return problem(c, 401, 'send Authorization: Bearer <METRICS_TOKEN>');
+      }
+      return c.body(await metrics.render(), 200, { 'Content-Type': metrics.contentType, 'Cache-Control': 'no-store' });
+    });
+  }
+
+  app.route('/api/agent', agentAuthRoutes({ store: deps.store, logger: deps.logger, publicUrl: deps.publicUrl, now, agentSockets, securityLog }));
+  app.route('/api/agent/admin', adminRoutes({ store: deps.store, bus: deps.bus, publicUrl: deps.publicUrl, agentSockets, now, allowPrivateTargets: deps.allowPrivateTargets === true, team, securityLog }));
   app.route('/api/agent', agentApiRoutes({ store: deps.store, now }));
   app.route(
     '/api/v1',
@@ -146,7 +163,7 @@ export function createApp(deps: AppDeps) {
       // The panel iframe is served by us, so its sockets carry our own origin; a merchant's
       // page (or a headless client) connecting directly must be on the site's allow-list.
       if (!isSameOrigin(c, origin, deps.publicUrl) && !originAllowed(origin, site.allowedOrigins)) {
-        deps.logger.warn({ origin, site: site.publicKey }, 'visitor upgrade refused: origin');
+        securityLog.record('origin_refused', `${site.publicKey} ${origin ?? ''}`, { site: site.publicKey, origin: origin ?? null, where: 'visitor socket' }, 'visitor socket refused: origin not allowed');
         return c.text('origin not allowed', 403);
       }
       c.set('site', site);
@@ -170,7 +187,7 @@ export function createApp(deps: AppDeps) {
 
   app.route('/', fileRoutes({ store: deps.store, logger: deps.logger, fileUrls, uploadsDir: deps.uploadsDir, publicUrl: deps.publicUrl, now }));
   if (deps.demo) app.route('/demo/api', demoRoutes({ store: deps.store, publicUrl: deps.publicUrl }));
-  app.route('/', staticRoutes({ store: deps.store, distDir: deps.distDir, demo: deps.demo === true }));
+  app.route('/', staticRoutes({ store: deps.store, distDir: deps.distDir, demo: deps.demo === true, publicUrl: deps.publicUrl, securityLog }));
 
   return {
     app,

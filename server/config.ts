@@ -8,6 +8,8 @@ export interface Config {
   dataDir: string;
   /** Public base URL (e.g. https://chat.example.com). Empty: derived from each request's Host. */
   publicUrl: string;
+  /** METRICS_TOKEN: GET /metrics answers only this bearer token; empty: /metrics is off. */
+  metricsToken: string;
   /** TRUST_PROXY: hop count or proxy addresses/CIDRs; client address and protocol come from X-Forwarded-* only then. */
   trustProxy: TrustProxy;
   /** Seed the demo site, agents and orders on start (idempotent). */
@@ -43,6 +45,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: resolve(env.DATA_DIR ?? './data'),
     publicUrl: (env.PUBLIC_URL ?? '').replace(/\/+$/, ''),
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    metricsToken: (env.METRICS_TOKEN ?? '').trim(),
     seedDemo: bool(env.SEED_DEMO, true),
     logLevel: env.LOG_LEVEL ?? 'info',
     distDir: resolve(env.DIST_DIR ?? './dist'),

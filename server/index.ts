@@ -53,6 +53,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     logger,
     publicUrl: config.publicUrl,
     trustProxy: config.trustProxy,
+    metricsToken: config.metricsToken,
     distDir: config.distDir,
     demo: config.seedDemo,
     allowPrivateTargets: config.allowPrivateTargets,

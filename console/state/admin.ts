@@ -14,7 +14,13 @@ export interface FaqEntry {
 export type Policies = Partial<Record<'es' | 'en', { shipping?: string; returns?: string }>>;
 export type { BusinessHours, CannedResponse, ProactiveRule };
 
-export interface SiteSettings {
+/** After a rotation: whether (and until when; null: until retired) the previous secret key still works. */
+export interface SecretStatus {
+  secretKeyRotatedAt: string | null;
+  previousSecretKey: { validUntil: string | null } | null;
+}
+
+export interface SiteSettings extends Partial<SecretStatus> {
   name: string;
   publicKey: string;
   allowedOrigins: string[];
@@ -123,7 +129,19 @@ export function createAdmin(fetchImpl: typeof fetch = fetch.bind(globalThis)) {
     return r;
   }
 
-  const rotateSecret = () => call<{ secretKey: string }>('POST', '/site/rotate-secret');
+  /** A new secret key; the old one keeps working until retired, for some hours, or not at all. */
+  async function rotateSecret(keepPreviousFor: 'until_retired' | 'none' | number = 'until_retired'): Promise<Result<{ secretKey: string } & SecretStatus>> {
+    const r = await call<{ secretKey: string } & SecretStatus>('POST', '/site/rotate-secret', { keepPreviousFor });
+    if (r.ok && site.value) site.value = { ...site.value, secretKeyRotatedAt: r.value.secretKeyRotatedAt, previousSecretKey: r.value.previousSecretKey };
+    return r;
+  }
+
+  /** Ends the previous secret key's overlap. */
+  async function retirePreviousSecret(): Promise<Result<SecretStatus>> {
+    const r = await call<SecretStatus>('POST', '/site/retire-previous-secret', {});
+    if (r.ok && site.value) site.value = { ...site.value, ...r.value };
+    return r;
+  }
 
   /** The site's own bot (URL, fallback, time-out); its secret comes back only when issued. */
   const getBot = () => call<ExternalBot>('GET', '/bot');
@@ -168,7 +186,7 @@ export function createAdmin(fetchImpl: typeof fetch = fetch.bind(globalThis)) {
     return r;
   }
 
-  return { site, agents, webhooks, load, saveSite, rotateSecret, getBot, saveBot, getUnanswered, createAgent, updateAgent, createWebhook, deleteWebhook };
+  return { site, agents, webhooks, load, saveSite, rotateSecret, retirePreviousSecret, getBot, saveBot, getUnanswered, createAgent, updateAgent, createWebhook, deleteWebhook };
 }
 
 export type Admin = ReturnType<typeof createAdmin>;

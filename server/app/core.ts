@@ -52,6 +52,11 @@ function logRow(event: LifecycleEvent, actor: Actor): ConversationEventDraft {
   return { type, actor: { kind: actor.kind, id: actor.kind === 'agent' ? actor.id : null }, data };
 }
 
+/** The handoff packet as webhooks carry it: times in ISO 8601, like everywhere else in the API. */
+function handoffOut(packet: Record<string, unknown>): Record<string, unknown> {
+  return { ...packet, backAt: typeof packet.backAt === 'number' ? new Date(packet.backAt).toISOString() : (packet.backAt ?? null) };
+}
+
 function outboxFor(events: LifecycleEvent[], actor: Actor, packet: Record<string, unknown> | undefined) {
   return ({ conversation, messages }: { conversation: ConversationRecord; messages: Message[] }) => {
     const out: { event: WebhookEvent; body: object }[] = [];
@@ -65,7 +70,7 @@ function outboxFor(events: LifecycleEvent[], actor: Actor, packet: Record<string
     }
     for (const m of messages) if (m.kind !== 'note') out.push({ event: 'message.created', body: { conversationId: conversation.id, message: messageOut(m) } });
     for (const e of events) {
-      if (e.type === 'handed_off') out.push({ event: 'conversation.handoff', body: { conversation: { id: conversation.id, status: conversation.status }, handoff: packet ?? { reason: e.reason } } });
+      if (e.type === 'handed_off') out.push({ event: 'conversation.handoff', body: { conversation: { id: conversation.id, status: conversation.status }, handoff: packet ? handoffOut(packet) : { reason: e.reason } } });
       if (e.type === 'assigned' || e.type === 'transferred') out.push({ event: 'conversation.assigned', body: { conversation: state, by } });
       if (e.type === 'resolved') out.push({ event: 'conversation.resolved', body: { conversation: state, by } });
     }

@@ -26,6 +26,7 @@ import { BotBody, WebhookBody } from './api-v1/schemas';
 import { configureExternalBot, externalBotOut } from '../app/external-bot';
 import { agentFromRequest, csrfOk } from '../auth';
 import { iso } from './shapes';
+import type { SecurityLog } from '../security-log';
 
 export interface AdminDeps {
   store: Store;
@@ -37,6 +38,8 @@ export interface AdminDeps {
   allowPrivateTargets: boolean;
   /** Who is online: a saved schedule changes what open widgets are told at once. */
   team?: TeamPresence;
+  /** Key rotations are logged here. */
+  securityLog?: SecurityLog;
 }
 
 
@@ -89,6 +92,16 @@ const AgentPatch = v.object({
   disabled: v.optional(v.boolean()),
   password: v.optional(v.pipe(v.string(), v.minLength(12, 'must have at least 12 characters'), v.maxLength(1024))),
   ...AgentSkills,
+});
+
+/** How long the replaced secret key keeps working: until retired, not at all, or 1–720 hours. */
+const RotateSecret = v.object({
+  keepPreviousFor: v.optional(
+    v.union(
+      [v.picklist(['until_retired', 'none']), v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(720))],
+      'must be "until_retired", "none" or a number of hours from 1 to 720',
+    ),
+  ),
 });
 
 /** 422 problem+json naming the field (a dotted path into the body). */
@@ -184,7 +197,7 @@ export function adminRoutes(deps: AdminDeps) {
 
   app.get('/site', async (c) => {
     const site = await deps.store.sites.byId(c.get('agent').siteId);
-    return site ? c.json(siteOut(site, origin(c))) : problem(c, 404, 'no such site');
+    return site ? c.json({ ...siteOut(site, origin(c)), ...(await secretStatusOut(site.id)) }) : problem(c, 404, 'no such site');
   });
 
   app.patch('/site', async (c) => {
@@ -243,11 +256,60 @@ export function adminRoutes(deps: AdminDeps) {
     return c.json(siteOut(next, origin(c)));
   });
 
+  /**
+   * A new secret key. The replaced key keeps working — API calls and identity hashes — for the
+   * overlap the admin chose: until they retire it (default), for some hours, or not at all (a
+   * leaked key). A previous key from an earlier rotation ends now.
+   */
   app.post('/site/rotate-secret', async (c) => {
+    const raw = await c.req.text();
+    let input: v.InferOutput<typeof RotateSecret> = {};
+    if (raw.trim()) {
+      let data: unknown;
+      try {
+        data = JSON.parse(raw);
+      } catch {
+        return problem(c, 400, 'body is not valid JSON');
+      }
+      const parsed = v.safeParse(RotateSecret, data);
+      if (!parsed.success) {
+        const issue = parsed.issues[0];
+        return invalid(c, issue.path?.map((p) => String(p.key)).join('.') ?? '', issue.message);
+      }
+      input = parsed.output;
+    }
+    const keep = input.keepPreviousFor ?? 'until_retired';
+    const now = deps.now();
+    const previousUntil = keep === 'until_retired' ? null : keep === 'none' ? now : now + keep * 60 * 60 * 1000;
+    const agent = c.get('agent');
     const secretKey = `sk_${newToken(32)}`;
-    await deps.store.sites.rotateSecret(c.get('agent').siteId, secretKey, hashToken(secretKey));
-    return c.json({ secretKey });
+    await deps.store.sites.rotateSecret(agent.siteId, secretKey, hashToken(secretKey), { now, previousUntil });
+    deps.securityLog?.record(
+      'secret_key_rotated',
+      `${agent.siteId} ${now}`,
+      { siteId: agent.siteId, agentId: agent.id, previousKeyValidUntil: previousUntil === null ? 'until retired' : iso(previousUntil) },
+      keep === 'none' ? 'secret key rotated; the previous key stopped working at once' : 'secret key rotated; the previous key still works during the overlap',
+      'info',
+    );
+    return c.json({ secretKey, ...(await secretStatusOut(agent.siteId)) });
   });
+
+  /** Ends the previous key's overlap: from now on only the current key works. */
+  app.post('/site/retire-previous-secret', async (c) => {
+    const agent = c.get('agent');
+    const retired = await deps.store.sites.retirePreviousSecret(agent.siteId);
+    if (!retired) return problem(c, 409, 'there is no previous secret key to retire', { code: 'nothing_to_retire' });
+    deps.securityLog?.record('secret_key_retired', `${agent.siteId} ${deps.now()}`, { siteId: agent.siteId, agentId: agent.id }, 'previous secret key retired', 'info');
+    return c.json(await secretStatusOut(agent.siteId));
+  });
+
+  async function secretStatusOut(siteId: string) {
+    const status = await deps.store.sites.secretStatus(siteId, deps.now());
+    return {
+      secretKeyRotatedAt: status.rotatedAt === null ? null : iso(status.rotatedAt),
+      previousSecretKey: status.previous ? { validUntil: status.previous.expiresAt === null ? null : iso(status.previous.expiresAt) } : null,
+    };
+  }
 
   app.get('/agents', async (c) => c.json({ data: (await deps.store.agents.list(c.get('agent').siteId)).map(agentOut) }));
 

@@ -10,6 +10,7 @@ import { SESSION_COOKIE, SignInThrottle, SESSION_TTL_MS, agentFromRequest, csrfO
 import { clientAddress, clientProtocol, isSameOrigin, problem } from '../http';
 import { hashToken, newToken } from '../ids';
 import type { Logger } from '../logger';
+import type { SecurityLog } from '../security-log';
 import type { Store } from '../store/types';
 import type { AgentSockets } from '../ws/agent-gateway';
 
@@ -25,6 +26,8 @@ export interface AgentAuthDeps {
   logger: Logger;
   publicUrl: string;
   now: () => number;
+  /** Sign-in failures are reported here (rate-limited), keyed by client address. */
+  securityLog?: SecurityLog;
   /** Signing out closes the session's open sockets (4001) before answering. */
   agentSockets?: AgentSockets;
 }
@@ -87,6 +90,7 @@ export function agentAuthRoutes(deps: AgentAuthDeps) {
     const address = clientAddress(c);
     const wait = throttle.retryAfter(email, address, now);
     if (wait > 0) {
+      deps.securityLog?.record('sign_in_failed', address, { address, email, throttled: true }, 'sign-in refused: too many attempts');
       c.header('Retry-After', String(Math.ceil(wait / 1000)));
       return problem(c, 429, 'too many sign-in attempts', { code: 'rate_limited' });
     }
@@ -98,7 +102,7 @@ export function agentAuthRoutes(deps: AgentAuthDeps) {
     for (const candidate of candidates) if (await verifyPassword(candidate.passwordHash, parsed.output.password)) matches.push(candidate);
     if (matches.length === 0) {
       throttle.failed(email, address, now);
-      deps.logger.info({ email }, 'sign-in refused');
+      deps.securityLog?.record('sign_in_failed', address, { address, email }, 'sign-in refused: wrong email or password');
       return problem(c, 401, 'email or password is not correct', { code: 'bad_credentials' });
     }
     if (matches.length > 1) {

@@ -8,7 +8,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Hono, type Context } from 'hono';
 import { serveStatic } from '@hono/node-server/serve-static';
-import { frameAncestors } from '../domain/origins';
+import { frameAncestors, originAllowed } from '../domain/origins';
+import { isSameOrigin } from '../http';
+import type { SecurityLog } from '../security-log';
+import { refusedFrame } from './refused-frame';
 import { DEMO_DIR } from '../paths';
 import type { Store } from '../store/types';
 import { frameHtml } from './frame-page';
@@ -19,6 +22,21 @@ export interface StaticDeps {
   distDir: string;
   /** The demo shop is served (SEED_DEMO): `/` opens it. Otherwise `/` is a plain status page. */
   demo?: boolean;
+  /** PUBLIC_URL (our own pages may frame the panel, e.g. previews). */
+  publicUrl?: string;
+  /** Where a refused embedding origin is reported (rate-limited). */
+  securityLog?: SecurityLog;
+}
+
+/** The origin of a Referer header, or null. */
+function originOf(referer: string | undefined): string | null {
+  if (!referer) return null;
+  try {
+    const url = new URL(referer);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.origin : null;
+  } catch {
+    return null;
+  }
 }
 
 /** What `/` shows on a real deployment: that it runs, and where the console is (no site data). */
@@ -92,6 +110,20 @@ export function staticRoutes(deps: StaticDeps) {
     const key = c.req.query('site') ?? '';
     const site = key ? await deps.store.sites.byPublicKey(key) : null;
     if (!site) return c.text('Unknown site key.', 404);
+    // The embedding page's origin (browsers send it as the Referer of a cross-origin frame). Not
+    // allowed: a friendly panel instead of the browser's broken frame, and a hint for the merchant.
+    // Without a Referer the CSP's frame-ancestors below still keeps the panel off that page.
+    const embedder = originOf(c.req.header('referer'));
+    if (embedder && c.req.header('sec-fetch-dest') !== 'document' && !isSameOrigin(c, embedder, deps.publicUrl ?? '') && !originAllowed(embedder, site.allowedOrigins)) {
+      deps.securityLog?.record(
+        'origin_refused',
+        `${site.publicKey} ${embedder}`,
+        { site: site.publicKey, origin: embedder, where: 'widget' },
+        `widget refused on ${embedder}: not an allowed origin of ${site.publicKey}; add it in the console (Settings → Embed → Allowed origins)`,
+      );
+      const refused = refusedFrame(embedder, site.publicKey, c.req.query('lang'));
+      return c.html(refused.html, 200, { 'Content-Security-Policy': refused.csp, 'Cache-Control': 'no-store' });
+    }
     const template = await readOrNull(join(deps.distDir, 'widget', 'app', 'index.html'));
     if (template === null) return missingBuild(c);
     const html = frameHtml(template, site);

@@ -15,6 +15,14 @@ export const sites = sqliteTable('sites', {
   secretKey: text('secret_key').notNull().unique(),
   /** SHA-256 (hex) of the secret key: API requests are looked up by this, not by the secret. */
   secretKeyHash: text('secret_key_hash').unique(),
+  /**
+   * After a rotation, the previous secret key keeps working (API and identity hashes) until an
+   * admin retires it or until `previousSecretExpiresAt` (null: until retired).
+   */
+  previousSecretKey: text('previous_secret_key'),
+  previousSecretKeyHash: text('previous_secret_key_hash').unique(),
+  previousSecretExpiresAt: integer('previous_secret_expires_at'),
+  secretRotatedAt: integer('secret_rotated_at'),
   /** JSON array of origin patterns, e.g. ["https://shop.example", "http://localhost:*"]. */
   allowedOrigins: text('allowed_origins', { mode: 'json' }).$type<string[]>().notNull(),
   /** JSON object of per-site settings (branding, hours, …). */

@@ -4,7 +4,7 @@
  * for everything that arrived in that turn, each append in its own savepoint so one bad row
  * fails alone. Promises resolve only after COMMIT returns, so an ack always means "on disk".
  */
-import { and, asc, desc, eq, exists, gt, isNotNull, lt, ne, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, exists, gt, isNotNull, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import type { ConversationStatus, Message } from '../../shared/protocol';
 import { CommerceRepo } from './commerce';
@@ -176,16 +176,66 @@ export class SqliteStore implements Store {
         this.siteCache.clear();
         return this.siteUpdate(siteId, patch);
       }),
-    rotateSecret: (siteId: string, secretKey: string, secretKeyHash: string) =>
+    rotateSecret: (siteId: string, secretKey: string, secretKeyHash: string, opts: { now: number; previousUntil: number | null }) =>
       this.write(() => {
         this.siteCache.clear();
-        this.db.update(t.sites).set({ secretKey, secretKeyHash }).where(eq(t.sites.id, siteId)).run();
+        const row = this.db.select({ secretKey: t.sites.secretKey, secretKeyHash: t.sites.secretKeyHash }).from(t.sites).where(eq(t.sites.id, siteId)).get();
+        if (!row) return;
+        // The key being replaced becomes the previous one (an older previous key ends here).
+        const overlap = opts.previousUntil === null || opts.previousUntil > opts.now;
+        this.db
+          .update(t.sites)
+          .set({
+            secretKey,
+            secretKeyHash,
+            previousSecretKey: overlap ? row.secretKey : null,
+            previousSecretKeyHash: overlap ? row.secretKeyHash : null,
+            previousSecretExpiresAt: overlap ? opts.previousUntil : null,
+            secretRotatedAt: opts.now,
+          })
+          .where(eq(t.sites.id, siteId))
+          .run();
+      }),
+    retirePreviousSecret: (siteId: string) =>
+      this.write(() => {
+        const res = this.db
+          .update(t.sites)
+          .set({ previousSecretKey: null, previousSecretKeyHash: null, previousSecretExpiresAt: null })
+          .where(and(eq(t.sites.id, siteId), sql`${t.sites.previousSecretKey} IS NOT NULL`))
+          .run();
+        return res.changes > 0;
       }),
     secretKey: (siteId: string) =>
       this.read(() => this.db.select({ secretKey: t.sites.secretKey }).from(t.sites).where(eq(t.sites.id, siteId)).get()?.secretKey ?? null),
-    bySecretKeyHash: (hash: string) =>
+    secretKeys: (siteId: string, now: number) =>
       this.read(() => {
-        const row = this.db.select().from(t.sites).where(eq(t.sites.secretKeyHash, hash)).get();
+        const row = this.db
+          .select({ secretKey: t.sites.secretKey, previous: t.sites.previousSecretKey, until: t.sites.previousSecretExpiresAt })
+          .from(t.sites)
+          .where(eq(t.sites.id, siteId))
+          .get();
+        if (!row) return [];
+        return row.previous && (row.until === null || row.until > now) ? [row.secretKey, row.previous] : [row.secretKey];
+      }),
+    secretStatus: (siteId: string, now: number) =>
+      this.read(() => {
+        const row = this.db
+          .select({ previous: t.sites.previousSecretKey, until: t.sites.previousSecretExpiresAt, rotatedAt: t.sites.secretRotatedAt })
+          .from(t.sites)
+          .where(eq(t.sites.id, siteId))
+          .get();
+        const live = !!row?.previous && (row.until === null || row.until > now);
+        return { rotatedAt: row?.rotatedAt ?? null, previous: live ? { expiresAt: row!.until } : null };
+      }),
+    bySecretKeyHash: (hash: string, now: number) =>
+      this.read(() => {
+        const row =
+          this.db.select().from(t.sites).where(eq(t.sites.secretKeyHash, hash)).get() ??
+          this.db
+            .select()
+            .from(t.sites)
+            .where(and(eq(t.sites.previousSecretKeyHash, hash), or(isNull(t.sites.previousSecretExpiresAt), gt(t.sites.previousSecretExpiresAt, now))))
+            .get();
         return row ? toSite(row) : null;
       }),
   };
@@ -889,6 +939,15 @@ export class SqliteStore implements Store {
     // A site known to have no webhooks (the common case) skips building the bodies at all.
     if (plan.outbox && !this.hooks.knownEmpty(siteId)) for (const out of plan.outbox({ conversation, messages })) this.hooks.enqueue(siteId, out.event, out.body, now);
     return { duplicate: false, previous, conversation, messages, events: plan.events, ownerCustomerId };
+  }
+
+  stats(): Promise<{ queuedConversations: number; webhookBacklog: number; messagesStored: number }> {
+    return this.read(() => ({
+      // The largest rowid: O(log n), and it only grows (rows are never renumbered).
+      messagesStored: this.db.select({ n: sql<number>`coalesce(max(rowid), 0)` }).from(t.messages).get()?.n ?? 0,
+      queuedConversations: this.db.select({ n: sql<number>`count(*)` }).from(t.conversations).where(eq(t.conversations.status, 'queued')).get()?.n ?? 0,
+      webhookBacklog: this.db.select({ n: sql<number>`count(*)` }).from(t.webhookDeliveries).where(eq(t.webhookDeliveries.status, 'pending')).get()?.n ?? 0,
+    }));
   }
 
   async close(): Promise<void> {

@@ -311,13 +311,22 @@ export interface Store {
   sites: {
     byPublicKey(publicKey: string): Promise<SiteRecord | null>;
     byId(id: string): Promise<SiteRecord | null>;
-    /** The site whose secret key hashes to this (REST API authentication). */
-    bySecretKeyHash(hash: string): Promise<SiteRecord | null>;
-    /** The secret key itself: only identity verification (HMAC) needs it. */
+    /** The site whose secret key — or previous key, while its overlap lasts — hashes to this (REST API authentication). */
+    bySecretKeyHash(hash: string, now: number): Promise<SiteRecord | null>;
+    /** The current secret key itself (identity verification and the demo need it). */
     secretKey(siteId: string): Promise<string | null>;
+    /** The keys identity hashes are checked against: the current one, then the previous one while it overlaps. */
+    secretKeys(siteId: string, now: number): Promise<string[]>;
+    /** When the key was last rotated, and whether (until when; null: until retired) the previous one still works. */
+    secretStatus(siteId: string, now: number): Promise<{ rotatedAt: number | null; previous: { expiresAt: number | null } | null }>;
+    /** Ends the previous key's overlap now. False when there was none. */
+    retirePreviousSecret(siteId: string): Promise<boolean>;
     update(siteId: string, patch: { name?: string; allowedOrigins?: string[]; settings?: Record<string, unknown> }): Promise<SiteRecord>;
-    /** Replaces the secret key (the old one stops working at once). */
-    rotateSecret(siteId: string, secretKey: string, secretKeyHash: string): Promise<void>;
+    /**
+     * Replaces the secret key. The replaced key keeps working until `previousUntil` (null: until
+     * retired; a time ≤ now: stops at once); a previous key from an earlier rotation ends.
+     */
+    rotateSecret(siteId: string, secretKey: string, secretKeyHash: string, opts: { now: number; previousUntil: number | null }): Promise<void>;
   };
   customers: {
     upsert(siteId: string, externalId: string, input: CustomerInput, now: number): Promise<Upserted<CustomerRecord>>;
@@ -447,5 +456,10 @@ export interface Store {
     /** Messages with seq < beforeSeq, the newest `limit` of them, ascending. */
     before(siteId: string, conversationId: string, beforeSeq: number, limit: number, opts?: { visibleOnly?: boolean }): Promise<Message[]>;
   };
+  /**
+   * Operators' figures across all sites (GET /metrics): chats waiting for a person, webhook
+   * deliveries not yet delivered, and a monotonic count of messages ever stored.
+   */
+  stats(): Promise<{ queuedConversations: number; webhookBacklog: number; messagesStored: number }>;
   close(): Promise<void>;
 }

@@ -10,6 +10,7 @@ import { AttachmentError, ConflictError, NotFoundError, StoreUnavailableError } 
 import type { CommitResult } from '../store/types';
 import type { PresenceRegistry, TeamPresence } from '../presence';
 import type { AgentBucket, Budgets, LookupGuard, VisitorBucket } from '../domain/rate-limit';
+import type { SecurityLog } from '../security-log';
 import type { Router } from '../engine/router';
 import type { VisitorFeed } from './visitor-feed';
 import { topics } from '../bus/bus';
@@ -21,6 +22,8 @@ export function publishTeam(deps: Pick<GatewayDeps, 'bus' | 'team'>, siteId: str
   deps.bus.publish(topics.siteVisitors(siteId), { type: 'availability', ...deps.team.availability(siteId) });
 }
 export interface GatewayDeps extends CoreDeps {
+  /** Security-relevant events (bad identity hashes), rate-limited. */
+  securityLog?: SecurityLog;
   heartbeat: Heartbeat;
   presence: PresenceRegistry;
   /** Live visitors to agents' sockets, coalesced and capped per socket. */

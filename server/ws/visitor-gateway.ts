@@ -96,8 +96,13 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord, address: stri
       }
       case 'identify': {
         if (!visitor) return c.send({ type: 'error', code: 'not_ready', message: 'send hello first' });
-        const secret = await deps.store.sites.secretKey(site.id);
-        const verified = secret !== null && verifyIdentityHash(frame.id, frame.hash, secret);
+        // During a key rotation's overlap, hashes made with the previous key still verify.
+        const secrets = await deps.store.sites.secretKeys(site.id, deps.now());
+        const verified = secrets.some((secret) => verifyIdentityHash(frame.id, frame.hash, secret));
+        if (!verified && frame.hash) {
+          // A hash that does not match: a shop backend with the wrong (or an old, rotated) key, or someone guessing.
+          deps.securityLog?.record('identity_hash_invalid', site.publicKey, { site: site.publicKey }, 'identify with a hash that does not match the secret key: the visitor stays unverified');
+        }
         if (!verified && site.settings.requireVerifiedIdentity === true) {
           return c.send({ type: 'error', code: 'identity_refused', message: 'this site accepts only verified identities' });
         }

@@ -154,12 +154,18 @@ describe.runIf(hasChromium)('admin site configuration', () => {
     const key = await secret.innerText();
     await keys.getByRole('button', { name: 'Copiar clave' }).click();
     await expect.poll(() => page.evaluate(() => navigator.clipboard.readText()), T).toBe(key);
+    // By default the old key keeps working until the admin retires it, and the console says so.
+    await expect.poll(textOf(keys), T).toContain('La clave secreta anterior sigue funcionando (API y hashes de identidad) hasta que la retires.');
 
     await page.reload();
     await page.getByRole('button', { name: 'Ajustes' }).click();
     await expect.poll(textOf(main), T).toContain('Horario de atención');
     expect(await main.innerText()).not.toContain(key);
     expect(await page.getByRole('region', { name: 'Claves de API' }).locator('code.secret').count()).toBe(0);
+    const keysAgain = page.getByRole('region', { name: 'Claves de API' });
+    await keysAgain.getByRole('button', { name: 'Retirar la clave anterior' }).click();
+    await expect.poll(textOf(keysAgain), T).toContain('Ahora solo funciona la clave secreta actual.');
+    expect(await keysAgain.innerText()).not.toContain('sigue funcionando (API');
     await expect.poll(textOf(page.getByRole('row', { name: /luis@example\.com/ })), T).toMatch(/3\s+EN\s+Mayoristas/);
     const rule2 = page.getByRole('form', { name: 'Mensajes proactivos' }).getByRole('group', { name: 'Regla 1' });
     expect(await rule2.getByLabel('Prioridad (gana la mayor)').inputValue()).toBe('7');

@@ -62,8 +62,10 @@ describe('site settings', () => {
     expect((await call(admin, 'PATCH', '/site', { routingMode: 'random' })).status).toBe(422);
   });
 
-  it('rotate the secret key: the old one stops working at once', async () => {
-    const { secretKey } = (await (await call(admin, 'POST', '/site/rotate-secret', {})).json()) as { secretKey: string };
+  // Issue 20: rotation now keeps the old key working by default; stopping it at once (a leaked
+  // key) is asked for explicitly. The overlap itself is tested in key-rotation.test.ts.
+  it('rotate the secret key without overlap: the old one stops working at once', async () => {
+    const { secretKey } = (await (await call(admin, 'POST', '/site/rotate-secret', { keepPreviousFor: 'none' })).json()) as { secretKey: string };
     expect(secretKey).toMatch(/^sk_/);
     expect((await fetch(`${server.origin}/api/v1/conversations`, { headers: { Authorization: 'Bearer sk_demo_secret' } })).status).toBe(401);
     expect((await fetch(`${server.origin}/api/v1/conversations`, { headers: { Authorization: `Bearer ${secretKey}` } })).status).toBe(200);

@@ -72,7 +72,7 @@ export function secretKeyAuth(store: Store, addressLimiter: RateLimiter, now: ()
       c.header('WWW-Authenticate', 'Bearer realm="mostrador"');
       return apiProblem(c, 401, 'unauthorized', 'Send your secret key as Authorization: Bearer sk_…');
     }
-    const site = await store.sites.bySecretKeyHash(hashToken(match[1]!));
+    const site = await store.sites.bySecretKeyHash(hashToken(match[1]!), now());
     if (!site) {
       // Slow down key guessing per address.
       const address = remoteAddress(c);
