@@ -10,7 +10,7 @@ import { LIMITS } from '../shared/protocol';
 import { sessionFromRequest } from './auth';
 import type { Bus } from './bus/bus';
 import { originAllowed } from './domain/origins';
-import { bodyLimits, clientInfo, isSameOrigin, problem } from './http';
+import { bodyLimits, clientAddress, clientInfo, isSameOrigin, problem } from './http';
 import { SecurityLog } from './security-log';
 import { createMetrics, metricsAuthorized } from './metrics';
 import { TRUST_NONE, type TrustProxy } from './domain/proxy';
@@ -169,8 +169,8 @@ export function createApp(deps: AppDeps) {
       c.set('site', site);
       return next();
     },
-    // The client address limits failed order lookups across a shopper's chats (app/bot-turn).
-    upgradeWebSocket((c) => visitorSocket(gateway, c.get('site'), (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress ?? null)),
+    // The client address (behind a trusted proxy, the shopper's own) limits failed order lookups across a shopper's chats (app/bot-turn).
+    upgradeWebSocket((c) => visitorSocket(gateway, c.get('site'), clientAddress(c))),
   );
 
   app.get(

@@ -8,7 +8,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LOOKUP_FAILURE_BUDGETS } from '../../server/domain/rate-limit';
 import { MAX_LOOKUP_FAILURES } from '../../server/domain/bot';
 import { startTestServer, type TestServer } from '../helpers/server';
-import { cid, connectVisitor, type Frame, type TestSocket } from '../helpers/ws-client';
+import { PROTOCOL_VERSION } from '../../shared/protocol';
+import { TestSocket, cid, connectVisitor, visitorUrl, type Frame } from '../helpers/ws-client';
 
 let server: TestServer;
 let siteId: string;
@@ -86,6 +87,29 @@ describe('order lookup guard', () => {
     await expect.poll(async () => (await server.store.conversations.get(siteId, id))!.status).toBe('queued');
     expect((await transcript(id)).filter((m) => m.kind === 'card')).toEqual([]);
     v.socket.close();
+  });
+
+  it('behind a trusted proxy, counts each shopper\'s own address (X-Forwarded-For), not the proxy\'s', async () => {
+    await server.destroy();
+    server = await startTestServer({ bot: true, env: { TRUST_PROXY: '1' } });
+    siteId = (await server.store.sites.byPublicKey('pk_demo'))!.id;
+    const from = async (address: string) => {
+      const socket = await TestSocket.open(visitorUrl(server), { Origin: server.origin, 'X-Forwarded-For': address });
+      const welcome = socket.nextOfType('welcome');
+      socket.send({ type: 'hello', v: PROTOCOL_VERSION });
+      await welcome;
+      return socket;
+    };
+    for (let i = 0; i < LOOKUP_FAILURE_BUDGETS.address.burst + 1; i++) {
+      const socket = await from('198.51.100.7');
+      await guess(socket, `Pedido #${3000 + i}, email alguien${i}@example.com`);
+      socket.close();
+    }
+    // Another shopper behind the same proxy, from their own address: their order, shown.
+    const other = await from('203.0.113.20');
+    const id = await guess(other, 'Pedido #1002, email john@example.com');
+    await expect.poll(async () => (await transcript(id)).filter((m) => m.kind === 'card').length).toBe(1);
+    other.close();
   });
 
   it('a right pair still gets the order while no budget is spent', async () => {

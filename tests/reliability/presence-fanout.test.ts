@@ -10,14 +10,21 @@ import { rssBytes, spawnServer, type ServerProcess } from '../helpers/process';
 import { tempDataDir } from '../helpers/server';
 import { connectAgent, connectVisitor, csrfOf, signIn, type Frame } from '../helpers/ws-client';
 
-/** Bytes of live-visitor traffic one agent socket may receive in any one second (one delta, 32 KiB, plus a late one). */
-const MAX_BYTES_PER_SECOND = 64 * 1024;
+/**
+ * Bytes one agent socket may receive in any one second of arrival. The server sends at most one
+ * 32 KiB delta per second; a delta held back by a busy event loop can land in the same second as
+ * the next one, hence two, plus a little for other frames.
+ */
+const MAX_BYTES_PER_SECOND = 72 * 1024;
 /** …and on average over the run. */
 const MAX_AVERAGE_PER_SECOND = 34 * 1024;
 /** An agent's `welcome` with 1,000 shoppers who just left (was 80 MB). */
 const MAX_WELCOME_BYTES = 96 * 1024;
-/** What 1,000 departed shoppers may leave in the server's RSS (was +113 MB). */
-const MAX_RSS_GROWTH = 24 * 1024 * 1024;
+/**
+ * What 1,000 departed shoppers may leave in the server's RSS. Measured here: −4.6 to +21.4 MiB
+ * (heap noise; the records kept are ≈ 4 MiB); before the fix +81.8 MiB, and no welcome arrived.
+ */
+const MAX_RSS_GROWTH = 40 * 1024 * 1024;
 
 const pad = (s: string, n: number) => (s + 'x'.repeat(n)).slice(0, n);
 /** The largest context frames the protocol accepts: a 2,048-character URL, a 300-character title, 100 cart lines of 200-character names (27 KB of the 32 KiB a frame may have). */
