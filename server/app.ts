@@ -21,6 +21,9 @@ import { agentApiRoutes } from './routes/agent-api';
 import { demoRoutes } from './routes/demo';
 import { agentAuthRoutes } from './routes/agent-auth';
 import { apiV1Routes } from './routes/api-v1/index';
+import { shopWebhookRoutes } from './routes/shop-integrations';
+import { SecretBox } from './integrations/secret-box';
+import { ShopIntegrations } from './integrations/shops/service';
 import { VERSION } from './version';
 import { staticRoutes } from './routes/static';
 import type { AgentRecord, SiteRecord, Store } from './store/types';
@@ -94,6 +97,14 @@ export function createApp(deps: AppDeps) {
   };
 
   router.attach(gateway);
+  const shops = new ShopIntegrations({
+    store: deps.store,
+    bus: deps.bus,
+    logger: deps.logger,
+    now,
+    box: new SecretBox(deps.fileKey),
+    allowPrivateTargets: deps.allowPrivateTargets === true,
+  });
 
   app.onError((err, c) => {
     // The disk or database refused a write: nothing was stored, and trying again later is right.
@@ -112,7 +123,7 @@ export function createApp(deps: AppDeps) {
   });
 
   app.route('/api/agent', agentAuthRoutes({ store: deps.store, logger: deps.logger, publicUrl: deps.publicUrl, now }));
-  app.route('/api/agent/admin', adminRoutes({ store: deps.store, bus: deps.bus, agentSockets, now, allowPrivateTargets: deps.allowPrivateTargets === true, team }));
+  app.route('/api/agent/admin', adminRoutes({ store: deps.store, bus: deps.bus, agentSockets, now, allowPrivateTargets: deps.allowPrivateTargets === true, team, shops, publicUrl: deps.publicUrl }));
   app.route('/api/agent', agentApiRoutes({ store: deps.store, now }));
   app.route(
     '/api/v1',
@@ -122,6 +133,8 @@ export function createApp(deps: AppDeps) {
       logger: deps.logger,
       now,
       router,
+      shops,
+      publicUrl: deps.publicUrl,
       allowPrivateTargets: deps.allowPrivateTargets === true,
       ...(deps.apiRateLimit ? { rateLimit: deps.apiRateLimit } : {}),
     }),
@@ -158,6 +171,7 @@ export function createApp(deps: AppDeps) {
     upgradeWebSocket((c) => agentSocket(gateway, c.get('agent'), agentSockets)),
   );
 
+  app.route('/', shopWebhookRoutes({ shops, logger: deps.logger }));
   app.route('/', fileRoutes({ store: deps.store, logger: deps.logger, fileUrls, uploadsDir: deps.uploadsDir, publicUrl: deps.publicUrl, now }));
   if (deps.demo) app.route('/demo/api', demoRoutes({ store: deps.store, publicUrl: deps.publicUrl }));
   app.route('/', staticRoutes({ store: deps.store, distDir: deps.distDir }));
@@ -168,6 +182,7 @@ export function createApp(deps: AppDeps) {
     /** Closes every socket (clients reconnect with backoff) and stops the heartbeat. */
     closeSockets(code = 1001, reason = 'server shutting down'): Promise<void> {
       heartbeat.stop();
+      shops.importer.stop();
       team.close();
       const clients = [...(wss.clients as Set<WebSocket>)];
       for (const client of clients) client.close(code, reason);
@@ -181,5 +196,6 @@ export function createApp(deps: AppDeps) {
     },
     heartbeat,
     agentSockets,
+    shops,
   };
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../../server/config';
 import { startServer, type RunningServer } from '../../server/index';
-import { createLogger } from '../../server/logger';
+import { createLogger, type Logger } from '../../server/logger';
 
 export interface TestServer extends RunningServer {
   dataDir: string;
@@ -23,7 +23,7 @@ export function tempDataDir(): string {
  * stay on. All off unless a test is about them, so transcripts hold only what the test sends.
  */
 export async function startTestServer(
-  opts: { dataDir?: string; env?: Record<string, string>; bot?: boolean; routing?: 'auto' | 'manual'; proactive?: boolean } = {},
+  opts: { dataDir?: string; env?: Record<string, string>; bot?: boolean; routing?: 'auto' | 'manual'; proactive?: boolean; logger?: Logger } = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? tempDataDir();
   const config = loadConfig({
@@ -34,7 +34,7 @@ export async function startTestServer(
     DIST_DIR: resolve(import.meta.dirname, '../../dist'),
     ...opts.env,
   });
-  const running = await startServer(config, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'));
+  const running = await startServer(config, opts.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'));
   const site = await running.store.sites.byPublicKey('pk_demo');
   if (site) {
     const bot = typeof site.settings.bot === 'object' && site.settings.bot !== null ? site.settings.bot : {};

@@ -16,11 +16,14 @@ import { ApiError, apiProblem, idempotent, iso, jsonBody, secretKeyAuth, siteRat
 import { buildOpenApi, type RouteDoc } from './openapi';
 import * as S from './schemas';
 import { createHash } from 'node:crypto';
-import { botEnabled, handOff } from '../../engine/bot-runner';
+import { handOff } from '../../engine/bot-runner';
+import { deliverOrderEvent } from '../../engine/order-events';
 import { configureExternalBot, externalBotOut } from '../../engine/external-bot';
 import type { Router } from '../../engine/router';
-import { orderEventMessage, type OrderEvent } from '../../domain/proactive';
 import { conversationOut, customerOut, messageOut, orderOut } from '../shapes';
+import type { ShopIntegrations } from '../../integrations/shops/service';
+import { integrationOut, PLATFORMS } from '../../integrations/shops/settings';
+import type { IntegrationPlatform } from '../../store/types';
 
 export interface ApiDeps {
   store: Store;
@@ -33,6 +36,10 @@ export interface ApiDeps {
   allowPrivateTargets?: boolean;
   /** Routing, for handoffs made through the API. */
   router?: Router;
+  /** Shop platform connections (Shopify, WooCommerce, PrestaShop). */
+  shops?: ShopIntegrations;
+  /** PUBLIC_URL; empty: the request's own origin (for the webhook URLs shown). */
+  publicUrl?: string;
 }
 
 function webhookOut(w: WebhookRecord) {
@@ -234,42 +241,58 @@ export function apiV1Routes(deps: ApiDeps) {
     idempotent: true,
   });
   app.post('/events', async (c) => {
-    const site = c.get('site');
     const body = validate(S.OrderEventBody, await jsonBody(c));
-    const order = await deps.store.orders.byExternalId(site.id, body.orderId);
-    if (!order) throw new ApiError(422, 'unknown_order', 'The body is not valid', { field: 'orderId', detail: 'orderId: no order with this id; PUT it first' });
-    const customer = await deps.store.customers.byExternalId(site.id, order.customerExternalId);
-    // Order news goes only to a shopper the shop verified as this customer.
-    const visitor = customer ? await deps.store.visitors.latestVerifiedForCustomer(site.id, customer.id) : null;
-    if (!visitor) return c.json({ delivered: false, conversationId: null, messageId: null }, 202);
-    const locale = visitor.locale === 'en' ? 'en' : 'es';
-    const shipment = order.shipments[order.shipments.length - 1];
-    const event: OrderEvent =
-      body.type === 'order.shipped'
-        ? { type: body.type, orderNumber: order.number, carrier: shipment?.carrier ?? null, trackingNumber: shipment?.trackingNumber ?? null, trackingUrl: shipment?.trackingUrl ?? null }
-        : body.type === 'order.delayed'
-          ? { type: body.type, orderNumber: order.number, estimatedDelivery: body.estimatedDelivery ?? null }
-          : body.type === 'return.accepted'
-            ? { type: body.type, orderNumber: order.number, refundAmount: body.refundAmount ?? null, currency: order.currency }
-            : { type: body.type, orderNumber: order.number };
-    const built = orderEventMessage(event, locale);
-    const text = body.message ?? (built.link ? `${built.text} ${built.link.url}` : built.text);
     const key = c.req.header('idempotency-key');
-    const result = await deps.store.messages.append({
-      siteId: site.id,
-      visitorId: visitor.id,
-      clientId: key ? `evt_${createHash('sha256').update(key).digest('hex').slice(0, 32)}` : null,
-      author: { kind: 'bot', name: site.name },
-      text,
-      // A new conversation for order news starts with the assistant (if on): nobody needs to pick it up.
-      newConversation: { status: botEnabled(site) ? 'bot' : 'queued', locale },
-      now: deps.now(),
+    const outcome = await deliverOrderEvent(deps, c.get('site'), {
+      ...body,
+      dedupeKey: key ? `evt_${createHash('sha256').update(key).digest('hex').slice(0, 32)}` : null,
     });
-    if (!result.duplicate) await publishAppended(deps, result);
-    return c.json({ delivered: true, conversationId: result.conversation.id, messageId: result.message.id }, 201);
+    if (!outcome.ok) throw new ApiError(422, 'unknown_order', 'The body is not valid', { field: 'orderId', detail: 'orderId: no order with this id; PUT it first' });
+    if (!outcome.delivered) return c.json({ delivered: false, conversationId: null, messageId: null }, 202);
+    return c.json({ delivered: true, conversationId: outcome.conversationId, messageId: outcome.messageId }, 201);
   });
 
-  // ---- webhooks ----
+  // ---- shop platforms ----
+  const platformParam = (c: Context): IntegrationPlatform => {
+    const p = c.req.param('platform') as IntegrationPlatform;
+    if (!PLATFORMS.includes(p)) throw new ApiError(404, 'not_found', 'No such platform', { detail: `platform: one of ${PLATFORMS.join(', ')}` });
+    if (!deps.shops) throw new Error('shop integrations are not attached');
+    return p;
+  };
+  const base = (c: Context) => deps.publicUrl || new URL(c.req.url).origin;
+
+  docs.push({ method: 'get', path: '/integrations', summary: 'Shop platform connections: settings, which secrets are set (never their values), webhook URL, last event and error, import progress', tag: 'Integrations', response: S.IntegrationList });
+  app.get('/integrations', async (c) => {
+    const site = c.get('site');
+    const records = await deps.store.integrations.list(site.id);
+    return c.json({ data: PLATFORMS.map((p) => integrationOut(p, records.find((r) => r.platform === p) ?? null, base(c), site.publicKey)) });
+  });
+
+  docs.push({
+    method: 'put',
+    path: '/integrations/{platform}',
+    summary: 'Connect Shopify, WooCommerce or PrestaShop: shop domain or URL and secrets (stored sealed, never returned; a secret left out keeps its value)',
+    tag: 'Integrations',
+    body: S.IntegrationBody,
+    response: S.IntegrationOut,
+  });
+  app.put('/integrations/:platform', async (c) => {
+    const platform = platformParam(c);
+    const site = c.get('site');
+    const result = await deps.shops!.configure(site, platform, await jsonBody(c));
+    if (!result.ok) throw new ApiError(422, 'validation_failed', 'The body is not valid', { detail: result.detail, ...(result.field ? { field: result.field } : {}) });
+    return c.json(integrationOut(platform, result.record, base(c), site.publicKey));
+  });
+
+  docs.push({ method: 'post', path: '/integrations/{platform}/import', summary: 'Import the last 60 days of customers and orders (Shopify, WooCommerce); resumes an interrupted import', tag: 'Integrations', response: S.IntegrationOut });
+  app.post('/integrations/:platform/import', async (c) => {
+    const platform = platformParam(c);
+    const site = c.get('site');
+    const started = await deps.shops!.importer.start(site, platform);
+    if (!started.ok) throw new ApiError(409, 'not_ready', 'The import cannot start', { detail: started.detail });
+    return c.json(integrationOut(platform, await deps.store.integrations.get(site.id, platform), base(c), site.publicKey), 202);
+  });
+
   // ---- the merchant's own bot ----
   docs.push({ method: 'get', path: '/bot', summary: "The site's external bot (URL, fallback, time-out), without its secret", tag: 'Bot', response: S.BotOut });
   app.get('/bot', async (c) => c.json(externalBotOut(c.get('site'))));
