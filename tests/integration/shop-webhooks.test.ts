@@ -275,6 +275,47 @@ describe('WooCommerce webhooks', () => {
   });
 });
 
+describe('Shopify app proxy identity', () => {
+  /** What Shopify appends when it forwards /apps/mostrador/identity, signed as shopify.dev documents. */
+  function proxied(customerId: string, opts: { timestamp?: number; tamper?: (q: URLSearchParams) => void } = {}) {
+    const params: [string, string][] = [
+      ['shop', 'tienda-lucia.myshopify.com'],
+      ['logged_in_customer_id', customerId],
+      ['path_prefix', '/apps/mostrador'],
+      ['timestamp', String(opts.timestamp ?? Math.floor(Date.now() / 1000))],
+    ];
+    const message = [...params].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}=${v}`).join('');
+    const q = new URLSearchParams([...params, ['signature', createHmac('sha256', SHOPIFY_SECRET).update(message).digest('hex')]]);
+    opts.tamper?.(q);
+    return fetch(`${server.origin}/integrations/shopify/proxy/pk_demo/identity?${q}`);
+  }
+
+  it('returns the identify payload for the logged-in customer, which verifies them', async () => {
+    const res = await proxied('7300000000055');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toContain('no-store');
+    const payload = (await res.json()) as { id: string; hash: string; email: string; name: string };
+    expect(payload).toEqual({ id: 'shopify:7300000000055', hash: identityHash('shopify:7300000000055', SECRET), email: 'lucia.martin@example.com', name: 'Lucía Martín' });
+    const visitor = await connectVisitor(server);
+    visitor.socket.send({ type: 'identify', ...payload });
+    expect(await visitor.socket.nextOfType('identified')).toMatchObject({ verified: true });
+    visitor.socket.close();
+  });
+
+  it('answers a guest with an empty payload', async () => {
+    const res = await proxied('');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({});
+  });
+
+  it('refuses tampered parameters, another shop, a stale timestamp and no signature', async () => {
+    expect((await proxied('7300000000055', { tamper: (q) => q.set('logged_in_customer_id', '7300000000077') })).status).toBe(401);
+    expect((await proxied('7300000000055', { tamper: (q) => q.set('shop', 'otra.myshopify.com') })).status).toBe(401);
+    expect((await proxied('7300000000055', { tamper: (q) => q.delete('signature') })).status).toBe(401);
+    expect((await proxied('7300000000055', { timestamp: Math.floor(Date.now() / 1000) - 3600 })).status).toBe(401);
+  });
+});
+
 describe('integration settings', () => {
   it('never returns a secret once set, and keeps secrets sealed in the database files', async () => {
     const res = await api('GET', '/integrations');
