@@ -18,6 +18,7 @@ import * as S from './schemas';
 import { createHash } from 'node:crypto';
 import { handOff } from '../../engine/bot-runner';
 import { deliverOrderEvent } from '../../engine/order-events';
+import { trackingUrl } from '../../domain/carriers';
 import { configureExternalBot, externalBotOut } from '../../engine/external-bot';
 import type { Router } from '../../engine/router';
 import { conversationOut, customerOut, messageOut, orderOut } from '../shapes';
@@ -82,6 +83,18 @@ export function apiV1Routes(deps: ApiDeps) {
   app.use('*', secretKeyAuth(deps.store, new RateLimiter(5, 20), deps.now));
   app.use('*', siteRateLimit(new RateLimiter(limit.rate, limit.burst), deps.now));
   app.use('*', idempotent(deps.store, deps.now));
+  // The PrestaShop module calls this API itself and says so: its card in the console shows the last call and the last failure.
+  app.use('*', async (c, next) => {
+    await next();
+    if (c.req.header('x-mostrador-integration') !== 'prestashop' || c.req.method === 'GET') return;
+    const site = c.get('site');
+    if (!(await deps.store.integrations.get(site.id, 'prestashop'))) return;
+    const what = `${c.req.method} ${c.req.path.replace(/^\/api\/v1/, '').slice(0, 80)}`;
+    const status = c.res.status;
+    await deps.store.integrations
+      .note(site.id, 'prestashop', status < 300 ? { topic: what } : { error: `${what}: HTTP ${status}` }, deps.now())
+      .catch((err: unknown) => deps.logger.warn({ err }, 'could not record the PrestaShop call'));
+  });
 
   // ---- customers ----
   docs.push({ method: 'put', path: '/customers/{externalId}', summary: 'Create or update a customer', tag: 'Customers', body: S.CustomerBody, response: S.CustomerOut });
@@ -139,7 +152,11 @@ export function apiV1Routes(deps: ApiDeps) {
     const orderId = externalId(c, 'externalId');
     const shipmentId = externalId(c, 'shipmentId');
     const body = validate(S.ShipmentBody, await jsonBody(c));
-    const input = { ...body, events: body.events?.map((e) => ({ ...e, at: Date.parse(e.at) })) };
+    const input = {
+      ...body,
+      trackingUrl: trackingUrl(body.carrier, body.trackingNumber, body.trackingUrl),
+      events: body.events?.map((e) => ({ ...e, at: Date.parse(e.at) })),
+    };
     try {
       const { record, created } = await deps.store.orders.upsertShipment(c.get('site').id, orderId, shipmentId, input, deps.now());
       return c.json(orderOut(record), created ? 201 : 200);

@@ -64,7 +64,8 @@ export const OrderBody = v.object({
 export const ShipmentBody = v.object({
   carrier: ShortText(100),
   trackingNumber: ShortText(100),
-  trackingUrl: HttpUrl,
+  /** Left out: built from the number for Correos, Correos Express, SEUR, MRW, GLS, Nacex, CTT, DHL and UPS. */
+  trackingUrl: v.optional(HttpUrl),
   status: ShortText(40),
   events: v.optional(v.pipe(v.array(v.object({ at: IsoTime, status: ShortText(40), description: ShortText(500) })), v.maxLength(200))),
 });
