@@ -4,7 +4,9 @@
  *  - `--mode panel`: the widget panel (widget/app/index.html), built on its own so it shares no
  *    chunk with the console: a shopper downloads only what the panel uses;
  *  - `--mode loader`: widget/loader.ts as one small IIFE, dist/widget.js, that merchants embed;
- *  - `--mode host`: widget/host.ts, dist/widget-host.js, the host-page half widget.js loads lazily.
+ *  - `--mode host`: widget/host.ts, dist/widget-host.js, the host-page half widget.js loads lazily;
+ *  - `--mode server`: the server and its commands as Node ES modules in dist-server/ (`npm start`
+ *    runs dist-server/index.js; dependencies stay in node_modules, so `npm ci --omit=dev` suffices).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -33,6 +35,27 @@ const precompress = (): Plugin => ({
 const jsx = { jsx: { runtime: 'automatic' as const, importSource: 'preact' } };
 
 export default defineConfig(({ mode }) => {
+  if (mode === 'server') {
+    return {
+      publicDir: false,
+      build: {
+        ssr: true,
+        outDir: resolve(root, 'dist-server'),
+        emptyOutDir: true,
+        target: 'node20',
+        minify: false,
+        sourcemap: true,
+        rollupOptions: {
+          input: {
+            index: resolve(root, 'server/index.ts'),
+            'create-admin': resolve(root, 'scripts/create-admin.ts'),
+            'remove-demo': resolve(root, 'scripts/remove-demo.ts'),
+          },
+          output: { format: 'es' as const, entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
+        },
+      },
+    };
+  }
   if (mode === 'loader' || mode === 'host') {
     const loader = mode === 'loader';
     return {

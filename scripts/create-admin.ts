@@ -2,24 +2,49 @@
  * Creates the first admin agent (and, when the database has no site yet, the site).
  *
  *   npm run admin:create -- --email you@shop.example --name "Your Name" \
- *     [--site-name "My Shop"] [--origin https://shop.example]... [--site-key pk_…]
+ *     [--site-name "My Shop"] [--origin https://shop.example]... [--site-key pk_…] [--remove-demo]
  *
  * The password is read from MOSTRADOR_ADMIN_PASSWORD or asked for on the terminal; it is never
- * taken from the command line (it would land in shell history and `ps`). Uses DATA_DIR.
+ * taken from the command line (it would land in shell history and `ps`). Without either it fails
+ * (exit 2) and creates nothing. Uses DATA_DIR.
+ *
+ * A data folder holding the demo shop is refused (its agents' passwords and keys are public)
+ * unless `--remove-demo` is given, which deletes the demo site with all its data first.
+ * With an existing site, `--site-name` renames it and `--origin` adds to its allowed origins.
  */
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { eq } from 'drizzle-orm';
+import * as v from 'valibot';
 import { hashPassword } from '../server/auth';
 import { loadConfig } from '../server/config';
 import { isValidOriginPattern } from '../server/domain/origins';
 import { hashToken, newId, newToken } from '../server/ids';
 import { openDb } from '../server/store/db';
 import * as t from '../server/store/schema';
+import { demoRefusal, findDemo, hasDemo, removeDemo } from '../server/store/demo-data';
+import { DEMO } from '../server/store/seed';
 
+/** Thrown when the command must stop: printed without a stack, exits with `code`. */
+class Refusal extends Error {
+  constructor(
+    message: string,
+    readonly code = 1,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * MOSTRADOR_ADMIN_PASSWORD, or asked on the terminal without echo. No terminal and no variable,
+ * or the terminal closed before an answer: a refusal, never a silent exit that creates nothing.
+ */
 async function askPassword(): Promise<string> {
   if (process.env.MOSTRADOR_ADMIN_PASSWORD) return process.env.MOSTRADOR_ADMIN_PASSWORD;
+  if (!process.stdin.isTTY) {
+    throw new Refusal('No terminal to ask for the password: set MOSTRADOR_ADMIN_PASSWORD (e.g. from a secrets file) or run this in a terminal.', 2);
+  }
   let muted = false;
   const output = new Writable({
     write(chunk, _enc, cb) {
@@ -27,14 +52,21 @@ async function askPassword(): Promise<string> {
       cb();
     },
   });
-  const rl = createInterface({ input: process.stdin, output, terminal: process.stdin.isTTY ?? false });
+  const rl = createInterface({ input: process.stdin, output, terminal: true });
   process.stdout.write('Password (12+ characters): ');
   muted = true;
-  const password = await new Promise<string>((resolve) => rl.question('', resolve));
+  const password = await new Promise<string | null>((resolve) => {
+    rl.question('', resolve);
+    rl.once('close', () => resolve(null));
+  });
   rl.close();
   process.stdout.write('\n');
+  if (password === null) throw new Refusal('No password was entered; nothing was created.', 2);
   return password;
 }
+
+const USAGE =
+  'Usage: npm run admin:create -- --email you@shop.example --name "Your Name" [--site-name "My Shop"] [--origin https://shop.example]... [--site-key pk_…] [--remove-demo]';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -44,75 +76,89 @@ async function main(): Promise<void> {
       'site-name': { type: 'string' },
       'site-key': { type: 'string' },
       origin: { type: 'string', multiple: true },
+      'remove-demo': { type: 'boolean' },
     },
   });
   const email = values.email?.trim().toLowerCase();
   const name = values.name?.trim();
-  if (!email || !/^[^@\s]+@[^@\s]+$/.test(email) || !name) {
-    console.error('Usage: npm run admin:create -- --email you@shop.example --name "Your Name" [--site-name "My Shop"] [--origin https://shop.example] [--site-key pk_…]');
-    process.exit(2);
-  }
-  const origins = values.origin ?? [];
+  // The same rule as the console's sign-in form, so the admin can sign in with it.
+  if (!email || !v.is(v.pipe(v.string(), v.email(), v.maxLength(254)), email) || !name) throw new Refusal(USAGE, 2);
+  const siteName = values['site-name']?.trim();
+  if (siteName !== undefined && (siteName.length < 1 || siteName.length > 100)) throw new Refusal('--site-name must be 1–100 characters.', 2);
+  const origins = (values.origin ?? []).map((o) => o.trim());
   const bad = origins.filter((o) => !isValidOriginPattern(o));
-  if (bad.length) {
-    console.error(`Not a valid origin: ${bad.join(', ')} (expected e.g. https://shop.example or http://localhost:*)`);
-    process.exit(2);
-  }
-  const password = await askPassword();
-  if (password.length < 12) {
-    console.error('The password must have at least 12 characters.');
-    process.exit(2);
-  }
+  if (bad.length) throw new Refusal(`Not a valid origin: ${bad.join(', ')} (expected e.g. https://shop.example or http://localhost:*)`, 2);
 
   const config = loadConfig();
-  const { db, close } = openDb(config.dataDir);
+  const { db, sqlite, close } = openDb(config.dataDir);
   try {
-    if (db.select().from(t.agents).where(eq(t.agents.email, email)).get()) {
-      console.error(`An agent with email ${email} already exists.`);
-      process.exit(1);
+    // Refuse before asking for a password: nothing to type if the answer is no.
+    const demo = findDemo(sqlite);
+    if (hasDemo(demo) && !values['remove-demo']) {
+      throw new Refusal(`${demoRefusal(demo)} Or run this command again with --remove-demo to remove them first.`);
+    }
+    if (db.select().from(t.agents).where(eq(t.agents.email, email)).get() && !(hasDemo(demo) && demo.agents.includes(email))) {
+      throw new Refusal(`An agent with email ${email} already exists.`);
+    }
+    const password = await askPassword();
+    if (password.length < 12) throw new Refusal('The password must have at least 12 characters.', 2);
+
+    if (hasDemo(demo)) {
+      removeDemo(sqlite);
+      console.log(`Removed the demo shop (${DEMO.publicKey}) and its agents${demo.agents.length ? ` (${demo.agents.join(', ')})` : ''}.`);
     }
     const sites = db.select().from(t.sites).all();
     let site = values['site-key'] ? sites.find((s) => s.publicKey === values['site-key']) : sites.length === 1 ? sites[0] : undefined;
-    if (values['site-key'] && !site) {
-      console.error(`No site with public key ${values['site-key']}.`);
-      process.exit(1);
-    }
-    if (!site && sites.length > 1) {
-      console.error(`There are ${sites.length} sites; choose one with --site-key (${sites.map((s) => s.publicKey).join(', ')}).`);
-      process.exit(1);
-    }
+    if (values['site-key'] && !site) throw new Refusal(`No site with public key ${values['site-key']}.`);
+    if (!site && sites.length > 1) throw new Refusal(`There are ${sites.length} sites; choose one with --site-key (${sites.map((s) => s.publicKey).join(', ')}).`);
     const now = Date.now();
     let createdKeys: { publicKey: string; secretKey: string } | null = null;
     if (!site) {
       createdKeys = { publicKey: `pk_${newToken(12)}`, secretKey: `sk_${newToken(32)}` };
       site = {
         id: newId('site'),
-        name: values['site-name'] ?? 'My shop',
+        name: siteName ?? 'My shop',
         publicKey: createdKeys.publicKey,
         secretKey: createdKeys.secretKey,
         secretKeyHash: hashToken(createdKeys.secretKey),
-        allowedOrigins: origins,
+        allowedOrigins: [...new Set(origins)],
         settings: {},
         createdAt: now,
       };
       db.insert(t.sites).values(site).run();
+    } else if (siteName !== undefined || origins.length > 0) {
+      // The flags are honoured for an existing site too, never silently dropped.
+      const allowedOrigins = [...new Set([...site.allowedOrigins, ...origins])];
+      const renamed = siteName ?? site.name;
+      db.update(t.sites).set({ name: renamed, allowedOrigins }).where(eq(t.sites.id, site.id)).run();
+      if (siteName !== undefined && siteName !== site.name) console.log(`Site renamed from "${site.name}" to "${renamed}".`);
+      const added = allowedOrigins.filter((o) => !site!.allowedOrigins.includes(o));
+      if (added.length) console.log(`Allowed origins added: ${added.join(', ')}.`);
+      site = { ...site, name: renamed, allowedOrigins };
     }
     db.insert(t.agents)
       .values({ id: newId('ag'), siteId: site.id, email, name, role: 'admin', passwordHash: await hashPassword(password), createdAt: now })
       .run();
-    console.log(`Admin ${email} created for site "${site.name}" (${site.publicKey}).`);
+    console.log(`Admin ${email} created for site "${site.name}".`);
     if (createdKeys) {
       console.log(`New site keys — the secret key is shown only now, keep it safe:`);
-      console.log(`  public key: ${createdKeys.publicKey}`);
-      console.log(`  secret key: ${createdKeys.secretKey}`);
-      if (origins.length === 0) console.log('No allowed origins yet: add your shop with --origin when creating, or in settings.');
+      console.log(`  public key (the embed snippet): ${createdKeys.publicKey}`);
+      console.log(`  secret key (REST API, identity hashes): ${createdKeys.secretKey}`);
+    } else {
+      console.log(`  public key (the embed snippet): ${site.publicKey}`);
+      console.log('  secret key: unchanged; an admin can rotate it in the console (Settings → API key).');
     }
+    if (site.allowedOrigins.length === 0) console.log('No allowed origins yet: add your shop with --origin, or in the console (Settings → Embed).');
   } finally {
     close();
   }
 }
 
 main().catch((err: unknown) => {
+  if (err instanceof Refusal) {
+    console.error(err.message);
+    process.exit(err.code);
+  }
   console.error(err);
   process.exit(1);
 });

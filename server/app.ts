@@ -7,10 +7,11 @@ import { createWebSockets } from './ws/node-ws';
 import { StoreUnavailableError } from './store/errors';
 import type { WebSocket } from 'ws';
 import { LIMITS } from '../shared/protocol';
-import { agentFromRequest } from './auth';
+import { sessionFromRequest } from './auth';
 import type { Bus } from './bus/bus';
 import { originAllowed } from './domain/origins';
-import { isSameOrigin, problem } from './http';
+import { bodyLimits, clientInfo, isSameOrigin, problem } from './http';
+import { TRUST_NONE, type TrustProxy } from './domain/proxy';
 import type { Logger } from './logger';
 import { FileUrls } from './file-urls';
 import { Router } from './engine/router';
@@ -27,7 +28,7 @@ import { ShopIntegrations } from './integrations/shops/service';
 import { VERSION } from './version';
 import { staticRoutes } from './routes/static';
 import type { AgentRecord, SiteRecord, Store } from './store/types';
-import { agentSocket, type AgentSockets } from './ws/agent-gateway';
+import { AgentSockets, agentSocket, type AgentSession } from './ws/agent-gateway';
 import { PresenceRegistry, TeamPresence } from './presence';
 import { Heartbeat } from './ws/connection';
 import type { GatewayDeps } from './ws/gateway-common';
@@ -40,6 +41,8 @@ export interface AppDeps {
   /** Public base URL; empty means "the Host of each request". */
   publicUrl: string;
   distDir: string;
+  /** Which peers are our reverse proxies (TRUST_PROXY); none by default. */
+  trustProxy?: TrustProxy;
   now?: () => number;
   /** Server-side ping interval for dead-socket detection. */
   heartbeatMs?: number;
@@ -70,7 +73,7 @@ if (typeof globalThis.ErrorEvent === 'undefined') {
   };
 }
 
-type Env = { Variables: { site: SiteRecord; agent: AgentRecord } };
+type Env = { Variables: { site: SiteRecord; session: AgentSession } };
 
 export { VERSION };
 
@@ -81,7 +84,7 @@ export function createApp(deps: AppDeps) {
   // Frames above this are refused by `ws` itself (close 1009) before we buffer them.
   wss.options.maxPayload = LIMITS.hardMaxFrameBytes;
   const heartbeat = new Heartbeat(deps.heartbeatMs ?? 30_000);
-  const agentSockets: AgentSockets = new Map();
+  const agentSockets = new AgentSockets();
   const presence = new PresenceRegistry();
   const team = new TeamPresence();
   const router = new Router();
@@ -105,6 +108,7 @@ export function createApp(deps: AppDeps) {
     box: new SecretBox(deps.fileKey),
     allowPrivateTargets: deps.allowPrivateTargets === true,
   });
+  app.use('*', clientInfo(deps.trustProxy ?? TRUST_NONE));
 
   app.onError((err, c) => {
     // The disk or database refused a write: nothing was stored, and trying again later is right.
@@ -117,13 +121,16 @@ export function createApp(deps: AppDeps) {
     return problem(c, 500, 'internal error');
   });
 
+  // Before every route, authenticated or not: nothing reads a body larger than its limit.
+  app.use('*', bodyLimits());
+
   app.get('/healthz', async (c) => {
     c.header('Cache-Control', 'no-store');
     return c.json({ ok: true, version: VERSION, connections: heartbeat.size });
   });
 
-  app.route('/api/agent', agentAuthRoutes({ store: deps.store, logger: deps.logger, publicUrl: deps.publicUrl, now }));
-  app.route('/api/agent/admin', adminRoutes({ store: deps.store, bus: deps.bus, agentSockets, now, allowPrivateTargets: deps.allowPrivateTargets === true, team, shops, publicUrl: deps.publicUrl }));
+  app.route('/api/agent', agentAuthRoutes({ store: deps.store, logger: deps.logger, publicUrl: deps.publicUrl, now, agentSockets }));
+  app.route('/api/agent/admin', adminRoutes({ store: deps.store, bus: deps.bus, publicUrl: deps.publicUrl, agentSockets, now, allowPrivateTargets: deps.allowPrivateTargets === true, team, shops }));
   app.route('/api/agent', agentApiRoutes({ store: deps.store, now }));
   app.route(
     '/api/v1',
@@ -163,18 +170,18 @@ export function createApp(deps: AppDeps) {
     '/ws/agent',
     async (c, next) => {
       if (!isSameOrigin(c, c.req.header('origin'), deps.publicUrl)) return c.text('origin not allowed', 403);
-      const agent = await agentFromRequest(c, deps.store, now());
-      if (!agent) return c.text('not signed in', 401);
-      c.set('agent', agent);
+      const session = await sessionFromRequest(c, deps.store, now());
+      if (!session) return c.text('not signed in', 401);
+      c.set('session', session);
       return next();
     },
-    upgradeWebSocket((c) => agentSocket(gateway, c.get('agent'), agentSockets)),
+    upgradeWebSocket((c) => agentSocket(gateway, c.get('session'), agentSockets)),
   );
 
   app.route('/', shopWebhookRoutes({ shops, logger: deps.logger }));
   app.route('/', fileRoutes({ store: deps.store, logger: deps.logger, fileUrls, uploadsDir: deps.uploadsDir, publicUrl: deps.publicUrl, now }));
   if (deps.demo) app.route('/demo/api', demoRoutes({ store: deps.store, publicUrl: deps.publicUrl }));
-  app.route('/', staticRoutes({ store: deps.store, distDir: deps.distDir }));
+  app.route('/', staticRoutes({ store: deps.store, distDir: deps.distDir, demo: deps.demo === true }));
 
   return {
     app,

@@ -37,6 +37,15 @@ export async function agentFromRequest(c: Context, store: Store, now: number): P
   return store.sessions.agentFor(hashToken(token), now);
 }
 
+/** The live session this request's cookie names: its agent, the token's hash and when it expires. */
+export async function sessionFromRequest(c: Context, store: Store, now: number): Promise<{ agent: AgentRecord; tokenHash: string; expiresAt: number } | null> {
+  const token = getCookie(c, SESSION_COOKIE);
+  if (!token || token.length > 128) return null;
+  const tokenHash = hashToken(token);
+  const live = await store.sessions.live(tokenHash, now);
+  return live ? { ...live, tokenHash } : null;
+}
+
 /** The header the console sends its CSRF token in on every state-changing request. */
 export const CSRF_HEADER = 'X-CSRF-Token';
 
@@ -98,5 +107,67 @@ export class FailureLimiter {
 
   private prune(now: number): void {
     for (const [key, list] of this.failures) if (!list.some((t) => t > now - this.windowMs)) this.failures.delete(key);
+  }
+}
+
+/** Sign-in throttling numbers (docs/security.md). Windows are sliding, counts are failures. */
+export const SIGN_IN_LIMITS = {
+  windowMs: 15 * 60 * 1000,
+  /** Failures for one email from one address: the guesser is slowed, the owner elsewhere is not. */
+  perEmailAndAddress: 10,
+  /** Failures from one address across all emails (an office behind one address shares it). */
+  perAddress: 50,
+  /**
+   * Failures for one email from all addresses where it has not signed in lately: the ceiling on
+   * guessing one password from many addresses (≤ 9,600 a day). Addresses where it did sign in
+   * are exempt, so a distributed attack never locks the owner out of their usual address.
+   */
+  perEmail: 100,
+  /** How long a successful sign-in makes its address "usual" for that email, and how many are kept. */
+  trustedForMs: 30 * 24 * 60 * 60 * 1000,
+  trustedPerEmail: 10,
+} as const;
+
+/**
+ * Decides whether a sign-in attempt may be tried now, by (email, address), by address, and by
+ * email from unfamiliar addresses — so ten wrong passwords from somewhere else do not lock the
+ * real agent out. In memory, like FailureLimiter.
+ */
+export class SignInThrottle {
+  private readonly pair = new FailureLimiter(SIGN_IN_LIMITS.perEmailAndAddress, SIGN_IN_LIMITS.windowMs);
+  private readonly address = new FailureLimiter(SIGN_IN_LIMITS.perAddress, SIGN_IN_LIMITS.windowMs);
+  private readonly email = new FailureLimiter(SIGN_IN_LIMITS.perEmail, SIGN_IN_LIMITS.windowMs);
+  /** email → address → time of the last successful sign-in from there. */
+  private readonly trusted = new Map<string, Map<string, number>>();
+
+  /** Milliseconds until this email may be tried from this address, or 0 now. */
+  retryAfter(email: string, address: string, now: number): number {
+    return Math.max(
+      this.pair.retryAfter(`${email}\n${address}`, now),
+      this.address.retryAfter(address, now),
+      this.isTrusted(email, address, now) ? 0 : this.email.retryAfter(email, now),
+    );
+  }
+
+  failed(email: string, address: string, now: number): void {
+    this.pair.fail(`${email}\n${address}`, now);
+    this.address.fail(address, now);
+    if (!this.isTrusted(email, address, now)) this.email.fail(email, now);
+  }
+
+  succeeded(email: string, address: string, now: number): void {
+    this.pair.reset(`${email}\n${address}`);
+    let known = this.trusted.get(email);
+    if (!known) this.trusted.set(email, (known = new Map()));
+    known.delete(address);
+    known.set(address, now);
+    // Oldest first (insertion order): keep the most recent few.
+    while (known.size > SIGN_IN_LIMITS.trustedPerEmail) known.delete(known.keys().next().value!);
+    if (this.trusted.size > 100_000) this.trusted.delete(this.trusted.keys().next().value!);
+  }
+
+  private isTrusted(email: string, address: string, now: number): boolean {
+    const at = this.trusted.get(email)?.get(address);
+    return at !== undefined && now - at < SIGN_IN_LIMITS.trustedForMs;
   }
 }

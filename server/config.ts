@@ -1,5 +1,6 @@
 /** Reads configuration from the environment once, at start-up. See README "Configuration". */
 import { resolve } from 'node:path';
+import { parseTrustProxy, type TrustProxy } from './domain/proxy';
 
 export interface Config {
   port: number;
@@ -7,6 +8,8 @@ export interface Config {
   dataDir: string;
   /** Public base URL (e.g. https://chat.example.com). Empty: derived from each request's Host. */
   publicUrl: string;
+  /** TRUST_PROXY: hop count or proxy addresses/CIDRs; client address and protocol come from X-Forwarded-* only then. */
+  trustProxy: TrustProxy;
   /** Seed the demo site, agents and orders on start (idempotent). */
   seedDemo: boolean;
   logLevel: string;
@@ -39,6 +42,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST ?? '0.0.0.0',
     dataDir: resolve(env.DATA_DIR ?? './data'),
     publicUrl: (env.PUBLIC_URL ?? '').replace(/\/+$/, ''),
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
     seedDemo: bool(env.SEED_DEMO, true),
     logLevel: env.LOG_LEVEL ?? 'info',
     distDir: resolve(env.DIST_DIR ?? './dist'),

@@ -14,8 +14,12 @@ import { loadConfig, type Config } from './config';
 import { createLogger, type Logger } from './logger';
 import { openDb } from './store/db';
 import { seedDemo } from './store/seed';
+import { demoRefusal, findDemo, hasDemo } from './store/demo-data';
 import { SqliteStore } from './store/sqlite-store';
 import { setMaxBufferedBytes } from './ws/connection';
+
+/** The server will not start as configured; the message tells the operator what to do. */
+export class StartupRefused extends Error {}
 
 export interface RunningServer {
   url: string;
@@ -28,6 +32,14 @@ export interface RunningServer {
 
 export async function startServer(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
   const opened = openDb(config.dataDir, { busyTimeoutMs: config.dbBusyTimeoutMs });
+  if (!config.seedDemo) {
+    // A production server must not answer to the demo's public passwords and keys.
+    const demo = findDemo(opened.sqlite);
+    if (hasDemo(demo)) {
+      opened.close();
+      throw new StartupRefused(`SEED_DEMO=0 but ${demoRefusal(demo).replace(/^This/, 'this')}`);
+    }
+  }
   setMaxBufferedBytes(config.wsMaxBufferedBytes);
   if (config.seedDemo) await seedDemo(opened.db, Date.now());
   const store = new SqliteStore(opened);
@@ -37,6 +49,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     bus,
     logger,
     publicUrl: config.publicUrl,
+    trustProxy: config.trustProxy,
     distDir: config.distDir,
     demo: config.seedDemo,
     allowPrivateTargets: config.allowPrivateTargets,
@@ -102,7 +115,8 @@ async function main(): Promise<void> {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   main().catch((err: unknown) => {
-    console.error(err);
+    if (err instanceof StartupRefused) console.error(`Mostrador did not start: ${err.message}`);
+    else console.error(err);
     process.exit(1);
   });
 }

@@ -13,7 +13,7 @@ import * as v from 'valibot';
 import type { Locale } from '../../shared/i18n';
 import { LIMITS } from '../../shared/limits';
 import { publishAppended } from '../events';
-import { safePost } from '../integrations/safe-request';
+import { DELIVERY_ERRORS, publicDeliveryError, safePost } from '../integrations/safe-request';
 import { signatureHeader } from '../integrations/webhook-dispatcher';
 import { newToken } from '../ids';
 import { checkTarget } from '../integrations/safe-request';
@@ -97,7 +97,14 @@ const Answer = v.object({
   handoff: v.optional(v.object({ reason: v.optional(v.pipe(v.string(), v.maxLength(200))) })),
 });
 
-type Outcome = { ok: true; answer: v.InferOutput<typeof Answer> | null } | { ok: false; error: string };
+/**
+ * `error` is what the conversation's handoff packet (seen by agents) says — only "target not
+ * allowed" or "delivery failed", so the bot URL cannot be used to map ports — and `detail` is
+ * for the operator's log.
+ */
+type Outcome = { ok: true; answer: v.InferOutput<typeof Answer> | null } | { ok: false; error: string; detail: string };
+
+const failed = (detail: string): Outcome => ({ ok: false, error: DELIVERY_ERRORS.failed, detail });
 
 async function ask(deps: GatewayDeps & { allowPrivateTargets?: boolean }, bot: ExternalBotSettings, body: string): Promise<Outcome> {
   try {
@@ -108,18 +115,18 @@ async function ask(deps: GatewayDeps & { allowPrivateTargets?: boolean }, bot: E
       { timeoutMs: bot.timeoutMs, allowPrivate: deps.allowPrivateTargets === true, maxBodyBytes: 64 * 1024 },
     );
     if (res.status === 202 || res.status === 204) return { ok: true, answer: null };
-    if (res.status < 200 || res.status > 299) return { ok: false, error: `status ${res.status}` };
+    if (res.status < 200 || res.status > 299) return failed(`status ${res.status}`);
     if (!res.body.trim()) return { ok: true, answer: null };
     let data: unknown;
     try {
       data = JSON.parse(res.body);
     } catch {
-      return { ok: false, error: 'answer is not JSON' };
+      return failed('answer is not JSON');
     }
     const parsed = v.safeParse(Answer, data);
-    return parsed.success ? { ok: true, answer: parsed.output } : { ok: false, error: `answer is not valid: ${parsed.issues[0].message}` };
+    return parsed.success ? { ok: true, answer: parsed.output } : failed(`answer is not valid: ${parsed.issues[0].message}`);
   } catch (err) {
-    return { ok: false, error: err instanceof Error ? err.message : String(err) };
+    return { ok: false, error: publicDeliveryError(err), detail: err instanceof Error ? err.message : String(err) };
   }
 }
 
@@ -148,7 +155,7 @@ export async function runAssistant(deps: GatewayDeps & { allowPrivateTargets?: b
   const outcome = await ask(deps, bot, body);
 
   if (!outcome.ok) {
-    deps.logger.warn({ siteId: site.id, conversationId: conversation.id, error: outcome.error }, 'external bot failed; falling back');
+    deps.logger.warn({ siteId: site.id, conversationId: conversation.id, error: outcome.detail }, 'external bot failed; falling back');
     if (bot.fallback === 'handoff') {
       return handOff(deps, site.id, conversation.id, locale, { reason: 'bot_unavailable', intent: 'unknown', matchedOrderId: null, tried: [{ intent: 'external_bot', outcome: outcome.error }], offHours: false, backAt: null }, `xbot_${message.id}_handoff`, {
         store: true,

@@ -1,43 +1,81 @@
 /**
- * POSTs to merchant-supplied URLs without letting them reach our own network: every address the
- * host resolves to is checked at connect time (not just when the URL was saved), so DNS
- * rebinding cannot slip a private address in between.
+ * POSTs to merchant-supplied URLs without letting them reach our own network. The decision is
+ * made on addresses, never on names: an IP literal (however the URL spelled it — the URL
+ * parser normalises 2130706433, 0x7f.1 and [::ffff:127.0.0.1]) is checked as it is; a host
+ * name is resolved by our own `lookup`, which refuses the connection if ANY address it got is
+ * not allowed and otherwise hands the socket exactly the addresses it checked. There is no
+ * second resolution to race (DNS rebinding), and no redirect is ever followed.
+ *
+ * Failures reach the merchant as two words at most ("target not allowed", "delivery failed"):
+ * whether a port refused, timed out or answered with some status is for the operator's log
+ * only, so the deliveries log and the bot's fallback cannot be used as a port scanner.
  */
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import { isIP } from 'node:net';
-import { isPrivateAddress } from '../domain/network';
+import { addressProblem } from '../domain/network';
 
 export class BlockedTargetError extends Error {
-  constructor(host: string) {
-    super(`${host} resolves to a private or loopback address`);
+  constructor(host: string, reason: string) {
+    super(`${host} resolves to a private or reserved address (${reason})`);
     this.name = 'BlockedTargetError';
   }
 }
 
+/** What the merchant is told about a failed delivery: nothing a port scan could use. */
+export const DELIVERY_ERRORS = {
+  blocked: 'target not allowed: it resolves to a private or reserved address',
+  failed: 'delivery failed',
+} as const;
+
+/** The merchant-facing description of a failed request (see DELIVERY_ERRORS). */
+export function publicDeliveryError(err: unknown): string {
+  return err instanceof BlockedTargetError ? DELIVERY_ERRORS.blocked : DELIVERY_ERRORS.failed;
+}
+
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
-function guardedLookup(allowPrivate: boolean) {
-  return (hostname: string, options: { all?: boolean } | number | undefined, callback: LookupCallback) => {
-    dnsLookup(hostname, { all: true }, (err, addresses) => {
+/** The host of a URL as a resolver or `isIP` wants it (no IPv6 brackets, no trailing dot). */
+function hostOf(url: URL): string {
+  return url.hostname.replace(/^\[|\]$/g, '');
+}
+
+/** The first address of `addresses` that may not be reached, with why; null when all may. */
+function firstRefused(addresses: readonly LookupAddress[]): { address: string; reason: string } | null {
+  for (const a of addresses) {
+    const reason = addressProblem(a.address);
+    if (reason) return { address: a.address, reason };
+  }
+  return null;
+}
+
+/**
+ * A `lookup` for http(s).request: resolves every address, refuses the connection when any of
+ * them may not be reached, and connects only to the addresses it checked.
+ */
+export function guardedLookup(allowPrivate: boolean) {
+  return (hostname: string, options: { all?: boolean; family?: number } | number | undefined, callback: LookupCallback) => {
+    const family = typeof options === 'number' ? options : (options?.family ?? 0);
+    dnsLookup(hostname, { all: true, family, verbatim: true }, (err, addresses) => {
       if (err) return callback(err, []);
-      if (!allowPrivate && addresses.some((a) => isPrivateAddress(a.address))) return callback(new BlockedTargetError(hostname), []);
+      if (addresses.length === 0) return callback(Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' }), []);
+      const refused = allowPrivate ? null : firstRefused(addresses);
+      if (refused) return callback(new BlockedTargetError(hostname, refused.reason), []);
       if (typeof options === 'object' && options?.all) return callback(null, addresses);
-      const first = addresses[0];
-      if (!first) return callback(Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' }), []);
-      callback(null, first.address, first.family);
+      callback(null, addresses[0]!.address, addresses[0]!.family);
     });
   };
 }
 
-/** Resolves the host of `url` and says whether it may be a target. */
+/** Resolves the host of `url` and says whether it may be a target (checked when a URL is saved). */
 export function checkTarget(url: string, allowPrivate: boolean): Promise<'ok' | 'private' | 'unresolvable'> {
-  const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+  const host = hostOf(new URL(url));
+  if (isIP(host)) return Promise.resolve(!allowPrivate && addressProblem(host) ? 'private' : 'ok');
   return new Promise((resolve) => {
-    dnsLookup(host, { all: true }, (err, addresses) => {
+    dnsLookup(host, { all: true, verbatim: true }, (err, addresses) => {
       if (err || addresses.length === 0) return resolve('unresolvable');
-      resolve(!allowPrivate && addresses.some((a) => isPrivateAddress(a.address)) ? 'private' : 'ok');
+      resolve(!allowPrivate && firstRefused(addresses) ? 'private' : 'ok');
     });
   });
 }
@@ -59,8 +97,11 @@ export function safePost(
   const target = new URL(url);
   const client = target.protocol === 'https:' ? https : http;
   // An IP literal is connected to directly, without a lookup: check it here.
-  const literal = target.hostname.replace(/^\[|\]$/g, '');
-  if (isIP(literal) && !opts.allowPrivate && isPrivateAddress(literal)) return Promise.reject(new BlockedTargetError(literal));
+  const literal = hostOf(target);
+  if (isIP(literal) && !opts.allowPrivate) {
+    const reason = addressProblem(literal);
+    if (reason) return Promise.reject(new BlockedTargetError(literal, reason));
+  }
   return new Promise((resolve, reject) => {
     const req = client.request(
       target,
@@ -68,6 +109,8 @@ export function safePost(
         method: 'POST',
         headers: { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)), 'User-Agent': 'Mostrador-Webhooks/1', ...headers },
         lookup: guardedLookup(opts.allowPrivate) as unknown as typeof dnsLookup,
+        // A fresh connection per request: a pooled socket would skip the lookup above.
+        agent: false,
         timeout: opts.timeoutMs,
       },
       (res) => {
@@ -96,8 +139,11 @@ export interface GetResult {
 export function safeGet(url: string, headers: Record<string, string>, opts: { timeoutMs: number; allowPrivate: boolean; maxBodyBytes: number }): Promise<GetResult> {
   const target = new URL(url);
   const client = target.protocol === 'https:' ? https : http;
-  const literal = target.hostname.replace(/^\[|\]$/g, '');
-  if (isIP(literal) && !opts.allowPrivate && isPrivateAddress(literal)) return Promise.reject(new BlockedTargetError(literal));
+  const literal = hostOf(target);
+  if (isIP(literal) && !opts.allowPrivate) {
+    const reason = addressProblem(literal);
+    if (reason) return Promise.reject(new BlockedTargetError(literal, reason));
+  }
   return new Promise((resolve, reject) => {
     const req = client.request(
       target,

@@ -6,7 +6,7 @@
 import { createHmac } from 'node:crypto';
 import type { Logger } from '../logger';
 import type { DueDelivery, Store } from '../store/types';
-import { safePost } from './safe-request';
+import { DELIVERY_ERRORS, publicDeliveryError, safePost } from './safe-request';
 
 export const MAX_ATTEMPTS = 10;
 
@@ -75,7 +75,9 @@ export class WebhookDispatcher {
   private async attempt(d: DueDelivery): Promise<void> {
     const timestamp = Math.floor(this.now() / 1000);
     let statusCode: number | null = null;
+    // What the merchant sees (the deliveries log) and what only the operator sees (the log).
     let error: string | null = null;
+    let detail: string | null = null;
     try {
       const res = await safePost(
         d.url,
@@ -83,15 +85,20 @@ export class WebhookDispatcher {
         { 'Mostrador-Signature': signatureHeader(d.secret, timestamp, d.body), 'Mostrador-Event': d.event, 'Mostrador-Delivery': d.id },
         { timeoutMs: this.opts.timeoutMs ?? 10_000, allowPrivate: this.opts.allowPrivate },
       );
-      statusCode = res.status;
-      if (res.status < 200 || res.status >= 300) error = `HTTP ${res.status}`;
+      if (res.status >= 200 && res.status < 300) statusCode = res.status;
+      else {
+        error = DELIVERY_ERRORS.failed;
+        detail = `HTTP ${res.status}`;
+      }
     } catch (err) {
-      error = err instanceof Error ? err.message : String(err);
+      error = publicDeliveryError(err);
+      detail = err instanceof Error ? err.message : String(err);
     }
     const delivered = error === null;
     const attempts = d.attempts + 1;
     const nextAttemptAt = delivered || attempts >= MAX_ATTEMPTS ? null : this.now() + retryDelayMs(attempts);
-    if (!delivered) this.opts.logger.warn({ delivery: d.id, webhook: d.webhookId, attempts, error }, 'webhook delivery failed');
+    if (!delivered) this.opts.logger.warn({ delivery: d.id, webhook: d.webhookId, attempts, error: detail }, 'webhook delivery failed');
+    // A refused port, a timeout and a 404 look the same to the merchant: no port scanning through us.
     await this.opts.store.webhooks.recordAttempt(d.id, { delivered, statusCode, error, nextAttemptAt }, this.now());
   }
 }

@@ -13,7 +13,7 @@ import { topics, type Bus } from '../bus/bus';
 import { isValidOriginPattern } from '../domain/origins';
 import { frameConfig, logoUrl } from './frame-page';
 import { DEFAULT_CAPACITY } from '../domain/routing';
-import { problem } from '../http';
+import { problem, publicOrigin } from '../http';
 import { hashToken, newId, newToken } from '../ids';
 import { checkTarget } from '../integrations/safe-request';
 import type { AgentRecord, SiteRecord, Store } from '../store/types';
@@ -35,13 +35,13 @@ export interface AdminDeps {
   bus: Bus;
   agentSockets: AgentSockets;
   now: () => number;
+  /** PUBLIC_URL: the snippet points there (empty: the origin the admin reached us on). */
+  publicUrl?: string;
   allowPrivateTargets: boolean;
   /** Who is online: a saved schedule changes what open widgets are told at once. */
   team?: TeamPresence;
   /** Shop platform connections (Settings → Integrations). */
   shops?: ShopIntegrations;
-  /** PUBLIC_URL; empty: the request's own origin. */
-  publicUrl?: string;
 }
 
 
@@ -169,12 +169,12 @@ export function adminRoutes(deps: AdminDeps) {
     return next();
   });
 
-  const origin = (c: Context) => `${new URL(c.req.url).protocol}//${c.req.header('host') ?? 'localhost'}`;
+  const origin = (c: Context) => publicOrigin(c, deps.publicUrl ?? '');
 
   /** Ends an agent's sessions and closes their open sockets (they must sign in again). */
   async function endSessions(agentId: string): Promise<void> {
     await deps.store.sessions.deleteForAgent(agentId);
-    for (const conn of deps.agentSockets.get(agentId) ?? []) conn.close(CLOSE_CODES.sessionEnded, 'session ended');
+    await deps.agentSockets.endAgent(agentId);
   }
 
   /** A team an agent is put in joins the site's list of teams (what chats can be transferred to). */
@@ -317,7 +317,7 @@ export function adminRoutes(deps: AdminDeps) {
   });
 
   // ---- shop platforms (the same configure and import as /api/v1/integrations) ----
-  const shopBase = (c: Context) => deps.publicUrl || origin(c);
+  const shopBase = origin;
   const platformOf = (c: Context): IntegrationPlatform | null => {
     const p = c.req.param('platform') as IntegrationPlatform;
     return PLATFORMS.includes(p) && deps.shops ? p : null;

@@ -6,11 +6,12 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import * as v from 'valibot';
-import { FailureLimiter, SESSION_COOKIE, SESSION_TTL_MS, agentFromRequest, csrfOk, csrfTokenFor, verifyPassword } from '../auth';
-import { isSameOrigin, problem } from '../http';
+import { SESSION_COOKIE, SignInThrottle, SESSION_TTL_MS, agentFromRequest, csrfOk, csrfTokenFor, verifyPassword } from '../auth';
+import { clientAddress, clientProtocol, isSameOrigin, problem } from '../http';
 import { hashToken, newToken } from '../ids';
 import type { Logger } from '../logger';
 import type { Store } from '../store/types';
+import type { AgentSockets } from '../ws/agent-gateway';
 
 const SignIn = v.object({
   email: v.pipe(v.string(), v.trim(), v.email('email is not valid'), v.maxLength(254)),
@@ -22,6 +23,8 @@ export interface AgentAuthDeps {
   logger: Logger;
   publicUrl: string;
   now: () => number;
+  /** Signing out closes the session's open sockets (4001) before answering. */
+  agentSockets?: AgentSockets;
 }
 
 /**
@@ -54,14 +57,13 @@ export function sameOriginOnly(publicUrl: string): MiddlewareHandler {
 
 function isSecure(c: Context, publicUrl: string): boolean {
   if (publicUrl) return publicUrl.startsWith('https:');
-  return new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https';
+  return clientProtocol(c) === 'https:';
 }
 
 export function agentAuthRoutes(deps: AgentAuthDeps) {
   const app = new Hono();
-  // 10 failures per email, 50 per address (offices share one) in 15 minutes, then wait.
-  const byEmail = new FailureLimiter(10, 15 * 60 * 1000);
-  const byAddress = new FailureLimiter(50, 15 * 60 * 1000);
+  // By (email, address), by address and by email from unfamiliar addresses: see SIGN_IN_LIMITS.
+  const throttle = new SignInThrottle();
   app.use('*', sameOriginOnly(deps.publicUrl));
   // Everything under /api/agent (this app is mounted there, so also admin and the agent API).
   app.use('*', csrfProtected({ except: (c) => c.req.method === 'POST' && c.req.path.replace(/^\/api\/agent/, '') === '/session' }));
@@ -80,8 +82,8 @@ export function agentAuthRoutes(deps: AgentAuthDeps) {
       return problem(c, 400, issue.message, { field: issue.path?.map((p) => String(p.key)).join('.') });
     }
     const email = parsed.output.email.toLowerCase();
-    const address = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress ?? 'unknown';
-    const wait = Math.max(byEmail.retryAfter(email, now), byAddress.retryAfter(address, now));
+    const address = clientAddress(c);
+    const wait = throttle.retryAfter(email, address, now);
     if (wait > 0) {
       c.header('Retry-After', String(Math.ceil(wait / 1000)));
       return problem(c, 429, 'too many sign-in attempts', { code: 'rate_limited' });
@@ -89,12 +91,11 @@ export function agentAuthRoutes(deps: AgentAuthDeps) {
     const agent = await deps.store.agents.byEmailForSignIn(email);
     const ok = await verifyPassword(agent && !agent.disabled ? agent.passwordHash : null, parsed.output.password);
     if (!agent || agent.disabled || !ok) {
-      byEmail.fail(email, now);
-      byAddress.fail(address, now);
+      throttle.failed(email, address, now);
       deps.logger.info({ email }, 'sign-in refused');
       return problem(c, 401, 'email or password is not correct', { code: 'bad_credentials' });
     }
-    byEmail.reset(email);
+    throttle.succeeded(email, address, now);
     const token = newToken(32);
     await deps.store.sessions.create({ tokenHash: hashToken(token), agentId: agent.id, siteId: agent.siteId, now, ttlMs: SESSION_TTL_MS });
     setCookie(c, SESSION_COOKIE, token, {
@@ -110,7 +111,12 @@ export function agentAuthRoutes(deps: AgentAuthDeps) {
 
   app.delete('/session', async (c) => {
     const token = getCookie(c, SESSION_COOKIE);
-    if (token) await deps.store.sessions.delete(hashToken(token));
+    if (token) {
+      const tokenHash = hashToken(token);
+      await deps.store.sessions.delete(tokenHash);
+      // Closed (4001) and settled before the 204: after it, this session's sockets do nothing.
+      await deps.agentSockets?.endSession(tokenHash);
+    }
     deleteCookie(c, SESSION_COOKIE, { path: '/' });
     return c.body(null, 204);
   });

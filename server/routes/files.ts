@@ -76,7 +76,7 @@ export function fileRoutes(deps: FileDeps) {
     }
     const id = newId('file');
     const name = safeFileName(rawName, type);
-    await mkdir(deps.uploadsDir, { recursive: true });
+    await mkdir(deps.uploadsDir, { recursive: true, mode: 0o700 });
     const path = join(deps.uploadsDir, id);
     // Write then rename: a crash never leaves a half file under a real id.
     await writeFile(`${path}.part`, bytes, { mode: 0o600 });

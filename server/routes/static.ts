@@ -5,20 +5,31 @@
  * site's allowed origins, so no other page can frame a shop's chat.
  */
 import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Hono, type Context } from 'hono';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { frameAncestors } from '../domain/origins';
+import { DEMO_DIR } from '../paths';
 import type { Store } from '../store/types';
 import { frameHtml } from './frame-page';
 
-const DEMO_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'demo');
 
 export interface StaticDeps {
   store: Store;
   distDir: string;
+  /** The demo shop is served (SEED_DEMO): `/` opens it. Otherwise `/` is a plain status page. */
+  demo?: boolean;
 }
+
+/** What `/` shows on a real deployment: that it runs, and where the console is (no site data). */
+const STATUS_PAGE = `<!doctype html>
+<html lang="es"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>Mostrador</title></head>
+<body style="font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem">
+<h1>Mostrador</h1>
+<p>El servidor de chat está funcionando. <a href="/console/">Abrir la consola</a></p>
+<p lang="en">The chat server is running. <a href="/console/">Open the console</a></p>
+</body></html>`;
 
 async function readBytesOrNull(path: string): Promise<Uint8Array<ArrayBuffer> | null> {
   try {
@@ -130,6 +141,10 @@ export function staticRoutes(deps: StaticDeps) {
     }),
   );
 
+  if (!deps.demo) {
+    app.get('/', (c) => c.html(STATUS_PAGE, 200, { 'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'", 'Cache-Control': 'no-cache' }));
+    return app;
+  }
   app.get('/', (c) => c.redirect('/demo/'));
   app.get('/demo', (c) => c.redirect('/demo/'));
   app.use(

@@ -2,13 +2,13 @@
  * Opens the SQLite database: WAL, full fsync on commit (an acked message survives power loss,
  * not just a process crash), foreign keys on, and the committed drizzle-kit migrations applied.
  */
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { hashToken } from '../ids';
+import { MIGRATIONS_DIR } from '../paths';
 import * as schema from './schema';
 
 export type Db = BetterSQLite3Database<typeof schema>;
@@ -19,12 +19,18 @@ export interface OpenedDb {
   close(): void;
 }
 
-const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
 /** Opens (creating if needed) `<dataDir>/mostrador.db` and migrates it to the latest schema. */
 export function openDb(dataDir: string, opts: { fileName?: string; busyTimeoutMs?: number } = {}): OpenedDb {
-  mkdirSync(dataDir, { recursive: true });
+  // The database holds secret keys and customer data: only the server's user may read it.
+  if (!existsSync(dataDir)) {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    chmodSync(dataDir, 0o700); // the mode above is filtered by the umask
+  }
   const file = join(dataDir, opts.fileName ?? 'mostrador.db');
+  if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+  // SQLite creates -wal and -shm with the database file's permissions.
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) tightenFile(f);
   const sqlite = new Database(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = FULL');
@@ -49,4 +55,13 @@ function backfillSecretKeyHashes(sqlite: Database.Database): void {
   const rows = sqlite.prepare('SELECT id, secret_key AS secretKey FROM sites WHERE secret_key_hash IS NULL').all() as { id: string; secretKey: string }[];
   const update = sqlite.prepare('UPDATE sites SET secret_key_hash = ? WHERE id = ?');
   for (const row of rows) update.run(hashToken(row.secretKey), row.id);
+}
+
+/** Makes a file ours-only (0600), when we own it; a file someone else owns is left as it is. */
+function tightenFile(file: string): void {
+  try {
+    chmodSync(file, 0o600);
+  } catch {
+    /* not ours to change (EPERM): the operator set it up */
+  }
 }

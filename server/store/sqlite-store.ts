@@ -332,15 +332,16 @@ export class SqliteStore implements Store {
           .values({ tokenHash: input.tokenHash, agentId: input.agentId, siteId: input.siteId, createdAt: input.now, expiresAt: input.now + input.ttlMs })
           .run();
       }),
-    agentFor: (tokenHash: string, now: number) =>
-      this.read((): AgentRecord | null => {
+    agentFor: async (tokenHash: string, now: number) => (await this.sessions.live(tokenHash, now))?.agent ?? null,
+    live: (tokenHash: string, now: number) =>
+      this.read((): { agent: AgentRecord; expiresAt: number } | null => {
         const row = this.db
-          .select({ agent: t.agents })
+          .select({ agent: t.agents, expiresAt: t.agentSessions.expiresAt })
           .from(t.agentSessions)
           .innerJoin(t.agents, and(eq(t.agents.id, t.agentSessions.agentId), eq(t.agents.siteId, t.agentSessions.siteId)))
           .where(and(eq(t.agentSessions.tokenHash, tokenHash), gt(t.agentSessions.expiresAt, now), eq(t.agents.disabled, false)))
           .get();
-        return row ? toAgent(row.agent) : null;
+        return row ? { agent: toAgent(row.agent), expiresAt: row.expiresAt } : null;
       }),
     delete: (tokenHash: string) =>
       this.read(() => {
@@ -799,7 +800,9 @@ export class SqliteStore implements Store {
       const files = input.attachmentIds.map((id) => {
         const file = this.db.select().from(t.attachments).where(and(eq(t.attachments.siteId, siteId), eq(t.attachments.id, id))).get();
         const uploaderOk = file && file.uploaderKind === input.author.kind && file.uploaderId === input.author.id;
-        if (!file || !uploaderOk || (file.conversationId !== null && file.conversationId !== conversation.id)) throw new AttachmentError(id);
+        // Claimed by any message, this one included (the same id twice in one send): used once.
+        // A resend of the message that claimed it returned above as a duplicate, before this.
+        if (!file || !uploaderOk || file.conversationId !== null) throw new AttachmentError(id);
         this.db.update(t.attachments).set({ conversationId: conversation.id }).where(eq(t.attachments.id, id)).run();
         return { id: file.id, name: file.fileName, contentType: file.contentType, size: file.size };
       });

@@ -395,6 +395,8 @@ export interface Store {
     create(input: { tokenHash: string; agentId: string; siteId: string; now: number; ttlMs: number }): Promise<void>;
     /** The live (unexpired) session's agent, or null. Disabled agents have no live sessions. */
     agentFor(tokenHash: string, now: number): Promise<AgentRecord | null>;
+    /** Like agentFor, with the session's expiry (an agent socket closes itself then). */
+    live(tokenHash: string, now: number): Promise<{ agent: AgentRecord; expiresAt: number } | null>;
     delete(tokenHash: string): Promise<void>;
     /** Ends every session of an agent (password changed, disabled). */
     deleteForAgent(agentId: string): Promise<void>;

@@ -14,11 +14,64 @@ import type { AgentRecord } from '../store/types';
 import { Connection } from './connection';
 import { ackFor, frameRef, publishAppended, publishTeam, sendHistoryPage, sendStoreError, sendSyncPage, toSummary, type GatewayDeps } from './gateway-common';
 
-/** Open agent sockets by agent id, so ending a session can close them. */
-export type AgentSockets = Map<string, Set<Connection>>;
+/** Longest timer Node keeps (about 24.8 days); a longer session re-arms when it fires. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
-export function agentSocket(deps: GatewayDeps, agent: AgentRecord, sockets: AgentSockets): WSEvents<WebSocket> {
+/**
+ * Open agent sockets by agent and by session, so ending a session (signing out) or all of an
+ * agent's sessions (disabled, password changed) closes exactly those sockets at once with 4001.
+ */
+export class AgentSockets {
+  private readonly byAgent = new Map<string, Set<Connection>>();
+  private readonly bySession = new Map<string, Set<Connection>>();
+
+  add(agentId: string, sessionHash: string, conn: Connection): void {
+    for (const [map, key] of [[this.byAgent, agentId], [this.bySession, sessionHash]] as const) {
+      let set = map.get(key);
+      if (!set) map.set(key, (set = new Set()));
+      set.add(conn);
+    }
+  }
+
+  delete(agentId: string, sessionHash: string, conn: Connection): void {
+    for (const [map, key] of [[this.byAgent, agentId], [this.bySession, sessionHash]] as const) {
+      const set = map.get(key);
+      set?.delete(conn);
+      if (set?.size === 0) map.delete(key);
+    }
+  }
+
+  /** Closes the sockets of one session; resolves when none of them will touch the store again. */
+  endSession(sessionHash: string): Promise<void> {
+    return end(this.bySession.get(sessionHash));
+  }
+
+  /** Closes every socket of an agent (all sessions). */
+  endAgent(agentId: string): Promise<void> {
+    return end(this.byAgent.get(agentId));
+  }
+
+  /** How many sockets an agent has open (tests, health). */
+  count(agentId: string): number {
+    return this.byAgent.get(agentId)?.size ?? 0;
+  }
+}
+
+async function end(conns: Set<Connection> | undefined): Promise<void> {
+  await Promise.all([...(conns ?? [])].map((c) => c.end(CLOSE_CODES.sessionEnded, 'session ended')));
+}
+
+/** The session an agent socket was opened with (checked at upgrade). */
+export interface AgentSession {
+  agent: AgentRecord;
+  tokenHash: string;
+  expiresAt: number;
+}
+
+export function agentSocket(deps: GatewayDeps, session: AgentSession, sockets: AgentSockets): WSEvents<WebSocket> {
+  const { agent } = session;
   let conn: Connection | null = null;
+  let expiry: NodeJS.Timeout | null = null;
   let welcomed = false;
   let teamJoined = false;
   const siteId = agent.siteId;
@@ -293,15 +346,23 @@ export function agentSocket(deps: GatewayDeps, agent: AgentRecord, sockets: Agen
 
   return {
     onOpen(_evt, ws: WSContext<WebSocket>) {
-      conn = new Connection(ws.raw!, deps.logger);
-      deps.heartbeat.add(conn);
-      let set = sockets.get(agent.id);
-      if (!set) sockets.set(agent.id, (set = new Set()));
-      set.add(conn);
+      const c = (conn = new Connection(ws.raw!, deps.logger));
+      deps.heartbeat.add(c);
+      sockets.add(agent.id, session.tokenHash, c);
+      // The session ends at its expiry: the socket with it, not at the next reconnect.
+      const arm = () => {
+        const left = session.expiresAt - deps.now();
+        if (left <= 0) return void c.end(CLOSE_CODES.sessionEnded, 'session expired');
+        expiry = setTimeout(arm, Math.min(left, MAX_TIMER_MS));
+        expiry.unref();
+      };
+      arm();
     },
     onMessage(evt) {
       const c = conn;
-      if (!c) return;
+      if (!c || !c.accepting) return;
+      // A frame that arrives after the session expired (the timer may not have fired yet) is refused.
+      if (deps.now() >= session.expiresAt) return void c.end(CLOSE_CODES.sessionEnded, 'session expired');
       c.alive = true;
       const parsed = parseAgentClientFrame(evt.data);
       if (!parsed.ok) return c.send({ type: 'error', ...parsed.error });
@@ -315,6 +376,7 @@ export function agentSocket(deps: GatewayDeps, agent: AgentRecord, sockets: Agen
       if (!c.enqueue(task)) c.send({ type: 'error', code: 'rate_limited', retryAfterMs: 1000, ...(frameRef(frame) ? { ref: frameRef(frame) } : {}) });
     },
     onClose() {
+      if (expiry) clearTimeout(expiry);
       if (teamJoined) {
         deps.team.disconnected(siteId, agent.id);
         publishTeam(deps, siteId);
@@ -324,9 +386,7 @@ export function agentSocket(deps: GatewayDeps, agent: AgentRecord, sockets: Agen
       if (!conn) return;
       conn.dispose();
       deps.heartbeat.delete(conn);
-      const set = sockets.get(agent.id);
-      set?.delete(conn);
-      if (set?.size === 0) sockets.delete(agent.id);
+      sockets.delete(agent.id, session.tokenHash, conn);
     },
     onError(evt) {
       deps.logger.warn({ err: (evt as ErrorEvent).error }, 'agent socket error');

@@ -33,6 +33,8 @@ export class Connection {
   private readonly listener = (event: { json: string }) => this.sendJson(event.json);
   private closed = false;
   private corked = false;
+  /** Set by end(): frames still queued or arriving are dropped, nothing more is sent. */
+  private ended = false;
 
   constructor(
     readonly raw: WebSocket,
@@ -44,7 +46,12 @@ export class Connection {
   }
 
   get isOpen(): boolean {
-    return !this.closed && this.raw.readyState === this.raw.OPEN;
+    return !this.ended && !this.closed && this.raw.readyState === this.raw.OPEN;
+  }
+
+  /** False once end() was called: the connection takes no more frames. */
+  get accepting(): boolean {
+    return !this.ended && !this.closed;
   }
 
   /** Sends a typed frame. */
@@ -81,7 +88,7 @@ export class Connection {
     if (this.queued >= MAX_QUEUED_FRAMES) return false;
     this.queued++;
     this.chain = this.chain
-      .then(task)
+      .then(() => (this.ended ? undefined : task()))
       .catch((err: unknown) => this.logger.error({ err }, 'frame handler failed'))
       .finally(() => {
         this.queued--;
@@ -97,6 +104,18 @@ export class Connection {
 
   close(code: number, reason: string): void {
     if (this.raw.readyState === this.raw.OPEN || this.raw.readyState === this.raw.CONNECTING) this.raw.close(code, reason);
+  }
+
+  /**
+   * Ends the connection for good (its session ended): from now on no frame is handled and
+   * nothing is sent, the socket closes with `code`, and the promise resolves once the frame
+   * being handled at this moment (if any) has finished — after it, nothing of this connection
+   * touches the store.
+   */
+  end(code: number, reason: string): Promise<void> {
+    this.ended = true;
+    this.close(code, reason);
+    return this.chain;
   }
 
   /** Releases subscriptions; called once when the socket closes. */

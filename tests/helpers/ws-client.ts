@@ -2,7 +2,7 @@
  * A protocol-speaking test client over a real WebSocket (the `ws` package): it records every
  * frame and lets a test await the next one that matches.
  */
-import { WebSocket } from 'ws';
+import { WebSocket, type ClientOptions } from 'ws';
 import { PROTOCOL_VERSION } from '../../shared/protocol';
 
 export type Frame = { type: string; [key: string]: unknown };
@@ -33,9 +33,9 @@ export class TestSocket {
   }
 
   /** Opens a socket; rejects with the HTTP status if the upgrade is refused. */
-  static open(url: string, headers: Record<string, string> = {}): Promise<TestSocket> {
+  static open(url: string, headers: Record<string, string> = {}, options: ClientOptions = {}): Promise<TestSocket> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, { headers });
+      const ws = new WebSocket(url, { ...options, headers });
       const socket = new TestSocket(ws);
       ws.once('open', () => resolve(socket));
       ws.once('unexpected-response', (_req, res) => reject(Object.assign(new Error(`upgrade refused: ${res.statusCode}`), { status: res.statusCode })));

@@ -97,12 +97,22 @@ describe('attachments', () => {
     // Resending the same message is fine (same clientId); another message with the same file is not.
     alice.socket.send({ type: 'message.send', clientId: first, text: 'uno', attachments: [file.id] });
     expect(await alice.socket.next((f) => f.type === 'ack' && f.clientId === first && f.duplicate === true)).toBeTruthy();
+    // A second message in the same conversation may not use it again (docs/security.md: attached once).
     const second = cid();
     const reuse = alice.socket.next((f) => f.type === 'error' && f.ref === second);
-    // A new conversation would not own the file either: same answer.
     alice.socket.send({ type: 'message.send', clientId: second, text: 'dos', attachments: [file.id] });
     const outcome = await Promise.race([reuse, alice.socket.next((f) => f.type === 'ack' && f.clientId === second)]);
-    expect(outcome.type).toBe('ack');
+    expect(outcome).toMatchObject({ type: 'error', code: 'bad_attachment' });
+
+    // Nor can one message list a fresh file twice; the refused send claims nothing.
+    const fresh = (await (await upload(alice.token, png(), 'b.png')).json()) as { id: string };
+    const twice = cid();
+    const doubled = alice.socket.next((f) => (f.type === 'error' && f.ref === twice) || (f.type === 'ack' && f.clientId === twice));
+    alice.socket.send({ type: 'message.send', clientId: twice, text: 'tres', attachments: [fresh.id, fresh.id] });
+    expect(await doubled).toMatchObject({ type: 'error', code: 'bad_attachment' });
+    const once = cid();
+    alice.socket.send({ type: 'message.send', clientId: once, text: 'tres', attachments: [fresh.id] });
+    expect(await alice.socket.next((f) => (f.type === 'error' && f.ref === once) || (f.type === 'ack' && f.clientId === once))).toMatchObject({ type: 'ack', duplicate: false });
     alice.socket.close();
     bob.socket.close();
   });

@@ -154,6 +154,12 @@ describe('Shopify webhooks', () => {
     const big = JSON.stringify({ id: 1, note: 'x'.repeat(5 * 1024 * 1024) });
     const res = await shopify('orders/create', null, { raw: big });
     expect(res.status).toBe(413);
+    // A large real order (hundreds of line items) still gets through.
+    const base = fixture('shopify/order.json');
+    const large = { ...base, id: 5200000000303, name: '#1203', line_items: Array.from({ length: 400 }, (_, i) => ({ ...base.line_items[0], id: i + 1, sku: `SKU-${i}`, name: `Artículo ${i} ${'·'.repeat(400)}` })) };
+    expect(JSON.stringify(large).length).toBeGreaterThan(200_000);
+    expect((await shopify('orders/create', large)).status).toBe(200);
+    expect((await order('shopify:5200000000303')).body!.items).toHaveLength(400);
   });
 
   it('tells the verified customer a fulfillment with tracking in their open chat, once per delivery', async () => {

@@ -22,6 +22,28 @@ describe('isPrivateAddress', () => {
     ['::ffff:8.8.8.8', false],
     ['2606:4700:4700::1111', false],
     ['not-an-ip', true],
+    // Every IPv6 spelling that carries an IPv4 address is decided on the IPv4 address inside.
+    ['::ffff:7f00:1', true], // what the URL parser makes of [::ffff:127.0.0.1]
+    ['::ffff:a9fe:a9fe', true], // 169.254.169.254
+    ['::ffff:c0a8:101', true], // 192.168.1.1
+    ['::ffff:808:808', false],
+    ['::7f00:1', true], // IPv4-compatible (deprecated)
+    ['::ffff:0:7f00:1', true], // SIIT
+    ['64:ff9b::7f00:1', true], // NAT64 of 127.0.0.1
+    ['64:ff9b::808:808', false], // NAT64 of 8.8.8.8
+    ['64:ff9b:1::808:808', true], // local-use NAT64
+    ['2002:7f00:1::1', true], // 6to4 of 127.0.0.1
+    ['2002:808:808::1', false],
+    ['2001::1', true], // Teredo
+    ['fe80::1%eth0', true],
+    ['fec0::1', true], // site-local
+    ['ff02::1', true],
+    ['2001:db8::1', true],
+    ['255.255.255.255', true],
+    ['224.0.0.1', true],
+    ['198.18.0.1', true],
+    ['240.0.0.1', true],
+    ['0x7f000001', true], // not canonical: never an address we connect to
   ])('%s → %s', (ip, expected) => {
     expect(isPrivateAddress(ip)).toBe(expected);
   });

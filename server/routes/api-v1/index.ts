@@ -19,6 +19,7 @@ import { createHash } from 'node:crypto';
 import { handOff } from '../../engine/bot-runner';
 import { deliverOrderEvent } from '../../engine/order-events';
 import { trackingUrl } from '../../domain/carriers';
+import { publicOrigin } from '../../http';
 import { configureExternalBot, externalBotOut } from '../../engine/external-bot';
 import type { Router } from '../../engine/router';
 import { conversationOut, customerOut, messageOut, orderOut } from '../shapes';
@@ -276,7 +277,7 @@ export function apiV1Routes(deps: ApiDeps) {
     if (!deps.shops) throw new Error('shop integrations are not attached');
     return p;
   };
-  const base = (c: Context) => deps.publicUrl || new URL(c.req.url).origin;
+  const base = (c: Context) => publicOrigin(c, deps.publicUrl ?? '');
 
   docs.push({ method: 'get', path: '/integrations', summary: 'Shop platform connections: settings, which secrets are set (never their values), webhook URL, last event and error, import progress', tag: 'Integrations', response: S.IntegrationList });
   app.get('/integrations', async (c) => {

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import * as v from 'valibot';
 import { RateLimiter } from '../../domain/rate-limit';
+import { clientAddress } from '../../http';
 import { hashToken } from '../../ids';
 import type { SiteRecord, Store } from '../../store/types';
 
@@ -85,9 +86,8 @@ export function secretKeyAuth(store: Store, addressLimiter: RateLimiter, now: ()
   };
 }
 
-export function remoteAddress(c: Context): string {
-  return (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress ?? 'unknown';
-}
+/** The client's address (behind TRUST_PROXY, the one the proxy vouches for). */
+export const remoteAddress = clientAddress;
 
 export function tooMany(c: Context, retryAfterMs: number) {
   c.header('Retry-After', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));

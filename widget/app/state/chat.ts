@@ -87,6 +87,13 @@ export function createChat(opts: ChatOptions) {
   let conversationId: string | null = null;
   let welcomed = false;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
+  /**
+   * The one send on the wire. Sends go one at a time, each after the previous one's ack: a send
+   * the server refuses for now (rate limit) can then never be overtaken by the next one, and the
+   * first sends of a new chat cannot race each other into two conversations.
+   */
+  let inFlight: string | null = null;
+  let inFlightTimer: ReturnType<typeof setTimeout> | null = null;
   /** Who the shop says the shopper is; sent after every welcome. */
   let identity: { id: string; email?: string; name?: string; hash?: string } | null = null;
   const verified = signal<boolean | null>(null);
@@ -158,8 +165,33 @@ export function createChat(opts: ChatOptions) {
     socket.send({ type: 'message.send', clientId: send.clientId, text: send.text, ...target, ...files });
   }
 
+  /** Sends the oldest unsent message if nothing is on the wire and no retry is pending. */
+  function pump(): void {
+    if (!welcomed || inFlight || retryTimer) return;
+    const next = timeline.unsent()[0];
+    if (!next) return;
+    inFlight = next.clientId;
+    // A reply the socket never brought (a dropped frame) must not stall the outbox: resend,
+    // which the server deduplicates by clientId.
+    inFlightTimer = setTimeout(() => {
+      landed(next.clientId);
+      pump();
+    }, 10_000);
+    sendFrame(next);
+  }
+
+  /** The send `clientId` got its answer (ack or error): the next one may go. */
+  function landed(clientId: string): void {
+    if (inFlight !== clientId) return;
+    inFlight = null;
+    if (inFlightTimer) clearTimeout(inFlightTimer);
+    inFlightTimer = null;
+  }
+
+  /** On a fresh connection whatever was on the old one is resent, oldest first. */
   function flushOutbox(): void {
-    for (const send of timeline.unsent()) sendFrame(send);
+    if (inFlight) landed(inFlight);
+    pump();
   }
 
   function sync(): void {
@@ -216,6 +248,8 @@ export function createChat(opts: ChatOptions) {
         if (!conversationId) switchConversation(frame.conversationId);
         timeline.ack(frame.clientId, frame.seq);
         refresh();
+        landed(frame.clientId);
+        pump();
         return;
       }
       case 'message.created': {
@@ -293,6 +327,7 @@ export function createChat(opts: ChatOptions) {
   function handleError(code: ErrorCode, ref: string | undefined, retryAfterMs: number | undefined): void {
     const pending = ref ? timeline.pendingSends().find((p) => p.clientId === ref) : undefined;
     if (!pending) return;
+    landed(pending.clientId);
     if (code === 'rate_limited') {
       notice.value = 'slow_down';
       if (noticeTimer) clearTimeout(noticeTimer);
@@ -312,6 +347,7 @@ export function createChat(opts: ChatOptions) {
     removeFromOutbox(pending.clientId);
     timeline.markFailed(pending.clientId, code);
     refresh();
+    pump();
   }
 
   // ---- actions ----
@@ -327,7 +363,7 @@ export function createChat(opts: ChatOptions) {
     timeline.addPending(send);
     refresh();
     start();
-    sendFrame({ ...send, state: 'sending' });
+    pump();
   }
 
   function retry(clientId: string): void {
@@ -336,7 +372,7 @@ export function createChat(opts: ChatOptions) {
     timeline.markSending(clientId);
     writeOutbox([...readOutbox(), { clientId, text: p.text, createdAt: p.createdAt }]);
     refresh();
-    sendFrame(p);
+    pump();
   }
 
   const uploads = signal<Upload[]>([]);
@@ -474,6 +510,7 @@ export function createChat(opts: ChatOptions) {
     store.set(keys.identity, null);
     identity = null;
     welcomed = false;
+    if (inFlight) landed(inFlight);
     verified.value = null;
     batch(() => {
       timeline = newTimeline();

@@ -1,0 +1,131 @@
+/**
+ * Mostrador behind nginx with TLS, configured exactly as docs/deploy.md says: the widget and the
+ * console work through it, the embed snippet points at the public https address, and one
+ * client's failed sign-ins do not lock out everyone else behind the same proxy.
+ */
+import { request } from 'node:https';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROTOCOL_VERSION } from '../../shared/protocol';
+import { NGINX, startNginx, type RunningNginx } from '../helpers/nginx';
+import { startTestServer, type TestServer } from '../helpers/server';
+import { TestSocket, cid, type Frame } from '../helpers/ws-client';
+
+interface Reply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** An HTTPS request through nginx, from `from` (a loopback address: a different client each). */
+function call(proxy: RunningNginx, method: string, path: string, opts: { from?: string; headers?: Record<string, string>; json?: unknown } = {}): Promise<Reply> {
+  return new Promise((done, fail) => {
+    const body = opts.json === undefined ? undefined : JSON.stringify(opts.json);
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port: proxy.port,
+        path,
+        method,
+        rejectUnauthorized: false,
+        agent: false,
+        ...(opts.from ? { localAddress: opts.from } : {}),
+        headers: { Origin: proxy.origin, ...(body ? { 'Content-Type': 'application/json' } : {}), ...opts.headers },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (text += d));
+        res.on('end', () => done({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+      },
+    );
+    req.once('error', fail);
+    req.end(body);
+  });
+}
+
+async function signIn(proxy: RunningNginx, from: string, email: string, password: string) {
+  const res = await call(proxy, 'POST', '/api/agent/session', { from, json: { email, password } });
+  const setCookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
+  return { res, setCookie, cookie: setCookie[0]?.split(';')[0] ?? '' };
+}
+
+function openWs(proxy: RunningNginx, path: string, headers: Record<string, string>): Promise<TestSocket> {
+  return TestSocket.open(`wss://127.0.0.1:${proxy.port}${path}`, { Origin: proxy.origin, ...headers }, { rejectUnauthorized: false });
+}
+
+describe.skipIf(!NGINX && !process.env.CI)('behind nginx (docs/deploy.md)', () => {
+  let server: TestServer;
+  let proxy: RunningNginx;
+
+  beforeAll(async () => {
+    // nginx needs the upstream port before the server knows PUBLIC_URL: start, learn, restart.
+    const probe = await startTestServer();
+    const port = probe.port;
+    await probe.close();
+    proxy = await startNginx(port);
+    server = await startTestServer({ dataDir: probe.dataDir, env: { PORT: String(port), PUBLIC_URL: proxy.origin, TRUST_PROXY: '1' } });
+  }, 30_000);
+  afterAll(async () => {
+    await proxy?.stop();
+    await server?.destroy();
+  });
+
+  it('gives the console an https embed snippet that loads through the proxy', async () => {
+    const { res, setCookie, cookie } = await signIn(proxy, '127.0.0.2', 'ana@example.com', 'mostrador');
+    expect(res.status).toBe(200);
+    // The session cookie is Secure: the browser reached us over https.
+    expect(setCookie[0]).toMatch(/;\s*Secure/i);
+    const site = await call(proxy, 'GET', '/api/agent/admin/site', { from: '127.0.0.2', headers: { Cookie: cookie } });
+    expect(site.status).toBe(200);
+    const snippet = (JSON.parse(site.body) as { snippet: string }).snippet;
+    const src = /src="([^"]+)"/.exec(snippet)?.[1];
+    expect(src).toBe(`${proxy.origin}/widget.js`);
+    const loader = await call(proxy, 'GET', new URL(src!).pathname);
+    expect(loader.status).toBe(200);
+    expect(loader.headers['content-type']).toMatch(/javascript/);
+  });
+
+  it('carries a shopper message to an agent and the reply back over wss', async () => {
+    const { cookie } = await signIn(proxy, '127.0.0.2', 'ana@example.com', 'mostrador');
+    const agent = await openWs(proxy, '/ws/agent', { Cookie: cookie });
+    const agentWelcome = agent.nextOfType('welcome');
+    agent.send({ type: 'hello', v: PROTOCOL_VERSION });
+    await agentWelcome;
+    const visitor = await openWs(proxy, '/ws/visitor?site=pk_demo', {});
+    const welcome = visitor.nextOfType('welcome');
+    visitor.send({ type: 'hello', v: PROTOCOL_VERSION });
+    await welcome;
+    const clientId = cid();
+    const ack = visitor.next((f) => f.type === 'ack' && f.clientId === clientId);
+    const seen = agent.next((f) => f.type === 'message.created' && (f.message as Frame).clientId === clientId);
+    visitor.send({ type: 'message.send', clientId, text: 'hola desde https' });
+    const conversationId = (await ack).conversationId as string;
+    expect(((await seen).message as Frame).text).toBe('hola desde https');
+    const take = cid('take');
+    const taken = agent.next((f) => f.type === 'ack' && f.clientId === take);
+    agent.send({ type: 'conversation.action', clientId: take, conversationId, action: 'take' });
+    await taken;
+    const reply = cid('reply');
+    const delivered = visitor.next((f) => f.type === 'message.created' && (f.message as Frame).text === 'hola, te atiendo');
+    agent.send({ type: 'message.send', conversationId, clientId: reply, text: 'hola, te atiendo' });
+    await delivered;
+    agent.close();
+    visitor.close();
+  });
+
+  it('limits failed sign-ins per client, not per proxy: a real admin still signs in', async () => {
+    // 50 failures from one client (different emails, so only the per-address limit counts).
+    for (let i = 0; i < 50; i++) {
+      const { res } = await signIn(proxy, '127.0.0.5', `nobody${i}@example.com`, 'wrong password');
+      expect(res.status).toBe(401);
+    }
+    const blocked = await signIn(proxy, '127.0.0.5', 'nobody-more@example.com', 'wrong password');
+    expect(blocked.res.status).toBe(429);
+    // The attacker cannot escape by claiming another address: nginx appends the real one.
+    const spoofed = await call(proxy, 'POST', '/api/agent/session', { from: '127.0.0.5', headers: { 'X-Forwarded-For': '127.0.0.9' }, json: { email: 'x@example.com', password: 'nope' } });
+    expect(spoofed.status).toBe(429);
+    // Another client behind the same proxy is not locked out.
+    const admin = await signIn(proxy, '127.0.0.6', 'ana@example.com', 'mostrador');
+    expect(admin.res.status).toBe(200);
+  }, 60_000);
+});
