@@ -33,8 +33,8 @@ export type OrderEventOutcome =
 
 /**
  * Appends the event's message to the open (or a new) chat of the latest verified device of the
- * order's customer and fans it out. Shipped and delivered arrive as an order card (the order,
- * its carrier and tracking link) with the event's words as its text.
+ * order's customer and fans it out. Shipped and delivered are followed by the order as a card
+ * (items, carrier, tracking link).
  */
 export async function deliverOrderEvent(
   deps: { store: Store; bus: Bus; logger: Logger; now: () => number },
@@ -59,22 +59,33 @@ export async function deliverOrderEvent(
           : { type: input.type, orderNumber: order.number };
   const built = orderEventMessage(event, locale);
   const text = input.message ?? (built.link ? `${built.text} ${built.link.url}` : built.text);
-  // The card shows the state the event announces, even if the order record lags behind it.
-  const card =
-    !input.message && (input.type === 'order.shipped' || input.type === 'order.delivered')
-      ? orderCard({ ...order, status: input.type === 'order.shipped' ? 'shipped' : 'delivered' }, locale).payload
-      : null;
+  const newConversation = { status: botEnabled(site) ? ('bot' as const) : ('queued' as const), locale };
   const result = await deps.store.messages.append({
     siteId: site.id,
     visitorId: visitor.id,
     clientId: input.dedupeKey ?? null,
     author: { kind: 'bot', name: site.name },
     text,
-    ...(card ? { kind: 'card' as const, payload: card } : {}),
     // A new conversation for order news starts with the assistant (if on): nobody needs to pick it up.
-    newConversation: { status: botEnabled(site) ? 'bot' : 'queued', locale },
+    newConversation,
     now: deps.now(),
   });
   if (!result.duplicate) await publishAppended(deps, result);
+  // Shipped and delivered: the order itself follows as a card (items, carrier, tracking link),
+  // showing the state the event announces even if the order record lags behind it.
+  if (!input.message && (input.type === 'order.shipped' || input.type === 'order.delivered')) {
+    const card = orderCard({ ...order, status: input.type === 'order.shipped' ? 'shipped' : 'delivered' }, locale);
+    const cardResult = await deps.store.messages.append({
+      siteId: site.id,
+      conversationId: result.conversation.id,
+      clientId: input.dedupeKey ? `${input.dedupeKey}_card` : null,
+      author: { kind: 'bot', name: site.name },
+      kind: 'card',
+      text: card.text,
+      payload: card.payload,
+      now: deps.now(),
+    });
+    if (!cardResult.duplicate) await publishAppended(deps, cardResult);
+  }
   return { ok: true, delivered: true, conversationId: result.conversation.id, messageId: result.message.id, duplicate: result.duplicate };
 }

@@ -128,6 +128,7 @@ describe.runIf(hasChromium)('Shopify, connected from the console', () => {
     const shopperCard = panel.getByRole('group', { name: 'Pedido #1201' });
     await expect.poll(() => shopperCard.count(), T).toBe(1);
     expect(await shopperCard.innerText()).toContain('SEUR');
+    expect(await panel.getByRole('log').innerText()).toContain('Tu pedido 1201 ya está en camino con SEUR');
     const track = shopperCard.getByRole('link', { name: 'Seguir el paquete' });
     expect(await track.getAttribute('href')).toBe('https://www.seur.com/livetracking/?segOnlineIdentificador=SEU%200049%201234%205678');
     expect(await track.getAttribute('rel')).toContain('noopener');

@@ -172,12 +172,17 @@ describe('Shopify webhooks', () => {
     const conversationId = (await visitor.socket.next((f) => f.type === 'ack' && f.clientId === hello)).conversationId as string;
 
     const news = visitor.socket.next((f) => f.type === 'message.created' && ((f.message as Frame).author as Frame).kind === 'bot');
+    const cardFrame = visitor.socket.next((f) => f.type === 'message.created' && (f.message as Frame).kind === 'card');
     const fulfillment = fixture('shopify/fulfillment.json');
     const id = 'f1e0d2c3-0000-4000-8000-000000000301';
     expect((await shopify('fulfillments/create', fulfillment, { id })).status).toBe(200);
-    const message = (await news).message as Frame;
+    // The news in words, as POST /api/v1/events tells it…
+    const words = (await news).message as Frame;
+    expect(words.conversationId).toBe(conversationId);
+    expect(words.text).toContain('Tu pedido 1201 ya está en camino con SEUR');
+    // …then the order as a card with the tracking link built for SEUR.
+    const message = (await cardFrame).message as Frame;
     expect(message.conversationId).toBe(conversationId);
-    expect(message.kind).toBe('card');
     expect(message.payload).toMatchObject({
       type: 'order',
       order: { number: '1201', status: 'shipped', carrier: 'SEUR', trackingNumber: 'SEU 0049 1234 5678', trackingUrl: 'https://www.seur.com/livetracking/?segOnlineIdentificador=SEU%200049%201234%205678' },
@@ -196,7 +201,8 @@ describe('Shopify webhooks', () => {
     expect((await shopify('fulfillments/update', { ...fulfillment, shipment_status: 'delivered', updated_at: '2026-11-22T13:00:00+01:00' })).status).toBe(200);
     await delivered;
     const transcript = (await (await api('GET', `/conversations/${conversationId}`)).json()) as { messages: { author: { kind: string }; payload?: unknown }[] };
-    expect(transcript.messages.filter((m) => m.author.kind === 'bot')).toHaveLength(2);
+    // Shipped and delivered, each in words and as a card: four, not six.
+    expect(transcript.messages.filter((m) => m.author.kind === 'bot')).toHaveLength(4);
     expect((await order('shopify:5200000000101')).body).toMatchObject({ status: 'delivered', shipments: [{ status: 'delivered' }] });
     visitor.socket.close();
   });
