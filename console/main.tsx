@@ -1,6 +1,7 @@
 import { render } from 'preact';
 import { createSession } from './state/session';
 import { App } from './ui/App';
+import './state/theme';
 import './styles.css';
 
 const session = createSession();

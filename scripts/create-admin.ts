@@ -15,7 +15,7 @@
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import * as v from 'valibot';
 import { hashPassword } from '../server/auth';
 import { loadConfig } from '../server/config';
@@ -97,8 +97,12 @@ async function main(): Promise<void> {
     if (hasDemo(demo) && !values['remove-demo']) {
       throw new Refusal(`${demoRefusal(demo)} Or run this command again with --remove-demo to remove them first.`);
     }
-    if (db.select().from(t.agents).where(eq(t.agents.email, email)).get() && !(hasDemo(demo) && demo.agents.includes(email))) {
-      throw new Refusal(`An agent with email ${email} already exists.`);
+    // An email is unique per site (the same person may work for several shops): refuse a
+    // duplicate on the site the admin is for (the demo shop, if any, is about to go).
+    const kept = db.select().from(t.sites).all().filter((x) => !(hasDemo(demo) && x.publicKey === DEMO.publicKey));
+    const target = values['site-key'] ? kept.find((x) => x.publicKey === values['site-key']) : kept.length === 1 ? kept[0] : undefined;
+    if (target && db.select().from(t.agents).where(and(eq(t.agents.siteId, target.id), eq(t.agents.email, email))).get()) {
+      throw new Refusal(`An agent with email ${email} already exists on "${target.name}".`);
     }
     const password = await askPassword();
     if (password.length < 12) throw new Refusal('The password must have at least 12 characters.', 2);

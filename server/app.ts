@@ -15,7 +15,7 @@ import { TRUST_NONE, type TrustProxy } from './domain/proxy';
 import type { Logger } from './logger';
 import { FileUrls } from './file-urls';
 import { Router } from './engine/router';
-import { RateLimiter } from './domain/rate-limit';
+import { AGENT_BUDGETS, Budgets, LookupGuard, VISITOR_BUDGETS, type AgentBucket, type VisitorBucket } from './domain/rate-limit';
 import { adminRoutes } from './routes/admin-api';
 import { fileRoutes } from './routes/files';
 import { agentApiRoutes } from './routes/agent-api';
@@ -33,6 +33,7 @@ import { PresenceRegistry, TeamPresence } from './presence';
 import { Heartbeat } from './ws/connection';
 import type { GatewayDeps } from './ws/gateway-common';
 import { visitorSocket } from './ws/visitor-gateway';
+import { VisitorFeed } from './ws/visitor-feed';
 
 export interface AppDeps {
   store: Store;
@@ -86,16 +87,19 @@ export function createApp(deps: AppDeps) {
   const heartbeat = new Heartbeat(deps.heartbeatMs ?? 30_000);
   const agentSockets = new AgentSockets();
   const presence = new PresenceRegistry();
+  const visitorFeed = new VisitorFeed(presence);
+  // Departed shoppers are pruned on a timer, not when an agent happens to say hello.
+  presence.start(now);
   const team = new TeamPresence();
   const router = new Router();
   const fileUrls = new FileUrls(deps.fileKey);
-  const gateway: GatewayDeps = { store: deps.store, bus: deps.bus, logger: deps.logger, heartbeat, presence, team, router, fileUrls, now,
+  const gateway: GatewayDeps = { store: deps.store, bus: deps.bus, logger: deps.logger, heartbeat, presence, visitorFeed, team, router, fileUrls, now,
     allowPrivateTargets: deps.allowPrivateTargets === true,
     // A person types a few messages a second at most; a reconnect may flush a small outbox at once.
     limits: {
-      sends: new RateLimiter(deps.visitorMessages?.rate ?? 5, deps.visitorMessages?.burst ?? 30),
-      agentSends: new RateLimiter(deps.agentMessages?.rate ?? 10, deps.agentMessages?.burst ?? 60),
-      chatter: new RateLimiter(10, 30),
+      visitor: new Budgets<VisitorBucket>({ ...VISITOR_BUDGETS, ...(deps.visitorMessages ? { send: deps.visitorMessages } : {}) }),
+      agent: new Budgets<AgentBucket>({ ...AGENT_BUDGETS, ...(deps.agentMessages ? { send: deps.agentMessages } : {}) }),
+      lookups: new LookupGuard(),
     },
   };
 
@@ -163,7 +167,8 @@ export function createApp(deps: AppDeps) {
       c.set('site', site);
       return next();
     },
-    upgradeWebSocket((c) => visitorSocket(gateway, c.get('site'))),
+    // The client address limits failed order lookups across a shopper's chats (engine/bot-runner).
+    upgradeWebSocket((c) => visitorSocket(gateway, c.get('site'), (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress ?? null)),
   );
 
   app.get(
@@ -191,6 +196,7 @@ export function createApp(deps: AppDeps) {
       heartbeat.stop();
       shops.importer.stop();
       team.close();
+      presence.close();
       const clients = [...(wss.clients as Set<WebSocket>)];
       for (const client of clients) client.close(code, reason);
       // A peer that never answers the close (stalled, or gone) must not hold the shutdown open.

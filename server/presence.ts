@@ -3,7 +3,7 @@
  * state, kept in memory by the process holding the sockets (a multi-node deployment shares it
  * through the bus); nothing here is needed to recover a conversation.
  */
-import type { AgentStatus, Availability, Cart, VisitorUpdatedFrame } from '../shared/protocol';
+import type { AgentStatus, Availability, Cart, VisitorCounts, VisitorDetailFrame, VisitorSummary } from '../shared/protocol';
 import type { BusinessHours } from '../shared/site-settings';
 import { isOpen, nextOpening } from './domain/hours';
 import type { SiteRecord } from './store/types';
@@ -25,9 +25,18 @@ export function siteHours(site: Pick<SiteRecord, 'settings'>): BusinessHours | n
   return typeof bot === 'object' && bot !== null && valid(bot.hours) ? bot.hours : null;
 }
 
-const MAX_PAGES = 20;
+/**
+ * What one visitor's record may hold, whatever a client sends: the pages of this visit, the
+ * length of a URL or title, the cart's lines and their names. An agent needs no more, and a
+ * thousand shoppers stay a few megabytes (docs/security.md, "Live visitors").
+ */
+export const PRESENCE_BOUNDS = { pages: 10, urlChars: 1024, titleChars: 120, cartItems: 50, itemNameChars: 120, rowUrlChars: 300 } as const;
 /** How long a visitor who closed every tab is still listed (as offline). */
 export const OFFLINE_TTL_MS = 5 * 60 * 1000;
+/** At most this many departed visitors stay listed per site (the most recent); older ones go early. */
+export const MAX_DEPARTED_PER_SITE = 200;
+/** How often departed visitors older than OFFLINE_TTL_MS are pruned. */
+export const PRESENCE_SWEEP_MS = 15_000;
 
 interface Presence {
   sockets: number;
@@ -35,6 +44,9 @@ interface Presence {
   title: string | null;
   pages: { url: string; title: string; at: number }[];
   cart: Cart | null;
+  /** Lines and units in the cart as the shop sent it (the record keeps at most PRESENCE_BOUNDS.cartItems lines). */
+  cartLines: number;
+  cartUnits: number;
   since: number;
   leftAt: number | null;
   who: VisitorWho;
@@ -53,72 +65,210 @@ export interface VisitorWho {
 
 const NOBODY: VisitorWho = { name: null, identified: false, verified: false, returning: false };
 
+/** A URL the record keeps: whole when short; else without its query and fragment; else cut. */
+function boundUrl(url: string, max: number = PRESENCE_BOUNDS.urlChars): string {
+  if (url.length <= max) return url;
+  try {
+    const u = new URL(url);
+    const bare = `${u.origin}${u.pathname}`;
+    if (bare.length <= max) return bare;
+  } catch {
+    /* not a URL: cut below */
+  }
+  return url.slice(0, max);
+}
+
+function boundCart(cart: Cart): Cart {
+  return {
+    items: cart.items.slice(0, PRESENCE_BOUNDS.cartItems).map((i) => ({ ...i, name: i.name.slice(0, PRESENCE_BOUNDS.itemNameChars) })),
+    total: cart.total,
+    currency: cart.currency,
+  };
+}
+
+/** Online first, then the longest on the site, then by id: the order agents page through. */
+function listOrder(a: VisitorSummary, b: VisitorSummary): number {
+  return Number(b.online) - Number(a.online) || a.since - b.since || (a.visitorId < b.visitorId ? -1 : a.visitorId > b.visitorId ? 1 : 0);
+}
+
 export class PresenceRegistry {
-  private readonly sites = new Map<string, Map<string, Presence>>();
+  private readonly sites = new Map<string, { all: Map<string, Presence>; departed: Map<string, number> }>();
+  private sweeper: NodeJS.Timeout | null = null;
+  /** Told of every change to a visitor's row (the feed to agents' sockets). */
+  onChange: (siteId: string, visitorId: string) => void = () => {};
+  /** Told of visitors no longer listed (pruned). */
+  onGone: (siteId: string, visitorIds: string[]) => void = () => {};
+
+  private site(siteId: string) {
+    let site = this.sites.get(siteId);
+    if (!site) this.sites.set(siteId, (site = { all: new Map(), departed: new Map() }));
+    return site;
+  }
 
   private entry(siteId: string, visitorId: string, now: number): Presence {
-    let site = this.sites.get(siteId);
-    if (!site) this.sites.set(siteId, (site = new Map()));
-    let p = site.get(visitorId);
-    if (!p) site.set(visitorId, (p = { sockets: 0, url: null, title: null, pages: [], cart: null, since: now, leftAt: null, who: NOBODY, timeZone: null }));
+    const site = this.site(siteId);
+    let p = site.all.get(visitorId);
+    if (!p) site.all.set(visitorId, (p = { sockets: 0, url: null, title: null, pages: [], cart: null, cartLines: 0, cartUnits: 0, since: now, leftAt: null, who: NOBODY, timeZone: null }));
     return p;
   }
 
-  connected(siteId: string, visitorId: string, now: number, who?: VisitorWho): VisitorUpdatedFrame {
+  connected(siteId: string, visitorId: string, now: number, who?: VisitorWho): void {
     const p = this.entry(siteId, visitorId, now);
     p.sockets++;
     p.leftAt = null;
+    this.site(siteId).departed.delete(visitorId);
     if (who) p.who = who;
-    return this.frame(visitorId, p);
+    this.onChange(siteId, visitorId);
   }
 
-  /** The visitor identified themselves or gave their name; returns the frame to publish (null if not present). */
-  identified(siteId: string, visitorId: string, who: Partial<VisitorWho>): VisitorUpdatedFrame | null {
-    const p = this.sites.get(siteId)?.get(visitorId);
-    if (!p) return null;
+  /** The visitor identified themselves or gave their name. */
+  identified(siteId: string, visitorId: string, who: Partial<VisitorWho>): void {
+    const p = this.sites.get(siteId)?.all.get(visitorId);
+    if (!p) return;
     p.who = { ...p.who, ...who };
-    return this.frame(visitorId, p);
+    this.onChange(siteId, visitorId);
   }
 
-  disconnected(siteId: string, visitorId: string, now: number): VisitorUpdatedFrame | null {
-    const p = this.sites.get(siteId)?.get(visitorId);
-    if (!p) return null;
-    p.sockets = Math.max(0, p.sockets - 1);
-    if (p.sockets === 0) p.leftAt = now;
-    return this.frame(visitorId, p);
-  }
-
-  /** Records the page and cart the widget reported; returns the frame to publish. */
-  update(siteId: string, visitorId: string, now: number, ctx: { url?: string; title?: string; cart?: Cart | null; timeZone?: string }): VisitorUpdatedFrame {
-    const p = this.entry(siteId, visitorId, now);
-    if (ctx.url !== undefined && ctx.url !== p.url) {
-      p.url = ctx.url;
-      p.title = ctx.title ?? null;
-      p.pages.push({ url: ctx.url, title: ctx.title ?? '', at: now });
-      if (p.pages.length > MAX_PAGES) p.pages.splice(0, p.pages.length - MAX_PAGES);
-    } else if (ctx.title !== undefined) {
-      p.title = ctx.title;
-    }
-    if (ctx.cart !== undefined) p.cart = ctx.cart;
-    if (ctx.timeZone !== undefined) p.timeZone = ctx.timeZone;
-    return this.frame(visitorId, p);
-  }
-
-  /** Visitors online now, or gone for less than OFFLINE_TTL_MS; prunes older ones. */
-  list(siteId: string, now: number): VisitorUpdatedFrame[] {
+  disconnected(siteId: string, visitorId: string, now: number): void {
     const site = this.sites.get(siteId);
-    if (!site) return [];
-    const out: VisitorUpdatedFrame[] = [];
-    for (const [id, p] of site) {
-      if (p.sockets === 0 && p.leftAt !== null && now - p.leftAt > OFFLINE_TTL_MS) site.delete(id);
-      else out.push(this.frame(id, p));
+    const p = site?.all.get(visitorId);
+    if (!site || !p) return;
+    p.sockets = Math.max(0, p.sockets - 1);
+    if (p.sockets > 0) return;
+    p.leftAt = now;
+    site.departed.delete(visitorId);
+    site.departed.set(visitorId, now);
+    this.onChange(siteId, visitorId);
+    // Many shoppers leaving at once: only the most recent stay listed.
+    const evicted: string[] = [];
+    for (const id of site.departed.keys()) {
+      if (site.departed.size <= MAX_DEPARTED_PER_SITE) break;
+      site.departed.delete(id);
+      site.all.delete(id);
+      evicted.push(id);
     }
-    return out;
+    if (evicted.length) this.onGone(siteId, evicted);
   }
 
-  private frame(visitorId: string, p: Presence): VisitorUpdatedFrame {
-    return { type: 'visitor.updated', visitorId, online: p.sockets > 0, url: p.url, title: p.title, pages: [...p.pages], cart: p.cart, since: p.since, timeZone: p.timeZone, ...p.who };
+  /** Records the page and cart the widget reported (bounded: PRESENCE_BOUNDS). */
+  update(siteId: string, visitorId: string, now: number, ctx: { url?: string; title?: string; cart?: Cart | null; timeZone?: string }): void {
+    const p = this.entry(siteId, visitorId, now);
+    let changed = false;
+    const url = ctx.url !== undefined ? boundUrl(ctx.url) : undefined;
+    const title = ctx.title !== undefined ? ctx.title.slice(0, PRESENCE_BOUNDS.titleChars) : undefined;
+    if (url !== undefined && url !== p.url) {
+      p.url = url;
+      p.title = title ?? null;
+      p.pages.push({ url, title: title ?? '', at: now });
+      if (p.pages.length > PRESENCE_BOUNDS.pages) p.pages.splice(0, p.pages.length - PRESENCE_BOUNDS.pages);
+      changed = true;
+    } else if (title !== undefined && title !== p.title) {
+      p.title = title;
+      changed = true;
+    }
+    if (ctx.cart !== undefined) {
+      const cart = ctx.cart ? boundCart(ctx.cart) : null;
+      if (JSON.stringify(cart) !== JSON.stringify(p.cart)) {
+        p.cart = cart;
+        p.cartLines = ctx.cart?.items.length ?? 0;
+        p.cartUnits = ctx.cart?.items.reduce((n, i) => n + i.quantity, 0) ?? 0;
+        changed = true;
+      }
+    }
+    if (ctx.timeZone !== undefined && ctx.timeZone !== p.timeZone) {
+      p.timeZone = ctx.timeZone;
+      changed = true;
+    }
+    if (changed) this.onChange(siteId, visitorId);
   }
+
+  /** A visitor's row in the live list, or null when not listed. */
+  summary(siteId: string, visitorId: string): VisitorSummary | null {
+    const p = this.sites.get(siteId)?.all.get(visitorId);
+    return p ? toSummary(visitorId, p) : null;
+  }
+
+  /** What proactive rules check of this visit: the page, since when, the cart in figures. */
+  visit(siteId: string, visitorId: string): { url: string | null; pageEnteredAt: number | null; cartTotal: number; cartUnits: number } | null {
+    const p = this.sites.get(siteId)?.all.get(visitorId);
+    if (!p) return null;
+    return { url: p.url, pageEnteredAt: p.pages[p.pages.length - 1]?.at ?? null, cartTotal: p.cart?.total ?? 0, cartUnits: p.cartUnits };
+  }
+
+  /** A visitor's pages this visit and cart lines, or null when not listed. */
+  detail(siteId: string, visitorId: string): VisitorDetailFrame | null {
+    const p = this.sites.get(siteId)?.all.get(visitorId);
+    if (!p) return null;
+    return { type: 'visitor.detail', visitorId, online: p.sockets > 0, url: p.url, title: p.title, pages: [...p.pages], cart: p.cart, since: p.since, timeZone: p.timeZone, ...p.who };
+  }
+
+  counts(siteId: string): VisitorCounts {
+    const site = this.sites.get(siteId);
+    return site ? { online: site.all.size - site.departed.size, total: site.all.size } : { online: 0, total: 0 };
+  }
+
+  /**
+   * One page of the live list (online first, then the longest on the site), after `after` (the
+   * last row the agent has). Visitors gone for longer than OFFLINE_TTL_MS are not listed.
+   */
+  page(siteId: string, after: { online: boolean; since: number; visitorId: string } | undefined, limit: number, now: number): { visitors: VisitorSummary[]; hasMore: boolean } {
+    const site = this.sites.get(siteId);
+    if (!site) return { visitors: [], hasMore: false };
+    const rows: VisitorSummary[] = [];
+    for (const [id, p] of site.all) {
+      if (p.leftAt !== null && now - p.leftAt > OFFLINE_TTL_MS) continue;
+      const row = toSummary(id, p);
+      if (!after || listOrder(row, after as VisitorSummary) > 0) rows.push(row);
+    }
+    rows.sort(listOrder);
+    return { visitors: rows.slice(0, limit), hasMore: rows.length > limit };
+  }
+
+  /** Prunes visitors gone for longer than OFFLINE_TTL_MS (a timer calls it: see `start`). */
+  sweep(now: number): void {
+    for (const [siteId, site] of this.sites) {
+      const pruned: string[] = [];
+      // Departed in the order they left: stop at the first one still within the TTL.
+      for (const [id, leftAt] of site.departed) {
+        if (now - leftAt <= OFFLINE_TTL_MS) break;
+        site.departed.delete(id);
+        site.all.delete(id);
+        pruned.push(id);
+      }
+      if (site.all.size === 0) this.sites.delete(siteId);
+      if (pruned.length) this.onGone(siteId, pruned);
+    }
+  }
+
+  /** Prunes departed visitors every `intervalMs`, whether or not anyone looks. */
+  start(now: () => number, intervalMs: number = PRESENCE_SWEEP_MS): void {
+    if (this.sweeper) return;
+    this.sweeper = setInterval(() => this.sweep(now()), intervalMs);
+    this.sweeper.unref();
+  }
+
+  close(): void {
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = null;
+  }
+}
+
+function toSummary(visitorId: string, p: Presence): VisitorSummary {
+  return {
+    visitorId,
+    online: p.sockets > 0,
+    // The list's row links the page; the whole URL is in the detail.
+    url: p.url === null ? null : boundUrl(p.url, PRESENCE_BOUNDS.rowUrlChars),
+    title: p.title,
+    since: p.since,
+    pageCount: p.pages.length,
+    cart: p.cart ? { count: p.cartLines, total: p.cart.total, currency: p.cart.currency } : null,
+    name: p.who.name,
+    identified: p.who.identified,
+    verified: p.who.verified,
+    returning: p.who.returning,
+    timeZone: p.timeZone,
+  };
 }
 
 /**

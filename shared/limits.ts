@@ -15,6 +15,8 @@ export const LIMITS = {
   syncPageSize: 200,
   /** Conversations listed in an agent's `welcome`. */
   agentConversationList: 200,
+  /** Live visitors in an agent's `welcome` and in each `visitors.page`; more are asked for. */
+  visitorPage: 50,
 } as const;
 
 /** Client heartbeat: send `ping` this often; treat the socket as dead after `deadAfterMs` of silence. */

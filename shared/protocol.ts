@@ -278,6 +278,18 @@ const VisitorChat = v.object({
 
 const AgentStatusFrame = v.object({ type: v.literal('status'), status: v.picklist(['online', 'away']) });
 
+/** Where a page of the live visitors list resumes: the last entry the agent has (list order). */
+const VisitorCursor = v.object({ online: v.boolean(), since: Timestamp, visitorId: Id });
+
+/** The next page of live visitors (online first, then longest on the site), after `after`. */
+const VisitorsList = v.object({
+  type: v.literal('visitors.list'),
+  after: v.optional(VisitorCursor),
+});
+
+/** One shopper's pages this visit and cart, for the panel beside a chat: answered `visitor.detail`. */
+const VisitorGet = v.object({ type: v.literal('visitor.get'), visitorId: Id });
+
 const Sync = v.object({
   type: v.literal('sync'),
   conversationId: Id,
@@ -313,7 +325,7 @@ const VisitorProactive = v.object({
 });
 
 export const VisitorClientFrameSchema = v.variant('type', [VisitorHello, VisitorMessageSend, Identify, Profile, VisitorContext, VisitorProactive, Typing, Read, Sync, History, Ping]);
-export const AgentClientFrameSchema = v.variant('type', [AgentHello, AgentMessageSend, OrderShare, ConversationAction, VisitorChat, AgentStatusFrame, Typing, Read, Sync, History, Ping]);
+export const AgentClientFrameSchema = v.variant('type', [AgentHello, AgentMessageSend, OrderShare, ConversationAction, VisitorChat, AgentStatusFrame, VisitorsList, VisitorGet, Typing, Read, Sync, History, Ping]);
 
 export type VisitorContextFrame = v.InferOutput<typeof VisitorContext>;
 export type Cart = NonNullable<VisitorContextFrame['cart']>;
@@ -366,8 +378,14 @@ const AgentWelcome = v.object({
   v: v.number(),
   agent: v.object({ id: Id, name: v.string(), email: v.string(), role: v.picklist(['admin', 'agent']) }),
   conversations: v.array(ConversationSummarySchema),
-  /** Shoppers on the site now (and those who left in the last minutes). */
-  visitors: v.array(v.lazy(() => VisitorUpdated)),
+  /**
+   * The first page of shoppers on the site now (and those who left in the last minutes), online
+   * first; `visitorsMore` when the list goes on (`visitors.list`). Changes follow as `visitors.delta`.
+   */
+  visitors: v.array(v.lazy(() => VisitorSummarySchema)),
+  visitorsMore: v.boolean(),
+  /** How many shoppers are listed in all, and how many of them are online. */
+  visitorCounts: v.lazy(() => VisitorCounts),
   team: v.array(v.object({ id: Id, name: v.string(), status: AgentStatusSchema })),
   /** This agent's own status (kept across reconnects). */
   status: v.picklist(['online', 'away']),
@@ -441,9 +459,49 @@ const ReadEvent = v.object({
   seq: Seq,
 });
 
-/** What the shopper is doing now, for agents. */
-const VisitorUpdated = v.object({
-  type: v.literal('visitor.updated'),
+const VisitorCounts = v.object({ online: v.pipe(v.number(), v.integer()), total: v.pipe(v.number(), v.integer()) });
+
+/** One row of the live visitors list: small, so a busy shop's changes stay cheap to send. */
+export const VisitorSummarySchema = v.object({
+  visitorId: Id,
+  online: v.boolean(),
+  url: v.nullable(v.string()),
+  title: v.nullable(v.string()),
+  since: Timestamp,
+  /** Pages seen this visit. */
+  pageCount: v.pipe(v.number(), v.integer()),
+  /** The cart in figures: items (lines), total, currency. */
+  cart: v.nullable(v.object({ count: v.pipe(v.number(), v.integer()), total: v.number(), currency: v.string() })),
+  name: v.nullable(v.string()),
+  identified: v.boolean(),
+  verified: v.boolean(),
+  returning: v.boolean(),
+  timeZone: v.nullable(v.string()),
+});
+export type VisitorSummary = v.InferOutput<typeof VisitorSummarySchema>;
+
+/**
+ * Live visitors that changed since the last delta (their rows as they are now) and those no
+ * longer listed. Coalesced and capped per agent socket: at most one a second, of bounded size;
+ * what did not fit follows in the next one.
+ */
+const VisitorsDelta = v.object({
+  type: v.literal('visitors.delta'),
+  visitors: v.array(VisitorSummarySchema),
+  gone: v.array(Id),
+  counts: VisitorCounts,
+});
+
+const VisitorsPage = v.object({
+  type: v.literal('visitors.page'),
+  visitors: v.array(VisitorSummarySchema),
+  hasMore: v.boolean(),
+  counts: VisitorCounts,
+});
+
+/** What the shopper is doing now (pages this visit, cart lines): the answer to `visitor.get`. */
+const VisitorDetail = v.object({
+  type: v.literal('visitor.detail'),
   visitorId: Id,
   online: v.boolean(),
   url: v.nullable(v.string()),
@@ -509,13 +567,17 @@ export const AgentServerFrameSchema = v.variant('type', [
   ConversationUpdated,
   TypingEvent,
   ReadEvent,
-  VisitorUpdated,
+  VisitorDetail,
+  VisitorsDelta,
+  VisitorsPage,
   TeamFrame,
   Pong,
   ErrorFrame,
 ]);
 
-export type VisitorUpdatedFrame = v.InferOutput<typeof VisitorUpdated>;
+export type VisitorDetailFrame = v.InferOutput<typeof VisitorDetail>;
+export type VisitorsDeltaFrame = v.InferOutput<typeof VisitorsDelta>;
+export type VisitorCounts = v.InferOutput<typeof VisitorCounts>;
 
 export type Message = v.InferOutput<typeof MessageSchema>;
 export type Author = v.InferOutput<typeof AuthorSchema>;

@@ -14,6 +14,12 @@ export interface AgentInfo {
 
 export type SignInError = 'bad_credentials' | 'rate_limited' | 'network' | 'invalid';
 
+/** A shop the same email and password open (sign-in asks which one: 409 choose_site). */
+export interface ShopChoice {
+  key: string;
+  name: string;
+}
+
 export function createSession(fetchImpl: typeof fetch = fetch.bind(globalThis)) {
   /** undefined while the first check runs; null when signed out. */
   const agent = signal<AgentInfo | null | undefined>(undefined);
@@ -29,17 +35,22 @@ export function createSession(fetchImpl: typeof fetch = fetch.bind(globalThis)) 
     }
   }
 
-  async function signIn(email: string, password: string): Promise<SignInError | null> {
+  /** Null when signed in; the shops to choose from when the email and password open several. */
+  async function signIn(email: string, password: string, site?: string): Promise<SignInError | { chooseShop: ShopChoice[] } | null> {
     let res: Response;
     try {
       res = await fetchImpl('/api/agent/session', {
         method: 'POST',
         credentials: 'same-origin',
         headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ email, password }),
+        body: JSON.stringify({ email, password, ...(site ? { site } : {}) }),
       });
     } catch {
       return 'network';
+    }
+    if (res.status === 409) {
+      const body = (await res.json().catch(() => null)) as { code?: string; sites?: ShopChoice[] } | null;
+      if (body?.code === 'choose_site' && Array.isArray(body.sites)) return { chooseShop: body.sites };
     }
     if (res.ok) {
       const body = (await res.json()) as { agent: AgentInfo; csrfToken?: string };

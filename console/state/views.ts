@@ -1,5 +1,5 @@
 /** Inbox views and search: pure functions over conversation summaries. */
-import type { ConversationSummary } from '../../shared/protocol';
+import type { ConversationSummary, VisitorSummary } from '../../shared/protocol';
 
 export const VIEWS = ['queue', 'mine', 'open', 'bot', 'resolved'] as const;
 export type View = (typeof VIEWS)[number];
@@ -61,4 +61,9 @@ export function waited(since: number, now: number, lang: string): string {
   if (s < 60) return `${rtf.format(s)} s`;
   if (s < 3600) return `${rtf.format(Math.floor(s / 60))} min`;
   return `${rtf.format(Math.floor(s / 3600))} h`;
+}
+
+/** Live visitors in the server's list order: online first, then the longest on the site. */
+export function sortVisitors(list: Iterable<VisitorSummary>): VisitorSummary[] {
+  return [...list].sort((a, b) => Number(b.online) - Number(a.online) || a.since - b.since || (a.visitorId < b.visitorId ? -1 : a.visitorId > b.visitorId ? 1 : 0));
 }

@@ -11,6 +11,7 @@ import { ContextPanel } from './ContextPanel';
 import { ConversationList } from './ConversationList';
 import { ConversationView } from './ConversationView';
 import { LanguagePicker } from './LanguagePicker';
+import { ThemeToggle } from './ThemeToggle';
 import { SignIn } from './SignIn';
 import { VisitorsView } from './VisitorsView';
 import { Settings } from './settings/Settings';
@@ -71,7 +72,10 @@ function Workspace({ session, agent }: { session: Session; agent: AgentInfo }) {
   useEffect(() => {
     if (screen === 'inbox') void workspace.load();
   }, [screen]);
-  const onlineVisitors = [...inbox.visitors.value.values()].filter((v) => v.online).length;
+  const onlineVisitors = inbox.visitorCounts.value.online;
+  // The open chat's shopper: their pages this visit and cart, beside the chat.
+  const selectedVisitor = selected?.visitorId ?? null;
+  useEffect(() => inbox.watchVisitor(selectedVisitor), [inbox, selectedVisitor]);
 
   // The tab title counts what needs the agent.
   const unreadTotal = [...inbox.unread.value.values()].reduce((a, b) => a + b, 0);
@@ -122,7 +126,7 @@ function Workspace({ session, agent }: { session: Session; agent: AgentInfo }) {
           {t.sound}
         </button>
         {notifier.permission.value === 'default' && (
-          <button type="button" class="ghost" aria-label={t.enableNotifications} title={t.enableNotifications} onClick={() => void notifier.requestPermission()}>
+          <button type="button" class="ghost" title={t.enableNotifications} onClick={() => void notifier.requestPermission()}>
             {t.enableNotificationsShort}
           </button>
         )}
@@ -135,6 +139,7 @@ function Workspace({ session, agent }: { session: Session; agent: AgentInfo }) {
           </button>
         )}
         <LanguagePicker />
+        <ThemeToggle />
         <span class="me">{agent.name}</span>
         <button type="button" class="ghost" onClick={() => void session.signOut()}>
           {t.signOut}
@@ -145,7 +150,7 @@ function Workspace({ session, agent }: { session: Session; agent: AgentInfo }) {
       <div class="columns" hidden={screen !== 'inbox'}>
         <ConversationList inbox={inbox} />
         <ConversationView inbox={inbox} meId={agent.id} meName={agent.name} context={context} workspace={workspace} />
-        <ContextPanel model={context} presence={selected ? inbox.visitors.value.get(selected.visitorId) : undefined} onShareOrder={inbox.shareOrder} />
+        <ContextPanel model={context} presence={selected ? inbox.presence.value : null} onShareOrder={inbox.shareOrder} />
       </div>
     </div>
   );

@@ -1,5 +1,5 @@
 /** The customer beside the chat: who they are, whether the shop verified them, their orders. */
-import type { VisitorUpdatedFrame } from '../../shared/protocol';
+import type { VisitorDetailFrame } from '../../shared/protocol';
 import type { ContextModel } from '../state/context';
 import { locale, strings } from '../state/locale';
 import { useNow } from './ConversationList';
@@ -12,7 +12,7 @@ export function ContextPanel({
   onShareOrder,
 }: {
   model: ContextModel;
-  presence: VisitorUpdatedFrame | undefined;
+  presence: VisitorDetailFrame | null;
   onShareOrder(orderId: string): void;
 }) {
   const t = strings();
@@ -52,7 +52,7 @@ function LocalTime({ timeZone }: { timeZone: string }) {
 }
 
 /** Live: the page the shopper is on, the pages of this visit, and their cart. */
-function Presence({ presence }: { presence: VisitorUpdatedFrame }) {
+function Presence({ presence }: { presence: VisitorDetailFrame }) {
   const t = strings();
   const loc = locale.value;
   const href = httpUrlOrNull(presence.url);

@@ -51,7 +51,7 @@ export function widen(w: Window, step: number, max: number): Window {
 
 export function MessageLog({ items, hasEarlier, onLoadEarlier, visitorName, visitorReadSeq, conversationId, onRetry }: Props) {
   const t = strings();
-  const ref = useRef<HTMLOListElement>(null);
+  const ref = useRef<HTMLDivElement>(null);
   const time = new Intl.DateTimeFormat(locale.value, { hour: '2-digit', minute: '2-digit' });
   const [win, setWin] = useState<Window>({ fromEnd: 0, size: INITIAL });
   const seen = useRef({ conversationId, length: items.length, lastKey: items[items.length - 1]?.key, wantOlder: false });
@@ -130,7 +130,9 @@ export function MessageLog({ items, hasEarlier, onLoadEarlier, visitorName, visi
 
   return (
     <div class="log-wrap">
-      <ol class="log" role="log" aria-live="polite" aria-label={t.messages} ref={ref} tabIndex={0} onScroll={onScroll}>
+      {/* role="log" on the <ol> itself would strip its list semantics and orphan every item. */}
+      <div class="log" role="log" aria-live="polite" aria-label={t.messages} ref={ref} tabIndex={0} onScroll={onScroll}>
+        <ol class="log-items">
         {(start > 0 || hasEarlier) && (
           <li class="earlier">
             <button type="button" class="ghost" onClick={earlier}>
@@ -151,7 +153,7 @@ export function MessageLog({ items, hasEarlier, onLoadEarlier, visitorName, visi
           const card = m.kind === 'card';
           const who = m.author.kind === 'visitor' ? visitorName : m.author.kind === 'agent' ? (m.author.name ?? t.you) : (m.author.name ?? t.bot);
           return (
-            <li key={m.key} data-key={m.key} class={`msg ${mine ? 'mine' : 'theirs'} ${m.state}${note ? ' note' : ''}${card ? ' card-msg' : ''}`}>
+            <li key={m.key} data-key={m.key} class={`msg ${mine ? 'mine' : 'theirs'} author-${m.author.kind} ${m.state}${note ? ' note' : ''}${card ? ' card-msg' : ''}`}>
               <span class="who">
                 {who}
                 {note && <strong class="note-tag"> · {t.note}</strong>}
@@ -174,7 +176,8 @@ export function MessageLog({ items, hasEarlier, onLoadEarlier, visitorName, visi
             </li>
           );
         })}
-      </ol>
+        </ol>
+      </div>
       {!following && (
         <button type="button" class="jump-latest" onClick={latest}>
           {t.jumpToLatest}

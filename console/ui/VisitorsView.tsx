@@ -1,16 +1,11 @@
 /** Who is on the shop now: page, time on site, cart, returning or identified; an agent can write first. */
 import { useState } from 'preact/hooks';
-import type { VisitorUpdatedFrame } from '../../shared/protocol';
+import type { VisitorSummary } from '../../shared/protocol';
 import { formatMoney, httpUrlOrNull } from '../../shared/format';
 import type { Inbox } from '../state/inbox';
 import { locale, strings } from '../state/locale';
-import { waited } from '../state/views';
+import { sortVisitors, waited } from '../state/views';
 import { useNow } from './ConversationList';
-
-/** Online first, then the longest on the site first. */
-export function sortVisitors(list: Iterable<VisitorUpdatedFrame>): VisitorUpdatedFrame[] {
-  return [...list].sort((a, b) => Number(b.online) - Number(a.online) || a.since - b.since);
-}
 
 export function VisitorsView({ inbox }: { inbox: Inbox }) {
   const t = strings();
@@ -18,6 +13,7 @@ export function VisitorsView({ inbox }: { inbox: Inbox }) {
   const [composing, setComposing] = useState<string | null>(null);
   const list = sortVisitors(inbox.visitors.value.values());
   const error = inbox.startError.value;
+  const counts = inbox.visitorCounts.value;
   return (
     <section class="visitors-view" aria-labelledby="visitors-title">
       <h2 id="visitors-title">{t.visitors}</h2>
@@ -52,11 +48,22 @@ export function VisitorsView({ inbox }: { inbox: Inbox }) {
           </tbody>
         </table>
       )}
+      {/* A busy shop's list comes in pages: the first with the console, more on demand. */}
+      {counts.total > list.length && (
+        <p class="muted small">
+          {t.visitorsShown.replace('{shown}', String(list.length)).replace('{total}', String(counts.total))}{' '}
+          {inbox.visitorsMore.value && (
+            <button type="button" class="ghost small-btn" onClick={inbox.loadMoreVisitors}>
+              {t.moreVisitors}
+            </button>
+          )}
+        </p>
+      )}
     </section>
   );
 }
 
-function VisitorRow({ v, now, composing, onCompose, onStart }: { v: VisitorUpdatedFrame; now: number; composing: boolean; onCompose(on: boolean): void; onStart(text: string): void }) {
+function VisitorRow({ v, now, composing, onCompose, onStart }: { v: VisitorSummary; now: number; composing: boolean; onCompose(on: boolean): void; onStart(text: string): void }) {
   const t = strings();
   const loc = locale.value;
   const [text, setText] = useState('');
@@ -91,7 +98,7 @@ function VisitorRow({ v, now, composing, onCompose, onStart }: { v: VisitorUpdat
           )}
         </td>
         <td>{waited(v.since, now, loc)}</td>
-        <td>{v.cart && v.cart.items.length > 0 ? formatMoney(v.cart.total, v.cart.currency, loc) : <span class="muted">—</span>}</td>
+        <td>{v.cart && v.cart.count > 0 ? formatMoney(v.cart.total, v.cart.currency, loc) : <span class="muted">—</span>}</td>
         <td>
           {v.online && (
             <button type="button" class="ghost small-btn" aria-expanded={composing} aria-controls={composing ? formId : undefined} onClick={() => onCompose(!composing)}>

@@ -29,6 +29,12 @@ export class RateLimiter {
     readonly burst: number,
   ) {}
 
+  /** Whether `key` has a token now, without taking it. */
+  has(key: string, now: number): boolean {
+    const b = this.buckets.get(key);
+    return !b || Math.min(this.burst, b.tokens + (Math.max(0, now - b.updatedAt) * this.rate) / 1000) >= 1;
+  }
+
   take(key: string, now: number): TakeResult {
     const result = takeToken(this.buckets.get(key), now, this.rate, this.burst);
     this.buckets.set(key, result.bucket);
@@ -39,5 +45,143 @@ export class RateLimiter {
   private prune(now: number): void {
     const fullAfterMs = (this.burst / this.rate) * 1000;
     for (const [key, b] of this.buckets) if (now - b.updatedAt > fullAfterMs) this.buckets.delete(key);
+  }
+}
+
+export interface Budget {
+  /** Tokens per second, sustained. */
+  rate: number;
+  /** Tokens available at once. */
+  burst: number;
+}
+
+/**
+ * Per-shopper budgets (all their tabs together), one bucket per kind of frame, so a flood of one
+ * kind neither writes without end nor spends another kind's budget. Far above what the widget
+ * sends; documented in docs/protocol.md ("Budgets"). `send` is configurable (VISITOR_MESSAGES_*).
+ */
+export const VISITOR_BUDGETS = {
+  send: { rate: 5, burst: 30 },
+  context: { rate: 2, burst: 20 },
+  chatter: { rate: 10, burst: 30 },
+  identity: { rate: 1, burst: 10 },
+  proactive: { rate: 2, burst: 20 },
+  reads: { rate: 5, burst: 40 },
+  // A pong costs no store work; the widget pings every 20 s, a latency probe far more often.
+  ping: { rate: 60, burst: 120 },
+} as const satisfies Record<string, Budget>;
+export type VisitorBucket = keyof typeof VISITOR_BUDGETS;
+
+/** Which budget each shopper frame spends (`hello` comes once per socket, before any). */
+export const VISITOR_FRAME_BUCKET = {
+  'message.send': 'send',
+  context: 'context',
+  typing: 'chatter',
+  read: 'chatter',
+  profile: 'identity',
+  identify: 'identity',
+  proactive: 'proactive',
+  sync: 'reads',
+  history: 'reads',
+  ping: 'ping',
+} as const satisfies Record<string, VisitorBucket>;
+
+/** Per-agent budgets (all their tabs together). `send` is configurable (AGENT_MESSAGES_*). */
+export const AGENT_BUDGETS = {
+  send: { rate: 10, burst: 60 },
+  action: { rate: 5, burst: 30 },
+  chatter: { rate: 10, burst: 30 },
+  reads: { rate: 20, burst: 100 },
+  ping: { rate: 60, burst: 120 },
+} as const satisfies Record<string, Budget>;
+export type AgentBucket = keyof typeof AGENT_BUDGETS;
+
+export const AGENT_FRAME_BUCKET = {
+  'message.send': 'send',
+  'order.share': 'send',
+  'visitor.chat': 'send',
+  'conversation.action': 'action',
+  status: 'chatter',
+  typing: 'chatter',
+  read: 'chatter',
+  sync: 'reads',
+  history: 'reads',
+  'visitors.list': 'reads',
+  'visitor.get': 'reads',
+  ping: 'ping',
+} as const satisfies Record<string, AgentBucket>;
+
+/** One RateLimiter per bucket, keyed by who spends (a visitor or agent id). */
+export class Budgets<K extends string> {
+  private readonly limiters: Record<K, RateLimiter>;
+
+  constructor(budgets: Record<K, Budget>) {
+    this.limiters = Object.fromEntries(Object.entries<Budget>(budgets).map(([k, b]) => [k, new RateLimiter(b.rate, b.burst)])) as Record<K, RateLimiter>;
+  }
+
+  take(bucket: K, key: string, now: number): TakeResult {
+    return this.limiters[bucket].take(key, now);
+  }
+}
+
+const HOUR = 3600;
+/**
+ * Failed order lookups by unverified shoppers, across all their conversations: per email, per
+ * client address (an IPv6 /64 counts as one) and per site. Each conversation allows three on its
+ * own (domain/bot); these stop an attacker who opens a new chat, or a new tab, for every guess.
+ */
+export const LOOKUP_FAILURE_BUDGETS = {
+  email: { rate: 5 / HOUR, burst: 5 },
+  address: { rate: 10 / HOUR, burst: 10 },
+  site: { rate: 100 / HOUR, burst: 100 },
+} as const satisfies Record<string, Budget>;
+
+/** The key a client address is limited by: IPv4 as is (also when IPv4-mapped), IPv6 by its /64. */
+export function addressKey(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return mapped[1]!;
+  if (!address.includes(':')) return address;
+  const [head = '', tail = ''] = address.split('::');
+  const h = head ? head.split(':') : [];
+  const t = tail ? tail.split(':') : [];
+  const groups = address.includes('::') ? [...h, ...Array<string>(Math.max(0, 8 - h.length - t.length)).fill('0'), ...t] : h;
+  return `${groups.slice(0, 4).map((g) => (parseInt(g, 16) || 0).toString(16)).join(':')}::/64`;
+}
+
+export interface LookupKeys {
+  siteId: string;
+  /** The email the shopper gave for the order (any case). */
+  email: string | null;
+  address: string | null;
+}
+
+/** Counts failed unverified order lookups per email, address and site (see LOOKUP_FAILURE_BUDGETS). */
+export class LookupGuard {
+  private readonly email: RateLimiter;
+  private readonly address: RateLimiter;
+  private readonly site: RateLimiter;
+
+  constructor(budgets: Record<keyof typeof LOOKUP_FAILURE_BUDGETS, Budget> = LOOKUP_FAILURE_BUDGETS) {
+    this.email = new RateLimiter(budgets.email.rate, budgets.email.burst);
+    this.address = new RateLimiter(budgets.address.rate, budgets.address.burst);
+    this.site = new RateLimiter(budgets.site.rate, budgets.site.burst);
+  }
+
+  private keys(k: LookupKeys) {
+    return [
+      [this.site, k.siteId],
+      ...(k.email ? [[this.email, `${k.siteId}|${k.email.trim().toLowerCase()}`] as const] : []),
+      ...(k.address ? [[this.address, `${k.siteId}|${addressKey(k.address)}`] as const] : []),
+    ] as const;
+  }
+
+  /** Whether one more failed lookup is allowed for all of these keys. */
+  allows(k: LookupKeys, now: number): boolean {
+    return this.keys(k).every(([limiter, key]) => limiter.has(key, now));
+  }
+
+  /** Records a failed lookup against every key. */
+  failed(k: LookupKeys, now: number): void {
+    for (const [limiter, key] of this.keys(k)) limiter.take(key, now);
   }
 }

@@ -6,7 +6,7 @@
  */
 import type { Locale } from '../../shared/i18n';
 import type { CardPayload } from '../../shared/protocol';
-import { botTurn, extractOrderDetails, initialBotState, normalizeOrderNumber, type BotOrder, type BotState, type FaqEntry } from '../domain/bot';
+import { botTurn, extractOrderDetails, initialBotState, MAX_LOOKUP_FAILURES, normalizeOrderNumber, type BotContext, type BotOrder, type BotState, type FaqEntry } from '../domain/bot';
 import type { BusinessSchedule } from '../domain/hours';
 import { orderCardPayload } from '../domain/cards';
 import { publishAppended } from '../events';
@@ -58,10 +58,31 @@ function toBotOrder(o: OrderRecord, email: string | null): BotOrder {
 
 const HANDOFF_TEXT: Record<Locale, string> = { es: 'Te paso con una persona del equipo.', en: 'I am passing you to a person from the team.' };
 
+/**
+ * Turns queued per conversation: each reads the bot's memory the previous one saved, so twelve
+ * tabs sending at once count as twelve attempts, not twelve first ones. (In-process: one server
+ * holds a conversation's sockets; docs/security.md.)
+ */
+const turns = new Map<string, Promise<void>>();
+
 /** One bot turn for `result` (a committed shopper message in a conversation the bot has). */
-export async function runBot(deps: GatewayDeps, site: SiteRecord, visitor: VisitorRecord, result: AppendMessageResult): Promise<void> {
-  const { conversation, message } = result;
-  if (conversation.status !== 'bot' || message.author.kind !== 'visitor' || !message.text.trim()) return;
+export function runBot(deps: GatewayDeps, site: SiteRecord, visitor: VisitorRecord, result: AppendMessageResult, address: string | null = null): Promise<void> {
+  const key = result.conversation.id;
+  const run = (turns.get(key) ?? Promise.resolve()).then(() => botTurnFor(deps, site, visitor, result, address));
+  const tail = run.catch(() => undefined);
+  turns.set(key, tail);
+  void tail.then(() => {
+    if (turns.get(key) === tail) turns.delete(key);
+  });
+  return run;
+}
+
+async function botTurnFor(deps: GatewayDeps, site: SiteRecord, visitor: VisitorRecord, result: AppendMessageResult, address: string | null): Promise<void> {
+  const { message } = result;
+  if (result.conversation.status !== 'bot' || message.author.kind !== 'visitor' || !message.text.trim()) return;
+  // As it is now: an earlier turn may have handed it to people.
+  const conversation = (await deps.store.conversations.get(site.id, result.conversation.id)) ?? result.conversation;
+  if (conversation.status !== 'bot') return;
   const settings = botSettings(site);
   const data = await deps.store.conversations.botData(site.id, conversation.id);
   const locale: Locale = (data?.locale ?? visitor.locale) === 'en' ? 'en' : 'es';
@@ -75,21 +96,29 @@ export async function runBot(deps: GatewayDeps, site: SiteRecord, visitor: Visit
   const looked = wanted ? await deps.store.orders.byNumber(site.id, wanted) : null;
   const now = deps.now();
 
-  const turn = botTurn(
-    state,
-    { text: message.text },
-    {
-      locale,
-      now,
-      status: conversation.status,
-      customer: customer ? { vip: customer.tags.includes('vip'), orders: customerOrders.map((o) => toBotOrder(o, customer.email)) } : null,
-      lookupOrder: (n) => (looked && normalizeOrderNumber(looked.number) === normalizeOrderNumber(n) ? toBotOrder(looked, looked.customerEmail) : null),
-      faqs: settings.faqs ?? [],
-      ...(settings.policies?.[locale] ? { policies: settings.policies[locale] } : {}),
-      // The site's business hours (console settings), else the older `settings.bot.hours`.
-      hours: siteHours(site),
-    },
-  );
+  const ctx: BotContext = {
+    locale,
+    now,
+    status: conversation.status,
+    customer: customer ? { vip: customer.tags.includes('vip'), orders: customerOrders.map((o) => toBotOrder(o, customer.email)) } : null,
+    lookupOrder: (n) => (looked && normalizeOrderNumber(looked.number) === normalizeOrderNumber(n) ? toBotOrder(looked, looked.customerEmail) : null),
+    faqs: settings.faqs ?? [],
+    ...(settings.policies?.[locale] ? { policies: settings.policies[locale] } : {}),
+    // The site's business hours (console settings), else the older `settings.bot.hours`.
+    hours: siteHours(site),
+  };
+  let turn = botTurn(state, { text: message.text }, ctx);
+  // Failed lookups also count per email, client address and site, across conversations: with
+  // that budget spent, the turn is taken as in a chat out of attempts (a person takes over).
+  // From the check to the count nothing awaits, so parallel chats cannot all pass the check.
+  const lookup = { siteId: site.id, email: details.email ?? state.pendingEmail, address };
+  const failed = turn.newState.failedLookups > state.failedLookups;
+  const attempted = failed || (turn.newState.tried !== state.tried && turn.newState.tried.at(-1)?.outcome === 'lookup_matched');
+  if (attempted && !deps.limits.lookups.allows(lookup, now)) {
+    turn = botTurn({ ...state, failedLookups: Math.max(state.failedLookups, MAX_LOOKUP_FAILURES) }, { text: message.text }, ctx);
+  } else if (failed) {
+    deps.limits.lookups.failed(lookup, now);
+  }
 
   const author = botAuthor(site, locale);
   let n = 0;

@@ -134,13 +134,13 @@ async function ask(deps: GatewayDeps & { allowPrivateTargets?: boolean }, bot: E
  * The assistant's turn for a committed shopper message: the merchant's bot when the site has
  * one, else (or when it fails and the site chose so) the built-in bot.
  */
-export async function runAssistant(deps: GatewayDeps & { allowPrivateTargets?: boolean }, connectionSite: SiteRecord, visitor: VisitorRecord, result: AppendMessageResult): Promise<void> {
+export async function runAssistant(deps: GatewayDeps & { allowPrivateTargets?: boolean }, connectionSite: SiteRecord, visitor: VisitorRecord, result: AppendMessageResult, address: string | null = null): Promise<void> {
   const { conversation, message } = result;
   if (conversation.status !== 'bot' || message.author.kind !== 'visitor') return;
   // Settings may have changed since this socket connected.
   const site = (await deps.store.sites.byId(connectionSite.id)) ?? connectionSite;
   const bot = externalBot(site);
-  if (!bot) return runBot(deps, site, visitor, result);
+  if (!bot) return runBot(deps, site, visitor, result, address);
 
   const data = await deps.store.conversations.botData(site.id, conversation.id);
   const locale: Locale = (data?.locale ?? visitor.locale) === 'en' ? 'en' : 'es';
@@ -161,7 +161,7 @@ export async function runAssistant(deps: GatewayDeps & { allowPrivateTargets?: b
         store: true,
       });
     }
-    return runBot(deps, site, visitor, result);
+    return runBot(deps, site, visitor, result, address);
   }
 
   const answer = outcome.answer;

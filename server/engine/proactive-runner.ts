@@ -40,16 +40,16 @@ export async function runProactive(
     return { fired: false, reason: 'chat_active' };
   }
 
-  // What the server itself saw of this visit (an empty update reads the presence entry).
-  const seen = deps.presence.update(siteId, visitor.id, now, {});
+  // What the server itself saw of this visit.
+  const seen = deps.presence.visit(siteId, visitor.id);
   const needsTags = rule.conditions.some((c) => c.type === 'customer_tag');
   const customer = needsTags && visitor.verified && visitor.customerId ? await deps.store.customers.byId(siteId, visitor.customerId) : null;
   const ctx: VisitorContext = {
-    url: seen.url ?? '',
+    url: seen?.url ?? '',
     // The longer of what we saw and what the panel measured (its socket may be newer than the page).
-    pageEnteredAt: Math.min(seen.pages[seen.pages.length - 1]?.at ?? now, now - (ask.onPageMs ?? 0)),
-    cartTotal: seen.cart?.total ?? 0,
-    cartItems: seen.cart?.items.reduce((n, i) => n + i.quantity, 0) ?? 0,
+    pageEnteredAt: Math.min(seen?.pageEnteredAt ?? now, now - (ask.onPageMs ?? 0)),
+    cartTotal: seen?.cartTotal ?? 0,
+    cartItems: seen?.cartUnits ?? 0,
     returning: isReturning(visitor.firstSeenAt, now),
     exitIntent: ask.exitIntent === true,
     device: ask.device ?? 'desktop',

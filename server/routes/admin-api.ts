@@ -260,8 +260,9 @@ export function adminRoutes(deps: AdminDeps) {
     const parsed = await body(c, AgentCreate);
     if (!parsed.ok) return parsed.res;
     const { email, name, role, password, capacity, languages, teams } = parsed.value;
-    if (await deps.store.agents.byEmailForSignIn(email)) return problem(c, 409, 'an agent with this email exists', { field: 'email' });
     const siteId = c.get('agent').siteId;
+    // Only this site's agents count: whether the email is an agent of another shop is not ours to know.
+    if (await deps.store.agents.byEmail(siteId, email)) return problem(c, 409, 'an agent with this email exists', { field: 'email' });
     const agent = await deps.store.agents.create({
       siteId,
       email,

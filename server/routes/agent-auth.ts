@@ -16,6 +16,8 @@ import type { AgentSockets } from '../ws/agent-gateway';
 const SignIn = v.object({
   email: v.pipe(v.string(), v.trim(), v.email('email is not valid'), v.maxLength(254)),
   password: v.pipe(v.string(), v.minLength(1, 'password is required'), v.maxLength(1024)),
+  /** The shop's public key, when the same email and password open more than one (see 409 choose_site). */
+  site: v.optional(v.pipe(v.string(), v.maxLength(64))),
 });
 
 export interface AgentAuthDeps {
@@ -88,13 +90,25 @@ export function agentAuthRoutes(deps: AgentAuthDeps) {
       c.header('Retry-After', String(Math.ceil(wait / 1000)));
       return problem(c, 429, 'too many sign-in attempts', { code: 'rate_limited' });
     }
-    const agent = await deps.store.agents.byEmailForSignIn(email);
-    const ok = await verifyPassword(agent && !agent.disabled ? agent.passwordHash : null, parsed.output.password);
-    if (!agent || agent.disabled || !ok) {
+    // An email is unique per site, so it may be an agent of several shops: the password decides
+    // which. An unknown email still costs one verification, like a known one.
+    const candidates = (await deps.store.agents.forSignIn(email)).filter((a) => !a.disabled && (!parsed.output.site || a.site.publicKey === parsed.output.site));
+    const matches = [];
+    if (candidates.length === 0) await verifyPassword(null, parsed.output.password);
+    for (const candidate of candidates) if (await verifyPassword(candidate.passwordHash, parsed.output.password)) matches.push(candidate);
+    if (matches.length === 0) {
       throttle.failed(email, address, now);
       deps.logger.info({ email }, 'sign-in refused');
       return problem(c, 401, 'email or password is not correct', { code: 'bad_credentials' });
     }
+    if (matches.length > 1) {
+      // Only someone who knows the password of each learns these shops: ask which one.
+      return problem(c, 409, 'this email and password open more than one shop: choose one', {
+        code: 'choose_site',
+        sites: matches.map((m) => ({ key: m.site.publicKey, name: m.site.name })),
+      });
+    }
+    const agent = matches[0]!;
     throttle.succeeded(email, address, now);
     const token = newToken(32);
     await deps.store.sessions.create({ tokenHash: hashToken(token), agentId: agent.id, siteId: agent.siteId, now, ttlMs: SESSION_TTL_MS });

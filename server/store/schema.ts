@@ -42,7 +42,9 @@ export const agents = sqliteTable(
     teams: text('teams', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
     createdAt: integer('created_at').notNull(),
   },
-  (t) => [uniqueIndex('agents_email_unique').on(t.email), index('agents_site_idx').on(t.siteId)],
+  // An email is unique per site: the same person may be an agent of several shops, and one shop's
+  // admin cannot learn whether an address is an agent elsewhere.
+  (t) => [uniqueIndex('agents_site_email_unique').on(t.siteId, t.email), index('agents_site_idx').on(t.siteId), index('agents_email_idx').on(t.email)],
 );
 
 export const agentSessions = sqliteTable(

@@ -93,6 +93,9 @@ function toAgent(row: AgentRow): AgentRecord {
 const PREVIEW_LENGTH = 140;
 const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
+/** The most sites one email is looked up on at sign-in (each costs an argon2 verification). */
+export const SIGN_IN_CANDIDATES = 20;
+
 export class SqliteStore implements Store {
   private readonly db: Db;
   private pending: PendingAppend[] = [];
@@ -271,10 +274,22 @@ export class SqliteStore implements Store {
   };
 
   agents = {
-    byEmailForSignIn: (email: string) =>
+    forSignIn: (email: string) =>
+      this.read(() =>
+        this.db
+          .select({ agent: t.agents, publicKey: t.sites.publicKey, siteName: t.sites.name })
+          .from(t.agents)
+          .innerJoin(t.sites, eq(t.sites.id, t.agents.siteId))
+          .where(eq(t.agents.email, email.trim().toLowerCase()))
+          .orderBy(asc(t.agents.createdAt))
+          .limit(SIGN_IN_CANDIDATES)
+          .all()
+          .map((r) => ({ ...toAgent(r.agent), passwordHash: r.agent.passwordHash, site: { publicKey: r.publicKey, name: r.siteName } })),
+      ),
+    byEmail: (siteId: string, email: string) =>
       this.read(() => {
-        const row = this.db.select().from(t.agents).where(eq(t.agents.email, email.trim().toLowerCase())).get();
-        return row ? { ...toAgent(row), passwordHash: row.passwordHash } : null;
+        const row = this.db.select().from(t.agents).where(and(eq(t.agents.siteId, siteId), eq(t.agents.email, email.trim().toLowerCase()))).get();
+        return row ? toAgent(row) : null;
       }),
     byId: (siteId: string, id: string) =>
       this.read(() => {

@@ -384,8 +384,13 @@ export interface Store {
     put(siteId: string, key: string, response: StoredResponse, now: number): Promise<StoredResponse>;
   };
   agents: {
-    /** Includes the password hash: only the sign-in route uses this. */
-    byEmailForSignIn(email: string): Promise<(AgentRecord & { passwordHash: string }) | null>;
+    /**
+     * Every agent with this email, on any site (an email is unique per site only), with its
+     * password hash and its site's public key and name: only the sign-in route uses this.
+     */
+    forSignIn(email: string): Promise<(AgentRecord & { passwordHash: string; site: { publicKey: string; name: string } })[]>;
+    /** The agent with this email on this site. */
+    byEmail(siteId: string, email: string): Promise<AgentRecord | null>;
     byId(siteId: string, id: string): Promise<AgentRecord | null>;
     create(input: { siteId: string; email: string; name: string; passwordHash: string; role: 'admin' | 'agent'; now: number; capacity?: number | null; languages?: string[]; teams?: string[] }): Promise<AgentRecord>;
     list(siteId: string): Promise<AgentRecord[]>;

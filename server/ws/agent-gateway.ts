@@ -7,6 +7,7 @@ import type { WebSocket } from 'ws';
 import { CLOSE_CODES } from '../../shared/errors';
 import { LIMITS, PROTOCOL_VERSION, parseAgentClientFrame, type AgentClientFrame } from '../../shared/protocol';
 import { topics } from '../bus/bus';
+import { AGENT_FRAME_BUCKET } from '../domain/rate-limit';
 import { decideAction, siteTeams } from '../domain/agent-actions';
 import { ConflictError } from '../store/errors';
 import { orderCard } from '../domain/cards';
@@ -74,6 +75,7 @@ export function agentSocket(deps: GatewayDeps, session: AgentSession, sockets: A
   let expiry: NodeJS.Timeout | null = null;
   let welcomed = false;
   let teamJoined = false;
+  let unfeed: (() => void) | null = null;
   const siteId = agent.siteId;
 
   /** The visitor's tabs, and their verified customer's other devices. */
@@ -92,18 +94,23 @@ export function agentSocket(deps: GatewayDeps, session: AgentSession, sockets: A
         }
         // Subscribe before reading the list: an event between the two is seen twice, never missed.
         c.subscribe(deps.bus, topics.siteAgents(siteId));
+        unfeed = deps.visitorFeed.subscribe(siteId, (json) => c.sendJson(json));
         const status = deps.team.connected(siteId, agent);
         teamJoined = true;
         publishTeam(deps, siteId);
         void deps.router.schedule(siteId);
         const list = await deps.store.conversations.listForSite(siteId, { limit: LIMITS.agentConversationList });
         welcomed = true;
+        // The first page of live visitors only: a busy shop's list is paged (visitors.list).
+        const visitors = deps.presence.page(siteId, undefined, LIMITS.visitorPage, deps.now());
         c.send({
           type: 'welcome',
           v: PROTOCOL_VERSION,
           agent: { id: agent.id, name: agent.name, email: agent.email, role: agent.role },
           conversations: list.map(toSummary),
-          visitors: deps.presence.list(siteId, deps.now()),
+          visitors: visitors.visitors,
+          visitorsMore: visitors.hasMore,
+          visitorCounts: deps.presence.counts(siteId),
           team: deps.team.team(siteId),
           status,
         });
@@ -223,6 +230,17 @@ export function agentSocket(deps: GatewayDeps, session: AgentSession, sockets: A
         c.send(ackFor(frame.clientId, result));
         if (!result.duplicate) await publishAppended(deps, result);
         return;
+      }
+      case 'visitors.list': {
+        if (!welcomed) return c.send({ type: 'error', code: 'not_ready', message: 'send hello first' });
+        const page = deps.presence.page(siteId, frame.after, LIMITS.visitorPage, deps.now());
+        return c.send({ type: 'visitors.page', ...page, counts: deps.presence.counts(siteId) });
+      }
+      case 'visitor.get': {
+        if (!welcomed) return c.send({ type: 'error', code: 'not_ready', message: 'send hello first' });
+        const detail = deps.presence.detail(siteId, frame.visitorId);
+        if (!detail) return c.send({ type: 'error', code: 'not_found', ref: frame.visitorId, message: 'visitor not on the site now' });
+        return c.send(detail);
       }
       case 'status': {
         if (!welcomed) return;
@@ -367,16 +385,18 @@ export function agentSocket(deps: GatewayDeps, session: AgentSession, sockets: A
       const parsed = parseAgentClientFrame(evt.data);
       if (!parsed.ok) return c.send({ type: 'error', ...parsed.error });
       const frame = parsed.frame;
-      // A person writes a few messages a second at most: a runaway client gets typed refusals.
-      if (frame.type === 'message.send' || frame.type === 'order.share' || frame.type === 'visitor.chat') {
-        const taken = deps.limits.agentSends.take(agent.id, deps.now());
-        if (!taken.allowed) return c.send({ type: 'error', code: 'rate_limited', retryAfterMs: taken.retryAfterMs, message: 'too many messages', ...(frameRef(frame) ? { ref: frameRef(frame) } : {}) });
+      // A person writes a few messages a second at most: a runaway client gets typed refusals, for every kind of frame.
+      if (frame.type !== 'hello') {
+        const bucket = AGENT_FRAME_BUCKET[frame.type];
+        const taken = deps.limits.agent.take(bucket, agent.id, deps.now());
+        if (!taken.allowed) return c.send({ type: 'error', code: 'rate_limited', retryAfterMs: taken.retryAfterMs, message: bucket === 'send' ? 'too many messages' : `too many ${frame.type} frames`, ...(frameRef(frame) ? { ref: frameRef(frame) } : {}) });
       }
       const task = () => handle(frame, c).catch((err: unknown) => sendStoreError(deps, c, err, frameRef(frame)));
       if (!c.enqueue(task)) c.send({ type: 'error', code: 'rate_limited', retryAfterMs: 1000, ...(frameRef(frame) ? { ref: frameRef(frame) } : {}) });
     },
     onClose() {
       if (expiry) clearTimeout(expiry);
+      unfeed?.();
       if (teamJoined) {
         deps.team.disconnected(siteId, agent.id);
         publishTeam(deps, siteId);

@@ -9,8 +9,9 @@ import type { Logger } from '../logger';
 import { AttachmentError, ConflictError, NotFoundError, StoreUnavailableError } from '../store/errors';
 import type { AppendMessageResult, Store } from '../store/types';
 import type { PresenceRegistry, TeamPresence } from '../presence';
-import type { RateLimiter } from '../domain/rate-limit';
+import type { AgentBucket, Budgets, LookupGuard, VisitorBucket } from '../domain/rate-limit';
 import type { Router } from '../engine/router';
+import type { VisitorFeed } from './visitor-feed';
 import { topics } from '../bus/bus';
 
 /** Tells the site's agents who is available, and shoppers whether anyone is. */
@@ -26,11 +27,13 @@ export interface GatewayDeps {
   logger: Logger;
   heartbeat: Heartbeat;
   presence: PresenceRegistry;
+  /** Live visitors to agents' sockets, coalesced and capped per socket. */
+  visitorFeed: VisitorFeed;
   team: TeamPresence;
   /** Assigns waiting chats and tells shoppers their place in the queue. */
   router: Router;
-  /** Per-visitor budgets: messages, and chatter (typing, context, read). */
-  limits: { sends: RateLimiter; chatter: RateLimiter; agentSends: RateLimiter };
+  /** Budgets per frame kind: per visitor (all their tabs) and per agent (domain/rate-limit.ts). */
+  limits: { visitor: Budgets<VisitorBucket>; agent: Budgets<AgentBucket>; lookups: LookupGuard };
   fileUrls?: FileUrls;
   /** Merchant URLs (the external bot) may resolve to private addresses: development and tests only. */
   allowPrivateTargets?: boolean;

@@ -18,12 +18,13 @@ import { runAssistant } from '../engine/external-bot';
 import { isValidTimeZone } from '../domain/hours';
 import { isReturning } from '../../shared/triggers';
 import { topics } from '../bus/bus';
+import { VISITOR_FRAME_BUCKET } from '../domain/rate-limit';
 import { applyHours, siteHours } from '../presence';
 
 /** A socket that has not said `hello` within this time is closed. */
 const HELLO_TIMEOUT_MS = 10_000;
 
-export function visitorSocket(deps: GatewayDeps, site: SiteRecord): WSEvents<WebSocket> {
+export function visitorSocket(deps: GatewayDeps, site: SiteRecord, address: string | null = null): WSEvents<WebSocket> {
   let conn: Connection | null = null;
   let visitor: VisitorRecord | null = null;
   let helloTimer: NodeJS.Timeout | null = null;
@@ -52,7 +53,7 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord): WSEvents<Web
         c.subscribe(deps.bus, topics.siteVisitors(site.id));
         if (visitor.verified && visitor.customerId) c.subscribe(deps.bus, topics.customer(site.id, visitor.customerId));
         const who = { name: visitor.name, identified: visitor.externalId !== null, verified: visitor.verified, returning: isReturning(visitor.firstSeenAt, now) };
-        deps.bus.publish(topics.siteAgents(site.id), deps.presence.connected(site.id, visitor.id, now, who));
+        deps.presence.connected(site.id, visitor.id, now, who);
         const conversations = await deps.store.conversations.listForVisitor(site.id, visitor);
         // The schedule as saved now (this socket's site record may predate an admin's change).
         applyHours(deps, site.id, siteHours((await deps.store.sites.byId(site.id)) ?? site));
@@ -75,8 +76,7 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord): WSEvents<Web
         });
         if (updated) visitor = updated;
         c.send({ type: 'profile.saved', name: visitor.name, email: visitor.email });
-        const named = deps.presence.identified(site.id, visitor.id, { name: visitor.name });
-        if (named) deps.bus.publish(topics.siteAgents(site.id), named);
+        deps.presence.identified(site.id, visitor.id, { name: visitor.name });
         for (const conv of await deps.store.conversations.listForVisitor(site.id, visitor)) {
           const item = await deps.store.conversations.listItem(site.id, conv.id);
           if (item) deps.bus.publish(topics.siteAgents(site.id), { type: 'conversation.updated', conversation: toSummary(item) });
@@ -119,7 +119,7 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord): WSEvents<Web
           }
           if (result.conversation.status === 'queued' && (result.conversationCreated || result.previousStatus !== 'queued')) void deps.router.schedule(site.id);
           // The shopper's message is stored and acked; a bot failure must not look like a failed send.
-          await runAssistant(deps, site, visitor, result).catch((err: unknown) => deps.logger.error({ err }, 'bot turn failed'));
+          await runAssistant(deps, site, visitor, result, address).catch((err: unknown) => deps.logger.error({ err }, 'bot turn failed'));
         }
         return;
       }
@@ -140,8 +140,7 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord): WSEvents<Web
         if (visitor.verified && visitor.customerId) c.subscribe(deps.bus, topics.customer(site.id, visitor.customerId));
         const conversations = await deps.store.conversations.listForVisitor(site.id, visitor);
         c.send({ type: 'identified', verified, conversations: conversations.map(toVisitorConversation) });
-        const seen = deps.presence.identified(site.id, visitor.id, { name: visitor.name, identified: true, verified: visitor.verified });
-        if (seen) deps.bus.publish(topics.siteAgents(site.id), seen);
+        deps.presence.identified(site.id, visitor.id, { name: visitor.name, identified: true, verified: visitor.verified });
         // Agents see the new name and verification state.
         for (const conv of conversations) {
           const item = await deps.store.conversations.listItem(site.id, conv.id);
@@ -171,13 +170,13 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord): WSEvents<Web
       }
       case 'context': {
         if (!visitor) return c.send({ type: 'error', code: 'not_ready', message: 'send hello first' });
-        const update = deps.presence.update(site.id, visitor.id, deps.now(), {
+        // Agents hear of it through the visitor feed: coalesced, capped, small (ws/visitor-feed.ts).
+        deps.presence.update(site.id, visitor.id, deps.now(), {
           ...(frame.url !== undefined ? { url: frame.url } : {}),
           ...(frame.title !== undefined ? { title: frame.title } : {}),
           ...(frame.cart !== undefined ? { cart: frame.cart } : {}),
           ...(frame.timeZone !== undefined && isValidTimeZone(frame.timeZone) ? { timeZone: frame.timeZone } : {}),
         });
-        deps.bus.publish(topics.siteAgents(site.id), update);
         return;
       }
       case 'typing': {
@@ -229,12 +228,12 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord): WSEvents<Web
       const parsed = parseVisitorClientFrame(evt.data);
       if (!parsed.ok) return c.send({ type: 'error', ...parsed.error });
       const frame = parsed.frame;
-      // Budgets per visitor (all their tabs together), checked before any work is queued.
-      if (visitor && (frame.type === 'message.send' || frame.type === 'typing' || frame.type === 'context' || frame.type === 'read')) {
-        const taken = (frame.type === 'message.send' ? deps.limits.sends : deps.limits.chatter).take(visitor.id, deps.now());
+      // Every kind of frame has a budget per visitor (all their tabs together), checked before any work is queued.
+      if (visitor && frame.type !== 'hello') {
+        const taken = deps.limits.visitor.take(VISITOR_FRAME_BUCKET[frame.type], visitor.id, deps.now());
         if (!taken.allowed) {
-          if (frame.type === 'message.send') c.send({ type: 'error', code: 'rate_limited', ref: frame.clientId, retryAfterMs: taken.retryAfterMs, message: 'too many messages' });
-          return;
+          const ref = frameRef(frame);
+          return c.send({ type: 'error', code: 'rate_limited', retryAfterMs: taken.retryAfterMs, message: frame.type === 'message.send' ? 'too many messages' : `too many ${frame.type} frames`, ...(ref ? { ref } : {}) });
         }
       }
       const task = () => handle(frame, c).catch((err: unknown) => sendStoreError(deps, c, err, frameRef(frame)));
@@ -245,8 +244,7 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord): WSEvents<Web
     onClose() {
       if (helloTimer) clearTimeout(helloTimer);
       if (visitor) {
-        const left = deps.presence.disconnected(site.id, visitor.id, deps.now());
-        if (left) deps.bus.publish(topics.siteAgents(site.id), left);
+        deps.presence.disconnected(site.id, visitor.id, deps.now());
       }
       if (conn) {
         conn.dispose();

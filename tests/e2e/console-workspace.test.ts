@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
 import { hasChromium } from '../helpers/browser';
 import { useServerAndBrowser, T, textOf, signInToConsole } from '../helpers/e2e';
+import { connectVisitor } from '../helpers/ws-client';
 
 const ctx = useServerAndBrowser();
 
@@ -172,6 +173,26 @@ describe.runIf(hasChromium)('agent workspace', () => {
     await shop.getByRole('button', { name: /Abrir chat/ }).click();
     await expect.poll(textOf(shop.frameLocator('iframe[title*="chat" i]').getByRole('log')), T).toContain('¿Te ayudo a elegir el café?');
     await context.close();
+    await ana.context.close();
+  });
+
+  it('pages a busy shop\'s live visitors: the first 50, then more on demand, with the online count from the server', async () => {
+    // 60 shoppers browsing (headless widgets): more than one page.
+    const shoppers = await Promise.all(Array.from({ length: 60 }, () => connectVisitor(ctx.server)));
+    shoppers.forEach((v, i) => v.socket.send({ type: 'context', url: `${ctx.server.origin}/demo/p/${i}`, title: `Producto ${i}` }));
+    const ana = await agentPage('ana@example.com');
+    const button = ana.page.getByRole('button', { name: /^Live visitors/ });
+    await expect.poll(textOf(button), T).toMatch(/\b(6\d|[7-9]\d)\b/);
+    await button.click();
+    const region = ana.page.getByRole('region', { name: 'Live visitors' });
+    const rows = region.getByRole('table').locator('tbody > tr');
+    await expect.poll(() => rows.count(), T).toBe(50);
+    await expect.poll(textOf(region), T).toMatch(/Showing 50 of \d+\./);
+    await region.getByRole('button', { name: 'Show more visitors' }).click();
+    await expect.poll(() => rows.count(), T).toBeGreaterThanOrEqual(60);
+    // The whole list is loaded: the button goes.
+    await expect.poll(() => region.getByRole('button', { name: 'Show more visitors' }).count(), T).toBe(0);
+    for (const v of shoppers) v.socket.close();
     await ana.context.close();
   });
 

@@ -181,7 +181,8 @@ describe('live visitors and start chat', () => {
   it('lists who is on the shop and lets an agent write first; the shopper receives it live', async () => {
     const ids = await agentIds();
     const a = await connectAgent(server, ana);
-    const seen = a.socket.next((f) => f.type === 'visitor.updated' && f.url === 'https://shop.example/cafe' && f.cart !== null);
+    const row = (f: Frame, match: (v: Frame) => boolean) => f.type === 'visitors.delta' && (f.visitors as Frame[]).some(match);
+    const seen = a.socket.next((f) => row(f, (v) => v.url === 'https://shop.example/cafe' && v.cart !== null), 8000);
     const visitor = await connectVisitor(server);
     visitor.socket.send({
       type: 'context',
@@ -189,9 +190,10 @@ describe('live visitors and start chat', () => {
       title: 'Café de Etiopía',
       cart: { items: [{ name: 'Café', quantity: 2, price: 1450 }], total: 2900, currency: 'EUR' },
     });
-    expect(await seen).toMatchObject({ visitorId: visitor.visitorId, online: true, title: 'Café de Etiopía', cart: { total: 2900 }, identified: false, returning: false, name: null });
+    const listed = ((await seen).visitors as Frame[]).find((v) => v.visitorId === visitor.visitorId);
+    expect(listed).toMatchObject({ online: true, title: 'Café de Etiopía', cart: { count: 1, total: 2900, currency: 'EUR' }, identified: false, returning: false, name: null });
 
-    const named = a.socket.next((f) => f.type === 'visitor.updated' && f.visitorId === visitor.visitorId && f.name === 'Rosa');
+    const named = a.socket.next((f) => row(f, (v) => v.visitorId === visitor.visitorId && v.name === 'Rosa'), 8000);
     visitor.socket.send({ type: 'profile', name: 'Rosa' });
     await named;
 

@@ -125,21 +125,33 @@ describe('shopper presence', () => {
   it('shows agents the page, pages seen and cart, live and in their welcome, and when the shopper leaves', async () => {
     const agent = await connectAgent(server, cookie);
     const visitor = await connectVisitor(server);
+    const row = (f: Frame, match: (v: Frame) => boolean) => f.type === 'visitors.delta' && (f.visitors as Frame[]).some((v) => v.visitorId === visitor.visitorId && match(v));
     const cart = { items: [{ sku: 'CAF-ETI-250', name: 'Café de Etiopía', quantity: 2, price: 1450 }], total: 2900, currency: 'EUR' };
-    const first = agent.socket.next((f) => f.type === 'visitor.updated' && f.visitorId === visitor.visitorId && f.url === 'http://localhost:5173/cafe');
+    // Agents get the row (page, cart in figures) in a delta…
+    const first = agent.socket.next((f) => row(f, (v) => v.url === 'http://localhost:5173/cafe'), 8000);
     visitor.socket.send({ type: 'context', url: 'http://localhost:5173/cafe', title: 'Cafés', cart });
-    expect(await first).toMatchObject({ online: true, title: 'Cafés', cart });
-    const second = agent.socket.next((f) => f.type === 'visitor.updated' && f.url === 'http://localhost:5173/checkout');
+    expect(((await first).visitors as Frame[]).find((v) => v.visitorId === visitor.visitorId)).toMatchObject({ online: true, title: 'Cafés', pageCount: 1, cart: { count: 1, total: 2900, currency: 'EUR' } });
+    const second = agent.socket.next((f) => row(f, (v) => v.url === 'http://localhost:5173/checkout'), 8000);
     visitor.socket.send({ type: 'context', url: 'http://localhost:5173/checkout', title: 'Pagar' });
-    expect(((await second).pages as Frame[]).map((p) => p.title)).toEqual(['Cafés', 'Pagar']);
+    expect(((await second).visitors as Frame[]).find((v) => v.visitorId === visitor.visitorId)).toMatchObject({ pageCount: 2 });
+    // …and the pages this visit and cart lines when they ask.
+    const detail = agent.socket.next((f) => f.type === 'visitor.detail' && f.visitorId === visitor.visitorId);
+    agent.socket.send({ type: 'visitor.get', visitorId: visitor.visitorId });
+    expect(await detail).toMatchObject({ online: true, url: 'http://localhost:5173/checkout', cart });
+    expect(((await detail).pages as Frame[]).map((p) => p.title)).toEqual(['Cafés', 'Pagar']);
 
     const later = await connectAgent(server, cookie);
     const listed = (later.welcome.visitors as Frame[]).find((v) => v.visitorId === visitor.visitorId);
-    expect(listed).toMatchObject({ online: true, url: 'http://localhost:5173/checkout', cart });
+    expect(listed).toMatchObject({ online: true, url: 'http://localhost:5173/checkout', cart: { count: 1, total: 2900 } });
+    expect(later.welcome.visitorCounts).toMatchObject({ online: expect.any(Number), total: expect.any(Number) });
 
-    const left = agent.socket.next((f) => f.type === 'visitor.updated' && f.visitorId === visitor.visitorId && f.online === false);
+    const left = agent.socket.next((f) => row(f, (v) => v.online === false), 8000);
     visitor.socket.close();
     await left;
+    // Nobody of another shop, and an unknown visitor, is not_found.
+    const missing = agent.socket.next((f) => f.type === 'error' && f.ref === 'v_nobody');
+    agent.socket.send({ type: 'visitor.get', visitorId: 'v_nobody' });
+    expect(await missing).toMatchObject({ code: 'not_found' });
     agent.socket.close();
     later.socket.close();
   });

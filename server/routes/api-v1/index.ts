@@ -225,8 +225,8 @@ export function apiV1Routes(deps: ApiDeps) {
     const body = validate(S.MessageBody, await jsonBody(c));
     let author: Message['author'] = { kind: 'bot', name: body.author?.kind === 'bot' && body.author.name ? body.author.name : site.name };
     if (body.author?.kind === 'agent') {
-      const agent = await deps.store.agents.byEmailForSignIn(body.author.email);
-      if (!agent || agent.siteId !== site.id || agent.disabled) {
+      const agent = await deps.store.agents.byEmail(site.id, body.author.email);
+      if (!agent || agent.disabled) {
         throw new ApiError(422, 'unknown_agent', 'The body is not valid', { field: 'author.email', detail: 'author.email: no active agent with this email on this site' });
       }
       author = { kind: 'agent', id: agent.id, name: agent.name };
