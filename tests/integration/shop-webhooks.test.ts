@@ -328,6 +328,22 @@ describe('Shopify app proxy identity', () => {
   });
 });
 
+describe('PrestaShop module calls', () => {
+  it("shows the module's last call and last failure on its card", async () => {
+    expect((await api('PUT', '/integrations/prestashop', { storeUrl: 'https://tienda-ps.example' })).status).toBe(200);
+    const fromModule = (method: string, path: string, body: unknown) =>
+      fetch(`${server.origin}/api/v1${path}`, {
+        method,
+        headers: { Authorization: `Bearer ${SECRET}`, 'Content-Type': 'application/json', 'X-Mostrador-Integration': 'prestashop' },
+        body: JSON.stringify(body),
+      });
+    expect((await fromModule('PUT', '/customers/ps:42', { email: 'ana@example.com', name: 'Ana Ruiz' })).status).toBe(201);
+    expect((await fromModule('PUT', '/orders/ps:77', { customerId: 'ps:404', number: 'XKBKNABJK', status: 'paid', currency: 'EUR', total: 6180, items: [], createdAt: '2026-11-20T10:15:02Z' })).status).toBe(422);
+    const card = ((await (await api('GET', '/integrations')).json()) as { data: Record<string, any>[] }).data.find((i) => i.platform === 'prestashop')!;
+    expect(card).toMatchObject({ connected: true, webhookUrl: `${server.origin}/api/v1`, lastEvent: { topic: 'PUT /customers/ps:42' }, lastError: { message: 'PUT /orders/ps:77: HTTP 422' } });
+  });
+});
+
 describe('integration settings', () => {
   it('never returns a secret once set, and keeps secrets sealed in the database files', async () => {
     const res = await api('GET', '/integrations');
