@@ -89,8 +89,8 @@ export class ShopIntegrations {
 
     // WooCommerce pings a new webhook with `webhook_id=N` (form-encoded, no topic) and disables it unless it gets a 2xx.
     if (platform === 'woocommerce' && !topic && /^webhook_id=\d+$/.test(raw.toString('utf8').trim())) {
+      // Unsigned: nothing is written for it (anyone could send one), it is only logged.
       log.info({ site: site.id, platform }, 'shop webhook ping');
-      await this.deps.store.integrations.note(site.id, platform, { topic: 'ping' }, this.deps.now());
       return { status: 200, result: 'ping' };
     }
     if (!verifyBodyHmac(raw, secret, signature)) {
