@@ -32,6 +32,7 @@ import { AgentSockets, agentSocket, type AgentSession } from './ws/agent-gateway
 import { PresenceRegistry, TeamPresence } from './presence';
 import { Heartbeat } from './ws/connection';
 import type { GatewayDeps } from './ws/gateway-common';
+import type { CoreDeps } from './app/deps';
 import { visitorSocket } from './ws/visitor-gateway';
 import { VisitorFeed } from './ws/visitor-feed';
 
@@ -93,18 +94,20 @@ export function createApp(deps: AppDeps) {
   const team = new TeamPresence();
   const router = new Router();
   const fileUrls = new FileUrls(deps.fileKey);
-  const gateway: GatewayDeps = { store: deps.store, bus: deps.bus, logger: deps.logger, heartbeat, presence, visitorFeed, team, router, fileUrls, now,
-    allowPrivateTargets: deps.allowPrivateTargets === true,
+  const lookups = new LookupGuard();
+  const core: CoreDeps = { store: deps.store, bus: deps.bus, logger: deps.logger, now, routing: router, fileUrls, allowPrivateTargets: deps.allowPrivateTargets === true, lookups };
+  const gateway: GatewayDeps = { ...core, heartbeat, presence, visitorFeed, team, router,
     // A person types a few messages a second at most; a reconnect may flush a small outbox at once.
     limits: {
       visitor: new Budgets<VisitorBucket>({ ...VISITOR_BUDGETS, ...(deps.visitorMessages ? { send: deps.visitorMessages } : {}) }),
       agent: new Budgets<AgentBucket>({ ...AGENT_BUDGETS, ...(deps.agentMessages ? { send: deps.agentMessages } : {}) }),
-      lookups: new LookupGuard(),
+      lookups,
     },
   };
 
-  router.attach(gateway);
+  router.attach({ ...core, team });
   const shops = new ShopIntegrations({
+    core,
     store: deps.store,
     bus: deps.bus,
     logger: deps.logger,
@@ -139,11 +142,7 @@ export function createApp(deps: AppDeps) {
   app.route(
     '/api/v1',
     apiV1Routes({
-      store: deps.store,
-      bus: deps.bus,
-      logger: deps.logger,
-      now,
-      router,
+      core,
       shops,
       publicUrl: deps.publicUrl,
       allowPrivateTargets: deps.allowPrivateTargets === true,
@@ -167,7 +166,7 @@ export function createApp(deps: AppDeps) {
       c.set('site', site);
       return next();
     },
-    // The client address limits failed order lookups across a shopper's chats (engine/bot-runner).
+    // The client address limits failed order lookups across a shopper's chats (app/bot-turn).
     upgradeWebSocket((c) => visitorSocket(gateway, c.get('site'), (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress ?? null)),
   );
 

@@ -122,6 +122,8 @@ export const ConversationSummarySchema = v.object({
   lastMessage: v.nullable(v.object({ text: v.string(), authorKind: AuthorSchema.entries.kind, createdAt: Timestamp })),
   /** When it joined the queue (the queue view's order and waiting time). */
   queuedAt: v.optional(v.nullable(Timestamp)),
+  /** Since when the shopper has waited for a person's answer (their first unanswered message); null: not their wait. */
+  waitingSince: v.optional(v.nullable(Timestamp)),
   /** The team it was transferred to, if any (routing gives it to that team's members). */
   team: v.optional(v.nullable(v.string())),
   /** A verified customer's recent order numbers: agents search chats by them. */
@@ -250,7 +252,7 @@ const ConversationAction = v.object({
   type: v.literal('conversation.action'),
   clientId: ClientId,
   conversationId: Id,
-  action: v.picklist(['take', 'transfer', 'resolve', 'reopen', 'return_to_bot']),
+  action: v.picklist(['take', 'take_over', 'transfer', 'resolve', 'reopen', 'return_to_bot']),
   /** For `transfer`: the agent who receives the chat… */
   agentId: v.optional(Id),
   /** …or the team (back to the queue, routed to that team's members). */

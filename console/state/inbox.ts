@@ -331,7 +331,7 @@ export function createInbox(agent: AgentInfo, opts: { socketUrl: string; onSessi
    * Takes, transfers (to an agent or a team, with an optional note), resolves, reopens or
    * returns the selected conversation to the bot.
    */
-  function act(action: 'take' | 'transfer' | 'resolve' | 'reopen' | 'return_to_bot', to?: { agentId?: string; team?: string; note?: string }): void {
+  function act(action: 'take' | 'take_over' | 'transfer' | 'resolve' | 'reopen' | 'return_to_bot', to?: { agentId?: string; team?: string; note?: string }): void {
     const id = selectedId.value;
     if (!id || !welcomed) return;
     const clientId = nanoid();

@@ -35,7 +35,7 @@ export function ConversationActions({ inbox, conversation, meId, teams }: { inbo
             class="link"
             onClick={() => {
               setConfirmTakeOver(null);
-              inbox.act('take');
+              inbox.act('take_over');
             }}
           >
             {t.takeOver}

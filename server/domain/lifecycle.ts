@@ -1,223 +1,373 @@
 /**
- * The conversation lifecycle: `bot → queued → assigned → resolved`, reopened when the shopper
- * writes again. `transition` is the only way a conversation's status changes; it returns the
- * new state plus the system event the transcript records ("Ana joined", "Transferred to Luis",
- * "Handed to a person: asked for a human").
+ * The conversation lifecycle: the one place that decides who has a conversation, whether it
+ * waits in the people queue and where, whose turn it is, and what reopening does.
  *
- * Three outcomes, on purpose:
- * - a legal change → new state + one system event;
- * - a repeat whose outcome already holds (assigning the current assignee, resolving a resolved
- *   chat, a stale grace-period timer) → same state, no event. Retries, double clicks and timers
- *   that race other events must not write duplicate transcript lines or fail loudly;
- * - a change that contradicts the current state → a typed error, state untouched. In particular
- *   assigning a chat another agent holds fails, which is what keeps concurrent assignments from
- *   giving one chat to two agents when the store applies transitions under a row lock.
+ *   bot ──handoff──► queued ──route/take──► assigned ──resolve──► resolved
+ *    ▲                 ▲  ◄──requeue (grace)──┘   │                   │
+ *    └──return_to_bot──┴──────────────────────────┘     shopper writes / reopen
+ *
+ * `decide(state, command, now)` is pure: it returns the new state and the events the change
+ * produced (the conversation event log, webhooks and transcript lines are all derived from
+ * them), or a typed refusal. The store runs it inside the transaction, on the row as it is at
+ * commit time, so two agents racing for a chat cannot both win.
+ *
+ * Rules, as a careful product (Intercom-like) has them:
+ * - taking a chat another agent holds needs an explicit `take_over`;
+ * - resolving un-assigns the chat but remembers who had it (`lastAssigneeId`);
+ * - a shopper writing into a resolved chat reopens it to the agent who had it if they are
+ *   online with room, else by the site's routing: to the bot when the bot is on and the chat was
+ *   the bot's, otherwise to the queue;
+ * - a chat requeued because its agent's connection dropped keeps its place in the queue;
+ * - the shopper is waiting ("their turn is over") from their first message no person has
+ *   answered yet: bot, note, system and order-event messages do not answer.
  */
-import type { Locale } from '../../shared/i18n';
 import type { ConversationStatus } from '../../shared/protocol';
-
-/** Why the bot (or the site) handed a conversation to people. */
-export type HandoffReason = 'asked_for_human' | 'not_understood' | 'complaint' | 'vip' | 'verification_failed';
-
-export const HANDOFF_REASONS: readonly HandoffReason[] = ['asked_for_human', 'not_understood', 'complaint', 'vip', 'verification_failed'];
-
-/** Where a resolved conversation goes when it reopens: the bot, or straight to the people queue. */
-export type ReopenTarget = 'bot' | 'queued';
 
 export interface ConversationState {
   status: ConversationStatus;
   /** The agent holding the chat; set exactly when `status` is `assigned`. */
   assigneeId: string | null;
+  /** The agent who held it last, kept through resolve and requeue: a reopen goes back to them. */
+  lastAssigneeId: string | null;
   /**
-   * When the chat joined the people queue in its current open spell (epoch ms). Routing serves
-   * the oldest first. Kept while assigned so that a chat bounced back by a dropped connection
-   * resumes its place instead of going to the back of the line; cleared when it leaves people.
+   * Its place in the people queue (epoch ms): routing serves the oldest first. Kept while
+   * assigned, so a chat requeued by a dropped connection resumes its place. Null while the chat
+   * does not wait for people (with the bot, resolved, or a proactive message not yet answered).
    */
+  queuedAt: number | null;
+  /** The team the chat was transferred to: routing gives it to that team's members. */
+  team: string | null;
+  /** Since when the shopper has been waiting for a person to answer; null when it is not their wait. */
   waitingSince: number | null;
+  /** What held the chat when it was resolved: decides where a reopen goes when its agent cannot take it. */
+  resolvedFrom: 'bot' | 'people' | null;
+  /** A person has answered in this conversation at least once (the first-reply KPI is recorded once). */
+  humanReplied: boolean;
 }
 
-/** Who resolved a conversation. */
-export type Actor = { kind: 'agent'; agentId: string } | { kind: 'visitor' } | { kind: 'bot' } | { kind: 'system' };
+/** Why the built-in bot hands a conversation to people (external bots and the API give their own). */
+export type HandoffReason = 'asked_for_human' | 'not_understood' | 'complaint' | 'vip' | 'verification_failed';
 
-export type ConversationEvent =
-  /** The shopper wrote. Reopens a resolved chat (to `reopenTo`, default the bot); otherwise no change. */
-  | { type: 'visitor_message'; reopenTo?: ReopenTarget }
-  | { type: 'bot_handoff'; reason: HandoffReason }
-  | { type: 'assign'; agentId: string; agentName: string }
-  | { type: 'transfer'; toAgentId: string; toAgentName: string }
+export interface AgentRef {
+  id: string;
+  name: string;
+}
+
+/** Who did something: the event log records it with every event. */
+export type Actor = { kind: 'agent'; id: string; name: string } | { kind: 'visitor' } | { kind: 'bot' } | { kind: 'system' };
+
+/** How a conversation came to be. */
+export type StartVia = 'shopper' | 'agent' | 'proactive' | 'order_event';
+
+export type Command =
+  /** A new conversation. `agent` is required for `via: 'agent'` (the agent who writes first holds it). */
+  | { type: 'start'; via: StartVia; botOn: boolean; agent?: AgentRef }
+  /**
+   * The shopper wrote. `lastAssignee`: the agent in `lastAssigneeId` when they are online with
+   * room now, else null (the caller asks presence and loads; the rule lives here).
+   */
+  | { type: 'shopper_message'; botOn: boolean; lastAssignee: AgentRef | null }
+  /** A person's visible reply (text, card). In a chat nobody holds, replying takes it. */
+  | { type: 'agent_message'; agent: AgentRef }
+  /** The bot (built-in, external or the API) hands the chat to people. */
+  | { type: 'handoff'; reason: string }
+  /** Routing gives a waiting chat to an agent. */
+  | { type: 'route'; agent: AgentRef }
+  | { type: 'take'; agent: AgentRef }
+  | { type: 'take_over'; agent: AgentRef }
+  | { type: 'transfer'; by: AgentRef; to: AgentRef }
+  | { type: 'transfer_team'; by: AgentRef; team: string }
+  | { type: 'return_to_bot'; by: AgentRef }
   | { type: 'resolve'; by: Actor }
-  | { type: 'reopen'; to?: ReopenTarget }
-  | { type: 'return_to_bot'; agentId: string | null }
-  | { type: 'agent_disconnected_grace_expired'; agentId: string };
+  | { type: 'reopen'; by: AgentRef; lastAssignee: AgentRef | null }
+  /** The agent's grace period after losing their connection ran out: their chat goes back to the queue. */
+  | { type: 'requeue'; agentId: string };
 
-export type ConversationEventType = ConversationEvent['type'];
+export type CommandType = Command['type'];
 
-/** A line in the transcript recording a transition. */
-export type SystemEvent =
-  | { kind: 'handed_to_person'; reason: HandoffReason }
-  | { kind: 'agent_joined'; agentId: string; agentName: string }
-  | { kind: 'transferred'; fromAgentId: string; toAgentId: string; toAgentName: string }
-  | { kind: 'resolved'; by: Actor }
-  | { kind: 'reopened'; to: ReopenTarget }
-  | { kind: 'returned_to_bot'; agentId: string | null }
-  | { kind: 'returned_to_queue'; agentId: string; reason: 'agent_disconnected' };
+/** What happened, for the event log, webhooks and the transcript. */
+export type LifecycleEvent =
+  | { type: 'created'; via: StartVia }
+  | { type: 'handed_off'; reason: string }
+  /** The chat joined the people queue (or rejoined it after a requeue, keeping its place). */
+  | { type: 'queued'; since: number }
+  /**
+   * An agent got the chat. `rejoined`: they are the agent who had it just before (a requeue
+   * or a reopen brought it back), so the shopper is not told "Ana joined" a second time.
+   */
+  | { type: 'assigned'; agent: AgentRef; via: 'route' | 'take' | 'take_over' | 'reply' | 'start' | 'reopen'; fromAgentId: string | null; rejoined: boolean }
+  | { type: 'transferred'; fromAgentId: string | null; to: AgentRef }
+  | { type: 'transferred_team'; fromAgentId: string | null; team: string }
+  | { type: 'first_human_reply'; agentId: string; waitedMs: number | null }
+  | { type: 'resolved' }
+  | { type: 'reopened'; to: 'bot' | 'queued' | 'assigned' }
+  | { type: 'returned_to_bot' }
+  | { type: 'requeued'; agentId: string };
 
-export type TransitionErrorCode =
-  /** The event makes no sense in the current status (e.g. transfer a chat nobody holds). */
-  | 'illegal_transition'
-  /** Another agent already holds the chat: the losing side of an assignment race. */
-  | 'assigned_to_other_agent';
+export type LifecycleEventType = LifecycleEvent['type'];
 
-export interface TransitionError {
-  code: TransitionErrorCode;
+export type RefusalCode =
+  /** Another agent holds the chat: `take_over` to take it from them. */
+  | 'held_by_other'
+  /** The change already holds (take a chat you hold, resolve a resolved chat…). */
+  | 'already'
+  /** The command makes no sense in this status (transfer a resolved chat, hand off a chat a person has…). */
+  | 'not_allowed';
+
+export interface Refusal {
+  code: RefusalCode;
   from: ConversationStatus;
-  event: ConversationEventType;
+  command: CommandType;
   message: string;
 }
 
-export type TransitionResult =
-  | { ok: true; state: ConversationState; event: SystemEvent | null }
-  | { ok: false; error: TransitionError };
+export type Decision = { ok: true; state: ConversationState; events: LifecycleEvent[] } | { ok: false; refusal: Refusal };
+
+/** The state before a conversation exists; only `start` applies to it. */
+export const NO_CONVERSATION: ConversationState = {
+  status: 'resolved',
+  assigneeId: null,
+  lastAssigneeId: null,
+  queuedAt: null,
+  team: null,
+  waitingSince: null,
+  resolvedFrom: null,
+  humanReplied: false,
+};
 
 function assertNever(x: never): never {
   throw new Error(`unexpected value: ${JSON.stringify(x)}`);
 }
 
-/** The state of a brand-new conversation: with the bot, or queued when the site has no bot. */
-export function initialConversationState(botEnabled: boolean, now: number): ConversationState {
-  return botEnabled ? { status: 'bot', assigneeId: null, waitingSince: null } : { status: 'queued', assigneeId: null, waitingSince: now };
+const ok = (state: ConversationState, events: LifecycleEvent[]): Decision => ({ ok: true, state, events });
+
+function refuse(state: ConversationState, command: Command, code: RefusalCode, message: string): Decision {
+  return { ok: false, refusal: { code, from: state.status, command: command.type, message } };
 }
 
-const unchanged = (state: ConversationState): TransitionResult => ({ ok: true, state, event: null });
-
-const changed = (state: ConversationState, event: SystemEvent): TransitionResult => ({ ok: true, state, event });
-
-function illegal(state: ConversationState, event: ConversationEvent, why: string): TransitionResult {
-  return { ok: false, error: { code: 'illegal_transition', from: state.status, event: event.type, message: why } };
+/** Gives the chat to `agent`, from bot, queue or another agent. */
+function assign(state: ConversationState, agent: AgentRef, via: Extract<LifecycleEvent, { type: 'assigned' }>['via'], now: number): Decision {
+  const events: LifecycleEvent[] = [];
+  const rejoined = state.status !== 'assigned' && state.lastAssigneeId === agent.id && (via === 'route' || via === 'reopen');
+  events.push({ type: 'assigned', agent, via, fromAgentId: state.assigneeId, rejoined });
+  return ok(
+    {
+      ...state,
+      status: 'assigned',
+      assigneeId: agent.id,
+      lastAssigneeId: agent.id,
+      // Keep its place: if the agent drops, it goes back where it was.
+      queuedAt: state.queuedAt ?? now,
+    },
+    events,
+  );
 }
 
-function reopened(to: ReopenTarget, now: number): TransitionResult {
-  const state: ConversationState =
-    to === 'bot' ? { status: 'bot', assigneeId: null, waitingSince: null } : { status: 'queued', assigneeId: null, waitingSince: now };
-  return changed(state, { kind: 'reopened', to });
+/** A person answered: the shopper's wait ends, and the first answer is recorded once. */
+function answered(state: ConversationState, agentId: string, now: number): { state: ConversationState; events: LifecycleEvent[] } {
+  const events: LifecycleEvent[] = state.humanReplied ? [] : [{ type: 'first_human_reply', agentId, waitedMs: state.waitingSince === null ? null : now - state.waitingSince }];
+  return { state: { ...state, waitingSince: null, humanReplied: true }, events };
 }
 
-/** Applies `event` to `state` at time `now`: the new state and the system event to record, or a typed error. */
-export function transition(state: ConversationState, event: ConversationEvent, now: number): TransitionResult {
+/** Where a resolved chat goes when it reopens: its agent if they can take it, else the site's routing. */
+function reopen(state: ConversationState, botOn: boolean, lastAssignee: AgentRef | null, now: number): Decision {
+  const base: ConversationState = { ...state, resolvedFrom: null, team: null };
+  if (lastAssignee && state.lastAssigneeId === lastAssignee.id) {
+    const back = assign({ ...base, queuedAt: null }, lastAssignee, 'reopen', now) as Extract<Decision, { ok: true }>;
+    return ok(back.state, [{ type: 'reopened', to: 'assigned' }, ...back.events]);
+  }
+  if (botOn && state.resolvedFrom === 'bot') {
+    return ok({ ...base, status: 'bot', assigneeId: null, queuedAt: null }, [{ type: 'reopened', to: 'bot' }]);
+  }
+  return ok({ ...base, status: 'queued', assigneeId: null, queuedAt: now }, [
+    { type: 'reopened', to: 'queued' },
+    { type: 'queued', since: now },
+  ]);
+}
+
+/** Applies `command` to `state` at `now`: the new state and its events, or a typed refusal. */
+export function decide(state: ConversationState, command: Command, now: number): Decision {
   const { status } = state;
-  switch (event.type) {
-    case 'visitor_message':
-      // Writing again is how a shopper reopens; in any open status a message changes nothing.
-      return status === 'resolved' ? reopened(event.reopenTo ?? 'bot', now) : unchanged(state);
-
-    case 'reopen':
-      return status === 'resolved' ? reopened(event.to ?? 'bot', now) : illegal(state, event, 'only a resolved conversation can be reopened');
-
-    case 'bot_handoff':
-      if (status === 'bot') {
-        return changed({ status: 'queued', assigneeId: null, waitingSince: now }, { kind: 'handed_to_person', reason: event.reason });
+  const open = status !== 'resolved';
+  switch (command.type) {
+    case 'start': {
+      const created: LifecycleEvent = { type: 'created', via: command.via };
+      const fresh = { ...NO_CONVERSATION };
+      if (command.via === 'agent') {
+        if (!command.agent) return refuse(state, command, 'not_allowed', 'an agent start names the agent');
+        // The agent who writes first holds it, and their message is the first human answer.
+        return ok({ ...fresh, status: 'assigned', assigneeId: command.agent.id, lastAssigneeId: command.agent.id, humanReplied: true }, [
+          created,
+          { type: 'assigned', agent: command.agent, via: 'start', fromAgentId: null, rejoined: false },
+        ]);
       }
-      if (status === 'queued') return unchanged(state);
-      return illegal(state, event, 'only the bot can hand a conversation to people');
+      if (command.botOn) return ok({ ...fresh, status: 'bot' }, [created]);
+      if (command.via === 'proactive') {
+        // The shop spoke first: nobody is waiting until the shopper answers, so routing must not hand it out yet.
+        return ok({ ...fresh, status: 'queued', queuedAt: null }, [created]);
+      }
+      return ok({ ...fresh, status: 'queued', queuedAt: now }, [created, { type: 'queued', since: now }]);
+    }
 
-    case 'assign':
-      // From `bot` too: an agent may take over a chat the bot is handling, without waiting for a handoff.
+    case 'shopper_message': {
+      const waiting = { ...state, waitingSince: state.waitingSince ?? now };
+      if (status === 'resolved') {
+        const reopened = reopen(state, command.botOn, command.lastAssignee, now);
+        if (!reopened.ok) return reopened;
+        return ok({ ...reopened.state, waitingSince: now }, reopened.events);
+      }
+      if (status === 'queued' && state.queuedAt === null) {
+        // The shopper answered a proactive message: now they wait, and routing may serve them.
+        return ok({ ...waiting, queuedAt: now }, [{ type: 'queued', since: now }]);
+      }
+      return ok(waiting, []);
+    }
+
+    case 'agent_message': {
+      // A follow-up written into a resolved chat leaves it resolved (the shopper's answer reopens it).
+      if (!open) return ok(state, []);
       if (status === 'bot' || status === 'queued') {
-        return changed(
-          { status: 'assigned', assigneeId: event.agentId, waitingSince: state.waitingSince ?? now },
-          { kind: 'agent_joined', agentId: event.agentId, agentName: event.agentName },
-        );
+        // Replying to a chat nobody holds takes it: the bot falls silent, the shopper sees who joined.
+        const taken = assign(state, command.agent, 'reply', now) as Extract<Decision, { ok: true }>;
+        const reply = answered(taken.state, command.agent.id, now);
+        return ok(reply.state, [...taken.events, ...reply.events]);
       }
+      // Writing into a chat another agent holds is allowed (a colleague helping); it does not move it.
+      const reply = answered(state, command.agent.id, now);
+      return ok(reply.state, reply.events);
+    }
+
+    case 'handoff':
+      if (status === 'bot') {
+        return ok({ ...state, status: 'queued', queuedAt: state.queuedAt ?? now }, [
+          { type: 'handed_off', reason: command.reason },
+          { type: 'queued', since: state.queuedAt ?? now },
+        ]);
+      }
+      if (status === 'queued') return refuse(state, command, 'already', 'the conversation is already with people');
+      return refuse(state, command, 'not_allowed', 'only a conversation the bot holds can be handed off');
+
+    case 'route':
+      // Routing proposes from a snapshot; if someone got there first, it simply loses.
+      if (status !== 'queued' || state.queuedAt === null) return refuse(state, command, 'not_allowed', 'the conversation is not waiting in the queue');
+      return assign(state, command.agent, 'route', now);
+
+    case 'take':
+      if (!open) return refuse(state, command, 'not_allowed', 'reopen the conversation first');
       if (status === 'assigned') {
-        if (state.assigneeId === event.agentId) return unchanged(state);
-        return {
-          ok: false,
-          error: { code: 'assigned_to_other_agent', from: status, event: event.type, message: 'another agent already holds this conversation' },
-        };
+        if (state.assigneeId === command.agent.id) return refuse(state, command, 'already', 'the conversation is already yours');
+        return refuse(state, command, 'held_by_other', 'another agent holds this conversation; take it over to continue');
       }
-      return illegal(state, event, 'reopen a resolved conversation before assigning it');
+      return assign(state, command.agent, 'take', now);
+
+    case 'take_over':
+      if (!open) return refuse(state, command, 'not_allowed', 'reopen the conversation first');
+      if (state.assigneeId === command.agent.id) return refuse(state, command, 'already', 'the conversation is already yours');
+      return assign(state, command.agent, status === 'assigned' ? 'take_over' : 'take', now);
 
     case 'transfer':
-      if (status !== 'assigned' || state.assigneeId === null) return illegal(state, event, 'only an assigned conversation can be transferred');
-      if (state.assigneeId === event.toAgentId) return unchanged(state);
-      return changed(
-        { ...state, assigneeId: event.toAgentId },
-        { kind: 'transferred', fromAgentId: state.assigneeId, toAgentId: event.toAgentId, toAgentName: event.toAgentName },
+      if (!open) return refuse(state, command, 'not_allowed', 'reopen the conversation first');
+      if (state.assigneeId === command.to.id) return refuse(state, command, 'already', 'the conversation is already theirs');
+      return ok(
+        { ...state, status: 'assigned', assigneeId: command.to.id, lastAssigneeId: command.to.id, queuedAt: state.queuedAt ?? now },
+        [{ type: 'transferred', fromAgentId: state.assigneeId, to: command.to }],
       );
 
-    case 'resolve':
-      if (status === 'resolved') return unchanged(state);
-      return changed({ status: 'resolved', assigneeId: null, waitingSince: null }, { kind: 'resolved', by: event.by });
+    case 'transfer_team': {
+      if (!open) return refuse(state, command, 'not_allowed', 'reopen the conversation first');
+      // Back to the queue for that team's members, keeping its place if it had one.
+      const since = state.queuedAt ?? now;
+      return ok({ ...state, status: 'queued', assigneeId: null, team: command.team, queuedAt: since }, [
+        { type: 'transferred_team', fromAgentId: state.assigneeId, team: command.team },
+        { type: 'queued', since },
+      ]);
+    }
 
     case 'return_to_bot':
-      if (status === 'bot') return unchanged(state);
-      if (status === 'resolved') return illegal(state, event, 'a resolved conversation cannot be handed to the bot');
-      return changed({ status: 'bot', assigneeId: null, waitingSince: null }, { kind: 'returned_to_bot', agentId: event.agentId });
+      if (status === 'bot') return refuse(state, command, 'already', 'the bot already has it');
+      if (!open) return refuse(state, command, 'not_allowed', 'reopen the conversation first');
+      return ok({ ...state, status: 'bot', assigneeId: null, queuedAt: null, team: null, waitingSince: null }, [{ type: 'returned_to_bot' }]);
 
-    case 'agent_disconnected_grace_expired':
-      // A timer that lost the race (the agent resolved, transferred, or the chat moved on) is stale:
-      // acting on it would yank a chat from whoever holds it now.
-      if (status !== 'assigned' || state.assigneeId !== event.agentId) return unchanged(state);
-      return changed(
-        { status: 'queued', assigneeId: null, waitingSince: state.waitingSince ?? now },
-        { kind: 'returned_to_queue', agentId: event.agentId, reason: 'agent_disconnected' },
+    case 'resolve':
+      if (!open) return refuse(state, command, 'already', 'the conversation is already resolved');
+      return ok(
+        {
+          ...state,
+          status: 'resolved',
+          assigneeId: null,
+          lastAssigneeId: state.assigneeId ?? state.lastAssigneeId,
+          queuedAt: null,
+          waitingSince: null,
+          resolvedFrom: status === 'bot' ? 'bot' : 'people',
+        },
+        [{ type: 'resolved' }],
       );
 
+    case 'reopen':
+      if (open) return refuse(state, command, 'already', 'the conversation is open');
+      // An agent reopening wants people on it: never back to the bot.
+      return reopen(state, false, command.lastAssignee, now);
+
+    case 'requeue':
+      // A timer that lost a race (the agent came back, resolved, transferred) is stale: nothing to do.
+      if (status !== 'assigned' || state.assigneeId !== command.agentId) return refuse(state, command, 'already', 'the agent no longer holds this conversation');
+      return ok({ ...state, status: 'queued', assigneeId: null, queuedAt: state.queuedAt ?? now }, [
+        { type: 'requeued', agentId: command.agentId },
+        { type: 'queued', since: state.queuedAt ?? now },
+      ]);
+
     default:
-      return assertNever(event);
+      return assertNever(command);
   }
 }
 
-const REASON_LABELS: Record<Locale, Record<HandoffReason, string>> = {
-  en: {
-    asked_for_human: 'asked for a human',
-    not_understood: "the assistant didn't understand",
-    complaint: 'complaint',
-    vip: 'VIP customer',
-    verification_failed: "couldn't verify the order",
-  },
-  es: {
-    asked_for_human: 'pidió hablar con una persona',
-    not_understood: 'el asistente no lo entendió',
-    complaint: 'queja',
-    vip: 'cliente VIP',
-    verification_failed: 'no se pudo verificar el pedido',
-  },
-};
-
-/** The localised handoff reason label ("asked for a human"). */
-export function handoffReasonLabel(reason: HandoffReason, locale: Locale): string {
-  return REASON_LABELS[locale][reason];
+/** True when routing may hand the conversation out now. */
+export function isWaitingForPeople(state: Pick<ConversationState, 'status' | 'queuedAt'>): boolean {
+  return state.status === 'queued' && state.queuedAt !== null;
 }
 
 /**
- * The transcript line for a system event. `names` resolves agent ids to display names for events
- * that carry only ids (a deleted agent falls back to a neutral word).
+ * The transcript line (a system message) an event shows, as a payload the clients render in
+ * their reader's language (shared/system-events.ts), or null for events the transcript does
+ * not show. `names` resolves agent ids; `actor` is who caused the change.
  */
-export function describeSystemEvent(event: SystemEvent, locale: Locale, names: (agentId: string) => string | undefined = () => undefined): string {
-  const es = locale === 'es';
-  // Mid-sentence, so lower case: "Back in the queue: the agent lost connection".
-  const someone = es ? 'el agente' : 'the agent';
-  switch (event.kind) {
-    case 'handed_to_person':
-      return `${es ? 'Pasado a una persona' : 'Handed to a person'}: ${handoffReasonLabel(event.reason, locale)}`;
-    case 'agent_joined':
-      return es ? `${event.agentName} se ha unido` : `${event.agentName} joined`;
-    case 'transferred':
-      return es ? `Transferido a ${event.toAgentName}` : `Transferred to ${event.toAgentName}`;
+export function transcriptLine(
+  event: LifecycleEvent,
+  actor: Actor,
+  names: (agentId: string) => string | undefined,
+): { text: string; payload: Record<string, unknown> } | null {
+  const actorName = actor.kind === 'agent' ? actor.name : '';
+  switch (event.type) {
+    case 'assigned': {
+      if (event.rejoined) return null;
+      const name = event.agent.name || names(event.agent.id) || '';
+      return { text: `${name} joined`, payload: { event: 'agent_joined', agentName: name } };
+    }
+    case 'transferred': {
+      const from = actorName || (event.fromAgentId ? (names(event.fromAgentId) ?? '') : '');
+      return { text: `Transferred to ${event.to.name}`, payload: { event: 'transferred', fromName: from, toName: event.to.name } };
+    }
+    case 'transferred_team':
+      return { text: `Transferred to team ${event.team}`, payload: { event: 'transferred_team', fromName: actorName, team: event.team } };
+    case 'handed_off':
+      return { text: 'Handed to a person', payload: { event: 'handoff', reason: event.reason } };
     case 'resolved':
-      return es ? 'Conversación resuelta' : 'Conversation resolved';
+      return { text: 'Conversation resolved', payload: { event: 'resolved', byName: actorName } };
     case 'reopened':
-      return es ? 'Conversación reabierta' : 'Conversation reopened';
-    case 'returned_to_bot': {
-      const who = event.agentId === null ? undefined : names(event.agentId);
-      if (who) return es ? `${who} devolvió la conversación al asistente` : `${who} handed the chat back to the assistant`;
-      return es ? 'Devuelta al asistente' : 'Handed back to the assistant';
+      return {
+        text: 'Conversation reopened',
+        payload: actor.kind === 'agent' ? { event: 'reopened', by: 'agent', byName: actorName } : { event: 'reopened', by: actor.kind },
+      };
+    case 'returned_to_bot':
+      return { text: 'Handed back to the assistant', payload: { event: 'returned_to_bot', byName: actorName } };
+    case 'requeued': {
+      const name = names(event.agentId) ?? '';
+      return { text: `${name} disconnected; back to the queue`, payload: { event: 'requeued', agentName: name } };
     }
-    case 'returned_to_queue': {
-      const who = names(event.agentId) ?? someone;
-      return es ? `De vuelta en la cola: ${who} perdió la conexión` : `Back in the queue: ${who} lost connection`;
-    }
+    case 'created':
+    case 'queued':
+    case 'first_human_reply':
+      return null;
     default:
       return assertNever(event);
   }

@@ -5,24 +5,54 @@
  * every shopper still waiting their position and expected wait. One pass per site at a time.
  */
 import { DEFAULT_GRACE_MS, DEFAULT_ROUTING_SETTINGS, estimateWaitMs, nextAssignments, queuePosition, type AgentLoad, type RoutingSettings } from '../domain/routing';
-import { decideAction } from '../domain/agent-actions';
+import { canTakeChat } from '../domain/routing';
+import type { AgentRef } from '../domain/lifecycle';
 import { topics } from '../bus/bus';
-import { publishAppended } from '../events';
-import { ConflictError } from '../store/errors';
-import type { GatewayDeps } from '../ws/gateway-common';
+import { requeue, routeTo } from '../app/conversations';
+import type { CoreDeps, Routing } from '../app/deps';
+import { RefusedError } from '../app/errors';
+import type { TeamPresence } from '../presence';
+
+type RouterDeps = CoreDeps & { team: TeamPresence };
 
 /** Average time an agent spends on a chat, until measured per site: 10 minutes. */
 const DEFAULT_HANDLE_MS = 10 * 60_000;
 
-export class Router {
+export class Router implements Routing {
   private readonly running = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
   private readonly lastAssigned = new Map<string, number>();
-  private deps: GatewayDeps | null = null;
+  private deps: RouterDeps | null = null;
 
-  /** The gateway deps are created after the router; they are attached here. */
-  attach(deps: GatewayDeps): void {
+  /** The use cases' deps include the router; they are attached after it is made. */
+  attach(deps: RouterDeps): void {
     this.deps = deps;
+  }
+
+  private async settings(siteId: string): Promise<RoutingSettings | null> {
+    const site = await this.deps?.store.sites.byId(siteId);
+    return site ? { ...DEFAULT_ROUTING_SETTINGS, ...((site.settings.routing as Partial<RoutingSettings> | undefined) ?? {}) } : null;
+  }
+
+  /** The agent, if they are online now and under capacity (a reopened chat goes back to them). */
+  async agentWithRoom(siteId: string, agentId: string): Promise<AgentRef | null> {
+    const deps = this.deps;
+    const settings = await this.settings(siteId);
+    if (!deps || !settings) return null;
+    const online = deps.team.team(siteId).find((a) => a.id === agentId);
+    const record = await deps.store.agents.byId(siteId, agentId);
+    if (!online || !record || record.disabled) return null;
+    const load = (await deps.store.conversations.loads(siteId)).get(agentId) ?? 0;
+    const agent: AgentLoad = {
+      id: agentId,
+      presence: online.status,
+      activeChats: load,
+      lastAssignedAt: null,
+      ...(record.capacity != null ? { capacity: record.capacity } : {}),
+      languages: record.languages,
+      teams: record.teams,
+    };
+    return canTakeChat(agent, settings) ? { id: agentId, name: record.name } : null;
   }
 
   private readonly graceTimers = new Map<string, NodeJS.Timeout>();
@@ -53,21 +83,10 @@ export class Router {
     const now = deps.now();
     for (const conversationId of await deps.store.conversations.assignedTo(siteId, agent.id)) {
       try {
-        const result = await deps.store.messages.append({
-          siteId,
-          conversationId,
-          clientId: `requeue_${conversationId}_${now}`,
-          author: { kind: 'system' },
-          kind: 'system',
-          text: `${agent.name} disconnected; back to the queue`,
-          payload: { event: 'requeued', agentName: agent.name },
-          transition: { status: 'queued', assigneeId: null, expect: { status: 'assigned', assigneeId: agent.id } },
-          now,
-        });
-        if (!result.duplicate) await publishAppended(deps, result);
+        await requeue(deps, { siteId, conversationId, agent });
       } catch (err) {
         // Changed meanwhile (resolved, transferred): nothing to do for this one.
-        if (!(err instanceof ConflictError)) throw err;
+        if (!(err instanceof RefusedError)) throw err;
       }
     }
     await this.schedule(siteId);
@@ -93,9 +112,8 @@ export class Router {
   private async route(siteId: string): Promise<void> {
     const deps = this.deps;
     if (!deps) return;
-    const site = await deps.store.sites.byId(siteId);
-    if (!site) return;
-    const settings: RoutingSettings = { ...DEFAULT_ROUTING_SETTINGS, ...((site.settings.routing as Partial<RoutingSettings> | undefined) ?? {}) };
+    const settings = await this.settings(siteId);
+    if (!settings) return;
     const queue = await deps.store.conversations.queue(siteId);
     const loads = await deps.store.conversations.loads(siteId);
     const team = deps.team.team(siteId);
@@ -123,28 +141,14 @@ export class Router {
       for (const { conversationId, agentId } of nextAssignments(queue, agents, settings, now)) {
         const agent = team.find((a) => a.id === agentId);
         if (!agent) continue;
-        const decision = decideAction({ action: 'take', conversation: { status: 'queued', assigneeId: null }, actor: { id: agent.id, name: agent.name } });
-        if (!decision.ok) continue;
         try {
-          const result = await deps.store.messages.append({
-            siteId,
-            conversationId,
-            clientId: `route_${conversationId}_${now}`,
-            author: { kind: 'system' },
-            kind: 'system',
-            text: decision.text,
-            payload: decision.system,
-            transition: { status: 'assigned', assigneeId: agent.id, expect: { status: 'queued', assigneeId: null } },
-            now,
-          });
-          if (!result.duplicate) await publishAppended(deps, result);
+          await routeTo(deps, { siteId, conversationId, agent: { id: agent.id, name: agent.name } });
           this.lastAssigned.set(agent.id, now);
           assigned.add(conversationId);
           gained.set(agent.id, (gained.get(agent.id) ?? 0) + 1);
-          await deps.store.webhooks.enqueue(siteId, 'conversation.assigned', { conversation: { id: conversationId, status: 'assigned', assigneeId: agent.id }, by: null }, now);
         } catch (err) {
           // Taken by someone else meanwhile: the next pass sees the new state.
-          if (!(err instanceof ConflictError)) throw err;
+          if (!(err instanceof RefusedError)) throw err;
         }
       }
     }

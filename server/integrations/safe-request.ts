@@ -6,9 +6,9 @@
  * not allowed and otherwise hands the socket exactly the addresses it checked. There is no
  * second resolution to race (DNS rebinding), and no redirect is ever followed.
  *
- * Failures reach the merchant as two words at most ("target not allowed", "delivery failed"):
- * whether a port refused, timed out or answered with some status is for the operator's log
- * only, so the deliveries log and the bot's fallback cannot be used as a port scanner.
+ * Failures reach the merchant as one of two answers ("target not allowed", "delivery failed";
+ * the bot's handoff packet has its own two codes): whether a port refused, timed out or answered
+ * with some status is for the operator's log only, so neither can be used as a port scanner.
  */
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import http from 'node:http';

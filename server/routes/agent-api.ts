@@ -8,7 +8,7 @@ import { agentFromRequest } from '../auth';
 import { problem } from '../http';
 import type { AgentRecord, OrderRecord, Store } from '../store/types';
 import { customerOut, orderOut } from './shapes';
-import { siteTeams } from '../domain/agent-actions';
+import { siteTeams } from '../domain/teams';
 import type { CannedResponse } from '../../shared/site-settings';
 
 /** The well-formed canned responses in `settings.canned` (admins edit them; anything else is skipped). */

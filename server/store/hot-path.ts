@@ -6,13 +6,15 @@
 import type Database from 'better-sqlite3';
 import type * as t from './schema';
 
-type ConversationRow = typeof t.conversations.$inferSelect;
+/** The conversation columns the hot path reads (not the bot's memory). */
+export type ConversationRow = Omit<typeof t.conversations.$inferSelect, 'botState' | 'handoff'>;
 type MessageRow = typeof t.messages.$inferSelect;
 
 const CONVERSATION_COLUMNS = `id, site_id AS siteId, visitor_id AS visitorId, status, assignee_id AS assigneeId, last_seq AS lastSeq,
   last_visible_seq AS lastVisibleSeq, visitor_read_seq AS visitorReadSeq, agent_read_seq AS agentReadSeq,
   last_message_text AS lastMessageText, last_message_author AS lastMessageAuthor, last_message_at AS lastMessageAt,
-  created_at AS createdAt, updated_at AS updatedAt`;
+  locale, team, queued_at AS queuedAt, last_assignee_id AS lastAssigneeId, waiting_since AS waitingSince, resolved_from AS resolvedFrom,
+  human_replied AS humanReplied, created_at AS createdAt, updated_at AS updatedAt`;
 
 const MESSAGE_COLUMNS = `id, site_id AS siteId, conversation_id AS conversationId, seq, client_id AS clientId, author_kind AS authorKind,
   author_id AS authorId, author_name AS authorName, kind, payload, prev_visible_seq AS prevVisibleSeq, text, created_at AS createdAt`;
@@ -29,8 +31,9 @@ export class HotPath {
   private readonly openConversationOfVisitor;
   private readonly messageByClientId;
   private readonly bumpVisible;
-  private readonly bumpVisibleReopen;
   private readonly bumpHidden;
+  private readonly writeState;
+  private readonly insertEvent;
   private readonly bumpEvent;
   private readonly insertMessage;
   private readonly verifiedCustomer;
@@ -41,14 +44,19 @@ export class HotPath {
       `SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE site_id = ? AND visitor_id = ? AND status != 'resolved' ORDER BY updated_at DESC LIMIT 1`,
     );
     this.messageByClientId = sqlite.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? AND client_id = ?`);
-    const bump = (reopen: boolean) =>
-      sqlite.prepare(
-        `UPDATE conversations SET last_seq = last_seq + 1, last_visible_seq = last_seq + 1, last_message_text = ?, last_message_author = ?,
-          last_message_at = ?, updated_at = ?${reopen ? ", status = 'queued', assignee_id = NULL" : ''}
-         WHERE site_id = ? AND id = ? RETURNING ${CONVERSATION_COLUMNS}`,
-      );
-    this.bumpVisible = bump(false);
-    this.bumpVisibleReopen = bump(true);
+    this.bumpVisible = sqlite.prepare(
+      `UPDATE conversations SET last_seq = last_seq + 1, last_visible_seq = last_seq + 1, last_message_text = ?, last_message_author = ?,
+        last_message_at = ?, updated_at = ?
+       WHERE site_id = ? AND id = ? RETURNING ${CONVERSATION_COLUMNS}`,
+    );
+    this.writeState = sqlite.prepare(
+      `UPDATE conversations SET status = @status, assignee_id = @assigneeId, last_assignee_id = @lastAssigneeId, queued_at = @queuedAt, team = @team,
+        waiting_since = @waitingSince, resolved_from = @resolvedFrom, human_replied = @humanReplied, updated_at = max(updated_at, @now)
+       WHERE site_id = @siteId AND id = @id RETURNING ${CONVERSATION_COLUMNS}`,
+    );
+    this.insertEvent = sqlite.prepare(
+      `INSERT INTO conversation_events (site_id, conversation_id, type, actor_kind, actor_id, data, at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    );
     // System events are visible but are not "the last message" a list previews.
     this.bumpEvent = sqlite.prepare(
       `UPDATE conversations SET last_seq = last_seq + 1, last_visible_seq = last_seq + 1, updated_at = ? WHERE site_id = ? AND id = ? RETURNING ${CONVERSATION_COLUMNS}`,
@@ -78,12 +86,37 @@ export class HotPath {
   bump(
     siteId: string,
     id: string,
-    visible: { text: string; author: string; at: number; reopen: boolean; event?: boolean } | null,
+    visible: { preview: string | null; author: string; at: number } | null,
   ): ConversationRow | undefined {
     if (!visible) return this.bumpHidden.get(siteId, id) as ConversationRow | undefined;
-    if (visible.event) return this.bumpEvent.get(visible.at, siteId, id) as ConversationRow | undefined;
-    const stmt = visible.reopen ? this.bumpVisibleReopen : this.bumpVisible;
-    return stmt.get(visible.text, visible.author, visible.at, visible.at, siteId, id) as ConversationRow | undefined;
+    if (visible.preview === null) return this.bumpEvent.get(visible.at, siteId, id) as ConversationRow | undefined;
+    return this.bumpVisible.get(visible.preview, visible.author, visible.at, visible.at, siteId, id) as ConversationRow | undefined;
+  }
+
+  /** Writes the lifecycle state a commit decided. */
+  state(
+    siteId: string,
+    id: string,
+    s: { status: string; assigneeId: string | null; lastAssigneeId: string | null; queuedAt: number | null; team: string | null; waitingSince: number | null; resolvedFrom: string | null; humanReplied: boolean },
+    now: number,
+  ): ConversationRow | undefined {
+    return this.writeState.get({
+      siteId,
+      id,
+      now,
+      status: s.status,
+      assigneeId: s.assigneeId,
+      lastAssigneeId: s.lastAssigneeId,
+      queuedAt: s.queuedAt,
+      team: s.team,
+      waitingSince: s.waitingSince,
+      resolvedFrom: s.resolvedFrom,
+      humanReplied: s.humanReplied ? 1 : 0,
+    }) as ConversationRow | undefined;
+  }
+
+  event(siteId: string, conversationId: string, type: string, actorKind: string, actorId: string | null, data: Record<string, unknown>, at: number): void {
+    this.insertEvent.run(siteId, conversationId, type, actorKind, actorId, JSON.stringify(data), at);
   }
 
   insert(row: Omit<MessageRow, 'payload'> & { payload: Record<string, unknown> | null }): MessageRow {

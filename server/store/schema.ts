@@ -197,8 +197,16 @@ export const conversations = sqliteTable(
     locale: text('locale'),
     /** The team the chat was transferred to (routing gives it to that team's members). */
     team: text('team'),
-    /** When the chat last entered the queue: routing serves the longest-waiting first. */
+    /** Its place in the people queue (domain/lifecycle); null while it does not wait for people. */
     queuedAt: integer('queued_at'),
+    /** The agent who held it last (kept through resolve): a reopen goes back to them. */
+    lastAssigneeId: text('last_assignee_id'),
+    /** Since when the shopper has waited for a person's answer (whose turn). */
+    waitingSince: integer('waiting_since'),
+    /** What held the chat when it was resolved ('bot' | 'people'). */
+    resolvedFrom: text('resolved_from', { enum: ['bot', 'people'] }),
+    /** A person has answered at least once. */
+    humanReplied: integer('human_replied', { mode: 'boolean' }).notNull().default(false),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
@@ -236,6 +244,30 @@ export const messages = sqliteTable(
     uniqueIndex('messages_conversation_seq_unique').on(t.conversationId, t.seq),
     uniqueIndex('messages_conversation_client_unique').on(t.conversationId, t.clientId),
   ],
+);
+
+/**
+ * The append-only conversation event log: created, handed off, queued, assigned, transferred,
+ * first human reply, resolved, reopened… each with its time and actor, written in the same
+ * transaction as the change it records. Reports are computed from it.
+ */
+export const conversationEvents = sqliteTable(
+  'conversation_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id),
+    conversationId: text('conversation_id')
+      .notNull()
+      .references(() => conversations.id),
+    type: text('type').notNull(),
+    actorKind: text('actor_kind', { enum: ['visitor', 'agent', 'bot', 'system'] }).notNull(),
+    actorId: text('actor_id'),
+    data: text('data', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    at: integer('at').notNull(),
+  },
+  (t) => [index('conversation_events_conversation_idx').on(t.conversationId, t.id), index('conversation_events_site_at_idx').on(t.siteId, t.at)],
 );
 
 export const returns = sqliteTable(

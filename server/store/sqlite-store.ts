@@ -4,10 +4,10 @@
  * for everything that arrived in that turn, each append in its own savepoint so one bad row
  * fails alone. Promises resolve only after COMMIT returns, so an ack always means "on disk".
  */
-import { and, asc, desc, eq, exists, gt, lt, ne, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, exists, gt, isNotNull, lt, ne, or, sql } from 'drizzle-orm';
 import type { ConversationStatus, Message } from '../../shared/protocol';
 import { CommerceRepo } from './commerce';
-import { HotPath } from './hot-path';
+import { HotPath, type ConversationRow } from './hot-path';
 import { WebhookRepo } from './webhook-repo';
 import { IntegrationRepo } from './integration-repo';
 import { newId } from '../ids';
@@ -16,9 +16,10 @@ import { AttachmentError, ConflictError, NotFoundError, StoreUnavailableError, i
 import * as t from './schema';
 import type {
   AgentRecord,
-  AppendMessageInput,
-  AppendMessageResult,
   AttachmentRecord,
+  CommitRequest,
+  CommitResult,
+  ConversationEventRecord,
   ConversationListItem,
   CustomerInput,
   IdentifyInput,
@@ -35,13 +36,12 @@ import type {
   VisitorRecord,
 } from './types';
 
-type ConversationRow = typeof t.conversations.$inferSelect;
 type MessageRow = typeof t.messages.$inferSelect;
 type AgentRow = typeof t.agents.$inferSelect;
 
-interface PendingAppend {
-  input: AppendMessageInput;
-  resolve(result: AppendMessageResult): void;
+interface PendingCommit {
+  request: CommitRequest;
+  resolve(result: CommitResult): void;
   reject(err: unknown): void;
 }
 
@@ -52,6 +52,11 @@ export function toConversation(row: ConversationRow): ConversationRecord {
     visitorId: row.visitorId,
     status: row.status,
     assigneeId: row.assigneeId,
+    lastAssigneeId: row.lastAssigneeId,
+    waitingSince: row.waitingSince,
+    resolvedFrom: row.resolvedFrom,
+    humanReplied: Boolean(row.humanReplied),
+    locale: row.locale,
     lastSeq: row.lastSeq,
     lastVisibleSeq: row.lastVisibleSeq,
     visitorReadSeq: row.visitorReadSeq,
@@ -90,7 +95,6 @@ function toAgent(row: AgentRow): AgentRecord {
   return { id: row.id, siteId: row.siteId, email: row.email, name: row.name, role: row.role, disabled: row.disabled, capacity: row.capacity, languages: row.languages, teams: row.teams };
 }
 
-const PREVIEW_LENGTH = 140;
 const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
 /** The most sites one email is looked up on at sign-in (each costs an argon2 verification). */
@@ -98,7 +102,7 @@ export const SIGN_IN_CANDIDATES = 20;
 
 export class SqliteStore implements Store {
   private readonly db: Db;
-  private pending: PendingAppend[] = [];
+  private pending: PendingCommit[] = [];
   private pendingHooks: { run(): number; resolve(n: number): void; reject(err: unknown): void }[] = [];
   private flushScheduled = false;
 
@@ -468,13 +472,24 @@ export class SqliteStore implements Store {
   conversations = {
     get: (siteId: string, id: string) =>
       this.read(() => {
-        const row = this.db
-          .select()
-          .from(t.conversations)
-          .where(and(eq(t.conversations.siteId, siteId), eq(t.conversations.id, id)))
-          .get();
+        const row = this.hot.conversation(siteId, id);
         return row ? toConversation(row) : null;
       }),
+    commit: (request: CommitRequest) =>
+      new Promise<CommitResult>((resolve, reject) => {
+        this.pending.push({ request, resolve, reject });
+        this.scheduleFlush();
+      }),
+    events: (siteId: string, conversationId: string) =>
+      this.read((): ConversationEventRecord[] =>
+        this.db
+          .select()
+          .from(t.conversationEvents)
+          .where(and(eq(t.conversationEvents.siteId, siteId), eq(t.conversationEvents.conversationId, conversationId)))
+          .orderBy(asc(t.conversationEvents.id))
+          .all()
+          .map((r) => ({ id: r.id, siteId: r.siteId, conversationId: r.conversationId, type: r.type, actor: { kind: r.actorKind, id: r.actorId }, data: r.data, at: r.at })),
+      ),
     listForVisitor: (siteId: string, visitor: VisitorOwner) =>
       this.read(() =>
         this.db
@@ -542,14 +557,14 @@ export class SqliteStore implements Store {
           .from(t.conversations)
           .innerJoin(t.visitors, eq(t.visitors.id, t.conversations.visitorId))
           .leftJoin(t.customers, eq(t.customers.id, t.visitors.customerId))
-          .where(and(eq(t.conversations.siteId, siteId), eq(t.conversations.status, 'queued')))
-          .orderBy(asc(sql`coalesce(${t.conversations.queuedAt}, ${t.conversations.createdAt})`))
+          .where(and(eq(t.conversations.siteId, siteId), eq(t.conversations.status, 'queued'), isNotNull(t.conversations.queuedAt)))
+          .orderBy(asc(t.conversations.queuedAt), asc(t.conversations.createdAt))
           .limit(500)
           .all()
           .map((r) => ({
             id: r.id,
             visitorId: r.visitorId,
-            waitingSince: r.queuedAt ?? r.createdAt,
+            waitingSince: r.queuedAt!,
             language: r.locale ?? r.visitorLocale ?? null,
             team: r.team,
             // Tags count only for a verified customer: a claimed identity could fake "vip".
@@ -636,11 +651,6 @@ export class SqliteStore implements Store {
   }
 
   messages = {
-    append: (input: AppendMessageInput) =>
-      new Promise<AppendMessageResult>((resolve, reject) => {
-        this.pending.push({ input, resolve, reject });
-        this.scheduleFlush();
-      }),
     before: (siteId: string, conversationId: string, beforeSeq: number, limit: number, opts: { visibleOnly?: boolean } = {}) =>
       this.read(() =>
         this.db
@@ -686,7 +696,7 @@ export class SqliteStore implements Store {
     setImmediate(() => this.flush());
   }
 
-  /** Commits every queued append (and webhook row) in one transaction; settles each promise after COMMIT. */
+  /** Commits every queued commit (and webhook row) in one transaction; settles each promise after COMMIT. */
   private flush(): void {
     this.flushScheduled = false;
     const batch = this.pending;
@@ -695,15 +705,15 @@ export class SqliteStore implements Store {
     this.pendingHooks = [];
     if (batch.length === 0 && hooks.length === 0) return;
     const hookCounts: number[] = [];
-    const outcomes: ({ ok: true; value: AppendMessageResult } | { ok: false; error: unknown })[] = [];
+    const outcomes: ({ ok: true; value: CommitResult } | { ok: false; error: unknown })[] = [];
     const sqlite = this.opened.sqlite;
-    const one = sqlite.transaction((input: AppendMessageInput) => this.appendOne(input)); // nested → SAVEPOINT
+    const one = sqlite.transaction((request: CommitRequest) => this.commitOne(request)); // nested → SAVEPOINT
     try {
       sqlite
         .transaction(() => {
           for (const item of batch) {
             try {
-              outcomes.push({ ok: true, value: one(item.input) });
+              outcomes.push({ ok: true, value: one(item.request) });
             } catch (err) {
               if (isUnavailable(err)) throw err; // the whole batch is lost: fail them all
               outcomes.push({ ok: false, error: err });
@@ -751,142 +761,110 @@ export class SqliteStore implements Store {
     return or(own, exists(sibling));
   }
 
-  private appendOne(input: AppendMessageInput): AppendMessageResult {
-    const { siteId, now } = input;
-    let conversation: ConversationRow | undefined;
-    let conversationCreated = false;
-    if (input.conversationId) {
-      conversation = this.hot.conversation(siteId, input.conversationId);
-      // A visitor may write only into their own conversation, or a verified sibling device's.
-      if (conversation && input.visitorId && conversation.visitorId !== input.visitorId) {
-        const sibling = input.visitorCustomerId ? this.hot.verifiedCustomerOf(conversation.visitorId) : null;
-        if (!sibling || sibling !== input.visitorCustomerId) conversation = undefined;
-      }
-      if (!conversation) throw new NotFoundError('conversation');
+  /**
+   * One commit: finds the conversation, returns the stored message on a resent clientId, asks
+   * `decide` for the plan on the row as it is, and writes it — messages (seqs from the row),
+   * state, event log and outbox rows. No rule is decided here.
+   */
+  private commitOne(request: CommitRequest): CommitResult {
+    const { siteId, now } = request;
+    let row: ConversationRow | undefined;
+    if ('conversationId' in request.target) {
+      row = this.hot.conversation(siteId, request.target.conversationId);
     } else {
-      if (!input.visitorId) throw new Error('append without conversationId needs visitorId');
-      conversation = input.visitorCustomerId
+      const { visitorId, customerId } = request.target.openFor;
+      row = customerId
         ? this.db
             .select()
             .from(t.conversations)
-            .where(and(eq(t.conversations.siteId, siteId), this.visitorOwns(input.visitorId, input.visitorCustomerId), ne(t.conversations.status, 'resolved')))
+            .where(and(eq(t.conversations.siteId, siteId), this.visitorOwns(visitorId, customerId), ne(t.conversations.status, 'resolved')))
             .orderBy(desc(t.conversations.updatedAt))
             .limit(1)
             .get()
-        : this.hot.openConversation(siteId, input.visitorId);
-      if (!conversation) {
-        conversation = this.db
-          .insert(t.conversations)
-          .values({
-            id: newId('cv'),
-            siteId,
-            visitorId: input.visitorId,
-            status: input.newConversation?.status ?? 'queued',
-            locale: input.newConversation?.locale ?? null,
-            lastSeq: 0,
-            createdAt: now,
-            updatedAt: now,
-          })
-          .returning()
-          .get();
-        conversationCreated = true;
-      }
+        : this.hot.openConversation(siteId, visitorId);
     }
+    const ownerCustomerId = row ? this.hot.verifiedCustomerOf(row.visitorId) : null;
 
-    if (input.clientId !== null) {
-      const existing = this.hot.existing(conversation.id, input.clientId);
+    if (row && request.clientId !== null) {
+      const existing = this.hot.existing(row.id, request.clientId);
       if (existing) {
-        const current = toConversation(conversation);
-        return {
-          message: toMessage(existing),
-          duplicate: true,
-          conversation: current,
-          conversationCreated: false,
-          previousStatus: current.status,
-          previousAssigneeId: current.assigneeId,
-          ownerCustomerId: this.verifiedCustomerOf(conversation.visitorId),
-        };
+        const current = toConversation(row);
+        return { duplicate: true, previous: current, conversation: current, messages: [toMessage(existing)], events: [], ownerCustomerId };
       }
     }
 
-    // Files are claimed by this message in the same transaction: used once, by their uploader only.
-    let payload = input.payload ?? null;
-    if (input.attachmentIds?.length) {
-      const files = input.attachmentIds.map((id) => {
-        const file = this.db.select().from(t.attachments).where(and(eq(t.attachments.siteId, siteId), eq(t.attachments.id, id))).get();
-        const uploaderOk = file && file.uploaderKind === input.author.kind && file.uploaderId === input.author.id;
-        // Claimed by any message, this one included (the same id twice in one send): used once.
-        // A resend of the message that claimed it returned above as a duplicate, before this.
-        if (!file || !uploaderOk || file.conversationId !== null) throw new AttachmentError(id);
-        this.db.update(t.attachments).set({ conversationId: conversation.id }).where(eq(t.attachments.id, id)).run();
-        return { id: file.id, name: file.fileName, contentType: file.contentType, size: file.size };
-      });
-      payload = { ...(payload ?? {}), attachments: files };
-    }
-
-    // Reopen on a new shopper message; the seq comes from the row, never from memory.
-    const kind = input.kind ?? 'text';
-    const visible = kind !== 'note';
-    const reopen = conversation.status === 'resolved' && input.author.kind === 'visitor';
-    const reopenTo = input.reopenTo ?? 'queued';
-    const preview = (input.text.trim() || (payload?.attachments ? `📎 ${(payload.attachments as { name: string }[]).map((f) => f.name).join(', ')}` : '')).slice(0, PREVIEW_LENGTH);
-    const transition = input.transition;
-    if (transition?.expect && (conversation.status !== transition.expect.status || conversation.assigneeId !== transition.expect.assigneeId)) {
-      throw new ConflictError('the conversation changed; look again');
-    }
-    let updated = this.hot.bump(siteId, conversation.id, visible ? { text: preview, author: input.author.kind, at: now, reopen, event: kind === 'system' } : null);
-    if (!updated) throw new NotFoundError('conversation');
-    if (reopen && !transition) {
-      // Back in line from now (the queue serves the longest waiting first), or back to the bot.
-      updated = this.db
-        .update(t.conversations)
-        .set({ status: reopenTo, assigneeId: null, team: null, queuedAt: reopenTo === 'queued' ? now : null })
-        .where(and(eq(t.conversations.siteId, siteId), eq(t.conversations.id, conversation.id)))
-        .returning()
-        .get()!;
-    }
-    if (transition) {
-      updated = this.db
-        .update(t.conversations)
-        .set({
-          status: transition.status,
-          assigneeId: transition.assigneeId,
-          ...(transition.team !== undefined ? { team: transition.team } : {}),
-          ...(transition.status === 'queued' && conversation.status !== 'queued' ? { queuedAt: now } : {}),
-        })
-        .where(and(eq(t.conversations.siteId, siteId), eq(t.conversations.id, conversation.id)))
-        .returning()
-        .get()!;
-    }
-
-    const row = this.hot.insert({
-      id: newId('msg'),
-      siteId,
-      conversationId: conversation.id,
-      seq: updated.lastSeq,
-      clientId: input.clientId,
-      authorKind: input.author.kind,
-      authorId: input.author.id ?? null,
-      authorName: input.author.name ?? null,
-      kind,
-      payload,
-      prevVisibleSeq: visible ? conversation.lastVisibleSeq : null,
-      text: input.text,
-      createdAt: now,
+    const attachments = (request.attachmentIds ?? []).flatMap((id) => {
+      const file = this.db.select().from(t.attachments).where(and(eq(t.attachments.siteId, siteId), eq(t.attachments.id, id))).get();
+      if (!file) return [];
+      const { sha256: _hash, ...record } = file;
+      return [record];
     });
-    return {
-      message: toMessage(row),
-      duplicate: false,
-      conversation: toConversation(updated),
-      conversationCreated,
-      previousStatus: conversation.status,
-      previousAssigneeId: conversation.assigneeId,
-      ownerCustomerId: this.verifiedCustomerOf(conversation.visitorId),
-    };
+    const previous = row ? toConversation(row) : null;
+    const plan = request.decide({ conversation: previous, ownerCustomerId, attachments });
+
+    if (!row) {
+      if (!plan.create) throw new NotFoundError('conversation');
+      row = this.db
+        .insert(t.conversations)
+        .values({ id: newId('cv'), siteId, visitorId: plan.create.visitorId, status: plan.state.status, locale: plan.create.locale, lastSeq: 0, createdAt: now, updatedAt: now })
+        .returning()
+        .get();
+    }
+    const conversationId = row.id;
+    for (const id of plan.claimAttachments ?? []) {
+      this.db.update(t.attachments).set({ conversationId }).where(and(eq(t.attachments.siteId, siteId), eq(t.attachments.id, id))).run();
+    }
+
+    const messages: Message[] = [];
+    let lastVisible = row.lastVisibleSeq;
+    for (const draft of plan.messages) {
+      const visible = draft.kind !== 'note';
+      const bumped = this.hot.bump(siteId, conversationId, visible ? { preview: draft.preview, author: draft.author.kind, at: now } : null);
+      if (!bumped) throw new NotFoundError('conversation');
+      row = bumped;
+      const inserted = this.hot.insert({
+        id: newId('msg'),
+        siteId,
+        conversationId,
+        seq: bumped.lastSeq,
+        clientId: draft.clientId,
+        authorKind: draft.author.kind,
+        authorId: draft.author.id ?? null,
+        authorName: draft.author.name ?? null,
+        kind: draft.kind,
+        payload: draft.payload,
+        prevVisibleSeq: visible ? lastVisible : null,
+        text: draft.text,
+        createdAt: now,
+      });
+      if (visible) lastVisible = bumped.lastSeq;
+      messages.push(toMessage(inserted));
+    }
+
+    const s = plan.state;
+    if (
+      !previous ||
+      s.status !== row.status ||
+      s.assigneeId !== row.assigneeId ||
+      s.lastAssigneeId !== row.lastAssigneeId ||
+      s.queuedAt !== row.queuedAt ||
+      s.team !== row.team ||
+      s.waitingSince !== row.waitingSince ||
+      s.resolvedFrom !== row.resolvedFrom ||
+      s.humanReplied !== Boolean(row.humanReplied)
+    ) {
+      row = this.hot.state(siteId, conversationId, s, now) ?? row;
+    }
+    for (const e of plan.events) this.hot.event(siteId, conversationId, e.type, e.actor.kind, e.actor.id, e.data, now);
+
+    const conversation = toConversation(row);
+    // A site known to have no webhooks (the common case) skips building the bodies at all.
+    if (plan.outbox && !this.hooks.knownEmpty(siteId)) for (const out of plan.outbox({ conversation, messages })) this.hooks.enqueue(siteId, out.event, out.body, now);
+    return { duplicate: false, previous, conversation, messages, events: plan.events, ownerCustomerId };
   }
 
   async close(): Promise<void> {
-    // Let queued appends commit before the handle goes away.
+    // Let queued commits land before the handle goes away.
     while (this.pending.length > 0 || this.pendingHooks.length > 0) this.flush();
     this.opened.close();
   }

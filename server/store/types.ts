@@ -4,6 +4,7 @@
  * behind it unchanged. Every method that touches tenant data takes the site id.
  */
 import type { Author, ConversationStatus, Message, MessageKind } from '../../shared/protocol';
+import type { ConversationState } from '../domain/lifecycle';
 
 export interface SiteRecord {
   id: string;
@@ -49,22 +50,18 @@ export interface IdentifyInput {
   now: number;
 }
 
-export interface ConversationRecord {
+export interface ConversationRecord extends ConversationState {
   id: string;
   siteId: string;
   visitorId: string;
-  status: ConversationStatus;
-  assigneeId: string | null;
   lastSeq: number;
   /** The last seq the shopper can see (notes excluded). */
   lastVisibleSeq: number;
   visitorReadSeq: number;
   agentReadSeq: number;
   lastMessage: { text: string; authorKind: Author['kind']; createdAt: number } | null;
-  /** The team the chat was transferred to; routing gives it to that team's members. */
-  team: string | null;
-  /** When it last joined the queue (the longest waiting are served first). */
-  queuedAt: number | null;
+  /** The shopper's language when the conversation started. */
+  locale: string | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -75,35 +72,6 @@ export interface ConversationListItem extends ConversationRecord {
   verified: boolean;
   /** A verified customer's recent order numbers (searchable by agents). */
   orderNumbers: string[];
-}
-
-export interface AppendMessageInput {
-  siteId: string;
-  /** Target conversation. When absent, `visitorId` is required: the visitor's open conversation is used or created. */
-  conversationId?: string;
-  /** When set, the conversation must belong to this visitor (visitor-originated sends)… */
-  visitorId?: string;
-  /** …or, for a verified visitor, to any verified visitor of this customer (other devices). */
-  visitorCustomerId?: string | null;
-  clientId: string | null;
-  author: Author;
-  text: string;
-  /** Default `text`. A `note` never reaches the shopper and does not reopen or move the conversation. */
-  kind?: MessageKind;
-  payload?: Record<string, unknown> | null;
-  /** How a conversation this append creates starts: with the bot or in the queue (default). */
-  newConversation?: { status: 'bot' | 'queued'; locale: string | null };
-  /** A shopper writing into a resolved conversation reopens it: to the bot or to the people queue (default). */
-  reopenTo?: 'bot' | 'queued';
-  /** Uploaded files to attach; they must be the sender's own and not used by another message. */
-  attachmentIds?: string[];
-  /**
-   * A lifecycle change recorded by this (system) message, in the same transaction: the status and
-   * assignee after it. `expect` guards against races: the change applies only if the conversation
-   * is still in that status (otherwise ConflictError).
-   */
-  transition?: { status: ConversationStatus; assigneeId: string | null; /** Set (or clear with null) the routing team; undefined leaves it. */ team?: string | null; expect?: { status: ConversationStatus; assigneeId: string | null } };
-  now: number;
 }
 
 export interface AttachmentRecord {
@@ -118,17 +86,80 @@ export interface AttachmentRecord {
   createdAt: number;
 }
 
-export interface AppendMessageResult {
-  message: Message;
-  /** The clientId had already been stored: `message` is the original, nothing was written. */
+/** A message a commit writes; the store gives it its id, seq and time. */
+export interface MessageDraft {
+  /** The sender's idempotency key (unique per conversation); null for server-made lines. */
+  clientId: string | null;
+  author: Author;
+  kind: MessageKind;
+  text: string;
+  payload: Record<string, unknown> | null;
+  /** What conversation lists preview; null leaves the preview as it is (system lines, notes). */
+  preview: string | null;
+}
+
+/** A row of the append-only conversation event log (the source of every report). */
+export interface ConversationEventDraft {
+  type: string;
+  actor: { kind: Author['kind']; id: string | null };
+  data: Record<string, unknown>;
+}
+
+export interface ConversationEventRecord extends ConversationEventDraft {
+  id: number;
+  siteId: string;
+  conversationId: string;
+  at: number;
+}
+
+/** What a commit's `decide` sees: the conversation as it is inside the transaction. */
+export interface CommitSnapshot {
+  /** Null: there is no such conversation (or the visitor has no open one). */
+  conversation: ConversationRecord | null;
+  /** The verified customer behind the conversation's visitor, if any. */
+  ownerCustomerId: string | null;
+  /** The files the commit asked for (`attachmentIds`) that exist on the site, in that order. */
+  attachments: AttachmentRecord[];
+}
+
+/** Everything one commit writes, decided from the snapshot. */
+export interface CommitPlan {
+  /** Set when there was no conversation: create it for this visitor. */
+  create?: { visitorId: string; locale: string | null };
+  /** The conversation's lifecycle state after the commit. */
+  state: ConversationState;
+  messages: MessageDraft[];
+  events: ConversationEventDraft[];
+  /** Files the messages use: claimed by this conversation in the same transaction. */
+  claimAttachments?: string[];
+  /** Webhook deliveries (the transactional outbox), built from what was written. */
+  outbox?(written: { conversation: ConversationRecord; messages: Message[] }): { event: WebhookEvent; body: object }[];
+}
+
+export interface CommitRequest {
+  siteId: string;
+  /** An existing conversation, or the visitor's open one (their verified customer's, across devices). */
+  target: { conversationId: string } | { openFor: { visitorId: string; customerId: string | null } };
+  /** When a message with this clientId is already in the conversation, nothing is written and it is returned. */
+  clientId: string | null;
+  attachmentIds?: string[];
+  now: number;
+  /**
+   * Pure and synchronous, run inside the transaction on the row as it is: the plan, or a thrown
+   * typed error (nothing is written).
+   */
+  decide(snapshot: CommitSnapshot): CommitPlan;
+}
+
+export interface CommitResult {
+  /** The clientId was already stored: `messages` holds that message, nothing was written. */
   duplicate: boolean;
+  /** Before the commit; null when it created the conversation. */
+  previous: ConversationRecord | null;
   conversation: ConversationRecord;
-  /** The conversation was created by this append. */
-  conversationCreated: boolean;
-  /** Status before this append (differs from `conversation.status` when it reopened). */
-  previousStatus: ConversationStatus;
-  previousAssigneeId: string | null;
-  /** The verified customer behind the conversation's visitor (their other devices get the message too). */
+  messages: Message[];
+  events: ConversationEventDraft[];
+  /** The verified customer behind the conversation's visitor (their other devices get the messages too). */
   ownerCustomerId: string | null;
 }
 
@@ -437,7 +468,7 @@ export interface Store {
     ): Promise<{ items: ConversationListItem[]; next: { updatedAt: number; id: string } | null }>;
     /** Raises the read mark of one side (never lowers it, never past the last seq). Returns the new mark, or null if unknown. */
     markRead(siteId: string, id: string, side: 'visitor' | 'agent', seq: number): Promise<{ seq: number; changed: boolean } | null>;
-    /** Conversations waiting in the queue, with what routing weighs (language, customer tags). */
+    /** Conversations waiting for people (queued with a place in line), with what routing weighs (language, customer tags). */
     queue(siteId: string): Promise<{ id: string; visitorId: string; waitingSince: number; language: string | null; team: string | null; customerTags: string[] }[]>;
     /** The ids of the conversations an agent holds now. */
     assignedTo(siteId: string, agentId: string): Promise<string[]>;
@@ -448,10 +479,16 @@ export interface Store {
     saveBotData(siteId: string, id: string, data: { botState?: Record<string, unknown>; handoff?: Record<string, unknown> | null }): Promise<void>;
     /** The summary an agent list shows, with the visitor's display name. */
     listItem(siteId: string, id: string): Promise<ConversationListItem | null>;
+    /**
+     * The one write of the conversation core: messages, lifecycle state, event log and outbox
+     * rows in one transaction, decided by `decide` on the row as it is. Idempotent on clientId;
+     * seqs are taken from the row. Resolves after COMMIT.
+     */
+    commit(request: CommitRequest): Promise<CommitResult>;
+    /** The conversation's event log, oldest first. */
+    events(siteId: string, conversationId: string): Promise<ConversationEventRecord[]>;
   };
   messages: {
-    /** Idempotent on (conversation, clientId); takes the next seq in the same transaction. Resolves after commit. */
-    append(input: AppendMessageInput): Promise<AppendMessageResult>;
     /** Messages with seq > afterSeq, ascending, at most `limit`; `visibleOnly` leaves out internal notes (for shoppers). */
     after(siteId: string, conversationId: string, afterSeq: number, limit: number, opts?: { visibleOnly?: boolean }): Promise<Message[]>;
     /** Messages with seq < beforeSeq, the newest `limit` of them, ascending. */

@@ -8,12 +8,10 @@ import { CLOSE_CODES } from '../../shared/errors';
 import { LIMITS, PROTOCOL_VERSION, parseAgentClientFrame, type AgentClientFrame } from '../../shared/protocol';
 import { topics } from '../bus/bus';
 import { AGENT_FRAME_BUCKET } from '../domain/rate-limit';
-import { decideAction, siteTeams } from '../domain/agent-actions';
-import { ConflictError } from '../store/errors';
-import { orderCard } from '../domain/cards';
-import type { AgentRecord } from '../store/types';
+import { act, sendAgentMessage, shareOrder, startChat } from '../app/conversations';
+import type { AgentRecord, CommitResult } from '../store/types';
 import { Connection } from './connection';
-import { ackFor, frameRef, publishAppended, publishTeam, sendHistoryPage, sendStoreError, sendSyncPage, toSummary, type GatewayDeps } from './gateway-common';
+import { ackFor, frameRef, publishTeam, sendHistoryPage, sendStoreError, sendSyncPage, toSummary, type GatewayDeps } from './gateway-common';
 
 /** Longest timer Node keeps (about 24.8 days); a longer session re-arms when it fires. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -85,6 +83,8 @@ export function agentSocket(deps: GatewayDeps, session: AgentSession, sockets: A
   };
 
   const handle = async (frame: AgentClientFrame, c: Connection): Promise<void> => {
+    /** Acknowledges the frame's write right after COMMIT, before the fan-out. */
+    const ack = (result: CommitResult) => c.send(ackFor((frame as { clientId: string }).clientId, result));
     switch (frame.type) {
       case 'hello': {
         if (welcomed) return c.send({ type: 'error', code: 'bad_frame', message: 'hello was already received' });
@@ -118,117 +118,21 @@ export function agentSocket(deps: GatewayDeps, session: AgentSession, sockets: A
       }
       case 'conversation.action': {
         if (!welcomed) return c.send({ type: 'error', code: 'not_ready', ref: frame.clientId, message: 'send hello first' });
-        const conversation = await deps.store.conversations.get(siteId, frame.conversationId);
-        if (!conversation) return c.send({ type: 'error', code: 'not_found', ref: frame.clientId, message: 'conversation not found' });
-        // Acting on what the agent saw: if someone else got there first, say so rather than override them.
-        const seen = frame.seen ?? { status: conversation.status, assigneeId: conversation.assigneeId };
-        if (seen.status !== conversation.status || seen.assigneeId !== conversation.assigneeId) {
-          return c.send({ type: 'error', code: 'conflict', ref: frame.clientId, message: 'the conversation changed; look again' });
-        }
-        const target = frame.agentId ? await deps.store.agents.byId(siteId, frame.agentId) : null;
-        if (frame.agentId && (!target || target.disabled)) return c.send({ type: 'error', code: 'not_found', ref: frame.clientId, message: 'no such agent' });
-        let team: string | undefined;
-        if (frame.team !== undefined) {
-          // Only a team the site has (spelled as the site spells it).
-          const site = await deps.store.sites.byId(siteId);
-          team = siteTeams(await deps.store.agents.list(siteId), site?.settings.teams).find((t) => t.toLowerCase() === frame.team!.toLowerCase());
-          if (!team) return c.send({ type: 'error', code: 'not_found', ref: frame.clientId, message: 'no such team' });
-        }
-        const decision = decideAction({
-          action: frame.action,
-          conversation,
-          actor: { id: agent.id, name: agent.name },
-          target: target ? { id: target.id, name: target.name } : undefined,
-          team,
-          note: frame.note,
-        });
-        if (!decision.ok) return c.send({ type: 'error', code: 'not_allowed', ref: frame.clientId, message: decision.reason });
-        const result = await deps.store.messages.append({
-          siteId,
-          conversationId: conversation.id,
+        await act(deps, {
+          agent,
+          conversationId: frame.conversationId,
           clientId: frame.clientId,
-          author: { kind: 'system' },
-          kind: 'system',
-          text: decision.text,
-          payload: decision.system,
-          // Applies only if nobody changed the conversation since we read it.
-          transition: {
-            status: decision.status,
-            assigneeId: decision.assigneeId,
-            ...(decision.team !== undefined ? { team: decision.team } : {}),
-            expect: seen,
-          },
-          now: deps.now(),
-        });
-        c.send(ackFor(frame.clientId, result));
-        if (!result.duplicate) {
-          await publishAppended(deps, result);
-          if (decision.note) {
-            // The note for whoever receives the chat: internal, so it never reaches the shopper.
-            const note = await deps.store.messages.append({
-              siteId,
-              conversationId: conversation.id,
-              clientId: `note_${frame.clientId}`,
-              author: { kind: 'agent', id: agent.id, name: agent.name },
-              kind: 'note',
-              text: decision.note,
-              now: deps.now(),
-            });
-            if (!note.duplicate) await publishAppended(deps, note);
-          }
-          // Capacity freed (resolve, transfer, back to bot) or a chat rejoined the queue (reopen).
-          void deps.router.schedule(siteId);
-          if (decision.webhook) {
-            await deps.store.webhooks.enqueue(
-              siteId,
-              decision.webhook,
-              { conversation: { id: conversation.id, status: decision.status, assigneeId: decision.assigneeId }, by: { id: agent.id, name: agent.name } },
-              deps.now(),
-            );
-          }
-        }
+          action: frame.action,
+          seen: frame.seen,
+          agentId: frame.agentId,
+          team: frame.team,
+          note: frame.note,
+        }, ack);
         return;
       }
       case 'visitor.chat': {
         if (!welcomed) return c.send({ type: 'error', code: 'not_ready', ref: frame.clientId, message: 'send hello first' });
-        const visitor = await deps.store.visitors.byId(siteId, frame.visitorId);
-        if (!visitor) return c.send({ type: 'error', code: 'not_found', ref: frame.clientId, message: 'no such visitor' });
-        const open = (await deps.store.conversations.listForVisitor(siteId, { id: visitor.id, customerId: null, verified: false }))
-          .filter((x) => x.status !== 'resolved' && x.visitorId === visitor.id)
-          .sort((a, b) => b.updatedAt - a.updatedAt)[0];
-        if (open?.status === 'assigned' && open.assigneeId !== agent.id) {
-          const holder = open.assigneeId ? await deps.store.agents.byId(siteId, open.assigneeId) : null;
-          return c.send({ type: 'error', code: 'not_allowed', ref: frame.clientId, message: `${holder?.name ?? 'another agent'} is already chatting with them` });
-        }
-        let conversationId = open?.id;
-        if (!open || open.status !== 'assigned') {
-          // Reuse the open chat (taking it from the bot or the queue) or start one: either way it is this agent's.
-          const take = decideAction({ action: 'take', conversation: open ?? { status: 'queued', assigneeId: null }, actor: { id: agent.id, name: agent.name } });
-          if (!take.ok) return c.send({ type: 'error', code: 'not_allowed', ref: frame.clientId, message: take.reason });
-          const joined = await deps.store.messages.append({
-            siteId,
-            ...(open ? { conversationId: open.id } : { visitorId: visitor.id, newConversation: { status: 'queued', locale: visitor.locale } }),
-            clientId: `start_${frame.clientId}`,
-            author: { kind: 'system' },
-            kind: 'system',
-            text: take.text,
-            payload: take.system,
-            transition: { status: take.status, assigneeId: take.assigneeId, expect: { status: open?.status ?? 'queued', assigneeId: null } },
-            now: deps.now(),
-          });
-          conversationId = joined.conversation.id;
-          if (!joined.duplicate) await publishAppended(deps, joined);
-        }
-        const result = await deps.store.messages.append({
-          siteId,
-          conversationId: conversationId!,
-          clientId: frame.clientId,
-          author: { kind: 'agent', id: agent.id, name: agent.name },
-          text: frame.text,
-          now: deps.now(),
-        });
-        c.send(ackFor(frame.clientId, result));
-        if (!result.duplicate) await publishAppended(deps, result);
+        await startChat(deps, { agent, visitorId: frame.visitorId, clientId: frame.clientId, text: frame.text }, ack);
         return;
       }
       case 'visitors.list': {
@@ -253,73 +157,19 @@ export function agentSocket(deps: GatewayDeps, session: AgentSession, sockets: A
         return c.send({ type: 'pong', ...(frame.t !== undefined ? { t: frame.t } : {}) });
       case 'message.send': {
         if (!welcomed) return c.send({ type: 'error', code: 'not_ready', ref: frame.clientId, message: 'send hello first' });
-        // Replying to a chat the bot or the queue has takes it: the bot falls silent, the shopper sees who joined.
-        if ((frame.kind ?? 'text') === 'text') {
-          const current = await deps.store.conversations.get(siteId, frame.conversationId);
-          if (current && (current.status === 'bot' || current.status === 'queued')) {
-            const take = decideAction({ action: 'take', conversation: current, actor: { id: agent.id, name: agent.name } });
-            if (take.ok) {
-              try {
-                const joined = await deps.store.messages.append({
-                  siteId,
-                  conversationId: current.id,
-                  clientId: `take_${frame.clientId}`,
-                  author: { kind: 'system' },
-                  kind: 'system',
-                  text: take.text,
-                  payload: take.system,
-                  transition: { status: take.status, assigneeId: take.assigneeId, expect: { status: current.status, assigneeId: current.assigneeId } },
-                  now: deps.now(),
-                });
-                if (!joined.duplicate) await publishAppended(deps, joined);
-              } catch (err) {
-                // Someone else took it meanwhile: the reply still goes in below. Anything else is a real failure.
-                if (!(err instanceof ConflictError)) throw err;
-              }
-            }
-          }
-        }
-        const result = await deps.store.messages.append({
-          siteId,
+        await sendAgentMessage(deps, {
+          agent,
           conversationId: frame.conversationId,
           clientId: frame.clientId,
-          author: { kind: 'agent', id: agent.id, name: agent.name },
           text: frame.text,
           kind: frame.kind ?? 'text',
-          ...(frame.attachments?.length ? { attachmentIds: frame.attachments } : {}),
-          now: deps.now(),
-        });
-        c.send(ackFor(frame.clientId, result));
-        if (!result.duplicate) await publishAppended(deps, result);
+          attachmentIds: frame.attachments,
+        }, ack);
         return;
       }
       case 'order.share': {
         if (!welcomed) return c.send({ type: 'error', code: 'not_ready', ref: frame.clientId, message: 'send hello first' });
-        const conversation = await deps.store.conversations.get(siteId, frame.conversationId);
-        if (!conversation) return c.send({ type: 'error', code: 'not_found', ref: frame.clientId, message: 'conversation not found' });
-        const visitor = await deps.store.visitors.byId(siteId, conversation.visitorId);
-        // Order data goes only to a shopper the shop verified as that order's customer.
-        const customer = visitor?.verified && visitor.customerId ? await deps.store.customers.byId(siteId, visitor.customerId) : null;
-        if (!visitor || !customer) {
-          return c.send({ type: 'error', code: 'not_verified', ref: frame.clientId, message: "the shopper's identity is not verified" });
-        }
-        const order = await deps.store.orders.byExternalId(siteId, frame.orderId);
-        if (!order || order.customerExternalId !== customer.externalId) {
-          return c.send({ type: 'error', code: 'not_found', ref: frame.clientId, message: 'order not found for this customer' });
-        }
-        const card = orderCard(order, visitor.locale === 'en' ? 'en' : 'es');
-        const result = await deps.store.messages.append({
-          siteId,
-          conversationId: conversation.id,
-          clientId: frame.clientId,
-          author: { kind: 'agent', id: agent.id, name: agent.name },
-          kind: 'card',
-          text: card.text,
-          payload: card.payload,
-          now: deps.now(),
-        });
-        c.send(ackFor(frame.clientId, result));
-        if (!result.duplicate) await publishAppended(deps, result);
+        await shareOrder(deps, { agent, conversationId: frame.conversationId, clientId: frame.clientId, orderId: frame.orderId }, ack);
         return;
       }
       case 'sync': {

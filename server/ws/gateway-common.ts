@@ -1,30 +1,26 @@
 /** Pieces both gateways use: dependencies, error mapping, acks, sync pages. */
-export { publishAppended, toSummary, toVisitorConversation } from '../events';
-import { withFileUrls } from '../events';
-import type { FileUrls } from '../file-urls';
+export { toSummary, toVisitorConversation } from '../app/publish';
+import { withFileUrls } from '../app/publish';
 import { LIMITS } from '../../shared/protocol';
 import type { ErrorCode } from '../../shared/errors';
-import type { Bus } from '../bus/bus';
-import type { Logger } from '../logger';
+import { keyedMessage } from '../app/core';
+import type { CoreDeps } from '../app/deps';
+import { InvalidRequestError, RefusedError } from '../app/errors';
 import { AttachmentError, ConflictError, NotFoundError, StoreUnavailableError } from '../store/errors';
-import type { AppendMessageResult, Store } from '../store/types';
+import type { CommitResult } from '../store/types';
 import type { PresenceRegistry, TeamPresence } from '../presence';
 import type { AgentBucket, Budgets, LookupGuard, VisitorBucket } from '../domain/rate-limit';
 import type { Router } from '../engine/router';
 import type { VisitorFeed } from './visitor-feed';
 import { topics } from '../bus/bus';
+import type { Connection, Heartbeat } from './connection';
 
 /** Tells the site's agents who is available, and shoppers whether anyone is. */
 export function publishTeam(deps: Pick<GatewayDeps, 'bus' | 'team'>, siteId: string): void {
   deps.bus.publish(topics.siteAgents(siteId), { type: 'team', agents: deps.team.team(siteId) });
   deps.bus.publish(topics.siteVisitors(siteId), { type: 'availability', ...deps.team.availability(siteId) });
 }
-import type { Connection, Heartbeat } from './connection';
-
-export interface GatewayDeps {
-  store: Store;
-  bus: Bus;
-  logger: Logger;
+export interface GatewayDeps extends CoreDeps {
   heartbeat: Heartbeat;
   presence: PresenceRegistry;
   /** Live visitors to agents' sockets, coalesced and capped per socket. */
@@ -34,20 +30,17 @@ export interface GatewayDeps {
   router: Router;
   /** Budgets per frame kind: per visitor (all their tabs) and per agent (domain/rate-limit.ts). */
   limits: { visitor: Budgets<VisitorBucket>; agent: Budgets<AgentBucket>; lookups: LookupGuard };
-  fileUrls?: FileUrls;
-  /** Merchant URLs (the external bot) may resolve to private addresses: development and tests only. */
-  allowPrivateTargets?: boolean;
-  now: () => number;
 }
 
-export function ackFor(clientId: string, result: AppendMessageResult) {
+export function ackFor(clientId: string, result: CommitResult) {
+  const message = keyedMessage(result, clientId);
   return {
     type: 'ack',
     clientId,
-    conversationId: result.message.conversationId,
-    messageId: result.message.id,
-    seq: result.message.seq,
-    createdAt: result.message.createdAt,
+    conversationId: message.conversationId,
+    messageId: message.id,
+    seq: message.seq,
+    createdAt: message.createdAt,
     duplicate: result.duplicate,
   } as const;
 }
@@ -62,7 +55,14 @@ export function frameRef(frame: { type: string }): string | undefined {
 export function sendStoreError(deps: Pick<GatewayDeps, 'logger'>, conn: Connection, err: unknown, ref?: string): void {
   let code: ErrorCode = 'internal';
   let message = 'unexpected server error';
-  if (err instanceof NotFoundError) {
+  if (err instanceof RefusedError) {
+    // Another agent got there first: "look again". Anything else does not apply in this state.
+    code = err.refusal.code === 'held_by_other' ? 'conflict' : 'not_allowed';
+    message = err.message;
+  } else if (err instanceof InvalidRequestError) {
+    code = err.code;
+    message = err.message;
+  } else if (err instanceof NotFoundError) {
     code = 'not_found';
     message = err.message;
   } else if (err instanceof ConflictError) {

@@ -9,12 +9,11 @@ import { PROTOCOL_VERSION, parseVisitorClientFrame, type VisitorClientFrame } fr
 import { hashToken, newToken } from '../ids';
 import type { SiteRecord, VisitorRecord } from '../store/types';
 import { Connection } from './connection';
-import { ackFor, frameRef, publishAppended, sendHistoryPage, sendStoreError, sendSyncPage, toSummary, toVisitorConversation, type GatewayDeps } from './gateway-common';
+import { ackFor, frameRef, sendHistoryPage, sendStoreError, sendSyncPage, toSummary, toVisitorConversation, type GatewayDeps } from './gateway-common';
 import { LIMITS } from '../../shared/protocol';
 import { verifyIdentityHash } from '../domain/identity';
-import { botEnabled } from '../engine/bot-runner';
-import { runProactive } from '../engine/proactive-runner';
-import { runAssistant } from '../engine/external-bot';
+import { shopperWrites } from '../app/shopper';
+import { runProactive } from '../app/proactive';
 import { isValidTimeZone } from '../domain/hours';
 import { isReturning } from '../../shared/triggers';
 import { topics } from '../bus/bus';
@@ -87,41 +86,8 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord, address: stri
         return c.send({ type: 'pong', ...(frame.t !== undefined ? { t: frame.t } : {}) });
       case 'message.send': {
         if (!visitor) return c.send({ type: 'error', code: 'not_ready', ref: frame.clientId, message: 'send hello first' });
-        const result = await deps.store.messages.append({
-          siteId: site.id,
-          visitorId: visitor.id,
-          visitorCustomerId: visitor.verified ? visitor.customerId : null,
-          newConversation: { status: botEnabled(site) ? 'bot' : 'queued', locale: frame.type === 'message.send' ? (visitor.locale ?? null) : null },
-          reopenTo: botEnabled(site) ? 'bot' : 'queued',
-          ...(frame.conversationId ? { conversationId: frame.conversationId } : {}),
-          clientId: frame.clientId,
-          author: { kind: 'visitor', id: visitor.id, ...(visitor.name ? { name: visitor.name } : {}) },
-          text: frame.text,
-          ...(frame.attachments?.length ? { attachmentIds: frame.attachments } : {}),
-          now: deps.now(),
-        });
-        c.send(ackFor(frame.clientId, result));
-        if (!result.duplicate) {
-          await publishAppended(deps, result);
-          if (result.previousStatus === 'resolved') {
-            // Writing again reopened it: the transcript says so.
-            const reopened = await deps.store.messages.append({
-              siteId: site.id,
-              conversationId: result.conversation.id,
-              clientId: `reopen_${result.message.id}`,
-              author: { kind: 'system' },
-              kind: 'system',
-              text: 'Conversation reopened',
-              payload: { event: 'reopened', by: 'visitor', byName: visitor.name ?? visitor.email ?? '' },
-              now: deps.now(),
-            });
-            if (!reopened.duplicate) await publishAppended(deps, reopened);
-          }
-          if (result.conversation.status === 'queued' && (result.conversationCreated || result.previousStatus !== 'queued')) void deps.router.schedule(site.id);
-          // The shopper's message is stored and acked; a bot failure must not look like a failed send.
-          await runAssistant(deps, site, visitor, result, address).catch((err: unknown) => deps.logger.error({ err }, 'bot turn failed'));
-        }
-        return;
+        const input = { site, visitor, conversationId: frame.conversationId, clientId: frame.clientId, text: frame.text, attachmentIds: frame.attachments };
+        return shopperWrites(deps, input, (result) => c.send(ackFor(frame.clientId, result)), address);
       }
       case 'identify': {
         if (!visitor) return c.send({ type: 'error', code: 'not_ready', message: 'send hello first' });

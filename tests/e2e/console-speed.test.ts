@@ -1,3 +1,4 @@
+import { seedMessage } from '../helpers/seed';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { hasChromium, launchBrowser } from '../helpers/browser';
@@ -11,20 +12,19 @@ const T = { timeout: 15_000 };
 async function seedConversation(n: number, label: string): Promise<string> {
   const site = (await server.store.sites.byPublicKey('pk_demo'))!;
   const visitor = await server.store.visitors.create({ siteId: site.id, tokenHash: `seed-${label}-${Math.random()}`, locale: 'es', now: Date.now() });
-  const first = await server.store.messages.append({ siteId: site.id, visitorId: visitor.id, clientId: `${label}-00000000`, author: { kind: 'visitor', id: visitor.id }, text: `${label} mensaje 0`, now: Date.now() });
+  const first = await seedMessage(server.store, { siteId: site.id, visitorId: visitor.id, clientId: `${label}-00000000`, author: { kind: 'visitor', id: visitor.id }, text: `${label} mensaje 0` });
   const conversationId = first.conversation.id;
   for (let start = 1; start < n; start += 500) {
     await Promise.all(
       Array.from({ length: Math.min(500, n - start) }, (_, k) => {
         const i = start + k;
         const fromVisitor = i % 2 === 0;
-        return server.store.messages.append({
+        return seedMessage(server.store, {
           siteId: site.id,
           conversationId,
           clientId: `${label}-${String(i).padStart(8, '0')}`,
           author: fromVisitor ? { kind: 'visitor', id: visitor.id } : { kind: 'agent', name: 'Ana' },
           text: `${label} mensaje ${i}: ¿me ayudas con el pedido ${1000 + i}?`,
-          now: Date.now(),
         });
       }),
     );

@@ -74,8 +74,7 @@ describe('conversation actions', () => {
     for (const s of [ana.socket, luis.socket, visitor.socket]) s.close();
   });
 
-  it('reopens a resolved chat when the shopper writes again: back in the queue (bot off), with the event in the transcript', async () => {
-    const ana = await connectAgent(server, anaCookie);
+  async function takenAndResolved(ana: Awaited<ReturnType<typeof connectAgent>>) {
     const { visitor, conversationId } = await conversation();
     const act = async (action: string) => {
       const clientId = cid('act');
@@ -85,14 +84,66 @@ describe('conversation actions', () => {
     };
     expect(await act('take')).toMatchObject({ type: 'ack' });
     expect(await act('resolve')).toMatchObject({ type: 'ack' });
+    return { visitor, conversationId };
+  }
 
-    const queued = ana.socket.next((f) => f.type === 'conversation.updated' && (f.conversation as Frame).id === conversationId && (f.conversation as Frame).status === 'queued');
+  // Issue 12: a resolved chat the shopper writes into goes back to the agent who had it when
+  // they are online with room (it used to go to the back of the queue).
+  it('reopens a resolved chat when the shopper writes again: back to the agent who had it, with the event in the transcript', async () => {
+    const ana = await connectAgent(server, anaCookie);
+    const anaId = (ana.welcome.agent as Frame).id;
+    const { visitor, conversationId } = await takenAndResolved(ana);
+
+    const back = ana.socket.next((f) => f.type === 'conversation.updated' && (f.conversation as Frame).id === conversationId && (f.conversation as Frame).status !== 'resolved');
     const reopened = visitor.socket.next((f) => f.type === 'message.created' && ((f.message as Frame).payload as Frame | null)?.event === 'reopened');
     const clientId = cid();
     visitor.socket.send({ type: 'message.send', clientId, conversationId, text: 'Perdona, una cosa más' });
     expect(await visitor.socket.next((f) => f.type === 'ack' && f.clientId === clientId)).toMatchObject({ conversationId });
-    expect((await queued).conversation).toMatchObject({ assigneeId: null });
+    expect((await back).conversation).toMatchObject({ status: 'assigned', assigneeId: anaId });
     expect(((await reopened).message as Frame).payload).toMatchObject({ event: 'reopened', by: 'visitor' });
+
+    // She already was in the conversation: the shopper is not told "Ana joined" a second time.
+    const page = visitor.socket.nextOfType('sync.result');
+    visitor.socket.send({ type: 'sync', conversationId, afterSeq: 0 });
+    const joins = ((await page).messages as Frame[]).filter((m) => (m.payload as Frame | null)?.event === 'agent_joined');
+    expect(joins).toHaveLength(1);
     for (const s of [ana.socket, visitor.socket]) s.close();
+  });
+
+  it('reopens to the queue (bot off) when the agent who had it is offline', async () => {
+    const ana = await connectAgent(server, anaCookie);
+    const { visitor, conversationId } = await takenAndResolved(ana);
+    const watcher = await connectAgent(server, luisCookie);
+    const anaId = (ana.welcome.agent as Frame).id;
+    // Luis must be unable to take it, so routing leaves it waiting: away.
+    watcher.socket.send({ type: 'status', status: 'away' });
+    const offline = watcher.socket.next((f) => f.type === 'team' && (f.agents as Frame[]).some((a) => a.id === anaId && a.status === 'offline'));
+    ana.socket.close();
+    await offline;
+
+    const queued = watcher.socket.next((f) => f.type === 'conversation.updated' && (f.conversation as Frame).id === conversationId && (f.conversation as Frame).status === 'queued');
+    const clientId = cid();
+    visitor.socket.send({ type: 'message.send', clientId, conversationId, text: 'Hola otra vez' });
+    expect(await visitor.socket.next((f) => f.type === 'ack' && f.clientId === clientId)).toMatchObject({ conversationId });
+    expect((await queued).conversation).toMatchObject({ assigneeId: null });
+    for (const s of [watcher.socket, visitor.socket]) s.close();
+  });
+
+  it('takes a chat another agent holds only with an explicit take-over', async () => {
+    const ana = await connectAgent(server, anaCookie);
+    const luis = await connectAgent(server, luisCookie);
+    const { visitor, conversationId } = await conversation();
+    const act = async (socket: typeof ana.socket, action: string) => {
+      const clientId = cid('act');
+      const reply = socket.next((f) => (f.type === 'ack' || f.type === 'error') && (f.clientId === clientId || f.ref === clientId));
+      socket.send({ type: 'conversation.action', clientId, conversationId, action });
+      return reply;
+    };
+    expect(await act(ana.socket, 'take')).toMatchObject({ type: 'ack' });
+    expect(await act(luis.socket, 'take')).toMatchObject({ type: 'error', code: 'conflict' });
+    const moved = ana.socket.next((f) => f.type === 'conversation.updated' && (f.conversation as Frame).id === conversationId && (f.conversation as Frame).assigneeId === (luis.welcome.agent as Frame).id);
+    expect(await act(luis.socket, 'take_over')).toMatchObject({ type: 'ack' });
+    await moved;
+    for (const s of [ana.socket, luis.socket, visitor.socket]) s.close();
   });
 });

@@ -1,3 +1,4 @@
+import { seedMessage } from '../helpers/seed';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topics } from '../../server/bus/bus';
 import { createTestApp } from '../helpers/app';
@@ -129,7 +130,7 @@ describe('customers and orders', () => {
 describe('conversations', () => {
   async function seedConversation(): Promise<string> {
     const visitor = await t.store.visitors.create({ siteId: (await t.store.sites.byPublicKey('pk_demo'))!.id, tokenHash: `h${Math.random()}`, locale: 'es', now: Date.now() });
-    const result = await t.store.messages.append({ siteId: visitor.siteId, visitorId: visitor.id, clientId: `c${Date.now()}abcdef`, author: { kind: 'visitor' }, text: 'Hola', now: Date.now() });
+    const result = await seedMessage(t.store, { siteId: visitor.siteId, visitorId: visitor.id, clientId: `c${Date.now()}abcdef`, author: { kind: 'visitor' }, text: 'Hola' });
     return result.conversation.id;
   }
 

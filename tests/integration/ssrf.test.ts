@@ -9,6 +9,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BOT_FAILURES } from '../../server/app/external-bot';
 import { DELIVERY_ERRORS } from '../../server/integrations/safe-request';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { cid, connectVisitor, type Frame } from '../helpers/ws-client';
@@ -104,7 +105,7 @@ describe('SSRF guard (no ALLOW_PRIVATE_NETWORK_TARGETS)', () => {
       const conversationId = (await visitor.socket.next((f) => f.type === 'ack' && f.clientId === clientId)).conversationId as string;
       await visitor.socket.next((f) => f.type === 'message.created' && ((f.message as Frame).payload as Frame | null)?.event === 'handoff', 10_000);
       const data = await server.store.conversations.botData(site.id, conversationId);
-      expect(data?.handoff, url).toMatchObject({ reason: 'bot_unavailable', tried: [{ intent: 'external_bot', outcome: DELIVERY_ERRORS.blocked }] });
+      expect(data?.handoff, url).toMatchObject({ reason: 'bot_unavailable', tried: [{ intent: 'external_bot', outcome: BOT_FAILURES.blocked }] });
       visitor.socket.close();
     }
     expect(received).toEqual([]);
@@ -178,7 +179,7 @@ describe('delivery errors the merchant sees', () => {
       outcomes.push((await server.store.conversations.botData(site.id, conversationId))?.handoff);
       visitor.socket.close();
     }
-    expect(outcomes[0]).toMatchObject({ reason: 'bot_unavailable', tried: [{ intent: 'external_bot', outcome: DELIVERY_ERRORS.failed }] });
+    expect(outcomes[0]).toMatchObject({ reason: 'bot_unavailable', tried: [{ intent: 'external_bot', outcome: BOT_FAILURES.failed }] });
     expect(outcomes[1]).toEqual(outcomes[0]);
   });
 });

@@ -1,17 +1,18 @@
 /**
  * Writes what a platform sent (ShopChanges) into the commerce model through the same store calls
  * the REST API makes, then tells shoppers the order events through the same use case as
- * POST /api/v1/events. Idempotent: applying the same changes twice writes the same rows and
+ * POST /api/v1/events (postOrderEvent). Idempotent: applying the same changes twice writes the same rows and
  * tells each event once (its key is the message's client id).
  */
-import { createHash } from 'node:crypto';
 import type { Bus } from '../../bus/bus';
-import { deliverOrderEvent } from '../../engine/order-events';
+import { postOrderEvent } from '../../app/conversations';
+import type { CoreDeps } from '../../app/deps';
 import type { Logger } from '../../logger';
 import type { OrderStatus, SiteRecord, Store } from '../../store/types';
 import type { ShopChanges } from './model';
 
 export interface ApplyDeps {
+  core: CoreDeps;
   store: Store;
   bus: Bus;
   logger: Logger;
@@ -82,11 +83,7 @@ export async function applyShopChanges(deps: ApplyDeps, site: SiteRecord, change
       await deps.store.orders.upsert(site.id, e.orderExternalId, { ...order, status: advance.to }, now);
     }
     if (!opts.tell) continue;
-    const outcome = await deliverOrderEvent(deps, site, {
-      type: e.type,
-      orderId: e.orderExternalId,
-      dedupeKey: `shop_${createHash('sha256').update(e.key).digest('hex').slice(0, 32)}`,
-    });
+    const outcome = await postOrderEvent(deps.core, { site, type: e.type, orderId: e.orderExternalId, idempotencyKey: `shop-integration:${e.key}` });
     if (outcome.ok && outcome.delivered && !outcome.duplicate) out.told++;
   }
   return out;

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { AddressRecord, CustomerInput, OrderItemRecord, OrderStatus, ReturnInput, ShipmentInput } from '../../store/types';
-import type { OrderEventType } from '../../engine/order-events';
+
 
 export interface MappedOrder {
   externalId: string;
@@ -29,7 +29,7 @@ export interface ShopChanges {
   shipments: { orderExternalId: string; externalId: string; input: ShipmentInput }[];
   returns: { orderExternalId: string; externalId: string; input: ReturnInput }[];
   /** Told to the shopper once each (`key` makes a replay or a second platform event a no-op). */
-  events: { type: OrderEventType; orderExternalId: string; key: string }[];
+  events: { type: 'order.shipped' | 'order.delivered'; orderExternalId: string; key: string }[];
   /** An order the platform deleted: kept, marked cancelled. */
   cancelled: string[];
 }

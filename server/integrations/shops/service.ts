@@ -5,6 +5,7 @@
  */
 import * as v from 'valibot';
 import type { Bus } from '../../bus/bus';
+import type { CoreDeps } from '../../app/deps';
 import { identityHash } from '../../domain/identity';
 import type { Logger } from '../../logger';
 import type { IntegrationPlatform, IntegrationRecord, SiteRecord, Store } from '../../store/types';
@@ -17,6 +18,8 @@ import { verifyAppProxy, verifyBodyHmac } from './signatures';
 import { mapWooWebhook } from './woocommerce';
 
 export interface ShopDeps {
+  /** The use cases: order events reach chats through postOrderEvent, like POST /api/v1/events. */
+  core: CoreDeps;
   store: Store;
   bus: Bus;
   logger: Logger;

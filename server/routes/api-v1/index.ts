@@ -4,40 +4,31 @@
  */
 import { Hono, type Context } from 'hono';
 import { RateLimiter } from '../../domain/rate-limit';
-import { publishAppended } from '../../events';
-import type { Bus } from '../../bus/bus';
-import type { Logger } from '../../logger';
 import { NotFoundError, StoreUnavailableError } from '../../store/errors';
 import { checkTarget } from '../../integrations/safe-request';
 import { newToken } from '../../ids';
 import type { Store, WebhookRecord } from '../../store/types';
-import type { Message } from '../../../shared/protocol';
 import { ApiError, apiProblem, idempotent, iso, jsonBody, secretKeyAuth, siteRateLimit, validate, type ApiEnv } from './kit';
 import { buildOpenApi, type RouteDoc } from './openapi';
 import * as S from './schemas';
-import { createHash } from 'node:crypto';
-import { handOff } from '../../engine/bot-runner';
-import { deliverOrderEvent } from '../../engine/order-events';
+import { handOff, postApiMessage, postOrderEvent } from '../../app/conversations';
+import type { CoreDeps } from '../../app/deps';
+import { RefusedError } from '../../app/errors';
+import { configureExternalBot, externalBotOut } from '../../app/external-bot';
 import { trackingUrl } from '../../domain/carriers';
 import { publicOrigin } from '../../http';
-import { configureExternalBot, externalBotOut } from '../../engine/external-bot';
-import type { Router } from '../../engine/router';
 import { conversationOut, customerOut, messageOut, orderOut } from '../shapes';
 import type { ShopIntegrations } from '../../integrations/shops/service';
 import { integrationOut, PLATFORMS } from '../../integrations/shops/settings';
 import type { IntegrationPlatform } from '../../store/types';
 
 export interface ApiDeps {
-  store: Store;
-  bus: Bus;
-  logger: Logger;
-  now: () => number;
+  /** The use cases' dependencies (messages, handoffs and order events go through them). */
+  core: CoreDeps;
   /** Requests per second per site (sustained) and burst. */
   rateLimit?: { rate: number; burst: number };
   /** ALLOW_PRIVATE_NETWORK_TARGETS: let webhooks target private and loopback addresses. */
   allowPrivateTargets?: boolean;
-  /** Routing, for handoffs made through the API. */
-  router?: Router;
   /** Shop platform connections (Shopify, WooCommerce, PrestaShop). */
   shops?: ShopIntegrations;
   /** PUBLIC_URL; empty: the request's own origin (for the webhook URLs shown). */
@@ -66,7 +57,8 @@ function externalId(c: Context, name: string): string {
   return validate(S.ExternalId, c.req.param(name), 'query');
 }
 
-export function apiV1Routes(deps: ApiDeps) {
+export function apiV1Routes(api: ApiDeps) {
+  const deps = { ...api, store: api.core.store, logger: api.core.logger, now: api.core.now };
   const app = new Hono<ApiEnv>();
   const docs: RouteDoc[] = [];
   const limit = deps.rateLimit ?? { rate: 50, burst: 200 };
@@ -223,25 +215,19 @@ export function apiV1Routes(deps: ApiDeps) {
   app.post('/conversations/:id/messages', async (c) => {
     const site = c.get('site');
     const body = validate(S.MessageBody, await jsonBody(c));
-    let author: Message['author'] = { kind: 'bot', name: body.author?.kind === 'bot' && body.author.name ? body.author.name : site.name };
+    const id = c.req.param('id').slice(0, 64);
+    let author: Parameters<typeof postApiMessage>[1]['author'] = { kind: 'bot', name: body.author?.kind === 'bot' && body.author.name ? body.author.name : site.name };
     if (body.author?.kind === 'agent') {
       const agent = await deps.store.agents.byEmail(site.id, body.author.email);
       if (!agent || agent.disabled) {
         throw new ApiError(422, 'unknown_agent', 'The body is not valid', { field: 'author.email', detail: 'author.email: no active agent with this email on this site' });
       }
-      author = { kind: 'agent', id: agent.id, name: agent.name };
+      author = { kind: 'agent', agent };
     }
     try {
-      const result = await deps.store.messages.append({
-        siteId: site.id,
-        conversationId: c.req.param('id').slice(0, 64),
-        clientId: body.clientId ?? null,
-        author,
-        text: body.text,
-        now: deps.now(),
-      });
-      if (!result.duplicate) await publishAppended(deps, result);
-      return c.json(messageOut(result.message), result.duplicate ? 200 : 201);
+      const result = await postApiMessage(deps.core, { siteId: site.id, conversationId: id, author, text: body.text, clientId: body.clientId ?? null });
+      const message = result.messages.find((m) => m.clientId === (body.clientId ?? null) && m.kind !== 'system') ?? result.messages[result.messages.length - 1]!;
+      return c.json(messageOut(message), result.duplicate ? 200 : 201);
     } catch (err) {
       if (err instanceof NotFoundError) return apiProblem(c, 404, 'not_found', 'No such conversation');
       throw err;
@@ -259,11 +245,17 @@ export function apiV1Routes(deps: ApiDeps) {
     idempotent: true,
   });
   app.post('/events', async (c) => {
+    const site = c.get('site');
     const body = validate(S.OrderEventBody, await jsonBody(c));
     const key = c.req.header('idempotency-key');
-    const outcome = await deliverOrderEvent(deps, c.get('site'), {
-      ...body,
-      dedupeKey: key ? `evt_${createHash('sha256').update(key).digest('hex').slice(0, 32)}` : null,
+    const outcome = await postOrderEvent(deps.core, {
+      site,
+      orderId: body.orderId,
+      type: body.type,
+      estimatedDelivery: body.estimatedDelivery,
+      refundAmount: body.refundAmount,
+      message: body.message,
+      idempotencyKey: key,
     });
     if (!outcome.ok) throw new ApiError(422, 'unknown_order', 'The body is not valid', { field: 'orderId', detail: 'orderId: no order with this id; PUT it first' });
     if (!outcome.delivered) return c.json({ delivered: false, conversationId: null, messageId: null }, 202);
@@ -347,17 +339,19 @@ export function apiV1Routes(deps: ApiDeps) {
     if (conversation.status !== 'bot') {
       throw new ApiError(409, 'not_with_bot', 'The conversation is not with the bot', { detail: `status is ${conversation.status}` });
     }
-    if (!deps.router) throw new Error('routing is not attached');
-    const data = await deps.store.conversations.botData(site.id, id);
-    await handOff(
-      { store: deps.store, bus: deps.bus, logger: deps.logger, now: deps.now, router: deps.router },
-      site.id,
-      id,
-      data?.locale === 'en' ? 'en' : 'es',
-      { reason: 'external_bot', intent: body.reason ?? 'unknown', matchedOrderId: null, tried: [], offHours: false, backAt: null },
-      `api_handoff_${id}_${conversation.lastSeq}`,
-      { store: true },
-    );
+    try {
+      await handOff(deps.core, {
+        siteId: site.id,
+        conversationId: id,
+        packet: { reason: 'external_bot', intent: body.reason ?? 'unknown', matchedOrderId: null, tried: [], offHours: false, backAt: null },
+        clientId: `api_handoff_${id}_${conversation.lastSeq}`,
+        storePacket: true,
+      });
+    } catch (err) {
+      // A person took it between the check and the commit.
+      if (err instanceof RefusedError) throw new ApiError(409, 'not_with_bot', 'The conversation is not with the bot', { detail: err.message });
+      throw err;
+    }
     return c.json({ conversationId: id, status: 'queued' });
   });
 

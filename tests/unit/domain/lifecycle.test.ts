@@ -1,223 +1,216 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type ConversationEvent,
-  type ConversationState,
-  describeSystemEvent,
-  HANDOFF_REASONS,
-  handoffReasonLabel,
-  initialConversationState,
-  type SystemEvent,
-  transition,
-  type TransitionResult,
-} from '../../../server/domain/lifecycle';
+import { decide, NO_CONVERSATION, transcriptLine, type Command, type ConversationState, type Decision } from '../../../server/domain/lifecycle';
 
-const T0 = Date.UTC(2025, 0, 15, 9, 0, 0); // joined the queue
+const T0 = Date.UTC(2025, 0, 15, 9, 0, 0);
 const NOW = Date.UTC(2025, 0, 15, 9, 5, 0);
+const ANA = { id: 'ana', name: 'Ana' };
+const LUIS = { id: 'luis', name: 'Luis' };
 
-const BOT: ConversationState = { status: 'bot', assigneeId: null, waitingSince: null };
-const QUEUED: ConversationState = { status: 'queued', assigneeId: null, waitingSince: T0 };
-const WITH_ANA: ConversationState = { status: 'assigned', assigneeId: 'ana', waitingSince: T0 };
-const RESOLVED: ConversationState = { status: 'resolved', assigneeId: null, waitingSince: null };
+const base: ConversationState = { ...NO_CONVERSATION };
+const STATES: Record<string, ConversationState> = {
+  bot: { ...base, status: 'bot', waitingSince: T0 },
+  queued: { ...base, status: 'queued', queuedAt: T0, waitingSince: T0 },
+  'queued (proactive, not waiting)': { ...base, status: 'queued', queuedAt: null },
+  'assigned to Ana': { ...base, status: 'assigned', assigneeId: 'ana', lastAssigneeId: 'ana', queuedAt: T0, waitingSince: T0 },
+  'resolved (Ana had it)': { ...base, status: 'resolved', lastAssigneeId: 'ana', resolvedFrom: 'people', humanReplied: true },
+  'resolved (from the bot)': { ...base, status: 'resolved', resolvedFrom: 'bot' },
+};
 
-function ok(result: TransitionResult): { state: ConversationState; event: SystemEvent | null } {
-  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
-  return result;
+const COMMANDS: Record<string, Command> = {
+  'shopper writes (bot on, Ana available)': { type: 'shopper_message', botOn: true, lastAssignee: ANA },
+  'shopper writes (bot on, Ana away)': { type: 'shopper_message', botOn: true, lastAssignee: null },
+  'shopper writes (bot off, nobody)': { type: 'shopper_message', botOn: false, lastAssignee: null },
+  'Luis replies': { type: 'agent_message', agent: LUIS },
+  handoff: { type: 'handoff', reason: 'asked_for_human' },
+  'route to Luis': { type: 'route', agent: LUIS },
+  'Luis takes': { type: 'take', agent: LUIS },
+  'Luis takes over': { type: 'take_over', agent: LUIS },
+  'transfer to Luis': { type: 'transfer', by: ANA, to: LUIS },
+  'transfer to team': { type: 'transfer_team', by: ANA, team: 'Ventas' },
+  'return to bot': { type: 'return_to_bot', by: ANA },
+  resolve: { type: 'resolve', by: { kind: 'agent', ...ANA } },
+  'Luis reopens (Ana available)': { type: 'reopen', by: LUIS, lastAssignee: ANA },
+  'Luis reopens (Ana away)': { type: 'reopen', by: LUIS, lastAssignee: null },
+  "Ana's grace runs out": { type: 'requeue', agentId: 'ana' },
+};
+
+/** The outcome as one line: "status/assignee [events]" or "refused: code". */
+function outcome(d: Decision): string {
+  if (!d.ok) return `refused: ${d.refusal.code}`;
+  const who = d.state.assigneeId ? `/${d.state.assigneeId}` : '';
+  return `${d.state.status}${who} [${d.events.map((e) => e.type).join(',')}]`;
 }
 
-describe('initialConversationState', () => {
-  it('starts with the bot when the site has one', () => {
-    expect(initialConversationState(true, NOW)).toEqual(BOT);
+// Every state × every command: the whole table, reviewed as a product rule.
+const TABLE: Record<string, Record<string, string>> = {
+  bot: {
+    'shopper writes (bot on, Ana available)': 'bot []',
+    'shopper writes (bot on, Ana away)': 'bot []',
+    'shopper writes (bot off, nobody)': 'bot []',
+    'Luis replies': 'assigned/luis [assigned,first_human_reply]',
+    handoff: 'queued [handed_off,queued]',
+    'route to Luis': 'refused: not_allowed',
+    'Luis takes': 'assigned/luis [assigned]',
+    'Luis takes over': 'assigned/luis [assigned]',
+    'transfer to Luis': 'assigned/luis [transferred]',
+    'transfer to team': 'queued [transferred_team,queued]',
+    'return to bot': 'refused: already',
+    resolve: 'resolved [resolved]',
+    'Luis reopens (Ana available)': 'refused: already',
+    'Luis reopens (Ana away)': 'refused: already',
+    "Ana's grace runs out": 'refused: already',
+  },
+  queued: {
+    'shopper writes (bot on, Ana available)': 'queued []',
+    'shopper writes (bot on, Ana away)': 'queued []',
+    'shopper writes (bot off, nobody)': 'queued []',
+    'Luis replies': 'assigned/luis [assigned,first_human_reply]',
+    handoff: 'refused: already',
+    'route to Luis': 'assigned/luis [assigned]',
+    'Luis takes': 'assigned/luis [assigned]',
+    'Luis takes over': 'assigned/luis [assigned]',
+    'transfer to Luis': 'assigned/luis [transferred]',
+    'transfer to team': 'queued [transferred_team,queued]',
+    'return to bot': 'bot [returned_to_bot]',
+    resolve: 'resolved [resolved]',
+    'Luis reopens (Ana available)': 'refused: already',
+    'Luis reopens (Ana away)': 'refused: already',
+    "Ana's grace runs out": 'refused: already',
+  },
+  'queued (proactive, not waiting)': {
+    'shopper writes (bot on, Ana available)': 'queued [queued]',
+    'shopper writes (bot on, Ana away)': 'queued [queued]',
+    'shopper writes (bot off, nobody)': 'queued [queued]',
+    'Luis replies': 'assigned/luis [assigned,first_human_reply]',
+    handoff: 'refused: already',
+    'route to Luis': 'refused: not_allowed',
+    'Luis takes': 'assigned/luis [assigned]',
+    'Luis takes over': 'assigned/luis [assigned]',
+    'transfer to Luis': 'assigned/luis [transferred]',
+    'transfer to team': 'queued [transferred_team,queued]',
+    'return to bot': 'bot [returned_to_bot]',
+    resolve: 'resolved [resolved]',
+    'Luis reopens (Ana available)': 'refused: already',
+    'Luis reopens (Ana away)': 'refused: already',
+    "Ana's grace runs out": 'refused: already',
+  },
+  'assigned to Ana': {
+    'shopper writes (bot on, Ana available)': 'assigned/ana []',
+    'shopper writes (bot on, Ana away)': 'assigned/ana []',
+    'shopper writes (bot off, nobody)': 'assigned/ana []',
+    'Luis replies': 'assigned/ana [first_human_reply]',
+    handoff: 'refused: not_allowed',
+    'route to Luis': 'refused: not_allowed',
+    'Luis takes': 'refused: held_by_other',
+    'Luis takes over': 'assigned/luis [assigned]',
+    'transfer to Luis': 'assigned/luis [transferred]',
+    'transfer to team': 'queued [transferred_team,queued]',
+    'return to bot': 'bot [returned_to_bot]',
+    resolve: 'resolved [resolved]',
+    'Luis reopens (Ana available)': 'refused: already',
+    'Luis reopens (Ana away)': 'refused: already',
+    "Ana's grace runs out": 'queued [requeued,queued]',
+  },
+  'resolved (Ana had it)': {
+    'shopper writes (bot on, Ana available)': 'assigned/ana [reopened,assigned]',
+    'shopper writes (bot on, Ana away)': 'queued [reopened,queued]',
+    'shopper writes (bot off, nobody)': 'queued [reopened,queued]',
+    'Luis replies': 'resolved []',
+    handoff: 'refused: not_allowed',
+    'route to Luis': 'refused: not_allowed',
+    'Luis takes': 'refused: not_allowed',
+    'Luis takes over': 'refused: not_allowed',
+    'transfer to Luis': 'refused: not_allowed',
+    'transfer to team': 'refused: not_allowed',
+    'return to bot': 'refused: not_allowed',
+    resolve: 'refused: already',
+    'Luis reopens (Ana available)': 'assigned/ana [reopened,assigned]',
+    'Luis reopens (Ana away)': 'queued [reopened,queued]',
+    "Ana's grace runs out": 'refused: already',
+  },
+  'resolved (from the bot)': {
+    'shopper writes (bot on, Ana available)': 'bot [reopened]',
+    'shopper writes (bot on, Ana away)': 'bot [reopened]',
+    'shopper writes (bot off, nobody)': 'queued [reopened,queued]',
+    'Luis replies': 'resolved []',
+    handoff: 'refused: not_allowed',
+    'route to Luis': 'refused: not_allowed',
+    'Luis takes': 'refused: not_allowed',
+    'Luis takes over': 'refused: not_allowed',
+    'transfer to Luis': 'refused: not_allowed',
+    'transfer to team': 'refused: not_allowed',
+    'return to bot': 'refused: not_allowed',
+    resolve: 'refused: already',
+    'Luis reopens (Ana available)': 'queued [reopened,queued]',
+    'Luis reopens (Ana away)': 'queued [reopened,queued]',
+    "Ana's grace runs out": 'refused: already',
+  },
+};
+
+describe('decide: every state × every command', () => {
+  for (const [stateName, state] of Object.entries(STATES)) {
+    describe(`from ${stateName}`, () => {
+      it.each(Object.keys(COMMANDS))('%s', (commandName) => {
+        expect(outcome(decide(state, COMMANDS[commandName]!, NOW))).toBe(TABLE[stateName]![commandName]);
+      });
+    });
+  }
+});
+
+describe('decide: start', () => {
+  it('a shopper starts with the bot when it is on', () => {
+    expect(outcome(decide(NO_CONVERSATION, { type: 'start', via: 'shopper', botOn: true }, NOW))).toBe('bot [created]');
   });
-  it('starts queued, waiting from now, when the site has no bot', () => {
-    expect(initialConversationState(false, NOW)).toEqual({ status: 'queued', assigneeId: null, waitingSince: NOW });
+  it('a shopper starts in the queue, waiting from now, when the bot is off', () => {
+    const d = decide(NO_CONVERSATION, { type: 'start', via: 'shopper', botOn: false }, NOW);
+    expect(outcome(d)).toBe('queued [created,queued]');
+    expect(d.ok && d.state.queuedAt).toBe(NOW);
+  });
+  it('a proactive message with the bot off does not wait for people until the shopper answers', () => {
+    const d = decide(NO_CONVERSATION, { type: 'start', via: 'proactive', botOn: false }, NOW);
+    expect(outcome(d)).toBe('queued [created]');
+    expect(d.ok && d.state.queuedAt).toBeNull();
+  });
+  it('an order event with the bot off waits for people (routing serves it)', () => {
+    const d = decide(NO_CONVERSATION, { type: 'start', via: 'order_event', botOn: false }, NOW);
+    expect(outcome(d)).toBe('queued [created,queued]');
+  });
+  it('an agent who writes first holds the chat', () => {
+    expect(outcome(decide(NO_CONVERSATION, { type: 'start', via: 'agent', botOn: true, agent: ANA }, NOW))).toBe('assigned/ana [created,assigned]');
   });
 });
 
-describe('transition', () => {
-  describe('legal transitions record a system event', () => {
-    it.each<[string, ConversationState, ConversationEvent, ConversationState, SystemEvent]>([
-      [
-        'bot hands off to people',
-        BOT,
-        { type: 'bot_handoff', reason: 'asked_for_human' },
-        { status: 'queued', assigneeId: null, waitingSince: NOW },
-        { kind: 'handed_to_person', reason: 'asked_for_human' },
-      ],
-      [
-        'an agent takes a queued chat',
-        QUEUED,
-        { type: 'assign', agentId: 'ana', agentName: 'Ana' },
-        WITH_ANA,
-        { kind: 'agent_joined', agentId: 'ana', agentName: 'Ana' },
-      ],
-      [
-        'an agent takes over from the bot without a handoff',
-        BOT,
-        { type: 'assign', agentId: 'ana', agentName: 'Ana' },
-        { status: 'assigned', assigneeId: 'ana', waitingSince: NOW },
-        { kind: 'agent_joined', agentId: 'ana', agentName: 'Ana' },
-      ],
-      [
-        'transfer to another agent',
-        WITH_ANA,
-        { type: 'transfer', toAgentId: 'luis', toAgentName: 'Luis' },
-        { status: 'assigned', assigneeId: 'luis', waitingSince: T0 },
-        { kind: 'transferred', fromAgentId: 'ana', toAgentId: 'luis', toAgentName: 'Luis' },
-      ],
-      ['resolve an assigned chat', WITH_ANA, { type: 'resolve', by: { kind: 'agent', agentId: 'ana' } }, RESOLVED, { kind: 'resolved', by: { kind: 'agent', agentId: 'ana' } }],
-      ['resolve a bot chat', BOT, { type: 'resolve', by: { kind: 'visitor' } }, RESOLVED, { kind: 'resolved', by: { kind: 'visitor' } }],
-      ['resolve a queued chat', QUEUED, { type: 'resolve', by: { kind: 'system' } }, RESOLVED, { kind: 'resolved', by: { kind: 'system' } }],
-      ['shopper writes to a resolved chat: back to the bot', RESOLVED, { type: 'visitor_message' }, BOT, { kind: 'reopened', to: 'bot' }],
-      [
-        'shopper writes to a resolved chat on a people-only site: back to the queue',
-        RESOLVED,
-        { type: 'visitor_message', reopenTo: 'queued' },
-        { status: 'queued', assigneeId: null, waitingSince: NOW },
-        { kind: 'reopened', to: 'queued' },
-      ],
-      ['explicit reopen defaults to the bot', RESOLVED, { type: 'reopen' }, BOT, { kind: 'reopened', to: 'bot' }],
-      [
-        'explicit reopen to the queue',
-        RESOLVED,
-        { type: 'reopen', to: 'queued' },
-        { status: 'queued', assigneeId: null, waitingSince: NOW },
-        { kind: 'reopened', to: 'queued' },
-      ],
-      ['an agent hands the chat back to the bot', WITH_ANA, { type: 'return_to_bot', agentId: 'ana' }, BOT, { kind: 'returned_to_bot', agentId: 'ana' }],
-      ['a queued chat goes back to the bot', QUEUED, { type: 'return_to_bot', agentId: null }, BOT, { kind: 'returned_to_bot', agentId: null }],
-      [
-        "the agent's grace period expires: back to the queue, keeping its place",
-        WITH_ANA,
-        { type: 'agent_disconnected_grace_expired', agentId: 'ana' },
-        QUEUED,
-        { kind: 'returned_to_queue', agentId: 'ana', reason: 'agent_disconnected' },
-      ],
-    ])('%s', (_name, from, event, expectedState, expectedEvent) => {
-      expect(transition(from, event, NOW)).toEqual({ ok: true, state: expectedState, event: expectedEvent });
-    });
+describe('decide: the rules behind the table', () => {
+  const ok = (d: Decision) => {
+    if (!d.ok) throw new Error(d.refusal.message);
+    return d;
+  };
+  it('resolve un-assigns the chat but remembers who had it', () => {
+    const d = ok(decide(STATES['assigned to Ana']!, { type: 'resolve', by: { kind: 'agent', ...ANA } }, NOW));
+    expect(d.state).toMatchObject({ status: 'resolved', assigneeId: null, lastAssigneeId: 'ana', resolvedFrom: 'people', queuedAt: null });
   });
-
-  describe('repeats whose outcome already holds change nothing and record nothing', () => {
-    it.each<[string, ConversationState, ConversationEvent]>([
-      ['a message to the bot', BOT, { type: 'visitor_message' }],
-      ['a message while queued', QUEUED, { type: 'visitor_message' }],
-      ['a message while assigned', WITH_ANA, { type: 'visitor_message', reopenTo: 'queued' }],
-      ['a second handoff while queued', QUEUED, { type: 'bot_handoff', reason: 'complaint' }],
-      ['assigning the current assignee again', WITH_ANA, { type: 'assign', agentId: 'ana', agentName: 'Ana' }],
-      ['transferring to the current assignee', WITH_ANA, { type: 'transfer', toAgentId: 'ana', toAgentName: 'Ana' }],
-      ['resolving twice', RESOLVED, { type: 'resolve', by: { kind: 'visitor' } }],
-      ['returning a bot chat to the bot', BOT, { type: 'return_to_bot', agentId: 'ana' }],
-      ['a stale grace timer after a transfer', { ...WITH_ANA, assigneeId: 'luis' }, { type: 'agent_disconnected_grace_expired', agentId: 'ana' }],
-      ['a stale grace timer after resolve', RESOLVED, { type: 'agent_disconnected_grace_expired', agentId: 'ana' }],
-      ['a stale grace timer while queued', QUEUED, { type: 'agent_disconnected_grace_expired', agentId: 'ana' }],
-    ])('%s', (_name, from, event) => {
-      const result = ok(transition(from, event, NOW));
-      expect(result.event).toBeNull();
-      expect(result.state).toBe(from);
-    });
+  it('a requeued chat keeps its place in the queue', () => {
+    const d = ok(decide(STATES['assigned to Ana']!, { type: 'requeue', agentId: 'ana' }, NOW));
+    expect(d.state.queuedAt).toBe(T0);
   });
-
-  describe('illegal transitions return a typed error', () => {
-    it.each<[string, ConversationState, ConversationEvent, string]>([
-      ['assigning a chat another agent holds (the race loser)', WITH_ANA, { type: 'assign', agentId: 'luis', agentName: 'Luis' }, 'assigned_to_other_agent'],
-      ['assigning a resolved chat', RESOLVED, { type: 'assign', agentId: 'ana', agentName: 'Ana' }, 'illegal_transition'],
-      ['transferring a queued chat', QUEUED, { type: 'transfer', toAgentId: 'luis', toAgentName: 'Luis' }, 'illegal_transition'],
-      ['transferring a bot chat', BOT, { type: 'transfer', toAgentId: 'luis', toAgentName: 'Luis' }, 'illegal_transition'],
-      ['transferring a resolved chat', RESOLVED, { type: 'transfer', toAgentId: 'luis', toAgentName: 'Luis' }, 'illegal_transition'],
-      ['a bot handoff while a person holds the chat', WITH_ANA, { type: 'bot_handoff', reason: 'not_understood' }, 'illegal_transition'],
-      ['a bot handoff on a resolved chat', RESOLVED, { type: 'bot_handoff', reason: 'not_understood' }, 'illegal_transition'],
-      ['reopening an open chat', QUEUED, { type: 'reopen' }, 'illegal_transition'],
-      ['reopening a bot chat', BOT, { type: 'reopen', to: 'queued' }, 'illegal_transition'],
-      ['returning a resolved chat to the bot', RESOLVED, { type: 'return_to_bot', agentId: 'ana' }, 'illegal_transition'],
-    ])('%s', (_name, from, event, code) => {
-      const result = transition(from, event, NOW);
-      expect(result.ok).toBe(false);
-      if (!result.ok) {
-        expect(result.error).toMatchObject({ code, from: from.status, event: event.type });
-        expect(result.error.message.length).toBeGreaterThan(0);
-      }
-    });
+  it('going back to the agent who had it is not announced as a new join', () => {
+    const requeued = ok(decide(STATES['assigned to Ana']!, { type: 'requeue', agentId: 'ana' }, NOW));
+    const back = ok(decide(requeued.state, { type: 'route', agent: ANA }, NOW));
+    expect(back.events).toEqual([{ type: 'assigned', agent: ANA, via: 'route', fromAgentId: null, rejoined: true }]);
+    expect(transcriptLine(back.events[0]!, { kind: 'system' }, () => undefined)).toBeNull();
   });
-
-  it('keeps the original waiting time through assignment and a dropped connection', () => {
-    const assigned = ok(transition(QUEUED, { type: 'assign', agentId: 'ana', agentName: 'Ana' }, NOW)).state;
-    const requeued = ok(transition(assigned, { type: 'agent_disconnected_grace_expired', agentId: 'ana' }, NOW + 60_000)).state;
-    expect(requeued.waitingSince).toBe(T0);
+  it('the shopper waits from their first unanswered message; only a person answers', () => {
+    let s = ok(decide(NO_CONVERSATION, { type: 'start', via: 'shopper', botOn: false }, T0)).state;
+    s = ok(decide(s, { type: 'shopper_message', botOn: false, lastAssignee: null }, T0)).state;
+    s = ok(decide(s, { type: 'shopper_message', botOn: false, lastAssignee: null }, NOW)).state;
+    expect(s.waitingSince).toBe(T0);
+    const answered = ok(decide(s, { type: 'agent_message', agent: ANA }, NOW));
+    expect(answered.state.waitingSince).toBeNull();
+    expect(answered.events).toContainEqual({ type: 'first_human_reply', agentId: 'ana', waitedMs: NOW - T0 });
+    const again = ok(decide(answered.state, { type: 'agent_message', agent: ANA }, NOW));
+    expect(again.events).toEqual([]);
   });
-
-  it('keeps assigneeId set exactly when the chat is assigned, through a whole life', () => {
-    const events: ConversationEvent[] = [
-      { type: 'visitor_message' },
-      { type: 'bot_handoff', reason: 'asked_for_human' },
-      { type: 'assign', agentId: 'ana', agentName: 'Ana' },
-      { type: 'transfer', toAgentId: 'luis', toAgentName: 'Luis' },
-      { type: 'agent_disconnected_grace_expired', agentId: 'luis' },
-      { type: 'assign', agentId: 'ana', agentName: 'Ana' },
-      { type: 'return_to_bot', agentId: 'ana' },
-      { type: 'resolve', by: { kind: 'bot' } },
-      { type: 'visitor_message', reopenTo: 'queued' },
-      { type: 'assign', agentId: 'luis', agentName: 'Luis' },
-      { type: 'resolve', by: { kind: 'agent', agentId: 'luis' } },
-    ];
-    let state = BOT;
-    const kinds: (string | null)[] = [];
-    for (const [i, event] of events.entries()) {
-      const result = ok(transition(state, event, NOW + i * 1000));
-      state = result.state;
-      kinds.push(result.event?.kind ?? null);
-      expect(state.assigneeId !== null).toBe(state.status === 'assigned');
-    }
-    expect(kinds).toEqual([
-      null,
-      'handed_to_person',
-      'agent_joined',
-      'transferred',
-      'returned_to_queue',
-      'agent_joined',
-      'returned_to_bot',
-      'resolved',
-      'reopened',
-      'agent_joined',
-      'resolved',
-    ]);
-    expect(state).toEqual(RESOLVED);
-  });
-
-  it('lets only the first of two racing assignments win', () => {
-    const first = transition(QUEUED, { type: 'assign', agentId: 'ana', agentName: 'Ana' }, NOW);
-    const second = transition(ok(first).state, { type: 'assign', agentId: 'luis', agentName: 'Luis' }, NOW);
-    expect(second).toMatchObject({ ok: false, error: { code: 'assigned_to_other_agent' } });
-  });
-});
-
-describe('describeSystemEvent', () => {
-  const names = (id: string): string | undefined => ({ ana: 'Ana', luis: 'Luis' })[id];
-
-  it.each<[SystemEvent, string, string]>([
-    [{ kind: 'agent_joined', agentId: 'ana', agentName: 'Ana' }, 'Ana joined', 'Ana se ha unido'],
-    [{ kind: 'transferred', fromAgentId: 'ana', toAgentId: 'luis', toAgentName: 'Luis' }, 'Transferred to Luis', 'Transferido a Luis'],
-    [{ kind: 'handed_to_person', reason: 'asked_for_human' }, 'Handed to a person: asked for a human', 'Pasado a una persona: pidió hablar con una persona'],
-    [{ kind: 'handed_to_person', reason: 'complaint' }, 'Handed to a person: complaint', 'Pasado a una persona: queja'],
-    [{ kind: 'resolved', by: { kind: 'visitor' } }, 'Conversation resolved', 'Conversación resuelta'],
-    [{ kind: 'reopened', to: 'bot' }, 'Conversation reopened', 'Conversación reabierta'],
-    [{ kind: 'returned_to_bot', agentId: 'ana' }, 'Ana handed the chat back to the assistant', 'Ana devolvió la conversación al asistente'],
-    [{ kind: 'returned_to_bot', agentId: null }, 'Handed back to the assistant', 'Devuelta al asistente'],
-    [{ kind: 'returned_to_queue', agentId: 'luis', reason: 'agent_disconnected' }, 'Back in the queue: Luis lost connection', 'De vuelta en la cola: Luis perdió la conexión'],
-    [
-      { kind: 'returned_to_queue', agentId: 'deleted', reason: 'agent_disconnected' },
-      'Back in the queue: the agent lost connection',
-      'De vuelta en la cola: el agente perdió la conexión',
-    ],
-  ])('%j → "%s" / "%s"', (event, en, es) => {
-    expect(describeSystemEvent(event, 'en', names)).toBe(en);
-    expect(describeSystemEvent(event, 'es', names)).toBe(es);
-  });
-
-  it('has a label for every handoff reason in both languages', () => {
-    for (const reason of HANDOFF_REASONS) {
-      expect(handoffReasonLabel(reason, 'en')).toMatch(/\S/);
-      expect(handoffReasonLabel(reason, 'es')).toMatch(/\S/);
-      expect(handoffReasonLabel(reason, 'es')).not.toBe(handoffReasonLabel(reason, 'en'));
-    }
+  it('a shopper reopening goes back to the agent only if that is the agent who had it', () => {
+    expect(outcome(decide(STATES['resolved (Ana had it)']!, { type: 'shopper_message', botOn: false, lastAssignee: LUIS }, NOW))).toBe('queued [reopened,queued]');
   });
 });

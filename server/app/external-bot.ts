@@ -12,14 +12,16 @@
 import * as v from 'valibot';
 import type { Locale } from '../../shared/i18n';
 import { LIMITS } from '../../shared/limits';
-import { publishAppended } from '../events';
-import { DELIVERY_ERRORS, publicDeliveryError, safePost } from '../integrations/safe-request';
+import { BlockedTargetError, safePost } from '../integrations/safe-request';
 import { signatureHeader } from '../integrations/webhook-dispatcher';
 import { newToken } from '../ids';
 import { checkTarget } from '../integrations/safe-request';
-import type { AppendMessageResult, SiteRecord, Store, VisitorRecord } from '../store/types';
-import type { GatewayDeps } from '../ws/gateway-common';
-import { botAuthor, botSettings, handOff, runBot } from './bot-runner';
+import type { Message } from '../../shared/protocol';
+import type { ConversationRecord, SiteRecord, Store, VisitorRecord } from '../store/types';
+import type { CoreDeps } from './deps';
+import { handOffQuietly, runBot } from './bot-turn';
+import { sendBotMessages } from './conversations';
+import { botAuthor, botSettings } from './site';
 
 export interface ExternalBotSettings {
   url: string;
@@ -98,15 +100,17 @@ const Answer = v.object({
 });
 
 /**
- * `error` is what the conversation's handoff packet (seen by agents) says — only "target not
- * allowed" or "delivery failed", so the bot URL cannot be used to map ports — and `detail` is
- * for the operator's log.
+ * `error` is the code the conversation's handoff packet (seen by agents) records — only
+ * `target_not_allowed` or `unavailable`, so the bot URL cannot be used to map ports (a refused
+ * port, a time-out, a 404 and a garbled answer look alike) — and `detail` is for the operator's log.
  */
 type Outcome = { ok: true; answer: v.InferOutput<typeof Answer> | null } | { ok: false; error: string; detail: string };
 
-const failed = (detail: string): Outcome => ({ ok: false, error: DELIVERY_ERRORS.failed, detail });
+export const BOT_FAILURES = { blocked: 'target_not_allowed', failed: 'unavailable' } as const;
 
-async function ask(deps: GatewayDeps & { allowPrivateTargets?: boolean }, bot: ExternalBotSettings, body: string): Promise<Outcome> {
+const failed = (detail: string): Outcome => ({ ok: false, error: BOT_FAILURES.failed, detail });
+
+async function ask(deps: CoreDeps, bot: ExternalBotSettings, body: string): Promise<Outcome> {
   try {
     const res = await safePost(
       bot.url,
@@ -126,7 +130,7 @@ async function ask(deps: GatewayDeps & { allowPrivateTargets?: boolean }, bot: E
     const parsed = v.safeParse(Answer, data);
     return parsed.success ? { ok: true, answer: parsed.output } : failed(`answer is not valid: ${parsed.issues[0].message}`);
   } catch (err) {
-    return { ok: false, error: publicDeliveryError(err), detail: err instanceof Error ? err.message : String(err) };
+    return { ok: false, error: err instanceof BlockedTargetError ? BOT_FAILURES.blocked : BOT_FAILURES.failed, detail: err instanceof Error ? err.message : String(err) };
   }
 }
 
@@ -134,13 +138,13 @@ async function ask(deps: GatewayDeps & { allowPrivateTargets?: boolean }, bot: E
  * The assistant's turn for a committed shopper message: the merchant's bot when the site has
  * one, else (or when it fails and the site chose so) the built-in bot.
  */
-export async function runAssistant(deps: GatewayDeps & { allowPrivateTargets?: boolean }, connectionSite: SiteRecord, visitor: VisitorRecord, result: AppendMessageResult, address: string | null = null): Promise<void> {
-  const { conversation, message } = result;
+export async function runAssistant(deps: CoreDeps, siteId: string, visitor: VisitorRecord, conversation: ConversationRecord, message: Message, address: string | null = null): Promise<void> {
   if (conversation.status !== 'bot' || message.author.kind !== 'visitor') return;
   // Settings may have changed since this socket connected.
-  const site = (await deps.store.sites.byId(connectionSite.id)) ?? connectionSite;
+  const site = await deps.store.sites.byId(siteId);
+  if (!site) return;
   const bot = externalBot(site);
-  if (!bot) return runBot(deps, site, visitor, result, address);
+  if (!bot) return runBot(deps, site, visitor, conversation, message, address);
 
   const data = await deps.store.conversations.botData(site.id, conversation.id);
   const locale: Locale = (data?.locale ?? visitor.locale) === 'en' ? 'en' : 'es';
@@ -157,40 +161,26 @@ export async function runAssistant(deps: GatewayDeps & { allowPrivateTargets?: b
   if (!outcome.ok) {
     deps.logger.warn({ siteId: site.id, conversationId: conversation.id, error: outcome.detail }, 'external bot failed; falling back');
     if (bot.fallback === 'handoff') {
-      return handOff(deps, site.id, conversation.id, locale, { reason: 'bot_unavailable', intent: 'unknown', matchedOrderId: null, tried: [{ intent: 'external_bot', outcome: outcome.error }], offHours: false, backAt: null }, `xbot_${message.id}_handoff`, {
-        store: true,
-      });
+      const packet = { reason: 'bot_unavailable', intent: 'unknown', matchedOrderId: null, tried: [{ intent: 'external_bot', outcome: outcome.error }], offHours: false, backAt: null };
+      return handOffQuietly(deps, site.id, conversation.id, packet, `xbot_${message.id}_handoff`, { storePacket: true });
     }
-    return runBot(deps, site, visitor, result, address);
+    return runBot(deps, site, visitor, conversation, message, address);
   }
 
   const answer = outcome.answer;
   if (!answer) return; // it answers later through the REST API
-  const author = botAuthor(site, locale);
-  let n = 0;
-  for (const reply of answer.replies ?? []) {
-    const appended = await deps.store.messages.append({
-      siteId: site.id,
-      conversationId: conversation.id,
-      // Deterministic: a redelivered turn stores nothing twice.
-      clientId: `xbot_${message.id}_${n++}`,
-      author,
-      text: reply.text,
-      ...(reply.quickReplies?.length ? { kind: 'card' as const, payload: { type: 'quick_replies', options: reply.quickReplies } } : {}),
-      now: deps.now(),
-    });
-    if (!appended.duplicate) await publishAppended(deps, appended);
-  }
+  // Deterministic: a redelivered turn stores nothing twice.
+  await sendBotMessages(deps, {
+    siteId: site.id,
+    conversationId: conversation.id,
+    author: botAuthor(site, locale),
+    replies: (answer.replies ?? []).map((reply) =>
+      reply.quickReplies?.length ? { text: reply.text, kind: 'card' as const, payload: { type: 'quick_replies', options: reply.quickReplies } } : { text: reply.text },
+    ),
+    clientId: `xbot_${message.id}_0`,
+  });
   if (answer.handoff) {
-    await handOff(deps, site.id, conversation.id, locale, {
-        reason: 'external_bot',
-        intent: answer.handoff.reason ?? 'unknown',
-        matchedOrderId: null,
-        tried: [],
-        offHours: false,
-        backAt: null,
-      }, `xbot_${message.id}_handoff`, {
-      store: true,
-    });
+    const packet = { reason: 'external_bot', intent: answer.handoff.reason ?? 'unknown', matchedOrderId: null, tried: [], offHours: false, backAt: null };
+    await handOffQuietly(deps, site.id, conversation.id, packet, `xbot_${message.id}_handoff`, { storePacket: true });
   }
 }

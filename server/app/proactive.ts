@@ -10,11 +10,12 @@
 import type { Locale } from '../../shared/i18n';
 import type { ProactiveRule } from '../../shared/site-settings';
 import { DAY_MS, DEFAULT_FREQUENCY_CAPS, conditionHolds, isReturning, ruleQuietMs, type Device, type VisitorContext } from '../../shared/triggers';
-import { publishAppended } from '../events';
 import { proactiveRules } from '../routes/frame-page';
+import type { PresenceRegistry } from '../presence';
 import type { VisitorRecord } from '../store/types';
-import type { GatewayDeps } from '../ws/gateway-common';
-import { botAuthor, botEnabled } from './bot-runner';
+import type { CoreDeps } from './deps';
+import { sendProactive } from './conversations';
+import { botAuthor } from './site';
 
 /** A chat with a message in this window counts as active: no proactive message interrupts it. */
 const ACTIVE_CHAT_MS = DAY_MS;
@@ -22,7 +23,7 @@ const ACTIVE_CHAT_MS = DAY_MS;
 export type ProactiveOutcome = { fired: true } | { fired: false; reason: 'unknown_rule' | 'conditions' | 'capped' | 'chat_active' };
 
 export async function runProactive(
-  deps: GatewayDeps,
+  deps: CoreDeps & { presence: PresenceRegistry },
   siteId: string,
   visitor: VisitorRecord,
   ask: { ruleId: string; exitIntent?: boolean; onPageMs?: number; device?: Device },
@@ -70,16 +71,6 @@ export async function runProactive(
     agent && !agent.disabled
       ? { kind: 'agent' as const, id: agent.id, name: agent.name }
       : botAuthor(site, locale);
-  const result = await deps.store.messages.append({
-    siteId,
-    visitorId: visitor.id,
-    clientId: `proactive_${rule.id}_${now}`,
-    author,
-    text,
-    payload: { proactive: rule.id },
-    newConversation: { status: botEnabled(site) ? 'bot' : 'queued', locale },
-    now,
-  });
-  if (!result.duplicate) await publishAppended(deps, result);
+  await sendProactive(deps, { site, visitor, ruleId: rule.id, text, author, locale });
   return { fired: true };
 }

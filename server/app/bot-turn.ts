@@ -1,0 +1,139 @@
+/**
+ * Runs the built-in bot (domain/bot) for a shopper's message: gathers what it may know (a verified
+ * customer's orders, an order looked up by number, the merchant's FAQ, policies and hours),
+ * stores its replies as bot messages, keeps its memory, and carries out a handoff: the
+ * conversation goes to the queue with a system message and the handoff packet agents see.
+ */
+import type { Locale } from '../../shared/i18n';
+import type { CardPayload } from '../../shared/protocol';
+import { botTurn, extractOrderDetails, initialBotState, MAX_LOOKUP_FAILURES, normalizeOrderNumber, type BotContext, type BotOrder, type BotState } from '../domain/bot';
+import { orderCardPayload } from '../domain/cards';
+import type { Message } from '../../shared/protocol';
+import type { OrderRecord, SiteRecord, VisitorRecord, ConversationRecord } from '../store/types';
+import { siteHours } from '../presence';
+import type { CoreDeps } from './deps';
+import { handOff, sendBotMessages, type BotReply } from './conversations';
+import { RefusedError } from './errors';
+import { botAuthor, botSettings } from './site';
+
+function toBotOrder(o: OrderRecord, email: string | null): BotOrder {
+  return {
+    id: o.externalId,
+    number: o.number,
+    email,
+    status: o.status,
+    currency: o.currency,
+    total: o.total,
+    createdAt: o.createdAt,
+    items: o.items.map((i) => ({ name: i.name, quantity: i.quantity })),
+    shipments: o.shipments.map((s) => ({ carrier: s.carrier, trackingNumber: s.trackingNumber, trackingUrl: s.trackingUrl, status: s.status })),
+  };
+}
+
+/**
+ * Turns queued per conversation: each reads the bot's memory the previous one saved, so twelve
+ * tabs sending at once count as twelve attempts, not twelve first ones. (In-process: one server
+ * holds a conversation's sockets; docs/security.md.)
+ */
+const turns = new Map<string, Promise<void>>();
+
+/** One bot turn for a committed shopper message in a conversation the bot has, after the ones before it. */
+export function runBot(deps: CoreDeps, site: SiteRecord, visitor: VisitorRecord, conversation: ConversationRecord, message: Message, address: string | null = null): Promise<void> {
+  const key = conversation.id;
+  const run = (turns.get(key) ?? Promise.resolve()).then(() => botTurnFor(deps, site, visitor, conversation, message, address));
+  const tail = run.catch(() => undefined);
+  turns.set(key, tail);
+  void tail.then(() => {
+    if (turns.get(key) === tail) turns.delete(key);
+  });
+  return run;
+}
+
+async function botTurnFor(deps: CoreDeps, site: SiteRecord, visitor: VisitorRecord, committed: ConversationRecord, message: Message, address: string | null): Promise<void> {
+  if (committed.status !== 'bot' || message.author.kind !== 'visitor') return;
+  // As it is now: an earlier turn may have handed it to people.
+  const conversation = (await deps.store.conversations.get(site.id, committed.id)) ?? committed;
+  if (conversation.status !== 'bot') return;
+  if (!message.text.trim()) {
+    // A photo or file alone: the assistant cannot read it, so a person looks at it.
+    if (Array.isArray(message.payload?.attachments)) {
+      const packet = { reason: 'not_understood', intent: 'attachment', matchedOrderId: null, tried: [], offHours: false, backAt: null };
+      await handOffQuietly(deps, site.id, conversation.id, packet, `bot_${message.id}_handoff`, { storePacket: true });
+    }
+    return;
+  }
+  const settings = botSettings(site);
+  const data = await deps.store.conversations.botData(site.id, conversation.id);
+  const locale: Locale = (data?.locale ?? visitor.locale) === 'en' ? 'en' : 'es';
+  const state = (data?.botState as BotState | null) ?? initialBotState();
+
+  // What the bot may know: orders only for a verified customer, or one looked up by number.
+  const customer = visitor.verified && visitor.customerId ? await deps.store.customers.byId(site.id, visitor.customerId) : null;
+  const customerOrders = customer ? await deps.store.orders.forCustomer(site.id, customer.id, 10) : [];
+  const details = extractOrderDetails(message.text);
+  const wanted = details.orderNumber ?? state.pendingOrderNumber;
+  const looked = wanted ? await deps.store.orders.byNumber(site.id, wanted) : null;
+  const now = deps.now();
+
+  const ctx: BotContext = {
+    locale,
+    now,
+    status: conversation.status,
+    customer: customer ? { vip: customer.tags.includes('vip'), orders: customerOrders.map((o) => toBotOrder(o, customer.email)) } : null,
+    lookupOrder: (n) => (looked && normalizeOrderNumber(looked.number) === normalizeOrderNumber(n) ? toBotOrder(looked, looked.customerEmail) : null),
+    faqs: settings.faqs ?? [],
+    ...(settings.policies?.[locale] ? { policies: settings.policies[locale] } : {}),
+    // The site's business hours (console settings), else the older `settings.bot.hours`.
+    hours: siteHours(site),
+  };
+  let turn = botTurn(state, { text: message.text }, ctx);
+  // Failed lookups also count per email, client address and site, across conversations: with
+  // that budget spent, the turn is taken as in a chat out of attempts (a person takes over).
+  // From the check to the count nothing awaits, so parallel chats cannot all pass the check.
+  if (deps.lookups) {
+    const lookup = { siteId: site.id, email: details.email ?? state.pendingEmail, address };
+    const failed = turn.newState.failedLookups > state.failedLookups;
+    const attempted = failed || (turn.newState.tried !== state.tried && turn.newState.tried.at(-1)?.outcome === 'lookup_matched');
+    if (attempted && !deps.lookups.allows(lookup, now)) {
+      turn = botTurn({ ...state, failedLookups: Math.max(state.failedLookups, MAX_LOOKUP_FAILURES) }, { text: message.text }, ctx);
+    } else if (failed) {
+      deps.lookups.failed(lookup, now);
+    }
+  }
+
+  const replies: BotReply[] = [];
+  for (const reply of turn.replies) {
+    replies.push({ text: reply.text });
+    if (reply.kind === 'text') continue;
+    for (const card of reply.orders) {
+      const payload = orderCardPayload({ ...card, shipments: card.tracking.map((t) => ({ carrier: t.carrier, trackingNumber: t.trackingNumber, trackingUrl: t.url })) });
+      replies.push({ text: `#${card.number}: ${card.statusLabel}`, kind: 'card', payload });
+    }
+  }
+  // Deterministic ids: a re-run for the same shopper message stores nothing twice.
+  await sendBotMessages(deps, { siteId: site.id, conversationId: conversation.id, author: botAuthor(site, locale), replies, clientId: `bot_${message.id}_0` });
+
+  await deps.store.conversations.saveBotData(site.id, conversation.id, {
+    botState: turn.newState as unknown as Record<string, unknown>,
+    ...(turn.handoff ? { handoff: turn.handoff as unknown as Record<string, unknown> } : {}),
+  });
+  if (turn.contactEmail) await deps.store.visitors.setProfile(site.id, visitor.id, { email: turn.contactEmail });
+
+  if (turn.handoff) await handOffQuietly(deps, site.id, conversation.id, turn.handoff as unknown as Record<string, unknown> & { reason: string }, `bot_${message.id}_handoff`);
+}
+
+/** Hands off unless a person took the chat meanwhile (then there is nothing to hand over). */
+export async function handOffQuietly(
+  deps: CoreDeps,
+  siteId: string,
+  conversationId: string,
+  packet: Record<string, unknown> & { reason: string },
+  clientId: string,
+  opts: { storePacket?: boolean } = {},
+): Promise<void> {
+  try {
+    await handOff(deps, { siteId, conversationId, packet, clientId, ...(opts.storePacket ? { storePacket: true } : {}) });
+  } catch (err) {
+    if (!(err instanceof RefusedError)) throw err;
+  }
+}

@@ -1,0 +1,28 @@
+/** What the use cases need from the rest of the server, as interfaces: no transport in here. */
+import type { Bus } from '../bus/bus';
+import type { FileUrls } from '../file-urls';
+import type { Logger } from '../logger';
+import type { AgentRef } from '../domain/lifecycle';
+import type { Store } from '../store/types';
+import type { LookupGuard } from '../domain/rate-limit';
+
+/** Routing as the use cases see it (engine/router implements it). */
+export interface Routing {
+  /** Routes the site's waiting chats soon. */
+  schedule(siteId: string): Promise<void> | void;
+  /** The agent, if they are online now with room for one more chat. */
+  agentWithRoom(siteId: string, agentId: string): Promise<AgentRef | null>;
+}
+
+export interface CoreDeps {
+  store: Store;
+  bus: Bus;
+  logger: Logger;
+  now: () => number;
+  routing: Routing;
+  fileUrls?: FileUrls | undefined;
+  /** Merchant URLs (the external bot) may resolve to private addresses: development and tests only. */
+  allowPrivateTargets?: boolean | undefined;
+  /** Failed order lookups per email, client address and site, across conversations (issue 11). */
+  lookups?: LookupGuard | undefined;
+}
