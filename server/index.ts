@@ -16,6 +16,7 @@ import { openDb } from './store/db';
 import { seedDemo } from './store/seed';
 import { demoRefusal, findDemo, hasDemo } from './store/demo-data';
 import { SqliteStore } from './store/sqlite-store';
+import { warmUpNlu } from './domain/nlu';
 import { setMaxBufferedBytes } from './ws/connection';
 
 /** The server will not start as configured; the message tells the operator what to do. */
@@ -42,6 +43,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   }
   setMaxBufferedBytes(config.wsMaxBufferedBytes);
   if (config.seedDemo) await seedDemo(opened.db, Date.now());
+  // The assistant's classifier trains from its example sentences (a few hundred ms): now, not on a shopper's first message.
+  warmUpNlu();
   const store = new SqliteStore(opened);
   const bus = new MemoryBus((err) => logger.error({ err }, 'bus listener failed'));
   const { app, injectWebSocket, closeSockets } = createApp({

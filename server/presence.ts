@@ -61,6 +61,8 @@ export interface VisitorWho {
   verified: boolean;
   /** First seen on an earlier visit. */
   returning: boolean;
+  /** A verified customer's orders (counted up to 100). */
+  orders?: number;
 }
 
 const NOBODY: VisitorWho = { name: null, identified: false, verified: false, returning: false };
@@ -267,6 +269,7 @@ function toSummary(visitorId: string, p: Presence): VisitorSummary {
     identified: p.who.identified,
     verified: p.who.verified,
     returning: p.who.returning,
+    ...(p.who.orders ? { orders: p.who.orders } : {}),
     timeZone: p.timeZone,
   };
 }

@@ -160,6 +160,8 @@ const VisitorMessageSend = v.pipe(
     conversationId: v.optional(Id),
     text: TextOrEmpty,
     attachments: AttachmentIds,
+    /** The widget's language when the site changed it (`Mostrador('locale', …)`): the conversation follows it. */
+    locale: v.optional(Locale),
   }),
   v.check((o) => hasContent(o), 'text is empty'),
 );
@@ -478,6 +480,8 @@ export const VisitorSummarySchema = v.object({
   identified: v.boolean(),
   verified: v.boolean(),
   returning: v.boolean(),
+  /** A verified customer's orders (counted up to 100): a customer who has bought, not a new visitor. */
+  orders: v.optional(v.pipe(v.number(), v.integer())),
   timeZone: v.nullable(v.string()),
 });
 export type VisitorSummary = v.InferOutput<typeof VisitorSummarySchema>;
@@ -518,6 +522,8 @@ const VisitorDetail = v.object({
   verified: v.optional(v.boolean()),
   /** First seen on an earlier visit. */
   returning: v.optional(v.boolean()),
+  /** A verified customer's orders (counted up to 100): a customer who has bought, not a new visitor. */
+  orders: v.optional(v.number()),
   /** The shopper's time zone, when their browser told us. */
   timeZone: v.optional(v.nullable(v.string())),
 });

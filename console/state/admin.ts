@@ -65,6 +65,14 @@ export interface ExternalBot {
   timeoutMs: number;
 }
 
+/** A question the built-in assistant could not answer (newest first from the server). */
+export interface UnansweredQuestion {
+  conversationId: string;
+  text: string;
+  locale: 'es' | 'en';
+  at: string;
+}
+
 export interface AdminWebhook {
   id: string;
   url: string;
@@ -141,6 +149,7 @@ export function createAdmin(fetchImpl: typeof fetch = fetch.bind(globalThis)) {
 
   /** The site's own bot (URL, fallback, time-out); its secret comes back only when issued. */
   const getBot = () => call<ExternalBot>('GET', '/bot');
+  const getUnanswered = () => call<{ data: UnansweredQuestion[] }>('GET', '/bot/unanswered');
   const saveBot = (input: { url: string | null; fallback?: 'builtin' | 'handoff'; timeoutMs?: number; rotateSecret?: boolean }) =>
     call<ExternalBot & { secret?: string }>('PUT', '/bot', input);
 
@@ -186,7 +195,7 @@ export function createAdmin(fetchImpl: typeof fetch = fetch.bind(globalThis)) {
   const saveIntegration = (platform: ShopPlatform, body: Record<string, string>) => call<ShopIntegration>('PUT', `/integrations/${platform}`, body);
   const startImport = (platform: ShopPlatform) => call<ShopIntegration>('POST', `/integrations/${platform}/import`);
 
-  return { site, agents, webhooks, load, saveSite, getIntegrations, saveIntegration, startImport, rotateSecret, getBot, saveBot, createAgent, updateAgent, createWebhook, deleteWebhook };
+  return { site, agents, webhooks, load, saveSite, getIntegrations, saveIntegration, startImport, rotateSecret, getBot, saveBot, getUnanswered, createAgent, updateAgent, createWebhook, deleteWebhook };
 }
 
 export type Admin = ReturnType<typeof createAdmin>;

@@ -35,8 +35,8 @@ const firstName = (name: string | null | undefined): string => (name ?? '').trim
 export function cannedValues(context: ContextData | null, agentName: string, lang: Locale): Record<CannedVariable, string> {
   const name = context?.customer?.name || context?.visitor.name || '';
   const email = context?.customer?.email || context?.visitor.email || '';
-  // Orders come newest first; only a verified customer has any.
-  const order = context?.orders[0];
+  // The order proved in the chat, else the newest (orders come newest first; only a known customer has any).
+  const order = (context?.matchedOrder && context.orders.find((o) => o.id === context.matchedOrder!.id)) || context?.orders[0];
   const shipment = order ? [...order.shipments].reverse().find((s) => /^https?:\/\//i.test(s.trackingUrl)) : undefined;
   return {
     'customer.first_name': firstName(name),

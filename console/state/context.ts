@@ -26,6 +26,10 @@ export interface ContextData {
     orderCount: number;
     lifetimeValue: { amount: number; currency: string } | null;
   } | null;
+  /** How the customer is known: a verified identify, or an order the shopper proved in the chat (number + email). */
+  verifiedBy?: 'identity' | 'order' | null;
+  /** The order proved in the chat; it comes first in `orders`. */
+  matchedOrder?: { id: string; number: string } | null;
   orders: ContextOrder[];
   /** What the bot handed over, when it did. */
   handoff: { reason: string; intent: string; matchedOrderId: string | null; tried: { intent: string; outcome: string }[] } | null;

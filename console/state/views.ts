@@ -36,6 +36,13 @@ export function matchesQuery(c: ConversationSummary, query: string): boolean {
   return normalise(`${c.visitorName} ${c.visitorEmail ?? ''}`).includes(q);
 }
 
+/** Each visitor's open chat by visitor id: the first not resolved in `newestFirst`. */
+export function openChats(newestFirst: readonly ConversationSummary[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const c of newestFirst) if (c.status !== 'resolved' && !out.has(c.visitorId)) out.set(c.visitorId, c.id);
+  return out;
+}
+
 /** Since when a queued chat has waited (it joined the queue; older servers: created). */
 export function waitingSince(c: ConversationSummary): number {
   return c.queuedAt ?? c.createdAt;

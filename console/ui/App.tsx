@@ -146,7 +146,17 @@ function Workspace({ session, agent }: { session: Session; agent: AgentInfo }) {
         </button>
       </header>
       {screen === 'settings' && <Settings meId={agent.id} />}
-      {screen === 'visitors' && <VisitorsView inbox={inbox} />}
+      {screen === 'visitors' && (
+        <VisitorsView
+          inbox={inbox}
+          onOpenChat={(id) => {
+            // "All open" holds it whoever has it.
+            inbox.view.value = 'open';
+            inbox.select(id);
+            setScreen('inbox');
+          }}
+        />
+      )}
       <div class="columns" hidden={screen !== 'inbox'}>
         <ConversationList inbox={inbox} />
         <ConversationView inbox={inbox} meId={agent.id} meName={agent.name} context={context} workspace={workspace} />

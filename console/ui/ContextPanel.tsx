@@ -4,7 +4,7 @@ import type { ContextModel } from '../state/context';
 import { locale, strings } from '../state/locale';
 import { useNow } from './ConversationList';
 import { formatMoney, httpUrlOrNull } from '../../shared/format';
-import { OrderCard } from './OrderCard';
+import { OrderCard, words } from './OrderCard';
 
 export function ContextPanel({
   model,
@@ -114,9 +114,12 @@ function Presence({ presence }: { presence: VisitorDetailFrame }) {
 
 function ContextBody({ data, onShareOrder }: { data: Extract<ContextModel['state']['value'], { status: 'ready' }>['data']; onShareOrder(orderId: string): void }) {
   const t = strings();
-  const { visitor, customer, orders, handoff } = data;
+  const { visitor, customer, orders, handoff, matchedOrder } = data;
   const name = customer?.name || visitor.name;
   const email = customer?.email || visitor.email;
+  const handoffOrder = handoff?.matchedOrderId
+    ? (matchedOrder?.id === handoff.matchedOrderId ? matchedOrder : orders.find((o) => o.id === handoff.matchedOrderId))?.number
+    : undefined;
   return (
     <>
       {handoff && (
@@ -124,22 +127,22 @@ function ContextBody({ data, onShareOrder }: { data: Extract<ContextModel['state
           <h3>{t.handoff}</h3>
           <p class="small">
             <span class="muted">{t.handoffReason}: </span>
-            {(t as Record<string, string>)[`reason_${handoff.reason}`] ?? handoff.reason}
+            {words(t, 'reason', handoff.reason)}
           </p>
           <p class="small">
             <span class="muted">{t.handoffIntent}: </span>
-            {handoff.intent.replace(/_/g, ' ')}
+            {words(t, 'intent', handoff.intent)}
           </p>
           {handoff.matchedOrderId && (
             <p class="small">
               <span class="muted">{t.handoffOrder}: </span>
-              {handoff.matchedOrderId}
+              {handoffOrder ? `#${handoffOrder}` : handoff.matchedOrderId}
             </p>
           )}
           {handoff.tried.length > 0 && (
             <p class="small">
               <span class="muted">{t.handoffTried}: </span>
-              {handoff.tried.map((s) => `${s.intent.replace(/_/g, ' ')} → ${s.outcome.replace(/_/g, ' ')}`).join('; ')}
+              {handoff.tried.map((s) => `${words(t, 'intent', s.intent)} → ${words(t, 'outcome', s.outcome)}`).join('; ')}
             </p>
           )}
         </section>
@@ -153,6 +156,13 @@ function ContextBody({ data, onShareOrder }: { data: Extract<ContextModel['state
           </p>
         )}
         {visitor.claimedId && !visitor.verified && <p class="small warn-text">{t.notVerifiedHint}</p>}
+        {data.verifiedBy === 'order' && matchedOrder && (
+          <p>
+            <span class="pill ok" title={t.verifiedByOrderHint}>
+              {t.verifiedByOrder.replace('{n}', matchedOrder.number)}
+            </span>
+          </p>
+        )}
         {visitor.locale && (visitor.locale === 'es' || visitor.locale === 'en') && (
           <p class="small muted">
             {t.language}: {t[`language_${visitor.locale}`]}

@@ -13,6 +13,8 @@ import { useLayoutEffect, useEffect, useRef, useState } from 'preact/hooks';
 import type { TimelineItem } from '../../shared/timeline';
 import { locale, strings } from '../state/locale';
 import { Files } from './Files';
+import { TranscriptCard } from './TranscriptCard';
+import { parseCard } from '../../shared/protocol';
 import { systemText } from '../../shared/system-events';
 
 /** Messages in the DOM at most, and how many one step adds. */
@@ -151,6 +153,9 @@ export function MessageLog({ items, hasEarlier, onLoadEarlier, visitorName, visi
           const mine = m.author.kind === 'agent';
           const note = m.kind === 'note';
           const card = m.kind === 'card';
+          // Agents see the card the shopper sees (its text is the fallback); quick replies keep their question.
+          const parsed = card ? parseCard(m.payload) : null;
+          const text = m.text && <p class="text">{m.text}</p>;
           const who = m.author.kind === 'visitor' ? visitorName : m.author.kind === 'agent' ? (m.author.name ?? t.you) : (m.author.name ?? t.bot);
           return (
             <li key={m.key} data-key={m.key} class={`msg ${mine ? 'mine' : 'theirs'} author-${m.author.kind} ${m.state}${note ? ' note' : ''}${card ? ' card-msg' : ''}`}>
@@ -158,7 +163,8 @@ export function MessageLog({ items, hasEarlier, onLoadEarlier, visitorName, visi
                 {who}
                 {note && <strong class="note-tag"> · {t.note}</strong>}
               </span>
-              {m.text && <p class="text">{m.text}</p>}
+              {parsed?.type === 'quick_replies' && text}
+              {parsed ? <TranscriptCard card={parsed} /> : text}
               <Files payload={m.payload} />
               <span class="meta">
                 {time.format(m.createdAt)}

@@ -3,9 +3,9 @@ import type { ContextOrder } from '../state/context';
 import { formatMoney, httpUrlOrNull } from '../../shared/format';
 import { locale, strings } from '../state/locale';
 
-/** A shipment or return status in words: known ones translated, others made readable. */
-function words(t: Record<string, string> | object, kind: 'ship' | 'return', status: string): string {
-  return (t as Record<string, string | undefined>)[`${kind}_${status}`] ?? status.replace(/_/g, ' ');
+/** A code (shipment, return or payment status, the bot's intents and outcomes) in words: known ones translated, others made readable. */
+export function words(t: object, prefix: string, code: string): string {
+  return (t as Record<string, string | undefined>)[`${prefix}_${code}`] ?? code.replace(/_/g, ' ');
 }
 
 export function OrderCard({ order, onShare }: { order: ContextOrder; onShare?: (orderId: string) => void }) {
@@ -21,7 +21,7 @@ export function OrderCard({ order, onShare }: { order: ContextOrder; onShare?: (
       </header>
       <p class="muted small">
         {date}
-        {order.paymentStatus ? ` · ${t.payment}: ${order.paymentStatus}` : ''}
+        {order.paymentStatus ? ` · ${t.payment}: ${words(t, 'payment', order.paymentStatus)}` : ''}
       </p>
       <ul class="items">
         {order.items.map((item) => (

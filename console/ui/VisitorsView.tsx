@@ -4,14 +4,16 @@ import type { VisitorSummary } from '../../shared/protocol';
 import { formatMoney, httpUrlOrNull } from '../../shared/format';
 import type { Inbox } from '../state/inbox';
 import { locale, strings } from '../state/locale';
-import { sortVisitors, waited } from '../state/views';
+import { openChats, sortVisitors, waited } from '../state/views';
 import { useNow } from './ConversationList';
 
-export function VisitorsView({ inbox }: { inbox: Inbox }) {
+export function VisitorsView({ inbox, onOpenChat }: { inbox: Inbox; onOpenChat(conversationId: string): void }) {
   const t = strings();
   const now = useNow();
   const [composing, setComposing] = useState<string | null>(null);
   const list = sortVisitors(inbox.visitors.value.values());
+  // Conversations come newest first: the first open one per visitor is the one to open.
+  const open = openChats(inbox.conversations.value);
   const error = inbox.startError.value;
   const counts = inbox.visitorCounts.value;
   return (
@@ -40,7 +42,7 @@ export function VisitorsView({ inbox }: { inbox: Inbox }) {
           </thead>
           <tbody>
             {list.map((v) => (
-              <VisitorRow key={v.visitorId} v={v} now={now} composing={composing === v.visitorId} onCompose={(on) => setComposing(on ? v.visitorId : null)} onStart={(text) => {
+              <VisitorRow key={v.visitorId} v={v} now={now} openChat={open.get(v.visitorId) ?? null} onOpenChat={onOpenChat} composing={composing === v.visitorId} onCompose={(on) => setComposing(on ? v.visitorId : null)} onStart={(text) => {
                 inbox.startChat(v.visitorId, text);
                 setComposing(null);
               }} />
@@ -63,7 +65,24 @@ export function VisitorsView({ inbox }: { inbox: Inbox }) {
   );
 }
 
-function VisitorRow({ v, now, composing, onCompose, onStart }: { v: VisitorSummary; now: number; composing: boolean; onCompose(on: boolean): void; onStart(text: string): void }) {
+function VisitorRow({
+  v,
+  now,
+  openChat,
+  onOpenChat,
+  composing,
+  onCompose,
+  onStart,
+}: {
+  v: VisitorSummary;
+  now: number;
+  /** The visitor's open conversation: offered instead of starting another. */
+  openChat: string | null;
+  onOpenChat(conversationId: string): void;
+  composing: boolean;
+  onCompose(on: boolean): void;
+  onStart(text: string): void;
+}) {
   const t = strings();
   const loc = locale.value;
   const [text, setText] = useState('');
@@ -76,7 +95,10 @@ function VisitorRow({ v, now, composing, onCompose, onStart }: { v: VisitorSumma
         <th scope="row">
           <span class="who-name">{name}</span>{' '}
           <span class={`pill ${v.online ? 'ok' : ''}`}>{v.online ? t.online : t.offlineNow}</span>{' '}
-          <span class="pill">{v.returning ? t.returning : t.newVisitor}</span>
+          {/* A customer who has bought is never "new", whatever this browser's history. */}
+          <span class="pill">
+            {v.orders ? (v.orders === 1 ? t.customerOrders_one : t.customerOrders_other.replace('{n}', String(v.orders))) : v.returning ? t.returning : t.newVisitor}
+          </span>
           {v.identified && (
             <>
               {' '}
@@ -100,7 +122,12 @@ function VisitorRow({ v, now, composing, onCompose, onStart }: { v: VisitorSumma
         <td>{waited(v.since, now, loc)}</td>
         <td>{v.cart && v.cart.count > 0 ? formatMoney(v.cart.total, v.cart.currency, loc) : <span class="muted">—</span>}</td>
         <td>
-          {v.online && (
+          {openChat ? (
+            <button type="button" class="ghost small-btn" onClick={() => onOpenChat(openChat)}>
+              {t.openVisitorChat}
+              <span class="sr-only"> · {name}</span>
+            </button>
+          ) : v.online && (
             <button type="button" class="ghost small-btn" aria-expanded={composing} aria-controls={composing ? formId : undefined} onClick={() => onCompose(!composing)}>
               {t.startChat}
               <span class="sr-only"> · {name}</span>
@@ -108,7 +135,7 @@ function VisitorRow({ v, now, composing, onCompose, onStart }: { v: VisitorSumma
           )}
         </td>
       </tr>
-      {composing && (
+      {composing && !openChat && (
         <tr class="start-row">
           <td colSpan={5}>
             <form

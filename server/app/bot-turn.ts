@@ -15,6 +15,8 @@ import type { CoreDeps } from './deps';
 import { handOff, sendBotMessages, type BotReply } from './conversations';
 import { RefusedError } from './errors';
 import { botAuthor, botSettings } from './site';
+import { toSummary } from './publish';
+import { topics } from '../bus/bus';
 
 function toBotOrder(o: OrderRecord, email: string | null): BotOrder {
   return {
@@ -65,7 +67,8 @@ async function botTurnFor(deps: CoreDeps, site: SiteRecord, visitor: VisitorReco
   const settings = botSettings(site);
   const data = await deps.store.conversations.botData(site.id, conversation.id);
   const locale: Locale = (data?.locale ?? visitor.locale) === 'en' ? 'en' : 'es';
-  const state = (data?.botState as BotState | null) ?? initialBotState();
+  // Older stored states lack newer fields: start from a fresh state and lay the stored one over it.
+  const state: BotState = { ...initialBotState(), ...((data?.botState as Partial<BotState> | null) ?? {}) };
 
   // What the bot may know: orders only for a verified customer, or one looked up by number.
   const customer = visitor.verified && visitor.customerId ? await deps.store.customers.byId(site.id, visitor.customerId) : null;
@@ -82,9 +85,11 @@ async function botTurnFor(deps: CoreDeps, site: SiteRecord, visitor: VisitorReco
     customer: customer ? { vip: customer.tags.includes('vip'), orders: customerOrders.map((o) => toBotOrder(o, customer.email)) } : null,
     lookupOrder: (n) => (looked && normalizeOrderNumber(looked.number) === normalizeOrderNumber(n) ? toBotOrder(looked, looked.customerEmail) : null),
     faqs: settings.faqs ?? [],
-    ...(settings.policies?.[locale] ? { policies: settings.policies[locale] } : {}),
+    // Both languages: the bot answers in the language of each message.
+    ...(settings.policies ? { policies: settings.policies } : {}),
     // The site's business hours (console settings), else the older `settings.bot.hours`.
     hours: siteHours(site),
+    teamAway: deps.teamAvailable ? !deps.teamAvailable(site.id, now) : false,
   };
   let turn = botTurn(state, { text: message.text }, ctx);
   // Failed lookups also count per email, client address and site, across conversations: with
@@ -103,6 +108,10 @@ async function botTurnFor(deps: CoreDeps, site: SiteRecord, visitor: VisitorReco
 
   const replies: BotReply[] = [];
   for (const reply of turn.replies) {
+    if (reply.kind === 'quick_replies') {
+      replies.push({ text: reply.text, kind: 'card', payload: { type: 'quick_replies', options: reply.options } });
+      continue;
+    }
     replies.push({ text: reply.text });
     if (reply.kind === 'text') continue;
     for (const card of reply.orders) {
@@ -111,13 +120,18 @@ async function botTurnFor(deps: CoreDeps, site: SiteRecord, visitor: VisitorReco
     }
   }
   // Deterministic ids: a re-run for the same shopper message stores nothing twice.
-  await sendBotMessages(deps, { siteId: site.id, conversationId: conversation.id, author: botAuthor(site, locale), replies, clientId: `bot_${message.id}_0` });
+  await sendBotMessages(deps, { siteId: site.id, conversationId: conversation.id, author: botAuthor(site, turn.locale), replies, clientId: `bot_${message.id}_0` });
 
   await deps.store.conversations.saveBotData(site.id, conversation.id, {
     botState: turn.newState as unknown as Record<string, unknown>,
     ...(turn.handoff ? { handoff: turn.handoff as unknown as Record<string, unknown> } : {}),
   });
   if (turn.contactEmail) await deps.store.visitors.setProfile(site.id, visitor.id, { email: turn.contactEmail });
+  if (turn.newState.matchedOrderId !== state.matchedOrderId) {
+    // The shopper proved an order: agents now see its customer's name, email and order numbers.
+    const item = await deps.store.conversations.listItem(site.id, conversation.id);
+    if (item) deps.bus.publish(topics.siteAgents(site.id), { type: 'conversation.updated', conversation: toSummary(item) });
+  }
 
   if (turn.handoff) await handOffQuietly(deps, site.id, conversation.id, turn.handoff as unknown as Record<string, unknown> & { reason: string }, `bot_${message.id}_handoff`);
 }

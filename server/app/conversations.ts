@@ -400,37 +400,25 @@ export async function postOrderEvent(deps: CoreDeps, input: OrderEventInput): Pr
         : input.type === 'return.accepted'
           ? { type: input.type, orderNumber: order.number, refundAmount: input.refundAmount ?? null, currency: order.currency }
           : { type: input.type, orderNumber: order.number };
-  const built = orderEventMessage(event, locale);
-  const text = input.message ?? (built.link ? `${built.text} ${built.link.url}` : built.text);
+  // The news in a sentence, then the order as the same card the bot shows (with the tracking
+  // link); the card's text is the fallback for webhooks and email, link included.
+  const text = input.message ?? orderEventMessage(event, locale).text;
+  const card = orderCard(order, locale);
   const botOn = botEnabled(site);
-  const eventKey = input.idempotencyKey ? `evt_${createHash('sha256').update(input.idempotencyKey).digest('hex').slice(0, 32)}` : null;
   const result = await commitChange(deps, {
     siteId: site.id,
     target: { openFor: { visitorId: visitor.id, customerId: null } },
-    clientId: eventKey,
+    clientId: input.idempotencyKey ? `evt_${createHash('sha256').update(input.idempotencyKey).digest('hex').slice(0, 32)}` : null,
     change: (snapshot) => ({
       actor: { kind: 'system' },
       commands: snapshot.conversation ? [] : [{ type: 'start', via: 'order_event', botOn }],
       create: { visitorId: visitor.id, locale },
       message: { author: { kind: 'bot', name: site.name }, kind: 'text', text, payload: null, preview: previewOf(text, null) },
+      after: [{ clientId: null, author: { kind: 'bot', name: site.name }, kind: 'card', text: card.text, payload: card.payload as Record<string, unknown>, preview: previewOf(card.text, null) }],
     }),
   });
-  const message = result.messages[result.messages.length - 1]!;
-  // Shipped and delivered: the order follows as a card (items, carrier, tracking link), showing the
-  // state the event announces even if the order record lags behind it.
-  if (!input.message && (input.type === 'order.shipped' || input.type === 'order.delivered')) {
-    const card = orderCard({ ...order, status: input.type === 'order.shipped' ? 'shipped' : 'delivered' }, locale);
-    await commitChange(deps, {
-      siteId: site.id,
-      target: { conversationId: result.conversation.id },
-      clientId: eventKey ? `${eventKey}_card` : null,
-      change: () => ({
-        actor: { kind: 'system' },
-        commands: [],
-        message: { author: { kind: 'bot', name: site.name }, kind: 'card', text: card.text, payload: card.payload as Record<string, unknown>, preview: previewOf(card.text, null) },
-      }),
-    });
-  }
+  // The sentence (the card follows it).
+  const message = result.messages[result.messages.length - 2] ?? result.messages[0]!;
   return { ok: true, delivered: true, conversationId: result.conversation.id, messageId: message.id, duplicate: result.duplicate };
 }
 

@@ -25,4 +25,6 @@ export interface CoreDeps {
   allowPrivateTargets?: boolean | undefined;
   /** Failed order lookups per email, client address and site, across conversations (issue 11). */
   lookups?: LookupGuard | undefined;
+  /** Is anyone of the team online now: a bot hand-off must not promise a person "shortly" when nobody is. */
+  teamAvailable?: ((siteId: string, now: number) => boolean) | undefined;
 }

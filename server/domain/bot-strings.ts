@@ -16,9 +16,22 @@ export interface BotStrings {
   notUnderstood: string;
   stillNeedOrderDetails: string;
   handoff: string;
+  /** The one hand-off message when the bot knows why a person is needed. */
+  handoffFor: { cancel_order: string; change_order: string; payment_problem: string; complaint: string; product_question: string; order_late: string };
+  /** Added to a hand-off about an order the bot could not identify. */
+  handoffAskNumber: string;
+  /** One clarifying question before giving up, with its quick replies (each understood as an answer). */
+  clarify: string;
+  clarifyOptions: readonly [string, string, string, string];
+  /** After showing a late order: a person can look into it. */
+  lateOffer: string;
+  talkToPersonOption: string;
+  askOrderDetailsLate: string;
   /** `when` is a phrase from `when.*` ("tomorrow at 09:00"). */
   handoffOffHours: (when: string) => string;
   handoffOffHoursNoOpening: string;
+  /** Open hours, but nobody of the team is signed in. */
+  handoffNobodyOnline: string;
   emailSaved: (email: string) => string;
   askOrderDetails: string;
   askOrderEmail: string;
@@ -60,8 +73,24 @@ export const BOT_STRINGS = {
       'Sorry, I didn\'t understand that. I can help with your order status, shipping, returns and opening hours, or write "person" to talk to someone from the team.',
     stillNeedOrderDetails: "Sorry, I didn't get that. To check your order I need the order number and the email you used to place it.",
     handoff: "I'm putting you through to a person. They'll be with you shortly.",
-    handoffOffHours: (when) => `Our team is away right now and will be back ${when}. I've passed your message on; if you leave your email here, we'll also reply by email.`,
-    handoffOffHoursNoOpening: "Our team is away right now. I've passed your message on; if you leave your email here, we'll reply by email.",
+    handoffFor: {
+      cancel_order: "I'm passing you to a person from the team who can cancel it for you. They'll be with you shortly.",
+      change_order: "I'm passing you to a person from the team who can change your order. They'll be with you shortly.",
+      payment_problem: "Sorry about that. I'm passing you to a person from the team who will look at the payment. They'll be with you shortly.",
+      complaint: "I'm sorry about that. I'm passing you to a person from the team who will sort it out. They'll be with you shortly.",
+      product_question: "I don't have that information, but someone from the team does. I'm passing you to them; they'll be with you shortly.",
+      order_late: "I'm passing you to a person from the team who will look into your delivery. They'll be with you shortly.",
+    },
+    handoffAskNumber: 'If you have your order number, write it here so they can find it faster.',
+    clarify: 'So I can help: is it about an order, a return or shipping?',
+    clarifyOptions: ['An order', 'A return', 'Shipping', 'Talk to a person'],
+    lateOffer: "If it still hasn't arrived or something looks wrong, I can pass you to a person.",
+    talkToPersonOption: 'Talk to a person',
+    askOrderDetailsLate: "Sorry it's taking a while. Let me check: send me your order number and the email you used to place the order.",
+    // The widget asks for the email (once, in its own form): these do not ask again.
+    handoffOffHours: (when) => `Our team is away right now and will be back ${when}. I've passed your message on.`,
+    handoffOffHoursNoOpening: "Our team is away right now. I've passed your message on.",
+    handoffNobodyOnline: "Nobody from the team is online right now. I've passed your message on and we'll answer as soon as someone is back.",
     emailSaved: (email) => `Thanks! We'll write to ${email} as soon as we're back.`,
     askOrderDetails: 'I can check that for you. Please send me your order number and the email you used to place the order.',
     askOrderEmail: 'Thanks. Now the email you used to place the order, please.',
@@ -107,9 +136,23 @@ export const BOT_STRINGS = {
       'Perdona, no lo he entendido. Puedo ayudarte con el estado de tu pedido, envíos, devoluciones y horario, o escribe «persona» para hablar con alguien del equipo.',
     stillNeedOrderDetails: 'Perdona, no lo he entendido. Para consultar tu pedido necesito el número de pedido y el email con el que lo hiciste.',
     handoff: 'Te paso con una persona. Enseguida te atienden.',
-    handoffOffHours: (when) =>
-      `Ahora mismo el equipo no está disponible; volvemos ${when}. He pasado tu mensaje; si nos dejas aquí tu email, también te responderemos por correo.`,
-    handoffOffHoursNoOpening: 'Ahora mismo el equipo no está disponible. He pasado tu mensaje; si nos dejas aquí tu email, te responderemos por correo.',
+    handoffFor: {
+      cancel_order: 'Te paso con una persona del equipo que puede anularlo. Enseguida te atienden.',
+      change_order: 'Te paso con una persona del equipo que puede cambiar tu pedido. Enseguida te atienden.',
+      payment_problem: 'Perdona las molestias. Te paso con una persona del equipo que revisará el pago. Enseguida te atienden.',
+      complaint: 'Siento lo ocurrido. Te paso con una persona del equipo que lo resolverá. Enseguida te atienden.',
+      product_question: 'No tengo ese dato, pero alguien del equipo sí. Te paso con una persona; enseguida te atienden.',
+      order_late: 'Te paso con una persona del equipo que revisará la entrega. Enseguida te atienden.',
+    },
+    handoffAskNumber: 'Si tienes el número de pedido, escríbelo aquí y lo encontrarán antes.',
+    clarify: 'Para ayudarte: ¿es sobre un pedido, una devolución o un envío?',
+    clarifyOptions: ['Un pedido', 'Una devolución', 'Un envío', 'Hablar con una persona'],
+    lateOffer: 'Si aún no ha llegado o ves algo raro, puedo pasarte con una persona.',
+    talkToPersonOption: 'Hablar con una persona',
+    askOrderDetailsLate: 'Siento la espera. Te lo miro: envíame el número de pedido y el email con el que hiciste la compra.',
+    handoffOffHours: (when) => `Ahora mismo el equipo no está disponible; volvemos ${when}. He pasado tu mensaje.`,
+    handoffOffHoursNoOpening: 'Ahora mismo el equipo no está disponible. He pasado tu mensaje.',
+    handoffNobodyOnline: 'Ahora mismo no hay nadie del equipo conectado. He pasado tu mensaje y te responderemos en cuanto alguien vuelva.',
     emailSaved: (email) => `¡Gracias! Te escribiremos a ${email} en cuanto volvamos.`,
     askOrderDetails: 'Te lo miro. Envíame el número de pedido y el email con el que hiciste la compra.',
     askOrderEmail: 'Gracias. Ahora el email con el que hiciste el pedido, por favor.',

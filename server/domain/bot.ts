@@ -1,23 +1,26 @@
 /**
- * The built-in bot (Spanish and English). Deterministic: keyword and pattern matching over
- * accent- and case-normalised text, no model. Pure: `botTurn(state, input, context)` takes the
- * bot's memory of this conversation, the shopper's message and everything it may know (verified
- * customer, an order lookup, FAQ entries, business hours, `now`), and returns replies, an
- * optional handoff packet and the next state.
+ * The built-in bot (Spanish and English). Pure: `botTurn(state, input, context)` takes the bot's
+ * memory of this conversation, the shopper's message and everything it may know (verified
+ * customer, an order lookup, FAQ entries, policies, business hours, `now`), and returns replies,
+ * an optional handoff packet and the next state.
  *
- * Detection order (first match wins) and why:
- *  1. complaint words: flagged on top of any intent; an upset shopper goes to a person even
- *     when the message also mentions their order;
- *  2. talk to a person: an explicit request always wins;
- *  3. FAQ entries whose merchant-written keywords appear: the merchant wrote them to catch
- *     exactly those messages, so they beat built-in guesses;
- *  4. order status (phrases, or an order number with "#"/"pedido"/"order" or an email);
- *  5. returns (before shipping: "return shipping costs" is about returns);
- *  6. shipping; 7. opening hours;
- *  8. FAQ questions by word overlap (weaker than built-in phrases);
- *  9. greeting / thanks, only in short messages (a long message that starts with "hola"
- *     carries a real question we did not understand);
- * 10. unknown.
+ * Understanding (domain/nlu): the message is normalised (case, accents, stretched letters, emoji,
+ * chat spellings), stemmed for Spanish and English, spelling-corrected against the words the bot
+ * knows, and classified by a small model trained at start-up from example sentences
+ * (nlu/training.ts). The same reading scores the merchant's FAQ entries, in either language.
+ * The language of each message is detected and the bot answers in it; a message that does not
+ * say (a number, "ok") is answered in the conversation's language.
+ *
+ * Precedence, and why:
+ *  1. an order number with a marker ("#", "pedido", an email) is about an order, whatever else;
+ *  2. a FAQ keyword the merchant wrote beats a built-in answer (shipping, returns, hours...); it
+ *     never beats a request for a person the model is sure of, and beats what the model is sure
+ *     is the shopper's own situation (an exchange, a complaint, a payment problem) only when the keyword names something the built-in
+ *     intents were never taught ("PayPal", "suscripción"): "pagar con" in "no puedo pagar con
+ *     tarjeta" is not a question about payment methods;
+ *  3. a FAQ question the message covers beats a built-in intent the model is less sure of;
+ *  4. below MIN_CONFIDENCE the bot does not guess: it asks one clarifying question with quick
+ *     replies, and hands off if the next message is not understood either.
  *
  * Order data rules:
  * - A verified customer (identity HMAC-checked by the server) gets their recent orders as cards.
@@ -35,23 +38,35 @@ import type { ConversationStatus } from '../../shared/protocol';
 import { BOT_STRINGS, type BotOrderStatus, type BotStrings } from './bot-strings';
 import { type BusinessSchedule, isOpen, localDateTime, nextOpening, openingRanges, WEEKDAYS } from './hours';
 import type { HandoffReason } from './lifecycle';
+import { type NluIntent, understand } from './nlu';
 
 export type { BotOrderStatus } from './bot-strings';
 
 export const MAX_LOOKUP_FAILURES = 3;
-/** Consecutive not-understood turns that trigger a handoff. */
+/** Consecutive not-understood turns that trigger a handoff (the first gets a clarifying question). */
 export const MAX_NOT_UNDERSTOOD = 2;
 export const RECENT_ORDERS_SHOWN = 3;
 /** Steps kept for the handoff packet: enough context for the agent, bounded state size. */
 export const MAX_TRIED_STEPS = 20;
 /** Greeting/thanks only count in messages up to this many words. */
 const SMALL_TALK_MAX_WORDS = 5;
+/** Below this classifier confidence the bot asks instead of guessing. */
+export const MIN_CONFIDENCE = 0.5;
+/** A situation (complaint, exchange, request for a person...) this sure beats an everyday-word FAQ keyword. */
+const SURE = 0.7;
 
 export type Intent =
   | 'order_status'
+  | 'order_late'
   | 'shipping'
   | 'returns'
+  | 'exchange'
   | 'opening_hours'
+  | 'cancel_order'
+  | 'change_order'
+  | 'payment_problem'
+  | 'complaint'
+  | 'product_question'
   | 'talk_to_person'
   | 'faq'
   | 'greeting'
@@ -59,7 +74,23 @@ export type Intent =
   | 'unknown';
 
 /** Intents that name what the shopper wants help with (used for the handoff packet). */
-const TOPICS: ReadonlySet<Intent> = new Set<Intent>(['order_status', 'shipping', 'returns', 'opening_hours', 'faq']);
+const TOPICS: ReadonlySet<Intent> = new Set<Intent>([
+  'order_status',
+  'order_late',
+  'shipping',
+  'returns',
+  'exchange',
+  'opening_hours',
+  'cancel_order',
+  'change_order',
+  'payment_problem',
+  'complaint',
+  'product_question',
+  'faq',
+]);
+
+/** Intents about one order: a handoff for them carries the order when the bot can tell which. */
+const ORDER_INTENTS: ReadonlySet<Intent> = new Set<Intent>(['order_status', 'order_late', 'cancel_order', 'change_order', 'complaint', 'payment_problem']);
 
 export interface FaqEntry {
   id: string;
@@ -72,12 +103,16 @@ export interface FaqEntry {
 
 export interface Detection {
   intent: Intent;
-  /** Complaint words present: hand off whatever the intent. */
+  /** The shopper is unhappy with something that happened: a person takes it. */
   complaint: boolean;
   /** The matched entry when `intent` is `faq`. */
   faq: FaqEntry | null;
   orderNumber: string | null;
   email: string | null;
+  /** How sure the classifier is of `intent` (1 for rules: an order number, a FAQ keyword). */
+  confidence: number;
+  /** The language the message is written in, or null when it does not say. */
+  language: Locale | null;
 }
 
 export interface OrderDetails {
@@ -97,11 +132,6 @@ export function normalizeText(text: string): string {
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, ' ')
     .trim();
-}
-
-/** Whole-word phrase containment on normalised text ("roto" does not match "protocolo"). */
-function hasPhrase(normalized: string, phrase: string): boolean {
-  return ` ${normalized} `.includes(` ${phrase} `);
 }
 
 const EMAIL_RE = /[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}/i;
@@ -137,132 +167,97 @@ export function extractOrderDetails(text: string): OrderDetails {
   return { orderNumber, email };
 }
 
-// ---------- vocabulary (both languages: shoppers mix them) ----------
 
-function phrases(list: readonly string[]): readonly string[] {
-  return list.map(normalizeText);
-}
-
-const COMPLAINT = phrases([
-  // en
-  'damaged', 'broken', 'refund', 'refunds', 'never arrived', "hasn't arrived", 'has not arrived', "didn't arrive", 'did not arrive',
-  'not arrived', 'not received', 'never received', 'wrong item', 'missing item', 'missing items', 'defective', 'faulty', 'complaint', 'scam',
-  // es
-  'no ha llegado', 'no me ha llegado', 'no han llegado', 'no llegó', 'no me llegó', 'roto', 'rota', 'rotos', 'rotas', 'estropeado',
-  'estropeada', 'estropeados', 'estropeadas', 'reembolso', 'dañado', 'dañada', 'defectuoso', 'defectuosa', 'queja', 'reclamación',
-  'reclamar', 'equivocado', 'me falta', 'faltan', 'timo', 'estafa',
-]);
-
-const TALK_TO_PERSON = phrases([
-  'human', 'a person', 'real person', 'person', 'agent', 'operator', 'someone', 'somebody', 'representative', 'customer service',
-  'hablar con una persona', 'hablar con alguien', 'persona', 'humano', 'agente', 'operador', 'operadora', 'alguien real',
-  'atención al cliente',
-]);
-
-const ORDER_STATUS = phrases([
-  'where is my order', "where's my order", 'my order', 'order status', 'track my order', 'tracking', 'track', 'my package', 'my parcel',
-  'has my order shipped',
-  '¿dónde está mi pedido?', 'mi pedido', 'mis pedidos', 'estado del pedido', 'estado de mi pedido', 'seguimiento', 'rastrear',
-  'mi paquete', 'cuándo llega', 'número de seguimiento',
-]);
+// ---------- understanding ----------
 
 /** Words that make a bare number an order number ("pedido 1234", "order #1234"). */
-const ORDER_MARKERS = phrases(['order', 'pedido', 'orden', 'compra']);
+const ORDER_MARKERS = ['order', 'pedido', 'orden', 'compra', 'numero', 'number'];
 
-const RETURNS = phrases([
-  'return', 'returns', 'returning', 'send back', 'send it back', 'exchange',
-  'devolución', 'devoluciones', 'devolver', 'devuelvo', 'cambio de talla', 'cambiar la talla', 'cambiar un producto',
+function hasWord(normalized: string, word: string): boolean {
+  return ` ${normalized} `.includes(` ${word} `);
+}
+
+const FROM_NLU: Record<NluIntent, Intent> = {
+  greeting: 'greeting',
+  thanks: 'thanks',
+  order_status: 'order_status',
+  order_late: 'order_late',
+  returns: 'returns',
+  exchange: 'exchange',
+  shipping: 'shipping',
+  opening_hours: 'opening_hours',
+  cancel_order: 'cancel_order',
+  change_order: 'change_order',
+  payment_problem: 'payment_problem',
+  complaint: 'complaint',
+  talk_to_person: 'talk_to_person',
+  product_question: 'product_question',
+  none: 'unknown',
+};
+
+/** What the shopper's own situation is, as opposed to a question a FAQ entry could refine. */
+const SITUATIONS: ReadonlySet<Intent> = new Set<Intent>([
+  'order_status',
+  'order_late',
+  'exchange',
+  'cancel_order',
+  'change_order',
+  'payment_problem',
+  'complaint',
+  'talk_to_person',
 ]);
 
-const SHIPPING = phrases([
-  'shipping', 'delivery time', 'delivery times', 'delivery cost', 'delivery costs', 'how long does delivery', 'how long does shipping',
-  'do you ship', 'ship to', 'postage', 'free shipping',
-  'envío', 'envíos', 'gastos de envío', 'coste de envío', 'costo de envío', 'cuánto tarda', 'cuánto tardan', 'plazo de entrega',
-  'plazos de entrega', 'enviáis', 'envían', 'entrega',
+/** Intents an order number in the message does not turn into an order-status question. */
+const KEEP_WITH_ORDER_NUMBER: ReadonlySet<Intent> = new Set<Intent>([
+  'order_late',
+  'cancel_order',
+  'change_order',
+  'payment_problem',
+  'complaint',
+  'talk_to_person',
+  'returns',
+  'exchange',
 ]);
 
-const OPENING_HOURS = phrases([
-  'opening hours', 'business hours', 'hours', 'are you open', 'when are you open', 'open today', 'opening time', 'closing time',
-  'what time do you open', 'what time do you close',
-  'horario', 'horarios', 'abierto', 'abiertos', 'abrís', 'abren', 'a qué hora', 'cerráis', 'cierran', 'hora de apertura',
-]);
-
-const GREETING = phrases(['hola', 'buenas', 'buenos días', 'buenas tardes', 'buenas noches', 'hello', 'hi', 'hey', 'good morning', 'good afternoon', 'good evening']);
-
-const THANKS = phrases(['gracias', 'muchas gracias', 'thanks', 'thank you', 'thx', 'perfecto', 'genial', 'great']);
-
-/** Words too common to count as FAQ overlap. */
-const STOPWORDS: ReadonlySet<string> = new Set(
-  phrases([
-    'the', 'and', 'for', 'you', 'your', 'are', 'can', 'how', 'what', 'when', 'where', 'which', 'with', 'does', 'have', 'this', 'that', 'from', 'there',
-    'que', 'los', 'las', 'del', 'por', 'para', 'con', 'una', 'uno', 'unos', 'unas', 'como', 'cual', 'cuando', 'donde', 'mis', 'tus', 'sus',
-    'hay', 'esta', 'este', 'estos', 'puedo', 'podeis', 'tiene', 'tienen', 'vuestro', 'vuestra',
-  ]),
-);
-
-function anyPhrase(normalized: string, list: readonly string[]): boolean {
-  return list.some((p) => hasPhrase(normalized, p));
-}
-
-function significantWords(normalized: string): Set<string> {
-  return new Set(normalized.split(' ').filter((w) => w.length >= 3 && !STOPWORDS.has(w)));
-}
-
-/** The FAQ entry (in `locale`) with the most keyword hits; ties go to the earlier entry. */
-function faqByKeyword(normalized: string, faqs: readonly FaqEntry[], locale: Locale): FaqEntry | null {
-  let best: FaqEntry | null = null;
-  let bestHits = 0;
-  for (const f of faqs) {
-    if (f.locale !== locale) continue;
-    const hits = (f.keywords ?? []).map(normalizeText).filter((k) => k.length > 0 && hasPhrase(normalized, k)).length;
-    if (hits > bestHits) {
-      best = f;
-      bestHits = hits;
-    }
-  }
-  return best;
-}
-
-/**
- * The FAQ entry whose question shares at least two significant words with the message, covering
- * at least half of the question's words; best overlap wins, ties go to the earlier entry.
- */
-function faqByQuestion(normalized: string, faqs: readonly FaqEntry[], locale: Locale): FaqEntry | null {
-  const words = significantWords(normalized);
-  let best: FaqEntry | null = null;
-  let bestOverlap = 0;
-  for (const f of faqs) {
-    if (f.locale !== locale) continue;
-    const q = significantWords(normalizeText(f.question));
-    const overlap = [...q].filter((w) => words.has(w)).length;
-    if (overlap >= 2 && overlap * 2 >= q.size && overlap > bestOverlap) {
-      best = f;
-      bestOverlap = overlap;
-    }
-  }
-  return best;
-}
-
-/** Classifies a shopper message (see the detection order at the top of this file). */
+/** Classifies a shopper message (see the precedence at the top of this file). */
 export function detectIntent(text: string, locale: Locale, faqs: readonly FaqEntry[] = []): Detection {
-  const n = normalizeText(text);
   const { orderNumber, email } = extractOrderDetails(text);
-  const base = { complaint: anyPhrase(n, COMPLAINT), faq: null, orderNumber, email };
-  const is = (intent: Intent): Detection => ({ ...base, intent });
-  if (anyPhrase(n, TALK_TO_PERSON)) return is('talk_to_person');
-  const keywordFaq = faqByKeyword(n, faqs, locale);
-  if (keywordFaq) return { ...base, intent: 'faq', faq: keywordFaq };
-  const orderWithDetails = orderNumber !== null && (text.includes('#') || email !== null || anyPhrase(n, ORDER_MARKERS));
-  if (orderWithDetails || anyPhrase(n, ORDER_STATUS)) return is('order_status');
-  if (anyPhrase(n, RETURNS)) return is('returns');
-  if (anyPhrase(n, SHIPPING)) return is('shipping');
-  if (anyPhrase(n, OPENING_HOURS)) return is('opening_hours');
-  const questionFaq = faqByQuestion(n, faqs, locale);
-  if (questionFaq) return { ...base, intent: 'faq', faq: questionFaq };
-  const short = n.split(' ').filter(Boolean).length <= SMALL_TALK_MAX_WORDS;
-  if (short && anyPhrase(n, GREETING)) return is('greeting');
-  if (short && anyPhrase(n, THANKS)) return is('thanks');
-  return is('unknown');
+  const u = understand(text, faqs, locale);
+  let intent: Intent = FROM_NLU[u.intent];
+  let confidence = u.confidence;
+  // "Hola" at the start of a long message is not the point of it: the next reading is, if any.
+  if ((intent === 'greeting' || intent === 'thanks') && u.words.length > SMALL_TALK_MAX_WORDS) {
+    const next = u.ranked.find((r) => r.label !== 'greeting' && r.label !== 'thanks');
+    intent = next ? FROM_NLU[next.label] : 'unknown';
+    confidence = next?.p ?? 0;
+  }
+  let faq: FaqEntry | null = null;
+  const n = normalizeText(text);
+  const orderWithDetails = orderNumber !== null && (text.includes('#') || email !== null || ORDER_MARKERS.some((m) => hasWord(n, m)));
+
+  if (u.faq) {
+    const f = u.faq;
+    // A merchant's keyword refines the built-in answers (a FAQ on the Canaries beats the shipping
+    // policy) and wins whenever it names something the built-in intents do not know ("PayPal",
+    // "suscripción"). Built from everyday words ("molienda"), it does not override what the model
+    // is sure the shopper's own situation is (an exchange, a complaint, a request for a person).
+    const situation = SITUATIONS.has(intent) && confidence >= SURE;
+    const faqWins = f.keyword
+      ? !(intent === 'talk_to_person' && confidence >= SURE) && (f.distinctive || !situation)
+      : intent === 'unknown' || intent === 'product_question' || confidence < MIN_CONFIDENCE || f.score >= confidence;
+    if (faqWins && !(orderWithDetails && !f.keyword)) {
+      intent = 'faq';
+      faq = f.entry;
+      confidence = Math.max(f.score, confidence);
+    }
+  }
+  if (intent !== 'faq' && orderWithDetails && !KEEP_WITH_ORDER_NUMBER.has(intent)) {
+    intent = 'order_status';
+    confidence = 1;
+  } else if (intent !== 'faq' && intent !== 'unknown' && confidence < MIN_CONFIDENCE) {
+    intent = 'unknown';
+  }
+  return { intent, complaint: intent === 'complaint', faq, orderNumber, email, confidence, language: u.language };
 }
 
 // ---------- state, context, results ----------
@@ -284,6 +279,7 @@ export type StepOutcome =
   | 'lookup_matched'
   | 'lookup_failed'
   | 'lookup_locked'
+  | 'handed_off'
   | 'not_understood';
 
 /** One thing the bot tried, for the handoff packet. */
@@ -306,7 +302,20 @@ export interface BotState {
   /** The last topic the shopper asked about, so "I want a person" hands off with that intent. */
   lastTopic: Intent | null;
   tried: readonly BotStep[];
+  /** Questions the bot could not answer here, newest last (the merchant's "unanswered" list). */
+  unanswered: readonly UnansweredQuestion[];
 }
+
+export interface UnansweredQuestion {
+  text: string;
+  at: number;
+  locale: Locale;
+}
+
+/** Unanswered questions kept per conversation. */
+export const MAX_UNANSWERED_KEPT = 10;
+/** "ok" or "jaja" is not a question worth an FAQ entry. */
+const MIN_UNANSWERED_WORDS = 3;
 
 export interface BotShipment {
   carrier: string;
@@ -346,10 +355,20 @@ export interface BotContext {
   /** Finds an order by (normalised) number; the bot itself checks the email. */
   lookupOrder?: (orderNumber: string) => BotOrder | null | undefined;
   faqs?: readonly FaqEntry[];
-  /** Merchant texts in the conversation's locale; absent → a pointer to a person. */
-  policies?: { shipping?: string; returns?: string };
+  /**
+   * Merchant texts: per language, or (older callers) one set in the conversation's locale.
+   * Absent → a pointer to a person.
+   */
+  policies?: Policies | Partial<Record<Locale, Policies>>;
   /** Null: no set hours, always "open". */
   hours?: { schedule: BusinessSchedule; timeZone: string } | null;
+  /** Nobody of the team is online now (open hours or not): a handoff must not promise "shortly". */
+  teamAway?: boolean;
+}
+
+export interface Policies {
+  shipping?: string;
+  returns?: string;
 }
 
 export interface BotInput {
@@ -377,7 +396,11 @@ export interface OrderCard {
   tracking: TrackingInfo[];
 }
 
-export type BotReply = { kind: 'text'; text: string } | { kind: 'order_cards'; text: string; orders: OrderCard[] };
+export type BotReply =
+  | { kind: 'text'; text: string }
+  | { kind: 'order_cards'; text: string; orders: OrderCard[] }
+  /** A question with one-tap answers (each option is sent back as the shopper's message). */
+  | { kind: 'quick_replies'; text: string; options: string[] };
 
 export interface HandoffPacket {
   reason: HandoffReason;
@@ -398,6 +421,12 @@ export interface BotTurnResult {
   newState: BotState;
   /** An email the shopper left for an off-hours reply. */
   contactEmail: string | null;
+  /** The language the bot answered in: the message's, else the conversation's. */
+  locale: Locale;
+  /** The shopper's question when the bot could not answer it (for the merchant's list). */
+  unanswered: string | null;
+  /** What the bot made of the message (diagnostics, accuracy measurement). */
+  understood: { intent: Intent; confidence: number; faqId: string | null; language: Locale | null } | null;
 }
 
 /** The bot's memory for a new conversation. */
@@ -412,6 +441,7 @@ export function initialBotState(): BotState {
     matchedOrderId: null,
     lastTopic: null,
     tried: [],
+    unanswered: [],
   };
 }
 
@@ -420,7 +450,13 @@ export function initialBotState(): BotState {
  * VIP flag and the matched order survive (the lookup limit must not reset by bouncing the chat).
  */
 export function botStateOnReturn(state: BotState): BotState {
-  return { ...initialBotState(), failedLookups: state.failedLookups, vipHandled: state.vipHandled, matchedOrderId: state.matchedOrderId };
+  return {
+    ...initialBotState(),
+    failedLookups: state.failedLookups,
+    vipHandled: state.vipHandled,
+    matchedOrderId: state.matchedOrderId,
+    unanswered: state.unanswered ?? [],
+  };
 }
 
 // ---------- rendering helpers ----------
@@ -502,7 +538,10 @@ function withStep(state: BotState, step: BotStep): BotState {
   return { ...state, tried: [...state.tried, step].slice(-MAX_TRIED_STEPS) };
 }
 
-function reply(state: BotState, replies: BotReply[]): BotTurnResult {
+/** A turn's result before the per-turn facts (language, understanding) are added. */
+type Partial_ = Omit<BotTurnResult, 'locale' | 'unanswered' | 'understood'> & { unanswered?: string | null };
+
+function reply(state: BotState, replies: BotReply[]): Partial_ {
   return { replies, handoff: null, newState: state, contactEmail: null };
 }
 
@@ -520,100 +559,122 @@ function ownsOrder(order: BotOrder | null | undefined, orderNumber: string, emai
 
 /**
  * The order this message identifies, for the agent's packet only: the visitor is told nothing,
- * and no lookup attempt is counted.
+ * and no lookup attempt is counted. A verified customer who names no order, asking about an
+ * order (cancel, change, late, complaint), gets their newest order attached.
  */
 function quietMatch(d: Detection, state: BotState, ctx: BotContext): string | null {
   const number = d.orderNumber ?? state.pendingOrderNumber;
-  if (number === null) return null;
   if (ctx.customer) {
-    const own = ctx.customer.orders.find((o) => normalizeOrderNumber(o.number) === number);
+    const own = number === null ? undefined : ctx.customer.orders.find((o) => normalizeOrderNumber(o.number) === number);
     if (own) return own.id;
+    if (number === null && ORDER_INTENTS.has(d.intent) && state.matchedOrderId === null) {
+      const newest = [...ctx.customer.orders].sort((a, b) => b.createdAt - a.createdAt)[0];
+      if (newest) return newest.id;
+    }
   }
+  if (number === null) return null;
   const email = d.email ?? state.pendingEmail;
   if (email === null || state.failedLookups >= MAX_LOOKUP_FAILURES) return null;
   const order = ctx.lookupOrder?.(number);
   return ownsOrder(order, number, email) ? order.id : null;
 }
 
-function handoff(state: BotState, reason: HandoffReason, d: Detection, ctx: BotContext, preface: BotReply[] = []): BotTurnResult {
+/** The hand-off: one message for the shopper (why, and when people are back if they are away). */
+function handoff(state: BotState, reason: HandoffReason, d: Detection, ctx: BotContext, preface: string | null = null): Partial_ {
   const t: BotStrings = BOT_STRINGS[ctx.locale];
   const offHours = ctx.hours ? !isOpen(ctx.hours.schedule, ctx.hours.timeZone, ctx.now) : false;
   const backAt = ctx.hours && offHours ? nextOpening(ctx.hours.schedule, ctx.hours.timeZone, ctx.now) : null;
   const intent = TOPICS.has(d.intent) ? d.intent : (state.lastTopic ?? d.intent);
   const matchedOrderId = quietMatch(d, state, ctx) ?? state.matchedOrderId;
-  const message = !offHours
-    ? t.handoff
-    : backAt !== null && ctx.hours
+  const specific = d.intent in t.handoffFor ? t.handoffFor[d.intent as keyof BotStrings['handoffFor']] : null;
+  // Nobody online (ctx.teamAway) must not promise "enseguida te atienden".
+  const away = offHours || ctx.teamAway === true;
+  let message = offHours
+    ? backAt !== null && ctx.hours
       ? t.handoffOffHours(describeWhen(backAt, ctx.now, ctx.hours.timeZone, ctx.locale))
-      : t.handoffOffHoursNoOpening;
+      : t.handoffOffHoursNoOpening
+    : away
+      ? t.handoffNobodyOnline
+      : (specific ?? t.handoff);
+  // About an order the bot could not identify: the order number saves the agent a question.
+  if (ORDER_INTENTS.has(d.intent) && d.intent !== 'order_status' && matchedOrderId === null && d.orderNumber === null && reason !== 'verification_failed') {
+    message = `${message} ${t.handoffAskNumber}`;
+  }
   const newState: BotState = {
     ...state,
     ...clearLookup,
-    phase: offHours ? 'awaiting_offline_email' : 'idle',
+    phase: away ? 'awaiting_offline_email' : 'idle',
     notUnderstoodStreak: 0,
     matchedOrderId,
     lastTopic: TOPICS.has(intent) ? intent : state.lastTopic,
   };
   return {
-    replies: [...preface, text(message)],
+    replies: [text(preface ? `${preface} ${message}` : message)],
     handoff: { reason, intent, matchedOrderId, tried: state.tried, offHours, backAt },
     newState,
     contactEmail: null,
   };
 }
 
+/** After a late order's card: offer a person with one tap. */
+function lateFollowUp(state: BotState, ctx: BotContext): BotReply[] {
+  if (state.lastTopic !== 'order_late') return [];
+  const t: BotStrings = BOT_STRINGS[ctx.locale];
+  return [{ kind: 'quick_replies', text: t.lateOffer, options: [t.talkToPersonOption] }];
+}
+
 /** Tries an unverified lookup with both details present. */
-function attemptLookup(state: BotState, orderNumber: string, email: string, d: Detection, ctx: BotContext): BotTurnResult {
+function attemptLookup(state: BotState, orderNumber: string, email: string, d: Detection, ctx: BotContext): Partial_ {
   const t: BotStrings = BOT_STRINGS[ctx.locale];
   const order = ctx.lookupOrder?.(orderNumber);
   if (ownsOrder(order, orderNumber, email)) {
     const next = withStep({ ...state, ...clearLookup, matchedOrderId: order.id }, { intent: 'order_status', outcome: 'lookup_matched' });
-    return reply(next, [{ kind: 'order_cards', text: t.orderFound(order.number), orders: [orderCard(order, ctx.locale)] }]);
+    return reply(next, [{ kind: 'order_cards', text: t.orderFound(order.number), orders: [orderCard(order, ctx.locale)] }, ...lateFollowUp(state, ctx)]);
   }
   // Both details are forgotten: keeping the "right" one would tell the visitor which was wrong.
   const failedLookups = state.failedLookups + 1;
   const next = withStep({ ...state, ...clearLookup, failedLookups }, { intent: 'order_status', outcome: 'lookup_failed' });
-  if (failedLookups >= MAX_LOOKUP_FAILURES) return handoff(next, 'verification_failed', d, ctx, [text(t.lookupFailedFinal)]);
+  if (failedLookups >= MAX_LOOKUP_FAILURES) return handoff(next, 'verification_failed', d, ctx, t.lookupFailedFinal);
   return reply({ ...next, phase: 'awaiting_order_details' }, [text(t.lookupFailed(MAX_LOOKUP_FAILURES - failedLookups))]);
 }
 
 /** Collects order number and email (across messages) from an unverified visitor. */
-function unverifiedOrderStatus(state: BotState, d: Detection, ctx: BotContext): BotTurnResult {
+function unverifiedOrderStatus(state: BotState, d: Detection, ctx: BotContext): Partial_ {
   const t: BotStrings = BOT_STRINGS[ctx.locale];
   if (state.failedLookups >= MAX_LOOKUP_FAILURES) {
-    return handoff(withStep(state, { intent: 'order_status', outcome: 'lookup_locked' }), 'verification_failed', d, ctx, [text(t.lookupLocked)]);
+    return handoff(withStep(state, { intent: 'order_status', outcome: 'lookup_locked' }), 'verification_failed', d, ctx, t.lookupLocked);
   }
   const orderNumber = d.orderNumber ?? state.pendingOrderNumber;
   const email = d.email ?? state.pendingEmail;
   if (orderNumber !== null && email !== null) return attemptLookup(state, orderNumber, email, d, ctx);
-  const ask = orderNumber !== null ? t.askOrderEmail : email !== null ? t.askOrderNumber : t.askOrderDetails;
+  const ask = orderNumber !== null ? t.askOrderEmail : email !== null ? t.askOrderNumber : d.intent === 'order_late' ? t.askOrderDetailsLate : t.askOrderDetails;
   const next = withStep(
     { ...state, phase: 'awaiting_order_details', pendingOrderNumber: orderNumber, pendingEmail: email },
-    { intent: 'order_status', outcome: 'asked_for_details' },
+    { intent: d.intent === 'order_late' ? 'order_late' : 'order_status', outcome: 'asked_for_details' },
   );
   return reply(next, [text(ask)]);
 }
 
-function orderStatus(state: BotState, d: Detection, ctx: BotContext): BotTurnResult {
+function orderStatus(state: BotState, d: Detection, ctx: BotContext): Partial_ {
   const t: BotStrings = BOT_STRINGS[ctx.locale];
   const customer = ctx.customer;
   if (!customer) return unverifiedOrderStatus(state, d, ctx);
   const orders = [...customer.orders].sort((a, b) => b.createdAt - a.createdAt);
   const named = d.orderNumber === null ? undefined : orders.find((o) => normalizeOrderNumber(o.number) === d.orderNumber);
   if (named) {
-    const next = withStep({ ...state, ...clearLookup, matchedOrderId: named.id }, { intent: 'order_status', outcome: 'order_cards' });
-    return reply(next, [{ kind: 'order_cards', text: t.orderFound(named.number), orders: [orderCard(named, ctx.locale)] }]);
+    const next = withStep({ ...state, ...clearLookup, matchedOrderId: named.id }, { intent: d.intent, outcome: 'order_cards' });
+    return reply(next, [{ kind: 'order_cards', text: t.orderFound(named.number), orders: [orderCard(named, ctx.locale)] }, ...lateFollowUp(state, ctx)]);
   }
   if (orders.length === 0) {
     // Maybe a guest order under another email: the unverified path, with its limits.
-    const next = withStep({ ...state, phase: 'awaiting_order_details' }, { intent: 'order_status', outcome: 'no_orders' });
+    const next = withStep({ ...state, phase: 'awaiting_order_details' }, { intent: d.intent, outcome: 'no_orders' });
     return reply(next, [text(t.noOrders)]);
   }
   const shown = orders.slice(0, RECENT_ORDERS_SHOWN);
   // Several cards: the chat is not yet about one order, so nothing is "matched".
   const matchedOrderId = shown.length === 1 ? shown[0]!.id : state.matchedOrderId;
-  const next = withStep({ ...state, ...clearLookup, matchedOrderId }, { intent: 'order_status', outcome: 'order_cards' });
-  return reply(next, [{ kind: 'order_cards', text: t.recentOrders, orders: shown.map((o) => orderCard(o, ctx.locale)) }]);
+  const next = withStep({ ...state, ...clearLookup, matchedOrderId }, { intent: d.intent, outcome: 'order_cards' });
+  return reply(next, [{ kind: 'order_cards', text: t.recentOrders, orders: shown.map((o) => orderCard(o, ctx.locale)) }, ...lateFollowUp(state, ctx)]);
 }
 
 function hoursReply(ctx: BotContext): string {
@@ -629,8 +690,19 @@ function hoursReply(ctx: BotContext): string {
   return [status, '', t.hoursHeader, ...describeSchedule(schedule, ctx.locale)].join('\n');
 }
 
+/** The merchant's policy text in `locale`, else in the other language (better than none). */
+function policyText(ctx: BotContext, kind: keyof Policies): string | undefined {
+  const p = ctx.policies;
+  if (!p) return undefined;
+  if ('es' in p || 'en' in p) {
+    const byLocale = p as Partial<Record<Locale, Policies>>;
+    return byLocale[ctx.locale]?.[kind] || byLocale[ctx.locale === 'es' ? 'en' : 'es']?.[kind] || undefined;
+  }
+  return (p as Policies)[kind] || undefined;
+}
+
 /** After an off-hours handoff: keep an email if the shopper leaves one; offer only once. */
-function captureOfflineEmail(state: BotState, input: BotInput, ctx: BotContext): BotTurnResult | null {
+function captureOfflineEmail(state: BotState, input: BotInput, ctx: BotContext): Partial_ | null {
   const email = extractEmail(input.text);
   const newState: BotState = { ...state, phase: 'idle' };
   if (email !== null) return { replies: [text(BOT_STRINGS[ctx.locale].emailSaved(email))], handoff: null, newState, contactEmail: email };
@@ -640,43 +712,70 @@ function captureOfflineEmail(state: BotState, input: BotInput, ctx: BotContext):
 
 /** One bot turn: the shopper's message in, replies / handoff / next state out. */
 export function botTurn(state: BotState, input: BotInput, ctx: BotContext): BotTurnResult {
+  const done = (r: Partial_, locale: Locale, d: Detection | null): BotTurnResult => {
+    const question = r.unanswered && r.unanswered.trim().split(/\s+/).length >= MIN_UNANSWERED_WORDS ? r.unanswered.trim().slice(0, 500) : null;
+    const newState = question
+      ? { ...r.newState, unanswered: [...(r.newState.unanswered ?? []), { text: question, at: ctx.now, locale }].slice(-MAX_UNANSWERED_KEPT) }
+      : r.newState;
+    return { ...r, newState, unanswered: question, locale, understood: d ? { intent: d.intent, confidence: d.confidence, faqId: d.faq?.id ?? null, language: d.language } : null };
+  };
   if (state.phase === 'awaiting_offline_email' && (ctx.status === 'bot' || ctx.status === 'queued')) {
     const captured = captureOfflineEmail(state, input, ctx);
-    if (captured) return captured;
+    if (captured) return done(captured, ctx.locale, null);
     state = { ...state, phase: 'idle' };
   }
   // Once people have the chat (or it is closed), the bot says nothing.
-  if (ctx.status !== 'bot') return reply(state, []);
+  if (ctx.status !== 'bot') return done(reply(state, []), ctx.locale, null);
 
-  const t: BotStrings = BOT_STRINGS[ctx.locale];
   const d = detectIntent(input.text, ctx.locale, ctx.faqs ?? []);
+  // Answer in the language the shopper wrote in; a message that does not say keeps the conversation's.
+  const locale: Locale = d.language ?? ctx.locale;
+  const lc: BotContext = locale === ctx.locale ? ctx : { ...ctx, locale };
+  return done(turn(state, input, d, lc), locale, d);
+}
 
+function turn(state: BotState, input: BotInput, d: Detection, ctx: BotContext): Partial_ {
+  const t: BotStrings = BOT_STRINGS[ctx.locale];
   if (ctx.customer?.vip && !state.vipHandled) return handoff({ ...state, vipHandled: true }, 'vip', d, ctx);
-  if (d.complaint) return handoff(state, 'complaint', d, ctx);
 
   // Details sent after we asked for them, whatever else the message looks like.
-  if (state.phase === 'awaiting_order_details' && d.intent !== 'talk_to_person' && (d.orderNumber !== null || d.email !== null)) {
-    return unverifiedOrderStatus({ ...state, notUnderstoodStreak: 0, lastTopic: 'order_status' }, d, ctx);
+  const handsOff = d.intent === 'talk_to_person' || d.intent === 'complaint' || d.intent === 'cancel_order' || d.intent === 'change_order' || d.intent === 'payment_problem';
+  if (state.phase === 'awaiting_order_details' && !handsOff && (d.orderNumber !== null || d.email !== null)) {
+    const topic = state.lastTopic === 'order_late' ? 'order_late' : 'order_status';
+    return unverifiedOrderStatus({ ...state, notUnderstoodStreak: 0, lastTopic: topic }, { ...d, intent: topic }, ctx);
   }
 
   // Any understood turn breaks the not-understood streak; a new topic ends a pending lookup.
   const understood: BotState = { ...state, notUnderstoodStreak: 0, ...(TOPICS.has(d.intent) ? { lastTopic: d.intent } : {}) };
   const topicChange: BotState = { ...understood, ...clearLookup };
-  const answer = (s: BotState, body: string, outcome: StepOutcome): BotTurnResult => reply(withStep(s, { intent: d.intent, outcome }), [text(body)]);
+  const answer = (s: BotState, body: string, outcome: StepOutcome): Partial_ => ({
+    ...reply(withStep(s, { intent: d.intent, outcome }), [text(body)]),
+    ...(outcome === 'no_info' ? { unanswered: input.text } : {}),
+  });
 
   switch (d.intent) {
     case 'talk_to_person':
       return handoff(state, 'asked_for_human', d, ctx);
+    case 'complaint':
+      return handoff(understood, 'complaint', d, ctx);
+    case 'cancel_order':
+    case 'change_order':
+    case 'payment_problem':
+      return handoff(withStep(understood, { intent: d.intent, outcome: 'handed_off' }), 'needs_person', d, ctx);
+    case 'product_question':
+      return { ...handoff(withStep(understood, { intent: d.intent, outcome: 'no_info' }), 'needs_person', d, ctx), unanswered: input.text };
     case 'order_status':
+    case 'order_late':
       return orderStatus(understood, d, ctx);
     case 'faq':
       return answer(topicChange, d.faq?.answer ?? t.notUnderstood, 'answered');
     case 'shipping': {
-      const policy = ctx.policies?.shipping;
+      const policy = policyText(ctx, 'shipping');
       return policy ? answer(topicChange, policy, 'answered') : answer(topicChange, t.shippingFallback, 'no_info');
     }
-    case 'returns': {
-      const policy = ctx.policies?.returns;
+    case 'returns':
+    case 'exchange': {
+      const policy = policyText(ctx, 'returns');
       return policy ? answer(topicChange, policy, 'answered') : answer(topicChange, t.returnsFallback, 'no_info');
     }
     case 'opening_hours':
@@ -688,8 +787,10 @@ export function botTurn(state: BotState, input: BotInput, ctx: BotContext): BotT
     case 'unknown': {
       const streak = state.notUnderstoodStreak + 1;
       const next = withStep({ ...state, notUnderstoodStreak: streak }, { intent: 'unknown', outcome: 'not_understood' });
-      if (streak >= MAX_NOT_UNDERSTOOD) return handoff(next, 'not_understood', d, ctx);
-      return reply(next, [text(state.phase === 'awaiting_order_details' ? t.stillNeedOrderDetails : t.notUnderstood)]);
+      // The first time, one clarifying question with quick replies; the second, a person.
+      if (streak >= MAX_NOT_UNDERSTOOD) return { ...handoff(next, 'not_understood', d, ctx), unanswered: input.text };
+      if (state.phase === 'awaiting_order_details') return reply(next, [text(t.stillNeedOrderDetails)]);
+      return { ...reply(next, [{ kind: 'quick_replies', text: t.clarify, options: [...t.clarifyOptions] }]), unanswered: input.text };
     }
     default: {
       const exhaustive: never = d.intent;

@@ -46,7 +46,8 @@ export interface ConversationState {
 }
 
 /** Why the built-in bot hands a conversation to people (external bots and the API give their own). */
-export type HandoffReason = 'asked_for_human' | 'not_understood' | 'complaint' | 'vip' | 'verification_failed';
+/** `needs_person`: something only a person can do (cancel, change an order, a payment problem, a product question). */
+export type HandoffReason = 'asked_for_human' | 'not_understood' | 'complaint' | 'vip' | 'verification_failed' | 'needs_person';
 
 export interface AgentRef {
   id: string;

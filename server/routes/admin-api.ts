@@ -302,6 +302,12 @@ export function adminRoutes(deps: AdminDeps) {
     return c.json(agentOut(updated));
   });
 
+  // ---- what the built-in assistant could not answer, for new FAQ entries ----
+  app.get('/bot/unanswered', async (c) => {
+    const list = await deps.store.conversations.unansweredQuestions(c.get('agent').siteId, 100);
+    return c.json({ data: list.map((q) => ({ conversationId: q.conversationId, text: q.text, locale: q.locale, at: new Date(q.at).toISOString() })) });
+  });
+
   // ---- the site's own bot (same rules as PUT /api/v1/bot) ----
   app.get('/bot', async (c) => {
     const site = await deps.store.sites.byId(c.get('agent').siteId);

@@ -27,6 +27,8 @@ function cannedOf(settings: Record<string, unknown>): CannedResponse[] {
   return out;
 }
 
+const stringOr = (x: unknown): string | null => (typeof x === 'string' && x ? x : null);
+
 export interface AgentApiDeps {
   store: Store;
   now: () => number;
@@ -76,10 +78,17 @@ export function agentApiRoutes(deps: AgentApiDeps) {
     if (!conversation) return problem(c, 404, 'no such conversation', { code: 'not_found' });
     const visitor = await deps.store.visitors.byId(siteId, conversation.visitorId);
     if (!visitor) return problem(c, 404, 'no such visitor', { code: 'not_found' });
-    // Orders only for a verified identity: a claimed id proves nothing.
-    const customer = visitor.verified && visitor.customerId ? await deps.store.customers.byId(siteId, visitor.customerId) : null;
-    const orders = customer ? await deps.store.orders.forCustomer(siteId, customer.id, 200) : [];
     const bot = await deps.store.conversations.botData(siteId, conversation.id);
+    // The order the shopper proved in this chat (number + email, checked by the bot), if any.
+    const matchedOrderId = stringOr(bot?.botState?.matchedOrderId) ?? stringOr(bot?.handoff?.matchedOrderId);
+    const matchedOrder = matchedOrderId ? await deps.store.orders.byExternalId(siteId, matchedOrderId) : null;
+    // Orders only for a verified identity or an order proved in the chat: a claimed id proves nothing.
+    let customer = visitor.verified && visitor.customerId ? await deps.store.customers.byId(siteId, visitor.customerId) : null;
+    const verifiedBy = customer ? 'identity' : matchedOrder ? 'order' : null;
+    if (!customer && matchedOrder) customer = await deps.store.customers.byExternalId(siteId, matchedOrder.customerExternalId);
+    const orders = customer ? await deps.store.orders.forCustomer(siteId, customer.id, 200) : matchedOrder ? [matchedOrder] : [];
+    // The proved order first: it is what the chat is about (and what canned variables use).
+    const shown = matchedOrder ? [matchedOrder, ...orders.filter((o) => o.id !== matchedOrder.id)] : orders;
     return c.json({
       visitor: {
         id: visitor.id,
@@ -90,7 +99,10 @@ export function agentApiRoutes(deps: AgentApiDeps) {
         locale: visitor.locale,
       },
       customer: customer ? { ...customerOut(customer), orderCount: orders.length, lifetimeValue: lifetimeValue(orders) } : null,
-      orders: orders.slice(0, 10).map(orderOut),
+      /** How the customer is known: a verified identify, or an order the shopper proved in the chat. */
+      verifiedBy,
+      matchedOrder: matchedOrder ? { id: matchedOrder.externalId, number: matchedOrder.number } : null,
+      orders: shown.slice(0, 10).map(orderOut),
       handoff: bot?.handoff ?? null,
     });
   });

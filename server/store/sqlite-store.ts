@@ -5,6 +5,7 @@
  * fails alone. Promises resolve only after COMMIT returns, so an ack always means "on disk".
  */
 import { and, asc, desc, eq, exists, gt, isNotNull, lt, ne, or, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
 import type { ConversationStatus, Message } from '../../shared/protocol';
 import { CommerceRepo } from './commerce';
 import { HotPath, type ConversationRow } from './hot-path';
@@ -427,6 +428,14 @@ export class SqliteStore implements Store {
           return true;
         }),
       ),
+    setLocale: (siteId: string, id: string, locale: string) =>
+      this.write(() => {
+        this.db
+          .update(t.visitors)
+          .set({ locale })
+          .where(and(eq(t.visitors.siteId, siteId), eq(t.visitors.id, id)))
+          .run();
+      }),
     setProfile: (siteId: string, id: string, profile: { name?: string; email?: string }) =>
       this.write((): VisitorRecord | null => {
         const patch = { ...(profile.name ? { name: profile.name } : {}), ...(profile.email ? { email: profile.email } : {}) };
@@ -600,14 +609,40 @@ export class SqliteStore implements Store {
           .get();
         return row ? { botState: row.botState ?? null, handoff: row.handoff ?? null, locale: row.locale ?? null } : null;
       }),
-    saveBotData: (siteId: string, id: string, data: { botState?: Record<string, unknown>; handoff?: Record<string, unknown> | null }) =>
+    saveBotData: (siteId: string, id: string, data: { botState?: Record<string, unknown>; handoff?: Record<string, unknown> | null; locale?: string }) =>
       this.write(() => {
         const c = t.conversations;
+        const patch = {
+          ...(data.botState !== undefined ? { botState: data.botState } : {}),
+          ...(data.handoff !== undefined ? { handoff: data.handoff } : {}),
+          ...(data.locale !== undefined ? { locale: data.locale } : {}),
+        };
+        if (Object.keys(patch).length === 0) return;
         this.db
           .update(c)
-          .set({ ...(data.botState !== undefined ? { botState: data.botState } : {}), ...(data.handoff !== undefined ? { handoff: data.handoff } : {}) })
+          .set(patch)
           .where(and(eq(c.siteId, siteId), eq(c.id, id)))
           .run();
+      }),
+    unansweredQuestions: (siteId: string, limit: number) =>
+      this.read(() => {
+        const c = t.conversations;
+        const rows = this.db
+          .select({ id: c.id, botState: c.botState })
+          .from(c)
+          .where(and(eq(c.siteId, siteId), sql`json_array_length(json_extract(${c.botState}, '$.unanswered')) > 0`))
+          .orderBy(desc(c.updatedAt))
+          .limit(limit)
+          .all();
+        const out: { conversationId: string; text: string; at: number; locale: string }[] = [];
+        for (const r of rows) {
+          const list = (r.botState as { unanswered?: unknown } | null)?.unanswered;
+          if (!Array.isArray(list)) continue;
+          for (const q of list as { text?: unknown; at?: unknown; locale?: unknown }[]) {
+            if (typeof q?.text === 'string' && typeof q.at === 'number') out.push({ conversationId: r.id, text: q.text, at: q.at, locale: q.locale === 'en' ? 'en' : 'es' });
+          }
+        }
+        return out.sort((a, b) => b.at - a.at).slice(0, limit);
       }),
     markRead: (siteId: string, id: string, side: 'visitor' | 'agent', seq: number) =>
       this.read(() => {
@@ -632,6 +667,10 @@ export class SqliteStore implements Store {
   };
 
   private listQuery(siteId: string, id?: string) {
+    // The order the bot verified in this chat (number + email): a guest is that order's customer.
+    const botOrder = alias(t.orders, 'bot_order');
+    const botCustomer = alias(t.customers, 'bot_customer');
+    const knownCustomerId = sql`coalesce(CASE WHEN ${t.visitors.verified} = 1 THEN ${t.visitors.customerId} END, ${botOrder.customerId})`;
     return this.db
       .select({
         conversation: t.conversations,
@@ -640,12 +679,19 @@ export class SqliteStore implements Store {
         verified: t.visitors.verified,
         customerName: t.customers.name,
         customerEmail: t.customers.email,
-        // A verified customer's recent order numbers, so agents can search chats by order.
-        orderNumbers: sql<string | null>`(SELECT group_concat(number, ' ') FROM (SELECT o.number FROM orders o WHERE o.site_id = ${t.conversations.siteId} AND o.customer_id = ${t.visitors.customerId} AND ${t.visitors.verified} = 1 ORDER BY o.created_at DESC LIMIT 20))`,
+        botCustomerName: botCustomer.name,
+        botCustomerEmail: botCustomer.email,
+        // The known customer's recent order numbers, so agents can search chats by order.
+        orderNumbers: sql<string | null>`(SELECT group_concat(number, ' ') FROM (SELECT o.number FROM orders o WHERE o.site_id = ${t.conversations.siteId} AND o.customer_id = ${knownCustomerId} ORDER BY o.created_at DESC LIMIT 20))`,
       })
       .from(t.conversations)
       .innerJoin(t.visitors, eq(t.visitors.id, t.conversations.visitorId))
       .leftJoin(t.customers, eq(t.customers.id, t.visitors.customerId))
+      .leftJoin(
+        botOrder,
+        and(eq(botOrder.siteId, t.conversations.siteId), eq(botOrder.externalId, sql`json_extract(${t.conversations.botState}, '$.matchedOrderId')`)),
+      )
+      .leftJoin(botCustomer, eq(botCustomer.id, botOrder.customerId))
       .where(id ? and(eq(t.conversations.siteId, siteId), eq(t.conversations.id, id)) : eq(t.conversations.siteId, siteId))
       .$dynamic();
   }
@@ -881,12 +927,14 @@ function toListItem(row: {
   verified: boolean;
   customerName: string | null;
   customerEmail: string | null;
+  botCustomerName: string | null;
+  botCustomerEmail: string | null;
   orderNumbers: string | null;
 }): ConversationListItem {
   return {
     ...toConversation(row.conversation),
-    visitorName: row.customerName || row.visitorName,
-    visitorEmail: row.customerEmail || row.visitorEmail,
+    visitorName: row.customerName || row.botCustomerName || row.visitorName,
+    visitorEmail: row.customerEmail || row.botCustomerEmail || row.visitorEmail,
     verified: row.verified,
     orderNumbers: row.orderNumbers ? row.orderNumbers.split(' ') : [],
   };

@@ -453,6 +453,8 @@ export interface Store {
     byId(siteId: string, id: string): Promise<VisitorRecord | null>;
     /** The verified visitor (device) of a customer seen most recently, if any. */
     latestVerifiedForCustomer(siteId: string, customerId: string): Promise<VisitorRecord | null>;
+    /** The language the shopper uses now (their widget's, or the one they write in). */
+    setLocale(siteId: string, id: string, locale: string): Promise<void>;
   };
   conversations: {
     get(siteId: string, id: string): Promise<ConversationRecord | null>;
@@ -476,7 +478,13 @@ export interface Store {
     loads(siteId: string): Promise<Map<string, number>>;
     /** The bot's memory, the handoff packet and the conversation's language. */
     botData(siteId: string, id: string): Promise<{ botState: Record<string, unknown> | null; handoff: Record<string, unknown> | null; locale: string | null } | null>;
-    saveBotData(siteId: string, id: string, data: { botState?: Record<string, unknown>; handoff?: Record<string, unknown> | null }): Promise<void>;
+    /** `locale`: the conversation's language, when the shopper switched to another. */
+    saveBotData(siteId: string, id: string, data: { botState?: Record<string, unknown>; handoff?: Record<string, unknown> | null; locale?: string }): Promise<void>;
+    /**
+     * What the bot could not answer (its state's `unanswered` list), newest first, across the
+     * site's most recently active conversations that have any.
+     */
+    unansweredQuestions(siteId: string, limit: number): Promise<{ conversationId: string; text: string; at: number; locale: string }[]>;
     /** The summary an agent list shows, with the visitor's display name. */
     listItem(siteId: string, id: string): Promise<ConversationListItem | null>;
     /**

@@ -23,6 +23,11 @@ import { applyHours, siteHours } from '../presence';
 /** A socket that has not said `hello` within this time is closed. */
 const HELLO_TIMEOUT_MS = 10_000;
 
+/** A verified customer's orders, counted up to 100, for the live visitors list (0 otherwise). */
+async function customerOrders(deps: GatewayDeps, siteId: string, visitor: VisitorRecord): Promise<number> {
+  return visitor.verified && visitor.customerId ? (await deps.store.orders.forCustomer(siteId, visitor.customerId, 100)).length : 0;
+}
+
 export function visitorSocket(deps: GatewayDeps, site: SiteRecord, address: string | null = null): WSEvents<WebSocket> {
   let conn: Connection | null = null;
   let visitor: VisitorRecord | null = null;
@@ -51,7 +56,7 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord, address: stri
         c.subscribe(deps.bus, topics.visitor(site.id, visitor.id));
         c.subscribe(deps.bus, topics.siteVisitors(site.id));
         if (visitor.verified && visitor.customerId) c.subscribe(deps.bus, topics.customer(site.id, visitor.customerId));
-        const who = { name: visitor.name, identified: visitor.externalId !== null, verified: visitor.verified, returning: isReturning(visitor.firstSeenAt, now) };
+        const who = { name: visitor.name, identified: visitor.externalId !== null, verified: visitor.verified, returning: isReturning(visitor.firstSeenAt, now), orders: await customerOrders(deps, site.id, visitor) };
         deps.presence.connected(site.id, visitor.id, now, who);
         const conversations = await deps.store.conversations.listForVisitor(site.id, visitor);
         // The schedule as saved now (this socket's site record may predate an admin's change).
@@ -86,7 +91,7 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord, address: stri
         return c.send({ type: 'pong', ...(frame.t !== undefined ? { t: frame.t } : {}) });
       case 'message.send': {
         if (!visitor) return c.send({ type: 'error', code: 'not_ready', ref: frame.clientId, message: 'send hello first' });
-        const input = { site, visitor, conversationId: frame.conversationId, clientId: frame.clientId, text: frame.text, attachmentIds: frame.attachments };
+        const input = { site, visitor, conversationId: frame.conversationId, clientId: frame.clientId, text: frame.text, attachmentIds: frame.attachments, locale: frame.locale };
         return shopperWrites(deps, input, (result) => c.send(ackFor(frame.clientId, result)), address);
       }
       case 'identify': {
@@ -106,7 +111,7 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord, address: stri
         if (visitor.verified && visitor.customerId) c.subscribe(deps.bus, topics.customer(site.id, visitor.customerId));
         const conversations = await deps.store.conversations.listForVisitor(site.id, visitor);
         c.send({ type: 'identified', verified, conversations: conversations.map(toVisitorConversation) });
-        deps.presence.identified(site.id, visitor.id, { name: visitor.name, identified: true, verified: visitor.verified });
+        deps.presence.identified(site.id, visitor.id, { name: visitor.name, identified: true, verified: visitor.verified, orders: await customerOrders(deps, site.id, visitor) });
         // Agents see the new name and verification state.
         for (const conv of conversations) {
           const item = await deps.store.conversations.listItem(site.id, conv.id);

@@ -39,6 +39,12 @@ describe.runIf(hasChromium)('demo shop: Mis pedidos and the back office', () => 
 
     // The order message arrives in the shopper's open chat without a reload, in Spanish.
     await expect.poll(textOf(panel.getByRole('log')), T).toContain(`Tu pedido ${number} ya está en camino con Correos Express`);
+    // …followed by the order as the same card the bot shows, with the tracking link (no raw URL in the text).
+    const chatCard = panel.getByRole('group', { name: `Pedido #${number}` });
+    await expect.poll(() => chatCard.count(), T).toBe(1);
+    expect(await chatCard.innerText()).toContain('Enviado');
+    expect(await chatCard.getByRole('link', { name: 'Seguir el paquete' }).getAttribute('href')).toMatch(/^https:\/\/s\.correosexpress\.com\/.*CE\d+ES$/);
+    expect(await panel.getByRole('log').innerText()).not.toContain('https://');
 
     // "Mis pedidos" shows the order as shipped, with a safe tracking link.
     await shop.getByRole('link', { name: 'Mis pedidos' }).click();

@@ -20,10 +20,12 @@ export function tempDataDir(): string {
 /**
  * `bot`: whether the demo site's built-in bot answers new conversations; `routing`: whether
  * waiting chats are assigned automatically; `proactive`: whether the demo's proactive rules
- * stay on. All off unless a test is about them, so transcripts hold only what the test sends.
+ * stay on; `hours`: whether the demo's business hours apply (else the shop is always open, so a
+ * test's outcome does not depend on the time of day it runs). All off unless a test is about
+ * them, so transcripts hold only what the test sends.
  */
 export async function startTestServer(
-  opts: { dataDir?: string; env?: Record<string, string>; bot?: boolean; routing?: 'auto' | 'manual'; proactive?: boolean; logger?: Logger } = {},
+  opts: { dataDir?: string; env?: Record<string, string>; bot?: boolean; routing?: 'auto' | 'manual'; proactive?: boolean; hours?: boolean; logger?: Logger } = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? tempDataDir();
   const config = loadConfig({
@@ -38,9 +40,11 @@ export async function startTestServer(
   const site = await running.store.sites.byPublicKey('pk_demo');
   if (site) {
     const bot = typeof site.settings.bot === 'object' && site.settings.bot !== null ? site.settings.bot : {};
+    const { hours, ...rest } = site.settings;
     await running.store.sites.update(site.id, {
       settings: {
-        ...site.settings,
+        ...rest,
+        ...(opts.hours === true ? { hours } : {}),
         bot: { ...bot, enabled: opts.bot === true },
         routing: { mode: opts.routing === 'auto' ? 'auto' : 'manual' },
         ...(opts.proactive === true ? {} : { proactive: { rules: [] } }),

@@ -97,10 +97,10 @@ export function visitorUrl(server: { port: number }, siteKey = 'pk_demo'): strin
 }
 
 /** Connects a visitor and completes hello/welcome. */
-export async function connectVisitor(server: { port: number; origin: string }, opts: { token?: string; origin?: string } = {}) {
+export async function connectVisitor(server: { port: number; origin: string }, opts: { token?: string; origin?: string; locale?: 'es' | 'en' } = {}) {
   const socket = await TestSocket.open(visitorUrl(server), { Origin: opts.origin ?? server.origin });
   const welcome = socket.nextOfType('welcome');
-  socket.send({ type: 'hello', v: PROTOCOL_VERSION, ...(opts.token ? { token: opts.token } : {}) });
+  socket.send({ type: 'hello', v: PROTOCOL_VERSION, ...(opts.token ? { token: opts.token } : {}), ...(opts.locale ? { locale: opts.locale } : {}) });
   const w = await welcome;
   return { socket, token: w.token as string, visitorId: w.visitorId as string, welcome: w };
 }

@@ -48,6 +48,35 @@ describe('the built-in bot', () => {
     visitor.socket.close();
   });
 
+  it("makes a guest who proved an order that order's customer to agents: summary, search numbers and context", async () => {
+    const agent = await connectAgent(server, cookie);
+    const context = async (id: string) =>
+      (await (await fetch(`${server.origin}/api/agent/conversations/${id}/context`, { headers: { Cookie: cookie } })).json()) as Record<string, any>;
+    const visitor = await connectVisitor(server);
+    await say(visitor.socket, '¿Dónde está mi pedido?', 1);
+    const conversationId = lastConversation.get(visitor.socket)!;
+    // A wrong email proves nothing: still an anonymous guest.
+    await say(visitor.socket, 'Pedido 1001, email otra@example.com', 1);
+    expect(await context(conversationId)).toMatchObject({ customer: null, verifiedBy: null, matchedOrder: null, orders: [] });
+
+    const named = agent.socket.next(
+      (f) => f.type === 'conversation.updated' && (f.conversation as Frame).id === conversationId && (f.conversation as Frame).visitorName === 'María García',
+    );
+    await say(visitor.socket, 'Pedido 1001, email maria@example.com', 2);
+    expect((await named).conversation).toMatchObject({ visitorEmail: 'maria@example.com', verified: false, orderNumbers: expect.arrayContaining(['1001']) });
+    const ctx = await context(conversationId);
+    expect(ctx).toMatchObject({
+      verifiedBy: 'order',
+      matchedOrder: { id: 'ord_1001', number: '1001' },
+      customer: { name: 'María García', email: 'maria@example.com' },
+      visitor: { verified: false },
+    });
+    expect(ctx.orders[0]).toMatchObject({ id: 'ord_1001', number: '1001' });
+    expect(ctx.customer.orderCount).toBe(ctx.orders.length);
+    visitor.socket.close();
+    agent.socket.close();
+  });
+
   it('shows a verified customer their orders without asking', async () => {
     const visitor = await connectVisitor(server);
     visitor.socket.send({ type: 'identify', id: 'cus_maria', hash: identityHash('cus_maria', 'sk_demo_secret') });

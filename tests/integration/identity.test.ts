@@ -182,12 +182,23 @@ describe('identify', () => {
         headers: { Authorization: `Bearer ${SECRET}`, 'Content-Type': 'application/json', ...(key ? { 'Idempotency-Key': key } : {}) },
         body: JSON.stringify(body),
       });
+    const card = maria.socket.next((f) => f.type === 'message.created' && (f.message as Frame).kind === 'card');
     const res = await post({ type: 'order.shipped', orderId: 'ord_1001' }, 'ship-1001');
     expect(res.status).toBe(201);
     const message = (await news).message as Frame;
     expect(message.text).toContain('1001');
     expect(message.text).toContain('Correos Express');
-    expect(message.text).toContain('https://s.correosexpress.com');
+    // The link is in the order card that follows, not a raw URL in the sentence (issue 12, item 7).
+    expect(message.text).not.toContain('https://');
+    const cardMessage = (await card).message as Frame;
+    expect(cardMessage.author).toEqual(message.author);
+    expect(cardMessage.conversationId).toBe(message.conversationId);
+    expect(cardMessage.payload).toMatchObject({
+      type: 'order',
+      order: { number: '1001', status: 'shipped', carrier: 'Correos Express', trackingUrl: expect.stringContaining('https://s.correosexpress.com') },
+    });
+    // Its text is the fallback for webhooks and email: number, status and link.
+    expect(cardMessage.text).toMatch(/1001.*https:\/\/s\.correosexpress\.com/);
     // A retried event is not sent twice.
     const again = await post({ type: 'order.shipped', orderId: 'ord_1001' }, 'ship-1001');
     expect(again.headers.get('idempotency-replayed')).toBe('true');

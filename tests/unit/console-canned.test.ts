@@ -44,6 +44,16 @@ describe('cannedValues', () => {
     expect(cannedValues(null, 'Luis', 'es')['customer.first_name']).toBe('');
   });
 
+  it('uses the order the shopper proved in the chat (a guest the bot verified), not the newest one', () => {
+    const guest: ContextData = {
+      ...maria,
+      visitor: { id: 'vi_3', name: null, email: null, claimedId: null, verified: false, locale: 'es' },
+      verifiedBy: 'order',
+      matchedOrder: { id: 'ord_0994', number: '0994' },
+    };
+    expect(cannedValues(guest, 'Ana', 'es')).toMatchObject({ 'customer.first_name': 'María', 'order.number': '0994', 'order.status': 'entregado' });
+  });
+
   it('skips a shipment without an http(s) tracking link', () => {
     const o = order({ shipments: [{ id: 's', carrier: 'X', trackingNumber: 'n', trackingUrl: 'javascript:alert(1)', status: 'x', events: [] }] });
     expect(cannedValues({ ...maria, orders: [o] }, 'Ana', 'es')['order.tracking_url']).toBe('');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ConversationSummary } from '../../shared/protocol';
 import { tabTitle } from '../../console/state/notify';
-import { inView, matchesQuery, turn, visibleConversations, waited } from '../../console/state/views';
+import { inView, matchesQuery, openChats, turn, visibleConversations, waited } from '../../console/state/views';
 
 const conv = (over: Partial<ConversationSummary>): ConversationSummary => ({
   id: 'cv_1',
@@ -86,5 +86,17 @@ describe('tabTitle', () => {
   it('counts unread and queued', () => {
     expect(tabTitle(0, 0)).toBe('Mostrador');
     expect(tabTitle(2, 1)).toBe('(3) Mostrador');
+  });
+});
+
+describe('openChats', () => {
+  it("maps each visitor to their newest open chat, ignoring resolved ones (Live visitors offers to open it)", () => {
+    const list = [
+      conv({ id: 'cv_new', visitorId: 'vi_a', status: 'assigned', updatedAt: 3000 }),
+      conv({ id: 'cv_old', visitorId: 'vi_a', status: 'queued', updatedAt: 2000 }),
+      conv({ id: 'cv_done', visitorId: 'vi_b', status: 'resolved', updatedAt: 2500 }),
+      conv({ id: 'cv_bot', visitorId: 'vi_c', status: 'bot', updatedAt: 1000 }),
+    ];
+    expect(openChats(list)).toEqual(new Map([['vi_a', 'cv_new'], ['vi_c', 'cv_bot']]));
   });
 });

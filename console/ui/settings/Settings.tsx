@@ -16,6 +16,7 @@ import { PoliciesSection } from './PoliciesSection';
 import { ProactiveSection } from './ProactiveSection';
 import { SiteSections } from './SiteSections';
 import { TeamsSection } from './TeamsSection';
+import { UnansweredSection } from './UnansweredSection';
 import { WebhooksSection } from './WebhooksSection';
 import './settings.css';
 
@@ -32,6 +33,7 @@ export function Settings({ meId }: { meId: string }) {
       {site && <SiteSections admin={admin} site={site} />}
       {site && <HoursSection admin={admin} hours={site.hours} />}
       {site && <FaqSection admin={admin} faqs={site.faqs} />}
+      <UnansweredSection admin={admin} />
       {site && <PoliciesSection admin={admin} policies={site.policies} />}
       <BotSection admin={admin} />
       {site && <CannedSection admin={admin} canned={site.canned} />}

@@ -181,15 +181,15 @@ describe('detectIntent', () => {
     // unknown
     ['asdfgh', 'unknown', false],
     ['size 42', 'unknown', false],
-    // complaints ride on top of the intent
-    ['my order arrived damaged', 'order_status', true],
-    ['Mi pedido no ha llegado', 'order_status', true],
-    ['la taza llegó rota', 'unknown', true],
-    ['I want a refund', 'unknown', true],
-    ['quiero un reembolso', 'unknown', true],
-    ['El producto está estropeado', 'unknown', true],
-    ['the item is BROKEN', 'unknown', true],
-    ['talk to a human, the box was damaged', 'talk_to_person', true],
+    // complaints are an intent of their own; a late order is looked up first; refunds are the returns policy
+    ['my parcel arrived damaged', 'complaint', true],
+    ['Mi pedido no ha llegado', 'order_late', false],
+    ['la taza llegó rota', 'complaint', true],
+    ['I want a refund', 'returns', false],
+    ['quiero un reembolso', 'returns', false],
+    ['El producto está estropeado', 'complaint', true],
+    ['the item is BROKEN', 'complaint', true],
+    ['talk to a human, the box was damaged', 'talk_to_person', false],
   ])('%j → %s (complaint: %s)', (text, intent, complaint) => {
     const d = detectIntent(text, 'en');
     expect(d.intent).toBe(intent);
@@ -202,7 +202,7 @@ describe('detectIntent', () => {
       ['¿Enviáis a Canarias?', 'es', 'f-canary', 'a merchant keyword beats the built-in shipping intent'],
       ['Is gift wrapping available?', 'en', 'f-gift', 'keyword phrase'],
       ['where is the physical store', 'en', 'f-store', 'question word overlap'],
-      ['talla M', 'en', null, 'entries in another language are not used'],
+      ['talla M', 'en', 'f-size', 'entries in either language are used'],
       ['I have a gift wrap question', 'en', 'f-gift', 'keyword tie goes to the earlier entry'],
     ])('%j (%s) → %s: %s', (text, locale, id) => {
       const d = detectIntent(text, locale, FAQS);
@@ -215,7 +215,7 @@ describe('detectIntent', () => {
     });
 
     it('does not match a question on a single shared word', () => {
-      expect(detectIntent('is the store nice', 'en', FAQS).intent).toBe('unknown');
+      expect(detectIntent('is the store nice', 'en', FAQS).intent).not.toBe('faq');
     });
 
     it('never lets an FAQ keyword beat an explicit request for a person', () => {
@@ -229,7 +229,7 @@ describe('botTurn', () => {
     it.each(['queued', 'assigned', 'resolved'] as const)('says nothing while the conversation is %s', (status) => {
       const state = initialBotState();
       const r = botTurn(state, { text: 'where is my order?' }, ctx({ status }));
-      expect(r).toEqual({ replies: [], handoff: null, newState: state, contactEmail: null });
+      expect(r).toEqual({ replies: [], handoff: null, newState: state, contactEmail: null, locale: 'en', unanswered: null, understood: null });
     });
   });
 
@@ -255,10 +255,11 @@ describe('botTurn', () => {
       expect(r.handoff).toEqual({ reason: 'asked_for_human', intent: 'talk_to_person', matchedOrderId: null, tried: [], offHours: false, backAt: null });
     });
 
-    it('hands off after two consecutive turns it did not understand', () => {
+    it('asks one clarifying question with quick replies, then hands off when it still does not understand', () => {
       const [first, second] = converse(['xyzzy', 'blorp'], ctx());
-      expect(texts(first!)).toEqual([en.notUnderstood]);
+      expect(first!.replies).toEqual([{ kind: 'quick_replies', text: en.clarify, options: [...en.clarifyOptions] }]);
       expect(first!.handoff).toBeNull();
+      expect(texts(second!)).toHaveLength(1);
       expect(second!.handoff).toMatchObject({ reason: 'not_understood', intent: 'unknown' });
       expect(second!.handoff!.tried).toEqual([
         { intent: 'unknown', outcome: 'not_understood' },
@@ -271,24 +272,27 @@ describe('botTurn', () => {
       expect(results.map((r) => r.handoff)).toEqual([null, null, null]);
     });
 
-    it.each(['my order arrived damaged', 'Mi pedido no ha llegado', 'la taza llegó rota', 'I want a refund', 'está estropeado'])(
-      'hands off on complaint words: %j',
-      (text) => {
-        const r = botTurn(initialBotState(), { text }, ctx());
-        expect(r.handoff?.reason).toBe('complaint');
-        expect(texts(r)).toEqual([en.handoff]);
-      },
-    );
+    it.each<[string, 'en' | 'es']>([
+      ['my parcel arrived damaged', 'en'],
+      ['la taza llegó rota', 'es'],
+      ['the item is broken', 'en'],
+      ['está estropeado', 'es'],
+    ])('hands a complaint off with one message, in the shopper\'s language: %j', (text, locale) => {
+      const r = botTurn(initialBotState(), { text }, ctx());
+      expect(r.handoff?.reason).toBe('complaint');
+      expect(r.locale).toBe(locale);
+      expect(texts(r)).toEqual([`${BOT_STRINGS[locale].handoffFor.complaint} ${BOT_STRINGS[locale].handoffAskNumber}`]);
+    });
 
     it('hands a complaint off with the order it is about', () => {
       const r = botTurn(initialBotState(), { text: 'my order #1002 arrived broken' }, ctx({ customer: { vip: false, orders: [O1001, O1002] } }));
-      expect(r.handoff).toMatchObject({ reason: 'complaint', intent: 'order_status', matchedOrderId: 'o1002' });
+      expect(r.handoff).toMatchObject({ reason: 'complaint', intent: 'complaint', matchedOrderId: 'o1002' });
     });
 
     it('matches an unverified order for the agent only, telling the visitor nothing', () => {
       const r = botTurn(initialBotState(), { text: 'pedido 1001 ana@example.com, ha llegado roto' }, ctx({ locale: 'es' }));
       expect(r.handoff).toMatchObject({ reason: 'complaint', matchedOrderId: 'o1001' });
-      expect(texts(r)).toEqual([es.handoff]);
+      expect(texts(r)).toEqual([es.handoffFor.complaint]);
       expect(r.replies.every((x) => x.kind === 'text')).toBe(true);
     });
 
@@ -444,7 +448,8 @@ describe('botTurn', () => {
       const results = converse(['order 1001 x@example.com', 'order 1001 y@example.com', 'order 1001 z@example.com'], ctx());
       expect(results.map((r) => r.handoff?.reason ?? null)).toEqual([null, null, 'verification_failed']);
       const final = last(results);
-      expect(texts(final)).toEqual([en.lookupFailedFinal, en.handoff]);
+      // One message per hand-off (issue 19): the failure and the hand-off together.
+      expect(texts(final)).toEqual([`${en.lookupFailedFinal} ${en.handoff}`]);
       expect(final.handoff).toMatchObject({ intent: 'order_status', matchedOrderId: null });
       expect(final.handoff!.tried.filter((s) => s.outcome === 'lookup_failed')).toHaveLength(3);
     });
@@ -454,18 +459,18 @@ describe('botTurn', () => {
       const lookupOrder = vi.fn(lookupIn(ALL_ORDERS));
       const r = botTurn(botStateOnReturn(failed.newState), { text: 'order 1001 ana@example.com' }, ctx({ lookupOrder }));
       expect(lookupOrder).not.toHaveBeenCalled();
-      expect(texts(r)).toEqual([en.lookupLocked, en.handoff]);
+      expect(texts(r)).toEqual([`${en.lookupLocked} ${en.handoff}`]);
       expect(r.handoff?.reason).toBe('verification_failed');
     });
 
     it('counts down the attempts left', () => {
-      const results = converse(['order 1001 x@example.com', 'order 1001 y@example.com'], ctx({ locale: 'es' }));
+      const results = converse(['pedido 1001 x@example.com', 'pedido 1001 y@example.com'], ctx({ locale: 'es' }));
       expect(results.map((r) => texts(r)[0])).toEqual([es.lookupFailed(2), es.lookupFailed(1)]);
       expect(es.lookupFailed(1)).toContain('queda 1 intento');
     });
 
     it('asks again for the details when it does not understand, then hands off', () => {
-      const results = converse(['where is my order', 'no sé', 'qué?'], ctx());
+      const results = converse(['where is my order', 'no idea', 'what?'], ctx());
       expect(texts(results[1]!)).toEqual([en.stillNeedOrderDetails]);
       expect(results[2]!.handoff?.reason).toBe('not_understood');
     });
@@ -500,6 +505,9 @@ describe('botTurn', () => {
         handoff: null,
         newState: { ...handoff.newState, phase: 'idle' },
         contactEmail: 'ana@example.com',
+        locale: 'en',
+        unanswered: null,
+        understood: null,
       });
     });
 
@@ -536,6 +544,38 @@ describe('botTurn', () => {
       const r = botTurn(initialBotState(), { text: 'agent' }, closed({ hours: null }));
       expect(texts(r)).toEqual([en.handoff]);
       expect(r.handoff).toMatchObject({ offHours: false, backAt: null });
+    });
+  });
+
+  describe('when nobody of the team is online', () => {
+    it('does not promise "shortly": says nobody is online, keeps the packet in-hours, and takes an email left next', () => {
+      const r = botTurn(initialBotState(), { text: 'I want to talk to a person' }, ctx({ teamAway: true }));
+      expect(texts(r)).toEqual([en.handoffNobodyOnline]);
+      expect(en.handoffNobodyOnline).not.toMatch(/shortly/);
+      expect(r.handoff).toMatchObject({ reason: 'asked_for_human', offHours: false, backAt: null });
+      expect(r.newState.phase).toBe('awaiting_offline_email');
+      const queued = botTurn(r.newState, { text: 'ana@example.com' }, ctx({ teamAway: true, status: 'queued' }));
+      expect(queued.contactEmail).toBe('ana@example.com');
+    });
+
+    it('says it in Spanish, without "enseguida"', () => {
+      const r = botTurn(initialBotState(), { text: 'hablar con una persona' }, ctx({ locale: 'es', teamAway: true }));
+      expect(texts(r)).toEqual([es.handoffNobodyOnline]);
+      expect(es.handoffNobodyOnline).not.toMatch(/enseguida/i);
+    });
+
+    it('says when people are back when it is also outside business hours', () => {
+      const r = botTurn(initialBotState(), { text: 'agent' }, ctx({ now: CLOSED_NOW, teamAway: true }));
+      expect(texts(r)).toEqual([en.handoffOffHours('tomorrow at 09:00')]);
+    });
+
+    it.each([
+      ['handoffOffHours', en.handoffOffHours('tomorrow at 09:00'), es.handoffOffHours('mañana a las 09:00')],
+      ['handoffOffHoursNoOpening', en.handoffOffHoursNoOpening, es.handoffOffHoursNoOpening],
+      ['handoffNobodyOnline', en.handoffNobodyOnline, es.handoffNobodyOnline],
+    ])('%s leaves asking for the email to the widget (asked once, in its form)', (_name, english, spanish) => {
+      expect(english).not.toMatch(/email/i);
+      expect(spanish).not.toMatch(/email|correo/i);
     });
   });
 
@@ -586,7 +626,7 @@ describe('botTurn', () => {
 });
 
 describe('botStateOnReturn', () => {
-  it('starts a fresh dialogue but keeps the lookup limit, the VIP flag and the matched order', () => {
+  it('starts a fresh dialogue but keeps the lookup limit, the VIP flag, the matched order and the unanswered questions', () => {
     const busy: BotState = {
       phase: 'awaiting_order_details',
       notUnderstoodStreak: 1,
@@ -597,8 +637,9 @@ describe('botStateOnReturn', () => {
       matchedOrderId: 'o1',
       lastTopic: 'order_status',
       tried: [{ intent: 'unknown', outcome: 'not_understood' }],
+      unanswered: [{ text: 'do you have it in green?', at: 1, locale: 'en' }],
     };
-    expect(botStateOnReturn(busy)).toEqual({ ...initialBotState(), failedLookups: 2, vipHandled: true, matchedOrderId: 'o1' });
+    expect(botStateOnReturn(busy)).toEqual({ ...initialBotState(), failedLookups: 2, vipHandled: true, matchedOrderId: 'o1', unanswered: busy.unanswered });
   });
 });
 
@@ -648,5 +689,73 @@ describe('BOT_STRINGS', () => {
       expect(render(e[key]), key).toMatch(/\S/);
       expect(render(s[key]), key).not.toBe(render(e[key]));
     }
+  });
+});
+
+describe('understanding how shoppers write (issue 19)', () => {
+  it('answers in the language of each message and follows the shopper when they switch', () => {
+    const onSpanishPage = ctx({ locale: 'es' });
+    const english = botTurn(initialBotState(), { text: "where's my package??" }, onSpanishPage);
+    expect(english.locale).toBe('en');
+    expect(texts(english)).toEqual([en.askOrderDetails]);
+    // A message with no language of its own ("1001") keeps the conversation's language.
+    const neutral = botTurn(english.newState, { text: '1001' }, ctx({ locale: english.locale }));
+    expect(neutral.locale).toBe('en');
+    expect(texts(neutral)).toEqual([en.askOrderEmail]);
+    const spanish = botTurn(neutral.newState, { text: 'vale, y cuánto cuesta el envío?' }, ctx({ locale: 'en' }));
+    expect(spanish.locale).toBe('es');
+  });
+
+  it.each<[string, string]>([
+    ['como hago una devolusion', 'returns'],
+    ['HOLAAAA 👋', 'greeting'],
+    ['me comunica con un asesor porfa', 'talk_to_person'],
+    ['I was charged twice', 'payment_problem'],
+    ['¿cuál es el plazo para devolverlo?', 'returns'],
+    ['El paquete llegó abierto y faltaba una bolsa de café', 'complaint'],
+  ])('reads %j as %s (typos, stretched letters, emoji, word endings)', (text, intent) => {
+    expect(detectIntent(text, 'es').intent).toBe(intent);
+  });
+
+  it('understands its own quick replies', () => {
+    for (const locale of ['es', 'en'] as const) {
+      const [order, ret, shipping, person] = BOT_STRINGS[locale].clarifyOptions;
+      expect(detectIntent(order, locale).intent).toBe('order_status');
+      expect(detectIntent(ret, locale).intent).toBe('returns');
+      expect(detectIntent(shipping, locale).intent).toBe('shipping');
+      expect(detectIntent(person, locale).intent).toBe('talk_to_person');
+    }
+  });
+
+  it('hands a cancellation to a person with the verified customer\'s order attached, in one message', () => {
+    const r = botTurn(initialBotState(), { text: 'I want to cancel my order' }, ctx({ customer: { vip: false, orders: [O1001, O1002] } }));
+    expect(r.handoff).toMatchObject({ reason: 'needs_person', intent: 'cancel_order', matchedOrderId: 'o1002' });
+    expect(texts(r)).toEqual([en.handoffFor.cancel_order]);
+  });
+
+  it('asks a guest who wants to cancel for the order number in the same hand-off message, and reveals nothing', () => {
+    const r = botTurn(initialBotState(), { text: 'quiero anular mi pedido' }, ctx({ locale: 'es' }));
+    expect(r.handoff).toMatchObject({ reason: 'needs_person', intent: 'cancel_order', matchedOrderId: null });
+    expect(texts(r)).toEqual([`${es.handoffFor.cancel_order} ${es.handoffAskNumber}`]);
+  });
+
+  it('looks a late order up, then offers a person with one tap', () => {
+    const [ask, found] = converse(['my order still hasnt arrived', 'order 1001 ana@example.com'], ctx());
+    expect(texts(ask!)).toEqual([en.askOrderDetailsLate]);
+    expect(found!.replies[0]).toMatchObject({ kind: 'order_cards' });
+    expect(found!.replies[1]).toEqual({ kind: 'quick_replies', text: en.lateOffer, options: [en.talkToPersonOption] });
+    expect(found!.handoff).toBeNull();
+  });
+
+  it('matches FAQ entries through typos and in the other language', () => {
+    expect(detectIntent('do you do gift wraping?', 'es', FAQS).faq?.id).toBe('f-gift');
+    expect(detectIntent('hay guia de tallas', 'en', FAQS).faq?.id).toBe('f-size');
+  });
+
+  it('lists what it could not answer for the merchant, skipping small talk', () => {
+    const [clarify, handoff] = converse(['do you have the blue jacket in wool', 'hmm'], ctx());
+    expect(clarify!.unanswered).toBe('do you have the blue jacket in wool');
+    expect(handoff!.unanswered).toBeNull();
+    expect(handoff!.newState.unanswered).toEqual([{ text: 'do you have the blue jacket in wool', at: OPEN_NOW, locale: 'en' }]);
   });
 });

@@ -162,7 +162,8 @@ export function createChat(opts: ChatOptions) {
     // Into the known open conversation; without one the server picks or creates it.
     const target = conversationId && conversationStatus.value !== 'resolved' ? { conversationId } : {};
     const files = send.attachments?.length ? { attachments: send.attachments.map((a) => a.id) } : {};
-    socket.send({ type: 'message.send', clientId: send.clientId, text: send.text, ...target, ...files });
+    // A language the site switched the widget to (Mostrador('locale', …)) is news for the server.
+    socket.send({ type: 'message.send', clientId: send.clientId, text: send.text, ...target, ...files, ...(locale.value !== opts.locale ? { locale: locale.value } : {}) });
   }
 
   /** Sends the oldest unsent message if nothing is on the wire and no retry is pending. */
@@ -234,6 +235,8 @@ export function createChat(opts: ChatOptions) {
       }
       case 'identified': {
         verified.value = frame.verified;
+        // The shop vouched for this email (verified identify): never ask the shopper for it.
+        if (frame.verified && identity?.email && !profile.value.email) profile.value = { ...profile.value, email: identity.email };
         const open = frame.conversations.find((c) => c.status !== 'resolved');
         if (open && (!conversationId || conversationStatus.value === 'resolved')) {
           switchConversation(open.id);

@@ -36,13 +36,12 @@ export function Panel({ chat, onClose, inputRef, livePreview, preChatForm, sound
   const profile = chat.profile.value;
   const offline = availability !== null && !availability.available;
   const needsPreChat = preChatForm && !profile.email && chat.items.value.length === 0;
+  // Offline, the header says only when people are back: the one email promise is below the log.
   const subtitle =
     availability && availability.available && availability.names.length > 0
       ? `${availability.names.join(', ')} · ${t.onlineNow}`
       : offline
-        ? availability.backAt
-          ? t.backAt.replace('{when}', when(availability.backAt, chat.locale.value))
-          : t.replyByEmail
+        ? availability.backAt ? t.backAt.replace('{when}', when(availability.backAt, chat.locale.value)) : null
         : t.headerSubtitle;
   const status = chat.status.value;
   const banner = status === 'offline' ? t.offline : status === 'reconnecting' ? t.reconnecting : chat.notice.value === 'slow_down' ? t.slowDown : null;
@@ -52,7 +51,7 @@ export function Panel({ chat, onClose, inputRef, livePreview, preChatForm, sound
         {logo && <img class="logo" src={logo} alt="" referrerpolicy="no-referrer" />}
         <div class="titles">
           <h1>{siteName || t.headerTitle}</h1>
-          <p>{subtitle}</p>
+          {subtitle && <p>{subtitle}</p>}
         </div>
         {onToggleSound && (
           <button type="button" class="sound" aria-pressed={sound ? 'true' : 'false'} aria-label={sound ? t.soundOn : t.soundOff} title={sound ? t.soundOn : t.soundOff} onClick={onToggleSound}>
@@ -70,7 +69,8 @@ export function Panel({ chat, onClose, inputRef, livePreview, preChatForm, sound
       </header>
       <div class="status" role="status">
         {banner && <p class={`banner ${status}`}>{banner}</p>}
-        {chat.queue.value && chat.conversationStatus.value === 'queued' && (
+        {/* A place in the queue means someone is there to take it: not shown while nobody is. */}
+        {!offline && chat.queue.value && chat.conversationStatus.value === 'queued' && (
           <p class="queue">
             {t.queuePosition.replace('{n}', String(chat.queue.value.position))} ·{' '}
             {chat.queue.value.estimatedWaitMs === null
@@ -112,7 +112,7 @@ export function Panel({ chat, onClose, inputRef, livePreview, preChatForm, sound
       )}
       {offline && profile.email && (
         <p class="offline-note" role="status">
-          {t.emailSaved} {profile.email}
+          {t.offlineTitle} {t.emailSaved} {profile.email}
         </p>
       )}
       {needsPreChat ? (
