@@ -24,6 +24,9 @@ import { agentApiRoutes } from './routes/agent-api';
 import { demoRoutes } from './routes/demo';
 import { agentAuthRoutes } from './routes/agent-auth';
 import { apiV1Routes } from './routes/api-v1/index';
+import { shopWebhookRoutes } from './routes/shop-integrations';
+import { SecretBox } from './integrations/secret-box';
+import { ShopIntegrations } from './integrations/shops/service';
 import { VERSION } from './version';
 import { staticRoutes } from './routes/static';
 import type { AgentRecord, SiteRecord, Store } from './store/types';
@@ -108,6 +111,15 @@ export function createApp(deps: AppDeps) {
   };
 
   router.attach({ ...core, team });
+  const shops = new ShopIntegrations({
+    core,
+    store: deps.store,
+    bus: deps.bus,
+    logger: deps.logger,
+    now,
+    box: new SecretBox(deps.fileKey),
+    allowPrivateTargets: deps.allowPrivateTargets === true,
+  });
   app.use('*', clientInfo(deps.trustProxy ?? TRUST_NONE));
 
   app.onError((err, c) => {
@@ -142,12 +154,14 @@ export function createApp(deps: AppDeps) {
   }
 
   app.route('/api/agent', agentAuthRoutes({ store: deps.store, logger: deps.logger, publicUrl: deps.publicUrl, now, agentSockets, securityLog }));
-  app.route('/api/agent/admin', adminRoutes({ store: deps.store, bus: deps.bus, publicUrl: deps.publicUrl, agentSockets, now, allowPrivateTargets: deps.allowPrivateTargets === true, team, securityLog }));
+  app.route('/api/agent/admin', adminRoutes({ store: deps.store, bus: deps.bus, publicUrl: deps.publicUrl, agentSockets, now, allowPrivateTargets: deps.allowPrivateTargets === true, team, securityLog, shops }));
   app.route('/api/agent', agentApiRoutes({ store: deps.store, now }));
   app.route(
     '/api/v1',
     apiV1Routes({
       core,
+      shops,
+      publicUrl: deps.publicUrl,
       allowPrivateTargets: deps.allowPrivateTargets === true,
       ...(deps.apiRateLimit ? { rateLimit: deps.apiRateLimit } : {}),
     }),
@@ -185,6 +199,7 @@ export function createApp(deps: AppDeps) {
     upgradeWebSocket((c) => agentSocket(gateway, c.get('session'), agentSockets)),
   );
 
+  app.route('/', shopWebhookRoutes({ shops, logger: deps.logger }));
   app.route('/', fileRoutes({ store: deps.store, logger: deps.logger, fileUrls, uploadsDir: deps.uploadsDir, publicUrl: deps.publicUrl, now }));
   if (deps.demo) app.route('/demo/api', demoRoutes({ store: deps.store, publicUrl: deps.publicUrl }));
   app.route('/', staticRoutes({ store: deps.store, distDir: deps.distDir, demo: deps.demo === true, publicUrl: deps.publicUrl, securityLog }));
@@ -195,6 +210,7 @@ export function createApp(deps: AppDeps) {
     /** Closes every socket (clients reconnect with backoff) and stops the heartbeat. */
     closeSockets(code = 1001, reason = 'server shutting down'): Promise<void> {
       heartbeat.stop();
+      shops.importer.stop();
       team.close();
       presence.close();
       const clients = [...(wss.clients as Set<WebSocket>)];
@@ -209,5 +225,6 @@ export function createApp(deps: AppDeps) {
     },
     heartbeat,
     agentSockets,
+    shops,
   };
 }

@@ -41,6 +41,8 @@ export const BODY_LIMITS = {
   api: 1024 * 1024,
   /** Uploads: a file of up to 10 MB (checked here by its declared length; the route streams the rest). */
   upload: MAX_UPLOAD_BYTES,
+  /** Shop platforms' webhooks (/integrations/…): Shopify's largest orders are a few hundred KB. */
+  shopWebhook: 2 * 1024 * 1024,
   /** Everything else (the demo's back office, pages, anything new): small JSON at most. */
   other: 64 * 1024,
 } as const;
@@ -68,6 +70,7 @@ export function bodyLimits(): MiddlewareHandler {
   const signIn = limit(BODY_LIMITS.signIn);
   const api = limit(BODY_LIMITS.api);
   const other = limit(BODY_LIMITS.other);
+  const shopWebhook = limit(BODY_LIMITS.shopWebhook);
   const uploadTooLarge = tooLarge(BODY_LIMITS.upload);
   return async (c, next) => {
     if (/^(GET|HEAD|OPTIONS)$/.test(c.req.method) && !c.req.header('content-length') && !c.req.header('transfer-encoding')) return next();
@@ -78,6 +81,7 @@ export function bodyLimits(): MiddlewareHandler {
     }
     if (path === '/api/agent/session') return signIn(c, next);
     if (path.startsWith('/api/agent/') || path.startsWith('/api/v1/')) return api(c, next);
+    if (path.startsWith('/integrations/')) return shopWebhook(c, next);
     return other(c, next);
   };
 }

@@ -8,7 +8,7 @@ export function createLogger(level: string): Logger {
     level,
     base: { service: 'mostrador' },
     redact: {
-      paths: ['token', '*.token', 'password', '*.password', 'cookie', '*.cookie', 'headers.cookie', 'authorization', '*.authorization', 'secretKey', '*.secretKey'],
+      paths: ['token', '*.token', 'password', '*.password', 'cookie', '*.cookie', 'headers.cookie', 'authorization', '*.authorization', 'secretKey', '*.secretKey', 'webhookSecret', '*.webhookSecret', 'accessToken', '*.accessToken', 'consumerKey', '*.consumerKey', 'consumerSecret', '*.consumerSecret'],
       censor: '[redacted]',
     },
   });

@@ -87,6 +87,28 @@ export interface AdminWebhook {
   deliveries: { id: string; event: string; status: 'pending' | 'delivered' | 'failed'; attempts: number; lastStatusCode: number | null; lastError: string | null; createdAt: string }[];
 }
 
+export type ShopPlatform = 'shopify' | 'woocommerce' | 'prestashop';
+
+/** A shop platform's connection as the server shows it: never a secret, only which are set. */
+export interface ShopIntegration {
+  platform: ShopPlatform;
+  connected: boolean;
+  settings: Record<string, string>;
+  secretsSet: string[];
+  webhookUrl: string;
+  proxyUrl?: string;
+  lastEvent: { at: string; topic: string } | null;
+  lastError: { at: string; message: string } | null;
+  import: {
+    status: 'running' | 'done' | 'failed';
+    phase: 'customers' | 'orders';
+    customers: number;
+    orders: number;
+    totals: { customers: number | null; orders: number | null };
+    error: string | null;
+  } | null;
+}
+
 /** `field`: the body path the server named in a 422 (e.g. `canned.1.shortcut`). */
 export type Result<T> = { ok: true; value: T } | { ok: false; error: string; field?: string };
 
@@ -186,7 +208,12 @@ export function createAdmin(fetchImpl: typeof fetch = fetch.bind(globalThis)) {
     return r;
   }
 
-  return { site, agents, webhooks, load, saveSite, rotateSecret, retirePreviousSecret, getBot, saveBot, getUnanswered, createAgent, updateAgent, createWebhook, deleteWebhook };
+  /** Shop platforms (Settings → Integrations). */
+  const getIntegrations = () => call<{ data: ShopIntegration[] }>('GET', '/integrations');
+  const saveIntegration = (platform: ShopPlatform, body: Record<string, string>) => call<ShopIntegration>('PUT', `/integrations/${platform}`, body);
+  const startImport = (platform: ShopPlatform) => call<ShopIntegration>('POST', `/integrations/${platform}/import`);
+
+  return { site, agents, webhooks, load, saveSite, getIntegrations, saveIntegration, startImport, rotateSecret, retirePreviousSecret, getBot, saveBot, getUnanswered, createAgent, updateAgent, createWebhook, deleteWebhook };
 }
 
 export type Admin = ReturnType<typeof createAdmin>;

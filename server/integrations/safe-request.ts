@@ -128,3 +128,45 @@ export function safePost(
     req.end(body);
   });
 }
+
+export interface GetResult {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** GETs `url` (an import page from a shop's API) with the same guard, at most `maxBodyBytes`. Never follows redirects. */
+export function safeGet(url: string, headers: Record<string, string>, opts: { timeoutMs: number; allowPrivate: boolean; maxBodyBytes: number }): Promise<GetResult> {
+  const target = new URL(url);
+  const client = target.protocol === 'https:' ? https : http;
+  const literal = hostOf(target);
+  if (isIP(literal) && !opts.allowPrivate) {
+    const reason = addressProblem(literal);
+    if (reason) return Promise.reject(new BlockedTargetError(literal, reason));
+  }
+  return new Promise((resolve, reject) => {
+    const req = client.request(
+      target,
+      {
+        method: 'GET',
+        headers: { Accept: 'application/json', 'User-Agent': 'Mostrador-Import/1', ...headers },
+        lookup: guardedLookup(opts.allowPrivate) as unknown as typeof dnsLookup,
+        timeout: opts.timeoutMs,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > opts.maxBodyBytes) return req.destroy(new Error(`response larger than ${opts.maxBodyBytes} bytes`));
+          chunks.push(chunk);
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`timed out after ${opts.timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end();
+  });
+}

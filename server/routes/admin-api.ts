@@ -27,6 +27,9 @@ import { configureExternalBot, externalBotOut } from '../app/external-bot';
 import { agentFromRequest, csrfOk } from '../auth';
 import { iso } from './shapes';
 import type { SecurityLog } from '../security-log';
+import type { ShopIntegrations } from '../integrations/shops/service';
+import { integrationOut, PLATFORMS } from '../integrations/shops/settings';
+import type { IntegrationPlatform } from '../store/types';
 
 export interface AdminDeps {
   store: Store;
@@ -40,6 +43,8 @@ export interface AdminDeps {
   team?: TeamPresence;
   /** Key rotations are logged here. */
   securityLog?: SecurityLog;
+  /** Shop platform connections (Settings → Integrations). */
+  shops?: ShopIntegrations;
 }
 
 
@@ -378,6 +383,44 @@ export function adminRoutes(deps: AdminDeps) {
     if (!site) return problem(c, 404, 'no such site');
     const result = await configureExternalBot(deps.store, site, parsed.value, deps.allowPrivateTargets);
     return result.ok ? c.json(result.out) : invalid(c, 'url', result.detail.replace(/^url: /, ''));
+  });
+
+  // ---- shop platforms (the same configure and import as /api/v1/integrations) ----
+  const shopBase = origin;
+  const platformOf = (c: Context): IntegrationPlatform | null => {
+    const p = c.req.param('platform') as IntegrationPlatform;
+    return PLATFORMS.includes(p) && deps.shops ? p : null;
+  };
+
+  app.get('/integrations', async (c) => {
+    const site = await deps.store.sites.byId(c.get('agent').siteId);
+    if (!site) return problem(c, 404, 'no such site');
+    const records = await deps.store.integrations.list(site.id);
+    return c.json({ data: PLATFORMS.map((p) => integrationOut(p, records.find((r) => r.platform === p) ?? null, shopBase(c), site.publicKey)) });
+  });
+
+  app.put('/integrations/:platform', async (c) => {
+    const platform = platformOf(c);
+    const site = await deps.store.sites.byId(c.get('agent').siteId);
+    if (!platform || !site) return problem(c, 404, 'no such platform');
+    let data: unknown;
+    try {
+      data = await c.req.json();
+    } catch {
+      return problem(c, 400, 'body is not valid JSON');
+    }
+    const result = await deps.shops!.configure(site, platform, data);
+    if (!result.ok) return invalid(c, result.field ?? '', result.detail.replace(/^[^:]+: /, ''));
+    return c.json(integrationOut(platform, result.record, shopBase(c), site.publicKey));
+  });
+
+  app.post('/integrations/:platform/import', async (c) => {
+    const platform = platformOf(c);
+    const site = await deps.store.sites.byId(c.get('agent').siteId);
+    if (!platform || !site) return problem(c, 404, 'no such platform');
+    const started = await deps.shops!.importer.start(site, platform);
+    if (!started.ok) return problem(c, 409, started.detail, { code: 'not_ready' });
+    return c.json(integrationOut(platform, await deps.store.integrations.get(site.id, platform), shopBase(c), site.publicKey), 202);
   });
 
   app.get('/webhooks', async (c) => {

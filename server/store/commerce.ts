@@ -45,7 +45,17 @@ export class CommerceRepo {
       .from(t.customers)
       .where(and(eq(t.customers.siteId, siteId), eq(t.customers.externalId, externalId)))
       .get();
-    const values = { email: input.email, name: input.name, phone: input.phone ?? null, tags: input.tags ?? [], updatedAt: now };
+    if (existing && input.sourceUpdatedAt != null && existing.sourceUpdatedAt != null && input.sourceUpdatedAt < existing.sourceUpdatedAt) {
+      return { record: toCustomer(existing), created: false, stale: true };
+    }
+    const values = {
+      email: input.email,
+      name: input.name,
+      phone: input.phone ?? null,
+      tags: input.tags ?? [],
+      updatedAt: now,
+      ...(input.sourceUpdatedAt != null ? { sourceUpdatedAt: input.sourceUpdatedAt } : {}),
+    };
     if (existing) {
       const row = this.db.update(t.customers).set(values).where(eq(t.customers.id, existing.id)).returning().get();
       return { record: toCustomer(row!), created: false };
@@ -81,6 +91,10 @@ export class CommerceRepo {
       const customer = this.customerByExternalId(siteId, input.customerExternalId);
       if (!customer) throw new NotFoundError('customer');
       const existing = this.orderRow(siteId, externalId);
+      // A platform's webhooks arrive in any order: an older copy must not roll the order back.
+      if (existing && input.sourceUpdatedAt != null && existing.sourceUpdatedAt != null && input.sourceUpdatedAt < existing.sourceUpdatedAt) {
+        return { record: this.orderRecord(siteId, externalId)!, created: false, stale: true };
+      }
       const values = {
         customerId: customer.id,
         number: input.number,
@@ -92,6 +106,7 @@ export class CommerceRepo {
         shippingAddress: input.shippingAddress ?? null,
         createdAt: input.createdAt,
         updatedAt: now,
+        ...(input.sourceUpdatedAt != null ? { sourceUpdatedAt: input.sourceUpdatedAt } : {}),
       };
       if (existing) {
         this.db.update(t.orders).set(values).where(eq(t.orders.id, existing.id)).run();

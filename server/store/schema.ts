@@ -84,6 +84,8 @@ export const customers = sqliteTable(
     name: text('name'),
     phone: text('phone'),
     tags: text('tags', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+    /** The shop platform's own updated_at of the version stored (integrations): an older copy never overwrites it. */
+    sourceUpdatedAt: integer('source_updated_at'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
@@ -140,6 +142,8 @@ export const orders = sqliteTable(
     total: integer('total').notNull(),
     items: text('items', { mode: 'json' }).$type<OrderItem[]>().notNull(),
     shippingAddress: text('shipping_address', { mode: 'json' }).$type<Address | null>(),
+    /** The shop platform's own updated_at of the version stored (integrations): an older copy never overwrites it. */
+    sourceUpdatedAt: integer('source_updated_at'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
@@ -371,4 +375,48 @@ export const attachments = sqliteTable(
     createdAt: integer('created_at').notNull(),
   },
   (t) => [index('attachments_site_idx').on(t.siteId, t.createdAt)],
+);
+
+/**
+ * A shop platform connected to a site (Shopify, WooCommerce, PrestaShop): the settings pasted in,
+ * the secrets sealed (AES-256-GCM, server/integrations/secret-box.ts: never stored in clear), what
+ * last arrived or failed, and the import's progress so an interrupted import resumes.
+ */
+export const integrations = sqliteTable(
+  'integrations',
+  {
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id),
+    platform: text('platform', { enum: ['shopify', 'woocommerce', 'prestashop'] }).notNull(),
+    /** Non-secret settings (shop domain, store URL). */
+    settings: text('settings', { mode: 'json' }).$type<Record<string, string>>().notNull().default(sql`'{}'`),
+    /** The sealed JSON object of secrets (webhook secret, API tokens). */
+    secrets: text('secrets').notNull(),
+    /** Names of the secrets that are set (shown as "set" without the value). */
+    secretNames: text('secret_names', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+    lastEventAt: integer('last_event_at'),
+    lastEventTopic: text('last_event_topic'),
+    lastErrorAt: integer('last_error_at'),
+    lastError: text('last_error'),
+    /** The import's progress (status, phase, cursor, counts): see server/integrations/importer.ts. */
+    importState: text('import_state', { mode: 'json' }).$type<Record<string, unknown>>(),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('integrations_site_platform_unique').on(t.siteId, t.platform)],
+);
+
+/** Webhook deliveries received from a platform, by its delivery id: a replay is recognised and ignored. */
+export const integrationDeliveries = sqliteTable(
+  'integration_deliveries',
+  {
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id),
+    platform: text('platform').notNull(),
+    deliveryId: text('delivery_id').notNull(),
+    receivedAt: integer('received_at').notNull(),
+  },
+  (t) => [uniqueIndex('integration_deliveries_unique').on(t.siteId, t.platform, t.deliveryId), index('integration_deliveries_received_idx').on(t.receivedAt)],
 );

@@ -10,6 +10,7 @@ import type { ConversationStatus, Message } from '../../shared/protocol';
 import { CommerceRepo } from './commerce';
 import { HotPath, type ConversationRow } from './hot-path';
 import { WebhookRepo } from './webhook-repo';
+import { IntegrationRepo } from './integration-repo';
 import { newId } from '../ids';
 import type { Db, OpenedDb } from './db';
 import { AttachmentError, ConflictError, NotFoundError, StoreUnavailableError, isUnavailable } from './errors';
@@ -23,6 +24,8 @@ import type {
   ConversationListItem,
   CustomerInput,
   IdentifyInput,
+  ImportState,
+  IntegrationPlatform,
   OrderInput,
   ReturnInput,
   ShipmentInput,
@@ -106,12 +109,14 @@ export class SqliteStore implements Store {
 
   private readonly commerce: CommerceRepo;
   private readonly hooks: WebhookRepo;
+  private readonly shops: IntegrationRepo;
   private readonly hot: HotPath;
 
   constructor(private readonly opened: OpenedDb) {
     this.db = opened.db;
     this.commerce = new CommerceRepo(opened.db);
     this.hooks = new WebhookRepo(opened.db);
+    this.shops = new IntegrationRepo(opened.db);
     this.hot = new HotPath(opened.sqlite);
   }
 
@@ -302,6 +307,19 @@ export class SqliteStore implements Store {
       now: number,
     ) => this.write(() => this.hooks.recordAttempt(id, outcome, now)),
     deliveries: (siteId: string, webhookId: string, limit: number) => this.read(() => this.hooks.deliveries(siteId, webhookId, limit)),
+  };
+
+  integrations = {
+    get: (siteId: string, platform: IntegrationPlatform) => this.read(() => this.shops.get(siteId, platform)),
+    list: (siteId: string) => this.read(() => this.shops.list(siteId)),
+    save: (siteId: string, platform: IntegrationPlatform, input: { settings: Record<string, string>; sealedSecrets: string; secretNames: string[] }, now: number) =>
+      this.write(() => this.shops.save(siteId, platform, input, now)),
+    note: (siteId: string, platform: IntegrationPlatform, what: { topic: string } | { error: string }, now: number) =>
+      this.write(() => this.shops.note(siteId, platform, what, now)),
+    claimDelivery: (siteId: string, platform: IntegrationPlatform, deliveryId: string, now: number) =>
+      this.write(() => this.shops.claimDelivery(siteId, platform, deliveryId, now)),
+    releaseDelivery: (siteId: string, platform: IntegrationPlatform, deliveryId: string) => this.write(() => this.shops.releaseDelivery(siteId, platform, deliveryId)),
+    setImport: (siteId: string, platform: IntegrationPlatform, state: ImportState, now: number) => this.write(() => this.shops.setImport(siteId, platform, state, now)),
   };
 
   idempotency = {

@@ -180,6 +180,8 @@ export interface CustomerInput {
   name: string;
   phone?: string | null;
   tags?: string[];
+  /** The shop platform's updated_at (integrations): a copy older than the one stored is not written. */
+  sourceUpdatedAt?: number | null;
 }
 
 export interface OrderItemRecord {
@@ -248,6 +250,8 @@ export interface OrderInput {
   items: OrderItemRecord[];
   shippingAddress?: AddressRecord | null;
   createdAt: number;
+  /** The shop platform's updated_at (integrations): a copy older than the one stored is not written. */
+  sourceUpdatedAt?: number | null;
 }
 
 export interface ShipmentInput {
@@ -267,6 +271,44 @@ export interface ReturnInput {
 export interface Upserted<T> {
   record: T;
   created: boolean;
+  /** Nothing was written: the stored copy is newer (`sourceUpdatedAt`). `record` is the stored one. */
+  stale?: boolean;
+}
+
+export type IntegrationPlatform = 'shopify' | 'woocommerce' | 'prestashop';
+
+/** An import's progress, kept so an interrupted import resumes where it stopped. */
+export interface ImportState {
+  status: 'running' | 'done' | 'failed';
+  /** customers, then orders. */
+  phase: 'customers' | 'orders';
+  /** Where the current phase continues: the next page's URL (Shopify) or number (WooCommerce). */
+  cursor: string | null;
+  /** Orders and customers created or updated since the import date. */
+  since: number;
+  customers: number;
+  orders: number;
+  /** How many the platform says there are (null: it did not say), for the progress bar. */
+  totals: { customers: number | null; orders: number | null };
+  error: string | null;
+  startedAt: number;
+  finishedAt: number | null;
+}
+
+export interface IntegrationRecord {
+  siteId: string;
+  platform: IntegrationPlatform;
+  settings: Record<string, string>;
+  /** Sealed secrets: only server/integrations/secret-box.ts opens them. */
+  sealedSecrets: string;
+  secretNames: string[];
+  lastEventAt: number | null;
+  lastEventTopic: string | null;
+  lastErrorAt: number | null;
+  lastError: string | null;
+  importState: ImportState | null;
+  createdAt: number;
+  updatedAt: number;
 }
 
 export interface StoredResponse {
@@ -362,6 +404,19 @@ export interface Store {
     /** Records an attempt: delivered, retry at `nextAttemptAt`, or (null) give up. */
     recordAttempt(id: string, outcome: { delivered: boolean; statusCode: number | null; error: string | null; nextAttemptAt: number | null }, now: number): Promise<void>;
     deliveries(siteId: string, webhookId: string, limit: number): Promise<DeliveryRecord[]>;
+  };
+  integrations: {
+    get(siteId: string, platform: IntegrationPlatform): Promise<IntegrationRecord | null>;
+    list(siteId: string): Promise<IntegrationRecord[]>;
+    /** Creates or replaces the settings and sealed secrets (the log and import state are kept). */
+    save(siteId: string, platform: IntegrationPlatform, input: { settings: Record<string, string>; sealedSecrets: string; secretNames: string[] }, now: number): Promise<IntegrationRecord>;
+    /** Records what last arrived (`topic`) or failed (`error`). */
+    note(siteId: string, platform: IntegrationPlatform, what: { topic: string } | { error: string }, now: number): Promise<void>;
+    /** Records a delivery id; false when it was already recorded (a replay). */
+    claimDelivery(siteId: string, platform: IntegrationPlatform, deliveryId: string, now: number): Promise<boolean>;
+    /** Forgets a delivery id whose processing failed, so the platform's retry is processed. */
+    releaseDelivery(siteId: string, platform: IntegrationPlatform, deliveryId: string): Promise<void>;
+    setImport(siteId: string, platform: IntegrationPlatform, state: ImportState, now: number): Promise<void>;
   };
   idempotency: {
     get(siteId: string, key: string): Promise<StoredResponse | null>;

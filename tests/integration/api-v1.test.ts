@@ -112,6 +112,15 @@ describe('customers and orders', () => {
     expect(await res.json()).toMatchObject({ field: 'trackingUrl' });
   });
 
+  it('builds the tracking link from the number for a known carrier when none is sent', async () => {
+    const res = await call('PUT', '/orders/ord_api_1/shipments/shp_3', { carrier: 'MRW', trackingNumber: '0262 1234', status: 'in_transit' });
+    expect(res.status).toBe(201);
+    const order = (await res.json()) as { shipments: { id: string; trackingUrl: string }[] };
+    expect(order.shipments.find((s) => s.id === 'shp_3')!.trackingUrl).toBe('https://www.mrw.es/seguimiento_envios/MRW_historico_nacional.asp?enviament=0262%201234');
+    const unknown = await call('PUT', '/orders/ord_api_1/shipments/shp_4', { carrier: 'Mensajería Pepe', trackingNumber: '77', status: 'in_transit' });
+    expect(((await unknown.json()) as { shipments: { id: string; trackingUrl: string }[] }).shipments.find((s) => s.id === 'shp_4')!.trackingUrl).toBe('');
+  });
+
   it('answers 404 for a shipment of an unknown order', async () => {
     const res = await call('PUT', '/orders/ord_nope/shipments/shp_1', { carrier: 'X', trackingNumber: '1', trackingUrl: 'https://x.example', status: 'x' });
     expect(res.status).toBe(404);

@@ -1,7 +1,8 @@
 /**
  * What a stolen copy of the database (a backup, a disk image) gives an attacker: no visitor
  * token, no session cookie, no password — only their SHA-256 (tokens, which are 192–256 random
- * bits) or argon2id (passwords). Checked against the bytes of the SQLite files themselves.
+ * bits) or argon2id (passwords) — and no shop credential (sealed with a key kept outside the
+ * database). Checked against the bytes of the SQLite files themselves.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -52,5 +53,33 @@ describe('secrets at rest', () => {
     // The hashes are there: the check above looked in the right place.
     expect(bytes.includes(Buffer.from(hashToken(visitor.token)))).toBe(true);
     visitor.socket.close();
+  });
+});
+
+describe('shop credentials at rest', () => {
+  it('seals webhook secrets and API tokens: the database files never hold them in clear', async () => {
+    const secrets = { webhookSecret: 'shpss_at_rest_0a1b2c3d4e5f', accessToken: 'shpat_at_rest_9z8y7x6w5v4u' };
+    const res = await fetch(`${server.origin}/api/v1/integrations/shopify`, {
+      method: 'PUT',
+      headers: { Authorization: 'Bearer sk_demo_secret', 'Content-Type': 'application/json' },
+      body: JSON.stringify({ shopDomain: 'en-reposo.myshopify.com', ...secrets }),
+    });
+    expect(res.status).toBe(200);
+    const db = new Database(join(server.dataDir, 'mostrador.db'), { readonly: true });
+    let sealed: string;
+    try {
+      sealed = (db.prepare("SELECT secrets FROM integrations WHERE platform = 'shopify'").get() as { secrets: string }).secrets;
+    } finally {
+      db.close();
+    }
+    expect(sealed).toMatch(/^v1\./);
+    const bytes = Buffer.concat(
+      readdirSync(server.dataDir)
+        .filter((f) => f.startsWith('mostrador.db'))
+        .map((f) => readFileSync(join(server.dataDir, f))),
+    );
+    for (const secret of Object.values(secrets)) expect(bytes.includes(Buffer.from(secret))).toBe(false);
+    // The sealed form is there: the check above looked in the right place.
+    expect(bytes.includes(Buffer.from(sealed))).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * Admin settings: embed, branding, security, business hours, the assistant's FAQ and policies,
- * canned responses, proactive rules, teams, agents, API keys and webhooks.
+ * canned responses, proactive rules, teams, agents, API keys, shop integrations and webhooks.
  */
 import { useEffect, useMemo } from 'preact/hooks';
 import { createAdmin } from '../../state/admin';
@@ -10,6 +10,7 @@ import { BotSection } from './BotSection';
 import { CannedSection } from './CannedSection';
 import { FaqSection } from './FaqSection';
 import { HoursSection } from './HoursSection';
+import { IntegrationsSection } from './IntegrationsSection';
 import { KeysSection } from './KeysSection';
 import { PoliciesSection } from './PoliciesSection';
 import { ProactiveSection } from './ProactiveSection';
@@ -40,6 +41,7 @@ export function Settings({ meId }: { meId: string }) {
       {site && <TeamsSection admin={admin} teams={site.teams} />}
       <AgentsSection admin={admin} meId={meId} />
       {site && <KeysSection admin={admin} site={site} />}
+      <IntegrationsSection admin={admin} />
       <WebhooksSection admin={admin} />
     </main>
   );

@@ -15,7 +15,12 @@ import { handOff, postApiMessage, postOrderEvent } from '../../app/conversations
 import type { CoreDeps } from '../../app/deps';
 import { RefusedError } from '../../app/errors';
 import { configureExternalBot, externalBotOut } from '../../app/external-bot';
+import { trackingUrl } from '../../domain/carriers';
+import { publicOrigin } from '../../http';
 import { conversationOut, customerOut, messageOut, orderOut } from '../shapes';
+import type { ShopIntegrations } from '../../integrations/shops/service';
+import { integrationOut, PLATFORMS } from '../../integrations/shops/settings';
+import type { IntegrationPlatform } from '../../store/types';
 
 export interface ApiDeps {
   /** The use cases' dependencies (messages, handoffs and order events go through them). */
@@ -24,6 +29,10 @@ export interface ApiDeps {
   rateLimit?: { rate: number; burst: number };
   /** ALLOW_PRIVATE_NETWORK_TARGETS: let webhooks target private and loopback addresses. */
   allowPrivateTargets?: boolean;
+  /** Shop platform connections (Shopify, WooCommerce, PrestaShop). */
+  shops?: ShopIntegrations;
+  /** PUBLIC_URL; empty: the request's own origin (for the webhook URLs shown). */
+  publicUrl?: string;
 }
 
 function webhookOut(w: WebhookRecord) {
@@ -67,6 +76,18 @@ export function apiV1Routes(api: ApiDeps) {
   app.use('*', secretKeyAuth(deps.store, new RateLimiter(5, 20), deps.now));
   app.use('*', siteRateLimit(new RateLimiter(limit.rate, limit.burst), deps.now));
   app.use('*', idempotent(deps.store, deps.now));
+  // The PrestaShop module calls this API itself and says so: its card in the console shows the last call and the last failure.
+  app.use('*', async (c, next) => {
+    await next();
+    if (c.req.header('x-mostrador-integration') !== 'prestashop' || c.req.method === 'GET') return;
+    const site = c.get('site');
+    if (!(await deps.store.integrations.get(site.id, 'prestashop'))) return;
+    const what = `${c.req.method} ${c.req.path.replace(/^\/api\/v1/, '').slice(0, 80)}`;
+    const status = c.res.status;
+    await deps.store.integrations
+      .note(site.id, 'prestashop', status < 300 ? { topic: what } : { error: `${what}: HTTP ${status}` }, deps.now())
+      .catch((err: unknown) => deps.logger.warn({ err }, 'could not record the PrestaShop call'));
+  });
 
   // ---- customers ----
   docs.push({ method: 'put', path: '/customers/{externalId}', summary: 'Create or update a customer', tag: 'Customers', body: S.CustomerBody, response: S.CustomerOut });
@@ -124,7 +145,11 @@ export function apiV1Routes(api: ApiDeps) {
     const orderId = externalId(c, 'externalId');
     const shipmentId = externalId(c, 'shipmentId');
     const body = validate(S.ShipmentBody, await jsonBody(c));
-    const input = { ...body, events: body.events?.map((e) => ({ ...e, at: Date.parse(e.at) })) };
+    const input = {
+      ...body,
+      trackingUrl: trackingUrl(body.carrier, body.trackingNumber, body.trackingUrl),
+      events: body.events?.map((e) => ({ ...e, at: Date.parse(e.at) })),
+    };
     try {
       const { record, created } = await deps.store.orders.upsertShipment(c.get('site').id, orderId, shipmentId, input, deps.now());
       return c.json(orderOut(record), created ? 201 : 200);
@@ -237,7 +262,47 @@ export function apiV1Routes(api: ApiDeps) {
     return c.json({ delivered: true, conversationId: outcome.conversationId, messageId: outcome.messageId }, 201);
   });
 
-  // ---- webhooks ----
+  // ---- shop platforms ----
+  const platformParam = (c: Context): IntegrationPlatform => {
+    const p = c.req.param('platform') as IntegrationPlatform;
+    if (!PLATFORMS.includes(p)) throw new ApiError(404, 'not_found', 'No such platform', { detail: `platform: one of ${PLATFORMS.join(', ')}` });
+    if (!deps.shops) throw new Error('shop integrations are not attached');
+    return p;
+  };
+  const base = (c: Context) => publicOrigin(c, deps.publicUrl ?? '');
+
+  docs.push({ method: 'get', path: '/integrations', summary: 'Shop platform connections: settings, which secrets are set (never their values), webhook URL, last event and error, import progress', tag: 'Integrations', response: S.IntegrationList });
+  app.get('/integrations', async (c) => {
+    const site = c.get('site');
+    const records = await deps.store.integrations.list(site.id);
+    return c.json({ data: PLATFORMS.map((p) => integrationOut(p, records.find((r) => r.platform === p) ?? null, base(c), site.publicKey)) });
+  });
+
+  docs.push({
+    method: 'put',
+    path: '/integrations/{platform}',
+    summary: 'Connect Shopify, WooCommerce or PrestaShop: shop domain or URL and secrets (stored sealed, never returned; a secret left out keeps its value)',
+    tag: 'Integrations',
+    body: S.IntegrationBody,
+    response: S.IntegrationOut,
+  });
+  app.put('/integrations/:platform', async (c) => {
+    const platform = platformParam(c);
+    const site = c.get('site');
+    const result = await deps.shops!.configure(site, platform, await jsonBody(c));
+    if (!result.ok) throw new ApiError(422, 'validation_failed', 'The body is not valid', { detail: result.detail, ...(result.field ? { field: result.field } : {}) });
+    return c.json(integrationOut(platform, result.record, base(c), site.publicKey));
+  });
+
+  docs.push({ method: 'post', path: '/integrations/{platform}/import', summary: 'Import the last 60 days of customers and orders (Shopify, WooCommerce); resumes an interrupted import', tag: 'Integrations', response: S.IntegrationOut });
+  app.post('/integrations/:platform/import', async (c) => {
+    const platform = platformParam(c);
+    const site = c.get('site');
+    const started = await deps.shops!.importer.start(site, platform);
+    if (!started.ok) throw new ApiError(409, 'not_ready', 'The import cannot start', { detail: started.detail });
+    return c.json(integrationOut(platform, await deps.store.integrations.get(site.id, platform), base(c), site.publicKey), 202);
+  });
+
   // ---- the merchant's own bot ----
   docs.push({ method: 'get', path: '/bot', summary: "The site's external bot (URL, fallback, time-out), without its secret", tag: 'Bot', response: S.BotOut });
   app.get('/bot', async (c) => c.json(externalBotOut(c.get('site'))));

@@ -64,7 +64,8 @@ export const OrderBody = v.object({
 export const ShipmentBody = v.object({
   carrier: ShortText(100),
   trackingNumber: ShortText(100),
-  trackingUrl: HttpUrl,
+  /** Left out: built from the number for Correos, Correos Express, SEUR, MRW, GLS, Nacex, CTT, DHL and UPS. */
+  trackingUrl: v.optional(HttpUrl),
   status: ShortText(40),
   events: v.optional(v.pipe(v.array(v.object({ at: IsoTime, status: ShortText(40), description: ShortText(500) })), v.maxLength(200))),
 });
@@ -232,3 +233,42 @@ export const HandoffBody = v.object({
 });
 
 export const HandoffOut = v.object({ conversationId: v.string(), status: v.string() });
+
+// ---- shop platforms ----
+
+/** The union of the platforms' fields (each platform accepts only its own; see docs/integrations.md). */
+export const IntegrationBody = v.object({
+  shopDomain: v.optional(v.string()),
+  storeUrl: v.optional(v.string()),
+  webhookSecret: v.optional(v.string()),
+  accessToken: v.optional(v.string()),
+  consumerKey: v.optional(v.string()),
+  consumerSecret: v.optional(v.string()),
+});
+
+export const IntegrationOut = v.object({
+  platform: v.picklist(['shopify', 'woocommerce', 'prestashop']),
+  connected: v.boolean(),
+  settings: v.record(v.string(), v.string()),
+  secretsSet: v.array(v.string()),
+  webhookUrl: v.string(),
+  proxyUrl: v.optional(v.string()),
+  lastEvent: v.nullable(v.object({ at: v.string(), topic: v.string() })),
+  lastError: v.nullable(v.object({ at: v.string(), message: v.string() })),
+  import: v.nullable(
+    v.object({
+      status: v.picklist(['running', 'done', 'failed']),
+      phase: v.picklist(['customers', 'orders']),
+      cursor: v.nullable(v.string()),
+      since: v.string(),
+      customers: v.number(),
+      orders: v.number(),
+      totals: v.object({ customers: v.nullable(v.number()), orders: v.nullable(v.number()) }),
+      error: v.nullable(v.string()),
+      startedAt: v.string(),
+      finishedAt: v.nullable(v.string()),
+    }),
+  ),
+});
+
+export const IntegrationList = v.object({ data: v.array(IntegrationOut) });
