@@ -46,6 +46,11 @@ describe.runIf(hasChromium)('the bot in the widget', () => {
     // The guest lookup, in English.
     await expect.poll(textOf(log), T).toContain('I can check that for you. Please send me your order number and the email you used to place the order.');
 
+    // Someone of the team is online, so the hand-off may promise a person "enseguida" (with
+    // nobody online it says so instead: tests/e2e/offline-state.test.ts).
+    const agentContext = await ctx.browser.newContext({ locale: 'en-US' });
+    await signInToConsole(await agentContext.newPage(), ctx.server.origin);
+    await expect.poll(textOf(panel.locator('header')), T).toContain('Ana');
     await box.fill('no quiero hablar con una máquina');
     await box.press('Enter');
     await expect.poll(textOf(log), T).toContain('Te paso con una persona. Enseguida te atienden.');
@@ -54,6 +59,7 @@ describe.runIf(hasChromium)('the bot in the widget', () => {
     const site = (await ctx.server.store.sites.byPublicKey('pk_demo'))!;
     const queue = await ctx.server.store.conversations.queue(site.id);
     expect(queue.map((q) => q.language)).toContain('es');
+    await agentContext.close();
     await context.close();
   });
 });
