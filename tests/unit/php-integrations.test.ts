@@ -14,6 +14,7 @@ const hasPhp = spawnSync('php', ['--version'], { encoding: 'utf8' }).status === 
 if (!hasPhp && process.env.CI === 'true') {
   throw new Error('php not found; CI must install it (apt-get install -y php-cli, see .ci/run).');
 }
+if (!hasPhp) console.warn('php-cli is not installed here: the PHP plugin tests are skipped (apt-get install -y php-cli to run them).');
 
 function phpFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -51,8 +52,4 @@ describe.skipIf(!hasPhp)('shop plugins (PHP)', () => {
     expect(run.stdout).toContain('ok: ');
     expect(run.status).toBe(0);
   });
-});
-
-describe.skipIf(hasPhp)('shop plugins (PHP) without php', () => {
-  it.skip('php-cli is not installed here: apt-get install -y php-cli to run the PHP tests', () => undefined);
 });
