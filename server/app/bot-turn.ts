@@ -119,14 +119,17 @@ async function botTurnFor(deps: CoreDeps, site: SiteRecord, visitor: VisitorReco
       replies.push({ text: `#${card.number}: ${card.statusLabel}`, kind: 'card', payload });
     }
   }
-  // Deterministic ids: a re-run for the same shopper message stores nothing twice.
-  await sendBotMessages(deps, { siteId: site.id, conversationId: conversation.id, author: botAuthor(site, turn.locale), replies, clientId: `bot_${message.id}_0` });
-
-  await deps.store.conversations.saveBotData(site.id, conversation.id, {
-    botState: turn.newState as unknown as Record<string, unknown>,
-    ...(turn.handoff ? { handoff: turn.handoff as unknown as Record<string, unknown> } : {}),
+  // Deterministic ids: a re-run for the same shopper message stores nothing twice. Its memory
+  // and an email the shopper gave are written with its replies, in one transaction.
+  await sendBotMessages(deps, {
+    siteId: site.id,
+    conversationId: conversation.id,
+    author: botAuthor(site, turn.locale),
+    replies,
+    clientId: `bot_${message.id}_0`,
+    data: { botState: turn.newState as unknown as Record<string, unknown>, ...(turn.handoff ? { handoff: turn.handoff as unknown as Record<string, unknown> } : {}) },
+    ...(turn.contactEmail ? { visitor: { id: visitor.id, email: turn.contactEmail } } : {}),
   });
-  if (turn.contactEmail) await deps.store.visitors.setProfile(site.id, visitor.id, { email: turn.contactEmail });
   if (turn.newState.matchedOrderId !== state.matchedOrderId) {
     // The shopper proved an order: agents now see its customer's name, email and order numbers.
     const item = await deps.store.conversations.listItem(site.id, conversation.id);

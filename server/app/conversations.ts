@@ -11,11 +11,12 @@ import { orderCard } from '../domain/cards';
 import { orderEventMessage, type OrderEvent } from '../domain/proactive';
 import { siteTeams } from '../domain/teams';
 import { AttachmentError } from '../store/errors';
-import type { AgentRecord, AttachmentRecord, CommitResult, CommitSnapshot, SiteRecord, VisitorRecord } from '../store/types';
+import type { AgentRecord, AttachmentRecord, CommitResult, CommitSnapshot, ConversationDataPatch, SiteRecord, VisitorPatch, VisitorRecord } from '../store/types';
 import { commitChange, keyedMessage, previewOf, type Committed } from './core';
 import type { CoreDeps } from './deps';
 import { InvalidRequestError } from './errors';
 import { botEnabled } from './site';
+import { shopperLanguage } from './shopper-language';
 
 export { keyedMessage };
 
@@ -52,6 +53,8 @@ export interface ShopperMessage {
   clientId: string;
   text: string;
   attachmentIds?: string[] | undefined;
+  /** The widget's language when the site set it explicitly (`Mostrador('locale', …)`). */
+  locale?: Locale | undefined;
 }
 
 /**
@@ -63,6 +66,8 @@ export async function sendShopperMessage(deps: CoreDeps, input: ShopperMessage, 
   const site = (await deps.store.sites.byId(input.site.id)) ?? input.site;
   const botOn = botEnabled(site);
   const customerId = visitor.verified ? visitor.customerId : null;
+  // The conversation's and the visitor's language follow the shopper's, in the same transaction.
+  const language = shopperLanguage(input.text, input.locale);
   /**
    * Whether the agent who had a resolved chat can take it back is asked only when the commit
    * finds the chat resolved (rare): the hot path does no extra read. Unknown until then.
@@ -87,7 +92,9 @@ export async function sendShopperMessage(deps: CoreDeps, input: ShopperMessage, 
             return {
               actor: { kind: 'visitor' },
               commands: c ? [message] : [{ type: 'start', via: 'shopper', botOn }, message],
-              create: { visitorId: visitor.id, locale: visitor.locale },
+              create: { visitorId: visitor.id, locale: language ?? visitor.locale },
+              ...(c && language && c.locale !== language ? { data: { locale: language } } : {}),
+              ...(language && visitor.locale !== language ? { visitor: { id: visitor.id, locale: language } } : {}),
               message: {
                 author: { kind: 'visitor', id: visitor.id, ...(visitor.name ? { name: visitor.name } : {}) },
                 kind: 'text',
@@ -100,7 +107,10 @@ export async function sendShopperMessage(deps: CoreDeps, input: ShopperMessage, 
           },
         },
         committed,
-      );
+      ).then((result) => {
+        if (language && !result.duplicate) visitor.locale = language;
+        return result;
+      });
     } catch (err) {
       if (!(err instanceof NeedsAgent)) throw err;
       // Nothing was written: ask presence and loads, then commit again on the row as it is then.
@@ -281,12 +291,16 @@ export async function handOff(
   deps: CoreDeps,
   input: { siteId: string; conversationId: string; packet: Record<string, unknown> & { reason: string }; clientId: string; storePacket?: boolean },
 ): Promise<CommitResult> {
-  if (input.storePacket) await deps.store.conversations.saveBotData(input.siteId, input.conversationId, { handoff: input.packet });
   return commitChange(deps, {
     siteId: input.siteId,
     target: { conversationId: input.conversationId },
     clientId: input.clientId,
-    change: () => ({ actor: { kind: 'bot' }, commands: [{ type: 'handoff', reason: input.packet.reason }], handoffPacket: input.packet }),
+    change: () => ({
+      actor: { kind: 'bot' },
+      commands: [{ type: 'handoff', reason: input.packet.reason }],
+      handoffPacket: input.packet,
+      ...(input.storePacket ? { data: { handoff: input.packet } } : {}),
+    }),
   });
 }
 
@@ -296,12 +310,20 @@ export interface BotReply {
   payload?: Record<string, unknown> | CardPayload | undefined;
 }
 
-/** The assistant answers: its messages move nothing (they never count as a person's answer). */
+/**
+ * The assistant answers: its messages move nothing (they never count as a person's answer). Its
+ * memory (`data`) and what it learnt about the visitor are written in the same transaction.
+ */
 export async function sendBotMessages(
   deps: CoreDeps,
-  input: { siteId: string; conversationId: string; author: Author; replies: BotReply[]; clientId: string },
+  input: { siteId: string; conversationId: string; author: Author; replies: BotReply[]; clientId: string; data?: ConversationDataPatch; visitor?: VisitorPatch },
 ): Promise<CommitResult | null> {
-  if (input.replies.length === 0) return null;
+  if (input.replies.length === 0) {
+    // Nothing to say: only the memory changes.
+    if (input.data) await deps.store.conversations.saveBotData(input.siteId, input.conversationId, input.data);
+    if (input.visitor?.email) await deps.store.visitors.setProfile(input.siteId, input.visitor.id, { email: input.visitor.email });
+    return null;
+  }
   return commitChange(deps, {
     siteId: input.siteId,
     target: { conversationId: input.conversationId },
@@ -314,7 +336,14 @@ export async function sendBotMessages(
         payload: (r.payload as Record<string, unknown> | undefined) ?? null,
         preview: previewOf(r.text, null),
       }));
-      return { actor: { kind: 'bot' }, commands: [], message: first!, after: rest.map((m) => ({ ...m, clientId: null })) };
+      return {
+        actor: { kind: 'bot' },
+        commands: [],
+        message: first!,
+        after: rest.map((m) => ({ ...m, clientId: null })),
+        ...(input.data ? { data: input.data } : {}),
+        ...(input.visitor ? { visitor: input.visitor } : {}),
+      };
     },
   });
 }

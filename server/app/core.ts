@@ -8,7 +8,7 @@ import type { Message } from '../../shared/protocol';
 import { decide, isWaitingForPeople, NO_CONVERSATION, transcriptLine, type Actor, type Command, type LifecycleEvent } from '../domain/lifecycle';
 import { messageOut } from '../routes/shapes';
 import { NotFoundError } from '../store/errors';
-import type { CommitPlan, CommitRequest, CommitResult, CommitSnapshot, ConversationEventDraft, ConversationRecord, MessageDraft, WebhookEvent } from '../store/types';
+import type { CommitPlan, CommitRequest, CommitResult, CommitSnapshot, ConversationDataPatch, ConversationEventDraft, ConversationRecord, MessageDraft, VisitorPatch, WebhookEvent } from '../store/types';
 import type { CoreDeps } from './deps';
 import { InvalidRequestError, RefusedError } from './errors';
 import { publishCommitted } from './publish';
@@ -31,6 +31,10 @@ export interface Change {
   names?: ((agentId: string) => string | undefined) | undefined;
   /** What agents and the `conversation.handoff` webhook get with a handoff. */
   handoffPacket?: Record<string, unknown> | undefined;
+  /** The conversation's other facts written in the same transaction (assistant memory, language). */
+  data?: ConversationDataPatch | undefined;
+  /** What the change learnt about the visitor, written in the same transaction. */
+  visitor?: VisitorPatch | undefined;
 }
 
 const PREVIEW_LENGTH = 140;
@@ -108,6 +112,8 @@ export function planChange(snapshot: CommitSnapshot, change: Change, clientId: s
     messages,
     events: events.map((e) => logRow(e, change.actor)),
     ...(change.claimAttachments?.length ? { claimAttachments: change.claimAttachments } : {}),
+    ...(change.data ? { data: change.data } : {}),
+    ...(change.visitor ? { visitor: change.visitor } : {}),
     outbox: outboxFor(events, change.actor, change.handoffPacket),
   };
 }

@@ -4,8 +4,6 @@ import { sendShopperMessage, type ShopperMessage } from './conversations';
 import { keyedMessage } from './core';
 import type { CoreDeps } from './deps';
 import { runAssistant } from './external-bot';
-import { followShopperLanguage } from './shopper-language';
-import type { Locale } from '../../shared/i18n';
 
 /**
  * Commits the shopper's message, calls `committed` (the transport acks), then lets the assistant
@@ -13,16 +11,12 @@ import type { Locale } from '../../shared/i18n';
  */
 export async function shopperWrites(
   deps: CoreDeps,
-  input: ShopperMessage & { locale?: Locale | undefined },
+  input: ShopperMessage,
   committed: (result: CommitResult) => void,
   address: string | null = null,
 ): Promise<void> {
   const result = await sendShopperMessage(deps, input, committed);
   if (result.duplicate) return;
-  // The conversation's language follows the shopper's, before the assistant reads it.
-  await followShopperLanguage(deps.store, input.site.id, input.visitor, result.conversation.id, input.text, input.locale).catch((err: unknown) =>
-    deps.logger.error({ err }, 'language update failed'),
-  );
   // `address`: the shopper's client address, for the order-lookup budget across conversations.
   await runAssistant(deps, input.site.id, input.visitor, result.conversation, keyedMessage(result, input.clientId), address).catch((err: unknown) =>
     deps.logger.error({ err }, 'bot turn failed'),

@@ -37,6 +37,9 @@ export class HotPath {
   private readonly bumpEvent;
   private readonly insertMessage;
   private readonly verifiedCustomer;
+  private readonly dataOf;
+  private readonly writeData;
+  private readonly writeVisitor;
 
   constructor(sqlite: Database.Database) {
     this.conversationById = sqlite.prepare(`SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE site_id = ? AND id = ?`);
@@ -68,6 +71,57 @@ export class HotPath {
        RETURNING ${MESSAGE_COLUMNS}`,
     );
     this.verifiedCustomer = sqlite.prepare(`SELECT customer_id AS customerId FROM visitors WHERE id = ? AND verified = 1`);
+    this.dataOf = sqlite.prepare(`SELECT bot_state AS botState, handoff, locale FROM conversations WHERE site_id = ? AND id = ?`);
+    this.writeData = sqlite.prepare(
+      `UPDATE conversations SET bot_state = iif(@setBotState, @botState, bot_state), handoff = iif(@setHandoff, @handoff, handoff),
+        locale = iif(@setLocale, @locale, locale)
+       WHERE site_id = @siteId AND id = @id RETURNING ${CONVERSATION_COLUMNS}`,
+    );
+    // An email the shopper gave is kept only while the merchant has not verified who they are.
+    this.writeVisitor = sqlite.prepare(
+      `UPDATE visitors SET locale = iif(@setLocale, @locale, locale), email = iif(@setEmail AND verified = 0, @email, email) WHERE site_id = @siteId AND id = @id`,
+    );
+  }
+
+  /** The assistant's memory, handoff packet and language of a conversation. */
+  data(siteId: string, id: string): { botState: Record<string, unknown> | null; handoff: Record<string, unknown> | null; locale: string | null } | null {
+    const raw = this.dataOf.get(siteId, id) as { botState: string | null; handoff: string | null; locale: string | null } | undefined;
+    if (!raw) return null;
+    return {
+      botState: raw.botState === null ? null : (JSON.parse(raw.botState) as Record<string, unknown>),
+      handoff: raw.handoff === null ? null : (JSON.parse(raw.handoff) as Record<string, unknown>),
+      locale: raw.locale,
+    };
+  }
+
+  /** Writes the fields of `patch` that are set (others stay as they are). */
+  saveData(
+    siteId: string,
+    id: string,
+    patch: { botState?: Record<string, unknown>; handoff?: Record<string, unknown> | null; locale?: string },
+  ): ConversationRow | undefined {
+    return this.writeData.get({
+      siteId,
+      id,
+      setBotState: patch.botState !== undefined ? 1 : 0,
+      botState: patch.botState !== undefined ? JSON.stringify(patch.botState) : null,
+      setHandoff: patch.handoff !== undefined ? 1 : 0,
+      handoff: patch.handoff != null ? JSON.stringify(patch.handoff) : null,
+      setLocale: patch.locale !== undefined ? 1 : 0,
+      locale: patch.locale ?? null,
+    }) as ConversationRow | undefined;
+  }
+
+  /** The visitor's language and (while unverified) email. */
+  saveVisitor(siteId: string, id: string, patch: { locale?: string; email?: string }): void {
+    this.writeVisitor.run({
+      siteId,
+      id,
+      setLocale: patch.locale !== undefined ? 1 : 0,
+      locale: patch.locale ?? null,
+      setEmail: patch.email ? 1 : 0,
+      email: patch.email ?? null,
+    });
   }
 
   conversation(siteId: string, id: string): ConversationRow | undefined {

@@ -19,6 +19,7 @@ import type {
   AgentRecord,
   AttachmentRecord,
   CommitRequest,
+  ConversationDataPatch,
   CommitResult,
   ConversationEventRecord,
   ConversationListItem,
@@ -40,9 +41,10 @@ import type {
 type MessageRow = typeof t.messages.$inferSelect;
 type AgentRow = typeof t.agents.$inferSelect;
 
-interface PendingCommit {
-  request: CommitRequest;
-  resolve(result: CommitResult): void;
+/** A write waiting for the next batch: run inside it (in its own savepoint), settled after COMMIT. */
+interface PendingWrite {
+  run(): unknown;
+  resolve(value: unknown): void;
   reject(err: unknown): void;
 }
 
@@ -103,8 +105,7 @@ export const SIGN_IN_CANDIDATES = 20;
 
 export class SqliteStore implements Store {
   private readonly db: Db;
-  private pending: PendingCommit[] = [];
-  private pendingHooks: { run(): number; resolve(n: number): void; reject(err: unknown): void }[] = [];
+  private pending: PendingWrite[] = [];
   private flushScheduled = false;
 
   private readonly commerce: CommerceRepo;
@@ -121,14 +122,18 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * Runs a synchronous write in its own IMMEDIATE transaction (a savepoint when nested), mapping
-   * I/O failures to StoreUnavailableError. IMMEDIATE takes the write lock before the first read:
-   * a deferred transaction that reads and then writes fails at once with SQLITE_BUSY when another
-   * connection holds the lock (SQLite cannot make it wait without risking a deadlock), where
-   * this one waits busy_timeout like every other writer.
+   * Queues a synchronous write for the next batch: every write of one event-loop turn — commits,
+   * outbox rows and the rest — shares one IMMEDIATE transaction and one fsync, each in its own
+   * savepoint (a failing write rolls back alone), in the order they were asked for. The promise
+   * settles after COMMIT, so what it returns is durable. IMMEDIATE takes the write lock before
+   * the first read: a deferred transaction that reads and then writes fails at once with
+   * SQLITE_BUSY when another connection holds the lock, where this one waits busy_timeout.
    */
   private write<T>(fn: () => T): Promise<T> {
-    return this.read(() => this.opened.sqlite.transaction(fn).immediate());
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ run: fn, resolve: resolve as (value: unknown) => void, reject });
+      this.scheduleFlush();
+    });
   }
 
   /** Runs a synchronous read, mapping I/O failures to StoreUnavailableError. */
@@ -295,10 +300,7 @@ export class SqliteStore implements Store {
     /** Batched with the message writes of the same event-loop turn: one transaction, one fsync. */
     enqueue: (siteId: string, event: WebhookEvent, body: object, now: number): Promise<number> => {
       if (this.hooks.knownEmpty(siteId)) return Promise.resolve(0);
-      return new Promise<number>((resolve, reject) => {
-        this.pendingHooks.push({ run: () => this.hooks.enqueue(siteId, event, body, now), resolve, reject });
-        this.scheduleFlush();
-      });
+      return this.write(() => this.hooks.enqueue(siteId, event, body, now));
     },
     due: (now: number, limit: number) => this.read(() => this.hooks.due(now, limit)),
     recordAttempt: (
@@ -534,11 +536,7 @@ export class SqliteStore implements Store {
         const row = this.hot.conversation(siteId, id);
         return row ? toConversation(row) : null;
       }),
-    commit: (request: CommitRequest) =>
-      new Promise<CommitResult>((resolve, reject) => {
-        this.pending.push({ request, resolve, reject });
-        this.scheduleFlush();
-      }),
+    commit: (request: CommitRequest) => this.write(() => this.commitOne(request)),
     events: (siteId: string, conversationId: string) =>
       this.read((): ConversationEventRecord[] =>
         this.db
@@ -649,30 +647,10 @@ export class SqliteStore implements Store {
           .all();
         return new Map(rows.filter((r) => r.agentId).map((r) => [r.agentId!, Number(r.n)]));
       }),
-    botData: (siteId: string, id: string) =>
-      this.read(() => {
-        const c = t.conversations;
-        const row = this.db
-          .select({ botState: c.botState, handoff: c.handoff, locale: c.locale })
-          .from(c)
-          .where(and(eq(c.siteId, siteId), eq(c.id, id)))
-          .get();
-        return row ? { botState: row.botState ?? null, handoff: row.handoff ?? null, locale: row.locale ?? null } : null;
-      }),
-    saveBotData: (siteId: string, id: string, data: { botState?: Record<string, unknown>; handoff?: Record<string, unknown> | null; locale?: string }) =>
+    botData: (siteId: string, id: string) => this.read(() => this.hot.data(siteId, id)),
+    saveBotData: (siteId: string, id: string, data: ConversationDataPatch) =>
       this.write(() => {
-        const c = t.conversations;
-        const patch = {
-          ...(data.botState !== undefined ? { botState: data.botState } : {}),
-          ...(data.handoff !== undefined ? { handoff: data.handoff } : {}),
-          ...(data.locale !== undefined ? { locale: data.locale } : {}),
-        };
-        if (Object.keys(patch).length === 0) return;
-        this.db
-          .update(c)
-          .set(patch)
-          .where(and(eq(c.siteId, siteId), eq(c.id, id)))
-          .run();
+        this.hot.saveData(siteId, id, data);
       }),
     unansweredQuestions: (siteId: string, limit: number) =>
       this.read(() => {
@@ -792,36 +770,24 @@ export class SqliteStore implements Store {
     setImmediate(() => this.flush());
   }
 
-  /** Commits every queued commit (and webhook row) in one transaction; settles each promise after COMMIT. */
+  /** Runs every queued write in one transaction; settles each promise after COMMIT. */
   private flush(): void {
     this.flushScheduled = false;
     const batch = this.pending;
     this.pending = [];
-    const hooks = this.pendingHooks;
-    this.pendingHooks = [];
-    if (batch.length === 0 && hooks.length === 0) return;
-    const hookCounts: number[] = [];
-    const outcomes: ({ ok: true; value: CommitResult } | { ok: false; error: unknown })[] = [];
+    if (batch.length === 0) return;
+    const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
     const sqlite = this.opened.sqlite;
-    const one = sqlite.transaction((request: CommitRequest) => this.commitOne(request)); // nested → SAVEPOINT
+    const one = sqlite.transaction((item: PendingWrite) => item.run()); // nested → SAVEPOINT
     try {
       sqlite
         .transaction(() => {
           for (const item of batch) {
             try {
-              outcomes.push({ ok: true, value: one(item.request) });
+              outcomes.push({ ok: true, value: one(item) });
             } catch (err) {
               if (isUnavailable(err)) throw err; // the whole batch is lost: fail them all
               outcomes.push({ ok: false, error: err });
-            }
-          }
-          for (const h of hooks) {
-            try {
-              hookCounts.push(sqlite.transaction(() => h.run())()); // SAVEPOINT: a bad row fails alone
-            } catch (err) {
-              if (isUnavailable(err)) throw err;
-              hookCounts.push(-1);
-              h.reject(err);
             }
           }
         })
@@ -829,12 +795,8 @@ export class SqliteStore implements Store {
     } catch (err) {
       const failure = isUnavailable(err) ? new StoreUnavailableError(err) : err;
       for (const item of batch) item.reject(failure);
-      for (const h of hooks) h.reject(failure);
       return;
     }
-    hooks.forEach((h, i) => {
-      if (hookCounts[i] !== -1) h.resolve(hookCounts[i] ?? 0);
-    });
     batch.forEach((item, i) => {
       const outcome = outcomes[i]!;
       if (outcome.ok) item.resolve(outcome.value);
@@ -951,6 +913,8 @@ export class SqliteStore implements Store {
     ) {
       row = this.hot.state(siteId, conversationId, s, now) ?? row;
     }
+    if (plan.data) row = this.hot.saveData(siteId, conversationId, plan.data) ?? row;
+    if (plan.visitor) this.hot.saveVisitor(siteId, plan.visitor.id, plan.visitor);
     for (const e of plan.events) this.hot.event(siteId, conversationId, e.type, e.actor.kind, e.actor.id, e.data, now);
 
     const conversation = toConversation(row);
@@ -970,7 +934,7 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     // Let queued commits land before the handle goes away.
-    while (this.pending.length > 0 || this.pendingHooks.length > 0) this.flush();
+    while (this.pending.length > 0) this.flush();
     this.opened.close();
   }
 }

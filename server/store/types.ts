@@ -132,8 +132,24 @@ export interface CommitPlan {
   events: ConversationEventDraft[];
   /** Files the messages use: claimed by this conversation in the same transaction. */
   claimAttachments?: string[];
+  /** The conversation's other facts that change with it: the assistant's memory and handoff packet, the shopper's language. */
+  data?: ConversationDataPatch;
+  /** What the commit learnt about the conversation's visitor: their language, an email they gave (kept only while unverified). */
+  visitor?: VisitorPatch;
   /** Webhook deliveries (the transactional outbox), built from what was written. */
   outbox?(written: { conversation: ConversationRecord; messages: Message[] }): { event: WebhookEvent; body: object }[];
+}
+
+export interface ConversationDataPatch {
+  botState?: Record<string, unknown>;
+  handoff?: Record<string, unknown> | null;
+  locale?: string;
+}
+
+export interface VisitorPatch {
+  id: string;
+  locale?: string;
+  email?: string;
 }
 
 export interface CommitRequest {
