@@ -35,6 +35,7 @@ import { PresenceRegistry, TeamPresence } from './presence';
 import { Heartbeat } from './ws/connection';
 import type { GatewayDeps } from './ws/gateway-common';
 import type { CoreDeps } from './app/deps';
+import { turnsSettled } from './app/bot-turn';
 import { visitorSocket } from './ws/visitor-gateway';
 import { VisitorFeed } from './ws/visitor-feed';
 
@@ -216,12 +217,15 @@ export function createApp(deps: AppDeps) {
       const clients = [...(wss.clients as Set<WebSocket>)];
       for (const client of clients) client.close(code, reason);
       // A peer that never answers the close (stalled, or gone) must not hold the shutdown open.
-      return new Promise((resolve) => {
+      const closed = new Promise<void>((resolve) => {
         setTimeout(() => {
           for (const client of clients) if (client.readyState !== client.CLOSED) client.terminate();
           resolve();
         }, clients.length ? 500 : 0).unref();
       });
+      // The assistant's queued turns land before the store closes (bounded: a stuck external bot must not hold it).
+      const bounded = new Promise<void>((resolve) => setTimeout(resolve, 5000).unref());
+      return Promise.all([closed, Promise.race([turnsSettled(), bounded])]).then(() => undefined);
     },
     heartbeat,
     agentSockets,

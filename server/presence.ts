@@ -343,6 +343,22 @@ export class TeamPresence {
     this.watchers.set(siteId, watch);
   }
 
+  /**
+   * False while the schedule is open at `now`, else when it opens next. Schedules and time-zone
+   * offsets move in whole minutes, so the answer holds for the minute: computed once per minute
+   * per site (the assistant asks on every turn).
+   */
+  private closedUntil(siteId: string, hours: BusinessHours, now: number): false | number | null {
+    const minute = Math.floor(now / 60_000);
+    const hit = this.openMemo.get(siteId);
+    if (hit && hit.hours === hours && hit.minute === minute) return hit.closedUntil;
+    const closedUntil = isOpen(hours.schedule, hours.timeZone, now) ? false : nextOpening(hours.schedule, hours.timeZone, now);
+    this.openMemo.set(siteId, { hours, minute, closedUntil });
+    return closedUntil;
+  }
+
+  private readonly openMemo = new Map<string, { hours: BusinessHours; minute: number; closedUntil: false | number | null }>();
+
   private unwatch(siteId: string): void {
     const w = this.watchers.get(siteId);
     if (w) clearInterval(w.timer);
@@ -360,9 +376,8 @@ export class TeamPresence {
    */
   availability(siteId: string, now: number = Date.now()): Availability {
     const hours = this.hours.get(siteId);
-    if (hours && !isOpen(hours.schedule, hours.timeZone, now)) {
-      return { available: false, names: [], backAt: nextOpening(hours.schedule, hours.timeZone, now) };
-    }
+    const closed = hours ? this.closedUntil(siteId, hours, now) : false;
+    if (closed !== false) return { available: false, names: [], backAt: closed };
     const names = this.team(siteId)
       .filter((a) => a.status === 'online')
       .map((a) => a.name.split(/\s+/)[0] ?? a.name);

@@ -33,22 +33,31 @@ function toBotOrder(o: OrderRecord, email: string | null): BotOrder {
 }
 
 /**
- * Turns queued per conversation: each reads the bot's memory the previous one saved, so twelve
- * tabs sending at once count as twelve attempts, not twelve first ones. (In-process: one server
- * holds a conversation's sockets; docs/security.md.)
+ * The assistant's turns, queued per conversation: each reads the memory the previous one saved,
+ * so twelve tabs sending at once count as twelve attempts, not twelve first ones. (In-process:
+ * one server holds a conversation's sockets; docs/security.md.)
  */
 const turns = new Map<string, Promise<void>>();
 
-/** One bot turn for a committed shopper message in a conversation the bot has, after the ones before it. */
-export function runBot(deps: CoreDeps, site: SiteRecord, visitor: VisitorRecord, conversation: ConversationRecord, message: Message, address: string | null = null): Promise<void> {
-  const key = conversation.id;
-  const run = (turns.get(key) ?? Promise.resolve()).then(() => botTurnFor(deps, site, visitor, conversation, message, address));
+/** Runs `turn` after the turns queued before it for the same conversation. */
+export function queueTurn(conversationId: string, turn: () => Promise<void>): Promise<void> {
+  const run = (turns.get(conversationId) ?? Promise.resolve()).then(turn);
   const tail = run.catch(() => undefined);
-  turns.set(key, tail);
+  turns.set(conversationId, tail);
   void tail.then(() => {
-    if (turns.get(key) === tail) turns.delete(key);
+    if (turns.get(conversationId) === tail) turns.delete(conversationId);
   });
   return run;
+}
+
+/** Settles when every turn queued so far has finished (a shutdown lets them land first). */
+export async function turnsSettled(): Promise<void> {
+  while (turns.size > 0) await Promise.all([...turns.values()]);
+}
+
+/** One bot turn for a committed shopper message in a conversation the bot has (callers queue it with `queueTurn`). */
+export function runBot(deps: CoreDeps, site: SiteRecord, visitor: VisitorRecord, conversation: ConversationRecord, message: Message, address: string | null = null): Promise<void> {
+  return botTurnFor(deps, site, visitor, conversation, message, address);
 }
 
 async function botTurnFor(deps: CoreDeps, site: SiteRecord, visitor: VisitorRecord, committed: ConversationRecord, message: Message, address: string | null): Promise<void> {
