@@ -37,7 +37,17 @@ function toCustomer(row: CustomerRow): CustomerRecord {
 
 /** Synchronous repository bodies; SqliteStore wraps them in Promises. */
 export class CommerceRepo {
-  constructor(private readonly db: Db) {}
+  /** The assistant looks an order up by number on shoppers' messages: built once, not per message. */
+  private readonly byNumber;
+
+  constructor(private readonly db: Db) {
+    this.byNumber = db
+    .select({ order: t.orders, email: t.customers.email })
+    .from(t.orders)
+    .innerJoin(t.customers, eq(t.customers.id, t.orders.customerId))
+    .where(and(eq(t.orders.siteId, sql.placeholder('siteId')), sql`lower(${t.orders.number}) = lower(${sql.placeholder('number')})`))
+    .prepare();
+  }
 
   upsertCustomer(siteId: string, externalId: string, input: CustomerInput, now: number): Upserted<CustomerRecord> {
     const existing = this.db
@@ -166,12 +176,7 @@ export class CommerceRepo {
   /** An order by number (case-insensitive, leading "#" ignored) with its customer's email. */
   orderByNumber(siteId: string, number: string): (OrderRecord & { customerEmail: string | null }) | null {
     const clean = number.trim().replace(/^#/, '');
-    const row = this.db
-      .select({ order: t.orders, email: t.customers.email })
-      .from(t.orders)
-      .innerJoin(t.customers, eq(t.customers.id, t.orders.customerId))
-      .where(and(eq(t.orders.siteId, siteId), sql`lower(${t.orders.number}) = lower(${clean})`))
-      .get();
+    const row = this.byNumber.get({ siteId, number: clean });
     if (!row) return null;
     return { ...this.hydrate([row.order])[0]!, customerEmail: row.email };
   }

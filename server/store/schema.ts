@@ -151,6 +151,8 @@ export const orders = sqliteTable(
     uniqueIndex('orders_site_external_unique').on(t.siteId, t.externalId),
     index('orders_site_customer_idx').on(t.siteId, t.customerId),
     index('orders_site_number_idx').on(t.siteId, t.number),
+    // Order numbers are matched without regard to case (the assistant, console search).
+    index('orders_site_number_lower_idx').on(t.siteId, sql`lower(${t.number})`),
   ],
 );
 

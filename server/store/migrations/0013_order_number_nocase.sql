@@ -1,0 +1,1 @@
+CREATE INDEX `orders_site_number_lower_idx` ON `orders` (`site_id`,lower("number"));
