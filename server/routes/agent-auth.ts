@@ -131,9 +131,9 @@ export function agentAuthRoutes(deps: AgentAuthDeps) {
     const token = getCookie(c, SESSION_COOKIE);
     if (token) {
       const tokenHash = hashToken(token);
-      await deps.store.sessions.delete(tokenHash);
-      // Closed (4001) and settled before the 204: after it, this session's sockets do nothing.
-      await deps.agentSockets?.endSession(tokenHash);
+      // Both at once: the sockets stop handling frames now (closed 4001, the frame in hand
+      // settled) while the row goes; after the 204 this session does nothing anywhere.
+      await Promise.all([deps.store.sessions.delete(tokenHash), deps.agentSockets?.endSession(tokenHash)]);
     }
     deleteCookie(c, SESSION_COOKIE, { path: '/' });
     return c.body(null, 204);

@@ -375,7 +375,7 @@ export class SqliteStore implements Store {
       languages?: string[];
       teams?: string[];
     }) =>
-      this.read(() => {
+      this.write(() => {
         const row = this.db
           .insert(t.agents)
           .values({
@@ -398,7 +398,7 @@ export class SqliteStore implements Store {
 
   sessions = {
     create: (input: { tokenHash: string; agentId: string; siteId: string; now: number; ttlMs: number }) =>
-      this.read(() => {
+      this.write(() => {
         this.db
           .insert(t.agentSessions)
           .values({ tokenHash: input.tokenHash, agentId: input.agentId, siteId: input.siteId, createdAt: input.now, expiresAt: input.now + input.ttlMs })
@@ -416,7 +416,7 @@ export class SqliteStore implements Store {
         return row ? { agent: toAgent(row.agent), expiresAt: row.expiresAt } : null;
       }),
     delete: (tokenHash: string) =>
-      this.read(() => {
+      this.write(() => {
         this.db.delete(t.agentSessions).where(eq(t.agentSessions.tokenHash, tokenHash)).run();
       }),
     deleteForAgent: (agentId: string) =>
@@ -427,7 +427,7 @@ export class SqliteStore implements Store {
 
   visitors = {
     create: (input: { siteId: string; tokenHash: string; locale: string | null; now: number }) =>
-      this.read((): VisitorRecord => {
+      this.write((): VisitorRecord => {
         const id = newId('vi');
         this.db
           .insert(t.visitors)
@@ -525,7 +525,7 @@ export class SqliteStore implements Store {
         });
       }),
     touch: (siteId: string, id: string, now: number) =>
-      this.read(() => {
+      this.write(() => {
         this.db.update(t.visitors).set({ lastSeenAt: now }).where(and(eq(t.visitors.siteId, siteId), eq(t.visitors.id, id))).run();
       }),
   };
