@@ -49,8 +49,9 @@ describe('webhooks end to end', () => {
       expect(created!.headers['mostrador-event']).toBe('conversation.created');
       expect(JSON.parse(message!.body)).toMatchObject({ type: 'message.created', data: { message: { text: '¿Hacéis envíos a Canarias?', author: { kind: 'visitor' } } } });
 
-      const log = (await (await fetch(`${server.origin}/api/v1/webhooks/${hook.id}/deliveries`, { headers: auth })).json()) as { data: { status: string }[] };
-      expect(log.data.map((d) => d.status)).toEqual(['delivered', 'delivered']);
+      // The dispatcher records each attempt once the receiver has answered: read the log as a client would, until it has.
+      const statuses = async () => ((await (await fetch(`${server.origin}/api/v1/webhooks/${hook.id}/deliveries`, { headers: auth })).json()) as { data: { status: string }[] }).data.map((d) => d.status);
+      await expect.poll(statuses, { timeout: 5000 }).toEqual(['delivered', 'delivered']);
       expect((await fetch(`${server.origin}/api/v1/webhooks/${hook.id}`, { method: 'DELETE', headers: auth })).status).toBe(204);
       visitor.socket.close();
     } finally {
