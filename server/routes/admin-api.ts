@@ -24,6 +24,7 @@ import type { CannedResponse, ProactiveRule } from '../../shared/site-settings';
 import { SettingsPatchEntries, TeamName, settingsProblem } from './admin-settings';
 import { BotBody, WebhookBody } from './api-v1/schemas';
 import { configureExternalBot, externalBotOut } from '../app/external-bot';
+import { createInvite } from '../app/accounts';
 import { agentFromRequest, csrfOk } from '../auth';
 import { iso } from './shapes';
 import type { SecurityLog } from '../security-log';
@@ -362,6 +363,36 @@ export function adminRoutes(deps: AdminDeps) {
     if (patch.teams) await rememberTeams(me.siteId, patch.teams);
     if (patch.disabled === true || patch.password !== undefined || patch.role !== undefined) await endSessions(updated.id);
     return c.json(agentOut(updated));
+  });
+
+  // ---- invitations: a one-time link the admin copies (or, with email set up, that is mailed) ----
+  const InviteBody = v.object({
+    email: v.pipe(v.string(), v.trim(), v.email('must be an email address'), v.maxLength(254)),
+    role: v.optional(v.picklist(['admin', 'agent'], 'must be admin or agent'), 'agent'),
+  });
+  const inviteOut = (i: { id: string; email: string; role: string; createdAt: number; expiresAt: number }) => ({
+    id: i.id,
+    email: i.email,
+    role: i.role,
+    createdAt: iso(i.createdAt),
+    expiresAt: iso(i.expiresAt),
+  });
+
+  app.get('/invites', async (c) => c.json({ data: (await deps.store.invites.pending(c.get('agent').siteId, deps.now())).map(inviteOut) }));
+
+  /** The link comes back once, here: only its hash is stored. */
+  app.post('/invites', async (c) => {
+    const parsed = await body(c, InviteBody);
+    if (!parsed.ok) return parsed.res;
+    const me = c.get('agent');
+    const result = await createInvite({ store: deps.store, now: deps.now }, { siteId: me.siteId, email: parsed.value.email, role: parsed.value.role, invitedBy: me.id, origin: origin(c) });
+    if (!result.ok) return problem(c, 409, `email: ${result.refusal.message}`, { code: result.refusal.code, field: 'email', detail: `email: ${result.refusal.message}` });
+    return c.json({ ...inviteOut(result.invite), link: result.link }, 201);
+  });
+
+  app.delete('/invites/:id', async (c) => {
+    const revoked = await deps.store.invites.revoke(c.get('agent').siteId, c.req.param('id'));
+    return revoked ? c.body(null, 204) : problem(c, 404, 'no such invitation', { code: 'not_found' });
   });
 
   // ---- what the built-in assistant could not answer, for new FAQ entries ----
