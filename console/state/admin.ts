@@ -63,6 +63,15 @@ export interface AdminAgent {
   teams: string[];
 }
 
+/** An invitation not yet used (the link itself is shown only when created). */
+export interface AdminInvite {
+  id: string;
+  email: string;
+  role: 'admin' | 'agent';
+  createdAt: string;
+  expiresAt: string;
+}
+
 export type AgentSkills = Pick<AdminAgent, 'capacity' | 'languages' | 'teams'>;
 
 export interface ExternalBot {
@@ -208,12 +217,28 @@ export function createAdmin(fetchImpl: typeof fetch = fetch.bind(globalThis)) {
     return r;
   }
 
+  /** Invitations: the link comes back once, on creation. */
+  const invites = signal<AdminInvite[]>([]);
+  async function loadInvites(): Promise<void> {
+    const r = await call<{ data: AdminInvite[] }>('GET', '/invites');
+    if (r.ok) invites.value = r.value.data;
+  }
+  async function createInvite(email: string, role: 'admin' | 'agent'): Promise<Result<AdminInvite & { link: string }>> {
+    const r = await call<AdminInvite & { link: string }>('POST', '/invites', { email, role });
+    if (r.ok) await loadInvites();
+    return r;
+  }
+  async function withdrawInvite(id: string): Promise<void> {
+    await call<void>('DELETE', `/invites/${encodeURIComponent(id)}`);
+    await loadInvites();
+  }
+
   /** Shop platforms (Settings → Integrations). */
   const getIntegrations = () => call<{ data: ShopIntegration[] }>('GET', '/integrations');
   const saveIntegration = (platform: ShopPlatform, body: Record<string, string>) => call<ShopIntegration>('PUT', `/integrations/${platform}`, body);
   const startImport = (platform: ShopPlatform) => call<ShopIntegration>('POST', `/integrations/${platform}/import`);
 
-  return { site, agents, webhooks, load, saveSite, getIntegrations, saveIntegration, startImport, rotateSecret, retirePreviousSecret, getBot, saveBot, getUnanswered, createAgent, updateAgent, createWebhook, deleteWebhook };
+  return { site, agents, webhooks, invites, loadInvites, createInvite, withdrawInvite, load, saveSite, getIntegrations, saveIntegration, startImport, rotateSecret, retirePreviousSecret, getBot, saveBot, getUnanswered, createAgent, updateAgent, createWebhook, deleteWebhook };
 }
 
 export type Admin = ReturnType<typeof createAdmin>;
