@@ -1,6 +1,7 @@
 /** Site administration for admins: the only module that calls /api/agent/admin. */
 import { signal } from '@preact/signals';
 import type { BusinessHours, CannedResponse, ProactiveRule } from '../../shared/site-settings';
+import { RULES, type RuleCode, type RuleMatch } from '../../shared/validation';
 
 /** A bot FAQ entry (server/domain/bot.ts FaqEntry; `id` is given by the server on first save). */
 export interface FaqEntry {
@@ -119,7 +120,7 @@ export interface ShopIntegration {
 }
 
 /** `field`: the body path the server named in a 422 (e.g. `canned.1.shortcut`). */
-export type Result<T> = { ok: true; value: T } | { ok: false; error: string; field?: string };
+export type Result<T> = { ok: true; value: T } | { ok: false; error: string; field?: string; rule?: RuleMatch };
 
 export function createAdmin(fetchImpl: typeof fetch = fetch.bind(globalThis)) {
   const site = signal<SiteSettings | null>(null);
@@ -135,9 +136,14 @@ export function createAdmin(fetchImpl: typeof fetch = fetch.bind(globalThis)) {
         ...(method !== 'GET' && method !== 'DELETE' ? { body: JSON.stringify(body ?? {}) } : {}),
       });
       if (res.status === 204) return { ok: true, value: undefined as T };
-      const data = (await res.json()) as T & { detail?: string; title?: string; field?: string };
+      const data = (await res.json()) as T & { detail?: string; title?: string; field?: string; rule?: RuleCode; params?: Record<string, string> };
       if (res.ok) return { ok: true, value: data };
-      return { ok: false, error: data.detail ?? data.title ?? `HTTP ${res.status}`, ...(typeof data.field === 'string' ? { field: data.field } : {}) };
+      return {
+        ok: false,
+        error: data.detail ?? data.title ?? `HTTP ${res.status}`,
+        ...(typeof data.field === 'string' ? { field: data.field } : {}),
+        ...(typeof data.rule === 'string' && data.rule in RULES ? { rule: { rule: data.rule, params: data.params ?? {} } } : {}),
+      };
     } catch {
       return { ok: false, error: 'network' };
     }

@@ -25,6 +25,7 @@ import { SettingsPatchEntries, TeamName, settingsProblem } from './admin-setting
 import { BotBody, WebhookBody } from './api-v1/schemas';
 import { configureExternalBot, externalBotOut } from '../app/external-bot';
 import { createInvite } from '../app/accounts';
+import { RULES, ruleOf } from '../../shared/validation';
 import { agentFromRequest, csrfOk } from '../auth';
 import { iso } from './shapes';
 import type { SecurityLog } from '../security-log';
@@ -55,14 +56,14 @@ const SitePatch = v.object({
   name: v.optional(Text(100)),
   allowedOrigins: v.optional(
     v.pipe(
-      v.array(v.pipe(v.string(), v.trim(), v.check(isValidOriginPattern, 'must be an origin such as https://shop.example, https://*.shop.example or http://localhost:*'))),
+      v.array(v.pipe(v.string(), v.trim(), v.check(isValidOriginPattern, RULES.origin.en))),
       v.maxLength(50),
     ),
   ),
-  brandColor: v.optional(v.pipe(v.string(), v.regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #8a4b2a'))),
+  brandColor: v.optional(v.pipe(v.string(), v.regex(/^#[0-9a-fA-F]{6}$/, RULES.colour.en))),
   /** The shop's logo in the panel header: an https URL, or null for none. */
   logoUrl: v.optional(
-    v.nullable(v.pipe(v.string(), v.trim(), v.maxLength(2048), v.check((u) => logoUrl({ logoUrl: u }) !== null, 'must be an https:// URL of an image'))),
+    v.nullable(v.pipe(v.string(), v.trim(), v.maxLength(2048), v.check((u) => logoUrl({ logoUrl: u }) !== null, RULES.https_image.en))),
   ),
   /** Which bottom corner the launcher sits in. */
   launcherPosition: v.optional(v.picklist(['right', 'left'])),
@@ -112,7 +113,11 @@ const RotateSecret = v.object({
 
 /** 422 problem+json naming the field (a dotted path into the body). */
 function invalid(c: Context, field: string, message: string): Response {
-  return c.body(JSON.stringify({ title: 'The body is not valid', status: 422, detail: `${field}: ${message}`, field }), 422, { 'Content-Type': 'application/problem+json' });
+  // `rule` and `params` (shared/validation) let the console say it in its own language.
+  const rule = ruleOf(message);
+  return c.body(JSON.stringify({ title: 'The body is not valid', status: 422, detail: `${field}: ${message}`, field, ...(rule ?? {}) }), 422, {
+    'Content-Type': 'application/problem+json',
+  });
 }
 
 function obj(x: unknown): Record<string, unknown> {
