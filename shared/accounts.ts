@@ -51,6 +51,6 @@ export function passwordProblem(password: string, email?: string): PasswordProbl
 export const PASSWORD_PROBLEM_TEXT: Record<PasswordProblem, string> = {
   too_short: `must have at least ${PASSWORD_MIN} characters`,
   too_long: `must have at most ${PASSWORD_MAX} characters`,
-  too_common: 'is too common: choose another',
+  too_common: 'is too common: choose another', // = shared/validation RULES.password_common
   contains_email: 'must not contain your email address',
 };

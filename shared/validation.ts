@@ -50,6 +50,7 @@ export const RULES = {
   agent_required: { en: 'pick an agent', es: 'elige un agente' },
   no_such_agent: { en: 'no such agent on this site', es: 'ese agente no existe en esta tienda' },
   listed_twice: { en: '"{x}" is listed twice', es: '«{x}» está dos veces' },
+  password_common: { en: 'is too common: choose another', es: 'es demasiado común: elige otra' },
 } as const satisfies Record<string, Templates>;
 
 export type RuleCode = keyof typeof RULES;

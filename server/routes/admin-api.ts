@@ -26,6 +26,7 @@ import { BotBody, WebhookBody } from './api-v1/schemas';
 import { configureExternalBot, externalBotOut } from '../app/external-bot';
 import { createInvite } from '../app/accounts';
 import { RULES, ruleOf } from '../../shared/validation';
+import { PASSWORD_MAX, PASSWORD_MIN, passwordProblem } from '../../shared/accounts';
 import { agentFromRequest, csrfOk } from '../auth';
 import { iso } from './shapes';
 import type { SecurityLog } from '../security-log';
@@ -85,11 +86,19 @@ const AgentSkills = {
   teams: v.optional(v.pipe(v.array(TeamName), v.maxLength(20, 'at most 20 teams'), v.transform((t) => [...new Set(t)]))),
 };
 
+/** A password an admin sets: the shared rule (shared/accounts.ts), but for the email (the admin's choice). */
+const AgentPassword = v.pipe(
+  v.string(),
+  v.minLength(PASSWORD_MIN, `must have at least ${PASSWORD_MIN} characters`),
+  v.maxLength(PASSWORD_MAX),
+  v.check((p) => passwordProblem(p) !== 'too_common', RULES.password_common.en),
+);
+
 const AgentCreate = v.object({
   email: v.pipe(v.string(), v.trim(), v.email('must be an email address'), v.maxLength(254)),
   name: Text(100),
   role: v.picklist(['admin', 'agent']),
-  password: v.pipe(v.string(), v.minLength(12, 'must have at least 12 characters'), v.maxLength(1024)),
+  password: AgentPassword,
   ...AgentSkills,
 });
 
@@ -97,7 +106,7 @@ const AgentPatch = v.object({
   name: v.optional(Text(100)),
   role: v.optional(v.picklist(['admin', 'agent'])),
   disabled: v.optional(v.boolean()),
-  password: v.optional(v.pipe(v.string(), v.minLength(12, 'must have at least 12 characters'), v.maxLength(1024))),
+  password: v.optional(AgentPassword),
   ...AgentSkills,
 });
 

@@ -125,6 +125,10 @@ describe('validation the console can word', () => {
     const long = await call(admin, 'PATCH', '/site', { canned: [{ shortcut: 'x', text: { es: 'a'.repeat(2001) } }] });
     expect(await long.json()).toMatchObject({ field: 'canned.0.text.es', rule: 'max_chars', params: { n: '2000' } });
 
+    // The password an admin sets follows the same strength rule as the agent's own (shared/accounts).
+    const common = await call(admin, 'POST', '/agents', { email: 'debil@example.com', name: 'Débil', role: 'agent', password: 'password1234' });
+    expect(await common.json()).toMatchObject({ status: 422, field: 'password', rule: 'password_common' });
+
     const twice = await call(admin, 'PATCH', '/site', { canned: [{ shortcut: 'envío', text: { es: 'a' } }, { shortcut: 'envío', text: { es: 'b' } }] });
     expect(await twice.json()).toMatchObject({ field: 'canned.1.shortcut', rule: 'shortcut_taken', params: { x: 'envío' } });
   });

@@ -148,6 +148,14 @@ describe('validation messages in the console\'s language', () => {
       'Entry 3 › Keywords (comma-separated): add at least one keyword (the assistant finds the entry by them)',
     );
     expect(describeField('greeting.es', es)).toBe('Saludo (español)');
+    // `name` is the shop's in Branding and the agent's in Agents: each form gives its label.
+    expect(describeField('name', es)).toBe('Nombre');
+    expect(saveError({ ok: false, error: 'name: must not be empty', field: 'name', rule: { rule: 'required', params: {} } }, es, { name: es.shopName })?.message).toBe(
+      'Nombre de la tienda: no puede estar vacío',
+    );
+    expect(saveError({ ok: false, error: 'x', field: 'password', rule: { rule: 'password_common', params: {} } }, es)?.message).toBe(
+      'Contraseña (12+ caracteres): es demasiado común: elige otra',
+    );
     expect(describeField('policies.en.returns', CONSOLE_STRINGS.en)).toBe('Returns policy (English)');
   });
 });

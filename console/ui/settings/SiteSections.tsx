@@ -42,7 +42,7 @@ export function SiteSections({ admin, site }: { admin: Admin; site: SiteSettings
   const saveBranding = async (e: Event) => {
     e.preventDefault();
     const r = await admin.saveSite({ name, brandColor: color, logoUrl: logo.trim() || null, launcherPosition: position, greeting: { es: greetingEs, en: greetingEn } });
-    setBrandStatus(r.ok ? t.saved : (saveError(r, t)?.message ?? r.error));
+    setBrandStatus(r.ok ? t.saved : (saveError(r, t, { name: t.shopName })?.message ?? r.error));
   };
 
   const saveSecurity = async (e: Event) => {

@@ -36,7 +36,7 @@ const LABELS: Record<string, keyof ConsoleStrings> = {
   teams: 'cfg_teamsTitle',
   capacity: 'cfg_capacity',
   languages: 'cfg_languages',
-  name: 'shopName',
+  name: 'name',
   brandColor: 'brandColor',
   logoUrl: 'logoUrl',
   launcherPosition: 'launcherPosition',
@@ -71,7 +71,7 @@ const PAIR_LABELS: Record<string, keyof ConsoleStrings> = {
 };
 
 /** `canned.1.shortcut` → "Canned responses 2 › Shortcut" (positions count from 1). */
-export function describeField(field: string, t: ConsoleStrings): string {
+export function describeField(field: string, t: ConsoleStrings, labels: Partial<Record<string, string>> = {}): string {
   const out: string[] = [];
   const parts = field.split('.');
   for (let i = 0; i < parts.length; i++) {
@@ -89,18 +89,18 @@ export function describeField(field: string, t: ConsoleStrings): string {
     }
     if (part === 'schedule' || part === 'weekly') continue;
     const key = LABELS[part];
-    out.push(key ? t[key] : part);
+    out.push(labels[part] ?? (key ? t[key] : part));
   }
   return out.join(' › ');
 }
 
 /** The error of a failed result, with the server's "field: " prefix turned into words. */
-export function saveError<T>(r: Result<T>, t: ConsoleStrings): SaveError | null {
+export function saveError<T>(r: Result<T>, t: ConsoleStrings, labels: Partial<Record<string, string>> = {}): SaveError | null {
   if (r.ok) return null;
   if (!r.field) return { message: r.error, field: null };
   // The server's rule in the console's language; its English words only for a rule we do not know.
   const detail = r.rule ? ruleText(r.rule, t === CONSOLE_STRINGS.es ? 'es' : 'en') : r.error.startsWith(`${r.field}: `) ? r.error.slice(r.field.length + 2) : r.error;
-  return { message: `${describeField(r.field, t)}: ${detail}`, field: r.field };
+  return { message: `${describeField(r.field, t, labels)}: ${detail}`, field: r.field };
 }
 
 /** aria-invalid for a control whose body path is `path` when the last save named it (or something inside it). */
