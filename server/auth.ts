@@ -47,7 +47,8 @@ export async function sessionFromRequest(c: Context, store: Store, now: number):
   const live = await store.sessions.live(tokenHash, now);
   if (!live) return null;
   // "Where you're signed in" shows when and from where each session was last used.
-  if (now - live.lastSeenAt >= LAST_SEEN_EVERY_MS) await store.sessions.touch(tokenHash, now, clientAddress(c));
+  // Best effort: a store that cannot write now (disk full, read-only) still lets the agent read.
+  if (now - live.lastSeenAt >= LAST_SEEN_EVERY_MS) await store.sessions.touch(tokenHash, now, clientAddress(c)).catch(() => undefined);
   return { agent: live.agent, expiresAt: live.expiresAt, tokenHash };
 }
 

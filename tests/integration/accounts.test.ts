@@ -79,6 +79,23 @@ describe('where you are signed in', () => {
     expect(after.data.map((s) => s.userAgent)).toEqual(['Firefox on the laptop']);
   });
 
+  it('records when a session was last used (at most once a minute)', async () => {
+    const s = await signInAs('luis@example.com', 'mostrador', 'Last seen test');
+    const mine = async () => ((await (await call(s, 'GET', '/account/sessions')).json()) as { data: SessionOut[] }).data.find((x) => x.current)!;
+    const first = Date.parse((await mine()).lastSeenAt);
+    // Make the session look unused for two minutes, as if the agent came back to it.
+    const { openDb } = await import('../../server/store/db');
+    const schema = await import('../../server/store/schema');
+    const { eq } = await import('drizzle-orm');
+    const { hashToken } = await import('../../server/ids');
+    const { db, close } = openDb(server.dataDir);
+    const changed = db.update(schema.agentSessions).set({ lastSeenAt: first - 120_000 }).where(eq(schema.agentSessions.tokenHash, hashToken(s.cookie.split('=')[1]!))).run().changes;
+    close();
+    expect(changed).toBe(1);
+    // This request is the use: it is recorded (the listing itself reads after recording).
+    expect(Date.parse((await mine()).lastSeenAt)).toBeGreaterThanOrEqual(first);
+  });
+
   it('needs a session and the CSRF token', async () => {
     expect((await call(null, 'GET', '/account/sessions')).status).toBe(401);
     const s = await signInAs('luis@example.com', 'mostrador', 'x');
