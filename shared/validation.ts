@@ -50,6 +50,8 @@ export const RULES = {
   agent_required: { en: 'pick an agent', es: 'elige un agente' },
   no_such_agent: { en: 'no such agent on this site', es: 'ese agente no existe en esta tienda' },
   listed_twice: { en: '"{x}" is listed twice', es: '«{x}» está dos veces' },
+  private_target: { en: 'resolves to a private or loopback address', es: 'apunta a una dirección privada o local' },
+  unresolvable_target: { en: 'the host does not resolve', es: 'el nombre del servidor no existe' },
   password_common: { en: 'is too common: choose another', es: 'es demasiado común: elige otra' },
 } as const satisfies Record<string, Templates>;
 

@@ -495,7 +495,10 @@ export function adminRoutes(deps: AdminDeps) {
     const parsed = await body(c, WebhookBody);
     if (!parsed.ok) return parsed.res;
     const target = await checkTarget(parsed.value.url, deps.allowPrivateTargets);
-    if (target !== 'ok') return problem(c, 409, target === 'private' ? 'url resolves to a private or loopback address' : 'url does not resolve', { field: 'url' });
+    if (target !== 'ok') {
+      const message = target === 'private' ? RULES.private_target.en : RULES.unresolvable_target.en;
+      return problem(c, 409, `url: ${message}`, { field: 'url', detail: `url: ${message}`, ...ruleOf(message) });
+    }
     const secret = `whsec_${newToken(24)}`;
     const hook = await deps.store.webhooks.create(c.get('agent').siteId, { url: parsed.value.url, events: [...new Set(parsed.value.events)], secret }, deps.now());
     return c.json({ id: hook.id, url: hook.url, events: hook.events, secret }, 201);

@@ -46,6 +46,12 @@ describe.runIf(hasChromium)('settings validation in the console', () => {
     await canned.getByRole('group', { name: '/envío' }).waitFor(T);
     // …because Chromium could compile the pattern (with the v flag).
     expect(warnings.filter((w) => /pattern attribute/i.test(w))).toEqual([]);
+
+    // A bot on a loopback address is refused, in Spanish, naming the field.
+    const bot = page.getByRole('form', { name: 'Tu propio bot' });
+    await bot.getByLabel('URL del bot').fill('http://127.0.0.1:9/bot');
+    await bot.getByRole('button', { name: 'Guardar' }).click();
+    await expect.poll(textOf(bot.getByRole('alert')), T).toBe('URL del bot: apunta a una dirección privada o local');
     await context.close();
   });
 
