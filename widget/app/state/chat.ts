@@ -159,8 +159,10 @@ export function createChat(opts: ChatOptions) {
   function sendFrame(send: PendingSend): void {
     if (!welcomed) return;
     typing(false);
-    // Into the known open conversation; without one the server picks or creates it.
-    const target = conversationId && conversationStatus.value !== 'resolved' ? { conversationId } : {};
+    // Into the known conversation, a resolved one too: the server reopens it (to the agent who
+    // had it when they can take it), so the shopper keeps the whole history. Without one the
+    // server picks or creates it.
+    const target = conversationId ? { conversationId } : {};
     const files = send.attachments?.length ? { attachments: send.attachments.map((a) => a.id) } : {};
     // A language the site switched the widget to (Mostrador('locale', …)) is news for the server.
     socket.send({ type: 'message.send', clientId: send.clientId, text: send.text, ...target, ...files, ...(locale.value !== opts.locale ? { locale: locale.value } : {}) });
