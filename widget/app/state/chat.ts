@@ -30,6 +30,8 @@ export interface ChatOptions {
   /** WebSocket URL of /ws/visitor for this site. */
   socketUrl: string;
   locale: Locale;
+  /** The shopper's own language (their browser's), which may differ from the page's: agents see it. */
+  lang?: Locale;
   storage: Storage | null;
   /** Called when an agent's or bot's message arrives (for unread counts and host events). */
   onIncoming?(item: TimelineItem): void;
@@ -145,7 +147,7 @@ export function createChat(opts: ChatOptions) {
     onOpen() {
       welcomed = false;
       const token = store.get(keys.token);
-      socket.send({ type: 'hello', v: PROTOCOL_VERSION, locale: locale.value, ...(token ? { token } : {}) });
+      socket.send({ type: 'hello', v: PROTOCOL_VERSION, locale: opts.lang ?? locale.value, ...(token ? { token } : {}) });
     },
     onFrame: handleFrame,
     onStatus(s) {
