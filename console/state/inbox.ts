@@ -15,6 +15,7 @@ import {
 import { ReconnectingSocket, type ReconnectingSocketOptions, type SocketStatus } from '../../shared/reconnecting-socket';
 import { Timeline, type TimelineItem } from '../../shared/timeline';
 import type { AgentInfo } from './session';
+import { createActions, type ConversationAction } from './actions';
 import { createLiveVisitors } from './live-visitors';
 import { visibleConversations, type View } from './views';
 
@@ -193,11 +194,8 @@ export function createInbox(
         return;
       }
       case 'ack': {
-        pendingActions.delete(frame.clientId);
-        if (pendingStarts.delete(frame.clientId)) {
+        if (actions.acked(frame)) {
           // The chat the agent started: open it in their own view.
-          startError.value = null;
-          started.value = { conversationId: frame.conversationId };
           view.value = 'mine';
           select(frame.conversationId);
         }
@@ -206,14 +204,7 @@ export function createInbox(
         return;
       }
       case 'error': {
-        if (frame.ref && pendingActions.delete(frame.ref)) {
-          actionError.value = { code: frame.code, message: frame.message ?? frame.code };
-          return;
-        }
-        if (frame.ref && pendingStarts.delete(frame.ref)) {
-          startError.value = { code: frame.code, message: frame.message ?? frame.code };
-          return;
-        }
+        if (actions.refused(frame)) return;
         if (!frame.ref || RETRYABLE_ERRORS.includes(frame.code)) return;
         for (const [id, tl] of timelines) {
           if (tl.pendingSends().some((p) => p.clientId === frame.ref)) {
@@ -296,48 +287,15 @@ export function createInbox(
     if (welcomed) socket.send({ type: 'message.send', conversationId: id, clientId, text: trimmed, kind });
   }
 
-  /** The last action that failed, to show the agent why (`conflict`: someone else changed it first). */
-  const actionError = signal<{ code: string; message: string } | null>(null);
-  const pendingActions = new Set<string>();
-  /** The last chat start that failed (live visitors). */
-  const startError = signal<{ code: string; message: string } | null>(null);
-  const pendingStarts = new Set<string>();
-  /** The chat this agent started last (a new object each time: the workspace shows it). */
-  const started = signal<{ conversationId: string } | null>(null);
+  const actions = createActions({ send: (frame) => socket.send(frame), ready: () => welcomed });
 
   /**
    * Takes, transfers (to an agent or a team, with an optional note), resolves, reopens or
    * returns the selected conversation to the bot.
    */
-  function act(action: 'take' | 'take_over' | 'transfer' | 'resolve' | 'reopen' | 'return_to_bot', to?: { agentId?: string; team?: string; note?: string }): void {
+  function act(action: ConversationAction, to?: { agentId?: string; team?: string; note?: string }): void {
     const id = selectedId.value;
-    if (!id || !welcomed) return;
-    const clientId = nanoid();
-    pendingActions.add(clientId);
-    actionError.value = null;
-    const note = to?.note?.trim();
-    const seen = conversations.value.get(id);
-    socket.send({
-      type: 'conversation.action',
-      clientId,
-      conversationId: id,
-      action,
-      // What the agent saw: if another agent changed it first, the server refuses instead of overriding.
-      ...(seen ? { seen: { status: seen.status, assigneeId: seen.assigneeId } } : {}),
-      ...(to?.agentId ? { agentId: to.agentId } : {}),
-      ...(to?.team ? { team: to.team } : {}),
-      ...(note ? { note } : {}),
-    });
-  }
-
-  /** Writes first to a shopper on the site now: their chat becomes this agent's and opens. */
-  function startChat(visitorId: string, text: string): void {
-    const trimmed = text.trim();
-    if (!trimmed || !welcomed) return;
-    const clientId = nanoid();
-    pendingStarts.add(clientId);
-    startError.value = null;
-    socket.send({ type: 'visitor.chat', clientId, visitorId, text: trimmed });
+    if (id) actions.act(conversations.value.get(id) ?? { id }, action, to);
   }
 
   /** Online (takes chats) or away (does not); shoppers see whether anyone is online. */
@@ -415,10 +373,10 @@ export function createInbox(
     myStatus,
     setStatus,
     act,
-    actionError,
-    startChat,
-    startError,
-    started,
+    actionError: actions.actionError,
+    startChat: actions.startChat,
+    startError: actions.startError,
+    started: actions.started,
     start: () => socket.start(),
     stop: () => socket.stop(),
     select,

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { createInbox, type InboxTransport } from '../../console/state/inbox';
 import { createLiveVisitors } from '../../console/state/live-visitors';
+import { createActions } from '../../console/state/actions';
 import type { ReconnectingSocketOptions } from '../../shared/reconnecting-socket';
 import type { AgentClientFrame, AgentServerFrame, ConversationSummary, Message, VisitorSummary } from '../../shared/protocol';
 
@@ -96,6 +97,46 @@ describe('live visitors in the console', () => {
     expect(live.presence.value).toBeNull();
     // Other errors are not about live visitors.
     expect(live.handle({ type: 'error', code: 'not_found', ref: 'c_other' })).toBe(false);
+  });
+});
+
+describe('conversation actions in the console', () => {
+  function model(ready = true) {
+    const sent: AgentClientFrame[] = [];
+    let n = 0;
+    const actions = createActions({ send: (f) => sent.push(f), ready: () => ready, newId: () => `id${++n}xxxxxx` });
+    return { actions, sent };
+  }
+
+  it('sends what the agent saw, so a change another agent made first is refused, and shows the refusal', () => {
+    const { actions, sent } = model();
+    actions.act({ id: 'c1', status: 'queued', assigneeId: null }, 'take');
+    expect(sent[0]).toEqual({ type: 'conversation.action', clientId: 'id1xxxxxx', conversationId: 'c1', action: 'take', seen: { status: 'queued', assigneeId: null } });
+    expect(actions.refused({ type: 'error', code: 'conflict', ref: 'id1xxxxxx', message: 'taken by Luis' })).toBe(true);
+    expect(actions.actionError.value).toEqual({ code: 'conflict', message: 'taken by Luis' });
+    // The next action clears it; an error for something else is not the actions'.
+    actions.act({ id: 'c1' }, 'transfer', { team: 'Devoluciones', note: '  mira el pedido  ' });
+    expect(sent[1]).toEqual({ type: 'conversation.action', clientId: 'id2xxxxxx', conversationId: 'c1', action: 'transfer', team: 'Devoluciones', note: 'mira el pedido' });
+    expect(actions.actionError.value).toBeNull();
+    expect(actions.refused({ type: 'error', code: 'bad_frame', ref: 'someone-else' })).toBe(false);
+    expect(actions.acked({ type: 'ack', clientId: 'id2xxxxxx', conversationId: 'c1', messageId: 'm', seq: 3, createdAt: 1, duplicate: false })).toBe(false);
+  });
+
+  it('tells which chat a start opened, or why it failed, and sends nothing before the welcome', () => {
+    const { actions, sent } = model();
+    actions.startChat('v1', '  ¿Te ayudo?  ');
+    expect(sent[0]).toEqual({ type: 'visitor.chat', clientId: 'id1xxxxxx', visitorId: 'v1', text: '¿Te ayudo?' });
+    expect(actions.acked({ type: 'ack', clientId: 'id1xxxxxx', conversationId: 'c9', messageId: 'm', seq: 1, createdAt: 1, duplicate: false })).toBe(true);
+    expect(actions.started.value).toEqual({ conversationId: 'c9' });
+    actions.startChat('v2', 'Hola');
+    expect(actions.refused({ type: 'error', code: 'not_found', ref: 'id2xxxxxx', message: 'gone' })).toBe(true);
+    expect(actions.startError.value).toEqual({ code: 'not_found', message: 'gone' });
+    actions.startChat('v3', '   ');
+    const early = model(false);
+    early.actions.startChat('v1', 'Hola');
+    early.actions.act({ id: 'c1' }, 'resolve');
+    expect(early.sent).toEqual([]);
+    expect(sent).toHaveLength(2);
   });
 });
 
