@@ -102,6 +102,7 @@ export function createChat(opts: ChatOptions) {
   const store = safeStore(opts.storage);
   /** Changes the outbox: `update` gets what is stored and returns what to keep. */
   const outbox = (update: (list: OutboxItem[]) => OutboxItem[]) => writeOutbox(store, keys.outbox, update);
+  const unqueue = (clientId: string) => outbox((l) => l.filter((x) => x.clientId !== clientId));
 
   const refresh = () => {
     items.value = timeline.items();
@@ -218,7 +219,7 @@ export function createChat(opts: ChatOptions) {
         return;
       }
       case 'ack': {
-        outbox((l) => l.filter((x) => x.clientId !== frame.clientId));
+        unqueue(frame.clientId);
         if (!conversationId) switchConversation(frame.conversationId);
         timeline.ack(frame.clientId, frame.seq);
         refresh();
@@ -318,7 +319,7 @@ export function createChat(opts: ChatOptions) {
       return;
     }
     // The server will never take this one as it is: show it as failed and stop resending.
-    outbox((l) => l.filter((x) => x.clientId !== failed.clientId));
+    unqueue(failed.clientId);
     timeline.markFailed(failed.clientId, code);
     refresh();
     pump();
