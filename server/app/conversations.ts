@@ -219,7 +219,7 @@ export async function act(deps: CoreDeps, input: ActInput, committed?: Committed
       } else {
         // Only a team the site has (spelled as the site spells it).
         const site = await deps.store.sites.byId(siteId);
-        const team = siteTeams(await deps.store.agents.list(siteId), site?.settings.teams).find((t) => t.toLowerCase() === input.team!.trim().toLowerCase());
+        const team = siteTeams(await deps.store.agents.list(siteId), site?.settings.teams ?? []).find((t) => t.toLowerCase() === input.team!.trim().toLowerCase());
         if (!team) throw new InvalidRequestError('not_found', 'no such team');
         command = { type: 'transfer_team', by: me, team };
       }

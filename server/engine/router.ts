@@ -31,7 +31,7 @@ export class Router implements Routing {
 
   private async settings(siteId: string): Promise<RoutingSettings | null> {
     const site = await this.deps?.store.sites.byId(siteId);
-    return site ? { ...DEFAULT_ROUTING_SETTINGS, ...((site.settings.routing as Partial<RoutingSettings> | undefined) ?? {}) } : null;
+    return site ? site.settings.routing : null;
   }
 
   /** The agent, if they are online now and under capacity (a reopened chat goes back to them). */
@@ -67,7 +67,7 @@ export class Router implements Routing {
     const key = `${siteId}:${agent.id}`;
     clearTimeout(this.graceTimers.get(key));
     void deps.store.sites.byId(siteId).then((site) => {
-      const graceMs = Number((site?.settings.routing as { graceMs?: unknown } | undefined)?.graceMs ?? DEFAULT_GRACE_MS);
+      const graceMs = site?.settings.routing.graceMs ?? DEFAULT_GRACE_MS;
       const timer = setTimeout(() => {
         this.graceTimers.delete(key);
         void this.requeue(siteId, agent).catch((err: unknown) => deps.logger.error({ err }, 'requeue failed'));

@@ -103,7 +103,7 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord, address: stri
           // A hash that does not match: a shop backend with the wrong (or an old, rotated) key, or someone guessing.
           deps.securityLog?.record('identity_hash_invalid', site.publicKey, { site: site.publicKey }, 'identify with a hash that does not match the secret key: the visitor stays unverified');
         }
-        if (!verified && site.settings.requireVerifiedIdentity === true) {
+        if (!verified && site.settings.requireVerifiedIdentity) {
           return c.send({ type: 'error', code: 'identity_refused', message: 'this site accepts only verified identities' });
         }
         visitor = await deps.store.visitors.identify(site.id, visitor.id, {
@@ -160,7 +160,7 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord, address: stri
         const conversation = await deps.store.conversations.getForVisitor(site.id, frame.conversationId, visitor);
         if (!conversation) return;
         // What the shopper is typing reaches agents only where the merchant turned live preview on.
-        const preview = site.settings.livePreview === true && frame.on && frame.preview ? { preview: frame.preview } : {};
+        const preview = site.settings.livePreview && frame.on && frame.preview ? { preview: frame.preview } : {};
         deps.bus.publish(topics.siteAgents(site.id), {
           type: 'typing',
           conversationId: conversation.id,
