@@ -546,6 +546,10 @@ const SiteUpdated = v.object({
   logoUrl: v.optional(v.nullable(v.string())),
   /** Which bottom corner the launcher sits in. */
   side: v.optional(v.picklist(['left', 'right'])),
+  /** What the shopper types reaches agents as they type (the panel sends previews only then). */
+  livePreview: v.optional(v.boolean()),
+  /** Ask for a name and email before the first message. */
+  preChatForm: v.optional(v.boolean()),
 });
 
 export const VisitorServerFrameSchema = v.variant('type', [

@@ -11,7 +11,7 @@ import { CLOSE_CODES } from '../../shared/errors';
 import { hashPassword } from '../auth';
 import { topics, type Bus } from '../bus/bus';
 import { isValidOriginPattern } from '../domain/origins';
-import { frameConfig, logoUrl } from './frame-page';
+import { logoUrl, siteUpdatedFrame } from './frame-page';
 import { DEFAULT_CAPACITY } from '../domain/routing';
 import { problem, publicOrigin } from '../http';
 import { hashToken, newId, newToken } from '../ids';
@@ -235,16 +235,9 @@ export function adminRoutes(deps: AdminDeps) {
       ...(allowedOrigins !== undefined ? { allowedOrigins: [...new Set(allowedOrigins)] } : {}),
       settings: nextSettings,
     });
-    // Open widgets restyle themselves without a reload: the same branding a new panel page gets.
-    const brand = frameConfig(next);
-    deps.bus.publish(topics.siteVisitors(siteId), {
-      type: 'site.updated',
-      siteName: brand.siteName,
-      color: brand.color ?? null,
-      greeting: brand.greeting,
-      logoUrl: brand.logoUrl ?? null,
-      ...(brand.side ? { side: brand.side } : {}),
-    });
+    // Open widgets apply it without a reload: the same public settings a new panel page gets.
+    // (Everything else — bot on/off, hours, rules, routing — the server reads per frame from the store.)
+    deps.bus.publish(topics.siteVisitors(siteId), siteUpdatedFrame(next));
     // …and learn at once whether the counter is open under the new schedule.
     if (hours !== undefined && deps.team) {
       applyHours({ bus: deps.bus, team: deps.team, now: deps.now }, siteId, siteHours(next));

@@ -49,6 +49,25 @@ export function frameConfig(site: FrameSite): FrameConfig {
   };
 }
 
+/**
+ * The `site.updated` frame open widgets get when an admin saves settings: the same public
+ * settings a new panel page is served with (proactive rules excepted: the server re-checks a
+ * rule whenever the panel asks for it, so a disabled or deleted rule never fires).
+ */
+export function siteUpdatedFrame(site: FrameSite) {
+  const c = frameConfig(site);
+  return {
+    type: 'site.updated',
+    siteName: c.siteName,
+    color: c.color ?? null,
+    greeting: c.greeting,
+    logoUrl: c.logoUrl ?? null,
+    ...(c.side ? { side: c.side } : {}),
+    livePreview: c.livePreview,
+    preChatForm: c.preChatForm,
+  } as const;
+}
+
 export function frameHtml(template: string, site: FrameSite): string {
   const json = JSON.stringify(frameConfig(site)).replace(/</g, '\\u003c');
   return template.replace('</head>', `<script type="application/json" id="mostrador-config">${json}</script></head>`);
