@@ -5,7 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { Locale } from '../../shared/i18n';
-import type { Author, CardPayload } from '../../shared/protocol';
+import type { Author } from '../../shared/protocol';
+import { parseCard, type CardPayload } from '../../shared/cards';
 import type { AgentRef, Command } from '../domain/lifecycle';
 import { orderCard } from '../domain/cards';
 import { orderEventMessage, type OrderEvent } from '../domain/proactive';
@@ -307,9 +308,10 @@ export async function sendBotMessages(
     target: { conversationId: input.conversationId },
     clientId: input.clientId,
     change: () => {
+      // A card is stored only in a shape every client draws (shared/cards); else its text stands alone.
       const [first, ...rest] = input.replies.map((r) => ({
         author: input.author,
-        kind: r.kind ?? ('text' as const),
+        kind: r.kind === 'card' && !parseCard(r.payload) ? ('text' as const) : (r.kind ?? ('text' as const)),
         text: r.text,
         payload: (r.payload as Record<string, unknown> | undefined) ?? null,
         preview: previewOf(r.text, null),

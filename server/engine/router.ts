@@ -4,7 +4,7 @@
  * system message committed with a guard (it applies only if the chat is still waiting), and tells
  * every shopper still waiting their position and expected wait. One pass per site at a time.
  */
-import { DEFAULT_GRACE_MS, DEFAULT_ROUTING_SETTINGS, estimateWaitMs, nextAssignments, queuePosition, type AgentLoad, type RoutingSettings } from '../domain/routing';
+import { DEFAULT_GRACE_MS, estimateWaitMs, nextAssignments, queuePosition, type AgentLoad, type RoutingSettings } from '../domain/routing';
 import { canTakeChat } from '../domain/routing';
 import type { AgentRef } from '../domain/lifecycle';
 import { topics } from '../bus/bus';

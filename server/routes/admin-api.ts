@@ -12,7 +12,6 @@ import { hashPassword } from '../auth';
 import { topics, type Bus } from '../bus/bus';
 import { isValidOriginPattern } from '../domain/origins';
 import { logoUrl, siteUpdatedFrame } from './frame-page';
-import { DEFAULT_CAPACITY } from '../domain/routing';
 import { problem, publicOrigin } from '../http';
 import { hashToken, newId, newToken } from '../ids';
 import { checkTarget } from '../integrations/safe-request';

@@ -222,7 +222,8 @@ export interface ReturnRecord {
   updatedAt: number;
 }
 
-export type OrderStatus = 'pending' | 'paid' | 'fulfilled' | 'shipped' | 'delivered' | 'cancelled' | 'returned';
+export type { OrderStatus } from '../../shared/cards';
+import type { OrderStatus } from '../../shared/cards';
 
 export interface OrderRecord {
   id: string;
