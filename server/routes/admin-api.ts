@@ -109,7 +109,7 @@ const RotateSecret = v.object({
 
 /** 422 problem+json naming the field (a dotted path into the body). */
 function invalid(c: Context, field: string, message: string): Response {
-  return c.body(JSON.stringify({ title: 'The body is not valid', status: 422, detail: `${field}: ${message}`, field }), 422, { 'Content-Type': 'application/problem+json' });
+  return problem(c, 422, 'The body is not valid', { code: 'validation_failed', detail: `${field}: ${message}`, field });
 }
 
 async function body<S extends v.GenericSchema>(c: Context, schema: S): Promise<{ ok: true; value: v.InferOutput<S> } | { ok: false; res: Response }> {

@@ -4,7 +4,7 @@
  */
 import { Hono, type Context } from 'hono';
 import { RateLimiter } from '../../domain/rate-limit';
-import { NotFoundError, StoreUnavailableError } from '../../store/errors';
+import { NotFoundError } from '../../store/errors';
 import { checkTarget } from '../../integrations/safe-request';
 import { newToken } from '../../ids';
 import type { Store, WebhookRecord } from '../../store/types';
@@ -63,12 +63,7 @@ export function apiV1Routes(api: ApiDeps) {
   const docs: RouteDoc[] = [];
   const limit = deps.rateLimit ?? { rate: 50, burst: 200 };
 
-  app.onError((err, c) => {
-    if (err instanceof ApiError) return apiProblem(c, err.status, err.code, err.message, err.extra);
-    if (err instanceof StoreUnavailableError) return apiProblem(c, 503, 'store_unavailable', 'The store is not available; nothing was saved. Retry later.');
-    deps.logger.error({ err, path: c.req.path }, 'api request failed');
-    return apiProblem(c, 500, 'internal', 'Internal error');
-  });
+  // Errors (a thrown ApiError, a store that refused) are answered by the app's one onError (server/http.ts).
   app.notFound((c) => apiProblem(c, 404, 'not_found', 'No such endpoint'));
 
   app.get('/openapi.json', (c) => c.json(buildOpenApi(docs)));
