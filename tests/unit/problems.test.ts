@@ -10,7 +10,7 @@ function app() {
   const logged: string[] = [];
   const log = { warn: (_o: unknown, msg: string) => void logged.push(`warn ${msg}`), error: (_o: unknown, msg: string) => void logged.push(`error ${msg}`) };
   const a = new Hono();
-  a.onError(problemOnError(log));
+  a.onError(problemOnError(log as unknown as Parameters<typeof problemOnError>[0]));
   const sub = new Hono();
   sub.get('/api', () => {
     throw new ApiError(422, 'validation_failed', 'The body is not valid', { field: 'email', detail: 'email: must be an email address' });
