@@ -11,7 +11,7 @@ import { applyShopChanges } from './apply';
 import { emptyChanges, type ShopChanges } from './model';
 import { mapShopifyCustomer, mapShopifyOrder } from './shopify';
 import { mapWooCustomer, mapWooOrder } from './woocommerce';
-import type { ShopDeps } from './service';
+import type { ShopDeps } from './model';
 
 export const IMPORT_DAYS = 60;
 export const SHOPIFY_API_VERSION = '2025-01';
