@@ -12,7 +12,7 @@
 import * as v from 'valibot';
 import type { Locale } from '../../shared/i18n';
 import { LIMITS } from '../../shared/limits';
-import { BlockedTargetError, safePost } from '../integrations/safe-request';
+import { BlockedTargetError, safeRequest } from '../integrations/safe-request';
 import { signatureHeader } from '../integrations/webhook-dispatcher';
 import { newToken } from '../ids';
 import { checkTarget } from '../integrations/safe-request';
@@ -112,11 +112,11 @@ const failed = (detail: string): Outcome => ({ ok: false, error: BOT_FAILURES.fa
 
 async function ask(deps: CoreDeps, bot: ExternalBotSettings, body: string): Promise<Outcome> {
   try {
-    const res = await safePost(
+    const res = await safeRequest(
+      'POST',
       bot.url,
-      body,
       { 'X-Mostrador-Event': 'message.created', 'X-Mostrador-Signature': signatureHeader(bot.secret, Math.floor(deps.now() / 1000), body), 'User-Agent': 'Mostrador-Bot/1' },
-      { timeoutMs: bot.timeoutMs, allowPrivate: deps.allowPrivateTargets === true, maxBodyBytes: 64 * 1024 },
+      { body, timeoutMs: bot.timeoutMs, allowPrivate: deps.allowPrivateTargets === true, maxBodyBytes: 64 * 1024 },
     );
     if (res.status === 202 || res.status === 204) return { ok: true, answer: null };
     if (res.status < 200 || res.status > 299) return failed(`status ${res.status}`);
