@@ -1,4 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import type { BusinessHours, CannedResponse, ProactiveRule } from '../../shared/site-settings';
+import type { FaqEntry } from '../../server/domain/bot';
+import type { RoutingSettings } from '../../server/domain/routing';
+import type { SiteSettings } from '../../server/domain/site-settings';
 import { defaultSiteSettings, parseSiteSettings } from '../../server/domain/site-settings';
 import { DEMO_SITE_SETTINGS } from '../../server/store/seed';
 import { DEFAULT_CAPACITY, DEFAULT_GRACE_MS } from '../../server/domain/routing';
@@ -14,6 +18,15 @@ const RULE = {
 };
 
 describe('site settings as stored', () => {
+  it('parse to the shapes the rest of the code (and the console and widget, in shared/) use', () => {
+    // Checked by the type checker (npx tsc -p .): the schema's output fits every hand-written shape.
+    expectTypeOf<NonNullable<SiteSettings['hours']>>().toMatchTypeOf<BusinessHours>();
+    expectTypeOf<SiteSettings['canned'][number]>().toMatchTypeOf<CannedResponse>();
+    expectTypeOf<SiteSettings['proactive']['rules'][number]>().toMatchTypeOf<ProactiveRule>();
+    expectTypeOf<SiteSettings['bot']['faqs'][number]>().toMatchTypeOf<FaqEntry>();
+    expectTypeOf<SiteSettings['routing']>().toMatchTypeOf<RoutingSettings>();
+  });
+
   it('fills every default for a site with nothing saved', () => {
     const { settings, problems } = parseSiteSettings({});
     expect(problems).toEqual([]);
