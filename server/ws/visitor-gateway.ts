@@ -168,7 +168,7 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord, address: stri
         const conversation = await deps.store.conversations.getForVisitor(site.id, frame.conversationId, visitor);
         if (!conversation) return;
         // What the shopper is typing reaches agents only where the merchant turned live preview on.
-        const preview = (await current()).settings.livePreview && frame.on && frame.preview ? { preview: frame.preview } : {};
+        const preview = frame.on && frame.preview && (await current()).settings.livePreview ? { preview: frame.preview } : {};
         deps.bus.publish(topics.siteAgents(site.id), {
           type: 'typing',
           conversationId: conversation.id,
