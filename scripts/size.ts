@@ -10,6 +10,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { parseSiteSettings } from '../server/domain/site-settings';
 import { frameHtml } from '../server/routes/frame-page';
 import { DEMO_SITE_SETTINGS } from '../server/store/seed';
 
@@ -37,7 +38,7 @@ const refs = [...template.matchAll(/<(?:script|link)[^>]*(?:src|href)="\/(assets
   .map((m) => m[1]!);
 // The panel page as the server sends it: the template with the site's configuration inlined
 // (the demo shop's, with its proactive rules), so the figure includes what a real site adds.
-const page = frameHtml(template, { name: 'Café La Esquina', settings: DEMO_SITE_SETTINGS });
+const page = frameHtml(template, { name: 'Café La Esquina', settings: parseSiteSettings(DEMO_SITE_SETTINGS).settings });
 
 const rows = [
   measure('widget.js (loader, every page view)', readFileSync(join(dist, 'widget.js'))),

@@ -4,13 +4,12 @@
  */
 import { Hono } from 'hono';
 import { createWebSockets } from './ws/node-ws';
-import { StoreUnavailableError } from './store/errors';
 import type { WebSocket } from 'ws';
 import { LIMITS } from '../shared/protocol';
 import { sessionFromRequest } from './auth';
 import type { Bus } from './bus/bus';
 import { originAllowed } from './domain/origins';
-import { bodyLimits, clientAddress, clientInfo, isSameOrigin, problem } from './http';
+import { bodyLimits, clientAddress, clientInfo, isSameOrigin, problem, problemOnError } from './http';
 import { SecurityLog } from './security-log';
 import { createMetrics, metricsAuthorized } from './metrics';
 import { TRUST_NONE, type TrustProxy } from './domain/proxy';
@@ -123,16 +122,8 @@ export function createApp(deps: AppDeps) {
   });
   app.use('*', clientInfo(deps.trustProxy ?? TRUST_NONE));
 
-  app.onError((err, c) => {
-    // The disk or database refused a write: nothing was stored, and trying again later is right.
-    if (err instanceof StoreUnavailableError) {
-      deps.logger.warn({ err, path: c.req.path }, 'store unavailable');
-      c.header('Retry-After', '5');
-      return problem(c, 503, 'storage is unavailable; nothing was saved, try again shortly', { code: 'store_unavailable' });
-    }
-    deps.logger.error({ err, path: c.req.path }, 'request failed');
-    return problem(c, 500, 'internal error');
-  });
+  // One path for every REST error: routes return `problem(…)` or throw a `Problem`.
+  app.onError(problemOnError(deps.logger));
 
   // Before every route, authenticated or not: nothing reads a body larger than its limit.
   app.use('*', bodyLimits());

@@ -1,6 +1,9 @@
 /** HTTP helpers shared by routes: origin checks, problem+json errors, body limits and the client's address. */
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context, ErrorHandler, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import type { Logger } from './logger';
+import { StoreUnavailableError } from './store/errors';
 import { MAX_UPLOAD_BYTES } from './domain/files';
 import { resolveClient, type ClientInfo, type TrustProxy } from './domain/proxy';
 
@@ -21,11 +24,58 @@ export function isSameOrigin(c: Context, origin: string | undefined, publicUrl: 
   return !!host && parsed.host === host.toLowerCase();
 }
 
-/** An RFC 9457 problem response. */
-export function problem(c: Context, status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 503, title: string, extra: Record<string, unknown> = {}) {
-  return c.body(JSON.stringify({ type: 'about:blank', title, status, ...extra }), status, {
+export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 503;
+
+/** What a problem may carry beyond its title: `code` is stable for programs, `detail` and `field` are for people and forms. */
+export interface ProblemExtra {
+  code?: string;
+  detail?: string;
+  /** The offending field, a dotted path into the body (`canned.2.shortcut`). */
+  field?: string;
+  [key: string]: unknown;
+}
+
+/**
+ * The one shape of every REST error answer (RFC 9457, application/problem+json): `type` names
+ * the `code` (https://mostrador.dev/problems/<code>), or is about:blank without one. Headers
+ * already set on the context (Retry-After, WWW-Authenticate, Cache-Control) go with it.
+ */
+export function problem(c: Context, status: ProblemStatus, title: string, extra: ProblemExtra = {}) {
+  const type = extra.code ? `https://mostrador.dev/problems/${extra.code}` : 'about:blank';
+  return c.body(JSON.stringify({ type, title, status, ...extra }), status, {
     'Content-Type': 'application/problem+json',
   });
+}
+
+/** A refusal thrown from anywhere in a request (Hono's HTTPException): `app.onError` answers it with `problem`. */
+export class Problem extends HTTPException {
+  constructor(
+    override readonly status: ProblemStatus,
+    title: string,
+    readonly extra: ProblemExtra = {},
+  ) {
+    super(status, { message: title });
+  }
+}
+
+/**
+ * The error handler of the whole app (server/app.ts `app.onError`): a thrown Problem or other
+ * HTTPException becomes its problem answer; a store that refused a write is a 503 worth retrying;
+ * anything else is logged and answered 500 without detail.
+ */
+export function problemOnError(logger: Pick<Logger, 'warn' | 'error'>): ErrorHandler {
+  return (err, c) => {
+    if (err instanceof Problem) return problem(c, err.status, err.message, err.extra);
+    if (err instanceof HTTPException) return problem(c, err.status as ProblemStatus, err.message || 'the request was refused');
+    // The disk or database refused a write: nothing was stored, and trying again later is right.
+    if (err instanceof StoreUnavailableError) {
+      logger.warn({ err, path: c.req.path }, 'store unavailable');
+      c.header('Retry-After', '5');
+      return problem(c, 503, 'storage is unavailable; nothing was saved, try again shortly', { code: 'store_unavailable' });
+    }
+    logger.error({ err, path: c.req.path }, 'request failed');
+    return problem(c, 500, 'internal error', { code: 'internal' });
+  };
 }
 
 /**
@@ -52,11 +102,7 @@ function tooLarge(max: number) {
     // No `Connection: close`: closing at once would reset the connection under a client still
     // writing, which then never reads this answer. The Node adapter discards what is still
     // coming (at most 64 MiB or 500 ms, never buffered) and then closes.
-    return c.body(
-      JSON.stringify({ type: 'https://mostrador.dev/problems/body_too_large', title: 'The body is too large', status: 413, code: 'body_too_large', detail: `at most ${max} bytes` }),
-      413,
-      { 'Content-Type': 'application/problem+json' },
-    );
+    return problem(c, 413, 'The body is too large', { code: 'body_too_large', detail: `at most ${max} bytes` });
   };
 }
 

@@ -45,7 +45,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   if (config.seedDemo) await seedDemo(opened.db, Date.now());
   // The assistant's classifier trains from its example sentences (a few hundred ms): now, not on a shopper's first message.
   warmUpNlu();
-  const store = new SqliteStore(opened);
+  const store = new SqliteStore(opened, logger);
   const bus = new MemoryBus((err) => logger.error({ err }, 'bus listener failed'));
   const { app, injectWebSocket, closeSockets } = createApp({
     store,

@@ -17,12 +17,7 @@ const HOURS_CHECK_MS = 30_000;
  * that kept them in `settings.bot.hours`, which still counts. Null: always open.
  */
 export function siteHours(site: Pick<SiteRecord, 'settings'>): BusinessHours | null {
-  const valid = (h: unknown): h is BusinessHours =>
-    typeof h === 'object' && h !== null && typeof (h as BusinessHours).timeZone === 'string' && typeof (h as BusinessHours).schedule?.weekly === 'object';
-  const hours = site.settings.hours;
-  if (valid(hours)) return hours;
-  const bot = site.settings.bot as { hours?: unknown } | undefined;
-  return typeof bot === 'object' && bot !== null && valid(bot.hours) ? bot.hours : null;
+  return site.settings.hours ?? site.settings.bot.hours;
 }
 
 /**

@@ -38,39 +38,7 @@ export const AuthorSchema = v.object({
 
 export const MessageKindSchema = v.picklist(['text', 'note', 'system', 'card']);
 
-const HttpUrl = v.pipe(v.string(), v.maxLength(2048), v.check((s) => /^https?:\/\//i.test(s), 'must be an http(s) URL'));
-
-/** Structured message bodies. Clients render only these shapes; anything else falls back to `text`. */
-export const CardPayloadSchema = v.variant('type', [
-  v.object({
-    type: v.literal('order'),
-    order: v.object({
-      number: v.string(),
-      status: v.picklist(['pending', 'paid', 'fulfilled', 'shipped', 'delivered', 'cancelled', 'returned']),
-      items: v.array(v.object({ name: v.string(), quantity: v.number() })),
-      total: v.number(),
-      currency: v.string(),
-      carrier: v.optional(v.string()),
-      trackingNumber: v.optional(v.string()),
-      trackingUrl: v.optional(HttpUrl),
-    }),
-  }),
-  v.object({
-    type: v.literal('product'),
-    product: v.object({ name: v.string(), price: v.number(), currency: v.string(), url: v.optional(HttpUrl), imageUrl: v.optional(HttpUrl) }),
-  }),
-  v.object({
-    type: v.literal('quick_replies'),
-    options: v.pipe(v.array(v.pipe(v.string(), v.minLength(1), v.maxLength(60))), v.minLength(1), v.maxLength(6)),
-  }),
-]);
-export type CardPayload = v.InferOutput<typeof CardPayloadSchema>;
-
-/** The card in a message payload, or null when it is not one this client understands. */
-export function parseCard(payload: unknown): CardPayload | null {
-  const result = v.safeParse(CardPayloadSchema, payload);
-  return result.success ? result.output : null;
-}
+export { ORDER_STATUSES, parseCard, type CardPayload, type OrderStatus } from './cards';
 
 export const MessageSchema = v.object({
   id: Id,
@@ -546,6 +514,10 @@ const SiteUpdated = v.object({
   logoUrl: v.optional(v.nullable(v.string())),
   /** Which bottom corner the launcher sits in. */
   side: v.optional(v.picklist(['left', 'right'])),
+  /** What the shopper types reaches agents as they type (the panel sends previews only then). */
+  livePreview: v.optional(v.boolean()),
+  /** Ask for a name and email before the first message. */
+  preChatForm: v.optional(v.boolean()),
 });
 
 export const VisitorServerFrameSchema = v.variant('type', [

@@ -1,7 +1,8 @@
 /**
  * The shapes of per-site settings that several parts read (stored in `sites.settings`, JSON).
- * Admins edit them in the console (server/routes/admin-api.ts validates them); the server's
- * engine, the console and the widget read them. Types only here: keep this file free of runtime
+ * Admins edit them in the console; server/domain/site-settings.ts is the one schema (the admin
+ * API validates a patch with it, the store parses stored settings with it, and a type test checks
+ * its output fits these shapes); the server's engine, the console and the widget read them. Types only here: keep this file free of runtime
  * code so the widget bundle pays nothing for importing it.
  *
  * Where each lives in `sites.settings`:

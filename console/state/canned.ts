@@ -6,6 +6,7 @@
 import type { Locale } from '../../shared/i18n';
 import type { CannedResponse } from '../../shared/site-settings';
 import type { ContextData } from './context';
+import { ORDER_STATUS_LABELS, type OrderStatus } from '../../shared/cards';
 
 /** The variables a canned response may use. */
 export const CANNED_VARIABLES = [
@@ -20,10 +21,7 @@ export const CANNED_VARIABLES = [
 export type CannedVariable = (typeof CANNED_VARIABLES)[number];
 
 /** Order status words as they read inside a sentence ("your order is shipped"). */
-const STATUS_WORDS: Record<Locale, Record<string, string>> = {
-  en: { pending: 'pending', paid: 'paid', fulfilled: 'being prepared', shipped: 'shipped', delivered: 'delivered', cancelled: 'cancelled', returned: 'returned' },
-  es: { pending: 'pendiente', paid: 'pagado', fulfilled: 'en preparación', shipped: 'enviado', delivered: 'entregado', cancelled: 'cancelado', returned: 'devuelto' },
-};
+const statusWord = (lang: Locale, status: OrderStatus): string => ORDER_STATUS_LABELS[lang][status].toLowerCase();
 
 const firstName = (name: string | null | undefined): string => (name ?? '').trim().split(/\s+/)[0] ?? '';
 
@@ -43,7 +41,7 @@ export function cannedValues(context: ContextData | null, agentName: string, lan
     'customer.name': name.trim(),
     'customer.email': email,
     'order.number': order?.number ?? '',
-    'order.status': order ? (STATUS_WORDS[lang][order.status] ?? order.status) : '',
+    'order.status': order ? statusWord(lang, order.status) : '',
     'order.tracking_url': shipment?.trackingUrl ?? '',
     'agent.first_name': firstName(agentName),
   };

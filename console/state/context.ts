@@ -1,10 +1,11 @@
 /** The customer context beside the selected chat, loaded from /api/agent. */
 import { signal } from '@preact/signals';
+import type { OrderStatus } from '../../shared/cards';
 
 export interface ContextOrder {
   id: string;
   number: string;
-  status: 'pending' | 'paid' | 'fulfilled' | 'shipped' | 'delivered' | 'cancelled' | 'returned';
+  status: OrderStatus;
   paymentStatus: string | null;
   currency: string;
   total: number;

@@ -14,7 +14,7 @@ import type { TimelineItem } from '../../shared/timeline';
 import { locale, strings } from '../state/locale';
 import { Files } from './Files';
 import { TranscriptCard } from './TranscriptCard';
-import { parseCard } from '../../shared/protocol';
+import { parseCard } from '../../shared/cards';
 import { systemText } from '../../shared/system-events';
 
 /** Messages in the DOM at most, and how many one step adds. */

@@ -1,6 +1,7 @@
 /** One order in the context panel: status, items, total, address, shipments and returns. */
 import type { ContextOrder } from '../state/context';
 import { formatMoney, httpUrlOrNull } from '../../shared/format';
+import { ORDER_STATUS_LABELS } from '../../shared/cards';
 import { locale, strings } from '../state/locale';
 
 /** A code (shipment, return or payment status, the bot's intents and outcomes) in words: known ones translated, others made readable. */
@@ -17,7 +18,7 @@ export function OrderCard({ order, onShare }: { order: ContextOrder; onShare?: (
     <article class="order" aria-label={`${t.order} ${order.number}`}>
       <header class="order-head">
         <strong>#{order.number}</strong>
-        <span class={`pill o-${order.status}`}>{t[`orderStatus_${order.status}`]}</span>
+        <span class={`pill o-${order.status}`}>{ORDER_STATUS_LABELS[loc][order.status]}</span>
       </header>
       <p class="muted small">
         {date}

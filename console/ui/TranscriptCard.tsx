@@ -1,5 +1,5 @@
 /** A card message (order, product, quick replies) in the agent's transcript, as the shopper sees it. */
-import type { CardPayload } from '../../shared/protocol';
+import { ORDER_STATUS_LABELS, type CardPayload } from '../../shared/cards';
 import { formatMoney, httpUrlOrNull } from '../../shared/format';
 import { locale, strings } from '../state/locale';
 
@@ -14,7 +14,7 @@ export function TranscriptCard({ card }: { card: CardPayload }) {
         <div class="order transcript-card" role="group" aria-label={`${t.order} #${o.number}`}>
           <p class="order-head">
             <strong>#{o.number}</strong>
-            <span class={`pill o-${o.status}`}>{t[`orderStatus_${o.status}`]}</span>
+            <span class={`pill o-${o.status}`}>{ORDER_STATUS_LABELS[loc][o.status]}</span>
           </p>
           <ul class="items">
             {o.items.map((i, n) => (

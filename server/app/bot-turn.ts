@@ -14,7 +14,7 @@ import { siteHours } from '../presence';
 import type { CoreDeps } from './deps';
 import { handOff, sendBotMessages, type BotReply } from './conversations';
 import { RefusedError } from './errors';
-import { botAuthor, botSettings } from './site';
+import { botAuthor } from './site';
 import { toSummary } from './publish';
 import { topics } from '../bus/bus';
 
@@ -68,7 +68,7 @@ async function botTurnFor(deps: CoreDeps, site: SiteRecord, visitor: VisitorReco
   // A photo or file: the assistant cannot look at it; its turn says so and hands off to a person.
   const files = Array.isArray(message.payload?.attachments) && message.payload.attachments.length > 0;
   if (!message.text.trim() && !files) return;
-  const settings = botSettings(site);
+  const settings = site.settings.bot;
   const data = await deps.store.conversations.botData(site.id, conversation.id);
   const locale: Locale = (data?.locale ?? visitor.locale) === 'en' ? 'en' : 'es';
   // Older stored states lack newer fields: start from a fresh state and lay the stored one over it.
@@ -88,9 +88,9 @@ async function botTurnFor(deps: CoreDeps, site: SiteRecord, visitor: VisitorReco
     status: conversation.status,
     customer: customer ? { vip: customer.tags.includes('vip'), orders: customerOrders.map((o) => toBotOrder(o, customer.email)) } : null,
     lookupOrder: (n) => (looked && normalizeOrderNumber(looked.number) === normalizeOrderNumber(n) ? toBotOrder(looked, looked.customerEmail) : null),
-    faqs: settings.faqs ?? [],
+    faqs: settings.faqs,
     // Both languages: the bot answers in the language of each message.
-    ...(settings.policies ? { policies: settings.policies } : {}),
+    policies: settings.policies,
     // The site's business hours (console settings), else the older `settings.bot.hours`.
     hours: siteHours(site),
     teamAway: deps.teamAvailable ? !deps.teamAvailable(site.id, now) : false,

@@ -5,7 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { Locale } from '../../shared/i18n';
-import type { Author, CardPayload } from '../../shared/protocol';
+import type { Author } from '../../shared/protocol';
+import { parseCard, type CardPayload } from '../../shared/cards';
 import type { AgentRef, Command } from '../domain/lifecycle';
 import { orderCard } from '../domain/cards';
 import { orderEventMessage, type OrderEvent } from '../domain/proactive';
@@ -229,7 +230,7 @@ export async function act(deps: CoreDeps, input: ActInput, committed?: Committed
       } else {
         // Only a team the site has (spelled as the site spells it).
         const site = await deps.store.sites.byId(siteId);
-        const team = siteTeams(await deps.store.agents.list(siteId), site?.settings.teams).find((t) => t.toLowerCase() === input.team!.trim().toLowerCase());
+        const team = siteTeams(await deps.store.agents.list(siteId), site?.settings.teams ?? []).find((t) => t.toLowerCase() === input.team!.trim().toLowerCase());
         if (!team) throw new InvalidRequestError('not_found', 'no such team');
         command = { type: 'transfer_team', by: me, team };
       }
@@ -329,9 +330,10 @@ export async function sendBotMessages(
     target: { conversationId: input.conversationId },
     clientId: input.clientId,
     change: () => {
+      // A card is stored only in a shape every client draws (shared/cards); else its text stands alone.
       const [first, ...rest] = input.replies.map((r) => ({
         author: input.author,
-        kind: r.kind ?? ('text' as const),
+        kind: r.kind === 'card' && !parseCard(r.payload) ? ('text' as const) : (r.kind ?? ('text' as const)),
         text: r.text,
         payload: (r.payload as Record<string, unknown> | undefined) ?? null,
         preview: previewOf(r.text, null),

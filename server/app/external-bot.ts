@@ -12,7 +12,7 @@
 import * as v from 'valibot';
 import type { Locale } from '../../shared/i18n';
 import { LIMITS } from '../../shared/limits';
-import { BlockedTargetError, safePost } from '../integrations/safe-request';
+import { BlockedTargetError, safeRequest } from '../integrations/safe-request';
 import { signatureHeader } from '../integrations/webhook-dispatcher';
 import { newToken } from '../ids';
 import { checkTarget } from '../integrations/safe-request';
@@ -21,7 +21,7 @@ import type { ConversationRecord, SiteRecord, Store, VisitorRecord } from '../st
 import type { CoreDeps } from './deps';
 import { handOffQuietly, runBot } from './bot-turn';
 import { sendBotMessages } from './conversations';
-import { botAuthor, botSettings } from './site';
+import { botAuthor } from './site';
 
 export interface ExternalBotSettings {
   url: string;
@@ -34,13 +34,13 @@ export interface ExternalBotSettings {
 export const EXTERNAL_BOT_DEFAULTS = { fallback: 'builtin' as const, timeoutMs: 5_000, maxTimeoutMs: 15_000 };
 
 export function externalBot(site: SiteRecord): ExternalBotSettings | null {
-  const w = botSettings(site).webhook;
-  if (!w || typeof w.url !== 'string' || typeof w.secret !== 'string') return null;
+  const w = site.settings.bot.webhook;
+  if (!w) return null;
   return {
     url: w.url,
     secret: w.secret,
-    fallback: w.fallback === 'handoff' ? 'handoff' : 'builtin',
-    timeoutMs: Math.min(EXTERNAL_BOT_DEFAULTS.maxTimeoutMs, Math.max(500, Number(w.timeoutMs) || EXTERNAL_BOT_DEFAULTS.timeoutMs)),
+    fallback: w.fallback,
+    timeoutMs: Math.min(EXTERNAL_BOT_DEFAULTS.maxTimeoutMs, Math.max(500, w.timeoutMs || EXTERNAL_BOT_DEFAULTS.timeoutMs)),
   };
 }
 
@@ -70,9 +70,9 @@ export async function configureExternalBot(store: Store, site: SiteRecord, input
   const secret = input.url === null ? null : issue ? `bsec_${newToken(24)}` : current!.secret;
   const fallback = input.fallback ?? current?.fallback ?? EXTERNAL_BOT_DEFAULTS.fallback;
   const timeoutMs = input.timeoutMs ?? current?.timeoutMs ?? EXTERNAL_BOT_DEFAULTS.timeoutMs;
-  const { webhook: _previous, ...rest } = botSettings(site);
+  const bot = site.settings.bot;
   await store.sites.update(site.id, {
-    settings: { ...site.settings, bot: input.url === null ? rest : { ...rest, webhook: { url: input.url, secret, fallback, timeoutMs } } },
+    settings: { ...site.settings, bot: { ...bot, webhook: input.url === null ? null : { url: input.url, secret: secret!, fallback, timeoutMs } } },
   });
   return { ok: true, out: { url: input.url, fallback, timeoutMs, ...(issue ? { secret: secret! } : {}) } };
 }
@@ -112,11 +112,11 @@ const failed = (detail: string): Outcome => ({ ok: false, error: BOT_FAILURES.fa
 
 async function ask(deps: CoreDeps, bot: ExternalBotSettings, body: string): Promise<Outcome> {
   try {
-    const res = await safePost(
+    const res = await safeRequest(
+      'POST',
       bot.url,
-      body,
       { 'X-Mostrador-Event': 'message.created', 'X-Mostrador-Signature': signatureHeader(bot.secret, Math.floor(deps.now() / 1000), body), 'User-Agent': 'Mostrador-Bot/1' },
-      { timeoutMs: bot.timeoutMs, allowPrivate: deps.allowPrivateTargets === true, maxBodyBytes: 64 * 1024 },
+      { body, timeoutMs: bot.timeoutMs, allowPrivate: deps.allowPrivateTargets === true, maxBodyBytes: 64 * 1024 },
     );
     if (res.status === 202 || res.status === 204) return { ok: true, answer: null };
     if (res.status < 200 || res.status > 299) return failed(`status ${res.status}`);

@@ -14,7 +14,7 @@ import type { PresenceRegistry } from '../presence';
 import type { VisitorRecord } from '../store/types';
 import type { CoreDeps } from './deps';
 import { sendProactive } from './conversations';
-import { botAuthor, proactiveRules } from './site';
+import { botAuthor } from './site';
 
 /** A chat with a message in this window counts as active: no proactive message interrupts it. */
 const ACTIVE_CHAT_MS = DAY_MS;
@@ -28,7 +28,7 @@ export async function runProactive(
   ask: { ruleId: string; exitIntent?: boolean; onPageMs?: number; device?: Device },
 ): Promise<ProactiveOutcome> {
   const site = await deps.store.sites.byId(siteId);
-  const rule: ProactiveRule | undefined = site ? proactiveRules(site.settings).find((r) => r.id === ask.ruleId) : undefined;
+  const rule: ProactiveRule | undefined = site ? site.settings.proactive.rules.find((r) => r.id === ask.ruleId) : undefined;
   if (!site || !rule || !rule.enabled || rule.conditions.length === 0) return { fired: false, reason: 'unknown_rule' };
   const now = deps.now();
   const locale: Locale = visitor.locale === 'en' ? 'en' : 'es';

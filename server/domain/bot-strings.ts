@@ -8,7 +8,8 @@
 import type { Locale } from '../../shared/i18n';
 import type { Weekday } from './hours';
 
-export type BotOrderStatus = 'pending' | 'paid' | 'fulfilled' | 'shipped' | 'delivered' | 'cancelled' | 'returned';
+export type { OrderStatus as BotOrderStatus } from '../../shared/cards';
+import { ORDER_STATUS_LABELS, type OrderStatus as BotOrderStatus } from '../../shared/cards';
 
 export interface BotStrings {
   greeting: string;
@@ -124,15 +125,7 @@ export const BOT_STRINGS = {
       weekday: (d, t) => `on ${d} at ${t}`,
       date: (d, m, t) => `on ${d} ${m} at ${t}`,
     },
-    orderStatus: {
-      pending: 'Pending',
-      paid: 'Paid',
-      fulfilled: 'Ready to ship',
-      shipped: 'Shipped',
-      delivered: 'Delivered',
-      cancelled: 'Cancelled',
-      returned: 'Returned',
-    },
+    orderStatus: ORDER_STATUS_LABELS.en,
   },
   es: {
     greeting:
@@ -188,14 +181,6 @@ export const BOT_STRINGS = {
       weekday: (d, t) => `el ${d} ${aLas(t)}`,
       date: (d, m, t) => `el ${d} de ${m} ${aLas(t)}`,
     },
-    orderStatus: {
-      pending: 'Pendiente',
-      paid: 'Pagado',
-      fulfilled: 'Preparado',
-      shipped: 'Enviado',
-      delivered: 'Entregado',
-      cancelled: 'Cancelado',
-      returned: 'Devuelto',
-    },
+    orderStatus: ORDER_STATUS_LABELS.es,
   },
 } as const satisfies Record<Locale, BotStrings>;

@@ -447,20 +447,6 @@ export function initialBotState(): BotState {
   };
 }
 
-/**
- * The bot's memory when an agent hands a chat back: a fresh dialogue, but failed lookups, the
- * VIP flag and the matched order survive (the lookup limit must not reset by bouncing the chat).
- */
-export function botStateOnReturn(state: BotState): BotState {
-  return {
-    ...initialBotState(),
-    failedLookups: state.failedLookups,
-    vipHandled: state.vipHandled,
-    matchedOrderId: state.matchedOrderId,
-    unanswered: state.unanswered ?? [],
-  };
-}
-
 // ---------- rendering helpers ----------
 
 function safeHttpUrl(url: string): string | null {

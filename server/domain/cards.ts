@@ -3,7 +3,7 @@
  * card an agent sends and the cards the bot shows, with the bot's status words. Pure.
  */
 import type { Locale } from '../../shared/i18n';
-import type { CardPayload } from '../../shared/protocol';
+import type { CardPayload } from '../../shared/cards';
 import { BOT_STRINGS, type BotOrderStatus } from './bot-strings';
 
 export interface CardOrder {

@@ -4,7 +4,7 @@
  * system message committed with a guard (it applies only if the chat is still waiting), and tells
  * every shopper still waiting their position and expected wait. One pass per site at a time.
  */
-import { DEFAULT_GRACE_MS, DEFAULT_ROUTING_SETTINGS, estimateWaitMs, nextAssignments, queuePosition, type AgentLoad, type RoutingSettings } from '../domain/routing';
+import { DEFAULT_GRACE_MS, estimateWaitMs, nextAssignments, queuePosition, type AgentLoad, type RoutingSettings } from '../domain/routing';
 import { canTakeChat } from '../domain/routing';
 import type { AgentRef } from '../domain/lifecycle';
 import { topics } from '../bus/bus';
@@ -31,7 +31,7 @@ export class Router implements Routing {
 
   private async settings(siteId: string): Promise<RoutingSettings | null> {
     const site = await this.deps?.store.sites.byId(siteId);
-    return site ? { ...DEFAULT_ROUTING_SETTINGS, ...((site.settings.routing as Partial<RoutingSettings> | undefined) ?? {}) } : null;
+    return site ? site.settings.routing : null;
   }
 
   /** The agent, if they are online now and under capacity (a reopened chat goes back to them). */
@@ -67,7 +67,7 @@ export class Router implements Routing {
     const key = `${siteId}:${agent.id}`;
     clearTimeout(this.graceTimers.get(key));
     void deps.store.sites.byId(siteId).then((site) => {
-      const graceMs = Number((site?.settings.routing as { graceMs?: unknown } | undefined)?.graceMs ?? DEFAULT_GRACE_MS);
+      const graceMs = site?.settings.routing.graceMs ?? DEFAULT_GRACE_MS;
       const timer = setTimeout(() => {
         this.graceTimers.delete(key);
         void this.requeue(siteId, agent).catch((err: unknown) => deps.logger.error({ err }, 'requeue failed'));

@@ -1,5 +1,5 @@
 /**
- * POSTs to merchant-supplied URLs without letting them reach our own network. The decision is
+ * Requests to merchant- and shop-supplied URLs (`safeRequest`) without letting them reach our own network. The decision is
  * made on addresses, never on names: an IP literal (however the URL spelled it — the URL
  * parser normalises 2130706433, 0x7f.1 and [::ffff:127.0.0.1]) is checked as it is; a host
  * name is resolved by our own `lookup`, which refuses the connection if ANY address it got is
@@ -80,19 +80,31 @@ export function checkTarget(url: string, allowPrivate: boolean): Promise<'ok' | 
   });
 }
 
-export interface PostResult {
+export interface SafeResponse {
   status: number;
-  /** At most the first `maxBodyBytes` (default 2 KiB, for logs) of the response body. */
+  headers: http.IncomingHttpHeaders;
+  /** The body as text: at most `maxBodyBytes` of it. */
   body: string;
 }
 
-/** POSTs `body` with `headers`, giving up after `timeoutMs`. Never follows redirects. */
-export function safePost(
-  url: string,
-  body: string,
-  headers: Record<string, string>,
-  opts: { timeoutMs: number; allowPrivate: boolean; maxBodyBytes?: number },
-): Promise<PostResult> {
+export interface SafeRequestOptions {
+  timeoutMs: number;
+  allowPrivate: boolean;
+  /** How much of the answer is read (default 2 KiB, for logs). */
+  maxBodyBytes?: number;
+  /** A longer answer: `truncate` keeps its start (logs, the default); `fail` refuses it (data we parse whole). */
+  overLimit?: 'truncate' | 'fail';
+  /** The request body (POST: sent as JSON). */
+  body?: string;
+}
+
+/**
+ * Sends one request to a merchant- or shop-supplied URL through the address guard: POST (a
+ * webhook, the merchant's bot; `opts.body` is JSON) or GET (a page of a shop's API). Gives up
+ * after `timeoutMs`. Never follows redirects, never reuses a pooled socket (it would skip the
+ * guarded lookup).
+ */
+export function safeRequest(method: 'GET' | 'POST', url: string, headers: Record<string, string>, opts: SafeRequestOptions): Promise<SafeResponse> {
   const max = opts.maxBodyBytes ?? 2048;
   const target = new URL(url);
   const client = target.protocol === 'https:' ? https : http;
@@ -102,71 +114,40 @@ export function safePost(
     const reason = addressProblem(literal);
     if (reason) return Promise.reject(new BlockedTargetError(literal, reason));
   }
+  const body = opts.body ?? '';
+  const defaults: Record<string, string> =
+    method === 'POST'
+      ? { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)), 'User-Agent': 'Mostrador-Webhooks/1' }
+      : { Accept: 'application/json', 'User-Agent': 'Mostrador-Import/1' };
   return new Promise((resolve, reject) => {
     const req = client.request(
       target,
       {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)), 'User-Agent': 'Mostrador-Webhooks/1', ...headers },
+        method,
+        headers: { ...defaults, ...headers },
         lookup: guardedLookup(opts.allowPrivate) as unknown as typeof dnsLookup,
-        // A fresh connection per request: a pooled socket would skip the lookup above.
         agent: false,
-        timeout: opts.timeoutMs,
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          if (text.length < max) text += chunk;
-        });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text.slice(0, max) }));
-        res.on('error', reject);
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error(`timed out after ${opts.timeoutMs} ms`)));
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-export interface GetResult {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-/** GETs `url` (an import page from a shop's API) with the same guard, at most `maxBodyBytes`. Never follows redirects. */
-export function safeGet(url: string, headers: Record<string, string>, opts: { timeoutMs: number; allowPrivate: boolean; maxBodyBytes: number }): Promise<GetResult> {
-  const target = new URL(url);
-  const client = target.protocol === 'https:' ? https : http;
-  const literal = hostOf(target);
-  if (isIP(literal) && !opts.allowPrivate) {
-    const reason = addressProblem(literal);
-    if (reason) return Promise.reject(new BlockedTargetError(literal, reason));
-  }
-  return new Promise((resolve, reject) => {
-    const req = client.request(
-      target,
-      {
-        method: 'GET',
-        headers: { Accept: 'application/json', 'User-Agent': 'Mostrador-Import/1', ...headers },
-        lookup: guardedLookup(opts.allowPrivate) as unknown as typeof dnsLookup,
         timeout: opts.timeoutMs,
       },
       (res) => {
         const chunks: Buffer[] = [];
         let size = 0;
         res.on('data', (chunk: Buffer) => {
+          if (size >= max && opts.overLimit !== 'fail') return; // read on, keep nothing more
           size += chunk.length;
-          if (size > opts.maxBodyBytes) return req.destroy(new Error(`response larger than ${opts.maxBodyBytes} bytes`));
+          if (size > max && opts.overLimit === 'fail') {
+            // Settle now: once the answer has started, destroying the request need not emit an error.
+            reject(new Error(`response larger than ${max} bytes`));
+            return req.destroy();
+          }
           chunks.push(chunk);
         });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).subarray(0, max).toString('utf8') }));
         res.on('error', reject);
       },
     );
     req.on('timeout', () => req.destroy(new Error(`timed out after ${opts.timeoutMs} ms`)));
     req.on('error', reject);
-    req.end();
+    req.end(method === 'POST' ? body : undefined);
   });
 }

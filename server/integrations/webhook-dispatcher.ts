@@ -6,7 +6,7 @@
 import { createHmac } from 'node:crypto';
 import type { Logger } from '../logger';
 import type { DueDelivery, Store } from '../store/types';
-import { DELIVERY_ERRORS, publicDeliveryError, safePost } from './safe-request';
+import { DELIVERY_ERRORS, publicDeliveryError, safeRequest } from './safe-request';
 
 export const MAX_ATTEMPTS = 10;
 
@@ -79,11 +79,11 @@ export class WebhookDispatcher {
     let error: string | null = null;
     let detail: string | null = null;
     try {
-      const res = await safePost(
+      const res = await safeRequest(
+        'POST',
         d.url,
-        d.body,
         { 'Mostrador-Signature': signatureHeader(d.secret, timestamp, d.body), 'Mostrador-Event': d.event, 'Mostrador-Delivery': d.id },
-        { timeoutMs: this.opts.timeoutMs ?? 10_000, allowPrivate: this.opts.allowPrivate },
+        { body: d.body, timeoutMs: this.opts.timeoutMs ?? 10_000, allowPrivate: this.opts.allowPrivate },
       );
       if (res.status >= 200 && res.status < 300) statusCode = res.status;
       else {

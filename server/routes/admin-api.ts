@@ -11,16 +11,14 @@ import { CLOSE_CODES } from '../../shared/errors';
 import { hashPassword } from '../auth';
 import { topics, type Bus } from '../bus/bus';
 import { isValidOriginPattern } from '../domain/origins';
-import { frameConfig, logoUrl } from './frame-page';
-import { DEFAULT_CAPACITY } from '../domain/routing';
+import { logoUrl, siteUpdatedFrame } from './frame-page';
 import { problem, publicOrigin } from '../http';
 import { hashToken, newId, newToken } from '../ids';
 import { checkTarget } from '../integrations/safe-request';
 import type { AgentRecord, SiteRecord, Store } from '../store/types';
+import type { SiteSettings } from '../domain/site-settings';
 import type { AgentSockets } from '../ws/agent-gateway';
 import { applyHours, siteHours, type TeamPresence } from '../presence';
-import type { BotSettings } from '../app/site';
-import type { CannedResponse, ProactiveRule } from '../../shared/site-settings';
 import { SettingsPatchEntries, TeamName, settingsProblem } from './admin-settings';
 import { BotBody, WebhookBody } from './api-v1/schemas';
 import { configureExternalBot, externalBotOut } from '../app/external-bot';
@@ -124,17 +122,7 @@ const RotateSecret = v.object({
 function invalid(c: Context, field: string, message: string): Response {
   // `rule` and `params` (shared/validation) let the console say it in its own language.
   const rule = ruleOf(message);
-  return c.body(JSON.stringify({ title: 'The body is not valid', status: 422, detail: `${field}: ${message}`, field, ...(rule ?? {}) }), 422, {
-    'Content-Type': 'application/problem+json',
-  });
-}
-
-function obj(x: unknown): Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x) ? (x as Record<string, unknown>) : {};
-}
-
-function list<T>(x: unknown): T[] {
-  return Array.isArray(x) ? (x as T[]) : [];
+  return problem(c, 422, 'The body is not valid', { code: 'validation_failed', detail: `${field}: ${message}`, field, ...(rule ?? {}) });
 }
 
 async function body<S extends v.GenericSchema>(c: Context, schema: S): Promise<{ ok: true; value: v.InferOutput<S> } | { ok: false; res: Response }> {
@@ -157,23 +145,23 @@ function siteOut(site: SiteRecord, origin: string) {
     name: site.name,
     publicKey: site.publicKey,
     allowedOrigins: site.allowedOrigins,
-    brandColor: typeof s.brandColor === 'string' ? s.brandColor : null,
+    brandColor: s.brandColor,
     logoUrl: logoUrl(s),
-    launcherPosition: s.launcherPosition === 'left' ? 'left' : 'right',
-    greeting: (s.greeting as { es?: string; en?: string } | undefined) ?? {},
-    livePreview: s.livePreview === true,
-    requireVerifiedIdentity: s.requireVerifiedIdentity === true,
-    preChatForm: s.preChatForm === true,
-    botEnabled: !(typeof s.bot === 'object' && s.bot !== null && (s.bot as { enabled?: unknown }).enabled === false),
-    routingMode: typeof s.routing === 'object' && s.routing !== null && (s.routing as { mode?: unknown }).mode === 'manual' ? 'manual' : 'auto',
+    launcherPosition: s.launcherPosition ?? 'right',
+    greeting: s.greeting,
+    livePreview: s.livePreview,
+    requireVerifiedIdentity: s.requireVerifiedIdentity,
+    preChatForm: s.preChatForm,
+    botEnabled: s.bot.enabled,
+    routingMode: s.routing.mode,
     hours: siteHours(site),
-    faqs: (obj(s.bot) as BotSettings).faqs ?? [],
-    policies: (obj(s.bot) as BotSettings).policies ?? {},
-    canned: list<CannedResponse>(s.canned),
-    proactiveRules: list<ProactiveRule>(obj(s.proactive).rules),
-    teams: list<string>(s.teams),
+    faqs: s.bot.faqs,
+    policies: s.bot.policies,
+    canned: s.canned,
+    proactiveRules: s.proactive.rules,
+    teams: s.teams,
     // Agents without a capacity of their own take this many chats (what the router uses).
-    defaultCapacity: typeof obj(s.routing).defaultCapacity === 'number' ? (obj(s.routing).defaultCapacity as number) : DEFAULT_CAPACITY,
+    defaultCapacity: s.routing.defaultCapacity,
     snippet:
       `<script>window.Mostrador=window.Mostrador||function(){(Mostrador.q=Mostrador.q||[]).push(arguments)}</script>\n` +
       `<script async src="${origin}/widget.js" data-site="${site.publicKey}"${s.launcherPosition === 'left' ? ' data-position="left"' : ''}></script>`,
@@ -209,7 +197,7 @@ export function adminRoutes(deps: AdminDeps) {
   async function rememberTeams(siteId: string, names: readonly string[]): Promise<void> {
     const site = await deps.store.sites.byId(siteId);
     if (!site) return;
-    const known = list<string>(site.settings.teams);
+    const known = site.settings.teams;
     const lower = new Set(known.map((t) => t.toLowerCase()));
     const added = names.filter((t) => !lower.has(t.toLowerCase()));
     if (added.length > 0) await deps.store.sites.update(siteId, { settings: { ...site.settings, teams: [...known, ...added] } });
@@ -234,40 +222,34 @@ export function adminRoutes(deps: AdminDeps) {
       const i = proactiveRules.findIndex((r) => r.from.kind === 'agent' && !agents.has(r.from.agentId));
       if (i >= 0) return invalid(c, `proactiveRules.${i}.from.agentId`, 'no such agent on this site');
     }
-    const routing = obj(current.settings.routing);
-    const bot: BotSettings & Record<string, unknown> = { ...obj(current.settings.bot) };
-    if (botEnabled !== undefined) bot.enabled = botEnabled;
-    if (faqs !== undefined) bot.faqs = faqs.map((f) => ({ ...f, id: f.id ?? newId('faq') }));
-    if (policies !== undefined) bot.policies = policies;
-    // The console's hours replace the bot's own (older sites kept them under `bot`).
-    if (hours !== undefined) delete bot.hours;
-    const nextSettings: Record<string, unknown> = {
-      ...current.settings,
+    const s = current.settings;
+    const bot: SiteSettings['bot'] = {
+      ...s.bot,
+      ...(botEnabled !== undefined ? { enabled: botEnabled } : {}),
+      ...(faqs !== undefined ? { faqs: faqs.map((f) => ({ ...f, id: f.id ?? newId('faq') })) } : {}),
+      ...(policies !== undefined ? { policies } : {}),
+      // The console's hours replace the bot's own (older sites kept them under `bot`).
+      ...(hours !== undefined ? { hours: null } : {}),
+    };
+    const nextSettings: SiteSettings = {
+      ...s,
       ...settings,
       bot,
-      ...(routingMode !== undefined ? { routing: { ...routing, mode: routingMode } } : {}),
+      ...(routingMode !== undefined ? { routing: { ...s.routing, mode: routingMode } } : {}),
+      // null: always open.
       ...(hours !== undefined ? { hours } : {}),
       ...(canned !== undefined ? { canned: canned.map((r) => ({ ...r, id: r.id ?? newId('cr') })) } : {}),
-      ...(proactiveRules !== undefined ? { proactive: { ...obj(current.settings.proactive), rules: proactiveRules.map((r) => ({ ...r, id: r.id ?? newId('rule') })) } } : {}),
+      ...(proactiveRules !== undefined ? { proactive: { ...s.proactive, rules: proactiveRules.map((r) => ({ ...r, id: r.id ?? newId('rule') })) } } : {}),
       ...(teams !== undefined ? { teams } : {}),
     };
-    // Absent means always open.
-    if (hours === null) delete nextSettings.hours;
     const next = await deps.store.sites.update(siteId, {
       ...(name !== undefined ? { name } : {}),
       ...(allowedOrigins !== undefined ? { allowedOrigins: [...new Set(allowedOrigins)] } : {}),
       settings: nextSettings,
     });
-    // Open widgets restyle themselves without a reload: the same branding a new panel page gets.
-    const brand = frameConfig(next);
-    deps.bus.publish(topics.siteVisitors(siteId), {
-      type: 'site.updated',
-      siteName: brand.siteName,
-      color: brand.color ?? null,
-      greeting: brand.greeting,
-      logoUrl: brand.logoUrl ?? null,
-      ...(brand.side ? { side: brand.side } : {}),
-    });
+    // Open widgets apply it without a reload: the same public settings a new panel page gets.
+    // (Everything else — bot on/off, hours, rules, routing — the server reads per frame from the store.)
+    deps.bus.publish(topics.siteVisitors(siteId), siteUpdatedFrame(next));
     // …and learn at once whether the counter is open under the new schedule.
     if (hours !== undefined && deps.team) {
       applyHours({ bus: deps.bus, team: deps.team, now: deps.now }, siteId, siteHours(next));

@@ -9,23 +9,6 @@ import { problem } from '../http';
 import type { AgentRecord, OrderRecord, Store } from '../store/types';
 import { customerOut, orderOut } from './shapes';
 import { siteTeams } from '../domain/teams';
-import type { CannedResponse } from '../../shared/site-settings';
-
-/** The well-formed canned responses in `settings.canned` (admins edit them; anything else is skipped). */
-function cannedOf(settings: Record<string, unknown>): CannedResponse[] {
-  const list = Array.isArray(settings.canned) ? (settings.canned as unknown[]) : [];
-  const out: CannedResponse[] = [];
-  for (const item of list) {
-    const r = item as Partial<CannedResponse> | null;
-    if (!r || typeof r.id !== 'string' || typeof r.shortcut !== 'string' || typeof r.text !== 'object' || r.text === null) continue;
-    const text: CannedResponse['text'] = {};
-    if (typeof r.text.es === 'string') text.es = r.text.es;
-    if (typeof r.text.en === 'string') text.en = r.text.en;
-    if (text.es === undefined && text.en === undefined) continue;
-    out.push({ id: r.id, shortcut: r.shortcut, text });
-  }
-  return out;
-}
 
 const stringOr = (x: unknown): string | null => (typeof x === 'string' && x ? x : null);
 
@@ -63,13 +46,13 @@ export function agentApiRoutes(deps: AgentApiDeps) {
   // Every agent reads them (admins edit them in settings).
   app.get('/canned', async (c) => {
     const site = await deps.store.sites.byId(c.get('agent').siteId);
-    return c.json({ data: site ? cannedOf(site.settings) : [] });
+    return c.json({ data: site ? site.settings.canned : [] });
   });
 
   app.get('/teams', async (c) => {
     const siteId = c.get('agent').siteId;
     const site = await deps.store.sites.byId(siteId);
-    return c.json({ data: siteTeams(await deps.store.agents.list(siteId), site?.settings.teams) });
+    return c.json({ data: siteTeams(await deps.store.agents.list(siteId), site?.settings.teams ?? []) });
   });
 
   app.get('/conversations/:id/context', async (c) => {

@@ -15,6 +15,7 @@ import { identityHash } from '../domain/identity';
 import { isSameOrigin } from '../http';
 import { DEMO } from '../store/seed';
 import type { CustomerRecord, OrderRecord, OrderStatus, Store } from '../store/types';
+import { ORDER_STATUS_LABELS } from '../../shared/cards';
 
 export interface DemoDeps {
   store: Store;
@@ -36,15 +37,7 @@ const CATALOGUE = [
   { sku: 'HER-CIS-10', name: 'Hervidor cuello de cisne 1 L', price: 4900, image: '/demo/img/kettle.svg' },
 ];
 
-const ORDER_STATUS_ES: Record<OrderStatus, string> = {
-  pending: WIDGET_STRINGS.es.status_pending,
-  paid: WIDGET_STRINGS.es.status_paid,
-  fulfilled: WIDGET_STRINGS.es.status_fulfilled,
-  shipped: WIDGET_STRINGS.es.status_shipped,
-  delivered: WIDGET_STRINGS.es.status_delivered,
-  cancelled: WIDGET_STRINGS.es.status_cancelled,
-  returned: WIDGET_STRINGS.es.status_returned,
-};
+const ORDER_STATUS_ES = ORDER_STATUS_LABELS.es;
 
 const SHIPMENT_STATUS_ES: Record<string, string> = {
   label_created: 'Etiqueta creada',

@@ -4,13 +4,10 @@
  * trip. Proactive rules travel here too: the panel decides when to ask, the server decides
  * whether a rule may fire (see visitor-gateway `proactive`).
  */
-import { proactiveRules } from '../app/site';
 import type { ProactiveRule } from '../../shared/site-settings';
+import type { SiteRecord } from '../store/types';
 
-export interface FrameSite {
-  name: string;
-  settings: Record<string, unknown>;
-}
+export type FrameSite = Pick<SiteRecord, 'name' | 'settings'>;
 
 export interface FrameConfig {
   siteName: string;
@@ -26,7 +23,7 @@ export interface FrameConfig {
 }
 
 /** The site's logo when it is an https URL (anything else is not shown). */
-export function logoUrl(settings: Record<string, unknown>): string | null {
+export function logoUrl(settings: { logoUrl?: unknown }): string | null {
   const raw = settings.logoUrl;
   if (typeof raw !== 'string') return null;
   try {
@@ -40,16 +37,35 @@ export function frameConfig(site: FrameSite): FrameConfig {
   const s = site.settings;
   return {
     siteName: site.name,
-    ...(typeof s.brandColor === 'string' ? { color: s.brandColor } : {}),
-    livePreview: s.livePreview === true,
-    preChatForm: s.preChatForm === true,
-    greeting: (s.greeting as { es?: string; en?: string } | undefined) ?? {},
+    ...(s.brandColor ? { color: s.brandColor } : {}),
+    livePreview: s.livePreview,
+    preChatForm: s.preChatForm,
+    greeting: s.greeting,
     ...(logoUrl(s) ? { logoUrl: logoUrl(s)! } : {}),
-    ...(s.launcherPosition === 'left' || s.launcherPosition === 'right' ? { side: s.launcherPosition } : {}),
-    proactive: proactiveRules(s)
+    ...(s.launcherPosition ? { side: s.launcherPosition } : {}),
+    proactive: s.proactive.rules
       .filter((r) => r.enabled && r.conditions.length > 0)
       .map(({ id, enabled, priority, conditions, message, onceEveryDays }) => ({ id, enabled, priority, conditions, message, onceEveryDays })),
   };
+}
+
+/**
+ * The `site.updated` frame open widgets get when an admin saves settings: the same public
+ * settings a new panel page is served with (proactive rules excepted: the server re-checks a
+ * rule whenever the panel asks for it, so a disabled or deleted rule never fires).
+ */
+export function siteUpdatedFrame(site: FrameSite) {
+  const c = frameConfig(site);
+  return {
+    type: 'site.updated',
+    siteName: c.siteName,
+    color: c.color ?? null,
+    greeting: c.greeting,
+    logoUrl: c.logoUrl ?? null,
+    ...(c.side ? { side: c.side } : {}),
+    livePreview: c.livePreview,
+    preChatForm: c.preChatForm,
+  } as const;
 }
 
 export function frameHtml(template: string, site: FrameSite): string {

@@ -6,6 +6,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { ORDER_STATUSES } from '../../shared/cards';
 
 export const sites = sqliteTable('sites', {
   id: text('id').primaryKey(),
@@ -162,7 +163,7 @@ export const orders = sqliteTable(
       .references(() => customers.id),
     number: text('number').notNull(),
     status: text('status', {
-      enum: ['pending', 'paid', 'fulfilled', 'shipped', 'delivered', 'cancelled', 'returned'],
+      enum: ORDER_STATUSES,
     }).notNull(),
     paymentStatus: text('payment_status'),
     currency: text('currency').notNull(),

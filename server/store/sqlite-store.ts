@@ -12,6 +12,8 @@ import { HotPath, type ConversationRow } from './hot-path';
 import { WebhookRepo } from './webhook-repo';
 import { IntegrationRepo } from './integration-repo';
 import { newId } from '../ids';
+import { parseSiteSettings } from '../domain/site-settings';
+import type { Logger } from '../logger';
 import type { Db, OpenedDb } from './db';
 import { AttachmentError, ConflictError, NotFoundError, StoreUnavailableError, isUnavailable } from './errors';
 import * as t from './schema';
@@ -118,7 +120,17 @@ export class SqliteStore implements Store {
   private readonly shops: IntegrationRepo;
   private readonly hot: HotPath;
 
-  constructor(private readonly opened: OpenedDb) {
+  /** Sites whose stored settings had parts that did not fit, logged once per site and problem list. */
+  private readonly settingsWarned = new Set<string>();
+
+  /**
+   * @param log where a site's malformed stored settings are reported (once): the parts fall back
+   *   to their defaults, the site keeps working.
+   */
+  constructor(
+    private readonly opened: OpenedDb,
+    private readonly log?: Pick<Logger, 'warn'>,
+  ) {
     this.db = opened.db;
     this.commerce = new CommerceRepo(opened.db);
     this.hooks = new WebhookRepo(opened.db);
@@ -157,6 +169,15 @@ export class SqliteStore implements Store {
    */
   private readonly siteCache = new Map<string, SiteRecord>();
 
+  private toSite(row: typeof t.sites.$inferSelect): SiteRecord {
+    return toSite(row, (siteId, problems) => {
+      const key = `${siteId} ${problems.join(' ')}`;
+      if (this.settingsWarned.has(key)) return;
+      this.settingsWarned.add(key);
+      this.log?.warn({ siteId, fields: problems }, 'stored site settings do not fit: those parts use their defaults');
+    });
+  }
+
   private cachedSite(key: string, load: () => SiteRecord | null): SiteRecord | null {
     const hit = this.siteCache.get(key);
     if (hit) return hit;
@@ -176,14 +197,14 @@ export class SqliteStore implements Store {
       this.read(() =>
         this.cachedSite(`pk:${publicKey}`, () => {
           const row = this.db.select().from(t.sites).where(eq(t.sites.publicKey, publicKey)).get();
-          return row ? toSite(row) : null;
+          return row ? this.toSite(row) : null;
         }),
       ),
     byId: (id: string) =>
       this.read(() =>
         this.cachedSite(`id:${id}`, () => {
           const row = this.db.select().from(t.sites).where(eq(t.sites.id, id)).get();
-          return row ? toSite(row) : null;
+          return row ? this.toSite(row) : null;
         }),
       ),
     update: (siteId: string, patch: { name?: string; allowedOrigins?: string[]; settings?: Record<string, unknown> }) =>
@@ -251,7 +272,7 @@ export class SqliteStore implements Store {
             .from(t.sites)
             .where(and(eq(t.sites.previousSecretKeyHash, hash), or(isNull(t.sites.previousSecretExpiresAt), gt(t.sites.previousSecretExpiresAt, now))))
             .get();
-        return row ? toSite(row) : null;
+        return row ? this.toSite(row) : null;
       }),
   };
 
@@ -259,7 +280,7 @@ export class SqliteStore implements Store {
   private siteUpdate(siteId: string, patch: { name?: string; allowedOrigins?: string[]; settings?: Record<string, unknown> }): SiteRecord {
     const row = this.db.update(t.sites).set(patch).where(eq(t.sites.id, siteId)).returning().get();
     if (!row) throw new NotFoundError('site');
-    return toSite(row);
+    return this.toSite(row);
   }
 
   customers = {
@@ -1043,8 +1064,10 @@ export class SqliteStore implements Store {
   }
 }
 
-function toSite(row: typeof t.sites.$inferSelect): SiteRecord {
-  return { id: row.id, name: row.name, publicKey: row.publicKey, allowedOrigins: row.allowedOrigins, settings: row.settings };
+function toSite(row: typeof t.sites.$inferSelect, onProblems: (siteId: string, problems: string[]) => void): SiteRecord {
+  const { settings, problems } = parseSiteSettings(row.settings);
+  if (problems.length > 0) onProblems(row.id, problems);
+  return { id: row.id, name: row.name, publicKey: row.publicKey, allowedOrigins: row.allowedOrigins, settings };
 }
 
 function toListItem(row: {

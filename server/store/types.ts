@@ -3,6 +3,7 @@
  * Promises even though SQLite answers synchronously, so a PostgreSQL implementation can sit
  * behind it unchanged. Every method that touches tenant data takes the site id.
  */
+import type { SiteSettings } from '../domain/site-settings';
 import type { Author, ConversationStatus, Message, MessageKind } from '../../shared/protocol';
 import type { ConversationState } from '../domain/lifecycle';
 
@@ -11,7 +12,8 @@ export interface SiteRecord {
   name: string;
   publicKey: string;
   allowedOrigins: string[];
-  settings: Record<string, unknown>;
+  /** Parsed once when the site is loaded (server/domain/site-settings.ts). */
+  settings: SiteSettings;
 }
 
 export interface AgentRecord {
@@ -257,7 +259,8 @@ export interface ReturnRecord {
   updatedAt: number;
 }
 
-export type OrderStatus = 'pending' | 'paid' | 'fulfilled' | 'shipped' | 'delivered' | 'cancelled' | 'returned';
+export type { OrderStatus } from '../../shared/cards';
+import type { OrderStatus } from '../../shared/cards';
 
 export interface OrderRecord {
   id: string;
@@ -400,6 +403,7 @@ export interface Store {
     secretStatus(siteId: string, now: number): Promise<{ rotatedAt: number | null; previous: { expiresAt: number | null } | null }>;
     /** Ends the previous key's overlap now. False when there was none. */
     retirePreviousSecret(siteId: string): Promise<boolean>;
+    /** `settings` replaces the stored settings whole (read, change, write); it is parsed again on the next load. */
     update(siteId: string, patch: { name?: string; allowedOrigins?: string[]; settings?: Record<string, unknown> }): Promise<SiteRecord>;
     /**
      * Replaces the secret key. The replaced key keeps working until `previousUntil` (null: until

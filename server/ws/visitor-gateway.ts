@@ -32,6 +32,13 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord, address: stri
   let conn: Connection | null = null;
   let visitor: VisitorRecord | null = null;
   let helloTimer: NodeJS.Timeout | null = null;
+  /**
+   * The site as saved now. `site` is the record the socket opened with: its id and key never
+   * change, but an admin may change its settings (bot on/off, hours, identity, live preview)
+   * while the socket is open, and those apply from the next frame on. The store keeps one parsed
+   * record per site, so this is a map lookup.
+   */
+  const current = async (): Promise<SiteRecord> => (await deps.store.sites.byId(site.id)) ?? site;
 
   const handle = async (frame: VisitorClientFrame, c: Connection): Promise<void> => {
     switch (frame.type) {
@@ -59,8 +66,8 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord, address: stri
         const who = { name: visitor.name, identified: visitor.externalId !== null, verified: visitor.verified, returning: isReturning(visitor.firstSeenAt, now), orders: await customerOrders(deps, site.id, visitor) };
         deps.presence.connected(site.id, visitor.id, now, who);
         const conversations = await deps.store.conversations.listForVisitor(site.id, visitor);
-        // The schedule as saved now (this socket's site record may predate an admin's change).
-        applyHours(deps, site.id, siteHours((await deps.store.sites.byId(site.id)) ?? site));
+        // The schedule as saved now.
+        applyHours(deps, site.id, siteHours(await current()));
         c.send({
           type: 'welcome',
           v: PROTOCOL_VERSION,
@@ -91,6 +98,7 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord, address: stri
         return c.send({ type: 'pong', ...(frame.t !== undefined ? { t: frame.t } : {}) });
       case 'message.send': {
         if (!visitor) return c.send({ type: 'error', code: 'not_ready', ref: frame.clientId, message: 'send hello first' });
+        // The use case reads the site as saved now (bot on/off, hours) itself.
         const input = { site, visitor, conversationId: frame.conversationId, clientId: frame.clientId, text: frame.text, attachmentIds: frame.attachments, locale: frame.locale };
         return shopperWrites(deps, input, (result) => c.send(ackFor(frame.clientId, result)), address);
       }
@@ -103,7 +111,7 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord, address: stri
           // A hash that does not match: a shop backend with the wrong (or an old, rotated) key, or someone guessing.
           deps.securityLog?.record('identity_hash_invalid', site.publicKey, { site: site.publicKey }, 'identify with a hash that does not match the secret key: the visitor stays unverified');
         }
-        if (!verified && site.settings.requireVerifiedIdentity === true) {
+        if (!verified && (await current()).settings.requireVerifiedIdentity) {
           return c.send({ type: 'error', code: 'identity_refused', message: 'this site accepts only verified identities' });
         }
         visitor = await deps.store.visitors.identify(site.id, visitor.id, {
@@ -160,7 +168,7 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord, address: stri
         const conversation = await deps.store.conversations.getForVisitor(site.id, frame.conversationId, visitor);
         if (!conversation) return;
         // What the shopper is typing reaches agents only where the merchant turned live preview on.
-        const preview = site.settings.livePreview === true && frame.on && frame.preview ? { preview: frame.preview } : {};
+        const preview = frame.on && frame.preview && (await current()).settings.livePreview ? { preview: frame.preview } : {};
         deps.bus.publish(topics.siteAgents(site.id), {
           type: 'typing',
           conversationId: conversation.id,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hasChromium } from '../helpers/browser';
 import { useServerAndBrowser, T, textOf, signInToConsole } from '../helpers/e2e';
+import { csrfOf, signIn } from '../helpers/ws-client';
 
 const ctx = useServerAndBrowser();
 
@@ -45,5 +46,32 @@ describe.runIf(hasChromium)('admin settings', () => {
     await expect.poll(textOf(settings), T).toContain('data-position="left"');
     await shopperContext.close();
     await adminContext.close();
+  });
+
+  it('turning the pre-chat form on (or off) reaches a panel that is already open', async () => {
+    const shopperContext = await ctx.browser.newContext({ locale: 'es-ES' });
+    const shop = await shopperContext.newPage();
+    await shop.goto(`${ctx.server.origin}/demo/`);
+    await shop.getByRole('button', { name: /chat/i }).click();
+    const panel = shop.frameLocator('iframe[title*="chat" i]');
+    const box = panel.getByRole('textbox', { name: 'Mensaje' });
+    await box.waitFor(T);
+    const form = panel.getByRole('form', { name: 'Antes de empezar, dinos quién eres' });
+    expect(await form.count()).toBe(0);
+
+    const cookie = await signIn(ctx.server, 'ana@example.com');
+    const patch = (body: unknown) =>
+      fetch(`${ctx.server.origin}/api/agent/admin/site`, {
+        method: 'PATCH',
+        headers: { Cookie: cookie, Origin: ctx.server.origin, 'Content-Type': 'application/json', 'X-CSRF-Token': csrfOf(cookie) },
+        body: JSON.stringify(body),
+      });
+    expect((await patch({ preChatForm: true })).status).toBe(200);
+    // No reload: the panel asks for a name and email before the first message.
+    await form.waitFor(T);
+    expect((await patch({ preChatForm: false })).status).toBe(200);
+    await form.waitFor({ state: 'detached', ...T });
+    await box.waitFor(T);
+    await shopperContext.close();
   });
 });

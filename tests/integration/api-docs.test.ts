@@ -127,7 +127,8 @@ describe('docs/api.md', () => {
 
   it('every error code in the table is one the server answers with', () => {
     const source = ['index.ts', 'kit.ts'].map((f) => readFileSync(resolve(import.meta.dirname, '../../server/routes/api-v1', f), 'utf8')).join('\n')
-      + readFileSync(resolve(import.meta.dirname, '../../server/app/external-bot.ts'), 'utf8');
+      + readFileSync(resolve(import.meta.dirname, '../../server/app/external-bot.ts'), 'utf8')
+      + readFileSync(resolve(import.meta.dirname, '../../server/http.ts'), 'utf8');
     const table = /## Errors[\s\S]*?\| status \| code \| when \|([\s\S]*?)\n\n/.exec(DOC)![1]!;
     const codes = [...table.matchAll(/^\| \d{3} \| ([^|]+)\|/gm)].flatMap((row) => [...row[1]!.matchAll(/`(\w+)`/g)].map((c) => c[1]!));
     expect(codes.length).toBeGreaterThan(15);

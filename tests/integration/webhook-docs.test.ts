@@ -87,6 +87,14 @@ describe('docs/webhooks.md', () => {
           expect(doc, event).toEqual(expect.arrayContaining(sent.filter(isAuthor)));
         }
       }
+      // The values the doc promises: the handoff's time in ISO 8601 (or null), who took and who resolved.
+      const data = (type: string) => bodies.find((b) => b.type === type)!.data as Record<string, Record<string, unknown> | null>;
+      const anaRef = { id: (ana.welcome.agent as Frame).id, name: 'Ana' };
+      const backAt = data('conversation.handoff').handoff!.backAt;
+      expect(backAt === null || (typeof backAt === 'string' && new Date(backAt).toISOString() === backAt)).toBe(true);
+      expect(data('conversation.assigned')).toEqual({ conversation: { id: conversationId, status: 'assigned', assigneeId: anaRef.id }, by: anaRef });
+      expect(data('conversation.resolved')).toEqual({ conversation: { id: conversationId, status: 'resolved', assigneeId: null }, by: anaRef });
+      expect(documented('conversation.resolved')).toMatchObject({ conversation: { assigneeId: null } });
       ana.socket.close();
       visitor.socket.close();
     } finally {

@@ -2,7 +2,7 @@
  * Keeps the layers honest (docs/architecture.md): the domain is pure, transports never reach
  * past the store's interface, and only the use cases commit conversation changes.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -32,7 +32,50 @@ function violations(dir: string, forbidden: (to: string) => boolean): string[] {
   return files(dir).flatMap((file) => imports(file).map((spec) => target(file, spec)).filter(forbidden).map((to) => `${file} → ${to}`));
 }
 
+/** The file an import resolves to (`server/store/types.ts`), or null for a package. */
+function resolveFile(file: string, spec: string): string | null {
+  if (!spec.startsWith('.')) return null;
+  const base = target(file, spec);
+  return ['.ts', '.tsx', '/index.ts'].map((ext) => base + ext).find((f) => existsSync(join(ROOT, f))) ?? null;
+}
+
+/** Every import cycle among `roots` (type-only imports count: they couple modules just the same). */
+function importCycles(roots: string[]): string[][] {
+  const graph = new Map<string, string[]>();
+  for (const file of roots.flatMap(files)) graph.set(file, imports(file).flatMap((spec) => resolveFile(file, spec) ?? []));
+  return cyclesOf(graph);
+}
+
+/** The cycles a depth-first walk meets (each once, as the path that closes it). */
+function cyclesOf(graph: Map<string, string[]>): string[][] {
+  const cycles: string[][] = [];
+  const state = new Map<string, 'open' | 'done'>();
+  const stack: string[] = [];
+  const visit = (file: string): void => {
+    state.set(file, 'open');
+    stack.push(file);
+    for (const next of graph.get(file) ?? []) {
+      if (state.get(next) === 'open') cycles.push([...stack.slice(stack.indexOf(next)), next]);
+      else if (!state.has(next)) visit(next);
+    }
+    stack.pop();
+    state.set(file, 'done');
+  };
+  for (const file of graph.keys()) if (!state.has(file)) visit(file);
+  return cycles;
+}
+
 describe('layers', () => {
+  it('no import cycles in server/ and shared/ (e.g. engine/router ↔ ws/gateway-common, shops service ↔ importer)', () => {
+    expect(importCycles(['server', 'shared']).map((c) => c.join(' → '))).toEqual([]);
+  });
+
+  it('the cycle check sees a cycle, direct or through other files', () => {
+    expect(cyclesOf(new Map([['router', ['gateway']], ['gateway', ['router']]]))).toEqual([['router', 'gateway', 'router']]);
+    expect(cyclesOf(new Map([['a', ['b']], ['b', ['c']], ['c', ['a']], ['d', ['a']]]))).toEqual([['a', 'b', 'c', 'a']]);
+    expect(cyclesOf(new Map([['a', ['b', 'c']], ['b', ['c']], ['c', []]]))).toEqual([]);
+  });
+
   it('server/domain imports no IO: no store, bus, sockets, HTTP, files, logger or use cases', () => {
     const io = /^(server\/(store|bus|ws|routes|app|engine|integrations|presence|logger|config|file-urls)(\/|$)|node:(fs|http|https|dns|child_process|worker_threads)|better-sqlite3|drizzle-orm|ws$|hono|pino)/;
     expect(violations('server/domain', (to) => io.test(to))).toEqual([]);

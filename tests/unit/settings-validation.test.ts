@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { CannedSchema, FaqSchema, HoursSchema, RuleSchema, overlappingRange, settingsProblem } from '../../server/routes/admin-settings';
+import { CannedSchema, FaqInputSchema, FaqSchema, HoursSchema, RuleSchema, overlappingRange, settingsProblem } from '../../server/routes/admin-settings';
 import { RULES, SHORTCUT_PATTERN, ruleOf, ruleText } from '../../shared/validation';
 import { describeField, saveError } from '../../console/ui/settings/feedback';
 import { fromRuleDraft, newRuleDraft, toRuleDraft } from '../../console/ui/settings/rule-draft';
@@ -101,11 +101,11 @@ describe('FaqSchema', () => {
   it('refuses an entry without keywords (the classifier would never match it), naming the field', () => {
     const entry = { question: '¿Abrís el domingo?', answer: 'No.', locale: 'es' };
     for (const keywords of [undefined, []]) {
-      const r = v.safeParse(FaqSchema, { ...entry, ...(keywords ? { keywords } : {}) });
+      const r = v.safeParse(FaqInputSchema, { ...entry, ...(keywords ? { keywords } : {}) });
       expect(path(r)).toBe('keywords');
       expect(r.success ? null : ruleOf(r.issues[0].message)?.rule).toBe('keywords_required');
     }
-    expect(v.safeParse(FaqSchema, { ...entry, keywords: ['domingo'] }).success).toBe(true);
+    expect(v.safeParse(FaqInputSchema, { ...entry, keywords: ['domingo'] }).success).toBe(true);
   });
 });
 

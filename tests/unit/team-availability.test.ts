@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { TeamPresence, siteHours } from '../../server/presence';
+import { parseSiteSettings } from '../../server/domain/site-settings';
 import type { BusinessHours } from '../../shared/site-settings';
 
 const NINE_TO_FIVE: BusinessHours = { timeZone: 'Europe/Madrid', schedule: { weekly: { mon: [['09:00', '17:00']], tue: [['09:00', '17:00']] } } };
@@ -47,10 +48,12 @@ describe('TeamPresence.availability with business hours', () => {
 });
 
 describe('siteHours', () => {
+  // Settings as the store hands them out: parsed from the stored JSON (server/domain/site-settings).
+  const site = (stored: Record<string, unknown>) => ({ settings: parseSiteSettings(stored).settings });
   it('reads settings.hours, else the older settings.bot.hours, else none', () => {
-    expect(siteHours({ settings: { hours: NINE_TO_FIVE, bot: { hours: { timeZone: 'UTC', schedule: { weekly: {} } } } } })).toBe(NINE_TO_FIVE);
-    expect(siteHours({ settings: { bot: { hours: NINE_TO_FIVE } } })).toBe(NINE_TO_FIVE);
-    expect(siteHours({ settings: { hours: 'always' } })).toBeNull();
-    expect(siteHours({ settings: {} })).toBeNull();
+    expect(siteHours(site({ hours: NINE_TO_FIVE, bot: { hours: { timeZone: 'UTC', schedule: { weekly: {} } } } }))).toEqual(NINE_TO_FIVE);
+    expect(siteHours(site({ bot: { hours: NINE_TO_FIVE } }))).toEqual(NINE_TO_FIVE);
+    expect(siteHours(site({ hours: 'always' }))).toBeNull();
+    expect(siteHours(site({}))).toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WIDGET_STRINGS } from '../../shared/i18n';
+import { ORDER_STATUS_LABELS } from '../../shared/cards';
 import type { TimelineItem } from '../../shared/timeline';
 import { Composer } from '../../widget/app/ui/Composer';
 import { MessageList } from '../../widget/app/ui/MessageList';
@@ -107,7 +108,7 @@ describe('Card', () => {
   it('shows an order: number, status, items, total and a safe tracking link', () => {
     render(<Card card={order} t={es} locale="es" latest onQuickReply={() => {}} />);
     const group = screen.getByRole('group', { name: `${es.order} #1001` });
-    expect(group.textContent).toContain(es.status_shipped);
+    expect(group.textContent).toContain(ORDER_STATUS_LABELS.es.shipped);
     expect(group.textContent).toContain('2 × Café de Etiopía');
     expect(group.textContent).toMatch(/29,00\s€/);
     const link = screen.getByRole('link', { name: es.trackPackage });

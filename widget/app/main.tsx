@@ -76,7 +76,15 @@ const teaser = signal<TimelineItem | null>(null);
 const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws/visitor?site=${encodeURIComponent(siteKey)}`;
 const chat = createChat({
   siteKey,
-  brand: { siteName: config.siteName ?? '', color: brandColor ?? null, greeting: config.greeting ?? {}, logoUrl: config.logoUrl ?? null, ...(config.side ? { side: config.side } : {}) },
+  brand: {
+    siteName: config.siteName ?? '',
+    color: brandColor ?? null,
+    greeting: config.greeting ?? {},
+    logoUrl: config.logoUrl ?? null,
+    ...(config.side ? { side: config.side } : {}),
+    livePreview: config.livePreview === true,
+    preChatForm: config.preChatForm === true,
+  },
   socketUrl: wsUrl,
   uploadUrl: `${location.origin}/api/uploads/visitor?site=${encodeURIComponent(siteKey)}`,
   locale: pickLocale([params.get('lang'), ...navigator.languages]),
@@ -257,8 +265,8 @@ function Root() {
       chat={chat}
       onClose={close}
       inputRef={inputRef}
-      livePreview={config.livePreview === true}
-      preChatForm={config.preChatForm === true}
+      livePreview={chat.brand.value.livePreview === true}
+      preChatForm={chat.brand.value.preChatForm === true}
       sound={sound.value}
       onToggleSound={toggleSound}
     />

@@ -6,12 +6,12 @@
  * platform's ids, so a page done twice writes no duplicates. Imports tell shoppers nothing.
  */
 import type { IntegrationPlatform, IntegrationRecord, ImportState, SiteRecord } from '../../store/types';
-import { safeGet } from '../safe-request';
+import { safeRequest } from '../safe-request';
 import { applyShopChanges } from './apply';
 import { emptyChanges, type ShopChanges } from './model';
 import { mapShopifyCustomer, mapShopifyOrder } from './shopify';
 import { mapWooCustomer, mapWooOrder } from './woocommerce';
-import type { ShopDeps } from './service';
+import type { ShopDeps } from './model';
 
 export const IMPORT_DAYS = 60;
 export const SHOPIFY_API_VERSION = '2025-01';
@@ -126,7 +126,7 @@ export class Importer {
   }
 
   private async get(url: string, headers: Record<string, string>) {
-    const res = await safeGet(url, headers, { timeoutMs: 30_000, allowPrivate: this.deps.allowPrivateTargets, maxBodyBytes: MAX_PAGE_BYTES });
+    const res = await safeRequest('GET', url, headers, { timeoutMs: 30_000, allowPrivate: this.deps.allowPrivateTargets, maxBodyBytes: MAX_PAGE_BYTES, overLimit: 'fail' });
     if (res.status === 401 || res.status === 403) throw new ImportError(`the shop refused the credentials (HTTP ${res.status})`);
     if (res.status !== 200) throw new ImportError(`the shop answered HTTP ${res.status}`);
     return res;

@@ -4,23 +4,30 @@
  * Mappers are pure; server/integrations/shops/apply.ts writes their output.
  */
 import { createHash } from 'node:crypto';
-import type { AddressRecord, CustomerInput, OrderItemRecord, OrderStatus, ReturnInput, ShipmentInput } from '../../store/types';
+import type { Bus } from '../../bus/bus';
+import type { CoreDeps } from '../../app/deps';
+import type { Logger } from '../../logger';
+import type { CustomerInput, OrderRecord, ReturnInput, ShipmentInput, Store } from '../../store/types';
+import type { SecretBox } from '../secret-box';
 
+/** What the shop connectors (service, importer) run on. */
+export interface ShopDeps {
+  /** The use cases: order events reach chats through postOrderEvent, like POST /api/v1/events. */
+  core: CoreDeps;
+  store: Store;
+  bus: Bus;
+  logger: Logger;
+  now: () => number;
+  box: SecretBox;
+  /** Imports may reach private and loopback addresses (development, tests). */
+  allowPrivateTargets: boolean;
+}
 
-export interface MappedOrder {
-  externalId: string;
-  customerExternalId: string;
-  number: string;
-  status: OrderStatus;
-  paymentStatus: string | null;
-  currency: string;
-  total: number;
-  items: OrderItemRecord[];
-  shippingAddress: AddressRecord | null;
-  createdAt: number;
+/** An order as a platform sends it: the stored order's own fields (server/store/types.ts), without what we keep ourselves. */
+export type MappedOrder = Pick<OrderRecord, 'externalId' | 'customerExternalId' | 'number' | 'status' | 'paymentStatus' | 'currency' | 'total' | 'items' | 'shippingAddress' | 'createdAt'> & {
   /** The platform's updated_at: an older copy arriving later is not written. */
   sourceUpdatedAt: number | null;
-}
+};
 
 export interface ShopChanges {
   /** `ifMissing`: only create it (an order's billing details must not overwrite the account's own). */

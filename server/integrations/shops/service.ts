@@ -4,12 +4,8 @@
  * once), answering the Shopify app proxy's identity request, and running imports.
  */
 import * as v from 'valibot';
-import type { Bus } from '../../bus/bus';
-import type { CoreDeps } from '../../app/deps';
 import { identityHash } from '../../domain/identity';
-import type { Logger } from '../../logger';
-import type { IntegrationPlatform, IntegrationRecord, SiteRecord, Store } from '../../store/types';
-import type { SecretBox } from '../secret-box';
+import type { IntegrationPlatform, IntegrationRecord, SiteRecord } from '../../store/types';
 import { applyShopChanges, type Applied } from './apply';
 import { Importer } from './importer';
 import { mergeSettings, SECRET_FIELDS, SETTINGS_SCHEMAS, type SettingsInput } from './settings';
@@ -17,17 +13,8 @@ import { mapShopifyWebhook, shopifyCustomerId } from './shopify';
 import { verifyAppProxy, verifyBodyHmac } from './signatures';
 import { mapWooWebhook } from './woocommerce';
 
-export interface ShopDeps {
-  /** The use cases: order events reach chats through postOrderEvent, like POST /api/v1/events. */
-  core: CoreDeps;
-  store: Store;
-  bus: Bus;
-  logger: Logger;
-  now: () => number;
-  box: SecretBox;
-  /** Imports may reach private and loopback addresses (development, tests). */
-  allowPrivateTargets: boolean;
-}
+export type { ShopDeps } from './model';
+import type { ShopDeps } from './model';
 
 export type WebhookOutcome =
   | { status: 200; result: 'processed'; applied: Applied }

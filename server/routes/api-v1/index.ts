@@ -2,9 +2,9 @@
  * The merchant REST API, /api/v1: customers, orders, shipments, returns, conversations and
  * messages. Authenticated per site by its secret key. See docs/api.md.
  */
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type Handler } from 'hono';
 import { RateLimiter } from '../../domain/rate-limit';
-import { NotFoundError, StoreUnavailableError } from '../../store/errors';
+import { NotFoundError } from '../../store/errors';
 import { checkTarget } from '../../integrations/safe-request';
 import { newToken } from '../../ids';
 import type { Store, WebhookRecord } from '../../store/types';
@@ -67,12 +67,7 @@ export function apiV1Routes(api: ApiDeps) {
   const docs: RouteDoc[] = [];
   const limit = deps.rateLimit ?? { rate: 50, burst: 200 };
 
-  app.onError((err, c) => {
-    if (err instanceof ApiError) return apiProblem(c, err.status, err.code, err.message, err.extra);
-    if (err instanceof StoreUnavailableError) return apiProblem(c, 503, 'store_unavailable', 'The store is not available; nothing was saved. Retry later.');
-    deps.logger.error({ err, path: c.req.path }, 'api request failed');
-    return apiProblem(c, 500, 'internal', 'Internal error');
-  });
+  // Errors (a thrown ApiError, a store that refused) are answered by the app's one onError (server/http.ts).
   app.notFound((c) => apiProblem(c, 404, 'not_found', 'No such endpoint'));
 
   app.get('/openapi.json', (c) => c.json(buildOpenApi(docs)));
@@ -98,6 +93,13 @@ export function apiV1Routes(api: ApiDeps) {
       'info',
     );
   });
+
+  /** Registers a route and its OpenAPI entry from one spelling of its path (`/orders/:externalId`). */
+  function route<P extends string>(doc: RouteDoc & { path: P }, handler: Handler<ApiEnv, P>): void {
+    docs.push(doc);
+    app.on(doc.method.toUpperCase(), doc.path, handler);
+  }
+
   app.use('*', secretKeyAuth(deps.store, new RateLimiter(5, 20), deps.now));
   app.use('*', siteRateLimit(new RateLimiter(limit.rate, limit.burst), deps.now));
   app.use('*', idempotent(deps.store, deps.now));
@@ -115,24 +117,21 @@ export function apiV1Routes(api: ApiDeps) {
   });
 
   // ---- customers ----
-  docs.push({ method: 'put', path: '/customers/{externalId}', summary: 'Create or update a customer', tag: 'Customers', body: S.CustomerBody, response: S.CustomerOut });
-  app.put('/customers/:externalId', async (c) => {
+  route({ method: 'put', path: '/customers/:externalId', summary: 'Create or update a customer', tag: 'Customers', body: S.CustomerBody, response: S.CustomerOut }, async (c) => {
     const id = externalId(c, 'externalId');
     const body = validate(S.CustomerBody, await jsonBody(c));
     const { record, created } = await deps.store.customers.upsert(c.get('site').id, id, body, deps.now());
     return c.json(customerOut(record), created ? 201 : 200);
   });
 
-  docs.push({ method: 'get', path: '/customers/{externalId}', summary: 'Read a customer', tag: 'Customers', response: S.CustomerOut });
-  app.get('/customers/:externalId', async (c) => {
+  route({ method: 'get', path: '/customers/:externalId', summary: 'Read a customer', tag: 'Customers', response: S.CustomerOut }, async (c) => {
     const record = await deps.store.customers.byExternalId(c.get('site').id, externalId(c, 'externalId'));
     if (!record) return apiProblem(c, 404, 'not_found', 'No such customer');
     return c.json(customerOut(record));
   });
 
   // ---- orders ----
-  docs.push({ method: 'put', path: '/orders/{externalId}', summary: 'Create or update an order', tag: 'Orders', body: S.OrderBody, response: S.OrderOut });
-  app.put('/orders/:externalId', async (c) => {
+  route({ method: 'put', path: '/orders/:externalId', summary: 'Create or update an order', tag: 'Orders', body: S.OrderBody, response: S.OrderOut }, async (c) => {
     const id = externalId(c, 'externalId');
     const body = validate(S.OrderBody, await jsonBody(c));
     try {
@@ -151,22 +150,20 @@ export function apiV1Routes(api: ApiDeps) {
     }
   });
 
-  docs.push({ method: 'get', path: '/orders/{externalId}', summary: 'Read an order with its shipments and returns', tag: 'Orders', response: S.OrderOut });
-  app.get('/orders/:externalId', async (c) => {
+  route({ method: 'get', path: '/orders/:externalId', summary: 'Read an order with its shipments and returns', tag: 'Orders', response: S.OrderOut }, async (c) => {
     const record = await deps.store.orders.byExternalId(c.get('site').id, externalId(c, 'externalId'));
     if (!record) return apiProblem(c, 404, 'not_found', 'No such order');
     return c.json(orderOut(record));
   });
 
-  docs.push({
+  route({
     method: 'put',
-    path: '/orders/{externalId}/shipments/{shipmentId}',
+    path: '/orders/:externalId/shipments/:shipmentId',
     summary: 'Create or update a shipment of an order',
     tag: 'Orders',
     body: S.ShipmentBody,
     response: S.OrderOut,
-  });
-  app.put('/orders/:externalId/shipments/:shipmentId', async (c) => {
+  }, async (c) => {
     const orderId = externalId(c, 'externalId');
     const shipmentId = externalId(c, 'shipmentId');
     const body = validate(S.ShipmentBody, await jsonBody(c));
@@ -184,15 +181,14 @@ export function apiV1Routes(api: ApiDeps) {
     }
   });
 
-  docs.push({
+  route({
     method: 'put',
-    path: '/orders/{externalId}/returns/{returnId}',
+    path: '/orders/:externalId/returns/:returnId',
     summary: 'Create or update a return of an order',
     tag: 'Orders',
     body: S.ReturnBody,
     response: S.OrderOut,
-  });
-  app.put('/orders/:externalId/returns/:returnId', async (c) => {
+  }, async (c) => {
     const orderId = externalId(c, 'externalId');
     const returnId = externalId(c, 'returnId');
     const body = validate(S.ReturnBody, await jsonBody(c));
@@ -206,8 +202,7 @@ export function apiV1Routes(api: ApiDeps) {
   });
 
   // ---- conversations ----
-  docs.push({ method: 'get', path: '/conversations', summary: 'List conversations, newest activity first', tag: 'Conversations', query: S.ConversationsQuery, response: S.ConversationPage });
-  app.get('/conversations', async (c) => {
+  route({ method: 'get', path: '/conversations', summary: 'List conversations, newest activity first', tag: 'Conversations', query: S.ConversationsQuery, response: S.ConversationPage }, async (c) => {
     const q = validate(S.ConversationsQuery, c.req.query(), 'query');
     const page = await deps.store.conversations.page(c.get('site').id, {
       limit: q.limit ?? 20,
@@ -217,8 +212,7 @@ export function apiV1Routes(api: ApiDeps) {
     return c.json({ data: page.items.map(conversationOut), nextCursor: page.next ? encodeCursor(page.next) : null });
   });
 
-  docs.push({ method: 'get', path: '/conversations/{id}', summary: 'Read a conversation and its transcript', tag: 'Conversations', query: S.TranscriptQuery, response: S.Transcript });
-  app.get('/conversations/:id', async (c) => {
+  route({ method: 'get', path: '/conversations/:id', summary: 'Read a conversation and its transcript', tag: 'Conversations', query: S.TranscriptQuery, response: S.Transcript }, async (c) => {
     const siteId = c.get('site').id;
     const q = validate(S.TranscriptQuery, c.req.query(), 'query');
     const conversation = await deps.store.conversations.listItem(siteId, c.req.param('id').slice(0, 64));
@@ -228,16 +222,15 @@ export function apiV1Routes(api: ApiDeps) {
     return c.json({ conversation: conversationOut(conversation), messages: messages.slice(0, max).map(messageOut), hasMore: messages.length > max });
   });
 
-  docs.push({
+  route({
     method: 'post',
-    path: '/conversations/{id}/messages',
+    path: '/conversations/:id/messages',
     summary: 'Send a message into a conversation as the bot or a named agent',
     tag: 'Conversations',
     body: S.MessageBody,
     response: S.MessageOut,
     idempotent: true,
-  });
-  app.post('/conversations/:id/messages', async (c) => {
+  }, async (c) => {
     const site = c.get('site');
     const body = validate(S.MessageBody, await jsonBody(c));
     const id = c.req.param('id').slice(0, 64);
@@ -260,7 +253,7 @@ export function apiV1Routes(api: ApiDeps) {
   });
 
   // ---- order events → proactive messages ----
-  docs.push({
+  route({
     method: 'post',
     path: '/events',
     summary: 'Tell the shopper about an order event (shipped, delayed, delivered, return accepted) in their chat',
@@ -268,8 +261,7 @@ export function apiV1Routes(api: ApiDeps) {
     body: S.OrderEventBody,
     response: S.OrderEventOut,
     idempotent: true,
-  });
-  app.post('/events', async (c) => {
+  }, async (c) => {
     const site = c.get('site');
     const body = validate(S.OrderEventBody, await jsonBody(c));
     const key = c.req.header('idempotency-key');
@@ -296,22 +288,20 @@ export function apiV1Routes(api: ApiDeps) {
   };
   const base = (c: Context) => publicOrigin(c, deps.publicUrl ?? '');
 
-  docs.push({ method: 'get', path: '/integrations', summary: 'Shop platform connections: settings, which secrets are set (never their values), webhook URL, last event and error, import progress', tag: 'Integrations', response: S.IntegrationList });
-  app.get('/integrations', async (c) => {
+  route({ method: 'get', path: '/integrations', summary: 'Shop platform connections: settings, which secrets are set (never their values), webhook URL, last event and error, import progress', tag: 'Integrations', response: S.IntegrationList }, async (c) => {
     const site = c.get('site');
     const records = await deps.store.integrations.list(site.id);
     return c.json({ data: PLATFORMS.map((p) => integrationOut(p, records.find((r) => r.platform === p) ?? null, base(c), site.publicKey)) });
   });
 
-  docs.push({
+  route({
     method: 'put',
-    path: '/integrations/{platform}',
+    path: '/integrations/:platform',
     summary: 'Connect Shopify, WooCommerce or PrestaShop: shop domain or URL and secrets (stored sealed, never returned; a secret left out keeps its value)',
     tag: 'Integrations',
     body: S.IntegrationBody,
     response: S.IntegrationOut,
-  });
-  app.put('/integrations/:platform', async (c) => {
+  }, async (c) => {
     const platform = platformParam(c);
     const site = c.get('site');
     const result = await deps.shops!.configure(site, platform, await jsonBody(c));
@@ -319,8 +309,7 @@ export function apiV1Routes(api: ApiDeps) {
     return c.json(integrationOut(platform, result.record, base(c), site.publicKey));
   });
 
-  docs.push({ method: 'post', path: '/integrations/{platform}/import', summary: 'Import the last 60 days of customers and orders (Shopify, WooCommerce); resumes an interrupted import', tag: 'Integrations', response: S.IntegrationOut });
-  app.post('/integrations/:platform/import', async (c) => {
+  route({ method: 'post', path: '/integrations/:platform/import', summary: 'Import the last 60 days of customers and orders (Shopify, WooCommerce); resumes an interrupted import', tag: 'Integrations', response: S.IntegrationOut }, async (c) => {
     const platform = platformParam(c);
     const site = c.get('site');
     const started = await deps.shops!.importer.start(site, platform);
@@ -329,33 +318,30 @@ export function apiV1Routes(api: ApiDeps) {
   });
 
   // ---- the merchant's own bot ----
-  docs.push({ method: 'get', path: '/bot', summary: "The site's external bot (URL, fallback, time-out), without its secret", tag: 'Bot', response: S.BotOut });
-  app.get('/bot', async (c) => c.json(externalBotOut(c.get('site'))));
+  route({ method: 'get', path: '/bot', summary: "The site's external bot (URL, fallback, time-out), without its secret", tag: 'Bot', response: S.BotOut }, async (c) => c.json(externalBotOut(c.get('site'))));
 
-  docs.push({
+  route({
     method: 'put',
     path: '/bot',
     summary: 'Plug in your own bot: shopper messages are POSTed to the URL, signed; the signing secret is returned once',
     tag: 'Bot',
     body: S.BotBody,
     response: S.BotOut,
-  });
-  app.put('/bot', async (c) => {
+  }, async (c) => {
     const body = validate(S.BotBody, await jsonBody(c));
     const result = await configureExternalBot(deps.store, c.get('site'), body, deps.allowPrivateTargets === true);
     if (!result.ok) throw new ApiError(422, result.code, 'The body is not valid', { field: 'url', detail: result.detail });
     return c.json(result.out);
   });
 
-  docs.push({
+  route({
     method: 'post',
-    path: '/conversations/{id}/handoff',
+    path: '/conversations/:id/handoff',
     summary: 'Hand a conversation your bot holds to people (it joins the queue with your reason)',
     tag: 'Bot',
     body: S.HandoffBody,
     response: S.HandoffOut,
-  });
-  app.post('/conversations/:id/handoff', async (c) => {
+  }, async (c) => {
     const site = c.get('site');
     const body = validate(S.HandoffBody, await jsonBody(c));
     const id = c.req.param('id').slice(0, 64);
@@ -380,8 +366,7 @@ export function apiV1Routes(api: ApiDeps) {
     return c.json({ conversationId: id, status: 'queued' });
   });
 
-  docs.push({ method: 'post', path: '/webhooks', summary: 'Subscribe a URL to events; the signing secret is returned once', tag: 'Webhooks', body: S.WebhookBody, response: S.WebhookCreated, idempotent: true });
-  app.post('/webhooks', async (c) => {
+  route({ method: 'post', path: '/webhooks', summary: 'Subscribe a URL to events; the signing secret is returned once', tag: 'Webhooks', body: S.WebhookBody, response: S.WebhookCreated, idempotent: true }, async (c) => {
     const body = validate(S.WebhookBody, await jsonBody(c));
     const target = await checkTarget(body.url, deps.allowPrivateTargets === true);
     if (target === 'private') {
@@ -393,17 +378,14 @@ export function apiV1Routes(api: ApiDeps) {
     return c.json({ ...webhookOut(hook), secret }, 201);
   });
 
-  docs.push({ method: 'get', path: '/webhooks', summary: 'List webhooks (without secrets)', tag: 'Webhooks', response: S.WebhookList });
-  app.get('/webhooks', async (c) => c.json({ data: (await deps.store.webhooks.list(c.get('site').id)).map(webhookOut) }));
+  route({ method: 'get', path: '/webhooks', summary: 'List webhooks (without secrets)', tag: 'Webhooks', response: S.WebhookList }, async (c) => c.json({ data: (await deps.store.webhooks.list(c.get('site').id)).map(webhookOut) }));
 
-  docs.push({ method: 'delete', path: '/webhooks/{id}', summary: 'Delete a webhook and its delivery log', tag: 'Webhooks', response: S.Empty });
-  app.delete('/webhooks/:id', async (c) => {
+  route({ method: 'delete', path: '/webhooks/:id', summary: 'Delete a webhook and its delivery log', tag: 'Webhooks', response: S.Empty }, async (c) => {
     const deleted = await deps.store.webhooks.delete(c.get('site').id, c.req.param('id').slice(0, 64));
     return deleted ? c.body(null, 204) : apiProblem(c, 404, 'not_found', 'No such webhook');
   });
 
-  docs.push({ method: 'get', path: '/webhooks/{id}/deliveries', summary: 'Recent deliveries of a webhook: status, attempts, last error', tag: 'Webhooks', response: S.DeliveryList });
-  app.get('/webhooks/:id/deliveries', async (c) => {
+  route({ method: 'get', path: '/webhooks/:id/deliveries', summary: 'Recent deliveries of a webhook: status, attempts, last error', tag: 'Webhooks', response: S.DeliveryList }, async (c) => {
     const siteId = c.get('site').id;
     const id = c.req.param('id').slice(0, 64);
     if (!(await deps.store.webhooks.list(siteId)).some((w) => w.id === id)) return apiProblem(c, 404, 'not_found', 'No such webhook');

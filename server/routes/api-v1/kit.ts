@@ -6,29 +6,21 @@ import { createHash } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import * as v from 'valibot';
 import { RateLimiter } from '../../domain/rate-limit';
-import { clientAddress } from '../../http';
+import { clientAddress, problem, Problem, type ProblemStatus } from '../../http';
 import { hashToken } from '../../ids';
 import type { SiteRecord, Store } from '../../store/types';
 
 export type ApiEnv = { Variables: { site: SiteRecord } };
 
-export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 503;
-
-/** An RFC 9457 problem. `code` is stable for programs; `title` and `detail` are for people. */
+/** An RFC 9457 problem with its `code` first (server/http.ts `problem`: the one shape of every error). */
 export function apiProblem(c: Context, status: ProblemStatus, code: string, title: string, extra: { detail?: string; field?: string } = {}) {
-  return c.body(JSON.stringify({ type: `https://mostrador.dev/problems/${code}`, title, status, code, ...extra }), status, {
-    'Content-Type': 'application/problem+json',
-  });
+  return problem(c, status, title, { code, ...extra });
 }
 
-export class ApiError extends Error {
-  constructor(
-    readonly status: ProblemStatus,
-    readonly code: string,
-    title: string,
-    readonly extra: { detail?: string; field?: string } = {},
-  ) {
-    super(title);
+/** A thrown API problem: a `Problem` with its code first (answered by the app's onError). */
+export class ApiError extends Problem {
+  constructor(status: ProblemStatus, code: string, title: string, extra: { detail?: string; field?: string } = {}) {
+    super(status, title, { code, ...extra });
   }
 }
 

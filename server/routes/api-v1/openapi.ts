@@ -6,7 +6,7 @@ import { Problem } from './schemas';
 
 export interface RouteDoc {
   method: 'get' | 'put' | 'post' | 'delete';
-  /** OpenAPI path template, e.g. /orders/{externalId}. */
+  /** The route's path as registered (`/orders/:externalId`); the document spells it `/orders/{externalId}`. */
   path: string;
   summary: string;
   tag: string;
@@ -33,7 +33,8 @@ function problemResponse(description: string) {
 export function buildOpenApi(routes: readonly RouteDoc[]) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of routes) {
-    const pathParams = [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    const path = r.path.replace(/:(\w+)/g, '{$1}');
+    const pathParams = [...path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
     const queryParams = r.query
       ? Object.entries(r.query.entries).map(([name, s]) => ({ name, in: 'query', required: false, schema: schema(s as v.GenericSchema) }))
       : [];
@@ -41,7 +42,7 @@ export function buildOpenApi(routes: readonly RouteDoc[]) {
       r.method === 'post'
         ? [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 }, description: 'Makes retries safe: the first response is replayed for 24 h.' }]
         : [];
-    (paths[r.path] ??= {})[r.method] = {
+    (paths[path] ??= {})[r.method] = {
       summary: r.summary,
       tags: [r.tag],
       parameters: [...pathParams, ...queryParams, ...headerParams],

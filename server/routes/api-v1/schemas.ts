@@ -5,7 +5,8 @@
 import * as v from 'valibot';
 import { LIMITS } from '../../../shared/protocol';
 
-export const ORDER_STATUSES = ['pending', 'paid', 'fulfilled', 'shipped', 'delivered', 'cancelled', 'returned'] as const;
+export { ORDER_STATUSES } from '../../../shared/cards';
+import { ORDER_STATUSES } from '../../../shared/cards';
 export const RETURN_STATUSES = ['requested', 'accepted', 'in_transit', 'received', 'refunded', 'rejected'] as const;
 
 export const ExternalId = v.pipe(

@@ -3,7 +3,6 @@ import {
   type BotContext,
   type BotOrder,
   type BotState,
-  botStateOnReturn,
   botTurn,
   type BotTurnResult,
   describeSchedule,
@@ -305,8 +304,8 @@ describe('botTurn', () => {
       const vip = ctx({ customer: { vip: true, orders: [O1001] } });
       const first = botTurn(initialBotState(), { text: 'hello' }, vip);
       expect(first.handoff?.reason).toBe('vip');
-      // An agent hands the chat back: the bot now serves the VIP instead of bouncing it again.
-      const again = botTurn(botStateOnReturn(first.newState), { text: 'where is my order' }, vip);
+      // An agent hands the chat back (the bot goes on from its stored state): it now serves the VIP instead of bouncing it again.
+      const again = botTurn(first.newState, { text: 'where is my order' }, vip);
       expect(again.handoff).toBeNull();
       expect(again.replies[0]?.kind).toBe('order_cards');
     });
@@ -457,7 +456,7 @@ describe('botTurn', () => {
     it('stops looking up orders after three failures, even after the chat comes back to the bot', () => {
       const failed = last(converse(['order 1001 x@example.com', 'order 1001 y@example.com', 'order 1001 z@example.com'], ctx()));
       const lookupOrder = vi.fn(lookupIn(ALL_ORDERS));
-      const r = botTurn(botStateOnReturn(failed.newState), { text: 'order 1001 ana@example.com' }, ctx({ lookupOrder }));
+      const r = botTurn(failed.newState, { text: 'order 1001 ana@example.com' }, ctx({ lookupOrder }));
       expect(lookupOrder).not.toHaveBeenCalled();
       expect(texts(r)).toEqual([`${en.lookupLocked} ${en.handoff}`]);
       expect(r.handoff?.reason).toBe('verification_failed');
@@ -648,23 +647,6 @@ describe('botTurn', () => {
   });
 });
 
-describe('botStateOnReturn', () => {
-  it('starts a fresh dialogue but keeps the lookup limit, the VIP flag, the matched order and the unanswered questions', () => {
-    const busy: BotState = {
-      phase: 'awaiting_order_details',
-      notUnderstoodStreak: 1,
-      failedLookups: 2,
-      pendingOrderNumber: '1001',
-      pendingEmail: null,
-      vipHandled: true,
-      matchedOrderId: 'o1',
-      lastTopic: 'order_status',
-      tried: [{ intent: 'unknown', outcome: 'not_understood' }],
-      unanswered: [{ text: 'do you have it in green?', at: 1, locale: 'en' }],
-    };
-    expect(botStateOnReturn(busy)).toEqual({ ...initialBotState(), failedLookups: 2, vipHandled: true, matchedOrderId: 'o1', unanswered: busy.unanswered });
-  });
-});
 
 describe('describeWhen', () => {
   const now = Date.parse('2025-01-15T20:00:00Z'); // Wednesday 21:00 Madrid

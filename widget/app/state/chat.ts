@@ -21,6 +21,8 @@ export interface Brand {
   greeting: { es?: string; en?: string };
   logoUrl?: string | null;
   side?: 'left' | 'right';
+  livePreview?: boolean;
+  preChatForm?: boolean;
 }
 
 export interface ChatOptions {
@@ -287,7 +289,8 @@ export function createChat(opts: ChatOptions) {
         profile.value = { name: frame.name, email: frame.email };
         return;
       case 'site.updated':
-        brand.value = { siteName: frame.siteName, color: frame.color, greeting: frame.greeting, logoUrl: frame.logoUrl ?? null, ...(frame.side ? { side: frame.side } : {}) };
+        // Branding and the public settings (live preview, pre-chat form), as a new page would get them.
+        brand.value = { ...frame, logoUrl: frame.logoUrl ?? null };
         return;
       case 'pong':
       case 'proactive':

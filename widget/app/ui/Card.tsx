@@ -1,6 +1,7 @@
 /** Structured messages: order cards, product cards and quick replies. Text only, never HTML. */
 import type { WidgetStrings } from '../../../shared/i18n';
-import type { CardPayload } from '../../../shared/protocol';
+import { ORDER_STATUS_LABELS, type CardPayload } from '../../../shared/cards';
+import type { Locale } from '../../../shared/i18n';
 import { formatMoney, httpUrlOrNull } from '../../../shared/format';
 
 interface Props {
@@ -23,7 +24,7 @@ export function Card({ card, t, locale, latest, onQuickReply }: Props) {
             <strong>
               {t.order} #{o.number}
             </strong>
-            <span class="card-status">{t[`status_${o.status}`]}</span>
+            <span class="card-status">{ORDER_STATUS_LABELS[locale as Locale][o.status]}</span>
           </p>
           <ul class="card-items">
             {o.items.map((i, n) => (
