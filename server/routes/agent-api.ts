@@ -8,6 +8,7 @@ import { agentFromRequest } from '../auth';
 import { problem } from '../http';
 import type { AgentRecord, OrderRecord, Store } from '../store/types';
 import { customerOut, orderOut } from './shapes';
+import { toSummary } from '../app/publish';
 import { siteTeams } from '../domain/teams';
 import type { CannedResponse } from '../../shared/site-settings';
 
@@ -103,8 +104,12 @@ export function agentApiRoutes(deps: AgentApiDeps) {
       to: to.value === undefined ? undefined : to.value + 24 * 60 * 60 * 1000,
       limit: 50,
     });
+    // Each chat found, as the conversation list shows it (a resolved one may not be in the agent's list).
+    const ids = [...new Set(hits.map((h) => h.conversationId))];
+    const items = await Promise.all(ids.map((id) => deps.store.conversations.listItem(siteId, id)));
     return c.json({
       data: hits.map((h) => ({ ...h, createdAt: new Date(h.createdAt).toISOString() })),
+      conversations: items.flatMap((item) => (item ? [toSummary(item)] : [])),
     });
   });
 
