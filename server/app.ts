@@ -163,6 +163,7 @@ export function createApp(deps: AppDeps) {
       core,
       shops,
       publicUrl: deps.publicUrl,
+      securityLog,
       allowPrivateTargets: deps.allowPrivateTargets === true,
       ...(deps.apiRateLimit ? { rateLimit: deps.apiRateLimit } : {}),
     }),

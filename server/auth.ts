@@ -3,6 +3,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
+import { clientAddress } from './http';
 import { hashToken } from './ids';
 import type { AgentRecord, Store } from './store/types';
 
@@ -32,10 +33,11 @@ export async function verifyPassword(passwordHash: string | null, password: stri
 
 /** The signed-in agent for this request's session cookie, or null. */
 export async function agentFromRequest(c: Context, store: Store, now: number): Promise<AgentRecord | null> {
-  const token = getCookie(c, SESSION_COOKIE);
-  if (!token || token.length > 128) return null;
-  return store.sessions.agentFor(hashToken(token), now);
+  return (await sessionFromRequest(c, store, now))?.agent ?? null;
 }
+
+/** How stale a session's "last seen" may get before a request records it again (one write a minute at most). */
+export const LAST_SEEN_EVERY_MS = 60_000;
 
 /** The live session this request's cookie names: its agent, the token's hash and when it expires. */
 export async function sessionFromRequest(c: Context, store: Store, now: number): Promise<{ agent: AgentRecord; tokenHash: string; expiresAt: number } | null> {
@@ -43,7 +45,11 @@ export async function sessionFromRequest(c: Context, store: Store, now: number):
   if (!token || token.length > 128) return null;
   const tokenHash = hashToken(token);
   const live = await store.sessions.live(tokenHash, now);
-  return live ? { ...live, tokenHash } : null;
+  if (!live) return null;
+  // "Where you're signed in" shows when and from where each session was last used.
+  // Best effort: a store that cannot write now (disk full, read-only) still lets the agent read.
+  if (now - live.lastSeenAt >= LAST_SEEN_EVERY_MS) await store.sessions.touch(tokenHash, now, clientAddress(c)).catch(() => undefined);
+  return { agent: live.agent, expiresAt: live.expiresAt, tokenHash };
 }
 
 /** The header the console sends its CSRF token in on every state-changing request. */

@@ -1,6 +1,7 @@
 /** Site administration for admins: the only module that calls /api/agent/admin. */
 import { signal } from '@preact/signals';
 import type { BusinessHours, CannedResponse, ProactiveRule } from '../../shared/site-settings';
+import { RULES, type RuleCode, type RuleMatch } from '../../shared/validation';
 
 /** A bot FAQ entry (server/domain/bot.ts FaqEntry; `id` is given by the server on first save). */
 export interface FaqEntry {
@@ -63,6 +64,15 @@ export interface AdminAgent {
   teams: string[];
 }
 
+/** An invitation not yet used (the link itself is shown only when created). */
+export interface AdminInvite {
+  id: string;
+  email: string;
+  role: 'admin' | 'agent';
+  createdAt: string;
+  expiresAt: string;
+}
+
 export type AgentSkills = Pick<AdminAgent, 'capacity' | 'languages' | 'teams'>;
 
 export interface ExternalBot {
@@ -110,7 +120,7 @@ export interface ShopIntegration {
 }
 
 /** `field`: the body path the server named in a 422 (e.g. `canned.1.shortcut`). */
-export type Result<T> = { ok: true; value: T } | { ok: false; error: string; field?: string };
+export type Result<T> = { ok: true; value: T } | { ok: false; error: string; field?: string; rule?: RuleMatch };
 
 export function createAdmin(fetchImpl: typeof fetch = fetch.bind(globalThis)) {
   const site = signal<SiteSettings | null>(null);
@@ -126,9 +136,14 @@ export function createAdmin(fetchImpl: typeof fetch = fetch.bind(globalThis)) {
         ...(method !== 'GET' && method !== 'DELETE' ? { body: JSON.stringify(body ?? {}) } : {}),
       });
       if (res.status === 204) return { ok: true, value: undefined as T };
-      const data = (await res.json()) as T & { detail?: string; title?: string; field?: string };
+      const data = (await res.json()) as T & { detail?: string; title?: string; field?: string; rule?: RuleCode; params?: Record<string, string> };
       if (res.ok) return { ok: true, value: data };
-      return { ok: false, error: data.detail ?? data.title ?? `HTTP ${res.status}`, ...(typeof data.field === 'string' ? { field: data.field } : {}) };
+      return {
+        ok: false,
+        error: data.detail ?? data.title ?? `HTTP ${res.status}`,
+        ...(typeof data.field === 'string' ? { field: data.field } : {}),
+        ...(typeof data.rule === 'string' && data.rule in RULES ? { rule: { rule: data.rule, params: data.params ?? {} } } : {}),
+      };
     } catch {
       return { ok: false, error: 'network' };
     }
@@ -208,12 +223,28 @@ export function createAdmin(fetchImpl: typeof fetch = fetch.bind(globalThis)) {
     return r;
   }
 
+  /** Invitations: the link comes back once, on creation. */
+  const invites = signal<AdminInvite[]>([]);
+  async function loadInvites(): Promise<void> {
+    const r = await call<{ data: AdminInvite[] }>('GET', '/invites');
+    if (r.ok) invites.value = r.value.data;
+  }
+  async function createInvite(email: string, role: 'admin' | 'agent'): Promise<Result<AdminInvite & { link: string }>> {
+    const r = await call<AdminInvite & { link: string }>('POST', '/invites', { email, role });
+    if (r.ok) await loadInvites();
+    return r;
+  }
+  async function withdrawInvite(id: string): Promise<void> {
+    await call<void>('DELETE', `/invites/${encodeURIComponent(id)}`);
+    await loadInvites();
+  }
+
   /** Shop platforms (Settings → Integrations). */
   const getIntegrations = () => call<{ data: ShopIntegration[] }>('GET', '/integrations');
   const saveIntegration = (platform: ShopPlatform, body: Record<string, string>) => call<ShopIntegration>('PUT', `/integrations/${platform}`, body);
   const startImport = (platform: ShopPlatform) => call<ShopIntegration>('POST', `/integrations/${platform}/import`);
 
-  return { site, agents, webhooks, load, saveSite, getIntegrations, saveIntegration, startImport, rotateSecret, retirePreviousSecret, getBot, saveBot, getUnanswered, createAgent, updateAgent, createWebhook, deleteWebhook };
+  return { site, agents, webhooks, invites, loadInvites, createInvite, withdrawInvite, load, saveSite, getIntegrations, saveIntegration, startImport, rotateSecret, retirePreviousSecret, getBot, saveBot, getUnanswered, createAgent, updateAgent, createWebhook, deleteWebhook };
 }
 
 export type Admin = ReturnType<typeof createAdmin>;

@@ -11,14 +11,13 @@ import {
   type AgentServerFrame,
   type ConversationSummary,
   type Message,
-  type VisitorCounts,
-  type VisitorDetailFrame,
-  type VisitorSummary,
 } from '../../shared/protocol';
-import { ReconnectingSocket, type SocketStatus } from '../../shared/reconnecting-socket';
+import { ReconnectingSocket, type ReconnectingSocketOptions, type SocketStatus } from '../../shared/reconnecting-socket';
 import { Timeline, type TimelineItem } from '../../shared/timeline';
 import type { AgentInfo } from './session';
-import { sortVisitors, visibleConversations, type View } from './views';
+import { createActions, type ConversationAction } from './actions';
+import { createLiveVisitors } from './live-visitors';
+import { visibleConversations, type View } from './views';
 
 export interface IncomingEvent {
   kind: 'message' | 'conversation';
@@ -26,21 +25,24 @@ export interface IncomingEvent {
   text: string;
 }
 
-export function createInbox(agent: AgentInfo, opts: { socketUrl: string; onSessionEnded(): void; onIncoming?(e: IncomingEvent): void }) {
+/** What the inbox needs of its connection. */
+export type InboxTransport = Pick<ReconnectingSocket<AgentServerFrame>, 'start' | 'stop' | 'send' | 'resetBackoff'>;
+
+export function createInbox(
+  agent: AgentInfo,
+  opts: {
+    socketUrl: string;
+    onSessionEnded(): void;
+    onIncoming?(e: IncomingEvent): void;
+    /** The connection (default: a ReconnectingSocket to `socketUrl`); tests pass a fake. */
+    transport?(handlers: ReconnectingSocketOptions<AgentServerFrame>): InboxTransport;
+  },
+) {
   const status = signal<SocketStatus>('closed');
   const conversations = signal<Map<string, ConversationSummary>>(new Map());
   const selectedId = signal<string | null>(null);
   const unread = signal<Map<string, number>>(new Map());
   const selectedItems = signal<TimelineItem[]>([]);
-  /** Live visitors the agent has loaded (pages of the list; changes arrive as deltas). */
-  const visitors = signal<Map<string, VisitorSummary>>(new Map());
-  /** The list goes on beyond what is loaded (`loadMoreVisitors`). */
-  const visitorsMore = signal(false);
-  /** How many shoppers are listed in all, and online. */
-  const visitorCounts = signal<VisitorCounts>({ online: 0, total: 0 });
-  /** The pages this visit and cart of the shopper whose chat is open (`watchVisitor`). */
-  const presence = signal<VisitorDetailFrame | null>(null);
-  let watched: string | null = null;
   /** The team and who is online, away or offline. */
   const team = signal<{ id: string; name: string; status: 'online' | 'away' | 'offline' }[]>([]);
   /** This agent's chosen status. */
@@ -66,7 +68,7 @@ export function createInbox(agent: AgentInfo, opts: { socketUrl: string; onSessi
   const drafts = new Map<string, { text: string; mode: 'text' | 'note' }>();
   const selected = computed(() => (selectedId.value ? conversations.value.get(selectedId.value) ?? null : null));
 
-  const socket = new ReconnectingSocket<AgentServerFrame>({
+  const socket = (opts.transport ?? ((h) => new ReconnectingSocket(h)))({
     url: () => opts.socketUrl,
     parse: parseAgentServerFrame,
     onOpen() {
@@ -81,6 +83,8 @@ export function createInbox(agent: AgentInfo, opts: { socketUrl: string; onSessi
       opts.onSessionEnded();
     },
   });
+  /** Live visitors, over the same connection. */
+  const live = createLiveVisitors({ send: (frame) => socket.send(frame), ready: () => welcomed });
 
   function refreshSelected(): void {
     const id = selectedId.value;
@@ -122,15 +126,13 @@ export function createInbox(agent: AgentInfo, opts: { socketUrl: string; onSessi
   }
 
   function handle(frame: AgentServerFrame): void {
+    if (live.handle(frame)) return;
     switch (frame.type) {
       case 'welcome': {
         welcomed = true;
         socket.resetBackoff();
         conversations.value = new Map(frame.conversations.map((c) => [c.id, c]));
-        visitors.value = new Map(frame.visitors.map((v) => [v.visitorId, v]));
-        visitorsMore.value = frame.visitorsMore;
-        visitorCounts.value = frame.visitorCounts;
-        if (watched) socket.send({ type: 'visitor.get', visitorId: watched });
+        live.welcome(frame);
         team.value = frame.team;
         myStatus.value = frame.status;
         for (const [id, tl] of timelines) {
@@ -192,11 +194,8 @@ export function createInbox(agent: AgentInfo, opts: { socketUrl: string; onSessi
         return;
       }
       case 'ack': {
-        pendingActions.delete(frame.clientId);
-        if (pendingStarts.delete(frame.clientId)) {
+        if (actions.acked(frame)) {
           // The chat the agent started: open it in their own view.
-          startError.value = null;
-          started.value = { conversationId: frame.conversationId };
           view.value = 'mine';
           select(frame.conversationId);
         }
@@ -205,18 +204,7 @@ export function createInbox(agent: AgentInfo, opts: { socketUrl: string; onSessi
         return;
       }
       case 'error': {
-        if (frame.ref && frame.ref === watched && frame.code === 'not_found') {
-          presence.value = null;
-          return;
-        }
-        if (frame.ref && pendingActions.delete(frame.ref)) {
-          actionError.value = { code: frame.code, message: frame.message ?? frame.code };
-          return;
-        }
-        if (frame.ref && pendingStarts.delete(frame.ref)) {
-          startError.value = { code: frame.code, message: frame.message ?? frame.code };
-          return;
-        }
+        if (actions.refused(frame)) return;
         if (!frame.ref || RETRYABLE_ERRORS.includes(frame.code)) return;
         for (const [id, tl] of timelines) {
           if (tl.pendingSends().some((p) => p.clientId === frame.ref)) {
@@ -229,29 +217,10 @@ export function createInbox(agent: AgentInfo, opts: { socketUrl: string; onSessi
       case 'team':
         team.value = frame.agents;
         return;
-      case 'visitors.delta': {
-        const next = new Map(visitors.value);
-        // Rows the agent has loaded change; new ones join only while the whole list is loaded.
-        for (const v of frame.visitors) if (next.has(v.visitorId) || !visitorsMore.value) next.set(v.visitorId, v);
-        for (const id of frame.gone) next.delete(id);
-        visitors.value = next;
-        visitorCounts.value = frame.counts;
-        if (watched && frame.visitors.some((v) => v.visitorId === watched)) socket.send({ type: 'visitor.get', visitorId: watched });
-        if (watched && frame.gone.includes(watched)) presence.value = null;
-        return;
-      }
-      case 'visitors.page': {
-        const next = new Map(visitors.value);
-        for (const v of frame.visitors) next.set(v.visitorId, v);
-        visitors.value = next;
-        visitorsMore.value = frame.hasMore;
-        visitorCounts.value = frame.counts;
-        return;
-      }
-      case 'visitor.detail': {
-        if (frame.visitorId === watched) presence.value = frame;
-        return;
-      }
+      case 'visitors.delta':
+      case 'visitors.page':
+      case 'visitor.detail':
+        return; // live visitors (above)
       case 'typing': {
         if (frame.who.kind !== 'visitor') return;
         const next = new Map(typing.value);
@@ -318,63 +287,15 @@ export function createInbox(agent: AgentInfo, opts: { socketUrl: string; onSessi
     if (welcomed) socket.send({ type: 'message.send', conversationId: id, clientId, text: trimmed, kind });
   }
 
-  /** The last action that failed, to show the agent why (`conflict`: someone else changed it first). */
-  const actionError = signal<{ code: string; message: string } | null>(null);
-  const pendingActions = new Set<string>();
-  /** The last chat start that failed (live visitors). */
-  const startError = signal<{ code: string; message: string } | null>(null);
-  const pendingStarts = new Set<string>();
-  /** The chat this agent started last (a new object each time: the workspace shows it). */
-  const started = signal<{ conversationId: string } | null>(null);
+  const actions = createActions({ send: (frame) => socket.send(frame), ready: () => welcomed });
 
   /**
    * Takes, transfers (to an agent or a team, with an optional note), resolves, reopens or
    * returns the selected conversation to the bot.
    */
-  function act(action: 'take' | 'take_over' | 'transfer' | 'resolve' | 'reopen' | 'return_to_bot', to?: { agentId?: string; team?: string; note?: string }): void {
+  function act(action: ConversationAction, to?: { agentId?: string; team?: string; note?: string }): void {
     const id = selectedId.value;
-    if (!id || !welcomed) return;
-    const clientId = nanoid();
-    pendingActions.add(clientId);
-    actionError.value = null;
-    const note = to?.note?.trim();
-    const seen = conversations.value.get(id);
-    socket.send({
-      type: 'conversation.action',
-      clientId,
-      conversationId: id,
-      action,
-      // What the agent saw: if another agent changed it first, the server refuses instead of overriding.
-      ...(seen ? { seen: { status: seen.status, assigneeId: seen.assigneeId } } : {}),
-      ...(to?.agentId ? { agentId: to.agentId } : {}),
-      ...(to?.team ? { team: to.team } : {}),
-      ...(note ? { note } : {}),
-    });
-  }
-
-  /** Writes first to a shopper on the site now: their chat becomes this agent's and opens. */
-  function startChat(visitorId: string, text: string): void {
-    const trimmed = text.trim();
-    if (!trimmed || !welcomed) return;
-    const clientId = nanoid();
-    pendingStarts.add(clientId);
-    startError.value = null;
-    socket.send({ type: 'visitor.chat', clientId, visitorId, text: trimmed });
-  }
-
-  /** Loads the next page of live visitors (after the last one shown, in list order). */
-  function loadMoreVisitors(): void {
-    if (!welcomed || !visitorsMore.value) return;
-    const last = sortVisitors(visitors.value.values()).at(-1);
-    socket.send({ type: 'visitors.list', ...(last ? { after: { online: last.online, since: last.since, visitorId: last.visitorId } } : {}) });
-  }
-
-  /** Follows one shopper's pages and cart (the open chat's): fetched now and whenever their row changes. */
-  function watchVisitor(visitorId: string | null): void {
-    if (visitorId === watched) return;
-    watched = visitorId;
-    presence.value = null;
-    if (visitorId && welcomed) socket.send({ type: 'visitor.get', visitorId });
+    if (id) actions.act(conversations.value.get(id) ?? { id }, action, to);
   }
 
   /** Online (takes chats) or away (does not); shoppers see whether anyone is online. */
@@ -429,12 +350,12 @@ export function createInbox(agent: AgentInfo, opts: { socketUrl: string; onSessi
     selectedId,
     selectedItems,
     unread,
-    visitors,
-    visitorsMore,
-    visitorCounts,
-    loadMoreVisitors,
-    presence,
-    watchVisitor,
+    visitors: live.visitors,
+    visitorsMore: live.more,
+    visitorCounts: live.counts,
+    loadMoreVisitors: live.loadMore,
+    presence: live.presence,
+    watchVisitor: live.watch,
     view,
     query,
     visible,
@@ -452,10 +373,10 @@ export function createInbox(agent: AgentInfo, opts: { socketUrl: string; onSessi
     myStatus,
     setStatus,
     act,
-    actionError,
-    startChat,
-    startError,
-    started,
+    actionError: actions.actionError,
+    startChat: actions.startChat,
+    startError: actions.startError,
+    started: actions.started,
     start: () => socket.start(),
     stop: () => socket.stop(),
     select,

@@ -15,9 +15,20 @@ import { ThemeToggle } from './ThemeToggle';
 import { SignIn } from './SignIn';
 import { VisitorsView } from './VisitorsView';
 import { Settings } from './settings/Settings';
+import { AccountView } from './AccountView';
+import { InviteAccept } from './InviteAccept';
+import { inviteToken } from '../state/account';
 
 export function App({ session }: { session: Session }) {
   const agent = session.agent.value;
+  // An invitation link (/console/#/invite/<token>) opens its own page, signed in or not.
+  const [invite, setInvite] = useState(() => inviteToken());
+  useEffect(() => {
+    const onHash = () => setInvite(inviteToken());
+    addEventListener('hashchange', onHash);
+    return () => removeEventListener('hashchange', onHash);
+  }, []);
+  if (invite) return <InviteAccept token={invite} session={session} onLeave={() => setInvite(null)} />;
   if (agent === undefined) return <main class="loading" aria-busy="true" />;
   if (agent === null) return <SignIn session={session} />;
   return <Workspace session={session} agent={agent} />;
@@ -62,7 +73,7 @@ function Workspace({ session, agent }: { session: Session; agent: AgentInfo }) {
     void context.load(selected?.id ?? null, { quiet: sameConversation });
   }, [selectedKey]);
   const status = inbox.status.value;
-  const [screen, setScreen] = useState<'inbox' | 'settings' | 'visitors'>('inbox');
+  const [screen, setScreen] = useState<'inbox' | 'settings' | 'visitors' | 'account'>('inbox');
   // A chat the agent started from live visitors opens in the inbox.
   const started = inbox.started.value;
   useEffect(() => {
@@ -140,12 +151,15 @@ function Workspace({ session, agent }: { session: Session; agent: AgentInfo }) {
         )}
         <LanguagePicker />
         <ThemeToggle />
-        <span class="me">{agent.name}</span>
+        <button type="button" class="ghost me" aria-pressed={screen === 'account'} title={t.account} onClick={() => setScreen(screen === 'account' ? 'inbox' : 'account')}>
+          {agent.name} <span class="sr-only">· {t.account}</span>
+        </button>
         <button type="button" class="ghost" onClick={() => void session.signOut()}>
           {t.signOut}
         </button>
       </header>
       {screen === 'settings' && <Settings meId={agent.id} />}
+      {screen === 'account' && <AccountView agent={agent} />}
       {screen === 'visitors' && (
         <VisitorsView
           inbox={inbox}

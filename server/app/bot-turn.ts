@@ -65,14 +65,9 @@ async function botTurnFor(deps: CoreDeps, site: SiteRecord, visitor: VisitorReco
   // As it is now: an earlier turn may have handed it to people.
   const conversation = (await deps.store.conversations.get(site.id, committed.id)) ?? committed;
   if (conversation.status !== 'bot') return;
-  if (!message.text.trim()) {
-    // A photo or file alone: the assistant cannot read it, so a person looks at it.
-    if (Array.isArray(message.payload?.attachments)) {
-      const packet = { reason: 'not_understood', intent: 'attachment', matchedOrderId: null, tried: [], offHours: false, backAt: null };
-      await handOffQuietly(deps, site.id, conversation.id, packet, `bot_${message.id}_handoff`, { storePacket: true });
-    }
-    return;
-  }
+  // A photo or file: the assistant cannot look at it; its turn says so and hands off to a person.
+  const files = Array.isArray(message.payload?.attachments) && message.payload.attachments.length > 0;
+  if (!message.text.trim() && !files) return;
   const settings = botSettings(site);
   const data = await deps.store.conversations.botData(site.id, conversation.id);
   const locale: Locale = (data?.locale ?? visitor.locale) === 'en' ? 'en' : 'es';
@@ -100,7 +95,7 @@ async function botTurnFor(deps: CoreDeps, site: SiteRecord, visitor: VisitorReco
     hours: siteHours(site),
     teamAway: deps.teamAvailable ? !deps.teamAvailable(site.id, now) : false,
   };
-  let turn = botTurn(state, { text: message.text }, ctx);
+  let turn = botTurn(state, { text: message.text, files }, ctx);
   // Failed lookups also count per email, client address and site, across conversations: with
   // that budget spent, the turn is taken as in a chat out of attempts (a person takes over).
   // From the check to the count nothing awaits, so parallel chats cannot all pass the check.
@@ -109,7 +104,7 @@ async function botTurnFor(deps: CoreDeps, site: SiteRecord, visitor: VisitorReco
     const failed = turn.newState.failedLookups > state.failedLookups;
     const attempted = failed || (turn.newState.tried !== state.tried && turn.newState.tried.at(-1)?.outcome === 'lookup_matched');
     if (attempted && !deps.lookups.allows(lookup, now)) {
-      turn = botTurn({ ...state, failedLookups: Math.max(state.failedLookups, MAX_LOOKUP_FAILURES) }, { text: message.text }, ctx);
+      turn = botTurn({ ...state, failedLookups: Math.max(state.failedLookups, MAX_LOOKUP_FAILURES) }, { text: message.text, files }, ctx);
     } else if (failed) {
       deps.lookups.failed(lookup, now);
     }

@@ -20,6 +20,10 @@ export interface BotStrings {
   handoffFor: { cancel_order: string; change_order: string; payment_problem: string; complaint: string; product_question: string; order_late: string };
   /** Added to a hand-off about an order the bot could not identify. */
   handoffAskNumber: string;
+  /** A photo or file: the bot cannot look at it. Said before the hand-off message. */
+  fileReceived: string;
+  /** The hand-off for a photo or file when someone of the team is there. */
+  handoffFile: string;
   /** One clarifying question before giving up, with its quick replies (each understood as an answer). */
   clarify: string;
   clarifyOptions: readonly [string, string, string, string];
@@ -82,6 +86,8 @@ export const BOT_STRINGS = {
       order_late: "I'm passing you to a person from the team who will look into your delivery. They'll be with you shortly.",
     },
     handoffAskNumber: 'If you have your order number, write it here so they can find it faster.',
+    fileReceived: "Thanks, I've got your file.",
+    handoffFile: "I'm passing it to a person from the team who will look at it. They'll be with you shortly.",
     clarify: 'So I can help: is it about an order, a return or shipping?',
     clarifyOptions: ['An order', 'A return', 'Shipping', 'Talk to a person'],
     lateOffer: "If it still hasn't arrived or something looks wrong, I can pass you to a person.",
@@ -145,6 +151,8 @@ export const BOT_STRINGS = {
       order_late: 'Te paso con una persona del equipo que revisará la entrega. Enseguida te atienden.',
     },
     handoffAskNumber: 'Si tienes el número de pedido, escríbelo aquí y lo encontrarán antes.',
+    fileReceived: 'Gracias, he recibido tu archivo.',
+    handoffFile: 'Se lo paso a una persona del equipo que lo revisará. Enseguida te atienden.',
     clarify: 'Para ayudarte: ¿es sobre un pedido, una devolución o un envío?',
     clarifyOptions: ['Un pedido', 'Una devolución', 'Un envío', 'Hablar con una persona'],
     lateOffer: 'Si aún no ha llegado o ves algo raro, puedo pasarte con una persona.',

@@ -373,6 +373,8 @@ export interface Policies {
 
 export interface BotInput {
   text: string;
+  /** The message carries photos or files (which the bot cannot look at). */
+  files?: boolean;
 }
 
 export interface TrackingInfo {
@@ -586,7 +588,7 @@ function handoff(state: BotState, reason: HandoffReason, d: Detection, ctx: BotC
   const backAt = ctx.hours && offHours ? nextOpening(ctx.hours.schedule, ctx.hours.timeZone, ctx.now) : null;
   const intent = TOPICS.has(d.intent) ? d.intent : (state.lastTopic ?? d.intent);
   const matchedOrderId = quietMatch(d, state, ctx) ?? state.matchedOrderId;
-  const specific = d.intent in t.handoffFor ? t.handoffFor[d.intent as keyof BotStrings['handoffFor']] : null;
+  const specific = reason === 'sent_file' ? t.handoffFile : d.intent in t.handoffFor ? t.handoffFor[d.intent as keyof BotStrings['handoffFor']] : null;
   // Nobody online (ctx.teamAway) must not promise "enseguida te atienden".
   const away = offHours || ctx.teamAway === true;
   let message = offHours
@@ -731,6 +733,8 @@ export function botTurn(state: BotState, input: BotInput, ctx: BotContext): BotT
   // Answer in the language the shopper wrote in; a message that does not say keeps the conversation's.
   const locale: Locale = d.language ?? ctx.locale;
   const lc: BotContext = locale === ctx.locale ? ctx : { ...ctx, locale };
+  // A photo or file (with or without words): the bot cannot look at it, so a person will.
+  if (input.files) return done(handoff(state, 'sent_file', d, lc, BOT_STRINGS[locale].fileReceived), locale, d);
   return done(turn(state, input, d, lc), locale, d);
 }
 

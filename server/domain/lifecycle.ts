@@ -47,7 +47,8 @@ export interface ConversationState {
 
 /** Why the built-in bot hands a conversation to people (external bots and the API give their own). */
 /** `needs_person`: something only a person can do (cancel, change an order, a payment problem, a product question). */
-export type HandoffReason = 'asked_for_human' | 'not_understood' | 'complaint' | 'vip' | 'verification_failed' | 'needs_person';
+/** `sent_file`: a photo or file the bot cannot look at. */
+export type HandoffReason = 'asked_for_human' | 'not_understood' | 'complaint' | 'vip' | 'verification_failed' | 'needs_person' | 'sent_file';
 
 export interface AgentRef {
   id: string;

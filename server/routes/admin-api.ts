@@ -24,6 +24,9 @@ import type { CannedResponse, ProactiveRule } from '../../shared/site-settings';
 import { SettingsPatchEntries, TeamName, settingsProblem } from './admin-settings';
 import { BotBody, WebhookBody } from './api-v1/schemas';
 import { configureExternalBot, externalBotOut } from '../app/external-bot';
+import { createInvite } from '../app/accounts';
+import { RULES, ruleOf } from '../../shared/validation';
+import { PASSWORD_MAX, PASSWORD_MIN, passwordProblem } from '../../shared/accounts';
 import { agentFromRequest, csrfOk } from '../auth';
 import { iso } from './shapes';
 import type { SecurityLog } from '../security-log';
@@ -54,14 +57,14 @@ const SitePatch = v.object({
   name: v.optional(Text(100)),
   allowedOrigins: v.optional(
     v.pipe(
-      v.array(v.pipe(v.string(), v.trim(), v.check(isValidOriginPattern, 'must be an origin such as https://shop.example, https://*.shop.example or http://localhost:*'))),
+      v.array(v.pipe(v.string(), v.trim(), v.check(isValidOriginPattern, RULES.origin.en))),
       v.maxLength(50),
     ),
   ),
-  brandColor: v.optional(v.pipe(v.string(), v.regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #8a4b2a'))),
+  brandColor: v.optional(v.pipe(v.string(), v.regex(/^#[0-9a-fA-F]{6}$/, RULES.colour.en))),
   /** The shop's logo in the panel header: an https URL, or null for none. */
   logoUrl: v.optional(
-    v.nullable(v.pipe(v.string(), v.trim(), v.maxLength(2048), v.check((u) => logoUrl({ logoUrl: u }) !== null, 'must be an https:// URL of an image'))),
+    v.nullable(v.pipe(v.string(), v.trim(), v.maxLength(2048), v.check((u) => logoUrl({ logoUrl: u }) !== null, RULES.https_image.en))),
   ),
   /** Which bottom corner the launcher sits in. */
   launcherPosition: v.optional(v.picklist(['right', 'left'])),
@@ -83,11 +86,19 @@ const AgentSkills = {
   teams: v.optional(v.pipe(v.array(TeamName), v.maxLength(20, 'at most 20 teams'), v.transform((t) => [...new Set(t)]))),
 };
 
+/** A password an admin sets: the shared rule (shared/accounts.ts), but for the email (the admin's choice). */
+const AgentPassword = v.pipe(
+  v.string(),
+  v.minLength(PASSWORD_MIN, `must have at least ${PASSWORD_MIN} characters`),
+  v.maxLength(PASSWORD_MAX),
+  v.check((p) => passwordProblem(p) !== 'too_common', RULES.password_common.en),
+);
+
 const AgentCreate = v.object({
   email: v.pipe(v.string(), v.trim(), v.email('must be an email address'), v.maxLength(254)),
   name: Text(100),
   role: v.picklist(['admin', 'agent']),
-  password: v.pipe(v.string(), v.minLength(12, 'must have at least 12 characters'), v.maxLength(1024)),
+  password: AgentPassword,
   ...AgentSkills,
 });
 
@@ -95,7 +106,7 @@ const AgentPatch = v.object({
   name: v.optional(Text(100)),
   role: v.optional(v.picklist(['admin', 'agent'])),
   disabled: v.optional(v.boolean()),
-  password: v.optional(v.pipe(v.string(), v.minLength(12, 'must have at least 12 characters'), v.maxLength(1024))),
+  password: v.optional(AgentPassword),
   ...AgentSkills,
 });
 
@@ -111,7 +122,11 @@ const RotateSecret = v.object({
 
 /** 422 problem+json naming the field (a dotted path into the body). */
 function invalid(c: Context, field: string, message: string): Response {
-  return c.body(JSON.stringify({ title: 'The body is not valid', status: 422, detail: `${field}: ${message}`, field }), 422, { 'Content-Type': 'application/problem+json' });
+  // `rule` and `params` (shared/validation) let the console say it in its own language.
+  const rule = ruleOf(message);
+  return c.body(JSON.stringify({ title: 'The body is not valid', status: 422, detail: `${field}: ${message}`, field, ...(rule ?? {}) }), 422, {
+    'Content-Type': 'application/problem+json',
+  });
 }
 
 function obj(x: unknown): Record<string, unknown> {
@@ -364,6 +379,36 @@ export function adminRoutes(deps: AdminDeps) {
     return c.json(agentOut(updated));
   });
 
+  // ---- invitations: a one-time link the admin copies (or, with email set up, that is mailed) ----
+  const InviteBody = v.object({
+    email: v.pipe(v.string(), v.trim(), v.email('must be an email address'), v.maxLength(254)),
+    role: v.optional(v.picklist(['admin', 'agent'], 'must be admin or agent'), 'agent'),
+  });
+  const inviteOut = (i: { id: string; email: string; role: string; createdAt: number; expiresAt: number }) => ({
+    id: i.id,
+    email: i.email,
+    role: i.role,
+    createdAt: iso(i.createdAt),
+    expiresAt: iso(i.expiresAt),
+  });
+
+  app.get('/invites', async (c) => c.json({ data: (await deps.store.invites.pending(c.get('agent').siteId, deps.now())).map(inviteOut) }));
+
+  /** The link comes back once, here: only its hash is stored. */
+  app.post('/invites', async (c) => {
+    const parsed = await body(c, InviteBody);
+    if (!parsed.ok) return parsed.res;
+    const me = c.get('agent');
+    const result = await createInvite({ store: deps.store, now: deps.now }, { siteId: me.siteId, email: parsed.value.email, role: parsed.value.role, invitedBy: me.id, origin: origin(c) });
+    if (!result.ok) return problem(c, 409, `email: ${result.refusal.message}`, { code: result.refusal.code, field: 'email', detail: `email: ${result.refusal.message}` });
+    return c.json({ ...inviteOut(result.invite), link: result.link }, 201);
+  });
+
+  app.delete('/invites/:id', async (c) => {
+    const revoked = await deps.store.invites.revoke(c.get('agent').siteId, c.req.param('id'));
+    return revoked ? c.body(null, 204) : problem(c, 404, 'no such invitation', { code: 'not_found' });
+  });
+
   // ---- what the built-in assistant could not answer, for new FAQ entries ----
   app.get('/bot/unanswered', async (c) => {
     const list = await deps.store.conversations.unansweredQuestions(c.get('agent').siteId, 100);
@@ -450,7 +495,10 @@ export function adminRoutes(deps: AdminDeps) {
     const parsed = await body(c, WebhookBody);
     if (!parsed.ok) return parsed.res;
     const target = await checkTarget(parsed.value.url, deps.allowPrivateTargets);
-    if (target !== 'ok') return problem(c, 409, target === 'private' ? 'url resolves to a private or loopback address' : 'url does not resolve', { field: 'url' });
+    if (target !== 'ok') {
+      const message = target === 'private' ? RULES.private_target.en : RULES.unresolvable_target.en;
+      return problem(c, 409, `url: ${message}`, { field: 'url', detail: `url: ${message}`, ...ruleOf(message) });
+    }
     const secret = `whsec_${newToken(24)}`;
     const hook = await deps.store.webhooks.create(c.get('agent').siteId, { url: parsed.value.url, events: [...new Set(parsed.value.events)], secret }, deps.now());
     return c.json({ id: hook.id, url: hook.url, events: hook.events, secret }, 201);

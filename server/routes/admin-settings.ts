@@ -7,6 +7,7 @@
  */
 import * as v from 'valibot';
 import { isValidTimeZone, scheduleProblems, parseTimeOfDay, WEEKDAYS, type Weekday } from '../domain/hours';
+import { RULES, SHORTCUT_RE } from '../../shared/validation';
 
 const Text = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(max, `must have at most ${max} characters`));
 const OptionalText = (max: number) => v.optional(v.pipe(v.string(), v.trim(), v.maxLength(max, `must have at most ${max} characters`)));
@@ -54,7 +55,9 @@ export const FaqSchema = v.object({
   id: Id,
   question: Text(300),
   answer: Text(2000),
-  keywords: v.optional(v.pipe(v.array(Text(60)), v.maxLength(20, 'at most 20 keywords')), []),
+  // An entry without keywords is never matched by the assistant's classifier: refuse it.
+  // (Absent is read as [] and refused the same way.)
+  keywords: v.optional(v.pipe(v.array(Text(60), RULES.keywords_required.en), v.minLength(1, RULES.keywords_required.en), v.maxLength(20, 'at most 20 keywords')), []),
   locale: Locale,
 });
 
@@ -63,7 +66,8 @@ export const PoliciesSchema = v.object({ es: v.optional(Policy), en: v.optional(
 
 export const CannedSchema = v.object({
   id: Id,
-  shortcut: v.pipe(v.string(), v.trim(), v.regex(/^[a-z0-9-]{1,32}$/, 'must be 1–32 lowercase letters, digits or dashes')),
+  // shared/validation: accented letters too (`/envío`); the console's input pattern is the same rule.
+  shortcut: v.pipe(v.string(), v.trim(), v.regex(SHORTCUT_RE, RULES.shortcut.en)),
   text: PerLanguage(2000),
 });
 

@@ -6,7 +6,9 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import * as v from 'valibot';
-import { SESSION_COOKIE, SignInThrottle, SESSION_TTL_MS, agentFromRequest, csrfOk, csrfTokenFor, verifyPassword } from '../auth';
+import { PASSWORD_MAX } from '../../shared/accounts';
+import { acceptInvite, changePassword, endOtherSessions, endSession, sessionId, type AccountDeps } from '../app/accounts';
+import { SESSION_COOKIE, SignInThrottle, SESSION_TTL_MS, agentFromRequest, csrfOk, csrfTokenFor, sessionFromRequest, verifyPassword } from '../auth';
 import { clientAddress, clientProtocol, isSameOrigin, problem } from '../http';
 import { hashToken, newToken } from '../ids';
 import type { Logger } from '../logger';
@@ -20,6 +22,19 @@ const SignIn = v.object({
   /** The shop's public key, when the same email and password open more than one (see 409 choose_site). */
   site: v.optional(v.pipe(v.string(), v.maxLength(64))),
 });
+
+const ChangePassword = v.object({
+  currentPassword: v.pipe(v.string(), v.minLength(1, 'is required'), v.maxLength(PASSWORD_MAX)),
+  newPassword: v.pipe(v.string(), v.maxLength(PASSWORD_MAX)),
+});
+
+const AcceptInvite = v.object({
+  name: v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(100, 'must have at most 100 characters')),
+  password: v.pipe(v.string(), v.maxLength(PASSWORD_MAX)),
+});
+
+/** An invitation token as we hand them out (newToken(32): base64url). */
+const INVITE_TOKEN = /^[A-Za-z0-9_-]{20,128}$/;
 
 export interface AgentAuthDeps {
   store: Store;
@@ -71,7 +86,53 @@ export function agentAuthRoutes(deps: AgentAuthDeps) {
   const throttle = new SignInThrottle();
   app.use('*', sameOriginOnly(deps.publicUrl));
   // Everything under /api/agent (this app is mounted there, so also admin and the agent API).
-  app.use('*', csrfProtected({ except: (c) => c.req.method === 'POST' && c.req.path.replace(/^\/api\/agent/, '') === '/session' }));
+  // Accepting an invitation is exempt too: the invitee may still carry another account's cookie.
+  app.use(
+    '*',
+    csrfProtected({
+      except: (c) => {
+        const path = c.req.path.replace(/^\/api\/agent/, '');
+        return c.req.method === 'POST' && (path === '/session' || /^\/invites\/[^/]+\/accept$/.test(path));
+      },
+    }),
+  );
+  const accounts: AccountDeps = { store: deps.store, now: deps.now, endSocketsOfSession: (h) => deps.agentSockets?.endSession(h) ?? Promise.resolve() };
+
+  /** Starts a session for `agent` on this response: the cookie, and what the console keeps. */
+  async function startSession(c: Context, agent: { id: string; siteId: string; name: string; email: string; role: string }, now: number) {
+    const token = newToken(32);
+    await deps.store.sessions.create({
+      tokenHash: hashToken(token),
+      agentId: agent.id,
+      siteId: agent.siteId,
+      now,
+      ttlMs: SESSION_TTL_MS,
+      userAgent: c.req.header('user-agent') ?? null,
+      address: clientAddress(c),
+    });
+    setCookie(c, SESSION_COOKIE, token, {
+      httpOnly: true,
+      sameSite: 'Strict',
+      secure: isSecure(c, deps.publicUrl),
+      path: '/',
+      maxAge: Math.floor(SESSION_TTL_MS / 1000),
+    });
+    return c.json({ agent: { id: agent.id, name: agent.name, email: agent.email, role: agent.role }, csrfToken: csrfTokenFor(token) });
+  }
+
+  async function readBody<S extends v.GenericSchema>(c: Context, schema: S): Promise<{ ok: true; value: v.InferOutput<S> } | { ok: false; res: Response }> {
+    let body: unknown;
+    try {
+      body = await c.req.json();
+    } catch {
+      return { ok: false, res: problem(c, 400, 'body is not valid JSON') };
+    }
+    const parsed = v.safeParse(schema, body);
+    if (parsed.success) return { ok: true, value: parsed.output };
+    const issue = parsed.issues[0];
+    const field = issue.path?.map((p) => String(p.key)).join('.') ?? '';
+    return { ok: false, res: problem(c, 422, `${field}: ${issue.message}`, { detail: `${field}: ${issue.message}`, field }) };
+  }
 
   app.post('/session', async (c) => {
     const now = deps.now();
@@ -114,17 +175,112 @@ export function agentAuthRoutes(deps: AgentAuthDeps) {
     }
     const agent = matches[0]!;
     throttle.succeeded(email, address, now);
-    const token = newToken(32);
-    await deps.store.sessions.create({ tokenHash: hashToken(token), agentId: agent.id, siteId: agent.siteId, now, ttlMs: SESSION_TTL_MS });
-    setCookie(c, SESSION_COOKIE, token, {
-      httpOnly: true,
-      sameSite: 'Strict',
-      secure: isSecure(c, deps.publicUrl),
-      path: '/',
-      maxAge: Math.floor(SESSION_TTL_MS / 1000),
-    });
     deps.logger.info({ agentId: agent.id }, 'agent signed in');
-    return c.json({ agent: { id: agent.id, name: agent.name, email: agent.email, role: agent.role }, csrfToken: csrfTokenFor(token) });
+    return startSession(c, agent, now);
+  });
+
+  // ---- the signed-in agent's own account: password and sessions ----
+
+  app.post('/account/password', async (c) => {
+    const now = deps.now();
+    const session = await sessionFromRequest(c, deps.store, now);
+    if (!session) return problem(c, 401, 'not signed in', { code: 'unauthorized' });
+    const parsed = await readBody(c, ChangePassword);
+    if (!parsed.ok) return parsed.res;
+    // Guessing the current password here is throttled like signing in.
+    const address = clientAddress(c);
+    const wait = throttle.retryAfter(session.agent.email, address, now);
+    if (wait > 0) {
+      c.header('Retry-After', String(Math.ceil(wait / 1000)));
+      return problem(c, 429, 'too many attempts', { code: 'rate_limited' });
+    }
+    const result = await changePassword(accounts, { agent: session.agent, sessionHash: session.tokenHash, currentPassword: parsed.value.currentPassword, newPassword: parsed.value.newPassword });
+    if (!result.ok) {
+      const r = result.refusal;
+      if (r.code === 'wrong_password') {
+        throttle.failed(session.agent.email, address, now);
+        deps.securityLog?.record('sign_in_failed', address, { address, email: session.agent.email, where: 'password change' }, 'password change refused: wrong current password');
+      }
+      return problem(c, r.code === 'wrong_password' ? 403 : 422, `${'field' in r ? `${r.field}: ` : ''}${r.message}`, {
+        code: r.code,
+        detail: `${'field' in r ? `${r.field}: ` : ''}${r.message}`,
+        ...('field' in r ? { field: r.field } : {}),
+        ...('reason' in r ? { reason: r.reason } : {}),
+      });
+    }
+    deps.logger.info({ agentId: session.agent.id, endedSessions: result.endedSessions }, 'agent changed their password');
+    return c.json({ endedSessions: result.endedSessions });
+  });
+
+  app.get('/account/sessions', async (c) => {
+    const now = deps.now();
+    const session = await sessionFromRequest(c, deps.store, now);
+    if (!session) return problem(c, 401, 'not signed in', { code: 'unauthorized' });
+    c.header('Cache-Control', 'no-store');
+    const list = await deps.store.sessions.listForAgent(session.agent.id, now);
+    return c.json({
+      data: list.map((s) => ({
+        id: sessionId(s.tokenHash),
+        current: s.tokenHash === session.tokenHash,
+        userAgent: s.userAgent,
+        address: s.address,
+        createdAt: new Date(s.createdAt).toISOString(),
+        lastSeenAt: new Date(s.lastSeenAt).toISOString(),
+      })),
+    });
+  });
+
+  /** "Sign out everywhere else": every other session ends and its sockets close. */
+  app.post('/account/sessions/revoke-others', async (c) => {
+    const session = await sessionFromRequest(c, deps.store, deps.now());
+    if (!session) return problem(c, 401, 'not signed in', { code: 'unauthorized' });
+    const ended = await endOtherSessions(accounts, session.agent.id, session.tokenHash);
+    return c.json({ endedSessions: ended });
+  });
+
+  app.delete('/account/sessions/:id', async (c) => {
+    const session = await sessionFromRequest(c, deps.store, deps.now());
+    if (!session) return problem(c, 401, 'not signed in', { code: 'unauthorized' });
+    const ended = await endSession(accounts, session.agent.id, c.req.param('id'));
+    return ended ? c.body(null, 204) : problem(c, 404, 'no such session', { code: 'not_found' });
+  });
+
+  // ---- invitations: the invitee opens the link, sets a name and password, and is signed in ----
+
+  app.get('/invites/:token', async (c) => {
+    const token = c.req.param('token');
+    c.header('Cache-Control', 'no-store');
+    const invite = INVITE_TOKEN.test(token) ? await deps.store.invites.byToken(hashToken(token), deps.now()) : null;
+    if (!invite) return problem(c, 404, 'this invitation link is not valid: it was used, withdrawn or has expired', { code: 'invite_invalid' });
+    return c.json({ email: invite.email, role: invite.role, siteName: invite.siteName, expiresAt: new Date(invite.expiresAt).toISOString() });
+  });
+
+  app.post('/invites/:token/accept', async (c) => {
+    const now = deps.now();
+    const token = c.req.param('token');
+    const parsed = await readBody(c, AcceptInvite);
+    if (!parsed.ok) return parsed.res;
+    if (!INVITE_TOKEN.test(token)) return problem(c, 404, 'this invitation link is not valid: it was used, withdrawn or has expired', { code: 'invite_invalid' });
+    const result = await acceptInvite(accounts, { token, name: parsed.value.name, password: parsed.value.password });
+    if (!result.ok) {
+      const r = result.refusal;
+      if (r.code === 'invite_invalid') return problem(c, 404, r.message, { code: r.code });
+      if (r.code === 'exists') return problem(c, 409, r.message, { code: r.code, field: r.field });
+      return problem(c, 422, `${'field' in r ? `${r.field}: ` : ''}${r.message}`, {
+        code: r.code,
+        detail: `${'field' in r ? `${r.field}: ` : ''}${r.message}`,
+        ...('field' in r ? { field: r.field } : {}),
+        ...('reason' in r ? { reason: r.reason } : {}),
+      });
+    }
+    deps.logger.info({ agentId: result.agent.id }, 'invitation accepted');
+    // An older session cookie in this browser (another account) is replaced.
+    const old = getCookie(c, SESSION_COOKIE);
+    if (old) {
+      await deps.store.sessions.delete(hashToken(old));
+      await deps.agentSockets?.endSession(hashToken(old));
+    }
+    return startSession(c, result.agent, now);
   });
 
   app.delete('/session', async (c) => {

@@ -68,8 +68,36 @@ export const agentSessions = sqliteTable(
       .references(() => sites.id),
     createdAt: integer('created_at').notNull(),
     expiresAt: integer('expires_at').notNull(),
+    /** The browser's User-Agent when signing in (cut to 300 characters), for "where you're signed in". */
+    userAgent: text('user_agent'),
+    /** The client address when signing in, and the last one seen. */
+    address: text('address'),
+    /** When the session last made a request (updated at most once a minute). */
+    lastSeenAt: integer('last_seen_at'),
   },
   (t) => [index('agent_sessions_agent_idx').on(t.agentId)],
+);
+
+/**
+ * An invitation to join a site as an agent: a one-time link whose token only its SHA-256 is
+ * kept; it expires, and is used at most once (`usedAt`).
+ */
+export const agentInvites = sqliteTable(
+  'agent_invites',
+  {
+    id: text('id').primaryKey(),
+    tokenHash: text('token_hash').notNull().unique(),
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id),
+    email: text('email').notNull(),
+    role: text('role', { enum: ['admin', 'agent'] }).notNull().default('agent'),
+    invitedBy: text('invited_by').references(() => agents.id),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    usedAt: integer('used_at'),
+  },
+  (t) => [index('agent_invites_site_idx').on(t.siteId)],
 );
 
 export const customers = sqliteTable(

@@ -29,6 +29,7 @@ import type {
   IdentifyInput,
   ImportState,
   IntegrationPlatform,
+  InviteRecord,
   OrderInput,
   ReturnInput,
   ShipmentInput,
@@ -98,6 +99,10 @@ export function toMessage(row: MessageRow): Message {
 
 function toAgent(row: AgentRow): AgentRecord {
   return { id: row.id, siteId: row.siteId, email: row.email, name: row.name, role: row.role, disabled: row.disabled, capacity: row.capacity, languages: row.languages, teams: row.teams };
+}
+
+function toInvite(row: typeof t.agentInvites.$inferSelect): InviteRecord {
+  return { id: row.id, siteId: row.siteId, email: row.email, role: row.role, invitedBy: row.invitedBy, createdAt: row.createdAt, expiresAt: row.expiresAt };
 }
 
 const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -401,32 +406,131 @@ export class SqliteStore implements Store {
   };
 
   sessions = {
-    create: (input: { tokenHash: string; agentId: string; siteId: string; now: number; ttlMs: number }) =>
+    create: (input: { tokenHash: string; agentId: string; siteId: string; now: number; ttlMs: number; userAgent?: string | null; address?: string | null }) =>
       this.write(() => {
         this.db
           .insert(t.agentSessions)
-          .values({ tokenHash: input.tokenHash, agentId: input.agentId, siteId: input.siteId, createdAt: input.now, expiresAt: input.now + input.ttlMs })
+          .values({
+            tokenHash: input.tokenHash,
+            agentId: input.agentId,
+            siteId: input.siteId,
+            createdAt: input.now,
+            expiresAt: input.now + input.ttlMs,
+            userAgent: input.userAgent?.slice(0, 300) ?? null,
+            address: input.address?.slice(0, 100) ?? null,
+            lastSeenAt: input.now,
+          })
           .run();
       }),
     agentFor: async (tokenHash: string, now: number) => (await this.sessions.live(tokenHash, now))?.agent ?? null,
     live: (tokenHash: string, now: number) =>
-      this.read((): { agent: AgentRecord; expiresAt: number } | null => {
+      this.read((): { agent: AgentRecord; expiresAt: number; lastSeenAt: number } | null => {
         const row = this.db
-          .select({ agent: t.agents, expiresAt: t.agentSessions.expiresAt })
+          .select({ agent: t.agents, expiresAt: t.agentSessions.expiresAt, lastSeenAt: t.agentSessions.lastSeenAt, createdAt: t.agentSessions.createdAt })
           .from(t.agentSessions)
           .innerJoin(t.agents, and(eq(t.agents.id, t.agentSessions.agentId), eq(t.agents.siteId, t.agentSessions.siteId)))
           .where(and(eq(t.agentSessions.tokenHash, tokenHash), gt(t.agentSessions.expiresAt, now), eq(t.agents.disabled, false)))
           .get();
-        return row ? { agent: toAgent(row.agent), expiresAt: row.expiresAt } : null;
+        return row ? { agent: toAgent(row.agent), expiresAt: row.expiresAt, lastSeenAt: row.lastSeenAt ?? row.createdAt } : null;
       }),
+    touch: (tokenHash: string, now: number, address: string | null) =>
+      this.write(() => {
+        this.db
+          .update(t.agentSessions)
+          .set({ lastSeenAt: now, ...(address ? { address: address.slice(0, 100) } : {}) })
+          .where(eq(t.agentSessions.tokenHash, tokenHash))
+          .run();
+      }),
+    listForAgent: (agentId: string, now: number) =>
+      this.read(() =>
+        this.db
+          .select()
+          .from(t.agentSessions)
+          .where(and(eq(t.agentSessions.agentId, agentId), gt(t.agentSessions.expiresAt, now)))
+          .all()
+          .map((r) => ({ tokenHash: r.tokenHash, createdAt: r.createdAt, expiresAt: r.expiresAt, lastSeenAt: r.lastSeenAt ?? r.createdAt, userAgent: r.userAgent, address: r.address }))
+          .sort((a, b) => b.lastSeenAt - a.lastSeenAt),
+      ),
     delete: (tokenHash: string) =>
       this.write(() => {
         this.db.delete(t.agentSessions).where(eq(t.agentSessions.tokenHash, tokenHash)).run();
       }),
-    deleteForAgent: (agentId: string) =>
-      this.write(() => {
-        this.db.delete(t.agentSessions).where(eq(t.agentSessions.agentId, agentId)).run();
+    deleteForAgent: (agentId: string, except?: string) =>
+      this.write(() =>
+        this.db
+          .delete(t.agentSessions)
+          .where(and(eq(t.agentSessions.agentId, agentId), ...(except ? [ne(t.agentSessions.tokenHash, except)] : [])))
+          .returning({ tokenHash: t.agentSessions.tokenHash })
+          .all()
+          .map((r) => r.tokenHash),
+      ),
+  };
+
+  invites = {
+    create: (input: { siteId: string; email: string; role: 'admin' | 'agent'; invitedBy: string | null; tokenHash: string; now: number; ttlMs: number }) =>
+      this.write((): InviteRecord => {
+        const row = this.db
+          .insert(t.agentInvites)
+          .values({
+            id: newId('inv'),
+            tokenHash: input.tokenHash,
+            siteId: input.siteId,
+            email: input.email.trim().toLowerCase(),
+            role: input.role,
+            invitedBy: input.invitedBy,
+            createdAt: input.now,
+            expiresAt: input.now + input.ttlMs,
+          })
+          .returning()
+          .get();
+        return toInvite(row);
       }),
+    pending: (siteId: string, now: number) =>
+      this.read(() =>
+        this.db
+          .select()
+          .from(t.agentInvites)
+          .where(and(eq(t.agentInvites.siteId, siteId), isNull(t.agentInvites.usedAt), gt(t.agentInvites.expiresAt, now)))
+          .orderBy(desc(t.agentInvites.createdAt))
+          .all()
+          .map(toInvite),
+      ),
+    byToken: (tokenHash: string, now: number) =>
+      this.read(() => {
+        const row = this.db
+          .select({ invite: t.agentInvites, siteName: t.sites.name })
+          .from(t.agentInvites)
+          .innerJoin(t.sites, eq(t.sites.id, t.agentInvites.siteId))
+          .where(and(eq(t.agentInvites.tokenHash, tokenHash), isNull(t.agentInvites.usedAt), gt(t.agentInvites.expiresAt, now)))
+          .get();
+        return row ? { ...toInvite(row.invite), siteName: row.siteName } : null;
+      }),
+    accept: (tokenHash: string, now: number, agent: { name: string; passwordHash: string }) =>
+      this.write((): AgentRecord | 'exists' | null => {
+        const invite = this.db
+          .update(t.agentInvites)
+          .set({ usedAt: now })
+          .where(and(eq(t.agentInvites.tokenHash, tokenHash), isNull(t.agentInvites.usedAt), gt(t.agentInvites.expiresAt, now)))
+          .returning()
+          .get();
+        if (!invite) return null;
+        const taken = this.db.select({ id: t.agents.id }).from(t.agents).where(and(eq(t.agents.siteId, invite.siteId), eq(t.agents.email, invite.email))).get();
+        if (taken) return 'exists';
+        const row = this.db
+          .insert(t.agents)
+          .values({ id: newId('ag'), siteId: invite.siteId, email: invite.email, name: agent.name, passwordHash: agent.passwordHash, role: invite.role, createdAt: now })
+          .returning()
+          .get();
+        return toAgent(row);
+      }),
+    revoke: (siteId: string, id: string) =>
+      this.write(
+        () =>
+          this.db
+            .delete(t.agentInvites)
+            .where(and(eq(t.agentInvites.siteId, siteId), eq(t.agentInvites.id, id), isNull(t.agentInvites.usedAt)))
+            .run().changes > 0,
+      ),
   };
 
   visitors = {

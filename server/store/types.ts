@@ -27,6 +27,27 @@ export interface AgentRecord {
   teams: string[];
 }
 
+/** One signed-in browser of an agent (the token itself is never stored; `tokenHash` is its SHA-256). */
+export interface SessionRecord {
+  tokenHash: string;
+  createdAt: number;
+  expiresAt: number;
+  lastSeenAt: number;
+  userAgent: string | null;
+  address: string | null;
+}
+
+/** An invitation to join a site: a one-time link (only its token's SHA-256 is kept). */
+export interface InviteRecord {
+  id: string;
+  siteId: string;
+  email: string;
+  role: 'admin' | 'agent';
+  invitedBy: string | null;
+  createdAt: number;
+  expiresAt: number;
+}
+
 export interface VisitorRecord {
   id: string;
   siteId: string;
@@ -476,14 +497,32 @@ export interface Store {
     update(siteId: string, id: string, patch: { name?: string; role?: 'admin' | 'agent'; disabled?: boolean; passwordHash?: string; capacity?: number | null; languages?: string[]; teams?: string[] }): Promise<AgentRecord | null>;
   };
   sessions: {
-    create(input: { tokenHash: string; agentId: string; siteId: string; now: number; ttlMs: number }): Promise<void>;
+    create(input: { tokenHash: string; agentId: string; siteId: string; now: number; ttlMs: number; userAgent?: string | null; address?: string | null }): Promise<void>;
     /** The live (unexpired) session's agent, or null. Disabled agents have no live sessions. */
     agentFor(tokenHash: string, now: number): Promise<AgentRecord | null>;
-    /** Like agentFor, with the session's expiry (an agent socket closes itself then). */
-    live(tokenHash: string, now: number): Promise<{ agent: AgentRecord; expiresAt: number } | null>;
+    /** Like agentFor, with the session's expiry (an agent socket closes itself then) and when it was last seen. */
+    live(tokenHash: string, now: number): Promise<{ agent: AgentRecord; expiresAt: number; lastSeenAt: number } | null>;
+    /** Records that the session was used now, from `address`. */
+    touch(tokenHash: string, now: number, address: string | null): Promise<void>;
+    /** The agent's live sessions, most recently seen first ("where you're signed in"). */
+    listForAgent(agentId: string, now: number): Promise<SessionRecord[]>;
     delete(tokenHash: string): Promise<void>;
-    /** Ends every session of an agent (password changed, disabled). */
-    deleteForAgent(agentId: string): Promise<void>;
+    /** Ends every session of an agent (password changed, disabled), but `except` if given; returns the ended hashes. */
+    deleteForAgent(agentId: string, except?: string): Promise<string[]>;
+  };
+  invites: {
+    create(input: { siteId: string; email: string; role: 'admin' | 'agent'; invitedBy: string | null; tokenHash: string; now: number; ttlMs: number }): Promise<InviteRecord>;
+    /** The site's invitations not used and not expired, newest first. */
+    pending(siteId: string, now: number): Promise<InviteRecord[]>;
+    /** The usable (unused, unexpired) invitation with this token, with its site's name. */
+    byToken(tokenHash: string, now: number): Promise<(InviteRecord & { siteName: string }) | null>;
+    /**
+     * Uses the invitation once: in one transaction marks it used and creates the agent. Null when
+     * it is unknown, used or expired; 'exists' when its email became an agent of the site meanwhile.
+     */
+    accept(tokenHash: string, now: number, agent: { name: string; passwordHash: string }): Promise<AgentRecord | 'exists' | null>;
+    /** Withdraws a pending invitation; false when there was none. */
+    revoke(siteId: string, id: string): Promise<boolean>;
   };
   visitors: {
     create(input: { siteId: string; tokenHash: string; locale: string | null; now: number }): Promise<VisitorRecord>;

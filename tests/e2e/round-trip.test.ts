@@ -56,12 +56,18 @@ describe.runIf(hasChromium)('shopper ↔ agent round trip in Chromium', () => {
     await panelAgain.getByRole('textbox', { name: 'Mensaje' }).fill('Escrito sin conexión');
     await panelAgain.getByRole('button', { name: 'Enviar' }).click();
     await expect.poll(textOf(reloadedLog), T).toContain('Enviando');
-    await shop.waitForTimeout(500);
+    // Kept in the panel's outbox (localStorage) while offline, to be sent when back.
+    const panelFrame = shop.frames().find((f) => f.url().includes('/widget/frame'))!;
+    await expect.poll(() => panelFrame.evaluate(() => localStorage.getItem('mostrador:pk_demo:outbox') ?? ''), T).toContain('Escrito sin conexión');
     await shopperContext.setOffline(false);
     await expect.poll(textOf(agentLog), { timeout: 15_000 }).toContain('Escrito sin conexión');
     await expect.poll(countOf(reloadedLog.getByText('Enviando')), { timeout: 15_000 }).toBe(0);
-    // Exactly once, in the agent's view and in the store.
-    await agent.waitForTimeout(1000);
+    // Exactly once, in the agent's view and in the store. The widget sends one message at a time,
+    // each after the previous one's ack, and the agent's socket delivers in order: once the next
+    // message is in the agent's view, any copy of the offline one would be there before it.
+    await panelAgain.getByRole('textbox', { name: 'Mensaje' }).fill('Y otra cosa');
+    await panelAgain.getByRole('button', { name: 'Enviar' }).click();
+    await expect.poll(textOf(agentLog), T).toContain('Y otra cosa');
     expect(await agentLog.getByText('Escrito sin conexión').count()).toBe(1);
     const db = new Database(join(ctx.server.dataDir, 'mostrador.db'), { readonly: true });
     const stored = db.prepare('select count(*) as n from messages where text = ?').get('Escrito sin conexión') as { n: number };

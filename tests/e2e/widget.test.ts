@@ -282,6 +282,8 @@ describe.runIf(hasChromium)('the shopper widget', () => {
       // Reload: no second teaser for the same rule (once in 7 days), and the chat is still there.
       await page.reload();
       await page.evaluate(() => (window as unknown as { Mostrador(...a: unknown[]): void }).Mostrador('cart', { items: [{ name: 'Café', quantity: 2, price: 1450 }], total: 2900, currency: 'EUR' }));
+      // This wait is the assertion: nothing may show within well over the rule's 1 s on the page
+      // (the widget does not even ask the server, so there is no answer to wait for).
       await page.waitForTimeout(2500);
       expect(await panelOf(page).getByRole('dialog').count()).toBe(0);
       await context.close();
@@ -325,6 +327,8 @@ describe.runIf(hasChromium)('the shopper widget', () => {
         for (let i = 0; i < window.parent.frames.length; i++) window.parent.frames[i]!.postMessage(m, '*');
       }
     });
+    // This wait is the assertion: ignored messages leave no event to wait for; within a second
+    // nothing opens, counts or is stored.
     await page.waitForTimeout(1000);
     expect(await page.getByRole('button', { name: 'Open chat' }).count()).toBe(1);
     expect(await page.locator('iframe[title*="chat" i]').isHidden()).toBe(true);
@@ -346,6 +350,7 @@ describe.runIf(hasChromium)('the shopper widget', () => {
       target.postMessage({ ns: 'mostrador', type: 'command', name: 'identify', payload: { id: 'cus_maria', name: 'Forged' } }, '*');
       target.postMessage({ ns: 'mostrador', type: 'open' }, '*');
     });
+    // This wait is the assertion too: nothing is stored within a second.
     await fake.waitForTimeout(1000);
     expect(forgedVisitors()).toBe(0);
     await context.close();

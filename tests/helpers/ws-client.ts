@@ -68,6 +68,18 @@ export class TestSocket {
     });
   }
 
+  /**
+   * A round trip: sends a ping and waits for its pong. The server handles a socket's frames in
+   * order (a shopper's message including the assistant's turn), and TCP keeps the order of what
+   * it sends: every frame the server sent this socket before handling the ping has arrived.
+   */
+  async roundTrip(timeoutMs = 5000): Promise<void> {
+    const t = Date.now() + Math.random();
+    const pong = this.next((f) => f.type === 'pong' && f.t === t, timeoutMs);
+    this.send({ type: 'ping', t });
+    await pong;
+  }
+
   nextOfType(type: string, timeoutMs?: number): Promise<Frame> {
     return this.next((f) => f.type === type, timeoutMs);
   }

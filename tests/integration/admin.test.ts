@@ -106,3 +106,30 @@ describe('agents', () => {
     expect((await call(admin, 'PATCH', `/agents/${me.agent.id}`, { role: 'agent' })).status).toBe(409);
   });
 });
+
+// Issue 20 item 10: the server checks the console's rules and says which rule failed, so the
+// console can say it in its language and name the field by its label.
+describe('validation the console can word', () => {
+  it('accepts accented shortcuts, refuses FAQ entries without keywords, and names field and rule', async () => {
+    const ok = await call(admin, 'PATCH', '/site', { canned: [{ shortcut: 'envío', text: { es: 'Enviamos en 24 h.' } }] });
+    expect(ok.status).toBe(200);
+    expect(((await ok.json()) as { canned: { shortcut: string }[] }).canned.map((c) => c.shortcut)).toEqual(['envío']);
+
+    const noKeywords = await call(admin, 'PATCH', '/site', { faqs: [{ question: '¿Abrís el domingo?', answer: 'No.', keywords: [], locale: 'es' }] });
+    expect(noKeywords.status).toBe(422);
+    expect(await noKeywords.json()).toMatchObject({ field: 'faqs.0.keywords', rule: 'keywords_required' });
+
+    const logo = await call(admin, 'PATCH', '/site', { logoUrl: 'http://shop.example/logo.png' });
+    expect(await logo.json()).toMatchObject({ status: 422, field: 'logoUrl', rule: 'https_image', detail: 'logoUrl: must be an https:// URL of an image' });
+
+    const long = await call(admin, 'PATCH', '/site', { canned: [{ shortcut: 'x', text: { es: 'a'.repeat(2001) } }] });
+    expect(await long.json()).toMatchObject({ field: 'canned.0.text.es', rule: 'max_chars', params: { n: '2000' } });
+
+    // The password an admin sets follows the same strength rule as the agent's own (shared/accounts).
+    const common = await call(admin, 'POST', '/agents', { email: 'debil@example.com', name: 'Débil', role: 'agent', password: 'password1234' });
+    expect(await common.json()).toMatchObject({ status: 422, field: 'password', rule: 'password_common' });
+
+    const twice = await call(admin, 'PATCH', '/site', { canned: [{ shortcut: 'envío', text: { es: 'a' } }, { shortcut: 'envío', text: { es: 'b' } }] });
+    expect(await twice.json()).toMatchObject({ field: 'canned.1.shortcut', rule: 'shortcut_taken', params: { x: 'envío' } });
+  });
+});

@@ -1,14 +1,31 @@
 /**
- * Mostrador behind nginx with TLS, configured exactly as docs/deploy.md says: the widget and the
- * console work through it, the embed snippet points at the public https address, and one
- * client's failed sign-ins do not lock out everyone else behind the same proxy.
+ * Mostrador behind nginx and behind Caddy with TLS, each configured exactly as docs/deploy.md
+ * says: the widget and the console work through it, the embed snippet points at the public https
+ * address, and one client's failed sign-ins do not lock out everyone else behind the same proxy.
+ * A proxy that is not installed is skipped with a warning locally; under CI=true it fails.
  */
 import { request } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '../../shared/protocol';
-import { NGINX, startNginx, type RunningNginx } from '../helpers/nginx';
+import { CADDY, startCaddy } from '../helpers/caddy';
+import { NGINX, startNginx } from '../helpers/nginx';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { TestSocket, cid, type Frame } from '../helpers/ws-client';
+
+/** What the suite needs of a running proxy. */
+interface RunningProxy {
+  port: number;
+  origin: string;
+  stop(): Promise<void>;
+}
+
+const PROXIES = [
+  { name: 'nginx', installed: Boolean(NGINX), start: startNginx as (upstream: number) => Promise<RunningProxy> },
+  { name: 'Caddy', installed: Boolean(CADDY), start: startCaddy as (upstream: number) => Promise<RunningProxy> },
+];
+for (const p of PROXIES) {
+  if (!p.installed && !process.env.CI) console.warn(`${p.name} is not installed: the tests of docs/deploy.md's ${p.name} configuration are skipped (apt-get install -y ${p.name.toLowerCase()})`);
+}
 
 interface Reply {
   status: number;
@@ -17,7 +34,7 @@ interface Reply {
 }
 
 /** An HTTPS request through nginx, from `from` (a loopback address: a different client each). */
-function call(proxy: RunningNginx, method: string, path: string, opts: { from?: string; headers?: Record<string, string>; json?: unknown } = {}): Promise<Reply> {
+function call(proxy: RunningProxy, method: string, path: string, opts: { from?: string; headers?: Record<string, string>; json?: unknown } = {}): Promise<Reply> {
   return new Promise((done, fail) => {
     const body = opts.json === undefined ? undefined : JSON.stringify(opts.json);
     const req = request(
@@ -43,26 +60,26 @@ function call(proxy: RunningNginx, method: string, path: string, opts: { from?: 
   });
 }
 
-async function signIn(proxy: RunningNginx, from: string, email: string, password: string) {
+async function signIn(proxy: RunningProxy, from: string, email: string, password: string) {
   const res = await call(proxy, 'POST', '/api/agent/session', { from, json: { email, password } });
   const setCookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
   return { res, setCookie, cookie: setCookie[0]?.split(';')[0] ?? '' };
 }
 
-function openWs(proxy: RunningNginx, path: string, headers: Record<string, string>): Promise<TestSocket> {
+function openWs(proxy: RunningProxy, path: string, headers: Record<string, string>): Promise<TestSocket> {
   return TestSocket.open(`wss://127.0.0.1:${proxy.port}${path}`, { Origin: proxy.origin, ...headers }, { rejectUnauthorized: false });
 }
 
-describe.skipIf(!NGINX && !process.env.CI)('behind nginx (docs/deploy.md)', () => {
+describe.each(PROXIES.filter((p) => p.installed || process.env.CI))('behind $name (docs/deploy.md)', ({ start }) => {
   let server: TestServer;
-  let proxy: RunningNginx;
+  let proxy: RunningProxy;
 
   beforeAll(async () => {
-    // nginx needs the upstream port before the server knows PUBLIC_URL: start, learn, restart.
+    // The proxy needs the upstream port before the server knows PUBLIC_URL: start, learn, restart.
     const probe = await startTestServer();
     const port = probe.port;
     await probe.close();
-    proxy = await startNginx(port);
+    proxy = await start(port);
     server = await startTestServer({ dataDir: probe.dataDir, env: { PORT: String(port), PUBLIC_URL: proxy.origin, TRUST_PROXY: '1' } });
   }, 30_000);
   afterAll(async () => {
@@ -121,7 +138,7 @@ describe.skipIf(!NGINX && !process.env.CI)('behind nginx (docs/deploy.md)', () =
     }
     const blocked = await signIn(proxy, '127.0.0.5', 'nobody-more@example.com', 'wrong password');
     expect(blocked.res.status).toBe(429);
-    // The attacker cannot escape by claiming another address: nginx appends the real one.
+    // The attacker cannot escape by claiming another address: the proxy appends (nginx) or sets (Caddy) the real one.
     const spoofed = await call(proxy, 'POST', '/api/agent/session', { from: '127.0.0.5', headers: { 'X-Forwarded-For': '127.0.0.9' }, json: { email: 'x@example.com', password: 'nope' } });
     expect(spoofed.status).toBe(429);
     // Another client behind the same proxy is not locked out.

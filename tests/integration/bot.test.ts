@@ -115,7 +115,8 @@ describe('the built-in bot', () => {
     const clientId = cid();
     visitor.socket.send({ type: 'message.send', conversationId, clientId, text: '¿y si no estoy en casa?' });
     await visitor.socket.next((f) => f.type === 'ack' && f.clientId === clientId);
-    await new Promise((r) => setTimeout(r, 300));
+    // The message's handling includes the assistant's turn: after the round trip, anything the bot said has arrived.
+    await visitor.socket.roundTrip();
     expect(visitor.socket.frames.slice(before).filter((f) => f.type === 'message.created' && ((f.message as Frame).author as Frame).kind === 'bot')).toHaveLength(0);
     agent.socket.close();
     visitor.socket.close();

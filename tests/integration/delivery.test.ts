@@ -76,8 +76,9 @@ describe('message delivery', () => {
 
     const stored = await readAll(visitor.socket, conversationId);
     expect(stored.map((m) => m.text)).toEqual(['primero', 'repetido']);
-    // The agent saw one message.created for it, not five.
-    await new Promise((r) => setTimeout(r, 100));
+    // The agent saw one message.created for it, not five: all five were handled (acked) before
+    // the agent's round trip, so any further message.created would have arrived before its pong.
+    await agent.socket.roundTrip();
     expect(agent.socket.frames.filter((f) => f.type === 'message.created' && (f.message as Frame).clientId === clientId)).toHaveLength(1);
     agent.socket.close();
     visitor.socket.close();

@@ -25,11 +25,20 @@ async function assignedChat(agentCookie: string) {
   return { agent, visitor, conversationId };
 }
 
+/**
+ * Closes the agent's socket and waits until the server has handled it (its grace period has
+ * started): the shopper is told nobody is online.
+ */
+async function leaves(agent: { socket: { close(): void } }, visitor: Awaited<ReturnType<typeof connectVisitor>>) {
+  const gone = visitor.socket.next((f) => f.type === 'availability' && f.available === false);
+  agent.socket.close();
+  await gone;
+}
+
 describe('agent connection drops', () => {
   it('sends their chats back to the queue after the grace period, with their history, and routes them on', async () => {
     const { agent, visitor, conversationId } = await assignedChat(await signIn(server, 'ana@example.com'));
-    agent.socket.close();
-    await new Promise((r) => setTimeout(r, 50));
+    await leaves(agent, visitor);
     const luis = await connectAgent(server, await signIn(server, 'luis@example.com'));
     // Luis is online but Ana's chat is hers until the grace period ends; then it goes to Luis.
     const toLuis = visitor.socket.next((f) => f.type === 'message.created' && ((f.message as Frame).payload as Frame | undefined)?.agentName === 'Luis', 5000);
@@ -38,18 +47,21 @@ describe('agent connection drops', () => {
     luis.socket.send({ type: 'sync', conversationId, afterSeq: 0 });
     const events = ((await page).messages as Frame[]).map((m) => (m.kind === 'system' ? (m.payload as Frame).event : m.text));
     expect(events).toEqual(['ayuda', 'agent_joined', 'requeued', 'agent_joined']);
+    // Luis leaves too: his grace runs out and the chat goes back to the queue before the next test.
+    const requeued = visitor.socket.next((f) => f.type === 'message.created' && ((f.message as Frame).payload as Frame | undefined)?.event === 'requeued', 5000);
     luis.socket.close();
+    await requeued;
     visitor.socket.close();
-    await new Promise((r) => setTimeout(r, 400));
   });
 
   it('keeps the chats of an agent who comes back within the grace period', async () => {
     const cookie = await signIn(server, 'ana@example.com');
     const { agent, visitor, conversationId } = await assignedChat(cookie);
     const anaId = (agent.welcome.agent as Frame).id as string;
-    agent.socket.close();
-    await new Promise((r) => setTimeout(r, 50));
+    await leaves(agent, visitor);
     const back = await connectAgent(server, cookie);
+    // The assertion is that nothing happens: the grace period (300 ms) passes twice over and the
+    // chat is still hers. There is no event to wait for; this wait is the test.
     await new Promise((r) => setTimeout(r, 600));
     expect((await server.store.conversations.get(siteId, conversationId))).toMatchObject({ status: 'assigned', assigneeId: anaId });
     back.socket.close();

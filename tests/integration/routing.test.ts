@@ -59,9 +59,11 @@ describe('automatic routing', () => {
     await movedUp;
 
     // An agent who steps away gets nothing new.
+    const away = (f: Frame) => f.type === 'team' && [anaId, luisId].every((id) => (f.agents as Frame[]).some((a) => a.id === id && a.status === 'away'));
+    const bothAway = ana.socket.next(away);
     ana.socket.send({ type: 'status', status: 'away' });
     luis.socket.send({ type: 'status', status: 'away' });
-    await new Promise((r) => setTimeout(r, 200));
+    await bothAway;
     const fifth = await shopper('quinta');
     expect(await fifth.socket.nextOfType('queue')).toMatchObject({ estimatedWaitMs: null });
     for (const s of [ana, luis, first, second, third, fourth, fifth]) s.socket.close();

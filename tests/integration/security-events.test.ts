@@ -70,4 +70,40 @@ describe('security events in the log', () => {
     expect(events('identity_hash_invalid')).toEqual([expect.objectContaining({ site: 'pk_demo' })]);
     socket.close();
   });
+
+  it('log REST API client errors (4xx) as structured lines: method, path without the query, status, error, site; never the key; rate-limited', async () => {
+    const site = (await server.store.sites.byPublicKey('pk_demo'))!;
+    // A broken integration sends the same bad body over and over, with a secret in the query.
+    for (let i = 0; i < 20; i++) {
+      const res = await fetch(`${server.origin}/api/v1/customers/c-1?token=query-secret-123`, {
+        method: 'PUT',
+        headers: { Authorization: 'Bearer sk_demo_secret', 'Content-Type': 'application/json' },
+        body: JSON.stringify({ email: 'not an email' }),
+      });
+      expect(res.status).toBe(422);
+    }
+    const invalid = events('api_client_error').filter((l) => l.status === 422);
+    expect(invalid).toEqual([
+      expect.objectContaining({ method: 'PUT', path: '/api/v1/customers/c-1', status: 422, error: 'validation_failed', siteId: site.id, site: 'pk_demo', level: 30 }),
+    ]);
+    // A wrong key: logged by address (no site), and neither the key nor the query shows.
+    for (let i = 0; i < 3; i++) {
+      const res = await fetch(`${server.origin}/api/v1/conversations?key=query-secret-123`, { headers: { Authorization: 'Bearer sk_wrong_key_value' } });
+      expect(res.status).toBe(401);
+    }
+    const unauthorized = events('api_client_error').filter((l) => l.status === 401);
+    expect(unauthorized).toEqual([expect.objectContaining({ method: 'GET', path: '/api/v1/conversations', error: 'unauthorized', siteId: null, address: '127.0.0.1' })]);
+    // An unknown resource is another line (another endpoint and error).
+    const missing = await fetch(`${server.origin}/api/v1/customers/nobody`, { headers: { Authorization: 'Bearer sk_demo_secret' } });
+    expect(missing.status).toBe(404);
+    expect(events('api_client_error').filter((l) => l.status === 404)).toEqual([expect.objectContaining({ path: '/api/v1/customers/nobody', error: 'not_found', siteId: site.id })]);
+    const all = JSON.stringify(lines);
+    expect(all).not.toContain('sk_demo_secret');
+    expect(all).not.toContain('sk_wrong_key_value');
+    expect(all).not.toContain('query-secret-123');
+    // Successful calls log nothing of the kind.
+    const before = events('api_client_error').length;
+    expect((await fetch(`${server.origin}/api/v1/conversations`, { headers: { Authorization: 'Bearer sk_demo_secret' } })).status).toBe(200);
+    expect(events('api_client_error')).toHaveLength(before);
+  });
 });

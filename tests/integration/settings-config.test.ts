@@ -55,7 +55,7 @@ describe('settings validation (422 names the field)', () => {
     ['a rule with an unknown condition', { proactiveRules: [{ enabled: true, priority: 1, conditions: [{ type: 'moon_phase' }], message: { es: 'Hola' }, from: { kind: 'bot' }, onceEveryDays: 1 }] }, 'proactiveRules.0.conditions.0.type'],
     ['a rule with a negative cart total', { proactiveRules: [{ enabled: true, priority: 1, conditions: [{ type: 'cart_total_at_least', cents: -5 }], message: { es: 'Hola' }, from: { kind: 'bot' }, onceEveryDays: 1 }] }, 'proactiveRules.0.conditions.0.cents'],
     ['a rule from an agent of no site', { proactiveRules: [{ enabled: true, priority: 1, conditions: [{ type: 'exit_intent' }], message: { es: 'Hola' }, from: { kind: 'agent', agentId: 'ag_nobody' }, onceEveryDays: 1 }] }, 'proactiveRules.0.from.agentId'],
-    ['an FAQ entry in another language', { faqs: [{ question: 'q', answer: 'a', keywords: [], locale: 'fr' }] }, 'faqs.0.locale'],
+    ['an FAQ entry in another language', { faqs: [{ question: 'q', answer: 'a', keywords: ['q'], locale: 'fr' }] }, 'faqs.0.locale'],
     ['a team listed twice', { teams: ['Ventas', 'ventas'] }, 'teams.1'],
   ])('refuses %s', async (_what, body, field) => {
     const res = await call(admin, 'PATCH', '/site', body);
@@ -166,7 +166,7 @@ describe('settings access', () => {
   });
 
   it("are invisible to another site's admin, and theirs do not touch ours", async () => {
-    await patchSite({ canned: [{ shortcut: 'secreto-demo', text: { es: 'solo para la tienda demo' } }], faqs: [{ question: 'demo?', answer: 'respuesta-demo', keywords: [], locale: 'es' }] });
+    await patchSite({ canned: [{ shortcut: 'secreto-demo', text: { es: 'solo para la tienda demo' } }], faqs: [{ question: 'demo?', answer: 'respuesta-demo', keywords: ['demo'], locale: 'es' }] });
     const { db, close } = openDb(server.dataDir);
     const now = Date.now();
     db.insert(t.sites)

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { CannedSchema, HoursSchema, RuleSchema, overlappingRange, settingsProblem } from '../../server/routes/admin-settings';
+import { CannedSchema, FaqSchema, HoursSchema, RuleSchema, overlappingRange, settingsProblem } from '../../server/routes/admin-settings';
+import { RULES, SHORTCUT_PATTERN, ruleOf, ruleText } from '../../shared/validation';
 import { describeField, saveError } from '../../console/ui/settings/feedback';
 import { fromRuleDraft, newRuleDraft, toRuleDraft } from '../../console/ui/settings/rule-draft';
 import { CONSOLE_STRINGS } from '../../shared/i18n';
@@ -37,8 +38,22 @@ describe('CannedSchema', () => {
     expect(path(v.safeParse(CannedSchema, { shortcut: 'envio', text: {} }))).toBe('text');
   });
 
-  it.each(['Envio', 'envío', 'con espacio', '', 'a'.repeat(33)])('refuses the shortcut %j', (shortcut) => {
+  // Issue 20 item 10: accented lowercase letters are letters too (`/envío` was refused before).
+  it.each(['Envio', 'con espacio', '', 'a'.repeat(33), 'envío!', 'ENVÍO'])('refuses the shortcut %j', (shortcut) => {
     expect(path(v.safeParse(CannedSchema, { shortcut, text: { es: 'x' } }))).toBe('shortcut');
+  });
+
+  it.each(['envío', 'devolución', 'niño-2', 'gracias'])('accepts the shortcut %j', (shortcut) => {
+    expect(v.safeParse(CannedSchema, { shortcut, text: { es: 'x' } }).success).toBe(true);
+  });
+
+  it("the console's pattern is the same rule and compiles as Chromium compiles a pattern attribute (v flag)", () => {
+    // HTML: the pattern is compiled as ^(?:pattern)$ with the v flag; an invalid one is ignored with a console warning.
+    const asChromium = new RegExp(`^(?:/?${SHORTCUT_PATTERN})$`, 'v');
+    for (const ok of ['envío', '/envío', 'a-1']) expect(asChromium.test(ok)).toBe(true);
+    for (const bad of ['Envío', 'con espacio', '//x']) expect(asChromium.test(bad)).toBe(false);
+    // The old pattern was not valid under v, so Chromium ignored it.
+    expect(() => new RegExp('^(?:/?[a-z0-9-]{1,32})$', 'v')).toThrow();
   });
 });
 
@@ -79,6 +94,69 @@ describe('describeField', () => {
       message: 'Business hours › Time zone: must be an IANA time zone',
       field: 'hours.timeZone',
     });
+  });
+});
+
+describe('FaqSchema', () => {
+  it('refuses an entry without keywords (the classifier would never match it), naming the field', () => {
+    const entry = { question: '¿Abrís el domingo?', answer: 'No.', locale: 'es' };
+    for (const keywords of [undefined, []]) {
+      const r = v.safeParse(FaqSchema, { ...entry, ...(keywords ? { keywords } : {}) });
+      expect(path(r)).toBe('keywords');
+      expect(r.success ? null : ruleOf(r.issues[0].message)?.rule).toBe('keywords_required');
+    }
+    expect(v.safeParse(FaqSchema, { ...entry, keywords: ['domingo'] }).success).toBe(true);
+  });
+});
+
+describe('validation messages in the console\'s language', () => {
+  it('every rule\'s English template is recognised with its parameters, and has a Spanish text', () => {
+    expect(ruleOf('must have at most 300 characters')).toEqual({ rule: 'max_chars', params: { n: '300' } });
+    expect(ruleOf('/envio is already used by another response')).toEqual({ rule: 'shortcut_taken', params: { x: 'envio' } });
+    expect(ruleOf('09:00–14:00 overlaps 10:00–12:00')).toEqual({ rule: 'range_overlap', params: { x: '09:00–14:00', y: '10:00–12:00' } });
+    expect(ruleOf('something the catalogue does not know')).toBeNull();
+    for (const [rule, t] of Object.entries(RULES)) {
+      expect(t.es, rule).not.toBe(t.en);
+      // A template with no parameters is recognised as itself.
+      if (!/\{/.test(t.en)) expect(ruleOf(t.en)?.rule, rule).toBe(rule);
+    }
+    expect(ruleText({ rule: 'max_chars', params: { n: '300' } }, 'es')).toBe('debe tener como máximo 300 caracteres');
+  });
+
+  it('the server\'s shape messages are in the catalogue (shortcut, logo, origins, colour, per-language text, conditions)', () => {
+    const rule = { enabled: true, priority: 1, conditions: [], message: {}, from: { kind: 'bot' }, onceEveryDays: 7 };
+    const messages = [
+      v.safeParse(CannedSchema, { shortcut: 'Mal', text: { es: 'x' } }),
+      v.safeParse(CannedSchema, { shortcut: 'bien', text: {} }),
+      v.safeParse(RuleSchema, rule),
+      v.safeParse(RuleSchema, { ...rule, conditions: [{ type: 'exit_intent' }] }),
+      v.safeParse(HoursSchema, { timeZone: 'Nowhere/City', schedule: { weekly: {} } }),
+      v.safeParse(HoursSchema, { timeZone: 'UTC', schedule: { weekly: { tue: [['18:00', '09:00']] } } }),
+    ].map((r) => (r.success ? '' : r.issues[0].message));
+    expect(messages.map((m) => ruleOf(m)?.rule)).toEqual(['shortcut', 'per_language', 'conditions_required', 'per_language', 'time_zone', 'range_order']);
+  });
+
+  it('a failed save reads in Spanish, naming the field by its label (no English inside Spanish)', () => {
+    const es = CONSOLE_STRINGS.es;
+    expect(saveError({ ok: false, error: 'logoUrl: must be an https:// URL of an image', field: 'logoUrl', rule: { rule: 'https_image', params: {} } }, es)?.message).toBe(
+      'Logo (dirección https de una imagen): debe ser una dirección https:// de una imagen',
+    );
+    expect(
+      saveError({ ok: false, error: 'proactiveRules.0.message: write it in Spanish, English or both', field: 'proactiveRules.0.message', rule: { rule: 'per_language', params: {} } }, es)?.message,
+    ).toBe('Regla 1 › Mensaje: escríbelo en español, en inglés o en ambos');
+    expect(saveError({ ok: false, error: 'x', field: 'faqs.2.keywords', rule: { rule: 'keywords_required', params: {} } }, CONSOLE_STRINGS.en)?.message).toBe(
+      'Entry 3 › Keywords (comma-separated): add at least one keyword (the assistant finds the entry by them)',
+    );
+    expect(describeField('greeting.es', es)).toBe('Saludo (español)');
+    // `name` is the shop's in Branding and the agent's in Agents: each form gives its label.
+    expect(describeField('name', es)).toBe('Nombre');
+    expect(saveError({ ok: false, error: 'name: must not be empty', field: 'name', rule: { rule: 'required', params: {} } }, es, { name: es.shopName })?.message).toBe(
+      'Nombre de la tienda: no puede estar vacío',
+    );
+    expect(saveError({ ok: false, error: 'x', field: 'password', rule: { rule: 'password_common', params: {} } }, es)?.message).toBe(
+      'Contraseña (12+ caracteres): es demasiado común: elige otra',
+    );
+    expect(describeField('policies.en.returns', CONSOLE_STRINGS.en)).toBe('Returns policy (English)');
   });
 });
 

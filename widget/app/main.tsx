@@ -80,6 +80,7 @@ const chat = createChat({
   socketUrl: wsUrl,
   uploadUrl: `${location.origin}/api/uploads/visitor?site=${encodeURIComponent(siteKey)}`,
   locale: pickLocale([params.get('lang'), ...navigator.languages]),
+  lang: pickLocale([...navigator.languages, params.get('lang')]),
   storage: safeStorage(),
   onIncoming(item) {
     toHost({ ns: BRIDGE_NS, type: 'message', message: { text: item.text, authorKind: item.author.kind, ...(item.author.name ? { authorName: item.author.name } : {}) } });

@@ -6,6 +6,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Admin, ExternalBot } from '../../state/admin';
 import { strings } from '../../state/locale';
+import { saveError } from './feedback';
 import { SecretOnce } from './SecretOnce';
 
 export function BotSection({ admin }: { admin: Admin }) {
@@ -32,7 +33,7 @@ export function BotSection({ admin }: { admin: Admin }) {
     setStatus(null);
     const r = await admin.saveBot(input);
     if (!r.ok) {
-      setError(r.error);
+      setError(saveError(r, t, { url: t.cfg_botUrl })?.message ?? r.error);
       return;
     }
     setError(null);

@@ -1,6 +1,7 @@
 /** Canned responses agents insert with /shortcut: add, edit, delete, then save the list. */
 import type { Admin, CannedResponse } from '../../state/admin';
 import { strings } from '../../state/locale';
+import { SHORTCUT_PATTERN } from '../../../shared/validation';
 import { Feedback, invalidIf, useDraftList } from './feedback';
 
 interface Draft {
@@ -38,7 +39,7 @@ export function CannedSection({ admin, canned }: { admin: Admin; canned: CannedR
               {t.cfg_shortcut}
               <input
                 required
-                pattern="/?[a-z0-9-]{1,32}"
+                pattern={`/?${SHORTCUT_PATTERN}`}
                 title={t.cfg_shortcutHelp}
                 value={d.shortcut}
                 {...invalidIf(state.error, `canned.${i}.shortcut`)}

@@ -52,7 +52,7 @@ export function FaqSection({ admin, faqs }: { admin: Admin; faqs: FaqEntry[] }) 
           <div class="row">
             <label>
               {t.cfg_keywords}
-              <input value={d.keywords} {...invalidIf(state.error, `faqs.${i}.keywords`)} onInput={(e) => edit(i, { keywords: (e.target as HTMLInputElement).value })} />
+              <input required value={d.keywords} {...invalidIf(state.error, `faqs.${i}.keywords`)} onInput={(e) => edit(i, { keywords: (e.target as HTMLInputElement).value })} />
             </label>
             <label>
               {t.cfg_language}

@@ -11,6 +11,7 @@ import { CannedSection } from './CannedSection';
 import { FaqSection } from './FaqSection';
 import { HoursSection } from './HoursSection';
 import { IntegrationsSection } from './IntegrationsSection';
+import { InvitesSection } from './InvitesSection';
 import { KeysSection } from './KeysSection';
 import { PoliciesSection } from './PoliciesSection';
 import { ProactiveSection } from './ProactiveSection';
@@ -40,6 +41,7 @@ export function Settings({ meId }: { meId: string }) {
       {site && <ProactiveSection admin={admin} rules={site.proactiveRules} />}
       {site && <TeamsSection admin={admin} teams={site.teams} />}
       <AgentsSection admin={admin} meId={meId} />
+      <InvitesSection admin={admin} />
       {site && <KeysSection admin={admin} site={site} />}
       <IntegrationsSection admin={admin} />
       <WebhooksSection admin={admin} />

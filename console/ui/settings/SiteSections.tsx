@@ -2,6 +2,7 @@
 import { useState } from 'preact/hooks';
 import type { Admin, SiteSettings } from '../../state/admin';
 import { strings } from '../../state/locale';
+import { saveError } from './feedback';
 
 function Status({ message }: { message: string | null }) {
   return (
@@ -41,7 +42,7 @@ export function SiteSections({ admin, site }: { admin: Admin; site: SiteSettings
   const saveBranding = async (e: Event) => {
     e.preventDefault();
     const r = await admin.saveSite({ name, brandColor: color, logoUrl: logo.trim() || null, launcherPosition: position, greeting: { es: greetingEs, en: greetingEn } });
-    setBrandStatus(r.ok ? t.saved : r.error);
+    setBrandStatus(r.ok ? t.saved : (saveError(r, t, { name: t.shopName })?.message ?? r.error));
   };
 
   const saveSecurity = async (e: Event) => {
@@ -51,7 +52,7 @@ export function SiteSections({ admin, site }: { admin: Admin; site: SiteSettings
       .map((o) => o.trim())
       .filter(Boolean);
     const r = await admin.saveSite({ allowedOrigins, livePreview, requireVerifiedIdentity: requireVerified, botEnabled, routingMode });
-    setSecurityStatus(r.ok ? t.saved : r.error);
+    setSecurityStatus(r.ok ? t.saved : (saveError(r, t)?.message ?? r.error));
   };
 
   return (

@@ -2,6 +2,7 @@
 import { useState } from 'preact/hooks';
 import type { Admin } from '../../state/admin';
 import { locale, strings } from '../../state/locale';
+import { saveError } from './feedback';
 
 const EVENTS = ['conversation.created', 'conversation.handoff', 'conversation.assigned', 'message.created', 'conversation.resolved'];
 
@@ -20,7 +21,7 @@ export function WebhooksSection({ admin }: { admin: Admin }) {
       setSecret(r.value.secret);
       setUrl('');
       setError(null);
-    } else setError(r.error);
+    } else setError(saveError(r, t)?.message ?? r.error);
   };
 
   return (

@@ -1,5 +1,6 @@
 /** What a settings form says after saving: "Saved", or the server's error naming the field in words. */
-import type { ConsoleStrings } from '../../../shared/i18n';
+import { CONSOLE_STRINGS, type ConsoleStrings } from '../../../shared/i18n';
+import { ruleText } from '../../../shared/validation';
 import { useState } from 'preact/hooks';
 import type { Admin, Result, SitePatch, SiteSettings } from '../../state/admin';
 
@@ -35,29 +36,71 @@ const LABELS: Record<string, keyof ConsoleStrings> = {
   teams: 'cfg_teamsTitle',
   capacity: 'cfg_capacity',
   languages: 'cfg_languages',
+  name: 'name',
+  brandColor: 'brandColor',
+  logoUrl: 'logoUrl',
+  launcherPosition: 'launcherPosition',
+  allowedOrigins: 'allowedOrigins',
+  message: 'cfg_message',
+  text: 'cfg_text',
+  seconds: 'cfg_value',
+  pattern: 'cfg_value',
+  cents: 'cfg_value',
+  count: 'cfg_value',
+  tag: 'cfg_value',
+  locales: 'cfg_languages',
+  agentId: 'cfg_from',
+  email: 'email',
+  password: 'newPassword',
+  role: 'role',
+  url: 'url',
+};
+
+/** Paths whose last two parts have one label of their own (a text in one language). */
+const PAIR_LABELS: Record<string, keyof ConsoleStrings> = {
+  'greeting.es': 'greetingEs',
+  'greeting.en': 'greetingEn',
+  'message.es': 'cfg_messageEs',
+  'message.en': 'cfg_messageEn',
+  'text.es': 'cfg_textEs',
+  'text.en': 'cfg_textEn',
+  'es.shipping': 'cfg_shippingEs',
+  'en.shipping': 'cfg_shippingEn',
+  'es.returns': 'cfg_returnsEs',
+  'en.returns': 'cfg_returnsEn',
 };
 
 /** `canned.1.shortcut` → "Canned responses 2 › Shortcut" (positions count from 1). */
-export function describeField(field: string, t: ConsoleStrings): string {
+export function describeField(field: string, t: ConsoleStrings, labels: Partial<Record<string, string>> = {}): string {
   const out: string[] = [];
-  for (const part of field.split('.')) {
+  const parts = field.split('.');
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    const pair = PAIR_LABELS[`${part}.${parts[i + 1]}`];
+    if (pair) {
+      out.push(t[pair]);
+      i++;
+      continue;
+    }
+    if (part === 'policies') continue;
     if (/^\d+$/.test(part)) {
       if (out.length > 0) out[out.length - 1] += ` ${Number(part) + 1}`;
       continue;
     }
     if (part === 'schedule' || part === 'weekly') continue;
     const key = LABELS[part];
-    out.push(key ? t[key] : part);
+    out.push(labels[part] ?? (key ? t[key] : part));
   }
   return out.join(' › ');
 }
 
 /** The error of a failed result, with the server's "field: " prefix turned into words. */
-export function saveError<T>(r: Result<T>, t: ConsoleStrings): SaveError | null {
+export function saveError<T>(r: Result<T>, t: ConsoleStrings, labels: Partial<Record<string, string>> = {}): SaveError | null {
   if (r.ok) return null;
   if (!r.field) return { message: r.error, field: null };
-  const detail = r.error.startsWith(`${r.field}: `) ? r.error.slice(r.field.length + 2) : r.error;
-  return { message: `${describeField(r.field, t)}: ${detail}`, field: r.field };
+  // The server's rule in the console's language; its English words only for a rule we do not know.
+  const detail = r.rule ? ruleText(r.rule, t === CONSOLE_STRINGS.es ? 'es' : 'en') : r.error.startsWith(`${r.field}: `) ? r.error.slice(r.field.length + 2) : r.error;
+  return { message: `${describeField(r.field, t, labels)}: ${detail}`, field: r.field };
 }
 
 /** aria-invalid for a control whose body path is `path` when the last save named it (or something inside it). */

@@ -21,6 +21,8 @@ import { conversationOut, customerOut, messageOut, orderOut } from '../shapes';
 import type { ShopIntegrations } from '../../integrations/shops/service';
 import { integrationOut, PLATFORMS } from '../../integrations/shops/settings';
 import type { IntegrationPlatform } from '../../store/types';
+import type { SecurityLog } from '../../security-log';
+import { remoteAddress } from './kit';
 
 export interface ApiDeps {
   /** The use cases' dependencies (messages, handoffs and order events go through them). */
@@ -33,6 +35,8 @@ export interface ApiDeps {
   shops?: ShopIntegrations;
   /** PUBLIC_URL; empty: the request's own origin (for the webhook URLs shown). */
   publicUrl?: string;
+  /** Client errors (4xx) are logged here, rate-limited: one line per site, endpoint and error a minute. */
+  securityLog?: SecurityLog;
 }
 
 function webhookOut(w: WebhookRecord) {
@@ -73,6 +77,27 @@ export function apiV1Routes(api: ApiDeps) {
 
   app.get('/openapi.json', (c) => c.json(buildOpenApi(docs)));
 
+  // A merchant's integration failing with 4xx shows in the log: method, path (never the query),
+  // status, the problem's code, the site — never the key. Rate-limited by SecurityLog.
+  app.use('*', async (c, next) => {
+    await next();
+    const status = c.res.status;
+    if (status < 400 || status >= 500 || !deps.securityLog) return;
+    let code: string | null = null;
+    if (/problem\+json/.test(c.res.headers.get('content-type') ?? '')) {
+      const body = (await c.res.clone().json().catch(() => null)) as { code?: unknown } | null;
+      code = typeof body?.code === 'string' ? body.code : null;
+    }
+    const site = c.get('site') as { id: string; publicKey: string } | undefined;
+    const path = c.req.path.slice(0, 200);
+    deps.securityLog.record(
+      'api_client_error',
+      `${site?.id ?? `address ${remoteAddress(c)}`} ${c.req.method} ${path} ${status} ${code ?? ''}`,
+      { method: c.req.method, path, status, error: code, siteId: site?.id ?? null, site: site?.publicKey ?? null, ...(site ? {} : { address: remoteAddress(c) }) },
+      `API ${c.req.method} ${path} answered ${status}${code ? ` ${code}` : ''}`,
+      'info',
+    );
+  });
   app.use('*', secretKeyAuth(deps.store, new RateLimiter(5, 20), deps.now));
   app.use('*', siteRateLimit(new RateLimiter(limit.rate, limit.burst), deps.now));
   app.use('*', idempotent(deps.store, deps.now));

@@ -547,6 +547,29 @@ describe('botTurn', () => {
     });
   });
 
+  describe('a photo or file', () => {
+    it('is answered (the bot cannot look at it) and handed to a person, with or without words', () => {
+      const alone = botTurn(initialBotState(), { text: '', files: true }, ctx({ locale: 'es' }));
+      expect(texts(alone)).toEqual([`${es.fileReceived} ${es.handoffFile}`]);
+      expect(alone.handoff).toMatchObject({ reason: 'sent_file' });
+      const captioned = botTurn(initialBotState(), { text: 'look how it arrived', files: true }, ctx());
+      expect(texts(captioned)).toEqual([`${en.fileReceived} ${en.handoffFile}`]);
+      expect(captioned.handoff).toMatchObject({ reason: 'sent_file' });
+    });
+
+    it('does not promise "enseguida" when nobody of the team is online', () => {
+      const r = botTurn(initialBotState(), { text: '', files: true }, ctx({ locale: 'es', teamAway: true }));
+      expect(texts(r)).toEqual([`${es.fileReceived} ${es.handoffNobodyOnline}`]);
+      expect(r.handoff).toMatchObject({ reason: 'sent_file' });
+    });
+
+    it('says nothing once a person has the chat', () => {
+      const r = botTurn(initialBotState(), { text: '', files: true }, ctx({ status: 'assigned' }));
+      expect(r.replies).toEqual([]);
+      expect(r.handoff).toBeNull();
+    });
+  });
+
   describe('when nobody of the team is online', () => {
     it('does not promise "shortly": says nobody is online, keeps the packet in-hours, and takes an email left next', () => {
       const r = botTurn(initialBotState(), { text: 'I want to talk to a person' }, ctx({ teamAway: true }));

@@ -11,8 +11,9 @@ import type { Locale } from '../../../shared/i18n';
 import { PROTOCOL_VERSION } from '../../../shared/limits';
 import type { ConversationStatus, VisitorServerFrame } from '../../../shared/protocol';
 import { parseServerFrame } from './frames';
-import { ReconnectingSocket, type SocketStatus } from '../../../shared/reconnecting-socket';
+import { ReconnectingSocket, type ReconnectingSocketOptions, type SocketStatus } from '../../../shared/reconnecting-socket';
 import { Timeline, type AttachmentRef, type PendingSend, type TimelineItem } from '../../../shared/timeline';
+import { readOutbox, safeStore, writeOutbox, type OutboxItem } from './storage';
 
 export interface Brand {
   siteName: string;
@@ -30,17 +31,17 @@ export interface ChatOptions {
   /** WebSocket URL of /ws/visitor for this site. */
   socketUrl: string;
   locale: Locale;
+  /** The shopper's own language (their browser's), which may differ from the page's: agents see it. */
+  lang?: Locale;
   storage: Storage | null;
   /** Called when an agent's or bot's message arrives (for unread counts and host events). */
   onIncoming?(item: TimelineItem): void;
+  /** The connection (default: a ReconnectingSocket to `socketUrl`); tests pass a fake. */
+  transport?(handlers: ReconnectingSocketOptions<VisitorServerFrame>): Transport;
 }
 
-interface StoredOutboxItem {
-  clientId: string;
-  text: string;
-  createdAt: number;
-  attachments?: AttachmentRef[];
-}
+/** What the chat needs of its connection. */
+export type Transport = Pick<ReconnectingSocket<VisitorServerFrame>, 'start' | 'stop' | 'send' | 'resetBackoff'>;
 
 export interface Upload {
   key: string;
@@ -98,54 +99,23 @@ export function createChat(opts: ChatOptions) {
   let identity: { id: string; email?: string; name?: string; hash?: string } | null = null;
   const verified = signal<boolean | null>(null);
 
-  // ---- storage (never throws: private mode and full quotas just lose persistence) ----
-  const store = {
-    get(key: string): string | null {
-      try {
-        return opts.storage?.getItem(key) ?? null;
-      } catch {
-        return null;
-      }
-    },
-    set(key: string, value: string | null): void {
-      try {
-        if (value === null) opts.storage?.removeItem(key);
-        else opts.storage?.setItem(key, value);
-      } catch {
-        /* persistence is best effort */
-      }
-    },
-  };
-
-  function readOutbox(): StoredOutboxItem[] {
-    try {
-      const parsed: unknown = JSON.parse(store.get(keys.outbox) ?? '[]');
-      return Array.isArray(parsed) ? parsed.filter((x): x is StoredOutboxItem => typeof x?.clientId === 'string' && typeof x?.text === 'string') : [];
-    } catch {
-      return [];
-    }
-  }
-
-  function writeOutbox(list: StoredOutboxItem[]): void {
-    store.set(keys.outbox, list.length ? JSON.stringify(list) : null);
-  }
-
-  function removeFromOutbox(clientId: string): void {
-    writeOutbox(readOutbox().filter((x) => x.clientId !== clientId));
-  }
+  const store = safeStore(opts.storage);
+  /** Changes the outbox: `update` gets what is stored and returns what to keep. */
+  const outbox = (update: (list: OutboxItem[]) => OutboxItem[]) => writeOutbox(store, keys.outbox, update);
+  const unqueue = (clientId: string) => outbox((l) => l.filter((x) => x.clientId !== clientId));
 
   const refresh = () => {
     items.value = timeline.items();
   };
 
   // ---- socket ----
-  const socket = new ReconnectingSocket<VisitorServerFrame>({
+  const socket = (opts.transport ?? ((h) => new ReconnectingSocket(h)))({
     url: () => opts.socketUrl,
     parse: parseServerFrame,
     onOpen() {
       welcomed = false;
       const token = store.get(keys.token);
-      socket.send({ type: 'hello', v: PROTOCOL_VERSION, locale: locale.value, ...(token ? { token } : {}) });
+      socket.send({ type: 'hello', v: PROTOCOL_VERSION, locale: opts.lang ?? locale.value, ...(token ? { token } : {}) });
     },
     onFrame: handleFrame,
     onStatus(s) {
@@ -159,8 +129,10 @@ export function createChat(opts: ChatOptions) {
   function sendFrame(send: PendingSend): void {
     if (!welcomed) return;
     typing(false);
-    // Into the known open conversation; without one the server picks or creates it.
-    const target = conversationId && conversationStatus.value !== 'resolved' ? { conversationId } : {};
+    // Into the known conversation, a resolved one too: the server reopens it (to the agent who
+    // had it when they can take it), so the shopper keeps the whole history. Without one the
+    // server picks or creates it.
+    const target = conversationId ? { conversationId } : {};
     const files = send.attachments?.length ? { attachments: send.attachments.map((a) => a.id) } : {};
     // A language the site switched the widget to (Mostrador('locale', …)) is news for the server.
     socket.send({ type: 'message.send', clientId: send.clientId, text: send.text, ...target, ...files, ...(locale.value !== opts.locale ? { locale: locale.value } : {}) });
@@ -247,7 +219,7 @@ export function createChat(opts: ChatOptions) {
         return;
       }
       case 'ack': {
-        removeFromOutbox(frame.clientId);
+        unqueue(frame.clientId);
         if (!conversationId) switchConversation(frame.conversationId);
         timeline.ack(frame.clientId, frame.seq);
         refresh();
@@ -328,9 +300,9 @@ export function createChat(opts: ChatOptions) {
   }
 
   function handleError(code: ErrorCode, ref: string | undefined, retryAfterMs: number | undefined): void {
-    const pending = ref ? timeline.pendingSends().find((p) => p.clientId === ref) : undefined;
-    if (!pending) return;
-    landed(pending.clientId);
+    const failed = ref ? timeline.pendingSends().find((p) => p.clientId === ref) : undefined;
+    if (!failed) return;
+    landed(failed.clientId);
     if (code === 'rate_limited') {
       notice.value = 'slow_down';
       if (noticeTimer) clearTimeout(noticeTimer);
@@ -347,8 +319,8 @@ export function createChat(opts: ChatOptions) {
       return;
     }
     // The server will never take this one as it is: show it as failed and stop resending.
-    removeFromOutbox(pending.clientId);
-    timeline.markFailed(pending.clientId, code);
+    unqueue(failed.clientId);
+    timeline.markFailed(failed.clientId, code);
     refresh();
     pump();
   }
@@ -361,8 +333,8 @@ export function createChat(opts: ChatOptions) {
   function send(text: string, attachments?: AttachmentRef[]): void {
     const trimmed = text.trim();
     if (!trimmed && !attachments?.length) return;
-    const send: StoredOutboxItem = { clientId: nanoid(), text: trimmed, createdAt: Date.now(), ...(attachments?.length ? { attachments } : {}) };
-    writeOutbox([...readOutbox(), send]);
+    const send: OutboxItem = { clientId: nanoid(), text: trimmed, createdAt: Date.now(), ...(attachments?.length ? { attachments } : {}) };
+    outbox((l) => [...l, send]);
     timeline.addPending(send);
     refresh();
     start();
@@ -373,7 +345,7 @@ export function createChat(opts: ChatOptions) {
     const p = timeline.pendingSends().find((x) => x.clientId === clientId);
     if (!p || p.state !== 'failed') return;
     timeline.markSending(clientId);
-    writeOutbox([...readOutbox(), { clientId, text: p.text, createdAt: p.createdAt }]);
+    outbox((l) => [...l, { clientId, text: p.text, createdAt: p.createdAt }]);
     refresh();
     pump();
   }
@@ -530,7 +502,7 @@ export function createChat(opts: ChatOptions) {
   }
 
   // Restore sends that never reached the server (reload, crash, offline).
-  for (const item of readOutbox()) timeline.addPending(item);
+  for (const item of readOutbox(store, keys.outbox)) timeline.addPending(item);
   refresh();
 
   return {

@@ -36,9 +36,15 @@ export function Panel({ chat, onClose, inputRef, livePreview, preChatForm, sound
   const profile = chat.profile.value;
   const offline = availability !== null && !availability.available;
   const needsPreChat = preChatForm && !profile.email && chat.items.value.length === 0;
+  // The agent who has the chat (the last one who joined, was transferred it or wrote): the header
+  // names them, not everyone online. A reopen that gave it back to them says so too.
+  let holder: unknown;
+  if (chat.conversationStatus.value === 'assigned')
+    for (const i of chat.items.value) holder = i.payload?.toName || i.payload?.agentName || (i.author.kind === 'agent' && i.author.name) || holder;
   // Offline, the header says only when people are back: the one email promise is below the log.
-  const subtitle =
-    availability && availability.available && availability.names.length > 0
+  const subtitle = holder
+    ? `${holder} · ${t.onlineNow}`
+    : availability && availability.available && availability.names.length > 0
       ? `${availability.names.join(', ')} · ${t.onlineNow}`
       : offline
         ? availability.backAt ? t.backAt.replace('{when}', when(availability.backAt, chat.locale.value)) : null

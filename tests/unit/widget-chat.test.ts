@@ -1,0 +1,191 @@
+/**
+ * The panel's chat model with its connection and storage passed in: what it sends, when, and
+ * what it keeps, without a browser or a server (the browser suites cover those together).
+ */
+import { describe, expect, it } from 'vitest';
+import { createChat, type Transport } from '../../widget/app/state/chat';
+import { readOutbox, safeStore, writeOutbox } from '../../widget/app/state/storage';
+import type { ReconnectingSocketOptions } from '../../shared/reconnecting-socket';
+import type { VisitorServerFrame } from '../../shared/protocol';
+
+/** A Storage in memory (what localStorage is to the panel). */
+function memoryStorage(): Storage {
+  const m = new Map<string, string>();
+  return {
+    get length() {
+      return m.size;
+    },
+    clear: () => m.clear(),
+    getItem: (k) => m.get(k) ?? null,
+    key: (i) => [...m.keys()][i] ?? null,
+    removeItem: (k) => void m.delete(k),
+    setItem: (k, v) => void m.set(k, String(v)),
+  };
+}
+
+/** A connection the test drives: it records what the chat sends and delivers frames to it. */
+function fakeConnection() {
+  const sent: Record<string, unknown>[] = [];
+  let handlers!: ReconnectingSocketOptions<VisitorServerFrame>;
+  let open = false;
+  const transport = (h: ReconnectingSocketOptions<VisitorServerFrame>): Transport => {
+    handlers = h;
+    return {
+      start() {
+        if (open) return;
+        open = true;
+        h.onStatus?.('open');
+        h.onOpen();
+      },
+      stop() {
+        open = false;
+      },
+      send(frame) {
+        sent.push(frame as Record<string, unknown>);
+        return open;
+      },
+      resetBackoff() {},
+    } as Transport;
+  };
+  return {
+    transport,
+    sent,
+    receive: (frame: VisitorServerFrame) => handlers.onFrame(frame),
+    ofType: (type: string) => sent.filter((f) => f.type === type),
+  };
+}
+
+const welcome = (conversations: { id: string; status: 'bot' | 'queued' | 'assigned' | 'resolved' }[] = []): VisitorServerFrame => ({
+  type: 'welcome',
+  v: 1,
+  token: 'tok_1',
+  visitorId: 'v_1',
+  conversations: conversations.map((c) => ({ ...c, lastSeq: 3, readSeq: 0, updatedAt: 1 })),
+  availability: { available: true, names: ['Ana'] },
+  profile: { name: null, email: null },
+});
+
+function chatWith(storage = memoryStorage(), over: { locale?: 'es' | 'en'; lang?: 'es' | 'en' } = {}) {
+  const conn = fakeConnection();
+  const chat = createChat({
+    siteKey: 'pk_test',
+    brand: { siteName: 'Tienda', color: null, greeting: {} },
+    socketUrl: 'ws://unused',
+    locale: over.locale ?? 'es',
+    ...(over.lang ? { lang: over.lang } : {}),
+    storage,
+    transport: conn.transport,
+  });
+  return { chat, conn, storage };
+}
+
+describe('the panel’s storage', () => {
+  it('never throws: a storage that refuses reads and writes just keeps nothing', () => {
+    const broken = {
+      getItem: () => {
+        throw new Error('denied');
+      },
+      setItem: () => {
+        throw new Error('quota');
+      },
+      removeItem: () => {
+        throw new Error('denied');
+      },
+    } as unknown as Storage;
+    const store = safeStore(broken);
+    expect(store.get('x')).toBeNull();
+    expect(() => store.set('x', '1')).not.toThrow();
+    expect(readOutbox(store, 'o')).toEqual([]);
+    expect(readOutbox(safeStore(null), 'o')).toEqual([]);
+  });
+
+  it('keeps the outbox as a list of sends, dropping what is not one, and removes the key when empty', () => {
+    const storage = memoryStorage();
+    const store = safeStore(storage);
+    storage.setItem('o', JSON.stringify([{ clientId: 'a', text: 'hola', createdAt: 1 }, { nope: true }, 'x']));
+    expect(readOutbox(store, 'o')).toEqual([{ clientId: 'a', text: 'hola', createdAt: 1 }]);
+    writeOutbox(store, 'o', (l) => [...l, { clientId: 'b', text: 'adiós', createdAt: 2 }]);
+    expect(readOutbox(store, 'o').map((x) => x.clientId)).toEqual(['a', 'b']);
+    writeOutbox(store, 'o', () => []);
+    expect(storage.getItem('o')).toBeNull();
+    storage.setItem('o', '{not json');
+    expect(readOutbox(store, 'o')).toEqual([]);
+  });
+});
+
+describe('the panel’s chat model', () => {
+  it('says hello in the shopper’s own language (their browser’s), not the page’s', () => {
+    const { chat, conn } = chatWith(memoryStorage(), { locale: 'es', lang: 'en' });
+    chat.start();
+    expect(conn.ofType('hello')[0]).toMatchObject({ locale: 'en' });
+    const { chat: plain, conn: plainConn } = chatWith(memoryStorage(), { locale: 'es' });
+    plain.start();
+    expect(plainConn.ofType('hello')[0]).toMatchObject({ locale: 'es' });
+  });
+
+  it('sends one message at a time, each after the previous ack, and keeps unsent ones across a reload', () => {
+    const storage = memoryStorage();
+    const { chat, conn } = chatWith(storage);
+    chat.start();
+    conn.receive(welcome());
+    chat.send('primero');
+    chat.send('segundo');
+    const sends = () => conn.ofType('message.send');
+    expect(sends().map((f) => f.text)).toEqual(['primero']);
+    expect(readOutbox(safeStore(storage), 'mostrador:pk_test:outbox').map((x) => x.text)).toEqual(['primero', 'segundo']);
+
+    // A reload before any ack: both come back as pending, and go out again in order.
+    const again = chatWith(storage);
+    expect(again.chat.items.value.map((i) => [i.text, i.state])).toEqual([
+      ['primero', 'sending'],
+      ['segundo', 'sending'],
+    ]);
+    again.chat.start();
+    again.conn.receive(welcome());
+    const first = again.conn.ofType('message.send')[0]!;
+    expect(first.text).toBe('primero');
+    again.conn.receive({ type: 'ack', clientId: first.clientId as string, conversationId: 'cv_1', messageId: 'm1', seq: 1, createdAt: 2, duplicate: false });
+    expect(again.conn.ofType('message.send').map((f) => f.text)).toEqual(['primero', 'segundo']);
+    expect(readOutbox(safeStore(storage), 'mostrador:pk_test:outbox').map((x) => x.text)).toEqual(['segundo']);
+  });
+
+  it('writes into a resolved conversation (the server reopens it) instead of starting a new one, and keeps its history', () => {
+    const { chat, conn } = chatWith();
+    chat.start();
+    conn.receive(welcome([{ id: 'cv_old', status: 'resolved' }]));
+    expect(conn.ofType('sync')[0]).toMatchObject({ conversationId: 'cv_old', afterSeq: 0 });
+    conn.receive({
+      type: 'sync.result',
+      conversationId: 'cv_old',
+      hasMore: false,
+      messages: [
+        { id: 'm1', conversationId: 'cv_old', seq: 1, clientId: 'x1', author: { kind: 'visitor' }, kind: 'text', text: 'Hola', payload: null, createdAt: 1 },
+        { id: 'm2', conversationId: 'cv_old', seq: 2, clientId: null, author: { kind: 'agent', id: 'ag_ana', name: 'Ana' }, kind: 'text', text: 'Hola, soy Ana', payload: null, createdAt: 2 },
+      ],
+    });
+    chat.send('Una cosa más');
+    expect(conn.ofType('message.send')[0]).toMatchObject({ conversationId: 'cv_old', text: 'Una cosa más' });
+    conn.receive({ type: 'ack', clientId: conn.ofType('message.send')[0]!.clientId as string, conversationId: 'cv_old', messageId: 'm3', seq: 3, createdAt: 3, duplicate: false });
+    expect(chat.items.value.map((i) => i.text)).toEqual(['Hola', 'Hola, soy Ana', 'Una cosa más']);
+  });
+
+  it('marks a send the server will never take as failed and stops resending it; keeps a rate-limited one for later', () => {
+    const storage = memoryStorage();
+    const { chat, conn } = chatWith(storage);
+    chat.start();
+    conn.receive(welcome());
+    chat.send('demasiado');
+    const ref = conn.ofType('message.send')[0]!.clientId as string;
+    conn.receive({ type: 'error', code: 'bad_frame', ref, message: 'no' });
+    expect(chat.items.value[0]).toMatchObject({ text: 'demasiado', state: 'failed' });
+    expect(readOutbox(safeStore(storage), 'mostrador:pk_test:outbox')).toEqual([]);
+
+    chat.send('despacio');
+    const later = conn.ofType('message.send')[1]!.clientId as string;
+    conn.receive({ type: 'error', code: 'rate_limited', ref: later, retryAfterMs: 60_000 });
+    expect(chat.notice.value).toBe('slow_down');
+    expect(chat.items.value[1]).toMatchObject({ text: 'despacio', state: 'sending' });
+    expect(readOutbox(safeStore(storage), 'mostrador:pk_test:outbox').map((x) => x.text)).toEqual(['despacio']);
+    chat.shutdown();
+  });
+});
