@@ -61,6 +61,8 @@ export interface RunConfig {
   warmupSeconds: number;
   idleSockets: number;
   targets: TargetKind[];
+  /** `--profile`: the server's load phase runs under V8's CPU profiler. */
+  profile: boolean;
 }
 
 export interface Check {
@@ -79,6 +81,8 @@ export interface RunResult {
   comparison: { rate: number; ackedRatio: number; p99Ratio: number }[];
   peakRatio: number;
   checks: Check[];
+  /** `--profile`: the server's top functions by self time during the load phase. */
+  profile?: { totalMs: number; functions: { name: string; where: string; selfMs: number; share: number }[] };
 }
 
 const lat = (s: LatencySummary) => `${fmtMs(s.p50Ms)} / ${fmtMs(s.p95Ms)} / ${fmtMs(s.p99Ms)} / ${fmtMs(s.maxMs)}`;

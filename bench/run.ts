@@ -3,14 +3,18 @@
  *
  *   npm run bench                      full run (≈ 2,000 shoppers, 20 agents, 10 s steps, 10,000 idle sockets)
  *   npm run bench -- --quick           under 3 minutes (500 shoppers, 5 agents, 3 s steps, 10,000 idle sockets: the idle figure is defined at 10,000)
+ *   npm run bench -- --quick --profile  the same, printing the server's top 10 functions by self time
  *   npm run bench -- --shoppers=200 --agents=2 --rates=1000,2000 --step-seconds=2 --target=server
  *
  * Flags: --quick, --shoppers=N, --agents=M, --rates=a,b,c (exactly these; the default list keeps
  * doubling until saturation in a full run), --step-seconds=S, --warmup-seconds=S, --workers=W,
- * --idle=N (0 skips the idle phase), --target=server|baseline|both.
+ * --idle=N (0 skips the idle phase), --target=server|baseline|both, --profile.
  * See docs/benchmarks.md for the method.
  */
-import { cpus, totalmem } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { mainProfile, renderTop, topSelfTime } from './profile';
 import { hrUs } from './ipc';
 import { Sampler } from './proc';
 import { peak, render, writeResult, type Check, type RunConfig, type RunResult, type StepResult, type TargetResult } from './report';
@@ -26,7 +30,7 @@ function parseArgs(argv: string[]): RunConfig {
     if (!m) throw new Error(`unknown argument ${arg}`);
     flags.set(m[1]!, m[2] ?? 'true');
   }
-  const known = ['quick', 'shoppers', 'agents', 'rates', 'step-seconds', 'warmup-seconds', 'workers', 'idle', 'target'];
+  const known = ['quick', 'shoppers', 'agents', 'rates', 'step-seconds', 'warmup-seconds', 'workers', 'idle', 'target', 'profile'];
   for (const key of flags.keys()) if (!known.includes(key)) throw new Error(`unknown flag --${key} (known: ${known.join(', ')})`);
   const quick = flags.get('quick') === 'true';
   const num = (key: string, fallback: number) => {
@@ -52,6 +56,7 @@ function parseArgs(argv: string[]): RunConfig {
     warmupSeconds: num('warmup-seconds', quick ? 1 : 2),
     idleSockets: num('idle', 10_000),
     targets: target === 'both' ? ['server', 'baseline'] : [target as TargetKind],
+    profile: flags.get('profile') === 'true',
   };
   if (config.shoppers < 1 || config.agents < 1 || config.workers < 1) throw new Error('--shoppers, --agents and --workers must be at least 1');
   return config;
@@ -107,7 +112,8 @@ async function main(): Promise<void> {
   const perWorker = Math.ceil((Math.max(config.shoppers, config.idleSockets + 100) + config.agents) / config.workers) + 512;
   console.error(`[bench] ${config.quick ? 'quick' : 'full'} run: targets ${config.targets.join(' + ')}, ${config.workers} generator processes`);
   const pool = await WorkerPool.start(config.workers, perWorker);
-  const env: Env = { pool, sampler, config };
+  const profileDir = config.profile ? mkdtempSync(join(tmpdir(), 'mostrador-prof-')) : undefined;
+  const env: Env = { pool, sampler, config, profileDir };
   const result: RunResult = {
     startedAt: startedAt.toISOString(),
     elapsedSeconds: 0,
@@ -137,11 +143,17 @@ async function main(): Promise<void> {
     sampler.stop();
     await pool.stop();
   }
+  if (profileDir) {
+    const profile = mainProfile(profileDir);
+    if (profile) result.profile = topSelfTime(profile, 10);
+    rmSync(profileDir, { recursive: true, force: true });
+  }
   compare(result);
   result.checks = checks(result);
   result.elapsedSeconds = (hrUs() - t0) / 1e6;
   const file = writeResult(result);
   console.log(`\n${render(result)}\n`);
+  if (result.profile) console.log(`${renderTop('server during the load phase', result.profile)}\n`);
   for (const [kind, t] of Object.entries(result.results)) {
     if (Object.keys(t.warnings).length > 0) console.log(`${kind} logged warnings: ${JSON.stringify(t.warnings)}`);
   }

@@ -16,6 +16,8 @@ export interface Env {
   pool: WorkerPool;
   sampler: Sampler;
   config: RunConfig;
+  /** Where the server writes its CPU profile (`--profile`). */
+  profileDir?: string | undefined;
 }
 
 function trackWorkers(env: Env): void {
@@ -111,7 +113,7 @@ async function runStep(env: Env, target: Target, step: number, rate: number): Pr
 /** Connects shoppers and agents, primes one conversation per shopper, then steps up the rate. */
 export async function loadPhase(env: Env, kind: TargetKind): Promise<{ steps: StepResult[]; warnings: Record<string, number> }> {
   const { pool, sampler, config } = env;
-  const target = await startTarget(kind, config.shoppers + config.agents + 512);
+  const target = await startTarget(kind, config.shoppers + config.agents + 512, kind === 'server' ? env.profileDir : undefined);
   try {
     sampler.track(kind, target.pid);
     trackWorkers(env);

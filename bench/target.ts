@@ -115,11 +115,12 @@ async function waitHealthy(origin: string, child: ChildProcess, stderrTail: () =
   throw new Error(`target did not become healthy: ${stderrTail()}`);
 }
 
-export async function startTarget(kind: TargetKind, nofile: number): Promise<Target> {
+export async function startTarget(kind: TargetKind, nofile: number, profileDir?: string): Promise<Target> {
   const port = await freePort();
   const dataDir = kind === 'server' ? makeTempDir() : null;
   // BENCH_TARGET_NODE_ARGS adds node flags to the target, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
   const extra = (process.env.BENCH_TARGET_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  if (profileDir) extra.push('--cpu-prof', `--cpu-prof-dir=${profileDir}`);
   const args = [...extra, '--import', 'tsx', kind === 'server' ? 'server/index.ts' : 'bench/baseline-relay.ts'];
   // Each bench shopper sends far more than a person would: lift the per-visitor message budget.
   const env = {

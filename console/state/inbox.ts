@@ -110,6 +110,24 @@ export function createInbox(
     socket.send({ type: 'sync', conversationId: id, afterSeq: tl.lastSeq });
   }
 
+  /** The message a search result opened the chat at: older pages load until it is there. */
+  const focus = signal<{ conversationId: string; seq: number } | null>(null);
+
+  function loadUntilFocus(id: string): void {
+    const f = focus.value;
+    const tl = timelines.get(id);
+    if (!f || f.conversationId !== id || !tl || loading.has(id) || !welcomed) return;
+    if (tl.hasEarlier && tl.firstSeq > f.seq) socket.send({ type: 'history', conversationId: id, beforeSeq: tl.firstSeq, limit: PAGE });
+  }
+
+  /** Opens a chat at one of its messages (a search result); the chat may not be in the agent's list. */
+  function openAt(summary: ConversationSummary, seq: number): void {
+    if (!conversations.value.has(summary.id)) upsert(summary);
+    focus.value = { conversationId: summary.id, seq };
+    select(summary.id);
+    loadUntilFocus(summary.id);
+  }
+
   /** Loads the page before the first message shown. */
   function loadEarlier(): void {
     const id = selectedId.value;
@@ -181,6 +199,7 @@ export function createInbox(
         } else {
           tl.prepend(frame.messages, frame.hasMore);
         }
+        loadUntilFocus(frame.conversationId);
         if (frame.conversationId === selectedId.value) refreshSelected();
         return;
       }
@@ -382,6 +401,8 @@ export function createInbox(
     select,
     send,
     retry,
+    focus,
+    openAt,
   };
 }
 

@@ -85,3 +85,8 @@ export function waited(since: number, now: number, lang: string): string {
 export function sortVisitors(list: Iterable<VisitorSummary>): VisitorSummary[] {
   return [...list].sort((a, b) => Number(b.online) - Number(a.online) || a.since - b.since || (a.visitorId < b.visitorId ? -1 : a.visitorId > b.visitorId ? 1 : 0));
 }
+
+/** How a list names a shopper: their name, else "Visitor" and the end of their id. */
+export function visitorLabel(c: ConversationSummary, visitorWord: string): string {
+  return c.visitorName || `${visitorWord} ${c.visitorId.slice(-4)}`;
+}

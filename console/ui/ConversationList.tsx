@@ -3,11 +3,10 @@ import { useEffect, useState } from 'preact/hooks';
 import type { ConversationSummary } from '../../shared/protocol';
 import type { Inbox } from '../state/inbox';
 import { locale, strings } from '../state/locale';
-import { VIEWS, shopperWaitingSince, turn, waited, waitingSince } from '../state/views';
+import { MessageSearch } from './MessageSearch';
+import { visitorLabel, VIEWS, shopperWaitingSince, turn, waited, waitingSince } from '../state/views';
 
-export function visitorLabel(c: ConversationSummary, visitorWord: string): string {
-  return c.visitorName || `${visitorWord} ${c.visitorId.slice(-4)}`;
-}
+export { visitorLabel };
 
 /** Re-renders every 30 s so waiting times stay current. */
 export function useNow(): number {
@@ -96,6 +95,7 @@ export function ConversationList({ inbox }: { inbox: Inbox }) {
           );
         })}
       </ul>
+      <MessageSearch inbox={inbox} query={inbox.query.value} />
     </nav>
   );
 }

@@ -31,6 +31,9 @@ interface Props {
   visitorReadSeq: number;
   conversationId: string;
   onRetry(clientId: string): void;
+  /** A message to bring into view and mark (a search result); `onFocused` once it is shown. */
+  focusSeq?: number | null | undefined;
+  onFocused?: (() => void) | undefined;
 }
 
 interface Window {
@@ -51,7 +54,7 @@ export function widen(w: Window, step: number, max: number): Window {
   return size > max ? { fromEnd: w.fromEnd + size - max, size: max } : { fromEnd: w.fromEnd, size };
 }
 
-export function MessageLog({ items, hasEarlier, onLoadEarlier, visitorName, visitorReadSeq, conversationId, onRetry }: Props) {
+export function MessageLog({ items, hasEarlier, onLoadEarlier, visitorName, visitorReadSeq, conversationId, onRetry, focusSeq = null, onFocused }: Props) {
   const t = strings();
   const ref = useRef<HTMLDivElement>(null);
   const time = new Intl.DateTimeFormat(locale.value, { hour: '2-digit', minute: '2-digit' });
@@ -74,7 +77,11 @@ export function MessageLog({ items, hasEarlier, onLoadEarlier, visitorName, visi
     if (!appended && s.wantOlder) w = widen(w, items.length - s.length, MAX_RENDERED);
     seen.current = { conversationId, length: items.length, lastKey, wantOlder: false };
   }
-  if (w !== win) setWin(w);
+  // A search result: a window around that message (it loads first if it is on an older page).
+  const [found, setFound] = useState<{ conversationId: string; seq: number } | null>(null);
+  const focusAt = focusSeq !== null ? items.findIndex((m) => m.seq === focusSeq) : -1;
+  if (focusAt >= 0) w = { fromEnd: Math.max(0, items.length - focusAt - 1 - 10), size: INITIAL };
+  if (w.fromEnd !== win.fromEnd || w.size !== win.size) setWin(w);
   const [start, end] = windowSlice(items.length, w);
   const visible = items.slice(start, end);
   const following = w.fromEnd === 0;
@@ -114,6 +121,15 @@ export function MessageLog({ items, hasEarlier, onLoadEarlier, visitorName, visi
     // Stick to the bottom for new messages while following the newest.
     else if (following) el.scrollTop = el.scrollHeight;
   }, [lastKey, conversationId, start, end, following]);
+
+  useLayoutEffect(() => {
+    if (focusAt < 0 || focusSeq === null) return;
+    const li = ref.current?.querySelector<HTMLElement>(`li[data-seq="${focusSeq}"]`);
+    if (!li) return;
+    li.scrollIntoView({ block: 'center' });
+    setFound({ conversationId, seq: focusSeq });
+    onFocused?.();
+  }, [focusSeq, focusAt, conversationId, start, end]);
 
   useEffect(() => {
     // Measured by the browser test: from data (or selection) to a rendered conversation.
@@ -156,9 +172,16 @@ export function MessageLog({ items, hasEarlier, onLoadEarlier, visitorName, visi
           // Agents see the card the shopper sees (its text is the fallback); quick replies keep their question.
           const parsed = card ? parseCard(m.payload) : null;
           const text = m.text && <p class="text">{m.text}</p>;
+          const isFound = found !== null && found.conversationId === conversationId && m.seq === found.seq;
           const who = m.author.kind === 'visitor' ? visitorName : m.author.kind === 'agent' ? (m.author.name ?? t.you) : (m.author.name ?? t.bot);
           return (
-            <li key={m.key} data-key={m.key} class={`msg ${mine ? 'mine' : 'theirs'} author-${m.author.kind} ${m.state}${note ? ' note' : ''}${card ? ' card-msg' : ''}`}>
+            <li
+              key={m.key}
+              data-key={m.key}
+              data-seq={m.seq ?? undefined}
+              class={`msg ${mine ? 'mine' : 'theirs'} author-${m.author.kind} ${m.state}${note ? ' note' : ''}${card ? ' card-msg' : ''}${isFound ? ' found' : ''}`}
+            >
+              {isFound && <span class="sr-only">{t.foundMessage}: </span>}
               <span class="who">
                 {who}
                 {note && <strong class="note-tag"> · {t.note}</strong>}

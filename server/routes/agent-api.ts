@@ -1,6 +1,6 @@
 /**
  * What the console reads over HTTP besides the socket: the customer context beside a chat, the
- * site's canned responses and the teams chats can be transferred to. Every route requires a
+ * site's canned responses, the teams chats can be transferred to and message search. Every route requires a
  * live agent session and is scoped to the agent's site.
  */
 import { Hono } from 'hono';
@@ -8,6 +8,7 @@ import { agentFromRequest } from '../auth';
 import { problem } from '../http';
 import type { AgentRecord, OrderRecord, Store } from '../store/types';
 import { customerOut, orderOut } from './shapes';
+import { toSummary } from '../app/publish';
 import { siteTeams } from '../domain/teams';
 
 const stringOr = (x: unknown): string | null => (typeof x === 'string' && x ? x : null);
@@ -53,6 +54,46 @@ export function agentApiRoutes(deps: AgentApiDeps) {
     const siteId = c.get('agent').siteId;
     const site = await deps.store.sites.byId(siteId);
     return c.json({ data: siteTeams(await deps.store.agents.list(siteId), site?.settings.teams ?? []) });
+  });
+
+  /**
+   * Full-text search over the site's messages: `q` (words; each may be the start of a word, all
+   * must match; accents and case ignored), optional `status`, `agent` (assignee id), `from` and
+   * `to` (YYYY-MM-DD, both days included, UTC). Best matches first, at most 50.
+   */
+  app.get('/search', async (c) => {
+    const siteId = c.get('agent').siteId;
+    const terms = (c.req.query('q') ?? '').normalize('NFC').match(/[\p{L}\p{N}]+/gu)?.slice(0, 8).map((w) => w.slice(0, 64)) ?? [];
+    if (!terms.some((w) => w.length >= 2)) return problem(c, 400, 'q needs a word of at least 2 letters or digits', { code: 'invalid_request', field: 'q' });
+    const status = c.req.query('status');
+    if (status !== undefined && !['bot', 'queued', 'assigned', 'resolved'].includes(status)) {
+      return problem(c, 400, 'status must be bot, queued, assigned or resolved', { code: 'invalid_request', field: 'status' });
+    }
+    const day = (name: 'from' | 'to') => {
+      const raw = c.req.query(name);
+      if (raw === undefined || raw === '') return { ok: true as const, value: undefined };
+      const at = /^\d{4}-\d{2}-\d{2}$/.test(raw) ? Date.parse(`${raw}T00:00:00Z`) : NaN;
+      return Number.isFinite(at) ? { ok: true as const, value: at } : { ok: false as const };
+    };
+    const from = day('from');
+    const to = day('to');
+    if (!from.ok) return problem(c, 400, 'from must be a date (YYYY-MM-DD)', { code: 'invalid_request', field: 'from' });
+    if (!to.ok) return problem(c, 400, 'to must be a date (YYYY-MM-DD)', { code: 'invalid_request', field: 'to' });
+    const hits = await deps.store.messages.search(siteId, {
+      terms,
+      status: status as 'bot' | 'queued' | 'assigned' | 'resolved' | undefined,
+      assigneeId: c.req.query('agent')?.slice(0, 64) || undefined,
+      from: from.value,
+      to: to.value === undefined ? undefined : to.value + 24 * 60 * 60 * 1000,
+      limit: 50,
+    });
+    // Each chat found, as the conversation list shows it (a resolved one may not be in the agent's list).
+    const ids = [...new Set(hits.map((h) => h.conversationId))];
+    const items = await Promise.all(ids.map((id) => deps.store.conversations.listItem(siteId, id)));
+    return c.json({
+      data: hits.map((h) => ({ ...h, createdAt: new Date(h.createdAt).toISOString() })),
+      conversations: items.flatMap((item) => (item ? [toSummary(item)] : [])),
+    });
   });
 
   app.get('/conversations/:id/context', async (c) => {

@@ -22,6 +22,8 @@ import type {
   AttachmentRecord,
   CommitRequest,
   ConversationDataPatch,
+  MessageHit,
+  MessageSearch,
   CommitResult,
   ConversationEventRecord,
   ConversationListItem,
@@ -168,6 +170,8 @@ export class SqliteStore implements Store {
    * Every write to a site goes through this store, which drops the cached record.
    */
   private readonly siteCache = new Map<string, SiteRecord>();
+  /** Search statements by their SQL (one per combination of filters). */
+  private readonly searchStatements = new Map<string, import('better-sqlite3').Statement>();
 
   private toSite(row: typeof t.sites.$inferSelect): SiteRecord {
     return toSite(row, (siteId, problems) => {
@@ -850,6 +854,50 @@ export class SqliteStore implements Store {
   }
 
   messages = {
+    search: (siteId: string, q: MessageSearch) =>
+      this.read((): MessageHit[] => {
+        if (q.terms.length === 0) return [];
+        // Each word quoted (FTS5 syntax in a shopper's words is text, not operators), as a prefix.
+        const match = q.terms.map((w) => `"${w.replaceAll('"', '""')}"*`).join(' ');
+        const where = ['messages_fts MATCH @match', 'm.site_id = @siteId'];
+        if (q.status) where.push('c.status = @status');
+        if (q.assigneeId) where.push('c.assignee_id = @assigneeId');
+        if (q.from !== undefined) where.push('m.created_at >= @from');
+        if (q.to !== undefined) where.push('m.created_at < @to');
+        const sqlText = `SELECT m.conversation_id AS conversationId, m.seq, m.author_kind AS authorKind, m.kind, m.created_at AS createdAt,
+            snippet(messages_fts, 0, char(2), char(3), '…', 16) AS snippet,
+            c.status, c.assignee_id AS assigneeId, c.visitor_id AS visitorId, v.name AS visitorName
+          FROM messages_fts
+          JOIN messages m ON m.rowid = messages_fts.rowid
+          JOIN conversations c ON c.id = m.conversation_id AND c.site_id = m.site_id
+          LEFT JOIN visitors v ON v.id = c.visitor_id
+          WHERE ${where.join(' AND ')}
+          ORDER BY rank, m.created_at DESC
+          LIMIT @limit`;
+        let stmt = this.searchStatements.get(sqlText);
+        if (!stmt) {
+          stmt = this.opened.sqlite.prepare(sqlText);
+          this.searchStatements.set(sqlText, stmt);
+        }
+        const rows = stmt.all({
+          match,
+          siteId,
+          limit: q.limit,
+          ...(q.status ? { status: q.status } : {}),
+          ...(q.assigneeId ? { assigneeId: q.assigneeId } : {}),
+          ...(q.from !== undefined ? { from: q.from } : {}),
+          ...(q.to !== undefined ? { to: q.to } : {}),
+        }) as { conversationId: string; seq: number; authorKind: MessageHit['authorKind']; kind: MessageHit['kind']; createdAt: number; snippet: string; status: MessageHit['conversation']['status']; assigneeId: string | null; visitorId: string; visitorName: string | null }[];
+        return rows.map((r) => ({
+          conversationId: r.conversationId,
+          seq: r.seq,
+          authorKind: r.authorKind,
+          kind: r.kind,
+          createdAt: r.createdAt,
+          ...unmark(r.snippet),
+          conversation: { status: r.status, assigneeId: r.assigneeId, visitorId: r.visitorId, visitorName: r.visitorName },
+        }));
+      }),
     before: (siteId: string, conversationId: string, beforeSeq: number, limit: number, opts: { visibleOnly?: boolean } = {}) =>
       this.read(() =>
         this.db
@@ -1062,6 +1110,21 @@ export class SqliteStore implements Store {
     while (this.pending.length > 0) this.flush();
     this.opened.close();
   }
+}
+
+/** The snippet without FTS5's match markers (\u0002 … \u0003), and where they were. */
+function unmark(marked: string): { snippet: string; marks: [number, number][] } {
+  let snippet = '';
+  const marks: [number, number][] = [];
+  let start = -1;
+  for (const ch of marked) {
+    if (ch === '\u0002') start = snippet.length;
+    else if (ch === '\u0003') {
+      if (start >= 0) marks.push([start, snippet.length]);
+      start = -1;
+    } else snippet += ch;
+  }
+  return { snippet, marks };
 }
 
 function toSite(row: typeof t.sites.$inferSelect, onProblems: (siteId: string, problems: string[]) => void): SiteRecord {

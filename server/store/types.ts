@@ -175,6 +175,29 @@ export interface VisitorPatch {
   email?: string;
 }
 
+/** A full-text search: `terms` are words (each may be the start of a word), all must match. */
+export interface MessageSearch {
+  terms: string[];
+  status?: ConversationRecord['status'] | undefined;
+  assigneeId?: string | undefined;
+  /** Messages written at or after / before these times (Unix ms). */
+  from?: number | undefined;
+  to?: number | undefined;
+  limit: number;
+}
+
+export interface MessageHit {
+  conversationId: string;
+  seq: number;
+  authorKind: Message['author']['kind'];
+  kind: Message['kind'];
+  createdAt: number;
+  /** Part of the message around the match; `marks` are [start, end) ranges of the matched words in it. */
+  snippet: string;
+  marks: [number, number][];
+  conversation: { status: ConversationRecord['status']; assigneeId: string | null; visitorId: string; visitorName: string | null };
+}
+
 export interface CommitRequest {
   siteId: string;
   /** An existing conversation, or the visitor's open one (their verified customer's, across devices). */
@@ -569,6 +592,8 @@ export interface Store {
     after(siteId: string, conversationId: string, afterSeq: number, limit: number, opts?: { visibleOnly?: boolean }): Promise<Message[]>;
     /** Messages with seq < beforeSeq, the newest `limit` of them, ascending. */
     before(siteId: string, conversationId: string, beforeSeq: number, limit: number, opts?: { visibleOnly?: boolean }): Promise<Message[]>;
+    /** Full-text search over the site's messages (text and notes), best matches first. */
+    search(siteId: string, query: MessageSearch): Promise<MessageHit[]>;
   };
   /**
    * Operators' figures across all sites (GET /metrics): chats waiting for a person, webhook

@@ -5,9 +5,9 @@ import type { CommitResult, Store } from '../../server/store/types';
 
 export function seedMessage(
   store: Store,
-  input: { siteId: string; visitorId?: string; conversationId?: string; clientId: string; author: Author; text: string },
+  input: { siteId: string; visitorId?: string; conversationId?: string; clientId: string; author: Author; text: string; at?: number },
 ): Promise<CommitResult> {
-  const now = Date.now();
+  const now = input.at ?? Date.now();
   const target = input.conversationId ? { conversationId: input.conversationId } : { openFor: { visitorId: input.visitorId!, customerId: null } };
   return store.conversations.commit({
     siteId: input.siteId,
