@@ -41,7 +41,8 @@ export function previewOf(text: string, payload: Record<string, unknown> | null)
   return (text.trim() || (files?.length ? `📎 ${files.map((f) => f.name).join(', ')}` : '')).slice(0, PREVIEW_LENGTH);
 }
 
-function logRow(event: LifecycleEvent, actor: Actor): ConversationEventDraft {
+/** The event-log row a lifecycle event is written as (exported for the reports' tests, which replay real logs). */
+export function logRow(event: LifecycleEvent, actor: Actor): ConversationEventDraft {
   const { type, ...rest } = event;
   const data: Record<string, unknown> =
     event.type === 'assigned'
