@@ -469,7 +469,7 @@ export interface RatingRow {
   score: number;
   agentId: string | null;
   team: string | null;
-  at: number;
+  createdAt: number;
 }
 
 export interface CsatFigures {

@@ -11,6 +11,7 @@ import { CommerceRepo } from './commerce';
 import { HotPath, type ConversationRow } from './hot-path';
 import { WebhookRepo } from './webhook-repo';
 import { IntegrationRepo } from './integration-repo';
+import { ReportRepo } from './report-repo';
 import { newId } from '../ids';
 import type { Db, OpenedDb } from './db';
 import { AttachmentError, ConflictError, NotFoundError, StoreUnavailableError, isUnavailable } from './errors';
@@ -111,6 +112,7 @@ export class SqliteStore implements Store {
   private readonly hooks: WebhookRepo;
   private readonly shops: IntegrationRepo;
   private readonly hot: HotPath;
+  private readonly report: ReportRepo;
 
   constructor(private readonly opened: OpenedDb) {
     this.db = opened.db;
@@ -118,6 +120,7 @@ export class SqliteStore implements Store {
     this.hooks = new WebhookRepo(opened.db);
     this.shops = new IntegrationRepo(opened.db);
     this.hot = new HotPath(opened.sqlite);
+    this.report = new ReportRepo(opened.sqlite);
   }
 
   /**
@@ -320,6 +323,25 @@ export class SqliteStore implements Store {
       this.write(() => this.shops.claimDelivery(siteId, platform, deliveryId, now)),
     releaseDelivery: (siteId: string, platform: IntegrationPlatform, deliveryId: string) => this.write(() => this.shops.releaseDelivery(siteId, platform, deliveryId)),
     setImport: (siteId: string, platform: IntegrationPlatform, state: ImportState, now: number) => this.write(() => this.shops.setImport(siteId, platform, state, now)),
+  };
+
+  reports = {
+    source: (siteId: string, start: number, end: number) => this.read(() => this.report.source(siteId, start, end)),
+    messageSlots: (siteId: string, start: number, end: number) => this.read(() => this.report.messageSlots(siteId, start, end)),
+    messagesOf: (siteId: string, start: number, end: number, ids: ReadonlySet<string>) => this.read(() => this.report.messagesOf(siteId, start, end, ids)),
+    ratings: (siteId: string, start: number, end: number) => this.read(() => this.report.ratings(siteId, start, end)),
+    orders: (siteId: string, start: number, end: number) => this.read(() => this.report.orders(siteId, start, end)),
+  };
+
+  ratings = {
+    rate: (siteId: string, conversationId: string, input: { score: number; comment: string | null }, now: number) =>
+      this.write(() => this.report.rate(siteId, conversationId, input, now)),
+    of: (siteId: string, conversationId: string) => this.read(() => this.report.ratingsOf(siteId, conversationId)),
+    pending: (siteId: string, conversationId: string) =>
+      this.read(() => {
+        const c = this.db.select({ id: t.conversations.id }).from(t.conversations).where(and(eq(t.conversations.siteId, siteId), eq(t.conversations.id, conversationId))).get();
+        return c ? this.report.pendingRating(c.id) : null;
+      }),
   };
 
   idempotency = {

@@ -112,6 +112,36 @@ export interface ConversationEventRecord extends ConversationEventDraft {
   at: number;
 }
 
+/** An event-log row as reports read it. */
+export interface ReportEventRow {
+  conversationId: string;
+  id: number;
+  type: string;
+  actorKind: string;
+  actorId: string | null;
+  data: Record<string, unknown>;
+  at: number;
+}
+
+/** The event log of a site's chats started in a range, with what their conversation rows know. */
+export interface ReportSource {
+  meta: Map<string, { locale: string | null; team: string | null; customerId: string | null }>;
+  events: ReportEventRow[];
+}
+
+/** A shopper's satisfaction rating of one resolution. */
+export interface RatingRecord {
+  id: string;
+  conversationId: string;
+  /** The `resolved` event it answers: one rating per resolution. */
+  resolvedEventId: number;
+  score: number;
+  comment: string | null;
+  agentId: string | null;
+  team: string | null;
+  createdAt: number;
+}
+
 /** What a commit's `decide` sees: the conversation as it is inside the transaction. */
 export interface CommitSnapshot {
   /** Null: there is no such conversation (or the visitor has no open one). */
@@ -510,6 +540,26 @@ export interface Store {
     after(siteId: string, conversationId: string, afterSeq: number, limit: number, opts?: { visibleOnly?: boolean }): Promise<Message[]>;
     /** Messages with seq < beforeSeq, the newest `limit` of them, ascending. */
     before(siteId: string, conversationId: string, beforeSeq: number, limit: number, opts?: { visibleOnly?: boolean }): Promise<Message[]>;
+  };
+  reports: {
+    /** The event log of the site's chats created in [start, end). */
+    source(siteId: string, start: number, end: number): Promise<ReportSource>;
+    /** Text and card messages written in [start, end), counted per 15-minute slot from `start` and author kind. */
+    messageSlots(siteId: string, start: number, end: number): Promise<{ slot: number; authorKind: 'visitor' | 'agent' | 'bot'; count: number }[]>;
+    /** The text and card messages of these conversations written in [start, end). */
+    messagesOf(siteId: string, start: number, end: number, conversationIds: ReadonlySet<string>): Promise<{ at: number; authorKind: 'visitor' | 'agent' | 'bot' }[]>;
+    /** Ratings of the site's chats created in [start, end). */
+    ratings(siteId: string, start: number, end: number): Promise<RatingRecord[]>;
+    /** Orders (not cancelled) placed in [start, end). */
+    orders(siteId: string, start: number, end: number): Promise<{ customerId: string; createdAt: number; total: number; currency: string }[]>;
+  };
+  ratings: {
+    /** Rates the conversation's latest resolution, once; null when it is not resolved or already rated. */
+    rate(siteId: string, conversationId: string, input: { score: number; comment: string | null }, now: number): Promise<RatingRecord | null>;
+    /** The conversation's ratings, oldest first. */
+    of(siteId: string, conversationId: string): Promise<RatingRecord[]>;
+    /** The latest resolution and whether it is rated; null when never resolved. */
+    pending(siteId: string, conversationId: string): Promise<{ resolvedEventId: number; rated: boolean } | null>;
   };
   /**
    * Operators' figures across all sites (GET /metrics): chats waiting for a person, webhook

@@ -136,8 +136,8 @@ const SATURDAY: ReportRange = { from: '2026-10-24', to: '2026-10-24', timeZone: 
 const WEEKEND: ReportRange = { from: '2026-10-24', to: '2026-10-25', timeZone: 'Europe/Madrid' };
 
 const RATINGS: RatingRow[] = [
-  { conversationId: 'c1', score: 4, agentId: LUIS.id, team: null, at: at('2026-10-24T10:21:00+02:00') },
-  { conversationId: 'c2', score: 5, agentId: ANA.id, team: null, at: at('2026-10-24T12:31:00+02:00') },
+  { conversationId: 'c1', score: 4, agentId: LUIS.id, team: null, createdAt: at('2026-10-24T10:21:00+02:00') },
+  { conversationId: 'c2', score: 5, agentId: ANA.id, team: null, createdAt: at('2026-10-24T12:31:00+02:00') },
 ];
 
 describe('replay: one conversation log', () => {
