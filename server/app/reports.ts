@@ -21,6 +21,7 @@ import {
   SALES_WINDOW_MS,
   summary,
   volume,
+  type ConversationFacts,
   type EventRow,
   type MessageCount,
   type ReportConversation,
@@ -55,31 +56,59 @@ interface Loaded {
   teamsOf: (agentId: string) => readonly string[];
 }
 
+const filtered = (f: ReportFilter) => Boolean(f.team || f.agentId || f.language || f.channel);
+
+/**
+ * Replayed logs, per site and conversation, kept while the conversation's version (its last
+ * change) stays the same: a report over 90 days replays only the chats that changed since the
+ * last report. Bounded; the oldest entries go first.
+ */
+const FACTS_CACHE_MAX = 250_000;
+const factsCache = new Map<string, { version: string; conversation: ReportConversation }>();
+
+function remember(key: string, entry: { version: string; conversation: ReportConversation }) {
+  factsCache.delete(key);
+  factsCache.set(key, entry);
+  if (factsCache.size > FACTS_CACHE_MAX) factsCache.delete(factsCache.keys().next().value!);
+}
+
 async function load(store: Store, site: SiteRecord, req: ReportRequest): Promise<Loaded> {
   const range: ReportRange = { from: req.from, to: req.to, timeZone: reportTimeZone(site) };
   const { start, end } = rangeBounds(range);
-  const [source, agents] = await Promise.all([store.reports.source(site.id, start, end), store.agents.list(site.id)]);
+  const [rows, agents] = await Promise.all([store.reports.conversations(site.id, start, end), store.agents.list(site.id)]);
   const teams = new Map(agents.map((a) => [a.id, a.teams]));
   const teamsOf = (id: string) => teams.get(id) ?? [];
-  // Group by conversation, in log order.
-  const byId = new Map<string, EventRow[]>();
-  for (const e of source.events) {
-    let list = byId.get(e.conversationId);
-    if (!list) byId.set(e.conversationId, (list = []));
-    list.push(e);
+  const stale = new Set<string>();
+  for (const r of rows) {
+    const hit = factsCache.get(`${site.id}:${r.id}`);
+    if (hit?.version !== r.version || hit.conversation.customerId !== r.customerId) stale.add(r.id);
+  }
+  if (stale.size > 0) {
+    const byId = new Map<string, EventRow[]>();
+    for (const e of await store.reports.events(site.id, start, end, stale.size === rows.length ? undefined : stale)) {
+      let list = byId.get(e.conversationId);
+      if (!list) byId.set(e.conversationId, (list = []));
+      list.push(e);
+    }
+    for (const r of rows) {
+      if (!stale.has(r.id)) continue;
+      const events = (byId.get(r.id) ?? []) as (EventRow & { id: number })[];
+      events.sort((a, b) => a.id - b.id);
+      const facts: ConversationFacts = replay(events);
+      remember(`${site.id}:${r.id}`, { version: r.version, conversation: { ...facts, locale: r.locale, team: r.team, channel: 'chat', customerId: r.customerId } });
+    }
   }
   const conversations: ReportConversation[] = [];
-  for (const [id, rows] of byId) {
-    const meta = source.meta.get(id);
-    if (!meta) continue;
-    (rows as (EventRow & { id: number })[]).sort((a, b) => a.id - b.id);
-    const c: ReportConversation = { ...replay(rows), locale: meta.locale, team: meta.team, channel: 'chat', customerId: meta.customerId };
-    if (matches(c, req.filter, teamsOf)) conversations.push(c);
+  const any = filtered(req.filter);
+  for (const r of rows) {
+    const c = factsCache.get(`${site.id}:${r.id}`)?.conversation;
+    // A conversation with no log (none is written without one) has nothing to report.
+    if (!c || !c.id) continue;
+    if (!any || matches(c, req.filter, teamsOf)) conversations.push(c);
   }
   return { range, conversations, teamsOf };
 }
 
-const filtered = (f: ReportFilter) => Boolean(f.team || f.agentId || f.language || (f.channel && f.channel !== 'chat'));
 
 export async function reportSummary(store: Store, site: SiteRecord, req: ReportRequest): Promise<Summary> {
   const { range, conversations } = await load(store, site, req);
@@ -104,9 +133,7 @@ export async function report(store: Store, site: SiteRecord, name: ReportName, r
             counts.push({ day: buckets.index(m.at), authorKind: m.authorKind, count: 1 });
           }
         } else {
-          for (const s of await store.reports.messageSlots(site.id, start, end)) {
-            counts.push({ day: buckets.index(start + s.slot * 15 * 60_000), authorKind: s.authorKind, count: s.count });
-          }
+          counts.push(...(await store.reports.messageCounts(site.id, buckets.starts)));
         }
         return volume(range, conversations, counts);
       }

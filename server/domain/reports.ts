@@ -238,7 +238,7 @@ export function replayAll(events: readonly EventRow[]): ConversationFacts[] {
 /** Nearest-rank percentile (p in 0..100) of `values`; null when empty. */
 export function percentile(values: readonly number[], p: number): number | null {
   if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
+  const sorted = Float64Array.from(values).sort();
   const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
   return sorted[rank - 1]!;
 }
@@ -270,7 +270,8 @@ export function rangeBounds(range: ReportRange): { start: number; end: number } 
 /** Finds the local day index of instants quickly: the day starts of the range, searched. */
 export class DayBuckets {
   readonly days: string[];
-  private readonly starts: number[];
+  /** The instants each day starts, and the day after the range. */
+  readonly starts: number[];
   constructor(range: ReportRange) {
     this.days = rangeDays(range);
     this.starts = [...this.days, addDays(range.to, 1)].map((d) => localMidnight(range.timeZone, d));
@@ -287,6 +288,26 @@ export class DayBuckets {
       else hi = mid;
     }
     return lo;
+  }
+}
+
+/**
+ * Local date, weekday and hour of instants, memoised per 15-minute slot (every zone's offset is
+ * a multiple of 15 minutes, so a slot never straddles a local hour): a 90-day report asks for
+ * tens of thousands of instants and a time-zone conversion is costly.
+ */
+export class LocalClock {
+  private readonly memo = new Map<number, { date: string; weekday: Weekday; hour: number }>();
+  constructor(readonly timeZone: string) {}
+  at(instant: number): { date: string; weekday: Weekday; hour: number } {
+    const slot = Math.floor(instant / 900_000);
+    let hit = this.memo.get(slot);
+    if (!hit) {
+      const l = localDateTime(this.timeZone, slot * 900_000);
+      hit = { date: l.date, weekday: l.weekday, hour: l.hour };
+      this.memo.set(slot, hit);
+    }
+    return hit;
   }
 }
 
@@ -372,9 +393,10 @@ const WEEK: readonly Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun
 /** Incoming chats (started by the shopper or by a proactive message; not agent- or order-event-started) by local weekday × hour. */
 export function heatmap(range: ReportRange, conversations: readonly ReportConversation[]): ReportTable {
   const grid = WEEK.map(() => new Array<number>(24).fill(0));
+  const clock = new LocalClock(range.timeZone);
   for (const c of conversations) {
     if (c.via === 'agent' || c.via === 'order_event') continue;
-    const l = localDateTime(range.timeZone, c.createdAt);
+    const l = clock.at(c.createdAt);
     grid[WEEK.indexOf(l.weekday)]![l.hour]!++;
   }
   const columns = ['weekday', ...Array.from({ length: 24 }, (_, h) => `h${String(h).padStart(2, '0')}`)];
@@ -547,19 +569,20 @@ export function concurrency(
     }
   }
   const rows: Record<string, Cell>[] = [];
+  const clock = new LocalClock(range.timeZone);
   for (const a of agents) {
     const list = (points.get(a.id) ?? []).sort((x, y) => x[0] - y[0] || x[1] - y[1]);
     const area = new Array<number>(24).fill(0);
     const peak = new Array<number>(24).fill(0);
     let load = 0;
     let t = start;
-    // Sweep, splitting segments at local hour boundaries (walk one UTC hour at a time: zones with
-    // half-hour offsets land a segment on the hour it mostly belongs to).
+    // Sweep, splitting segments at 15-minute slots (a slot is always inside one local hour).
     const addSegment = (from: number, to: number, n: number) => {
       let s = from;
       while (s < to) {
-        const next = Math.min(to, Math.floor(s / HOUR) * HOUR + HOUR);
-        const hour = localDateTime(range.timeZone, s).hour;
+        const SLOT = 900_000;
+        const next = Math.min(to, Math.floor(s / SLOT) * SLOT + SLOT);
+        const hour = clock.at(s).hour;
         area[hour]! += n * (next - s);
         if (n > peak[hour]!) peak[hour] = n;
         s = next;
@@ -637,8 +660,14 @@ export interface Summary {
 
 /** The headline figures. */
 export function summary(range: ReportRange, conversations: readonly ReportConversation[], ratings: readonly RatingRow[]): Summary {
-  const frt = conversations.flatMap((c) => (c.firstResponse ? [c.firstResponse.seconds] : []));
-  const res = conversations.flatMap((c) => c.resolutions.map((r) => r.seconds));
+  const frt: number[] = [];
+  const res: number[] = [];
+  let botResolved = 0;
+  for (const c of conversations) {
+    if (c.firstResponse) frt.push(c.firstResponse.seconds);
+    for (const r of c.resolutions) res.push(r.seconds);
+    if (c.botResolved) botResolved++;
+  }
   const f = csatFigures(conversations, ratings);
   return {
     from: range.from,
@@ -647,7 +676,7 @@ export function summary(range: ReportRange, conversations: readonly ReportConver
     conversations: conversations.length,
     firstResponseSeconds: { p50: round(percentile(frt, 50)), p90: round(percentile(frt, 90)) },
     resolutionSeconds: { p50: round(percentile(res, 50)), p90: round(percentile(res, 90)) },
-    botResolvedShare: conversations.length ? round(conversations.filter((c) => c.botResolved).length / conversations.length, 4) : null,
+    botResolvedShare: conversations.length ? round(botResolved / conversations.length, 4) : null,
     csat: { average: f.average, count: f.count },
   };
 }

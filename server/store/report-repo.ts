@@ -6,10 +6,7 @@
  */
 import type Database from 'better-sqlite3';
 import { newId } from '../ids';
-import type { RatingRecord, ReportEventRow, ReportSource } from './types';
-
-/** Message counts are grouped in 15-minute slots (every zone's offset is a multiple of 15 minutes). */
-export const MESSAGE_SLOT_MS = 15 * 60_000;
+import type { RatingRecord, ReportConversationRow, ReportEventRow } from './types';
 
 export class ReportRepo {
   private readonly stmts: Record<string, Database.Statement>;
@@ -18,7 +15,8 @@ export class ReportRepo {
     const s = (sql: string) => sqlite.prepare(sql);
     this.stmts = {
       conversations: s(
-        `SELECT c.id, c.locale, c.team, v.customer_id AS customerId
+        `SELECT c.id, c.locale, c.team, v.customer_id AS customerId,
+                c.updated_at || ':' || c.last_seq || ':' || c.status || ':' || coalesce(c.assignee_id, '') AS version
            FROM conversations c LEFT JOIN visitors v ON v.id = c.visitor_id
           WHERE c.site_id = ? AND c.created_at >= ? AND c.created_at < ?`,
       ),
@@ -27,11 +25,12 @@ export class ReportRepo {
            FROM conversations c JOIN conversation_events e ON e.conversation_id = c.id
           WHERE c.site_id = ? AND c.created_at >= ? AND c.created_at < ?`,
       ),
-      messageSlots: s(
-        `SELECT (created_at - ?) / ${MESSAGE_SLOT_MS} AS slot, author_kind, count(*) AS n
+      eventsOf: s(`SELECT conversation_id, id, type, actor_kind, actor_id, data, at FROM conversation_events WHERE site_id = ? AND conversation_id = ?`),
+      messagesBetween: s(
+        `SELECT author_kind, count(*) AS n
            FROM messages
           WHERE site_id = ? AND created_at >= ? AND created_at < ? AND kind IN ('text', 'card') AND author_kind IN ('visitor', 'agent', 'bot')
-          GROUP BY slot, author_kind`,
+          GROUP BY author_kind`,
       ),
       messagesOf: s(
         `SELECT conversation_id, created_at, author_kind
@@ -61,19 +60,38 @@ export class ReportRepo {
     };
   }
 
-  source(siteId: string, start: number, end: number): ReportSource {
-    const meta = new Map<string, { locale: string | null; team: string | null; customerId: string | null }>();
-    for (const r of this.stmts.conversations!.all(siteId, start, end) as { id: string; locale: string | null; team: string | null; customerId: string | null }[]) {
-      meta.set(r.id, { locale: r.locale, team: r.team, customerId: r.customerId });
-    }
-    const raw = this.stmts.events!.raw(true).all(siteId, start, end) as [string, number, string, string, string | null, string, number][];
-    const events: ReportEventRow[] = raw.map(([conversationId, id, type, actorKind, actorId, data, at]) => ({ conversationId, id, type, actorKind, actorId, data: JSON.parse(data) as Record<string, unknown>, at }));
-    return { meta, events };
+  conversations(siteId: string, start: number, end: number): ReportConversationRow[] {
+    return this.stmts.conversations!.all(siteId, start, end) as ReportConversationRow[];
   }
 
-  /** Text and card messages by 15-minute slot from `start`, per author kind. */
-  messageSlots(siteId: string, start: number, end: number): { slot: number; authorKind: 'visitor' | 'agent' | 'bot'; count: number }[] {
-    return (this.stmts.messageSlots!.raw(true).all(start, siteId, start, end) as [number, 'visitor' | 'agent' | 'bot', number][]).map(([slot, authorKind, count]) => ({ slot, authorKind, count }));
+  /**
+   * The event log of the site's chats created in [start, end); with `only`, of those chats alone
+   * (a few are read one by one through the conversation index, many by the range).
+   */
+  events(siteId: string, start: number, end: number, only?: ReadonlySet<string>): ReportEventRow[] {
+    type Raw = [string, number, string, string, string | null, string, number];
+    const out: ReportEventRow[] = [];
+    const push = ([conversationId, id, type, actorKind, actorId, data, at]: Raw) =>
+      out.push({ conversationId, id, type, actorKind, actorId, data: JSON.parse(data) as Record<string, unknown>, at });
+    if (only && only.size <= 2000) {
+      const stmt = this.stmts.eventsOf!.raw(true);
+      for (const id of only) for (const row of stmt.all(siteId, id) as Raw[]) push(row);
+      return out;
+    }
+    for (const row of this.stmts.events!.raw(true).iterate(siteId, start, end) as Iterable<Raw>) {
+      if (!only || only.has(row[0])) push(row);
+    }
+    return out;
+  }
+
+  /** Text and card messages per span between consecutive `bounds` (day starts), per author kind: one index range each. */
+  messageCounts(siteId: string, bounds: readonly number[]): { day: number; authorKind: 'visitor' | 'agent' | 'bot'; count: number }[] {
+    const out: { day: number; authorKind: 'visitor' | 'agent' | 'bot'; count: number }[] = [];
+    const stmt = this.stmts.messagesBetween!.raw(true);
+    for (let day = 0; day + 1 < bounds.length; day++) {
+      for (const [authorKind, count] of stmt.all(siteId, bounds[day], bounds[day + 1]) as [ 'visitor' | 'agent' | 'bot', number][]) out.push({ day, authorKind, count });
+    }
+    return out;
   }
 
   /** The text and card messages of the given conversations written in [start, end). */

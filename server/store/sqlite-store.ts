@@ -326,8 +326,9 @@ export class SqliteStore implements Store {
   };
 
   reports = {
-    source: (siteId: string, start: number, end: number) => this.read(() => this.report.source(siteId, start, end)),
-    messageSlots: (siteId: string, start: number, end: number) => this.read(() => this.report.messageSlots(siteId, start, end)),
+    conversations: (siteId: string, start: number, end: number) => this.read(() => this.report.conversations(siteId, start, end)),
+    events: (siteId: string, start: number, end: number, only?: ReadonlySet<string>) => this.read(() => this.report.events(siteId, start, end, only)),
+    messageCounts: (siteId: string, bounds: readonly number[]) => this.read(() => this.report.messageCounts(siteId, bounds)),
     messagesOf: (siteId: string, start: number, end: number, ids: ReadonlySet<string>) => this.read(() => this.report.messagesOf(siteId, start, end, ids)),
     ratings: (siteId: string, start: number, end: number) => this.read(() => this.report.ratings(siteId, start, end)),
     orders: (siteId: string, start: number, end: number) => this.read(() => this.report.orders(siteId, start, end)),

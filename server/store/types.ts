@@ -123,10 +123,13 @@ export interface ReportEventRow {
   at: number;
 }
 
-/** The event log of a site's chats started in a range, with what their conversation rows know. */
-export interface ReportSource {
-  meta: Map<string, { locale: string | null; team: string | null; customerId: string | null }>;
-  events: ReportEventRow[];
+/** A chat as reports list it: what its row knows, and a version that changes whenever its log may have. */
+export interface ReportConversationRow {
+  id: string;
+  locale: string | null;
+  team: string | null;
+  customerId: string | null;
+  version: string;
 }
 
 /** A shopper's satisfaction rating of one resolution. */
@@ -542,10 +545,12 @@ export interface Store {
     before(siteId: string, conversationId: string, beforeSeq: number, limit: number, opts?: { visibleOnly?: boolean }): Promise<Message[]>;
   };
   reports: {
-    /** The event log of the site's chats created in [start, end). */
-    source(siteId: string, start: number, end: number): Promise<ReportSource>;
-    /** Text and card messages written in [start, end), counted per 15-minute slot from `start` and author kind. */
-    messageSlots(siteId: string, start: number, end: number): Promise<{ slot: number; authorKind: 'visitor' | 'agent' | 'bot'; count: number }[]>;
+    /** The site's chats created in [start, end). */
+    conversations(siteId: string, start: number, end: number): Promise<ReportConversationRow[]>;
+    /** The event log of the site's chats created in [start, end) (with `only`: of those chats alone). */
+    events(siteId: string, start: number, end: number, only?: ReadonlySet<string>): Promise<ReportEventRow[]>;
+    /** Text and card messages written between consecutive `bounds` (day starts), per span (`day` index) and author kind. */
+    messageCounts(siteId: string, bounds: readonly number[]): Promise<{ day: number; authorKind: 'visitor' | 'agent' | 'bot'; count: number }[]>;
     /** The text and card messages of these conversations written in [start, end). */
     messagesOf(siteId: string, start: number, end: number, conversationIds: ReadonlySet<string>): Promise<{ at: number; authorKind: 'visitor' | 'agent' | 'bot' }[]>;
     /** Ratings of the site's chats created in [start, end). */
