@@ -31,6 +31,8 @@ export interface Change {
   names?: ((agentId: string) => string | undefined) | undefined;
   /** What agents and the `conversation.handoff` webhook get with a handoff. */
   handoffPacket?: Record<string, unknown> | undefined;
+  /** The shopper rates the latest resolution (stored in the same transaction; `conversation.rated` webhook). */
+  rating?: { score: number; comment: string | null } | undefined;
 }
 
 const PREVIEW_LENGTH = 140;
@@ -79,6 +81,21 @@ function outboxFor(events: LifecycleEvent[], actor: Actor, packet: Record<string
   };
 }
 
+/** Adds `conversation.rated` to a commit's outbox when it carries a rating. */
+function ratedToo(outbox: ReturnType<typeof outboxFor>, rating: Change['rating']): ReturnType<typeof outboxFor> {
+  if (!rating) return outbox;
+  return (written) => [
+    ...outbox(written),
+    {
+      event: 'conversation.rated',
+      body: {
+        conversation: { id: written.conversation.id, status: written.conversation.status },
+        rating: { score: rating.score, comment: rating.comment, agentId: written.conversation.lastAssigneeId, team: written.conversation.team },
+      },
+    },
+  ];
+}
+
 /** Turns a change into the commit plan, on the snapshot inside the transaction. Throws typed errors. */
 export function planChange(snapshot: CommitSnapshot, change: Change, clientId: string | null, now: number): CommitPlan {
   const current = snapshot.conversation;
@@ -109,7 +126,8 @@ export function planChange(snapshot: CommitSnapshot, change: Change, clientId: s
     messages,
     events: events.map((e) => logRow(e, change.actor)),
     ...(change.claimAttachments?.length ? { claimAttachments: change.claimAttachments } : {}),
-    outbox: outboxFor(events, change.actor, change.handoffPacket),
+    ...(change.rating ? { rating: change.rating } : {}),
+    outbox: ratedToo(outboxFor(events, change.actor, change.handoffPacket), change.rating),
   };
 }
 

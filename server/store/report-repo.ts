@@ -130,6 +130,11 @@ export class ReportRepo {
     return { id, conversationId: conversation.id, resolvedEventId: last.id, score: input.score, comment: input.comment, agentId: conversation.lastAssigneeId, team: conversation.team, createdAt: now };
   }
 
+  /** Inside a commit: rates the conversation's latest resolution; false when it is already rated or was never resolved. */
+  rateInCommit(siteId: string, conversationId: string, input: { score: number; comment: string | null }, now: number): boolean {
+    return this.rate(siteId, conversationId, input, now) !== null;
+  }
+
   /** The latest resolution's event id, and whether it is rated (what the widget asks about). */
   pendingRating(conversationId: string): { resolvedEventId: number; rated: boolean } | null {
     const last = this.stmts.lastResolved!.get(conversationId) as { id: number } | undefined;

@@ -975,6 +975,7 @@ export class SqliteStore implements Store {
       row = this.hot.state(siteId, conversationId, s, now) ?? row;
     }
     for (const e of plan.events) this.hot.event(siteId, conversationId, e.type, e.actor.kind, e.actor.id, e.data, now);
+    if (plan.rating && !this.report.rateInCommit(siteId, conversationId, plan.rating, now)) throw new ConflictError('this resolution is already rated');
 
     const conversation = toConversation(row);
     // A site known to have no webhooks (the common case) skips building the bodies at all.

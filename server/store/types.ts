@@ -165,6 +165,12 @@ export interface CommitPlan {
   events: ConversationEventDraft[];
   /** Files the messages use: claimed by this conversation in the same transaction. */
   claimAttachments?: string[];
+  /**
+   * The shopper's rating of the conversation's latest resolution, stored in the same transaction
+   * with the agent and team it had; a second rating of the same resolution fails the commit
+   * (ConflictError) and nothing is written.
+   */
+  rating?: { score: number; comment: string | null };
   /** Webhook deliveries (the transactional outbox), built from what was written. */
   outbox?(written: { conversation: ConversationRecord; messages: Message[] }): { event: WebhookEvent; body: object }[];
 }
@@ -350,7 +356,7 @@ export interface StoredResponse {
   body: string;
 }
 
-export const WEBHOOK_EVENTS = ['conversation.created', 'conversation.handoff', 'conversation.assigned', 'message.created', 'conversation.resolved'] as const;
+export const WEBHOOK_EVENTS = ['conversation.created', 'conversation.handoff', 'conversation.assigned', 'message.created', 'conversation.resolved', 'conversation.rated'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 export interface WebhookRecord {

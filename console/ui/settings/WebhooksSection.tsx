@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import type { Admin } from '../../state/admin';
 import { locale, strings } from '../../state/locale';
 
-const EVENTS = ['conversation.created', 'conversation.handoff', 'conversation.assigned', 'message.created', 'conversation.resolved'];
+const EVENTS = ['conversation.created', 'conversation.handoff', 'conversation.assigned', 'message.created', 'conversation.resolved', 'conversation.rated'];
 
 export function WebhooksSection({ admin }: { admin: Admin }) {
   const t = strings();

@@ -111,7 +111,7 @@ export const OrderEventBody = v.object({
 
 export const OrderEventOut = v.object({ delivered: v.boolean(), conversationId: v.nullable(v.string()), messageId: v.nullable(v.string()) });
 
-export const WEBHOOK_EVENT_NAMES = ['conversation.created', 'conversation.handoff', 'conversation.assigned', 'message.created', 'conversation.resolved'] as const;
+export const WEBHOOK_EVENT_NAMES = ['conversation.created', 'conversation.handoff', 'conversation.assigned', 'message.created', 'conversation.resolved', 'conversation.rated'] as const;
 
 export const WebhookBody = v.object({
   url: HttpUrl,
