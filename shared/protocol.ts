@@ -389,7 +389,7 @@ const TeamFrame = v.object({
 const AgentWelcome = v.object({
   type: v.literal('welcome'),
   v: v.number(),
-  agent: v.object({ id: Id, name: v.string(), email: v.string(), role: v.picklist(['admin', 'agent']) }),
+  agent: v.object({ id: Id, name: v.string(), email: v.string(), role: v.picklist(['admin', 'supervisor', 'agent']) }),
   conversations: v.array(ConversationSummarySchema),
   /**
    * The first page of shoppers on the site now (and those who left in the last minutes), online

@@ -86,14 +86,14 @@ const AgentSkills = {
 const AgentCreate = v.object({
   email: v.pipe(v.string(), v.trim(), v.email('must be an email address'), v.maxLength(254)),
   name: Text(100),
-  role: v.picklist(['admin', 'agent']),
+  role: v.picklist(['admin', 'supervisor', 'agent']),
   password: v.pipe(v.string(), v.minLength(12, 'must have at least 12 characters'), v.maxLength(1024)),
   ...AgentSkills,
 });
 
 const AgentPatch = v.object({
   name: v.optional(Text(100)),
-  role: v.optional(v.picklist(['admin', 'agent'])),
+  role: v.optional(v.picklist(['admin', 'supervisor', 'agent'])),
   disabled: v.optional(v.boolean()),
   password: v.optional(v.pipe(v.string(), v.minLength(12, 'must have at least 12 characters'), v.maxLength(1024))),
   ...AgentSkills,

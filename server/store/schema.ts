@@ -40,7 +40,8 @@ export const agents = sqliteTable(
     email: text('email').notNull(),
     name: text('name').notNull(),
     passwordHash: text('password_hash').notNull(),
-    role: text('role', { enum: ['admin', 'agent'] }).notNull().default('agent'),
+    /** `supervisor`: an agent who also reads the reports (and, later, the live view of every chat). */
+    role: text('role', { enum: ['admin', 'supervisor', 'agent'] }).notNull().default('agent'),
     disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
     /** Concurrent chats this agent takes; null means the site's default (routing.defaultCapacity, 5). */
     capacity: integer('capacity'),

@@ -379,7 +379,7 @@ export class SqliteStore implements Store {
     update: (
       siteId: string,
       id: string,
-      patch: { name?: string; role?: 'admin' | 'agent'; disabled?: boolean; passwordHash?: string; capacity?: number | null; languages?: string[]; teams?: string[] },
+      patch: { name?: string; role?: 'admin' | 'supervisor' | 'agent'; disabled?: boolean; passwordHash?: string; capacity?: number | null; languages?: string[]; teams?: string[] },
     ) =>
       this.write(() => {
         const row = this.db.update(t.agents).set(patch).where(and(eq(t.agents.siteId, siteId), eq(t.agents.id, id))).returning().get();
@@ -390,7 +390,7 @@ export class SqliteStore implements Store {
       email: string;
       name: string;
       passwordHash: string;
-      role: 'admin' | 'agent';
+      role: 'admin' | 'supervisor' | 'agent';
       now: number;
       capacity?: number | null;
       languages?: string[];

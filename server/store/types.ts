@@ -19,7 +19,7 @@ export interface AgentRecord {
   siteId: string;
   email: string;
   name: string;
-  role: 'admin' | 'agent';
+  role: 'admin' | 'supervisor' | 'agent';
   disabled: boolean;
   /** Concurrent chats; null: the site's default. */
   capacity: number | null;
@@ -471,9 +471,9 @@ export interface Store {
     /** The agent with this email on this site. */
     byEmail(siteId: string, email: string): Promise<AgentRecord | null>;
     byId(siteId: string, id: string): Promise<AgentRecord | null>;
-    create(input: { siteId: string; email: string; name: string; passwordHash: string; role: 'admin' | 'agent'; now: number; capacity?: number | null; languages?: string[]; teams?: string[] }): Promise<AgentRecord>;
+    create(input: { siteId: string; email: string; name: string; passwordHash: string; role: 'admin' | 'supervisor' | 'agent'; now: number; capacity?: number | null; languages?: string[]; teams?: string[] }): Promise<AgentRecord>;
     list(siteId: string): Promise<AgentRecord[]>;
-    update(siteId: string, id: string, patch: { name?: string; role?: 'admin' | 'agent'; disabled?: boolean; passwordHash?: string; capacity?: number | null; languages?: string[]; teams?: string[] }): Promise<AgentRecord | null>;
+    update(siteId: string, id: string, patch: { name?: string; role?: 'admin' | 'supervisor' | 'agent'; disabled?: boolean; passwordHash?: string; capacity?: number | null; languages?: string[]; teams?: string[] }): Promise<AgentRecord | null>;
   };
   sessions: {
     create(input: { tokenHash: string; agentId: string; siteId: string; now: number; ttlMs: number }): Promise<void>;

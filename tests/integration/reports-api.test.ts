@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server';
-import { cid, connectAgent, connectVisitor, signIn, type Frame } from '../helpers/ws-client';
+import { cid, connectAgent, connectVisitor, csrfOf, signIn, type Frame } from '../helpers/ws-client';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -88,5 +88,29 @@ describe('reports API', () => {
     expect((await api('/reports/nope?from=2026-03-01&to=2026-03-01')).status).toBe(404);
     const doc = (await (await fetch(`${server.origin}/api/v1/openapi.json`)).json()) as { paths: Record<string, unknown> };
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/reports/summary', '/reports/{name}']));
+  });
+
+  it('the console reads them with a session: admins and supervisors, not agents', async () => {
+    const admin = await signIn(server, 'ana@example.com');
+    const created = await fetch(`${server.origin}/api/agent/admin/agents`, {
+      method: 'POST',
+      headers: { Cookie: admin, Origin: server.origin, 'Content-Type': 'application/json', 'X-CSRF-Token': csrfOf(admin) },
+      body: JSON.stringify({ email: 'sara@example.com', name: 'Sara', role: 'supervisor', password: 'supervisora-segura' }),
+    });
+    expect(created.status).toBe(201);
+    const supervisor = await signIn(server, 'sara@example.com', 'supervisora-segura');
+    const agent = await signIn(server, 'luis@example.com');
+    const get = (cookie: string, path: string) => fetch(`${server.origin}/api/agent/reports${path}`, { headers: { Cookie: cookie, Origin: server.origin } });
+    const day = new Date().toISOString().slice(0, 10);
+    for (const cookie of [admin, supervisor]) {
+      const res = await get(cookie, `/summary?from=${day}&to=${day}`);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ from: day, to: day });
+      const csv = await get(cookie, `/volume?from=${day}&to=${day}&format=csv`);
+      expect((await csv.text()).split('\r\n')[0]).toBe('date,conversations,messages,shopperMessages,agentMessages,botMessages');
+    }
+    expect((await get(agent, `/summary?from=${day}&to=${day}`)).status).toBe(403);
+    expect((await fetch(`${server.origin}/api/agent/reports/summary?from=${day}&to=${day}`)).status).toBe(401);
+    expect((await get(admin, '/summary?from=nope&to=2026-01-01')).status).toBe(422);
   });
 });
