@@ -31,7 +31,7 @@ import {
   type ReportTable,
   type Summary,
 } from '../domain/reports';
-import type { SiteRecord, Store } from '../store/types';
+import type { ReportConversationRow, SiteRecord, Store } from '../store/types';
 
 /** The longest range a report covers (a year and a day). */
 export const MAX_REPORT_DAYS = 367;
@@ -59,17 +59,32 @@ interface Loaded {
 const filtered = (f: ReportFilter) => Boolean(f.team || f.agentId || f.language || f.channel);
 
 /**
- * Replayed logs, per site and conversation, kept while the conversation's version (its last
- * change) stays the same: a report over 90 days replays only the chats that changed since the
- * last report. Bounded; the oldest entries go first.
+ * Replayed logs, per site and conversation, kept while the conversation row stays the same (its
+ * last change, last seq, status and holder move with every event): a report replays only the
+ * chats that changed since the last one. Bounded; the oldest entries go first.
  */
 const FACTS_CACHE_MAX = 250_000;
-const factsCache = new Map<string, { version: string; conversation: ReportConversation }>();
+interface Cached {
+  row: ReportConversationRow;
+  conversation: ReportConversation;
+}
+const factsCache = new Map<string, Map<string, Cached>>();
+let cachedCount = 0;
 
-function remember(key: string, entry: { version: string; conversation: ReportConversation }) {
-  factsCache.delete(key);
-  factsCache.set(key, entry);
-  if (factsCache.size > FACTS_CACHE_MAX) factsCache.delete(factsCache.keys().next().value!);
+const sameRow = (a: ReportConversationRow, b: ReportConversationRow) =>
+  a.updatedAt === b.updatedAt && a.lastSeq === b.lastSeq && a.status === b.status && a.assigneeId === b.assigneeId && a.customerId === b.customerId && a.team === b.team;
+
+function remember(siteId: string, entry: Cached) {
+  let site = factsCache.get(siteId);
+  if (!site) factsCache.set(siteId, (site = new Map()));
+  if (!site.delete(entry.row.id)) cachedCount++;
+  site.set(entry.row.id, entry);
+  // Over the bound: drop the oldest entries of the largest site (Maps keep insertion order).
+  while (cachedCount > FACTS_CACHE_MAX) {
+    const largest = [...factsCache.values()].reduce((x, y) => (y.size > x.size ? y : x));
+    largest.delete(largest.keys().next().value!);
+    cachedCount--;
+  }
 }
 
 async function load(store: Store, site: SiteRecord, req: ReportRequest): Promise<Loaded> {
@@ -78,10 +93,11 @@ async function load(store: Store, site: SiteRecord, req: ReportRequest): Promise
   const [rows, agents] = await Promise.all([store.reports.conversations(site.id, start, end), store.agents.list(site.id)]);
   const teams = new Map(agents.map((a) => [a.id, a.teams]));
   const teamsOf = (id: string) => teams.get(id) ?? [];
+  const cache = factsCache.get(site.id);
   const stale = new Set<string>();
   for (const r of rows) {
-    const hit = factsCache.get(`${site.id}:${r.id}`);
-    if (hit?.version !== r.version || hit.conversation.customerId !== r.customerId) stale.add(r.id);
+    const hit = cache?.get(r.id);
+    if (!hit || !sameRow(hit.row, r)) stale.add(r.id);
   }
   if (stale.size > 0) {
     const byId = new Map<string, EventRow[]>();
@@ -95,20 +111,20 @@ async function load(store: Store, site: SiteRecord, req: ReportRequest): Promise
       const events = (byId.get(r.id) ?? []) as (EventRow & { id: number })[];
       events.sort((a, b) => a.id - b.id);
       const facts: ConversationFacts = replay(events);
-      remember(`${site.id}:${r.id}`, { version: r.version, conversation: { ...facts, locale: r.locale, team: r.team, channel: 'chat', customerId: r.customerId } });
+      remember(site.id, { row: r, conversation: { ...facts, locale: r.locale, team: r.team, channel: 'chat', customerId: r.customerId } });
     }
   }
   const conversations: ReportConversation[] = [];
   const any = filtered(req.filter);
+  const fresh = factsCache.get(site.id);
   for (const r of rows) {
-    const c = factsCache.get(`${site.id}:${r.id}`)?.conversation;
+    const c = fresh?.get(r.id)?.conversation;
     // A conversation with no log (none is written without one) has nothing to report.
     if (!c || !c.id) continue;
     if (!any || matches(c, req.filter, teamsOf)) conversations.push(c);
   }
   return { range, conversations, teamsOf };
 }
-
 
 export async function reportSummary(store: Store, site: SiteRecord, req: ReportRequest): Promise<Summary> {
   const { range, conversations } = await load(store, site, req);

@@ -15,8 +15,7 @@ export class ReportRepo {
     const s = (sql: string) => sqlite.prepare(sql);
     this.stmts = {
       conversations: s(
-        `SELECT c.id, c.locale, c.team, v.customer_id AS customerId,
-                c.updated_at || ':' || c.last_seq || ':' || c.status || ':' || coalesce(c.assignee_id, '') AS version
+        `SELECT c.id, c.locale, c.team, v.customer_id AS customerId, c.updated_at AS updatedAt, c.last_seq AS lastSeq, c.status, c.assignee_id AS assigneeId
            FROM conversations c LEFT JOIN visitors v ON v.id = c.visitor_id
           WHERE c.site_id = ? AND c.created_at >= ? AND c.created_at < ?`,
       ),

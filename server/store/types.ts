@@ -123,13 +123,16 @@ export interface ReportEventRow {
   at: number;
 }
 
-/** A chat as reports list it: what its row knows, and a version that changes whenever its log may have. */
+/** A chat as reports list it: what its row knows; `updatedAt`, `lastSeq`, `status` and `assigneeId` change whenever its log may have. */
 export interface ReportConversationRow {
   id: string;
   locale: string | null;
   team: string | null;
   customerId: string | null;
-  version: string;
+  updatedAt: number;
+  lastSeq: number;
+  status: string;
+  assigneeId: string | null;
 }
 
 /** A shopper's satisfaction rating of one resolution. */
