@@ -64,6 +64,11 @@ describe('reports API', () => {
     const byAgent = (await (await api(`/reports/summary?${range}&agent=${(ana.welcome.agent as Frame).id as string}`)).json()) as { conversations: number };
     expect(byAgent.conversations).toBe(1);
     expect(((await (await api(`/reports/summary?${range}&agent=someone_else`)).json()) as { conversations: number }).conversations).toBe(0);
+    // Filtered, messages are those of the filtered chats.
+    const mine = (await (await api(`/reports/volume?${range}&agent=${(ana.welcome.agent as Frame).id as string}`)).json()) as { rows: Record<string, number>[] };
+    expect(mine.rows.reduce((a, r) => a + r.messages!, 0)).toBe(2);
+    const none = (await (await api(`/reports/volume?${range}&language=en`)).json()) as { rows: Record<string, number>[] };
+    expect(none.rows.reduce((a, r) => a + r.messages!, 0)).toBe(0);
     expect(((await (await api(`/reports/summary?${range}&language=en`)).json()) as { conversations: number }).conversations).toBe(0);
     expect(((await (await api(`/reports/summary?${range}&channel=email`)).json()) as { conversations: number }).conversations).toBe(0);
 
