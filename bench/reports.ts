@@ -220,11 +220,6 @@ export async function runReportsBench(argv: string[]): Promise<void> {
       );
     }
 
-    if (process.env.REPORTS_BENCH_PLAN) {
-      for (const q of [
-        'SELECT e.conversation_id, e.id FROM conversations c JOIN conversation_events e ON e.conversation_id = c.id WHERE c.site_id = ? AND c.created_at >= ? AND c.created_at < ?',
-      ]) console.log(sqlite.prepare(`EXPLAIN QUERY PLAN ${q}`).all(siteId, 0, now).map((r) => (r as { detail: string }).detail).join(' | '));
-    }
     const store = new SqliteStore(opened);
     const site = (await store.sites.byPublicKey(DEMO.publicKey))!;
     const today = localDateTime('Europe/Madrid', now).date;
