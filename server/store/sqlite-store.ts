@@ -335,8 +335,6 @@ export class SqliteStore implements Store {
   };
 
   ratings = {
-    rate: (siteId: string, conversationId: string, input: { score: number; comment: string | null }, now: number) =>
-      this.write(() => this.report.rate(siteId, conversationId, input, now)),
     of: (siteId: string, conversationId: string) => this.read(() => this.report.ratingsOf(siteId, conversationId)),
     pending: (siteId: string, conversationId: string) =>
       this.read(() => {

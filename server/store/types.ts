@@ -567,9 +567,8 @@ export interface Store {
     /** Orders (not cancelled) placed in [start, end). */
     orders(siteId: string, start: number, end: number): Promise<{ customerId: string; createdAt: number; total: number; currency: string }[]>;
   };
+  /** Ratings are written by a commit (CommitPlan.rating, app/conversations rateConversation), never alone. */
   ratings: {
-    /** Rates the conversation's latest resolution, once; null when it is not resolved or already rated. */
-    rate(siteId: string, conversationId: string, input: { score: number; comment: string | null }, now: number): Promise<RatingRecord | null>;
     /** The conversation's ratings, oldest first. */
     of(siteId: string, conversationId: string): Promise<RatingRecord[]>;
     /** The latest resolution and whether it is rated; null when never resolved. */
