@@ -9,6 +9,8 @@
  * Flags: --quick, --shoppers=N, --agents=M, --rates=a,b,c (exactly these; the default list keeps
  * doubling until saturation in a full run), --step-seconds=S, --warmup-seconds=S, --workers=W,
  * --idle=N (0 skips the idle phase), --target=server|baseline|both, --profile.
+ *
+ *   npm run bench -- --reports          the reports on 100,000 conversations and 2,000,000 messages (bench/reports.ts)
  * See docs/benchmarks.md for the method.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -22,6 +24,7 @@ import { idlePhase, loadPhase, type Env } from './scenario';
 import { fmtInt, fmtKiB, fmtMs, fmtRatio } from './stats';
 import { killEverything, type TargetKind } from './target';
 import { WorkerPool } from './workers';
+import { runReportsBench } from './reports';
 
 function parseArgs(argv: string[]): RunConfig {
   const flags = new Map<string, string>();
@@ -105,6 +108,7 @@ function checks(r: RunResult): Check[] {
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--reports')) return runReportsBench(process.argv.slice(2));
   const config = parseArgs(process.argv.slice(2));
   const startedAt = new Date();
   const t0 = hrUs();

@@ -18,6 +18,7 @@ import { FileUrls } from './file-urls';
 import { Router } from './engine/router';
 import { AGENT_BUDGETS, Budgets, LookupGuard, VISITOR_BUDGETS, type AgentBucket, type VisitorBucket } from './domain/rate-limit';
 import { adminRoutes } from './routes/admin-api';
+import { consoleReportRoutes } from './routes/console-reports';
 import { fileRoutes } from './routes/files';
 import { agentApiRoutes } from './routes/agent-api';
 import { demoRoutes } from './routes/demo';
@@ -146,6 +147,7 @@ export function createApp(deps: AppDeps) {
   }
 
   app.route('/api/agent', agentAuthRoutes({ store: deps.store, logger: deps.logger, publicUrl: deps.publicUrl, now, agentSockets, securityLog }));
+  app.route('/api/agent/reports', consoleReportRoutes({ store: deps.store, now }));
   app.route('/api/agent/admin', adminRoutes({ store: deps.store, bus: deps.bus, publicUrl: deps.publicUrl, agentSockets, now, allowPrivateTargets: deps.allowPrivateTargets === true, team, securityLog, shops }));
   app.route('/api/agent', agentApiRoutes({ store: deps.store, now }));
   app.route(

@@ -296,7 +296,16 @@ const VisitorProactive = v.object({
   device: v.optional(v.picklist(['desktop', 'tablet', 'mobile'])),
 });
 
-export const VisitorClientFrameSchema = v.variant('type', [VisitorHello, VisitorMessageSend, Identify, Profile, VisitorContext, VisitorProactive, Typing, Read, Sync, History, Ping]);
+/** The shopper's answer to "¿Qué tal te hemos atendido?" after a resolve: 1–5 and optional words. Once per resolution. */
+const VisitorRate = v.object({
+  type: v.literal('conversation.rate'),
+  clientId: ClientId,
+  conversationId: Id,
+  score: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(5)),
+  comment: v.optional(v.pipe(v.string(), v.maxLength(1000))),
+});
+
+export const VisitorClientFrameSchema = v.variant('type', [VisitorHello, VisitorMessageSend, Identify, Profile, VisitorContext, VisitorProactive, Typing, Read, Sync, History, Ping, VisitorRate]);
 export const AgentClientFrameSchema = v.variant('type', [AgentHello, AgentMessageSend, OrderShare, ConversationAction, VisitorChat, AgentStatusFrame, VisitorsList, VisitorGet, Typing, Read, Sync, History, Ping]);
 
 export type VisitorContextFrame = v.InferOutput<typeof VisitorContext>;
@@ -348,7 +357,7 @@ const TeamFrame = v.object({
 const AgentWelcome = v.object({
   type: v.literal('welcome'),
   v: v.number(),
-  agent: v.object({ id: Id, name: v.string(), email: v.string(), role: v.picklist(['admin', 'agent']) }),
+  agent: v.object({ id: Id, name: v.string(), email: v.string(), role: v.picklist(['admin', 'supervisor', 'agent']) }),
   conversations: v.array(ConversationSummarySchema),
   /**
    * The first page of shoppers on the site now (and those who left in the last minutes), online

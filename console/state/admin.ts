@@ -56,7 +56,7 @@ export interface AdminAgent {
   id: string;
   email: string;
   name: string;
-  role: 'admin' | 'agent';
+  role: 'admin' | 'supervisor' | 'agent';
   disabled: boolean;
   /** Null: the site default. */
   capacity: number | null;
@@ -193,7 +193,7 @@ export function createAdmin(fetchImpl: typeof fetch = fetch.bind(globalThis)) {
     if (s.ok && site.value) site.value = { ...site.value, teams: s.value.teams };
   }
 
-  async function createAgent(input: { email: string; name: string; role: 'admin' | 'agent'; password: string } & Partial<AgentSkills>): Promise<Result<AdminAgent>> {
+  async function createAgent(input: { email: string; name: string; role: 'admin' | 'supervisor' | 'agent'; password: string } & Partial<AgentSkills>): Promise<Result<AdminAgent>> {
     const r = await call<AdminAgent>('POST', '/agents', input);
     if (r.ok) {
       agents.value = [...agents.value, r.value];

@@ -9,7 +9,7 @@ export interface AgentInfo {
   id: string;
   name: string;
   email: string;
-  role: 'admin' | 'agent';
+  role: 'admin' | 'supervisor' | 'agent';
 }
 
 export type SignInError = 'bad_credentials' | 'rate_limited' | 'network' | 'invalid';

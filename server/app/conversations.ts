@@ -472,3 +472,45 @@ export function requeue(deps: CoreDeps, input: { siteId: string; conversationId:
     change: () => ({ actor: { kind: 'system' }, commands: [{ type: 'requeue', agentId: input.agent.id }], names: (id) => (id === input.agent.id ? input.agent.name : undefined) }),
   });
 }
+
+/** The transcript line agents see for a rating: stars and the score, then the shopper's words (plain text). */
+export function ratingLine(score: number, comment: string | null): string {
+  return `${'★'.repeat(score)}${'☆'.repeat(5 - score)} ${score}/5${comment ? ` — ${comment}` : ''}`;
+}
+
+/**
+ * The shopper rates the conversation's latest resolution ("¿Qué tal te hemos atendido?"): stored
+ * with the agent and team it had, in the same transaction as an internal transcript line agents
+ * see and the `conversation.rated` webhook. Once per resolution: a second answer is refused
+ * (ConflictError); an open conversation has nothing to rate (`not_allowed`).
+ */
+export async function rateConversation(
+  deps: CoreDeps,
+  input: { site: SiteRecord; visitor: VisitorRecord; conversationId: string; clientId: string; score: number; comment: string | null },
+  committed?: Committed,
+): Promise<CommitResult> {
+  const customerId = input.visitor.verified ? input.visitor.customerId : null;
+  const comment = input.comment?.trim() || null;
+  return commitChange(
+    deps,
+    {
+      siteId: input.site.id,
+      target: { conversationId: input.conversationId },
+      clientId: input.clientId,
+      change: (snapshot) => {
+        const c = snapshot.conversation;
+        if (!c || (c.visitorId !== input.visitor.id && !(customerId && snapshot.ownerCustomerId === customerId))) throw new InvalidRequestError('not_found', 'conversation not found');
+        if (c.status !== 'resolved') throw new InvalidRequestError('not_allowed', 'only a resolved conversation can be rated');
+        const text = ratingLine(input.score, comment);
+        return {
+          actor: { kind: 'visitor' },
+          commands: [],
+          // Agents only: the shopper already knows what they answered.
+          message: { author: { kind: 'system' }, kind: 'note', text, payload: { event: 'rated', score: input.score, comment }, preview: null },
+          rating: { score: input.score, comment },
+        };
+      },
+    },
+    committed,
+  );
+}

@@ -35,6 +35,8 @@ export interface Change {
   data?: ConversationDataPatch | undefined;
   /** What the change learnt about the visitor, written in the same transaction. */
   visitor?: VisitorPatch | undefined;
+  /** The shopper rates the latest resolution (stored in the same transaction; `conversation.rated` webhook). */
+  rating?: { score: number; comment: string | null } | undefined;
 }
 
 const PREVIEW_LENGTH = 140;
@@ -45,7 +47,8 @@ export function previewOf(text: string, payload: Record<string, unknown> | null)
   return (text.trim() || (files?.length ? `📎 ${files.map((f) => f.name).join(', ')}` : '')).slice(0, PREVIEW_LENGTH);
 }
 
-function logRow(event: LifecycleEvent, actor: Actor): ConversationEventDraft {
+/** The event-log row a lifecycle event is written as (exported for the reports' tests, which replay real logs). */
+export function logRow(event: LifecycleEvent, actor: Actor): ConversationEventDraft {
   const { type, ...rest } = event;
   const data: Record<string, unknown> =
     event.type === 'assigned'
@@ -82,6 +85,21 @@ function outboxFor(events: LifecycleEvent[], actor: Actor, packet: Record<string
   };
 }
 
+/** Adds `conversation.rated` to a commit's outbox when it carries a rating. */
+function ratedToo(outbox: ReturnType<typeof outboxFor>, rating: Change['rating']): ReturnType<typeof outboxFor> {
+  if (!rating) return outbox;
+  return (written) => [
+    ...outbox(written),
+    {
+      event: 'conversation.rated',
+      body: {
+        conversation: { id: written.conversation.id, status: written.conversation.status },
+        rating: { score: rating.score, comment: rating.comment, agentId: written.conversation.lastAssigneeId, team: written.conversation.team },
+      },
+    },
+  ];
+}
+
 /** Turns a change into the commit plan, on the snapshot inside the transaction. Throws typed errors. */
 export function planChange(snapshot: CommitSnapshot, change: Change, clientId: string | null, now: number): CommitPlan {
   const current = snapshot.conversation;
@@ -114,7 +132,8 @@ export function planChange(snapshot: CommitSnapshot, change: Change, clientId: s
     ...(change.claimAttachments?.length ? { claimAttachments: change.claimAttachments } : {}),
     ...(change.data ? { data: change.data } : {}),
     ...(change.visitor ? { visitor: change.visitor } : {}),
-    outbox: outboxFor(events, change.actor, change.handoffPacket),
+    ...(change.rating ? { rating: change.rating } : {}),
+    outbox: ratedToo(outboxFor(events, change.actor, change.handoffPacket), change.rating),
   };
 }
 

@@ -244,3 +244,16 @@ export function nextOpening(schedule: BusinessSchedule, timeZone: string, now: n
   }
   return null;
 }
+
+/** The instant local midnight starts on local date `date` (`YYYY-MM-DD`) in `timeZone` (reports' day boundaries). */
+export function localMidnight(timeZone: string, date: string): number {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return wallToEpoch(timeZone, y, m, d, 0);
+}
+
+/** The local date `days` after `date` (`YYYY-MM-DD`, calendar arithmetic, no time zone involved). */
+export function addDays(date: string, days: number): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const t = new Date(Date.UTC(y, m - 1, d + days));
+  return isoDate(t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate());
+}

@@ -75,6 +75,8 @@ export type VisitorBucket = keyof typeof VISITOR_BUDGETS;
 /** Which budget each shopper frame spends (`hello` comes once per socket, before any). */
 export const VISITOR_FRAME_BUCKET = {
   'message.send': 'send',
+  // A rating writes a transcript line: it spends the message budget.
+  'conversation.rate': 'send',
   context: 'context',
   typing: 'chatter',
   read: 'chatter',

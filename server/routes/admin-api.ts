@@ -95,14 +95,14 @@ const AgentPassword = v.pipe(
 const AgentCreate = v.object({
   email: v.pipe(v.string(), v.trim(), v.email('must be an email address'), v.maxLength(254)),
   name: Text(100),
-  role: v.picklist(['admin', 'agent']),
+  role: v.picklist(['admin', 'supervisor', 'agent']),
   password: AgentPassword,
   ...AgentSkills,
 });
 
 const AgentPatch = v.object({
   name: v.optional(Text(100)),
-  role: v.optional(v.picklist(['admin', 'agent'])),
+  role: v.optional(v.picklist(['admin', 'supervisor', 'agent'])),
   disabled: v.optional(v.boolean()),
   password: v.optional(AgentPassword),
   ...AgentSkills,

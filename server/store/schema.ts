@@ -41,7 +41,8 @@ export const agents = sqliteTable(
     email: text('email').notNull(),
     name: text('name').notNull(),
     passwordHash: text('password_hash').notNull(),
-    role: text('role', { enum: ['admin', 'agent'] }).notNull().default('agent'),
+    /** `supervisor`: an agent who also reads the reports (and, later, the live view of every chat). */
+    role: text('role', { enum: ['admin', 'supervisor', 'agent'] }).notNull().default('agent'),
     disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
     /** Concurrent chats this agent takes; null means the site's default (routing.defaultCapacity, 5). */
     capacity: integer('capacity'),
@@ -252,6 +253,8 @@ export const conversations = sqliteTable(
   (t) => [
     index('conversations_site_updated_idx').on(t.siteId, t.updatedAt),
     index('conversations_visitor_idx').on(t.siteId, t.visitorId, t.status),
+    // Reports select a site's chats by the day they started.
+    index('conversations_site_created_idx').on(t.siteId, t.createdAt),
   ],
 );
 
@@ -282,6 +285,8 @@ export const messages = sqliteTable(
   (t) => [
     uniqueIndex('messages_conversation_seq_unique').on(t.conversationId, t.seq),
     uniqueIndex('messages_conversation_client_unique').on(t.conversationId, t.clientId),
+    // Reports count a site's messages per day from this index alone (no table reads).
+    index('messages_site_created_idx').on(t.siteId, t.createdAt, t.kind, t.authorKind),
   ],
 );
 
@@ -307,6 +312,32 @@ export const conversationEvents = sqliteTable(
     at: integer('at').notNull(),
   },
   (t) => [index('conversation_events_conversation_idx').on(t.conversationId, t.id), index('conversation_events_site_at_idx').on(t.siteId, t.at)],
+);
+
+/**
+ * Satisfaction: the shopper's answer to "¿Qué tal te hemos atendido?" after a resolve, one per
+ * resolution (`resolvedEventId`, the `resolved` row of the event log it answers), stored with
+ * the agent and team that had the chat.
+ */
+export const conversationRatings = sqliteTable(
+  'conversation_ratings',
+  {
+    id: text('id').primaryKey(),
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id),
+    conversationId: text('conversation_id')
+      .notNull()
+      .references(() => conversations.id),
+    resolvedEventId: integer('resolved_event_id').notNull(),
+    /** 1–5. */
+    score: integer('score').notNull(),
+    comment: text('comment'),
+    agentId: text('agent_id'),
+    team: text('team'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('conversation_ratings_resolution_unique').on(t.conversationId, t.resolvedEventId), index('conversation_ratings_site_idx').on(t.siteId, t.createdAt)],
 );
 
 export const returns = sqliteTable(

@@ -11,6 +11,7 @@ import { CommerceRepo } from './commerce';
 import { HotPath, type ConversationRow } from './hot-path';
 import { WebhookRepo } from './webhook-repo';
 import { IntegrationRepo } from './integration-repo';
+import { ReportRepo } from './report-repo';
 import { newId } from '../ids';
 import { parseSiteSettings } from '../domain/site-settings';
 import type { Logger } from '../logger';
@@ -121,6 +122,7 @@ export class SqliteStore implements Store {
   private readonly hooks: WebhookRepo;
   private readonly shops: IntegrationRepo;
   private readonly hot: HotPath;
+  private readonly report: ReportRepo;
 
   /** Sites whose stored settings had parts that did not fit, logged once per site and problem list. */
   private readonly settingsWarned = new Set<string>();
@@ -138,6 +140,7 @@ export class SqliteStore implements Store {
     this.hooks = new WebhookRepo(opened.db);
     this.shops = new IntegrationRepo(opened.db);
     this.hot = new HotPath(opened.sqlite);
+    this.report = new ReportRepo(opened.sqlite);
   }
 
   /**
@@ -354,6 +357,24 @@ export class SqliteStore implements Store {
     setImport: (siteId: string, platform: IntegrationPlatform, state: ImportState, now: number) => this.write(() => this.shops.setImport(siteId, platform, state, now)),
   };
 
+  reports = {
+    conversations: (siteId: string, start: number, end: number) => this.read(() => this.report.conversations(siteId, start, end)),
+    events: (siteId: string, start: number, end: number, only?: ReadonlySet<string>) => this.read(() => this.report.events(siteId, start, end, only)),
+    messageCounts: (siteId: string, bounds: readonly number[]) => this.read(() => this.report.messageCounts(siteId, bounds)),
+    messagesOf: (siteId: string, start: number, end: number, ids: ReadonlySet<string>) => this.read(() => this.report.messagesOf(siteId, start, end, ids)),
+    ratings: (siteId: string, start: number, end: number) => this.read(() => this.report.ratings(siteId, start, end)),
+    orders: (siteId: string, start: number, end: number) => this.read(() => this.report.orders(siteId, start, end)),
+  };
+
+  ratings = {
+    of: (siteId: string, conversationId: string) => this.read(() => this.report.ratingsOf(siteId, conversationId)),
+    pending: (siteId: string, conversationId: string) =>
+      this.read(() => {
+        const c = this.db.select({ id: t.conversations.id }).from(t.conversations).where(and(eq(t.conversations.siteId, siteId), eq(t.conversations.id, conversationId))).get();
+        return c ? this.report.pendingRating(c.id) : null;
+      }),
+  };
+
   idempotency = {
     get: (siteId: string, key: string) => this.read(() => this.commerce.idempotencyGet(siteId, key, Date.now(), IDEMPOTENCY_TTL_MS)),
     put: (siteId: string, key: string, response: StoredResponse, now: number) =>
@@ -388,7 +409,7 @@ export class SqliteStore implements Store {
     update: (
       siteId: string,
       id: string,
-      patch: { name?: string; role?: 'admin' | 'agent'; disabled?: boolean; passwordHash?: string; capacity?: number | null; languages?: string[]; teams?: string[] },
+      patch: { name?: string; role?: 'admin' | 'supervisor' | 'agent'; disabled?: boolean; passwordHash?: string; capacity?: number | null; languages?: string[]; teams?: string[] },
     ) =>
       this.write(() => {
         const row = this.db.update(t.agents).set(patch).where(and(eq(t.agents.siteId, siteId), eq(t.agents.id, id))).returning().get();
@@ -399,7 +420,7 @@ export class SqliteStore implements Store {
       email: string;
       name: string;
       passwordHash: string;
-      role: 'admin' | 'agent';
+      role: 'admin' | 'supervisor' | 'agent';
       now: number;
       capacity?: number | null;
       languages?: string[];
@@ -1089,6 +1110,7 @@ export class SqliteStore implements Store {
     if (plan.data) row = this.hot.saveData(siteId, conversationId, plan.data) ?? row;
     if (plan.visitor) this.hot.saveVisitor(siteId, plan.visitor.id, plan.visitor);
     for (const e of plan.events) this.hot.event(siteId, conversationId, e.type, e.actor.kind, e.actor.id, e.data, now);
+    if (plan.rating && !this.report.rateInCommit(siteId, conversationId, plan.rating, now)) throw new ConflictError('this resolution is already rated');
 
     const conversation = toConversation(row);
     // A site known to have no webhooks (the common case) skips building the bodies at all.

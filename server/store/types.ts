@@ -21,7 +21,7 @@ export interface AgentRecord {
   siteId: string;
   email: string;
   name: string;
-  role: 'admin' | 'agent';
+  role: 'admin' | 'supervisor' | 'agent';
   disabled: boolean;
   /** Concurrent chats; null: the site's default. */
   capacity: number | null;
@@ -135,6 +135,42 @@ export interface ConversationEventRecord extends ConversationEventDraft {
   at: number;
 }
 
+/** An event-log row as reports read it. */
+export interface ReportEventRow {
+  conversationId: string;
+  id: number;
+  type: string;
+  actorKind: string;
+  actorId: string | null;
+  data: Record<string, unknown>;
+  at: number;
+}
+
+/** A chat as reports list it: what its row knows; `updatedAt`, `lastSeq`, `status` and `assigneeId` change whenever its log may have. */
+export interface ReportConversationRow {
+  id: string;
+  locale: string | null;
+  team: string | null;
+  customerId: string | null;
+  updatedAt: number;
+  lastSeq: number;
+  status: string;
+  assigneeId: string | null;
+}
+
+/** A shopper's satisfaction rating of one resolution. */
+export interface RatingRecord {
+  id: string;
+  conversationId: string;
+  /** The `resolved` event it answers: one rating per resolution. */
+  resolvedEventId: number;
+  score: number;
+  comment: string | null;
+  agentId: string | null;
+  team: string | null;
+  createdAt: number;
+}
+
 /** What a commit's `decide` sees: the conversation as it is inside the transaction. */
 export interface CommitSnapshot {
   /** Null: there is no such conversation (or the visitor has no open one). */
@@ -159,6 +195,12 @@ export interface CommitPlan {
   data?: ConversationDataPatch;
   /** What the commit learnt about the conversation's visitor: their language, an email they gave (kept only while unverified). */
   visitor?: VisitorPatch;
+  /**
+   * The shopper's rating of the conversation's latest resolution, stored in the same transaction
+   * with the agent and team it had; a second rating of the same resolution fails the commit
+   * (ConflictError) and nothing is written.
+   */
+  rating?: { score: number; comment: string | null };
   /** Webhook deliveries (the transactional outbox), built from what was written. */
   outbox?(written: { conversation: ConversationRecord; messages: Message[] }): { event: WebhookEvent; body: object }[];
 }
@@ -380,7 +422,7 @@ export interface StoredResponse {
   body: string;
 }
 
-export const WEBHOOK_EVENTS = ['conversation.created', 'conversation.handoff', 'conversation.assigned', 'message.created', 'conversation.resolved'] as const;
+export const WEBHOOK_EVENTS = ['conversation.created', 'conversation.handoff', 'conversation.assigned', 'message.created', 'conversation.resolved', 'conversation.rated'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 export interface WebhookRecord {
@@ -496,9 +538,9 @@ export interface Store {
     /** The agent with this email on this site. */
     byEmail(siteId: string, email: string): Promise<AgentRecord | null>;
     byId(siteId: string, id: string): Promise<AgentRecord | null>;
-    create(input: { siteId: string; email: string; name: string; passwordHash: string; role: 'admin' | 'agent'; now: number; capacity?: number | null; languages?: string[]; teams?: string[] }): Promise<AgentRecord>;
+    create(input: { siteId: string; email: string; name: string; passwordHash: string; role: 'admin' | 'supervisor' | 'agent'; now: number; capacity?: number | null; languages?: string[]; teams?: string[] }): Promise<AgentRecord>;
     list(siteId: string): Promise<AgentRecord[]>;
-    update(siteId: string, id: string, patch: { name?: string; role?: 'admin' | 'agent'; disabled?: boolean; passwordHash?: string; capacity?: number | null; languages?: string[]; teams?: string[] }): Promise<AgentRecord | null>;
+    update(siteId: string, id: string, patch: { name?: string; role?: 'admin' | 'supervisor' | 'agent'; disabled?: boolean; passwordHash?: string; capacity?: number | null; languages?: string[]; teams?: string[] }): Promise<AgentRecord | null>;
   };
   sessions: {
     create(input: { tokenHash: string; agentId: string; siteId: string; now: number; ttlMs: number; userAgent?: string | null; address?: string | null }): Promise<void>;
@@ -594,6 +636,27 @@ export interface Store {
     before(siteId: string, conversationId: string, beforeSeq: number, limit: number, opts?: { visibleOnly?: boolean }): Promise<Message[]>;
     /** Full-text search over the site's messages (text and notes), best matches first. */
     search(siteId: string, query: MessageSearch): Promise<MessageHit[]>;
+  };
+  reports: {
+    /** The site's chats created in [start, end). */
+    conversations(siteId: string, start: number, end: number): Promise<ReportConversationRow[]>;
+    /** The event log of the site's chats created in [start, end) (with `only`: of those chats alone). */
+    events(siteId: string, start: number, end: number, only?: ReadonlySet<string>): Promise<ReportEventRow[]>;
+    /** Text and card messages written between consecutive `bounds` (day starts), per span (`day` index) and author kind. */
+    messageCounts(siteId: string, bounds: readonly number[]): Promise<{ day: number; authorKind: 'visitor' | 'agent' | 'bot'; count: number }[]>;
+    /** The text and card messages of these conversations written in [start, end). */
+    messagesOf(siteId: string, start: number, end: number, conversationIds: ReadonlySet<string>): Promise<{ at: number; authorKind: 'visitor' | 'agent' | 'bot' }[]>;
+    /** Ratings of the site's chats created in [start, end). */
+    ratings(siteId: string, start: number, end: number): Promise<RatingRecord[]>;
+    /** Orders (not cancelled) placed in [start, end). */
+    orders(siteId: string, start: number, end: number): Promise<{ customerId: string; createdAt: number; total: number; currency: string }[]>;
+  };
+  /** Ratings are written by a commit (CommitPlan.rating, app/conversations rateConversation), never alone. */
+  ratings: {
+    /** The conversation's ratings, oldest first. */
+    of(siteId: string, conversationId: string): Promise<RatingRecord[]>;
+    /** The latest resolution and whether it is rated; null when never resolved. */
+    pending(siteId: string, conversationId: string): Promise<{ resolvedEventId: number; rated: boolean } | null>;
   };
   /**
    * Operators' figures across all sites (GET /metrics): chats waiting for a person, webhook

@@ -13,6 +13,7 @@ import { ackFor, frameRef, sendHistoryPage, sendStoreError, sendSyncPage, toSumm
 import { LIMITS } from '../../shared/protocol';
 import { verifyIdentityHash } from '../domain/identity';
 import { shopperWrites } from '../app/shopper';
+import { rateConversation } from '../app/conversations';
 import { runProactive } from '../app/proactive';
 import { isValidTimeZone } from '../domain/hours';
 import { isReturning } from '../../shared/triggers';
@@ -101,6 +102,16 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord, address: stri
         // The use case reads the site as saved now (bot on/off, hours) itself.
         const input = { site, visitor, conversationId: frame.conversationId, clientId: frame.clientId, text: frame.text, attachmentIds: frame.attachments, locale: frame.locale };
         return shopperWrites(deps, input, (result) => c.send(ackFor(frame.clientId, result)), address);
+      }
+      case 'conversation.rate': {
+        if (!visitor) return c.send({ type: 'error', code: 'not_ready', ref: frame.clientId, message: 'send hello first' });
+        const input = { site, visitor, conversationId: frame.conversationId, clientId: frame.clientId, score: frame.score, comment: frame.comment ?? null };
+        try {
+          await rateConversation(deps, input, (result) => c.send(ackFor(frame.clientId, result)));
+        } catch (err) {
+          sendStoreError(deps, c, err, frame.clientId);
+        }
+        return;
       }
       case 'identify': {
         if (!visitor) return c.send({ type: 'error', code: 'not_ready', message: 'send hello first' });

@@ -210,7 +210,7 @@ describe('rate limits and OpenAPI', () => {
     expect(doc.paths['/conversations/{id}/messages'].post.parameters.map((p: { name: string }) => p.name)).toContain('Idempotency-Key');
     // Each route's path is spelled once (as registered) and the document derives its template.
     const operations = Object.entries(doc.paths as Record<string, Record<string, { parameters: { name: string; in: string }[] }>>).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ path, method, op })));
-    expect(operations.length).toBe(20);
+    expect(operations.length).toBe(22);
     expect(operations.filter((o) => o.path.includes(':'))).toEqual([]);
     for (const { path, op } of operations) {
       expect(op.parameters.filter((p) => p.in === 'path').map((p) => p.name)).toEqual([...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]));

@@ -73,6 +73,10 @@ describe('docs/webhooks.md', () => {
         ana.socket.send({ type: 'conversation.action', clientId: ref, conversationId, action });
         expect(await reply).toMatchObject({ type: 'ack' });
       }
+      // The shopper answers "¿Qué tal te hemos atendido?".
+      const rate = cid();
+      visitor.socket.send({ type: 'conversation.rate', clientId: rate, conversationId, score: 4, comment: 'Muy amables' });
+      await visitor.socket.next((f) => f.type === 'ack' && f.clientId === rate);
 
       const types = () => new Set(receiver.received.map((r) => (JSON.parse(r.body) as { type: string }).type));
       await expect.poll(() => WEBHOOK_EVENTS.every((e) => types().has(e)), { timeout: 10_000 }).toBe(true);

@@ -9,7 +9,7 @@ export function AgentsSection({ admin, meId }: { admin: Admin; meId: string }) {
   const t = strings();
   const [email, setEmail] = useState('');
   const [name, setName] = useState('');
-  const [role, setRole] = useState<'admin' | 'agent'>('agent');
+  const [role, setRole] = useState<'admin' | 'supervisor' | 'agent'>('agent');
   const [password, setPassword] = useState('');
   const [skills, setSkills] = useState(emptySkills);
   const [editing, setEditing] = useState<string | null>(null);
@@ -60,9 +60,10 @@ export function AgentsSection({ admin, meId }: { admin: Admin; meId: string }) {
                   aria-label={`${t.role}: ${a.name}`}
                   value={a.role}
                   disabled={a.id === meId}
-                  onChange={(e) => void admin.updateAgent(a.id, { role: (e.target as HTMLSelectElement).value as 'admin' | 'agent' })}
+                  onChange={(e) => void admin.updateAgent(a.id, { role: (e.target as HTMLSelectElement).value as 'admin' | 'supervisor' | 'agent' })}
                 >
                   <option value="agent">{t.role_agent}</option>
+                  <option value="supervisor">{t.role_supervisor}</option>
                   <option value="admin">{t.role_admin}</option>
                 </select>
               </td>
@@ -111,8 +112,9 @@ export function AgentsSection({ admin, meId }: { admin: Admin; meId: string }) {
         </label>
         <label>
           {t.role}
-          <select value={role} onChange={(e) => setRole((e.target as HTMLSelectElement).value as 'admin' | 'agent')}>
+          <select value={role} onChange={(e) => setRole((e.target as HTMLSelectElement).value as 'admin' | 'supervisor' | 'agent')}>
             <option value="agent">{t.role_agent}</option>
+            <option value="supervisor">{t.role_supervisor}</option>
             <option value="admin">{t.role_admin}</option>
           </select>
         </label>

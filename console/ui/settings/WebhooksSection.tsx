@@ -4,7 +4,7 @@ import type { Admin } from '../../state/admin';
 import { locale, strings } from '../../state/locale';
 import { saveError } from './feedback';
 
-const EVENTS = ['conversation.created', 'conversation.handoff', 'conversation.assigned', 'message.created', 'conversation.resolved'];
+const EVENTS = ['conversation.created', 'conversation.handoff', 'conversation.assigned', 'message.created', 'conversation.resolved', 'conversation.rated'];
 
 export function WebhooksSection({ admin }: { admin: Admin }) {
   const t = strings();

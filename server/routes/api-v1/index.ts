@@ -12,6 +12,8 @@ import { ApiError, apiProblem, idempotent, iso, jsonBody, secretKeyAuth, siteRat
 import { buildOpenApi, type RouteDoc } from './openapi';
 import * as S from './schemas';
 import { handOff, postApiMessage, postOrderEvent } from '../../app/conversations';
+import { report, reportSummary } from '../../app/reports';
+import { REPORT_NAMES, toCsv, type ReportName } from '../../domain/reports';
 import type { CoreDeps } from '../../app/deps';
 import { RefusedError } from '../../app/errors';
 import { configureExternalBot, externalBotOut } from '../../app/external-bot';
@@ -199,6 +201,27 @@ export function apiV1Routes(api: ApiDeps) {
       if (err instanceof NotFoundError) return apiProblem(c, 404, 'not_found', 'No such order');
       throw err;
     }
+  });
+
+  // ---- reports ----
+  const reportRequest = (c: Context<ApiEnv>) => {
+    const q = validate(S.ReportQuery, c.req.query(), 'query');
+    return { q, req: { from: q.from, to: q.to, filter: { team: q.team, agentId: q.agent, channel: q.channel, language: q.language } } };
+  };
+  route({ method: 'get', path: '/reports/summary', summary: "Headline figures for a date range in the site's time zone (docs/reports.md)", tag: 'Reports', query: S.ReportQueryFields, response: S.ReportSummary }, async (c) => {
+    const { req } = reportRequest(c);
+    return c.json(await reportSummary(deps.store, c.get('site'), req));
+  });
+
+  route({ method: 'get', path: '/reports/:name', summary: `One report as a table (${REPORT_NAMES.join(', ')}); format=csv for CSV`, tag: 'Reports', query: S.ReportQueryFields, response: S.ReportTableOut }, async (c) => {
+    const name = c.req.param('name');
+    if (!(REPORT_NAMES as readonly string[]).includes(name)) return apiProblem(c, 404, 'not_found', `No such report; one of ${REPORT_NAMES.join(', ')}`);
+    const { q, req } = reportRequest(c);
+    const table = await report(deps.store, c.get('site'), name as ReportName, req, deps.now());
+    if (q.format === 'csv') {
+      return c.body(toCsv(table), 200, { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${name}-${q.from}-${q.to}.csv"` });
+    }
+    return c.json(table);
   });
 
   // ---- conversations ----

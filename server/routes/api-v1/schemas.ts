@@ -112,7 +112,7 @@ export const OrderEventBody = v.object({
 
 export const OrderEventOut = v.object({ delivered: v.boolean(), conversationId: v.nullable(v.string()), messageId: v.nullable(v.string()) });
 
-export const WEBHOOK_EVENT_NAMES = ['conversation.created', 'conversation.handoff', 'conversation.assigned', 'message.created', 'conversation.resolved'] as const;
+export const WEBHOOK_EVENT_NAMES = ['conversation.created', 'conversation.handoff', 'conversation.assigned', 'message.created', 'conversation.resolved', 'conversation.rated'] as const;
 
 export const WebhookBody = v.object({
   url: HttpUrl,
@@ -273,3 +273,49 @@ export const IntegrationOut = v.object({
 });
 
 export const IntegrationList = v.object({ data: v.array(IntegrationOut) });
+
+// ---- reports ----
+
+const LocalDate = v.pipe(
+  v.string(),
+  v.regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be a date like 2026-11-24'),
+  v.check((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'must be a real date'),
+);
+
+export const ReportQueryFields = v.object({
+    from: v.pipe(LocalDate, v.description("First day, in the site's time zone")),
+    to: v.pipe(LocalDate, v.description('Last day (inclusive)')),
+    team: v.optional(v.pipe(v.string(), v.maxLength(60))),
+    agent: v.optional(v.pipe(v.string(), v.maxLength(64), v.description('An agent id'))),
+    channel: v.optional(v.picklist(['chat', 'email'])),
+    language: v.optional(v.picklist(['es', 'en'])),
+    format: v.optional(v.picklist(['json', 'csv'])),
+});
+
+export const ReportQuery = v.pipe(
+  ReportQueryFields,
+  v.check((q) => q.from <= q.to, 'from must not be after to'),
+  v.check((q) => (Date.parse(`${q.to}T00:00:00Z`) - Date.parse(`${q.from}T00:00:00Z`)) / 86_400_000 < 367, 'the range is at most 367 days'),
+);
+
+const Percentiles = v.object({ p50: v.nullable(v.number()), p90: v.nullable(v.number()) });
+
+export const ReportSummary = v.object({
+  from: v.string(),
+  to: v.string(),
+  timeZone: v.string(),
+  conversations: v.number(),
+  firstResponseSeconds: Percentiles,
+  resolutionSeconds: Percentiles,
+  botResolvedShare: v.nullable(v.number()),
+  csat: v.object({ average: v.nullable(v.number()), count: v.number() }),
+});
+
+export const ReportTableOut = v.object({
+  name: v.string(),
+  from: v.string(),
+  to: v.string(),
+  timeZone: v.string(),
+  columns: v.array(v.string()),
+  rows: v.array(v.record(v.string(), v.nullable(v.union([v.string(), v.number()])))),
+});
