@@ -29,6 +29,7 @@ import { SecretBox } from './integrations/secret-box';
 import { ShopIntegrations } from './integrations/shops/service';
 import { VERSION } from './version';
 import { staticRoutes } from './routes/static';
+import { emailLinkRoutes } from './routes/email-links';
 import type { AgentRecord, SiteRecord, Store } from './store/types';
 import { AgentSockets, agentSocket, type AgentSession } from './ws/agent-gateway';
 import { PresenceRegistry, TeamPresence } from './presence';
@@ -66,6 +67,15 @@ export interface AppDeps {
   demo?: boolean;
   /** REST API requests per second per site (sustained) and burst. */
   apiRateLimit?: { rate: number; burst: number };
+  /** E-mail (issue 13): how it is sent (null: not configured) and the limits of inbound mail. */
+  mail?: AppMail;
+}
+
+export interface AppMail {
+  transport: 'smtp' | 'demo' | null;
+  awayMs: number;
+  replyDomain: string;
+  maxInboundBytes: number;
 }
 
 // Node 20 has no global ErrorEvent; the WebSocket adapter (ws/node-ws.ts) constructs one when a socket errors.
@@ -100,7 +110,8 @@ export function createApp(deps: AppDeps) {
   const fileUrls = new FileUrls(deps.fileKey);
   const securityLog = new SecurityLog(deps.logger, { now });
   const lookups = new LookupGuard();
-  const core: CoreDeps = { store: deps.store, bus: deps.bus, logger: deps.logger, now, routing: router, fileUrls, allowPrivateTargets: deps.allowPrivateTargets === true, lookups, teamAvailable: (siteId, at) => team.availability(siteId, at).available };
+  const core: CoreDeps = { store: deps.store, bus: deps.bus, logger: deps.logger, now, routing: router, fileUrls, allowPrivateTargets: deps.allowPrivateTargets === true, lookups, teamAvailable: (siteId, at) => team.availability(siteId, at).available,
+    ...(deps.mail?.transport ? { mail: { awayMs: deps.mail.awayMs } } : {}) };
   const gateway: GatewayDeps = { ...core, securityLog, heartbeat, presence, visitorFeed, team, router,
     // A person types a few messages a second at most; a reconnect may flush a small outbox at once.
     limits: {
@@ -201,6 +212,7 @@ export function createApp(deps: AppDeps) {
 
   app.route('/', shopWebhookRoutes({ shops, logger: deps.logger }));
   app.route('/', fileRoutes({ store: deps.store, logger: deps.logger, fileUrls, uploadsDir: deps.uploadsDir, publicUrl: deps.publicUrl, now }));
+  app.route('/', emailLinkRoutes({ core, key: deps.fileKey }));
   if (deps.demo) app.route('/demo/api', demoRoutes({ store: deps.store, publicUrl: deps.publicUrl }));
   app.route('/', staticRoutes({ store: deps.store, distDir: deps.distDir, demo: deps.demo === true, publicUrl: deps.publicUrl, securityLog }));
 

@@ -9,6 +9,9 @@ import { join } from 'node:path';
 import { createApp } from './app';
 import { loadServerKey } from './file-urls';
 import { WebhookDispatcher } from './integrations/webhook-dispatcher';
+import { MailDispatcher } from './mail/dispatcher';
+import { MailLinks } from './mail/links';
+import { createMailer } from './mail/transport';
 import { MemoryBus } from './bus/bus';
 import { loadConfig, type Config } from './config';
 import { createLogger, type Logger } from './logger';
@@ -46,6 +49,12 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   // The assistant's classifier trains from its example sentences (a few hundred ms): now, not on a shopper's first message.
   warmUpNlu();
   const store = new SqliteStore(opened);
+  const fileKey = loadServerKey(config.dataDir);
+  const mailer = createMailer(config.mail, config.seedDemo);
+  if (!mailer) logger.warn('e-mail is not configured (SMTP_URL unset): shoppers are not e-mailed; see docs/email.md');
+  // Mail a crash left half-sent goes back to the queue (sent again with the same Message-ID).
+  const released = await store.mail.release();
+  if (released > 0) logger.warn({ released }, 'mail left in flight by the last run is sent again');
   const bus = new MemoryBus((err) => logger.error({ err }, 'bus listener failed'));
   const { app, injectWebSocket, closeSockets } = createApp({
     store,
@@ -59,8 +68,9 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     allowPrivateTargets: config.allowPrivateTargets,
     visitorMessages: config.visitorMessages,
     agentMessages: config.agentMessages,
-    fileKey: loadServerKey(config.dataDir),
+    fileKey,
     uploadsDir: join(config.dataDir, 'uploads'),
+    mail: { transport: mailer?.kind ?? null, awayMs: config.mail.awayMs, replyDomain: config.mail.replyDomain, maxInboundBytes: config.mail.maxInboundBytes },
   });
   const dispatcher = new WebhookDispatcher({ store, logger, allowPrivate: config.allowPrivateTargets, intervalMs: config.webhookIntervalMs });
   dispatcher.start();
@@ -73,6 +83,10 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const port = (server.address() as AddressInfo).port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = `http://${host}:${port}`;
+  const mailDispatcher = mailer
+    ? new MailDispatcher({ store, bus, logger, mailer, config: config.mail, links: new MailLinks(fileKey), baseUrl: () => config.publicUrl || url })
+    : null;
+  mailDispatcher?.start();
 
   let closing: Promise<void> | null = null;
   return {
@@ -82,7 +96,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     logger,
     close() {
       closing ??= (async () => {
-        await Promise.all([closeSockets(), dispatcher.stop()]);
+        await Promise.all([closeSockets(), dispatcher.stop(), mailDispatcher?.stop()]);
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           // Keep-alive HTTP connections would hold close() open.

@@ -88,6 +88,8 @@ export const MessageSchema = v.object({
   /** The plain-text rendering (fallback for cards and system events). */
   text: v.string(),
   payload: v.optional(v.nullable(v.record(v.string(), v.unknown()))),
+  /** How it came or went; absent: the chat. `email`: a reply by e-mail, or sent to the shopper by e-mail. */
+  channel: v.optional(v.picklist(['chat', 'email'])),
   createdAt: Timestamp,
 });
 
@@ -175,6 +177,8 @@ const AgentMessageSend = v.pipe(
     attachments: AttachmentIds,
     /** `note` is internal: it never reaches the shopper. */
     kind: v.optional(v.picklist(['text', 'note'])),
+    /** Also e-mail it to the shopper now (issue 13): the message's channel is `email`. */
+    byEmail: v.optional(v.boolean()),
   }),
   v.check((o) => hasContent(o), 'text is empty'),
 );
@@ -376,6 +380,16 @@ const TeamFrame = v.object({
   type: v.literal('team'),
   agents: v.array(v.object({ id: Id, name: v.string(), status: AgentStatusSchema })),
 });
+
+/** Agents: a mail about a conversation was given up (shown beside the messages it carried). */
+const EmailFailedFrame = v.object({
+  type: v.literal('email.failed'),
+  conversationId: Id,
+  mailId: Id,
+  messageIds: v.array(Id),
+  error: v.string(),
+});
+export type EmailFailedEvent = v.InferOutput<typeof EmailFailedFrame>;
 
 const AgentWelcome = v.object({
   type: v.literal('welcome'),
@@ -579,6 +593,7 @@ export const AgentServerFrameSchema = v.variant('type', [
   VisitorsDelta,
   VisitorsPage,
   TeamFrame,
+  EmailFailedFrame,
   Pong,
   ErrorFrame,
 ]);

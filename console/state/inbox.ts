@@ -43,6 +43,8 @@ export function createInbox(agent: AgentInfo, opts: { socketUrl: string; onSessi
   let watched: string | null = null;
   /** The team and who is online, away or offline. */
   const team = signal<{ id: string; name: string; status: 'online' | 'away' | 'offline' }[]>([]);
+  /** Messages whose e-mail was given up: message id → the mail server's answer (shown beside the message). */
+  const emailFailures = signal<Map<string, string>>(new Map());
   /** This agent's chosen status. */
   const myStatus = signal<'online' | 'away'>('online');
   /** Conversations whose shopper is typing now, with the live preview when the site allows it. */
@@ -265,6 +267,12 @@ export function createInbox(agent: AgentInfo, opts: { socketUrl: string; onSessi
         if (frame.by === 'visitor' && current && frame.seq > current.visitorReadSeq) upsert({ ...current, visitorReadSeq: frame.seq });
         return;
       }
+      case 'email.failed': {
+        const next = new Map(emailFailures.value);
+        for (const id of frame.messageIds) next.set(id, frame.error);
+        emailFailures.value = next;
+        return;
+      }
       case 'pong':
         return;
       default: {
@@ -449,6 +457,7 @@ export function createInbox(agent: AgentInfo, opts: { socketUrl: string; onSessi
     markRead,
     shareOrder,
     team,
+    emailFailures,
     myStatus,
     setStatus,
     act,

@@ -68,6 +68,7 @@ export async function sendShopperMessage(deps: CoreDeps, input: ShopperMessage, 
    * finds the chat resolved (rare): the hot path does no extra read. Unknown until then.
    */
   let lastAssignee: AgentRef | null | undefined;
+  const offlineMail = deps.mail !== undefined && visitor.email !== null && deps.teamAvailable !== undefined && !deps.teamAvailable(site.id, deps.now());
   for (;;) {
     try {
       return await commitChange(
@@ -96,6 +97,8 @@ export async function sendShopperMessage(deps: CoreDeps, input: ShopperMessage, 
                 preview: previewOf(input.text, files.payload),
               },
               claimAttachments: files.claim,
+              // Nobody online and the shopper left an address: they get a confirmation (once per conversation).
+              ...(offlineMail ? { mail: () => [{ kind: 'offline_confirmation' as const, sendAfter: deps.now() }] } : {}),
             };
           },
         },
@@ -125,11 +128,29 @@ export interface AgentMessage {
   text: string;
   kind: 'text' | 'note';
   attachmentIds?: string[] | undefined;
+  /** Send it to the shopper by e-mail now (not only when they stay away). */
+  byEmail?: boolean | undefined;
 }
 
-/** An agent writes: a reply answers the shopper (and takes a chat nobody holds); a note moves nothing. */
+/** The shopper's address for mail about this conversation: the verified customer's, else the one they gave. */
+export async function shopperAddress(deps: CoreDeps, siteId: string, conversationId: string): Promise<string | null> {
+  const conversation = await deps.store.conversations.get(siteId, conversationId);
+  if (!conversation) return null;
+  const visitor = await deps.store.visitors.byId(siteId, conversation.visitorId);
+  const customer = visitor?.customerId ? await deps.store.customers.byId(siteId, visitor.customerId) : null;
+  return customer?.email ?? visitor?.email ?? null;
+}
+
+/**
+ * An agent writes: a reply answers the shopper (and takes a chat nobody holds); a note moves
+ * nothing. A reply to a shopper with an address queues (in the same transaction) the digest
+ * mail that goes out if it stays unread; `byEmail` sends it by e-mail at once, on purpose.
+ */
 export async function sendAgentMessage(deps: CoreDeps, input: AgentMessage, committed?: Committed): Promise<CommitResult> {
   const { agent } = input;
+  const mail = deps.mail;
+  const mailable = mail && input.kind === 'text' && (await shopperAddress(deps, agent.siteId, input.conversationId)) !== null;
+  if (input.byEmail && !mailable) throw new InvalidRequestError('not_allowed', mail ? 'the shopper has no e-mail address' : 'e-mail is not configured');
   return commitChange(deps, {
     siteId: agent.siteId,
     target: { conversationId: input.conversationId },
@@ -140,8 +161,23 @@ export async function sendAgentMessage(deps: CoreDeps, input: AgentMessage, comm
       return {
         actor: { kind: 'agent', id: agent.id, name: agent.name },
         commands: input.kind === 'note' ? [] : [{ type: 'agent_message', agent }],
-        message: { author: agentAuthor(agent), kind: input.kind, text: input.text, payload: files.payload, preview: previewOf(input.text, files.payload) },
+        message: {
+          author: agentAuthor(agent),
+          kind: input.kind,
+          text: input.text,
+          payload: files.payload,
+          preview: previewOf(input.text, files.payload),
+          ...(input.byEmail ? { channel: 'email' as const } : {}),
+        },
         claimAttachments: files.claim,
+        ...(mailable
+          ? {
+              mail: ({ messages }) =>
+                input.byEmail
+                  ? [{ kind: 'reply' as const, sendAfter: deps.now(), messageIds: messages.filter((m) => m.kind === 'text').map((m) => m.id) }]
+                  : [{ kind: 'digest' as const, sendAfter: deps.now() + mail.awayMs }],
+            }
+          : {}),
       };
     },
   }, committed);

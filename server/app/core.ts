@@ -29,6 +29,8 @@ export interface Change {
   claimAttachments?: string[] | undefined;
   /** Agent names for transcript lines that carry only ids. */
   names?: ((agentId: string) => string | undefined) | undefined;
+  /** Mail queued in the same transaction (the mail outbox). */
+  mail?: CommitPlan['mail'] | undefined;
   /** What agents and the `conversation.handoff` webhook get with a handoff. */
   handoffPacket?: Record<string, unknown> | undefined;
 }
@@ -108,6 +110,7 @@ export function planChange(snapshot: CommitSnapshot, change: Change, clientId: s
     messages,
     events: events.map((e) => logRow(e, change.actor)),
     ...(change.claimAttachments?.length ? { claimAttachments: change.claimAttachments } : {}),
+    ...(change.mail ? { mail: change.mail } : {}),
     outbox: outboxFor(events, change.actor, change.handoffPacket),
   };
 }

@@ -11,6 +11,7 @@ import { CommerceRepo } from './commerce';
 import { HotPath, type ConversationRow } from './hot-path';
 import { WebhookRepo } from './webhook-repo';
 import { IntegrationRepo } from './integration-repo';
+import { MailRepo } from './mail-repo';
 import { newId } from '../ids';
 import type { Db, OpenedDb } from './db';
 import { AttachmentError, ConflictError, NotFoundError, StoreUnavailableError, isUnavailable } from './errors';
@@ -32,6 +33,9 @@ import type {
   StoredResponse,
   WebhookEvent,
   ConversationRecord,
+  MailDraft,
+  MailOutcome,
+  MailRecord,
   SiteRecord,
   Store,
   VisitorRecord,
@@ -88,6 +92,7 @@ export function toMessage(row: MessageRow): Message {
       ...(row.authorName ? { name: row.authorName } : {}),
     },
     text: row.text,
+    ...(row.channel === 'email' ? { channel: 'email' as const } : {}),
     createdAt: row.createdAt,
   };
 }
@@ -110,6 +115,7 @@ export class SqliteStore implements Store {
   private readonly commerce: CommerceRepo;
   private readonly hooks: WebhookRepo;
   private readonly shops: IntegrationRepo;
+  private readonly mailRepo: MailRepo;
   private readonly hot: HotPath;
 
   constructor(private readonly opened: OpenedDb) {
@@ -117,6 +123,7 @@ export class SqliteStore implements Store {
     this.commerce = new CommerceRepo(opened.db);
     this.hooks = new WebhookRepo(opened.db);
     this.shops = new IntegrationRepo(opened.db);
+    this.mailRepo = new MailRepo(opened.db);
     this.hot = new HotPath(opened.sqlite);
   }
 
@@ -307,6 +314,20 @@ export class SqliteStore implements Store {
       now: number,
     ) => this.write(() => this.hooks.recordAttempt(id, outcome, now)),
     deliveries: (siteId: string, webhookId: string, limit: number) => this.read(() => this.hooks.deliveries(siteId, webhookId, limit)),
+  };
+
+  mail = {
+    enqueue: (siteId: string, conversationId: string | null, draft: MailDraft, now: number) => this.write(() => this.mailRepo.enqueue(siteId, conversationId, draft, now)),
+    claimDue: (now: number, limit: number) => this.write(() => this.mailRepo.claimDue(now, limit)),
+    release: () => this.write(() => this.mailRepo.release()),
+    settle: (id: string, outcome: MailOutcome, now: number) => this.write(() => this.mailRepo.settle(id, outcome, now)),
+    list: (siteId: string, opts: { limit: number; status?: MailRecord['status'] }) => this.read(() => this.mailRepo.list(siteId, opts)),
+    byId: (siteId: string, id: string) => this.read(() => this.mailRepo.byId(siteId, id)),
+    forConversation: (siteId: string, conversationId: string) => this.read(() => this.mailRepo.forConversation(siteId, conversationId)),
+    thread: (siteId: string, conversationId: string, now: number) => this.write(() => this.mailRepo.thread(siteId, conversationId, now)),
+    byReplyToken: (token: string) => this.read(() => this.mailRepo.byReplyToken(token)),
+    unsubscribe: (siteId: string, conversationId: string, now: number) => this.write(() => this.mailRepo.unsubscribe(siteId, conversationId, now)),
+    unsubscribed: (siteId: string, conversationId: string) => this.read(() => this.mailRepo.unsubscribed(siteId, conversationId)),
   };
 
   integrations = {
@@ -931,6 +952,7 @@ export class SqliteStore implements Store {
         payload: draft.payload,
         prevVisibleSeq: visible ? lastVisible : null,
         text: draft.text,
+        channel: draft.channel ?? 'chat',
         createdAt: now,
       });
       if (visible) lastVisible = bumped.lastSeq;
@@ -956,6 +978,7 @@ export class SqliteStore implements Store {
     const conversation = toConversation(row);
     // A site known to have no webhooks (the common case) skips building the bodies at all.
     if (plan.outbox && !this.hooks.knownEmpty(siteId)) for (const out of plan.outbox({ conversation, messages })) this.hooks.enqueue(siteId, out.event, out.body, now);
+    if (plan.mail) for (const draft of plan.mail({ conversation, messages })) this.mailRepo.enqueue(siteId, conversationId, draft, now);
     return { duplicate: false, previous, conversation, messages, events: plan.events, ownerCustomerId };
   }
 

@@ -164,6 +164,7 @@ export function agentSocket(deps: GatewayDeps, session: AgentSession, sockets: A
           text: frame.text,
           kind: frame.kind ?? 'text',
           attachmentIds: frame.attachments,
+          byEmail: frame.byEmail === true,
         }, ack);
         return;
       }
