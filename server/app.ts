@@ -30,6 +30,8 @@ import { ShopIntegrations } from './integrations/shops/service';
 import { VERSION } from './version';
 import { staticRoutes } from './routes/static';
 import { emailLinkRoutes } from './routes/email-links';
+import { inboundEmailRoutes } from './routes/inbound-email';
+import type { InboundDeps } from './app/inbound-email';
 import type { AgentRecord, SiteRecord, Store } from './store/types';
 import { AgentSockets, agentSocket, type AgentSession } from './ws/agent-gateway';
 import { PresenceRegistry, TeamPresence } from './presence';
@@ -122,6 +124,7 @@ export function createApp(deps: AppDeps) {
   };
 
   router.attach({ ...core, team });
+  const inbound: InboundDeps = { ...core, uploadsDir: deps.uploadsDir, replyDomain: deps.mail?.replyDomain ?? '', maxBytes: deps.mail?.maxInboundBytes ?? 10 * 1024 * 1024 };
   const shops = new ShopIntegrations({
     core,
     store: deps.store,
@@ -167,6 +170,8 @@ export function createApp(deps: AppDeps) {
   app.route('/api/agent', agentAuthRoutes({ store: deps.store, logger: deps.logger, publicUrl: deps.publicUrl, now, agentSockets, securityLog }));
   app.route('/api/agent/admin', adminRoutes({ store: deps.store, bus: deps.bus, publicUrl: deps.publicUrl, agentSockets, now, allowPrivateTargets: deps.allowPrivateTargets === true, team, securityLog, shops }));
   app.route('/api/agent', agentApiRoutes({ store: deps.store, now }));
+  // Before /api/v1's own middleware (JSON bodies of 1 MiB): a raw mail of up to MAIL_MAX_BYTES.
+  app.route('/api/v1/inbound-email', inboundEmailRoutes(inbound));
   app.route(
     '/api/v1',
     apiV1Routes({
@@ -219,6 +224,8 @@ export function createApp(deps: AppDeps) {
   return {
     app,
     injectWebSocket,
+    /** What the built-in inbound SMTP listener needs (server/mail/smtp-listener.ts). */
+    inbound,
     /** Closes every socket (clients reconnect with backoff) and stops the heartbeat. */
     closeSockets(code = 1001, reason = 'server shutting down'): Promise<void> {
       heartbeat.stop();

@@ -12,6 +12,7 @@ import { WebhookDispatcher } from './integrations/webhook-dispatcher';
 import { MailDispatcher } from './mail/dispatcher';
 import { MailLinks } from './mail/links';
 import { createMailer } from './mail/transport';
+import { startInboundSmtp, type InboundListener } from './mail/smtp-listener';
 import { MemoryBus } from './bus/bus';
 import { loadConfig, type Config } from './config';
 import { createLogger, type Logger } from './logger';
@@ -30,6 +31,8 @@ export interface RunningServer {
   port: number;
   store: SqliteStore;
   logger: Logger;
+  /** The built-in inbound SMTP listener's port (INBOUND_SMTP_PORT), or null when it is off. */
+  inboundSmtpPort(): number | null;
   /** Closes sockets, stops accepting connections, commits pending writes, closes the database. */
   close(): Promise<void>;
 }
@@ -56,7 +59,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const released = await store.mail.release();
   if (released > 0) logger.warn({ released }, 'mail left in flight by the last run is sent again');
   const bus = new MemoryBus((err) => logger.error({ err }, 'bus listener failed'));
-  const { app, injectWebSocket, closeSockets } = createApp({
+  const { app, injectWebSocket, closeSockets, inbound } = createApp({
     store,
     bus,
     logger,
@@ -87,6 +90,11 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     ? new MailDispatcher({ store, bus, logger, mailer, config: config.mail, links: new MailLinks(fileKey), baseUrl: () => config.publicUrl || url })
     : null;
   mailDispatcher?.start();
+  let inboundSmtp: InboundListener | null = null;
+  if (config.mail.inboundPort > 0) {
+    inboundSmtp = await startInboundSmtp(inbound, { port: config.mail.inboundPort, host: config.mail.inboundHost });
+    logger.info({ port: inboundSmtp.port }, 'inbound SMTP listening');
+  }
 
   let closing: Promise<void> | null = null;
   return {
@@ -94,9 +102,10 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     port,
     store,
     logger,
+    inboundSmtpPort: () => inboundSmtp?.port ?? null,
     close() {
       closing ??= (async () => {
-        await Promise.all([closeSockets(), dispatcher.stop(), mailDispatcher?.stop()]);
+        await Promise.all([closeSockets(), dispatcher.stop(), mailDispatcher?.stop(), inboundSmtp?.close()]);
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           // Keep-alive HTTP connections would hold close() open.

@@ -52,6 +52,8 @@ export interface ShopperMessage {
   clientId: string;
   text: string;
   attachmentIds?: string[] | undefined;
+  /** 'email': the shopper answered by e-mail (app/inbound-email). */
+  channel?: 'chat' | 'email' | undefined;
 }
 
 /**
@@ -95,6 +97,7 @@ export async function sendShopperMessage(deps: CoreDeps, input: ShopperMessage, 
                 text: input.text,
                 payload: files.payload,
                 preview: previewOf(input.text, files.payload),
+                ...(input.channel === 'email' ? { channel: 'email' as const } : {}),
               },
               claimAttachments: files.claim,
               // Nobody online and the shopper left an address: they get a confirmation (once per conversation).

@@ -3,19 +3,52 @@
  * port): the offline confirmation, one digest for the replies a shopper left unread, its signed
  * link that opens the conversation again, and a permanent failure shown to agents.
  */
+import { createServer } from 'node:net';
+import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashToken } from '../../server/ids';
+import { loadServerKey } from '../../server/file-urls';
+import { MailLinks } from '../../server/mail/links';
+import { openDb } from '../../server/store/db';
+import * as t from '../../server/store/schema';
 import { startSmtp, type TestSmtp } from '../helpers/smtp';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { cid, connectAgent, connectVisitor, signIn, type Frame } from '../helpers/ws-client';
 
 let smtp: TestSmtp;
 let server: TestServer;
+let inboundPort: number;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
 
 beforeAll(async () => {
   smtp = await startSmtp();
   server = await startTestServer({
-    env: { SMTP_URL: smtp.url, MAIL_FROM: 'Café Mostrador <chat@shop.test>', MAIL_REPLY_DOMAIN: 'mail.shop.test', MAIL_AWAY_MS: '400', MAIL_INTERVAL_MS: '50' },
+    env: {
+      SMTP_URL: smtp.url,
+      MAIL_FROM: 'Café Mostrador <chat@shop.test>',
+      MAIL_REPLY_DOMAIN: 'mail.shop.test',
+      MAIL_AWAY_MS: '400',
+      MAIL_INTERVAL_MS: '50',
+      INBOUND_SMTP_PORT: String(await freePort()),
+      INBOUND_SMTP_HOST: '127.0.0.1',
+      MAIL_MAX_BYTES: String(5 * 1024 * 1024),
+    },
   });
+  inboundPort = server.inboundSmtpPort()!;
+  // A second shop on the same server: its secret key must not reach the demo shop's conversations.
+  const { db, close } = openDb(server.dataDir);
+  db.insert(t.sites)
+    .values({ id: 'site_other', name: 'Otra tienda', publicKey: 'pk_other', secretKey: 'sk_other_secret', secretKeyHash: hashToken('sk_other_secret'), allowedOrigins: [], settings: {}, createdAt: Date.now() })
+    .run();
+  close();
 });
 
 afterAll(async () => {
@@ -137,5 +170,128 @@ describe('e-mail to a shopper who has left', () => {
     } finally {
       smtp.refuse = null;
     }
+  });
+});
+
+/** Sends a mail to the built-in inbound SMTP listener, as the shopper's mail server would. */
+async function mailIn(mail: { from: string; to: string; text: string; headers?: Record<string, string>; messageId?: string; attachments?: { filename: string; content: Buffer }[] }) {
+  const transport = nodemailer.createTransport({ host: '127.0.0.1', port: inboundPort, secure: false, ignoreTLS: true });
+  try {
+    return await transport.sendMail({ ...mail, subject: 'Re: Tienes respuesta' });
+  } finally {
+    transport.close();
+  }
+}
+
+describe('replies by e-mail', () => {
+  let replyTo: string;
+  let conversationId: string;
+  let visitorToken: string;
+  let siteId: string;
+  let agent: Awaited<ReturnType<typeof connectAgent>>;
+
+  beforeAll(async () => {
+    siteId = (await server.store.sites.byPublicKey('pk_demo'))!.id;
+    const before = smtp.received.length;
+    const shopper = await shopperWhoLeftAnEmail('maria@example.com', '¿Me llega el pedido antes del viernes?');
+    conversationId = shopper.conversationId;
+    visitorToken = shopper.token;
+    shopper.socket.close();
+    agent = await connectAgent(server, await signIn(server));
+    await agentSays(agent, conversationId, 'Sale mañana, llega el jueves.', { byEmail: true });
+    const deadline = Date.now() + 5000;
+    while (!smtp.received.slice(before).some((m) => m.parsed.subject?.startsWith('Respuesta de'))) {
+      if (Date.now() > deadline) throw new Error('the reply by e-mail did not arrive');
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    replyTo = smtp.received.slice(before).find((m) => m.parsed.subject?.startsWith('Respuesta de'))!.parsed.replyTo!.value[0]!.address!;
+  });
+  afterAll(() => agent.socket.close());
+
+  it('continues the conversation: the console and the widget show the new text, in order, once', async () => {
+    const created = agent.socket.next((f) => f.type === 'message.created' && (f.message as { channel?: string }).channel === 'email' && (f.message as { author: { kind: string } }).author.kind === 'visitor');
+    const text = 'Perfecto, gracias.\n\n-- \nMaría\n\nEl jue, 26 nov 2026 a las 10:00, Café Mostrador <' + replyTo + '> escribió:\n> Sale mañana, llega el jueves.';
+    await mailIn({ from: 'María <MARIA@example.com>', to: replyTo, text, messageId: '<reply-1@mail.example.com>' });
+    const frame = await created;
+    expect(frame.message).toMatchObject({ text: 'Perfecto, gracias.', channel: 'email', kind: 'text' });
+    // Delivered again (a retrying mail server): stored once.
+    await mailIn({ from: 'maria@example.com', to: replyTo, text, messageId: '<reply-1@mail.example.com>' });
+    const visitor = await connectVisitor(server, { token: visitorToken });
+    visitor.socket.send({ type: 'sync', conversationId, afterSeq: 0 });
+    const sync = await visitor.socket.nextOfType('sync.result');
+    const texts = (sync.messages as { text: string; channel?: string }[]).map((m) => m.text);
+    expect(texts.filter((x) => x === 'Perfecto, gracias.')).toHaveLength(1);
+    expect(texts.indexOf('Perfecto, gracias.')).toBeGreaterThan(texts.indexOf('Sale mañana, llega el jueves.'));
+    visitor.socket.close();
+  });
+
+  it('keeps a mail from another sender for the agents only, marked unverified', async () => {
+    const note = agent.socket.next((f) => f.type === 'message.created' && (f.message as { text: string }).text === 'Soy su marido, ¿podéis cambiar la dirección?');
+    await mailIn({ from: 'pepe@example.net', to: replyTo, text: 'Soy su marido, ¿podéis cambiar la dirección?' });
+    const frame = await note;
+    expect(frame.message).toMatchObject({ kind: 'note', channel: 'email', payload: { unverifiedSender: 'pepe@example.net' } });
+    const shopperView = await server.store.messages.after(siteId, conversationId, 0, 100, { visibleOnly: true });
+    expect(shopperView.map((m) => m.text)).not.toContain('Soy su marido, ¿podéis cambiar la dirección?');
+  });
+
+  it('drops auto-replies and bounces', async () => {
+    const before = (await server.store.messages.after(siteId, conversationId, 0, 500)).length;
+    await mailIn({ from: 'maria@example.com', to: replyTo, text: 'Estoy de vacaciones hasta el lunes.', headers: { 'Auto-Submitted': 'auto-replied' } });
+    const res = await fetch(`${server.origin}/api/v1/inbound-email`, {
+      method: 'POST',
+      headers: { Authorization: 'Bearer sk_demo_secret', 'Content-Type': 'message/rfc822' },
+      body: `From: MAILER-DAEMON@mail.example.com\r\nTo: ${replyTo}\r\nSubject: Undelivered\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=x\r\n\r\n--x\r\nContent-Type: text/plain\r\n\r\nDelivery failed\r\n--x--\r\n`,
+    });
+    expect(res.status).toBe(202);
+    expect(await res.json()).toMatchObject({ status: 'dropped' });
+    expect(await server.store.messages.after(siteId, conversationId, 0, 500)).toHaveLength(before);
+  });
+
+  it('takes a reply over HTTP with the site secret key', async () => {
+    const raw = `From: maria@example.com\r\nTo: ${replyTo}\r\nSubject: Re\r\nMessage-ID: <http-1@mail.example.com>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nUna cosa más: ¿envolvéis para regalo?\r\n`;
+    const res = await fetch(`${server.origin}/api/v1/inbound-email`, { method: 'POST', headers: { Authorization: 'Bearer sk_demo_secret', 'Content-Type': 'message/rfc822' }, body: raw });
+    expect(res.status).toBe(201);
+    expect(await res.json()).toMatchObject({ status: 'stored', conversationId, channel: 'email', unverifiedSender: false });
+  });
+
+  it('refuses bad input with a clear error and stores nothing', async () => {
+    const count = async () => (await server.store.messages.after(siteId, conversationId, 0, 500)).length;
+    const before = await count();
+    const post = (body: string | Blob, key = 'sk_demo_secret') =>
+      fetch(`${server.origin}/api/v1/inbound-email`, { method: 'POST', headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'message/rfc822' }, body });
+    // 20 MB
+    const huge = Buffer.concat([Buffer.from(`From: maria@example.com\r\nTo: ${replyTo}\r\n\r\n`), Buffer.alloc(20 * 1024 * 1024, 0x61)]);
+    const big = await post(new Blob([new Uint8Array(huge)]));
+    expect(big.status).toBe(413);
+    expect(await big.json()).toMatchObject({ code: 'too_large' });
+    // Over SMTP too: refused while it arrives.
+    await expect(mailIn({ from: 'maria@example.com', to: replyTo, text: 'x'.repeat(6 * 1024 * 1024) })).rejects.toThrow(/552|too large|size/i);
+    // Malformed MIME
+    const malformed = await post('esto no es un correo');
+    expect(malformed.status).toBe(400);
+    expect(await malformed.json()).toMatchObject({ code: 'malformed' });
+    // The reply token of a conversation of another site
+    const other = await post(`From: maria@example.com\r\nTo: ${replyTo}\r\nSubject: x\r\n\r\nHola\r\n`, 'sk_other_secret');
+    expect(other.status).toBe(404);
+    expect(await other.json()).toMatchObject({ code: 'unknown_recipient' });
+    // An unknown reply address over SMTP
+    await expect(mailIn({ from: 'maria@example.com', to: 'reply+aaaaaaaaaaaaaaaaaaaaaaaaaa@mail.shop.test', text: 'hola' })).rejects.toThrow(/550/);
+    expect(await count()).toBe(before);
+  });
+
+  it('refuses an expired chat link, even one that worked before', async () => {
+    const links = new MailLinks(loadServerKey(server.dataDir));
+    const week = 8 * 24 * 60 * 60 * 1000;
+    const old = links.sign('chat', siteId, conversationId, Date.now() - week);
+    const res = await fetch(`${server.origin}/email/chat/${old}`);
+    expect(res.status).toBe(410);
+    expect(await res.text()).toContain('ha caducado');
+    const before = (await server.store.messages.after(siteId, conversationId, 0, 500)).length;
+    const post = await fetch(`${server.origin}/email/chat/${old}`, { method: 'POST', body: new URLSearchParams({ clientId: 'mlexpired0001', text: 'hola' }), redirect: 'manual' });
+    expect(post.status).toBe(410);
+    expect(await server.store.messages.after(siteId, conversationId, 0, 500)).toHaveLength(before);
+    // A link for another conversation id (same signature) opens nothing.
+    const fresh = links.sign('chat', siteId, conversationId, Date.now());
+    expect((await fetch(`${server.origin}/email/chat/${fresh.replace(conversationId, 'cv_someoneelse')}`)).status).toBe(403);
   });
 });
