@@ -31,6 +31,7 @@ import { VERSION } from './version';
 import { staticRoutes } from './routes/static';
 import { emailLinkRoutes } from './routes/email-links';
 import { inboundEmailRoutes } from './routes/inbound-email';
+import { demoMailRoutes } from './routes/demo-mail';
 import type { InboundDeps } from './app/inbound-email';
 import type { AgentRecord, SiteRecord, Store } from './store/types';
 import { AgentSockets, agentSocket, type AgentSession } from './ws/agent-gateway';
@@ -218,6 +219,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', shopWebhookRoutes({ shops, logger: deps.logger }));
   app.route('/', fileRoutes({ store: deps.store, logger: deps.logger, fileUrls, uploadsDir: deps.uploadsDir, publicUrl: deps.publicUrl, now }));
   app.route('/', emailLinkRoutes({ core, key: deps.fileKey }));
+  if (deps.demo && deps.mail?.transport === 'demo') app.route('/demo', demoMailRoutes({ store: deps.store, publicUrl: deps.publicUrl, replyDomain: deps.mail.replyDomain }));
+  else if (deps.demo) app.get('/demo/correo/', (c) => c.text(deps.mail?.transport === 'smtp' ? 'El correo de la demo sale por SMTP_URL: míralo en tu buzón.' : 'El correo no está configurado.'));
   if (deps.demo) app.route('/demo/api', demoRoutes({ store: deps.store, publicUrl: deps.publicUrl }));
   app.route('/', staticRoutes({ store: deps.store, distDir: deps.distDir, demo: deps.demo === true, publicUrl: deps.publicUrl, securityLog }));
 

@@ -54,6 +54,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const store = new SqliteStore(opened);
   const fileKey = loadServerKey(config.dataDir);
   const mailer = createMailer(config.mail, config.seedDemo);
+  // The demo without a mail server keeps its mail in the database; replies come back through its mailbox page.
+  const mailConfig = { ...config.mail, replyDomain: config.mail.replyDomain || (mailer?.kind === 'demo' ? 'correo.demo.invalid' : '') };
   if (!mailer) logger.warn('e-mail is not configured (SMTP_URL unset): shoppers are not e-mailed; see docs/email.md');
   // Mail a crash left half-sent goes back to the queue (sent again with the same Message-ID).
   const released = await store.mail.release();
@@ -73,7 +75,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     agentMessages: config.agentMessages,
     fileKey,
     uploadsDir: join(config.dataDir, 'uploads'),
-    mail: { transport: mailer?.kind ?? null, awayMs: config.mail.awayMs, replyDomain: config.mail.replyDomain, maxInboundBytes: config.mail.maxInboundBytes },
+    mail: { transport: mailer?.kind ?? null, awayMs: config.mail.awayMs, replyDomain: mailConfig.replyDomain, maxInboundBytes: config.mail.maxInboundBytes },
   });
   const dispatcher = new WebhookDispatcher({ store, logger, allowPrivate: config.allowPrivateTargets, intervalMs: config.webhookIntervalMs });
   dispatcher.start();
@@ -87,7 +89,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = `http://${host}:${port}`;
   const mailDispatcher = mailer
-    ? new MailDispatcher({ store, bus, logger, mailer, config: config.mail, links: new MailLinks(fileKey), baseUrl: () => config.publicUrl || url })
+    ? new MailDispatcher({ store, bus, logger, mailer, config: mailConfig, links: new MailLinks(fileKey), baseUrl: () => config.publicUrl || url })
     : null;
   mailDispatcher?.start();
   let inboundSmtp: InboundListener | null = null;

@@ -295,3 +295,39 @@ describe('replies by e-mail', () => {
     expect((await fetch(`${server.origin}/email/chat/${fresh.replace(conversationId, 'cv_someoneelse')}`)).status).toBe(403);
   });
 });
+
+describe('the demo without a mail server', () => {
+  it('keeps the mail in the database, lists it at /demo/correo/, and its "Responder" reaches the agent through the inbound path', async () => {
+    const demo = await startTestServer({ env: { MAIL_AWAY_MS: '200', MAIL_INTERVAL_MS: '50' } });
+    try {
+      const visitor = await connectVisitor(demo);
+      const clientId = cid();
+      visitor.socket.send({ type: 'message.send', clientId, text: '¿Abrís el domingo?' });
+      const conversationId = (await visitor.socket.next((f) => f.type === 'ack' && f.clientId === clientId)).conversationId as string;
+      visitor.socket.send({ type: 'profile', email: 'ines@example.com' });
+      await visitor.socket.nextOfType('profile.saved');
+      const siteId = (await demo.store.sites.byPublicKey('pk_demo'))!.id;
+      await expect.poll(async () => (await demo.store.mail.forConversation(siteId, conversationId)).map((m) => [m.kind, m.status, m.transport])).toEqual([['offline_confirmation', 'sent', 'demo']]);
+
+      const page = await fetch(`${demo.origin}/demo/correo/`);
+      expect(page.status).toBe(200);
+      const html = await page.text();
+      expect(html).toContain('Hemos recibido tu mensaje');
+      expect(html).toContain('¿Abrís el domingo?');
+      const action = /action="(\/demo\/correo\/[^"]+\/responder)"/.exec(html)![1]!;
+
+      const agent = await connectAgent(demo, await signIn(demo));
+      const arrived = agent.socket.next((f) => f.type === 'message.created' && (f.message as { text: string }).text === 'Perfecto, paso el domingo.');
+      // Another site's page cannot post it.
+      expect((await fetch(`${demo.origin}${action}`, { method: 'POST', headers: { Origin: 'https://evil.example' }, body: new URLSearchParams({ text: 'x' }), redirect: 'manual' })).status).toBe(403);
+      const res = await fetch(`${demo.origin}${action}`, { method: 'POST', headers: { Origin: demo.origin }, body: new URLSearchParams({ text: 'Perfecto, paso el domingo.' }), redirect: 'manual' });
+      expect(res.status).toBe(303);
+      expect(res.headers.get('location')).toBe('/demo/correo/?enviado=1');
+      expect((await arrived).message).toMatchObject({ channel: 'email', kind: 'text', author: { kind: 'visitor' } });
+      agent.socket.close();
+      visitor.socket.close();
+    } finally {
+      await demo.destroy();
+    }
+  });
+});
