@@ -39,7 +39,7 @@ export function ConversationView({ inbox, meId, meName, context, workspace }: { 
         <span class={`status s-${conversation.status}`}>{t[`status_${conversation.status}`]}</span>
         <ConversationActions inbox={inbox} conversation={conversation} meId={meId} teams={workspace.teams.value} />
       </header>
-      <MessageLog items={items} hasEarlier={inbox.selectedHasEarlier.value} onLoadEarlier={inbox.loadEarlier} visitorName={name} visitorReadSeq={conversation.visitorReadSeq} conversationId={conversation.id} onRetry={inbox.retry} />
+      <MessageLog items={items} hasEarlier={inbox.selectedHasEarlier.value} onLoadEarlier={inbox.loadEarlier} visitorName={name} visitorReadSeq={conversation.visitorReadSeq} conversationId={conversation.id} onRetry={inbox.retry} emailFailures={inbox.emailFailures.value} />
       <p class="typing" aria-live="polite">
         {typing ? (typing.preview ? `${t.visitorTyping} “${typing.preview}”` : t.visitorTyping) : ''}
       </p>

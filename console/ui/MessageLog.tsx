@@ -31,6 +31,8 @@ interface Props {
   visitorReadSeq: number;
   conversationId: string;
   onRetry(clientId: string): void;
+  /** Message id → why its e-mail was not delivered. */
+  emailFailures?: Map<string, string> | undefined;
 }
 
 interface Window {
@@ -51,7 +53,7 @@ export function widen(w: Window, step: number, max: number): Window {
   return size > max ? { fromEnd: w.fromEnd + size - max, size: max } : { fromEnd: w.fromEnd, size };
 }
 
-export function MessageLog({ items, hasEarlier, onLoadEarlier, visitorName, visitorReadSeq, conversationId, onRetry }: Props) {
+export function MessageLog({ items, hasEarlier, onLoadEarlier, visitorName, visitorReadSeq, conversationId, onRetry, emailFailures }: Props) {
   const t = strings();
   const ref = useRef<HTMLDivElement>(null);
   const time = new Intl.DateTimeFormat(locale.value, { hour: '2-digit', minute: '2-digit' });
@@ -162,6 +164,8 @@ export function MessageLog({ items, hasEarlier, onLoadEarlier, visitorName, visi
               <span class="who">
                 {who}
                 {note && <strong class="note-tag"> · {t.note}</strong>}
+                {m.channel === 'email' && <strong class="channel-tag"> · {t.viaEmail}</strong>}
+                {typeof m.payload?.unverifiedSender === 'string' && <strong class="unverified-tag"> · {t.unverifiedSender.replace('{from}', m.payload.unverifiedSender)}</strong>}
               </span>
               {parsed?.type === 'quick_replies' && text}
               {parsed ? <TranscriptCard card={parsed} /> : text}
@@ -170,6 +174,7 @@ export function MessageLog({ items, hasEarlier, onLoadEarlier, visitorName, visi
                 {time.format(m.createdAt)}
                 {m.state === 'sending' && ` · ${t.sending}`}
                 {lastSeen?.key === m.key && ` · ${t.seen}`}
+                {emailFailures?.has(m.key) && <strong class="email-failed" role="status">{` · ${t.emailFailed.replace('{error}', emailFailures.get(m.key)!)}`}</strong>}
                 {m.state === 'failed' && (
                   <>
                     {` · ${t.failed} `}

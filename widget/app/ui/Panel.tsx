@@ -13,6 +13,8 @@ interface Props {
   livePreview: boolean;
   /** The site asks for name and email before the first message. */
   preChatForm: boolean;
+  /** E-mail is not configured on the server: no offer to answer by e-mail. */
+  noEmail?: boolean | undefined;
   /** A chime plays for new messages while the panel is closed. */
   sound?: boolean;
   onToggleSound?(): void;
@@ -26,7 +28,7 @@ function when(at: number, locale: string): string {
   return sameDay ? time : `${d.toLocaleDateString(locale, { weekday: 'long' })} ${time}`;
 }
 
-export function Panel({ chat, onClose, inputRef, livePreview, preChatForm, sound, onToggleSound }: Props) {
+export function Panel({ chat, onClose, inputRef, livePreview, preChatForm, noEmail, sound, onToggleSound }: Props) {
   const t = WIDGET_STRINGS[chat.locale.value];
   const { siteName, greeting } = chat.brand.value;
   // https only (the server checks it too): a logo must not downgrade the panel's page.
@@ -35,6 +37,7 @@ export function Panel({ chat, onClose, inputRef, livePreview, preChatForm, sound
   const availability = chat.availability.value;
   const profile = chat.profile.value;
   const offline = availability !== null && !availability.available;
+  const mailable = offline && !noEmail;
   const needsPreChat = preChatForm && !profile.email && chat.items.value.length === 0;
   // Offline, the header says only when people are back: the one email promise is below the log.
   const subtitle =
@@ -107,10 +110,10 @@ export function Panel({ chat, onClose, inputRef, livePreview, preChatForm, sound
           ))}
         </ul>
       )}
-      {offline && !profile.email && !needsPreChat && (
+      {mailable && !profile.email && !needsPreChat && (
         <ProfileForm t={t} mode="offline" initial={profile} onSave={(p) => void chat.saveProfile(p)} />
       )}
-      {offline && profile.email && (
+      {mailable && profile.email && (
         <p class="offline-note" role="status">
           {t.offlineTitle} {t.emailSaved} {profile.email}
         </p>
