@@ -407,6 +407,8 @@ const AgentWelcome = v.object({
   team: v.array(v.object({ id: Id, name: v.string(), status: AgentStatusSchema })),
   /** This agent's own status (kept across reconnects). */
   status: v.picklist(['online', 'away']),
+  /** False: the server sends no e-mail (no SMTP_URL): the console says so. */
+  email: v.optional(v.boolean()),
 });
 
 const Ack = v.object({

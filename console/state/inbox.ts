@@ -45,6 +45,8 @@ export function createInbox(agent: AgentInfo, opts: { socketUrl: string; onSessi
   const team = signal<{ id: string; name: string; status: 'online' | 'away' | 'offline' }[]>([]);
   /** Messages whose e-mail was given up: message id → the mail server's answer (shown beside the message). */
   const emailFailures = signal<Map<string, string>>(new Map());
+  /** The server sends e-mail (SMTP_URL, or the demo's mailbox). */
+  const emailConfigured = signal(true);
   /** This agent's chosen status. */
   const myStatus = signal<'online' | 'away'>('online');
   /** Conversations whose shopper is typing now, with the live preview when the site allows it. */
@@ -135,6 +137,7 @@ export function createInbox(agent: AgentInfo, opts: { socketUrl: string; onSessi
         if (watched) socket.send({ type: 'visitor.get', visitorId: watched });
         team.value = frame.team;
         myStatus.value = frame.status;
+        emailConfigured.value = frame.email !== false;
         for (const [id, tl] of timelines) {
           sync(id);
           for (const p of tl.unsent()) socket.send({ type: 'message.send', conversationId: id, clientId: p.clientId, text: p.text, kind: p.kind ?? 'text' });
@@ -314,7 +317,7 @@ export function createInbox(agent: AgentInfo, opts: { socketUrl: string; onSessi
     refreshSelected();
   }
 
-  function send(text: string, kind: 'text' | 'note' = 'text'): void {
+  function send(text: string, kind: 'text' | 'note' = 'text', byEmail = false): void {
     const id = selectedId.value;
     const tl = id ? timelines.get(id) : undefined;
     const trimmed = text.trim();
@@ -323,7 +326,7 @@ export function createInbox(agent: AgentInfo, opts: { socketUrl: string; onSessi
     tl.addPending({ clientId, text: trimmed, createdAt: Date.now(), kind });
     refreshSelected();
     if (kind === 'text') sendTyping(false);
-    if (welcomed) socket.send({ type: 'message.send', conversationId: id, clientId, text: trimmed, kind });
+    if (welcomed) socket.send({ type: 'message.send', conversationId: id, clientId, text: trimmed, kind, ...(byEmail && kind === 'text' ? { byEmail: true } : {}) });
   }
 
   /** The last action that failed, to show the agent why (`conflict`: someone else changed it first). */
@@ -458,6 +461,7 @@ export function createInbox(agent: AgentInfo, opts: { socketUrl: string; onSessi
     shareOrder,
     team,
     emailFailures,
+    emailConfigured,
     myStatus,
     setStatus,
     act,

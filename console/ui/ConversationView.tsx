@@ -43,10 +43,16 @@ export function ConversationView({ inbox, meId, meName, context, workspace }: { 
       <p class="typing" aria-live="polite">
         {typing ? (typing.preview ? `${t.visitorTyping} “${typing.preview}”` : t.visitorTyping) : ''}
       </p>
+      {!inbox.emailConfigured.value && (
+        <p class="muted small email-off" role="note">
+          {t.emailNotConfigured}
+        </p>
+      )}
       <ReplyBox
         key={conversation.id}
         conversationId={conversation.id}
         onSend={inbox.send}
+        canEmail={inbox.emailConfigured.value && conversation.visitorEmail !== null}
         onTyping={inbox.sendTyping}
         drafts={inbox.drafts}
         canned={workspace.canned.value}

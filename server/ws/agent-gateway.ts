@@ -113,6 +113,7 @@ export function agentSocket(deps: GatewayDeps, session: AgentSession, sockets: A
           visitorCounts: deps.presence.counts(siteId),
           team: deps.team.team(siteId),
           status,
+          email: deps.mail !== undefined,
         });
         return;
       }

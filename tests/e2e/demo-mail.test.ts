@@ -47,6 +47,18 @@ describe.runIf(hasChromium)('the demo mailbox', () => {
 
     const log = agent.locator('.msg').filter({ hasText: 'Sí, el de cerámica me interesa.' });
     await expect.poll(textOf(log), T).toContain('by e-mail');
+
+    // The agent answers by e-mail on purpose: it lands in the mailbox at once.
+    await agent.getByLabel('Also send by e-mail').check();
+    await agent.locator('#reply').fill('Te lo enviamos mañana.');
+    await agent.getByRole('button', { name: 'Send', exact: true }).click();
+    await expect.poll(textOf(agent.locator('.msg').filter({ hasText: 'Te lo enviamos mañana.' })), T).toContain('by e-mail');
+    await expect
+      .poll(async () => {
+        await shop.reload();
+        return shop.getByRole('article').first().innerText();
+      }, T)
+      .toContain('Te lo enviamos mañana.');
     await shopperContext.close();
     await agentContext.close();
   });
