@@ -130,6 +130,8 @@ export const ConversationSummarySchema = v.object({
   team: v.optional(v.nullable(v.string())),
   /** A verified customer's recent order numbers: agents search chats by them. */
   orderNumbers: v.optional(v.array(v.string())),
+  /** Some message came or went by e-mail (the console filters by channel). */
+  viaEmail: v.optional(v.boolean()),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });

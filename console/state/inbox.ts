@@ -64,7 +64,11 @@ export function createInbox(agent: AgentInfo, opts: { socketUrl: string; onSessi
   const sorted = computed(() => [...conversations.value.values()].sort((a, b) => b.updatedAt - a.updatedAt));
   const view = signal<View>('open');
   const query = signal('');
-  const visible = computed(() => visibleConversations(sorted.value, view.value, agent.id, query.value));
+  /** The channel filter: every conversation, those only in the chat, or those with e-mail. */
+  const channel = signal<'all' | 'chat' | 'email'>('all');
+  const visible = computed(() =>
+    visibleConversations(sorted.value, view.value, agent.id, query.value).filter((c) => channel.value === 'all' || (channel.value === 'email') === (c.viaEmail === true)),
+  );
   const queued = computed(() => sorted.value.filter((c) => c.status === 'queued').length);
   /** Unsent drafts per conversation, kept while switching chats. */
   const drafts = new Map<string, { text: string; mode: 'text' | 'note' }>();
@@ -462,6 +466,7 @@ export function createInbox(agent: AgentInfo, opts: { socketUrl: string; onSessi
     team,
     emailFailures,
     emailConfigured,
+    channel,
     myStatus,
     setStatus,
     act,

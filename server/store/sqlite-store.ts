@@ -754,6 +754,8 @@ export class SqliteStore implements Store {
         botCustomerEmail: botCustomer.email,
         // The known customer's recent order numbers, so agents can search chats by order.
         orderNumbers: sql<string | null>`(SELECT group_concat(number, ' ') FROM (SELECT o.number FROM orders o WHERE o.site_id = ${t.conversations.siteId} AND o.customer_id = ${knownCustomerId} ORDER BY o.created_at DESC LIMIT 20))`,
+        // Some message came or went by e-mail (the console's channel filter).
+        viaEmail: sql<number>`EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = ${t.conversations.id} AND m.channel = 'email')`,
       })
       .from(t.conversations)
       .innerJoin(t.visitors, eq(t.visitors.id, t.conversations.visitorId))
@@ -1012,6 +1014,7 @@ function toListItem(row: {
   botCustomerName: string | null;
   botCustomerEmail: string | null;
   orderNumbers: string | null;
+  viaEmail?: number | null;
 }): ConversationListItem {
   return {
     ...toConversation(row.conversation),
@@ -1019,6 +1022,7 @@ function toListItem(row: {
     visitorEmail: row.customerEmail || row.botCustomerEmail || row.visitorEmail,
     verified: row.verified,
     orderNumbers: row.orderNumbers ? row.orderNumbers.split(' ') : [],
+    viaEmail: Boolean(row.viaEmail),
   };
 }
 

@@ -72,6 +72,8 @@ export interface ConversationListItem extends ConversationRecord {
   verified: boolean;
   /** A verified customer's recent order numbers (searchable by agents). */
   orderNumbers: string[];
+  /** Some message of it came or went by e-mail. */
+  viaEmail?: boolean;
 }
 
 export interface AttachmentRecord {

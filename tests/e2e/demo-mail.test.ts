@@ -59,6 +59,13 @@ describe.runIf(hasChromium)('the demo mailbox', () => {
         return shop.getByRole('article').first().innerText();
       }, T)
       .toContain('Te lo enviamos mañana.');
+
+    // The conversation list filters by channel: this chat went on by e-mail.
+    const channel = agent.getByRole('combobox', { name: 'Channel' });
+    await channel.selectOption('chat');
+    await expect.poll(() => agent.locator('button.item').count(), T).toBe(0);
+    await channel.selectOption('email');
+    await expect.poll(() => agent.locator('button.item').count(), T).toBe(1);
     await shopperContext.close();
     await agentContext.close();
   });
