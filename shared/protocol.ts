@@ -267,6 +267,8 @@ const ConversationAction = v.object({
   team: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(60))),
   /** For `transfer`: kept as an internal note; the shopper never sees it. */
   note: v.optional(v.pipe(v.string(), v.maxLength(500))),
+  /** For `resolve`: also e-mail the shopper the conversation (when they left an address and e-mail is configured). */
+  transcript: v.optional(v.boolean()),
   /**
    * The state the agent acted on. If the conversation has changed since (another agent took it
    * a moment earlier), the action is refused with `conflict` instead of overriding them.
@@ -334,7 +336,10 @@ const VisitorProactive = v.object({
   device: v.optional(v.picklist(['desktop', 'tablet', 'mobile'])),
 });
 
-export const VisitorClientFrameSchema = v.variant('type', [VisitorHello, VisitorMessageSend, Identify, Profile, VisitorContext, VisitorProactive, Typing, Read, Sync, History, Ping]);
+/** The shopper asks for the conversation by e-mail (to the address they left, or their verified customer's). */
+const TranscriptRequest = v.object({ type: v.literal('transcript'), conversationId: Id });
+
+export const VisitorClientFrameSchema = v.variant('type', [VisitorHello, VisitorMessageSend, Identify, Profile, VisitorContext, VisitorProactive, Typing, Read, Sync, History, Ping, TranscriptRequest]);
 export const AgentClientFrameSchema = v.variant('type', [AgentHello, AgentMessageSend, OrderShare, ConversationAction, VisitorChat, AgentStatusFrame, VisitorsList, VisitorGet, Typing, Read, Sync, History, Ping]);
 
 export type VisitorContextFrame = v.InferOutput<typeof VisitorContext>;

@@ -226,6 +226,8 @@ export interface ActInput {
   team?: string | undefined;
   /** For transfer: a note for whoever receives it, kept as an internal note. */
   note?: string | undefined;
+  /** For resolve: also e-mail the shopper the transcript (queued in the same transaction). */
+  transcript?: boolean | undefined;
 }
 
 /** An agent acts on a conversation: take, take over, transfer, resolve, reopen, return to the bot. */
@@ -266,6 +268,7 @@ export async function act(deps: CoreDeps, input: ActInput, committed?: Committed
     }
   }
   const note = input.action === 'transfer' ? input.note?.trim() : undefined;
+  const transcript = input.action === 'resolve' && input.transcript === true && deps.mail !== undefined && (await shopperAddress(deps, siteId, input.conversationId)) !== null;
   return commitChange(deps, {
     siteId,
     target: { conversationId: input.conversationId },
@@ -276,6 +279,7 @@ export async function act(deps: CoreDeps, input: ActInput, committed?: Committed
       seen: input.seen,
       // The note for whoever receives the chat: internal, so it never reaches the shopper.
       ...(note ? { after: [{ clientId: `note_${input.clientId}`, author: agentAuthor(agent), kind: 'note' as const, text: note, payload: null, preview: null }] } : {}),
+      ...(transcript ? { mail: () => [{ kind: 'transcript' as const, sendAfter: deps.now() }] } : {}),
     }),
   }, committed);
 }

@@ -6,7 +6,7 @@
 import type { SiteRecord, VisitorRecord } from '../store/types';
 import type { CoreDeps } from './deps';
 import { InvalidRequestError } from './errors';
-import { sendShopperMessage } from './conversations';
+import { sendShopperMessage, shopperAddress } from './conversations';
 
 /** The shopper left an address while nobody is online: confirm the open conversation (once). */
 export async function confirmOffline(deps: CoreDeps, site: SiteRecord, visitor: VisitorRecord): Promise<void> {
@@ -20,6 +20,14 @@ export async function confirmOffline(deps: CoreDeps, site: SiteRecord, visitor: 
 export async function sendTranscript(deps: CoreDeps, input: { siteId: string; conversationId: string; toAddress?: string | null }): Promise<void> {
   if (!deps.mail) throw new InvalidRequestError('not_allowed', 'e-mail is not configured');
   await deps.store.mail.enqueue(input.siteId, input.conversationId, { kind: 'transcript', sendAfter: deps.now(), toAddress: input.toAddress ?? null }, deps.now());
+}
+
+/** The shopper asks for a transcript of one of their conversations (widget). */
+export async function requestTranscript(deps: CoreDeps, input: { site: SiteRecord; visitor: VisitorRecord; conversationId: string }): Promise<void> {
+  const conversation = await deps.store.conversations.getForVisitor(input.site.id, input.conversationId, input.visitor);
+  if (!conversation) throw new InvalidRequestError('not_found', 'conversation not found');
+  if (!(await shopperAddress(deps, input.site.id, conversation.id))) throw new InvalidRequestError('not_allowed', 'leave your e-mail address first');
+  await sendTranscript(deps, { siteId: input.site.id, conversationId: conversation.id });
 }
 
 /** The shopper answers from the page a mail's link opened: a shopper message in that conversation. */

@@ -128,6 +128,7 @@ export function agentSocket(deps: GatewayDeps, session: AgentSession, sockets: A
           agentId: frame.agentId,
           team: frame.team,
           note: frame.note,
+          transcript: frame.transcript === true,
         }, ack);
         return;
       }

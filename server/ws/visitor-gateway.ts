@@ -2,7 +2,7 @@
  * The shopper's socket, /ws/visitor. Three steps per frame: validate (shared/protocol),
  * call the store, send typed replies and publish events. No business rules live here.
  */
-import { confirmOffline } from '../app/email';
+import { confirmOffline, requestTranscript } from '../app/email';
 import type { WSContext, WSEvents } from 'hono/ws';
 import type { WebSocket } from 'ws';
 import { CLOSE_CODES } from '../../shared/errors';
@@ -88,6 +88,10 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord, address: stri
           if (item) deps.bus.publish(topics.siteAgents(site.id), { type: 'conversation.updated', conversation: toSummary(item) });
         }
         return;
+      }
+      case 'transcript': {
+        if (!visitor) return c.send({ type: 'error', code: 'not_ready', message: 'send hello first' });
+        return requestTranscript(deps, { site, visitor, conversationId: frame.conversationId });
       }
       case 'ping':
         return c.send({ type: 'pong', ...(frame.t !== undefined ? { t: frame.t } : {}) });

@@ -183,6 +183,37 @@ async function mailIn(mail: { from: string; to: string; text: string; headers?: 
   }
 }
 
+describe('transcripts', () => {
+  it('sends the conversation when the shopper asks from the widget, and when the agent resolves with a transcript', async () => {
+    const siteId = (await server.store.sites.byPublicKey('pk_demo'))!.id;
+    const shopper = await shopperWhoLeftAnEmail('rosa@example.com', 'Quiero cambiar la talla');
+    const agent = await connectAgent(server, await signIn(server));
+    await agentSays(agent, shopper.conversationId, 'Claro, te mando la etiqueta.');
+    const before = smtp.received.length;
+    shopper.socket.send({ type: 'transcript', conversationId: shopper.conversationId });
+    await expect.poll(() => smtp.received.slice(before).filter((m) => m.parsed.subject?.startsWith('Tu conversación con')).length, { timeout: 5000 }).toBe(1);
+    const mail = smtp.received.slice(before).find((m) => m.parsed.subject?.startsWith('Tu conversación con'))!;
+    expect(mail.to).toEqual(['rosa@example.com']);
+    expect(mail.parsed.text).toContain('Quiero cambiar la talla');
+    expect(mail.parsed.text).toContain('Claro, te mando la etiqueta.');
+    // Someone else's conversation: refused, nothing queued.
+    const other = await connectVisitor(server);
+    other.socket.send({ type: 'profile', email: 'otra@example.com' });
+    await other.socket.nextOfType('profile.saved');
+    other.socket.send({ type: 'transcript', conversationId: shopper.conversationId });
+    expect(await other.socket.nextOfType('error')).toMatchObject({ code: 'not_found' });
+    other.socket.close();
+
+    const ref = cid('act');
+    const reply = agent.socket.next((f) => (f.type === 'ack' || f.type === 'error') && (f.clientId === ref || f.ref === ref));
+    agent.socket.send({ type: 'conversation.action', clientId: ref, conversationId: shopper.conversationId, action: 'resolve', transcript: true });
+    expect(await reply).toMatchObject({ type: 'ack' });
+    await expect.poll(async () => (await server.store.mail.forConversation(siteId, shopper.conversationId)).filter((m) => m.kind === 'transcript' && m.status === 'sent').length, { timeout: 5000 }).toBe(2);
+    shopper.socket.close();
+    agent.socket.close();
+  });
+});
+
 describe('replies by e-mail', () => {
   let replyTo: string;
   let conversationId: string;
