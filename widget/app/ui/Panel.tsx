@@ -38,6 +38,7 @@ export function Panel({ chat, onClose, inputRef, livePreview, preChatForm, noEma
   const profile = chat.profile.value;
   const offline = availability !== null && !availability.available;
   const mailable = offline && !noEmail;
+  const sent = chat.transcriptSent.value;
   const needsPreChat = preChatForm && !profile.email && chat.items.value.length === 0;
   // Offline, the header says only when people are back: the one email promise is below the log.
   const subtitle =
@@ -112,6 +113,11 @@ export function Panel({ chat, onClose, inputRef, livePreview, preChatForm, noEma
       )}
       {mailable && !profile.email && !needsPreChat && (
         <ProfileForm t={t} mode="offline" initial={profile} onSave={(p) => void chat.saveProfile(p)} />
+      )}
+      {!noEmail && profile.email && chat.items.value.length > 0 && (
+        <button type="button" class="offline-note link" disabled={sent} onClick={chat.transcript}>
+          {sent ? `${t.transcriptSent} ${profile.email}` : t.transcript}
+        </button>
       )}
       {mailable && profile.email && (
         <p class="offline-note" role="status">
