@@ -183,6 +183,31 @@ async function mailIn(mail: { from: string; to: string; text: string; headers?: 
   }
 }
 
+describe('List-Unsubscribe', () => {
+  it('stops the digests of that conversation after a one-click unsubscribe', async () => {
+    const siteId = (await server.store.sites.byPublicKey('pk_demo'))!.id;
+    const shopper = await shopperWhoLeftAnEmail('pablo@example.com', '¿Hay envío gratis?');
+    shopper.socket.close();
+    const agent = await connectAgent(server, await signIn(server));
+    const before = smtp.received.length;
+    await agentSays(agent, shopper.conversationId, 'Sí, desde 40 €.');
+    await expect.poll(() => smtp.received.slice(before).some((m) => m.to[0] === 'pablo@example.com' && m.parsed.subject?.startsWith('Tienes respuesta')), { timeout: 5000 }).toBe(true);
+    const digest = smtp.received.slice(before).find((m) => m.to[0] === 'pablo@example.com' && m.parsed.subject?.startsWith('Tienes respuesta'))!;
+    const url = /^List-Unsubscribe: <(\S+)>$/m.exec(digest.raw.toString().replace(/\r\n[ \t]+/g, ' '))![1]!;
+    // A GET (a link scanner) only asks; the one-click POST unsubscribes.
+    expect(await (await fetch(url)).text()).toContain('No quiero más correos');
+    expect((await fetch(url, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } })).status).toBe(200);
+    await agentSays(agent, shopper.conversationId, '¿Algo más?');
+    await expect
+      .poll(async () => (await server.store.mail.forConversation(siteId, shopper.conversationId)).filter((m) => m.kind === 'digest').map((m) => [m.status, m.lastError]), { timeout: 5000 })
+      .toEqual([
+        ['sent', null],
+        ['skipped', 'unsubscribed'],
+      ]);
+    agent.socket.close();
+  });
+});
+
 describe('transcripts', () => {
   it('sends the conversation when the shopper asks from the widget, and when the agent resolves with a transcript', async () => {
     const siteId = (await server.store.sites.byPublicKey('pk_demo'))!.id;
