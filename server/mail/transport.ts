@@ -39,7 +39,8 @@ export function publicMailError(err: unknown): string {
 
 export function createMailer(cfg: MailConfig, demo: boolean): Mailer | null {
   if (cfg.smtpUrl) {
-    const transport = nodemailer.createTransport(cfg.smtpUrl);
+    // Bounded waits: a mail server that stops answering must not hold the outbox for nodemailer's default 10 minutes.
+    const transport = nodemailer.createTransport({ url: cfg.smtpUrl, connectionTimeout: 30_000, greetingTimeout: 30_000, socketTimeout: 60_000 });
     return {
       kind: 'smtp',
       async send(mail) {
