@@ -387,3 +387,14 @@ describe('the demo without a mail server', () => {
     }
   });
 });
+
+describe('sendMail (mail about no conversation)', () => {
+  it('goes through the same outbox and transport', async () => {
+    const { sendMail } = await import('../../server/mail/send');
+    const siteId = (await server.store.sites.byPublicKey('pk_demo'))!.id;
+    const before = smtp.received.length;
+    const row = await sendMail(server.store, { siteId, to: 'admin@example.com', subject: 'Restablecer la contraseña', text: 'Tu enlace', html: '<p>Tu enlace</p>' }, Date.now());
+    await expect.poll(() => smtp.received.slice(before).find((m) => m.to[0] === 'admin@example.com')?.parsed.subject, { timeout: 5000 }).toBe('Restablecer la contraseña');
+    expect((await server.store.mail.byId(siteId, row.id))?.status).toBe('sent');
+  });
+});
