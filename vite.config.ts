@@ -91,8 +91,8 @@ export default defineConfig(({ mode }) => {
       target: 'es2022',
       // Each is one chunk: the modulepreload polyfill would only add bytes.
       modulePreload: { polyfill: false },
-      // The panel is paid for by shoppers: terser's second pass saves ~2% over the default.
-      ...(panel ? { minify: 'terser' as const, terserOptions: { compress: { passes: 2 } } } : {}),
+      // The panel is paid for by shoppers: terser's extra passes save ~2% over the default.
+      ...(panel ? { minify: 'terser' as const, terserOptions: { ecma: 2020, module: true, compress: { passes: 3 }, format: { comments: false } } } : {}),
       sourcemap: true,
       rollupOptions: {
         input: { [panel ? 'widget' : 'console']: resolve(root, panel ? 'widget/app/index.html' : 'console/index.html') } as Record<string, string>,

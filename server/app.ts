@@ -29,6 +29,10 @@ import { SecretBox } from './integrations/secret-box';
 import { ShopIntegrations } from './integrations/shops/service';
 import { VERSION } from './version';
 import { staticRoutes } from './routes/static';
+import { emailLinkRoutes } from './routes/email-links';
+import { inboundEmailRoutes } from './routes/inbound-email';
+import { demoMailRoutes } from './routes/demo-mail';
+import type { InboundDeps } from './app/inbound-email';
 import type { AgentRecord, SiteRecord, Store } from './store/types';
 import { AgentSockets, agentSocket, type AgentSession } from './ws/agent-gateway';
 import { PresenceRegistry, TeamPresence } from './presence';
@@ -67,6 +71,15 @@ export interface AppDeps {
   demo?: boolean;
   /** REST API requests per second per site (sustained) and burst. */
   apiRateLimit?: { rate: number; burst: number };
+  /** E-mail (issue 13): how it is sent (null: not configured) and the limits of inbound mail. */
+  mail?: AppMail;
+}
+
+export interface AppMail {
+  transport: 'smtp' | 'demo' | null;
+  awayMs: number;
+  replyDomain: string;
+  maxInboundBytes: number;
 }
 
 // Node 20 has no global ErrorEvent; the WebSocket adapter (ws/node-ws.ts) constructs one when a socket errors.
@@ -101,7 +114,8 @@ export function createApp(deps: AppDeps) {
   const fileUrls = new FileUrls(deps.fileKey);
   const securityLog = new SecurityLog(deps.logger, { now });
   const lookups = new LookupGuard();
-  const core: CoreDeps = { store: deps.store, bus: deps.bus, logger: deps.logger, now, routing: router, fileUrls, allowPrivateTargets: deps.allowPrivateTargets === true, lookups, teamAvailable: (siteId, at) => team.availability(siteId, at).available };
+  const core: CoreDeps = { store: deps.store, bus: deps.bus, logger: deps.logger, now, routing: router, fileUrls, allowPrivateTargets: deps.allowPrivateTargets === true, lookups, teamAvailable: (siteId, at) => team.availability(siteId, at).available,
+    ...(deps.mail?.transport ? { mail: { awayMs: deps.mail.awayMs } } : {}) };
   const gateway: GatewayDeps = { ...core, securityLog, heartbeat, presence, visitorFeed, team, router,
     // A person types a few messages a second at most; a reconnect may flush a small outbox at once.
     limits: {
@@ -112,6 +126,7 @@ export function createApp(deps: AppDeps) {
   };
 
   router.attach({ ...core, team });
+  const inbound: InboundDeps = { ...core, uploadsDir: deps.uploadsDir, replyDomain: deps.mail?.replyDomain ?? '', maxBytes: deps.mail?.maxInboundBytes ?? 10 * 1024 * 1024 };
   const shops = new ShopIntegrations({
     core,
     store: deps.store,
@@ -150,6 +165,8 @@ export function createApp(deps: AppDeps) {
   app.route('/api/agent/reports', consoleReportRoutes({ store: deps.store, now }));
   app.route('/api/agent/admin', adminRoutes({ store: deps.store, bus: deps.bus, publicUrl: deps.publicUrl, agentSockets, now, allowPrivateTargets: deps.allowPrivateTargets === true, team, securityLog, shops }));
   app.route('/api/agent', agentApiRoutes({ store: deps.store, now }));
+  // Before /api/v1's own middleware (JSON bodies of 1 MiB): a raw mail of up to MAIL_MAX_BYTES.
+  app.route('/api/v1/inbound-email', inboundEmailRoutes(inbound));
   app.route(
     '/api/v1',
     apiV1Routes({
@@ -196,12 +213,17 @@ export function createApp(deps: AppDeps) {
 
   app.route('/', shopWebhookRoutes({ shops, logger: deps.logger }));
   app.route('/', fileRoutes({ store: deps.store, logger: deps.logger, fileUrls, uploadsDir: deps.uploadsDir, publicUrl: deps.publicUrl, now }));
+  app.route('/', emailLinkRoutes({ core, key: deps.fileKey }));
+  if (deps.demo && deps.mail?.transport === 'demo') app.route('/demo', demoMailRoutes({ store: deps.store, publicUrl: deps.publicUrl, replyDomain: deps.mail.replyDomain }));
+  else if (deps.demo) app.get('/demo/correo/', (c) => c.text(deps.mail?.transport === 'smtp' ? 'El correo de la demo sale por SMTP_URL: míralo en tu buzón.' : 'El correo no está configurado.'));
   if (deps.demo) app.route('/demo/api', demoRoutes({ store: deps.store, publicUrl: deps.publicUrl }));
-  app.route('/', staticRoutes({ store: deps.store, distDir: deps.distDir, demo: deps.demo === true, publicUrl: deps.publicUrl, securityLog }));
+  app.route('/', staticRoutes({ store: deps.store, distDir: deps.distDir, demo: deps.demo === true, publicUrl: deps.publicUrl, securityLog, email: !deps.mail || deps.mail.transport !== null }));
 
   return {
     app,
     injectWebSocket,
+    /** What the built-in inbound SMTP listener needs (server/mail/smtp-listener.ts). */
+    inbound,
     /** Closes every socket (clients reconnect with backoff) and stops the heartbeat. */
     closeSockets(code = 1001, reason = 'server shutting down'): Promise<void> {
       heartbeat.stop();

@@ -29,6 +29,26 @@ export interface Config {
   wsMaxBufferedBytes: number;
   /** DB_BUSY_TIMEOUT_MS: how long a write waits for another connection's write lock before failing as `store_unavailable`. */
   dbBusyTimeoutMs: number;
+  /** E-mail (issue 13, docs/email.md). */
+  mail: MailConfig;
+}
+
+export interface MailConfig {
+  /** SMTP_URL, e.g. smtp://user:pass@host:587 (smtps:// for TLS from the start). Empty: no outgoing SMTP. */
+  smtpUrl: string;
+  /** MAIL_FROM, e.g. "Mi Tienda <chat@shop.example>". */
+  from: string;
+  /** MAIL_REPLY_DOMAIN: replies go to reply+<token>@<domain>. Empty: no reply address (no inbound by e-mail). */
+  replyDomain: string;
+  /** INBOUND_SMTP_PORT: the built-in SMTP listener for replies; 0 (default): off. */
+  inboundPort: number;
+  inboundHost: string;
+  /** MAIL_AWAY_MS: how long an agent's reply stays unread before it is e-mailed (default 3 min). */
+  awayMs: number;
+  /** MAIL_INTERVAL_MS: how often the mail dispatcher looks for due mail. */
+  intervalMs: number;
+  /** MAIL_MAX_BYTES: the largest inbound message accepted (default 10 MB). */
+  maxInboundBytes: number;
 }
 
 function bool(value: string | undefined, fallback: boolean): boolean {
@@ -60,6 +80,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       burst: Math.max(1, Number(env.AGENT_MESSAGE_BURST ?? 60) || 60),
     },
     wsMaxBufferedBytes: Math.max(1024, Number(env.WS_MAX_BUFFERED_BYTES ?? 4 * 1024 * 1024) || 4 * 1024 * 1024),
+    mail: {
+      smtpUrl: (env.SMTP_URL ?? '').trim(),
+      from: (env.MAIL_FROM ?? '').trim(),
+      replyDomain: (env.MAIL_REPLY_DOMAIN ?? '').trim().toLowerCase(),
+      inboundPort: Math.max(0, Math.min(65535, Number(env.INBOUND_SMTP_PORT ?? 0) || 0)),
+      inboundHost: env.INBOUND_SMTP_HOST ?? env.HOST ?? '0.0.0.0',
+      awayMs: Math.max(0, Number(env.MAIL_AWAY_MS ?? 180_000) || 0),
+      intervalMs: Math.max(50, Number(env.MAIL_INTERVAL_MS ?? 2000) || 2000),
+      maxInboundBytes: Math.max(1024, Number(env.MAIL_MAX_BYTES ?? 10 * 1024 * 1024) || 10 * 1024 * 1024),
+    },
     dbBusyTimeoutMs: Number.isFinite(Number(env.DB_BUSY_TIMEOUT_MS ?? 5000)) ? Math.max(0, Number(env.DB_BUSY_TIMEOUT_MS ?? 5000)) : 5000,
   };
 }

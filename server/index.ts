@@ -9,6 +9,10 @@ import { join } from 'node:path';
 import { createApp } from './app';
 import { loadServerKey } from './file-urls';
 import { WebhookDispatcher } from './integrations/webhook-dispatcher';
+import { MailDispatcher } from './mail/dispatcher';
+import { MailLinks } from './mail/links';
+import { createMailer } from './mail/transport';
+import { startInboundSmtp, type InboundListener } from './mail/smtp-listener';
 import { MemoryBus } from './bus/bus';
 import { loadConfig, type Config } from './config';
 import { createLogger, type Logger } from './logger';
@@ -27,6 +31,8 @@ export interface RunningServer {
   port: number;
   store: SqliteStore;
   logger: Logger;
+  /** The built-in inbound SMTP listener's port (INBOUND_SMTP_PORT), or null when it is off. */
+  inboundSmtpPort(): number | null;
   /** Closes sockets, stops accepting connections, commits pending writes, closes the database. */
   close(): Promise<void>;
 }
@@ -46,8 +52,16 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   // The assistant's classifier trains from its example sentences (a few hundred ms): now, not on a shopper's first message.
   warmUpNlu();
   const store = new SqliteStore(opened, logger);
+  const fileKey = loadServerKey(config.dataDir);
+  const mailer = createMailer(config.mail, config.seedDemo);
+  // The demo without a mail server keeps its mail in the database; replies come back through its mailbox page.
+  const mailConfig = { ...config.mail, replyDomain: config.mail.replyDomain || (mailer?.kind === 'demo' ? 'correo.demo.invalid' : '') };
+  if (!mailer) logger.warn('e-mail is not configured (SMTP_URL unset): shoppers are not e-mailed; see docs/email.md');
+  // Mail a crash left half-sent goes back to the queue (sent again with the same Message-ID).
+  const released = await store.mail.release();
+  if (released > 0) logger.warn({ released }, 'mail left in flight by the last run is sent again');
   const bus = new MemoryBus((err) => logger.error({ err }, 'bus listener failed'));
-  const { app, injectWebSocket, closeSockets } = createApp({
+  const { app, injectWebSocket, closeSockets, inbound } = createApp({
     store,
     bus,
     logger,
@@ -59,8 +73,9 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     allowPrivateTargets: config.allowPrivateTargets,
     visitorMessages: config.visitorMessages,
     agentMessages: config.agentMessages,
-    fileKey: loadServerKey(config.dataDir),
+    fileKey,
     uploadsDir: join(config.dataDir, 'uploads'),
+    mail: { transport: mailer?.kind ?? null, awayMs: config.mail.awayMs, replyDomain: mailConfig.replyDomain, maxInboundBytes: config.mail.maxInboundBytes },
   });
   const dispatcher = new WebhookDispatcher({ store, logger, allowPrivate: config.allowPrivateTargets, intervalMs: config.webhookIntervalMs });
   dispatcher.start();
@@ -73,6 +88,15 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const port = (server.address() as AddressInfo).port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = `http://${host}:${port}`;
+  const mailDispatcher = mailer
+    ? new MailDispatcher({ store, bus, logger, mailer, config: mailConfig, links: new MailLinks(fileKey), baseUrl: () => config.publicUrl || url })
+    : null;
+  mailDispatcher?.start();
+  let inboundSmtp: InboundListener | null = null;
+  if (config.mail.inboundPort > 0) {
+    inboundSmtp = await startInboundSmtp(inbound, { port: config.mail.inboundPort, host: config.mail.inboundHost });
+    logger.info({ port: inboundSmtp.port }, 'inbound SMTP listening');
+  }
 
   let closing: Promise<void> | null = null;
   return {
@@ -80,9 +104,10 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     port,
     store,
     logger,
+    inboundSmtpPort: () => inboundSmtp?.port ?? null,
     close() {
       closing ??= (async () => {
-        await Promise.all([closeSockets(), dispatcher.stop()]);
+        await Promise.all([closeSockets(), dispatcher.stop(), mailDispatcher?.stop(), inboundSmtp?.close()]);
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           // Keep-alive HTTP connections would hold close() open.

@@ -56,6 +56,8 @@ export const MessageSchema = v.object({
   /** The plain-text rendering (fallback for cards and system events). */
   text: v.string(),
   payload: v.optional(v.nullable(v.record(v.string(), v.unknown()))),
+  /** How it came or went; absent: the chat. `email`: a reply by e-mail, or sent to the shopper by e-mail. */
+  channel: v.optional(v.picklist(['chat', 'email'])),
   createdAt: Timestamp,
 });
 
@@ -96,6 +98,8 @@ export const ConversationSummarySchema = v.object({
   team: v.optional(v.nullable(v.string())),
   /** A verified customer's recent order numbers: agents search chats by them. */
   orderNumbers: v.optional(v.array(v.string())),
+  /** Some message came or went by e-mail (the console filters by channel). */
+  viaEmail: v.optional(v.boolean()),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });
@@ -143,6 +147,8 @@ const AgentMessageSend = v.pipe(
     attachments: AttachmentIds,
     /** `note` is internal: it never reaches the shopper. */
     kind: v.optional(v.picklist(['text', 'note'])),
+    /** Also e-mail it to the shopper now (issue 13): the message's channel is `email`. */
+    byEmail: v.optional(v.boolean()),
   }),
   v.check((o) => hasContent(o), 'text is empty'),
 );
@@ -229,6 +235,8 @@ const ConversationAction = v.object({
   team: v.optional(v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(60))),
   /** For `transfer`: kept as an internal note; the shopper never sees it. */
   note: v.optional(v.pipe(v.string(), v.maxLength(500))),
+  /** For `resolve`: also e-mail the shopper the conversation (when they left an address and e-mail is configured). */
+  transcript: v.optional(v.boolean()),
   /**
    * The state the agent acted on. If the conversation has changed since (another agent took it
    * a moment earlier), the action is refused with `conflict` instead of overriding them.
@@ -305,7 +313,10 @@ const VisitorRate = v.object({
   comment: v.optional(v.pipe(v.string(), v.maxLength(1000))),
 });
 
-export const VisitorClientFrameSchema = v.variant('type', [VisitorHello, VisitorMessageSend, Identify, Profile, VisitorContext, VisitorProactive, Typing, Read, Sync, History, Ping, VisitorRate]);
+/** The shopper asks for the conversation by e-mail (to the address they left, or their verified customer's). */
+const TranscriptRequest = v.object({ type: v.literal('transcript'), conversationId: Id });
+
+export const VisitorClientFrameSchema = v.variant('type', [VisitorHello, VisitorMessageSend, Identify, Profile, VisitorContext, VisitorProactive, Typing, Read, Sync, History, Ping, VisitorRate, TranscriptRequest]);
 export const AgentClientFrameSchema = v.variant('type', [AgentHello, AgentMessageSend, OrderShare, ConversationAction, VisitorChat, AgentStatusFrame, VisitorsList, VisitorGet, Typing, Read, Sync, History, Ping]);
 
 export type VisitorContextFrame = v.InferOutput<typeof VisitorContext>;
@@ -354,6 +365,16 @@ const TeamFrame = v.object({
   agents: v.array(v.object({ id: Id, name: v.string(), status: AgentStatusSchema })),
 });
 
+/** Agents: a mail about a conversation was given up (shown beside the messages it carried). */
+const EmailFailedFrame = v.object({
+  type: v.literal('email.failed'),
+  conversationId: Id,
+  mailId: Id,
+  messageIds: v.array(Id),
+  error: v.string(),
+});
+export type EmailFailedEvent = v.InferOutput<typeof EmailFailedFrame>;
+
 const AgentWelcome = v.object({
   type: v.literal('welcome'),
   v: v.number(),
@@ -370,6 +391,8 @@ const AgentWelcome = v.object({
   team: v.array(v.object({ id: Id, name: v.string(), status: AgentStatusSchema })),
   /** This agent's own status (kept across reconnects). */
   status: v.picklist(['online', 'away']),
+  /** False: the server sends no e-mail (no SMTP_URL): the console says so. */
+  email: v.optional(v.boolean()),
 });
 
 const Ack = v.object({
@@ -560,6 +583,7 @@ export const AgentServerFrameSchema = v.variant('type', [
   VisitorsDelta,
   VisitorsPage,
   TeamFrame,
+  EmailFailedFrame,
   Pong,
   ErrorFrame,
 ]);

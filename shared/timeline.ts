@@ -42,6 +42,8 @@ export interface TimelineItem {
   createdAt: number;
   /** 'sent' for confirmed messages; the send state for the client's own pending ones. */
   state: SendState;
+  /** 'email': it came or went by e-mail. */
+  channel?: 'chat' | 'email' | undefined;
 }
 
 export type ApplyResult = 'appended' | 'duplicate' | 'gap';
@@ -175,6 +177,7 @@ export class Timeline {
       text: m.text,
       payload: m.payload ?? null,
       createdAt: m.createdAt,
+      channel: m.channel,
       state: 'sent',
     }));
     const acked = this.pending.filter((p) => p.seq !== undefined).sort((a, b) => a.seq! - b.seq!);

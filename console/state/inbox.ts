@@ -45,6 +45,10 @@ export function createInbox(
   const selectedItems = signal<TimelineItem[]>([]);
   /** The team and who is online, away or offline. */
   const team = signal<{ id: string; name: string; status: 'online' | 'away' | 'offline' }[]>([]);
+  /** Messages whose e-mail was given up: message id → the mail server's answer (shown beside the message). */
+  const emailFailures = signal<Map<string, string>>(new Map());
+  /** The server sends e-mail (SMTP_URL, or the demo's mailbox). */
+  const emailConfigured = signal(true);
   /** This agent's chosen status. */
   const myStatus = signal<'online' | 'away'>('online');
   /** Conversations whose shopper is typing now, with the live preview when the site allows it. */
@@ -62,7 +66,11 @@ export function createInbox(
   const sorted = computed(() => [...conversations.value.values()].sort((a, b) => b.updatedAt - a.updatedAt));
   const view = signal<View>('open');
   const query = signal('');
-  const visible = computed(() => visibleConversations(sorted.value, view.value, agent.id, query.value));
+  /** The channel filter: every conversation, those only in the chat, or those with e-mail. */
+  const channel = signal<'all' | 'chat' | 'email'>('all');
+  const visible = computed(() =>
+    visibleConversations(sorted.value, view.value, agent.id, query.value).filter((c) => channel.value === 'all' || (channel.value === 'email') === (c.viaEmail === true)),
+  );
   const queued = computed(() => sorted.value.filter((c) => c.status === 'queued').length);
   /** Unsent drafts per conversation, kept while switching chats. */
   const drafts = new Map<string, { text: string; mode: 'text' | 'note' }>();
@@ -153,6 +161,7 @@ export function createInbox(
         live.welcome(frame);
         team.value = frame.team;
         myStatus.value = frame.status;
+        emailConfigured.value = frame.email !== false;
         for (const [id, tl] of timelines) {
           sync(id);
           for (const p of tl.unsent()) socket.send({ type: 'message.send', conversationId: id, clientId: p.clientId, text: p.text, kind: p.kind ?? 'text' });
@@ -253,6 +262,12 @@ export function createInbox(
         if (frame.by === 'visitor' && current && frame.seq > current.visitorReadSeq) upsert({ ...current, visitorReadSeq: frame.seq });
         return;
       }
+      case 'email.failed': {
+        const next = new Map(emailFailures.value);
+        for (const id of frame.messageIds) next.set(id, frame.error);
+        emailFailures.value = next;
+        return;
+      }
       case 'pong':
         return;
       default: {
@@ -294,7 +309,7 @@ export function createInbox(
     refreshSelected();
   }
 
-  function send(text: string, kind: 'text' | 'note' = 'text'): void {
+  function send(text: string, kind: 'text' | 'note' = 'text', byEmail = false): void {
     const id = selectedId.value;
     const tl = id ? timelines.get(id) : undefined;
     const trimmed = text.trim();
@@ -303,7 +318,7 @@ export function createInbox(
     tl.addPending({ clientId, text: trimmed, createdAt: Date.now(), kind });
     refreshSelected();
     if (kind === 'text') sendTyping(false);
-    if (welcomed) socket.send({ type: 'message.send', conversationId: id, clientId, text: trimmed, kind });
+    if (welcomed) socket.send({ type: 'message.send', conversationId: id, clientId, text: trimmed, kind, ...(byEmail && kind === 'text' ? { byEmail: true } : {}) });
   }
 
   const actions = createActions({ send: (frame) => socket.send(frame), ready: () => welcomed });
@@ -389,6 +404,9 @@ export function createInbox(
     markRead,
     shareOrder,
     team,
+    emailFailures,
+    emailConfigured,
+    channel,
     myStatus,
     setStatus,
     act,

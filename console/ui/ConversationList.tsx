@@ -50,6 +50,14 @@ export function ConversationList({ inbox }: { inbox: Inbox }) {
           onInput={(e) => (inbox.query.value = (e.target as HTMLInputElement).value)}
         />
       </label>
+      <label class="channel-filter small">
+        {t.channelFilter}{' '}
+        <select value={inbox.channel.value} onChange={(e) => (inbox.channel.value = (e.target as HTMLSelectElement).value as 'all' | 'chat' | 'email')}>
+          <option value="all">{t.channelAll}</option>
+          <option value="chat">{t.channelChat}</option>
+          <option value="email">{t.channelEmail}</option>
+        </select>
+      </label>
       {list.length === 0 && <p class="muted">{inbox.query.value ? t.noMatches : t.noConversations}</p>}
       <ul>
         {list.map((c) => {

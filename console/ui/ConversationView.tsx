@@ -43,14 +43,21 @@ export function ConversationView({ inbox, meId, meName, context, workspace }: { 
         onRetry={inbox.retry}
         focusSeq={inbox.focus.value?.conversationId === conversation.id ? inbox.focus.value.seq : null}
         onFocused={() => (inbox.focus.value = null)}
+        emailFailures={inbox.emailFailures.value}
       />
       <p class="typing" aria-live="polite">
         {typing ? (typing.preview ? `${t.visitorTyping} “${typing.preview}”` : t.visitorTyping) : ''}
       </p>
+      {!inbox.emailConfigured.value && (
+        <p class="muted small email-off" role="note">
+          {t.emailNotConfigured}
+        </p>
+      )}
       <ReplyBox
         key={conversation.id}
         conversationId={conversation.id}
         onSend={inbox.send}
+        canEmail={inbox.emailConfigured.value && conversation.visitorEmail !== null}
         onTyping={inbox.sendTyping}
         drafts={inbox.drafts}
         canned={workspace.canned.value}

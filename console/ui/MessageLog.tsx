@@ -34,6 +34,8 @@ interface Props {
   /** A message to bring into view and mark (a search result); `onFocused` once it is shown. */
   focusSeq?: number | null | undefined;
   onFocused?: (() => void) | undefined;
+  /** Message id → why its e-mail was not delivered. */
+  emailFailures?: Map<string, string> | undefined;
 }
 
 interface Window {
@@ -54,7 +56,7 @@ export function widen(w: Window, step: number, max: number): Window {
   return size > max ? { fromEnd: w.fromEnd + size - max, size: max } : { fromEnd: w.fromEnd, size };
 }
 
-export function MessageLog({ items, hasEarlier, onLoadEarlier, visitorName, visitorReadSeq, conversationId, onRetry, focusSeq = null, onFocused }: Props) {
+export function MessageLog({ items, hasEarlier, onLoadEarlier, visitorName, visitorReadSeq, conversationId, onRetry, focusSeq = null, onFocused, emailFailures }: Props) {
   const t = strings();
   const ref = useRef<HTMLDivElement>(null);
   const time = new Intl.DateTimeFormat(locale.value, { hour: '2-digit', minute: '2-digit' });
@@ -185,6 +187,8 @@ export function MessageLog({ items, hasEarlier, onLoadEarlier, visitorName, visi
               <span class="who">
                 {who}
                 {note && <strong class="note-tag"> · {t.note}</strong>}
+                {m.channel === 'email' && <strong class="channel-tag"> · {t.viaEmail}</strong>}
+                {typeof m.payload?.unverifiedSender === 'string' && <strong class="unverified-tag"> · {t.unverifiedSender.replace('{from}', m.payload.unverifiedSender)}</strong>}
               </span>
               {parsed?.type === 'quick_replies' && text}
               {parsed ? <TranscriptCard card={parsed} /> : text}
@@ -193,6 +197,7 @@ export function MessageLog({ items, hasEarlier, onLoadEarlier, visitorName, visi
                 {time.format(m.createdAt)}
                 {m.state === 'sending' && ` · ${t.sending}`}
                 {lastSeen?.key === m.key && ` · ${t.seen}`}
+                {emailFailures?.has(m.key) && <strong class="email-failed" role="status">{` · ${t.emailFailed.replace('{error}', emailFailures.get(m.key)!)}`}</strong>}
                 {m.state === 'failed' && (
                   <>
                     {` · ${t.failed} `}

@@ -13,7 +13,9 @@ import { VariableWarning } from './VariableWarning';
 
 interface Props {
   conversationId: string;
-  onSend(text: string, kind: 'text' | 'note'): void;
+  onSend(text: string, kind: 'text' | 'note', byEmail?: boolean): void;
+  /** The shopper has an address and the server sends e-mail: offer "also send by e-mail". */
+  canEmail?: boolean | undefined;
   onTyping(on: boolean): void;
   /** Drafts survive switching chats. */
   drafts: Map<string, { text: string; mode: 'text' | 'note' }>;
@@ -24,7 +26,8 @@ interface Props {
   values(): Record<string, string>;
 }
 
-export function ReplyBox({ conversationId, onSend, onTyping, drafts, canned, lang, values }: Props) {
+export function ReplyBox({ conversationId, onSend, onTyping, drafts, canned, lang, values, canEmail }: Props) {
+  const [byEmail, setByEmail] = useState(false);
   const t = strings();
   const saved = drafts.get(conversationId);
   const box = useRef<HTMLTextAreaElement>(null);
@@ -73,7 +76,7 @@ export function ReplyBox({ conversationId, onSend, onTyping, drafts, canned, lan
       setBlocked(true);
       return;
     }
-    onSend(draft, mode);
+    onSend(draft, mode, canEmail === true && byEmail);
     setDraft('');
     setCaret(0);
   };
@@ -120,6 +123,11 @@ export function ReplyBox({ conversationId, onSend, onTyping, drafts, canned, lan
         <button type="button" class="mode" aria-pressed={mode === 'note'} onClick={() => setMode('note')}>
           {t.noteMode}
         </button>
+        {canEmail && mode === 'text' && (
+          <label class="by-email small">
+            <input type="checkbox" checked={byEmail} onChange={(e) => setByEmail((e.target as HTMLInputElement).checked)} /> {t.replyByEmail}
+          </label>
+        )}
         {canned.length > 0 && <span class="muted small canned-hint">{t.cannedHint}</span>}
       </div>
       {open && <CannedPicker items={matches} active={current} preview={(r) => fillVariables(cannedText(r, lang), values()).text} onPick={pick} onHover={setActive} />}

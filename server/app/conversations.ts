@@ -56,6 +56,8 @@ export interface ShopperMessage {
   attachmentIds?: string[] | undefined;
   /** The widget's language when the site set it explicitly (`Mostrador('locale', …)`). */
   locale?: Locale | undefined;
+  /** 'email': the shopper answered by e-mail (app/inbound-email). */
+  channel?: 'chat' | 'email' | undefined;
 }
 
 /**
@@ -74,6 +76,7 @@ export async function sendShopperMessage(deps: CoreDeps, input: ShopperMessage, 
    * finds the chat resolved (rare): the hot path does no extra read. Unknown until then.
    */
   let lastAssignee: AgentRef | null | undefined;
+  const offlineMail = deps.mail !== undefined && visitor.email !== null && deps.teamAvailable !== undefined && !deps.teamAvailable(site.id, deps.now());
   for (;;) {
     try {
       return await commitChange(
@@ -102,8 +105,11 @@ export async function sendShopperMessage(deps: CoreDeps, input: ShopperMessage, 
                 text: input.text,
                 payload: files.payload,
                 preview: previewOf(input.text, files.payload),
+                ...(input.channel === 'email' ? { channel: 'email' as const } : {}),
               },
               claimAttachments: files.claim,
+              // Nobody online and the shopper left an address: they get a confirmation (once per conversation).
+              ...(offlineMail ? { mail: () => [{ kind: 'offline_confirmation' as const, sendAfter: deps.now() }] } : {}),
             };
           },
         },
@@ -136,11 +142,29 @@ export interface AgentMessage {
   text: string;
   kind: 'text' | 'note';
   attachmentIds?: string[] | undefined;
+  /** Send it to the shopper by e-mail now (not only when they stay away). */
+  byEmail?: boolean | undefined;
 }
 
-/** An agent writes: a reply answers the shopper (and takes a chat nobody holds); a note moves nothing. */
+/** The shopper's address for mail about this conversation: the verified customer's, else the one they gave. */
+export async function shopperAddress(deps: CoreDeps, siteId: string, conversationId: string): Promise<string | null> {
+  const conversation = await deps.store.conversations.get(siteId, conversationId);
+  if (!conversation) return null;
+  const visitor = await deps.store.visitors.byId(siteId, conversation.visitorId);
+  const customer = visitor?.customerId ? await deps.store.customers.byId(siteId, visitor.customerId) : null;
+  return customer?.email ?? visitor?.email ?? null;
+}
+
+/**
+ * An agent writes: a reply answers the shopper (and takes a chat nobody holds); a note moves
+ * nothing. A reply to a shopper with an address queues (in the same transaction) the digest
+ * mail that goes out if it stays unread; `byEmail` sends it by e-mail at once, on purpose.
+ */
 export async function sendAgentMessage(deps: CoreDeps, input: AgentMessage, committed?: Committed): Promise<CommitResult> {
   const { agent } = input;
+  const mail = deps.mail;
+  const mailable = mail && input.kind === 'text' && (await shopperAddress(deps, agent.siteId, input.conversationId)) !== null;
+  if (input.byEmail && !mailable) throw new InvalidRequestError('not_allowed', mail ? 'the shopper has no e-mail address' : 'e-mail is not configured');
   return commitChange(deps, {
     siteId: agent.siteId,
     target: { conversationId: input.conversationId },
@@ -151,8 +175,23 @@ export async function sendAgentMessage(deps: CoreDeps, input: AgentMessage, comm
       return {
         actor: { kind: 'agent', id: agent.id, name: agent.name },
         commands: input.kind === 'note' ? [] : [{ type: 'agent_message', agent }],
-        message: { author: agentAuthor(agent), kind: input.kind, text: input.text, payload: files.payload, preview: previewOf(input.text, files.payload) },
+        message: {
+          author: agentAuthor(agent),
+          kind: input.kind,
+          text: input.text,
+          payload: files.payload,
+          preview: previewOf(input.text, files.payload),
+          ...(input.byEmail ? { channel: 'email' as const } : {}),
+        },
         claimAttachments: files.claim,
+        ...(mailable
+          ? {
+              mail: ({ messages }) =>
+                input.byEmail
+                  ? [{ kind: 'reply' as const, sendAfter: deps.now(), messageIds: messages.filter((m) => m.kind === 'text').map((m) => m.id) }]
+                  : [{ kind: 'digest' as const, sendAfter: deps.now() + mail.awayMs }],
+            }
+          : {}),
       };
     },
   }, committed);
@@ -198,6 +237,8 @@ export interface ActInput {
   team?: string | undefined;
   /** For transfer: a note for whoever receives it, kept as an internal note. */
   note?: string | undefined;
+  /** For resolve: also e-mail the shopper the transcript (queued in the same transaction). */
+  transcript?: boolean | undefined;
 }
 
 /** An agent acts on a conversation: take, take over, transfer, resolve, reopen, return to the bot. */
@@ -238,6 +279,7 @@ export async function act(deps: CoreDeps, input: ActInput, committed?: Committed
     }
   }
   const note = input.action === 'transfer' ? input.note?.trim() : undefined;
+  const transcript = input.action === 'resolve' && input.transcript === true && deps.mail !== undefined && (await shopperAddress(deps, siteId, input.conversationId)) !== null;
   return commitChange(deps, {
     siteId,
     target: { conversationId: input.conversationId },
@@ -248,6 +290,7 @@ export async function act(deps: CoreDeps, input: ActInput, committed?: Committed
       seen: input.seen,
       // The note for whoever receives the chat: internal, so it never reaches the shopper.
       ...(note ? { after: [{ clientId: `note_${input.clientId}`, author: agentAuthor(agent), kind: 'note' as const, text: note, payload: null, preview: null }] } : {}),
+      ...(transcript ? { mail: () => [{ kind: 'transcript' as const, sendAfter: deps.now() }] } : {}),
     }),
   }, committed);
 }

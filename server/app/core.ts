@@ -29,6 +29,8 @@ export interface Change {
   claimAttachments?: string[] | undefined;
   /** Agent names for transcript lines that carry only ids. */
   names?: ((agentId: string) => string | undefined) | undefined;
+  /** Mail queued in the same transaction (the mail outbox). */
+  mail?: CommitPlan['mail'] | undefined;
   /** What agents and the `conversation.handoff` webhook get with a handoff. */
   handoffPacket?: Record<string, unknown> | undefined;
   /** The conversation's other facts written in the same transaction (assistant memory, language). */
@@ -133,6 +135,7 @@ export function planChange(snapshot: CommitSnapshot, change: Change, clientId: s
     ...(change.data ? { data: change.data } : {}),
     ...(change.visitor ? { visitor: change.visitor } : {}),
     ...(change.rating ? { rating: change.rating } : {}),
+    ...(change.mail ? { mail: change.mail } : {}),
     outbox: ratedToo(outboxFor(events, change.actor, change.handoffPacket), change.rating),
   };
 }

@@ -27,4 +27,11 @@ export interface CoreDeps {
   lookups?: LookupGuard | undefined;
   /** Is anyone of the team online now: a bot hand-off must not promise a person "shortly" when nobody is. */
   teamAvailable?: ((siteId: string, now: number) => boolean) | undefined;
+  /** E-mail to shoppers (issue 13); absent: mail is not configured (no SMTP_URL, not the demo). */
+  mail?: MailSettings | undefined;
+}
+
+export interface MailSettings {
+  /** How long an agent's reply stays unread before it is e-mailed to the shopper. */
+  awayMs: number;
 }

@@ -27,6 +27,7 @@ export function toSummary(c: ConversationListItem): ConversationSummary {
     waitingSince: c.waitingSince,
     team: c.team,
     orderNumbers: c.orderNumbers,
+    ...(c.viaEmail ? { viaEmail: true } : {}),
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
   };

@@ -81,6 +81,8 @@ export const VISITOR_FRAME_BUCKET = {
   typing: 'chatter',
   read: 'chatter',
   profile: 'identity',
+  // A transcript by e-mail: the identity budget (a few a minute) keeps it from flooding a mailbox.
+  transcript: 'identity',
   identify: 'identity',
   proactive: 'proactive',
   sync: 'reads',

@@ -68,7 +68,8 @@ export function siteUpdatedFrame(site: FrameSite) {
   } as const;
 }
 
-export function frameHtml(template: string, site: FrameSite): string {
-  const json = JSON.stringify(frameConfig(site)).replace(/</g, '\\u003c');
+/** `email: false`: mail is not configured, so the panel must not promise an answer by e-mail. */
+export function frameHtml(template: string, site: FrameSite, opts: { email?: boolean } = {}): string {
+  const json = JSON.stringify({ ...frameConfig(site), ...(opts.email === false ? { noEmail: true } : {}) }).replace(/</g, '\\u003c');
   return template.replace('</head>', `<script type="application/json" id="mostrador-config">${json}</script></head>`);
 }

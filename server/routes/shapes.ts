@@ -52,6 +52,6 @@ export function conversationOut(c: ConversationListItem): v.InferOutput<typeof S
 }
 
 export function messageOut(m: Message): v.InferOutput<typeof S.MessageOut> {
-  return { id: m.id, conversationId: m.conversationId, seq: m.seq, author: m.author, text: m.text, createdAt: iso(m.createdAt) };
+  return { id: m.id, conversationId: m.conversationId, seq: m.seq, author: m.author, text: m.text, channel: m.channel ?? 'chat', createdAt: iso(m.createdAt) };
 }
 

@@ -26,6 +26,8 @@ export interface StaticDeps {
   publicUrl?: string;
   /** Where a refused embedding origin is reported (rate-limited). */
   securityLog?: SecurityLog;
+  /** False: e-mail is not configured (the panel does not offer to answer by e-mail). */
+  email?: boolean;
 }
 
 /** The origin of a Referer header, or null. */
@@ -126,7 +128,7 @@ export function staticRoutes(deps: StaticDeps) {
     }
     const template = await readOrNull(join(deps.distDir, 'widget', 'app', 'index.html'));
     if (template === null) return missingBuild(c);
-    const html = frameHtml(template, site);
+    const html = frameHtml(template, site, { email: deps.email !== false });
     return c.html(html, 200, {
       'Content-Security-Policy': [
         "default-src 'self'",

@@ -17,7 +17,7 @@ const CONVERSATION_COLUMNS = `id, site_id AS siteId, visitor_id AS visitorId, st
   human_replied AS humanReplied, created_at AS createdAt, updated_at AS updatedAt`;
 
 const MESSAGE_COLUMNS = `id, site_id AS siteId, conversation_id AS conversationId, seq, client_id AS clientId, author_kind AS authorKind,
-  author_id AS authorId, author_name AS authorName, kind, payload, prev_visible_seq AS prevVisibleSeq, text, created_at AS createdAt`;
+  author_id AS authorId, author_name AS authorName, kind, payload, prev_visible_seq AS prevVisibleSeq, text, channel, created_at AS createdAt`;
 
 type RawMessage = Omit<MessageRow, 'payload'> & { payload: string | null };
 
@@ -66,8 +66,8 @@ export class HotPath {
     );
     this.bumpHidden = sqlite.prepare(`UPDATE conversations SET last_seq = last_seq + 1 WHERE site_id = ? AND id = ? RETURNING ${CONVERSATION_COLUMNS}`);
     this.insertMessage = sqlite.prepare(
-      `INSERT INTO messages (id, site_id, conversation_id, seq, client_id, author_kind, author_id, author_name, kind, payload, prev_visible_seq, text, created_at)
-       VALUES (@id, @siteId, @conversationId, @seq, @clientId, @authorKind, @authorId, @authorName, @kind, @payload, @prevVisibleSeq, @text, @createdAt)
+      `INSERT INTO messages (id, site_id, conversation_id, seq, client_id, author_kind, author_id, author_name, kind, payload, prev_visible_seq, text, channel, created_at)
+       VALUES (@id, @siteId, @conversationId, @seq, @clientId, @authorKind, @authorId, @authorName, @kind, @payload, @prevVisibleSeq, @text, @channel, @createdAt)
        RETURNING ${MESSAGE_COLUMNS}`,
     );
     this.verifiedCustomer = sqlite.prepare(`SELECT customer_id AS customerId FROM visitors WHERE id = ? AND verified = 1`);

@@ -280,6 +280,8 @@ export const messages = sqliteTable(
     authorId: text('author_id'),
     authorName: text('author_name'),
     text: text('text').notNull(),
+    /** How it came or went: the chat, or e-mail (issue 13). */
+    channel: text('channel', { enum: ['chat', 'email'] }).notNull().default('chat'),
     createdAt: integer('created_at').notNull(),
   },
   (t) => [
@@ -482,3 +484,57 @@ export const integrationDeliveries = sqliteTable(
   },
   (t) => [uniqueIndex('integration_deliveries_unique').on(t.siteId, t.platform, t.deliveryId), index('integration_deliveries_received_idx').on(t.receivedAt)],
 );
+
+/**
+ * The mail outbox (issue 13): written in the same transaction as the change that asks for it
+ * (an agent's reply to a shopper who is away, a transcript, an offline confirmation), sent by
+ * server/mail/dispatcher.ts with retries and back-off across restarts. A digest row collects
+ * every unread reply of its conversation when it is sent: one pending digest per conversation.
+ * Sent rows keep what was sent (the demo mailbox lists them; agents see failures).
+ */
+export const mailOutbox = sqliteTable(
+  'mail_outbox',
+  {
+    id: text('id').primaryKey(),
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id),
+    /** Null for mail about no conversation (sendMail: account e-mails). */
+    conversationId: text('conversation_id').references(() => conversations.id),
+    kind: text('kind', { enum: ['digest', 'reply', 'transcript', 'offline_confirmation', 'generic'] }).notNull(),
+    /** Null: the conversation's shopper address, looked up when it is sent. */
+    toAddress: text('to_address'),
+    status: text('status', { enum: ['pending', 'sending', 'sent', 'failed', 'skipped'] }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at').notNull(),
+    lastError: text('last_error'),
+    /** The RFC 5322 Message-ID, fixed when the row is written: a resend after a crash carries the same one. */
+    messageIdHeader: text('message_id_header').notNull(),
+    /** What a `generic` mail says, or what was sent (filled when sent). */
+    subject: text('subject'),
+    textBody: text('text_body'),
+    htmlBody: text('html_body'),
+    /** The chat messages the mail carried (a failure is shown beside them). */
+    messageIds: text('message_ids', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+    /** 'smtp', or 'demo' (kept in the database: the demo mailbox). */
+    transport: text('transport'),
+    createdAt: integer('created_at').notNull(),
+    sentAt: integer('sent_at'),
+  },
+  (t) => [index('mail_outbox_due_idx').on(t.status, t.nextAttemptAt), index('mail_outbox_site_idx').on(t.siteId, t.createdAt), index('mail_outbox_conversation_idx').on(t.conversationId, t.status)],
+);
+
+/** A conversation's reply address token: replies to reply+<token>@MAIL_REPLY_DOMAIN continue it. */
+export const mailThreads = sqliteTable('mail_threads', {
+  conversationId: text('conversation_id')
+    .primaryKey()
+    .references(() => conversations.id),
+  siteId: text('site_id')
+    .notNull()
+    .references(() => sites.id),
+  /** Random, lowercase (local parts are often case-folded), unguessable. */
+  replyToken: text('reply_token').notNull().unique(),
+  /** The shopper asked for no more e-mail about this conversation (List-Unsubscribe). */
+  unsubscribedAt: integer('unsubscribed_at'),
+  createdAt: integer('created_at').notNull(),
+});

@@ -12,6 +12,7 @@ import { HotPath, type ConversationRow } from './hot-path';
 import { WebhookRepo } from './webhook-repo';
 import { IntegrationRepo } from './integration-repo';
 import { ReportRepo } from './report-repo';
+import { MailRepo } from './mail-repo';
 import { newId } from '../ids';
 import { parseSiteSettings } from '../domain/site-settings';
 import type { Logger } from '../logger';
@@ -39,6 +40,9 @@ import type {
   StoredResponse,
   WebhookEvent,
   ConversationRecord,
+  MailDraft,
+  MailOutcome,
+  MailRecord,
   SiteRecord,
   Store,
   VisitorRecord,
@@ -96,6 +100,7 @@ export function toMessage(row: MessageRow): Message {
       ...(row.authorName ? { name: row.authorName } : {}),
     },
     text: row.text,
+    ...(row.channel === 'email' ? { channel: 'email' as const } : {}),
     createdAt: row.createdAt,
   };
 }
@@ -121,6 +126,7 @@ export class SqliteStore implements Store {
   private readonly commerce: CommerceRepo;
   private readonly hooks: WebhookRepo;
   private readonly shops: IntegrationRepo;
+  private readonly mailRepo: MailRepo;
   private readonly hot: HotPath;
   private readonly report: ReportRepo;
 
@@ -139,6 +145,7 @@ export class SqliteStore implements Store {
     this.commerce = new CommerceRepo(opened.db);
     this.hooks = new WebhookRepo(opened.db);
     this.shops = new IntegrationRepo(opened.db);
+    this.mailRepo = new MailRepo(opened.db);
     this.hot = new HotPath(opened.sqlite);
     this.report = new ReportRepo(opened.sqlite);
   }
@@ -342,6 +349,20 @@ export class SqliteStore implements Store {
       now: number,
     ) => this.write(() => this.hooks.recordAttempt(id, outcome, now)),
     deliveries: (siteId: string, webhookId: string, limit: number) => this.read(() => this.hooks.deliveries(siteId, webhookId, limit)),
+  };
+
+  mail = {
+    enqueue: (siteId: string, conversationId: string | null, draft: MailDraft, now: number) => this.write(() => this.mailRepo.enqueue(siteId, conversationId, draft, now)),
+    claimDue: (now: number, limit: number) => this.write(() => this.mailRepo.claimDue(now, limit)),
+    release: () => this.write(() => this.mailRepo.release()),
+    settle: (id: string, outcome: MailOutcome, now: number) => this.write(() => this.mailRepo.settle(id, outcome, now)),
+    list: (siteId: string, opts: { limit: number; status?: MailRecord['status'] }) => this.read(() => this.mailRepo.list(siteId, opts)),
+    byId: (siteId: string, id: string) => this.read(() => this.mailRepo.byId(siteId, id)),
+    forConversation: (siteId: string, conversationId: string) => this.read(() => this.mailRepo.forConversation(siteId, conversationId)),
+    thread: (siteId: string, conversationId: string, now: number) => this.write(() => this.mailRepo.thread(siteId, conversationId, now)),
+    byReplyToken: (token: string) => this.read(() => this.mailRepo.byReplyToken(token)),
+    unsubscribe: (siteId: string, conversationId: string, now: number) => this.write(() => this.mailRepo.unsubscribe(siteId, conversationId, now)),
+    unsubscribed: (siteId: string, conversationId: string) => this.read(() => this.mailRepo.unsubscribed(siteId, conversationId)),
   };
 
   integrations = {
@@ -861,6 +882,8 @@ export class SqliteStore implements Store {
         botCustomerEmail: botCustomer.email,
         // The known customer's recent order numbers, so agents can search chats by order.
         orderNumbers: sql<string | null>`(SELECT group_concat(number, ' ') FROM (SELECT o.number FROM orders o WHERE o.site_id = ${t.conversations.siteId} AND o.customer_id = ${knownCustomerId} ORDER BY o.created_at DESC LIMIT 20))`,
+        // Some message came or went by e-mail (the console's channel filter).
+        viaEmail: sql<number>`EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = ${t.conversations.id} AND m.channel = 'email')`,
       })
       .from(t.conversations)
       .innerJoin(t.visitors, eq(t.visitors.id, t.conversations.visitorId))
@@ -1087,6 +1110,7 @@ export class SqliteStore implements Store {
         payload: draft.payload,
         prevVisibleSeq: visible ? lastVisible : null,
         text: draft.text,
+        channel: draft.channel ?? 'chat',
         createdAt: now,
       });
       if (visible) lastVisible = bumped.lastSeq;
@@ -1115,6 +1139,7 @@ export class SqliteStore implements Store {
     const conversation = toConversation(row);
     // A site known to have no webhooks (the common case) skips building the bodies at all.
     if (plan.outbox && !this.hooks.knownEmpty(siteId)) for (const out of plan.outbox({ conversation, messages })) this.hooks.enqueue(siteId, out.event, out.body, now);
+    if (plan.mail) for (const draft of plan.mail({ conversation, messages })) this.mailRepo.enqueue(siteId, conversationId, draft, now);
     return { duplicate: false, previous, conversation, messages, events: plan.events, ownerCustomerId };
   }
 
@@ -1165,6 +1190,7 @@ function toListItem(row: {
   botCustomerName: string | null;
   botCustomerEmail: string | null;
   orderNumbers: string | null;
+  viaEmail?: number | null;
 }): ConversationListItem {
   return {
     ...toConversation(row.conversation),
@@ -1172,6 +1198,7 @@ function toListItem(row: {
     visitorEmail: row.customerEmail || row.botCustomerEmail || row.visitorEmail,
     verified: row.verified,
     orderNumbers: row.orderNumbers ? row.orderNumbers.split(' ') : [],
+    viaEmail: Boolean(row.viaEmail),
   };
 }
 

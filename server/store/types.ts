@@ -95,6 +95,8 @@ export interface ConversationListItem extends ConversationRecord {
   verified: boolean;
   /** A verified customer's recent order numbers (searchable by agents). */
   orderNumbers: string[];
+  /** Some message of it came or went by e-mail. */
+  viaEmail?: boolean;
 }
 
 export interface AttachmentRecord {
@@ -119,6 +121,8 @@ export interface MessageDraft {
   payload: Record<string, unknown> | null;
   /** What conversation lists preview; null leaves the preview as it is (system lines, notes). */
   preview: string | null;
+  /** Absent: 'chat'. 'email': it came by e-mail (inbound) or the agent sent it by e-mail on purpose. */
+  channel?: 'chat' | 'email';
 }
 
 /** A row of the append-only conversation event log (the source of every report). */
@@ -201,6 +205,8 @@ export interface CommitPlan {
    * (ConflictError) and nothing is written.
    */
   rating?: { score: number; comment: string | null };
+  /** Mail to queue in the same transaction (the mail outbox), built from what was written. */
+  mail?(written: { conversation: ConversationRecord; messages: Message[] }): MailDraft[];
   /** Webhook deliveries (the transactional outbox), built from what was written. */
   outbox?(written: { conversation: ConversationRecord; messages: Message[] }): { event: WebhookEvent; body: object }[];
 }
@@ -422,7 +428,7 @@ export interface StoredResponse {
   body: string;
 }
 
-export const WEBHOOK_EVENTS = ['conversation.created', 'conversation.handoff', 'conversation.assigned', 'message.created', 'conversation.resolved', 'conversation.rated'] as const;
+export const WEBHOOK_EVENTS = ['conversation.created', 'conversation.handoff', 'conversation.assigned', 'message.created', 'conversation.resolved', 'conversation.rated', 'email.failed'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 export interface WebhookRecord {
@@ -453,6 +459,48 @@ export interface DueDelivery extends DeliveryRecord {
   url: string;
   secret: string;
 }
+
+export type MailKind = 'digest' | 'reply' | 'transcript' | 'offline_confirmation' | 'generic';
+
+/** A mail to queue. Its content is composed when it is sent, except for `generic` mail (given here). */
+export interface MailDraft {
+  kind: MailKind;
+  /** Not before (epoch ms). A digest waits for the shopper to stay away. */
+  sendAfter: number;
+  /** Null: the conversation's shopper address at send time. */
+  toAddress?: string | null;
+  /** The chat messages it carries (a `reply`), shown beside a failure. */
+  messageIds?: string[];
+  subject?: string;
+  textBody?: string;
+  htmlBody?: string;
+}
+
+export interface MailRecord {
+  id: string;
+  siteId: string;
+  conversationId: string | null;
+  kind: MailKind;
+  toAddress: string | null;
+  status: 'pending' | 'sending' | 'sent' | 'failed' | 'skipped';
+  attempts: number;
+  nextAttemptAt: number;
+  lastError: string | null;
+  /** The local part of its Message-ID, fixed when queued: a resend after a crash carries the same one. */
+  messageIdHeader: string;
+  subject: string | null;
+  textBody: string | null;
+  htmlBody: string | null;
+  messageIds: string[];
+  transport: string | null;
+  createdAt: number;
+  sentAt: number | null;
+}
+
+export type MailOutcome =
+  | { status: 'sent'; toAddress: string; subject: string; textBody: string; htmlBody: string; messageIds: string[]; transport: string }
+  | { status: 'retry'; error: string; nextAttemptAt: number }
+  | { status: 'failed' | 'skipped'; error: string; messageIds?: string[]; toAddress?: string | null };
 
 export interface Store {
   sites: {
@@ -510,6 +558,26 @@ export interface Store {
     /** Records an attempt: delivered, retry at `nextAttemptAt`, or (null) give up. */
     recordAttempt(id: string, outcome: { delivered: boolean; statusCode: number | null; error: string | null; nextAttemptAt: number | null }, now: number): Promise<void>;
     deliveries(siteId: string, webhookId: string, limit: number): Promise<DeliveryRecord[]>;
+  };
+  mail: {
+    /** Queues a mail outside a conversation commit (account mail, a transcript asked for). */
+    enqueue(siteId: string, conversationId: string | null, draft: MailDraft, now: number): Promise<MailRecord>;
+    /** Due mail (all sites: the dispatcher's view), marked as being sent. */
+    claimDue(now: number, limit: number): Promise<MailRecord[]>;
+    /** At start-up: mail left `sending` by a crash goes back to the queue. Returns how many. */
+    release(): Promise<number>;
+    settle(id: string, outcome: MailOutcome, now: number): Promise<MailRecord | null>;
+    /** The site's mail, newest first (the demo mailbox, the console). */
+    list(siteId: string, opts: { limit: number; status?: MailRecord['status'] }): Promise<MailRecord[]>;
+    byId(siteId: string, id: string): Promise<MailRecord | null>;
+    forConversation(siteId: string, conversationId: string): Promise<MailRecord[]>;
+    /** The conversation's reply token (reply+<token>@domain), created on first use. */
+    thread(siteId: string, conversationId: string, now: number): Promise<string>;
+    /** The shopper asked for no more mail about this conversation (List-Unsubscribe). */
+    unsubscribe(siteId: string, conversationId: string, now: number): Promise<void>;
+    unsubscribed(siteId: string, conversationId: string): Promise<boolean>;
+    /** Which conversation a reply token belongs to (any site: the caller checks the site). */
+    byReplyToken(token: string): Promise<{ siteId: string; conversationId: string } | null>;
   };
   integrations: {
     get(siteId: string, platform: IntegrationPlatform): Promise<IntegrationRecord | null>;

@@ -113,6 +113,7 @@ export function agentSocket(deps: GatewayDeps, session: AgentSession, sockets: A
           visitorCounts: deps.presence.counts(siteId),
           team: deps.team.team(siteId),
           status,
+          email: deps.mail !== undefined,
         });
         return;
       }
@@ -127,6 +128,7 @@ export function agentSocket(deps: GatewayDeps, session: AgentSession, sockets: A
           agentId: frame.agentId,
           team: frame.team,
           note: frame.note,
+          transcript: frame.transcript === true,
         }, ack);
         return;
       }
@@ -164,6 +166,7 @@ export function agentSocket(deps: GatewayDeps, session: AgentSession, sockets: A
           text: frame.text,
           kind: frame.kind ?? 'text',
           attachmentIds: frame.attachments,
+          byEmail: frame.byEmail === true,
         }, ack);
         return;
       }

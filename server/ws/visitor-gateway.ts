@@ -2,6 +2,7 @@
  * The shopper's socket, /ws/visitor. Three steps per frame: validate (shared/protocol),
  * call the store, send typed replies and publish events. No business rules live here.
  */
+import { confirmOffline, requestTranscript } from '../app/email';
 import type { WSContext, WSEvents } from 'hono/ws';
 import type { WebSocket } from 'ws';
 import { CLOSE_CODES } from '../../shared/errors';
@@ -88,12 +89,17 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord, address: stri
         });
         if (updated) visitor = updated;
         c.send({ type: 'profile.saved', name: visitor.name, email: visitor.email });
+        await confirmOffline(deps, site, visitor);
         deps.presence.identified(site.id, visitor.id, { name: visitor.name });
         for (const conv of await deps.store.conversations.listForVisitor(site.id, visitor)) {
           const item = await deps.store.conversations.listItem(site.id, conv.id);
           if (item) deps.bus.publish(topics.siteAgents(site.id), { type: 'conversation.updated', conversation: toSummary(item) });
         }
         return;
+      }
+      case 'transcript': {
+        if (!visitor) return c.send({ type: 'error', code: 'not_ready', message: 'send hello first' });
+        return requestTranscript(deps, { site, visitor, conversationId: frame.conversationId });
       }
       case 'ping':
         return c.send({ type: 'pong', ...(frame.t !== undefined ? { t: frame.t } : {}) });

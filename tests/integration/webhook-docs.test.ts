@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEBHOOK_EVENTS } from '../../server/store/types';
 import { startReceiver } from '../helpers/receiver';
+import { startSmtp, type TestSmtp } from '../helpers/smtp';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { cid, connectAgent, connectVisitor, signIn, type Frame } from '../helpers/ws-client';
 
@@ -34,11 +35,16 @@ function paths(x: unknown, prefix = ''): string[] {
 }
 
 let server: TestServer;
+/** A mail server that refuses every recipient: an agent's e-mail fails for good (`email.failed`). */
+let smtp: TestSmtp;
 beforeAll(async () => {
-  server = await startTestServer({ bot: true, env: { ALLOW_PRIVATE_NETWORK_TARGETS: '1', WEBHOOK_INTERVAL_MS: '100' } });
+  smtp = await startSmtp();
+  smtp.refuse = { code: 550, message: '5.1.1 No such user here' };
+  server = await startTestServer({ bot: true, env: { ALLOW_PRIVATE_NETWORK_TARGETS: '1', WEBHOOK_INTERVAL_MS: '100', SMTP_URL: smtp.url, MAIL_INTERVAL_MS: '50' } });
 });
 afterAll(async () => {
   await server.destroy();
+  await smtp.close();
 });
 
 describe('docs/webhooks.md', () => {
@@ -67,11 +73,21 @@ describe('docs/webhooks.md', () => {
       await visitor.socket.next((f) => f.type === 'message.created' && ((f.message as Frame).author as Frame).kind === 'bot');
       visitor.socket.send({ type: 'message.send', clientId: cid(), text: 'Quiero hablar con una persona' });
       await ana.socket.next((f) => f.type === 'conversation.updated' && (f.conversation as Frame).id === conversationId && (f.conversation as Frame).status === 'queued');
+      // Ana answers by e-mail on purpose; the shopper's mail server refuses the address.
+      const answerByEmail = async () => {
+        visitor.socket.send({ type: 'profile', email: 'nadie@example.com' });
+        await visitor.socket.nextOfType('profile.saved');
+        const byEmail = cid('mail');
+        ana.socket.send({ type: 'message.send', clientId: byEmail, conversationId, text: 'Te lo cuento por correo', byEmail: true });
+        const sent = await ana.socket.next((f) => (f.type === 'ack' || f.type === 'error') && (f.clientId === byEmail || f.ref === byEmail));
+        expect(sent).toMatchObject({ type: 'ack' });
+      };
       for (const action of ['take', 'resolve']) {
         const ref = cid('act');
         const reply = ana.socket.next((f) => (f.type === 'ack' || f.type === 'error') && (f.clientId === ref || f.ref === ref));
         ana.socket.send({ type: 'conversation.action', clientId: ref, conversationId, action });
         expect(await reply).toMatchObject({ type: 'ack' });
+        if (action === 'take') await answerByEmail();
       }
       // The shopper answers "¿Qué tal te hemos atendido?".
       const rate = cid();

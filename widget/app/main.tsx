@@ -24,6 +24,8 @@ interface FrameConfig {
   livePreview?: boolean;
   /** Ask for name and email before the first message. */
   preChatForm?: boolean;
+  /** E-mail is not configured: no offer to answer by e-mail. */
+  noEmail?: boolean;
   /** Which bottom corner the launcher sits in (default right). */
   side?: 'left' | 'right';
   /** The shop's logo (https only; the server checks it). */
@@ -267,6 +269,7 @@ function Root() {
       inputRef={inputRef}
       livePreview={chat.brand.value.livePreview === true}
       preChatForm={chat.brand.value.preChatForm === true}
+      noEmail={config.noEmail}
       sound={sound.value}
       onToggleSound={toggleSound}
     />

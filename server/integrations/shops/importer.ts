@@ -120,8 +120,11 @@ export class Importer {
       const message = err instanceof ImportError ? err.message : err instanceof Error ? `${err.name}: ${err.message}` : 'failed';
       log.warn({ site: site.id, platform, err }, 'shop import stopped');
       const failed: ImportState = { ...state, status: 'failed', error: message.slice(0, 300), finishedAt: this.deps.now() };
-      await this.deps.store.integrations.setImport(site.id, platform, failed, this.deps.now()).catch(() => undefined);
-      await this.deps.store.integrations.note(site.id, platform, { error: `import: ${message}` }, this.deps.now()).catch(() => undefined);
+      // Asked for together, they land in one transaction: nobody reads a failed import without its error.
+      await Promise.all([
+        this.deps.store.integrations.setImport(site.id, platform, failed, this.deps.now()).catch(() => undefined),
+        this.deps.store.integrations.note(site.id, platform, { error: `import: ${message}` }, this.deps.now()).catch(() => undefined),
+      ]);
     }
   }
 

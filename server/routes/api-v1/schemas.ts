@@ -112,7 +112,7 @@ export const OrderEventBody = v.object({
 
 export const OrderEventOut = v.object({ delivered: v.boolean(), conversationId: v.nullable(v.string()), messageId: v.nullable(v.string()) });
 
-export const WEBHOOK_EVENT_NAMES = ['conversation.created', 'conversation.handoff', 'conversation.assigned', 'message.created', 'conversation.resolved', 'conversation.rated'] as const;
+export const WEBHOOK_EVENT_NAMES = ['conversation.created', 'conversation.handoff', 'conversation.assigned', 'message.created', 'conversation.resolved', 'conversation.rated', 'email.failed'] as const;
 
 export const WebhookBody = v.object({
   url: HttpUrl,
@@ -183,6 +183,8 @@ export const MessageOut = v.object({
   seq: v.number(),
   author: v.object({ kind: v.picklist(['visitor', 'agent', 'bot', 'system']), id: v.optional(v.string()), name: v.optional(v.string()) }),
   text: v.string(),
+  /** How it came or went: the chat, or e-mail. */
+  channel: v.picklist(['chat', 'email']),
   createdAt: v.string(),
 });
 

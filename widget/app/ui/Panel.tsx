@@ -13,6 +13,8 @@ interface Props {
   livePreview: boolean;
   /** The site asks for name and email before the first message. */
   preChatForm: boolean;
+  /** E-mail is not configured on the server: no offer to answer by e-mail. */
+  noEmail?: boolean | undefined;
   /** A chime plays for new messages while the panel is closed. */
   sound?: boolean;
   onToggleSound?(): void;
@@ -26,7 +28,7 @@ function when(at: number, locale: string): string {
   return sameDay ? time : `${d.toLocaleDateString(locale, { weekday: 'long' })} ${time}`;
 }
 
-export function Panel({ chat, onClose, inputRef, livePreview, preChatForm, sound, onToggleSound }: Props) {
+export function Panel({ chat, onClose, inputRef, livePreview, preChatForm, noEmail, sound, onToggleSound }: Props) {
   const t = WIDGET_STRINGS[chat.locale.value];
   const { siteName, greeting } = chat.brand.value;
   // https only (the server checks it too): a logo must not downgrade the panel's page.
@@ -35,6 +37,8 @@ export function Panel({ chat, onClose, inputRef, livePreview, preChatForm, sound
   const availability = chat.availability.value;
   const profile = chat.profile.value;
   const offline = availability !== null && !availability.available;
+  const mailable = offline && !noEmail;
+  const sent = chat.transcriptSent.value;
   const needsPreChat = preChatForm && !profile.email && chat.items.value.length === 0;
   // The agent who has the chat (the last one who joined, was transferred it or wrote): the header
   // names them, not everyone online. A reopen that gave it back to them says so too.
@@ -113,10 +117,15 @@ export function Panel({ chat, onClose, inputRef, livePreview, preChatForm, sound
           ))}
         </ul>
       )}
-      {offline && !profile.email && !needsPreChat && (
+      {mailable && !profile.email && !needsPreChat && (
         <ProfileForm t={t} mode="offline" initial={profile} onSave={(p) => void chat.saveProfile(p)} />
       )}
-      {offline && profile.email && (
+      {!noEmail && profile.email && chat.items.value.length > 0 && (
+        <button type="button" class="retry transcript" disabled={sent} onClick={chat.transcript}>
+          {sent ? `${t.transcriptSent} ${profile.email}` : t.transcript}
+        </button>
+      )}
+      {mailable && profile.email && (
         <p class="offline-note" role="status">
           {t.offlineTitle} {t.emailSaved} {profile.email}
         </p>
