@@ -121,7 +121,7 @@ export function Panel({ chat, onClose, inputRef, livePreview, preChatForm, noEma
         <ProfileForm t={t} mode="offline" initial={profile} onSave={(p) => void chat.saveProfile(p)} />
       )}
       {!noEmail && profile.email && chat.items.value.length > 0 && (
-        <button type="button" class="retry transcript" disabled={sent} onClick={chat.transcript}>
+        <button type="button" class="offline-note link" disabled={sent} onClick={chat.transcript}>
           {sent ? `${t.transcriptSent} ${profile.email}` : t.transcript}
         </button>
       )}
