@@ -412,13 +412,6 @@ export function createChat(opts: ChatOptions) {
   }
 
   /** Saves the name and email the shopper typed (connects first if needed). */
-  /** Asks for this conversation by e-mail. */
-  const transcriptSent = signal(false);
-  const transcript = () => {
-    if (conversationId) socket.send({ type: 'transcript', conversationId });
-    transcriptSent.value = true;
-  };
-
   async function saveProfile(p: { name?: string; email?: string }): Promise<void> {
     start();
     await whenToken();
@@ -525,8 +518,6 @@ export function createChat(opts: ChatOptions) {
     notice,
     queue,
     saveProfile,
-    transcript,
-    transcriptSent,
     conversationStatus,
     verified,
     agentTyping,

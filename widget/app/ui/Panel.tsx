@@ -38,7 +38,6 @@ export function Panel({ chat, onClose, inputRef, livePreview, preChatForm, noEma
   const profile = chat.profile.value;
   const offline = availability !== null && !availability.available;
   const mailable = offline && !noEmail;
-  const sent = chat.transcriptSent.value;
   const needsPreChat = preChatForm && !profile.email && chat.items.value.length === 0;
   // The agent who has the chat (the last one who joined, was transferred it or wrote): the header
   // names them, not everyone online. A reopen that gave it back to them says so too.
@@ -119,11 +118,6 @@ export function Panel({ chat, onClose, inputRef, livePreview, preChatForm, noEma
       )}
       {mailable && !profile.email && !needsPreChat && (
         <ProfileForm t={t} mode="offline" initial={profile} onSave={(p) => void chat.saveProfile(p)} />
-      )}
-      {!noEmail && profile.email && chat.items.value.length > 0 && (
-        <button type="button" class="offline-note link" disabled={sent} onClick={chat.transcript}>
-          {sent ? `${t.transcriptSent} ${profile.email}` : t.transcript}
-        </button>
       )}
       {mailable && profile.email && (
         <p class="offline-note" role="status">
