@@ -140,10 +140,8 @@ function Workspace({ session, agent }: { session: Session; agent: AgentInfo }) {
         </span>
         <span class="shortcuts muted small">{t.shortcuts}</span>
         <AlertsMenu notifier={notifier} />
-        {/* Below 1280 px the button shows the short label; its name stays the full one. */}
-        <button type="button" class="ghost visitors-button" aria-label={`${t.visitors} ${onlineVisitors}`} aria-pressed={screen === 'visitors'} onClick={() => setScreen(screen === 'visitors' ? 'inbox' : 'visitors')}>
-          <span class="long">{t.visitors}</span>
-          <span class="short">{t.visitorsShort}</span> <span class="count">{onlineVisitors}</span>
+        <button type="button" class="ghost" aria-pressed={screen === 'visitors'} onClick={() => setScreen(screen === 'visitors' ? 'inbox' : 'visitors')}>
+          {t.visitors} <span class="count">{onlineVisitors}</span>
         </button>
         {agent.role === 'admin' && (
           <button type="button" class="ghost" aria-pressed={screen === 'settings'} onClick={() => setScreen(screen === 'settings' ? 'inbox' : 'settings')}>

@@ -7,13 +7,15 @@ import { describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { hasChromium } from '../helpers/browser';
 import { T, textOf, useServerAndBrowser } from '../helpers/e2e';
+import { seriousViolations } from '../helpers/axe';
+import { cid, connectVisitor } from '../helpers/ws-client';
 
 const ctx = useServerAndBrowser();
 
 type Lang = 'es' | 'en';
 const L = {
-  es: { email: 'Email', password: 'Contraseña', signIn: 'Entrar', signOut: 'Salir', locale: 'es-ES' },
-  en: { email: 'Email', password: 'Password', signIn: 'Sign in', signOut: 'Sign out', locale: 'en-US' },
+  es: { email: 'Email', password: 'Contraseña', signIn: 'Entrar', signOut: 'Salir', locale: 'es-ES', list: 'Conversaciones', take: 'Atender', send: 'Enviar', back: 'Volver', showCustomer: 'Ver cliente', customer: 'Cliente', backToChat: 'Volver al chat', alerts: 'Avisos', sound: 'Sonido' },
+  en: { email: 'Email', password: 'Password', signIn: 'Sign in', signOut: 'Sign out', locale: 'en-US', list: 'Conversations', take: 'Take', send: 'Send', back: 'Back', showCustomer: 'Customer details', customer: 'Customer', backToChat: 'Back to the chat', alerts: 'Alerts', sound: 'Sound' },
 } as const;
 
 async function signIn(browser: Browser, lang: Lang, viewport: { width: number; height: number }): Promise<Page> {
@@ -50,4 +52,99 @@ describe.runIf(hasChromium)('the console on small screens', () => {
       }
     });
   }
+
+  for (const lang of ['es', 'en'] as const) {
+    it(`is one column on a phone, list → chat → customer and back, with no horizontal scroll (${lang})`, async () => {
+      const l = L[lang];
+      const text = `Phone test ${lang}: ¿llega mañana mi pedido?`;
+      const { socket } = await connectVisitor(ctx.server);
+      socket.send({ type: 'message.send', clientId: cid(), text });
+
+      const page = await signIn(ctx.browser, lang, { width: 390, height: 844 });
+      const list = page.getByRole('navigation', { name: l.list });
+      await expect.poll(textOf(list), T).toContain(text);
+      await noHorizontalScroll(page, 'list');
+      expect(await shortTargets(page), 'tap targets under 44 px (list)').toEqual([]);
+      // The list fills the width; the chat and the customer are not shown.
+      expect((await list.boundingBox())!.width).toBeGreaterThan(380);
+      expect(await page.locator('section.view').isVisible()).toBe(false);
+
+      await list.getByRole('button', { name: new RegExp(text.slice(0, 14)) }).click();
+      await page.getByRole('log').waitFor(T);
+      expect(await list.isVisible()).toBe(false);
+      await page.getByRole('button', { name: l.take, exact: true }).click();
+      // The shopper gets the reply.
+      const replied = socket.next((f) => f.type === 'message.created' && (f.message as { text: string }).text === `Reply from the phone (${lang})`, 10_000);
+      await page.locator('#reply').fill(`Reply from the phone (${lang})`);
+      await page.getByRole('button', { name: l.send, exact: true }).click();
+      await expect.poll(textOf(page.getByRole('log')), T).toContain(`Reply from the phone (${lang})`);
+      await replied;
+      await noHorizontalScroll(page, 'chat');
+      expect(await shortTargets(page), 'tap targets under 44 px (chat)').toEqual([]);
+      await page.screenshot({ path: `/tmp/phone-chat-${lang}.png` });
+
+      // The customer, from the chat, and back.
+      await page.getByRole('button', { name: l.showCustomer, exact: true }).click();
+      const customer = page.getByRole('complementary', { name: l.customer });
+      await customer.waitFor(T);
+      expect(await page.getByRole('log').isVisible()).toBe(false);
+      await noHorizontalScroll(page, 'customer');
+      expect(await shortTargets(page), 'tap targets under 44 px (customer)').toEqual([]);
+      expect(await seriousViolations(page)).toEqual([]);
+      await page.screenshot({ path: `/tmp/phone-customer-${lang}.png` });
+      await customer.getByRole('button', { name: l.backToChat, exact: true }).click();
+      await page.getByRole('log').waitFor(T);
+      expect(await customer.isVisible()).toBe(false);
+      expect(await seriousViolations(page)).toEqual([]);
+
+      // Back to the list; the same chat opens again from it.
+      await page.getByRole('button', { name: l.back, exact: true }).click();
+      await list.waitFor(T);
+      expect(await page.getByRole('log').isVisible()).toBe(false);
+      await noHorizontalScroll(page, 'list again');
+      expect(await seriousViolations(page)).toEqual([]);
+      await page.screenshot({ path: `/tmp/phone-list-${lang}.png` });
+      // Its preview is now the reply.
+      await list.getByRole('button', { name: new RegExp(`Reply from the phone \\(${lang}\\)`) }).click();
+      await page.getByRole('log').waitFor(T);
+
+      // The alerts menu by keyboard: opens on the first item, Escape closes it and focus returns.
+      const menuButton = page.getByRole('button', { name: l.alerts, exact: true });
+      expect(await menuButton.getAttribute('aria-haspopup')).toBe('menu');
+      await menuButton.focus();
+      await page.keyboard.press('Enter');
+      await expect.poll(() => menuButton.getAttribute('aria-expanded'), T).toBe('true');
+      const sound = page.getByRole('menuitemcheckbox', { name: l.sound });
+      await expect.poll(() => sound.evaluate((el) => el === document.activeElement), T).toBe(true);
+      expect(await sound.getAttribute('aria-checked')).toBe('true');
+      await page.keyboard.press('Space');
+      await expect.poll(() => sound.getAttribute('aria-checked'), T).toBe('false');
+      await noHorizontalScroll(page, 'menu open');
+      await page.screenshot({ path: `/tmp/phone-menu-${lang}.png` });
+      await page.keyboard.press('Escape');
+      await expect.poll(() => menuButton.getAttribute('aria-expanded'), T).toBe('false');
+      expect(await sound.isVisible()).toBe(false);
+      expect(await menuButton.evaluate((el) => el === document.activeElement)).toBe(true);
+
+      await page.context().close();
+      socket.close();
+    });
+  }
 });
+
+/** No horizontal scroll: the page is no wider than the viewport. */
+async function noHorizontalScroll(page: Page, step: string) {
+  const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+  expect(scrollWidth, `${step}: scrollWidth ${scrollWidth} > ${innerWidth}`).toBeLessThanOrEqual(innerWidth);
+}
+
+/** The visible controls shorter than 44 px (one-handed use on a phone). */
+function shortTargets(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('.workspace button, .workspace select, .workspace textarea, .workspace input:not([type="checkbox"]):not([type="radio"])')]
+      .filter((el) => el.offsetWidth > 0 && el.offsetHeight > 0)
+      .map((el) => ({ el, r: el.getBoundingClientRect() }))
+      .filter(({ r }) => r.height < 44 || r.width < 44)
+      .map(({ el, r }) => `${el.tagName.toLowerCase()}.${el.className} "${(el.getAttribute('aria-label') ?? el.textContent ?? '').trim().slice(0, 30)}" ${Math.round(r.width)}×${Math.round(r.height)}`),
+  );
+}
