@@ -41,12 +41,14 @@ const barRows = (page: Page) =>
 describe.runIf(hasChromium)('the console on small screens', () => {
   for (const lang of ['es', 'en'] as const) {
     it(`keeps the top bar on one row at 1024 and 1280 px (${lang})`, async () => {
-      for (const width of [1024, 1280]) {
+      for (const [width, colorScheme] of [[1024, 'light'], [1280, 'dark']] as const) {
         const page = await signIn(ctx.browser, lang, { width, height: 800 });
+        await page.emulateMedia({ colorScheme });
         await page.getByRole('button', { name: L[lang].signOut }).waitFor(T);
         const rows = await barRows(page);
         expect(rows.oneRow, `${width}px ${lang}: ${rows.kids.join(' ')}`).toBe(true);
         expect(rows.height).toBeLessThan(60);
+        await page.locator('header.topbar').screenshot({ path: `/tmp/topbar-${width}-${lang}-${colorScheme}.png` });
         expect(rows.scrollWidth).toBeLessThanOrEqual(rows.clientWidth);
         await page.context().close();
       }
@@ -125,6 +127,15 @@ describe.runIf(hasChromium)('the console on small screens', () => {
       await expect.poll(() => menuButton.getAttribute('aria-expanded'), T).toBe('false');
       expect(await sound.isVisible()).toBe(false);
       expect(await menuButton.evaluate((el) => el === document.activeElement)).toBe(true);
+
+      // The dark theme on the phone: no serious axe findings either.
+      await page.emulateMedia({ colorScheme: 'dark' });
+      expect(await seriousViolations(page)).toEqual([]);
+      await page.screenshot({ path: `/tmp/phone-chat-${lang}-dark.png` });
+      await page.getByRole('button', { name: l.back, exact: true }).click();
+      await list.waitFor(T);
+      expect(await seriousViolations(page)).toEqual([]);
+      await page.screenshot({ path: `/tmp/phone-list-${lang}-dark.png` });
 
       await page.context().close();
       socket.close();
