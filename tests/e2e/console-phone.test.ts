@@ -14,8 +14,8 @@ const ctx = useServerAndBrowser();
 
 type Lang = 'es' | 'en';
 const L = {
-  es: { email: 'Email', password: 'Contraseña', signIn: 'Entrar', signOut: 'Salir', locale: 'es-ES', list: 'Conversaciones', take: 'Atender', send: 'Enviar', back: 'Volver', showCustomer: 'Ver cliente', customer: 'Cliente', backToChat: 'Volver al chat', alerts: 'Avisos', sound: 'Sonido' },
-  en: { email: 'Email', password: 'Password', signIn: 'Sign in', signOut: 'Sign out', locale: 'en-US', list: 'Conversations', take: 'Take', send: 'Send', back: 'Back', showCustomer: 'Customer details', customer: 'Customer', backToChat: 'Back to the chat', alerts: 'Alerts', sound: 'Sound' },
+  es: { settings: 'Ajustes', visitors: /^Visitantes en directo/, email: 'Email', password: 'Contraseña', signIn: 'Entrar', signOut: 'Salir', locale: 'es-ES', list: 'Conversaciones', take: 'Atender', send: 'Enviar', back: 'Volver', showCustomer: 'Ver cliente', customer: 'Cliente', backToChat: 'Volver al chat', alerts: 'Avisos', sound: 'Sonido' },
+  en: { settings: 'Settings', visitors: /^Live visitors/, email: 'Email', password: 'Password', signIn: 'Sign in', signOut: 'Sign out', locale: 'en-US', list: 'Conversations', take: 'Take', send: 'Send', back: 'Back', showCustomer: 'Customer details', customer: 'Customer', backToChat: 'Back to the chat', alerts: 'Alerts', sound: 'Sound' },
 } as const;
 
 async function signIn(browser: Browser, lang: Lang, viewport: { width: number; height: number }): Promise<Page> {
@@ -148,6 +148,17 @@ describe.runIf(hasChromium)('the console on small screens', () => {
       await noHorizontalScroll(page, 'customer at 360 px');
       await page.screenshot({ path: `/tmp/phone-360-customer-${lang}-dark.png` });
 
+      // The other screens at 390 px: Settings and live visitors don't scroll sideways either.
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.getByRole('button', { name: l.settings, exact: true }).click();
+      await page.getByRole('heading', { level: 1 }).first().waitFor(T);
+      await noHorizontalScroll(page, 'settings');
+      await page.screenshot({ path: `/tmp/phone-settings-${lang}-dark.png`, fullPage: true });
+      await page.getByRole('button', { name: l.settings === 'Ajustes' ? 'Bandeja' : 'Inbox' }).click();
+      await page.getByRole('button', { name: l.visitors }).click();
+      await noHorizontalScroll(page, 'live visitors');
+      await page.screenshot({ path: `/tmp/phone-visitors-${lang}-dark.png` });
+
       await page.context().close();
       socket.close();
     });
@@ -156,8 +167,16 @@ describe.runIf(hasChromium)('the console on small screens', () => {
 
 /** No horizontal scroll: the page is no wider than the viewport. */
 async function noHorizontalScroll(page: Page, step: string) {
-  const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
-  expect(scrollWidth, `${step}: scrollWidth ${scrollWidth} > ${innerWidth}`).toBeLessThanOrEqual(innerWidth);
+  const { scrollWidth, innerWidth, wide } = await page.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth,
+    innerWidth: window.innerWidth,
+    // What sticks out, for the failure message.
+    wide: [...document.querySelectorAll<HTMLElement>('body *')]
+      .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1)
+      .slice(0, 3)
+      .map((el) => `${el.tagName.toLowerCase()}.${el.className}→${Math.round(el.getBoundingClientRect().right)}`),
+  }));
+  expect(scrollWidth, `${step}: scrollWidth ${scrollWidth} > ${innerWidth}: ${wide.join(' ')}`).toBeLessThanOrEqual(innerWidth);
 }
 
 /** The visible controls shorter than 44 px (one-handed use on a phone). */
