@@ -16,6 +16,7 @@ import { SignIn } from './SignIn';
 import { VisitorsView } from './VisitorsView';
 import { Settings } from './settings/Settings';
 import { AccountView } from './AccountView';
+import { LazyReports } from './LazyReports';
 import { InviteAccept } from './InviteAccept';
 import { inviteToken } from '../state/account';
 
@@ -73,7 +74,7 @@ function Workspace({ session, agent }: { session: Session; agent: AgentInfo }) {
     void context.load(selected?.id ?? null, { quiet: sameConversation });
   }, [selectedKey]);
   const status = inbox.status.value;
-  const [screen, setScreen] = useState<'inbox' | 'settings' | 'visitors' | 'account'>('inbox');
+  const [screen, setScreen] = useState<'inbox' | 'settings' | 'visitors' | 'account' | 'reports'>('inbox');
   // A chat the agent started from live visitors opens in the inbox.
   const started = inbox.started.value;
   useEffect(() => {
@@ -144,6 +145,11 @@ function Workspace({ session, agent }: { session: Session; agent: AgentInfo }) {
         <button type="button" class="ghost" aria-pressed={screen === 'visitors'} onClick={() => setScreen(screen === 'visitors' ? 'inbox' : 'visitors')}>
           {t.visitors} <span class="count">{onlineVisitors}</span>
         </button>
+        {(agent.role === 'admin' || agent.role === 'supervisor') && (
+          <button type="button" class="ghost" aria-pressed={screen === 'reports'} onClick={() => setScreen(screen === 'reports' ? 'inbox' : 'reports')}>
+            {t.reports}
+          </button>
+        )}
         {agent.role === 'admin' && (
           <button type="button" class="ghost" aria-pressed={screen === 'settings'} onClick={() => setScreen(screen === 'settings' ? 'inbox' : 'settings')}>
             {screen === 'settings' ? t.inbox : t.settings}
@@ -160,6 +166,7 @@ function Workspace({ session, agent }: { session: Session; agent: AgentInfo }) {
       </header>
       {screen === 'settings' && <Settings meId={agent.id} />}
       {screen === 'account' && <AccountView agent={agent} />}
+      {screen === 'reports' && <LazyReports />}
       {screen === 'visitors' && (
         <VisitorsView
           inbox={inbox}

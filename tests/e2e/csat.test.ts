@@ -82,6 +82,22 @@ describe.runIf(hasChromium)('rating a resolved chat', () => {
     expect(lines[1]).toBe('all,,1,4,1,0,0,0,1,0');
     expect(lines[2]).toBe('agent,Ana,1,4,,0,0,0,1,0');
 
+    // The console's Reports page (admins and supervisors) shows it: the headline figure, the CSAT
+    // table and its CSV link.
+    await ana.getByRole('button', { name: 'Reports', exact: true }).click();
+    const reports = ana.getByRole('main', { name: 'Reports' });
+    await expect.poll(textOf(reports.getByRole('definition').filter({ hasText: '/ 5' })), T).toContain('4.0 / 5');
+    const csat = reports.getByRole('region', { name: 'Satisfaction (CSAT)' });
+    const anaRow = csat.getByRole('row').filter({ hasText: 'Ana' });
+    await expect.poll(() => anaRow.count(), T).toBe(1);
+    expect((await anaRow.getByRole('cell').allInnerTexts()).map((c) => c.trim())).toEqual(['agent', 'Ana', '1', '4', '', '0', '0', '0', '1', '0']);
+    const link = csat.getByRole('link', { name: /Download CSV/ });
+    const href = (await link.getAttribute('href'))!;
+    expect(href).toContain('/api/agent/reports/csat?');
+    expect(href).toContain('format=csv');
+    const viaLink = await ana.request.get(new URL(href, ctx.server.origin).toString());
+    expect((await viaLink.text()).trim().split('\r\n')).toContain('agent,Ana,1,4,,0,0,0,1,0');
+
     await shopper.close();
     await anaContext.close();
   });
