@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { BrowserContext, FrameLocator, Page } from 'playwright-core';
 import { hasChromium } from '../helpers/browser';
 import { useServerAndBrowser, T, textOf, signInToConsole } from '../helpers/e2e';
+import { seriousViolations } from '../helpers/axe';
 
 const ctx = useServerAndBrowser({ bot: false });
 
@@ -51,11 +52,14 @@ describe.runIf(hasChromium)('rating a resolved chat', () => {
     await expect.poll(() => ana.getByRole('navigation', { name: 'Conversations' }).count(), T).toBe(1);
 
     const shopper = await ctx.browser.newContext({ locale: 'es-ES' });
-    const { panel } = await chatResolvedByAna(ana, shopper, '¿Tenéis café descafeinado?');
+    const { shop, panel } = await chatResolvedByAna(ana, shopper, '¿Tenéis café descafeinado?');
 
     // The panel asks once the chat is resolved.
     await expect.poll(textOf(panel.locator('body')), T).toContain('¿Qué tal te hemos atendido?');
     for (let n = 1; n <= 5; n++) await expect.poll(() => panel.getByRole('button', { name: `${n} de 5`, exact: true }).count(), T).toBe(1);
+    // Labelled and reachable: no serious or critical axe-core findings with the question shown.
+    const frame = shop.frames().find((f) => f.url().includes('/widget/frame'))!;
+    expect(await seriousViolations(frame)).toEqual([]);
     const send = panel.getByRole('button', { name: 'Enviar valoración' });
     expect(await send.isDisabled()).toBe(true);
     await panel.getByRole('button', { name: '4 de 5', exact: true }).click();
@@ -95,6 +99,7 @@ describe.runIf(hasChromium)('rating a resolved chat', () => {
     const href = (await link.getAttribute('href'))!;
     expect(href).toContain('/api/agent/reports/csat?');
     expect(href).toContain('format=csv');
+    expect(await seriousViolations(ana)).toEqual([]);
     const viaLink = await ana.request.get(new URL(href, ctx.server.origin).toString());
     expect((await viaLink.text()).trim().split('\r\n')).toContain('agent,Ana,1,4,,0,0,0,1,0');
 
