@@ -6,6 +6,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { strings } from '../state/locale';
+import { VolumeChart } from './VolumeChart';
 
 type Cell = string | number | null;
 interface Table {
@@ -133,6 +134,7 @@ export function ReportsView() {
                 {t.reportCsv} <span class="sr-only">· {titles[name]}</span>
               </a>
             </header>
+            {name === 'volume' && table && table.rows.length > 0 && <VolumeChart rows={table.rows} labels={{ conversations: t.reportConversations, messages: t.reportMessages }} />}
             {table &&
               (table.rows.length === 0 ? (
                 <p class="muted small">{t.reportEmpty}</p>

@@ -91,6 +91,8 @@ describe.runIf(hasChromium)('rating a resolved chat', () => {
     await ana.getByRole('button', { name: 'Reports', exact: true }).click();
     const reports = ana.getByRole('main', { name: 'Reports' });
     await expect.poll(textOf(reports.getByRole('definition').filter({ hasText: '/ 5' })), T).toContain('4.0 / 5');
+    // The volume report is also drawn (uPlot, on a canvas; the table beside it holds the figures).
+    await expect.poll(() => reports.locator('.report-chart canvas').count(), T).toBe(1);
     const csat = reports.getByRole('region', { name: 'Satisfaction (CSAT)' });
     const anaRow = csat.getByRole('row').filter({ hasText: 'Ana' });
     await expect.poll(() => anaRow.count(), T).toBe(1);
