@@ -17,6 +17,7 @@ import { SignIn } from './SignIn';
 import { VisitorsView } from './VisitorsView';
 import { Settings } from './settings/Settings';
 import { AccountView } from './AccountView';
+import { LazyReports } from './LazyReports';
 import { InviteAccept } from './InviteAccept';
 import { inviteToken } from '../state/account';
 
@@ -79,7 +80,7 @@ function Workspace({ session, agent }: { session: Session; agent: AgentInfo }) {
   const [pane, setPane] = useState<'list' | 'chat' | 'customer'>(selected ? 'chat' : 'list');
   const selectedId = selected?.id ?? null;
   useEffect(() => setPane(selectedId ? 'chat' : 'list'), [selectedId]);
-  const [screen, setScreen] = useState<'inbox' | 'settings' | 'visitors' | 'account'>('inbox');
+  const [screen, setScreen] = useState<'inbox' | 'settings' | 'visitors' | 'account' | 'reports'>('inbox');
   // A chat the agent started from live visitors opens in the inbox.
   const started = inbox.started.value;
   useEffect(() => {
@@ -143,6 +144,11 @@ function Workspace({ session, agent }: { session: Session; agent: AgentInfo }) {
         <button type="button" class="ghost" aria-pressed={screen === 'visitors'} onClick={() => setScreen(screen === 'visitors' ? 'inbox' : 'visitors')}>
           {t.visitors} <span class="count">{onlineVisitors}</span>
         </button>
+        {(agent.role === 'admin' || agent.role === 'supervisor') && (
+          <button type="button" class="ghost" aria-pressed={screen === 'reports'} onClick={() => setScreen(screen === 'reports' ? 'inbox' : 'reports')}>
+            {t.reports}
+          </button>
+        )}
         {agent.role === 'admin' && (
           <button type="button" class="ghost" aria-pressed={screen === 'settings'} onClick={() => setScreen(screen === 'settings' ? 'inbox' : 'settings')}>
             {screen === 'settings' ? t.inbox : t.settings}
@@ -159,6 +165,7 @@ function Workspace({ session, agent }: { session: Session; agent: AgentInfo }) {
       </header>
       {screen === 'settings' && <Settings meId={agent.id} />}
       {screen === 'account' && <AccountView agent={agent} />}
+      {screen === 'reports' && <LazyReports />}
       {screen === 'visitors' && (
         <VisitorsView
           inbox={inbox}

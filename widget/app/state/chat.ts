@@ -9,7 +9,7 @@ import { nanoid } from 'nanoid';
 import { RETRYABLE_ERRORS, type ErrorCode } from '../../../shared/errors';
 import type { Locale } from '../../../shared/i18n';
 import { PROTOCOL_VERSION } from '../../../shared/limits';
-import type { ConversationStatus, VisitorServerFrame } from '../../../shared/protocol';
+import type { ConversationStatus, VisitorClientFrame, VisitorServerFrame } from '../../../shared/protocol';
 import { parseServerFrame } from './frames';
 import { ReconnectingSocket, type ReconnectingSocketOptions, type SocketStatus } from '../../../shared/reconnecting-socket';
 import { Timeline, type AttachmentRef, type PendingSend, type TimelineItem } from '../../../shared/timeline';
@@ -100,6 +100,8 @@ export function createChat(opts: ChatOptions) {
   /** Who the shop says the shopper is; sent after every welcome. */
   let identity: { id: string; email?: string; name?: string; hash?: string } | null = null;
   const verified = signal<boolean | null>(null);
+  /** Hears every frame first: the lazily loaded rating (ui/Rating.tsx) waits for its answer. */
+  let tap: ((frame: VisitorServerFrame) => void) | undefined;
 
   const store = safeStore(opts.storage);
   /** Changes the outbox: `update` gets what is stored and returns what to keep. */
@@ -186,6 +188,7 @@ export function createChat(opts: ChatOptions) {
   }
 
   function handleFrame(frame: VisitorServerFrame): void {
+    tap?.(frame);
     switch (frame.type) {
       case 'welcome': {
         store.set(keys.token, frame.token);
@@ -537,6 +540,11 @@ export function createChat(opts: ChatOptions) {
     dismissUpload,
     identify,
     setContext,
+    /** Rates the current conversation (ui/Rating.tsx), `listen` hearing every frame from then on. */
+    rate(frame: Omit<Extract<VisitorClientFrame, { type: 'conversation.rate' }>, 'conversationId'>, listen: typeof tap) {
+      tap = listen;
+      socket.send({ ...frame, conversationId });
+    },
     typing,
     markRead,
     shutdown,

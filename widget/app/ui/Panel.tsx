@@ -1,10 +1,15 @@
 /** The chat panel inside the iframe: header, connection state, log and composer. */
 import type { Chat } from '../state/chat';
+import { signal } from '../state/signal';
 import { WIDGET_STRINGS } from '../../../shared/i18n';
 import { httpUrlOrNull } from '../../../shared/format';
 import { Composer } from './Composer';
 import { ProfileForm } from './ProfileForm';
 import { MessageList } from './MessageList';
+import type { Rating } from './Rating';
+
+/** The rating (ui/Rating.tsx), downloaded the first time a resolved chat asks for one: it puts itself here. */
+export const rating = signal<typeof Rating | null>(null);
 
 interface Props {
   chat: Chat;
@@ -82,11 +87,9 @@ export function Panel({ chat, onClose, inputRef, livePreview, preChatForm, noEma
         {!offline && chat.queue.value && chat.conversationStatus.value === 'queued' && (
           <p class="queue">
             {t.queuePosition.replace('{n}', String(chat.queue.value.position))} ·{' '}
-            {chat.queue.value.estimatedWaitMs === null
+            {(chat.queue.value.estimatedWaitMs ?? 0) < 60_000
               ? t.queueSoon
-              : chat.queue.value.estimatedWaitMs < 60_000
-                ? t.queueSoon
-                : t.queueWait.replace('{m}', String(Math.round(chat.queue.value.estimatedWaitMs / 60_000)))}
+              : t.queueWait.replace('{m}', String(Math.round(chat.queue.value.estimatedWaitMs! / 60_000)))}
           </p>
         )}
       </div>
@@ -97,6 +100,8 @@ export function Panel({ chat, onClose, inputRef, livePreview, preChatForm, noEma
       <p class="typing" aria-live="polite">
         {chat.agentTyping.value !== null ? `${chat.agentTyping.value || t.agent} ${t.isTyping}` : ''}
       </p>
+      {chat.conversationStatus.value === 'resolved' &&
+        (rating.value ? <rating.value chat={chat} /> : void import('./Rating'))}
       {chat.uploads.value.length > 0 && (
         <ul class="uploads" aria-live="polite">
           {chat.uploads.value.map((u) => (
