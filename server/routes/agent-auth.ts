@@ -290,13 +290,14 @@ export function agentAuthRoutes(deps: AgentAuthDeps) {
   });
 
   // ---- password reset by e-mail (no account enumeration: the request always answers alike) ----
-  const resetRequests = new RateLimiter(3 / 3600, 3);
+  const resetsPerAddress = new RateLimiter(3 / 3600, 3);
+  const resetsPerClient = new RateLimiter(10 / 3600, 10);
   app.post('/password-reset', async (c) => {
     const parsed = await readBody(c, ResetRequest);
     if (!parsed.ok) return parsed.res;
     const email = parsed.value.email.toLowerCase();
-    // At most 3 mails an hour per address (and per client): nobody's inbox is flooded through us.
-    const allowed = resetRequests.take(`e:${email}`, deps.now()).allowed && resetRequests.take(`a:${clientAddress(c) ?? ''}`, deps.now()).allowed;
+    // At most 3 mails an hour per address and 10 requests per client: nobody's inbox is flooded through us.
+    const allowed = resetsPerClient.take(clientAddress(c) ?? '', deps.now()).allowed && resetsPerAddress.take(email, deps.now()).allowed;
     if (allowed) {
       const sent = await requestPasswordReset(accounts, { email, origin: publicOrigin(c, deps.publicUrl) });
       deps.logger.info({ accounts: sent }, 'password reset requested');
