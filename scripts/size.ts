@@ -4,6 +4,8 @@
  *  - the loader, widget.js, on every page view: ≤ 1.5 KB gzip;
  *  - everything the browser downloads from our server until the open panel shows the
  *    conversation (loader + its lazy host half + panel page + scripts + styles): ≤ 25 KB gzip.
+ * And what an agent's browser loads at the console's start (/console/): its index.html's scripts
+ * and module preloads, ≤ the console's JS budget gzip (lazy chunks, loaded later, are not counted).
  * Each file is compressed on its own, as it is served (precompressed at build time). KB here is
  * 1,000 bytes, the stricter reading. Run after `npm run build`: `npm run size`.
  */
@@ -15,7 +17,8 @@ import { frameHtml } from '../server/routes/frame-page';
 import { DEMO_SITE_SETTINGS } from '../server/store/seed';
 
 const dist = resolve(import.meta.dirname, '../dist');
-const BUDGET = { loaderGzip: 1_500, totalGzip: 25_000 };
+// consoleJsGzip: 56,460 B measured when the budget was set (issue 16), plus ~10 % headroom.
+const BUDGET = { loaderGzip: 1_500, totalGzip: 25_000, consoleJsGzip: 62_000 };
 
 try {
   statSync(join(dist, 'widget.js'));
@@ -48,15 +51,30 @@ const rows = [
 ];
 const total = rows.reduce((t, r) => ({ raw: t.raw + r.raw, gzip: t.gzip + r.gzip, brotli: t.brotli + r.brotli }), { raw: 0, gzip: 0, brotli: 0 });
 
+// The console's first load: the scripts and module preloads its page references.
+const consolePage = readFileSync(join(dist, 'console/index.html'), 'utf8');
+const consoleJs = [...consolePage.matchAll(/<(?:script[^>]*\ssrc|link[^>]*rel="modulepreload"[^>]*\shref)="\/(assets\/[^"]+\.js)"/g)].map((m) => m[1]!);
+if (consoleJs.length === 0) {
+  console.error('dist/console/index.html references no script: has its build changed?');
+  process.exit(1);
+}
+const consoleRows = consoleJs.map((r) => measure(r, readFileSync(join(dist, r))));
+const consoleTotal = consoleRows.reduce((t, r) => ({ raw: t.raw + r.raw, gzip: t.gzip + r.gzip, brotli: t.brotli + r.brotli }), { raw: 0, gzip: 0, brotli: 0 });
+
 const kb = (n: number) => `${(n / 1000).toFixed(2)} KB`;
 console.log('file'.padEnd(44), 'raw'.padStart(10), 'gzip'.padStart(10), 'brotli'.padStart(10));
 for (const r of rows) console.log(r.name.padEnd(44), kb(r.raw).padStart(10), kb(r.gzip).padStart(10), kb(r.brotli).padStart(10));
 console.log('total until the open panel shows the chat'.padEnd(44), kb(total.raw).padStart(10), kb(total.gzip).padStart(10), kb(total.brotli).padStart(10));
 console.log();
+console.log('console (/console/ at start)'.padEnd(44), 'raw'.padStart(10), 'gzip'.padStart(10), 'brotli'.padStart(10));
+for (const r of consoleRows) console.log(r.name.padEnd(44), kb(r.raw).padStart(10), kb(r.gzip).padStart(10), kb(r.brotli).padStart(10));
+console.log('console JS at start'.padEnd(44), kb(consoleTotal.raw).padStart(10), kb(consoleTotal.gzip).padStart(10), kb(consoleTotal.brotli).padStart(10));
+console.log();
 const loader = rows[0]!;
 const checks = [
   { what: 'loader gzip', value: loader.gzip, budget: BUDGET.loaderGzip },
   { what: 'total gzip', value: total.gzip, budget: BUDGET.totalGzip },
+  { what: 'console JS at start gzip', value: consoleTotal.gzip, budget: BUDGET.consoleJsGzip },
 ];
 let failed = false;
 for (const c of checks) {
@@ -65,6 +83,6 @@ for (const c of checks) {
   console.log(`${ok ? 'ok  ' : 'OVER'} ${c.what}: ${c.value} B of ${c.budget} B (${((100 * c.value) / c.budget).toFixed(0)}%)`);
 }
 if (failed) {
-  console.error('\nThe widget is over its size budget.');
+  console.error('\nOver a size budget (the widget’s, or the console’s first load).');
   process.exit(1);
 }

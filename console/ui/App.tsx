@@ -10,6 +10,7 @@ import { strings } from '../state/locale';
 import { ContextPanel } from './ContextPanel';
 import { ConversationList } from './ConversationList';
 import { ConversationView } from './ConversationView';
+import { AlertsMenu } from './AlertsMenu';
 import { LanguagePicker } from './LanguagePicker';
 import { ThemeToggle } from './ThemeToggle';
 import { SignIn } from './SignIn';
@@ -73,6 +74,11 @@ function Workspace({ session, agent }: { session: Session; agent: AgentInfo }) {
     void context.load(selected?.id ?? null, { quiet: sameConversation });
   }, [selectedKey]);
   const status = inbox.status.value;
+  // Narrow screens show one pane: a chat opened (from the list, a shortcut, live visitors or a
+  // notification) shows the chat; no chat shows the list.
+  const [pane, setPane] = useState<'list' | 'chat' | 'customer'>(selected ? 'chat' : 'list');
+  const selectedId = selected?.id ?? null;
+  useEffect(() => setPane(selectedId ? 'chat' : 'list'), [selectedId]);
   const [screen, setScreen] = useState<'inbox' | 'settings' | 'visitors' | 'account'>('inbox');
   // A chat the agent started from live visitors opens in the inbox.
   const started = inbox.started.value;
@@ -133,14 +139,7 @@ function Workspace({ session, agent }: { session: Session; agent: AgentInfo }) {
           {inbox.team.value.filter((a) => a.status === 'online').length} {t.teamOnline}
         </span>
         <span class="shortcuts muted small">{t.shortcuts}</span>
-        <button type="button" class="ghost sound-toggle" aria-pressed={notifier.soundOn.value} onClick={notifier.toggleSound}>
-          {t.sound}
-        </button>
-        {notifier.permission.value === 'default' && (
-          <button type="button" class="ghost" title={t.enableNotifications} onClick={() => void notifier.requestPermission()}>
-            {t.enableNotificationsShort}
-          </button>
-        )}
+        <AlertsMenu notifier={notifier} />
         <button type="button" class="ghost" aria-pressed={screen === 'visitors'} onClick={() => setScreen(screen === 'visitors' ? 'inbox' : 'visitors')}>
           {t.visitors} <span class="count">{onlineVisitors}</span>
         </button>
@@ -171,10 +170,17 @@ function Workspace({ session, agent }: { session: Session; agent: AgentInfo }) {
           }}
         />
       )}
-      <div class="columns" hidden={screen !== 'inbox'}>
+      {/* On a phone one pane shows at a time (styles.css): list → chat → customer. */}
+      <div
+        class="columns"
+        data-pane={pane}
+        hidden={screen !== 'inbox'}
+        // Tapping a chat in the list (the one already open, too) shows it.
+        onClick={(e) => (e.target as Element).closest('.list .item') && setPane('chat')}
+      >
         <ConversationList inbox={inbox} />
-        <ConversationView inbox={inbox} meId={agent.id} meName={agent.name} context={context} workspace={workspace} />
-        <ContextPanel model={context} presence={selected ? inbox.presence.value : null} onShareOrder={inbox.shareOrder} />
+        <ConversationView inbox={inbox} meId={agent.id} meName={agent.name} context={context} workspace={workspace} onBack={() => setPane('list')} onShowCustomer={() => setPane('customer')} />
+        <ContextPanel model={context} presence={selected ? inbox.presence.value : null} onShareOrder={inbox.shareOrder} onBack={() => setPane('chat')} />
       </div>
     </div>
   );

@@ -10,16 +10,25 @@ export function ContextPanel({
   model,
   presence,
   onShareOrder,
+  onBack,
 }: {
   model: ContextModel;
   presence: VisitorDetailFrame | null;
   onShareOrder(orderId: string): void;
+  /** Narrow screens: back to the chat (the button shows only there). */
+  onBack?(): void;
 }) {
   const t = strings();
   const s = model.state.value;
   if (s.status === 'idle') return null;
   return (
     <aside class="context" aria-label={t.customer}>
+      {onBack && (
+        <button type="button" class="ghost phone-only back" onClick={onBack}>
+          <span aria-hidden="true">← </span>
+          {t.backToChat}
+        </button>
+      )}
       <h2>{t.customer}</h2>
       {s.status === 'loading' && <p class="muted">{t.loadingContext}</p>}
       {s.status === 'error' && (

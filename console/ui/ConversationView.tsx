@@ -10,7 +10,16 @@ import { ConversationActions } from './ConversationActions';
 import { MessageLog } from './MessageLog';
 import { ReplyBox } from './ReplyBox';
 
-export function ConversationView({ inbox, meId, meName, context, workspace }: { inbox: Inbox; meId: string; meName: string; context: ContextModel; workspace: WorkspaceData }) {
+export function ConversationView({ inbox, meId, meName, context, workspace, onBack, onShowCustomer }: {
+  inbox: Inbox;
+  meId: string;
+  meName: string;
+  context: ContextModel;
+  workspace: WorkspaceData;
+  /** Narrow screens: back to the list, and to the customer (the buttons show only there). */
+  onBack?(): void;
+  onShowCustomer?(): void;
+}) {
   const t = strings();
   const conversation = inbox.selected.value;
   const items = inbox.selectedItems.value;
@@ -35,8 +44,19 @@ export function ConversationView({ inbox, meId, meName, context, workspace }: { 
   return (
     <section class="view" aria-labelledby="conversation-title">
       <header class="view-header">
+        {onBack && (
+          <button type="button" class="ghost phone-only back" onClick={onBack}>
+            <span aria-hidden="true">← </span>
+            {t.back}
+          </button>
+        )}
         <h2 id="conversation-title">{name}</h2>
         <span class={`status s-${conversation.status}`}>{t[`status_${conversation.status}`]}</span>
+        {onShowCustomer && (
+          <button type="button" class="ghost phone-only show-customer" onClick={onShowCustomer}>
+            {t.showCustomer}
+          </button>
+        )}
         <ConversationActions inbox={inbox} conversation={conversation} meId={meId} teams={workspace.teams.value} />
       </header>
       <MessageLog items={items} hasEarlier={inbox.selectedHasEarlier.value} onLoadEarlier={inbox.loadEarlier} visitorName={name} visitorReadSeq={conversation.visitorReadSeq} conversationId={conversation.id}
