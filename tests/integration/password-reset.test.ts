@@ -37,7 +37,7 @@ describe('password reset by e-mail', () => {
     await expect.poll(async () => (await mailsTo('luis@example.com')).length).toBe(1);
     const [mail] = await mailsTo('luis@example.com');
     expect(mail!.subject).toContain('contraseña');
-    const token = /#\/reset\/([A-Za-z0-9_-]+)/.exec(mail!.textBody)![1]!;
+    const token = /#\/reset\/([A-Za-z0-9_-]+)/.exec(mail!.textBody ?? "")![1]!;
     expect(mail!.htmlBody).toContain(`#/reset/${token}`);
 
     // The link names the account; a weak password is refused and spends nothing.
