@@ -24,7 +24,7 @@ export function isSameOrigin(c: Context, origin: string | undefined, publicUrl: 
   return !!host && parsed.host === host.toLowerCase();
 }
 
-export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 503;
+export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 422 | 429 | 500 | 503;
 
 /** What a problem may carry beyond its title: `code` is stable for programs, `detail` and `field` are for people and forms. */
 export interface ProblemExtra {

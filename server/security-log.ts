@@ -6,7 +6,7 @@
  */
 import type { Logger } from './logger';
 
-export type SecurityEvent = 'sign_in_failed' | 'origin_refused' | 'identity_hash_invalid' | 'secret_key_rotated' | 'secret_key_retired' | 'api_request_refused' | 'api_client_error';
+export type SecurityEvent = 'password_reset' | 'sign_in_failed' | 'origin_refused' | 'identity_hash_invalid' | 'secret_key_rotated' | 'secret_key_retired' | 'api_request_refused' | 'api_client_error';
 
 export class SecurityLog {
   private readonly last = new Map<string, { at: number; suppressed: number }>();

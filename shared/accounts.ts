@@ -7,6 +7,8 @@ export const PASSWORD_MIN = 12;
 export const PASSWORD_MAX = 1024;
 /** How long an invitation link works, and it works once. */
 export const INVITE_TTL_MS = 72 * 60 * 60 * 1000;
+/** How long a password-reset link works. */
+export const RESET_TTL_MS = 60 * 60 * 1000;
 
 /** Why a password is refused; the console words each in its language (`pw_<code>`). */
 export type PasswordProblem = 'too_short' | 'too_long' | 'too_common' | 'contains_email';

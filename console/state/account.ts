@@ -17,7 +17,7 @@ export interface AgentSession {
 }
 
 /** Why a password or invitation step failed, for the console to word. */
-export type AccountError = { kind: 'wrong_password' } | { kind: 'weak'; reason: PasswordProblem } | { kind: 'invite_invalid' } | { kind: 'exists' } | { kind: 'other'; message: string };
+export type AccountError = { kind: 'wrong_password' } | { kind: 'weak'; reason: PasswordProblem } | { kind: 'invite_invalid' } | { kind: 'reset_invalid' } | { kind: 'exists' } | { kind: 'other'; message: string };
 
 async function send(fetchImpl: typeof fetch, method: string, path: string, body?: unknown): Promise<{ ok: true; data: unknown } | { ok: false; error: AccountError }> {
   try {
@@ -33,6 +33,7 @@ async function send(fetchImpl: typeof fetch, method: string, path: string, body?
     if (code === 'wrong_password') return { ok: false, error: { kind: 'wrong_password' } };
     if (code === 'weak_password') return { ok: false, error: { kind: 'weak', reason: data?.reason as PasswordProblem } };
     if (code === 'invite_invalid') return { ok: false, error: { kind: 'invite_invalid' } };
+    if (code === 'reset_invalid') return { ok: false, error: { kind: 'reset_invalid' } };
     if (code === 'exists') return { ok: false, error: { kind: 'exists' } };
     return { ok: false, error: { kind: 'other', message: String(data?.detail ?? data?.title ?? `HTTP ${res.status}`) } };
   } catch {
@@ -73,6 +74,27 @@ export type Account = ReturnType<typeof createAccount>;
 /** The invitation token in the address (`/console/#/invite/<token>`), or null. */
 export function inviteToken(hash: string = location.hash): string | null {
   return /^#\/invite\/([A-Za-z0-9_-]{20,128})$/.exec(hash)?.[1] ?? null;
+}
+
+/** The token of a password-reset link (/console/#/reset/<token>), if this page was opened with one. */
+export function resetToken(hash: string = location.hash): string | null {
+  return /^#\/reset\/([A-Za-z0-9_-]{20,128})$/.exec(hash)?.[1] ?? null;
+}
+
+/** Asks for a reset link by e-mail. The answer is the same whether the address has an account; `email: false` when the server sends no mail. */
+export async function requestReset(email: string, fetchImpl: typeof fetch = fetch.bind(globalThis)): Promise<{ email: boolean } | { error: AccountError }> {
+  const r = await send(fetchImpl, 'POST', '/password-reset', { email });
+  return r.ok ? { email: (r.data as { email: boolean }).email } : { error: r.error };
+}
+
+export async function openReset(token: string, fetchImpl: typeof fetch = fetch.bind(globalThis)): Promise<{ email: string; siteName: string } | null> {
+  const r = await send(fetchImpl, 'GET', `/password-reset/${token}`);
+  return r.ok ? (r.data as { email: string; siteName: string }) : null;
+}
+
+export async function confirmReset(token: string, password: string, fetchImpl: typeof fetch = fetch.bind(globalThis)): Promise<{ ok: true } | { error: AccountError }> {
+  const r = await send(fetchImpl, 'POST', `/password-reset/${token}`, { password });
+  return r.ok ? { ok: true } : { error: r.error };
 }
 
 export interface InviteInfo {

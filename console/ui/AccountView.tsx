@@ -11,6 +11,7 @@ export function accountErrorText(e: AccountError, t: ConsoleStrings): string {
   if (e.kind === 'wrong_password') return t.acc_wrongPassword;
   if (e.kind === 'weak') return t[`pw_${e.reason}`] ?? t.pw_too_short;
   if (e.kind === 'invite_invalid') return t.inv_invalid;
+  if (e.kind === 'reset_invalid') return t.rst_invalid;
   if (e.kind === 'exists') return t.inv_exists;
   return e.message === 'network' ? t.networkError : e.message;
 }

@@ -19,20 +19,37 @@ import { Settings } from './settings/Settings';
 import { AccountView } from './AccountView';
 import { LazyReports } from './LazyReports';
 import { InviteAccept } from './InviteAccept';
-import { inviteToken } from '../state/account';
+import { inviteToken, resetToken } from '../state/account';
+import { ResetPassword, ResetRequest } from './PasswordReset';
 
 export function App({ session }: { session: Session }) {
   const agent = session.agent.value;
   // An invitation link (/console/#/invite/<token>) opens its own page, signed in or not.
   const [invite, setInvite] = useState(() => inviteToken());
+  // A password-reset link (/console/#/reset/<token>), and "Forgot your password?" from sign-in.
+  const [reset, setReset] = useState(() => resetToken());
+  const [forgot, setForgot] = useState(false);
   useEffect(() => {
-    const onHash = () => setInvite(inviteToken());
+    const onHash = () => {
+      setInvite(inviteToken());
+      setReset(resetToken());
+    };
     addEventListener('hashchange', onHash);
     return () => removeEventListener('hashchange', onHash);
   }, []);
   if (invite) return <InviteAccept token={invite} session={session} onLeave={() => setInvite(null)} />;
   if (agent === undefined) return <main class="loading" aria-busy="true" />;
-  if (agent === null) return <SignIn session={session} />;
+  if (reset)
+    return (
+      <ResetPassword
+        token={reset}
+        onLeave={() => {
+          setReset(null);
+          setForgot(false);
+        }}
+      />
+    );
+  if (agent === null) return forgot ? <ResetRequest onBack={() => setForgot(false)} /> : <SignIn session={session} onForgot={() => setForgot(true)} />;
   return <Workspace session={session} agent={agent} />;
 }
 

@@ -5,7 +5,7 @@ import { strings } from '../state/locale';
 import { LanguagePicker } from './LanguagePicker';
 import { ThemeToggle } from './ThemeToggle';
 
-export function SignIn({ session }: { session: Session }) {
+export function SignIn({ session, onForgot }: { session: Session; onForgot?: () => void }) {
   const t = strings();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -84,6 +84,11 @@ export function SignIn({ session }: { session: Session }) {
         <button type="submit" class="primary" disabled={busy}>
           {busy ? t.signingIn : t.signIn}
         </button>
+        {onForgot && (
+          <button type="button" class="link" onClick={onForgot}>
+            {t.rst_forgot}
+          </button>
+        )}
       </form>
     </main>
   );

@@ -3,15 +3,15 @@
  * INVITE_TTL_MS, used once), changing one's password, and the sessions an agent is signed in
  * with. Transports (routes/agent-auth, routes/admin-api) parse, call these, and answer.
  *
- * Email: `createInvite` returns the link. Today the console shows it to the admin to copy; a
- * mailer (issue 13) sends `link` to `invite.email` after calling `createInvite` — nothing else
- * changes. Password reset by email is not built yet: it would add a `purpose` to this same
- * one-time-token table (or a sibling `password_resets` table with the same shape), a
- * `requestPasswordReset(email)` here that always answers alike (no account enumeration) and
- * mails the link, and a `resetPassword(token, password)` that works like `acceptInvite` on an
- * existing agent and ends all their sessions (`endAllSessions`).
+ * Email: `createInvite` returns the link, which the console shows to the admin to copy.
+ * Password reset: `requestPasswordReset(email)` mails a one-time link (only its SHA-256 kept,
+ * RESET_TTL_MS, used once) to every active account with that email, and answers alike whether
+ * there is one or not (no account enumeration); `resetPassword(token, password)` sets the new
+ * password and ends all the agent's sessions, in one transaction.
  */
-import { INVITE_TTL_MS, PASSWORD_PROBLEM_TEXT, passwordProblem } from '../../shared/accounts';
+import { INVITE_TTL_MS, PASSWORD_PROBLEM_TEXT, RESET_TTL_MS, passwordProblem } from '../../shared/accounts';
+import { escapeHtml } from '../mail/render';
+import { sendMail } from '../mail/send';
 import { hashPassword, verifyPassword } from '../auth';
 import { hashToken, newToken } from '../ids';
 import type { AgentRecord, InviteRecord, Store } from '../store/types';
@@ -27,7 +27,8 @@ export type AccountRefusal =
   | { code: 'exists'; field: 'email'; message: string }
   | { code: 'weak_password'; field: string; message: string; reason: string }
   | { code: 'wrong_password'; field: 'currentPassword'; message: string }
-  | { code: 'invite_invalid'; message: string };
+  | { code: 'invite_invalid'; message: string }
+  | { code: 'reset_invalid'; message: string };
 
 /** A link the invitee opens: `${origin}/console/#/invite/<token>` (the token stays out of server logs: it is a fragment). */
 export function inviteLink(origin: string, token: string): string {
@@ -102,4 +103,59 @@ export async function endSession(deps: AccountDeps, agentId: string, id: string)
   await deps.store.sessions.delete(session.tokenHash);
   await deps.endSocketsOfSession?.(session.tokenHash);
   return true;
+}
+
+/** A reset link: `${origin}/console/#/reset/<token>` (a fragment: the token stays out of server logs). */
+export function resetLink(origin: string, token: string): string {
+  return `${origin}/console/#/reset/${token}`;
+}
+
+/**
+ * Mails a one-time reset link to every active account with this email (one per shop). Nothing
+ * tells the caller whether there was one. The mail is in both languages: nothing says which the
+ * agent reads.
+ */
+export async function requestPasswordReset(deps: AccountDeps, input: { email: string; origin: string }): Promise<number> {
+  const email = input.email.trim().toLowerCase();
+  const accounts = (await deps.store.agents.forSignIn(email)).filter((a) => !a.disabled);
+  const now = deps.now();
+  for (const agent of accounts) {
+    const token = newToken(32);
+    await deps.store.passwordResets.create({ agentId: agent.id, siteId: agent.siteId, tokenHash: hashToken(token), now, ttlMs: RESET_TTL_MS });
+    const link = resetLink(input.origin, token);
+    const shop = agent.site.name;
+    const text = [
+      `Hola, ${agent.name}:`,
+      '',
+      `Para elegir una contraseña nueva para Mostrador (${shop}), abre este enlace en la próxima hora:`,
+      link,
+      'Si no lo has pedido tú, no hagas nada: tu contraseña no cambia.',
+      '',
+      '---',
+      '',
+      `Hello ${agent.name},`,
+      '',
+      `To choose a new password for Mostrador (${shop}), open this link within the next hour:`,
+      link,
+      "If you did not ask for it, do nothing: your password stays as it is.",
+    ].join('\n');
+    const e = escapeHtml;
+    const html = `<p>Hola, ${e(agent.name)}:</p><p>Para elegir una contraseña nueva para Mostrador (${e(shop)}), abre este enlace en la próxima hora:</p><p><a href="${e(link)}">Elegir una contraseña nueva</a></p><p>Si no lo has pedido tú, no hagas nada: tu contraseña no cambia.</p><hr><p>Hello ${e(agent.name)},</p><p>To choose a new password for Mostrador (${e(shop)}), open this link within the next hour:</p><p><a href="${e(link)}">Choose a new password</a></p><p>If you did not ask for it, do nothing: your password stays as it is.</p>`;
+    await sendMail(deps.store, { siteId: agent.siteId, to: agent.email, subject: 'Mostrador: contraseña nueva / new password', text, html }, now);
+  }
+  return accounts.length;
+}
+
+/** Sets a new password from a reset link: used once; every session of the agent ends (their sockets close). */
+export async function resetPassword(deps: AccountDeps, input: { token: string; password: string }): Promise<{ ok: true; agent: AgentRecord; endedSessions: number } | { ok: false; refusal: AccountRefusal }> {
+  const tokenHash = hashToken(input.token);
+  const invalid = { ok: false as const, refusal: { code: 'reset_invalid' as const, message: 'this link is not valid: it was used or has expired; ask for a new one' } };
+  const link = await deps.store.passwordResets.byToken(tokenHash, deps.now());
+  if (!link) return invalid;
+  const weak = passwordProblem(input.password, link.agent.email);
+  if (weak) return { ok: false, refusal: { code: 'weak_password', field: 'password', message: PASSWORD_PROBLEM_TEXT[weak], reason: weak } };
+  const used = await deps.store.passwordResets.use(tokenHash, deps.now(), await hashPassword(input.password));
+  if (!used) return invalid;
+  await Promise.all(used.endedSessions.map((h) => deps.endSocketsOfSession?.(h)));
+  return { ok: true, agent: used.agent, endedSessions: used.endedSessions.length };
 }

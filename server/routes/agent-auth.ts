@@ -7,9 +7,10 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import * as v from 'valibot';
 import { PASSWORD_MAX } from '../../shared/accounts';
-import { acceptInvite, changePassword, endOtherSessions, endSession, sessionId, type AccountDeps } from '../app/accounts';
+import { acceptInvite, changePassword, endOtherSessions, endSession, requestPasswordReset, resetPassword, sessionId, type AccountDeps } from '../app/accounts';
+import { RateLimiter } from '../domain/rate-limit';
 import { SESSION_COOKIE, SignInThrottle, SESSION_TTL_MS, agentFromRequest, csrfOk, csrfTokenFor, sessionFromRequest, verifyPassword } from '../auth';
-import { clientAddress, clientProtocol, isSameOrigin, problem } from '../http';
+import { clientAddress, clientProtocol, isSameOrigin, problem, publicOrigin } from '../http';
 import { hashToken, newToken } from '../ids';
 import type { Logger } from '../logger';
 import type { SecurityLog } from '../security-log';
@@ -33,6 +34,9 @@ const AcceptInvite = v.object({
   password: v.pipe(v.string(), v.maxLength(PASSWORD_MAX)),
 });
 
+const ResetRequest = v.object({ email: v.pipe(v.string(), v.trim(), v.email('must be an email address'), v.maxLength(254)) });
+const ResetPassword = v.object({ password: v.pipe(v.string(), v.maxLength(PASSWORD_MAX)) });
+
 /** An invitation token as we hand them out (newToken(32): base64url). */
 const INVITE_TOKEN = /^[A-Za-z0-9_-]{20,128}$/;
 
@@ -45,6 +49,8 @@ export interface AgentAuthDeps {
   securityLog?: SecurityLog;
   /** Signing out closes the session's open sockets (4001) before answering. */
   agentSockets?: AgentSockets;
+  /** False when no mail can be sent (SMTP_URL unset outside the demo): a reset request says so. */
+  mailConfigured?: boolean;
 }
 
 /**
@@ -281,6 +287,50 @@ export function agentAuthRoutes(deps: AgentAuthDeps) {
       await deps.agentSockets?.endSession(hashToken(old));
     }
     return startSession(c, result.agent, now);
+  });
+
+  // ---- password reset by e-mail (no account enumeration: the request always answers alike) ----
+  const resetsPerAddress = new RateLimiter(3 / 3600, 3);
+  const resetsPerClient = new RateLimiter(10 / 3600, 10);
+  app.post('/password-reset', async (c) => {
+    const parsed = await readBody(c, ResetRequest);
+    if (!parsed.ok) return parsed.res;
+    const email = parsed.value.email.toLowerCase();
+    // At most 3 mails an hour per address and 10 requests per client: nobody's inbox is flooded through us.
+    const allowed = resetsPerClient.take(clientAddress(c) ?? '', deps.now()).allowed && resetsPerAddress.take(email, deps.now()).allowed;
+    if (allowed) {
+      const sent = await requestPasswordReset(accounts, { email, origin: publicOrigin(c, deps.publicUrl) });
+      deps.logger.info({ accounts: sent }, 'password reset requested');
+    }
+    return c.json({ sent: true, email: deps.mailConfigured !== false }, 202);
+  });
+
+  app.get('/password-reset/:token', async (c) => {
+    const token = c.req.param('token');
+    c.header('Cache-Control', 'no-store');
+    const link = INVITE_TOKEN.test(token) ? await deps.store.passwordResets.byToken(hashToken(token), deps.now()) : null;
+    if (!link) return problem(c, 410, 'this link is not valid: it was used or has expired; ask for a new one', { code: 'reset_invalid' });
+    return c.json({ email: link.agent.email, siteName: link.siteName });
+  });
+
+  app.post('/password-reset/:token', async (c) => {
+    const token = c.req.param('token');
+    const parsed = await readBody(c, ResetPassword);
+    if (!parsed.ok) return parsed.res;
+    if (!INVITE_TOKEN.test(token)) return problem(c, 410, 'this link is not valid: it was used or has expired; ask for a new one', { code: 'reset_invalid' });
+    const result = await resetPassword(accounts, { token, password: parsed.value.password });
+    if (!result.ok) {
+      const r = result.refusal;
+      if (r.code === 'reset_invalid') return problem(c, 410, r.message, { code: r.code });
+      return problem(c, 422, `${'field' in r ? `${r.field}: ` : ''}${r.message}`, {
+        code: r.code,
+        detail: `${'field' in r ? `${r.field}: ` : ''}${r.message}`,
+        ...('field' in r ? { field: r.field } : {}),
+        ...('reason' in r ? { reason: r.reason } : {}),
+      });
+    }
+    deps.securityLog?.record('password_reset', result.agent.id, { agentId: result.agent.id, siteId: result.agent.siteId, endedSessions: result.endedSessions }, `password reset for agent ${result.agent.id}`, 'info');
+    return c.body(null, 204);
   });
 
   app.delete('/session', async (c) => {

@@ -84,6 +84,24 @@ export const agentSessions = sqliteTable(
  * An invitation to join a site as an agent: a one-time link whose token only its SHA-256 is
  * kept; it expires, and is used at most once (`usedAt`).
  */
+/** One-time password-reset links: only the token's SHA-256 is kept; used once, short-lived. */
+export const passwordResets = sqliteTable(
+  'password_resets',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    agentId: text('agent_id')
+      .notNull()
+      .references(() => agents.id),
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    usedAt: integer('used_at'),
+  },
+  (t) => [index('password_resets_agent_idx').on(t.agentId)],
+);
+
 export const agentInvites = sqliteTable(
   'agent_invites',
   {

@@ -529,6 +529,49 @@ export class SqliteStore implements Store {
       ),
   };
 
+  passwordResets = {
+    create: (input: { agentId: string; siteId: string; tokenHash: string; now: number; ttlMs: number }) =>
+      this.write(() => {
+        this.db.insert(t.passwordResets).values({ tokenHash: input.tokenHash, agentId: input.agentId, siteId: input.siteId, createdAt: input.now, expiresAt: input.now + input.ttlMs }).run();
+      }),
+    byToken: (tokenHash: string, now: number) =>
+      this.read(() => {
+        const row = this.db
+          .select({ agent: t.agents, siteName: t.sites.name })
+          .from(t.passwordResets)
+          .innerJoin(t.agents, and(eq(t.agents.id, t.passwordResets.agentId), eq(t.agents.siteId, t.passwordResets.siteId)))
+          .innerJoin(t.sites, eq(t.sites.id, t.passwordResets.siteId))
+          .where(and(eq(t.passwordResets.tokenHash, tokenHash), isNull(t.passwordResets.usedAt), gt(t.passwordResets.expiresAt, now), eq(t.agents.disabled, false)))
+          .get();
+        return row ? { agent: toAgent(row.agent), siteName: row.siteName } : null;
+      }),
+    use: (tokenHash: string, now: number, passwordHash: string) =>
+      this.write(() => {
+        const link = this.db
+          .select()
+          .from(t.passwordResets)
+          .where(and(eq(t.passwordResets.tokenHash, tokenHash), isNull(t.passwordResets.usedAt), gt(t.passwordResets.expiresAt, now)))
+          .get();
+        if (!link) return null;
+        const agent = this.db
+          .update(t.agents)
+          .set({ passwordHash })
+          .where(and(eq(t.agents.id, link.agentId), eq(t.agents.siteId, link.siteId), eq(t.agents.disabled, false)))
+          .returning()
+          .get();
+        if (!agent) return null;
+        // This link and any other the agent asked for are spent: the new password is the one.
+        this.db.update(t.passwordResets).set({ usedAt: now }).where(and(eq(t.passwordResets.agentId, link.agentId), isNull(t.passwordResets.usedAt))).run();
+        const endedSessions = this.db
+          .delete(t.agentSessions)
+          .where(eq(t.agentSessions.agentId, link.agentId))
+          .returning({ tokenHash: t.agentSessions.tokenHash })
+          .all()
+          .map((r) => r.tokenHash);
+        return { agent: toAgent(agent), endedSessions };
+      }),
+  };
+
   invites = {
     create: (input: { siteId: string; email: string; role: 'admin' | 'agent'; invitedBy: string | null; tokenHash: string; now: number; ttlMs: number }) =>
       this.write((): InviteRecord => {

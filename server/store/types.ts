@@ -624,6 +624,17 @@ export interface Store {
     /** Ends every session of an agent (password changed, disabled), but `except` if given; returns the ended hashes. */
     deleteForAgent(agentId: string, except?: string): Promise<string[]>;
   };
+  passwordResets: {
+    create(input: { agentId: string; siteId: string; tokenHash: string; now: number; ttlMs: number }): Promise<void>;
+    /** The agent a usable (unused, unexpired) reset link is for, with their site's name. */
+    byToken(tokenHash: string, now: number): Promise<{ agent: AgentRecord; siteName: string } | null>;
+    /**
+     * Uses the link once: in one transaction sets the agent's password, marks the link (and every
+     * other link of theirs) used and ends all their sessions. Null when unknown, used or expired;
+     * else the agent and the ended sessions' token hashes (their sockets must close).
+     */
+    use(tokenHash: string, now: number, passwordHash: string): Promise<{ agent: AgentRecord; endedSessions: string[] } | null>;
+  };
   invites: {
     create(input: { siteId: string; email: string; role: 'admin' | 'agent'; invitedBy: string | null; tokenHash: string; now: number; ttlMs: number }): Promise<InviteRecord>;
     /** The site's invitations not used and not expired, newest first. */
