@@ -1,11 +1,12 @@
 /** Opening an invitation link: the invitee sets their name and password and lands signed in. */
 import { useEffect, useState } from 'preact/hooks';
-import { PASSWORD_MIN, passwordProblem } from '../../shared/accounts';
+import { passwordProblem } from '../../shared/accounts';
 import { acceptInvite, openInvite, type InviteInfo } from '../state/account';
 import { strings } from '../state/locale';
 import type { Session } from '../state/session';
 import { accountErrorText } from './AccountView';
 import { LanguagePicker } from './LanguagePicker';
+import { NewPasswordField } from './NewPasswordField';
 import { ThemeToggle } from './ThemeToggle';
 
 export function InviteAccept({ token, session, onLeave }: { token: string; session: Session; onLeave: () => void }) {
@@ -75,20 +76,7 @@ export function InviteAccept({ token, session, onLeave }: { token: string; sessi
             <input type="email" autoComplete="username" value={invite.email} hidden readOnly />
             <label for="invite-name">{t.inv_yourName}</label>
             <input id="invite-name" required maxLength={100} autoComplete="name" value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
-            <label for="invite-password">{t.inv_choosePassword}</label>
-            <input
-              id="invite-password"
-              type="password"
-              required
-              minLength={PASSWORD_MIN}
-              autoComplete="new-password"
-              aria-describedby="invite-password-hint"
-              value={password}
-              onInput={(e) => setPassword((e.target as HTMLInputElement).value)}
-            />
-            <p id="invite-password-hint" class="muted signin-hint">
-              {t.acc_passwordHint}
-            </p>
+            <NewPasswordField id="invite-password" label={t.inv_choosePassword} value={password} onInput={setPassword} />
             {error && (
               <p id="invite-error" class="form-error" role="alert">
                 {error}

@@ -4,11 +4,12 @@
  * an account, and so does this page.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { PASSWORD_MIN, passwordProblem } from '../../shared/accounts';
+import { passwordProblem } from '../../shared/accounts';
 import { confirmReset, openReset, requestReset } from '../state/account';
 import { strings } from '../state/locale';
 import { accountErrorText } from './AccountView';
 import { LanguagePicker } from './LanguagePicker';
+import { NewPasswordField } from './NewPasswordField';
 import { ThemeToggle } from './ThemeToggle';
 
 function Top() {
@@ -112,20 +113,7 @@ export function ResetPassword({ token, onLeave }: { token: string; onLeave: () =
               {t.rst_for} <strong>{link.email}</strong> · {link.siteName}
             </p>
             <input type="email" autoComplete="username" value={link.email} hidden readOnly />
-            <label for="reset-password">{t.rst_newPassword}</label>
-            <input
-              id="reset-password"
-              type="password"
-              required
-              minLength={PASSWORD_MIN}
-              autoComplete="new-password"
-              aria-describedby="reset-password-hint"
-              value={password}
-              onInput={(e) => setPassword((e.target as HTMLInputElement).value)}
-            />
-            <p id="reset-password-hint" class="muted signin-hint">
-              {t.acc_passwordHint}
-            </p>
+            <NewPasswordField id="reset-password" label={t.rst_newPassword} value={password} onInput={setPassword} />
             {error && (
               <p id="reset-error" class="form-error" role="alert">
                 {error}

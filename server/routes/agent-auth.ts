@@ -7,7 +7,7 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import * as v from 'valibot';
 import { PASSWORD_MAX } from '../../shared/accounts';
-import { acceptInvite, changePassword, endOtherSessions, endSession, requestPasswordReset, resetPassword, sessionId, type AccountDeps } from '../app/accounts';
+import { acceptInvite, changePassword, endOtherSessions, endSession, requestPasswordReset, resetPassword, sessionId, type AccountDeps, type AccountRefusal } from '../app/accounts';
 import { RateLimiter } from '../domain/rate-limit';
 import { SESSION_COOKIE, SignInThrottle, SESSION_TTL_MS, agentFromRequest, csrfOk, csrfTokenFor, sessionFromRequest, verifyPassword } from '../auth';
 import { clientAddress, clientProtocol, isSameOrigin, problem, publicOrigin } from '../http';
@@ -36,6 +36,12 @@ const AcceptInvite = v.object({
 
 const ResetRequest = v.object({ email: v.pipe(v.string(), v.trim(), v.email('must be an email address'), v.maxLength(254)) });
 const ResetPassword = v.object({ password: v.pipe(v.string(), v.maxLength(PASSWORD_MAX)) });
+
+/** 422 for a refused account change: the field it names, and the password rule it broke. */
+function refusalProblem(c: Context, r: AccountRefusal): Response {
+  const detail = `${'field' in r ? `${r.field}: ` : ''}${r.message}`;
+  return problem(c, 422, detail, { code: r.code, detail, ...('field' in r ? { field: r.field } : {}), ...('reason' in r ? { reason: r.reason } : {}) });
+}
 
 /** An invitation token as we hand them out (newToken(32): base64url). */
 const INVITE_TOKEN = /^[A-Za-z0-9_-]{20,128}$/;
@@ -272,12 +278,7 @@ export function agentAuthRoutes(deps: AgentAuthDeps) {
       const r = result.refusal;
       if (r.code === 'invite_invalid') return problem(c, 404, r.message, { code: r.code });
       if (r.code === 'exists') return problem(c, 409, r.message, { code: r.code, field: r.field });
-      return problem(c, 422, `${'field' in r ? `${r.field}: ` : ''}${r.message}`, {
-        code: r.code,
-        detail: `${'field' in r ? `${r.field}: ` : ''}${r.message}`,
-        ...('field' in r ? { field: r.field } : {}),
-        ...('reason' in r ? { reason: r.reason } : {}),
-      });
+      return refusalProblem(c, r);
     }
     deps.logger.info({ agentId: result.agent.id }, 'invitation accepted');
     // An older session cookie in this browser (another account) is replaced.
@@ -322,12 +323,7 @@ export function agentAuthRoutes(deps: AgentAuthDeps) {
     if (!result.ok) {
       const r = result.refusal;
       if (r.code === 'reset_invalid') return problem(c, 410, r.message, { code: r.code });
-      return problem(c, 422, `${'field' in r ? `${r.field}: ` : ''}${r.message}`, {
-        code: r.code,
-        detail: `${'field' in r ? `${r.field}: ` : ''}${r.message}`,
-        ...('field' in r ? { field: r.field } : {}),
-        ...('reason' in r ? { reason: r.reason } : {}),
-      });
+      return refusalProblem(c, r);
     }
     deps.securityLog?.record('password_reset', result.agent.id, { agentId: result.agent.id, siteId: result.agent.siteId, endedSessions: result.endedSessions }, `password reset for agent ${result.agent.id}`, 'info');
     return c.body(null, 204);
