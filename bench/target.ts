@@ -181,6 +181,24 @@ export async function startTarget(kind: TargetKind, nofile: number, profileDir?:
   };
 }
 
+/** Turns the demo site's assistant on or off (`--bot`), as an admin would in Settings. */
+export async function setBot(origin: string, enabled: boolean): Promise<void> {
+  const res = await fetch(`${origin}/api/agent/session`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Origin: origin },
+    body: JSON.stringify({ email: 'ana@example.com', password: 'mostrador' }),
+  });
+  if (!res.ok) throw new Error(`sign-in failed: ${res.status}`);
+  const cookie = res.headers.get('set-cookie')!.split(';')[0]!;
+  const { csrfToken } = (await res.json()) as { csrfToken: string };
+  const patch = await fetch(`${origin}/api/agent/admin/site`, {
+    method: 'PATCH',
+    headers: { 'Content-Type': 'application/json', Origin: origin, Cookie: cookie, 'X-CSRF-Token': csrfToken },
+    body: JSON.stringify({ botEnabled: enabled }),
+  });
+  if (!patch.ok) throw new Error(`turning the bot ${enabled ? 'on' : 'off'} failed: ${patch.status} ${await patch.text()}`);
+}
+
 /** Signs the demo agent in and returns `name=value` of the session cookie. */
 export async function signIn(origin: string): Promise<string> {
   const res = await fetch(`${origin}/api/agent/session`, {
