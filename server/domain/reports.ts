@@ -8,7 +8,7 @@
  * an hour); days, weekdays and hours are the site's local ones (`timeZone`). A conversation
  * belongs to the local day it was created on.
  */
-import { localDateTime, localMidnight, addDays, type Weekday } from './hours';
+import { isValidTimeZone, localDateTime, localMidnight, addDays, type Weekday } from './hours';
 
 /** One row of the event log, as the store reads it. */
 export interface EventRow {
@@ -222,6 +222,128 @@ export function replay(events: readonly EventRow[]): ConversationFacts {
   facts.status = status;
   facts.botResolved = status === 'resolved' && facts.agents.length === 0 && !everPeople;
   return facts;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stored facts: what the store keeps per conversation (table `conversation_facts`), written in the
+// same transaction as every lifecycle event, so reports read rows instead of replaying logs.
+
+/** The site's time zone for reports: its business hours' zone, else UTC. */
+export function reportTimeZone(settings: Readonly<Record<string, unknown>>): string {
+  const hours = settings.hours as { timeZone?: unknown } | null | undefined;
+  const botHours = (settings.bot as { hours?: { timeZone?: unknown } } | undefined)?.hours;
+  for (const tz of [hours?.timeZone, botHours?.timeZone, settings.timeZone]) if (typeof tz === 'string' && isValidTimeZone(tz)) return tz;
+  return 'UTC';
+}
+
+/** A queue stint as stored: [from, to (null: still waiting), outcome]. */
+export type StoredStint = [number, number | null, QueueStint['outcome']];
+/** A holding as stored: [agentId, from, to (null: still held)]. */
+export type StoredHolding = [string, number, number | null];
+
+/** One conversation's facts as stored (derived from its replayed log; see `storedFacts`). */
+export interface StoredFacts {
+  createdAt: number;
+  via: string;
+  status: Holder;
+  /** The local day, weekday (0 = Monday) and hour it was created on in `timeZone`. */
+  timeZone: string;
+  localDay: string;
+  weekday: number;
+  hour: number;
+  firstResponseSeconds: number | null;
+  firstResponseAgent: string | null;
+  queue: StoredStint[];
+  leftUnanswered: boolean;
+  resolutionSeconds: number[];
+  botResolved: boolean;
+  handoffReasons: string[];
+  holdings: StoredHolding[];
+  /** Agents who held it and teams it was transferred to, as `|a|b|` (matched with instr()). */
+  agents: string;
+  teams: string;
+  transfers: number;
+  reopens: number;
+}
+
+const WEEKDAY_INDEX: Record<Weekday, number> = { mon: 0, tue: 1, wed: 2, thu: 3, fri: 4, sat: 5, sun: 6 };
+const bars = (list: readonly string[]) => (list.length ? `|${list.join('|')}|` : '');
+const unbar = (s: string | null | undefined): string[] => (s ? s.slice(1, -1).split('|') : []);
+
+/** What the store keeps of a replayed log; `timeZone` is the site's (for the local day and hour). */
+export function storedFacts(f: ConversationFacts, timeZone: string): StoredFacts {
+  const l = localDateTime(timeZone, f.createdAt);
+  return {
+    createdAt: f.createdAt,
+    via: f.via,
+    status: f.status,
+    timeZone,
+    localDay: l.date,
+    weekday: WEEKDAY_INDEX[l.weekday],
+    hour: l.hour,
+    firstResponseSeconds: f.firstResponse ? f.firstResponse.seconds : null,
+    firstResponseAgent: f.firstResponse ? f.firstResponse.agentId : null,
+    queue: f.queue.map((s) => [s.from, s.to, s.outcome]),
+    leftUnanswered: f.leftQueueUnanswered,
+    resolutionSeconds: f.resolutions.map((r) => r.seconds),
+    botResolved: f.botResolved,
+    handoffReasons: [...f.handoffReasons],
+    holdings: f.holdings.map((h) => [h.agentId, h.from, h.to]),
+    agents: bars(f.agents),
+    teams: bars(f.teams),
+    transfers: f.transfers,
+    reopens: f.reopens,
+  };
+}
+
+const NONE: readonly never[] = Object.freeze([]);
+
+/**
+ * A conversation for the report functions from the stored columns a report read; what it did not
+ * read is empty (each report reads only the columns it needs).
+ */
+export function fromStored(
+  id: string,
+  p: {
+    createdAt: number;
+    via?: string;
+    firstResponseSeconds?: number | null;
+    queue?: readonly StoredStint[];
+    leftUnanswered?: boolean;
+    resolutionSeconds?: readonly number[];
+    botResolved?: boolean;
+    handoffReasons?: readonly string[];
+    holdings?: readonly StoredHolding[];
+    agents?: string;
+    teams?: string;
+    language?: string | null;
+    team?: string | null;
+    channel?: string;
+    customerId?: string | null;
+  },
+): ReportConversation {
+  return {
+    id,
+    createdAt: p.createdAt,
+    via: p.via ?? 'shopper',
+    firstResponse: p.firstResponseSeconds == null ? null : { agentId: '', at: 0, seconds: p.firstResponseSeconds },
+    queue: p.queue ? p.queue.map(([from, to, outcome]) => ({ from, to, outcome })) : (NONE as never[]),
+    resolutions: p.resolutionSeconds ? p.resolutionSeconds.map((seconds) => ({ at: 0, seconds, agentId: null, fromBot: false })) : (NONE as never[]),
+    handoffReasons: p.handoffReasons ? [...p.handoffReasons] : (NONE as never[]),
+    holdings: p.holdings ? p.holdings.map(([agentId, from, to]) => ({ agentId, from, to })) : (NONE as never[]),
+    agents: unbar(p.agents),
+    teams: unbar(p.teams),
+    transfers: 0,
+    reopens: 0,
+    returnsToBot: 0,
+    botResolved: p.botResolved ?? false,
+    leftQueueUnanswered: p.leftUnanswered ?? false,
+    status: 'resolved',
+    locale: p.language ?? null,
+    team: p.team ?? null,
+    channel: p.channel ?? 'chat',
+    customerId: p.customerId ?? null,
+  };
 }
 
 /** Groups rows by conversation (keeping their order) and replays each. */
