@@ -6,20 +6,20 @@
  */
 import { DEFAULT_CAPACITY } from '../domain/routing';
 import {
-  bot,
+  botOf,
   concurrency,
-  csat,
+  csatOf,
   DayBuckets,
-  firstResponse,
+  firstResponseOf,
   fromStored,
   heatmap,
   queue,
   rangeBounds,
   reportTimeZone as zoneOf,
-  resolution,
+  resolutionOf,
   sales,
   SALES_WINDOW_MS,
-  summary,
+  summaryOf,
   volume,
   type ReportFilter,
   type ReportName,
@@ -67,19 +67,19 @@ async function scope(store: Store, site: SiteRecord, req: ReportRequest): Promis
 
 export async function reportSummary(store: Store, site: SiteRecord, req: ReportRequest): Promise<Summary> {
   const { range, start, end, filter } = await scope(store, site, req);
-  const [rows, ratings] = await Promise.all([
-    store.reports.facts(site.id, start, end, filter, ['createdAt', 'firstResponseSeconds', 'resolutionSeconds', 'botResolved']),
+  const [totals, frt, res, ratings] = await Promise.all([
+    store.reports.totals(site.id, start, end, filter),
+    store.reports.pairs(site.id, start, end, filter, 'firstResponse'),
+    store.reports.pairs(site.id, start, end, filter, 'resolution'),
     store.reports.ratings(site.id, start, end, filter),
   ]);
-  const conversations = rows.map((r) =>
-    fromStored(r.id, {
-      createdAt: r.createdAt,
-      firstResponseSeconds: r.firstResponseSeconds,
-      resolutionSeconds: r.resolutionSeconds === EMPTY ? undefined : json<number[]>(r.resolutionSeconds),
-      botResolved: r.botResolved === 1,
-    }),
-  );
-  return summary(range, conversations, ratings);
+  return summaryOf(range, {
+    conversations: totals.conversations,
+    botResolved: totals.botResolved,
+    firstResponses: frt.map((p) => p[1]),
+    resolutions: res.map((p) => p[1]),
+    ratings,
+  });
 }
 
 /** One named report as a table (what the chart draws, the screen reader reads and the CSV holds). */
@@ -134,35 +134,26 @@ async function compute(store: Store, site: SiteRecord, name: ReportName, s: Scop
       }
       return table;
     }
-    case 'first-response': {
-      const rows = await store.reports.facts(site.id, start, end, { ...filter, having: 'firstResponse' }, ['createdAt', 'firstResponseSeconds']);
-      return firstResponse(range, rows.map((r) => fromStored(r.id, { createdAt: r.createdAt, firstResponseSeconds: r.firstResponseSeconds })));
-    }
+    case 'first-response':
+      return firstResponseOf(range, await store.reports.pairs(site.id, start, end, filter, 'firstResponse'));
     case 'queue': {
       const rows = await store.reports.facts(site.id, start, end, { ...filter, having: 'queue' }, ['createdAt', 'queue', 'leftUnanswered']);
       return queue(range, rows.map((r) => fromStored(r.id, { createdAt: r.createdAt, queue: json<StoredStint[]>(r.queue), leftUnanswered: r.leftUnanswered === 1 })));
     }
-    case 'resolution': {
-      const rows = await store.reports.facts(site.id, start, end, { ...filter, having: 'resolutions' }, ['createdAt', 'resolutionSeconds']);
-      return resolution(range, rows.map((r) => fromStored(r.id, { createdAt: r.createdAt, resolutionSeconds: json<number[]>(r.resolutionSeconds) })));
-    }
+    case 'resolution':
+      return resolutionOf(range, await store.reports.pairs(site.id, start, end, filter, 'resolution'));
     case 'bot': {
-      const rows = await store.reports.facts(site.id, start, end, filter, ['createdAt', 'botResolved', 'handoffReasons']);
-      return bot(
-        rows.map((r) =>
-          fromStored(r.id, { createdAt: r.createdAt, botResolved: r.botResolved === 1, handoffReasons: r.handoffReasons === EMPTY ? undefined : json<string[]>(r.handoffReasons) }),
-        ),
-      );
+      const [totals, reasons] = await Promise.all([store.reports.totals(site.id, start, end, filter), store.reports.handoffs(site.id, start, end, filter)]);
+      return botOf(totals.conversations, totals.botResolved, new Map(reasons));
     }
     case 'csat': {
-      const [rows, ratings, agents] = await Promise.all([
-        store.reports.facts(site.id, start, end, { ...filter, having: 'resolutions' }, ['createdAt', 'resolutionSeconds']),
+      const [totals, ratings, agents] = await Promise.all([
+        store.reports.totals(site.id, start, end, filter),
         store.reports.ratings(site.id, start, end, filter),
         store.agents.list(site.id),
       ]);
       const names = new Map(agents.map((a) => [a.id, a.name]));
-      const conversations = rows.map((r) => fromStored(r.id, { createdAt: r.createdAt, resolutionSeconds: json<number[]>(r.resolutionSeconds) }));
-      return csat(conversations, ratings, (id) => names.get(id) ?? id);
+      return csatOf(ratings, totals.resolutions, (id) => names.get(id) ?? id);
     }
     case 'concurrency': {
       const [rows, agents] = await Promise.all([

@@ -539,7 +539,14 @@ function perDay<T>(range: ReportRange, items: readonly T[], at: (t: T) => number
 
 /** First response time by a person, seconds: per day (of the conversation's creation), p50 and p90. */
 export function firstResponse(range: ReportRange, conversations: readonly ReportConversation[]): ReportTable {
-  const { days, lists } = perDay(range, conversations, (c) => c.createdAt, (c) => c.firstResponse?.seconds ?? null);
+  const pairs: [number, number][] = [];
+  for (const c of conversations) if (c.firstResponse) pairs.push([c.createdAt, c.firstResponse.seconds]);
+  return firstResponseOf(range, pairs);
+}
+
+/** The same from [conversation created at, seconds] pairs (what the store reads). */
+export function firstResponseOf(range: ReportRange, pairs: readonly (readonly [number, number])[]): ReportTable {
+  const { days, lists } = perDay(range, pairs, (p) => p[0], (p) => p[1]);
   const all = lists.flat();
   const rows: Record<string, Cell>[] = days.map((date, i) => ({ date, answered: lists[i]!.length, p50: round(percentile(lists[i]!, 50)), p90: round(percentile(lists[i]!, 90)) }));
   rows.push({ date: 'total', answered: all.length, p50: round(percentile(all, 50)), p90: round(percentile(all, 90)) });
@@ -583,8 +590,12 @@ export function queue(range: ReportRange, conversations: readonly ReportConversa
 
 /** Resolution time, seconds: every resolution (a reopened chat's second resolve counts from the reopen). */
 export function resolution(range: ReportRange, conversations: readonly ReportConversation[]): ReportTable {
-  const all = conversations.flatMap((c) => c.resolutions.map((r) => ({ created: c.createdAt, ...r })));
-  const { days, lists } = perDay(range, all, (r) => r.created, (r) => r.seconds);
+  return resolutionOf(range, conversations.flatMap((c) => c.resolutions.map((r) => [c.createdAt, r.seconds] as const)));
+}
+
+/** The same from [conversation created at, seconds] pairs, one per resolve (what the store reads). */
+export function resolutionOf(range: ReportRange, pairs: readonly (readonly [number, number])[]): ReportTable {
+  const { days, lists } = perDay(range, pairs, (p) => p[0], (p) => p[1]);
   const flat = lists.flat();
   const rows: Record<string, Cell>[] = days.map((date, i) => ({ date, resolved: lists[i]!.length, p50: round(percentile(lists[i]!, 50)), p90: round(percentile(lists[i]!, 90)) }));
   rows.push({ date: 'total', resolved: flat.length, p50: round(percentile(flat, 50)), p90: round(percentile(flat, 90)) });
@@ -593,10 +604,13 @@ export function resolution(range: ReportRange, conversations: readonly ReportCon
 
 /** The bot: share of chats it resolved with no person, and hand-offs by reason. */
 export function bot(conversations: readonly ReportConversation[]): ReportTable {
-  const total = conversations.length;
-  const botResolved = conversations.filter((c) => c.botResolved).length;
   const reasons = new Map<string, number>();
   for (const c of conversations) for (const r of c.handoffReasons) reasons.set(r, (reasons.get(r) ?? 0) + 1);
+  return botOf(conversations.length, conversations.filter((c) => c.botResolved).length, reasons);
+}
+
+/** The same from counts: chats, chats the bot resolved alone, hand-offs per reason (what the store reads). */
+export function botOf(total: number, botResolved: number, reasons: ReadonlyMap<string, number>): ReportTable {
   const rows: Record<string, Cell>[] = [
     { item: 'conversations', count: total, share: null },
     { item: 'bot_resolved', count: botResolved, share: total ? round(botResolved / total, 4) : null },
@@ -627,35 +641,45 @@ export interface CsatFigures {
 /** CSAT over the ratings of the given conversations. */
 export function csatFigures(conversations: readonly ReportConversation[], ratings: readonly RatingRow[]): CsatFigures {
   const ids = new Set(conversations.map((c) => c.id));
-  const mine = ratings.filter((r) => ids.has(r.conversationId));
   const asked = conversations.reduce((a, c) => a + c.resolutions.length, 0);
+  return csatFiguresOf(ratings.filter((r) => ids.has(r.conversationId)), asked);
+}
+
+/** CSAT of `ratings` (already those of the chats reported) over `asked` resolutions. */
+export function csatFiguresOf(ratings: readonly RatingRow[], asked: number): CsatFigures {
   const distribution = [0, 0, 0, 0, 0];
-  for (const r of mine) distribution[r.score - 1]!++;
-  const sum = mine.reduce((a, r) => a + r.score, 0);
+  for (const r of ratings) distribution[r.score - 1]!++;
+  const sum = ratings.reduce((a, r) => a + r.score, 0);
   return {
-    average: mine.length ? round(sum / mine.length, 2) : null,
-    count: mine.length,
-    responseRate: asked ? round(mine.length / asked, 4) : null,
+    average: ratings.length ? round(sum / ratings.length, 2) : null,
+    count: ratings.length,
+    responseRate: asked ? round(ratings.length / asked, 4) : null,
     distribution,
   };
 }
 
 /** CSAT: the distribution, then one row per agent (the agent the rating was stored with). */
 export function csat(conversations: readonly ReportConversation[], ratings: readonly RatingRow[], agentName: (id: string) => string): ReportTable {
-  const f = csatFigures(conversations, ratings);
   const ids = new Set(conversations.map((c) => c.id));
+  const asked = conversations.reduce((a, c) => a + c.resolutions.length, 0);
+  return csatOf(ratings.filter((r) => ids.has(r.conversationId)), asked, agentName);
+}
+
+/** The same from the reported chats' ratings and their number of resolutions (what the store reads). */
+export function csatOf(ratings: readonly RatingRow[], asked: number, agentName: (id: string) => string): ReportTable {
+  const f = csatFiguresOf(ratings, asked);
   const rows: Record<string, Cell>[] = [{ item: 'all', agent: null, ratings: f.count, average: f.average, responseRate: f.responseRate, ...dist(f.distribution) }];
   const byAgent = new Map<string, number[]>();
   for (const r of ratings) {
-    if (!ids.has(r.conversationId) || !r.agentId) continue;
+    if (!r.agentId) continue;
     let list = byAgent.get(r.agentId);
     if (!list) byAgent.set(r.agentId, (list = []));
     list.push(r.score);
   }
   for (const [agentId, scores] of [...byAgent].sort((a, b) => agentName(a[0]).localeCompare(agentName(b[0])))) {
     const d = [0, 0, 0, 0, 0];
-    for (const s of scores) d[s - 1]!++;
-    rows.push({ item: 'agent', agent: agentName(agentId), ratings: scores.length, average: round(scores.reduce((a, s) => a + s, 0) / scores.length, 2), responseRate: null, ...dist(d) });
+    for (const sc of scores) d[sc - 1]!++;
+    rows.push({ item: 'agent', agent: agentName(agentId), ratings: scores.length, average: round(scores.reduce((a, sc) => a + sc, 0) / scores.length, 2), responseRate: null, ...dist(d) });
   }
   return { name: 'csat', columns: ['item', 'agent', 'ratings', 'average', 'responseRate', 's1', 's2', 's3', 's4', 's5'], rows };
 }
@@ -790,15 +814,24 @@ export function summary(range: ReportRange, conversations: readonly ReportConver
     for (const r of c.resolutions) res.push(r.seconds);
     if (c.botResolved) botResolved++;
   }
-  const f = csatFigures(conversations, ratings);
+  const ids = new Set(conversations.map((c) => c.id));
+  return summaryOf(range, { conversations: conversations.length, botResolved, firstResponses: frt, resolutions: res, ratings: ratings.filter((r) => ids.has(r.conversationId)) });
+}
+
+/** The same from what the store reads: counts, the values, the reported chats' ratings. */
+export function summaryOf(
+  range: ReportRange,
+  d: { conversations: number; botResolved: number; firstResponses: readonly number[]; resolutions: readonly number[]; ratings: readonly RatingRow[] },
+): Summary {
+  const f = csatFiguresOf(d.ratings, d.resolutions.length);
   return {
     from: range.from,
     to: range.to,
     timeZone: range.timeZone,
-    conversations: conversations.length,
-    firstResponseSeconds: { p50: round(percentile(frt, 50)), p90: round(percentile(frt, 90)) },
-    resolutionSeconds: { p50: round(percentile(res, 50)), p90: round(percentile(res, 90)) },
-    botResolvedShare: conversations.length ? round(botResolved / conversations.length, 4) : null,
+    conversations: d.conversations,
+    firstResponseSeconds: { p50: round(percentile(d.firstResponses, 50)), p90: round(percentile(d.firstResponses, 90)) },
+    resolutionSeconds: { p50: round(percentile(d.resolutions, 50)), p90: round(percentile(d.resolutions, 90)) },
+    botResolvedShare: d.conversations ? round(d.botResolved / d.conversations, 4) : null,
     csat: { average: f.average, count: f.count },
   };
 }

@@ -7,7 +7,7 @@
  */
 import type Database from 'better-sqlite3';
 import { newId } from '../ids';
-import type { FactColumn, FactRow, FactsFilter, RatingRecord } from './types';
+import type { FactColumn, FactRow, FactsFilter, RatingRecord, ReportRating } from './types';
 
 /** The SQL of each column a report may ask for. */
 const COLUMNS: Record<FactColumn, string> = {
@@ -112,6 +112,30 @@ export class ReportRepo {
     return this.statement(sql).all(...w.params) as FactRow<C>[];
   }
 
+  /** How many chats, how many the bot resolved alone, how many resolves. */
+  totals(siteId: string, start: number, end: number, filter: FactsFilter): { conversations: number; botResolved: number; resolutions: number } {
+    const w = where(siteId, start, end, filter);
+    const sql = `SELECT count(*) AS conversations, coalesce(sum(f.bot_resolved), 0) AS botResolved, coalesce(sum(f.resolutions), 0) AS resolutions FROM conversation_facts f WHERE ${w.sql}`;
+    return this.statement(sql).get(...w.params) as { conversations: number; botResolved: number; resolutions: number };
+  }
+
+  /** [chat created at, seconds]: each chat's first response, or each resolve (a chat resolved twice gives two). */
+  pairs(siteId: string, start: number, end: number, filter: FactsFilter, what: 'firstResponse' | 'resolution'): [number, number][] {
+    const w = where(siteId, start, end, filter);
+    const sql =
+      what === 'firstResponse'
+        ? `SELECT f.created_at, f.first_response_seconds FROM conversation_facts f WHERE ${w.sql} AND f.first_response_seconds IS NOT NULL`
+        : `SELECT f.created_at, j.value FROM conversation_facts f, json_each(f.resolution_seconds) j WHERE ${w.sql} AND f.resolutions > 0`;
+    return this.statement(sql).raw(true).all(...w.params) as [number, number][];
+  }
+
+  /** Hand-offs per reason. */
+  handoffs(siteId: string, start: number, end: number, filter: FactsFilter): [string, number][] {
+    const w = where(siteId, start, end, filter);
+    const sql = `SELECT j.value, count(*) FROM conversation_facts f, json_each(f.handoff_reasons) j WHERE ${w.sql} AND f.handoff_reasons != '[]' GROUP BY j.value`;
+    return this.statement(sql).raw(true).all(...w.params) as [string, number][];
+  }
+
   /** Chats and their counted messages per local day (rows written in `timeZone` only). */
   perDay(siteId: string, start: number, end: number, filter: FactsFilter, timeZone: string): { day: string; conversations: number; shopper: number; agent: number; bot: number }[] {
     const w = where(siteId, start, end, { ...filter, timeZone: { zone: timeZone } });
@@ -143,11 +167,11 @@ export class ReportRepo {
   }
 
   /** Ratings of the site's chats created in [start, end) that pass the filter. */
-  ratings(siteId: string, start: number, end: number, filter: FactsFilter): RatingRecord[] {
+  ratings(siteId: string, start: number, end: number, filter: FactsFilter): ReportRating[] {
     const w = where(siteId, start, end, filter);
-    const sql = `SELECT r.id, r.conversation_id AS conversationId, r.resolved_event_id AS resolvedEventId, r.score, r.comment, r.agent_id AS agentId, r.team, r.created_at AS createdAt
+    const sql = `SELECT r.conversation_id AS conversationId, r.score, r.agent_id AS agentId, r.team, r.created_at AS createdAt
                    FROM conversation_facts f JOIN conversation_ratings r ON r.conversation_id = f.conversation_id WHERE ${w.sql}`;
-    return this.statement(sql).all(...w.params) as RatingRecord[];
+    return this.statement(sql).all(...w.params) as ReportRating[];
   }
 
   ratingsOf(siteId: string, conversationId: string): RatingRecord[] {

@@ -387,6 +387,10 @@ export class SqliteStore implements Store {
   reports = {
     facts: <C extends FactColumn>(siteId: string, start: number, end: number, filter: FactsFilter, columns: readonly C[]) =>
       this.read(() => this.report.facts(siteId, start, end, filter, columns)),
+    totals: (siteId: string, start: number, end: number, filter: FactsFilter) => this.read(() => this.report.totals(siteId, start, end, filter)),
+    pairs: (siteId: string, start: number, end: number, filter: FactsFilter, what: 'firstResponse' | 'resolution') =>
+      this.read(() => this.report.pairs(siteId, start, end, filter, what)),
+    handoffs: (siteId: string, start: number, end: number, filter: FactsFilter) => this.read(() => this.report.handoffs(siteId, start, end, filter)),
     perDay: (siteId: string, start: number, end: number, filter: FactsFilter, timeZone: string) => this.read(() => this.report.perDay(siteId, start, end, filter, timeZone)),
     perWeekHour: (siteId: string, start: number, end: number, filter: FactsFilter, timeZone: string) =>
       this.read(() => this.report.perWeekHour(siteId, start, end, filter, timeZone)),

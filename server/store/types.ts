@@ -189,6 +189,15 @@ export interface FactColumns {
 export type FactColumn = keyof FactColumns;
 export type FactRow<C extends FactColumn> = { id: string } & Pick<FactColumns, C>;
 
+/** A rating as reports read it. */
+export interface ReportRating {
+  conversationId: string;
+  score: number;
+  agentId: string | null;
+  team: string | null;
+  createdAt: number;
+}
+
 /** A shopper's satisfaction rating of one resolution. */
 export interface RatingRecord {
   id: string;
@@ -746,6 +755,12 @@ export interface Store {
   reports: {
     /** The named facts of the site's chats created in [start, end) that pass the filter. */
     facts<C extends FactColumn>(siteId: string, start: number, end: number, filter: FactsFilter, columns: readonly C[]): Promise<FactRow<C>[]>;
+    /** How many chats, how many the bot resolved alone, how many resolves. */
+    totals(siteId: string, start: number, end: number, filter: FactsFilter): Promise<{ conversations: number; botResolved: number; resolutions: number }>;
+    /** [chat created at, seconds]: each chat's first response, or each resolve. */
+    pairs(siteId: string, start: number, end: number, filter: FactsFilter, what: 'firstResponse' | 'resolution'): Promise<[number, number][]>;
+    /** Hand-offs per reason. */
+    handoffs(siteId: string, start: number, end: number, filter: FactsFilter): Promise<[string, number][]>;
     /** Chats and their counted text and card messages per local day, of rows written in `timeZone`. */
     perDay(siteId: string, start: number, end: number, filter: FactsFilter, timeZone: string): Promise<{ day: string; conversations: number; shopper: number; agent: number; bot: number }[]>;
     /** Incoming chats per local weekday (0 = Monday) and hour, of rows written in `timeZone`. */
@@ -753,7 +768,7 @@ export interface Store {
     /** Text and card messages written since a chat's last lifecycle event (not yet in its facts), per chat and author. */
     uncounted(siteId: string, start: number, end: number, filter: FactsFilter): Promise<{ createdAt: number; authorKind: 'visitor' | 'agent' | 'bot'; n: number }[]>;
     /** Ratings of the site's chats created in [start, end) that pass the filter. */
-    ratings(siteId: string, start: number, end: number, filter: FactsFilter): Promise<RatingRecord[]>;
+    ratings(siteId: string, start: number, end: number, filter: FactsFilter): Promise<ReportRating[]>;
     /** Orders (not cancelled) placed in [start, end). */
     orders(siteId: string, start: number, end: number): Promise<{ customerId: string; createdAt: number; total: number; currency: string }[]>;
   };
