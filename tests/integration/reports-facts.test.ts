@@ -119,4 +119,18 @@ describe('reports over the stored facts', () => {
     }
     for (const s of [ana.socket, luis.socket, maria.socket, john.socket]) s.close();
   });
+
+  it("the console page's options: the zone and today in it, agents with their capacity, teams; admins and supervisors only", async () => {
+    const admin = await signIn(server, 'ana@example.com');
+    const res = await fetch(`${server.origin}/api/agent/reports/options`, { headers: { Cookie: admin, Origin: server.origin } });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { timeZone: string; today: string; agents: { name: string; capacity: number }[]; teams: string[] };
+    expect(body.timeZone).toBe('UTC');
+    expect(body.today).toBe(new Date().toISOString().slice(0, 10));
+    expect(body.agents.map((a) => a.name)).toEqual([...body.agents.map((a) => a.name)].sort((x, y) => x.localeCompare(y)));
+    expect(body.agents.every((a) => Number.isInteger(a.capacity) && a.capacity > 0)).toBe(true);
+    expect(body.teams).toContain('Returns');
+    const agent = await signIn(server, 'luis@example.com');
+    expect((await fetch(`${server.origin}/api/agent/reports/options`, { headers: { Cookie: agent, Origin: server.origin } })).status).toBe(403);
+  });
 });
