@@ -575,7 +575,7 @@ export const mailOutbox = sqliteTable(
       .references(() => sites.id),
     /** Null for mail about no conversation (sendMail: account e-mails). */
     conversationId: text('conversation_id').references(() => conversations.id),
-    kind: text('kind', { enum: ['digest', 'reply', 'transcript', 'offline_confirmation', 'generic'] }).notNull(),
+    kind: text('kind', { enum: ['digest', 'reply', 'transcript', 'offline_confirmation', 'rating', 'generic'] }).notNull(),
     /** Null: the conversation's shopper address, looked up when it is sent. */
     toAddress: text('to_address'),
     status: text('status', { enum: ['pending', 'sending', 'sent', 'failed', 'skipped'] }).notNull(),

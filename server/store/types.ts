@@ -496,7 +496,7 @@ export interface DueDelivery extends DeliveryRecord {
   secret: string;
 }
 
-export type MailKind = 'digest' | 'reply' | 'transcript' | 'offline_confirmation' | 'generic';
+export type MailKind = 'digest' | 'reply' | 'transcript' | 'offline_confirmation' | 'rating' | 'generic';
 
 /** A mail to queue. Its content is composed when it is sent, except for `generic` mail (given here). */
 export interface MailDraft {
