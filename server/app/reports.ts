@@ -17,7 +17,7 @@ import {
   rangeBounds,
   reportTimeZone as zoneOf,
   resolutionOf,
-  sales,
+  salesOf,
   SALES_WINDOW_MS,
   summaryOf,
   volume,
@@ -167,11 +167,12 @@ async function compute(store: Store, site: SiteRecord, name: ReportName, s: Scop
       return concurrency(range, conversations, who.map((a) => ({ id: a.id, name: a.name, capacity: a.capacity ?? fallback })), now);
     }
     case 'sales': {
-      const [rows, orders] = await Promise.all([
-        store.reports.facts(site.id, start, end, filter, ['createdAt', 'via', 'customerId']),
+      const [totals, withCustomer, orders] = await Promise.all([
+        store.reports.totals(site.id, start, end, filter),
+        store.reports.customers(site.id, start, end, filter),
         store.reports.orders(site.id, start, end + SALES_WINDOW_MS),
       ]);
-      return sales(rows.map((r) => fromStored(r.id, { createdAt: r.createdAt, via: r.via, customerId: r.customerId })), orders);
+      return salesOf({ all: totals.conversations, proactive: totals.proactive }, withCustomer, orders);
     }
     default: {
       const never: never = name;

@@ -758,18 +758,28 @@ export const SALES_WINDOW_MS = 7 * 86_400_000;
 
 /** Sales after chat: orders by the chat's customer within 7 days after it started; all chats, and those a proactive message started. */
 export function sales(conversations: readonly ReportConversation[], orders: readonly OrderRow[]): ReportTable {
+  const withCustomer = conversations.filter((c) => c.customerId).map((c) => [c.createdAt, c.via === 'proactive' ? 1 : 0, c.customerId!] as const);
+  return salesOf({ all: conversations.length, proactive: conversations.filter((c) => c.via === 'proactive').length }, withCustomer, orders);
+}
+
+/**
+ * The same from what the store reads: how many chats (all, proactive), and [created at,
+ * proactive (1) or not (0), customer id] of the chats that have a customer.
+ */
+export function salesOf(chats: { all: number; proactive: number }, withCustomer: readonly (readonly [number, number, string])[], orders: readonly OrderRow[]): ReportTable {
   const byCustomer = new Map<string, OrderRow[]>();
   for (const o of orders) {
     let list = byCustomer.get(o.customerId);
     if (!list) byCustomer.set(o.customerId, (list = []));
     list.push(o);
   }
-  const group = (name: string, list: readonly ReportConversation[]) => {
+  const group = (name: string, total: number, proactiveOnly: boolean) => {
     let withOrder = 0;
     let count = 0;
     const totals = new Map<string, number>();
-    for (const c of list) {
-      const mine = c.customerId ? (byCustomer.get(c.customerId) ?? []).filter((o) => o.createdAt >= c.createdAt && o.createdAt < c.createdAt + SALES_WINDOW_MS) : [];
+    for (const [createdAt, proactive, customerId] of withCustomer) {
+      if (proactiveOnly && proactive !== 1) continue;
+      const mine = (byCustomer.get(customerId) ?? []).filter((o) => o.createdAt >= createdAt && o.createdAt < createdAt + SALES_WINDOW_MS);
       if (mine.length) withOrder++;
       count += mine.length;
       for (const o of mine) totals.set(o.currency, (totals.get(o.currency) ?? 0) + o.total);
@@ -777,9 +787,9 @@ export function sales(conversations: readonly ReportConversation[], orders: read
     const currencies = [...totals.keys()].sort();
     const rows: Record<string, Cell>[] = (currencies.length ? currencies : ['']).map((cur) => ({
       group: name,
-      chats: list.length,
+      chats: total,
       chatsWithOrder: withOrder,
-      share: list.length ? round(withOrder / list.length, 4) : null,
+      share: total ? round(withOrder / total, 4) : null,
       orders: count,
       currency: cur || null,
       total: cur ? totals.get(cur)! : 0,
@@ -789,7 +799,7 @@ export function sales(conversations: readonly ReportConversation[], orders: read
   return {
     name: 'sales',
     columns: ['group', 'chats', 'chatsWithOrder', 'share', 'orders', 'currency', 'total'],
-    rows: [...group('all', conversations), ...group('proactive', conversations.filter((c) => c.via === 'proactive'))],
+    rows: [...group('all', chats.all, false), ...group('proactive', chats.proactive, true)],
   };
 }
 

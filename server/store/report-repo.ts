@@ -113,10 +113,19 @@ export class ReportRepo {
   }
 
   /** How many chats, how many the bot resolved alone, how many resolves. */
-  totals(siteId: string, start: number, end: number, filter: FactsFilter): { conversations: number; botResolved: number; resolutions: number } {
+  totals(siteId: string, start: number, end: number, filter: FactsFilter): { conversations: number; botResolved: number; resolutions: number; proactive: number } {
     const w = where(siteId, start, end, filter);
-    const sql = `SELECT count(*) AS conversations, coalesce(sum(f.bot_resolved), 0) AS botResolved, coalesce(sum(f.resolutions), 0) AS resolutions FROM conversation_facts f WHERE ${w.sql}`;
-    return this.statement(sql).get(...w.params) as { conversations: number; botResolved: number; resolutions: number };
+    const sql = `SELECT count(*) AS conversations, coalesce(sum(f.bot_resolved), 0) AS botResolved, coalesce(sum(f.resolutions), 0) AS resolutions,
+                        coalesce(sum(f.via = 'proactive'), 0) AS proactive FROM conversation_facts f WHERE ${w.sql}`;
+    return this.statement(sql).get(...w.params) as { conversations: number; botResolved: number; resolutions: number; proactive: number };
+  }
+
+  /** [created at, proactive (1) or not (0), customer id] of the chats whose shopper is a customer. */
+  customers(siteId: string, start: number, end: number, filter: FactsFilter): [number, number, string][] {
+    const w = where(siteId, start, end, filter);
+    const sql = `SELECT f.created_at, f.via = 'proactive', v.customer_id FROM conversation_facts f JOIN conversations c ON c.id = f.conversation_id
+                   JOIN visitors v ON v.id = c.visitor_id WHERE ${w.sql} AND v.customer_id IS NOT NULL`;
+    return this.statement(sql).raw(true).all(...w.params) as [number, number, string][];
   }
 
   /** [chat created at, seconds]: each chat's first response, or each resolve (a chat resolved twice gives two). */

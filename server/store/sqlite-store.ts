@@ -388,6 +388,7 @@ export class SqliteStore implements Store {
     facts: <C extends FactColumn>(siteId: string, start: number, end: number, filter: FactsFilter, columns: readonly C[]) =>
       this.read(() => this.report.facts(siteId, start, end, filter, columns)),
     totals: (siteId: string, start: number, end: number, filter: FactsFilter) => this.read(() => this.report.totals(siteId, start, end, filter)),
+    customers: (siteId: string, start: number, end: number, filter: FactsFilter) => this.read(() => this.report.customers(siteId, start, end, filter)),
     pairs: (siteId: string, start: number, end: number, filter: FactsFilter, what: 'firstResponse' | 'resolution') =>
       this.read(() => this.report.pairs(siteId, start, end, filter, what)),
     handoffs: (siteId: string, start: number, end: number, filter: FactsFilter) => this.read(() => this.report.handoffs(siteId, start, end, filter)),

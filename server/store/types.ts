@@ -756,7 +756,9 @@ export interface Store {
     /** The named facts of the site's chats created in [start, end) that pass the filter. */
     facts<C extends FactColumn>(siteId: string, start: number, end: number, filter: FactsFilter, columns: readonly C[]): Promise<FactRow<C>[]>;
     /** How many chats, how many the bot resolved alone, how many resolves. */
-    totals(siteId: string, start: number, end: number, filter: FactsFilter): Promise<{ conversations: number; botResolved: number; resolutions: number }>;
+    totals(siteId: string, start: number, end: number, filter: FactsFilter): Promise<{ conversations: number; botResolved: number; resolutions: number; proactive: number }>;
+    /** [created at, proactive (1) or not (0), customer id] of the chats whose shopper is a customer. */
+    customers(siteId: string, start: number, end: number, filter: FactsFilter): Promise<[number, number, string][]>;
     /** [chat created at, seconds]: each chat's first response, or each resolve. */
     pairs(siteId: string, start: number, end: number, filter: FactsFilter, what: 'firstResponse' | 'resolution'): Promise<[number, number][]>;
     /** Hand-offs per reason. */

@@ -99,6 +99,18 @@ describe('reports over the stored facts', () => {
     const heatmap = await api<{ rows: Record<string, unknown>[] }>(`/reports/heatmap?${range}&language=en`);
     expect(heatmap.rows.reduce((n, r) => n + Object.values(r).filter((v) => typeof v === 'number').reduce((x, v) => x + (v as number), 0), 0)).toBe(1);
 
+    // Sales: both chats counted, neither shopper is a customer with orders.
+    const sales = await api<{ rows: Record<string, unknown>[] }>(`/reports/sales?${range}`);
+    expect(sales.rows).toEqual([
+      { group: 'all', chats: 2, chatsWithOrder: 0, share: 0, orders: 0, currency: null, total: 0 },
+      { group: 'proactive', chats: 0, chatsWithOrder: 0, share: null, orders: 0, currency: null, total: 0 },
+    ]);
+    const bot = await api<{ rows: Record<string, unknown>[] }>(`/reports/bot?${range}&language=es`);
+    expect(bot.rows).toEqual([
+      { item: 'conversations', count: 1, share: null },
+      { item: 'bot_resolved', count: 0, share: 0 },
+    ]);
+
     // The backfill from the event log writes what the commits wrote.
     const { sqlite, close } = openDb(server.dataDir);
     try {
