@@ -2,18 +2,24 @@
  * Reply to the shopper or write an internal note. Enter sends; Shift+Enter adds a line. "/" at
  * the start of the box or of a word opens the canned responses (a combobox with a listbox);
  * variables are filled from the customer, and any left without a value are flagged before sending.
+ * Files (the paperclip, a pasted image, or files dropped on the box) upload at once, show with
+ * their progress or why they were refused, can be removed, and go with the next message.
  */
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Locale } from '../../shared/i18n';
 import type { CannedResponse } from '../../shared/site-settings';
 import { cannedText, fillVariables, matchCanned, replaceSlash, slashQuery, unfilledVariables } from '../state/canned';
+import type { AttachmentRef } from '../../shared/timeline';
 import { strings } from '../state/locale';
+import { ACCEPTED_TYPES, MAX_FILES, checkFile, filesOf, uploadFile, type DraftFile, type UploadError } from '../state/uploads';
 import { CANNED_LIST_ID, CannedPicker, cannedOptionId } from './CannedPicker';
 import { VariableWarning } from './VariableWarning';
 
 interface Props {
   conversationId: string;
-  onSend(text: string, kind: 'text' | 'note', byEmail?: boolean): void;
+  onSend(text: string, kind: 'text' | 'note', byEmail?: boolean, attachments?: AttachmentRef[]): void;
+  /** Uploads a file (tests pass a fake); default: POST /api/uploads/agent. */
+  upload?(file: File, onProgress: (percent: number) => void): Promise<AttachmentRef>;
   /** The shopper has an address and the server sends e-mail: offer "also send by e-mail". */
   canEmail?: boolean | undefined;
   onTyping(on: boolean): void;
@@ -26,8 +32,17 @@ interface Props {
   values(): Record<string, string>;
 }
 
-export function ReplyBox({ conversationId, onSend, onTyping, drafts, canned, lang, values, canEmail }: Props) {
+let fileKeys = 0;
+
+export function ReplyBox({ conversationId, onSend, onTyping, drafts, canned, lang, values, canEmail, upload = uploadFile }: Props) {
   const [byEmail, setByEmail] = useState(false);
+  const [files, setFiles] = useState<DraftFile[]>([]);
+  const filesNow = useRef<DraftFile[]>([]);
+  filesNow.current = files;
+  const [dragging, setDragging] = useState(false);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const mounted = useRef(true);
+  useEffect(() => () => void (mounted.current = false), []);
   const t = strings();
   const saved = drafts.get(conversationId);
   const box = useRef<HTMLTextAreaElement>(null);
@@ -70,15 +85,47 @@ export function ReplyBox({ conversationId, onSend, onTyping, drafts, canned, lan
     });
   };
 
+  const patchFile = (key: string, patch: Partial<DraftFile>) => {
+    if (mounted.current) setFiles((all) => all.map((f) => (f.key === key ? { ...f, ...patch } : f)));
+  };
+  /** Adds files to the message: each is checked, then uploaded with its progress shown. */
+  const addFiles = (picked: File[]) => {
+    if (picked.length === 0) return;
+    // Counted from what is already there (a ref: two pastes before a render see each other).
+    let room = MAX_FILES - filesNow.current.filter((f) => !f.error).length;
+    const added = picked.map((file) => {
+      const refused: UploadError | null = checkFile(file) ?? (room > 0 ? null : 'too_many');
+      if (!refused) room--;
+      return { key: `f${++fileKeys}`, name: file.name || 'file', progress: 0, error: refused, stored: null, file };
+    });
+    filesNow.current = [...filesNow.current, ...added];
+    setFiles((current) => [...current, ...added.map(({ file: _file, ...f }): DraftFile => f)]);
+    for (const f of added) {
+      if (f.error) continue;
+      upload(f.file, (progress) => patchFile(f.key, { progress })).then(
+        (stored) => patchFile(f.key, { stored, progress: 100 }),
+        (err: unknown) => patchFile(f.key, { error: typeof err === 'string' ? (err as UploadError) : 'failed' }),
+      );
+    }
+  };
+  const removeFile = (key: string) => {
+    setFiles((all) => all.filter((f) => f.key !== key));
+    box.current?.focus();
+  };
+  const ready = files.filter((f) => f.stored && !f.error).map((f) => f.stored!);
+  const uploading = files.some((f) => !f.stored && !f.error);
+  const canSend = !uploading && (draft.trim().length > 0 || ready.length > 0);
+
   const send = (force: boolean) => {
-    if (!draft.trim()) return;
+    if (!canSend) return;
     if (hasUnfilled && !force) {
       setBlocked(true);
       return;
     }
-    onSend(draft, mode, canEmail === true && byEmail);
+    onSend(draft, mode, canEmail === true && byEmail, ready);
     setDraft('');
     setCaret(0);
+    setFiles([]);
   };
 
   const onKeyDown = (e: KeyboardEvent) => {
@@ -110,10 +157,26 @@ export function ReplyBox({ conversationId, onSend, onTyping, drafts, canned, lan
 
   return (
     <form
-      class={`reply${mode === 'note' ? ' note-mode' : ''}`}
+      class={`reply${mode === 'note' ? ' note-mode' : ''}${dragging ? ' dragging' : ''}`}
       onSubmit={(e) => {
         e.preventDefault();
         send(false);
+      }}
+      onDragOver={(e) => {
+        if (!e.dataTransfer?.types.includes('Files')) return;
+        e.preventDefault();
+        e.dataTransfer.dropEffect = 'copy';
+        setDragging(true);
+      }}
+      onDragLeave={(e) => {
+        if (!(e.currentTarget as HTMLElement).contains(e.relatedTarget as Node | null)) setDragging(false);
+      }}
+      onDrop={(e) => {
+        const dropped = filesOf(e.dataTransfer);
+        setDragging(false);
+        if (dropped.length === 0) return;
+        e.preventDefault();
+        addFiles(dropped);
       }}
     >
       <div class="modes" role="group" aria-label={t.composeMode}>
@@ -130,6 +193,36 @@ export function ReplyBox({ conversationId, onSend, onTyping, drafts, canned, lan
         )}
         {canned.length > 0 && <span class="muted small canned-hint">{t.cannedHint}</span>}
       </div>
+      {dragging && (
+        <p class="drop-hint" aria-hidden="true">
+          {t.dropFiles}
+        </p>
+      )}
+      {files.length > 0 && (
+        <ul class="draft-files" aria-label={t.draftFiles}>
+          {files.map((f) => (
+            <li key={f.key} class={f.error ? 'refused' : undefined}>
+              {f.stored?.url?.startsWith('/files/') && f.stored.contentType.startsWith('image/') ? (
+                <img src={f.stored.url} alt={f.name} />
+              ) : (
+                <span class="file-icon" aria-hidden="true">
+                  {f.stored?.contentType === 'application/pdf' ? '📄' : '📎'}
+                </span>
+              )}
+              <span class="file-name">{f.name}</span>
+              {!f.stored && !f.error && <progress max={100} value={f.progress} aria-label={`${t.uploading} ${f.name}`} />}
+              {f.error && (
+                <span class="file-error" role="alert">
+                  {uploadErrorText(t, f.error)}
+                </span>
+              )}
+              <button type="button" class="ghost remove-file" aria-label={`${t.removeFile}: ${f.name}`} title={t.removeFile} onClick={() => removeFile(f.key)}>
+                ×
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
       {open && <CannedPicker items={matches} active={current} preview={(r) => fillVariables(cannedText(r, lang), values()).text} onPick={pick} onHover={setActive} />}
       <div class="reply-row">
         <label for="reply" class="sr-only">
@@ -160,12 +253,52 @@ export function ReplyBox({ conversationId, onSend, onTyping, drafts, canned, lan
           onBlur={() => setDismissed(slash ? `${slash.start}:${slash.query}` : null)}
           onFocus={() => setDismissed(null)}
           onKeyDown={onKeyDown}
+          onPaste={(e) => {
+            const pasted = filesOf(e.clipboardData);
+            if (pasted.length === 0) return; // text pastes as usual
+            e.preventDefault();
+            addFiles(pasted);
+          }}
         />
-        <button type="submit" class="primary" disabled={!draft.trim()}>
+        <button type="button" class="ghost attach" aria-label={t.attachFile} title={t.attachFile} onClick={() => fileInput.current?.click()}>
+          <span aria-hidden="true">📎</span>
+        </button>
+        <input
+          ref={fileInput}
+          type="file"
+          multiple
+          hidden
+          accept={ACCEPTED_TYPES.join(',')}
+          tabIndex={-1}
+          aria-hidden="true"
+          onChange={(e) => {
+            const input = e.target as HTMLInputElement;
+            addFiles(Array.from(input.files ?? []));
+            input.value = '';
+          }}
+        />
+        <button type="submit" class="primary" disabled={!canSend}>
           {t.send}
         </button>
       </div>
       <VariableWarning id="reply-vars" unfilled={unfilled} blocked={blocked} onSendAnyway={() => send(true)} />
     </form>
   );
+}
+
+function uploadErrorText(t: ReturnType<typeof strings>, error: UploadError): string {
+  switch (error) {
+    case 'too_large':
+      return t.fileTooLarge;
+    case 'unsupported':
+      return t.fileUnsupported;
+    case 'too_many':
+      return t.fileTooMany;
+    case 'rate_limited':
+      return t.fileRateLimited;
+    case 'empty':
+      return t.fileEmpty;
+    default:
+      return t.fileFailed;
+  }
 }
