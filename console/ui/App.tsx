@@ -15,9 +15,8 @@ import { LanguagePicker } from './LanguagePicker';
 import { ThemeToggle } from './ThemeToggle';
 import { SignIn } from './SignIn';
 import { VisitorsView } from './VisitorsView';
-import { Settings } from './settings/Settings';
 import { AccountView } from './AccountView';
-import { LazyReports } from './LazyReports';
+import { LazyReports, LazySettings } from './LazyReports';
 import { InviteAccept } from './InviteAccept';
 import { inviteToken, resetToken } from '../state/account';
 import { ResetPassword, ResetRequest } from './PasswordReset';
@@ -180,7 +179,7 @@ function Workspace({ session, agent }: { session: Session; agent: AgentInfo }) {
           {t.signOut}
         </button>
       </header>
-      {screen === 'settings' && <Settings meId={agent.id} />}
+      {screen === 'settings' && <LazySettings meId={agent.id} />}
       {screen === 'account' && <AccountView agent={agent} />}
       {screen === 'reports' && <LazyReports />}
       {screen === 'visitors' && (
