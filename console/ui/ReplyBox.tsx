@@ -13,6 +13,7 @@ import type { AttachmentRef } from '../../shared/timeline';
 import { strings } from '../state/locale';
 import { ACCEPTED_TYPES, MAX_FILES, checkFile, filesOf, uploadFile, type DraftFile, type UploadError } from '../state/uploads';
 import { CANNED_LIST_ID, CannedPicker, cannedOptionId } from './CannedPicker';
+import { lazyView } from './lazy';
 import { VariableWarning } from './VariableWarning';
 
 interface Props {
@@ -34,12 +35,20 @@ interface Props {
 
 let fileKeys = 0;
 
+/** The emoji picker, downloaded the first time it opens. */
+const LazyEmojiPicker = lazyView(() => import('./EmojiPicker').then((m) => m.EmojiPicker), {
+  placeholder: () => <div class="emoji-picker" aria-busy="true" />,
+  failed: () => strings().emojiFailed,
+});
+
 export function ReplyBox({ conversationId, onSend, onTyping, drafts, canned, lang, values, canEmail, upload = uploadFile }: Props) {
   const [byEmail, setByEmail] = useState(false);
   const [files, setFiles] = useState<DraftFile[]>([]);
   const filesNow = useRef<DraftFile[]>([]);
   filesNow.current = files;
   const [dragging, setDragging] = useState(false);
+  const [emojiOpen, setEmojiOpen] = useState(false);
+  const emojiButton = useRef<HTMLButtonElement>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const mounted = useRef(true);
   useEffect(() => () => void (mounted.current = false), []);
@@ -107,6 +116,21 @@ export function ReplyBox({ conversationId, onSend, onTyping, drafts, canned, lan
         (err: unknown) => patchFile(f.key, { error: typeof err === 'string' ? (err as UploadError) : 'failed' }),
       );
     }
+  };
+  /** Puts an emoji where the caret is (replacing a selection), and goes back to typing after it. */
+  const insertEmoji = (emoji: string) => {
+    const el = box.current;
+    const start = el?.selectionStart ?? draft.length;
+    const end = el?.selectionEnd ?? start;
+    const next = draft.slice(0, start) + emoji + draft.slice(end);
+    const at = start + emoji.length;
+    setDraft(next);
+    setCaret(at);
+    setEmojiOpen(false);
+    requestAnimationFrame(() => {
+      box.current?.focus();
+      box.current?.setSelectionRange(at, at);
+    });
   };
   const removeFile = (key: string) => {
     setFiles((all) => all.filter((f) => f.key !== key));
@@ -223,6 +247,15 @@ export function ReplyBox({ conversationId, onSend, onTyping, drafts, canned, lan
           ))}
         </ul>
       )}
+      {emojiOpen && (
+        <LazyEmojiPicker
+          onPick={insertEmoji}
+          onClose={() => {
+            setEmojiOpen(false);
+            emojiButton.current?.focus();
+          }}
+        />
+      )}
       {open && <CannedPicker items={matches} active={current} preview={(r) => fillVariables(cannedText(r, lang), values()).text} onPick={pick} onHover={setActive} />}
       <div class="reply-row">
         <label for="reply" class="sr-only">
@@ -260,6 +293,18 @@ export function ReplyBox({ conversationId, onSend, onTyping, drafts, canned, lan
             addFiles(pasted);
           }}
         />
+        <button
+          ref={emojiButton}
+          type="button"
+          class="ghost emoji-button"
+          aria-label={t.emojiPicker}
+          title={t.emojiPicker}
+          aria-haspopup="dialog"
+          aria-expanded={emojiOpen}
+          onClick={() => setEmojiOpen(!emojiOpen)}
+        >
+          <span aria-hidden="true">🙂</span>
+        </button>
         <button type="button" class="ghost attach" aria-label={t.attachFile} title={t.attachFile} onClick={() => fileInput.current?.click()}>
           <span aria-hidden="true">📎</span>
         </button>
