@@ -69,13 +69,25 @@ function Workspace({ session, agent }: { session: Session; agent: AgentInfo }) {
         notifier.beep();
         const c = created.conversations.value.find((x) => x.id === e.conversationId);
         const who = c ? c.visitorName || strings().visitor : strings().visitor;
-        notifier.desktop(e.kind === 'conversation' ? strings().newConversation : `${strings().newMessageFrom} ${who}`, e.text, () =>
-          created.select(e.conversationId),
+        notifier.desktop(
+          e.kind === 'conversation' ? strings().newConversation : `${strings().newMessageFrom} ${who}`,
+          e.text,
+          () => created.select(e.conversationId),
+          e.conversationId,
         );
       },
     });
     return created;
   }, [agent.id]);
+  // A notification the service worker showed was clicked: open its chat.
+  useEffect(() => {
+    const onMessage = (e: MessageEvent) => {
+      const data = e.data as { type?: string; conversationId?: unknown } | null;
+      if (data?.type === 'mostrador:open' && typeof data.conversationId === 'string') inbox.select(data.conversationId);
+    };
+    navigator.serviceWorker?.addEventListener('message', onMessage);
+    return () => navigator.serviceWorker?.removeEventListener('message', onMessage);
+  }, [inbox]);
   const context = useMemo(() => createContextModel(), [agent.id]);
   const workspace = useMemo(() => createWorkspaceData(), [agent.id]);
   useEffect(() => {
