@@ -22,6 +22,13 @@ import { domainOf, isPermanent, publicMailError, type Mailer, type OutgoingMail 
 
 export const MAIL_MAX_ATTEMPTS = 8;
 
+/**
+ * A digest waits while its shopper's panel is connected, but at most this many MAIL_AWAY_MS from
+ * the first unread reply (30 min by default): a connected panel that has not read them for that
+ * long is a tab left open, not a shopper who is there.
+ */
+export const DIGEST_HOLD_FACTOR = 10;
+
 /** Delay before retry number `attempt` (1-based): 30 s, 60 s, 2 min … capped at 2 h. */
 export function mailRetryDelayMs(attempt: number): number {
   return Math.min(2 * 60 * 60 * 1000, 30_000 * 2 ** Math.max(0, attempt - 1));
@@ -207,11 +214,14 @@ export class MailDispatcher {
       );
       if (messages.length === 0) return { skip: 'read in the chat' };
       // Away is judged by presence too: while the shopper has the chat open, or left it only
-      // moments ago, the replies may still be read there — look again once they have been gone long enough.
+      // moments ago, the replies may still be read there — look again once they have been gone
+      // long enough. A panel connected for DIGEST_HOLD_FACTOR away times without reading them is
+      // a tab left open: they are away.
       const here = this.opts.presence?.(row.siteId, conversation.visitorId) ?? null;
       const awayMs = this.opts.config.awayMs;
-      if (here?.online) return { defer: this.now() + Math.max(1000, awayMs) };
-      if (here && this.now() - here.leftAt < awayMs) return { defer: here.leftAt + awayMs };
+      const holdUntil = row.createdAt + DIGEST_HOLD_FACTOR * awayMs;
+      if (here?.online && this.now() < holdUntil) return { defer: Math.min(holdUntil, this.now() + Math.max(1000, awayMs)) };
+      if (here && !here.online && this.now() - here.leftAt < awayMs) return { defer: here.leftAt + awayMs };
     } else {
       const all = await store.messages.after(row.siteId, conversation.id, 0, 1000, { visibleOnly: true });
       messages =

@@ -5,6 +5,7 @@
  * presence, not only by read marks.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIGEST_HOLD_FACTOR } from '../../server/mail/dispatcher';
 import { png } from '../helpers/png';
 import { startSmtp, type TestSmtp } from '../helpers/smtp';
 import { startTestServer, type TestServer } from '../helpers/server';
@@ -152,6 +153,17 @@ describe('away by presence', () => {
     back.socket.close();
     await expect.poll(async () => (await digests(shopper.conversationId)).map((r) => [r.status, r.lastError]), { timeout: 5000 }).toEqual([['skipped', 'read in the chat']]);
     expect(mailTo('dani@example.com', /^Tienes respuesta/)).toHaveLength(0);
+    agent.socket.close();
+  });
+  it('takes a panel left connected without reading for ten away times as a tab left open, and sends', async () => {
+    const shopper = await shopperWhoLeftAnEmail('elena@example.com', '¿Hay descuento para estudiantes?');
+    const agent = await connectAgent(server, await signIn(server));
+    const repliedAt = Date.now();
+    expect((await agentSays(agent, shopper.conversationId, 'Sí, un 10 % con el carné.')).type).toBe('ack');
+    await expect.poll(() => mailTo('elena@example.com', /^Tienes respuesta/).length, { timeout: DIGEST_HOLD_FACTOR * AWAY_MS + 5000 }).toBe(1);
+    const [row] = await digests(shopper.conversationId);
+    expect(row!.sentAt! - repliedAt).toBeGreaterThanOrEqual(DIGEST_HOLD_FACTOR * AWAY_MS - 50);
+    shopper.socket.close();
     agent.socket.close();
   });
 });
