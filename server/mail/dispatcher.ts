@@ -262,7 +262,8 @@ export class MailDispatcher {
     const files = new Map<string, MailFile[]>();
     const attachments: NonNullable<OutgoingMail['attachments']> = [];
     const store = this.opts.files;
-    let room = this.opts.config.attachMaxBytes ?? 0;
+    // The demo's mailbox keeps only the text: there every file is a link.
+    let room = this.opts.mailer.kind === 'demo' ? 0 : this.opts.config.attachMaxBytes;
     for (const m of messages) {
       const refs = attachmentsOf(m.payload ?? null);
       if (refs.length === 0) continue;

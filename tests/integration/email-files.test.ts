@@ -167,3 +167,38 @@ describe('away by presence', () => {
     agent.socket.close();
   });
 });
+
+describe('the demo without a mail server', () => {
+  it('links the files (its mailbox keeps only the text), and the link downloads them', async () => {
+    const demo = await startTestServer({ env: { MAIL_AWAY_MS: '200', MAIL_INTERVAL_MS: '50' } });
+    try {
+      const visitor = await connectVisitor(demo);
+      const clientId = cid();
+      visitor.socket.send({ type: 'message.send', clientId, text: '¿Me mandáis la factura?' });
+      const conversationId = (await visitor.socket.next((f) => f.type === 'ack' && f.clientId === clientId)).conversationId as string;
+      visitor.socket.send({ type: 'profile', email: 'fer@example.com' });
+      await visitor.socket.nextOfType('profile.saved');
+      visitor.socket.close();
+      const cookie = await signIn(demo);
+      const agent = await connectAgent(demo, cookie);
+      const res = await fetch(`${demo.origin}/api/uploads/agent`, {
+        method: 'POST',
+        headers: { Cookie: cookie, Origin: demo.origin, 'X-CSRF-Token': csrfOf(cookie), 'X-File-Name': 'factura.png', 'Content-Type': 'application/octet-stream' },
+        body: new Uint8Array(png()),
+      });
+      const file = (await res.json()) as { id: string };
+      const ref = cid('a');
+      agent.socket.send({ type: 'message.send', clientId: ref, conversationId, text: 'Aquí está', attachments: [file.id] });
+      await agent.socket.next((f) => f.type === 'ack' && f.clientId === ref);
+      const demoSite = (await demo.store.sites.byPublicKey('pk_demo'))!.id;
+      await expect.poll(async () => (await demo.store.mail.forConversation(demoSite, conversationId)).find((m) => m.kind === 'digest')?.status, { timeout: 5000 }).toBe('sent');
+      const digest = (await demo.store.mail.forConversation(demoSite, conversationId)).find((m) => m.kind === 'digest')!;
+      const link = /📎 factura\.png — (http:\/\/\S+)/.exec(digest.textBody ?? '')?.[1];
+      expect(link).toBeTruthy();
+      expect(Buffer.compare(Buffer.from(await (await fetch(link!)).arrayBuffer()), png())).toBe(0);
+      agent.socket.close();
+    } finally {
+      await demo.destroy();
+    }
+  });
+});
