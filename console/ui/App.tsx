@@ -37,7 +37,17 @@ export function App({ session }: { session: Session }) {
     return () => removeEventListener('hashchange', onHash);
   }, []);
   if (invite) return <InviteAccept token={invite} session={session} onLeave={() => setInvite(null)} />;
-  if (agent === undefined) return <main class="loading" aria-busy="true" />;
+  if (agent === undefined)
+    return session.unreachable.value ? (
+      <main class="unreachable">
+        <p role="status">{strings().unreachable}</p>
+        <button type="button" class="primary" onClick={() => void session.load()}>
+          {strings().retry}
+        </button>
+      </main>
+    ) : (
+      <main class="loading" aria-busy="true" />
+    );
   if (reset)
     return (
       <ResetPassword

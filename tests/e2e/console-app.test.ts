@@ -106,11 +106,14 @@ describe.runIf(hasChromium)('installable console', () => {
 
     await context.setOffline(true);
     await page.reload();
-    // The shell starts with no network: the console's own page and scripts, from the cache.
-    await page.getByRole('button', { name: 'Sign in' }).waitFor(T);
+    // The shell starts with no network: the console's own page and scripts, from the cache; it
+    // says it cannot reach the server (not "signed out").
+    await expect.poll(() => page.getByRole('status').innerText(), T).toBe('No connection to the server. The console opens when the network is back.');
     // An API request is not answered from any cache.
     expect(await page.evaluate(() => fetch('/api/agent/me').then(() => 'answered', () => 'network error'))).toBe('network error');
+    // Back online: the console goes on by itself.
     await context.setOffline(false);
+    await page.getByRole('button', { name: 'Sign in' }).waitFor(T);
     await context.close();
   });
 
