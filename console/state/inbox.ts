@@ -17,6 +17,7 @@ import { Timeline, type AttachmentRef, type PendingSend, type TimelineItem } fro
 import type { AgentInfo } from './session';
 import { createActions, type ConversationAction } from './actions';
 import { createLiveVisitors } from './live-visitors';
+import { createDraftFiles } from './uploads';
 import { visibleConversations, type View } from './views';
 
 export interface IncomingEvent {
@@ -74,6 +75,8 @@ export function createInbox(
   const queued = computed(() => sorted.value.filter((c) => c.status === 'queued').length);
   /** Unsent drafts per conversation, kept while switching chats. */
   const drafts = new Map<string, { text: string; mode: 'text' | 'note' }>();
+  /** And the files for each conversation's next message (uploading or stored). */
+  const draftFiles = createDraftFiles();
   const selected = computed(() => (selectedId.value ? conversations.value.get(selectedId.value) ?? null : null));
 
   const socket = (opts.transport ?? ((h) => new ReconnectingSocket(h)))({
@@ -411,6 +414,7 @@ export function createInbox(
     visible,
     queued,
     drafts,
+    draftFiles,
     selectNext,
     loadEarlier,
     selectedHasEarlier,

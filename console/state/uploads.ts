@@ -4,6 +4,7 @@
  * POST /api/uploads/agent with the session cookie and the CSRF token, with progress. A stored file
  * is claimed by the message that carries its id (once, by its uploader, on their site).
  */
+import { signal } from '@preact/signals';
 import type { AttachmentRef } from '../../shared/timeline';
 import { csrfToken } from './api';
 
@@ -84,3 +85,54 @@ export function uploadFile(file: File, onProgress: (percent: number) => void, ur
     xhr.send(file);
   });
 }
+
+type Upload = (file: File, onProgress: (percent: number) => void) => Promise<AttachmentRef>;
+
+let keys = 0;
+
+/**
+ * The files of each conversation's next message, kept while the agent switches chats (an upload
+ * goes on meanwhile), like the text drafts.
+ */
+export function createDraftFiles(upload: Upload = uploadFile) {
+  const all = signal<ReadonlyMap<string, DraftFile[]>>(new Map());
+  const get = (conversationId: string): DraftFile[] => all.value.get(conversationId) ?? [];
+  function set(conversationId: string, list: DraftFile[]): void {
+    const next = new Map(all.value);
+    if (list.length) next.set(conversationId, list);
+    else next.delete(conversationId);
+    all.value = next;
+  }
+  function patch(conversationId: string, key: string, change: Partial<DraftFile>): void {
+    const list = get(conversationId);
+    if (list.some((f) => f.key === key)) set(conversationId, list.map((f) => (f.key === key ? { ...f, ...change } : f)));
+  }
+
+  /** Adds files: each is checked (at most MAX_FILES), then uploaded with its progress. */
+  function add(conversationId: string, picked: File[]): void {
+    if (picked.length === 0) return;
+    let room = MAX_FILES - get(conversationId).filter((f) => !f.error).length;
+    const added = picked.map((file) => {
+      const refused: UploadError | null = checkFile(file) ?? (room > 0 ? null : 'too_many');
+      if (!refused) room--;
+      return { file, draft: { key: `f${++keys}`, name: file.name || 'file', progress: 0, error: refused, stored: null } satisfies DraftFile };
+    });
+    set(conversationId, [...get(conversationId), ...added.map((a) => a.draft)]);
+    for (const { file, draft } of added) {
+      if (draft.error) continue;
+      upload(file, (progress) => patch(conversationId, draft.key, { progress })).then(
+        (stored) => patch(conversationId, draft.key, { stored, progress: 100 }),
+        (err: unknown) => patch(conversationId, draft.key, { error: typeof err === 'string' ? (err as UploadError) : 'failed' }),
+      );
+    }
+  }
+
+  return {
+    get,
+    add,
+    remove: (conversationId: string, key: string) => set(conversationId, get(conversationId).filter((f) => f.key !== key)),
+    clear: (conversationId: string) => set(conversationId, []),
+  };
+}
+
+export type DraftFiles = ReturnType<typeof createDraftFiles>;

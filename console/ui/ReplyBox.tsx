@@ -5,13 +5,13 @@
  * Files (the paperclip, a pasted image, or files dropped on the box) upload at once, show with
  * their progress or why they were refused, can be removed, and go with the next message.
  */
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useMemo, useRef, useState } from 'preact/hooks';
 import type { Locale } from '../../shared/i18n';
 import type { CannedResponse } from '../../shared/site-settings';
 import { cannedText, fillVariables, matchCanned, replaceSlash, slashQuery, unfilledVariables } from '../state/canned';
 import type { AttachmentRef } from '../../shared/timeline';
 import { strings } from '../state/locale';
-import { ACCEPTED_TYPES, MAX_FILES, checkFile, filesOf, uploadFile, type DraftFile, type UploadError } from '../state/uploads';
+import { ACCEPTED_TYPES, createDraftFiles, filesOf, type DraftFiles, type UploadError } from '../state/uploads';
 import { CANNED_LIST_ID, CannedPicker, cannedOptionId } from './CannedPicker';
 import { lazyView } from './lazy';
 import { VariableWarning } from './VariableWarning';
@@ -19,8 +19,8 @@ import { VariableWarning } from './VariableWarning';
 interface Props {
   conversationId: string;
   onSend(text: string, kind: 'text' | 'note', byEmail?: boolean, attachments?: AttachmentRef[]): void;
-  /** Uploads a file (tests pass a fake); default: POST /api/uploads/agent. */
-  upload?(file: File, onProgress: (percent: number) => void): Promise<AttachmentRef>;
+  /** Each conversation's files for the next message (kept across chats); tests may pass none. */
+  draftFiles?: DraftFiles;
   /** The shopper has an address and the server sends e-mail: offer "also send by e-mail". */
   canEmail?: boolean | undefined;
   onTyping(on: boolean): void;
@@ -33,25 +33,20 @@ interface Props {
   values(): Record<string, string>;
 }
 
-let fileKeys = 0;
-
 /** The emoji picker, downloaded the first time it opens. */
 const LazyEmojiPicker = lazyView(() => import('./EmojiPicker').then((m) => m.EmojiPicker), {
   placeholder: () => <div class="emoji-picker" aria-busy="true" />,
   failed: () => strings().emojiFailed,
 });
 
-export function ReplyBox({ conversationId, onSend, onTyping, drafts, canned, lang, values, canEmail, upload = uploadFile }: Props) {
+export function ReplyBox({ conversationId, onSend, onTyping, drafts, canned, lang, values, canEmail, draftFiles }: Props) {
   const [byEmail, setByEmail] = useState(false);
-  const [files, setFiles] = useState<DraftFile[]>([]);
-  const filesNow = useRef<DraftFile[]>([]);
-  filesNow.current = files;
+  const own = useMemo(() => draftFiles ?? createDraftFiles(), [draftFiles]);
+  const files = own.get(conversationId);
   const [dragging, setDragging] = useState(false);
   const [emojiOpen, setEmojiOpen] = useState(false);
   const emojiButton = useRef<HTMLButtonElement>(null);
   const fileInput = useRef<HTMLInputElement>(null);
-  const mounted = useRef(true);
-  useEffect(() => () => void (mounted.current = false), []);
   const t = strings();
   const saved = drafts.get(conversationId);
   const box = useRef<HTMLTextAreaElement>(null);
@@ -94,29 +89,7 @@ export function ReplyBox({ conversationId, onSend, onTyping, drafts, canned, lan
     });
   };
 
-  const patchFile = (key: string, patch: Partial<DraftFile>) => {
-    if (mounted.current) setFiles((all) => all.map((f) => (f.key === key ? { ...f, ...patch } : f)));
-  };
-  /** Adds files to the message: each is checked, then uploaded with its progress shown. */
-  const addFiles = (picked: File[]) => {
-    if (picked.length === 0) return;
-    // Counted from what is already there (a ref: two pastes before a render see each other).
-    let room = MAX_FILES - filesNow.current.filter((f) => !f.error).length;
-    const added = picked.map((file) => {
-      const refused: UploadError | null = checkFile(file) ?? (room > 0 ? null : 'too_many');
-      if (!refused) room--;
-      return { key: `f${++fileKeys}`, name: file.name || 'file', progress: 0, error: refused, stored: null, file };
-    });
-    filesNow.current = [...filesNow.current, ...added];
-    setFiles((current) => [...current, ...added.map(({ file: _file, ...f }): DraftFile => f)]);
-    for (const f of added) {
-      if (f.error) continue;
-      upload(f.file, (progress) => patchFile(f.key, { progress })).then(
-        (stored) => patchFile(f.key, { stored, progress: 100 }),
-        (err: unknown) => patchFile(f.key, { error: typeof err === 'string' ? (err as UploadError) : 'failed' }),
-      );
-    }
-  };
+  const addFiles = (picked: File[]) => own.add(conversationId, picked);
   /** Puts an emoji where the caret is (replacing a selection), and goes back to typing after it. */
   const insertEmoji = (emoji: string) => {
     const el = box.current;
@@ -133,7 +106,7 @@ export function ReplyBox({ conversationId, onSend, onTyping, drafts, canned, lan
     });
   };
   const removeFile = (key: string) => {
-    setFiles((all) => all.filter((f) => f.key !== key));
+    own.remove(conversationId, key);
     box.current?.focus();
   };
   const ready = files.filter((f) => f.stored && !f.error).map((f) => f.stored!);
@@ -149,7 +122,7 @@ export function ReplyBox({ conversationId, onSend, onTyping, drafts, canned, lan
     onSend(draft, mode, canEmail === true && byEmail, ready);
     setDraft('');
     setCaret(0);
-    setFiles([]);
+    own.clear(conversationId);
   };
 
   const onKeyDown = (e: KeyboardEvent) => {

@@ -3,7 +3,7 @@ import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/pr
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AttachmentRef } from '../../shared/timeline';
 import { locale } from '../../console/state/locale';
-import { checkFile, uploadErrorOf } from '../../console/state/uploads';
+import { checkFile, createDraftFiles, uploadErrorOf } from '../../console/state/uploads';
 import { ReplyBox } from '../../console/ui/ReplyBox';
 
 afterEach(cleanup);
@@ -12,24 +12,29 @@ const png = (name: string, size = 100) => new File([new Uint8Array(size)], name,
 
 function setup(upload: (file: File, onProgress: (p: number) => void) => Promise<AttachmentRef>) {
   const sent: { text: string; kind: string; attachments: AttachmentRef[] | undefined }[] = [];
-  render(
+  const draftFiles = createDraftFiles(upload);
+  const drafts = new Map();
+  const box = (conversationId: string) => (
     <ReplyBox
-      conversationId="cv_1"
+      key={conversationId}
+      conversationId={conversationId}
       onSend={(text, kind, _byEmail, attachments) => sent.push({ text, kind, attachments })}
       onTyping={() => undefined}
-      drafts={new Map()}
+      drafts={drafts}
       canned={[]}
       lang="es"
       values={() => ({})}
-      upload={upload}
-    />,
+      draftFiles={draftFiles}
+    />
   );
+  const { rerender } = render(box('cv_1'));
+  const open = (conversationId: string) => rerender(box(conversationId));
   const input = document.querySelector('input[type=file]') as HTMLInputElement;
   const pick = (files: File[]) => {
     Object.defineProperty(input, 'files', { value: files, configurable: true });
     fireEvent.change(input);
   };
-  return { sent, pick };
+  return { sent, pick, open };
 }
 
 /** The refusals shown beside the files (not the composer's other alerts). */
@@ -106,6 +111,24 @@ describe('files in the console composer', () => {
     pick([1, 2, 3, 4, 5, 6].map((i) => png(`p${i}.png`)));
     await waitFor(() => expect(refusals()).toEqual(['At most 5 files in one message.']));
     await waitFor(() => expect(screen.getAllByRole('img')).toHaveLength(5));
+  });
+});
+
+describe('files kept across chats', () => {
+  it('keeps a chat’s files (and their upload) while the agent looks at another chat', async () => {
+    locale.value = 'en';
+    let finish!: () => void;
+    const { pick, open, sent } = setup((file) => new Promise((resolve) => (finish = () => resolve(stored(file, 'file_9')))));
+    pick([png('albaran.png')]);
+    await screen.findByLabelText('Uploading albaran.png');
+    open('cv_2');
+    expect(screen.queryByRole('list', { name: 'Files for this message' })).toBeNull();
+    finish(); // the upload ends while another chat is shown
+    await new Promise((r) => setTimeout(r, 0));
+    open('cv_1');
+    await screen.findByRole('img', { name: 'albaran.png' });
+    fireEvent.submit(screen.getByRole('button', { name: 'Send' }).closest('form')!);
+    expect(sent).toEqual([{ text: '', kind: 'text', attachments: [expect.objectContaining({ id: 'file_9' })] }]);
   });
 });
 
