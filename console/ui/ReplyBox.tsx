@@ -5,7 +5,7 @@
  * Files (the paperclip, a pasted image, or files dropped on the box) upload at once, show with
  * their progress or why they were refused, can be removed, and go with the next message.
  */
-import { useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Locale } from '../../shared/i18n';
 import type { CannedResponse } from '../../shared/site-settings';
 import { cannedText, fillVariables, matchCanned, replaceSlash, slashQuery, unfilledVariables } from '../state/canned';
@@ -43,6 +43,18 @@ export function ReplyBox({ conversationId, onSend, onTyping, drafts, canned, lan
   const [byEmail, setByEmail] = useState(false);
   const own = useMemo(() => draftFiles ?? createDraftFiles(), [draftFiles]);
   const files = own.get(conversationId);
+  // A file dropped beside the composer must not open in the tab (leaving the console).
+  useEffect(() => {
+    const keep = (e: DragEvent) => {
+      if (e.dataTransfer?.types.includes('Files') && !(e.target as Element | null)?.closest?.('.reply')) e.preventDefault();
+    };
+    addEventListener('dragover', keep);
+    addEventListener('drop', keep);
+    return () => {
+      removeEventListener('dragover', keep);
+      removeEventListener('drop', keep);
+    };
+  }, []);
   const [dragging, setDragging] = useState(false);
   const [emojiOpen, setEmojiOpen] = useState(false);
   const emojiButton = useRef<HTMLButtonElement>(null);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
+import { seriousViolations } from '../helpers/axe';
 import { hasChromium, launchBrowser } from '../helpers/browser';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { png } from '../helpers/png';
@@ -68,6 +69,11 @@ describe.runIf(hasChromium)('attachments in the browser', () => {
     // A file of the wrong type is refused with a clear message, before any upload.
     await agent.locator('.reply input[type=file]').setInputFiles({ name: 'notas.txt', mimeType: 'text/plain', buffer: Buffer.from('hola') });
     await expect.poll(() => agent.locator('.draft-files').innerText(), T).toContain('Wrong type');
+    // The refusal beside the file reads well in both themes (axe: no serious or critical finding).
+    expect(await seriousViolations(agent)).toEqual([]);
+    await agent.emulateMedia({ colorScheme: 'dark' });
+    expect(await seriousViolations(agent)).toEqual([]);
+    await agent.emulateMedia({ colorScheme: 'light' });
     await agent.getByRole('button', { name: 'Remove: notas.txt' }).click();
 
     // An image pasted from the clipboard into the reply box.
@@ -80,6 +86,16 @@ describe.runIf(hasChromium)('attachments in the browser', () => {
     const preview = agent.getByRole('list', { name: 'Files for this message' }).getByRole('img', { name: 'etiqueta-devolucion.png' });
     await expect.poll(() => preview.count(), T).toBe(1);
     await expect.poll(() => preview.evaluate((img) => (img as HTMLImageElement).naturalWidth), T).toBe(1);
+    // And a PDF dropped onto the composer.
+    const pdf = [...Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n')];
+    await agent.locator('form.reply').evaluate((form, data) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([new Uint8Array(data)], 'factura.pdf', { type: 'application/pdf' }));
+      form.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      form.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, pdf);
+    await expect.poll(() => agent.getByRole('list', { name: 'Files for this message' }).innerText(), T).toContain('factura.pdf');
+    await expect.poll(() => agent.getByRole('list', { name: 'Files for this message' }).getByRole('progressbar').count(), T).toBe(0);
     await agent.getByLabel('Reply').fill('Aquí la tienes');
     await agent.getByRole('button', { name: 'Send' }).click();
     const agentImage = agent.getByRole('log').getByRole('img', { name: 'etiqueta-devolucion.png' });
@@ -90,6 +106,7 @@ describe.runIf(hasChromium)('attachments in the browser', () => {
     await expect.poll(() => shopperImage.count(), T).toBe(1);
     await expect.poll(() => shopperImage.evaluate((img) => (img as HTMLImageElement).naturalWidth), T).toBe(1);
     await expect.poll(() => panel.getByRole('log').innerText(), T).toContain('Aquí la tienes');
+    await expect.poll(() => panel.getByRole('log').getByRole('link', { name: /factura\.pdf/ }).count(), T).toBe(1);
     await shopperContext.close();
     await agentContext.close();
   });

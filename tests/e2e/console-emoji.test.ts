@@ -1,5 +1,6 @@
 /** The console's emoji picker in Chromium: not in the first load, downloaded when opened, used by keyboard. */
 import { describe, expect, it } from 'vitest';
+import { seriousViolations } from '../helpers/axe';
 import { hasChromium } from '../helpers/browser';
 import { T, signInToConsole, textOf, useServerAndBrowser } from '../helpers/e2e';
 
@@ -28,6 +29,11 @@ describe.runIf(hasChromium)('emoji picker', () => {
     const search = agent.getByRole('searchbox', { name: 'Search emoji' });
     await search.waitFor();
     expect(scripts.some((s) => /EmojiPicker/.test(s))).toBe(true);
+    // Open, in both themes: no serious or critical axe finding.
+    expect(await seriousViolations(agent)).toEqual([]);
+    await agent.emulateMedia({ colorScheme: 'dark' });
+    expect(await seriousViolations(agent)).toEqual([]);
+    await agent.emulateMedia({ colorScheme: 'light' });
     await search.fill('truck');
     await agent.keyboard.press('ArrowDown');
     await expect.poll(() => agent.evaluate(() => document.activeElement?.getAttribute('aria-label')), T).toBe('delivery truck');
