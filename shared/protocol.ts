@@ -287,6 +287,15 @@ const History = v.object({
 const Ping = v.object({ type: v.literal('ping'), t: v.optional(v.number()) });
 
 /**
+ * The conversations an agent has open (replaces the previous set). Their messages, and those of
+ * the chats the agent holds, arrive as `message.created`; the others' as `conversations.touched`.
+ */
+const Watch = v.object({
+  type: v.literal('watch'),
+  conversationIds: v.pipe(v.array(Id), v.maxLength(LIMITS.agentWatch)),
+});
+
+/**
  * The panel saw a proactive rule's conditions hold on this page view and asks for its message.
  * The server re-checks what it can know itself (page and time on it, cart, language, identity,
  * tags, returning) plus the caps, and answers `proactive` with whether it fired.
@@ -317,7 +326,7 @@ const VisitorRate = v.object({
 const TranscriptRequest = v.object({ type: v.literal('transcript'), conversationId: Id });
 
 export const VisitorClientFrameSchema = v.variant('type', [VisitorHello, VisitorMessageSend, Identify, Profile, VisitorContext, VisitorProactive, Typing, Read, Sync, History, Ping, VisitorRate, TranscriptRequest]);
-export const AgentClientFrameSchema = v.variant('type', [AgentHello, AgentMessageSend, OrderShare, ConversationAction, VisitorChat, AgentStatusFrame, VisitorsList, VisitorGet, Typing, Read, Sync, History, Ping]);
+export const AgentClientFrameSchema = v.variant('type', [AgentHello, AgentMessageSend, OrderShare, ConversationAction, VisitorChat, AgentStatusFrame, VisitorsList, VisitorGet, Typing, Read, Sync, History, Ping, Watch]);
 
 export type VisitorContextFrame = v.InferOutput<typeof VisitorContext>;
 export type Cart = NonNullable<VisitorContextFrame['cart']>;
@@ -433,6 +442,24 @@ const HistoryResult = v.object({
 });
 
 const ConversationUpdated = v.object({ type: v.literal('conversation.updated'), conversation: ConversationSummarySchema });
+
+/**
+ * New messages in chats the agent neither holds nor has open, coalesced (at most every
+ * LIMITS.agentTouchMs): per conversation its newest seq and message, and how many of the new
+ * ones the shopper wrote (unread counts, notifications).
+ */
+const ConversationsTouched = v.object({
+  type: v.literal('conversations.touched'),
+  items: v.array(
+    v.object({
+      conversationId: Id,
+      lastSeq: Seq,
+      updatedAt: Timestamp,
+      lastMessage: v.object({ text: v.string(), authorKind: AuthorSchema.entries.kind, createdAt: Timestamp }),
+      visitorMessages: v.pipe(v.number(), v.integer(), v.minValue(0)),
+    }),
+  ),
+});
 const VisitorConversationUpdated = v.object({
   type: v.literal('conversation.updated'),
   conversation: VisitorConversationSchema,
@@ -577,6 +604,7 @@ export const AgentServerFrameSchema = v.variant('type', [
   MessageCreated,
   SyncResult,
   ConversationUpdated,
+  ConversationsTouched,
   TypingEvent,
   ReadEvent,
   VisitorDetail,

@@ -5,6 +5,7 @@
 import { computed, signal } from '@preact/signals';
 import { nanoid } from 'nanoid';
 import { RETRYABLE_ERRORS } from '../../shared/errors';
+import { LIMITS } from '../../shared/limits';
 import {
   PROTOCOL_VERSION,
   parseAgentServerFrame,
@@ -147,6 +148,21 @@ export function createInbox(
     socket.send({ type: 'history', conversationId: id, beforeSeq: tl.firstSeq, limit: PAGE });
   }
 
+  /**
+   * Tells the server which chats are open here (their timelines): it sends their messages as they
+   * come, and only coalesced list updates for the rest. The oldest closed timeline is dropped past
+   * the limit (it loads again when opened).
+   */
+  function sendWatch(): void {
+    while (timelines.size > LIMITS.agentWatch) {
+      const oldest = [...timelines.keys()].find((id) => id !== selectedId.value);
+      if (oldest === undefined) break;
+      timelines.delete(oldest);
+      loading.delete(oldest);
+    }
+    if (welcomed) socket.send({ type: 'watch', conversationIds: [...timelines.keys()] });
+  }
+
   function noteMessage(m: Message): void {
     const current = conversations.value.get(m.conversationId);
     if (current && m.seq > current.lastSeq) {
@@ -165,6 +181,7 @@ export function createInbox(
         team.value = frame.team;
         myStatus.value = frame.status;
         emailConfigured.value = frame.email !== false;
+        sendWatch();
         for (const [id, tl] of timelines) {
           sync(id);
           for (const p of tl.unsent()) socket.send(sendFrame(id, p));
@@ -199,6 +216,26 @@ export function createInbox(
           }
           opts.onIncoming?.({ kind: 'message', conversationId: m.conversationId, text: m.text });
         }
+        return;
+      }
+      case 'conversations.touched': {
+        // Chats not open here: the list's preview and order, unread counts, notifications.
+        const next = new Map(conversations.value);
+        const unreadNext = new Map(unread.value);
+        let typingNext: Map<string, { preview?: string; at: number }> | null = null;
+        for (const item of frame.items) {
+          const current = next.get(item.conversationId);
+          if (current && item.lastSeq > current.lastSeq) next.set(item.conversationId, { ...current, lastSeq: item.lastSeq, updatedAt: item.updatedAt, lastMessage: item.lastMessage });
+          if (item.visitorMessages === 0) continue;
+          if (typing.value.has(item.conversationId)) (typingNext ??= new Map(typing.value)).delete(item.conversationId);
+          if (item.conversationId !== selectedId.value || document.visibilityState !== 'visible') {
+            unreadNext.set(item.conversationId, (unreadNext.get(item.conversationId) ?? 0) + item.visitorMessages);
+          }
+          opts.onIncoming?.({ kind: 'message', conversationId: item.conversationId, text: item.lastMessage.text });
+        }
+        conversations.value = next;
+        unread.value = unreadNext;
+        if (typingNext) typing.value = typingNext;
         return;
       }
       case 'history.result': {
@@ -302,6 +339,7 @@ export function createInbox(
     if (!timelines.has(id)) {
       timelines.set(id, new Timeline({ kind: 'agent', id: agent.id, name: agent.name }));
       loading.add(id);
+      sendWatch();
     }
     sync(id);
     if (unread.value.get(id)) {

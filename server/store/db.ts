@@ -1,6 +1,8 @@
 /**
  * Opens the SQLite database: WAL, full fsync on commit (an acked message survives power loss,
  * not just a process crash), foreign keys on, and the committed drizzle-kit migrations applied.
+ * The server's store then moves the fsync off the event loop (wal-sync.ts) without weakening
+ * that: a write is acknowledged only after the WAL holding it has been synced.
  */
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';

