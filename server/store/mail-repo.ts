@@ -102,6 +102,9 @@ export class MailRepo {
   settle(id: string, outcome: MailOutcome, now: number): MailRecord | null {
     const current = this.db.select().from(t.mailOutbox).where(eq(t.mailOutbox.id, id)).get();
     if (!current) return null;
+    if (outcome.status === 'defer') {
+      return toMail(this.db.update(t.mailOutbox).set({ status: 'pending', nextAttemptAt: outcome.nextAttemptAt }).where(eq(t.mailOutbox.id, id)).returning().get());
+    }
     const attempts = current.attempts + (outcome.status === 'skipped' ? 0 : 1);
     const patch: Partial<typeof t.mailOutbox.$inferInsert> =
       outcome.status === 'sent'
