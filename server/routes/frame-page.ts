@@ -4,6 +4,7 @@
  * trip. Proactive rules travel here too: the panel decides when to ask, the server decides
  * whether a rule may fire (see visitor-gateway `proactive`).
  */
+import { pickLocale, WIDGET_STRINGS, type Locale } from '../../shared/i18n';
 import type { ProactiveRule } from '../../shared/site-settings';
 import type { SiteRecord } from '../store/types';
 
@@ -68,8 +69,21 @@ export function siteUpdatedFrame(site: FrameSite) {
   } as const;
 }
 
-/** `email: false`: mail is not configured, so the panel must not promise an answer by e-mail. */
-export function frameHtml(template: string, site: FrameSite, opts: { email?: boolean } = {}): string {
-  const json = JSON.stringify({ ...frameConfig(site), ...(opts.email === false ? { noEmail: true } : {}) }).replace(/</g, '\\u003c');
+/**
+ * The panel's language as the panel itself picks it: the `lang` the loader passes (the shop
+ * page's), else the browser's (Accept-Language, as navigator.languages).
+ */
+export function frameLocale(lang: string | undefined, acceptLanguage: string | undefined): Locale {
+  return pickLocale([lang, ...(acceptLanguage ?? '').split(',').map((part) => part.split(';')[0])]);
+}
+
+/**
+ * `email: false`: mail is not configured, so the panel must not promise an answer by e-mail.
+ * `locale`: the panel's strings in that language travel in the page (the panel's script has none;
+ * it imports the other language only if the shop switches to it).
+ */
+export function frameHtml(template: string, site: FrameSite, opts: { email?: boolean; locale?: Locale } = {}): string {
+  const locale = opts.locale ?? 'en';
+  const json = JSON.stringify({ ...frameConfig(site), ...(opts.email === false ? { noEmail: true } : {}), lang: locale, t: WIDGET_STRINGS[locale] }).replace(/</g, '\\u003c');
   return template.replace('</head>', `<script type="application/json" id="mostrador-config">${json}</script></head>`);
 }

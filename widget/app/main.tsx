@@ -5,14 +5,15 @@
  */
 import { render } from 'preact';
 import { BRIDGE_NS, isBridgeMessage, type FrameToHost, type HostToFrame } from '../../shared/bridge';
-import { pickLocale } from '../../shared/i18n';
+import type { WidgetStrings } from '../../shared/widget-strings/en';
+import { pickLocale, type Locale } from '../../shared/locale';
 import { createChat } from './state/chat';
 import { createProactive, type ClientRule } from './state/proactive';
 import { effect, signal } from './state/signal';
 import { playChime } from './sound';
 import { Panel } from './ui/Panel';
 import { Teaser } from './ui/Teaser';
-import { WIDGET_STRINGS } from '../../shared/i18n';
+import { addStrings, strings } from './strings';
 import type { TimelineItem } from '../../shared/timeline';
 import '../styles/panel.css';
 
@@ -32,6 +33,9 @@ interface FrameConfig {
   logoUrl?: string;
   /** Proactive rules (shared/triggers.ts) with their local cap. */
   proactive?: ClientRule[];
+  /** The panel's strings in `lang`, the shopper's language as the server picked it. */
+  lang?: Locale;
+  t?: WidgetStrings;
 }
 
 function readConfig(): FrameConfig {
@@ -63,6 +67,7 @@ const hostOrigin = (() => {
   }
 })();
 const config = readConfig();
+if (config.lang && config.t) addStrings(config.lang, config.t);
 const validColor = (c: unknown): string | undefined => (typeof c === 'string' && /^#[0-9a-f]{6}$/i.test(c) ? c : undefined);
 const brandColor = validColor(config.color);
 
@@ -254,8 +259,8 @@ function Root() {
   if (!isOpen && item) {
     return (
       <Teaser
-        t={WIDGET_STRINGS[chat.locale.value]}
-        name={item.author.name || chat.brand.value.siteName || WIDGET_STRINGS[chat.locale.value].agent}
+        t={strings(chat.locale.value)}
+        name={item.author.name || chat.brand.value.siteName || strings(chat.locale.value).agent}
         text={item.text}
         onOpen={open}
         onDismiss={() => (teaser.value = null)}

@@ -1,7 +1,7 @@
 /** The chat panel inside the iframe: header, connection state, log and composer. */
 import type { Chat } from '../state/chat';
 import { signal } from '../state/signal';
-import { WIDGET_STRINGS } from '../../../shared/i18n';
+import { strings } from '../strings';
 import { httpUrlOrNull } from '../../../shared/format';
 import { Composer } from './Composer';
 import { ProfileForm } from './ProfileForm';
@@ -34,7 +34,7 @@ function when(at: number, locale: string): string {
 }
 
 export function Panel({ chat, onClose, inputRef, livePreview, preChatForm, noEmail, sound, onToggleSound }: Props) {
-  const t = WIDGET_STRINGS[chat.locale.value];
+  const t = strings(chat.locale.value);
   const { siteName, greeting } = chat.brand.value;
   // https only (the server checks it too): a logo must not downgrade the panel's page.
   const logoHref = httpUrlOrNull(chat.brand.value.logoUrl);
