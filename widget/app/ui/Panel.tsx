@@ -4,12 +4,18 @@ import { signal } from '../state/signal';
 import { strings } from '../strings';
 import { httpUrlOrNull } from '../../../shared/format';
 import { Composer } from './Composer';
-import { ProfileForm } from './ProfileForm';
 import { MessageList } from './MessageList';
+import type { ProfileForm, ProfileFormProps } from './ProfileForm';
 import type { Rating } from './Rating';
 
 /** The rating (ui/Rating.tsx), downloaded the first time a resolved chat asks for one: it puts itself here. */
 export const rating = signal<typeof Rating | null>(null);
+/**
+ * The offline and pre-chat form (ui/ProfileForm.tsx), downloaded the first time the panel needs
+ * it (nobody online, or a site that asks first): it puts itself here, like the rating.
+ */
+export const profileForm = signal<typeof ProfileForm | null>(null);
+const Form = (props: ProfileFormProps) => (profileForm.value ? <profileForm.value {...props} /> : (void import('./ProfileForm'), null));
 
 interface Props {
   chat: Chat;
@@ -122,7 +128,7 @@ export function Panel({ chat, onClose, inputRef, livePreview, preChatForm, noEma
         </ul>
       )}
       {mailable && !profile.email && !needsPreChat && (
-        <ProfileForm t={t} mode="offline" initial={profile} onSave={(p) => void chat.saveProfile(p)} />
+        <Form t={t} mode="offline" initial={profile} onSave={(p) => void chat.saveProfile(p)} />
       )}
       {mailable && profile.email && (
         <p class="offline-note" role="status">
@@ -130,7 +136,7 @@ export function Panel({ chat, onClose, inputRef, livePreview, preChatForm, noEma
         </p>
       )}
       {needsPreChat ? (
-        <ProfileForm t={t} mode="prechat" initial={profile} onSave={(p) => void chat.saveProfile(p)} />
+        <Form t={t} mode="prechat" initial={profile} onSave={(p) => void chat.saveProfile(p)} />
       ) : (
       <Composer
         t={t}
