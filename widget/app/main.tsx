@@ -10,9 +10,8 @@ import { pickLocale, type Locale } from '../../shared/locale';
 import { createChat } from './state/chat';
 import { createProactive, type ClientRule } from './state/proactive';
 import { effect, signal } from './state/signal';
-import { playChime } from './sound';
 import { Panel } from './ui/Panel';
-import { Teaser } from './ui/Teaser';
+import { lazy } from './lazy';
 import { addStrings, strings } from './strings';
 import type { TimelineItem } from '../../shared/timeline';
 import '../styles/panel.css';
@@ -101,7 +100,7 @@ const chat = createChat({
     toHost({ ns: BRIDGE_NS, type: 'message', message: { text: item.text, authorKind: item.author.kind, ...(item.author.name ? { authorName: item.author.name } : {}) } });
     if (!isOpen && item.kind !== 'system') {
       teaser.value = item;
-      if (sound.value) playChime();
+      if (sound.value) void import('./sound').then((m) => m.playChime());
     }
   },
 });
@@ -186,6 +185,9 @@ function toCart(payload: unknown) {
   const currency = p.currency.toUpperCase();
   return /^[A-Z]{3}$/.test(currency) ? { items, total: Math.max(0, Math.round(p.total)), currency } : null;
 }
+
+/** The teaser is shown only while the panel is closed: its own chunk. */
+const Teaser = lazy(() => import('./ui/Teaser'));
 
 const inputRef: { current: HTMLTextAreaElement | null } = { current: null };
 const close = () => toHost({ ns: BRIDGE_NS, type: 'close' });

@@ -4,16 +4,18 @@ import { ORDER_STATUS_LABELS, type CardPayload } from '../../../shared/cards';
 import type { Locale } from '../../../shared/i18n';
 import { formatMoney, httpUrlOrNull } from '../../../shared/format';
 
-interface Props {
+export interface CardProps {
   card: CardPayload;
   t: WidgetStrings;
   locale: string;
   /** Quick replies are answerable only on the latest message. */
   latest: boolean;
   onQuickReply(text: string): void;
+  /** The message's text (shown while the cards' chunk downloads). */
+  text?: string;
 }
 
-export function Card({ card, t, locale, latest, onQuickReply }: Props) {
+export function Card({ card, t, locale, latest, onQuickReply }: CardProps) {
   switch (card.type) {
     case 'order': {
       const o = card.order;
@@ -82,3 +84,5 @@ export function Card({ card, t, locale, latest, onQuickReply }: Props) {
       );
   }
 }
+
+export default Card;

@@ -4,9 +4,13 @@ import type { WidgetStrings } from '../../../shared/i18n';
 import type { TimelineItem } from '../../../shared/timeline';
 import { cardOf } from '../state/frames';
 import { AttachmentList, attachmentsOf } from './Attachments';
-import { Card } from './Card';
+import type { CardProps } from './Card';
+import { lazy } from '../lazy';
 import { systemText } from '../../../shared/system-events';
-import { Linkified } from './linkify';
+import { Markdown } from '../../../shared/markdown';
+
+/** Order and product cards and quick replies: their own chunk; until it is here, an order or product card shows its text. */
+const Card = lazy<CardProps>(() => import('./Card'), (p) => p.card.type !== 'quick_replies' && p.text && <div class="text">{p.text}</div>);
 
 interface Props {
   items: TimelineItem[];
@@ -120,19 +124,19 @@ export class MessageList extends Component<Props> {
             {card ? (
               card.type === 'quick_replies' ? (
                 <>
-                  <p class="text">
-                    <Linkified text={item.text} />
-                  </p>
+                  <div class="text">
+                    <Markdown text={item.text} />
+                  </div>
                   <Card card={card} t={t} locale={locale} latest={latest} onQuickReply={onQuickReply} />
                 </>
               ) : (
-                <Card card={card} t={t} locale={locale} latest={latest} onQuickReply={onQuickReply} />
+                <Card card={card} t={t} locale={locale} latest={latest} onQuickReply={onQuickReply} text={item.text} />
               )
             ) : (
               item.text && (
-                <p class="text">
-                  <Linkified text={item.text} />
-                </p>
+                <div class="text">
+                  <Markdown text={item.text} />
+                </div>
               )
             )}
             {files.length > 0 && <AttachmentList files={files} />}

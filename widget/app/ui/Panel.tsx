@@ -2,20 +2,16 @@
 import type { Chat } from '../state/chat';
 import { signal } from '../state/signal';
 import { strings } from '../strings';
+import { lazy } from '../lazy';
 import { httpUrlOrNull } from '../../../shared/format';
 import { Composer } from './Composer';
 import { MessageList } from './MessageList';
-import type { ProfileForm, ProfileFormProps } from './ProfileForm';
 import type { Rating } from './Rating';
 
 /** The rating (ui/Rating.tsx), downloaded the first time a resolved chat asks for one: it puts itself here. */
 export const rating = signal<typeof Rating | null>(null);
-/**
- * The offline and pre-chat form (ui/ProfileForm.tsx), downloaded the first time the panel needs
- * it (nobody online, or a site that asks first): it puts itself here, like the rating.
- */
-export const profileForm = signal<typeof ProfileForm | null>(null);
-const Form = (props: ProfileFormProps) => (profileForm.value ? <profileForm.value {...props} /> : (void import('./ProfileForm'), null));
+/** The offline and pre-chat form, downloaded the first time nobody is online or the site asks first. */
+const Form = lazy(() => import('./ProfileForm'));
 
 interface Props {
   chat: Chat;

@@ -1,7 +1,6 @@
 /** Offline mode (leave an email) and the optional pre-chat form (name and email). */
 import { Component } from 'preact';
 import type { WidgetStrings } from '../../../shared/i18n';
-import { profileForm } from './Panel';
 
 export interface ProfileFormProps {
   t: WidgetStrings;
@@ -77,4 +76,4 @@ export class ProfileForm extends Component<ProfileFormProps, State> {
 }
 }
 
-profileForm.value = ProfileForm;
+export default ProfileForm;

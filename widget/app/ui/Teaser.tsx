@@ -27,3 +27,5 @@ export function Teaser({ t, name, text, onOpen, onDismiss }: Props) {
     </div>
   );
 }
+
+export default Teaser;
