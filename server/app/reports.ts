@@ -30,8 +30,9 @@ import {
   type ReportRange,
   type ReportTable,
   type Summary,
+  typicalReplyMinutes,
 } from '../domain/reports';
-import type { ReportConversationRow, SiteRecord, Store } from '../store/types';
+import type { ReportConversationRow, ReportEventRow, SiteRecord, Store } from '../store/types';
 
 /** The longest range a report covers (a year and a day). */
 export const MAX_REPORT_DAYS = 367;
@@ -183,4 +184,34 @@ export async function report(store: Store, site: SiteRecord, name: ReportName, r
       }
     }
   }
+}
+
+/** The window "We usually reply in X min" looks back over, and how long one figure is kept. */
+export const TYPICAL_REPLY_WINDOW_MS = 7 * 86_400_000;
+export const TYPICAL_REPLY_TTL_MS = 5 * 60_000;
+const typicalReplyCache = new Map<string, { at: number; minutes: Promise<number | null> }>();
+
+/**
+ * The median first response by a person over the last 7 days, in minutes (null: none to go by),
+ * for the widget's empty state. Computed from the event log at most once every 5 minutes per
+ * site (every shopper's welcome reads it); chats are those created within the window.
+ */
+export function typicalReply(store: Store, siteId: string, now: number): Promise<number | null> {
+  const hit = typicalReplyCache.get(siteId);
+  if (hit && now - hit.at < TYPICAL_REPLY_TTL_MS) return hit.minutes;
+  const since = now - TYPICAL_REPLY_WINDOW_MS;
+  const minutes = (async () => {
+    const byId = new Map<string, ReportEventRow[]>();
+    for (const e of await store.reports.events(siteId, since, now + 1)) {
+      let list = byId.get(e.conversationId);
+      if (!list) byId.set(e.conversationId, (list = []));
+      list.push(e);
+    }
+    return typicalReplyMinutes([...byId.values()].map((events) => replay(events.sort((a, b) => a.id - b.id))), since);
+  })();
+  // A failed read is not kept: the next welcome tries again.
+  minutes.catch(() => typicalReplyCache.delete(siteId));
+  typicalReplyCache.set(siteId, { at: now, minutes });
+  if (typicalReplyCache.size > 10_000) typicalReplyCache.delete(typicalReplyCache.keys().next().value!);
+  return minutes;
 }

@@ -19,6 +19,8 @@ export interface FrameConfig {
   logoUrl?: string;
   /** Which bottom corner the launcher sits in (settings.launcherPosition; else the snippet's data-position). */
   side?: 'left' | 'right';
+  /** The panel's colours when the site fixed them (absent: `auto`, light or dark mode decides). */
+  theme?: 'light' | 'dark';
   /** Enabled proactive rules, without who they are from (the server fills that in). */
   proactive: Omit<ProactiveRule, 'from'>[];
 }
@@ -44,6 +46,7 @@ export function frameConfig(site: FrameSite): FrameConfig {
     greeting: s.greeting,
     ...(logoUrl(s) ? { logoUrl: logoUrl(s)! } : {}),
     ...(s.launcherPosition ? { side: s.launcherPosition } : {}),
+    ...(s.theme !== 'auto' ? { theme: s.theme } : {}),
     proactive: s.proactive.rules
       .filter((r) => r.enabled && r.conditions.length > 0)
       .map(({ id, enabled, priority, conditions, message, onceEveryDays }) => ({ id, enabled, priority, conditions, message, onceEveryDays })),
@@ -64,6 +67,7 @@ export function siteUpdatedFrame(site: FrameSite) {
     greeting: c.greeting,
     logoUrl: c.logoUrl ?? null,
     ...(c.side ? { side: c.side } : {}),
+    ...(c.theme ? { theme: c.theme } : {}),
     livePreview: c.livePreview,
     preChatForm: c.preChatForm,
   } as const;

@@ -63,6 +63,9 @@ const en = {
   ev_resolved: 'Conversation resolved',
   ev_reopened: 'Conversation reopened',
   ev_returned_to_bot: 'You are talking to our assistant',
+  replyIn: 'We usually reply in {m} min',
+  team: 'Our team',
+  history: 'Previous conversations',
 };
 
 export default en;

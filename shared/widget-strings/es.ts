@@ -61,6 +61,9 @@ const es: WidgetStrings = {
   ev_resolved: 'Conversación resuelta',
   ev_reopened: 'Conversación reabierta',
   ev_returned_to_bot: 'Te atiende nuestro asistente',
+  replyIn: 'Solemos responder en {m} min',
+  team: 'Nuestro equipo',
+  history: 'Conversaciones anteriores',
 };
 
 export default es;

@@ -28,6 +28,8 @@ interface FrameConfig {
   noEmail?: boolean;
   /** Which bottom corner the launcher sits in (default right). */
   side?: 'left' | 'right';
+  /** Colours fixed by the site (absent: light or dark mode decides). */
+  theme?: 'light' | 'dark';
   /** The shop's logo (https only; the server checks it). */
   logoUrl?: string;
   /** Proactive rules (shared/triggers.ts) with their local cap. */
@@ -88,6 +90,7 @@ const chat = createChat({
     greeting: config.greeting ?? {},
     logoUrl: config.logoUrl ?? null,
     ...(config.side ? { side: config.side } : {}),
+    ...(config.theme ? { theme: config.theme } : {}),
     livePreview: config.livePreview === true,
     preChatForm: config.preChatForm === true,
   },
@@ -158,6 +161,13 @@ effect(() => {
   document.documentElement.dataset.side = side ?? (new URLSearchParams(location.hash.slice(1)).get('side') === 'left' ? 'left' : 'right');
   toHost({ ns: BRIDGE_NS, type: 'brand', ...(color ? { color } : {}), ...(side ? { side } : {}) });
 });
+
+// Dark or light: the site's choice, else the shopper's mode (the host frame passes on the shop
+// page's color-scheme, see host.ts), now and whenever either changes.
+const darkMode = matchMedia('(prefers-color-scheme: dark)');
+const theme = () => document.documentElement.classList.toggle('dark', (chat.brand.value.theme ?? (darkMode.matches ? 'dark' : '')) == 'dark');
+effect(theme);
+darkMode.onchange = theme;
 
 // Read receipts: whatever arrives while the panel is open and the tab visible has been seen.
 effect(() => {

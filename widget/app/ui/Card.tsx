@@ -3,6 +3,8 @@ import type { WidgetStrings } from '../../../shared/i18n';
 import { ORDER_STATUS_LABELS, type CardPayload } from '../../../shared/cards';
 import type { Locale } from '../../../shared/i18n';
 import { formatMoney, httpUrlOrNull } from '../../../shared/format';
+import cardsCss from '../../styles/cards.css?inline';
+import { adopt } from '../lazy';
 
 export interface CardProps {
   card: CardPayload;
@@ -86,3 +88,5 @@ export function Card({ card, t, locale, latest, onQuickReply }: CardProps) {
 }
 
 export default Card;
+
+adopt(cardsCss);

@@ -12,6 +12,9 @@ import type { Rating } from './Rating';
 export const rating = signal<typeof Rating | null>(null);
 /** The offline and pre-chat form, downloaded the first time nobody is online or the site asks first. */
 const Form = lazy(() => import('./ProfileForm'));
+/** The shopper's earlier conversations, listed in place of the log when asked for. */
+const History = lazy(() => import('./History'));
+const showHistory = signal(false);
 
 interface Props {
   chat: Chat;
@@ -69,6 +72,13 @@ export function Panel({ chat, onClose, inputRef, livePreview, preChatForm, noEma
           <h1>{siteName || t.headerTitle}</h1>
           {subtitle && <p>{subtitle}</p>}
         </div>
+        {chat.conversations.value.some((c) => c.id !== chat.current.value) && (
+          <button type="button" class="sound" aria-pressed={showHistory.value ? 'true' : 'false'} aria-label={t.history} title={t.history} onClick={() => (showHistory.value = !showHistory.value)}>
+            <svg viewBox="0 0 24 24" aria-hidden="true" width="20" height="20" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round">
+              <path d="M3 12a9 9 0 1 0 3-6.7L3 8M3 3v5h5M12 7v5l3 3" />
+            </svg>
+          </button>
+        )}
         {onToggleSound && (
           <button type="button" class="sound" aria-pressed={sound ? 'true' : 'false'} aria-label={sound ? t.soundOn : t.soundOff} title={sound ? t.soundOn : t.soundOff} onClick={onToggleSound}>
             <svg viewBox="0 0 24 24" aria-hidden="true" width="20" height="20" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round">
@@ -95,10 +105,16 @@ export function Panel({ chat, onClose, inputRef, livePreview, preChatForm, noEma
           </p>
         )}
       </div>
+      {showHistory.value ? (
+        <History chat={chat} t={t} onOpen={() => (showHistory.value = false)} />
+      ) : (
       <MessageList items={chat.items.value} t={t} locale={chat.locale.value} onRetry={chat.retry} readSeq={chat.readSeq.value}
         onQuickReply={chat.send}
         greeting={greeting[chat.locale.value]}
+        team={availability?.available ? availability.names : []}
+        replyMin={offline ? null : chat.replyMin.value}
       />
+      )}
       <p class="typing" aria-live="polite">
         {chat.agentTyping.value !== null ? `${chat.agentTyping.value || t.agent} ${t.isTyping}` : ''}
       </p>

@@ -1,6 +1,8 @@
 /** Offline mode (leave an email) and the optional pre-chat form (name and email). */
 import { Component } from 'preact';
 import type { WidgetStrings } from '../../../shared/i18n';
+import profileCss from '../../styles/profile.css?inline';
+import { adopt } from '../lazy';
 
 export interface ProfileFormProps {
   t: WidgetStrings;
@@ -77,3 +79,5 @@ export class ProfileForm extends Component<ProfileFormProps, State> {
 }
 
 export default ProfileForm;
+
+adopt(profileCss);
