@@ -215,3 +215,8 @@ export function typicalReply(store: Store, siteId: string, now: number): Promise
   if (typicalReplyCache.size > 10_000) typicalReplyCache.delete(typicalReplyCache.keys().next().value!);
   return minutes;
 }
+
+/** Forgets the kept figures (tests, or after history was imported), so the next welcome recomputes. */
+export function forgetTypicalReplies(): void {
+  typicalReplyCache.clear();
+}
