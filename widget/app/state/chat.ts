@@ -512,6 +512,11 @@ export function createChat(opts: ChatOptions) {
     });
   }
 
+  /** Asks for the conversation shown by e-mail (to the address the shopper left). */
+  function transcript(): void {
+    if (conversationId && welcomed) socket.send({ type: 'transcript', conversationId });
+  }
+
   /** Shows one of the shopper's conversations (from `conversations`); writing in it continues it. */
   function openConversation(id: string): void {
     const c = conversations.value.find((x) => x.id === id);
@@ -546,6 +551,7 @@ export function createChat(opts: ChatOptions) {
     conversations,
     current,
     openConversation,
+    transcript,
     notice,
     queue,
     saveProfile,

@@ -14,6 +14,8 @@ export const rating = signal<typeof Rating | null>(null);
 const Form = lazy(() => import('./ProfileForm'));
 /** The shopper's earlier conversations, listed in place of the log when asked for. */
 const History = lazy(() => import('./History'));
+/** "Email me this chat", once the shopper left an address and the chat has begun. */
+const Transcript = lazy(() => import('./Transcript'));
 const showHistory = signal(false);
 
 interface Props {
@@ -139,6 +141,7 @@ export function Panel({ chat, onClose, inputRef, livePreview, preChatForm, noEma
           ))}
         </ul>
       )}
+      {!noEmail && profile.email && chat.items.value.length > 0 && <Transcript chat={chat} email={profile.email} />}
       {mailable && !profile.email && !needsPreChat && (
         <Form t={t} mode="offline" initial={profile} onSave={(p) => void chat.saveProfile(p)} />
       )}
