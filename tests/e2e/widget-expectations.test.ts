@@ -118,6 +118,9 @@ describe.runIf(hasChromium)('the widget sets expectations', () => {
   it('follows dark mode, or the site’s fixed theme, with no serious axe violations in dark', async () => {
     const agent = await ana();
     const dark = await openDemo('es-ES', { colorScheme: 'dark' });
+    // The empty state with the team online, then a conversation with Markdown-lite, both checked.
+    await dark.panel.getByRole('img', { name: 'Nuestro equipo: Ana' }).waitFor(T);
+    expect(await seriousViolations(frameOf(dark.page))).toEqual([]);
     await write(dark.page, 'Hola, **¿abrís** el domingo? https://example.com/horario', 'Hola, ¿abrís el domingo?');
     await agent.answer('Sí, de _10 a 14_:\n- café\n- [la carta](https://example.com/carta)');
     await expect.poll(textOf(dark.panel.getByRole('log')), T).toContain('la carta');
@@ -185,6 +188,7 @@ describe.runIf(hasChromium)('the widget sets expectations', () => {
     const list = laptop.panel.getByRole('navigation', { name: 'Conversaciones anteriores' });
     await expect.poll(textOf(list), T).toContain('Lo sentimos: te enviamos otro hoy.');
     expect(await list.innerText()).toContain('Resuelta');
+    expect(await seriousViolations(frameOf(laptop.page))).toEqual([]);
     await list.getByRole('button', { name: /te enviamos otro/ }).click();
     await expect.poll(textOf(laptop.panel.getByRole('log')), T).toContain('Mi pedido llegó roto');
     // Writing continues it: the agent sees it in the same conversation.
