@@ -1,8 +1,8 @@
 /**
  * A component the panel downloads the first time it renders one (its own chunk: the offline
- * form, order and product cards, the teaser, the list of conversations), so the first view of
- * the chat does not wait for it. Until it is there it renders `fallback` (or nothing); when it
- * arrives, the panel renders again (any signal change does, see state/signal.ts).
+ * form, order and product cards, the teaser, the list of conversations, the transcript button),
+ * so the first view of the chat does not wait for it. Until it is there it renders `fallback` (or
+ * nothing); when it arrives, the panel renders again (any signal change does, see state/signal.ts).
  */
 import { h, type ComponentChildren, type ComponentType } from 'preact';
 import { signal } from './state/signal';

@@ -162,8 +162,8 @@ effect(() => {
   toHost({ ns: BRIDGE_NS, type: 'brand', ...(color ? { color } : {}), ...(side ? { side } : {}) });
 });
 
-// Dark or light: the site's choice, else the shopper's mode (the host frame passes on the shop
-// page's color-scheme, see host.ts), now and whenever either changes.
+// Dark or light: the site's choice (settings `theme`), else the shopper's light or dark mode (the
+// same prefers-color-scheme the shop page sees), now and whenever either changes.
 const darkMode = matchMedia('(prefers-color-scheme: dark)');
 const theme = () => document.documentElement.classList.toggle('dark', (chat.brand.value.theme ?? (darkMode.matches ? 'dark' : '')) == 'dark');
 effect(theme);
