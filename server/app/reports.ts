@@ -28,6 +28,7 @@ import {
   type StoredHolding,
   type StoredStint,
   type Summary,
+  typicalReplyMinutes,
 } from '../domain/reports';
 import type { FactsFilter, SiteRecord, Store } from '../store/types';
 
@@ -179,4 +180,35 @@ async function compute(store: Store, site: SiteRecord, name: ReportName, s: Scop
       throw new Error(`unknown report ${String(never)}`);
     }
   }
+}
+
+/** The window "We usually reply in X min" looks back over, and how long one figure is kept. */
+export const TYPICAL_REPLY_WINDOW_MS = 7 * 86_400_000;
+export const TYPICAL_REPLY_TTL_MS = 5 * 60_000;
+const typicalReplyCache = new Map<string, { at: number; minutes: Promise<number | null> }>();
+
+/**
+ * The median first response by a person over the last 7 days, in minutes (null: none to go by),
+ * for the widget's empty state. Computed from the event log at most once every 5 minutes per
+ * site (every shopper's welcome reads it); chats are those created within the window.
+ */
+export function typicalReply(store: Store, siteId: string, now: number): Promise<number | null> {
+  const hit = typicalReplyCache.get(siteId);
+  if (hit && now - hit.at < TYPICAL_REPLY_TTL_MS) return hit.minutes;
+  const since = now - TYPICAL_REPLY_WINDOW_MS;
+  // The stored facts of the chats created in the window (their first response by a person).
+  const minutes = (async () => {
+    const seconds = (await store.reports.pairs(siteId, since, now + 1, {}, 'firstResponse')).map(([, s]) => s);
+    return typicalReplyMinutes(seconds);
+  })();
+  // A failed read is not kept: the next welcome tries again.
+  minutes.catch(() => typicalReplyCache.delete(siteId));
+  typicalReplyCache.set(siteId, { at: now, minutes });
+  if (typicalReplyCache.size > 10_000) typicalReplyCache.delete(typicalReplyCache.keys().next().value!);
+  return minutes;
+}
+
+/** Forgets the kept figures (tests, or after history was imported), so the next welcome recomputes. */
+export function forgetTypicalReplies(): void {
+  typicalReplyCache.clear();
 }

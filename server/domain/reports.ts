@@ -365,6 +365,16 @@ export function percentile(values: readonly number[], p: number): number | null 
   return sorted[rank - 1]!;
 }
 
+/**
+ * "We usually reply in X min": the median of first responses by a person (seconds; the widget
+ * asks for those of the chats created in the last 7 days), in whole minutes rounded up (at least
+ * 1); null when there was none to go by.
+ */
+export function typicalReplyMinutes(seconds: readonly number[]): number | null {
+  const median = percentile(seconds, 50);
+  return median === null ? null : Math.max(1, Math.ceil(median / 60));
+}
+
 const round = (n: number | null, digits = 1): number | null => (n === null ? null : Math.round(n * 10 ** digits) / 10 ** digits);
 
 // ---------------------------------------------------------------------------------------------

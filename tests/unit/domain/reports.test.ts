@@ -23,6 +23,7 @@ import {
   storedFacts,
   summary,
   toCsv,
+  typicalReplyMinutes,
   volume,
   type EventRow,
   type RatingRow,
@@ -401,5 +402,22 @@ describe('helpers', () => {
     expect(toCsv({ name: 'x', columns: ['a', 'b'], rows: [{ a: 'x,y', b: 1 }, { a: '=SUM(A1)', b: null }, { a: 'say "hi"', b: 2.5 }] })).toBe(
       'a,b\r\n"x,y",1\r\n\'=SUM(A1),\r\n"say ""hi""",2.5\r\n',
     );
+  });
+});
+
+describe('typicalReplyMinutes (the widget\'s "We usually reply in X min")', () => {
+  // The seconds are the stored first responses by a person of the chats created in the window
+  // (app/reports.typicalReply reads them from conversation_facts).
+  it('is the median first response by a person, in whole minutes rounded up, at least 1', () => {
+    expect(typicalReplyMinutes([30, 400, 90])).toBe(2);
+    expect(typicalReplyMinutes([5])).toBe(1);
+    expect(typicalReplyMinutes([0])).toBe(1);
+    // An even count takes the lower middle (nearest rank), as the reports do.
+    expect(typicalReplyMinutes([60, 600, 61, 3600])).toBe(2);
+    expect(typicalReplyMinutes([1200])).toBe(20);
+  });
+
+  it('is null with no answer to go by', () => {
+    expect(typicalReplyMinutes([])).toBeNull();
   });
 });
