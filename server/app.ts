@@ -164,7 +164,7 @@ export function createApp(deps: AppDeps) {
 
   app.route('/api/agent', agentAuthRoutes({ store: deps.store, logger: deps.logger, publicUrl: deps.publicUrl, now, agentSockets, securityLog, mailConfigured: Boolean(deps.mail?.transport) }));
   app.route('/api/agent/reports', consoleReportRoutes({ store: deps.store, now }));
-  app.route('/api/agent/admin', adminRoutes({ store: deps.store, bus: deps.bus, publicUrl: deps.publicUrl, agentSockets, now, allowPrivateTargets: deps.allowPrivateTargets === true, team, securityLog, shops }));
+  app.route('/api/agent/admin', adminRoutes({ store: deps.store, bus: deps.bus, publicUrl: deps.publicUrl, agentSockets, now, allowPrivateTargets: deps.allowPrivateTargets === true, team, router, securityLog, shops }));
   app.route('/api/agent', agentApiRoutes({ store: deps.store, now }));
   // Before /api/v1's own middleware (JSON bodies of 1 MiB): a raw mail of up to MAIL_MAX_BYTES.
   app.route('/api/v1/inbound-email', inboundEmailRoutes(inbound));

@@ -380,6 +380,12 @@ export class TeamPresence {
    * What shoppers see: is anyone online, and who (first names only). Outside business hours
    * nobody is, whoever is signed in, and `backAt` says when the counter opens again.
    */
+  /** Whether the site's business hours say it is closed now. */
+  closed(siteId: string, now: number = Date.now()): boolean {
+    const hours = this.hours.get(siteId);
+    return hours ? this.closedUntil(siteId, hours, now) !== false : false;
+  }
+
   availability(siteId: string, now: number = Date.now()): Availability {
     const hours = this.hours.get(siteId);
     const closed = hours ? this.closedUntil(siteId, hours, now) : false;
@@ -393,8 +399,17 @@ export class TeamPresence {
 
 /**
  * Applies a site's business hours to what shoppers are told: now (the caller publishes) and at
- * every later opening or closing, when an `availability` frame goes to the site's open widgets.
+ * every later opening or closing, when an `availability` frame goes to the site's open widgets
+ * and routing runs (it hands nothing out while the shop is closed).
  */
-export function applyHours(deps: { bus: Bus; team: TeamPresence; now: () => number }, siteId: string, hours: BusinessHours | null): void {
-  deps.team.setHours(siteId, hours, () => deps.bus.publish(topics.siteVisitors(siteId), { type: 'availability', ...deps.team.availability(siteId, deps.now()) }));
+export function applyHours(
+  deps: { bus: Bus; team: TeamPresence; now: () => number; router?: { schedule(siteId: string): unknown } },
+  siteId: string,
+  hours: BusinessHours | null,
+): void {
+  deps.team.setHours(siteId, hours, () => {
+    deps.bus.publish(topics.siteVisitors(siteId), { type: 'availability', ...deps.team.availability(siteId, deps.now()) });
+    // Opening time: the chats that waited in the queue while the shop was closed are handed out.
+    void deps.router?.schedule(siteId);
+  });
 }

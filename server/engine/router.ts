@@ -137,7 +137,9 @@ export class Router implements Routing {
     const assigned = new Set<string>();
     const gained = new Map<string, number>();
 
-    if (settings.mode === 'auto') {
+    // Outside business hours the shop is closed: shoppers are told when people are back, and
+    // nothing is handed out (an agent who is online anyway can still take a chat by hand).
+    if (settings.mode === 'auto' && !deps.team.closed(siteId, now)) {
       for (const { conversationId, agentId } of nextAssignments(queue, agents, settings, now)) {
         const agent = team.find((a) => a.id === agentId);
         if (!agent) continue;

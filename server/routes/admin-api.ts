@@ -42,6 +42,8 @@ export interface AdminDeps {
   allowPrivateTargets: boolean;
   /** Who is online: a saved schedule changes what open widgets are told at once. */
   team?: TeamPresence;
+  /** Routing, run again when the business hours change (a shop that just opened hands out its queue). */
+  router?: { schedule(siteId: string): unknown };
   /** Key rotations are logged here. */
   securityLog?: SecurityLog;
   /** Shop platform connections (Settings → Integrations). */
@@ -255,7 +257,8 @@ export function adminRoutes(deps: AdminDeps) {
     deps.bus.publish(topics.siteVisitors(siteId), siteUpdatedFrame(next));
     // …and learn at once whether the counter is open under the new schedule.
     if (hours !== undefined && deps.team) {
-      applyHours({ bus: deps.bus, team: deps.team, now: deps.now }, siteId, siteHours(next));
+      applyHours({ bus: deps.bus, team: deps.team, now: deps.now, ...(deps.router ? { router: deps.router } : {}) }, siteId, siteHours(next));
+      void deps.router?.schedule(siteId);
       deps.bus.publish(topics.siteVisitors(siteId), { type: 'availability', ...deps.team.availability(siteId, deps.now()) });
     }
     return c.json(siteOut(next, origin(c)));

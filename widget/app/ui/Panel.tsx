@@ -48,14 +48,15 @@ export function Panel({ chat, onClose, inputRef, livePreview, preChatForm, noEma
   const logo = logoHref?.startsWith('https:') ? logoHref : null;
   const availability = chat.availability.value;
   const profile = chat.profile.value;
-  const offline = availability !== null && !availability.available;
-  const mailable = offline && !noEmail;
-  const needsPreChat = preChatForm && !profile.email && chat.items.value.length === 0;
   // The agent who has the chat (the last one who joined, was transferred it or wrote): the header
   // names them, not everyone online. A reopen that gave it back to them says so too.
   let holder: unknown;
   if (chat.conversationStatus.value === 'assigned')
     for (const i of chat.items.value) holder = i.payload?.toName || i.payload?.agentName || (i.author.kind === 'agent' && i.author.name) || holder;
+  // A person who has the chat is there, whatever the hours say: no "nobody is online" then.
+  const offline = !holder && availability !== null && !availability.available;
+  const mailable = offline && !noEmail;
+  const needsPreChat = preChatForm && !profile.email && chat.items.value.length === 0;
   // Offline, the header says only when people are back: the one email promise is below the log.
   const subtitle = holder
     ? `${holder} · ${t.onlineNow}`
