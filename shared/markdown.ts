@@ -116,6 +116,16 @@ export function parseMarkdown(text: string): Block[] {
   return blocks;
 }
 
+/** The text as a reader sees it, marks gone, on one line (list previews, notifications). */
+export function plainText(text: string): string {
+  const flat = (list: Inline[]): string => list.map((n) => (typeof n === 'string' ? n : flat(n.c))).join('');
+  return parseMarkdown(text)
+    .map((b) => (b.t === 'p' ? flat(b.c) : b.items.map(flat).join(' · ')))
+    .join(' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
 const A = { target: '_blank', rel: 'noopener noreferrer nofollow' };
 
 function nodes(list: Inline[]): ComponentChildren[] {

@@ -1,4 +1,5 @@
 /** Views, search and the conversations of the current view, with unread counts and whose turn it is. */
+import { plainText } from '../../shared/markdown';
 import { useEffect, useState } from 'preact/hooks';
 import type { ConversationSummary } from '../../shared/protocol';
 import type { Inbox } from '../state/inbox';
@@ -72,7 +73,7 @@ export function ConversationList({ inbox }: { inbox: Inbox }) {
                   <time>{time.format(c.updatedAt)}</time>
                 </span>
                 <span class="row">
-                  <span class="preview">{c.lastMessage?.text ?? ''}</span>
+                  <span class="preview">{plainText(c.lastMessage?.text ?? '')}</span>
                   {count > 0 && (
                     <span class="badge" aria-label={`${count} ${t.messages}`}>
                       {count}

@@ -288,10 +288,15 @@ export function ReplyBox({ conversationId, onSend, onTyping, drafts, canned, lan
           aria-expanded={emojiOpen}
           onClick={() => setEmojiOpen(!emojiOpen)}
         >
-          <span aria-hidden="true">🙂</span>
+          <svg viewBox="0 0 24 24" aria-hidden="true" width="20" height="20" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round">
+            <circle cx="12" cy="12" r="9" />
+            <path d="M8 14a5 5 0 0 0 8 0M9 9.5h.01M15 9.5h.01" />
+          </svg>
         </button>
         <button type="button" class="ghost attach" aria-label={t.attachFile} title={t.attachFile} onClick={() => fileInput.current?.click()}>
-          <span aria-hidden="true">📎</span>
+          <svg viewBox="0 0 24 24" aria-hidden="true" width="20" height="20" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
+            <path d="M21 11.5l-8.6 8.6a5 5 0 0 1-7.1-7.1l8.6-8.6a3.5 3.5 0 0 1 5 5l-8.6 8.6a2 2 0 0 1-2.8-2.8l7.9-7.9" />
+          </svg>
         </button>
         <input
           ref={fileInput}

@@ -1,6 +1,6 @@
 import { cleanup, render } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Markdown, parseMarkdown, safeHref } from '../../shared/markdown';
+import { Markdown, parseMarkdown, plainText, safeHref } from '../../shared/markdown';
 
 afterEach(cleanup);
 
@@ -85,5 +85,14 @@ describe('Markdown (elements)', () => {
     const { container } = render(<div><Markdown text={'Opciones:\n- Envío\n- Devolución'} /></div>);
     expect([...container.querySelectorAll('ul > li')].map((li) => li.textContent)).toEqual(['Envío', 'Devolución']);
     expect(container.querySelector('p')!.textContent).toBe('Opciones:');
+  });
+});
+
+describe('plainText (list previews)', () => {
+  it('drops the marks and keeps what a reader sees, on one line', () => {
+    expect(plainText('Tu pedido **1001** sale _hoy_')).toBe('Tu pedido 1001 sale hoy');
+    expect(plainText('Mira [el seguimiento](https://example.com/t/1) aquí')).toBe('Mira el seguimiento aquí');
+    expect(plainText('Opciones:\n- uno\n- dos')).toBe('Opciones: uno · dos');
+    expect(plainText('<b>no</b> **sí**')).toBe('<b>no</b> sí');
   });
 });
