@@ -577,6 +577,15 @@ describe.each([
     expect(await store.messages.search(siteId, { terms: ['"*)(:'], limit: 10 })).toEqual([]);
   });
 
+  it('stores a message holding U+0000 (PostgreSQL cannot: it keeps U+FFFD in its place)', async () => {
+    const siteId = await site();
+    const { conversation: c } = await conversation(siteId);
+    const done = await commit(siteId, { conversationId: c.id }, [{ ...text('a\u0000b', 'nul'), payload: { note: 'x\u0000y' } }], () => ({ data: { botState: { last: 'n\u0000' } } }));
+    const expected = postgres ? 'a\uFFFDb' : 'a\u0000b';
+    expect(done.messages[0]!.text).toBe(expected);
+    expect((await store.messages.after(siteId, c.id, 1, 1))[0]).toMatchObject({ text: expected, payload: { note: postgres ? 'x\uFFFDy' : 'x\u0000y' } });
+  });
+
   it('reports: chats, event log, message counts, messages of chats, ratings', async () => {
     const siteId = await site();
     const start = now;

@@ -105,6 +105,17 @@ function mapError(err: unknown): unknown {
 /** `count(*)` as a number (PostgreSQL returns bigint counts as strings). */
 const count = () => sql<number>`count(*)`.mapWith(Number);
 
+/**
+ * PostgreSQL text and jsonb cannot hold U+0000 (SQLite can): what people type is stored with it
+ * replaced by U+FFFD rather than failing the write.
+ */
+function noNul<T>(value: T): T {
+  if (typeof value === 'string') return (value.includes('\u0000') ? value.replaceAll('\u0000', '\uFFFD') : value) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const json = JSON.stringify(value);
+  return json.includes('\\u0000') ? (JSON.parse(json.replaceAll('\\u0000', '\\ufffd')) as T) : value;
+}
+
 /** Words of a search term as prefix queries: letters and digits only, so nothing is tsquery syntax. */
 function tsQuery(terms: string[]): string {
   const words = terms.flatMap((term) => term.match(/[\p{L}\p{N}]+/gu) ?? []);
@@ -1147,7 +1158,7 @@ export class PgStore implements Store {
       await this.run((db) => db.update(t.visitors).set({ locale }).where(and(eq(t.visitors.siteId, siteId), eq(t.visitors.id, id))));
     },
     setProfile: async (siteId: string, id: string, profile: { name?: string; email?: string }): Promise<VisitorRecord | null> => {
-      const patch = { ...(profile.name ? { name: profile.name } : {}), ...(profile.email ? { email: profile.email } : {}) };
+      const patch = noNul({ ...(profile.name ? { name: profile.name } : {}), ...(profile.email ? { email: profile.email } : {}) });
       const [row] =
         Object.keys(patch).length > 0
           ? await this.run((db) =>
@@ -1174,7 +1185,7 @@ export class PgStore implements Store {
           }
           const [row] = await tx
             .update(t.visitors)
-            .set({ externalId: input.externalId, verified: input.verified, customerId, name: input.name, email: input.email, lastSeenAt: input.now })
+            .set(noNul({ externalId: input.externalId, verified: input.verified, customerId, name: input.name, email: input.email, lastSeenAt: input.now }))
             .where(and(eq(t.visitors.siteId, siteId), eq(t.visitors.id, id)))
             .returning();
           if (!row) throw new NotFoundError('visitor');
@@ -1349,7 +1360,7 @@ export class PgStore implements Store {
       return row ? { botState: row.botState ?? null, handoff: row.handoff ?? null, locale: row.locale } : null;
     },
     saveBotData: async (siteId: string, id: string, data: ConversationDataPatch) => {
-      await this.run((db) => saveData(db, siteId, id, data));
+      await this.run((db) => saveData(db, siteId, id, noNul(data)));
     },
     unansweredQuestions: (siteId: string, limit: number) =>
       this.run(async (db) => {
@@ -1437,7 +1448,15 @@ export class PgStore implements Store {
       attachments.push(record);
     }
     const previous = row ? toConversation(row) : null;
-    const plan = request.decide({ conversation: previous, ownerCustomerId, attachments });
+    const decided = request.decide({ conversation: previous, ownerCustomerId, attachments });
+    const plan = {
+      ...decided,
+      messages: decided.messages.map((m) => ({ ...m, text: noNul(m.text), preview: noNul(m.preview), payload: noNul(m.payload), author: noNul(m.author) })),
+      events: decided.events.map((e) => ({ ...e, data: noNul(e.data) })),
+      ...(decided.data ? { data: noNul(decided.data) } : {}),
+      ...(decided.visitor ? { visitor: noNul(decided.visitor) } : {}),
+      ...(decided.rating ? { rating: noNul(decided.rating) } : {}),
+    };
 
     if (!row) {
       if (!plan.create) throw new NotFoundError('conversation');
