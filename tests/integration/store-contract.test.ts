@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConversationState } from '../../server/domain/lifecycle';
 import { hashToken, newId } from '../../server/ids';
 import { openDb } from '../../server/store/db';
-import { ConflictError, NotFoundError } from '../../server/store/errors';
+import { ConflictError, NotFoundError, StoreUnavailableError } from '../../server/store/errors';
 import { openPg } from '../../server/store/pg/db';
 import { PgStore, WEBHOOK_LEASE_MS } from '../../server/store/pg/pg-store';
 import * as pgSchema from '../../server/store/pg/schema';
@@ -44,6 +44,8 @@ type SiteRow = typeof sqliteSchema.sites.$inferInsert;
 
 interface Harness {
   store: Store;
+  /** PostgreSQL: the schema this file's tables live in. */
+  schema?: string;
   insertSite(row: SiteRow): Promise<void>;
   close(): Promise<void>;
 }
@@ -68,6 +70,7 @@ async function pgHarness(): Promise<Harness> {
   const store = new PgStore(opened);
   return {
     store,
+    schema,
     insertSite: async (row) => void (await opened.db.insert(pgSchema.sites).values(row)),
     close: async () => {
       await store.close();
@@ -584,6 +587,18 @@ describe.each([
     const expected = postgres ? 'a\uFFFDb' : 'a\u0000b';
     expect(done.messages[0]!.text).toBe(expected);
     expect((await store.messages.after(siteId, c.id, 1, 1))[0]).toMatchObject({ text: expected, payload: { note: postgres ? 'x\uFFFDy' : 'x\u0000y' } });
+  });
+
+  it.runIf(postgres)('answers store_unavailable when PostgreSQL cannot be reached, writing nothing', async () => {
+    const siteId = await site();
+    const { conversation: c } = await conversation(siteId);
+    const schema = h.schema!;
+    // A second node on the same database whose connections are gone.
+    const lost = new PgStore(await openPg(PG_URL, { schema, max: 1 }));
+    await lost.close();
+    await expect(lost.conversations.commit({ siteId, target: { conversationId: c.id }, clientId: 'lost', now, decide: (snap) => ({ state: stateOf(snap.conversation), messages: [text('x', 'lost')], events: [] }) })).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(lost.messages.after(siteId, c.id, 0, 10)).rejects.toBeInstanceOf(StoreUnavailableError);
+    expect((await store.messages.after(siteId, c.id, 0, 10)).map((m) => m.clientId)).not.toContain('lost');
   });
 
   it('reports: chats, event log, message counts, messages of chats, ratings', async () => {
