@@ -1,7 +1,9 @@
 /**
  * Starts the real server in-process on port 0 with a fresh SQLite file in a temp directory. With
- * DATABASE_URL=postgres://… in the environment, on PostgreSQL instead: a schema of its own per
- * data directory (a restart over the same directory finds its data), dropped by destroy().
+ * TEST_STORE=postgres in the environment, on PostgreSQL instead (TEST_DATABASE_URL, default
+ * postgres://postgres@127.0.0.1:5432/test): a schema of its own per data directory (a restart
+ * over the same directory finds its data), dropped by destroy(). Tests that open the SQLite file
+ * themselves do not apply then.
  */
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -34,7 +36,7 @@ export async function startTestServer(
   opts: { dataDir?: string; env?: Record<string, string>; bot?: boolean; routing?: 'auto' | 'manual'; proactive?: boolean; hours?: boolean; logger?: Logger } = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? tempDataDir();
-  const pgUrl = process.env.DATABASE_URL;
+  const pgUrl = process.env.TEST_STORE === 'postgres' ? (process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test') : undefined;
   const schema = pgUrl ? `t_${createHash('sha256').update(dataDir).digest('hex').slice(0, 16)}` : null;
   const config = loadConfig({
     PORT: '0',
