@@ -2,7 +2,8 @@
  * The baseline: a raw `ws` relay with no persistence, validation or business logic, speaking
  * just enough of the Mostrador protocol for the load generator. It accepts the same URLs,
  * answers `hello` with `welcome`, acks `message.send` at once and fans each message out the way
- * the real server does: `message.created` to the sender's socket and to every agent socket.
+ * the real server does: `message.created` to the sender's socket and to the agent sockets that
+ * have the conversation open (`watch`), or to every agent socket that never sent `watch`.
  * Whatever the real server costs beyond this is the price of SQLite, validation and routing.
  *
  *   PORT=8788 node --import tsx bench/baseline-relay.ts
@@ -15,12 +16,14 @@ const host = process.env.HOST ?? '127.0.0.1';
 const COOKIE = 'mostrador_session=baseline';
 
 const wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 });
-const agents = new Set<WebSocket>();
+/** Agent sockets and the conversations each has open (null: it hears everything). */
+const agents = new Map<WebSocket, Set<string> | null>();
 let visitorCount = 0;
 let messageCount = 0;
 
 interface ClientFrame {
   type?: string;
+  conversationIds?: string[];
   clientId?: string;
   text?: string;
   t?: number;
@@ -50,7 +53,7 @@ function visitor(ws: WebSocket): void {
         message: { id, conversationId, seq, clientId: frame.clientId, author: { kind: 'visitor', id: visitorId }, text: frame.text ?? '', createdAt },
       });
       ws.send(json);
-      for (const agent of agents) agent.send(json);
+      for (const [agent, open] of agents) if (!open || open.has(conversationId)) agent.send(json);
     } else if (frame.type === 'ping') {
       ws.send(JSON.stringify({ type: 'pong', ...(frame.t !== undefined ? { t: frame.t } : {}) }));
     }
@@ -66,8 +69,10 @@ function agent(ws: WebSocket): void {
       return;
     }
     if (frame.type === 'hello') {
-      agents.add(ws);
+      agents.set(ws, null);
       ws.send(JSON.stringify({ type: 'welcome', v: 1, agent: { id: 'ag_1', name: 'Ana', email: 'ana@example.com', role: 'admin' }, conversations: [] }));
+    } else if (frame.type === 'watch' && Array.isArray(frame.conversationIds)) {
+      agents.set(ws, new Set(frame.conversationIds));
     }
   });
   ws.on('close', () => agents.delete(ws));

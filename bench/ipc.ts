@@ -25,6 +25,8 @@ export interface ConnectTarget {
 export type ToWorker =
   | { type: 'open'; target: ConnectTarget; shoppers: number; agents: number }
   | { type: 'prime' }
+  /** Each of this worker's agents opens (`watch`es) its list of conversations. */
+  | { type: 'watch'; lists: string[][] }
   | {
       type: 'step';
       step: number;
@@ -48,6 +50,8 @@ export interface PrimeDone {
   type: 'primed';
   acked: number;
   failed: number;
+  /** The conversation of each of this worker's shoppers (after their first message). */
+  conversationIds: string[];
 }
 
 export interface StepSent {
@@ -89,6 +93,7 @@ export interface StepReport {
 export type FromWorker =
   | { type: 'ready'; worker: number }
   | { type: 'opened'; shoppers: number; agents: number; failed: number }
+  | { type: 'watched' }
   | PrimeDone
   | StepSent
   | StepReport

@@ -63,6 +63,14 @@ export interface RunConfig {
   targets: TargetKind[];
   /** `--profile`: the server's load phase runs under V8's CPU profiler. */
   profile: boolean;
+  /**
+   * `--agents-see`: `open` (default) — each conversation is open at one agent (`watch`), as in a
+   * console, so each message reaches one agent; `all` — every agent hears every message (sockets
+   * that never send `watch`: the fan-out before agent scopes).
+   */
+  agentsSee: 'open' | 'all';
+  /** `--bot`: whether the demo site's assistant answers the shoppers (`on`, default) or not (`off`: human chats). */
+  bot: boolean;
 }
 
 export interface Check {

@@ -33,7 +33,7 @@ function parseArgs(argv: string[]): RunConfig {
     if (!m) throw new Error(`unknown argument ${arg}`);
     flags.set(m[1]!, m[2] ?? 'true');
   }
-  const known = ['quick', 'shoppers', 'agents', 'rates', 'step-seconds', 'warmup-seconds', 'workers', 'idle', 'target', 'profile'];
+  const known = ['quick', 'shoppers', 'agents', 'rates', 'step-seconds', 'warmup-seconds', 'workers', 'idle', 'target', 'profile', 'agents-see', 'bot'];
   for (const key of flags.keys()) if (!known.includes(key)) throw new Error(`unknown flag --${key} (known: ${known.join(', ')})`);
   const quick = flags.get('quick') === 'true';
   const num = (key: string, fallback: number) => {
@@ -60,7 +60,11 @@ function parseArgs(argv: string[]): RunConfig {
     idleSockets: num('idle', 10_000),
     targets: target === 'both' ? ['server', 'baseline'] : [target as TargetKind],
     profile: flags.get('profile') === 'true',
+    agentsSee: flags.get('agents-see') === 'all' ? 'all' : 'open',
+    bot: flags.get('bot') !== 'off',
   };
+  if (!['open', 'all', undefined].includes(flags.get('agents-see'))) throw new Error('--agents-see must be open or all');
+  if (!['on', 'off', undefined].includes(flags.get('bot'))) throw new Error('--bot must be on or off');
   if (config.shoppers < 1 || config.agents < 1 || config.workers < 1) throw new Error('--shoppers, --agents and --workers must be at least 1');
   return config;
 }

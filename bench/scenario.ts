@@ -6,7 +6,7 @@ import { hrUs, type StepReport } from './ipc';
 import { readProc, type Sampler } from './proc';
 import type { IdleResult, RunConfig, StepResult } from './report';
 import { Histogram } from './stats';
-import { connectionCount, signIn, startTarget, type Target, type TargetKind } from './target';
+import { connectionCount, setBot, signIn, startTarget, type Target, type TargetKind } from './target';
 import { split, type WorkerPool } from './workers';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -28,8 +28,16 @@ function generatorCpu(env: Env, fromUs: number, toUs: number): number {
   return env.pool.pids.reduce((sum, _pid, i) => sum + env.sampler.usage(`gen${i}`, fromUs, toUs).cpuPct, 0);
 }
 
-/** Counts (agent, message) pairs lost or duplicated by comparing every agent's receipts with the acks. */
-function audit(reports: StepReport[]): { lost: number; duplicated: number; deliveredUnacked: number } {
+/**
+ * Counts (agent, message) pairs lost or duplicated by comparing every agent's receipts with the
+ * acks. With `open` scopes each message is owed to exactly one agent: the receipts of all agents
+ * are added up per message first.
+ */
+function audit(reports: StepReport[], agentsSee: 'open' | 'all'): { lost: number; duplicated: number; deliveredUnacked: number } {
+  if (agentsSee === 'open') {
+    const merged = reports[0] ? [mergeAgents(reports)] : [];
+    reports = reports.map((r, i) => ({ ...r, deliveryCounts: i === 0 ? merged : [] }));
+  }
   let lost = 0;
   let duplicated = 0;
   let deliveredUnacked = 0;
@@ -52,6 +60,21 @@ function audit(reports: StepReport[]): { lost: number; duplicated: number; deliv
   return { lost, duplicated, deliveredUnacked };
 }
 
+/** One agent's receipts per source worker: every agent's added up. */
+function mergeAgents(reports: StepReport[]): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (const r of reports) {
+    for (const agent of r.deliveryCounts) {
+      agent.forEach((counts, source) => {
+        const into = out[source] && out[source]!.length >= counts.length ? out[source]! : Uint8Array.from({ length: Math.max(out[source]?.length ?? 0, counts.length) }, (_, i) => out[source]?.[i] ?? 0);
+        for (let i = 0; i < counts.length; i++) into[i] = Math.min(255, into[i]! + counts[i]!);
+        out[source] = into;
+      });
+    }
+  }
+  return out;
+}
+
 async function runStep(env: Env, target: Target, step: number, rate: number): Promise<StepResult> {
   const { pool, sampler, config } = env;
   const startUs = hrUs() + 300_000;
@@ -62,7 +85,7 @@ async function runStep(env: Env, target: Target, step: number, rate: number): Pr
   setTimeout(() => sampler.sampleAll(), (windowEndUs - hrUs()) / 1000);
   const sent = await pool.ask('sent', () => ({ type: 'step', step, rate: rate / pool.size, startUs, windowStartUs, windowEndUs, drainStallMs: 3000, drainMaxMs: config.quick ? 20_000 : 120_000 }));
   const totalAcked = sent.reduce((a, s) => a + s.acked, 0);
-  const reports = await pool.ask('report', () => ({ type: 'collect', step, expectedPerAgent: totalAcked, timeoutMs: 15_000 }));
+  const reports = await pool.ask('report', () => ({ type: 'collect', step, expectedPerAgent: config.agentsSee === 'open' ? Infinity : totalAcked, timeoutMs: 15_000 }));
 
   const seconds = config.stepSeconds;
   const agents = reports.reduce((a, r) => a + r.agents, 0);
@@ -80,14 +103,14 @@ async function runStep(env: Env, target: Target, step: number, rate: number): Pr
     rate,
     sentPerSec: sum((r) => r.sentInWindow) / seconds,
     ackedPerSec: sum((r) => r.acksInWindow) / seconds,
-    deliveredPerSec: agents > 0 ? sum((r) => r.deliveriesInWindow) / seconds / agents : NaN,
+    deliveredPerSec: agents > 0 ? sum((r) => r.deliveriesInWindow) / seconds / (config.agentsSee === 'open' ? 1 : agents) : NaN,
     ack: ackHist.summary(),
     delivery: deliveryHist.summary(),
     sent: sum((r) => r.sent),
     acked: sum((r) => r.acked),
     unanswered: sent.reduce((a, s) => a + (s.sent - s.acked - s.errored), 0),
     errors,
-    ...audit(reports),
+    ...audit(reports, config.agentsSee),
     duplicateAcks: sum((r) => r.duplicateAcks),
     stray: sum((r) => r.stray),
     serverCpuPct: server.cpuPct,
@@ -117,6 +140,7 @@ export async function loadPhase(env: Env, kind: TargetKind): Promise<{ steps: St
   try {
     sampler.track(kind, target.pid);
     trackWorkers(env);
+    if (kind === 'server') await setBot(target.origin, config.bot);
     const cookie = await signIn(target.origin);
     const conn = { wsBase: target.wsBase, origin: target.origin, cookie };
     const shoppers = split(config.shoppers, pool.size);
@@ -127,6 +151,16 @@ export async function loadPhase(env: Env, kind: TargetKind): Promise<{ steps: St
     log(`${kind}: ${opened.reduce((a, o) => a + o.shoppers, 0)} shoppers and ${opened.reduce((a, o) => a + o.agents, 0)} agents connected in ${((Date.now() - t0) / 1000).toFixed(1)} s${failed ? ` (${failed} failed)` : ''}`);
     const primed = await pool.ask('primed', () => ({ type: 'prime' }));
     log(`${kind}: primed ${primed.reduce((a, p) => a + p.acked, 0)} conversations`);
+    if (config.agentsSee === 'open') {
+      // Each conversation open at one agent, round robin over every agent of every worker.
+      const all = primed.flatMap((p) => p.conversationIds);
+      const firstAgent = agents.map((_, i) => agents.slice(0, i).reduce((a, b) => a + b, 0));
+      await pool.ask('watched', (w) => ({
+        type: 'watch',
+        lists: Array.from({ length: agents[w]! }, (_, j) => all.filter((_, k) => k % config.agents === firstAgent[w]! + j)),
+      }));
+      log(`${kind}: each agent has ${Math.ceil(all.length / config.agents)} of the ${all.length} conversations open`);
+    }
     await sleep(500);
 
     const steps: StepResult[] = [];

@@ -1,12 +1,13 @@
 /**
  * Starting and stopping what is being measured, each in its own process:
- * - `server`: the real Mostrador server, `node --import tsx server/index.ts`, on a fresh
- *   DATA_DIR (new SQLite file) with the demo site seeded;
+ * - `server`: the real Mostrador server as production runs it, `node dist-server/index.js`
+ *   (built from the working tree when the bench starts: `vite build --mode server`, a few
+ *   seconds), on a fresh DATA_DIR (new SQLite file) with the demo site seeded;
  * - `baseline`: bench/baseline-relay.ts.
  * The port is picked here (free port on 127.0.0.1) because LOG_LEVEL=warn hides the
  * "Mostrador listening" line; readiness is GET /healthz answering 200.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -115,13 +116,28 @@ async function waitHealthy(origin: string, child: ChildProcess, stderrTail: () =
   throw new Error(`target did not become healthy: ${stderrTail()}`);
 }
 
+let built: string | null = null;
+
+/**
+ * The built server, built once per bench run from the working tree. Run from source (tsx), the
+ * server pays esbuild's `keepNames` wrappers on every closure and measured about 10 % slower.
+ */
+function serverEntry(): string {
+  if (!built) {
+    const out = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--mode', 'server', '--logLevel', 'error'], { cwd: ROOT, stdio: 'inherit' });
+    if (out.status !== 0) throw new Error('building the server failed (vite build --mode server)');
+    built = join(ROOT, 'dist-server', 'index.js');
+  }
+  return built;
+}
+
 export async function startTarget(kind: TargetKind, nofile: number, profileDir?: string): Promise<Target> {
   const port = await freePort();
   const dataDir = kind === 'server' ? makeTempDir() : null;
   // BENCH_TARGET_NODE_ARGS adds node flags to the target, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
   const extra = (process.env.BENCH_TARGET_NODE_ARGS ?? '').split(' ').filter(Boolean);
   if (profileDir) extra.push('--cpu-prof', `--cpu-prof-dir=${profileDir}`);
-  const args = [...extra, '--import', 'tsx', kind === 'server' ? 'server/index.ts' : 'bench/baseline-relay.ts'];
+  const args = kind === 'server' ? [...extra, serverEntry()] : [...extra, '--import', 'tsx', 'bench/baseline-relay.ts'];
   // Each bench shopper sends far more than a person would: lift the per-visitor message budget.
   const env = {
     PORT: String(port),
@@ -163,6 +179,24 @@ export async function startTarget(kind: TargetKind, nofile: number, profileDir?:
       if (dataDir) removeTempDir(dataDir);
     },
   };
+}
+
+/** Turns the demo site's assistant on or off (`--bot`), as an admin would in Settings. */
+export async function setBot(origin: string, enabled: boolean): Promise<void> {
+  const res = await fetch(`${origin}/api/agent/session`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Origin: origin },
+    body: JSON.stringify({ email: 'ana@example.com', password: 'mostrador' }),
+  });
+  if (!res.ok) throw new Error(`sign-in failed: ${res.status}`);
+  const cookie = res.headers.get('set-cookie')!.split(';')[0]!;
+  const { csrfToken } = (await res.json()) as { csrfToken: string };
+  const patch = await fetch(`${origin}/api/agent/admin/site`, {
+    method: 'PATCH',
+    headers: { 'Content-Type': 'application/json', Origin: origin, Cookie: cookie, 'X-CSRF-Token': csrfToken },
+    body: JSON.stringify({ botEnabled: enabled }),
+  });
+  if (!patch.ok) throw new Error(`turning the bot ${enabled ? 'on' : 'off'} failed: ${patch.status} ${await patch.text()}`);
 }
 
 /** Signs the demo agent in and returns `name=value` of the session cookie. */

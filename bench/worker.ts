@@ -294,7 +294,7 @@ async function prime(): Promise<void> {
   beginStep(0);
   for (const shopper of shoppers) if (shopper.ws.readyState === WebSocket.OPEN) sendOne(0, shopper);
   await drained(10_000);
-  send({ type: 'primed', acked: st.acked, failed: st.sent - st.acked });
+  send({ type: 'primed', acked: st.acked, failed: st.sent - st.acked, conversationIds: shoppers.flatMap((s) => (s.conversationId ? [s.conversationId] : [])) });
 }
 
 async function runStep(cmd: Extract<ToWorker, { type: 'step' }>): Promise<void> {
@@ -384,6 +384,9 @@ process.on('message', (msg: ToWorker) => {
         return open(msg.target, msg.shoppers, msg.agents);
       case 'prime':
         return prime();
+      case 'watch':
+        agents.forEach((a, i) => a.socket?.sendText(JSON.stringify({ type: 'watch', conversationIds: msg.lists[i] ?? [] })));
+        return send({ type: 'watched' });
       case 'step':
         return runStep(msg);
       case 'collect':

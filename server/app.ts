@@ -78,6 +78,7 @@ export interface AppDeps {
 export interface AppMail {
   transport: 'smtp' | 'demo' | null;
   awayMs: number;
+  ratingDelayMs?: number;
   replyDomain: string;
   maxInboundBytes: number;
 }
@@ -115,7 +116,7 @@ export function createApp(deps: AppDeps) {
   const securityLog = new SecurityLog(deps.logger, { now });
   const lookups = new LookupGuard();
   const core: CoreDeps = { store: deps.store, bus: deps.bus, logger: deps.logger, now, routing: router, fileUrls, allowPrivateTargets: deps.allowPrivateTargets === true, lookups, teamAvailable: (siteId, at) => team.availability(siteId, at).available,
-    ...(deps.mail?.transport ? { mail: { awayMs: deps.mail.awayMs } } : {}) };
+    ...(deps.mail?.transport ? { mail: { awayMs: deps.mail.awayMs, ...(deps.mail.ratingDelayMs !== undefined ? { ratingDelayMs: deps.mail.ratingDelayMs } : {}) } } : {}) };
   const gateway: GatewayDeps = { ...core, securityLog, heartbeat, presence, visitorFeed, team, router,
     // A person types a few messages a second at most; a reconnect may flush a small outbox at once.
     limits: {
@@ -246,5 +247,9 @@ export function createApp(deps: AppDeps) {
     heartbeat,
     agentSockets,
     shops,
+    /** Who is here (the mail dispatcher holds a digest while its shopper has the chat open). */
+    presence,
+    /** Signed download URLs (files linked from mail). */
+    fileUrls,
   };
 }

@@ -17,6 +17,10 @@ export const LIMITS = {
   agentConversationList: 200,
   /** Live visitors in an agent's `welcome` and in each `visitors.page`; more are asked for. */
   visitorPage: 50,
+  /** Conversations one agent socket may `watch` (have open) at once; chats it holds come on top. */
+  agentWatch: 200,
+  /** An agent's list updates for chats it neither holds nor has open come at most this often. */
+  agentTouchMs: 250,
 } as const;
 
 /** Client heartbeat: send `ping` this often; treat the socket as dead after `deadAfterMs` of silence. */

@@ -74,6 +74,8 @@ export const VisitorConversationSchema = v.object({
   /** How far the shopper has read: what is after it counts as unread on their next visit. */
   seenSeq: v.optional(Seq),
   updatedAt: Timestamp,
+  /** The start of its last message the shopper can see (for the list of their conversations). */
+  preview: v.optional(v.pipe(v.string(), v.maxLength(80))),
 });
 
 /** What an agent sees in the conversation list. */
@@ -287,6 +289,15 @@ const History = v.object({
 const Ping = v.object({ type: v.literal('ping'), t: v.optional(v.number()) });
 
 /**
+ * The conversations an agent has open (replaces the previous set). Their messages, and those of
+ * the chats the agent holds, arrive as `message.created`; the others' as `conversations.touched`.
+ */
+const Watch = v.object({
+  type: v.literal('watch'),
+  conversationIds: v.pipe(v.array(Id), v.maxLength(LIMITS.agentWatch)),
+});
+
+/**
  * The panel saw a proactive rule's conditions hold on this page view and asks for its message.
  * The server re-checks what it can know itself (page and time on it, cart, language, identity,
  * tags, returning) plus the caps, and answers `proactive` with whether it fired.
@@ -317,7 +328,7 @@ const VisitorRate = v.object({
 const TranscriptRequest = v.object({ type: v.literal('transcript'), conversationId: Id });
 
 export const VisitorClientFrameSchema = v.variant('type', [VisitorHello, VisitorMessageSend, Identify, Profile, VisitorContext, VisitorProactive, Typing, Read, Sync, History, Ping, VisitorRate, TranscriptRequest]);
-export const AgentClientFrameSchema = v.variant('type', [AgentHello, AgentMessageSend, OrderShare, ConversationAction, VisitorChat, AgentStatusFrame, VisitorsList, VisitorGet, Typing, Read, Sync, History, Ping]);
+export const AgentClientFrameSchema = v.variant('type', [AgentHello, AgentMessageSend, OrderShare, ConversationAction, VisitorChat, AgentStatusFrame, VisitorsList, VisitorGet, Typing, Read, Sync, History, Ping, Watch]);
 
 export type VisitorContextFrame = v.InferOutput<typeof VisitorContext>;
 export type Cart = NonNullable<VisitorContextFrame['cart']>;
@@ -345,6 +356,8 @@ const VisitorWelcome = v.object({
   availability: AvailabilitySchema,
   /** What the shopper told us (pre-chat form, offline email), to prefill forms. */
   profile: v.object({ name: v.nullable(v.string()), email: v.nullable(v.string()) }),
+  /** "We usually reply in X min": the last 7 days' median first response by a person; absent when there was none. */
+  replyMin: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
 });
 
 /** Where the shopper's conversation stands in the queue, and the expected wait. */
@@ -433,6 +446,24 @@ const HistoryResult = v.object({
 });
 
 const ConversationUpdated = v.object({ type: v.literal('conversation.updated'), conversation: ConversationSummarySchema });
+
+/**
+ * New messages in chats the agent neither holds nor has open, coalesced (at most every
+ * LIMITS.agentTouchMs): per conversation its newest seq and message, and how many of the new
+ * ones the shopper wrote (unread counts, notifications).
+ */
+const ConversationsTouched = v.object({
+  type: v.literal('conversations.touched'),
+  items: v.array(
+    v.object({
+      conversationId: Id,
+      lastSeq: Seq,
+      updatedAt: Timestamp,
+      lastMessage: v.object({ text: v.string(), authorKind: AuthorSchema.entries.kind, createdAt: Timestamp }),
+      visitorMessages: v.pipe(v.number(), v.integer(), v.minValue(0)),
+    }),
+  ),
+});
 const VisitorConversationUpdated = v.object({
   type: v.literal('conversation.updated'),
   conversation: VisitorConversationSchema,
@@ -546,6 +577,8 @@ const SiteUpdated = v.object({
   logoUrl: v.optional(v.nullable(v.string())),
   /** Which bottom corner the launcher sits in. */
   side: v.optional(v.picklist(['left', 'right'])),
+  /** The panel's colours when the site fixed them (absent: light or dark mode decides). */
+  theme: v.optional(v.picklist(['light', 'dark'])),
   /** What the shopper types reaches agents as they type (the panel sends previews only then). */
   livePreview: v.optional(v.boolean()),
   /** Ask for a name and email before the first message. */
@@ -577,6 +610,7 @@ export const AgentServerFrameSchema = v.variant('type', [
   MessageCreated,
   SyncResult,
   ConversationUpdated,
+  ConversationsTouched,
   TypingEvent,
   ReadEvent,
   VisitorDetail,

@@ -5,6 +5,7 @@
 import { computed, signal } from '@preact/signals';
 import { nanoid } from 'nanoid';
 import { RETRYABLE_ERRORS } from '../../shared/errors';
+import { LIMITS } from '../../shared/limits';
 import {
   PROTOCOL_VERSION,
   parseAgentServerFrame,
@@ -13,10 +14,11 @@ import {
   type Message,
 } from '../../shared/protocol';
 import { ReconnectingSocket, type ReconnectingSocketOptions, type SocketStatus } from '../../shared/reconnecting-socket';
-import { Timeline, type TimelineItem } from '../../shared/timeline';
+import { Timeline, type AttachmentRef, type PendingSend, type TimelineItem } from '../../shared/timeline';
 import type { AgentInfo } from './session';
 import { createActions, type ConversationAction } from './actions';
 import { createLiveVisitors } from './live-visitors';
+import { createDraftFiles } from './uploads';
 import { visibleConversations, type View } from './views';
 
 export interface IncomingEvent {
@@ -74,6 +76,8 @@ export function createInbox(
   const queued = computed(() => sorted.value.filter((c) => c.status === 'queued').length);
   /** Unsent drafts per conversation, kept while switching chats. */
   const drafts = new Map<string, { text: string; mode: 'text' | 'note' }>();
+  /** And the files for each conversation's next message (uploading or stored). */
+  const draftFiles = createDraftFiles();
   const selected = computed(() => (selectedId.value ? conversations.value.get(selectedId.value) ?? null : null));
 
   const socket = (opts.transport ?? ((h) => new ReconnectingSocket(h)))({
@@ -144,6 +148,21 @@ export function createInbox(
     socket.send({ type: 'history', conversationId: id, beforeSeq: tl.firstSeq, limit: PAGE });
   }
 
+  /**
+   * Tells the server which chats are open here (their timelines): it sends their messages as they
+   * come, and only coalesced list updates for the rest. The oldest closed timeline is dropped past
+   * the limit (it loads again when opened).
+   */
+  function sendWatch(): void {
+    while (timelines.size > LIMITS.agentWatch) {
+      const oldest = [...timelines.keys()].find((id) => id !== selectedId.value);
+      if (oldest === undefined) break;
+      timelines.delete(oldest);
+      loading.delete(oldest);
+    }
+    if (welcomed) socket.send({ type: 'watch', conversationIds: [...timelines.keys()] });
+  }
+
   function noteMessage(m: Message): void {
     const current = conversations.value.get(m.conversationId);
     if (current && m.seq > current.lastSeq) {
@@ -162,9 +181,10 @@ export function createInbox(
         team.value = frame.team;
         myStatus.value = frame.status;
         emailConfigured.value = frame.email !== false;
+        sendWatch();
         for (const [id, tl] of timelines) {
           sync(id);
-          for (const p of tl.unsent()) socket.send({ type: 'message.send', conversationId: id, clientId: p.clientId, text: p.text, kind: p.kind ?? 'text' });
+          for (const p of tl.unsent()) socket.send(sendFrame(id, p));
         }
         return;
       }
@@ -196,6 +216,26 @@ export function createInbox(
           }
           opts.onIncoming?.({ kind: 'message', conversationId: m.conversationId, text: m.text });
         }
+        return;
+      }
+      case 'conversations.touched': {
+        // Chats not open here: the list's preview and order, unread counts, notifications.
+        const next = new Map(conversations.value);
+        const unreadNext = new Map(unread.value);
+        let typingNext: Map<string, { preview?: string; at: number }> | null = null;
+        for (const item of frame.items) {
+          const current = next.get(item.conversationId);
+          if (current && item.lastSeq > current.lastSeq) next.set(item.conversationId, { ...current, lastSeq: item.lastSeq, updatedAt: item.updatedAt, lastMessage: item.lastMessage });
+          if (item.visitorMessages === 0) continue;
+          if (typing.value.has(item.conversationId)) (typingNext ??= new Map(typing.value)).delete(item.conversationId);
+          if (item.conversationId !== selectedId.value || document.visibilityState !== 'visible') {
+            unreadNext.set(item.conversationId, (unreadNext.get(item.conversationId) ?? 0) + item.visitorMessages);
+          }
+          opts.onIncoming?.({ kind: 'message', conversationId: item.conversationId, text: item.lastMessage.text });
+        }
+        conversations.value = next;
+        unread.value = unreadNext;
+        if (typingNext) typing.value = typingNext;
         return;
       }
       case 'history.result': {
@@ -299,6 +339,7 @@ export function createInbox(
     if (!timelines.has(id)) {
       timelines.set(id, new Timeline({ kind: 'agent', id: agent.id, name: agent.name }));
       loading.add(id);
+      sendWatch();
     }
     sync(id);
     if (unread.value.get(id)) {
@@ -309,16 +350,32 @@ export function createInbox(
     refreshSelected();
   }
 
-  function send(text: string, kind: 'text' | 'note' = 'text', byEmail = false): void {
+  /** The frame of a pending send (a first send, a resend after reconnect, a retry): its files go with it. */
+  function sendFrame(conversationId: string, p: Pick<PendingSend, 'clientId' | 'text' | 'kind' | 'attachments'>, byEmail = false) {
+    const kind = p.kind ?? 'text';
+    return {
+      type: 'message.send' as const,
+      conversationId,
+      clientId: p.clientId,
+      text: p.text,
+      kind,
+      ...(p.attachments?.length ? { attachments: p.attachments.map((a) => a.id) } : {}),
+      ...(byEmail && kind === 'text' ? { byEmail: true } : {}),
+    };
+  }
+
+  /** Sends a reply or a note, with the files the agent uploaded for it (text may then be empty). */
+  function send(text: string, kind: 'text' | 'note' = 'text', byEmail = false, attachments: AttachmentRef[] = []): void {
     const id = selectedId.value;
     const tl = id ? timelines.get(id) : undefined;
     const trimmed = text.trim();
-    if (!id || !tl || !trimmed) return;
+    if (!id || !tl || (!trimmed && attachments.length === 0)) return;
     const clientId = nanoid();
-    tl.addPending({ clientId, text: trimmed, createdAt: Date.now(), kind });
+    const pending = { clientId, text: trimmed, createdAt: Date.now(), kind, ...(attachments.length ? { attachments } : {}) };
+    tl.addPending(pending);
     refreshSelected();
     if (kind === 'text') sendTyping(false);
-    if (welcomed) socket.send({ type: 'message.send', conversationId: id, clientId, text: trimmed, kind, ...(byEmail && kind === 'text' ? { byEmail: true } : {}) });
+    if (welcomed) socket.send(sendFrame(id, pending, byEmail));
   }
 
   const actions = createActions({ send: (frame) => socket.send(frame), ready: () => welcomed });
@@ -374,7 +431,7 @@ export function createInbox(
     if (!id || !tl || !p) return;
     tl.markSending(clientId);
     refreshSelected();
-    if (welcomed) socket.send({ type: 'message.send', conversationId: id, clientId, text: p.text, kind: p.kind ?? 'text' });
+    if (welcomed) socket.send(sendFrame(id, p));
   }
 
   return {
@@ -395,6 +452,7 @@ export function createInbox(
     visible,
     queued,
     drafts,
+    draftFiles,
     selectNext,
     loadEarlier,
     selectedHasEarlier,
@@ -410,6 +468,8 @@ export function createInbox(
     myStatus,
     setStatus,
     act,
+    /** Acts on any conversation, selected or not (the supervisor view reassigns from its list). */
+    actOn: actions.act,
     actionError: actions.actionError,
     startChat: actions.startChat,
     startError: actions.startError,

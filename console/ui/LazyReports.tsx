@@ -1,25 +1,20 @@
-/** The reports page, downloaded the first time it is opened (the inbox bundle does not carry it). */
-import { useEffect, useState } from 'preact/hooks';
-import type { ReportsView } from './ReportsView';
+/** The reports page, the supervisor's live view and the settings, each downloaded the first time it is opened (the inbox bundle does not carry them). */
 import { strings } from '../state/locale';
+import { lazyView } from './lazy';
 
-let loaded: typeof ReportsView | null = null;
+export const LazyReports = lazyView(() => import('./ReportsView').then((m) => m.ReportsView), {
+  placeholder: () => <main class="reports-view" aria-busy="true" />,
+  failed: () => strings().reportFailed,
+});
 
-export function LazyReports() {
-  const [View, setView] = useState(() => loaded);
-  const [failed, setFailed] = useState(false);
-  useEffect(() => {
-    if (View) return;
-    import('./ReportsView')
-      .then((m) => setView(() => (loaded = m.ReportsView)))
-      .catch(() => setFailed(true));
-  }, []);
-  if (View) return <View />;
-  return failed ? (
-    <p class="form-error" role="alert">
-      {strings().reportFailed}
-    </p>
-  ) : (
-    <main class="reports-view" aria-busy="true" />
-  );
-}
+/** The supervisor's live view (like the reports). */
+export const LazySupervisor = lazyView(() => import('./SupervisorView').then((m) => m.SupervisorView), {
+  placeholder: () => <main class="reports-view" aria-busy="true" />,
+  failed: () => strings().reportFailed,
+});
+
+/** The settings pages, downloaded the first time they are opened (admins only use them). */
+export const LazySettings = lazyView(() => import('./settings/Settings').then((m) => m.Settings), {
+  placeholder: () => <main class="settings" aria-busy="true" />,
+  failed: () => strings().settingsFailed,
+});

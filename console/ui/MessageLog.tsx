@@ -16,6 +16,7 @@ import { Files } from './Files';
 import { TranscriptCard } from './TranscriptCard';
 import { parseCard } from '../../shared/cards';
 import { systemText } from '../../shared/system-events';
+import { Markdown } from '../../shared/markdown';
 
 /** Messages in the DOM at most, and how many one step adds. */
 export const MAX_RENDERED = 200;
@@ -173,7 +174,11 @@ export function MessageLog({ items, hasEarlier, onLoadEarlier, visitorName, visi
           const card = m.kind === 'card';
           // Agents see the card the shopper sees (its text is the fallback); quick replies keep their question.
           const parsed = card ? parseCard(m.payload) : null;
-          const text = m.text && <p class="text">{m.text}</p>;
+          const text = m.text && (
+            <div class="text">
+              <Markdown text={m.text} />
+            </div>
+          );
           const isFound = found !== null && found.conversationId === conversationId && m.seq === found.seq;
           const who = m.author.kind === 'visitor' ? visitorName : m.author.kind === 'agent' ? (m.author.name ?? t.you) : (m.author.name ?? t.bot);
           return (

@@ -112,6 +112,7 @@ export const AGENT_FRAME_BUCKET = {
   history: 'reads',
   'visitors.list': 'reads',
   'visitor.get': 'reads',
+  watch: 'reads',
   ping: 'ping',
 } as const satisfies Record<string, AgentBucket>;
 

@@ -188,6 +188,11 @@ export function nextAssignments(queue: readonly QueuedChat[], agents: readonly A
 }
 
 /** 1-based position of a chat in service order, or null when it is not queued. */
+/** Every queued chat's 1-based place, ordered once (queuePosition for all of them at once). */
+export function queuePositions(queue: readonly QueuedChat[], settings: RoutingSettings): Map<string, number> {
+  return new Map(queueOrder(queue, settings).map((c, i) => [c.id, i + 1]));
+}
+
 export function queuePosition(queue: readonly QueuedChat[], conversationId: string, settings: RoutingSettings): number | null {
   const i = queueOrder(queue, settings).findIndex((c) => c.id === conversationId);
   return i < 0 ? null : i + 1;

@@ -4,7 +4,7 @@
  * system message committed with a guard (it applies only if the chat is still waiting), and tells
  * every shopper still waiting their position and expected wait. One pass per site at a time.
  */
-import { DEFAULT_GRACE_MS, estimateWaitMs, nextAssignments, queuePosition, type AgentLoad, type RoutingSettings } from '../domain/routing';
+import { DEFAULT_GRACE_MS, estimateWaitMs, nextAssignments, queuePositions, type AgentLoad, type RoutingSettings } from '../domain/routing';
 import { canTakeChat } from '../domain/routing';
 import type { AgentRef } from '../domain/lifecycle';
 import { topics } from '../bus/bus';
@@ -156,9 +156,10 @@ export class Router implements Routing {
     // Everyone still waiting learns where they stand.
     const waiting = queue.filter((q) => !assigned.has(q.id));
     const loadsAfter = agents.map((a) => ({ ...a, activeChats: a.activeChats + (gained.get(a.id) ?? 0) }));
+    const positions = queuePositions(waiting, settings);
     for (const chat of waiting) {
-      const position = queuePosition(waiting, chat.id, settings);
-      if (position === null) continue;
+      const position = positions.get(chat.id);
+      if (position === undefined) continue;
       deps.bus.publish(topics.visitor(siteId, chat.visitorId), {
         type: 'queue',
         conversationId: chat.id,

@@ -14,7 +14,8 @@ import type { SecurityLog } from '../security-log';
 import { refusedFrame } from './refused-frame';
 import { DEMO_DIR } from '../paths';
 import type { Store } from '../store/types';
-import { frameHtml } from './frame-page';
+import { frameHtml, frameLocale } from './frame-page';
+import { consoleAppRoutes } from './console-app';
 
 
 export interface StaticDeps {
@@ -128,7 +129,7 @@ export function staticRoutes(deps: StaticDeps) {
     }
     const template = await readOrNull(join(deps.distDir, 'widget', 'app', 'index.html'));
     if (template === null) return missingBuild(c);
-    const html = frameHtml(template, site, { email: deps.email !== false });
+    const html = frameHtml(template, site, { email: deps.email !== false, locale: frameLocale(c.req.query('lang'), c.req.header('accept-language')) });
     return c.html(html, 200, {
       'Content-Security-Policy': [
         "default-src 'self'",
@@ -145,6 +146,8 @@ export function staticRoutes(deps: StaticDeps) {
   });
 
   app.get('/console', (c) => c.redirect('/console/'));
+  // The installable console: manifest, icons, service worker (before the page's catch-all).
+  consoleAppRoutes(app, deps.distDir);
   app.get('/console/*', async (c) => {
     const html = await readOrNull(join(deps.distDir, 'console', 'index.html'));
     if (html === null) return missingBuild(c);

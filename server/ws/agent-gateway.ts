@@ -11,6 +11,7 @@ import { AGENT_FRAME_BUCKET } from '../domain/rate-limit';
 import { act, sendAgentMessage, shareOrder, startChat } from '../app/conversations';
 import type { AgentRecord, CommitResult } from '../store/types';
 import { Connection } from './connection';
+import { AgentScope } from './agent-scope';
 import { ackFor, frameRef, publishTeam, sendHistoryPage, sendStoreError, sendSyncPage, toSummary, type GatewayDeps } from './gateway-common';
 
 /** Longest timer Node keeps (about 24.8 days); a longer session re-arms when it fires. */
@@ -74,6 +75,7 @@ export function agentSocket(deps: GatewayDeps, session: AgentSession, sockets: A
   let welcomed = false;
   let teamJoined = false;
   let unfeed: (() => void) | null = null;
+  let scope: AgentScope | null = null;
   const siteId = agent.siteId;
 
   /** The visitor's tabs, and their verified customer's other devices. */
@@ -93,7 +95,9 @@ export function agentSocket(deps: GatewayDeps, session: AgentSession, sockets: A
           return c.close(CLOSE_CODES.unsupportedVersion, 'unsupported protocol version');
         }
         // Subscribe before reading the list: an event between the two is seen twice, never missed.
-        c.subscribe(deps.bus, topics.siteAgents(siteId));
+        scope = new AgentScope(agent.id, (json) => c.sendJson(json));
+        c.subscribe(deps.bus, topics.siteAgents(siteId), scope.listener);
+        scope.hold(await deps.store.conversations.assignedTo(siteId, agent.id));
         unfeed = deps.visitorFeed.subscribe(siteId, (json) => c.sendJson(json));
         const status = deps.team.connected(siteId, agent);
         teamJoined = true;
@@ -157,6 +161,11 @@ export function agentSocket(deps: GatewayDeps, session: AgentSession, sockets: A
       }
       case 'ping':
         return c.send({ type: 'pong', ...(frame.t !== undefined ? { t: frame.t } : {}) });
+      case 'watch': {
+        if (!welcomed) return c.send({ type: 'error', code: 'not_ready', message: 'send hello first' });
+        scope?.watch(frame.conversationIds);
+        return;
+      }
       case 'message.send': {
         if (!welcomed) return c.send({ type: 'error', code: 'not_ready', ref: frame.clientId, message: 'send hello first' });
         await sendAgentMessage(deps, {
@@ -250,6 +259,7 @@ export function agentSocket(deps: GatewayDeps, session: AgentSession, sockets: A
     onClose() {
       if (expiry) clearTimeout(expiry);
       unfeed?.();
+      scope?.close();
       if (teamJoined) {
         deps.team.disconnected(siteId, agent.id);
         publishTeam(deps, siteId);

@@ -5,7 +5,7 @@
  */
 import type { WebSocket } from 'ws';
 import type { ServerFrame } from '../../shared/protocol';
-import type { Bus } from '../bus/bus';
+import type { Bus, BusEvent } from '../bus/bus';
 import type { Logger } from '../logger';
 
 /** A reader that lets this much pile up in its send buffer is cut off (it would grow forever). */
@@ -96,10 +96,11 @@ export class Connection {
     return true;
   }
 
-  subscribe(bus: Bus, topic: string): void {
+  /** `listener`: what hears the topic instead of sending every frame as it is (an agent's scope). */
+  subscribe(bus: Bus, topic: string, listener: (event: BusEvent) => void = this.listener): void {
     if (this.closed || this.topics.has(topic)) return;
     this.topics.add(topic);
-    this.unsubscribers.push(bus.subscribe(topic, this.listener));
+    this.unsubscribers.push(bus.subscribe(topic, listener));
   }
 
   close(code: number, reason: string): void {

@@ -306,7 +306,7 @@ describe.each([
     expect(await store.ratings.pending(b, c.id)).toBeNull();
     await expect(commit(b, { conversationId: c.id }, [text('intruder', 'intruder')])).rejects.toBeInstanceOf(NotFoundError);
     expect((await store.conversations.listForSite(b, { limit: 10 })).map((x) => x.id)).toEqual([]);
-    expect(await store.reports.conversations(b, 0, now + 1)).toEqual([]);
+    expect(await store.reports.facts(b, 0, now + 1, {}, ['via'])).toEqual([]);
   });
 
   // ------------------------------------------------------------------ one case per section
@@ -617,31 +617,64 @@ describe.each([
     expect((await store.messages.after(siteId, c.id, 0, 10)).map((m) => m.clientId)).not.toContain('lost');
   });
 
-  it('reports: chats, event log, message counts, messages of chats, ratings', async () => {
+  it('reports: facts written with each lifecycle event, filtered and aggregated alike', async () => {
     const siteId = await site();
     const start = now;
-    const { conversation: c } = await conversation(siteId);
-    await commit(siteId, { conversationId: c.id }, [text('respuesta', null, 'text', { kind: 'agent', id: 'ag' }), text('bot', null, 'text', { kind: 'bot' })], (s) => ({
-      state: { ...stateOf(s.conversation), status: 'resolved', resolvedFrom: 'people', lastAssigneeId: 'ag' },
-      events: [{ type: 'resolved', actor: { kind: 'agent', id: 'ag' }, data: { n: 1 } }],
+    const { conversation: c } = await conversation(siteId); // 'created', one shopper message
+    const ag = (await store.agents.create({ siteId, email: 'r@example.com', name: 'R', passwordHash: 'h', role: 'agent', now })).id;
+    const agent = { kind: 'agent' as const, id: ag };
+    await commit(siteId, { conversationId: c.id }, [], (s) => ({
+      state: { ...stateOf(s.conversation), status: 'assigned', assigneeId: ag, lastAssigneeId: ag, queuedAt: now },
+      events: [
+        { type: 'handed_off', actor: { kind: 'bot', id: null }, data: { reason: 'asked' } },
+        { type: 'queued', actor: { kind: 'system', id: null }, data: {} },
+        { type: 'assigned', actor: { kind: 'system', id: null }, data: { agentId: ag } },
+      ],
+    }));
+    await commit(siteId, { conversationId: c.id }, [text('respuesta', null, 'text', agent), text('bot', null, 'text', { kind: 'bot' })], () => ({
+      events: [{ type: 'first_human_reply', actor: agent, data: { agentId: ag, waitedMs: 3000 } }],
+    }));
+    await commit(siteId, { conversationId: c.id }, [], (s) => ({
+      state: { ...stateOf(s.conversation), status: 'resolved', assigneeId: null, resolvedFrom: 'people' },
+      events: [{ type: 'resolved', actor: agent, data: {} }],
     }));
     await commit(siteId, { conversationId: c.id }, [], () => ({ events: [], rating: { score: 4, comment: null } }));
+    await commit(siteId, { conversationId: c.id }, [text('¡gracias!', 'late')]); // after the last lifecycle event: not in the facts yet
     const end = tick();
-    expect(await store.reports.conversations(siteId, start, end)).toEqual([expect.objectContaining({ id: c.id, status: 'resolved', lastSeq: 3, customerId: null, locale: 'es' })]);
-    const events = await store.reports.events(siteId, start, end);
-    expect(events.map((e) => e.type)).toEqual(['created', 'resolved']);
-    expect(events[1]).toMatchObject({ conversationId: c.id, actorKind: 'agent', actorId: 'ag', data: { n: 1 } });
-    expect((await store.reports.events(siteId, start, end, new Set([c.id]))).map((e) => e.type)).toEqual(['created', 'resolved']);
-    expect(await store.reports.events(siteId, start, end, new Set(['other']))).toEqual([]);
-    const counts = await store.reports.messageCounts(siteId, [start, end, end + 1000]);
-    expect(counts.sort((a, b) => a.authorKind.localeCompare(b.authorKind))).toEqual([
-      { day: 0, authorKind: 'agent', count: 1 },
-      { day: 0, authorKind: 'bot', count: 1 },
-      { day: 0, authorKind: 'visitor', count: 1 },
-    ]);
-    expect((await store.reports.messagesOf(siteId, start, end, new Set([c.id]))).map((m) => m.authorKind).sort()).toEqual(['agent', 'bot', 'visitor']);
-    expect(await store.reports.ratings(siteId, start, end)).toMatchObject([{ conversationId: c.id, score: 4, agentId: 'ag', comment: null }]);
+
+    const [facts] = await store.reports.facts(siteId, start, end, {}, ['via', 'channel', 'language', 'resolutions', 'handoffReasons', 'agents', 'queued', 'shopperMessages', 'agentMessages', 'botMessages', 'createdAt']);
+    expect(facts).toEqual({
+      id: c.id,
+      via: 'shopper',
+      channel: 'chat',
+      language: 'es',
+      resolutions: 1,
+      handoffReasons: '["asked"]',
+      agents: `|${ag}|`,
+      queued: 1,
+      shopperMessages: 1,
+      agentMessages: 1,
+      botMessages: 1,
+      createdAt: expect.any(Number),
+    });
+    expect(await store.reports.totals(siteId, start, end, {})).toEqual({ conversations: 1, botResolved: 0, resolutions: 1, proactive: 0 });
+    expect(await store.reports.facts(siteId, start, end, { agentId: ag }, ['via'])).toHaveLength(1);
+    expect(await store.reports.facts(siteId, start, end, { agentId: 'other' }, ['via'])).toEqual([]);
+    expect(await store.reports.facts(siteId, start, end, { language: 'en' }, ['via'])).toEqual([]);
+    expect(await store.reports.facts(siteId, start, end, { having: 'resolutions' }, ['via'])).toHaveLength(1);
+    expect(await store.reports.handoffs(siteId, start, end, {})).toEqual([['asked', 1]]);
+    const resolutions = await store.reports.pairs(siteId, start, end, {}, 'resolution');
+    expect(resolutions).toHaveLength(1);
+    expect(resolutions[0]![0]).toBe(facts!.createdAt);
+    expect(resolutions[0]![1]).toBeGreaterThan(0);
+    const [day] = await store.reports.perDay(siteId, start, end, {}, 'UTC');
+    expect(day).toMatchObject({ conversations: 1, shopper: 1, agent: 1, bot: 1 });
+    expect((await store.reports.perWeekHour(siteId, start, end, {}, 'UTC')).reduce((n, r) => n + r.n, 0)).toBe(1);
+    expect(await store.reports.perDay(siteId, start, end, {}, 'Europe/Madrid')).toEqual([]); // written in UTC
+    expect(await store.reports.uncounted(siteId, start, end, {})).toEqual([{ createdAt: facts!.createdAt, authorKind: 'visitor', n: 1 }]);
+    expect(await store.reports.ratings(siteId, start, end, {})).toEqual([{ conversationId: c.id, score: 4, agentId: ag, team: null, createdAt: expect.any(Number) }]);
+    expect(await store.reports.customers(siteId, start, end, {})).toEqual([]);
     const stats = await store.stats();
-    expect(stats.messagesStored).toBeGreaterThanOrEqual(3);
+    expect(stats.messagesStored).toBeGreaterThanOrEqual(4);
   });
 });

@@ -189,6 +189,30 @@ describe('the inbox', () => {
     expect(ofType('history')[0]).toMatchObject({ conversationId: 'c1', limit: 100 });
   });
 
+  it('tells the server which chats are open (after each welcome and each newly opened chat), and takes coalesced updates for the rest', () => {
+    const { inbox, ofType, receive } = inboxWithFake();
+    receive(agentWelcome([summary('c1'), summary('c2', { updatedAt: 5 })]));
+    expect(ofType('watch').at(-1)).toEqual({ type: 'watch', conversationIds: [] });
+    inbox.select('c1');
+    expect(ofType('watch').at(-1)).toEqual({ type: 'watch', conversationIds: ['c1'] });
+    // Three shopper messages and a bot reply in c2, as one list update.
+    receive({
+      type: 'conversations.touched',
+      items: [{ conversationId: 'c2', lastSeq: 5, updatedAt: 50, lastMessage: { text: 'Te ayudo', authorKind: 'bot', createdAt: 50 }, visitorMessages: 3 }],
+    });
+    expect(inbox.unread.value.get('c2')).toBe(3);
+    expect(inbox.conversations.value[0]).toMatchObject({ id: 'c2', lastSeq: 5, lastMessage: { text: 'Te ayudo', authorKind: 'bot' } });
+    // An older update (already seen) changes nothing.
+    receive({
+      type: 'conversations.touched',
+      items: [{ conversationId: 'c2', lastSeq: 4, updatedAt: 40, lastMessage: { text: 'viejo', authorKind: 'visitor', createdAt: 40 }, visitorMessages: 0 }],
+    });
+    expect(inbox.conversations.value[0]?.lastMessage?.text).toBe('Te ayudo');
+    // After a reconnect the open chats are told again.
+    receive(agentWelcome([summary('c1'), summary('c2', { updatedAt: 50 })]));
+    expect(ofType('watch').at(-1)).toEqual({ type: 'watch', conversationIds: ['c1'] });
+  });
+
   it('resends a reply typed while disconnected after the next welcome, once acked shows it sent, and a refused one as failed', () => {
     const { inbox, ofType, receive } = inboxWithFake();
     receive(agentWelcome([summary('c1')]));
@@ -209,5 +233,21 @@ describe('the inbox', () => {
     const refused = ofType('message.send').at(-1)!;
     receive({ type: 'error', code: 'bad_frame', ref: refused.clientId as string });
     expect(inbox.selectedItems.value.at(-1)).toMatchObject({ state: 'failed' });
+  });
+  it('sends the files of a message by id, shows them while pending, and resends them after a reconnect', () => {
+    const { inbox, ofType, receive } = inboxWithFake();
+    receive(agentWelcome([summary('c1')]));
+    inbox.select('c1');
+    receive({ type: 'history.result', conversationId: 'c1', messages: [message('c1', 1, 'Hola')], hasMore: false });
+    const label = { id: 'file_1', name: 'etiqueta.pdf', contentType: 'application/pdf', size: 1234, url: '/files/file_1/etiqueta.pdf?exp=1&sig=x' };
+    inbox.send('', 'text', false, [label]);
+    const first = ofType('message.send')[0]!;
+    expect(first).toMatchObject({ conversationId: 'c1', text: '', kind: 'text', attachments: ['file_1'] });
+    expect(inbox.selectedItems.value.at(-1)).toMatchObject({ state: 'sending', payload: { attachments: [label] } });
+    receive(agentWelcome([summary('c1')]));
+    expect(ofType('message.send').at(-1)).toMatchObject({ clientId: first.clientId, attachments: ['file_1'] });
+    // Nothing to send: no text and no files.
+    inbox.send('   ', 'text', false, []);
+    expect(ofType('message.send')).toHaveLength(2);
   });
 });

@@ -238,21 +238,42 @@ function stemPair(w: string): readonly [string, string] {
 interface FaqIndex<F extends FaqLike> {
   entries: IndexedFaq<F>[];
   vocabulary: Vocabulary;
+  /** Question words by stem (Spanish, English): which entry, which word. */
+  questionByEs: Map<string, [entry: number, word: number][]>;
+  questionByEn: Map<string, [entry: number, word: number][]>;
+  /** Keywords by the stem of their first word: which entry, which keyword. */
+  keywordByEs: Map<string, [entry: number, keyword: number][]>;
+  keywordByEn: Map<string, [entry: number, keyword: number][]>;
 }
 
 const faqIndexes = new Map<string, FaqIndex<FaqLike>>();
 const FAQ_INDEX_CACHE = 64;
+/**
+ * By the FAQ list itself: a site's settings are parsed once and shared, so every message of the
+ * site finds its index without building the content key (all questions and keywords) again.
+ */
+const faqIndexByList = new WeakMap<readonly FaqLike[], FaqIndex<FaqLike>>();
 
 function faqKey(faqs: readonly FaqLike[]): string {
   return faqs.map((f) => `${f.id}\u0001${f.locale}\u0001${f.question}\u0001${(f.keywords ?? []).join('\u0002')}`).join('\u0003');
 }
 
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
 function indexFaqs<F extends FaqLike>(m: Model, faqs: readonly F[]): FaqIndex<F> {
+  const same = faqIndexByList.get(faqs);
+  if (same) return same as unknown as FaqIndex<F>;
   const key = faqKey(faqs);
   const cached = faqIndexes.get(key);
   if (cached) {
     // Refresh the entry objects (answers may have changed without changing the key).
-    return { vocabulary: cached.vocabulary, entries: cached.entries.map((e, i) => ({ ...e, entry: faqs[i]! })) };
+    const index = { ...cached, entries: cached.entries.map((e, i) => ({ ...e, entry: faqs[i]! })) };
+    faqIndexByList.set(faqs, index);
+    return index as unknown as FaqIndex<F>;
   }
   const vocabulary = new Vocabulary();
   const words = (text: string) => tokenize(normalizeForNlu(text));
@@ -271,9 +292,20 @@ function indexFaqs<F extends FaqLike>(m: Model, faqs: readonly F[]): FaqIndex<F>
         .map((k) => ({ words: k.map(stemPair), distinctive: k.some((w) => !m.vocabulary.recognises(w)) })),
     };
   });
-  const index: FaqIndex<F> = { entries, vocabulary };
+  const index: FaqIndex<F> = { entries, vocabulary, questionByEs: new Map(), questionByEn: new Map(), keywordByEs: new Map(), keywordByEn: new Map() };
+  entries.forEach((e, ei) => {
+    e.question.forEach((q, wi) => {
+      push(index.questionByEs, q.stems[0], [ei, wi]);
+      push(index.questionByEn, q.stems[1], [ei, wi]);
+    });
+    e.keywords.forEach((k, ki) => {
+      push(index.keywordByEs, k.words[0]![0], [ei, ki]);
+      push(index.keywordByEn, k.words[0]![1], [ei, ki]);
+    });
+  });
   if (faqIndexes.size >= FAQ_INDEX_CACHE) faqIndexes.delete(faqIndexes.keys().next().value!);
   faqIndexes.set(key, index as unknown as FaqIndex<FaqLike>);
+  faqIndexByList.set(faqs, index as unknown as FaqIndex<FaqLike>);
   return index;
 }
 
@@ -282,35 +314,81 @@ const FAQ_MIN_COVERAGE = 0.5;
 
 /** Whether the keyword's words appear in the message consecutively and in order ("para regalo", not "para un regalo"). */
 function containsPhrase(message: readonly (readonly [string, string])[], phrase: readonly (readonly [string, string])[], language: Locale | null): boolean {
-  const same = (a: readonly [string, string], b: readonly [string, string]) => (language !== 'en' && a[0] === b[0]) || (language !== 'es' && a[1] === b[1]);
+  const es = language !== 'en';
+  const en = language !== 'es';
   for (let i = 0; i + phrase.length <= message.length; i++) {
-    if (phrase.every((p, j) => same(message[i + j]!, p))) return true;
+    let all = true;
+    for (let j = 0; j < phrase.length; j++) {
+      const a = message[i + j]!;
+      const b = phrase[j]!;
+      if (!((es && a[0] === b[0]) || (en && a[1] === b[1]))) {
+        all = false;
+        break;
+      }
+    }
+    if (all) return true;
   }
   return false;
 }
 
+/**
+ * The best entry for the message. Only entries sharing a stem with the message can score, so
+ * they are found through the index's stem maps rather than by scoring every entry (a site may
+ * have hundreds); the scores are those of the full comparison, word for word.
+ */
 function matchFaq<F extends FaqLike>(m: Model, index: FaqIndex<F>, words: readonly string[], language: Locale | null, preferred: Locale): FaqMatch<F> | null {
   // Once the language is known, words compare by that language's stems only: the Spanish stemmer
   // would make "grinder" a "grind".
-  const es = new Set(language === 'en' ? [] : words.map((w) => stemPair(w)[0]));
-  const en = new Set(language === 'es' ? [] : words.map((w) => stemPair(w)[1]));
-  const has = (s: readonly [string, string]) => es.has(s[0]) || en.has(s[1]);
   const pairs = words.map(stemPair);
+  const byEs = language !== 'en';
+  const byEn = language !== 'es';
+  // Which question words of which entries the message has, and which keywords start in it.
+  const questionHits = new Map<number, Set<number>>();
+  const keywordCandidates = new Map<number, Set<number>>();
+  const mark = (into: Map<number, Set<number>>, list: readonly [number, number][] | undefined) => {
+    if (!list) return;
+    for (const [e, i] of list) {
+      const set = into.get(e);
+      if (set) set.add(i);
+      else into.set(e, new Set([i]));
+    }
+  };
+  for (const p of pairs) {
+    if (byEs) {
+      mark(questionHits, index.questionByEs.get(p[0]));
+      mark(keywordCandidates, index.keywordByEs.get(p[0]));
+    }
+    if (byEn) {
+      mark(questionHits, index.questionByEn.get(p[1]));
+      mark(keywordCandidates, index.keywordByEn.get(p[1]));
+    }
+  }
+  if (questionHits.size === 0 && keywordCandidates.size === 0) return null;
+  const candidates = [...new Set([...questionHits.keys(), ...keywordCandidates.keys()])].sort((a, b) => a - b);
   const prefer = language ?? preferred;
   let best: FaqMatch<F> | null = null;
-  for (const e of index.entries) {
-    const hit = e.keywords.filter((k) => containsPhrase(pairs, k.words, language));
-    const keyword = hit.length > 0;
+  for (const ei of candidates) {
+    const e = index.entries[ei]!;
+    let keyword = false;
+    let distinctive = false;
+    for (const ki of keywordCandidates.get(ei) ?? []) {
+      const k = e.keywords[ki]!;
+      if (containsPhrase(pairs, k.words, language)) {
+        keyword = true;
+        if (k.distinctive) distinctive = true;
+      }
+    }
+    const hitWords = questionHits.get(ei);
     let total = 0;
     let covered = 0;
     let hits = 0;
-    for (const q of e.question) {
+    e.question.forEach((q, wi) => {
       total += q.weight;
-      if (has(q.stems)) {
+      if (hitWords?.has(wi)) {
         covered += q.weight;
         hits++;
       }
-    }
+    });
     const coverage = total > 0 ? covered / total : 0;
     // One shared word is a match only when it is a rare one.
     const enough = hits >= 2 || (hits === 1 && covered >= m.rareIdf);
@@ -319,7 +397,7 @@ function matchFaq<F extends FaqLike>(m: Model, index: FaqIndex<F>, words: readon
     if (score === 0) continue;
     // Same score: the entry in the message's (else the conversation's) language, then the earlier entry.
     const better = best === null || score > best.score + 1e-9 || (Math.abs(score - best.score) <= 1e-9 && e.entry.locale === prefer && best.entry.locale !== prefer);
-    if (better) best = { entry: e.entry, score, keyword, distinctive: hit.some((k) => k.distinctive), coverage };
+    if (better) best = { entry: e.entry, score, keyword, distinctive, coverage };
   }
   return best;
 }

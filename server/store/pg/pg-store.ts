@@ -21,7 +21,7 @@ import { and, asc, desc, eq, exists, gt, inArray, isNotNull, isNull, lt, lte, ne
 import { alias } from 'drizzle-orm/pg-core';
 import type { ConversationStatus, Message } from '../../../shared/protocol';
 import { newId } from '../../ids';
-import { parseSiteSettings } from '../../domain/site-settings';
+import { replay, reportTimeZone, storedFacts, type EventRow } from '../../domain/reports';
 import type { Logger } from '../../logger';
 import { toCustomer, toOrders } from '../commerce';
 import { ConflictError, NotFoundError, StoreUnavailableError } from '../errors';
@@ -42,6 +42,9 @@ import type {
   CustomerInput,
   CustomerRecord,
   DueDelivery,
+  FactColumn,
+  FactRow,
+  FactsFilter,
   IdentifyInput,
   ImportState,
   IntegrationPlatform,
@@ -54,6 +57,7 @@ import type {
   OrderInput,
   OrderRecord,
   RatingRecord,
+  ReportRating,
   ReturnInput,
   ShipmentInput,
   SiteRecord,
@@ -102,6 +106,41 @@ export function isPgUnavailable(err: unknown): boolean {
 function mapError(err: unknown): unknown {
   return isPgUnavailable(err) ? new StoreUnavailableError(err) : err;
 }
+
+/** The SQL of each fact column a report may ask for (as SQLite's report-repo). */
+const FACT_COLUMNS: Record<FactColumn, string> = {
+  createdAt: 'f.created_at::float8',
+  via: 'f.via',
+  channel: 'f.channel',
+  language: 'f.language',
+  team: 'f.team',
+  timeZone: 'f.time_zone',
+  localDay: 'f.local_day',
+  weekday: 'f.weekday',
+  hour: 'f.hour',
+  firstResponseSeconds: 'f.first_response_seconds',
+  queued: 'f.queued',
+  queue: 'f.queue',
+  leftUnanswered: 'f.left_unanswered',
+  resolutions: 'f.resolutions',
+  resolutionSeconds: 'f.resolution_seconds',
+  botResolved: 'f.bot_resolved',
+  handoffReasons: 'f.handoff_reasons',
+  holdings: 'f.holdings',
+  agents: 'f.agents',
+  teams: 'f.teams',
+  shopperMessages: 'f.shopper_messages',
+  agentMessages: 'f.agent_messages',
+  botMessages: 'f.bot_messages',
+  customerId: '(SELECT v.customer_id FROM conversations c JOIN visitors v ON v.id = c.visitor_id WHERE c.id = f.conversation_id)',
+};
+
+const FACTS_HAVING: Record<NonNullable<FactsFilter['having']>, string> = {
+  firstResponse: 'f.first_response_seconds IS NOT NULL',
+  queue: 'f.queued > 0',
+  holdings: "f.holdings != '[]'",
+  resolutions: 'f.resolutions > 0',
+};
 
 /** `count(*)` as a number (PostgreSQL returns bigint counts as strings). */
 const count = () => sql<number>`count(*)`.mapWith(Number);
@@ -722,97 +761,88 @@ export class PgStore implements Store {
 
   // ---------------------------------------------------------------- reports and ratings
 
+  /** `WHERE` over `conversation_facts f` for the site, the range and the filter (as SQLite's report-repo). */
+  private factsWhere(siteId: string, start: number, end: number, filter: FactsFilter): SQL {
+    const parts: SQL[] = [sql`f.site_id = ${siteId}`, sql`f.created_at >= ${start}`, sql`f.created_at < ${end}`];
+    if (filter.language) parts.push(sql`f.language = ${filter.language}`);
+    if (filter.channel) parts.push(sql`f.channel = ${filter.channel}`);
+    if (filter.agentId) parts.push(sql`strpos(f.agents, ${`|${filter.agentId}|`}) > 0`);
+    if (filter.team) {
+      const members = (filter.teamMembers ?? []).map((m) => sql` OR strpos(f.agents, ${`|${m}|`}) > 0`);
+      parts.push(sql`(f.team = ${filter.team} OR strpos(f.teams, ${`|${filter.team}|`}) > 0${sql.join(members, sql``)})`);
+    }
+    if (filter.having) parts.push(sql.raw(FACTS_HAVING[filter.having]));
+    if (filter.timeZone) parts.push(filter.timeZone.other ? sql`f.time_zone != ${filter.timeZone.zone}` : sql`f.time_zone = ${filter.timeZone.zone}`);
+    return sql.join(parts, sql` AND `);
+  }
+
+  private async rows<R>(query: SQL): Promise<R[]> {
+    return this.run(async (db) => (await db.execute(query)).rows as R[]);
+  }
+
   reports = {
-    conversations: (siteId: string, start: number, end: number) =>
-      this.run((db) =>
-        db
-          .select({
-            id: t.conversations.id,
-            locale: t.conversations.locale,
-            team: t.conversations.team,
-            customerId: t.visitors.customerId,
-            updatedAt: t.conversations.updatedAt,
-            lastSeq: t.conversations.lastSeq,
-            status: t.conversations.status,
-            assigneeId: t.conversations.assigneeId,
-          })
-          .from(t.conversations)
-          .leftJoin(t.visitors, eq(t.visitors.id, t.conversations.visitorId))
-          .where(and(eq(t.conversations.siteId, siteId), gte(t.conversations.createdAt, start), lt(t.conversations.createdAt, end))),
+    facts: <C extends FactColumn>(siteId: string, start: number, end: number, filter: FactsFilter, columns: readonly C[]) =>
+      this.rows<FactRow<C>>(
+        sql`SELECT f.conversation_id AS id${sql.join(
+          columns.map((c) => sql.raw(`, ${FACT_COLUMNS[c]} AS "${c}"`)),
+          sql``,
+        )} FROM conversation_facts f WHERE ${this.factsWhere(siteId, start, end, filter)}`,
       ),
-    events: (siteId: string, start: number, end: number, only?: ReadonlySet<string>) =>
-      this.run(async (db) => {
-        const e = t.conversationEvents;
-        const columns = { conversationId: e.conversationId, id: e.id, type: e.type, actorKind: e.actorKind, actorId: e.actorId, data: e.data, at: e.at };
-        if (only && only.size <= 2000) {
-          if (only.size === 0) return [];
-          return db
-            .select(columns)
-            .from(e)
-            .where(and(eq(e.siteId, siteId), inArray(e.conversationId, [...only])))
-            .orderBy(asc(e.id));
-        }
-        const rows = await db
-          .select(columns)
-          .from(t.conversations)
-          .innerJoin(e, eq(e.conversationId, t.conversations.id))
-          .where(and(eq(t.conversations.siteId, siteId), gte(t.conversations.createdAt, start), lt(t.conversations.createdAt, end)))
-          .orderBy(asc(e.id));
-        return only ? rows.filter((r) => only.has(r.conversationId)) : rows;
-      }),
-    messageCounts: (siteId: string, bounds: readonly number[]) =>
-      this.run(async (db) => {
-        const out: { day: number; authorKind: 'visitor' | 'agent' | 'bot'; count: number }[] = [];
-        const m = t.messages;
-        for (let day = 0; day + 1 < bounds.length; day++) {
-          const rows = await db
-            .select({ authorKind: m.authorKind, n: count() })
-            .from(m)
-            .where(
-              and(
-                eq(m.siteId, siteId),
-                gte(m.createdAt, bounds[day]!),
-                lt(m.createdAt, bounds[day + 1]!),
-                inArray(m.kind, ['text', 'card']),
-                inArray(m.authorKind, ['visitor', 'agent', 'bot']),
-              ),
-            )
-            .groupBy(m.authorKind);
-          for (const r of rows) out.push({ day, authorKind: r.authorKind as 'visitor' | 'agent' | 'bot', count: r.n });
-        }
-        return out;
-      }),
-    messagesOf: (siteId: string, start: number, end: number, conversationIds: ReadonlySet<string>) =>
-      this.run(async (db) => {
-        if (conversationIds.size === 0) return [];
-        const m = t.messages;
-        const out: { at: number; authorKind: 'visitor' | 'agent' | 'bot' }[] = [];
-        const ids = [...conversationIds];
-        for (let i = 0; i < ids.length; i += 5000) {
-          const rows = await db
-            .select({ at: m.createdAt, authorKind: m.authorKind })
-            .from(m)
-            .where(
-              and(
-                eq(m.siteId, siteId),
-                inArray(m.conversationId, ids.slice(i, i + 5000)),
-                gte(m.createdAt, start),
-                lt(m.createdAt, end),
-                inArray(m.kind, ['text', 'card']),
-                inArray(m.authorKind, ['visitor', 'agent', 'bot']),
-              ),
-            );
-          for (const r of rows) out.push({ at: r.at, authorKind: r.authorKind as 'visitor' | 'agent' | 'bot' });
-        }
-        return out;
-      }),
-    ratings: (siteId: string, start: number, end: number) =>
-      this.run((db) =>
-        db
-          .select(ratingColumns())
-          .from(t.conversations)
-          .innerJoin(t.conversationRatings, eq(t.conversationRatings.conversationId, t.conversations.id))
-          .where(and(eq(t.conversations.siteId, siteId), gte(t.conversations.createdAt, start), lt(t.conversations.createdAt, end))),
+    totals: async (siteId: string, start: number, end: number, filter: FactsFilter) => {
+      const [row] = await this.rows<{ conversations: number; botResolved: number; resolutions: number; proactive: number }>(
+        sql`SELECT count(*)::int AS conversations, coalesce(sum(f.bot_resolved), 0)::int AS "botResolved", coalesce(sum(f.resolutions), 0)::int AS resolutions,
+                   coalesce(sum((f.via = 'proactive')::int), 0)::int AS proactive
+              FROM conversation_facts f WHERE ${this.factsWhere(siteId, start, end, filter)}`,
+      );
+      return row ?? { conversations: 0, botResolved: 0, resolutions: 0, proactive: 0 };
+    },
+    customers: async (siteId: string, start: number, end: number, filter: FactsFilter) =>
+      (
+        await this.rows<{ at: number; proactive: number; customerId: string }>(
+          sql`SELECT f.created_at::float8 AS at, (f.via = 'proactive')::int AS proactive, v.customer_id AS "customerId"
+                FROM conversation_facts f JOIN conversations c ON c.id = f.conversation_id JOIN visitors v ON v.id = c.visitor_id
+               WHERE ${this.factsWhere(siteId, start, end, filter)} AND v.customer_id IS NOT NULL`,
+        )
+      ).map((r): [number, number, string] => [r.at, r.proactive, r.customerId]),
+    pairs: async (siteId: string, start: number, end: number, filter: FactsFilter, what: 'firstResponse' | 'resolution') =>
+      (
+        await this.rows<{ at: number; seconds: number }>(
+          what === 'firstResponse'
+            ? sql`SELECT f.created_at::float8 AS at, f.first_response_seconds AS seconds FROM conversation_facts f
+                   WHERE ${this.factsWhere(siteId, start, end, filter)} AND f.first_response_seconds IS NOT NULL`
+            : sql`SELECT f.created_at::float8 AS at, j.value::float8 AS seconds FROM conversation_facts f, jsonb_array_elements_text(f.resolution_seconds::jsonb) j
+                   WHERE ${this.factsWhere(siteId, start, end, filter)} AND f.resolutions > 0`,
+        )
+      ).map((r): [number, number] => [r.at, r.seconds]),
+    handoffs: async (siteId: string, start: number, end: number, filter: FactsFilter) =>
+      (
+        await this.rows<{ reason: string; n: number }>(
+          sql`SELECT j.value AS reason, count(*)::int AS n FROM conversation_facts f, jsonb_array_elements_text(f.handoff_reasons::jsonb) j
+               WHERE ${this.factsWhere(siteId, start, end, filter)} AND f.handoff_reasons != '[]' GROUP BY j.value`,
+        )
+      ).map((r): [string, number] => [r.reason, r.n]),
+    perDay: (siteId: string, start: number, end: number, filter: FactsFilter, timeZone: string) =>
+      this.rows<{ day: string; conversations: number; shopper: number; agent: number; bot: number }>(
+        sql`SELECT f.local_day AS day, count(*)::int AS conversations, sum(f.shopper_messages)::int AS shopper, sum(f.agent_messages)::int AS agent, sum(f.bot_messages)::int AS bot
+              FROM conversation_facts f WHERE ${this.factsWhere(siteId, start, end, { ...filter, timeZone: { zone: timeZone } })} GROUP BY f.local_day`,
+      ),
+    perWeekHour: (siteId: string, start: number, end: number, filter: FactsFilter, timeZone: string) =>
+      this.rows<{ weekday: number; hour: number; n: number }>(
+        sql`SELECT f.weekday AS weekday, f.hour AS hour, count(*)::int AS n FROM conversation_facts f
+             WHERE ${this.factsWhere(siteId, start, end, { ...filter, timeZone: { zone: timeZone } })} AND f.via NOT IN ('agent', 'order_event') GROUP BY f.weekday, f.hour`,
+      ),
+    uncounted: (siteId: string, start: number, end: number, filter: FactsFilter) =>
+      this.rows<{ createdAt: number; authorKind: 'visitor' | 'agent' | 'bot'; n: number }>(
+        sql`SELECT f.created_at::float8 AS "createdAt", m.author_kind AS "authorKind", count(*)::int AS n
+              FROM conversation_facts f JOIN conversations c ON c.id = f.conversation_id
+              JOIN messages m ON m.conversation_id = f.conversation_id AND m.seq > f.counted_seq
+             WHERE ${this.factsWhere(siteId, start, end, filter)} AND c.last_seq > f.counted_seq AND m.kind IN ('text', 'card') AND m.author_kind IN ('visitor', 'agent', 'bot')
+             GROUP BY f.conversation_id, f.created_at, m.author_kind`,
+      ),
+    ratings: (siteId: string, start: number, end: number, filter: FactsFilter) =>
+      this.rows<ReportRating>(
+        sql`SELECT r.conversation_id AS "conversationId", r.score, r.agent_id AS "agentId", r.team, r.created_at::float8 AS "createdAt"
+              FROM conversation_facts f JOIN conversation_ratings r ON r.conversation_id = f.conversation_id WHERE ${this.factsWhere(siteId, start, end, filter)}`,
       ),
     orders: (siteId: string, start: number, end: number) =>
       this.run((db) =>
@@ -822,6 +852,95 @@ export class PgStore implements Store {
           .where(and(eq(t.orders.siteId, siteId), gte(t.orders.createdAt, start), lt(t.orders.createdAt, end), ne(t.orders.status, 'cancelled'))),
       ),
   };
+
+  /**
+   * Rewrites one conversation's report facts from its log, in the commit that wrote a lifecycle
+   * event (never a plain message) — as SQLite's facts-repo: the log replayed
+   * (domain/reports), the messages counted since the last refresh, one upsert.
+   */
+  private async refreshFacts(tx: Tx, siteId: string, conversationId: string, now: number): Promise<void> {
+    // The site through the cache, else in this transaction (never a second pool connection while this one is held).
+    const cached = this.siteCache.get(`id:${siteId}`);
+    const settings = cached && Date.now() - cached.at < SITE_CACHE_MS ? cached.site.settings : (await tx.select({ settings: t.sites.settings }).from(t.sites).where(eq(t.sites.id, siteId)))[0]?.settings;
+    const timeZone = settings ? reportTimeZone(settings) : 'UTC';
+    const [conversation] = await tx
+      .select({ locale: t.conversations.locale, team: t.conversations.team, lastSeq: t.conversations.lastSeq })
+      .from(t.conversations)
+      .where(and(eq(t.conversations.siteId, siteId), eq(t.conversations.id, conversationId)));
+    if (!conversation) return;
+    const e = t.conversationEvents;
+    const events: EventRow[] = (
+      await tx
+        .select({ conversationId: e.conversationId, type: e.type, actorKind: e.actorKind, actorId: e.actorId, data: e.data, at: e.at })
+        .from(e)
+        .where(eq(e.conversationId, conversationId))
+        .orderBy(asc(e.id))
+    ).map((r) => ({ ...r }));
+    if (events.length === 0) return;
+    const fc = t.conversationFacts;
+    const [prev] = await tx
+      .select({ countedSeq: fc.countedSeq, shopper: fc.shopperMessages, agent: fc.agentMessages, bot: fc.botMessages })
+      .from(fc)
+      .where(eq(fc.conversationId, conversationId));
+    const counts = { shopper: prev?.shopper ?? 0, agent: prev?.agent ?? 0, bot: prev?.bot ?? 0 };
+    const from = prev?.countedSeq ?? 0;
+    if (conversation.lastSeq > from) {
+      const m = t.messages;
+      const rows = await tx
+        .select({ kind: m.authorKind, n: count() })
+        .from(m)
+        .where(and(eq(m.conversationId, conversationId), gt(m.seq, from), lte(m.seq, conversation.lastSeq), inArray(m.kind, ['text', 'card']), inArray(m.authorKind, ['visitor', 'agent', 'bot'])))
+        .groupBy(m.authorKind);
+      for (const { kind, n } of rows) {
+        if (kind === 'visitor') counts.shopper += n;
+        else if (kind === 'agent') counts.agent += n;
+        else counts.bot += n;
+      }
+    }
+    let channel = 'chat';
+    if (!prev) {
+      const [first] = await tx.select({ channel: t.messages.channel }).from(t.messages).where(eq(t.messages.conversationId, conversationId)).orderBy(asc(t.messages.seq)).limit(1);
+      channel = first?.channel ?? 'chat';
+    }
+    const f = storedFacts(replay(events), timeZone);
+    const values = {
+      createdAt: f.createdAt,
+      via: f.via,
+      channel,
+      language: conversation.locale ? conversation.locale.slice(0, 2) : null,
+      team: conversation.team,
+      status: f.status,
+      timeZone: f.timeZone,
+      localDay: f.localDay,
+      weekday: f.weekday,
+      hour: f.hour,
+      firstResponseSeconds: f.firstResponseSeconds,
+      firstResponseAgent: f.firstResponseAgent,
+      queued: f.queue.length,
+      queue: JSON.stringify(f.queue),
+      leftUnanswered: f.leftUnanswered ? 1 : 0,
+      resolutions: f.resolutionSeconds.length,
+      resolutionSeconds: JSON.stringify(f.resolutionSeconds),
+      botResolved: f.botResolved ? 1 : 0,
+      handoffReasons: JSON.stringify(f.handoffReasons),
+      holdings: JSON.stringify(f.holdings),
+      agents: f.agents,
+      teams: f.teams,
+      transfers: f.transfers,
+      reopens: f.reopens,
+      shopperMessages: counts.shopper,
+      agentMessages: counts.agent,
+      botMessages: counts.bot,
+      countedSeq: conversation.lastSeq,
+      updatedAt: now,
+    };
+    const { channel: _keep, ...update } = values;
+    await tx
+      .insert(fc)
+      .values({ conversationId, siteId, ...values })
+      // The first write's channel and language stay.
+      .onConflictDoUpdate({ target: fc.conversationId, set: { ...update, language: sql`coalesce(${fc.language}, excluded.language)` } });
+  }
 
   /** The latest `resolved` event of a conversation. */
   private async lastResolved(q: Q, conversationId: string): Promise<number | null> {
@@ -1573,6 +1692,7 @@ export class PgStore implements Store {
         plan.events.map((e) => ({ siteId, conversationId, type: e.type, actorKind: e.actor.kind, actorId: e.actor.id, data: e.data, at: now })),
       );
     }
+    if (plan.events.length > 0) await this.refreshFacts(tx, siteId, conversationId, now);
     if (plan.rating && !(await this.rateInCommit(tx, siteId, conversationId, plan.rating, now))) throw new ConflictError('this resolution is already rated');
 
     const conversation = toConversation(row);

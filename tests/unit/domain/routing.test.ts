@@ -11,6 +11,7 @@ import {
   type QueuedChat,
   queueOrder,
   queuePosition,
+  queuePositions,
   type RoutingSettings,
 } from '../../../server/domain/routing';
 
@@ -306,3 +307,12 @@ describe('estimateWaitMs', () => {
   });
 });
 
+
+describe('queuePositions', () => {
+  it('gives every queued chat the place queuePosition gives it, ordering the queue once', () => {
+    const queue = Array.from({ length: 40 }, (_, i) => chat(`c${i}`, 1000 - (i % 7) * 10 + i, i % 9 === 0 ? { customerTags: ['vip'] } : {}));
+    const positions = queuePositions(queue, S);
+    for (const c of queue) expect(positions.get(c.id)).toBe(queuePosition(queue, c.id, S));
+    expect([...positions.values()].sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+  });
+});
