@@ -100,6 +100,8 @@ export const ConversationSummarySchema = v.object({
   orderNumbers: v.optional(v.array(v.string())),
   /** Some message came or went by e-mail (the console filters by channel). */
   viaEmail: v.optional(v.boolean()),
+  /** Its tags (contact reasons), normalised (shared/tags.ts). */
+  tags: v.optional(v.array(v.string())),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });
@@ -245,6 +247,19 @@ const ConversationAction = v.object({
 });
 
 /**
+ * Adds or removes a tag (contact reason) on a conversation; the server normalises it
+ * (shared/tags.ts). Every agent of the site gets `conversation.updated` with the new tags; a
+ * refusal (`not_allowed`: too many tags or not a usable tag) is an `error` naming the clientId.
+ */
+const ConversationTag = v.object({
+  type: v.literal('conversation.tag'),
+  clientId: ClientId,
+  conversationId: Id,
+  tag: v.pipe(v.string(), v.minLength(1), v.maxLength(100)),
+  on: v.boolean(),
+});
+
+/**
  * An agent starts a chat with a shopper on the site now (live visitors): the visitor's open
  * conversation (created if none) is assigned to the agent and `text` is its first message.
  * Answered with `ack` (its `conversationId` is the chat).
@@ -317,7 +332,7 @@ const VisitorRate = v.object({
 const TranscriptRequest = v.object({ type: v.literal('transcript'), conversationId: Id });
 
 export const VisitorClientFrameSchema = v.variant('type', [VisitorHello, VisitorMessageSend, Identify, Profile, VisitorContext, VisitorProactive, Typing, Read, Sync, History, Ping, VisitorRate, TranscriptRequest]);
-export const AgentClientFrameSchema = v.variant('type', [AgentHello, AgentMessageSend, OrderShare, ConversationAction, VisitorChat, AgentStatusFrame, VisitorsList, VisitorGet, Typing, Read, Sync, History, Ping]);
+export const AgentClientFrameSchema = v.variant('type', [AgentHello, AgentMessageSend, OrderShare, ConversationAction, ConversationTag, VisitorChat, AgentStatusFrame, VisitorsList, VisitorGet, Typing, Read, Sync, History, Ping]);
 
 export type VisitorContextFrame = v.InferOutput<typeof VisitorContext>;
 export type Cart = NonNullable<VisitorContextFrame['cart']>;

@@ -34,6 +34,8 @@ export interface ContextData {
   orders: ContextOrder[];
   /** What the bot handed over, when it did. */
   handoff: { reason: string; intent: string; matchedOrderId: string | null; tried: { intent: string; outcome: string }[] } | null;
+  /** What the assistant understood the shopper wants (the handoff's intent, else its last topic): the suggested tag. */
+  intent?: string | null;
 }
 
 export type ContextState = { status: 'idle' } | { status: 'loading' } | { status: 'error' } | { status: 'ready'; data: ContextData };

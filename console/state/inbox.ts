@@ -68,9 +68,18 @@ export function createInbox(
   const query = signal('');
   /** The channel filter: every conversation, those only in the chat, or those with e-mail. */
   const channel = signal<'all' | 'chat' | 'email'>('all');
+  /** The tag filter: '' for every conversation, else only those with this tag. */
+  const tag = signal('');
   const visible = computed(() =>
-    visibleConversations(sorted.value, view.value, agent.id, query.value).filter((c) => channel.value === 'all' || (channel.value === 'email') === (c.viaEmail === true)),
+    visibleConversations(sorted.value, view.value, agent.id, query.value).filter(
+      (c) => (channel.value === 'all' || (channel.value === 'email') === (c.viaEmail === true)) && (!tag.value || (c.tags ?? []).includes(tag.value)),
+    ),
   );
+  /** Every tag on a listed conversation, sorted (the tag filter's choices). */
+  const tagsInUse = computed(() => [...new Set(sorted.value.flatMap((c) => c.tags ?? []))].sort());
+  /** Tag changes on their way (by clientId), and the last one refused. */
+  const pendingTags = new Set<string>();
+  const tagError = signal<{ code: string; message: string } | null>(null);
   const queued = computed(() => sorted.value.filter((c) => c.status === 'queued').length);
   /** Unsent drafts per conversation, kept while switching chats. */
   const drafts = new Map<string, { text: string; mode: 'text' | 'note' }>();
@@ -232,6 +241,10 @@ export function createInbox(
         return;
       }
       case 'error': {
+        if (frame.ref && pendingTags.delete(frame.ref)) {
+          tagError.value = { code: frame.code, message: frame.message ?? frame.code };
+          return;
+        }
         if (actions.refused(frame)) return;
         if (!frame.ref || RETRYABLE_ERRORS.includes(frame.code)) return;
         for (const [id, tl] of timelines) {
@@ -332,6 +345,15 @@ export function createInbox(
     if (id) actions.act(conversations.value.get(id) ?? { id }, action, to);
   }
 
+  /** Adds (`on`) or removes a tag on a conversation; every agent sees the change (`conversation.updated`). */
+  function setTag(conversationId: string, name: string, on: boolean): void {
+    if (!welcomed || !name.trim()) return;
+    const clientId = nanoid();
+    pendingTags.add(clientId);
+    tagError.value = null;
+    socket.send({ type: 'conversation.tag', clientId, conversationId, tag: name, on });
+  }
+
   /** Online (takes chats) or away (does not); shoppers see whether anyone is online. */
   function setStatus(status: 'online' | 'away'): void {
     myStatus.value = status;
@@ -407,6 +429,10 @@ export function createInbox(
     emailFailures,
     emailConfigured,
     channel,
+    tag,
+    tagsInUse,
+    setTag,
+    tagError,
     myStatus,
     setStatus,
     act,

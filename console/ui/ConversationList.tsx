@@ -58,7 +58,20 @@ export function ConversationList({ inbox }: { inbox: Inbox }) {
           <option value="email">{t.channelEmail}</option>
         </select>
       </label>
-      {list.length === 0 && <p class="muted">{inbox.query.value ? t.noMatches : t.noConversations}</p>}
+      {(inbox.tagsInUse.value.length > 0 || inbox.tag.value) && (
+        <label class="tag-filter small">
+          {t.tagFilter}{' '}
+          <select value={inbox.tag.value} onChange={(e) => (inbox.tag.value = (e.target as HTMLSelectElement).value)}>
+            <option value="">{t.tagAll}</option>
+            {[...new Set([...inbox.tagsInUse.value, ...(inbox.tag.value ? [inbox.tag.value] : [])])].map((tag) => (
+              <option key={tag} value={tag}>
+                {tag}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      {list.length === 0 && <p class="muted">{inbox.query.value || inbox.tag.value ? t.noMatches : t.noConversations}</p>}
       <ul>
         {list.map((c) => {
           const count = inbox.unread.value.get(c.id) ?? 0;
@@ -98,12 +111,22 @@ export function ConversationList({ inbox }: { inbox: Inbox }) {
                   )}
                   {whose === 'waiting-for-shopper' && <span class="turn">{t.waitingForShopper}</span>}
                 </span>
+                {(c.tags ?? []).length > 0 && (
+                  <span class="row row-tags">
+                    <span class="sr-only">{t.tags}:</span>
+                    {(c.tags ?? []).map((tag) => (
+                      <span key={tag} class="tag small">
+                        {tag}
+                      </span>
+                    ))}
+                  </span>
+                )}
               </button>
             </li>
           );
         })}
       </ul>
-      <MessageSearch inbox={inbox} query={inbox.query.value} />
+      <MessageSearch inbox={inbox} query={inbox.query.value} tag={inbox.tag.value} />
     </nav>
   );
 }

@@ -9,6 +9,7 @@ import { visitorLabel } from './ConversationList';
 import { ConversationActions } from './ConversationActions';
 import { MessageLog } from './MessageLog';
 import { ReplyBox } from './ReplyBox';
+import { TagEditor } from './TagEditor';
 
 export function ConversationView({ inbox, meId, meName, context, workspace, onBack, onShowCustomer }: {
   inbox: Inbox;
@@ -59,6 +60,12 @@ export function ConversationView({ inbox, meId, meName, context, workspace, onBa
         )}
         <ConversationActions inbox={inbox} conversation={conversation} meId={meId} teams={workspace.teams.value} />
       </header>
+      <TagEditor
+        inbox={inbox}
+        conversation={conversation}
+        intent={ctx?.intent ?? ctx?.handoff?.intent}
+        siteTags={[...new Set([...workspace.tags.value, ...inbox.tagsInUse.value])]}
+      />
       <MessageLog items={items} hasEarlier={inbox.selectedHasEarlier.value} onLoadEarlier={inbox.loadEarlier} visitorName={name} visitorReadSeq={conversation.visitorReadSeq} conversationId={conversation.id}
         onRetry={inbox.retry}
         focusSeq={inbox.focus.value?.conversationId === conversation.id ? inbox.focus.value.seq : null}

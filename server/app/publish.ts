@@ -28,6 +28,7 @@ export function toSummary(c: ConversationListItem): ConversationSummary {
     team: c.team,
     orderNumbers: c.orderNumbers,
     ...(c.viaEmail ? { viaEmail: true } : {}),
+    tags: c.tags,
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
   };

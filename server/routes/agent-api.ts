@@ -10,6 +10,7 @@ import type { AgentRecord, OrderRecord, Store } from '../store/types';
 import { customerOut, orderOut } from './shapes';
 import { toSummary } from '../app/publish';
 import { siteTeams } from '../domain/teams';
+import { normaliseTag } from '../../shared/tags';
 
 const stringOr = (x: unknown): string | null => (typeof x === 'string' && x ? x : null);
 
@@ -56,9 +57,12 @@ export function agentApiRoutes(deps: AgentApiDeps) {
     return c.json({ data: siteTeams(await deps.store.agents.list(siteId), site?.settings.teams ?? []) });
   });
 
+  /** The site's tags in use, the most used first (suggestions when tagging, the list's filter). */
+  app.get('/tags', async (c) => c.json({ data: await deps.store.conversations.siteTags(c.get('agent').siteId, 200) }));
+
   /**
    * Full-text search over the site's messages: `q` (words; each may be the start of a word, all
-   * must match; accents and case ignored), optional `status`, `agent` (assignee id), `from` and
+   * must match; accents and case ignored), optional `status`, `agent` (assignee id), `tag`, `from` and
    * `to` (YYYY-MM-DD, both days included, UTC). Best matches first, at most 50.
    */
   app.get('/search', async (c) => {
@@ -75,6 +79,9 @@ export function agentApiRoutes(deps: AgentApiDeps) {
       const at = /^\d{4}-\d{2}-\d{2}$/.test(raw) ? Date.parse(`${raw}T00:00:00Z`) : NaN;
       return Number.isFinite(at) ? { ok: true as const, value: at } : { ok: false as const };
     };
+    const rawTag = c.req.query('tag');
+    const tag = rawTag ? normaliseTag(rawTag) : undefined;
+    if (tag === null) return problem(c, 400, 'tag is not a tag', { code: 'invalid_request', field: 'tag' });
     const from = day('from');
     const to = day('to');
     if (!from.ok) return problem(c, 400, 'from must be a date (YYYY-MM-DD)', { code: 'invalid_request', field: 'from' });
@@ -83,6 +90,7 @@ export function agentApiRoutes(deps: AgentApiDeps) {
       terms,
       status: status as 'bot' | 'queued' | 'assigned' | 'resolved' | undefined,
       assigneeId: c.req.query('agent')?.slice(0, 64) || undefined,
+      tag,
       from: from.value,
       to: to.value === undefined ? undefined : to.value + 24 * 60 * 60 * 1000,
       limit: 50,
@@ -128,6 +136,8 @@ export function agentApiRoutes(deps: AgentApiDeps) {
       matchedOrder: matchedOrder ? { id: matchedOrder.externalId, number: matchedOrder.number } : null,
       orders: shown.slice(0, 10).map(orderOut),
       handoff: bot?.handoff ?? null,
+      /** What the assistant understood the shopper wants: the console suggests a tag from it. */
+      intent: stringOr(bot?.handoff?.intent) ?? stringOr(bot?.botState?.lastTopic),
     });
   });
 

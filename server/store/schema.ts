@@ -5,7 +5,7 @@
  * (`npm run db:generate`) into server/store/migrations and applied at start-up.
  */
 import { sql } from 'drizzle-orm';
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { ORDER_STATUSES } from '../../shared/cards';
 
 export const sites = sqliteTable('sites', {
@@ -274,6 +274,26 @@ export const conversations = sqliteTable(
     // Reports select a site's chats by the day they started.
     index('conversations_site_created_idx').on(t.siteId, t.createdAt),
   ],
+);
+
+/**
+ * Tags (contact reasons) on conversations, normalised (shared/tags.ts): who added each and when.
+ * Agents filter the list and search by them; the site's tags are the distinct values here.
+ */
+export const conversationTags = sqliteTable(
+  'conversation_tags',
+  {
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id),
+    conversationId: text('conversation_id')
+      .notNull()
+      .references(() => conversations.id),
+    tag: text('tag').notNull(),
+    addedBy: text('added_by'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.conversationId, t.tag] }), index('conversation_tags_site_tag_idx').on(t.siteId, t.tag)],
 );
 
 export const messages = sqliteTable(

@@ -906,6 +906,36 @@ export class SqliteStore implements Store {
         const row = this.listQuery(siteId, id).get();
         return row ? toListItem(row) : null;
       }),
+    setTag: (siteId: string, id: string, tag: string, on: boolean, opts: { max: number; by: string | null; now: number }) =>
+      this.write((): 'done' | 'full' | 'not_found' =>
+        this.db.transaction(() => {
+          const c = t.conversations;
+          const tags = t.conversationTags;
+          if (!this.db.select({ id: c.id }).from(c).where(and(eq(c.siteId, siteId), eq(c.id, id))).get()) return 'not_found';
+          const mine = and(eq(tags.siteId, siteId), eq(tags.conversationId, id));
+          if (!on) {
+            this.db.delete(tags).where(and(mine, eq(tags.tag, tag))).run();
+            return 'done';
+          }
+          if (this.db.select({ tag: tags.tag }).from(tags).where(and(mine, eq(tags.tag, tag))).get()) return 'done';
+          const count = this.db.select({ n: sql<number>`count(*)` }).from(tags).where(mine).get()?.n ?? 0;
+          if (count >= opts.max) return 'full';
+          this.db.insert(tags).values({ siteId, conversationId: id, tag, addedBy: opts.by, createdAt: opts.now }).run();
+          return 'done';
+        }),
+      ),
+    siteTags: (siteId: string, limit: number) =>
+      this.read(() =>
+        this.db
+          .select({ tag: t.conversationTags.tag, n: sql<number>`count(*)` })
+          .from(t.conversationTags)
+          .where(eq(t.conversationTags.siteId, siteId))
+          .groupBy(t.conversationTags.tag)
+          .orderBy(desc(sql`count(*)`), asc(t.conversationTags.tag))
+          .limit(limit)
+          .all()
+          .map((r) => r.tag),
+      ),
   };
 
   private listQuery(siteId: string, id?: string) {
@@ -927,6 +957,8 @@ export class SqliteStore implements Store {
         orderNumbers: sql<string | null>`(SELECT group_concat(number, ' ') FROM (SELECT o.number FROM orders o WHERE o.site_id = ${t.conversations.siteId} AND o.customer_id = ${knownCustomerId} ORDER BY o.created_at DESC LIMIT 20))`,
         // Some message came or went by e-mail (the console's channel filter).
         viaEmail: sql<number>`EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = ${t.conversations.id} AND m.channel = 'email')`,
+        // Its tags (no spaces in a tag: shared/tags.ts).
+        tags: sql<string | null>`(SELECT group_concat(ct.tag, ' ') FROM conversation_tags ct WHERE ct.conversation_id = ${t.conversations.id})`,
       })
       .from(t.conversations)
       .innerJoin(t.visitors, eq(t.visitors.id, t.conversations.visitorId))
@@ -949,6 +981,7 @@ export class SqliteStore implements Store {
         const where = ['messages_fts MATCH @match', 'm.site_id = @siteId'];
         if (q.status) where.push('c.status = @status');
         if (q.assigneeId) where.push('c.assignee_id = @assigneeId');
+        if (q.tag) where.push('EXISTS (SELECT 1 FROM conversation_tags ct WHERE ct.conversation_id = c.id AND ct.site_id = c.site_id AND ct.tag = @tag)');
         if (q.from !== undefined) where.push('m.created_at >= @from');
         if (q.to !== undefined) where.push('m.created_at < @to');
         const sqlText = `SELECT m.conversation_id AS conversationId, m.seq, m.author_kind AS authorKind, m.kind, m.created_at AS createdAt,
@@ -972,6 +1005,7 @@ export class SqliteStore implements Store {
           limit: q.limit,
           ...(q.status ? { status: q.status } : {}),
           ...(q.assigneeId ? { assigneeId: q.assigneeId } : {}),
+          ...(q.tag ? { tag: q.tag } : {}),
           ...(q.from !== undefined ? { from: q.from } : {}),
           ...(q.to !== undefined ? { to: q.to } : {}),
         }) as { conversationId: string; seq: number; authorKind: MessageHit['authorKind']; kind: MessageHit['kind']; createdAt: number; snippet: string; status: MessageHit['conversation']['status']; assigneeId: string | null; visitorId: string; visitorName: string | null }[];
@@ -1234,6 +1268,7 @@ function toListItem(row: {
   botCustomerEmail: string | null;
   orderNumbers: string | null;
   viaEmail?: number | null;
+  tags?: string | null;
 }): ConversationListItem {
   return {
     ...toConversation(row.conversation),
@@ -1242,6 +1277,7 @@ function toListItem(row: {
     verified: row.verified,
     orderNumbers: row.orderNumbers ? row.orderNumbers.split(' ') : [],
     viaEmail: Boolean(row.viaEmail),
+    tags: row.tags ? row.tags.split(' ').sort() : [],
   };
 }
 

@@ -97,6 +97,8 @@ export interface ConversationListItem extends ConversationRecord {
   orderNumbers: string[];
   /** Some message of it came or went by e-mail. */
   viaEmail?: boolean;
+  /** Its tags (contact reasons), sorted. */
+  tags: string[];
 }
 
 export interface AttachmentRecord {
@@ -228,6 +230,8 @@ export interface MessageSearch {
   terms: string[];
   status?: ConversationRecord['status'] | undefined;
   assigneeId?: string | undefined;
+  /** Only conversations with this tag (normalised). */
+  tag?: string | undefined;
   /** Messages written at or after / before these times (Unix ms). */
   from?: number | undefined;
   to?: number | undefined;
@@ -707,6 +711,13 @@ export interface Store {
     commit(request: CommitRequest): Promise<CommitResult>;
     /** The conversation's event log, oldest first. */
     events(siteId: string, conversationId: string): Promise<ConversationEventRecord[]>;
+    /**
+     * Adds (`on`) or removes a tag (already normalised). Adding to a conversation that has `max`
+     * tags already is refused ('full'); adding one it has, or removing one it has not, changes nothing.
+     */
+    setTag(siteId: string, id: string, tag: string, on: boolean, opts: { max: number; by: string | null; now: number }): Promise<'done' | 'full' | 'not_found'>;
+    /** The site's tags in use, the most used first. */
+    siteTags(siteId: string, limit: number): Promise<string[]>;
   };
   messages: {
     /** Messages with seq > afterSeq, ascending, at most `limit`; `visibleOnly` leaves out internal notes (for shoppers). */
