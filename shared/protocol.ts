@@ -102,6 +102,9 @@ export const ConversationSummarySchema = v.object({
   viaEmail: v.optional(v.boolean()),
   /** Its tags (contact reasons), normalised (shared/tags.ts). */
   tags: v.optional(v.array(v.string())),
+  /** Snoozed since then (absent: not snoozed); it wakes at `snoozedUntil`, or (null) when the shopper writes. */
+  snoozedAt: v.optional(Timestamp),
+  snoozedUntil: v.optional(v.nullable(Timestamp)),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });
@@ -230,7 +233,9 @@ const ConversationAction = v.object({
   type: v.literal('conversation.action'),
   clientId: ClientId,
   conversationId: Id,
-  action: v.picklist(['take', 'take_over', 'transfer', 'resolve', 'reopen', 'return_to_bot']),
+  action: v.picklist(['take', 'take_over', 'transfer', 'resolve', 'reopen', 'return_to_bot', 'snooze', 'unsnooze']),
+  /** For `snooze`: until when (epoch ms); absent: until the shopper writes. */
+  until: v.optional(Timestamp),
   /** For `transfer`: the agent who receives the chat… */
   agentId: v.optional(Id),
   /** …or the team (back to the queue, routed to that team's members). */

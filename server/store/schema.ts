@@ -265,6 +265,10 @@ export const conversations = sqliteTable(
     resolvedFrom: text('resolved_from', { enum: ['bot', 'people'] }),
     /** A person has answered at least once. */
     humanReplied: integer('human_replied', { mode: 'boolean' }).notNull().default(false),
+    /** Since when the chat is snoozed (domain/lifecycle); null: it is not. */
+    snoozedAt: integer('snoozed_at'),
+    /** When a snoozed chat wakes; null while snoozed: when the shopper writes. Timers are re-armed from it at start-up. */
+    snoozedUntil: integer('snoozed_until'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
@@ -273,6 +277,8 @@ export const conversations = sqliteTable(
     index('conversations_visitor_idx').on(t.siteId, t.visitorId, t.status),
     // Reports select a site's chats by the day they started.
     index('conversations_site_created_idx').on(t.siteId, t.createdAt),
+    // Snoozes to re-arm at start-up.
+    index('conversations_snoozed_until_idx').on(t.snoozedUntil),
   ],
 );
 

@@ -69,6 +69,8 @@ export function toConversation(row: ConversationRow): ConversationRecord {
     waitingSince: row.waitingSince,
     resolvedFrom: row.resolvedFrom,
     humanReplied: Boolean(row.humanReplied),
+    snoozedAt: row.snoozedAt,
+    snoozedUntil: row.snoozedUntil,
     locale: row.locale,
     lastSeq: row.lastSeq,
     lastVisibleSeq: row.lastVisibleSeq,
@@ -828,7 +830,8 @@ export class SqliteStore implements Store {
           .from(t.conversations)
           .innerJoin(t.visitors, eq(t.visitors.id, t.conversations.visitorId))
           .leftJoin(t.customers, eq(t.customers.id, t.visitors.customerId))
-          .where(and(eq(t.conversations.siteId, siteId), eq(t.conversations.status, 'queued'), isNotNull(t.conversations.queuedAt)))
+          // A snoozed chat waits for its time, not for routing.
+          .where(and(eq(t.conversations.siteId, siteId), eq(t.conversations.status, 'queued'), isNotNull(t.conversations.queuedAt), isNull(t.conversations.snoozedAt)))
           .orderBy(asc(t.conversations.queuedAt), asc(t.conversations.createdAt))
           .limit(500)
           .all()
@@ -906,6 +909,15 @@ export class SqliteStore implements Store {
         const row = this.listQuery(siteId, id).get();
         return row ? toListItem(row) : null;
       }),
+    snoozes: () =>
+      this.read(() =>
+        this.db
+          .select({ siteId: t.conversations.siteId, id: t.conversations.id, until: t.conversations.snoozedUntil })
+          .from(t.conversations)
+          .where(and(isNotNull(t.conversations.snoozedUntil), ne(t.conversations.status, 'resolved')))
+          .all()
+          .map((r) => ({ siteId: r.siteId, id: r.id, until: r.until! })),
+      ),
     setTag: (siteId: string, id: string, tag: string, on: boolean, opts: { max: number; by: string | null; now: number }) =>
       this.write((): 'done' | 'full' | 'not_found' =>
         this.db.transaction(() => {
@@ -1204,7 +1216,9 @@ export class SqliteStore implements Store {
       s.team !== row.team ||
       s.waitingSince !== row.waitingSince ||
       s.resolvedFrom !== row.resolvedFrom ||
-      s.humanReplied !== Boolean(row.humanReplied)
+      s.humanReplied !== Boolean(row.humanReplied) ||
+      s.snoozedAt !== row.snoozedAt ||
+      s.snoozedUntil !== row.snoozedUntil
     ) {
       row = this.hot.state(siteId, conversationId, s, now) ?? row;
     }

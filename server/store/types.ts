@@ -716,6 +716,8 @@ export interface Store {
      * tags already is refused ('full'); adding one it has, or removing one it has not, changes nothing.
      */
     setTag(siteId: string, id: string, tag: string, on: boolean, opts: { max: number; by: string | null; now: number }): Promise<'done' | 'full' | 'not_found'>;
+    /** Every snoozed conversation with a wake time, on every site (the snooze timers are re-armed from it at start-up). */
+    snoozes(): Promise<{ siteId: string; id: string; until: number }[]>;
     /** The site's tags in use, the most used first. */
     siteTags(siteId: string, limit: number): Promise<string[]>;
   };

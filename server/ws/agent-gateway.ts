@@ -130,6 +130,7 @@ export function agentSocket(deps: GatewayDeps, session: AgentSession, sockets: A
           team: frame.team,
           note: frame.note,
           transcript: frame.transcript === true,
+          until: frame.until,
         }, ack);
         return;
       }
