@@ -17,7 +17,7 @@ import { Timeline, type TimelineItem } from '../../shared/timeline';
 import type { AgentInfo } from './session';
 import { createActions, type ConversationAction } from './actions';
 import { createLiveVisitors } from './live-visitors';
-import { visibleConversations, type View } from './views';
+import { isSnoozed, nextNeedingReply, visibleConversations, type View } from './views';
 
 export interface IncomingEvent {
   kind: 'message' | 'conversation';
@@ -80,7 +80,8 @@ export function createInbox(
   /** Tag changes on their way (by clientId), and the last one refused. */
   const pendingTags = new Set<string>();
   const tagError = signal<{ code: string; message: string } | null>(null);
-  const queued = computed(() => sorted.value.filter((c) => c.status === 'queued').length);
+  const queued = computed(() => sorted.value.filter((c) => c.status === 'queued' && !isSnoozed(c)).length);
+  const snoozed = computed(() => sorted.value.filter(isSnoozed).length);
   /** Unsent drafts per conversation, kept while switching chats. */
   const drafts = new Map<string, { text: string; mode: 'text' | 'note' }>();
   const selected = computed(() => (selectedId.value ? conversations.value.get(selectedId.value) ?? null : null));
@@ -299,6 +300,13 @@ export function createInbox(
     select(list[next]!.id);
   }
 
+  /** Alt+↓ / Alt+↑: the next or previous chat of the view whose shopper waits for a reply; false when none does. */
+  function selectNeedingReply(delta: 1 | -1): boolean {
+    const id = nextNeedingReply(visible.value, selectedId.value, delta);
+    if (id) select(id);
+    return id !== null;
+  }
+
   function clearUnread(id: string): void {
     if (!unread.value.get(id)) return;
     const next = new Map(unread.value);
@@ -340,7 +348,7 @@ export function createInbox(
    * Takes, transfers (to an agent or a team, with an optional note), resolves, reopens or
    * returns the selected conversation to the bot.
    */
-  function act(action: ConversationAction, to?: { agentId?: string; team?: string; note?: string }): void {
+  function act(action: ConversationAction, to?: { agentId?: string; team?: string; note?: string; until?: number }): void {
     const id = selectedId.value;
     if (id) actions.act(conversations.value.get(id) ?? { id }, action, to);
   }
@@ -416,8 +424,10 @@ export function createInbox(
     query,
     visible,
     queued,
+    snoozed,
     drafts,
     selectNext,
+    selectNeedingReply,
     loadEarlier,
     selectedHasEarlier,
     clearUnread,

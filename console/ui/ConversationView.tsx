@@ -5,7 +5,8 @@ import type { ContextModel } from '../state/context';
 import type { Inbox } from '../state/inbox';
 import { locale, strings } from '../state/locale';
 import type { WorkspaceData } from '../state/workspace';
-import { visitorLabel } from './ConversationList';
+import { snoozeLabel, visitorLabel } from './ConversationList';
+import { isSnoozed } from '../state/views';
 import { ConversationActions } from './ConversationActions';
 import { MessageLog } from './MessageLog';
 import { ReplyBox } from './ReplyBox';
@@ -53,6 +54,7 @@ export function ConversationView({ inbox, meId, meName, context, workspace, onBa
         )}
         <h2 id="conversation-title">{name}</h2>
         <span class={`status s-${conversation.status}`}>{t[`status_${conversation.status}`]}</span>
+        {isSnoozed(conversation) && <span class="snoozed-tag">{snoozeLabel(conversation, t, locale.value)}</span>}
         {onShowCustomer && (
           <button type="button" class="ghost phone-only show-customer" onClick={onShowCustomer}>
             {t.showCustomer}
