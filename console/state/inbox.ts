@@ -146,6 +146,12 @@ export function createInbox(
     loadUntilFocus(summary.id);
   }
 
+  /** Opens a chat that may not be in the agent's list (a past conversation of the contact). */
+  function open(summary: ConversationSummary): void {
+    if (!conversations.value.has(summary.id)) upsert(summary);
+    select(summary.id);
+  }
+
   /** Loads the page before the first message shown. */
   function loadEarlier(): void {
     const id = selectedId.value;
@@ -457,6 +463,7 @@ export function createInbox(
     retry,
     focus,
     openAt,
+    open,
   };
 }
 

@@ -211,7 +211,17 @@ function Workspace({ session, agent }: { session: Session; agent: AgentInfo }) {
       >
         <ConversationList inbox={inbox} />
         <ConversationView inbox={inbox} meId={agent.id} meName={agent.name} context={context} workspace={workspace} onBack={() => setPane('list')} onShowCustomer={() => setPane('customer')} />
-        <ContextPanel model={context} presence={selected ? inbox.presence.value : null} onShareOrder={inbox.shareOrder} onBack={() => setPane('chat')} />
+        <ContextPanel
+          model={context}
+          presence={selected ? inbox.presence.value : null}
+          onShareOrder={inbox.shareOrder}
+          onOpenConversation={(summary) => {
+            // "All open" or "Resolved" holds it, whoever has it.
+            inbox.view.value = summary.status === 'resolved' ? 'resolved' : 'open';
+            inbox.open(summary);
+          }}
+          onBack={() => setPane('chat')}
+        />
       </div>
     </div>
   );

@@ -4,7 +4,9 @@
  * live agent session and is scoped to the agent's site.
  */
 import { Hono } from 'hono';
-import { agentFromRequest } from '../auth';
+import { agentFromRequest, csrfOk } from '../auth';
+import { contactOf, notesOut, pastConversations, saveContactNotes } from '../app/contacts';
+import { InvalidRequestError } from '../app/errors';
 import { problem } from '../http';
 import type { AgentRecord, OrderRecord, Store } from '../store/types';
 import { customerOut, orderOut } from './shapes';
@@ -40,6 +42,7 @@ export function agentApiRoutes(deps: AgentApiDeps) {
   app.use('*', async (c, next) => {
     const agent = await agentFromRequest(c, deps.store, deps.now());
     if (!agent) return problem(c, 401, 'not signed in', { code: 'unauthorized' });
+    if (!/^(GET|HEAD|OPTIONS)$/.test(c.req.method) && !csrfOk(c)) return problem(c, 403, 'missing or wrong CSRF token', { code: 'csrf' });
     c.set('agent', agent);
     c.header('Cache-Control', 'no-store');
     return next();
@@ -106,21 +109,14 @@ export function agentApiRoutes(deps: AgentApiDeps) {
 
   app.get('/conversations/:id/context', async (c) => {
     const siteId = c.get('agent').siteId;
-    const conversation = await deps.store.conversations.get(siteId, c.req.param('id').slice(0, 64));
-    if (!conversation) return problem(c, 404, 'no such conversation', { code: 'not_found' });
-    const visitor = await deps.store.visitors.byId(siteId, conversation.visitorId);
-    if (!visitor) return problem(c, 404, 'no such visitor', { code: 'not_found' });
-    const bot = await deps.store.conversations.botData(siteId, conversation.id);
-    // The order the shopper proved in this chat (number + email, checked by the bot), if any.
-    const matchedOrderId = stringOr(bot?.botState?.matchedOrderId) ?? stringOr(bot?.handoff?.matchedOrderId);
-    const matchedOrder = matchedOrderId ? await deps.store.orders.byExternalId(siteId, matchedOrderId) : null;
-    // Orders only for a verified identity or an order proved in the chat: a claimed id proves nothing.
-    let customer = visitor.verified && visitor.customerId ? await deps.store.customers.byId(siteId, visitor.customerId) : null;
-    const verifiedBy = customer ? 'identity' : matchedOrder ? 'order' : null;
-    if (!customer && matchedOrder) customer = await deps.store.customers.byExternalId(siteId, matchedOrder.customerExternalId);
+    const id = c.req.param('id').slice(0, 64);
+    const contact = await contactOf(deps.store, siteId, id);
+    if (!contact) return problem(c, 404, 'no such conversation', { code: 'not_found' });
+    const { visitor, customer, verifiedBy, matchedOrder, bot } = contact;
     const orders = customer ? await deps.store.orders.forCustomer(siteId, customer.id, 200) : matchedOrder ? [matchedOrder] : [];
     // The proved order first: it is what the chat is about (and what canned variables use).
     const shown = matchedOrder ? [matchedOrder, ...orders.filter((o) => o.id !== matchedOrder.id)] : orders;
+    const notes = await deps.store.contactNotes.get(siteId, contact.subject);
     return c.json({
       visitor: {
         id: visitor.id,
@@ -138,7 +134,25 @@ export function agentApiRoutes(deps: AgentApiDeps) {
       handoff: bot?.handoff ?? null,
       /** What the assistant understood the shopper wants: the console suggests a tag from it. */
       intent: stringOr(bot?.handoff?.intent) ?? stringOr(bot?.botState?.lastTopic),
+      /** The agents' notes about this contact (the customer when known, else the visitor): plain text. */
+      notes: await notesOut(deps.store, siteId, contact.subject, notes),
+      /** Their other conversations, newest first, as the list shows them. */
+      history: (await pastConversations(deps.store, siteId, visitor, id)).map(toSummary),
     });
+  });
+
+  /** The notes about the contact of a conversation: `{ text }`, plain text (empty clears them). */
+  app.put('/conversations/:id/notes', async (c) => {
+    const body = (await c.req.json().catch(() => null)) as { text?: unknown } | null;
+    if (typeof body?.text !== 'string') return problem(c, 400, 'text must be a string', { code: 'invalid_request', field: 'text' });
+    try {
+      return c.json(await saveContactNotes(deps, { agent: c.get('agent'), conversationId: c.req.param('id').slice(0, 64), text: body.text }));
+    } catch (err) {
+      if (err instanceof InvalidRequestError) {
+        return err.code === 'not_found' ? problem(c, 404, err.message, { code: 'not_found' }) : problem(c, 422, err.message, { code: 'validation_failed', field: 'text' });
+      }
+      throw err;
+    }
   });
 
   return app;

@@ -302,6 +302,25 @@ export const conversationTags = sqliteTable(
   (t) => [primaryKey({ columns: [t.conversationId, t.tag] }), index('conversation_tags_site_tag_idx').on(t.siteId, t.tag)],
 );
 
+/**
+ * An agent's notes about a contact — a customer the shop knows, else the visitor (issue 16):
+ * plain text, one per contact, shown and edited beside their chats.
+ */
+export const contactNotes = sqliteTable(
+  'contact_notes',
+  {
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id),
+    subjectKind: text('subject_kind', { enum: ['customer', 'visitor'] }).notNull(),
+    subjectId: text('subject_id').notNull(),
+    text: text('text').notNull(),
+    updatedBy: text('updated_by'),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.subjectKind, t.subjectId] })],
+);
+
 export const messages = sqliteTable(
   'messages',
   {

@@ -24,6 +24,8 @@ import type {
   AttachmentRecord,
   CommitRequest,
   ConversationDataPatch,
+  ContactNotesRecord,
+  ContactRef,
   MessageHit,
   MessageSearch,
   CommitResult,
@@ -948,6 +950,34 @@ export class SqliteStore implements Store {
           .all()
           .map((r) => r.tag),
       ),
+  };
+
+  contactNotes = {
+    get: (siteId: string, subject: ContactRef) =>
+      this.read((): ContactNotesRecord | null => {
+        const n = t.contactNotes;
+        const row = this.db
+          .select({ text: n.text, updatedBy: n.updatedBy, updatedAt: n.updatedAt })
+          .from(n)
+          .where(and(eq(n.siteId, siteId), eq(n.subjectKind, subject.kind), eq(n.subjectId, subject.id)))
+          .get();
+        return row ?? null;
+      }),
+    save: (siteId: string, subject: ContactRef, text: string, by: string | null, now: number) =>
+      this.write((): ContactNotesRecord | null => {
+        const n = t.contactNotes;
+        const key = and(eq(n.siteId, siteId), eq(n.subjectKind, subject.kind), eq(n.subjectId, subject.id));
+        if (!text) {
+          this.db.delete(n).where(key).run();
+          return null;
+        }
+        this.db
+          .insert(n)
+          .values({ siteId, subjectKind: subject.kind, subjectId: subject.id, text, updatedBy: by, updatedAt: now })
+          .onConflictDoUpdate({ target: [n.siteId, n.subjectKind, n.subjectId], set: { text, updatedBy: by, updatedAt: now } })
+          .run();
+        return { text, updatedBy: by, updatedAt: now };
+      }),
   };
 
   private listQuery(siteId: string, id?: string) {

@@ -277,6 +277,18 @@ export interface CommitResult {
   ownerCustomerId: string | null;
 }
 
+/** Whom notes are about: a customer the shop knows, else the visitor. */
+export interface ContactRef {
+  kind: 'customer' | 'visitor';
+  id: string;
+}
+
+export interface ContactNotesRecord {
+  text: string;
+  updatedBy: string | null;
+  updatedAt: number;
+}
+
 export interface CustomerRecord {
   id: string;
   siteId: string;
@@ -742,6 +754,12 @@ export interface Store {
     ratings(siteId: string, start: number, end: number): Promise<RatingRecord[]>;
     /** Orders (not cancelled) placed in [start, end). */
     orders(siteId: string, start: number, end: number): Promise<{ customerId: string; createdAt: number; total: number; currency: string }[]>;
+  };
+  /** Agents' notes about a contact, one per customer or visitor of the site. */
+  contactNotes: {
+    get(siteId: string, subject: ContactRef): Promise<ContactNotesRecord | null>;
+    /** Replaces the notes (empty text deletes them). */
+    save(siteId: string, subject: ContactRef, text: string, by: string | null, now: number): Promise<ContactNotesRecord | null>;
   };
   /** Ratings are written by a commit (CommitPlan.rating, app/conversations rateConversation), never alone. */
   ratings: {
