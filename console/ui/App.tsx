@@ -15,7 +15,7 @@ import { LanguagePicker } from './LanguagePicker';
 import { ThemeToggle } from './ThemeToggle';
 import { SignIn } from './SignIn';
 import { VisitorsView } from './VisitorsView';
-import { Settings } from './settings/Settings';
+import { LazySettings } from './LazySettings';
 import { AccountView } from './AccountView';
 import { LazyReports } from './LazyReports';
 import { InviteAccept } from './InviteAccept';
@@ -238,7 +238,7 @@ function Workspace({ session, agent }: { session: Session; agent: AgentInfo }) {
           </button>
         </div>
       </header>
-      {screen === 'settings' && <Settings meId={agent.id} />}
+      {screen === 'settings' && <LazySettings meId={agent.id} />}
       {screen === 'account' && <AccountView agent={agent} />}
       {screen === 'reports' && <LazyReports />}
       {screen === 'visitors' && (
