@@ -56,7 +56,7 @@ interface Loaded {
   teamsOf: (agentId: string) => readonly string[];
 }
 
-const filtered = (f: ReportFilter) => Boolean(f.team || f.agentId || f.language || f.channel);
+const filtered = (f: ReportFilter) => Boolean(f.team || f.agentId || f.language || f.channel) || f.tag !== undefined;
 
 /**
  * Replayed logs, per site and conversation, kept while the conversation row stays the same (its
@@ -116,11 +116,14 @@ async function load(store: Store, site: SiteRecord, req: ReportRequest): Promise
   }
   const conversations: ReportConversation[] = [];
   const any = filtered(req.filter);
+  const tag = req.filter.tag;
+  const tagged = tag === undefined ? null : new Set(tag === null ? [] : await store.reports.tagged(site.id, tag));
   const fresh = factsCache.get(site.id);
   for (const r of rows) {
     const c = fresh?.get(r.id)?.conversation;
     // A conversation with no log (none is written without one) has nothing to report.
     if (!c || !c.id) continue;
+    if (tagged && !tagged.has(r.id)) continue;
     if (!any || matches(c, req.filter, teamsOf)) conversations.push(c);
   }
   return { range, conversations, teamsOf };

@@ -389,6 +389,15 @@ export class SqliteStore implements Store {
     messagesOf: (siteId: string, start: number, end: number, ids: ReadonlySet<string>) => this.read(() => this.report.messagesOf(siteId, start, end, ids)),
     ratings: (siteId: string, start: number, end: number) => this.read(() => this.report.ratings(siteId, start, end)),
     orders: (siteId: string, start: number, end: number) => this.read(() => this.report.orders(siteId, start, end)),
+    tagged: (siteId: string, tag: string) =>
+      this.read(() =>
+        this.db
+          .select({ id: t.conversationTags.conversationId })
+          .from(t.conversationTags)
+          .where(and(eq(t.conversationTags.siteId, siteId), eq(t.conversationTags.tag, tag)))
+          .all()
+          .map((r) => r.id),
+      ),
   };
 
   ratings = {

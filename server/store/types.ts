@@ -752,6 +752,8 @@ export interface Store {
     messagesOf(siteId: string, start: number, end: number, conversationIds: ReadonlySet<string>): Promise<{ at: number; authorKind: 'visitor' | 'agent' | 'bot' }[]>;
     /** Ratings of the site's chats created in [start, end). */
     ratings(siteId: string, start: number, end: number): Promise<RatingRecord[]>;
+    /** The site's conversations with this tag (reports filter by it). */
+    tagged(siteId: string, tag: string): Promise<string[]>;
     /** Orders (not cancelled) placed in [start, end). */
     orders(siteId: string, start: number, end: number): Promise<{ customerId: string; createdAt: number; total: number; currency: string }[]>;
   };
