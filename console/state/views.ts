@@ -1,16 +1,23 @@
 /** Inbox views and search: pure functions over conversation summaries. */
 import type { ConversationSummary, VisitorSummary } from '../../shared/protocol';
 
-export const VIEWS = ['queue', 'mine', 'open', 'bot', 'resolved'] as const;
+export const VIEWS = ['queue', 'mine', 'open', 'bot', 'resolved', 'snoozed'] as const;
 export type View = (typeof VIEWS)[number];
+
+/** Snoozed: out of the queue and "mine" until it wakes (its time, the shopper writes, or by hand). */
+export function isSnoozed(c: ConversationSummary): boolean {
+  return c.snoozedAt !== undefined && c.status !== 'resolved';
+}
 
 /** Whether a conversation belongs in a view, for the agent `me`. */
 export function inView(c: ConversationSummary, view: View, me: string): boolean {
   switch (view) {
     case 'queue':
-      return c.status === 'queued';
+      return c.status === 'queued' && !isSnoozed(c);
     case 'mine':
-      return c.status === 'assigned' && c.assigneeId === me;
+      return c.status === 'assigned' && c.assigneeId === me && !isSnoozed(c);
+    case 'snoozed':
+      return isSnoozed(c);
     case 'open':
       return c.status !== 'resolved';
     case 'bot':
@@ -65,6 +72,23 @@ export function turn(c: ConversationSummary): 'shopper-waiting' | 'waiting-for-s
   if (c.waitingSince === undefined) return c.lastMessage.authorKind === 'visitor' ? 'shopper-waiting' : 'waiting-for-shopper'; // an older server
   if (c.waitingSince !== null) return 'shopper-waiting';
   return c.status === 'assigned' ? 'waiting-for-shopper' : null;
+}
+
+/**
+ * Alt+↓ / Alt+↑: the next chat below (above) the open one in `list` (the view as shown) whose
+ * shopper waits for a reply, round the end; from no chat, the first (last) such chat. Chats the
+ * agent has answered are passed over, so answering one (which moves it to the top) never sends
+ * the agent back to it. Null when no other chat waits.
+ */
+export function nextNeedingReply(list: readonly ConversationSummary[], currentId: string | null, delta: 1 | -1): string | null {
+  const n = list.length;
+  const at = list.findIndex((c) => c.id === currentId);
+  for (let step = 1; step <= n; step++) {
+    const i = at === -1 ? (delta === 1 ? step - 1 : n - step) : (((at + delta * step) % n) + n) % n;
+    const c = list[i]!;
+    if (c.id !== currentId && turn(c) === 'shopper-waiting') return c.id;
+  }
+  return null;
 }
 
 /** Since when the shopper has been waiting for a person (for "Waiting · 3 min"). */

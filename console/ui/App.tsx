@@ -1,5 +1,5 @@
 /** Top level: sign-in when signed out, the workspace when signed in. */
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { createContextModel } from '../state/context';
 import { createInbox } from '../state/inbox';
 import { createNotifier, tabTitle } from '../state/notify';
@@ -139,15 +139,32 @@ function Workspace({ session, agent }: { session: Session; agent: AgentInfo }) {
     document.title = tabTitle(unreadTotal, inbox.queued.value);
   }, [unreadTotal, inbox.queued.value]);
 
-  // Keyboard: Alt+↓/↑ next/previous chat, Alt+1…5 views, "/" search (docs/console.md).
+  // The phone's "Menu" of the top bar: open or not; a click elsewhere closes it.
+  const [moreOpen, setMoreOpen] = useState(false);
+  const moreButton = useRef<HTMLButtonElement>(null);
+  const morePanel = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!moreOpen) return;
+    const onDown = (e: PointerEvent) => {
+      const target = e.target as Node;
+      if (!moreButton.current?.contains(target) && !morePanel.current?.contains(target)) setMoreOpen(false);
+    };
+    document.addEventListener('pointerdown', onDown);
+    return () => document.removeEventListener('pointerdown', onDown);
+  }, [moreOpen]);
+  // What a shortcut found nothing for ("No other chat is waiting for a reply"), read out politely.
+  const [shortcutNote, setShortcutNote] = useState('');
+  // Keyboard: Alt+↓/↑ next/previous chat waiting for a reply, Alt+1…6 views, "/" search (docs/console.md).
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const typingInField = e.target instanceof HTMLElement && /^(INPUT|TEXTAREA|SELECT)$/.test(e.target.tagName);
       if (e.altKey && (e.key === 'ArrowDown' || e.key === 'ArrowUp')) {
         e.preventDefault();
-        inbox.selectNext(e.key === 'ArrowDown' ? 1 : -1);
-        document.getElementById('reply')?.focus();
-      } else if (e.altKey && /^[1-5]$/.test(e.key)) {
+        const moved = inbox.selectNeedingReply(e.key === 'ArrowDown' ? 1 : -1);
+        setShortcutNote(moved ? '' : strings().noNeedsReply);
+        // The chat's reply box is drawn after the selection changes: focus it then.
+        if (moved) setTimeout(() => document.getElementById('reply')?.focus(), 0);
+      } else if (e.altKey && /^[1-6]$/.test(e.key)) {
         e.preventDefault();
         inbox.view.value = VIEWS[Number(e.key) - 1]!;
       } else if (e.key === '/' && !typingInField && !e.altKey && !e.ctrlKey && !e.metaKey) {
@@ -163,8 +180,8 @@ function Workspace({ session, agent }: { session: Session; agent: AgentInfo }) {
     <div class="workspace">
       <header class="topbar">
         <span class="brand">{t.appName}</span>
-        <span class={`conn ${status}`} role="status">
-          {status === 'open' ? t.connected : t.reconnecting}
+        <span class={`conn ${status}`} role="status" title={status === 'open' ? t.connected : t.reconnecting}>
+          <span class="conn-text">{status === 'open' ? t.connected : t.reconnecting}</span>
         </span>
         <span class="spacer" />
         <label class="my-status">
@@ -178,33 +195,74 @@ function Workspace({ session, agent }: { session: Session; agent: AgentInfo }) {
           {inbox.team.value.filter((a) => a.status === 'online').length} {t.teamOnline}
         </span>
         <span class="shortcuts muted small">{t.shortcuts}</span>
-        <AlertsMenu notifier={notifier} />
+        <span class="sr-only" role="status">
+          {shortcutNote}
+        </span>
         <button type="button" class="ghost" aria-pressed={screen === 'visitors'} onClick={() => setScreen(screen === 'visitors' ? 'inbox' : 'visitors')}>
-          {t.visitors} <span class="count">{onlineVisitors}</span>
+          <span class="label-long">{t.visitors}</span>
+          <span class="label-short" aria-hidden="true">
+            {t.visitorsShort}
+          </span>{' '}
+          <span class="count">{onlineVisitors}</span>
         </button>
-        {(agent.role === 'admin' || agent.role === 'supervisor') && (
-          <>
-            <button type="button" class="ghost" aria-pressed={screen === 'live'} onClick={() => setScreen(screen === 'live' ? 'inbox' : 'live')}>
-              {t.liveView}
+        {/* A phone keeps one row: the rest sits behind "Menu" (a disclosure); wider screens show it inline. */}
+        <button
+          ref={moreButton}
+          type="button"
+          class="ghost phone-only more-toggle"
+          aria-expanded={moreOpen}
+          aria-controls="topbar-more"
+          title={t.menu}
+          onClick={() => setMoreOpen(!moreOpen)}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape' && moreOpen) setMoreOpen(false);
+          }}
+        >
+          <span aria-hidden="true">☰</span>
+          <span class="sr-only">{t.menu}</span>
+        </button>
+        <div
+          id="topbar-more"
+          ref={morePanel}
+          class="topbar-more"
+          data-open={moreOpen ? 'true' : undefined}
+          onKeyDown={(e) => {
+            // The alerts menu's own Escape (it closes itself first) is not this one's.
+            if (e.key === 'Escape' && moreOpen && !e.defaultPrevented) {
+              setMoreOpen(false);
+              moreButton.current?.focus();
+            }
+          }}
+          // Choosing a screen (or signing out) closes it; the alerts menu and the pickers keep it open.
+          onClick={(e) => {
+            if ((e.target as Element).closest('button.screen')) setMoreOpen(false);
+          }}
+        >
+          <AlertsMenu notifier={notifier} />
+          {(agent.role === 'admin' || agent.role === 'supervisor') && (
+            <>
+              <button type="button" class="ghost screen" aria-pressed={screen === 'live'} onClick={() => setScreen(screen === 'live' ? 'inbox' : 'live')}>
+                {t.liveView}
+              </button>
+              <button type="button" class="ghost screen" aria-pressed={screen === 'reports'} onClick={() => setScreen(screen === 'reports' ? 'inbox' : 'reports')}>
+                {t.reports}
+              </button>
+            </>
+          )}
+          {agent.role === 'admin' && (
+            <button type="button" class="ghost screen" aria-pressed={screen === 'settings'} onClick={() => setScreen(screen === 'settings' ? 'inbox' : 'settings')}>
+              {screen === 'settings' ? t.inbox : t.settings}
             </button>
-            <button type="button" class="ghost" aria-pressed={screen === 'reports'} onClick={() => setScreen(screen === 'reports' ? 'inbox' : 'reports')}>
-              {t.reports}
-            </button>
-          </>
-        )}
-        {agent.role === 'admin' && (
-          <button type="button" class="ghost" aria-pressed={screen === 'settings'} onClick={() => setScreen(screen === 'settings' ? 'inbox' : 'settings')}>
-            {screen === 'settings' ? t.inbox : t.settings}
+          )}
+          <LanguagePicker />
+          <ThemeToggle />
+          <button type="button" class="ghost me screen" aria-pressed={screen === 'account'} title={t.account} onClick={() => setScreen(screen === 'account' ? 'inbox' : 'account')}>
+            {agent.name} <span class="sr-only">· {t.account}</span>
           </button>
-        )}
-        <LanguagePicker />
-        <ThemeToggle />
-        <button type="button" class="ghost me" aria-pressed={screen === 'account'} title={t.account} onClick={() => setScreen(screen === 'account' ? 'inbox' : 'account')}>
-          {agent.name} <span class="sr-only">· {t.account}</span>
-        </button>
-        <button type="button" class="ghost" onClick={() => void session.signOut()}>
-          {t.signOut}
-        </button>
+          <button type="button" class="ghost screen" onClick={() => void session.signOut()}>
+            {t.signOut}
+          </button>
+        </div>
       </header>
       {screen === 'settings' && <LazySettings meId={agent.id} />}
       {screen === 'account' && <AccountView agent={agent} />}
@@ -231,7 +289,17 @@ function Workspace({ session, agent }: { session: Session; agent: AgentInfo }) {
       >
         <ConversationList inbox={inbox} />
         <ConversationView inbox={inbox} meId={agent.id} meName={agent.name} context={context} workspace={workspace} onBack={() => setPane('list')} onShowCustomer={() => setPane('customer')} />
-        <ContextPanel model={context} presence={selected ? inbox.presence.value : null} onShareOrder={inbox.shareOrder} onBack={() => setPane('chat')} />
+        <ContextPanel
+          model={context}
+          presence={selected ? inbox.presence.value : null}
+          onShareOrder={inbox.shareOrder}
+          onOpenConversation={(summary) => {
+            // "All open" or "Resolved" holds it, whoever has it.
+            inbox.view.value = summary.status === 'resolved' ? 'resolved' : 'open';
+            inbox.open(summary);
+          }}
+          onBack={() => setPane('chat')}
+        />
       </div>
     </div>
   );

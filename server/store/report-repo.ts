@@ -65,6 +65,11 @@ function where(siteId: string, start: number, end: number, filter: FactsFilter):
     parts.push(`(f.team = ? OR instr(f.teams, ?) > 0${members.map(() => ' OR instr(f.agents, ?) > 0').join('')})`);
     params.push(filter.team, `|${filter.team}|`, ...members.map((m) => `|${m}|`));
   }
+  if (filter.tag !== undefined) {
+    // The tag as the chat has it now (conversation_tags' primary key leads with the chat).
+    parts.push('EXISTS (SELECT 1 FROM conversation_tags g WHERE g.conversation_id = f.conversation_id AND g.tag = ?)');
+    params.push(filter.tag ?? '');
+  }
   if (filter.having) parts.push(HAVING[filter.having]);
   if (filter.timeZone) {
     parts.push(filter.timeZone.other ? 'f.time_zone != ?' : 'f.time_zone = ?');
