@@ -191,7 +191,7 @@ function Workspace({ session, agent }: { session: Session; agent: AgentInfo }) {
             <option value="away">○ {t.statusAway}</option>
           </select>
         </label>
-        <span class="muted small">
+        <span class="muted small team-count">
           {inbox.team.value.filter((a) => a.status === 'online').length} {t.teamOnline}
         </span>
         <span class="shortcuts muted small">{t.shortcuts}</span>
@@ -287,7 +287,7 @@ function Workspace({ session, agent }: { session: Session; agent: AgentInfo }) {
         // Tapping a chat in the list (the one already open, too) shows it.
         onClick={(e) => (e.target as Element).closest('.list .item') && setPane('chat')}
       >
-        <ConversationList inbox={inbox} />
+        <ConversationList inbox={inbox} meId={agent.id} />
         <ConversationView inbox={inbox} meId={agent.id} meName={agent.name} context={context} workspace={workspace} onBack={() => setPane('list')} onShowCustomer={() => setPane('customer')} />
         <ContextPanel
           model={context}

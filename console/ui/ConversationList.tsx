@@ -1,5 +1,6 @@
 /** Views, search and the conversations of the current view, with unread counts and whose turn it is. */
 import { plainText } from '../../shared/markdown';
+import { Avatar } from './Avatar';
 import { useEffect, useState } from 'preact/hooks';
 import type { ConversationSummary } from '../../shared/protocol';
 import type { Inbox } from '../state/inbox';
@@ -27,8 +28,11 @@ export function snoozeLabel(c: ConversationSummary, t: ReturnType<typeof strings
   return `${t.snoozedUntil} ${format.format(c.snoozedUntil)}`;
 }
 
-export function ConversationList({ inbox }: { inbox: Inbox }) {
+export function ConversationList({ inbox, meId }: { inbox: Inbox; meId?: string }) {
   const t = strings();
+  // Who has a chat: the team's names (an agent no longer on the team is shown by the word alone).
+  const names = new Map(inbox.team.value.map((a) => [a.id, a.name]));
+  const nameOf = (id: string) => names.get(id) ?? t.role_agent;
   const now = useNow();
   const list = inbox.visible.value;
   // Places in the whole queue (not in a filtered list), longest waiting first.
@@ -104,6 +108,12 @@ export function ConversationList({ inbox }: { inbox: Inbox }) {
                 </span>
                 <span class="row row-status">
                   <span class={`status s-${c.status}`}>{t[`status_${c.status}`]}</span>
+                  {c.status === 'assigned' && c.assigneeId && (
+                    <span class="holder">
+                      <Avatar id={c.assigneeId} name={nameOf(c.assigneeId)} />
+                      {c.assigneeId === meId ? t.holderMe : nameOf(c.assigneeId)}
+                    </span>
+                  )}
                   {c.status === 'queued' && places.has(c.id) && (
                     <span class="turn waiting">
                       {t.queuePlace.replace('{n}', String(places.get(c.id)))} · {waited(waitingSince(c), now, locale.value)}

@@ -44,8 +44,8 @@ const barRows = (page: Page) =>
 
 describe.runIf(hasChromium)('the console on small screens', () => {
   for (const lang of ['es', 'en'] as const) {
-    it(`keeps the top bar on one row at 1024 and 1280 px (${lang})`, async () => {
-      for (const [width, colorScheme] of [[1024, 'light'], [1280, 'dark']] as const) {
+    it(`keeps the top bar on one row at 1024, 1280 and 1440 px (${lang})`, async () => {
+      for (const [width, colorScheme] of [[1024, 'light'], [1280, 'dark'], [1440, 'light']] as const) {
         const page = await signIn(ctx.browser, lang, { width, height: 800 });
         await page.emulateMedia({ colorScheme });
         await page.getByRole('button', { name: L[lang].signOut }).waitFor(T);
