@@ -12,6 +12,10 @@ import { hasDemo, removeDemo } from '../server/store/demo-data';
 import { DEMO } from '../server/store/seed';
 
 const config = loadConfig();
+if (config.databaseUrl) {
+  console.error('demo:remove works on the SQLite data folder; with DATABASE_URL (PostgreSQL), use a new database or schema (DATABASE_SCHEMA) for your shop.');
+  process.exit(2);
+}
 const { sqlite, close } = openDb(config.dataDir);
 try {
   const removed = removeDemo(sqlite);

@@ -27,6 +27,13 @@ export interface Config {
   agentMessages: { rate: number; burst: number };
   /** WS_MAX_BUFFERED_BYTES: a socket whose unsent bytes exceed this (a client that stopped reading) is cut off. */
   wsMaxBufferedBytes: number;
+  /**
+   * DATABASE_URL=postgres://user:pass@host:5432/db selects the PostgreSQL store (several nodes
+   * share it; docs/deploy.md). Empty (the default): SQLite in DATA_DIR, nothing else to install.
+   */
+  databaseUrl: string;
+  /** DATABASE_SCHEMA: with PostgreSQL, the schema the tables live in (default: the server's, `public`). */
+  databaseSchema: string;
   /** DB_BUSY_TIMEOUT_MS: how long a write waits for another connection's write lock before failing as `store_unavailable`. */
   dbBusyTimeoutMs: number;
   /** E-mail (issue 13, docs/email.md). */
@@ -58,6 +65,10 @@ function bool(value: string | undefined, fallback: boolean): boolean {
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = Number(env.PORT ?? 8787);
+  const databaseUrl = (env.DATABASE_URL ?? '').trim();
+  if (databaseUrl && !/^postgres(ql)?:\/\//i.test(databaseUrl)) throw new Error('DATABASE_URL must be a postgres:// URL (unset it to keep the data in SQLite under DATA_DIR)');
+  const databaseSchema = (env.DATABASE_SCHEMA ?? '').trim();
+  if (databaseSchema && !/^[a-z_][a-z0-9_]*$/i.test(databaseSchema)) throw new Error(`DATABASE_SCHEMA must be letters, digits and _, got ${databaseSchema}`);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be an integer 0–65535, got ${env.PORT}`);
   return {
     port,
@@ -90,6 +101,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       intervalMs: Math.max(50, Number(env.MAIL_INTERVAL_MS ?? 2000) || 2000),
       maxInboundBytes: Math.max(1024, Number(env.MAIL_MAX_BYTES ?? 10 * 1024 * 1024) || 10 * 1024 * 1024),
     },
+    databaseUrl,
+    databaseSchema,
     dbBusyTimeoutMs: Number.isFinite(Number(env.DB_BUSY_TIMEOUT_MS ?? 5000)) ? Math.max(0, Number(env.DB_BUSY_TIMEOUT_MS ?? 5000)) : 5000,
   };
 }

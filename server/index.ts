@@ -20,6 +20,10 @@ import { openDb } from './store/db';
 import { seedDemo } from './store/seed';
 import { demoRefusal, findDemo, hasDemo } from './store/demo-data';
 import { SqliteStore } from './store/sqlite-store';
+import { openPg } from './store/pg/db';
+import { PgStore } from './store/pg/pg-store';
+import { findDemoPg, seedDemoPg } from './store/pg/seed';
+import type { Store } from './store/types';
 import { warmUpNlu } from './domain/nlu';
 import { setMaxBufferedBytes } from './ws/connection';
 
@@ -29,7 +33,8 @@ export class StartupRefused extends Error {}
 export interface RunningServer {
   url: string;
   port: number;
-  store: SqliteStore;
+  /** SqliteStore, or PgStore with DATABASE_URL. */
+  store: Store;
   logger: Logger;
   /** The built-in inbound SMTP listener's port (INBOUND_SMTP_PORT), or null when it is off. */
   inboundSmtpPort(): number | null;
@@ -37,7 +42,22 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
+/** Opens the store: PostgreSQL with DATABASE_URL, else SQLite in DATA_DIR; seeds the demo or refuses demo data. */
+async function openStore(config: Config, logger: Logger): Promise<Store> {
+  if (config.databaseUrl) {
+    const opened = await openPg(config.databaseUrl, config.databaseSchema ? { schema: config.databaseSchema } : {});
+    if (!config.seedDemo) {
+      const demo = await findDemoPg(opened.db);
+      if (hasDemo(demo)) {
+        await opened.close();
+        throw new StartupRefused(
+          `SEED_DEMO=0 but the PostgreSQL database holds the demo shop's data (${[demo.siteId ? 'site pk_demo' : '', ...demo.agents].filter(Boolean).join(', ')}), whose passwords and keys are public; use a new database (or schema, DATABASE_SCHEMA)`,
+        );
+      }
+    }
+    if (config.seedDemo) await seedDemoPg(opened.db, Date.now());
+    return new PgStore(opened, logger);
+  }
   const opened = openDb(config.dataDir, { busyTimeoutMs: config.dbBusyTimeoutMs });
   if (!config.seedDemo) {
     // A production server must not answer to the demo's public passwords and keys.
@@ -47,11 +67,15 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       throw new StartupRefused(`SEED_DEMO=0 but ${demoRefusal(demo).replace(/^This/, 'this')}`);
     }
   }
-  setMaxBufferedBytes(config.wsMaxBufferedBytes);
   if (config.seedDemo) await seedDemo(opened.db, Date.now());
+  return new SqliteStore(opened, logger);
+}
+
+export async function startServer(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
+  const store = await openStore(config, logger);
+  setMaxBufferedBytes(config.wsMaxBufferedBytes);
   // The assistant's classifier trains from its example sentences (a few hundred ms): now, not on a shopper's first message.
   warmUpNlu();
-  const store = new SqliteStore(opened, logger);
   const fileKey = loadServerKey(config.dataDir);
   const mailer = createMailer(config.mail, config.seedDemo);
   // The demo without a mail server keeps its mail in the database; replies come back through its mailbox page.
@@ -124,7 +148,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const running = await startServer(config, logger);
-  logger.info({ url: running.url, dataDir: config.dataDir, demo: config.seedDemo }, 'Mostrador listening');
+  logger.info({ url: running.url, dataDir: config.dataDir, store: config.databaseUrl ? 'postgres' : 'sqlite', demo: config.seedDemo }, 'Mostrador listening');
   if (config.seedDemo) {
     logger.info(`Demo shop: ${running.url}/demo/  ·  Console: ${running.url}/console/ (ana@example.com / mostrador)`);
   }

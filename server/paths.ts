@@ -16,4 +16,6 @@ function packageRoot(from: string): string {
 /** The directory holding package.json. */
 export const ROOT = packageRoot(dirname(fileURLToPath(import.meta.url)));
 export const MIGRATIONS_DIR = join(ROOT, 'server', 'store', 'migrations');
+/** The PostgreSQL store's migrations (DATABASE_URL=postgres://…). */
+export const PG_MIGRATIONS_DIR = join(ROOT, 'server', 'store', 'migrations-pg');
 export const DEMO_DIR = join(ROOT, 'server', 'demo');

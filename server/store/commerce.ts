@@ -21,7 +21,7 @@ import type {
 type CustomerRow = typeof t.customers.$inferSelect;
 type OrderRow = typeof t.orders.$inferSelect;
 
-function toCustomer(row: CustomerRow): CustomerRecord {
+export function toCustomer(row: CustomerRow): CustomerRecord {
   return {
     id: row.id,
     siteId: row.siteId,
@@ -211,36 +211,7 @@ export class CommerceRepo {
       .from(t.customers)
       .where(inArray(t.customers.id, [...new Set(rows.map((r) => r.customerId))]))
       .all();
-    const customerExt = new Map(customers.map((c) => [c.id, c.externalId]));
-    return rows.map((r) => ({
-      id: r.id,
-      siteId: r.siteId,
-      externalId: r.externalId,
-      customerExternalId: customerExt.get(r.customerId) ?? '',
-      number: r.number,
-      status: r.status,
-      paymentStatus: r.paymentStatus,
-      currency: r.currency,
-      total: r.total,
-      items: r.items,
-      shippingAddress: r.shippingAddress ?? null,
-      shipments: shipments
-        .filter((s) => s.orderId === r.id)
-        .map((s) => ({
-          externalId: s.externalId,
-          carrier: s.carrier,
-          trackingNumber: s.trackingNumber,
-          trackingUrl: s.trackingUrl,
-          status: s.status,
-          events: s.events,
-          updatedAt: s.updatedAt,
-        })),
-      returns: returns
-        .filter((x) => x.orderId === r.id)
-        .map((x) => ({ externalId: x.externalId, status: x.status, items: x.items, reason: x.reason, updatedAt: x.updatedAt })),
-      createdAt: r.createdAt,
-      updatedAt: r.updatedAt,
-    }));
+    return toOrders(rows, shipments, returns, customers);
   }
 
   idempotencyGet(siteId: string, key: string, now: number, ttlMs: number): StoredResponse | null {
@@ -270,4 +241,43 @@ export class CommerceRepo {
       return response;
     });
   }
+}
+
+/** Orders with their shipments and returns (rows of any order), as records. */
+export function toOrders(
+  rows: OrderRow[],
+  shipments: (typeof t.shipments.$inferSelect)[],
+  returns: (typeof t.returns.$inferSelect)[],
+  customers: { id: string; externalId: string }[],
+): OrderRecord[] {
+  const customerExt = new Map(customers.map((c) => [c.id, c.externalId]));
+  return rows.map((r) => ({
+    id: r.id,
+    siteId: r.siteId,
+    externalId: r.externalId,
+    customerExternalId: customerExt.get(r.customerId) ?? '',
+    number: r.number,
+    status: r.status,
+    paymentStatus: r.paymentStatus,
+    currency: r.currency,
+    total: r.total,
+    items: r.items,
+    shippingAddress: r.shippingAddress ?? null,
+    shipments: shipments
+      .filter((s) => s.orderId === r.id)
+      .map((s) => ({
+        externalId: s.externalId,
+        carrier: s.carrier,
+        trackingNumber: s.trackingNumber,
+        trackingUrl: s.trackingUrl,
+        status: s.status,
+        events: s.events,
+        updatedAt: s.updatedAt,
+      })),
+    returns: returns
+      .filter((x) => x.orderId === r.id)
+      .map((x) => ({ externalId: x.externalId, status: x.status, items: x.items, reason: x.reason, updatedAt: x.updatedAt })),
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+  }));
 }

@@ -7,9 +7,9 @@ import type { ImportState, IntegrationPlatform, IntegrationRecord } from './type
 type Row = typeof t.integrations.$inferSelect;
 
 /** Delivery ids are remembered this long: platforms retry for at most 48 h (Shopify), so a week is ample. */
-const DELIVERY_TTL_MS = 7 * 24 * 3600_000;
+export const DELIVERY_TTL_MS = 7 * 24 * 3600_000;
 
-function toRecord(row: Row): IntegrationRecord {
+export function toRecord(row: Row): IntegrationRecord {
   return {
     siteId: row.siteId,
     platform: row.platform,

@@ -6,12 +6,12 @@ import type { Db } from './db';
 import * as t from './schema';
 import type { MailDraft, MailOutcome, MailRecord } from './types';
 
-function toMail(row: typeof t.mailOutbox.$inferSelect): MailRecord {
+export function toMail(row: typeof t.mailOutbox.$inferSelect): MailRecord {
   return { ...row };
 }
 
 /** A reply token: 26 lowercase base32 characters (130 bits), safe in a case-folded local part. */
-function replyToken(): string {
+export function replyToken(): string {
   const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
   const bytes = randomBytes(26);
   let out = '';
@@ -102,25 +102,7 @@ export class MailRepo {
   settle(id: string, outcome: MailOutcome, now: number): MailRecord | null {
     const current = this.db.select().from(t.mailOutbox).where(eq(t.mailOutbox.id, id)).get();
     if (!current) return null;
-    const attempts = current.attempts + (outcome.status === 'skipped' ? 0 : 1);
-    const patch: Partial<typeof t.mailOutbox.$inferInsert> =
-      outcome.status === 'sent'
-        ? {
-            status: 'sent',
-            attempts,
-            sentAt: now,
-            lastError: null,
-            toAddress: outcome.toAddress,
-            subject: outcome.subject,
-            textBody: outcome.textBody,
-            htmlBody: outcome.htmlBody,
-            messageIds: outcome.messageIds,
-            transport: outcome.transport,
-          }
-        : outcome.status === 'retry'
-          ? { status: 'pending', attempts, lastError: outcome.error, nextAttemptAt: outcome.nextAttemptAt }
-          : { status: outcome.status, attempts, lastError: outcome.error, ...(outcome.messageIds ? { messageIds: outcome.messageIds } : {}), ...(outcome.toAddress ? { toAddress: outcome.toAddress } : {}) };
-    return toMail(this.db.update(t.mailOutbox).set(patch).where(eq(t.mailOutbox.id, id)).returning().get());
+    return toMail(this.db.update(t.mailOutbox).set(settlePatch(current.attempts, outcome, now)).where(eq(t.mailOutbox.id, id)).returning().get());
   }
 
   list(siteId: string, opts: { limit: number; status?: MailRecord['status'] }): MailRecord[] {
@@ -173,4 +155,27 @@ export class MailRepo {
     const row = this.db.select().from(t.mailThreads).where(eq(t.mailThreads.replyToken, token.toLowerCase())).get();
     return row ? { siteId: row.siteId, conversationId: row.conversationId } : null;
   }
+}
+
+/** What settling a mail writes, given the attempts it had. */
+export function settlePatch(attemptsBefore: number, outcome: MailOutcome, now: number) {
+  const attempts = attemptsBefore + (outcome.status === 'skipped' ? 0 : 1);
+  const patch: Partial<typeof t.mailOutbox.$inferInsert> =
+    outcome.status === 'sent'
+      ? {
+          status: 'sent',
+          attempts,
+          sentAt: now,
+          lastError: null,
+          toAddress: outcome.toAddress,
+          subject: outcome.subject,
+          textBody: outcome.textBody,
+          htmlBody: outcome.htmlBody,
+          messageIds: outcome.messageIds,
+          transport: outcome.transport,
+        }
+      : outcome.status === 'retry'
+        ? { status: 'pending', attempts, lastError: outcome.error, nextAttemptAt: outcome.nextAttemptAt }
+        : { status: outcome.status, attempts, lastError: outcome.error, ...(outcome.messageIds ? { messageIds: outcome.messageIds } : {}), ...(outcome.toAddress ? { toAddress: outcome.toAddress } : {}) };
+  return patch;
 }

@@ -234,12 +234,8 @@ export const DEMO = {
 
 const DAY = 24 * 60 * 60 * 1000;
 
-/** Creates the demo site and its data if it does not exist yet. Returns the site id. */
-export async function seedDemo(db: Db, now: number): Promise<string> {
-  const existing = db.select({ id: t.sites.id }).from(t.sites).where(eq(t.sites.publicKey, DEMO.publicKey)).get();
-  if (existing) return existing.id;
-
-  const passwordHash = await hashPassword(DEMO.password);
+/** The demo's rows (site, agents, customers, orders, shipments), for either store's schema. */
+export function demoRows(now: number, passwordHash: string) {
   const siteId = newId('site');
   const customers = [
     { ext: 'cus_maria', email: 'maria@example.com', name: 'María García', phone: '+34 600 111 222', tags: ['vip'] },
@@ -317,51 +313,51 @@ export async function seedDemo(db: Db, now: number): Promise<string> {
     },
   ];
 
+  return {
+    siteId,
+    site: {
+      id: siteId,
+      name: 'Café La Esquina',
+      publicKey: DEMO.publicKey,
+      secretKey: DEMO.secretKey,
+      secretKeyHash: hashToken(DEMO.secretKey),
+      allowedOrigins: ['http://localhost:*', 'http://127.0.0.1:*'],
+      settings: DEMO_SITE_SETTINGS as Record<string, unknown>,
+      createdAt: now,
+    },
+    agents: DEMO.agents.map((a) => ({ id: newId('ag'), siteId, email: a.email, name: a.name, role: a.role, passwordHash, createdAt: now })),
+    customers: customers.map((c) => ({ id: c.id, siteId, externalId: c.ext, email: c.email, name: c.name, phone: c.phone, tags: c.tags, createdAt: now, updatedAt: now })),
+    orders: orders.map((o) => ({
+      id: o.id,
+      siteId,
+      externalId: o.ext,
+      customerId: o.customer.id,
+      number: o.number,
+      status: o.status,
+      paymentStatus: o.paymentStatus,
+      currency: 'EUR',
+      total: o.total,
+      items: o.items,
+      shippingAddress: o.shippingAddress,
+      createdAt: o.createdAt,
+      updatedAt: o.createdAt,
+    })),
+    shipments: orders.flatMap((o) => (o.shipment ? [{ id: newId('shp'), siteId, orderId: o.id, externalId: 'shp_1', ...o.shipment, updatedAt: now }] : [])),
+  };
+}
+
+/** Creates the demo site and its data if it does not exist yet. Returns the site id. */
+export async function seedDemo(db: Db, now: number): Promise<string> {
+  const existing = db.select({ id: t.sites.id }).from(t.sites).where(eq(t.sites.publicKey, DEMO.publicKey)).get();
+  if (existing) return existing.id;
+
+  const rows = demoRows(now, await hashPassword(DEMO.password));
   db.transaction((tx) => {
-    tx.insert(t.sites)
-      .values({
-        id: siteId,
-        name: 'Café La Esquina',
-        publicKey: DEMO.publicKey,
-        secretKey: DEMO.secretKey,
-        secretKeyHash: hashToken(DEMO.secretKey),
-        allowedOrigins: ['http://localhost:*', 'http://127.0.0.1:*'],
-        settings: DEMO_SITE_SETTINGS,
-        createdAt: now,
-      })
-      .run();
-    for (const a of DEMO.agents) {
-      tx.insert(t.agents).values({ id: newId('ag'), siteId, email: a.email, name: a.name, role: a.role, passwordHash, createdAt: now }).run();
-    }
-    for (const c of customers) {
-      tx.insert(t.customers)
-        .values({ id: c.id, siteId, externalId: c.ext, email: c.email, name: c.name, phone: c.phone, tags: c.tags, createdAt: now, updatedAt: now })
-        .run();
-    }
-    for (const o of orders) {
-      tx.insert(t.orders)
-        .values({
-          id: o.id,
-          siteId,
-          externalId: o.ext,
-          customerId: o.customer.id,
-          number: o.number,
-          status: o.status,
-          paymentStatus: o.paymentStatus,
-          currency: 'EUR',
-          total: o.total,
-          items: o.items,
-          shippingAddress: o.shippingAddress,
-          createdAt: o.createdAt,
-          updatedAt: o.createdAt,
-        })
-        .run();
-      if (o.shipment) {
-        tx.insert(t.shipments)
-          .values({ id: newId('shp'), siteId, orderId: o.id, externalId: 'shp_1', ...o.shipment, updatedAt: now })
-          .run();
-      }
-    }
+    tx.insert(t.sites).values(rows.site).run();
+    for (const a of rows.agents) tx.insert(t.agents).values(a).run();
+    for (const c of rows.customers) tx.insert(t.customers).values(c).run();
+    for (const o of rows.orders) tx.insert(t.orders).values(o).run();
+    for (const s of rows.shipments) tx.insert(t.shipments).values(s).run();
   });
-  return siteId;
+  return rows.siteId;
 }

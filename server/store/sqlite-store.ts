@@ -15,6 +15,7 @@ import { ReportRepo } from './report-repo';
 import { MailRepo } from './mail-repo';
 import { WalSync } from './wal-sync';
 import { newId } from '../ids';
+import { liveSecretKeys, proactiveClaim, unansweredOf } from './shared';
 import { parseSiteSettings } from '../domain/site-settings';
 import type { Logger } from '../logger';
 import type { Db, OpenedDb } from './db';
@@ -106,15 +107,15 @@ export function toMessage(row: MessageRow): Message {
   };
 }
 
-function toAgent(row: AgentRow): AgentRecord {
+export function toAgent(row: AgentRow): AgentRecord {
   return { id: row.id, siteId: row.siteId, email: row.email, name: row.name, role: row.role, disabled: row.disabled, capacity: row.capacity, languages: row.languages, teams: row.teams };
 }
 
-function toInvite(row: typeof t.agentInvites.$inferSelect): InviteRecord {
+export function toInvite(row: typeof t.agentInvites.$inferSelect): InviteRecord {
   return { id: row.id, siteId: row.siteId, email: row.email, role: row.role, invitedBy: row.invitedBy, createdAt: row.createdAt, expiresAt: row.expiresAt };
 }
 
-const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
 /** The most sites one email is looked up on at sign-in (each costs an argon2 verification). */
 export const SIGN_IN_CANDIDATES = 20;
@@ -269,8 +270,7 @@ export class SqliteStore implements Store {
           .from(t.sites)
           .where(eq(t.sites.id, siteId))
           .get();
-        if (!row) return [];
-        return row.previous && (row.until === null || row.until > now) ? [row.secretKey, row.previous] : [row.secretKey];
+        return row ? liveSecretKeys(row, now) : [];
       }),
     secretStatus: (siteId: string, now: number) =>
       this.read(() => {
@@ -688,12 +688,11 @@ export class SqliteStore implements Store {
             .where(and(eq(t.visitors.siteId, siteId), eq(t.visitors.id, id)))
             .get();
           if (!row) return false;
-          const sent = row.sent.filter((x) => now - x.at < Math.max(caps.minGapMs, 24 * 3_600_000));
-          if (sent.some((x) => x.ruleId === ruleId && now - x.at < caps.minGapMs)) return false;
-          if (sent.filter((x) => now - x.at < 24 * 3_600_000).length >= caps.maxPerDay) return false;
+          const proactiveSent = proactiveClaim(row.sent, ruleId, now, caps);
+          if (!proactiveSent) return false;
           this.db
             .update(t.visitors)
-            .set({ proactiveSent: [...sent, { ruleId, at: now }].slice(-50) })
+            .set({ proactiveSent })
             .where(and(eq(t.visitors.siteId, siteId), eq(t.visitors.id, id)))
             .run();
           return true;
@@ -881,15 +880,7 @@ export class SqliteStore implements Store {
           .orderBy(desc(c.updatedAt))
           .limit(limit)
           .all();
-        const out: { conversationId: string; text: string; at: number; locale: string }[] = [];
-        for (const r of rows) {
-          const list = (r.botState as { unanswered?: unknown } | null)?.unanswered;
-          if (!Array.isArray(list)) continue;
-          for (const q of list as { text?: unknown; at?: unknown; locale?: unknown }[]) {
-            if (typeof q?.text === 'string' && typeof q.at === 'number') out.push({ conversationId: r.id, text: q.text, at: q.at, locale: q.locale === 'en' ? 'en' : 'es' });
-          }
-        }
-        return out.sort((a, b) => b.at - a.at).slice(0, limit);
+        return unansweredOf(rows, limit);
       }),
     markRead: (siteId: string, id: string, side: 'visitor' | 'agent', seq: number) =>
       this.read(() => {
@@ -1222,7 +1213,7 @@ export class SqliteStore implements Store {
 }
 
 /** The snippet without FTS5's match markers (\u0002 … \u0003), and where they were. */
-function unmark(marked: string): { snippet: string; marks: [number, number][] } {
+export function unmark(marked: string): { snippet: string; marks: [number, number][] } {
   let snippet = '';
   const marks: [number, number][] = [];
   let start = -1;
@@ -1236,13 +1227,13 @@ function unmark(marked: string): { snippet: string; marks: [number, number][] } 
   return { snippet, marks };
 }
 
-function toSite(row: typeof t.sites.$inferSelect, onProblems: (siteId: string, problems: string[]) => void): SiteRecord {
+export function toSite(row: typeof t.sites.$inferSelect, onProblems: (siteId: string, problems: string[]) => void): SiteRecord {
   const { settings, problems } = parseSiteSettings(row.settings);
   if (problems.length > 0) onProblems(row.id, problems);
   return { id: row.id, name: row.name, publicKey: row.publicKey, allowedOrigins: row.allowedOrigins, settings };
 }
 
-function toListItem(row: {
+export function toListItem(row: {
   conversation: ConversationRow;
   visitorName: string | null;
   visitorEmail: string | null;
@@ -1273,7 +1264,7 @@ function ownedBy(visitor: VisitorOwner) {
   return or(own, and(eq(t.visitors.customerId, visitor.customerId), eq(t.visitors.verified, true)));
 }
 
-function toVisitor(row: typeof t.visitors.$inferSelect): VisitorRecord {
+export function toVisitor(row: typeof t.visitors.$inferSelect): VisitorRecord {
   return {
     id: row.id,
     siteId: row.siteId,

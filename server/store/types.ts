@@ -1,7 +1,8 @@
 /**
  * The store's interface: what the gateway and routes may ask of persistence. It returns
- * Promises even though SQLite answers synchronously, so a PostgreSQL implementation can sit
- * behind it unchanged. Every method that touches tenant data takes the site id.
+ * Promises even though SQLite answers synchronously: SqliteStore (sqlite-store.ts, the default)
+ * and PgStore (pg/pg-store.ts, DATABASE_URL) implement it, and tests/integration/store-contract
+ * runs the same cases against both. Every method that touches tenant data takes the site id.
  */
 import type { SiteSettings } from '../domain/site-settings';
 import type { Author, ConversationStatus, Message, MessageKind } from '../../shared/protocol';
@@ -553,7 +554,11 @@ export interface Store {
     delete(siteId: string, id: string): Promise<boolean>;
     /** Queues `body` for every webhook of the site subscribed to `event`; returns how many. */
     enqueue(siteId: string, event: WebhookEvent, body: object, now: number): Promise<number>;
-    /** Pending deliveries whose time has come, oldest first (all sites: the dispatcher's view). */
+    /**
+     * Pending deliveries whose time has come, oldest first (all sites: the dispatcher's view).
+     * PostgreSQL (several nodes, several dispatchers) claims them: FOR UPDATE SKIP LOCKED, each
+     * leased for a minute (its next attempt moved ahead) until recordAttempt settles it.
+     */
     due(now: number, limit: number): Promise<DueDelivery[]>;
     /** Records an attempt: delivered, retry at `nextAttemptAt`, or (null) give up. */
     recordAttempt(id: string, outcome: { delivered: boolean; statusCode: number | null; error: string | null; nextAttemptAt: number | null }, now: number): Promise<void>;

@@ -5,11 +5,11 @@ import type { Db } from './db';
 import * as t from './schema';
 import type { DeliveryRecord, DueDelivery, WebhookEvent, WebhookRecord } from './types';
 
-function toWebhook(row: typeof t.webhooks.$inferSelect): WebhookRecord {
+export function toWebhook(row: typeof t.webhooks.$inferSelect): WebhookRecord {
   return { id: row.id, siteId: row.siteId, url: row.url, events: row.events as WebhookEvent[], createdAt: row.createdAt };
 }
 
-function toDelivery(row: typeof t.webhookDeliveries.$inferSelect): DeliveryRecord {
+export function toDelivery(row: typeof t.webhookDeliveries.$inferSelect): DeliveryRecord {
   return {
     id: row.id,
     siteId: row.siteId,
@@ -24,6 +24,11 @@ function toDelivery(row: typeof t.webhookDeliveries.$inferSelect): DeliveryRecor
     createdAt: row.createdAt,
     deliveredAt: row.deliveredAt,
   };
+}
+
+/** The exact JSON a delivery sends (and signs). */
+export function deliveryBody(id: string, event: WebhookEvent, body: object, now: number): string {
+  return JSON.stringify({ id, type: event, createdAt: new Date(now).toISOString(), data: body });
 }
 
 export class WebhookRepo {
@@ -74,7 +79,7 @@ export class WebhookRepo {
     {
       for (const hook of targets) {
         const id = newId('dlv');
-        const json = JSON.stringify({ id, type: event, createdAt: new Date(now).toISOString(), data: body });
+        const json = deliveryBody(id, event, body, now);
         this.db
           .insert(t.webhookDeliveries)
           .values({ id, siteId, webhookId: hook.id, event, body: json, status: 'pending', attempts: 0, nextAttemptAt: now, createdAt: now })

@@ -1,10 +1,16 @@
-/** Starts the real server in-process on port 0 with a fresh SQLite file in a temp directory. */
+/**
+ * Starts the real server in-process on port 0 with a fresh SQLite file in a temp directory. With
+ * DATABASE_URL=postgres://… in the environment, on PostgreSQL instead: a schema of its own per
+ * data directory (a restart over the same directory finds its data), dropped by destroy().
+ */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadConfig } from '../../server/config';
 import { startServer, type RunningServer } from '../../server/index';
 import { createLogger, type Logger } from '../../server/logger';
+import pg from 'pg';
 
 export interface TestServer extends RunningServer {
   dataDir: string;
@@ -28,12 +34,15 @@ export async function startTestServer(
   opts: { dataDir?: string; env?: Record<string, string>; bot?: boolean; routing?: 'auto' | 'manual'; proactive?: boolean; hours?: boolean; logger?: Logger } = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? tempDataDir();
+  const pgUrl = process.env.DATABASE_URL;
+  const schema = pgUrl ? `t_${createHash('sha256').update(dataDir).digest('hex').slice(0, 16)}` : null;
   const config = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',
     DATA_DIR: dataDir,
     SEED_DEMO: '1',
     DIST_DIR: resolve(import.meta.dirname, '../../dist'),
+    ...(pgUrl && schema ? { DATABASE_URL: pgUrl, DATABASE_SCHEMA: schema } : {}),
     ...opts.env,
   });
   const running = await startServer(config, opts.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'));
@@ -58,6 +67,12 @@ export async function startTestServer(
     async destroy() {
       await running.close();
       rmSync(dataDir, { recursive: true, force: true });
+      if (pgUrl && schema) {
+        const admin = new pg.Client({ connectionString: pgUrl });
+        await admin.connect();
+        await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+        await admin.end();
+      }
     },
   };
 }
