@@ -16,6 +16,7 @@ import { TRUST_NONE, type TrustProxy } from './domain/proxy';
 import type { Logger } from './logger';
 import { FileUrls } from './file-urls';
 import { Router } from './engine/router';
+import { Snoozer } from './engine/snoozer';
 import { AGENT_BUDGETS, Budgets, LookupGuard, VISITOR_BUDGETS, type AgentBucket, type VisitorBucket } from './domain/rate-limit';
 import { adminRoutes } from './routes/admin-api';
 import { consoleReportRoutes } from './routes/console-reports';
@@ -111,10 +112,11 @@ export function createApp(deps: AppDeps) {
   presence.start(now);
   const team = new TeamPresence();
   const router = new Router();
+  const snoozer = new Snoozer();
   const fileUrls = new FileUrls(deps.fileKey);
   const securityLog = new SecurityLog(deps.logger, { now });
   const lookups = new LookupGuard();
-  const core: CoreDeps = { store: deps.store, bus: deps.bus, logger: deps.logger, now, routing: router, fileUrls, allowPrivateTargets: deps.allowPrivateTargets === true, lookups, teamAvailable: (siteId, at) => team.availability(siteId, at).available,
+  const core: CoreDeps = { store: deps.store, bus: deps.bus, logger: deps.logger, now, routing: router, snoozes: snoozer, fileUrls, allowPrivateTargets: deps.allowPrivateTargets === true, lookups, teamAvailable: (siteId, at) => team.availability(siteId, at).available,
     ...(deps.mail?.transport ? { mail: { awayMs: deps.mail.awayMs } } : {}) };
   const gateway: GatewayDeps = { ...core, securityLog, heartbeat, presence, visitorFeed, team, router,
     // A person types a few messages a second at most; a reconnect may flush a small outbox at once.
@@ -126,6 +128,9 @@ export function createApp(deps: AppDeps) {
   };
 
   router.attach({ ...core, team });
+  snoozer.attach(core);
+  // Snoozes stored before a restart wake at their time (or now, when it passed meanwhile).
+  void snoozer.start().catch((err: unknown) => deps.logger.error({ err }, 'could not re-arm the snoozed conversations'));
   const inbound: InboundDeps = { ...core, uploadsDir: deps.uploadsDir, replyDomain: deps.mail?.replyDomain ?? '', maxBytes: deps.mail?.maxInboundBytes ?? 10 * 1024 * 1024 };
   const shops = new ShopIntegrations({
     core,
@@ -227,6 +232,7 @@ export function createApp(deps: AppDeps) {
     /** Closes every socket (clients reconnect with backoff) and stops the heartbeat. */
     closeSockets(code = 1001, reason = 'server shutting down'): Promise<void> {
       heartbeat.stop();
+      snoozer.stop();
       shops.importer.stop();
       team.close();
       presence.close();

@@ -100,6 +100,11 @@ export const ConversationSummarySchema = v.object({
   orderNumbers: v.optional(v.array(v.string())),
   /** Some message came or went by e-mail (the console filters by channel). */
   viaEmail: v.optional(v.boolean()),
+  /** Its tags (contact reasons), normalised (shared/tags.ts). */
+  tags: v.optional(v.array(v.string())),
+  /** Snoozed since then (absent: not snoozed); it wakes at `snoozedUntil`, or (null) when the shopper writes. */
+  snoozedAt: v.optional(Timestamp),
+  snoozedUntil: v.optional(v.nullable(Timestamp)),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });
@@ -228,7 +233,9 @@ const ConversationAction = v.object({
   type: v.literal('conversation.action'),
   clientId: ClientId,
   conversationId: Id,
-  action: v.picklist(['take', 'take_over', 'transfer', 'resolve', 'reopen', 'return_to_bot']),
+  action: v.picklist(['take', 'take_over', 'transfer', 'resolve', 'reopen', 'return_to_bot', 'snooze', 'unsnooze']),
+  /** For `snooze`: until when (epoch ms); absent: until the shopper writes. */
+  until: v.optional(Timestamp),
   /** For `transfer`: the agent who receives the chat… */
   agentId: v.optional(Id),
   /** …or the team (back to the queue, routed to that team's members). */
@@ -242,6 +249,19 @@ const ConversationAction = v.object({
    * a moment earlier), the action is refused with `conflict` instead of overriding them.
    */
   seen: v.optional(v.object({ status: ConversationStatusSchema, assigneeId: v.nullable(Id) })),
+});
+
+/**
+ * Adds or removes a tag (contact reason) on a conversation; the server normalises it
+ * (shared/tags.ts). Every agent of the site gets `conversation.updated` with the new tags; a
+ * refusal (`not_allowed`: too many tags or not a usable tag) is an `error` naming the clientId.
+ */
+const ConversationTag = v.object({
+  type: v.literal('conversation.tag'),
+  clientId: ClientId,
+  conversationId: Id,
+  tag: v.pipe(v.string(), v.minLength(1), v.maxLength(100)),
+  on: v.boolean(),
 });
 
 /**
@@ -326,7 +346,7 @@ const VisitorRate = v.object({
 const TranscriptRequest = v.object({ type: v.literal('transcript'), conversationId: Id });
 
 export const VisitorClientFrameSchema = v.variant('type', [VisitorHello, VisitorMessageSend, Identify, Profile, VisitorContext, VisitorProactive, Typing, Read, Sync, History, Ping, VisitorRate, TranscriptRequest]);
-export const AgentClientFrameSchema = v.variant('type', [AgentHello, AgentMessageSend, OrderShare, ConversationAction, VisitorChat, AgentStatusFrame, VisitorsList, VisitorGet, Typing, Read, Sync, History, Ping, Watch]);
+export const AgentClientFrameSchema = v.variant('type', [AgentHello, AgentMessageSend, OrderShare, ConversationAction, ConversationTag, VisitorChat, AgentStatusFrame, VisitorsList, VisitorGet, Typing, Read, Sync, History, Ping, Watch]);
 
 export type VisitorContextFrame = v.InferOutput<typeof VisitorContext>;
 export type Cart = NonNullable<VisitorContextFrame['cart']>;

@@ -7,7 +7,7 @@ import { signal } from '@preact/signals';
 import { nanoid } from 'nanoid';
 import type { AgentClientFrame, AgentServerFrame, ConversationSummary } from '../../shared/protocol';
 
-export type ConversationAction = 'take' | 'take_over' | 'transfer' | 'resolve' | 'reopen' | 'return_to_bot';
+export type ConversationAction = 'take' | 'take_over' | 'transfer' | 'resolve' | 'reopen' | 'return_to_bot' | 'snooze' | 'unsnooze';
 
 export function createActions(conn: { send(frame: AgentClientFrame): void; ready(): boolean; newId?(): string }) {
   const newId = conn.newId ?? nanoid;
@@ -29,7 +29,7 @@ export function createActions(conn: { send(frame: AgentClientFrame): void; ready
      * Acts on a conversation as the agent `seen` it: if another agent changed it first, the
      * server refuses instead of overriding. Transfers name an agent or a team, with an optional note.
      */
-    act(conversation: Pick<ConversationSummary, 'id'> & Partial<Pick<ConversationSummary, 'status' | 'assigneeId'>>, action: ConversationAction, to?: { agentId?: string; team?: string; note?: string }): void {
+    act(conversation: Pick<ConversationSummary, 'id'> & Partial<Pick<ConversationSummary, 'status' | 'assigneeId'>>, action: ConversationAction, to?: { agentId?: string; team?: string; note?: string; until?: number }): void {
       if (!conn.ready()) return;
       const clientId = newId();
       pendingActions.add(clientId);
@@ -44,6 +44,7 @@ export function createActions(conn: { send(frame: AgentClientFrame): void; ready
         ...(to?.agentId ? { agentId: to.agentId } : {}),
         ...(to?.team ? { team: to.team } : {}),
         ...(note ? { note } : {}),
+        ...(to?.until !== undefined ? { until: to.until } : {}),
       });
     },
 

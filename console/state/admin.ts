@@ -119,8 +119,12 @@ export interface ShopIntegration {
   } | null;
 }
 
-/** `field`: the body path the server named in a 422 (e.g. `canned.1.shortcut`). */
-export type Result<T> = { ok: true; value: T } | { ok: false; error: string; field?: string; rule?: RuleMatch };
+/**
+ * `field`: the body path the server named in a 422 (e.g. `canned.1.shortcut`). `status`, `code`
+ * and `reason`: what the console translates an operation's failure from (feedback.operationError);
+ * `error` is the server's own words (English), or 'network'.
+ */
+export type Result<T> = { ok: true; value: T } | { ok: false; error: string; field?: string; rule?: RuleMatch; status?: number; code?: string; reason?: string };
 
 export function createAdmin(fetchImpl: typeof fetch = fetch.bind(globalThis)) {
   const site = signal<SiteSettings | null>(null);
@@ -136,11 +140,14 @@ export function createAdmin(fetchImpl: typeof fetch = fetch.bind(globalThis)) {
         ...(method !== 'GET' && method !== 'DELETE' ? { body: JSON.stringify(body ?? {}) } : {}),
       });
       if (res.status === 204) return { ok: true, value: undefined as T };
-      const data = (await res.json()) as T & { detail?: string; title?: string; field?: string; rule?: RuleCode; params?: Record<string, string> };
+      const data = (await res.json().catch(() => ({}))) as T & { detail?: string; title?: string; field?: string; rule?: RuleCode; params?: Record<string, string>; code?: string; reason?: string };
       if (res.ok) return { ok: true, value: data };
       return {
         ok: false,
         error: data.detail ?? data.title ?? `HTTP ${res.status}`,
+        status: res.status,
+        ...(typeof data.code === 'string' ? { code: data.code } : {}),
+        ...(typeof data.reason === 'string' ? { reason: data.reason } : {}),
         ...(typeof data.field === 'string' ? { field: data.field } : {}),
         ...(typeof data.rule === 'string' && data.rule in RULES ? { rule: { rule: data.rule, params: data.params ?? {} } } : {}),
       };

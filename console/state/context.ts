@@ -1,6 +1,7 @@
 /** The customer context beside the selected chat, loaded from /api/agent. */
 import { signal } from '@preact/signals';
 import type { OrderStatus } from '../../shared/cards';
+import type { ConversationSummary } from '../../shared/protocol';
 
 export interface ContextOrder {
   id: string;
@@ -34,6 +35,19 @@ export interface ContextData {
   orders: ContextOrder[];
   /** What the bot handed over, when it did. */
   handoff: { reason: string; intent: string; matchedOrderId: string | null; tried: { intent: string; outcome: string }[] } | null;
+  /** What the assistant understood the shopper wants (the handoff's intent, else its last topic): the suggested tag. */
+  intent?: string | null;
+  /** The team's notes about the contact (the customer when known, else the visitor): plain text. */
+  notes?: ContactNotes;
+  /** The contact's other conversations, newest first. */
+  history?: ConversationSummary[];
+}
+
+export interface ContactNotes {
+  subject: 'customer' | 'visitor';
+  text: string;
+  updatedAt: string | null;
+  updatedBy: string | null;
 }
 
 export type ContextState = { status: 'idle' } | { status: 'loading' } | { status: 'error' } | { status: 'ready'; data: ContextData };
@@ -61,7 +75,22 @@ export function createContextModel(fetchImpl: typeof fetch = fetch.bind(globalTh
     }
   }
 
-  return { state, load, get current() { return current; } };
+  /** Saves the notes about the contact of a conversation; the context shows what was saved. Throws the server's refusal. */
+  async function saveNotes(conversationId: string, text: string): Promise<ContactNotes> {
+    const res = await fetchImpl(`/api/agent/conversations/${encodeURIComponent(conversationId)}/notes`, {
+      method: 'PUT',
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ text }),
+    });
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    const notes = (await res.json()) as ContactNotes;
+    const s = state.value;
+    if (current === conversationId && s.status === 'ready') state.value = { status: 'ready', data: { ...s.data, notes } };
+    return notes;
+  }
+
+  return { state, load, saveNotes, get current() { return current; } };
 }
 
 export type ContextModel = ReturnType<typeof createContextModel>;

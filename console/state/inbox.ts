@@ -18,7 +18,7 @@ import { Timeline, type TimelineItem } from '../../shared/timeline';
 import type { AgentInfo } from './session';
 import { createActions, type ConversationAction } from './actions';
 import { createLiveVisitors } from './live-visitors';
-import { visibleConversations, type View } from './views';
+import { isSnoozed, nextNeedingReply, visibleConversations, type View } from './views';
 
 export interface IncomingEvent {
   kind: 'message' | 'conversation';
@@ -69,10 +69,20 @@ export function createInbox(
   const query = signal('');
   /** The channel filter: every conversation, those only in the chat, or those with e-mail. */
   const channel = signal<'all' | 'chat' | 'email'>('all');
+  /** The tag filter: '' for every conversation, else only those with this tag. */
+  const tag = signal('');
   const visible = computed(() =>
-    visibleConversations(sorted.value, view.value, agent.id, query.value).filter((c) => channel.value === 'all' || (channel.value === 'email') === (c.viaEmail === true)),
+    visibleConversations(sorted.value, view.value, agent.id, query.value).filter(
+      (c) => (channel.value === 'all' || (channel.value === 'email') === (c.viaEmail === true)) && (!tag.value || (c.tags ?? []).includes(tag.value)),
+    ),
   );
-  const queued = computed(() => sorted.value.filter((c) => c.status === 'queued').length);
+  /** Every tag on a listed conversation, sorted (the tag filter's choices). */
+  const tagsInUse = computed(() => [...new Set(sorted.value.flatMap((c) => c.tags ?? []))].sort());
+  /** Tag changes on their way (by clientId), and the last one refused. */
+  const pendingTags = new Set<string>();
+  const tagError = signal<{ code: string; message: string } | null>(null);
+  const queued = computed(() => sorted.value.filter((c) => c.status === 'queued' && !isSnoozed(c)).length);
+  const snoozed = computed(() => sorted.value.filter(isSnoozed).length);
   /** Unsent drafts per conversation, kept while switching chats. */
   const drafts = new Map<string, { text: string; mode: 'text' | 'note' }>();
   const selected = computed(() => (selectedId.value ? conversations.value.get(selectedId.value) ?? null : null));
@@ -135,6 +145,12 @@ export function createInbox(
     focus.value = { conversationId: summary.id, seq };
     select(summary.id);
     loadUntilFocus(summary.id);
+  }
+
+  /** Opens a chat that may not be in the agent's list (a past conversation of the contact). */
+  function open(summary: ConversationSummary): void {
+    if (!conversations.value.has(summary.id)) upsert(summary);
+    select(summary.id);
   }
 
   /** Loads the page before the first message shown. */
@@ -269,6 +285,10 @@ export function createInbox(
         return;
       }
       case 'error': {
+        if (frame.ref && pendingTags.delete(frame.ref)) {
+          tagError.value = { code: frame.code, message: frame.message ?? frame.code };
+          return;
+        }
         if (actions.refused(frame)) return;
         if (!frame.ref || RETRYABLE_ERRORS.includes(frame.code)) return;
         for (const [id, tl] of timelines) {
@@ -323,6 +343,13 @@ export function createInbox(
     select(list[next]!.id);
   }
 
+  /** Alt+↓ / Alt+↑: the next or previous chat of the view whose shopper waits for a reply; false when none does. */
+  function selectNeedingReply(delta: 1 | -1): boolean {
+    const id = nextNeedingReply(visible.value, selectedId.value, delta);
+    if (id) select(id);
+    return id !== null;
+  }
+
   function clearUnread(id: string): void {
     if (!unread.value.get(id)) return;
     const next = new Map(unread.value);
@@ -365,9 +392,18 @@ export function createInbox(
    * Takes, transfers (to an agent or a team, with an optional note), resolves, reopens or
    * returns the selected conversation to the bot.
    */
-  function act(action: ConversationAction, to?: { agentId?: string; team?: string; note?: string }): void {
+  function act(action: ConversationAction, to?: { agentId?: string; team?: string; note?: string; until?: number }): void {
     const id = selectedId.value;
     if (id) actions.act(conversations.value.get(id) ?? { id }, action, to);
+  }
+
+  /** Adds (`on`) or removes a tag on a conversation; every agent sees the change (`conversation.updated`). */
+  function setTag(conversationId: string, name: string, on: boolean): void {
+    if (!welcomed || !name.trim()) return;
+    const clientId = nanoid();
+    pendingTags.add(clientId);
+    tagError.value = null;
+    socket.send({ type: 'conversation.tag', clientId, conversationId, tag: name, on });
   }
 
   /** Online (takes chats) or away (does not); shoppers see whether anyone is online. */
@@ -432,8 +468,10 @@ export function createInbox(
     query,
     visible,
     queued,
+    snoozed,
     drafts,
     selectNext,
+    selectNeedingReply,
     loadEarlier,
     selectedHasEarlier,
     clearUnread,
@@ -445,6 +483,10 @@ export function createInbox(
     emailFailures,
     emailConfigured,
     channel,
+    tag,
+    tagsInUse,
+    setTag,
+    tagError,
     myStatus,
     setStatus,
     act,
@@ -459,6 +501,7 @@ export function createInbox(
     retry,
     focus,
     openAt,
+    open,
   };
 }
 

@@ -25,8 +25,9 @@ export function searchable(query: string): boolean {
   return (query.normalize('NFC').match(/[\p{L}\p{N}]+/gu) ?? []).some((w) => w.length >= 2);
 }
 
-export async function searchMessages(query: string, signal?: AbortSignal, fetcher: typeof fetch = fetch): Promise<SearchAnswer> {
-  const res = await fetcher(`/api/agent/search?q=${encodeURIComponent(query)}`, { signal: signal ?? null });
+/** `filters.tag`: only chats with this tag. */
+export async function searchMessages(query: string, signal?: AbortSignal, fetcher: typeof fetch = fetch, filters: { tag?: string } = {}): Promise<SearchAnswer> {
+  const res = await fetcher(`/api/agent/search?q=${encodeURIComponent(query)}${filters.tag ? `&tag=${encodeURIComponent(filters.tag)}` : ''}`, { signal: signal ?? null });
   if (!res.ok) throw new Error(`search failed: ${res.status}`);
   const body = (await res.json()) as { data: MessageHit[]; conversations: ConversationSummary[] };
   return { hits: body.data, conversations: new Map(body.conversations.map((c) => [c.id, c])) };

@@ -1,16 +1,23 @@
 /** Inbox views and search: pure functions over conversation summaries. */
 import type { ConversationSummary, VisitorSummary } from '../../shared/protocol';
 
-export const VIEWS = ['queue', 'mine', 'open', 'bot', 'resolved'] as const;
+export const VIEWS = ['queue', 'mine', 'open', 'bot', 'resolved', 'snoozed'] as const;
 export type View = (typeof VIEWS)[number];
+
+/** Snoozed: out of the queue and "mine" until it wakes (its time, the shopper writes, or by hand). */
+export function isSnoozed(c: ConversationSummary): boolean {
+  return c.snoozedAt !== undefined && c.status !== 'resolved';
+}
 
 /** Whether a conversation belongs in a view, for the agent `me`. */
 export function inView(c: ConversationSummary, view: View, me: string): boolean {
   switch (view) {
     case 'queue':
-      return c.status === 'queued';
+      return c.status === 'queued' && !isSnoozed(c);
     case 'mine':
-      return c.status === 'assigned' && c.assigneeId === me;
+      return c.status === 'assigned' && c.assigneeId === me && !isSnoozed(c);
+    case 'snoozed':
+      return isSnoozed(c);
     case 'open':
       return c.status !== 'resolved';
     case 'bot':
@@ -65,6 +72,22 @@ export function turn(c: ConversationSummary): 'shopper-waiting' | 'waiting-for-s
   if (c.waitingSince === undefined) return c.lastMessage.authorKind === 'visitor' ? 'shopper-waiting' : 'waiting-for-shopper'; // an older server
   if (c.waitingSince !== null) return 'shopper-waiting';
   return c.status === 'assigned' ? 'waiting-for-shopper' : null;
+}
+
+/**
+ * Alt+↓ / Alt+↑: the next (or previous) chat of `list` whose shopper waits for a reply, longest
+ * waiting first, after (before) the open one, round the end; from a chat that does not wait, the
+ * longest waiting (the most recently waiting). Null when no other chat waits.
+ */
+export function nextNeedingReply(list: readonly ConversationSummary[], currentId: string | null, delta: 1 | -1): string | null {
+  const waiting = list
+    .filter((c) => turn(c) === 'shopper-waiting')
+    .sort((a, b) => (shopperWaitingSince(a) ?? a.updatedAt) - (shopperWaitingSince(b) ?? b.updatedAt) || (a.id < b.id ? -1 : 1));
+  const others = waiting.filter((c) => c.id !== currentId);
+  if (others.length === 0) return null;
+  const at = waiting.findIndex((c) => c.id === currentId);
+  if (at === -1) return (delta === 1 ? waiting[0] : waiting[waiting.length - 1])!.id;
+  return waiting[(at + delta + waiting.length) % waiting.length]!.id;
 }
 
 /** Since when the shopper has been waiting for a person (for "Waiting · 3 min"). */

@@ -6,6 +6,8 @@ export function createWorkspaceData(fetchImpl: typeof fetch = fetch.bind(globalT
   const canned = signal<CannedResponse[]>([]);
   /** Teams a chat can be transferred to. */
   const teams = signal<string[]>([]);
+  /** The site's tags in use, the most used first (suggestions when tagging). */
+  const tags = signal<string[]>([]);
 
   async function get<T>(path: string): Promise<T | null> {
     try {
@@ -18,12 +20,13 @@ export function createWorkspaceData(fetchImpl: typeof fetch = fetch.bind(globalT
 
   /** Loads (or reloads) both; what fails keeps its previous value. */
   async function load(): Promise<void> {
-    const [c, t] = await Promise.all([get<{ data: CannedResponse[] }>('/canned'), get<{ data: string[] }>('/teams')]);
+    const [c, t, g] = await Promise.all([get<{ data: CannedResponse[] }>('/canned'), get<{ data: string[] }>('/teams'), get<{ data: string[] }>('/tags')]);
     if (c) canned.value = c.data;
     if (t) teams.value = t.data;
+    if (g) tags.value = g.data;
   }
 
-  return { canned, teams, load };
+  return { canned, teams, tags, load };
 }
 
 export type WorkspaceData = ReturnType<typeof createWorkspaceData>;

@@ -118,15 +118,19 @@ function Workspace({ session, agent }: { session: Session; agent: AgentInfo }) {
     document.title = tabTitle(unreadTotal, inbox.queued.value);
   }, [unreadTotal, inbox.queued.value]);
 
-  // Keyboard: Alt+↓/↑ next/previous chat, Alt+1…5 views, "/" search (docs/console.md).
+  // What a shortcut found nothing for ("No other chat is waiting for a reply"), read out politely.
+  const [shortcutNote, setShortcutNote] = useState('');
+  // Keyboard: Alt+↓/↑ next/previous chat waiting for a reply, Alt+1…6 views, "/" search (docs/console.md).
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const typingInField = e.target instanceof HTMLElement && /^(INPUT|TEXTAREA|SELECT)$/.test(e.target.tagName);
       if (e.altKey && (e.key === 'ArrowDown' || e.key === 'ArrowUp')) {
         e.preventDefault();
-        inbox.selectNext(e.key === 'ArrowDown' ? 1 : -1);
-        document.getElementById('reply')?.focus();
-      } else if (e.altKey && /^[1-5]$/.test(e.key)) {
+        const moved = inbox.selectNeedingReply(e.key === 'ArrowDown' ? 1 : -1);
+        setShortcutNote(moved ? '' : strings().noNeedsReply);
+        // The chat's reply box is drawn after the selection changes: focus it then.
+        if (moved) setTimeout(() => document.getElementById('reply')?.focus(), 0);
+      } else if (e.altKey && /^[1-6]$/.test(e.key)) {
         e.preventDefault();
         inbox.view.value = VIEWS[Number(e.key) - 1]!;
       } else if (e.key === '/' && !typingInField && !e.altKey && !e.ctrlKey && !e.metaKey) {
@@ -157,6 +161,9 @@ function Workspace({ session, agent }: { session: Session; agent: AgentInfo }) {
           {inbox.team.value.filter((a) => a.status === 'online').length} {t.teamOnline}
         </span>
         <span class="shortcuts muted small">{t.shortcuts}</span>
+        <span class="sr-only" role="status">
+          {shortcutNote}
+        </span>
         <AlertsMenu notifier={notifier} />
         <button type="button" class="ghost" aria-pressed={screen === 'visitors'} onClick={() => setScreen(screen === 'visitors' ? 'inbox' : 'visitors')}>
           {t.visitors} <span class="count">{onlineVisitors}</span>
@@ -204,7 +211,17 @@ function Workspace({ session, agent }: { session: Session; agent: AgentInfo }) {
       >
         <ConversationList inbox={inbox} />
         <ConversationView inbox={inbox} meId={agent.id} meName={agent.name} context={context} workspace={workspace} onBack={() => setPane('list')} onShowCustomer={() => setPane('customer')} />
-        <ContextPanel model={context} presence={selected ? inbox.presence.value : null} onShareOrder={inbox.shareOrder} onBack={() => setPane('chat')} />
+        <ContextPanel
+          model={context}
+          presence={selected ? inbox.presence.value : null}
+          onShareOrder={inbox.shareOrder}
+          onOpenConversation={(summary) => {
+            // "All open" or "Resolved" holds it, whoever has it.
+            inbox.view.value = summary.status === 'resolved' ? 'resolved' : 'open';
+            inbox.open(summary);
+          }}
+          onBack={() => setPane('chat')}
+        />
       </div>
     </div>
   );

@@ -1,6 +1,8 @@
 /** The customer beside the chat: who they are, whether the shop verified them, their orders. */
-import type { VisitorDetailFrame } from '../../shared/protocol';
-import type { ContextModel } from '../state/context';
+import { useEffect, useState } from 'preact/hooks';
+import type { ConversationSummary, VisitorDetailFrame } from '../../shared/protocol';
+import type { ContactNotes, ContextModel } from '../state/context';
+import { visitorLabel } from '../state/views';
 import { locale, strings } from '../state/locale';
 import { useNow } from './ConversationList';
 import { formatMoney, httpUrlOrNull } from '../../shared/format';
@@ -10,11 +12,14 @@ export function ContextPanel({
   model,
   presence,
   onShareOrder,
+  onOpenConversation,
   onBack,
 }: {
   model: ContextModel;
   presence: VisitorDetailFrame | null;
   onShareOrder(orderId: string): void;
+  /** Opens one of the contact's past conversations. */
+  onOpenConversation?(summary: ConversationSummary): void;
   /** Narrow screens: back to the chat (the button shows only there). */
   onBack?(): void;
 }) {
@@ -37,8 +42,100 @@ export function ContextPanel({
         </p>
       )}
       {s.status === 'ready' && <ContextBody data={s.data} onShareOrder={onShareOrder} />}
+      {s.status === 'ready' && s.data.notes && model.current && <Notes key={model.current} notes={s.data.notes} onSave={(text) => model.saveNotes(model.current!, text)} />}
       {presence && <Presence presence={presence} />}
+      {s.status === 'ready' && s.data.history && <PastConversations list={s.data.history} onOpen={onOpenConversation} />}
     </aside>
+  );
+}
+
+/** The team's notes about the contact: plain text, edited in place, saved on demand (never rendered as markup). */
+function Notes({ notes, onSave }: { notes: ContactNotes; onSave(text: string): Promise<ContactNotes> }) {
+  const t = strings();
+  const [draft, setDraft] = useState(notes.text);
+  const [state, setState] = useState<'idle' | 'saving' | 'saved' | 'failed'>('idle');
+  // Another agent's save (a reload of the context) shows unless this agent is editing.
+  useEffect(() => {
+    if (state !== 'saving' && draft === '') setDraft(notes.text);
+  }, [notes.text]);
+  const label = notes.subject === 'customer' ? t.notesCustomer : t.notesVisitor;
+  const when = notes.updatedAt ? new Intl.DateTimeFormat(locale.value, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }).format(new Date(notes.updatedAt)) : null;
+  return (
+    <section class="contact-notes">
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          setState('saving');
+          onSave(draft).then(
+            (saved) => {
+              setDraft(saved.text);
+              setState('saved');
+            },
+            () => setState('failed'),
+          );
+        }}
+      >
+        <h3>
+          <label for="contact-notes">{label}</label>
+        </h3>
+        <textarea
+          id="contact-notes"
+          rows={4}
+          maxLength={4000}
+          value={draft}
+          aria-describedby="contact-notes-hint"
+          onInput={(e) => {
+            setDraft((e.target as HTMLTextAreaElement).value);
+            setState('idle');
+          }}
+        />
+        <p id="contact-notes-hint" class="muted small">
+          {t.notesHint}
+          {notes.updatedBy && when && ` ${t.notesBy} ${notes.updatedBy} · ${when}`}
+        </p>
+        <div class="notes-actions">
+          <button type="submit" class="ghost" disabled={state === 'saving' || draft.trim() === notes.text}>
+            {t.notesSave}
+          </button>
+          <span role="status" class="small">
+            {state === 'saved' ? t.notesSaved : ''}
+          </span>
+          {state === 'failed' && (
+            <span role="alert" class="form-error small">
+              {t.notesFailed}
+            </span>
+          )}
+        </div>
+      </form>
+    </section>
+  );
+}
+
+/** The contact's other conversations, newest first; each opens in the chat column. */
+function PastConversations({ list, onOpen }: { list: ConversationSummary[]; onOpen?: ((summary: ConversationSummary) => void) | undefined }) {
+  const t = strings();
+  const date = new Intl.DateTimeFormat(locale.value, { day: 'numeric', month: 'short', year: 'numeric' });
+  return (
+    <section class="past-conversations" aria-labelledby="past-conversations-title">
+      <h3 id="past-conversations-title">{t.pastConversations}</h3>
+      {list.length === 0 ? (
+        <p class="muted small">{t.noPastConversations}</p>
+      ) : (
+        <ul>
+          {list.map((c) => (
+            <li key={c.id}>
+              <button type="button" class="item past" onClick={() => onOpen?.(c)}>
+                <span class="row">
+                  <time dateTime={new Date(c.createdAt).toISOString()}>{date.format(c.createdAt)}</time>
+                  <span class={`status s-${c.status}`}>{t[`status_${c.status}`]}</span>
+                </span>
+                <span class="preview">{c.lastMessage?.text || visitorLabel(c, t.visitor)}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
   );
 }
 

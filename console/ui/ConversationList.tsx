@@ -4,7 +4,7 @@ import type { ConversationSummary } from '../../shared/protocol';
 import type { Inbox } from '../state/inbox';
 import { locale, strings } from '../state/locale';
 import { MessageSearch } from './MessageSearch';
-import { visitorLabel, VIEWS, shopperWaitingSince, turn, waited, waitingSince } from '../state/views';
+import { isSnoozed, visitorLabel, VIEWS, shopperWaitingSince, turn, waited, waitingSince } from '../state/views';
 
 export { visitorLabel };
 
@@ -18,6 +18,14 @@ export function useNow(): number {
   return now;
 }
 
+/** "Snoozed until 14:00" / "Snoozed until the shopper writes". */
+export function snoozeLabel(c: ConversationSummary, t: ReturnType<typeof strings>, lang: string): string {
+  if (c.snoozedUntil == null) return t.snoozedReply;
+  const sameDay = new Date(c.snoozedUntil).toDateString() === new Date().toDateString();
+  const format = new Intl.DateTimeFormat(lang, sameDay ? { hour: '2-digit', minute: '2-digit' } : { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+  return `${t.snoozedUntil} ${format.format(c.snoozedUntil)}`;
+}
+
 export function ConversationList({ inbox }: { inbox: Inbox }) {
   const t = strings();
   const now = useNow();
@@ -25,7 +33,7 @@ export function ConversationList({ inbox }: { inbox: Inbox }) {
   // Places in the whole queue (not in a filtered list), longest waiting first.
   const places = new Map(
     inbox.conversations.value
-      .filter((c) => c.status === 'queued')
+      .filter((c) => c.status === 'queued' && !isSnoozed(c))
       .sort((a, b) => waitingSince(a) - waitingSince(b))
       .map((c, i) => [c.id, i + 1]),
   );
@@ -37,6 +45,7 @@ export function ConversationList({ inbox }: { inbox: Inbox }) {
           <button key={v} type="button" class="view-tab" aria-pressed={inbox.view.value === v} onClick={() => (inbox.view.value = v)}>
             {t[`view_${v}`]}
             {v === 'queue' && inbox.queued.value > 0 && <span class="count"> {inbox.queued.value}</span>}
+            {v === 'snoozed' && inbox.snoozed.value > 0 && <span class="count"> {inbox.snoozed.value}</span>}
           </button>
         ))}
       </div>
@@ -58,7 +67,20 @@ export function ConversationList({ inbox }: { inbox: Inbox }) {
           <option value="email">{t.channelEmail}</option>
         </select>
       </label>
-      {list.length === 0 && <p class="muted">{inbox.query.value ? t.noMatches : t.noConversations}</p>}
+      {(inbox.tagsInUse.value.length > 0 || inbox.tag.value) && (
+        <label class="tag-filter small">
+          {t.tagFilter}{' '}
+          <select value={inbox.tag.value} onChange={(e) => (inbox.tag.value = (e.target as HTMLSelectElement).value)}>
+            <option value="">{t.tagAll}</option>
+            {[...new Set([...inbox.tagsInUse.value, ...(inbox.tag.value ? [inbox.tag.value] : [])])].map((tag) => (
+              <option key={tag} value={tag}>
+                {tag}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      {list.length === 0 && <p class="muted">{inbox.query.value || inbox.tag.value ? t.noMatches : t.noConversations}</p>}
       <ul>
         {list.map((c) => {
           const count = inbox.unread.value.get(c.id) ?? 0;
@@ -79,7 +101,7 @@ export function ConversationList({ inbox }: { inbox: Inbox }) {
                     </span>
                   )}
                 </span>
-                <span class="row">
+                <span class="row row-status">
                   <span class={`status s-${c.status}`}>{t[`status_${c.status}`]}</span>
                   {c.status === 'queued' && places.has(c.id) && (
                     <span class="turn waiting">
@@ -97,13 +119,24 @@ export function ConversationList({ inbox }: { inbox: Inbox }) {
                     </span>
                   )}
                   {whose === 'waiting-for-shopper' && <span class="turn">{t.waitingForShopper}</span>}
+                  {isSnoozed(c) && <span class="snoozed-tag">{snoozeLabel(c, t, locale.value)}</span>}
                 </span>
+                {(c.tags ?? []).length > 0 && (
+                  <span class="row row-tags">
+                    <span class="sr-only">{t.tags}:</span>
+                    {(c.tags ?? []).map((tag) => (
+                      <span key={tag} class="tag small">
+                        {tag}
+                      </span>
+                    ))}
+                  </span>
+                )}
               </button>
             </li>
           );
         })}
       </ul>
-      <MessageSearch inbox={inbox} query={inbox.query.value} />
+      <MessageSearch inbox={inbox} query={inbox.query.value} tag={inbox.tag.value} />
     </nav>
   );
 }

@@ -5,10 +5,12 @@ import type { ContextModel } from '../state/context';
 import type { Inbox } from '../state/inbox';
 import { locale, strings } from '../state/locale';
 import type { WorkspaceData } from '../state/workspace';
-import { visitorLabel } from './ConversationList';
+import { snoozeLabel, visitorLabel } from './ConversationList';
+import { isSnoozed } from '../state/views';
 import { ConversationActions } from './ConversationActions';
 import { MessageLog } from './MessageLog';
 import { ReplyBox } from './ReplyBox';
+import { TagEditor } from './TagEditor';
 
 export function ConversationView({ inbox, meId, meName, context, workspace, onBack, onShowCustomer }: {
   inbox: Inbox;
@@ -52,6 +54,7 @@ export function ConversationView({ inbox, meId, meName, context, workspace, onBa
         )}
         <h2 id="conversation-title">{name}</h2>
         <span class={`status s-${conversation.status}`}>{t[`status_${conversation.status}`]}</span>
+        {isSnoozed(conversation) && <span class="snoozed-tag">{snoozeLabel(conversation, t, locale.value)}</span>}
         {onShowCustomer && (
           <button type="button" class="ghost phone-only show-customer" onClick={onShowCustomer}>
             {t.showCustomer}
@@ -59,6 +62,12 @@ export function ConversationView({ inbox, meId, meName, context, workspace, onBa
         )}
         <ConversationActions inbox={inbox} conversation={conversation} meId={meId} teams={workspace.teams.value} />
       </header>
+      <TagEditor
+        inbox={inbox}
+        conversation={conversation}
+        intent={ctx?.intent ?? ctx?.handoff?.intent}
+        siteTags={[...new Set([...workspace.tags.value, ...inbox.tagsInUse.value])]}
+      />
       <MessageLog items={items} hasEarlier={inbox.selectedHasEarlier.value} onLoadEarlier={inbox.loadEarlier} visitorName={name} visitorReadSeq={conversation.visitorReadSeq} conversationId={conversation.id}
         onRetry={inbox.retry}
         focusSeq={inbox.focus.value?.conversationId === conversation.id ? inbox.focus.value.seq : null}

@@ -60,6 +60,7 @@ export function MessageLog({ items, hasEarlier, onLoadEarlier, visitorName, visi
   const t = strings();
   const ref = useRef<HTMLDivElement>(null);
   const time = new Intl.DateTimeFormat(locale.value, { hour: '2-digit', minute: '2-digit' });
+  const when = new Intl.DateTimeFormat(locale.value, { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
   const [win, setWin] = useState<Window>({ fromEnd: 0, size: INITIAL });
   const seen = useRef({ conversationId, length: items.length, lastKey: items[items.length - 1]?.key, wantOlder: false });
   const anchor = useRef<{ key: string; offset: number } | null>(null);
@@ -173,7 +174,10 @@ export function MessageLog({ items, hasEarlier, onLoadEarlier, visitorName, visi
           const card = m.kind === 'card';
           // Agents see the card the shopper sees (its text is the fallback); quick replies keep their question.
           const parsed = card ? parseCard(m.payload) : null;
-          const text = m.text && <p class="text">{m.text}</p>;
+          // Who snoozed or woke the chat: an internal line, in the reader's language.
+          const snooze = note && m.payload?.event === 'snoozed' ? (typeof m.payload.until === 'number' ? `${t.snoozedUntil} ${when.format(m.payload.until)}` : t.snoozedReply) : note && m.payload?.event === 'unsnoozed' ? t.unsnoozed : null;
+          const shown = snooze ?? m.text;
+          const text = shown && <p class="text">{shown}</p>;
           const isFound = found !== null && found.conversationId === conversationId && m.seq === found.seq;
           const who = m.author.kind === 'visitor' ? visitorName : m.author.kind === 'agent' ? (m.author.name ?? t.you) : (m.author.name ?? t.bot);
           return (

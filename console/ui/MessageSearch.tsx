@@ -10,9 +10,9 @@ import { visitorLabel } from '../state/views';
 
 const DEBOUNCE_MS = 250;
 
-export function MessageSearch({ inbox, query }: { inbox: Inbox; query: string }) {
+export function MessageSearch({ inbox, query, tag = '' }: { inbox: Inbox; query: string; tag?: string }) {
   const t = strings();
-  const [answer, setAnswer] = useState<{ query: string; result: SearchAnswer | 'failed' } | null>(null);
+  const [answer, setAnswer] = useState<{ query: string; tag: string; result: SearchAnswer | 'failed' } | null>(null);
   const wanted = query.trim();
   const active = searchable(wanted);
 
@@ -20,10 +20,10 @@ export function MessageSearch({ inbox, query }: { inbox: Inbox; query: string })
     if (!active) return;
     const abort = new AbortController();
     const timer = setTimeout(() => {
-      searchMessages(wanted, abort.signal).then(
-        (result) => setAnswer({ query: wanted, result }),
+      searchMessages(wanted, abort.signal, fetch, { tag }).then(
+        (result) => setAnswer({ query: wanted, tag, result }),
         (err: unknown) => {
-          if (!abort.signal.aborted) setAnswer({ query: wanted, result: 'failed' });
+          if (!abort.signal.aborted) setAnswer({ query: wanted, tag, result: 'failed' });
           return err;
         },
       );
@@ -32,10 +32,10 @@ export function MessageSearch({ inbox, query }: { inbox: Inbox; query: string })
       clearTimeout(timer);
       abort.abort();
     };
-  }, [wanted, active]);
+  }, [wanted, active, tag]);
 
   if (!active) return null;
-  const current = answer?.query === wanted ? answer.result : null;
+  const current = answer?.query === wanted && answer.tag === tag ? answer.result : null;
   const when = new Intl.DateTimeFormat(locale.value, { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
   return (
     <section class="message-search" aria-labelledby="message-search-title">

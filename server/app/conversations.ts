@@ -222,7 +222,7 @@ export async function shareOrder(deps: CoreDeps, input: { agent: AgentRecord; co
   }, committed);
 }
 
-export type AgentAction = 'take' | 'take_over' | 'transfer' | 'resolve' | 'reopen' | 'return_to_bot';
+export type AgentAction = 'take' | 'take_over' | 'transfer' | 'resolve' | 'reopen' | 'return_to_bot' | 'snooze' | 'unsnooze';
 
 export interface ActInput {
   agent: AgentRecord;
@@ -239,9 +239,11 @@ export interface ActInput {
   note?: string | undefined;
   /** For resolve: also e-mail the shopper the transcript (queued in the same transaction). */
   transcript?: boolean | undefined;
+  /** For snooze: until when (epoch ms); absent: until the shopper writes. */
+  until?: number | undefined;
 }
 
-/** An agent acts on a conversation: take, take over, transfer, resolve, reopen, return to the bot. */
+/** An agent acts on a conversation: take, take over, transfer, resolve, reopen, return to the bot, snooze, wake. */
 export async function act(deps: CoreDeps, input: ActInput, committed?: Committed): Promise<CommitResult> {
   const { agent } = input;
   const siteId = agent.siteId;
@@ -261,6 +263,12 @@ export async function act(deps: CoreDeps, input: ActInput, committed?: Committed
     case 'reopen':
       command = { type: 'reopen', by: me, lastAssignee: await lastAssigneeWithRoom(deps, siteId, input.conversationId) };
       break;
+    case 'snooze':
+      command = { type: 'snooze', by: me, until: input.until ?? null };
+      break;
+    case 'unsnooze':
+      command = { type: 'unsnooze', by: me };
+      break;
     case 'transfer': {
       if (!input.agentId && input.team === undefined) throw new InvalidRequestError('not_allowed', 'choose who receives the chat');
       if (input.agentId && input.team !== undefined) throw new InvalidRequestError('not_allowed', 'choose an agent or a team, not both');
@@ -279,6 +287,13 @@ export async function act(deps: CoreDeps, input: ActInput, committed?: Committed
     }
   }
   const note = input.action === 'transfer' ? input.note?.trim() : undefined;
+  // Who snoozed it (and until when) or woke it stays in the team's view of the chat: an internal line.
+  const snoozeLine =
+    input.action === 'snooze'
+      ? { text: input.until ? `Snoozed until ${new Date(input.until).toISOString()}` : 'Snoozed until the shopper writes', payload: { event: 'snoozed', until: input.until ?? null } }
+      : input.action === 'unsnooze'
+        ? { text: 'Woken up', payload: { event: 'unsnoozed' } }
+        : null;
   const transcript = input.action === 'resolve' && input.transcript === true && deps.mail !== undefined && (await shopperAddress(deps, siteId, input.conversationId)) !== null;
   return commitChange(deps, {
     siteId,
@@ -290,6 +305,7 @@ export async function act(deps: CoreDeps, input: ActInput, committed?: Committed
       seen: input.seen,
       // The note for whoever receives the chat: internal, so it never reaches the shopper.
       ...(note ? { after: [{ clientId: `note_${input.clientId}`, author: agentAuthor(agent), kind: 'note' as const, text: note, payload: null, preview: null }] } : {}),
+      ...(snoozeLine ? { after: [{ clientId: null, author: agentAuthor(agent), kind: 'note' as const, ...snoozeLine, preview: null }] } : {}),
       ...(transcript ? { mail: () => [{ kind: 'transcript' as const, sendAfter: deps.now() }] } : {}),
     }),
   }, committed);
@@ -513,6 +529,16 @@ export function requeue(deps: CoreDeps, input: { siteId: string; conversationId:
     target: { conversationId: input.conversationId },
     clientId: `requeue_${input.conversationId}_${deps.now()}`,
     change: () => ({ actor: { kind: 'system' }, commands: [{ type: 'requeue', agentId: input.agent.id }], names: (id) => (id === input.agent.id ? input.agent.name : undefined) }),
+  });
+}
+
+/** A snooze's time came: the chat wakes (refused, RefusedError, when the snooze changed or ended since the timer was armed). */
+export function wakeSnoozed(deps: CoreDeps, input: { siteId: string; conversationId: string; until: number }): Promise<CommitResult> {
+  return commitChange(deps, {
+    siteId: input.siteId,
+    target: { conversationId: input.conversationId },
+    clientId: null,
+    change: () => ({ actor: { kind: 'system' }, commands: [{ type: 'wake', until: input.until }] }),
   });
 }
 

@@ -150,6 +150,8 @@ function pickState(c: typeof NO_CONVERSATION): typeof NO_CONVERSATION {
     waitingSince: c.waitingSince,
     resolvedFrom: c.resolvedFrom,
     humanReplied: c.humanReplied,
+    snoozedAt: c.snoozedAt,
+    snoozedUntil: c.snoozedUntil,
   };
 }
 
@@ -184,6 +186,7 @@ export async function commitChange(deps: CoreDeps, input: CommitInput, committed
   const nowWaiting = isWaitingForPeople(conversation) && !(previous && isWaitingForPeople(previous) && previous.queuedAt === conversation.queuedAt);
   const freedSeat = previous?.status === 'assigned' && (conversation.status !== 'assigned' || conversation.assigneeId !== previous.assigneeId);
   if (nowWaiting || freedSeat) void deps.routing.schedule(input.siteId);
+  if (conversation.snoozedUntil !== null && conversation.snoozedUntil !== previous?.snoozedUntil) deps.snoozes?.arm(input.siteId, conversation.id, conversation.snoozedUntil);
   return result;
 }
 

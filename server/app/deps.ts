@@ -14,6 +14,12 @@ export interface Routing {
   agentWithRoom(siteId: string, agentId: string): Promise<AgentRef | null>;
 }
 
+/** The snooze timers as the use cases see them (engine/snoozer implements it). */
+export interface SnoozeTimers {
+  /** Wakes the chat at `until` (a timer that lost a race is refused by the lifecycle, harmlessly). */
+  arm(siteId: string, conversationId: string, until: number): void;
+}
+
 export interface CoreDeps {
   store: Store;
   bus: Bus;
@@ -27,6 +33,8 @@ export interface CoreDeps {
   lookups?: LookupGuard | undefined;
   /** Is anyone of the team online now: a bot hand-off must not promise a person "shortly" when nobody is. */
   teamAvailable?: ((siteId: string, now: number) => boolean) | undefined;
+  /** Snoozed chats wake at their time; absent: nothing is armed (tools, some tests). */
+  snoozes?: SnoozeTimers | undefined;
   /** E-mail to shoppers (issue 13); absent: mail is not configured (no SMTP_URL, not the demo). */
   mail?: MailSettings | undefined;
 }

@@ -28,6 +28,8 @@ export function toSummary(c: ConversationListItem): ConversationSummary {
     team: c.team,
     orderNumbers: c.orderNumbers,
     ...(c.viaEmail ? { viaEmail: true } : {}),
+    tags: c.tags,
+    ...(c.snoozedAt !== null ? { snoozedAt: c.snoozedAt, snoozedUntil: c.snoozedUntil } : {}),
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
   };
@@ -68,7 +70,9 @@ export async function publishCommitted(deps: PublishDeps, result: CommitResult):
     previous.status !== conversation.status ||
     previous.assigneeId !== conversation.assigneeId ||
     previous.waitingSince !== conversation.waitingSince ||
-    previous.team !== conversation.team;
+    previous.team !== conversation.team ||
+    previous.snoozedAt !== conversation.snoozedAt ||
+    previous.snoozedUntil !== conversation.snoozedUntil;
   if (moved) {
     const item = await deps.store.conversations.listItem(siteId, conversation.id);
     if (item) deps.bus.publish(topics.siteAgents(siteId), { type: 'conversation.updated', conversation: toSummary(item) });

@@ -19,7 +19,11 @@
  *   the bot's, otherwise to the queue;
  * - a chat requeued because its agent's connection dropped keeps its place in the queue;
  * - the shopper is waiting ("their turn is over") from their first message no person has
- *   answered yet: bot, note, system and order-event messages do not answer.
+ *   answered yet: bot, note, system and order-event messages do not answer;
+ * - a chat with people (queued or assigned) can be snoozed until a time or until the shopper
+ *   writes: it leaves the queue and "mine" views, routing does not hand it out, and it wakes when
+ *   the time comes (`wake`, from a timer that is re-armed at start-up), when the shopper writes,
+ *   or when someone moves it (take, transfer, resolve, back to the bot).
  */
 import type { ConversationStatus } from '../../shared/protocol';
 
@@ -43,7 +47,14 @@ export interface ConversationState {
   resolvedFrom: 'bot' | 'people' | null;
   /** A person has answered in this conversation at least once (the first-reply KPI is recorded once). */
   humanReplied: boolean;
+  /** Since when the chat is snoozed; null: it is not. */
+  snoozedAt: number | null;
+  /** When a snoozed chat wakes up (epoch ms); null while snoozed: when the shopper writes. */
+  snoozedUntil: number | null;
 }
+
+/** The longest snooze: a year. */
+export const MAX_SNOOZE_MS = 366 * 24 * 60 * 60 * 1000;
 
 /** Why the built-in bot hands a conversation to people (external bots and the API give their own). */
 /** `needs_person`: something only a person can do (cancel, change an order, a payment problem, a product question). */
@@ -83,7 +94,13 @@ export type Command =
   | { type: 'resolve'; by: Actor }
   | { type: 'reopen'; by: AgentRef; lastAssignee: AgentRef | null }
   /** The agent's grace period after losing their connection ran out: their chat goes back to the queue. */
-  | { type: 'requeue'; agentId: string };
+  | { type: 'requeue'; agentId: string }
+  /** Snooze until `until` (epoch ms), or until the shopper writes (null). */
+  | { type: 'snooze'; by: AgentRef; until: number | null }
+  /** An agent wakes a snoozed chat by hand. */
+  | { type: 'unsnooze'; by: AgentRef }
+  /** A snooze's time came (`until`: the time the timer was armed for; a changed snooze makes it stale). */
+  | { type: 'wake'; until: number };
 
 export type CommandType = Command['type'];
 
@@ -104,7 +121,10 @@ export type LifecycleEvent =
   | { type: 'resolved' }
   | { type: 'reopened'; to: 'bot' | 'queued' | 'assigned' }
   | { type: 'returned_to_bot' }
-  | { type: 'requeued'; agentId: string };
+  | { type: 'requeued'; agentId: string }
+  | { type: 'snoozed'; until: number | null }
+  /** The snooze ended: its time came, the shopper wrote, an agent woke it, or the chat moved. */
+  | { type: 'unsnoozed'; reason: 'time' | 'shopper' | 'agent' | 'moved' };
 
 export type LifecycleEventType = LifecycleEvent['type'];
 
@@ -135,6 +155,8 @@ export const NO_CONVERSATION: ConversationState = {
   waitingSince: null,
   resolvedFrom: null,
   humanReplied: false,
+  snoozedAt: null,
+  snoozedUntil: null,
 };
 
 function assertNever(x: never): never {
@@ -187,8 +209,26 @@ function reopen(state: ConversationState, botOn: boolean, lastAssignee: AgentRef
   ]);
 }
 
+/** A snoozed chat wakes (`reason`), or an awake one stays as it is: the state and its event. */
+function awake(state: ConversationState, reason: Extract<LifecycleEvent, { type: 'unsnoozed' }>['reason']): { state: ConversationState; events: LifecycleEvent[] } {
+  if (state.snoozedAt === null) return { state, events: [] };
+  return { state: { ...state, snoozedAt: null, snoozedUntil: null }, events: [{ type: 'unsnoozed', reason }] };
+}
+
+/** Moves that wake a snoozed chat first (someone else handles it now, or nobody needs to). */
+const WAKES: ReadonlySet<CommandType> = new Set<CommandType>(['take', 'take_over', 'transfer', 'transfer_team', 'return_to_bot', 'resolve']);
+
 /** Applies `command` to `state` at `now`: the new state and its events, or a typed refusal. */
 export function decide(state: ConversationState, command: Command, now: number): Decision {
+  if (state.snoozedAt !== null && WAKES.has(command.type)) {
+    const woken = awake(state, 'moved');
+    const moved = decideAwake(woken.state, command, now);
+    return moved.ok ? ok(moved.state, [...woken.events, ...moved.events]) : moved;
+  }
+  return decideAwake(state, command, now);
+}
+
+function decideAwake(state: ConversationState, command: Command, now: number): Decision {
   const { status } = state;
   const open = status !== 'resolved';
   switch (command.type) {
@@ -212,6 +252,12 @@ export function decide(state: ConversationState, command: Command, now: number):
     }
 
     case 'shopper_message': {
+      if (state.snoozedAt !== null) {
+        // The shopper wrote: the chat is back where it was, and they are waiting.
+        const woken = awake(state, 'shopper');
+        const next = decideAwake(woken.state, command, now);
+        return next.ok ? ok(next.state, [...woken.events, ...next.events]) : next;
+      }
       const waiting = { ...state, waitingSince: state.waitingSince ?? now };
       if (status === 'resolved') {
         const reopened = reopen(state, command.botOn, command.lastAssignee, now);
@@ -252,6 +298,7 @@ export function decide(state: ConversationState, command: Command, now: number):
     case 'route':
       // Routing proposes from a snapshot; if someone got there first, it simply loses.
       if (status !== 'queued' || state.queuedAt === null) return refuse(state, command, 'not_allowed', 'the conversation is not waiting in the queue');
+      if (state.snoozedAt !== null) return refuse(state, command, 'not_allowed', 'the conversation is snoozed');
       return assign(state, command.agent, 'route', now);
 
     case 'take':
@@ -318,14 +365,37 @@ export function decide(state: ConversationState, command: Command, now: number):
         { type: 'queued', since: state.queuedAt ?? now },
       ]);
 
+    case 'snooze':
+      if (!open) return refuse(state, command, 'not_allowed', 'reopen the conversation first');
+      if (status === 'bot') return refuse(state, command, 'not_allowed', 'the assistant has this conversation');
+      if (command.until !== null && (command.until <= now || command.until > now + MAX_SNOOZE_MS)) {
+        return refuse(state, command, 'not_allowed', 'snooze until a time in the coming year');
+      }
+      if (state.snoozedAt !== null && state.snoozedUntil === command.until) return refuse(state, command, 'already', 'the conversation is already snoozed until then');
+      return ok({ ...state, snoozedAt: now, snoozedUntil: command.until }, [{ type: 'snoozed', until: command.until }]);
+
+    case 'unsnooze': {
+      if (state.snoozedAt === null) return refuse(state, command, 'already', 'the conversation is not snoozed');
+      const woken = awake(state, 'agent');
+      return ok(woken.state, woken.events);
+    }
+
+    case 'wake': {
+      // A timer armed for another snooze (changed or ended since) is stale: nothing to do.
+      if (state.snoozedAt === null || state.snoozedUntil !== command.until) return refuse(state, command, 'already', 'the snooze changed or ended');
+      if (now < command.until) return refuse(state, command, 'not_allowed', 'the snooze has not ended yet');
+      const woken = awake(state, 'time');
+      return ok(woken.state, woken.events);
+    }
+
     default:
       return assertNever(command);
   }
 }
 
-/** True when routing may hand the conversation out now. */
-export function isWaitingForPeople(state: Pick<ConversationState, 'status' | 'queuedAt'>): boolean {
-  return state.status === 'queued' && state.queuedAt !== null;
+/** True when routing may hand the conversation out now (a snoozed chat waits for its time). */
+export function isWaitingForPeople(state: Pick<ConversationState, 'status' | 'queuedAt'> & { snoozedAt?: number | null }): boolean {
+  return state.status === 'queued' && state.queuedAt !== null && (state.snoozedAt ?? null) === null;
 }
 
 /**
@@ -369,6 +439,9 @@ export function transcriptLine(
     case 'created':
     case 'queued':
     case 'first_human_reply':
+    // Snoozing is the team's business: the shopper's transcript never shows it.
+    case 'snoozed':
+    case 'unsnoozed':
       return null;
     default:
       return assertNever(event);

@@ -105,6 +105,7 @@ export const AGENT_FRAME_BUCKET = {
   'order.share': 'send',
   'visitor.chat': 'send',
   'conversation.action': 'action',
+  'conversation.tag': 'action',
   status: 'chatter',
   typing: 'chatter',
   read: 'chatter',

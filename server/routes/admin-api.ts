@@ -446,7 +446,7 @@ export function adminRoutes(deps: AdminDeps) {
     const site = await deps.store.sites.byId(c.get('agent').siteId);
     if (!platform || !site) return problem(c, 404, 'no such platform');
     const started = await deps.shops!.importer.start(site, platform);
-    if (!started.ok) return problem(c, 409, started.detail, { code: 'not_ready' });
+    if (!started.ok) return problem(c, 409, started.detail, { code: 'not_ready', reason: started.reason });
     return c.json(integrationOut(platform, await deps.store.integrations.get(site.id, platform), shopBase(c), site.publicKey), 202);
   });
 

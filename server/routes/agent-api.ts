@@ -4,12 +4,15 @@
  * live agent session and is scoped to the agent's site.
  */
 import { Hono } from 'hono';
-import { agentFromRequest } from '../auth';
+import { agentFromRequest, csrfOk } from '../auth';
+import { contactOf, notesOut, pastConversations, saveContactNotes } from '../app/contacts';
+import { InvalidRequestError } from '../app/errors';
 import { problem } from '../http';
 import type { AgentRecord, OrderRecord, Store } from '../store/types';
 import { customerOut, orderOut } from './shapes';
 import { toSummary } from '../app/publish';
 import { siteTeams } from '../domain/teams';
+import { normaliseTag } from '../../shared/tags';
 
 const stringOr = (x: unknown): string | null => (typeof x === 'string' && x ? x : null);
 
@@ -39,6 +42,7 @@ export function agentApiRoutes(deps: AgentApiDeps) {
   app.use('*', async (c, next) => {
     const agent = await agentFromRequest(c, deps.store, deps.now());
     if (!agent) return problem(c, 401, 'not signed in', { code: 'unauthorized' });
+    if (!/^(GET|HEAD|OPTIONS)$/.test(c.req.method) && !csrfOk(c)) return problem(c, 403, 'missing or wrong CSRF token', { code: 'csrf' });
     c.set('agent', agent);
     c.header('Cache-Control', 'no-store');
     return next();
@@ -56,9 +60,12 @@ export function agentApiRoutes(deps: AgentApiDeps) {
     return c.json({ data: siteTeams(await deps.store.agents.list(siteId), site?.settings.teams ?? []) });
   });
 
+  /** The site's tags in use, the most used first (suggestions when tagging, the list's filter). */
+  app.get('/tags', async (c) => c.json({ data: await deps.store.conversations.siteTags(c.get('agent').siteId, 200) }));
+
   /**
    * Full-text search over the site's messages: `q` (words; each may be the start of a word, all
-   * must match; accents and case ignored), optional `status`, `agent` (assignee id), `from` and
+   * must match; accents and case ignored), optional `status`, `agent` (assignee id), `tag`, `from` and
    * `to` (YYYY-MM-DD, both days included, UTC). Best matches first, at most 50.
    */
   app.get('/search', async (c) => {
@@ -75,6 +82,9 @@ export function agentApiRoutes(deps: AgentApiDeps) {
       const at = /^\d{4}-\d{2}-\d{2}$/.test(raw) ? Date.parse(`${raw}T00:00:00Z`) : NaN;
       return Number.isFinite(at) ? { ok: true as const, value: at } : { ok: false as const };
     };
+    const rawTag = c.req.query('tag');
+    const tag = rawTag ? normaliseTag(rawTag) : undefined;
+    if (tag === null) return problem(c, 400, 'tag is not a tag', { code: 'invalid_request', field: 'tag' });
     const from = day('from');
     const to = day('to');
     if (!from.ok) return problem(c, 400, 'from must be a date (YYYY-MM-DD)', { code: 'invalid_request', field: 'from' });
@@ -83,6 +93,7 @@ export function agentApiRoutes(deps: AgentApiDeps) {
       terms,
       status: status as 'bot' | 'queued' | 'assigned' | 'resolved' | undefined,
       assigneeId: c.req.query('agent')?.slice(0, 64) || undefined,
+      tag,
       from: from.value,
       to: to.value === undefined ? undefined : to.value + 24 * 60 * 60 * 1000,
       limit: 50,
@@ -98,21 +109,14 @@ export function agentApiRoutes(deps: AgentApiDeps) {
 
   app.get('/conversations/:id/context', async (c) => {
     const siteId = c.get('agent').siteId;
-    const conversation = await deps.store.conversations.get(siteId, c.req.param('id').slice(0, 64));
-    if (!conversation) return problem(c, 404, 'no such conversation', { code: 'not_found' });
-    const visitor = await deps.store.visitors.byId(siteId, conversation.visitorId);
-    if (!visitor) return problem(c, 404, 'no such visitor', { code: 'not_found' });
-    const bot = await deps.store.conversations.botData(siteId, conversation.id);
-    // The order the shopper proved in this chat (number + email, checked by the bot), if any.
-    const matchedOrderId = stringOr(bot?.botState?.matchedOrderId) ?? stringOr(bot?.handoff?.matchedOrderId);
-    const matchedOrder = matchedOrderId ? await deps.store.orders.byExternalId(siteId, matchedOrderId) : null;
-    // Orders only for a verified identity or an order proved in the chat: a claimed id proves nothing.
-    let customer = visitor.verified && visitor.customerId ? await deps.store.customers.byId(siteId, visitor.customerId) : null;
-    const verifiedBy = customer ? 'identity' : matchedOrder ? 'order' : null;
-    if (!customer && matchedOrder) customer = await deps.store.customers.byExternalId(siteId, matchedOrder.customerExternalId);
+    const id = c.req.param('id').slice(0, 64);
+    const contact = await contactOf(deps.store, siteId, id);
+    if (!contact) return problem(c, 404, 'no such conversation', { code: 'not_found' });
+    const { visitor, customer, verifiedBy, matchedOrder, bot } = contact;
     const orders = customer ? await deps.store.orders.forCustomer(siteId, customer.id, 200) : matchedOrder ? [matchedOrder] : [];
     // The proved order first: it is what the chat is about (and what canned variables use).
     const shown = matchedOrder ? [matchedOrder, ...orders.filter((o) => o.id !== matchedOrder.id)] : orders;
+    const notes = await deps.store.contactNotes.get(siteId, contact.subject);
     return c.json({
       visitor: {
         id: visitor.id,
@@ -128,7 +132,27 @@ export function agentApiRoutes(deps: AgentApiDeps) {
       matchedOrder: matchedOrder ? { id: matchedOrder.externalId, number: matchedOrder.number } : null,
       orders: shown.slice(0, 10).map(orderOut),
       handoff: bot?.handoff ?? null,
+      /** What the assistant understood the shopper wants: the console suggests a tag from it. */
+      intent: stringOr(bot?.handoff?.intent) ?? stringOr(bot?.botState?.lastTopic),
+      /** The agents' notes about this contact (the customer when known, else the visitor): plain text. */
+      notes: await notesOut(deps.store, siteId, contact.subject, notes),
+      /** Their other conversations, newest first, as the list shows them. */
+      history: (await pastConversations(deps.store, siteId, visitor, id)).map(toSummary),
     });
+  });
+
+  /** The notes about the contact of a conversation: `{ text }`, plain text (empty clears them). */
+  app.put('/conversations/:id/notes', async (c) => {
+    const body = (await c.req.json().catch(() => null)) as { text?: unknown } | null;
+    if (typeof body?.text !== 'string') return problem(c, 400, 'text must be a string', { code: 'invalid_request', field: 'text' });
+    try {
+      return c.json(await saveContactNotes(deps, { agent: c.get('agent'), conversationId: c.req.param('id').slice(0, 64), text: body.text }));
+    } catch (err) {
+      if (err instanceof InvalidRequestError) {
+        return err.code === 'not_found' ? problem(c, 404, err.message, { code: 'not_found' }) : problem(c, 422, err.message, { code: 'validation_failed', field: 'text' });
+      }
+      throw err;
+    }
   });
 
   return app;

@@ -14,7 +14,7 @@ const CONVERSATION_COLUMNS = `id, site_id AS siteId, visitor_id AS visitorId, st
   last_visible_seq AS lastVisibleSeq, visitor_read_seq AS visitorReadSeq, agent_read_seq AS agentReadSeq,
   last_message_text AS lastMessageText, last_message_author AS lastMessageAuthor, last_message_at AS lastMessageAt,
   locale, team, queued_at AS queuedAt, last_assignee_id AS lastAssigneeId, waiting_since AS waitingSince, resolved_from AS resolvedFrom,
-  human_replied AS humanReplied, created_at AS createdAt, updated_at AS updatedAt`;
+  human_replied AS humanReplied, snoozed_at AS snoozedAt, snoozed_until AS snoozedUntil, created_at AS createdAt, updated_at AS updatedAt`;
 
 const MESSAGE_COLUMNS = `id, site_id AS siteId, conversation_id AS conversationId, seq, client_id AS clientId, author_kind AS authorKind,
   author_id AS authorId, author_name AS authorName, kind, payload, prev_visible_seq AS prevVisibleSeq, text, channel, created_at AS createdAt`;
@@ -54,7 +54,8 @@ export class HotPath {
     );
     this.writeState = sqlite.prepare(
       `UPDATE conversations SET status = @status, assignee_id = @assigneeId, last_assignee_id = @lastAssigneeId, queued_at = @queuedAt, team = @team,
-        waiting_since = @waitingSince, resolved_from = @resolvedFrom, human_replied = @humanReplied, updated_at = max(updated_at, @now)
+        waiting_since = @waitingSince, resolved_from = @resolvedFrom, human_replied = @humanReplied, snoozed_at = @snoozedAt,
+        snoozed_until = @snoozedUntil, updated_at = max(updated_at, @now)
        WHERE site_id = @siteId AND id = @id RETURNING ${CONVERSATION_COLUMNS}`,
     );
     this.insertEvent = sqlite.prepare(
@@ -151,7 +152,18 @@ export class HotPath {
   state(
     siteId: string,
     id: string,
-    s: { status: string; assigneeId: string | null; lastAssigneeId: string | null; queuedAt: number | null; team: string | null; waitingSince: number | null; resolvedFrom: string | null; humanReplied: boolean },
+    s: {
+      status: string;
+      assigneeId: string | null;
+      lastAssigneeId: string | null;
+      queuedAt: number | null;
+      team: string | null;
+      waitingSince: number | null;
+      resolvedFrom: string | null;
+      humanReplied: boolean;
+      snoozedAt: number | null;
+      snoozedUntil: number | null;
+    },
     now: number,
   ): ConversationRow | undefined {
     return this.writeState.get({
@@ -166,6 +178,8 @@ export class HotPath {
       waitingSince: s.waitingSince,
       resolvedFrom: s.resolvedFrom,
       humanReplied: s.humanReplied ? 1 : 0,
+      snoozedAt: s.snoozedAt,
+      snoozedUntil: s.snoozedUntil,
     }) as ConversationRow | undefined;
   }
 

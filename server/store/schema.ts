@@ -5,7 +5,7 @@
  * (`npm run db:generate`) into server/store/migrations and applied at start-up.
  */
 import { sql } from 'drizzle-orm';
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { ORDER_STATUSES } from '../../shared/cards';
 
 export const sites = sqliteTable('sites', {
@@ -265,6 +265,10 @@ export const conversations = sqliteTable(
     resolvedFrom: text('resolved_from', { enum: ['bot', 'people'] }),
     /** A person has answered at least once. */
     humanReplied: integer('human_replied', { mode: 'boolean' }).notNull().default(false),
+    /** Since when the chat is snoozed (domain/lifecycle); null: it is not. */
+    snoozedAt: integer('snoozed_at'),
+    /** When a snoozed chat wakes; null while snoozed: when the shopper writes. Timers are re-armed from it at start-up. */
+    snoozedUntil: integer('snoozed_until'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
@@ -273,7 +277,48 @@ export const conversations = sqliteTable(
     index('conversations_visitor_idx').on(t.siteId, t.visitorId, t.status),
     // Reports select a site's chats by the day they started.
     index('conversations_site_created_idx').on(t.siteId, t.createdAt),
+    // Snoozes to re-arm at start-up.
+    index('conversations_snoozed_until_idx').on(t.snoozedUntil),
   ],
+);
+
+/**
+ * Tags (contact reasons) on conversations, normalised (shared/tags.ts): who added each and when.
+ * Agents filter the list and search by them; the site's tags are the distinct values here.
+ */
+export const conversationTags = sqliteTable(
+  'conversation_tags',
+  {
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id),
+    conversationId: text('conversation_id')
+      .notNull()
+      .references(() => conversations.id),
+    tag: text('tag').notNull(),
+    addedBy: text('added_by'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.conversationId, t.tag] }), index('conversation_tags_site_tag_idx').on(t.siteId, t.tag)],
+);
+
+/**
+ * An agent's notes about a contact — a customer the shop knows, else the visitor (issue 16):
+ * plain text, one per contact, shown and edited beside their chats.
+ */
+export const contactNotes = sqliteTable(
+  'contact_notes',
+  {
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id),
+    subjectKind: text('subject_kind', { enum: ['customer', 'visitor'] }).notNull(),
+    subjectId: text('subject_id').notNull(),
+    text: text('text').notNull(),
+    updatedBy: text('updated_by'),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.subjectKind, t.subjectId] })],
 );
 
 export const messages = sqliteTable(

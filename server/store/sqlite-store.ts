@@ -26,6 +26,8 @@ import type {
   AttachmentRecord,
   CommitRequest,
   ConversationDataPatch,
+  ContactNotesRecord,
+  ContactRef,
   MessageHit,
   MessageSearch,
   CommitResult,
@@ -71,6 +73,8 @@ export function toConversation(row: ConversationRow): ConversationRecord {
     waitingSince: row.waitingSince,
     resolvedFrom: row.resolvedFrom,
     humanReplied: Boolean(row.humanReplied),
+    snoozedAt: row.snoozedAt,
+    snoozedUntil: row.snoozedUntil,
     locale: row.locale,
     lastSeq: row.lastSeq,
     lastVisibleSeq: row.lastVisibleSeq,
@@ -832,7 +836,8 @@ export class SqliteStore implements Store {
           .from(t.conversations)
           .innerJoin(t.visitors, eq(t.visitors.id, t.conversations.visitorId))
           .leftJoin(t.customers, eq(t.customers.id, t.visitors.customerId))
-          .where(and(eq(t.conversations.siteId, siteId), eq(t.conversations.status, 'queued'), isNotNull(t.conversations.queuedAt)))
+          // A snoozed chat waits for its time, not for routing.
+          .where(and(eq(t.conversations.siteId, siteId), eq(t.conversations.status, 'queued'), isNotNull(t.conversations.queuedAt), isNull(t.conversations.snoozedAt)))
           .orderBy(asc(t.conversations.queuedAt), asc(t.conversations.createdAt))
           .limit(500)
           .all()
@@ -902,6 +907,73 @@ export class SqliteStore implements Store {
         const row = this.listQuery(siteId, id).get();
         return row ? toListItem(row) : null;
       }),
+    snoozes: () =>
+      this.read(() =>
+        this.db
+          .select({ siteId: t.conversations.siteId, id: t.conversations.id, until: t.conversations.snoozedUntil })
+          .from(t.conversations)
+          .where(and(isNotNull(t.conversations.snoozedUntil), ne(t.conversations.status, 'resolved')))
+          .all()
+          .map((r) => ({ siteId: r.siteId, id: r.id, until: r.until! })),
+      ),
+    setTag: (siteId: string, id: string, tag: string, on: boolean, opts: { max: number; by: string | null; now: number }) =>
+      this.write((): 'done' | 'full' | 'not_found' =>
+        this.db.transaction(() => {
+          const c = t.conversations;
+          const tags = t.conversationTags;
+          if (!this.db.select({ id: c.id }).from(c).where(and(eq(c.siteId, siteId), eq(c.id, id))).get()) return 'not_found';
+          const mine = and(eq(tags.siteId, siteId), eq(tags.conversationId, id));
+          if (!on) {
+            this.db.delete(tags).where(and(mine, eq(tags.tag, tag))).run();
+            return 'done';
+          }
+          if (this.db.select({ tag: tags.tag }).from(tags).where(and(mine, eq(tags.tag, tag))).get()) return 'done';
+          const count = this.db.select({ n: sql<number>`count(*)` }).from(tags).where(mine).get()?.n ?? 0;
+          if (count >= opts.max) return 'full';
+          this.db.insert(tags).values({ siteId, conversationId: id, tag, addedBy: opts.by, createdAt: opts.now }).run();
+          return 'done';
+        }),
+      ),
+    siteTags: (siteId: string, limit: number) =>
+      this.read(() =>
+        this.db
+          .select({ tag: t.conversationTags.tag, n: sql<number>`count(*)` })
+          .from(t.conversationTags)
+          .where(eq(t.conversationTags.siteId, siteId))
+          .groupBy(t.conversationTags.tag)
+          .orderBy(desc(sql`count(*)`), asc(t.conversationTags.tag))
+          .limit(limit)
+          .all()
+          .map((r) => r.tag),
+      ),
+  };
+
+  contactNotes = {
+    get: (siteId: string, subject: ContactRef) =>
+      this.read((): ContactNotesRecord | null => {
+        const n = t.contactNotes;
+        const row = this.db
+          .select({ text: n.text, updatedBy: n.updatedBy, updatedAt: n.updatedAt })
+          .from(n)
+          .where(and(eq(n.siteId, siteId), eq(n.subjectKind, subject.kind), eq(n.subjectId, subject.id)))
+          .get();
+        return row ?? null;
+      }),
+    save: (siteId: string, subject: ContactRef, text: string, by: string | null, now: number) =>
+      this.write((): ContactNotesRecord | null => {
+        const n = t.contactNotes;
+        const key = and(eq(n.siteId, siteId), eq(n.subjectKind, subject.kind), eq(n.subjectId, subject.id));
+        if (!text) {
+          this.db.delete(n).where(key).run();
+          return null;
+        }
+        this.db
+          .insert(n)
+          .values({ siteId, subjectKind: subject.kind, subjectId: subject.id, text, updatedBy: by, updatedAt: now })
+          .onConflictDoUpdate({ target: [n.siteId, n.subjectKind, n.subjectId], set: { text, updatedBy: by, updatedAt: now } })
+          .run();
+        return { text, updatedBy: by, updatedAt: now };
+      }),
   };
 
   private listQuery(siteId: string, id?: string) {
@@ -923,6 +995,8 @@ export class SqliteStore implements Store {
         orderNumbers: sql<string | null>`(SELECT group_concat(number, ' ') FROM (SELECT o.number FROM orders o WHERE o.site_id = ${t.conversations.siteId} AND o.customer_id = ${knownCustomerId} ORDER BY o.created_at DESC LIMIT 20))`,
         // Some message came or went by e-mail (the console's channel filter).
         viaEmail: sql<number>`EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = ${t.conversations.id} AND m.channel = 'email')`,
+        // Its tags (no spaces in a tag: shared/tags.ts).
+        tags: sql<string | null>`(SELECT group_concat(ct.tag, ' ') FROM conversation_tags ct WHERE ct.conversation_id = ${t.conversations.id})`,
       })
       .from(t.conversations)
       .innerJoin(t.visitors, eq(t.visitors.id, t.conversations.visitorId))
@@ -945,6 +1019,7 @@ export class SqliteStore implements Store {
         const where = ['messages_fts MATCH @match', 'm.site_id = @siteId'];
         if (q.status) where.push('c.status = @status');
         if (q.assigneeId) where.push('c.assignee_id = @assigneeId');
+        if (q.tag) where.push('EXISTS (SELECT 1 FROM conversation_tags ct WHERE ct.conversation_id = c.id AND ct.site_id = c.site_id AND ct.tag = @tag)');
         if (q.from !== undefined) where.push('m.created_at >= @from');
         if (q.to !== undefined) where.push('m.created_at < @to');
         const sqlText = `SELECT m.conversation_id AS conversationId, m.seq, m.author_kind AS authorKind, m.kind, m.created_at AS createdAt,
@@ -968,6 +1043,7 @@ export class SqliteStore implements Store {
           limit: q.limit,
           ...(q.status ? { status: q.status } : {}),
           ...(q.assigneeId ? { assigneeId: q.assigneeId } : {}),
+          ...(q.tag ? { tag: q.tag } : {}),
           ...(q.from !== undefined ? { from: q.from } : {}),
           ...(q.to !== undefined ? { to: q.to } : {}),
         }) as { conversationId: string; seq: number; authorKind: MessageHit['authorKind']; kind: MessageHit['kind']; createdAt: number; snippet: string; status: MessageHit['conversation']['status']; assigneeId: string | null; visitorId: string; visitorName: string | null }[];
@@ -1179,7 +1255,9 @@ export class SqliteStore implements Store {
       s.team !== row.team ||
       s.waitingSince !== row.waitingSince ||
       s.resolvedFrom !== row.resolvedFrom ||
-      s.humanReplied !== Boolean(row.humanReplied)
+      s.humanReplied !== Boolean(row.humanReplied) ||
+      s.snoozedAt !== row.snoozedAt ||
+      s.snoozedUntil !== row.snoozedUntil
     ) {
       row = this.hot.state(siteId, conversationId, s, now) ?? row;
     }
@@ -1244,6 +1322,7 @@ export function toListItem(row: {
   botCustomerEmail: string | null;
   orderNumbers: string | null;
   viaEmail?: number | null;
+  tags?: string | null;
 }): ConversationListItem {
   return {
     ...toConversation(row.conversation),
@@ -1252,6 +1331,7 @@ export function toListItem(row: {
     verified: row.verified,
     orderNumbers: row.orderNumbers ? row.orderNumbers.split(' ') : [],
     viaEmail: Boolean(row.viaEmail),
+    tags: row.tags ? row.tags.split(' ').sort() : [],
   };
 }
 

@@ -98,6 +98,8 @@ export interface ConversationListItem extends ConversationRecord {
   orderNumbers: string[];
   /** Some message of it came or went by e-mail. */
   viaEmail?: boolean;
+  /** Its tags (contact reasons), sorted. */
+  tags: string[];
 }
 
 export interface AttachmentRecord {
@@ -229,6 +231,8 @@ export interface MessageSearch {
   terms: string[];
   status?: ConversationRecord['status'] | undefined;
   assigneeId?: string | undefined;
+  /** Only conversations with this tag (normalised). */
+  tag?: string | undefined;
   /** Messages written at or after / before these times (Unix ms). */
   from?: number | undefined;
   to?: number | undefined;
@@ -272,6 +276,18 @@ export interface CommitResult {
   events: ConversationEventDraft[];
   /** The verified customer behind the conversation's visitor (their other devices get the messages too). */
   ownerCustomerId: string | null;
+}
+
+/** Whom notes are about: a customer the shop knows, else the visitor. */
+export interface ContactRef {
+  kind: 'customer' | 'visitor';
+  id: string;
+}
+
+export interface ContactNotesRecord {
+  text: string;
+  updatedBy: string | null;
+  updatedAt: number;
 }
 
 export interface CustomerRecord {
@@ -712,6 +728,15 @@ export interface Store {
     commit(request: CommitRequest): Promise<CommitResult>;
     /** The conversation's event log, oldest first. */
     events(siteId: string, conversationId: string): Promise<ConversationEventRecord[]>;
+    /**
+     * Adds (`on`) or removes a tag (already normalised). Adding to a conversation that has `max`
+     * tags already is refused ('full'); adding one it has, or removing one it has not, changes nothing.
+     */
+    setTag(siteId: string, id: string, tag: string, on: boolean, opts: { max: number; by: string | null; now: number }): Promise<'done' | 'full' | 'not_found'>;
+    /** Every snoozed conversation with a wake time, on every site (the snooze timers are re-armed from it at start-up). */
+    snoozes(): Promise<{ siteId: string; id: string; until: number }[]>;
+    /** The site's tags in use, the most used first. */
+    siteTags(siteId: string, limit: number): Promise<string[]>;
   };
   messages: {
     /** Messages with seq > afterSeq, ascending, at most `limit`; `visibleOnly` leaves out internal notes (for shoppers). */
@@ -734,6 +759,12 @@ export interface Store {
     ratings(siteId: string, start: number, end: number): Promise<RatingRecord[]>;
     /** Orders (not cancelled) placed in [start, end). */
     orders(siteId: string, start: number, end: number): Promise<{ customerId: string; createdAt: number; total: number; currency: string }[]>;
+  };
+  /** Agents' notes about a contact, one per customer or visitor of the site. */
+  contactNotes: {
+    get(siteId: string, subject: ContactRef): Promise<ContactNotesRecord | null>;
+    /** Replaces the notes (empty text deletes them). */
+    save(siteId: string, subject: ContactRef, text: string, by: string | null, now: number): Promise<ContactNotesRecord | null>;
   };
   /** Ratings are written by a commit (CommitPlan.rating, app/conversations rateConversation), never alone. */
   ratings: {

@@ -9,6 +9,7 @@ import { LIMITS, PROTOCOL_VERSION, parseAgentClientFrame, type AgentClientFrame 
 import { topics } from '../bus/bus';
 import { AGENT_FRAME_BUCKET } from '../domain/rate-limit';
 import { act, sendAgentMessage, shareOrder, startChat } from '../app/conversations';
+import { tagConversation } from '../app/tags';
 import type { AgentRecord, CommitResult } from '../store/types';
 import { Connection } from './connection';
 import { AgentScope } from './agent-scope';
@@ -133,7 +134,13 @@ export function agentSocket(deps: GatewayDeps, session: AgentSession, sockets: A
           team: frame.team,
           note: frame.note,
           transcript: frame.transcript === true,
+          until: frame.until,
         }, ack);
+        return;
+      }
+      case 'conversation.tag': {
+        if (!welcomed) return c.send({ type: 'error', code: 'not_ready', ref: frame.clientId, message: 'send hello first' });
+        await tagConversation(deps, { agent, conversationId: frame.conversationId, tag: frame.tag, on: frame.on });
         return;
       }
       case 'visitor.chat': {

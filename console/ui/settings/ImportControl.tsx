@@ -2,6 +2,7 @@
 import { useState } from 'preact/hooks';
 import type { Admin, ShopIntegration } from '../../state/admin';
 import { strings } from '../../state/locale';
+import { operationError } from './feedback';
 
 const fill = (text: string, values: Record<string, string | number>) => text.replace(/\{(\w+)\}/g, (_, k: string) => String(values[k] ?? ''));
 
@@ -15,7 +16,7 @@ export function ImportControl({ admin, integration, onStarted }: { admin: Admin;
     if (r.ok) {
       setError(null);
       onStarted(r.value);
-    } else setError(r.error);
+    } else setError(operationError(r, t));
   };
   const total = state && state.totals.customers !== null && state.totals.orders !== null ? state.totals.customers + state.totals.orders : null;
   const done = state ? state.customers + state.orders : 0;

@@ -5,6 +5,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Admin, ShopIntegration } from '../../state/admin';
 import { strings } from '../../state/locale';
+import { operationError } from './feedback';
 import { IntegrationCard } from './IntegrationCard';
 
 export function IntegrationsSection({ admin }: { admin: Admin }) {
@@ -13,8 +14,11 @@ export function IntegrationsSection({ admin }: { admin: Admin }) {
   const [error, setError] = useState<string | null>(null);
   const refresh = async () => {
     const r = await admin.getIntegrations();
-    if (r.ok) setList(r.value.data);
-    else setError(r.error);
+    if (r.ok) {
+      setList(r.value.data);
+      setError(null);
+    }
+    else setError(operationError(r, t));
   };
   useEffect(() => {
     void refresh();

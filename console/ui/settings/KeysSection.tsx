@@ -6,6 +6,7 @@
 import { useState } from 'preact/hooks';
 import type { Admin, SiteSettings } from '../../state/admin';
 import { locale, strings } from '../../state/locale';
+import { operationError } from './feedback';
 import { SecretOnce } from './SecretOnce';
 
 type Keep = 'until_retired' | '24' | 'none';
@@ -24,7 +25,7 @@ export function KeysSection({ admin, site }: { admin: Admin; site: SiteSettings 
       setSecret(r.value.secretKey);
       setError(null);
       setNotice(null);
-    } else setError(r.error);
+    } else setError(operationError(r, t));
   };
   const retire = async () => {
     if (!window.confirm(t.retirePreviousConfirm)) return;
@@ -32,7 +33,7 @@ export function KeysSection({ admin, site }: { admin: Admin; site: SiteSettings 
     if (r.ok) {
       setNotice(t.previousRetired);
       setError(null);
-    } else setError(r.error);
+    } else setError(operationError(r, t));
   };
   const previous = site.previousSecretKey;
   const until = previous?.validUntil

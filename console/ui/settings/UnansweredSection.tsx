@@ -5,6 +5,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Admin, UnansweredQuestion } from '../../state/admin';
 import { locale, strings } from '../../state/locale';
+import { operationError } from './feedback';
 
 export function UnansweredSection({ admin }: { admin: Admin }) {
   const t = strings();
@@ -15,7 +16,7 @@ export function UnansweredSection({ admin }: { admin: Admin }) {
       if (r.ok) {
         setItems(r.value.data);
         setError(null);
-      } else setError(r.error);
+      } else setError(operationError(r, t));
     });
   useEffect(load, [admin]);
   const when = new Intl.DateTimeFormat(locale.value, { dateStyle: 'medium', timeStyle: 'short' });

@@ -103,6 +103,31 @@ export function saveError<T>(r: Result<T>, t: ConsoleStrings, labels: Partial<Re
   return { message: `${describeField(r.field, t, labels)}: ${detail}`, field: r.field };
 }
 
+/**
+ * What an operation's failure (rotate a key, load the integrations, start an import, load the
+ * unanswered questions) says, in the console's language: from the problem's code and status,
+ * never the server's English words.
+ */
+export function operationError(r: { ok: false; error: string; status?: number; code?: string; reason?: string }, t: ConsoleStrings): string {
+  if (r.status === undefined) return t.networkError;
+  switch (r.code) {
+    case 'unauthorized':
+      return t.op_signedOut;
+    case 'forbidden':
+      return t.op_forbidden;
+    case 'csrf':
+      return t.op_csrf;
+    case 'nothing_to_retire':
+      return t.op_nothingToRetire;
+    case 'not_ready':
+      return r.reason === 'push_only' ? t.op_importPushOnly : r.reason === 'not_saved' ? t.op_importNotSaved : r.reason === 'incomplete' ? t.op_importIncomplete : t.op_server;
+  }
+  if (r.status === 404) return t.op_notFound;
+  if (r.status === 429) return t.op_tooMany;
+  if (r.status >= 500) return t.op_server;
+  return t.op_failed.replace('{status}', String(r.status));
+}
+
 /** aria-invalid for a control whose body path is `path` when the last save named it (or something inside it). */
 export function invalidIf(error: SaveError | null, path: string): { 'aria-invalid'?: true } {
   return error?.field && (error.field === path || error.field.startsWith(`${path}.`)) ? { 'aria-invalid': true } : {};

@@ -27,6 +27,9 @@ interface Page {
   total: number | null;
 }
 
+/** Why an import cannot start: the platform pushes its own data, nothing saved, settings missing, or the server is stopping. */
+export type ImportRefusal = 'push_only' | 'not_saved' | 'incomplete' | 'shutting_down';
+
 export class ImportError extends Error {}
 
 function nextLink(link: string | string[] | undefined, origin: string): string | null {
@@ -57,11 +60,11 @@ export class Importer {
   ) {}
 
   /** Starts (or resumes) an import; refused when the platform is not set up for one. */
-  async start(site: SiteRecord, platform: IntegrationPlatform): Promise<{ ok: true; state: ImportState } | { ok: false; detail: string }> {
+  async start(site: SiteRecord, platform: IntegrationPlatform): Promise<{ ok: true; state: ImportState } | { ok: false; reason: ImportRefusal; detail: string }> {
     const record = await this.deps.store.integrations.get(site.id, platform);
     const missing = this.missing(platform, record);
-    if (missing) return { ok: false, detail: missing };
-    if (this.stopped) return { ok: false, detail: 'the server is shutting down' };
+    if (missing) return { ok: false, ...missing };
+    if (this.stopped) return { ok: false, reason: 'shutting_down', detail: 'the server is shutting down' };
     const key = `${site.id}/${platform}`;
     const previous = record!.importState;
     if (this.running.has(key) && previous) return { ok: true, state: previous };
@@ -87,12 +90,13 @@ export class Importer {
     await Promise.allSettled([...this.running.values()]);
   }
 
-  private missing(platform: IntegrationPlatform, record: IntegrationRecord | null): string | null {
-    if (platform === 'prestashop') return 'PrestaShop sends its orders itself (the module); there is nothing to import from here';
-    if (!record) return 'save the settings first';
+  private missing(platform: IntegrationPlatform, record: IntegrationRecord | null): { reason: ImportRefusal; detail: string } | null {
+    if (platform === 'prestashop') return { reason: 'push_only', detail: 'PrestaShop sends its orders itself (the module); there is nothing to import from here' };
+    if (!record) return { reason: 'not_saved', detail: 'save the settings first' };
     const s = this.secrets(record);
-    if (platform === 'shopify') return record.settings.shopDomain && s.accessToken ? null : 'the shop domain and the Admin API access token are needed';
-    return record.settings.storeUrl && s.consumerKey && s.consumerSecret ? null : 'the store URL and the REST API key and secret are needed';
+    const incomplete = (detail: string) => ({ reason: 'incomplete' as const, detail });
+    if (platform === 'shopify') return record.settings.shopDomain && s.accessToken ? null : incomplete('the shop domain and the Admin API access token are needed');
+    return record.settings.storeUrl && s.consumerKey && s.consumerSecret ? null : incomplete('the store URL and the REST API key and secret are needed');
   }
 
   private async run(site: SiteRecord, platform: IntegrationPlatform, record: IntegrationRecord, start: ImportState): Promise<void> {
