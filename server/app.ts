@@ -79,6 +79,7 @@ export interface AppDeps {
 export interface AppMail {
   transport: 'smtp' | 'demo' | null;
   awayMs: number;
+  ratingDelayMs?: number;
   replyDomain: string;
   maxInboundBytes: number;
 }
@@ -117,7 +118,7 @@ export function createApp(deps: AppDeps) {
   const securityLog = new SecurityLog(deps.logger, { now });
   const lookups = new LookupGuard();
   const core: CoreDeps = { store: deps.store, bus: deps.bus, logger: deps.logger, now, routing: router, snoozes: snoozer, fileUrls, allowPrivateTargets: deps.allowPrivateTargets === true, lookups, teamAvailable: (siteId, at) => team.availability(siteId, at).available,
-    ...(deps.mail?.transport ? { mail: { awayMs: deps.mail.awayMs } } : {}) };
+    ...(deps.mail?.transport ? { mail: { awayMs: deps.mail.awayMs, ...(deps.mail.ratingDelayMs !== undefined ? { ratingDelayMs: deps.mail.ratingDelayMs } : {}) } } : {}) };
   const gateway: GatewayDeps = { ...core, securityLog, heartbeat, presence, visitorFeed, team, router,
     // A person types a few messages a second at most; a reconnect may flush a small outbox at once.
     limits: {

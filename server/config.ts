@@ -52,6 +52,8 @@ export interface MailConfig {
   inboundHost: string;
   /** MAIL_AWAY_MS: how long an agent's reply stays unread before it is e-mailed (default 3 min). */
   awayMs: number;
+  /** MAIL_RATING_DELAY_MS: how long after a resolve the rating question is e-mailed, unless answered in the widget (default 10 min). */
+  ratingDelayMs: number;
   /** MAIL_INTERVAL_MS: how often the mail dispatcher looks for due mail. */
   intervalMs: number;
   /** MAIL_MAX_BYTES: the largest inbound message accepted (default 10 MB). */
@@ -98,6 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       inboundPort: Math.max(0, Math.min(65535, Number(env.INBOUND_SMTP_PORT ?? 0) || 0)),
       inboundHost: env.INBOUND_SMTP_HOST ?? env.HOST ?? '0.0.0.0',
       awayMs: Math.max(0, Number(env.MAIL_AWAY_MS ?? 180_000) || 0),
+      ratingDelayMs: Math.max(0, Number(env.MAIL_RATING_DELAY_MS ?? 600_000) || 0),
       intervalMs: Math.max(50, Number(env.MAIL_INTERVAL_MS ?? 2000) || 2000),
       maxInboundBytes: Math.max(1024, Number(env.MAIL_MAX_BYTES ?? 10 * 1024 * 1024) || 10 * 1024 * 1024),
     },

@@ -99,7 +99,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     agentMessages: config.agentMessages,
     fileKey,
     uploadsDir: join(config.dataDir, 'uploads'),
-    mail: { transport: mailer?.kind ?? null, awayMs: config.mail.awayMs, replyDomain: mailConfig.replyDomain, maxInboundBytes: config.mail.maxInboundBytes },
+    mail: { transport: mailer?.kind ?? null, awayMs: config.mail.awayMs, ratingDelayMs: config.mail.ratingDelayMs, replyDomain: mailConfig.replyDomain, maxInboundBytes: config.mail.maxInboundBytes },
   });
   const dispatcher = new WebhookDispatcher({ store, logger, allowPrivate: config.allowPrivateTargets, intervalMs: config.webhookIntervalMs });
   dispatcher.start();

@@ -490,6 +490,8 @@ export function createInbox(
     myStatus,
     setStatus,
     act,
+    /** Acts on any conversation, selected or not (the supervisor view reassigns from its list). */
+    actOn: actions.act,
     actionError: actions.actionError,
     startChat: actions.startChat,
     startError: actions.startError,

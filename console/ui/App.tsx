@@ -17,7 +17,7 @@ import { SignIn } from './SignIn';
 import { VisitorsView } from './VisitorsView';
 import { Settings } from './settings/Settings';
 import { AccountView } from './AccountView';
-import { LazyReports } from './LazyReports';
+import { LazyReports, LazySupervisor } from './LazyReports';
 import { InviteAccept } from './InviteAccept';
 import { inviteToken, resetToken } from '../state/account';
 import { ResetPassword, ResetRequest } from './PasswordReset';
@@ -97,7 +97,7 @@ function Workspace({ session, agent }: { session: Session; agent: AgentInfo }) {
   const [pane, setPane] = useState<'list' | 'chat' | 'customer'>(selected ? 'chat' : 'list');
   const selectedId = selected?.id ?? null;
   useEffect(() => setPane(selectedId ? 'chat' : 'list'), [selectedId]);
-  const [screen, setScreen] = useState<'inbox' | 'settings' | 'visitors' | 'account' | 'reports'>('inbox');
+  const [screen, setScreen] = useState<'inbox' | 'settings' | 'visitors' | 'account' | 'reports' | 'live'>('inbox');
   // A chat the agent started from live visitors opens in the inbox.
   const started = inbox.started.value;
   useEffect(() => {
@@ -169,9 +169,14 @@ function Workspace({ session, agent }: { session: Session; agent: AgentInfo }) {
           {t.visitors} <span class="count">{onlineVisitors}</span>
         </button>
         {(agent.role === 'admin' || agent.role === 'supervisor') && (
-          <button type="button" class="ghost" aria-pressed={screen === 'reports'} onClick={() => setScreen(screen === 'reports' ? 'inbox' : 'reports')}>
-            {t.reports}
-          </button>
+          <>
+            <button type="button" class="ghost" aria-pressed={screen === 'live'} onClick={() => setScreen(screen === 'live' ? 'inbox' : 'live')}>
+              {t.liveView}
+            </button>
+            <button type="button" class="ghost" aria-pressed={screen === 'reports'} onClick={() => setScreen(screen === 'reports' ? 'inbox' : 'reports')}>
+              {t.reports}
+            </button>
+          </>
         )}
         {agent.role === 'admin' && (
           <button type="button" class="ghost" aria-pressed={screen === 'settings'} onClick={() => setScreen(screen === 'settings' ? 'inbox' : 'settings')}>
@@ -190,6 +195,7 @@ function Workspace({ session, agent }: { session: Session; agent: AgentInfo }) {
       {screen === 'settings' && <Settings meId={agent.id} />}
       {screen === 'account' && <AccountView agent={agent} />}
       {screen === 'reports' && <LazyReports />}
+      {screen === 'live' && <LazySupervisor inbox={inbox} />}
       {screen === 'visitors' && (
         <VisitorsView
           inbox={inbox}

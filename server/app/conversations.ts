@@ -294,7 +294,14 @@ export async function act(deps: CoreDeps, input: ActInput, committed?: Committed
       : input.action === 'unsnooze'
         ? { text: 'Woken up', payload: { event: 'unsnoozed' } }
         : null;
-  const transcript = input.action === 'resolve' && input.transcript === true && deps.mail !== undefined && (await shopperAddress(deps, siteId, input.conversationId)) !== null;
+  const address = input.action === 'resolve' && deps.mail !== undefined ? await shopperAddress(deps, siteId, input.conversationId) : null;
+  const transcript = address !== null && input.transcript === true;
+  // The rating question by e-mail, for a shopper who has left: sent after a while, and only if the
+  // chat is still resolved and this resolution unrated by then (mail/dispatcher).
+  const mails = [
+    ...(transcript ? [{ kind: 'transcript' as const, sendAfter: deps.now() }] : []),
+    ...(address !== null ? [{ kind: 'rating' as const, sendAfter: deps.now() + (deps.mail?.ratingDelayMs ?? RATING_MAIL_DELAY_MS) }] : []),
+  ];
   return commitChange(deps, {
     siteId,
     target: { conversationId: input.conversationId },
@@ -306,7 +313,7 @@ export async function act(deps: CoreDeps, input: ActInput, committed?: Committed
       // The note for whoever receives the chat: internal, so it never reaches the shopper.
       ...(note ? { after: [{ clientId: `note_${input.clientId}`, author: agentAuthor(agent), kind: 'note' as const, text: note, payload: null, preview: null }] } : {}),
       ...(snoozeLine ? { after: [{ clientId: null, author: agentAuthor(agent), kind: 'note' as const, ...snoozeLine, preview: null }] } : {}),
-      ...(transcript ? { mail: () => [{ kind: 'transcript' as const, sendAfter: deps.now() }] } : {}),
+      ...(mails.length ? { mail: () => mails } : {}),
     }),
   }, committed);
 }
@@ -553,6 +560,9 @@ export function ratingLine(score: number, comment: string | null): string {
  * see and the `conversation.rated` webhook. Once per resolution: a second answer is refused
  * (ConflictError); an open conversation has nothing to rate (`not_allowed`).
  */
+/** How long after a resolve the rating question goes by e-mail (the widget asks at once; a shopper still there answers it). */
+export const RATING_MAIL_DELAY_MS = 10 * 60_000;
+
 export async function rateConversation(
   deps: CoreDeps,
   input: { site: SiteRecord; visitor: VisitorRecord; conversationId: string; clientId: string; score: number; comment: string | null },

@@ -42,4 +42,6 @@ export interface CoreDeps {
 export interface MailSettings {
   /** How long an agent's reply stays unread before it is e-mailed to the shopper. */
   awayMs: number;
+  /** How long after a resolve the rating question goes by e-mail (a shopper still in the chat answers the widget's). */
+  ratingDelayMs?: number;
 }

@@ -6,7 +6,8 @@
 import type { SiteRecord, VisitorRecord } from '../store/types';
 import type { CoreDeps } from './deps';
 import { InvalidRequestError } from './errors';
-import { sendShopperMessage, shopperAddress } from './conversations';
+import { rateConversation, sendShopperMessage, shopperAddress } from './conversations';
+import { ConflictError } from '../store/errors';
 
 /** The shopper left an address while nobody is online: confirm the open conversation (once). */
 export async function confirmOffline(deps: CoreDeps, site: SiteRecord, visitor: VisitorRecord): Promise<void> {
@@ -37,4 +38,27 @@ export async function replyFromLink(deps: CoreDeps, input: { siteId: string; con
   const visitor = await deps.store.visitors.byId(site.id, conversation.visitorId);
   if (!visitor) throw new InvalidRequestError('not_found', 'conversation not found');
   await sendShopperMessage(deps, { site, visitor, conversationId: conversation.id, clientId: input.clientId, text: input.text });
+}
+
+/**
+ * The shopper rates from the page a rating mail's link opened: the same commit as the widget's
+ * rating (the agents' note, the `conversation.rated` webhook), for the latest resolution.
+ * 'rated': stored; 'already': that resolution has its rating; 'open': the chat is not resolved now.
+ */
+export async function rateFromLink(deps: CoreDeps, input: { siteId: string; conversationId: string; score: number; comment: string | null }): Promise<'rated' | 'already' | 'open'> {
+  const [site, conversation] = await Promise.all([deps.store.sites.byId(input.siteId), deps.store.conversations.get(input.siteId, input.conversationId)]);
+  if (!site || !conversation) throw new InvalidRequestError('not_found', 'conversation not found');
+  if (conversation.status !== 'resolved') return 'open';
+  const visitor = await deps.store.visitors.byId(site.id, conversation.visitorId);
+  if (!visitor) throw new InvalidRequestError('not_found', 'conversation not found');
+  const pending = await deps.store.ratings.pending(site.id, conversation.id);
+  if (!pending || pending.rated) return 'already';
+  try {
+    // One clientId per resolution: a form sent twice stores one rating.
+    await rateConversation(deps, { site, visitor, conversationId: conversation.id, clientId: `rate_mail_${pending.resolvedEventId}`, score: input.score, comment: input.comment });
+    return 'rated';
+  } catch (e) {
+    if (e instanceof ConflictError) return 'already';
+    throw e;
+  }
 }

@@ -1,47 +1,42 @@
 /**
- * Reports as the console and the REST API ask for them: read the event log of the site's chats
- * in the range (and messages, ratings, orders), replay it, filter, compute (domain/reports).
- * Read-only: nothing here writes.
+ * Reports as the console and the REST API ask for them: each reads the stored per-conversation
+ * facts of the site's chats in the range (`conversation_facts`, kept in the same transaction as
+ * every lifecycle event) with only the columns it needs and the filter applied in SQL, then
+ * computes its table (domain/reports). Read-only: nothing here writes.
  */
-import { isValidTimeZone } from '../domain/hours';
 import { DEFAULT_CAPACITY } from '../domain/routing';
 import {
-  bot,
+  botOf,
   concurrency,
-  csat,
+  csatOf,
   DayBuckets,
-  firstResponse,
+  firstResponseOf,
+  fromStored,
   heatmap,
-  matches,
   queue,
   rangeBounds,
-  replay,
-  resolution,
-  sales,
+  reportTimeZone as zoneOf,
+  resolutionOf,
+  salesOf,
   SALES_WINDOW_MS,
-  summary,
+  summaryOf,
   volume,
-  type ConversationFacts,
-  type EventRow,
-  type MessageCount,
-  type ReportConversation,
   type ReportFilter,
   type ReportName,
   type ReportRange,
   type ReportTable,
+  type StoredHolding,
+  type StoredStint,
   type Summary,
 } from '../domain/reports';
-import type { ReportConversationRow, SiteRecord, Store } from '../store/types';
+import type { FactsFilter, SiteRecord, Store } from '../store/types';
 
 /** The longest range a report covers (a year and a day). */
 export const MAX_REPORT_DAYS = 367;
 
 /** The site's time zone for reports: its business hours' zone, else UTC. */
 export function reportTimeZone(site: Pick<SiteRecord, 'settings'>): string {
-  const hours = site.settings.hours as { timeZone?: unknown } | null | undefined;
-  const bot = (site.settings.bot as { hours?: { timeZone?: unknown } } | undefined)?.hours;
-  for (const tz of [hours?.timeZone, bot?.timeZone, site.settings.timeZone]) if (typeof tz === 'string' && isValidTimeZone(tz)) return tz;
-  return 'UTC';
+  return zoneOf(site.settings);
 }
 
 export interface ReportRequest {
@@ -50,137 +45,138 @@ export interface ReportRequest {
   filter: ReportFilter;
 }
 
-interface Loaded {
+const json = <T>(s: string): T => JSON.parse(s) as T;
+const EMPTY = '[]';
+
+interface Scope {
   range: ReportRange;
-  conversations: ReportConversation[];
-  teamsOf: (agentId: string) => readonly string[];
+  start: number;
+  end: number;
+  filter: FactsFilter;
 }
 
-const filtered = (f: ReportFilter) => Boolean(f.team || f.agentId || f.language || f.channel);
-
-/**
- * Replayed logs, per site and conversation, kept while the conversation row stays the same (its
- * last change, last seq, status and holder move with every event): a report replays only the
- * chats that changed since the last one. Bounded; the oldest entries go first.
- */
-const FACTS_CACHE_MAX = 250_000;
-interface Cached {
-  row: ReportConversationRow;
-  conversation: ReportConversation;
-}
-const factsCache = new Map<string, Map<string, Cached>>();
-let cachedCount = 0;
-
-const sameRow = (a: ReportConversationRow, b: ReportConversationRow) =>
-  a.updatedAt === b.updatedAt && a.lastSeq === b.lastSeq && a.status === b.status && a.assigneeId === b.assigneeId && a.customerId === b.customerId && a.team === b.team;
-
-function remember(siteId: string, entry: Cached) {
-  let site = factsCache.get(siteId);
-  if (!site) factsCache.set(siteId, (site = new Map()));
-  if (!site.delete(entry.row.id)) cachedCount++;
-  site.set(entry.row.id, entry);
-  // Over the bound: drop the oldest entries of the largest site (Maps keep insertion order).
-  while (cachedCount > FACTS_CACHE_MAX) {
-    const largest = [...factsCache.values()].reduce((x, y) => (y.size > x.size ? y : x));
-    largest.delete(largest.keys().next().value!);
-    cachedCount--;
-  }
-}
-
-async function load(store: Store, site: SiteRecord, req: ReportRequest): Promise<Loaded> {
+/** The range in the site's zone, and the filter as the store reads it (a team brings its members). */
+async function scope(store: Store, site: SiteRecord, req: ReportRequest): Promise<Scope> {
   const range: ReportRange = { from: req.from, to: req.to, timeZone: reportTimeZone(site) };
   const { start, end } = rangeBounds(range);
-  const [rows, agents] = await Promise.all([store.reports.conversations(site.id, start, end), store.agents.list(site.id)]);
-  const teams = new Map(agents.map((a) => [a.id, a.teams]));
-  const teamsOf = (id: string) => teams.get(id) ?? [];
-  const cache = factsCache.get(site.id);
-  const stale = new Set<string>();
-  for (const r of rows) {
-    const hit = cache?.get(r.id);
-    if (!hit || !sameRow(hit.row, r)) stale.add(r.id);
-  }
-  if (stale.size > 0) {
-    const byId = new Map<string, EventRow[]>();
-    for (const e of await store.reports.events(site.id, start, end, stale.size === rows.length ? undefined : stale)) {
-      let list = byId.get(e.conversationId);
-      if (!list) byId.set(e.conversationId, (list = []));
-      list.push(e);
-    }
-    for (const r of rows) {
-      if (!stale.has(r.id)) continue;
-      const events = (byId.get(r.id) ?? []) as (EventRow & { id: number })[];
-      events.sort((a, b) => a.id - b.id);
-      const facts: ConversationFacts = replay(events);
-      remember(site.id, { row: r, conversation: { ...facts, locale: r.locale, team: r.team, channel: 'chat', customerId: r.customerId } });
-    }
-  }
-  const conversations: ReportConversation[] = [];
-  const any = filtered(req.filter);
-  const fresh = factsCache.get(site.id);
-  for (const r of rows) {
-    const c = fresh?.get(r.id)?.conversation;
-    // A conversation with no log (none is written without one) has nothing to report.
-    if (!c || !c.id) continue;
-    if (!any || matches(c, req.filter, teamsOf)) conversations.push(c);
-  }
-  return { range, conversations, teamsOf };
+  const f = req.filter;
+  const filter: FactsFilter = { agentId: f.agentId, channel: f.channel, language: f.language, team: f.team };
+  if (f.team) filter.teamMembers = (await store.agents.list(site.id)).filter((a) => a.teams.includes(f.team!)).map((a) => a.id);
+  return { range, start, end, filter };
 }
 
 export async function reportSummary(store: Store, site: SiteRecord, req: ReportRequest): Promise<Summary> {
-  const { range, conversations } = await load(store, site, req);
-  const { start, end } = rangeBounds(range);
-  return summary(range, conversations, await store.reports.ratings(site.id, start, end));
+  const { range, start, end, filter } = await scope(store, site, req);
+  const [totals, frt, res, ratings] = await Promise.all([
+    store.reports.totals(site.id, start, end, filter),
+    store.reports.pairs(site.id, start, end, filter, 'firstResponse'),
+    store.reports.pairs(site.id, start, end, filter, 'resolution'),
+    store.reports.ratings(site.id, start, end, filter),
+  ]);
+  return summaryOf(range, {
+    conversations: totals.conversations,
+    botResolved: totals.botResolved,
+    firstResponses: frt.map((p) => p[1]),
+    resolutions: res.map((p) => p[1]),
+    ratings,
+  });
 }
 
 /** One named report as a table (what the chart draws, the screen reader reads and the CSV holds). */
 export async function report(store: Store, site: SiteRecord, name: ReportName, req: ReportRequest, now: number): Promise<ReportTable & { from: string; to: string; timeZone: string }> {
-  const { range, conversations } = await load(store, site, req);
-  const { start, end } = rangeBounds(range);
-  const table = await compute();
-  return { ...table, from: range.from, to: range.to, timeZone: range.timeZone };
+  const s = await scope(store, site, req);
+  const table = await compute(store, site, name, s, req, now);
+  return { ...table, from: s.range.from, to: s.range.to, timeZone: s.range.timeZone };
+}
 
-  async function compute(): Promise<ReportTable> {
-    switch (name) {
-      case 'volume': {
-        const buckets = new DayBuckets(range);
-        const counts: MessageCount[] = [];
-        if (filtered(req.filter)) {
-          for (const m of await store.reports.messagesOf(site.id, start, end, new Set(conversations.map((c) => c.id)))) {
-            counts.push({ day: buckets.index(m.at), authorKind: m.authorKind, count: 1 });
-          }
-        } else {
-          counts.push(...(await store.reports.messageCounts(site.id, buckets.starts)));
-        }
-        return volume(range, conversations, counts);
+async function compute(store: Store, site: SiteRecord, name: ReportName, s: Scope, req: ReportRequest, now: number): Promise<ReportTable> {
+  const { range, start, end, filter } = s;
+  const zone = range.timeZone;
+  switch (name) {
+    case 'volume': {
+      // Rows written in the site's zone are grouped by their stored local day; rows written in
+      // another zone (the site changed it since) are bucketed here.
+      const [days, others, late] = await Promise.all([
+        store.reports.perDay(site.id, start, end, filter, zone),
+        store.reports.facts(site.id, start, end, { ...filter, timeZone: { zone, other: true } }, ['createdAt', 'shopperMessages', 'agentMessages', 'botMessages']),
+        store.reports.uncounted(site.id, start, end, filter),
+      ]);
+      const table = volume(range, others.map((r) => fromStored(r.id, { createdAt: r.createdAt })), []);
+      const byDate = new Map(table.rows.map((r) => [r.date as string, r as Record<string, number | string>]));
+      const buckets = new DayBuckets(range);
+      const add = (row: Record<string, number | string> | undefined, shopper: number, agent: number, botN: number) => {
+        if (!row) return;
+        row.shopperMessages = (row.shopperMessages as number) + shopper;
+        row.agentMessages = (row.agentMessages as number) + agent;
+        row.botMessages = (row.botMessages as number) + botN;
+        row.messages = (row.messages as number) + shopper + agent + botN;
+      };
+      for (const d of days) {
+        const row = byDate.get(d.day);
+        if (!row) continue;
+        row.conversations = (row.conversations as number) + d.conversations;
+        add(row, d.shopper, d.agent, d.bot);
       }
-      case 'heatmap':
-        return heatmap(range, conversations);
-      case 'first-response':
-        return firstResponse(range, conversations);
-      case 'queue':
-        return queue(range, conversations);
-      case 'resolution':
-        return resolution(range, conversations);
-      case 'bot':
-        return bot(conversations);
-      case 'csat': {
-        const [ratings, agents] = await Promise.all([store.reports.ratings(site.id, start, end), store.agents.list(site.id)]);
-        const names = new Map(agents.map((a) => [a.id, a.name]));
-        return csat(conversations, ratings, (id) => names.get(id) ?? id);
+      for (const r of others) add(byDate.get(buckets.days[buckets.index(r.createdAt)] ?? ''), r.shopperMessages, r.agentMessages, r.botMessages);
+      for (const m of late) add(byDate.get(buckets.days[buckets.index(m.createdAt)] ?? ''), m.authorKind === 'visitor' ? m.n : 0, m.authorKind === 'agent' ? m.n : 0, m.authorKind === 'bot' ? m.n : 0);
+      return table;
+    }
+    case 'heatmap': {
+      const [cells, others] = await Promise.all([
+        store.reports.perWeekHour(site.id, start, end, filter, zone),
+        store.reports.facts(site.id, start, end, { ...filter, timeZone: { zone, other: true } }, ['createdAt', 'via']),
+      ]);
+      const table = heatmap(range, others.map((r) => fromStored(r.id, { createdAt: r.createdAt, via: r.via })));
+      for (const c of cells) {
+        const key = `h${String(c.hour).padStart(2, '0')}`;
+        const row = table.rows[c.weekday]!;
+        row[key] = (row[key] as number) + c.n;
       }
-      case 'concurrency': {
-        const agents = await store.agents.list(site.id);
-        const routing = site.settings.routing as { defaultCapacity?: unknown } | undefined;
-        const fallback = typeof routing?.defaultCapacity === 'number' ? routing.defaultCapacity : DEFAULT_CAPACITY;
-        const who = agents.filter((a) => !req.filter.agentId || a.id === req.filter.agentId);
-        return concurrency(range, conversations, who.map((a) => ({ id: a.id, name: a.name, capacity: a.capacity ?? fallback })), now);
-      }
-      case 'sales':
-        return sales(conversations, await store.reports.orders(site.id, start, end + SALES_WINDOW_MS));
-      default: {
-        const never: never = name;
-        throw new Error(`unknown report ${String(never)}`);
-      }
+      return table;
+    }
+    case 'first-response':
+      return firstResponseOf(range, await store.reports.pairs(site.id, start, end, filter, 'firstResponse'));
+    case 'queue': {
+      const rows = await store.reports.facts(site.id, start, end, { ...filter, having: 'queue' }, ['createdAt', 'queue', 'leftUnanswered']);
+      return queue(range, rows.map((r) => fromStored(r.id, { createdAt: r.createdAt, queue: json<StoredStint[]>(r.queue), leftUnanswered: r.leftUnanswered === 1 })));
+    }
+    case 'resolution':
+      return resolutionOf(range, await store.reports.pairs(site.id, start, end, filter, 'resolution'));
+    case 'bot': {
+      const [totals, reasons] = await Promise.all([store.reports.totals(site.id, start, end, filter), store.reports.handoffs(site.id, start, end, filter)]);
+      return botOf(totals.conversations, totals.botResolved, new Map(reasons));
+    }
+    case 'csat': {
+      const [totals, ratings, agents] = await Promise.all([
+        store.reports.totals(site.id, start, end, filter),
+        store.reports.ratings(site.id, start, end, filter),
+        store.agents.list(site.id),
+      ]);
+      const names = new Map(agents.map((a) => [a.id, a.name]));
+      return csatOf(ratings, totals.resolutions, (id) => names.get(id) ?? id);
+    }
+    case 'concurrency': {
+      const [rows, agents] = await Promise.all([
+        store.reports.facts(site.id, start, end, { ...filter, having: 'holdings' }, ['createdAt', 'holdings']),
+        store.agents.list(site.id),
+      ]);
+      const routing = site.settings.routing as { defaultCapacity?: unknown } | undefined;
+      const fallback = typeof routing?.defaultCapacity === 'number' ? routing.defaultCapacity : DEFAULT_CAPACITY;
+      const who = agents.filter((a) => !req.filter.agentId || a.id === req.filter.agentId);
+      const conversations = rows.map((r) => fromStored(r.id, { createdAt: r.createdAt, holdings: json<StoredHolding[]>(r.holdings) }));
+      return concurrency(range, conversations, who.map((a) => ({ id: a.id, name: a.name, capacity: a.capacity ?? fallback })), now);
+    }
+    case 'sales': {
+      const [totals, withCustomer, orders] = await Promise.all([
+        store.reports.totals(site.id, start, end, filter),
+        store.reports.customers(site.id, start, end, filter),
+        store.reports.orders(site.id, start, end + SALES_WINDOW_MS),
+      ]);
+      return salesOf({ all: totals.conversations, proactive: totals.proactive }, withCustomer, orders);
+    }
+    default: {
+      const never: never = name;
+      throw new Error(`unknown report ${String(never)}`);
     }
   }
 }

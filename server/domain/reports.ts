@@ -8,7 +8,7 @@
  * an hour); days, weekdays and hours are the site's local ones (`timeZone`). A conversation
  * belongs to the local day it was created on.
  */
-import { localDateTime, localMidnight, addDays, type Weekday } from './hours';
+import { isValidTimeZone, localDateTime, localMidnight, addDays, type Weekday } from './hours';
 
 /** One row of the event log, as the store reads it. */
 export interface EventRow {
@@ -224,6 +224,128 @@ export function replay(events: readonly EventRow[]): ConversationFacts {
   return facts;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Stored facts: what the store keeps per conversation (table `conversation_facts`), written in the
+// same transaction as every lifecycle event, so reports read rows instead of replaying logs.
+
+/** The site's time zone for reports: its business hours' zone, else UTC. */
+export function reportTimeZone(settings: Readonly<Record<string, unknown>>): string {
+  const hours = settings.hours as { timeZone?: unknown } | null | undefined;
+  const botHours = (settings.bot as { hours?: { timeZone?: unknown } } | undefined)?.hours;
+  for (const tz of [hours?.timeZone, botHours?.timeZone, settings.timeZone]) if (typeof tz === 'string' && isValidTimeZone(tz)) return tz;
+  return 'UTC';
+}
+
+/** A queue stint as stored: [from, to (null: still waiting), outcome]. */
+export type StoredStint = [number, number | null, QueueStint['outcome']];
+/** A holding as stored: [agentId, from, to (null: still held)]. */
+export type StoredHolding = [string, number, number | null];
+
+/** One conversation's facts as stored (derived from its replayed log; see `storedFacts`). */
+export interface StoredFacts {
+  createdAt: number;
+  via: string;
+  status: Holder;
+  /** The local day, weekday (0 = Monday) and hour it was created on in `timeZone`. */
+  timeZone: string;
+  localDay: string;
+  weekday: number;
+  hour: number;
+  firstResponseSeconds: number | null;
+  firstResponseAgent: string | null;
+  queue: StoredStint[];
+  leftUnanswered: boolean;
+  resolutionSeconds: number[];
+  botResolved: boolean;
+  handoffReasons: string[];
+  holdings: StoredHolding[];
+  /** Agents who held it and teams it was transferred to, as `|a|b|` (matched with instr()). */
+  agents: string;
+  teams: string;
+  transfers: number;
+  reopens: number;
+}
+
+const WEEKDAY_INDEX: Record<Weekday, number> = { mon: 0, tue: 1, wed: 2, thu: 3, fri: 4, sat: 5, sun: 6 };
+const bars = (list: readonly string[]) => (list.length ? `|${list.join('|')}|` : '');
+const unbar = (s: string | null | undefined): string[] => (s ? s.slice(1, -1).split('|') : []);
+
+/** What the store keeps of a replayed log; `timeZone` is the site's (for the local day and hour). */
+export function storedFacts(f: ConversationFacts, timeZone: string): StoredFacts {
+  const l = localDateTime(timeZone, f.createdAt);
+  return {
+    createdAt: f.createdAt,
+    via: f.via,
+    status: f.status,
+    timeZone,
+    localDay: l.date,
+    weekday: WEEKDAY_INDEX[l.weekday],
+    hour: l.hour,
+    firstResponseSeconds: f.firstResponse ? f.firstResponse.seconds : null,
+    firstResponseAgent: f.firstResponse ? f.firstResponse.agentId : null,
+    queue: f.queue.map((s) => [s.from, s.to, s.outcome]),
+    leftUnanswered: f.leftQueueUnanswered,
+    resolutionSeconds: f.resolutions.map((r) => r.seconds),
+    botResolved: f.botResolved,
+    handoffReasons: [...f.handoffReasons],
+    holdings: f.holdings.map((h) => [h.agentId, h.from, h.to]),
+    agents: bars(f.agents),
+    teams: bars(f.teams),
+    transfers: f.transfers,
+    reopens: f.reopens,
+  };
+}
+
+const NONE: readonly never[] = Object.freeze([]);
+
+/**
+ * A conversation for the report functions from the stored columns a report read; what it did not
+ * read is empty (each report reads only the columns it needs).
+ */
+export function fromStored(
+  id: string,
+  p: {
+    createdAt: number;
+    via?: string;
+    firstResponseSeconds?: number | null;
+    queue?: readonly StoredStint[];
+    leftUnanswered?: boolean;
+    resolutionSeconds?: readonly number[];
+    botResolved?: boolean;
+    handoffReasons?: readonly string[];
+    holdings?: readonly StoredHolding[];
+    agents?: string;
+    teams?: string;
+    language?: string | null;
+    team?: string | null;
+    channel?: string;
+    customerId?: string | null;
+  },
+): ReportConversation {
+  return {
+    id,
+    createdAt: p.createdAt,
+    via: p.via ?? 'shopper',
+    firstResponse: p.firstResponseSeconds == null ? null : { agentId: '', at: 0, seconds: p.firstResponseSeconds },
+    queue: p.queue ? p.queue.map(([from, to, outcome]) => ({ from, to, outcome })) : (NONE as never[]),
+    resolutions: p.resolutionSeconds ? p.resolutionSeconds.map((seconds) => ({ at: 0, seconds, agentId: null, fromBot: false })) : (NONE as never[]),
+    handoffReasons: p.handoffReasons ? [...p.handoffReasons] : (NONE as never[]),
+    holdings: p.holdings ? p.holdings.map(([agentId, from, to]) => ({ agentId, from, to })) : (NONE as never[]),
+    agents: unbar(p.agents),
+    teams: unbar(p.teams),
+    transfers: 0,
+    reopens: 0,
+    returnsToBot: 0,
+    botResolved: p.botResolved ?? false,
+    leftQueueUnanswered: p.leftUnanswered ?? false,
+    status: 'resolved',
+    locale: p.language ?? null,
+    team: p.team ?? null,
+    channel: p.channel ?? 'chat',
+    customerId: p.customerId ?? null,
+  };
+}
+
 /** Groups rows by conversation (keeping their order) and replays each. */
 export function replayAll(events: readonly EventRow[]): ConversationFacts[] {
   const byId = new Map<string, EventRow[]>();
@@ -417,7 +539,14 @@ function perDay<T>(range: ReportRange, items: readonly T[], at: (t: T) => number
 
 /** First response time by a person, seconds: per day (of the conversation's creation), p50 and p90. */
 export function firstResponse(range: ReportRange, conversations: readonly ReportConversation[]): ReportTable {
-  const { days, lists } = perDay(range, conversations, (c) => c.createdAt, (c) => c.firstResponse?.seconds ?? null);
+  const pairs: [number, number][] = [];
+  for (const c of conversations) if (c.firstResponse) pairs.push([c.createdAt, c.firstResponse.seconds]);
+  return firstResponseOf(range, pairs);
+}
+
+/** The same from [conversation created at, seconds] pairs (what the store reads). */
+export function firstResponseOf(range: ReportRange, pairs: readonly (readonly [number, number])[]): ReportTable {
+  const { days, lists } = perDay(range, pairs, (p) => p[0], (p) => p[1]);
   const all = lists.flat();
   const rows: Record<string, Cell>[] = days.map((date, i) => ({ date, answered: lists[i]!.length, p50: round(percentile(lists[i]!, 50)), p90: round(percentile(lists[i]!, 90)) }));
   rows.push({ date: 'total', answered: all.length, p50: round(percentile(all, 50)), p90: round(percentile(all, 90)) });
@@ -461,8 +590,12 @@ export function queue(range: ReportRange, conversations: readonly ReportConversa
 
 /** Resolution time, seconds: every resolution (a reopened chat's second resolve counts from the reopen). */
 export function resolution(range: ReportRange, conversations: readonly ReportConversation[]): ReportTable {
-  const all = conversations.flatMap((c) => c.resolutions.map((r) => ({ created: c.createdAt, ...r })));
-  const { days, lists } = perDay(range, all, (r) => r.created, (r) => r.seconds);
+  return resolutionOf(range, conversations.flatMap((c) => c.resolutions.map((r) => [c.createdAt, r.seconds] as const)));
+}
+
+/** The same from [conversation created at, seconds] pairs, one per resolve (what the store reads). */
+export function resolutionOf(range: ReportRange, pairs: readonly (readonly [number, number])[]): ReportTable {
+  const { days, lists } = perDay(range, pairs, (p) => p[0], (p) => p[1]);
   const flat = lists.flat();
   const rows: Record<string, Cell>[] = days.map((date, i) => ({ date, resolved: lists[i]!.length, p50: round(percentile(lists[i]!, 50)), p90: round(percentile(lists[i]!, 90)) }));
   rows.push({ date: 'total', resolved: flat.length, p50: round(percentile(flat, 50)), p90: round(percentile(flat, 90)) });
@@ -471,10 +604,13 @@ export function resolution(range: ReportRange, conversations: readonly ReportCon
 
 /** The bot: share of chats it resolved with no person, and hand-offs by reason. */
 export function bot(conversations: readonly ReportConversation[]): ReportTable {
-  const total = conversations.length;
-  const botResolved = conversations.filter((c) => c.botResolved).length;
   const reasons = new Map<string, number>();
   for (const c of conversations) for (const r of c.handoffReasons) reasons.set(r, (reasons.get(r) ?? 0) + 1);
+  return botOf(conversations.length, conversations.filter((c) => c.botResolved).length, reasons);
+}
+
+/** The same from counts: chats, chats the bot resolved alone, hand-offs per reason (what the store reads). */
+export function botOf(total: number, botResolved: number, reasons: ReadonlyMap<string, number>): ReportTable {
   const rows: Record<string, Cell>[] = [
     { item: 'conversations', count: total, share: null },
     { item: 'bot_resolved', count: botResolved, share: total ? round(botResolved / total, 4) : null },
@@ -505,35 +641,45 @@ export interface CsatFigures {
 /** CSAT over the ratings of the given conversations. */
 export function csatFigures(conversations: readonly ReportConversation[], ratings: readonly RatingRow[]): CsatFigures {
   const ids = new Set(conversations.map((c) => c.id));
-  const mine = ratings.filter((r) => ids.has(r.conversationId));
   const asked = conversations.reduce((a, c) => a + c.resolutions.length, 0);
+  return csatFiguresOf(ratings.filter((r) => ids.has(r.conversationId)), asked);
+}
+
+/** CSAT of `ratings` (already those of the chats reported) over `asked` resolutions. */
+export function csatFiguresOf(ratings: readonly RatingRow[], asked: number): CsatFigures {
   const distribution = [0, 0, 0, 0, 0];
-  for (const r of mine) distribution[r.score - 1]!++;
-  const sum = mine.reduce((a, r) => a + r.score, 0);
+  for (const r of ratings) distribution[r.score - 1]!++;
+  const sum = ratings.reduce((a, r) => a + r.score, 0);
   return {
-    average: mine.length ? round(sum / mine.length, 2) : null,
-    count: mine.length,
-    responseRate: asked ? round(mine.length / asked, 4) : null,
+    average: ratings.length ? round(sum / ratings.length, 2) : null,
+    count: ratings.length,
+    responseRate: asked ? round(ratings.length / asked, 4) : null,
     distribution,
   };
 }
 
 /** CSAT: the distribution, then one row per agent (the agent the rating was stored with). */
 export function csat(conversations: readonly ReportConversation[], ratings: readonly RatingRow[], agentName: (id: string) => string): ReportTable {
-  const f = csatFigures(conversations, ratings);
   const ids = new Set(conversations.map((c) => c.id));
+  const asked = conversations.reduce((a, c) => a + c.resolutions.length, 0);
+  return csatOf(ratings.filter((r) => ids.has(r.conversationId)), asked, agentName);
+}
+
+/** The same from the reported chats' ratings and their number of resolutions (what the store reads). */
+export function csatOf(ratings: readonly RatingRow[], asked: number, agentName: (id: string) => string): ReportTable {
+  const f = csatFiguresOf(ratings, asked);
   const rows: Record<string, Cell>[] = [{ item: 'all', agent: null, ratings: f.count, average: f.average, responseRate: f.responseRate, ...dist(f.distribution) }];
   const byAgent = new Map<string, number[]>();
   for (const r of ratings) {
-    if (!ids.has(r.conversationId) || !r.agentId) continue;
+    if (!r.agentId) continue;
     let list = byAgent.get(r.agentId);
     if (!list) byAgent.set(r.agentId, (list = []));
     list.push(r.score);
   }
   for (const [agentId, scores] of [...byAgent].sort((a, b) => agentName(a[0]).localeCompare(agentName(b[0])))) {
     const d = [0, 0, 0, 0, 0];
-    for (const s of scores) d[s - 1]!++;
-    rows.push({ item: 'agent', agent: agentName(agentId), ratings: scores.length, average: round(scores.reduce((a, s) => a + s, 0) / scores.length, 2), responseRate: null, ...dist(d) });
+    for (const sc of scores) d[sc - 1]!++;
+    rows.push({ item: 'agent', agent: agentName(agentId), ratings: scores.length, average: round(scores.reduce((a, sc) => a + sc, 0) / scores.length, 2), responseRate: null, ...dist(d) });
   }
   return { name: 'csat', columns: ['item', 'agent', 'ratings', 'average', 'responseRate', 's1', 's2', 's3', 's4', 's5'], rows };
 }
@@ -612,18 +758,28 @@ export const SALES_WINDOW_MS = 7 * 86_400_000;
 
 /** Sales after chat: orders by the chat's customer within 7 days after it started; all chats, and those a proactive message started. */
 export function sales(conversations: readonly ReportConversation[], orders: readonly OrderRow[]): ReportTable {
+  const withCustomer = conversations.filter((c) => c.customerId).map((c) => [c.createdAt, c.via === 'proactive' ? 1 : 0, c.customerId!] as const);
+  return salesOf({ all: conversations.length, proactive: conversations.filter((c) => c.via === 'proactive').length }, withCustomer, orders);
+}
+
+/**
+ * The same from what the store reads: how many chats (all, proactive), and [created at,
+ * proactive (1) or not (0), customer id] of the chats that have a customer.
+ */
+export function salesOf(chats: { all: number; proactive: number }, withCustomer: readonly (readonly [number, number, string])[], orders: readonly OrderRow[]): ReportTable {
   const byCustomer = new Map<string, OrderRow[]>();
   for (const o of orders) {
     let list = byCustomer.get(o.customerId);
     if (!list) byCustomer.set(o.customerId, (list = []));
     list.push(o);
   }
-  const group = (name: string, list: readonly ReportConversation[]) => {
+  const group = (name: string, total: number, proactiveOnly: boolean) => {
     let withOrder = 0;
     let count = 0;
     const totals = new Map<string, number>();
-    for (const c of list) {
-      const mine = c.customerId ? (byCustomer.get(c.customerId) ?? []).filter((o) => o.createdAt >= c.createdAt && o.createdAt < c.createdAt + SALES_WINDOW_MS) : [];
+    for (const [createdAt, proactive, customerId] of withCustomer) {
+      if (proactiveOnly && proactive !== 1) continue;
+      const mine = (byCustomer.get(customerId) ?? []).filter((o) => o.createdAt >= createdAt && o.createdAt < createdAt + SALES_WINDOW_MS);
       if (mine.length) withOrder++;
       count += mine.length;
       for (const o of mine) totals.set(o.currency, (totals.get(o.currency) ?? 0) + o.total);
@@ -631,9 +787,9 @@ export function sales(conversations: readonly ReportConversation[], orders: read
     const currencies = [...totals.keys()].sort();
     const rows: Record<string, Cell>[] = (currencies.length ? currencies : ['']).map((cur) => ({
       group: name,
-      chats: list.length,
+      chats: total,
       chatsWithOrder: withOrder,
-      share: list.length ? round(withOrder / list.length, 4) : null,
+      share: total ? round(withOrder / total, 4) : null,
       orders: count,
       currency: cur || null,
       total: cur ? totals.get(cur)! : 0,
@@ -643,7 +799,7 @@ export function sales(conversations: readonly ReportConversation[], orders: read
   return {
     name: 'sales',
     columns: ['group', 'chats', 'chatsWithOrder', 'share', 'orders', 'currency', 'total'],
-    rows: [...group('all', conversations), ...group('proactive', conversations.filter((c) => c.via === 'proactive'))],
+    rows: [...group('all', chats.all, false), ...group('proactive', chats.proactive, true)],
   };
 }
 
@@ -668,15 +824,24 @@ export function summary(range: ReportRange, conversations: readonly ReportConver
     for (const r of c.resolutions) res.push(r.seconds);
     if (c.botResolved) botResolved++;
   }
-  const f = csatFigures(conversations, ratings);
+  const ids = new Set(conversations.map((c) => c.id));
+  return summaryOf(range, { conversations: conversations.length, botResolved, firstResponses: frt, resolutions: res, ratings: ratings.filter((r) => ids.has(r.conversationId)) });
+}
+
+/** The same from what the store reads: counts, the values, the reported chats' ratings. */
+export function summaryOf(
+  range: ReportRange,
+  d: { conversations: number; botResolved: number; firstResponses: readonly number[]; resolutions: readonly number[]; ratings: readonly RatingRow[] },
+): Summary {
+  const f = csatFiguresOf(d.ratings, d.resolutions.length);
   return {
     from: range.from,
     to: range.to,
     timeZone: range.timeZone,
-    conversations: conversations.length,
-    firstResponseSeconds: { p50: round(percentile(frt, 50)), p90: round(percentile(frt, 90)) },
-    resolutionSeconds: { p50: round(percentile(res, 50)), p90: round(percentile(res, 90)) },
-    botResolvedShare: conversations.length ? round(botResolved / conversations.length, 4) : null,
+    conversations: d.conversations,
+    firstResponseSeconds: { p50: round(percentile(d.firstResponses, 50)), p90: round(percentile(d.firstResponses, 90)) },
+    resolutionSeconds: { p50: round(percentile(d.resolutions, 50)), p90: round(percentile(d.resolutions, 90)) },
+    botResolvedShare: d.conversations ? round(d.botResolved / d.conversations, 4) : null,
     csat: { average: f.average, count: f.count },
   };
 }

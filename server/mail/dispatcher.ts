@@ -13,7 +13,7 @@ import type { Logger } from '../logger';
 import { logoUrl } from '../routes/frame-page';
 import type { MailRecord, Store } from '../store/types';
 import type { MailLinks } from './links';
-import { mailLang, renderConversationMail, type Rendered } from './render';
+import { mailLang, renderConversationMail, renderRatingMail, type Rendered } from './render';
 import { domainOf, isPermanent, publicMailError, type Mailer } from './transport';
 
 export const MAIL_MAX_ATTEMPTS = 8;
@@ -169,6 +169,19 @@ export class MailDispatcher {
     const to = row.toAddress ?? customer?.email ?? visitor?.email ?? null;
     if (!isMailAddress(to)) return { skip: 'no address' };
     if (row.kind !== 'transcript' && (await store.mail.unsubscribed(row.siteId, conversation.id))) return { skip: 'unsubscribed' };
+
+    if (row.kind === 'rating') {
+      // Asked after a while: not when the shopper answered in the widget meanwhile, nor when the chat reopened.
+      if (conversation.status !== 'resolved') return { skip: 'reopened' };
+      const pending = await store.ratings.pending(row.siteId, conversation.id);
+      if (!pending || pending.rated) return { skip: 'rated in the chat' };
+      const now = this.now();
+      const base = this.opts.baseUrl();
+      const rateUrl = `${base}/email/rate/${this.opts.links.sign('rate', row.siteId, conversation.id, now)}`;
+      const unsubscribeUrl = `${base}/email/unsubscribe/${this.opts.links.sign('unsubscribe', row.siteId, conversation.id, now)}`;
+      const rendered = renderRatingMail({ lang: mailLang(conversation.locale ?? visitor?.locale), shop: { name: site.name, logoUrl: logoUrl(site.settings) }, rateUrl, unsubscribeUrl });
+      return { to, rendered, messageIds: [], replyTo: null, unsubscribeUrl, automatic: true, siteName: site.name };
+    }
 
     let messages: Message[];
     if (row.kind === 'digest') {

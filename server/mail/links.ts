@@ -5,10 +5,10 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-export type LinkPurpose = 'chat' | 'unsubscribe';
+export type LinkPurpose = 'chat' | 'unsubscribe' | 'rate';
 
-/** A chat link lasts a week; an unsubscribe link a year. */
-export const LINK_TTL_SEC: Record<LinkPurpose, number> = { chat: 7 * 24 * 60 * 60, unsubscribe: 365 * 24 * 60 * 60 };
+/** A chat link and a rating link last a week; an unsubscribe link a year. */
+export const LINK_TTL_SEC: Record<LinkPurpose, number> = { chat: 7 * 24 * 60 * 60, unsubscribe: 365 * 24 * 60 * 60, rate: 7 * 24 * 60 * 60 };
 
 export interface LinkClaims {
   purpose: LinkPurpose;

@@ -29,6 +29,10 @@ const T = {
     unsubscribe: 'No quiero más correos de esta conversación',
     you: 'Tú',
     shop: 'Tienda',
+    ratingSubject: (shop: string) => `¿Qué tal te hemos atendido? — ${shop}`,
+    ratingIntro: (shop: string) => `Gracias por escribir a ${shop}. ¿Qué tal te hemos atendido? Elige una nota (1 es lo peor, 5 lo mejor):`,
+    ratingScore: (n: number) => `${n} de 5`,
+    ratingHint: 'Podrás añadir un comentario antes de enviarla. El enlace caduca en 7 días.',
   },
   en: {
     digestSubject: (shop: string) => `You have a reply from ${shop}`,
@@ -44,6 +48,10 @@ const T = {
     unsubscribe: 'No more e-mail about this conversation',
     you: 'You',
     shop: 'Shop',
+    ratingSubject: (shop: string) => `How did we do? — ${shop}`,
+    ratingIntro: (shop: string) => `Thanks for writing to ${shop}. How did we do? Pick a score (1 is the worst, 5 the best):`,
+    ratingScore: (n: number) => `${n} of 5`,
+    ratingHint: 'You can add a comment before sending it. The link expires in 7 days.',
   },
 } as const;
 
@@ -103,6 +111,37 @@ ${lines
   .join('\n')}
 ${input.chatUrl ? `<p style="margin:24px 0 8px"><a href="${e(input.chatUrl)}" style="display:inline-block;background:#1d4ed8;color:#fff;text-decoration:none;padding:10px 16px;border-radius:6px">${e(t.open)}</a></p><p style="font-size:13px;color:#52525b;margin:0 0 16px">${e(t.linkHint)}</p>` : ''}
 ${input.canReply ? `<p style="font-size:13px;color:#52525b">${e(t.replyHint)}</p>` : ''}
+${input.unsubscribeUrl ? `<p style="font-size:12px;color:#71717a;margin-top:24px"><a href="${e(input.unsubscribeUrl)}" style="color:#71717a">${e(t.unsubscribe)}</a></p>` : ''}
+</div></body></html>`;
+  return { subject, text, html };
+}
+
+/** The rating question by e-mail: five links (1 to 5) to the page that stores the answer (a link only opens it; the page's button sends). */
+export function renderRatingMail(input: { lang: MailLang; shop: { name: string; logoUrl: string | null }; rateUrl: string; unsubscribeUrl: string | null }): Rendered {
+  const t = T[input.lang];
+  const shop = input.shop.name;
+  const subject = t.ratingSubject(shop);
+  const scores = [1, 2, 3, 4, 5].map((n) => ({ n, label: t.ratingScore(n), url: `${input.rateUrl}?score=${n}` }));
+  const text = [
+    t.ratingIntro(shop),
+    '',
+    ...scores.map((s) => `${s.label}: ${s.url}`),
+    '',
+    t.ratingHint,
+    '',
+    '—',
+    shop,
+    ...(input.unsubscribeUrl ? [`${t.unsubscribe}: ${input.unsubscribeUrl}`] : []),
+  ].join('\n');
+  const e = escapeHtml;
+  const html = `<!doctype html>
+<html lang="${input.lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${e(subject)}</title></head>
+<body style="margin:0;padding:24px;background:#f4f4f5;font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#18181b">
+<div style="max-width:560px;margin:0 auto;background:#fff;border-radius:8px;padding:24px">
+${input.shop.logoUrl ? `<img src="${e(input.shop.logoUrl)}" alt="${e(shop)}" style="max-height:48px;max-width:200px;margin-bottom:16px">` : `<p style="font-weight:600;font-size:18px;margin:0 0 16px">${e(shop)}</p>`}
+<p style="margin:0 0 16px">${e(t.ratingIntro(shop))}</p>
+<p style="margin:0 0 16px">${scores.map((s) => `<a href="${e(s.url)}" style="display:inline-block;margin:0 6px 6px 0;background:#1d4ed8;color:#fff;text-decoration:none;padding:10px 14px;border-radius:6px">${e(s.label)}</a>`).join('')}</p>
+<p style="font-size:13px;color:#52525b">${e(t.ratingHint)}</p>
 ${input.unsubscribeUrl ? `<p style="font-size:12px;color:#71717a;margin-top:24px"><a href="${e(input.unsubscribeUrl)}" style="color:#71717a">${e(t.unsubscribe)}</a></p>` : ''}
 </div></body></html>`;
   return { subject, text, html };

@@ -6,7 +6,10 @@ import { Hono } from 'hono';
 import * as v from 'valibot';
 import { agentFromRequest } from '../auth';
 import { problem } from '../http';
-import { report, reportSummary } from '../app/reports';
+import { report, reportSummary, reportTimeZone } from '../app/reports';
+import { localDateTime } from '../domain/hours';
+import { siteTeams } from '../domain/teams';
+import { DEFAULT_CAPACITY } from '../domain/routing';
 import { REPORT_NAMES, toCsv, type ReportName } from '../domain/reports';
 import type { AgentRecord, Store } from '../store/types';
 import { ReportQuery } from './api-v1/schemas';
@@ -35,6 +38,25 @@ export function consoleReportRoutes(deps: { store: Store; now: () => number }) {
     const site = await deps.store.sites.byId(c.get('agent').siteId);
     if (!site) return problem(c, 404, 'no such site', { code: 'not_found' });
     return c.json(await reportSummary(deps.store, site, r.req));
+  });
+
+  // What the page's filters offer: the site's zone and today in it (the default range), its agents
+  // (with their capacity: the supervisor view's load against it) and teams.
+  app.get('/options', async (c) => {
+    const site = await deps.store.sites.byId(c.get('agent').siteId);
+    if (!site) return problem(c, 404, 'no such site', { code: 'not_found' });
+    const agents = await deps.store.agents.list(site.id);
+    const timeZone = reportTimeZone(site);
+    const routing = site.settings.routing as { defaultCapacity?: unknown } | undefined;
+    const fallback = typeof routing?.defaultCapacity === 'number' ? routing.defaultCapacity : DEFAULT_CAPACITY;
+    return c.json({
+      timeZone,
+      today: localDateTime(timeZone, deps.now()).date,
+      agents: agents.map((a) => ({ id: a.id, name: a.name, capacity: a.capacity ?? fallback, disabled: a.disabled })).sort((x, y) => x.name.localeCompare(y.name)),
+      teams: siteTeams(agents, site.settings.teams ?? []),
+      channels: ['chat', 'email'],
+      languages: ['es', 'en'],
+    });
   });
 
   app.get('/:name', async (c) => {

@@ -5,7 +5,7 @@
  * Server-rendered, every user text escaped; works on any device without the shop's page.
  */
 import { Hono, type Context } from 'hono';
-import { replyFromLink } from '../app/email';
+import { rateFromLink, replyFromLink } from '../app/email';
 import type { CoreDeps } from '../app/deps';
 import { MailLinks, type LinkPurpose } from '../mail/links';
 import { escapeHtml as e, mailLang, type MailLang } from '../mail/render';
@@ -24,6 +24,15 @@ const S = {
     unsubTitle: 'Dejar de recibir correos de esta conversación',
     unsubButton: 'No quiero más correos',
     unsubDone: 'Hecho: no te enviaremos más correos de esta conversación.',
+    rateTitle: '¿Qué tal te hemos atendido?',
+    rateScores: 'Tu nota',
+    rateScore: (n: number) => `${n} de 5`,
+    rateComment: 'Comentario (opcional)',
+    rateSend: 'Enviar valoración',
+    rateChoose: 'Elige una nota del 1 al 5.',
+    rateThanks: '¡Gracias por tu valoración!',
+    rateAlready: 'Esta conversación ya tiene tu valoración. ¡Gracias!',
+    rateOpen: 'La conversación sigue abierta: podrás valorarla cuando se resuelva.',
   },
   en: {
     invalid: 'This link is not valid.',
@@ -37,10 +46,21 @@ const S = {
     unsubTitle: 'Stop e-mail about this conversation',
     unsubButton: 'No more e-mail',
     unsubDone: 'Done: we will not e-mail you about this conversation again.',
+    rateTitle: 'How did we do?',
+    rateScores: 'Your score',
+    rateScore: (n: number) => `${n} of 5`,
+    rateComment: 'Comment (optional)',
+    rateSend: 'Send rating',
+    rateChoose: 'Pick a score from 1 to 5.',
+    rateThanks: 'Thanks for your rating!',
+    rateAlready: 'This conversation already has your rating. Thank you!',
+    rateOpen: 'The conversation is still open: you can rate it once it is resolved.',
   },
 } as const;
 
 const MAX_REPLY = 4000;
+/** As the widget's rating comment. */
+const MAX_COMMENT = 1000;
 
 function page(c: Context, status: 200 | 400 | 403 | 404 | 410, lang: MailLang, title: string, body: string) {
   c.header('Cache-Control', 'no-store');
@@ -98,6 +118,36 @@ export function emailLinkRoutes(deps: { core: CoreDeps; key: Buffer }) {
     if (!text || !clientId) return chatPage(c, S[o.lang].empty);
     await replyFromLink(deps.core, { siteId: o.site.id, conversationId: o.conversation.id, clientId, text });
     return c.redirect(c.req.path, 303);
+  });
+
+  // The rating question by e-mail (issue 14): the link opens a form with its score chosen; only the
+  // form's button stores it (a mail scanner following links rates nothing).
+  async function ratePage(c: Context, notice: string | null) {
+    const o = await open(c, 'rate');
+    if ('error' in o) return o.error;
+    const t = S[o.lang];
+    const chosen = Number(c.req.query('score'));
+    const options = [1, 2, 3, 4, 5]
+      .map((n) => `<label style="margin-right:1rem"><input type="radio" name="score" value="${n}"${n === chosen ? ' checked' : ''} required> ${e(t.rateScore(n))}</label>`)
+      .join('');
+    const body = `<main><h1>${e(t.rateTitle)}</h1><form method="post">${notice ? `<p role="alert">${e(notice)}</p>` : ''}<fieldset><legend>${e(t.rateScores)}</legend>${options}</fieldset>
+<p><label for="comment">${e(t.rateComment)}</label><textarea id="comment" name="comment" maxlength="${MAX_COMMENT}"></textarea></p><button type="submit">${e(t.rateSend)}</button></form></main>`;
+    return page(c, notice ? 400 : 200, o.lang, t.rateTitle, body);
+  }
+
+  app.get('/email/rate/:token', (c) => ratePage(c, null));
+
+  app.post('/email/rate/:token', async (c) => {
+    const o = await open(c, 'rate');
+    if ('error' in o) return o.error;
+    const t = S[o.lang];
+    const form = await c.req.parseBody();
+    const score = Number(form.score);
+    if (!Number.isInteger(score) || score < 1 || score > 5) return ratePage(c, t.rateChoose);
+    const comment = typeof form.comment === 'string' ? form.comment.trim().slice(0, MAX_COMMENT) || null : null;
+    const outcome = await rateFromLink(deps.core, { siteId: o.site.id, conversationId: o.conversation.id, score, comment });
+    const message = outcome === 'rated' ? t.rateThanks : outcome === 'already' ? t.rateAlready : t.rateOpen;
+    return page(c, 200, o.lang, message, `<main><h1>${e(message)}</h1></main>`);
   });
 
   app.get('/email/unsubscribe/:token', async (c) => {

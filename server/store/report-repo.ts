@@ -1,50 +1,86 @@
 /**
- * What reports read: the event log of a site's chats started in a time range (with what their
- * conversation rows know), message counts, ratings and orders. Plain prepared statements over
- * the indexes made for them (conversations by site and creation, messages by site and time,
- * events by conversation); the figures themselves are computed in server/domain/reports.
+ * What reports read: the per-conversation facts of a site's chats started in a time range
+ * (`conversation_facts`, kept by facts-repo in the commit that writes each lifecycle event),
+ * ratings and orders. Plain prepared statements over `conversation_facts_site_created_idx`, each
+ * reading only the columns its report needs, filters in SQL; the figures themselves are computed
+ * in server/domain/reports.
  */
 import type Database from 'better-sqlite3';
 import { newId } from '../ids';
-import type { RatingRecord, ReportConversationRow, ReportEventRow } from './types';
+import type { FactColumn, FactRow, FactsFilter, RatingRecord, ReportRating } from './types';
+
+/** The SQL of each column a report may ask for. */
+const COLUMNS: Record<FactColumn, string> = {
+  createdAt: 'f.created_at',
+  via: 'f.via',
+  channel: 'f.channel',
+  language: 'f.language',
+  team: 'f.team',
+  timeZone: 'f.time_zone',
+  localDay: 'f.local_day',
+  weekday: 'f.weekday',
+  hour: 'f.hour',
+  firstResponseSeconds: 'f.first_response_seconds',
+  queued: 'f.queued',
+  queue: 'f.queue',
+  leftUnanswered: 'f.left_unanswered',
+  resolutions: 'f.resolutions',
+  resolutionSeconds: 'f.resolution_seconds',
+  botResolved: 'f.bot_resolved',
+  handoffReasons: 'f.handoff_reasons',
+  holdings: 'f.holdings',
+  agents: 'f.agents',
+  teams: 'f.teams',
+  shopperMessages: 'f.shopper_messages',
+  agentMessages: 'f.agent_messages',
+  botMessages: 'f.bot_messages',
+  customerId: '(SELECT v.customer_id FROM conversations c JOIN visitors v ON v.id = c.visitor_id WHERE c.id = f.conversation_id)',
+};
+
+const HAVING: Record<NonNullable<FactsFilter['having']>, string> = {
+  firstResponse: 'f.first_response_seconds IS NOT NULL',
+  queue: 'f.queued > 0',
+  holdings: "f.holdings != '[]'",
+  resolutions: 'f.resolutions > 0',
+};
+
+/** `WHERE` over `conversation_facts f` for the site, the range and the filter, with its parameters. */
+function where(siteId: string, start: number, end: number, filter: FactsFilter): { sql: string; params: unknown[] } {
+  const parts = ['f.site_id = ?', 'f.created_at >= ?', 'f.created_at < ?'];
+  const params: unknown[] = [siteId, start, end];
+  if (filter.language) {
+    parts.push('f.language = ?');
+    params.push(filter.language);
+  }
+  if (filter.channel) {
+    parts.push('f.channel = ?');
+    params.push(filter.channel);
+  }
+  if (filter.agentId) {
+    parts.push('instr(f.agents, ?) > 0');
+    params.push(`|${filter.agentId}|`);
+  }
+  if (filter.team) {
+    const members = filter.teamMembers ?? [];
+    parts.push(`(f.team = ? OR instr(f.teams, ?) > 0${members.map(() => ' OR instr(f.agents, ?) > 0').join('')})`);
+    params.push(filter.team, `|${filter.team}|`, ...members.map((m) => `|${m}|`));
+  }
+  if (filter.having) parts.push(HAVING[filter.having]);
+  if (filter.timeZone) {
+    parts.push(filter.timeZone.other ? 'f.time_zone != ?' : 'f.time_zone = ?');
+    params.push(filter.timeZone.zone);
+  }
+  return { sql: parts.join(' AND '), params };
+}
 
 export class ReportRepo {
   private readonly stmts: Record<string, Database.Statement>;
+  /** Report statements by their SQL (one per combination of columns and filters). */
+  private readonly cache = new Map<string, Database.Statement>();
 
-  constructor(sqlite: Database.Database) {
+  constructor(private readonly sqlite: Database.Database) {
     const s = (sql: string) => sqlite.prepare(sql);
     this.stmts = {
-      conversations: s(
-        `SELECT c.id, c.locale, c.team, v.customer_id AS customerId, c.updated_at AS updatedAt, c.last_seq AS lastSeq, c.status, c.assignee_id AS assigneeId
-           FROM conversations c LEFT JOIN visitors v ON v.id = c.visitor_id
-          WHERE c.site_id = ? AND c.created_at >= ? AND c.created_at < ?`,
-      ),
-      events: s(
-        `SELECT e.conversation_id, e.id, e.type, e.actor_kind, e.actor_id, e.data, e.at
-           FROM conversations c JOIN conversation_events e ON e.conversation_id = c.id
-          WHERE c.site_id = ? AND c.created_at >= ? AND c.created_at < ?`,
-      ),
-      eventsOf: s(`SELECT conversation_id, id, type, actor_kind, actor_id, data, at FROM conversation_events WHERE site_id = ? AND conversation_id = ?`),
-      messagesBetween: s(
-        `SELECT author_kind, count(*) AS n
-           FROM messages
-          WHERE site_id = ? AND created_at >= ? AND created_at < ? AND kind IN ('text', 'card') AND author_kind IN ('visitor', 'agent', 'bot')
-          GROUP BY author_kind`,
-      ),
-      messagesOf: s(
-        `SELECT conversation_id, created_at, author_kind
-           FROM messages
-          WHERE site_id = ? AND created_at >= ? AND created_at < ? AND kind IN ('text', 'card') AND author_kind IN ('visitor', 'agent', 'bot')`,
-      ),
-      messagesOfOne: s(
-        `SELECT created_at, author_kind FROM messages
-          WHERE site_id = ? AND conversation_id = ? AND created_at >= ? AND created_at < ? AND kind IN ('text', 'card') AND author_kind IN ('visitor', 'agent', 'bot')`,
-      ),
-      ratings: s(
-        `SELECT r.id, r.conversation_id AS conversationId, r.resolved_event_id AS resolvedEventId, r.score, r.comment, r.agent_id AS agentId, r.team, r.created_at AS createdAt
-           FROM conversations c JOIN conversation_ratings r ON r.conversation_id = c.id
-          WHERE c.site_id = ? AND c.created_at >= ? AND c.created_at < ?`,
-      ),
       ratingsOf: s(
         `SELECT id, conversation_id AS conversationId, resolved_event_id AS resolvedEventId, score, comment, agent_id AS agentId, team, created_at AS createdAt
            FROM conversation_ratings WHERE site_id = ? AND conversation_id = ? ORDER BY created_at`,
@@ -63,61 +99,88 @@ export class ReportRepo {
     };
   }
 
-  conversations(siteId: string, start: number, end: number): ReportConversationRow[] {
-    return this.stmts.conversations!.all(siteId, start, end) as ReportConversationRow[];
+  private statement(sql: string): Database.Statement {
+    let stmt = this.cache.get(sql);
+    if (!stmt) this.cache.set(sql, (stmt = this.sqlite.prepare(sql)));
+    return stmt;
+  }
+
+  /** The named facts of the site's chats created in [start, end) that pass the filter. */
+  facts<C extends FactColumn>(siteId: string, start: number, end: number, filter: FactsFilter, columns: readonly C[]): FactRow<C>[] {
+    const w = where(siteId, start, end, filter);
+    const sql = `SELECT f.conversation_id AS id${columns.map((c) => `, ${COLUMNS[c]} AS ${c}`).join('')} FROM conversation_facts f WHERE ${w.sql}`;
+    return this.statement(sql).all(...w.params) as FactRow<C>[];
+  }
+
+  /** How many chats, how many the bot resolved alone, how many resolves. */
+  totals(siteId: string, start: number, end: number, filter: FactsFilter): { conversations: number; botResolved: number; resolutions: number; proactive: number } {
+    const w = where(siteId, start, end, filter);
+    const sql = `SELECT count(*) AS conversations, coalesce(sum(f.bot_resolved), 0) AS botResolved, coalesce(sum(f.resolutions), 0) AS resolutions,
+                        coalesce(sum(f.via = 'proactive'), 0) AS proactive FROM conversation_facts f WHERE ${w.sql}`;
+    return this.statement(sql).get(...w.params) as { conversations: number; botResolved: number; resolutions: number; proactive: number };
+  }
+
+  /** [created at, proactive (1) or not (0), customer id] of the chats whose shopper is a customer. */
+  customers(siteId: string, start: number, end: number, filter: FactsFilter): [number, number, string][] {
+    const w = where(siteId, start, end, filter);
+    const sql = `SELECT f.created_at, f.via = 'proactive', v.customer_id FROM conversation_facts f JOIN conversations c ON c.id = f.conversation_id
+                   JOIN visitors v ON v.id = c.visitor_id WHERE ${w.sql} AND v.customer_id IS NOT NULL`;
+    return this.statement(sql).raw(true).all(...w.params) as [number, number, string][];
+  }
+
+  /** [chat created at, seconds]: each chat's first response, or each resolve (a chat resolved twice gives two). */
+  pairs(siteId: string, start: number, end: number, filter: FactsFilter, what: 'firstResponse' | 'resolution'): [number, number][] {
+    const w = where(siteId, start, end, filter);
+    const sql =
+      what === 'firstResponse'
+        ? `SELECT f.created_at, f.first_response_seconds FROM conversation_facts f WHERE ${w.sql} AND f.first_response_seconds IS NOT NULL`
+        : `SELECT f.created_at, j.value FROM conversation_facts f, json_each(f.resolution_seconds) j WHERE ${w.sql} AND f.resolutions > 0`;
+    return this.statement(sql).raw(true).all(...w.params) as [number, number][];
+  }
+
+  /** Hand-offs per reason. */
+  handoffs(siteId: string, start: number, end: number, filter: FactsFilter): [string, number][] {
+    const w = where(siteId, start, end, filter);
+    const sql = `SELECT j.value, count(*) FROM conversation_facts f, json_each(f.handoff_reasons) j WHERE ${w.sql} AND f.handoff_reasons != '[]' GROUP BY j.value`;
+    return this.statement(sql).raw(true).all(...w.params) as [string, number][];
+  }
+
+  /** Chats and their counted messages per local day (rows written in `timeZone` only). */
+  perDay(siteId: string, start: number, end: number, filter: FactsFilter, timeZone: string): { day: string; conversations: number; shopper: number; agent: number; bot: number }[] {
+    const w = where(siteId, start, end, { ...filter, timeZone: { zone: timeZone } });
+    const sql = `SELECT f.local_day AS day, count(*) AS conversations, sum(f.shopper_messages) AS shopper, sum(f.agent_messages) AS agent, sum(f.bot_messages) AS bot
+                   FROM conversation_facts f WHERE ${w.sql} GROUP BY f.local_day`;
+    return this.statement(sql).all(...w.params) as { day: string; conversations: number; shopper: number; agent: number; bot: number }[];
+  }
+
+  /** Incoming chats (not started by an agent or an order event) per local weekday (0 = Monday) and hour (rows written in `timeZone` only). */
+  perWeekHour(siteId: string, start: number, end: number, filter: FactsFilter, timeZone: string): { weekday: number; hour: number; n: number }[] {
+    const w = where(siteId, start, end, { ...filter, timeZone: { zone: timeZone } });
+    const sql = `SELECT f.weekday AS weekday, f.hour AS hour, count(*) AS n FROM conversation_facts f
+                  WHERE ${w.sql} AND f.via NOT IN ('agent', 'order_event') GROUP BY f.weekday, f.hour`;
+    return this.statement(sql).all(...w.params) as { weekday: number; hour: number; n: number }[];
   }
 
   /**
-   * The event log of the site's chats created in [start, end); with `only`, of those chats alone
-   * (a few are read one by one through the conversation index, many by the range).
+   * Text and card messages not yet in the facts' counts (written after the chat's last lifecycle
+   * event), per chat and author: read through the conversation index for those chats alone.
    */
-  events(siteId: string, start: number, end: number, only?: ReadonlySet<string>): ReportEventRow[] {
-    type Raw = [string, number, string, string, string | null, string, number];
-    const out: ReportEventRow[] = [];
-    const push = ([conversationId, id, type, actorKind, actorId, data, at]: Raw) =>
-      out.push({ conversationId, id, type, actorKind, actorId, data: JSON.parse(data) as Record<string, unknown>, at });
-    if (only && only.size <= 2000) {
-      const stmt = this.stmts.eventsOf!.raw(true);
-      for (const id of only) for (const row of stmt.all(siteId, id) as Raw[]) push(row);
-      return out;
-    }
-    for (const row of this.stmts.events!.raw(true).iterate(siteId, start, end) as Iterable<Raw>) {
-      if (!only || only.has(row[0])) push(row);
-    }
-    return out;
+  uncounted(siteId: string, start: number, end: number, filter: FactsFilter): { createdAt: number; authorKind: 'visitor' | 'agent' | 'bot'; n: number }[] {
+    const w = where(siteId, start, end, filter);
+    const sql = `SELECT f.created_at AS createdAt, m.author_kind AS authorKind, count(*) AS n
+                   FROM conversation_facts f JOIN conversations c ON c.id = f.conversation_id
+                   JOIN messages m ON m.conversation_id = f.conversation_id AND m.seq > f.counted_seq
+                  WHERE ${w.sql} AND c.last_seq > f.counted_seq AND m.kind IN ('text', 'card') AND m.author_kind IN ('visitor', 'agent', 'bot')
+                  GROUP BY f.conversation_id, m.author_kind`;
+    return this.statement(sql).all(...w.params) as { createdAt: number; authorKind: 'visitor' | 'agent' | 'bot'; n: number }[];
   }
 
-  /** Text and card messages per span between consecutive `bounds` (day starts), per author kind: one index range each. */
-  messageCounts(siteId: string, bounds: readonly number[]): { day: number; authorKind: 'visitor' | 'agent' | 'bot'; count: number }[] {
-    const out: { day: number; authorKind: 'visitor' | 'agent' | 'bot'; count: number }[] = [];
-    const stmt = this.stmts.messagesBetween!.raw(true);
-    for (let day = 0; day + 1 < bounds.length; day++) {
-      for (const [authorKind, count] of stmt.all(siteId, bounds[day], bounds[day + 1]) as [ 'visitor' | 'agent' | 'bot', number][]) out.push({ day, authorKind, count });
-    }
-    return out;
-  }
-
-  /**
-   * The text and card messages of the given conversations written in [start, end): up to 20,000
-   * conversations through the conversation index, one by one; more by the site's time index.
-   */
-  messagesOf(siteId: string, start: number, end: number, conversationIds: ReadonlySet<string>): { at: number; authorKind: 'visitor' | 'agent' | 'bot' }[] {
-    const out: { at: number; authorKind: 'visitor' | 'agent' | 'bot' }[] = [];
-    if (conversationIds.size <= 20_000) {
-      const stmt = this.stmts.messagesOfOne!.raw(true);
-      for (const id of conversationIds) {
-        for (const [at, authorKind] of stmt.all(siteId, id, start, end) as [number, 'visitor' | 'agent' | 'bot'][]) out.push({ at, authorKind });
-      }
-      return out;
-    }
-    for (const [id, at, authorKind] of this.stmts.messagesOf!.raw(true).iterate(siteId, start, end) as Iterable<[string, number, 'visitor' | 'agent' | 'bot']>) {
-      if (conversationIds.has(id)) out.push({ at, authorKind });
-    }
-    return out;
-  }
-
-  ratings(siteId: string, start: number, end: number): RatingRecord[] {
-    return this.stmts.ratings!.all(siteId, start, end) as RatingRecord[];
+  /** Ratings of the site's chats created in [start, end) that pass the filter. */
+  ratings(siteId: string, start: number, end: number, filter: FactsFilter): ReportRating[] {
+    const w = where(siteId, start, end, filter);
+    const sql = `SELECT r.conversation_id AS conversationId, r.score, r.agent_id AS agentId, r.team, r.created_at AS createdAt
+                   FROM conversation_facts f JOIN conversation_ratings r ON r.conversation_id = f.conversation_id WHERE ${w.sql}`;
+    return this.statement(sql).all(...w.params) as ReportRating[];
   }
 
   ratingsOf(siteId: string, conversationId: string): RatingRecord[] {

@@ -5,7 +5,7 @@
  * (`npm run db:generate`) into server/store/migrations and applied at start-up.
  */
 import { sql } from 'drizzle-orm';
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { ORDER_STATUSES } from '../../shared/cards';
 
 export const sites = sqliteTable('sites', {
@@ -350,8 +350,6 @@ export const messages = sqliteTable(
   (t) => [
     uniqueIndex('messages_conversation_seq_unique').on(t.conversationId, t.seq),
     uniqueIndex('messages_conversation_client_unique').on(t.conversationId, t.clientId),
-    // Reports count a site's messages per day from this index alone (no table reads).
-    index('messages_site_created_idx').on(t.siteId, t.createdAt, t.kind, t.authorKind),
   ],
 );
 
@@ -377,6 +375,64 @@ export const conversationEvents = sqliteTable(
     at: integer('at').notNull(),
   },
   (t) => [index('conversation_events_conversation_idx').on(t.conversationId, t.id), index('conversation_events_site_at_idx').on(t.siteId, t.at)],
+);
+
+/**
+ * What reports read: one row per conversation, its replayed event log (domain/reports
+ * `storedFacts`) plus its message counts, rewritten in the same transaction as every lifecycle
+ * event of the conversation (never for a plain message). Backfilled from the event log when the
+ * table is new (db.ts). Times in ms, durations in seconds.
+ */
+export const conversationFacts = sqliteTable(
+  'conversation_facts',
+  {
+    conversationId: text('conversation_id')
+      .primaryKey()
+      .references(() => conversations.id),
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id),
+    createdAt: integer('created_at').notNull(),
+    /** How it started: shopper, proactive, agent, order_event. */
+    via: text('via').notNull(),
+    /** The channel of its first message (chat, email). */
+    channel: text('channel').notNull(),
+    /** The shopper's language when it started (two letters), kept from the first write. */
+    language: text('language'),
+    /** Its current team. */
+    team: text('team'),
+    status: text('status').notNull(),
+    /** The zone `localDay`, `weekday` (0 = Monday) and `hour` were computed in (the site's, when written). */
+    timeZone: text('time_zone').notNull(),
+    localDay: text('local_day').notNull(),
+    weekday: integer('weekday').notNull(),
+    hour: integer('hour').notNull(),
+    firstResponseSeconds: real('first_response_seconds'),
+    firstResponseAgent: text('first_response_agent'),
+    /** Number of queue stints, and the stints as JSON [[from, to, outcome], …]. */
+    queued: integer('queued').notNull(),
+    queue: text('queue').notNull(),
+    leftUnanswered: integer('left_unanswered').notNull(),
+    /** Number of resolves, and each one's seconds as a JSON array. */
+    resolutions: integer('resolutions').notNull(),
+    resolutionSeconds: text('resolution_seconds').notNull(),
+    botResolved: integer('bot_resolved').notNull(),
+    /** JSON arrays: hand-off reasons; holdings [[agentId, from, to], …]. */
+    handoffReasons: text('handoff_reasons').notNull(),
+    holdings: text('holdings').notNull(),
+    /** `|id|id|`: agents who held it, teams it was transferred to. */
+    agents: text('agents').notNull(),
+    teams: text('teams').notNull(),
+    transfers: integer('transfers').notNull(),
+    reopens: integer('reopens').notNull(),
+    /** Text and card messages up to `countedSeq`, by author. */
+    shopperMessages: integer('shopper_messages').notNull(),
+    agentMessages: integer('agent_messages').notNull(),
+    botMessages: integer('bot_messages').notNull(),
+    countedSeq: integer('counted_seq').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('conversation_facts_site_created_idx').on(t.siteId, t.createdAt)],
 );
 
 /**
@@ -564,7 +620,7 @@ export const mailOutbox = sqliteTable(
       .references(() => sites.id),
     /** Null for mail about no conversation (sendMail: account e-mails). */
     conversationId: text('conversation_id').references(() => conversations.id),
-    kind: text('kind', { enum: ['digest', 'reply', 'transcript', 'offline_confirmation', 'generic'] }).notNull(),
+    kind: text('kind', { enum: ['digest', 'reply', 'transcript', 'offline_confirmation', 'rating', 'generic'] }).notNull(),
     /** Null: the conversation's shopper address, looked up when it is sent. */
     toAddress: text('to_address'),
     status: text('status', { enum: ['pending', 'sending', 'sent', 'failed', 'skipped'] }).notNull(),

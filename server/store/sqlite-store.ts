@@ -12,6 +12,8 @@ import { HotPath, type ConversationRow } from './hot-path';
 import { WebhookRepo } from './webhook-repo';
 import { IntegrationRepo } from './integration-repo';
 import { ReportRepo } from './report-repo';
+import { FactsRepo } from './facts-repo';
+import { reportTimeZone } from '../domain/reports';
 import { MailRepo } from './mail-repo';
 import { WalSync } from './wal-sync';
 import { newId } from '../ids';
@@ -34,6 +36,8 @@ import type {
   ConversationEventRecord,
   ConversationListItem,
   CustomerInput,
+  FactColumn,
+  FactsFilter,
   IdentifyInput,
   ImportState,
   IntegrationPlatform,
@@ -137,6 +141,7 @@ export class SqliteStore implements Store {
   private readonly report: ReportRepo;
   /** Makes commits durable off the event loop (WAL databases on disk; see wal-sync.ts). */
   private readonly walSync: WalSync | null;
+  private readonly facts: FactsRepo;
 
   /** Sites whose stored settings had parts that did not fit, logged once per site and problem list. */
   private readonly settingsWarned = new Set<string>();
@@ -158,6 +163,7 @@ export class SqliteStore implements Store {
     this.report = new ReportRepo(opened.sqlite);
     const wal = !opened.sqlite.memory && String(opened.sqlite.pragma('journal_mode', { simple: true })).toLowerCase() === 'wal';
     this.walSync = wal ? new WalSync(opened.sqlite, { onError: (err) => this.log?.warn({ err }, 'WAL checkpoint failed; retried on the next tick') }) : null;
+    this.facts = new FactsRepo(opened.sqlite);
   }
 
   /**
@@ -388,11 +394,18 @@ export class SqliteStore implements Store {
   };
 
   reports = {
-    conversations: (siteId: string, start: number, end: number) => this.read(() => this.report.conversations(siteId, start, end)),
-    events: (siteId: string, start: number, end: number, only?: ReadonlySet<string>) => this.read(() => this.report.events(siteId, start, end, only)),
-    messageCounts: (siteId: string, bounds: readonly number[]) => this.read(() => this.report.messageCounts(siteId, bounds)),
-    messagesOf: (siteId: string, start: number, end: number, ids: ReadonlySet<string>) => this.read(() => this.report.messagesOf(siteId, start, end, ids)),
-    ratings: (siteId: string, start: number, end: number) => this.read(() => this.report.ratings(siteId, start, end)),
+    facts: <C extends FactColumn>(siteId: string, start: number, end: number, filter: FactsFilter, columns: readonly C[]) =>
+      this.read(() => this.report.facts(siteId, start, end, filter, columns)),
+    totals: (siteId: string, start: number, end: number, filter: FactsFilter) => this.read(() => this.report.totals(siteId, start, end, filter)),
+    customers: (siteId: string, start: number, end: number, filter: FactsFilter) => this.read(() => this.report.customers(siteId, start, end, filter)),
+    pairs: (siteId: string, start: number, end: number, filter: FactsFilter, what: 'firstResponse' | 'resolution') =>
+      this.read(() => this.report.pairs(siteId, start, end, filter, what)),
+    handoffs: (siteId: string, start: number, end: number, filter: FactsFilter) => this.read(() => this.report.handoffs(siteId, start, end, filter)),
+    perDay: (siteId: string, start: number, end: number, filter: FactsFilter, timeZone: string) => this.read(() => this.report.perDay(siteId, start, end, filter, timeZone)),
+    perWeekHour: (siteId: string, start: number, end: number, filter: FactsFilter, timeZone: string) =>
+      this.read(() => this.report.perWeekHour(siteId, start, end, filter, timeZone)),
+    uncounted: (siteId: string, start: number, end: number, filter: FactsFilter) => this.read(() => this.report.uncounted(siteId, start, end, filter)),
+    ratings: (siteId: string, start: number, end: number, filter: FactsFilter) => this.read(() => this.report.ratings(siteId, start, end, filter)),
     orders: (siteId: string, start: number, end: number) => this.read(() => this.report.orders(siteId, start, end)),
   };
 
@@ -1264,6 +1277,7 @@ export class SqliteStore implements Store {
     if (plan.data) row = this.hot.saveData(siteId, conversationId, plan.data) ?? row;
     if (plan.visitor) this.hot.saveVisitor(siteId, plan.visitor.id, plan.visitor);
     for (const e of plan.events) this.hot.event(siteId, conversationId, e.type, e.actor.kind, e.actor.id, e.data, now);
+    if (plan.events.length > 0) this.refreshFacts(siteId, conversationId, now);
     if (plan.rating && !this.report.rateInCommit(siteId, conversationId, plan.rating, now)) throw new ConflictError('this resolution is already rated');
 
     const conversation = toConversation(row);
@@ -1271,6 +1285,15 @@ export class SqliteStore implements Store {
     if (plan.outbox && !this.hooks.knownEmpty(siteId)) for (const out of plan.outbox({ conversation, messages })) this.hooks.enqueue(siteId, out.event, out.body, now);
     if (plan.mail) for (const draft of plan.mail({ conversation, messages })) this.mailRepo.enqueue(siteId, conversationId, draft, now);
     return { duplicate: false, previous, conversation, messages, events: plan.events, ownerCustomerId };
+  }
+
+  /** The report facts of a conversation whose log just grew (a lifecycle event; never a plain message): one upsert, same transaction. */
+  private refreshFacts(siteId: string, conversationId: string, now: number): void {
+    const site = this.cachedSite(`id:${siteId}`, () => {
+      const row = this.db.select().from(t.sites).where(eq(t.sites.id, siteId)).get();
+      return row ? this.toSite(row) : null;
+    });
+    this.facts.refresh(siteId, conversationId, site ? reportTimeZone(site.settings) : 'UTC', now);
   }
 
   stats(): Promise<{ queuedConversations: number; webhookBacklog: number; messagesStored: number }> {

@@ -142,27 +142,63 @@ export interface ConversationEventRecord extends ConversationEventDraft {
   at: number;
 }
 
-/** An event-log row as reports read it. */
-export interface ReportEventRow {
-  conversationId: string;
-  id: number;
-  type: string;
-  actorKind: string;
-  actorId: string | null;
-  data: Record<string, unknown>;
-  at: number;
+/** What a report filters the per-conversation facts by (docs/reports.md, Filters). */
+export interface FactsFilter {
+  team?: string | undefined;
+  /** The team's members (agents whose current teams include it): their chats are the team's too. */
+  teamMembers?: readonly string[] | undefined;
+  agentId?: string | undefined;
+  channel?: string | undefined;
+  language?: string | undefined;
+  /** Only chats that have a first response, a queue stint, a holding, a resolve. */
+  having?: 'firstResponse' | 'queue' | 'holdings' | 'resolutions' | undefined;
+  /** Only rows whose local day and hour were written in this zone (or, `other`, in another). */
+  timeZone?: { zone: string; other?: boolean } | undefined;
 }
 
-/** A chat as reports list it: what its row knows; `updatedAt`, `lastSeq`, `status` and `assigneeId` change whenever its log may have. */
-export interface ReportConversationRow {
-  id: string;
-  locale: string | null;
+/** The stored facts a report may read (table `conversation_facts`; JSON columns as text). */
+export interface FactColumns {
+  createdAt: number;
+  via: string;
+  channel: string;
+  language: string | null;
   team: string | null;
+  timeZone: string;
+  localDay: string;
+  weekday: number;
+  hour: number;
+  firstResponseSeconds: number | null;
+  queued: number;
+  /** JSON [[from, to, outcome], …] */
+  queue: string;
+  leftUnanswered: number;
+  resolutions: number;
+  /** JSON [seconds, …] */
+  resolutionSeconds: string;
+  botResolved: number;
+  /** JSON [reason, …] */
+  handoffReasons: string;
+  /** JSON [[agentId, from, to], …] */
+  holdings: string;
+  /** `|id|id|` */
+  agents: string;
+  teams: string;
+  shopperMessages: number;
+  agentMessages: number;
+  botMessages: number;
+  /** The chat's visitor's customer. */
   customerId: string | null;
-  updatedAt: number;
-  lastSeq: number;
-  status: string;
-  assigneeId: string | null;
+}
+export type FactColumn = keyof FactColumns;
+export type FactRow<C extends FactColumn> = { id: string } & Pick<FactColumns, C>;
+
+/** A rating as reports read it. */
+export interface ReportRating {
+  conversationId: string;
+  score: number;
+  agentId: string | null;
+  team: string | null;
+  createdAt: number;
 }
 
 /** A shopper's satisfaction rating of one resolution. */
@@ -477,7 +513,7 @@ export interface DueDelivery extends DeliveryRecord {
   secret: string;
 }
 
-export type MailKind = 'digest' | 'reply' | 'transcript' | 'offline_confirmation' | 'generic';
+export type MailKind = 'digest' | 'reply' | 'transcript' | 'offline_confirmation' | 'rating' | 'generic';
 
 /** A mail to queue. Its content is composed when it is sent, except for `generic` mail (given here). */
 export interface MailDraft {
@@ -747,16 +783,24 @@ export interface Store {
     search(siteId: string, query: MessageSearch): Promise<MessageHit[]>;
   };
   reports: {
-    /** The site's chats created in [start, end). */
-    conversations(siteId: string, start: number, end: number): Promise<ReportConversationRow[]>;
-    /** The event log of the site's chats created in [start, end) (with `only`: of those chats alone). */
-    events(siteId: string, start: number, end: number, only?: ReadonlySet<string>): Promise<ReportEventRow[]>;
-    /** Text and card messages written between consecutive `bounds` (day starts), per span (`day` index) and author kind. */
-    messageCounts(siteId: string, bounds: readonly number[]): Promise<{ day: number; authorKind: 'visitor' | 'agent' | 'bot'; count: number }[]>;
-    /** The text and card messages of these conversations written in [start, end). */
-    messagesOf(siteId: string, start: number, end: number, conversationIds: ReadonlySet<string>): Promise<{ at: number; authorKind: 'visitor' | 'agent' | 'bot' }[]>;
-    /** Ratings of the site's chats created in [start, end). */
-    ratings(siteId: string, start: number, end: number): Promise<RatingRecord[]>;
+    /** The named facts of the site's chats created in [start, end) that pass the filter. */
+    facts<C extends FactColumn>(siteId: string, start: number, end: number, filter: FactsFilter, columns: readonly C[]): Promise<FactRow<C>[]>;
+    /** How many chats, how many the bot resolved alone, how many resolves. */
+    totals(siteId: string, start: number, end: number, filter: FactsFilter): Promise<{ conversations: number; botResolved: number; resolutions: number; proactive: number }>;
+    /** [created at, proactive (1) or not (0), customer id] of the chats whose shopper is a customer. */
+    customers(siteId: string, start: number, end: number, filter: FactsFilter): Promise<[number, number, string][]>;
+    /** [chat created at, seconds]: each chat's first response, or each resolve. */
+    pairs(siteId: string, start: number, end: number, filter: FactsFilter, what: 'firstResponse' | 'resolution'): Promise<[number, number][]>;
+    /** Hand-offs per reason. */
+    handoffs(siteId: string, start: number, end: number, filter: FactsFilter): Promise<[string, number][]>;
+    /** Chats and their counted text and card messages per local day, of rows written in `timeZone`. */
+    perDay(siteId: string, start: number, end: number, filter: FactsFilter, timeZone: string): Promise<{ day: string; conversations: number; shopper: number; agent: number; bot: number }[]>;
+    /** Incoming chats per local weekday (0 = Monday) and hour, of rows written in `timeZone`. */
+    perWeekHour(siteId: string, start: number, end: number, filter: FactsFilter, timeZone: string): Promise<{ weekday: number; hour: number; n: number }[]>;
+    /** Text and card messages written since a chat's last lifecycle event (not yet in its facts), per chat and author. */
+    uncounted(siteId: string, start: number, end: number, filter: FactsFilter): Promise<{ createdAt: number; authorKind: 'visitor' | 'agent' | 'bot'; n: number }[]>;
+    /** Ratings of the site's chats created in [start, end) that pass the filter. */
+    ratings(siteId: string, start: number, end: number, filter: FactsFilter): Promise<ReportRating[]>;
     /** Orders (not cancelled) placed in [start, end). */
     orders(siteId: string, start: number, end: number): Promise<{ customerId: string; createdAt: number; total: number; currency: string }[]>;
   };

@@ -92,11 +92,14 @@ describe.runIf(hasChromium)('rating a resolved chat', () => {
     const reports = ana.getByRole('main', { name: 'Reports' });
     await expect.poll(textOf(reports.getByRole('definition').filter({ hasText: '/ 5' })), T).toContain('4.0 / 5');
     // The volume report is also drawn (uPlot, on a canvas; the table beside it holds the figures).
-    await expect.poll(() => reports.locator('.report-chart canvas').count(), T).toBe(1);
+    await expect.poll(() => reports.locator('.report-chart[data-chart="volume"] canvas').count(), T).toBe(1);
     const csat = reports.getByRole('region', { name: 'Satisfaction (CSAT)' });
     const anaRow = csat.getByRole('row').filter({ hasText: 'Ana' });
     await expect.poll(() => anaRow.count(), T).toBe(1);
-    expect((await anaRow.getByRole('cell').allInnerTexts()).map((c) => c.trim())).toEqual(['agent', 'Ana', '1', '4', '', '0', '0', '0', '1', '0']);
+    // The first cell heads the row ("By agent"); column headings and codes are in words.
+    expect((await anaRow.getByRole('rowheader').allInnerTexts()).map((c) => c.trim())).toEqual(['By agent']);
+    expect((await anaRow.getByRole('cell').allInnerTexts()).map((c) => c.trim())).toEqual(['Ana', '1', '4', '', '0', '0', '0', '1', '0']);
+    expect((await csat.getByRole('columnheader').allInnerTexts()).map((c) => c.trim())).toEqual(['Item', 'Agent', 'Ratings', 'Average', 'Response rate', '1 of 5', '2 of 5', '3 of 5', '4 of 5', '5 of 5']);
     const link = csat.getByRole('link', { name: /Download CSV/ });
     const href = (await link.getAttribute('href'))!;
     expect(href).toContain('/api/agent/reports/csat?');

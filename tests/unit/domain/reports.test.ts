@@ -11,13 +11,16 @@ import {
   concurrency,
   csat,
   firstResponse,
+  fromStored,
   heatmap,
   matches,
   percentile,
   queue,
   replay,
+  reportTimeZone,
   resolution,
   sales,
+  storedFacts,
   summary,
   toCsv,
   volume,
@@ -288,6 +291,78 @@ describe('report tables over the six logs', () => {
     expect(ids({ team: 'returns' })).toEqual(['c1', 'c4']);
     expect(ids({ channel: 'chat' })).toHaveLength(6);
     expect(ids({ channel: 'email' })).toEqual([]);
+  });
+});
+
+describe('stored facts (conversation_facts): what the commit keeps per conversation', () => {
+  const stored = (rows: EventRow[]) => storedFacts(replay(rows), 'Europe/Madrid');
+
+  it('a transfer: the first response stays the first agent’s, both agents held it', () => {
+    expect(stored(TRANSFER)).toMatchObject({
+      localDay: '2026-10-24',
+      weekday: 5,
+      hour: 10,
+      firstResponseSeconds: 180,
+      firstResponseAgent: ANA.id,
+      queue: [[at('2026-10-24T10:00:00+02:00'), at('2026-10-24T10:02:00+02:00'), 'assigned']],
+      resolutionSeconds: [1200],
+      agents: '|a1|a2|',
+      teams: '',
+      transfers: 1,
+      botResolved: false,
+      status: 'resolved',
+    });
+  });
+
+  it('a reopen: two resolutions (the second from the reopen), one first response, one queue stint', () => {
+    expect(stored(REOPEN)).toMatchObject({ firstResponseSeconds: 300, resolutionSeconds: [600, 1800], reopens: 1, agents: '|a1|' });
+    expect(stored(REOPEN).queue).toHaveLength(1);
+  });
+
+  it('across midnight on the night summer time ends (Madrid): Saturday 23 h, 13,200 s elapsed', () => {
+    expect(stored(MIDNIGHT_DST)).toMatchObject({ timeZone: 'Europe/Madrid', localDay: '2026-10-24', weekday: 5, hour: 23, resolutionSeconds: [13200] });
+    // The same instant in UTC is 21:50 on that Saturday.
+    expect(storedFacts(replay(MIDNIGHT_DST), 'UTC')).toMatchObject({ localDay: '2026-10-24', hour: 21 });
+    // The repeated hour: 02:30 CEST (00:30 UTC) and, an hour later, 02:30 CET (01:30 UTC) are both Sunday 2 h.
+    for (const time of ['2026-10-25T02:30:00+02:00', '2026-10-25T02:30:00+01:00']) {
+      expect(stored(log('c9', [[time, VISITOR, ...shopperStarts(true)]]))).toMatchObject({ localDay: '2026-10-25', weekday: 6, hour: 2 });
+    }
+    // Spring forward (2026-03-29, 02:00 CET → 03:00 CEST): 01:59 CET is hour 1, a minute later hour 3.
+    expect(stored(log('c10', [['2026-03-29T01:59:00+01:00', VISITOR, ...shopperStarts(true)]]))).toMatchObject({ localDay: '2026-03-29', hour: 1 });
+    expect(stored(log('c11', [['2026-03-29T03:00:00+02:00', VISITOR, ...shopperStarts(true)]]))).toMatchObject({ localDay: '2026-03-29', hour: 3 });
+  });
+
+  it('the bot alone, a hand-back, a chat left in the queue', () => {
+    expect(stored(BOT_ALONE)).toMatchObject({ botResolved: true, agents: '', holdings: [], resolutionSeconds: [120] });
+    expect(stored(HANDBACK)).toMatchObject({ botResolved: false, handoffReasons: ['asked_for_human'], firstResponseSeconds: 180 });
+    expect(stored(ABANDONED)).toMatchObject({ leftUnanswered: true, firstResponseSeconds: null, queue: [[at('2026-10-24T16:00:00+02:00'), at('2026-10-24T16:30:00+02:00'), 'abandoned']] });
+  });
+
+  it('the tables read from stored facts equal those read from the replayed logs', () => {
+    const logs = [TRANSFER, REOPEN, HANDBACK, MIDNIGHT_DST, BOT_ALONE, ABANDONED];
+    const extras: Partial<ReportConversation>[] = [{ customerId: 'cu1' }, {}, { locale: 'en' }, {}, {}, {}];
+    // Through JSON, as the store keeps them.
+    const back = logs.map((rows, i) => {
+      const f = JSON.parse(JSON.stringify(stored(rows))) as ReturnType<typeof stored>;
+      return fromStored(rows[0]!.conversationId, { ...f, language: extras[i]!.locale ?? 'es', customerId: extras[i]!.customerId ?? null });
+    });
+    expect(summary(WEEKEND, back, RATINGS)).toEqual(summary(WEEKEND, ALL, RATINGS));
+    for (const table of [firstResponse, queue, resolution, heatmap]) expect(table(WEEKEND, back)).toEqual(table(WEEKEND, ALL));
+    expect(bot(back)).toEqual(bot(ALL));
+    const agents = [{ id: ANA.id, name: 'Ana', capacity: 3 }, { id: LUIS.id, name: 'Luis', capacity: 2 }];
+    const end = at('2026-10-26T00:00:00+01:00');
+    expect(concurrency(WEEKEND, back, agents, end)).toEqual(concurrency(WEEKEND, ALL, agents, end));
+    expect(csat(back, RATINGS, (id) => id)).toEqual(csat(ALL, RATINGS, (id) => id));
+    const teamsOf = (id: string) => (id === LUIS.id ? ['returns'] : []);
+    for (const f of [{ agentId: LUIS.id }, { team: 'returns' }, { language: 'en' }]) {
+      expect(back.filter((c) => matches(c, f, teamsOf)).map((c) => c.id)).toEqual(ALL.filter((c) => matches(c, f, teamsOf)).map((c) => c.id));
+    }
+  });
+
+  it('the report zone: business hours’, else the bot’s hours’, else UTC', () => {
+    expect(reportTimeZone({ hours: { timeZone: 'Europe/Madrid' } })).toBe('Europe/Madrid');
+    expect(reportTimeZone({ bot: { hours: { timeZone: 'Atlantic/Canary' } } })).toBe('Atlantic/Canary');
+    expect(reportTimeZone({ hours: { timeZone: 'Mars/Olympus' } })).toBe('UTC');
   });
 });
 

@@ -1,0 +1,38 @@
+CREATE TABLE `conversation_facts` (
+	`conversation_id` text PRIMARY KEY NOT NULL,
+	`site_id` text NOT NULL,
+	`created_at` integer NOT NULL,
+	`via` text NOT NULL,
+	`channel` text NOT NULL,
+	`language` text,
+	`team` text,
+	`status` text NOT NULL,
+	`time_zone` text NOT NULL,
+	`local_day` text NOT NULL,
+	`weekday` integer NOT NULL,
+	`hour` integer NOT NULL,
+	`first_response_seconds` real,
+	`first_response_agent` text,
+	`queued` integer NOT NULL,
+	`queue` text NOT NULL,
+	`left_unanswered` integer NOT NULL,
+	`resolutions` integer NOT NULL,
+	`resolution_seconds` text NOT NULL,
+	`bot_resolved` integer NOT NULL,
+	`handoff_reasons` text NOT NULL,
+	`holdings` text NOT NULL,
+	`agents` text NOT NULL,
+	`teams` text NOT NULL,
+	`transfers` integer NOT NULL,
+	`reopens` integer NOT NULL,
+	`shopper_messages` integer NOT NULL,
+	`agent_messages` integer NOT NULL,
+	`bot_messages` integer NOT NULL,
+	`counted_seq` integer NOT NULL,
+	`updated_at` integer NOT NULL,
+	FOREIGN KEY (`conversation_id`) REFERENCES `conversations`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`site_id`) REFERENCES `sites`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE INDEX `conversation_facts_site_created_idx` ON `conversation_facts` (`site_id`,`created_at`);--> statement-breakpoint
+DROP INDEX `messages_site_created_idx`;
