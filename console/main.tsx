@@ -7,3 +7,8 @@ import './styles.css';
 const session = createSession();
 void session.load();
 render(<App session={session} />, document.getElementById('app')!);
+
+// Installable, and the shell opens without a network (the worker caches nothing else).
+if ('serviceWorker' in navigator) {
+  addEventListener('load', () => void navigator.serviceWorker.register('/console/sw.js', { scope: '/console/' }).catch(() => undefined));
+}

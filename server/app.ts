@@ -253,5 +253,9 @@ export function createApp(deps: AppDeps) {
     heartbeat,
     agentSockets,
     shops,
+    /** Who is here (the mail dispatcher holds a digest while its shopper has the chat open). */
+    presence,
+    /** Signed download URLs (files linked from mail). */
+    fileUrls,
   };
 }

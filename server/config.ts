@@ -58,6 +58,8 @@ export interface MailConfig {
   intervalMs: number;
   /** MAIL_MAX_BYTES: the largest inbound message accepted (default 10 MB). */
   maxInboundBytes: number;
+  /** MAIL_ATTACH_MAX_BYTES: the chat's files put into one outgoing mail, in all (default 10 MB); the rest are linked. */
+  attachMaxBytes: number;
 }
 
 function bool(value: string | undefined, fallback: boolean): boolean {
@@ -103,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ratingDelayMs: Math.max(0, Number(env.MAIL_RATING_DELAY_MS ?? 600_000) || 0),
       intervalMs: Math.max(50, Number(env.MAIL_INTERVAL_MS ?? 2000) || 2000),
       maxInboundBytes: Math.max(1024, Number(env.MAIL_MAX_BYTES ?? 10 * 1024 * 1024) || 10 * 1024 * 1024),
+      attachMaxBytes: Math.max(0, Number(env.MAIL_ATTACH_MAX_BYTES ?? 10 * 1024 * 1024) || 0),
     },
     databaseUrl,
     databaseSchema,

@@ -85,7 +85,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const released = await store.mail.release();
   if (released > 0) logger.warn({ released }, 'mail left in flight by the last run is sent again');
   const bus = new MemoryBus((err) => logger.error({ err }, 'bus listener failed'));
-  const { app, injectWebSocket, closeSockets, inbound } = createApp({
+  const { app, injectWebSocket, closeSockets, inbound, presence, fileUrls } = createApp({
     store,
     bus,
     logger,
@@ -113,7 +113,17 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = `http://${host}:${port}`;
   const mailDispatcher = mailer
-    ? new MailDispatcher({ store, bus, logger, mailer, config: mailConfig, links: new MailLinks(fileKey), baseUrl: () => config.publicUrl || url })
+    ? new MailDispatcher({
+        store,
+        bus,
+        logger,
+        mailer,
+        config: mailConfig,
+        links: new MailLinks(fileKey),
+        baseUrl: () => config.publicUrl || url,
+        files: { uploadsDir: join(config.dataDir, 'uploads'), urls: fileUrls },
+        presence: (siteId, visitorId) => presence.lastSeen(siteId, visitorId),
+      })
     : null;
   mailDispatcher?.start();
   let inboundSmtp: InboundListener | null = null;

@@ -126,6 +126,17 @@ export class PresenceRegistry {
     this.onChange(siteId, visitorId);
   }
 
+  /**
+   * Whether a shopper is here: a socket (a panel) open now, or when their last one closed. Null
+   * when this process has not seen them lately (never connected, or pruned): away.
+   */
+  lastSeen(siteId: string, visitorId: string): { online: true } | { online: false; leftAt: number } | null {
+    const p = this.sites.get(siteId)?.all.get(visitorId);
+    if (!p) return null;
+    if (p.sockets > 0) return { online: true };
+    return p.leftAt === null ? null : { online: false, leftAt: p.leftAt };
+  }
+
   disconnected(siteId: string, visitorId: string, now: number): void {
     const site = this.sites.get(siteId);
     const p = site?.all.get(visitorId);

@@ -31,3 +31,8 @@ export function installCsrfFetch(): void {
   installed = true;
   globalThis.fetch = withCsrf(globalThis.fetch.bind(globalThis));
 }
+
+/** The session's CSRF token, for requests that do not go through fetch (an upload with progress). */
+export function csrfToken(): string | null {
+  return csrf;
+}

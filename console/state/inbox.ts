@@ -14,10 +14,11 @@ import {
   type Message,
 } from '../../shared/protocol';
 import { ReconnectingSocket, type ReconnectingSocketOptions, type SocketStatus } from '../../shared/reconnecting-socket';
-import { Timeline, type TimelineItem } from '../../shared/timeline';
+import { Timeline, type AttachmentRef, type PendingSend, type TimelineItem } from '../../shared/timeline';
 import type { AgentInfo } from './session';
 import { createActions, type ConversationAction } from './actions';
 import { createLiveVisitors } from './live-visitors';
+import { createDraftFiles } from './uploads';
 import { isSnoozed, nextNeedingReply, visibleConversations, type View } from './views';
 
 export interface IncomingEvent {
@@ -85,6 +86,8 @@ export function createInbox(
   const snoozed = computed(() => sorted.value.filter(isSnoozed).length);
   /** Unsent drafts per conversation, kept while switching chats. */
   const drafts = new Map<string, { text: string; mode: 'text' | 'note' }>();
+  /** And the files for each conversation's next message (uploading or stored). */
+  const draftFiles = createDraftFiles();
   const selected = computed(() => (selectedId.value ? conversations.value.get(selectedId.value) ?? null : null));
 
   const socket = (opts.transport ?? ((h) => new ReconnectingSocket(h)))({
@@ -197,7 +200,7 @@ export function createInbox(
         sendWatch();
         for (const [id, tl] of timelines) {
           sync(id);
-          for (const p of tl.unsent()) socket.send({ type: 'message.send', conversationId: id, clientId: p.clientId, text: p.text, kind: p.kind ?? 'text' });
+          for (const p of tl.unsent()) socket.send(sendFrame(id, p));
         }
         return;
       }
@@ -374,16 +377,32 @@ export function createInbox(
     refreshSelected();
   }
 
-  function send(text: string, kind: 'text' | 'note' = 'text', byEmail = false): void {
+  /** The frame of a pending send (a first send, a resend after reconnect, a retry): its files go with it. */
+  function sendFrame(conversationId: string, p: Pick<PendingSend, 'clientId' | 'text' | 'kind' | 'attachments'>, byEmail = false) {
+    const kind = p.kind ?? 'text';
+    return {
+      type: 'message.send' as const,
+      conversationId,
+      clientId: p.clientId,
+      text: p.text,
+      kind,
+      ...(p.attachments?.length ? { attachments: p.attachments.map((a) => a.id) } : {}),
+      ...(byEmail && kind === 'text' ? { byEmail: true } : {}),
+    };
+  }
+
+  /** Sends a reply or a note, with the files the agent uploaded for it (text may then be empty). */
+  function send(text: string, kind: 'text' | 'note' = 'text', byEmail = false, attachments: AttachmentRef[] = []): void {
     const id = selectedId.value;
     const tl = id ? timelines.get(id) : undefined;
     const trimmed = text.trim();
-    if (!id || !tl || !trimmed) return;
+    if (!id || !tl || (!trimmed && attachments.length === 0)) return;
     const clientId = nanoid();
-    tl.addPending({ clientId, text: trimmed, createdAt: Date.now(), kind });
+    const pending = { clientId, text: trimmed, createdAt: Date.now(), kind, ...(attachments.length ? { attachments } : {}) };
+    tl.addPending(pending);
     refreshSelected();
     if (kind === 'text') sendTyping(false);
-    if (welcomed) socket.send({ type: 'message.send', conversationId: id, clientId, text: trimmed, kind, ...(byEmail && kind === 'text' ? { byEmail: true } : {}) });
+    if (welcomed) socket.send(sendFrame(id, pending, byEmail));
   }
 
   const actions = createActions({ send: (frame) => socket.send(frame), ready: () => welcomed });
@@ -448,7 +467,7 @@ export function createInbox(
     if (!id || !tl || !p) return;
     tl.markSending(clientId);
     refreshSelected();
-    if (welcomed) socket.send({ type: 'message.send', conversationId: id, clientId, text: p.text, kind: p.kind ?? 'text' });
+    if (welcomed) socket.send(sendFrame(id, p));
   }
 
   return {
@@ -470,6 +489,7 @@ export function createInbox(
     queued,
     snoozed,
     drafts,
+    draftFiles,
     selectNext,
     selectNeedingReply,
     loadEarlier,

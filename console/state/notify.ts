@@ -1,22 +1,36 @@
 /**
- * Getting an agent's attention: a short tone, a desktop notification when the tab is hidden
- * (and the agent allowed it), and a count in the tab title. No files, no network.
+ * Getting an agent's attention: a short tone, a desktop notification for a new chat or message
+ * while the tab is in the background (asked for from the alerts menu, never on load; the agent can
+ * turn it off there), and a count in the tab title. No files, no network.
  */
 import { signal } from '@preact/signals';
 
 const SOUND_KEY = 'mostrador:console:sound';
+const DESKTOP_KEY = 'mostrador:console:desktop';
 
-function readSound(): boolean {
+function readOn(key: string): boolean {
   try {
-    return localStorage.getItem(SOUND_KEY) !== 'off';
+    return localStorage.getItem(key) !== 'off';
   } catch {
     return true;
   }
 }
 
+function save(key: string, on: boolean): void {
+  try {
+    localStorage.setItem(key, on ? 'on' : 'off');
+  } catch {
+    /* not persisted */
+  }
+}
+
+const currentPermission = (): NotificationPermission | 'unsupported' => (typeof Notification === 'undefined' ? 'unsupported' : Notification.permission);
+
 export function createNotifier() {
-  const soundOn = signal(readSound());
-  const permission = signal<NotificationPermission | 'unsupported'>(typeof Notification === 'undefined' ? 'unsupported' : Notification.permission);
+  const soundOn = signal(readOn(SOUND_KEY));
+  /** The agent's setting: desktop notifications on (once the browser allows them) or off. */
+  const desktopOn = signal(readOn(DESKTOP_KEY));
+  const permission = signal<NotificationPermission | 'unsupported'>(currentPermission());
   let audio: AudioContext | null = null;
   let lastSound = 0;
 
@@ -41,35 +55,46 @@ export function createNotifier() {
     }
   }
 
-  function desktop(title: string, body: string, onClick: () => void): void {
-    if (permission.value !== 'granted' || document.visibilityState === 'visible') return;
+  /** Shows a notification when the tab is in the background, the browser allows it and the agent wants it. */
+  function desktop(title: string, body: string, onClick: () => void, conversationId?: string): void {
+    permission.value = currentPermission(); // the agent may have changed it in the browser meanwhile
+    if (!desktopOn.value || permission.value !== 'granted' || document.visibilityState === 'visible') return;
+    // One per chat: a newer message replaces that chat's notification.
+    const options: NotificationOptions = { body: body.slice(0, 140), tag: `mostrador:${conversationId ?? 'new'}`, icon: '/console/icon-192.png', data: { conversationId } };
     try {
-      const n = new Notification(title, { body: body.slice(0, 140), tag: 'mostrador' });
+      const n = new Notification(title, options);
       n.onclick = () => {
         window.focus();
         onClick();
         n.close();
       };
     } catch {
-      /* some browsers only allow notifications from a service worker */
+      // Some browsers (Android's) only show them from the service worker; its click opens the chat.
+      void navigator.serviceWorker?.getRegistration('/console/').then((reg) => reg?.showNotification(title, options)).catch(() => undefined);
     }
   }
 
+  /** Asks the browser (from the agent's click in the alerts menu); turns them on when allowed. */
   async function requestPermission(): Promise<void> {
     if (typeof Notification === 'undefined') return;
     permission.value = await Notification.requestPermission();
+    if (permission.value === 'granted') {
+      desktopOn.value = true;
+      save(DESKTOP_KEY, true);
+    }
   }
 
   function toggleSound(): void {
     soundOn.value = !soundOn.value;
-    try {
-      localStorage.setItem(SOUND_KEY, soundOn.value ? 'on' : 'off');
-    } catch {
-      /* not persisted */
-    }
+    save(SOUND_KEY, soundOn.value);
   }
 
-  return { soundOn, permission, beep, desktop, requestPermission, toggleSound };
+  function toggleDesktop(): void {
+    desktopOn.value = !desktopOn.value;
+    save(DESKTOP_KEY, desktopOn.value);
+  }
+
+  return { soundOn, desktopOn, permission, beep, desktop, requestPermission, toggleSound, toggleDesktop };
 }
 
 export type Notifier = ReturnType<typeof createNotifier>;

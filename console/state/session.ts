@@ -23,17 +23,24 @@ export interface ShopChoice {
 export function createSession(fetchImpl: typeof fetch = fetch.bind(globalThis)) {
   /** undefined while the first check runs; null when signed out. */
   const agent = signal<AgentInfo | null | undefined>(undefined);
+  /** The first check could not reach the server (offline, or it is down): not the same as signed out. */
+  const unreachable = signal(false);
 
   async function load(): Promise<void> {
     try {
       const res = await fetchImpl('/api/agent/me', { credentials: 'same-origin' });
       const body = res.ok ? ((await res.json()) as { agent: AgentInfo; csrfToken?: string }) : null;
       setCsrfToken(body?.csrfToken ?? null);
+      unreachable.value = false;
       agent.value = body?.agent ?? null;
     } catch {
-      agent.value = null;
+      // Before anyone is known (the installed console opened offline): say so, and try again
+      // when the network is back; a signed-in agent stays in the workspace, which reconnects.
+      if (agent.value === undefined) unreachable.value = true;
+      else agent.value = null;
     }
   }
+  if (typeof addEventListener === 'function') addEventListener('online', () => void (unreachable.value && load()));
 
   /** Null when signed in; the shops to choose from when the email and password open several. */
   async function signIn(email: string, password: string, site?: string): Promise<SignInError | { chooseShop: ShopChoice[] } | null> {
@@ -72,7 +79,7 @@ export function createSession(fetchImpl: typeof fetch = fetch.bind(globalThis)) 
     }
   }
 
-  return { agent, load, signIn, signOut };
+  return { agent, unreachable, load, signIn, signOut };
 }
 
 export type Session = ReturnType<typeof createSession>;

@@ -94,6 +94,19 @@ export function AlertsMenu({ notifier }: { notifier: Notifier }) {
             {t.enableNotificationsShort}
           </button>
         )}
+        {permission === 'granted' && (
+          <button type="button" role="menuitemcheckbox" tabIndex={-1} aria-checked={notifier.desktopOn.value} class="menu-item" onClick={notifier.toggleDesktop}>
+            <span aria-hidden="true" class="menu-check">{notifier.desktopOn.value ? '✓' : ''}</span>
+            {t.enableNotificationsShort}
+          </button>
+        )}
+        {permission === 'denied' && (
+          <button type="button" role="menuitem" tabIndex={-1} aria-disabled="true" class="menu-item" title={t.notificationsBlocked}>
+            <span aria-hidden="true" class="menu-check" />
+            {t.enableNotificationsShort}
+            <span class="sr-only"> — {t.notificationsBlocked}</span>
+          </button>
+        )}
       </div>
     </div>
   );

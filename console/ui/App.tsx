@@ -15,9 +15,8 @@ import { LanguagePicker } from './LanguagePicker';
 import { ThemeToggle } from './ThemeToggle';
 import { SignIn } from './SignIn';
 import { VisitorsView } from './VisitorsView';
-import { Settings } from './settings/Settings';
 import { AccountView } from './AccountView';
-import { LazyReports, LazySupervisor } from './LazyReports';
+import { LazyReports, LazySettings, LazySupervisor } from './LazyReports';
 import { InviteAccept } from './InviteAccept';
 import { inviteToken, resetToken } from '../state/account';
 import { ResetPassword, ResetRequest } from './PasswordReset';
@@ -38,7 +37,17 @@ export function App({ session }: { session: Session }) {
     return () => removeEventListener('hashchange', onHash);
   }, []);
   if (invite) return <InviteAccept token={invite} session={session} onLeave={() => setInvite(null)} />;
-  if (agent === undefined) return <main class="loading" aria-busy="true" />;
+  if (agent === undefined)
+    return session.unreachable.value ? (
+      <main class="unreachable">
+        <p role="status">{strings().unreachable}</p>
+        <button type="button" class="primary" onClick={() => void session.load()}>
+          {strings().retry}
+        </button>
+      </main>
+    ) : (
+      <main class="loading" aria-busy="true" />
+    );
   if (reset)
     return (
       <ResetPassword
@@ -70,13 +79,25 @@ function Workspace({ session, agent }: { session: Session; agent: AgentInfo }) {
         notifier.beep();
         const c = created.conversations.value.find((x) => x.id === e.conversationId);
         const who = c ? c.visitorName || strings().visitor : strings().visitor;
-        notifier.desktop(e.kind === 'conversation' ? strings().newConversation : `${strings().newMessageFrom} ${who}`, e.text, () =>
-          created.select(e.conversationId),
+        notifier.desktop(
+          e.kind === 'conversation' ? strings().newConversation : `${strings().newMessageFrom} ${who}`,
+          e.text,
+          () => created.select(e.conversationId),
+          e.conversationId,
         );
       },
     });
     return created;
   }, [agent.id]);
+  // A notification the service worker showed was clicked: open its chat.
+  useEffect(() => {
+    const onMessage = (e: MessageEvent) => {
+      const data = e.data as { type?: string; conversationId?: unknown } | null;
+      if (data?.type === 'mostrador:open' && typeof data.conversationId === 'string') inbox.select(data.conversationId);
+    };
+    navigator.serviceWorker?.addEventListener('message', onMessage);
+    return () => navigator.serviceWorker?.removeEventListener('message', onMessage);
+  }, [inbox]);
   const context = useMemo(() => createContextModel(), [agent.id]);
   const workspace = useMemo(() => createWorkspaceData(), [agent.id]);
   useEffect(() => {
@@ -192,7 +213,7 @@ function Workspace({ session, agent }: { session: Session; agent: AgentInfo }) {
           {t.signOut}
         </button>
       </header>
-      {screen === 'settings' && <Settings meId={agent.id} />}
+      {screen === 'settings' && <LazySettings meId={agent.id} />}
       {screen === 'account' && <AccountView agent={agent} />}
       {screen === 'reports' && <LazyReports />}
       {screen === 'live' && <LazySupervisor inbox={inbox} />}

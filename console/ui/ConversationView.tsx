@@ -89,6 +89,7 @@ export function ConversationView({ inbox, meId, meName, context, workspace, onBa
         canEmail={inbox.emailConfigured.value && conversation.visitorEmail !== null}
         onTyping={inbox.sendTyping}
         drafts={inbox.drafts}
+        draftFiles={inbox.draftFiles}
         canned={workspace.canned.value}
         lang={lang}
         values={() => cannedValues(ctx, meName, lang)}

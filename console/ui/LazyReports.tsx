@@ -1,48 +1,20 @@
-/** The reports page and the live view, downloaded the first time it is opened (the inbox bundle does not carry it). */
-import { useEffect, useState } from 'preact/hooks';
-import type { ReportsView } from './ReportsView';
+/** The reports page, the live view and the settings, downloaded the first time they are opened (the inbox bundle does not carry them). */
 import { strings } from '../state/locale';
-import type { Inbox } from '../state/inbox';
+import { lazyView } from './lazy';
 
-let loaded: typeof ReportsView | null = null;
-
-export function LazyReports() {
-  const [View, setView] = useState(() => loaded);
-  const [failed, setFailed] = useState(false);
-  useEffect(() => {
-    if (View) return;
-    import('./ReportsView')
-      .then((m) => setView(() => (loaded = m.ReportsView)))
-      .catch(() => setFailed(true));
-  }, []);
-  if (View) return <View />;
-  return failed ? (
-    <p class="form-error" role="alert">
-      {strings().reportFailed}
-    </p>
-  ) : (
-    <main class="reports-view" aria-busy="true" />
-  );
-}
-
-let loadedLive: typeof import('./SupervisorView').SupervisorView | null = null;
+export const LazyReports = lazyView(() => import('./ReportsView').then((m) => m.ReportsView), {
+  placeholder: () => <main class="reports-view" aria-busy="true" />,
+  failed: () => strings().reportFailed,
+});
 
 /** The supervisor's live view, downloaded the first time it is opened (like the reports). */
-export function LazySupervisor({ inbox }: { inbox: Inbox }) {
-  const [View, setView] = useState(() => loadedLive);
-  const [failed, setFailed] = useState(false);
-  useEffect(() => {
-    if (View) return;
-    import('./SupervisorView')
-      .then((m) => setView(() => (loadedLive = m.SupervisorView)))
-      .catch(() => setFailed(true));
-  }, []);
-  if (View) return <View inbox={inbox} />;
-  return failed ? (
-    <p class="form-error" role="alert">
-      {strings().reportFailed}
-    </p>
-  ) : (
-    <main class="reports-view" aria-busy="true" />
-  );
-}
+export const LazySupervisor = lazyView(() => import('./SupervisorView').then((m) => m.SupervisorView), {
+  placeholder: () => <main class="reports-view" aria-busy="true" />,
+  failed: () => strings().reportFailed,
+});
+
+/** The settings pages, downloaded the first time they are opened (admins only use them). */
+export const LazySettings = lazyView(() => import('./settings/Settings').then((m) => m.Settings), {
+  placeholder: () => <main class="settings" aria-busy="true" />,
+  failed: () => strings().settingsFailed,
+});

@@ -2,18 +2,25 @@
  * Reply to the shopper or write an internal note. Enter sends; Shift+Enter adds a line. "/" at
  * the start of the box or of a word opens the canned responses (a combobox with a listbox);
  * variables are filled from the customer, and any left without a value are flagged before sending.
+ * Files (the paperclip, a pasted image, or files dropped on the box) upload at once, show with
+ * their progress or why they were refused, can be removed, and go with the next message.
  */
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Locale } from '../../shared/i18n';
 import type { CannedResponse } from '../../shared/site-settings';
 import { cannedText, fillVariables, matchCanned, replaceSlash, slashQuery, unfilledVariables } from '../state/canned';
+import type { AttachmentRef } from '../../shared/timeline';
 import { strings } from '../state/locale';
+import { ACCEPTED_TYPES, createDraftFiles, filesOf, type DraftFiles, type UploadError } from '../state/uploads';
 import { CANNED_LIST_ID, CannedPicker, cannedOptionId } from './CannedPicker';
+import { lazyView } from './lazy';
 import { VariableWarning } from './VariableWarning';
 
 interface Props {
   conversationId: string;
-  onSend(text: string, kind: 'text' | 'note', byEmail?: boolean): void;
+  onSend(text: string, kind: 'text' | 'note', byEmail?: boolean, attachments?: AttachmentRef[]): void;
+  /** Each conversation's files for the next message (kept across chats); tests may pass none. */
+  draftFiles?: DraftFiles;
   /** The shopper has an address and the server sends e-mail: offer "also send by e-mail". */
   canEmail?: boolean | undefined;
   onTyping(on: boolean): void;
@@ -26,8 +33,32 @@ interface Props {
   values(): Record<string, string>;
 }
 
-export function ReplyBox({ conversationId, onSend, onTyping, drafts, canned, lang, values, canEmail }: Props) {
+/** The emoji picker, downloaded the first time it opens. */
+const LazyEmojiPicker = lazyView(() => import('./EmojiPicker').then((m) => m.EmojiPicker), {
+  placeholder: () => <div class="emoji-picker" aria-busy="true" />,
+  failed: () => strings().emojiFailed,
+});
+
+export function ReplyBox({ conversationId, onSend, onTyping, drafts, canned, lang, values, canEmail, draftFiles }: Props) {
   const [byEmail, setByEmail] = useState(false);
+  const own = useMemo(() => draftFiles ?? createDraftFiles(), [draftFiles]);
+  const files = own.get(conversationId);
+  // A file dropped beside the composer must not open in the tab (leaving the console).
+  useEffect(() => {
+    const keep = (e: DragEvent) => {
+      if (e.dataTransfer?.types.includes('Files') && !(e.target as Element | null)?.closest?.('.reply')) e.preventDefault();
+    };
+    addEventListener('dragover', keep);
+    addEventListener('drop', keep);
+    return () => {
+      removeEventListener('dragover', keep);
+      removeEventListener('drop', keep);
+    };
+  }, []);
+  const [dragging, setDragging] = useState(false);
+  const [emojiOpen, setEmojiOpen] = useState(false);
+  const emojiButton = useRef<HTMLButtonElement>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
   const t = strings();
   const saved = drafts.get(conversationId);
   const box = useRef<HTMLTextAreaElement>(null);
@@ -70,15 +101,40 @@ export function ReplyBox({ conversationId, onSend, onTyping, drafts, canned, lan
     });
   };
 
+  const addFiles = (picked: File[]) => own.add(conversationId, picked);
+  /** Puts an emoji where the caret is (replacing a selection), and goes back to typing after it. */
+  const insertEmoji = (emoji: string) => {
+    const el = box.current;
+    const start = el?.selectionStart ?? draft.length;
+    const end = el?.selectionEnd ?? start;
+    const next = draft.slice(0, start) + emoji + draft.slice(end);
+    const at = start + emoji.length;
+    setDraft(next);
+    setCaret(at);
+    setEmojiOpen(false);
+    requestAnimationFrame(() => {
+      box.current?.focus();
+      box.current?.setSelectionRange(at, at);
+    });
+  };
+  const removeFile = (key: string) => {
+    own.remove(conversationId, key);
+    box.current?.focus();
+  };
+  const ready = files.filter((f) => f.stored && !f.error).map((f) => f.stored!);
+  const uploading = files.some((f) => !f.stored && !f.error);
+  const canSend = !uploading && (draft.trim().length > 0 || ready.length > 0);
+
   const send = (force: boolean) => {
-    if (!draft.trim()) return;
+    if (!canSend) return;
     if (hasUnfilled && !force) {
       setBlocked(true);
       return;
     }
-    onSend(draft, mode, canEmail === true && byEmail);
+    onSend(draft, mode, canEmail === true && byEmail, ready);
     setDraft('');
     setCaret(0);
+    own.clear(conversationId);
   };
 
   const onKeyDown = (e: KeyboardEvent) => {
@@ -110,10 +166,26 @@ export function ReplyBox({ conversationId, onSend, onTyping, drafts, canned, lan
 
   return (
     <form
-      class={`reply${mode === 'note' ? ' note-mode' : ''}`}
+      class={`reply${mode === 'note' ? ' note-mode' : ''}${dragging ? ' dragging' : ''}`}
       onSubmit={(e) => {
         e.preventDefault();
         send(false);
+      }}
+      onDragOver={(e) => {
+        if (!e.dataTransfer?.types.includes('Files')) return;
+        e.preventDefault();
+        e.dataTransfer.dropEffect = 'copy';
+        setDragging(true);
+      }}
+      onDragLeave={(e) => {
+        if (!(e.currentTarget as HTMLElement).contains(e.relatedTarget as Node | null)) setDragging(false);
+      }}
+      onDrop={(e) => {
+        const dropped = filesOf(e.dataTransfer);
+        setDragging(false);
+        if (dropped.length === 0) return;
+        e.preventDefault();
+        addFiles(dropped);
       }}
     >
       <div class="modes" role="group" aria-label={t.composeMode}>
@@ -130,6 +202,45 @@ export function ReplyBox({ conversationId, onSend, onTyping, drafts, canned, lan
         )}
         {canned.length > 0 && <span class="muted small canned-hint">{t.cannedHint}</span>}
       </div>
+      {dragging && (
+        <p class="drop-hint" aria-hidden="true">
+          {t.dropFiles}
+        </p>
+      )}
+      {files.length > 0 && (
+        <ul class="draft-files" aria-label={t.draftFiles}>
+          {files.map((f) => (
+            <li key={f.key} class={f.error ? 'refused' : undefined}>
+              {f.stored?.url?.startsWith('/files/') && f.stored.contentType.startsWith('image/') ? (
+                <img src={f.stored.url} alt={f.name} />
+              ) : (
+                <span class="file-icon" aria-hidden="true">
+                  {f.stored?.contentType === 'application/pdf' ? '📄' : '📎'}
+                </span>
+              )}
+              <span class="file-name">{f.name}</span>
+              {!f.stored && !f.error && <progress max={100} value={f.progress} aria-label={`${t.uploading} ${f.name}`} />}
+              {f.error && (
+                <span class="file-error" role="alert">
+                  {uploadErrorText(t, f.error)}
+                </span>
+              )}
+              <button type="button" class="ghost remove-file" aria-label={`${t.removeFile}: ${f.name}`} title={t.removeFile} onClick={() => removeFile(f.key)}>
+                ×
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {emojiOpen && (
+        <LazyEmojiPicker
+          onPick={insertEmoji}
+          onClose={() => {
+            setEmojiOpen(false);
+            emojiButton.current?.focus();
+          }}
+        />
+      )}
       {open && <CannedPicker items={matches} active={current} preview={(r) => fillVariables(cannedText(r, lang), values()).text} onPick={pick} onHover={setActive} />}
       <div class="reply-row">
         <label for="reply" class="sr-only">
@@ -160,12 +271,64 @@ export function ReplyBox({ conversationId, onSend, onTyping, drafts, canned, lan
           onBlur={() => setDismissed(slash ? `${slash.start}:${slash.query}` : null)}
           onFocus={() => setDismissed(null)}
           onKeyDown={onKeyDown}
+          onPaste={(e) => {
+            const pasted = filesOf(e.clipboardData);
+            if (pasted.length === 0) return; // text pastes as usual
+            e.preventDefault();
+            addFiles(pasted);
+          }}
         />
-        <button type="submit" class="primary" disabled={!draft.trim()}>
+        <button
+          ref={emojiButton}
+          type="button"
+          class="ghost emoji-button"
+          aria-label={t.emojiPicker}
+          title={t.emojiPicker}
+          aria-haspopup="dialog"
+          aria-expanded={emojiOpen}
+          onClick={() => setEmojiOpen(!emojiOpen)}
+        >
+          <span aria-hidden="true">🙂</span>
+        </button>
+        <button type="button" class="ghost attach" aria-label={t.attachFile} title={t.attachFile} onClick={() => fileInput.current?.click()}>
+          <span aria-hidden="true">📎</span>
+        </button>
+        <input
+          ref={fileInput}
+          type="file"
+          multiple
+          hidden
+          accept={ACCEPTED_TYPES.join(',')}
+          tabIndex={-1}
+          aria-hidden="true"
+          onChange={(e) => {
+            const input = e.target as HTMLInputElement;
+            addFiles(Array.from(input.files ?? []));
+            input.value = '';
+          }}
+        />
+        <button type="submit" class="primary" disabled={!canSend}>
           {t.send}
         </button>
       </div>
       <VariableWarning id="reply-vars" unfilled={unfilled} blocked={blocked} onSendAnyway={() => send(true)} />
     </form>
   );
+}
+
+function uploadErrorText(t: ReturnType<typeof strings>, error: UploadError): string {
+  switch (error) {
+    case 'too_large':
+      return t.fileTooLarge;
+    case 'unsupported':
+      return t.fileUnsupported;
+    case 'too_many':
+      return t.fileTooMany;
+    case 'rate_limited':
+      return t.fileRateLimited;
+    case 'empty':
+      return t.fileEmpty;
+    default:
+      return t.fileFailed;
+  }
 }

@@ -6,17 +6,28 @@
  * webhook. Rows claimed when the process died are sent again after a restart with the same
  * Message-ID (at least once; see docs/email.md).
  */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Message } from '../../shared/protocol';
+import { attachmentsOf } from '../../shared/timeline';
+import type { FileUrls } from '../file-urls';
 import { topics, type Bus } from '../bus/bus';
 import type { MailConfig } from '../config';
 import type { Logger } from '../logger';
 import { logoUrl } from '../routes/frame-page';
 import type { MailRecord, Store } from '../store/types';
 import type { MailLinks } from './links';
-import { mailLang, renderConversationMail, renderRatingMail, type Rendered } from './render';
-import { domainOf, isPermanent, publicMailError, type Mailer } from './transport';
+import { mailLang, renderConversationMail, renderRatingMail, type MailFile, type Rendered } from './render';
+import { domainOf, isPermanent, publicMailError, type Mailer, type OutgoingMail } from './transport';
 
 export const MAIL_MAX_ATTEMPTS = 8;
+
+/**
+ * A digest waits while its shopper's panel is connected, but at most this many MAIL_AWAY_MS from
+ * the first unread reply (30 min by default): a connected panel that has not read them for that
+ * long is a tab left open, not a shopper who is there.
+ */
+export const DIGEST_HOLD_FACTOR = 10;
 
 /** Delay before retry number `attempt` (1-based): 30 s, 60 s, 2 min … capped at 2 h. */
 export function mailRetryDelayMs(attempt: number): number {
@@ -34,9 +45,28 @@ export interface MailDispatcherOptions {
   baseUrl(): string;
   now?: () => number;
   retryDelayMs?: (attempt: number) => number;
+  /** The chat's files: where they are stored and how to sign a link to one. Absent: files are only named. */
+  files?: { uploadsDir: string; urls: FileUrls };
+  /**
+   * Whether the shopper is here (a panel's socket open now, or when the last closed; null: not
+   * seen lately). Absent: a digest is judged by read marks only.
+   */
+  presence?: (siteId: string, visitorId: string) => { online: true } | { online: false; leftAt: number } | null;
 }
 
-type Composed = { skip: string } | { to: string; rendered: Rendered; messageIds: string[]; replyTo: string | null; unsubscribeUrl: string | null; automatic: boolean; siteName: string };
+type Composed =
+  | { skip: string }
+  | { defer: number }
+  | {
+      to: string;
+      rendered: Rendered;
+      messageIds: string[];
+      replyTo: string | null;
+      unsubscribeUrl: string | null;
+      automatic: boolean;
+      siteName: string;
+      attachments: NonNullable<OutgoingMail['attachments']>;
+    };
 
 /** A plausible single address (what the offline form and identify() give us is checked again here). */
 export function isMailAddress(s: string | null | undefined): s is string {
@@ -98,6 +128,10 @@ export class MailDispatcher {
       await store.mail.settle(row.id, { status: 'skipped', error: composed.skip }, this.now());
       return;
     }
+    if ('defer' in composed) {
+      await store.mail.settle(row.id, { status: 'defer', nextAttemptAt: composed.defer }, this.now());
+      return;
+    }
     const from = this.opts.config.from;
     const fromAddress = /<([^>]+)>/.exec(from)?.[1] ?? (from || `chat@${this.opts.config.replyDomain || 'localhost'}`);
     const headers: Record<string, string> = {};
@@ -117,6 +151,7 @@ export class MailDispatcher {
         html: composed.rendered.html,
         messageId: `<${row.messageIdHeader}@${domainOf(fromAddress)}>`,
         headers,
+        ...(composed.attachments.length ? { attachments: composed.attachments } : {}),
       });
     } catch (err) {
       const attempts = row.attempts + 1;
@@ -160,6 +195,7 @@ export class MailDispatcher {
         unsubscribeUrl: null,
         automatic: true,
         siteName: site.name,
+        attachments: [],
       };
     }
     const conversation = await store.conversations.get(row.siteId, row.conversationId);
@@ -180,7 +216,7 @@ export class MailDispatcher {
       const rateUrl = `${base}/email/rate/${this.opts.links.sign('rate', row.siteId, conversation.id, now)}`;
       const unsubscribeUrl = `${base}/email/unsubscribe/${this.opts.links.sign('unsubscribe', row.siteId, conversation.id, now)}`;
       const rendered = renderRatingMail({ lang: mailLang(conversation.locale ?? visitor?.locale), shop: { name: site.name, logoUrl: logoUrl(site.settings) }, rateUrl, unsubscribeUrl });
-      return { to, rendered, messageIds: [], replyTo: null, unsubscribeUrl, automatic: true, siteName: site.name };
+      return { to, rendered, messageIds: [], replyTo: null, unsubscribeUrl, automatic: true, siteName: site.name, attachments: [] };
     }
 
     let messages: Message[];
@@ -190,6 +226,15 @@ export class MailDispatcher {
         (m) => m.author.kind === 'agent' && (m.kind === 'text' || m.kind === 'card'),
       );
       if (messages.length === 0) return { skip: 'read in the chat' };
+      // Away is judged by presence too: while the shopper has the chat open, or left it only
+      // moments ago, the replies may still be read there — look again once they have been gone
+      // long enough. A panel connected for DIGEST_HOLD_FACTOR away times without reading them is
+      // a tab left open: they are away.
+      const here = this.opts.presence?.(row.siteId, conversation.visitorId) ?? null;
+      const awayMs = this.opts.config.awayMs;
+      const holdUntil = row.createdAt + DIGEST_HOLD_FACTOR * awayMs;
+      if (here?.online && this.now() < holdUntil) return { defer: Math.min(holdUntil, this.now() + Math.max(1000, awayMs)) };
+      if (here && !here.online && this.now() - here.leftAt < awayMs) return { defer: here.leftAt + awayMs };
     } else {
       const all = await store.messages.after(row.siteId, conversation.id, 0, 1000, { visibleOnly: true });
       messages =
@@ -207,7 +252,9 @@ export class MailDispatcher {
     const replyTo = replyDomain ? `reply+${await store.mail.thread(row.siteId, conversation.id, now)}@${replyDomain}` : null;
     const chatUrl = row.kind === 'digest' || row.kind === 'reply' ? `${base}/email/chat/${links.sign('chat', row.siteId, conversation.id, now)}` : null;
     const unsubscribeUrl = `${base}/email/unsubscribe/${links.sign('unsubscribe', row.siteId, conversation.id, now)}`;
+    const { files, attachments } = await this.filesOf(row.siteId, conversation.id, messages, base, now);
     const rendered = renderConversationMail({
+      files,
       kind: row.kind,
       lang: mailLang(conversation.locale ?? visitor?.locale),
       shop: { name: site.name, logoUrl: logoUrl(site.settings) },
@@ -216,6 +263,39 @@ export class MailDispatcher {
       unsubscribeUrl,
       canReply: replyTo !== null,
     });
-    return { to, rendered, messageIds: messages.map((m) => m.id), replyTo, unsubscribeUrl, automatic: row.kind === 'transcript' || row.kind === 'offline_confirmation', siteName: site.name };
+    return { to, rendered, messageIds: messages.map((m) => m.id), replyTo, unsubscribeUrl, automatic: row.kind === 'transcript' || row.kind === 'offline_confirmation', siteName: site.name, attachments };
+  }
+
+  /**
+   * The files of the mail's messages: attached in message order while the total stays under
+   * MAIL_ATTACH_MAX_BYTES, the rest linked with signed URLs that expire (FILE_URL_TTL_SEC). Only
+   * files stored for this conversation of this site are read; a file missing on disk is linked.
+   */
+  private async filesOf(siteId: string, conversationId: string, messages: Message[], base: string, now: number) {
+    const files = new Map<string, MailFile[]>();
+    const attachments: NonNullable<OutgoingMail['attachments']> = [];
+    const store = this.opts.files;
+    // The demo's mailbox keeps only the text: there every file is a link.
+    let room = this.opts.mailer.kind === 'demo' ? 0 : this.opts.config.attachMaxBytes;
+    for (const m of messages) {
+      const refs = attachmentsOf(m.payload ?? null);
+      if (refs.length === 0) continue;
+      const list: MailFile[] = [];
+      for (const ref of refs) {
+        const record = await this.opts.store.attachments.byId(ref.id);
+        if (!record || record.siteId !== siteId || record.conversationId !== conversationId) continue;
+        let content: Buffer | null = null;
+        if (store && record.size <= room) content = await readFile(join(store.uploadsDir, record.id)).catch(() => null);
+        if (content) {
+          room -= content.length;
+          attachments.push({ filename: record.fileName, content, contentType: record.contentType });
+          list.push({ name: record.fileName, url: null });
+        } else {
+          list.push({ name: record.fileName, url: store ? `${base}${store.urls.sign(record.id, record.fileName, now)}` : null });
+        }
+      }
+      if (list.length) files.set(m.id, list);
+    }
+    return { files, attachments };
   }
 }

@@ -33,6 +33,8 @@ const T = {
     ratingIntro: (shop: string) => `Gracias por escribir a ${shop}. ¿Qué tal te hemos atendido? Elige una nota (1 es lo peor, 5 lo mejor):`,
     ratingScore: (n: number) => `${n} de 5`,
     ratingHint: 'Podrás añadir un comentario antes de enviarla. El enlace caduca en 7 días.',
+    attached: 'adjunto a este correo',
+    filesHint: 'Los enlaces a los archivos caducan en 7 días.',
   },
   en: {
     digestSubject: (shop: string) => `You have a reply from ${shop}`,
@@ -52,6 +54,8 @@ const T = {
     ratingIntro: (shop: string) => `Thanks for writing to ${shop}. How did we do? Pick a score (1 is the worst, 5 the best):`,
     ratingScore: (n: number) => `${n} of 5`,
     ratingHint: 'You can add a comment before sending it. The link expires in 7 days.',
+    attached: 'attached to this e-mail',
+    filesHint: 'The links to the files expire in 7 days.',
   },
 } as const;
 
@@ -59,6 +63,12 @@ export interface Rendered {
   subject: string;
   text: string;
   html: string;
+}
+
+/** A file of a message in the mail: attached to it (`url` null), or linked with a signed, expiring URL. */
+export interface MailFile {
+  name: string;
+  url: string | null;
 }
 
 export interface RenderInput {
@@ -71,6 +81,8 @@ export interface RenderInput {
   unsubscribeUrl: string | null;
   /** The shopper may answer by e-mail. */
   canReply: boolean;
+  /** The files of each message (by message id), attached or linked. */
+  files?: ReadonlyMap<string, MailFile[]>;
 }
 
 function who(m: Message, t: (typeof T)[MailLang]): string {
@@ -85,11 +97,15 @@ export function renderConversationMail(input: RenderInput): Rendered {
   const subject =
     input.kind === 'digest' ? t.digestSubject(shop) : input.kind === 'reply' ? t.replySubject(shop) : input.kind === 'transcript' ? t.transcriptSubject(shop) : t.offlineSubject(shop);
   const intro = input.kind === 'transcript' ? t.transcriptIntro : input.kind === 'offline_confirmation' ? t.offlineIntro(shop) : t.digestIntro(shop);
-  const lines = input.messages.filter((m) => m.kind !== 'note' && m.text.trim() !== '');
+  const filesOf = (m: Message) => input.files?.get(m.id) ?? [];
+  const lines = input.messages.filter((m) => m.kind !== 'note' && (m.text.trim() !== '' || filesOf(m).length > 0));
+  const linked = lines.some((m) => filesOf(m).some((f) => f.url !== null));
+  const fileLine = (f: MailFile) => `📎 ${f.name} — ${f.url ?? t.attached}`;
   const text = [
     intro,
     '',
-    ...lines.flatMap((m) => [`${who(m, t)}:`, m.text, '']),
+    ...lines.flatMap((m) => [`${who(m, t)}:`, ...(m.text.trim() ? [m.text] : []), ...filesOf(m).map(fileLine), '']),
+    ...(linked ? [t.filesHint, ''] : []),
     ...(input.chatUrl ? [`${t.open}: ${input.chatUrl}`, t.linkHint, ''] : []),
     ...(input.canReply ? [t.replyHint, ''] : []),
     '—',
@@ -106,9 +122,12 @@ ${input.shop.logoUrl ? `<img src="${e(input.shop.logoUrl)}" alt="${e(shop)}" sty
 ${lines
   .map(
     (m) =>
-      `<div style="margin:0 0 12px;padding:12px;border-radius:6px;background:${m.author.kind === 'visitor' ? '#f4f4f5' : '#eef2ff'}"><div style="font-size:13px;color:#52525b;margin-bottom:4px">${e(who(m, t))}</div><div style="white-space:pre-wrap">${e(m.text)}</div></div>`,
+      `<div style="margin:0 0 12px;padding:12px;border-radius:6px;background:${m.author.kind === 'visitor' ? '#f4f4f5' : '#eef2ff'}"><div style="font-size:13px;color:#52525b;margin-bottom:4px">${e(who(m, t))}</div>${m.text.trim() ? `<div style="white-space:pre-wrap">${e(m.text)}</div>` : ''}${filesOf(m)
+        .map((f) => `<div style="margin-top:6px">📎 ${f.url ? `<a href="${e(f.url)}">${e(f.name)}</a>` : `${e(f.name)} <span style="color:#52525b">(${e(t.attached)})</span>`}</div>`)
+        .join('')}</div>`,
   )
   .join('\n')}
+${linked ? `<p style="font-size:13px;color:#52525b;margin:0 0 16px">${e(t.filesHint)}</p>` : ''}
 ${input.chatUrl ? `<p style="margin:24px 0 8px"><a href="${e(input.chatUrl)}" style="display:inline-block;background:#1d4ed8;color:#fff;text-decoration:none;padding:10px 16px;border-radius:6px">${e(t.open)}</a></p><p style="font-size:13px;color:#52525b;margin:0 0 16px">${e(t.linkHint)}</p>` : ''}
 ${input.canReply ? `<p style="font-size:13px;color:#52525b">${e(t.replyHint)}</p>` : ''}
 ${input.unsubscribeUrl ? `<p style="font-size:12px;color:#71717a;margin-top:24px"><a href="${e(input.unsubscribeUrl)}" style="color:#71717a">${e(t.unsubscribe)}</a></p>` : ''}

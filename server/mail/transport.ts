@@ -15,6 +15,8 @@ export interface OutgoingMail {
   /** Full Message-ID, with the angle brackets. */
   messageId: string;
   headers: Record<string, string>;
+  /** The chat's files put into the mail (under the size cap; the rest are linked in the text). */
+  attachments?: { filename: string; content: Buffer; contentType: string }[] | undefined;
 }
 
 export interface Mailer {
@@ -53,6 +55,7 @@ export function createMailer(cfg: MailConfig, demo: boolean): Mailer | null {
           html: mail.html,
           messageId: mail.messageId,
           headers: mail.headers,
+          ...(mail.attachments?.length ? { attachments: mail.attachments.map((a) => ({ filename: a.filename, content: a.content, contentType: a.contentType, contentDisposition: 'attachment' as const })) } : {}),
         });
       },
       close: () => transport.close(),

@@ -15,6 +15,7 @@ import { refusedFrame } from './refused-frame';
 import { DEMO_DIR } from '../paths';
 import type { Store } from '../store/types';
 import { frameHtml } from './frame-page';
+import { consoleAppRoutes } from './console-app';
 
 
 export interface StaticDeps {
@@ -145,6 +146,8 @@ export function staticRoutes(deps: StaticDeps) {
   });
 
   app.get('/console', (c) => c.redirect('/console/'));
+  // The installable console: manifest, icons, service worker (before the page's catch-all).
+  consoleAppRoutes(app, deps.distDir);
   app.get('/console/*', async (c) => {
     const html = await readOrNull(join(deps.distDir, 'console', 'index.html'));
     if (html === null) return missingBuild(c);

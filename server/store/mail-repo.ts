@@ -158,7 +158,9 @@ export class MailRepo {
 }
 
 /** What settling a mail writes, given the attempts it had. */
-export function settlePatch(attemptsBefore: number, outcome: MailOutcome, now: number) {
+export function settlePatch(attemptsBefore: number, outcome: MailOutcome, now: number): Partial<typeof t.mailOutbox.$inferInsert> {
+  // A deferred mail waits again: not an attempt, no error.
+  if (outcome.status === 'defer') return { status: 'pending', nextAttemptAt: outcome.nextAttemptAt };
   const attempts = attemptsBefore + (outcome.status === 'skipped' ? 0 : 1);
   const patch: Partial<typeof t.mailOutbox.$inferInsert> =
     outcome.status === 'sent'

@@ -553,6 +553,8 @@ export interface MailRecord {
 export type MailOutcome =
   | { status: 'sent'; toAddress: string; subject: string; textBody: string; htmlBody: string; messageIds: string[]; transport: string }
   | { status: 'retry'; error: string; nextAttemptAt: number }
+  /** Not sent yet, and not an attempt: looked at again at `nextAttemptAt` (a digest whose shopper is here). */
+  | { status: 'defer'; nextAttemptAt: number }
   | { status: 'failed' | 'skipped'; error: string; messageIds?: string[]; toAddress?: string | null };
 
 export interface Store {

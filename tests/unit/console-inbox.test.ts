@@ -234,4 +234,20 @@ describe('the inbox', () => {
     receive({ type: 'error', code: 'bad_frame', ref: refused.clientId as string });
     expect(inbox.selectedItems.value.at(-1)).toMatchObject({ state: 'failed' });
   });
+  it('sends the files of a message by id, shows them while pending, and resends them after a reconnect', () => {
+    const { inbox, ofType, receive } = inboxWithFake();
+    receive(agentWelcome([summary('c1')]));
+    inbox.select('c1');
+    receive({ type: 'history.result', conversationId: 'c1', messages: [message('c1', 1, 'Hola')], hasMore: false });
+    const label = { id: 'file_1', name: 'etiqueta.pdf', contentType: 'application/pdf', size: 1234, url: '/files/file_1/etiqueta.pdf?exp=1&sig=x' };
+    inbox.send('', 'text', false, [label]);
+    const first = ofType('message.send')[0]!;
+    expect(first).toMatchObject({ conversationId: 'c1', text: '', kind: 'text', attachments: ['file_1'] });
+    expect(inbox.selectedItems.value.at(-1)).toMatchObject({ state: 'sending', payload: { attachments: [label] } });
+    receive(agentWelcome([summary('c1')]));
+    expect(ofType('message.send').at(-1)).toMatchObject({ clientId: first.clientId, attachments: ['file_1'] });
+    // Nothing to send: no text and no files.
+    inbox.send('   ', 'text', false, []);
+    expect(ofType('message.send')).toHaveLength(2);
+  });
 });

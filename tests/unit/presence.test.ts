@@ -8,6 +8,20 @@ const cart = (lines: number) => ({ items: Array.from({ length: lines }, (_, i) =
 afterEach(() => vi.useRealTimers());
 
 describe('PresenceRegistry', () => {
+  it('says whether a shopper is here, or when their last tab left (the mail digest asks)', () => {
+    const p = new PresenceRegistry();
+    expect(p.lastSeen('s', 'v')).toBeNull();
+    p.connected('s', 'v', 1_000);
+    p.connected('s', 'v', 2_000);
+    expect(p.lastSeen('s', 'v')).toEqual({ online: true });
+    p.disconnected('s', 'v', 3_000);
+    expect(p.lastSeen('s', 'v')).toEqual({ online: true });
+    p.disconnected('s', 'v', 4_000);
+    expect(p.lastSeen('s', 'v')).toEqual({ online: false, leftAt: 4_000 });
+    expect(p.lastSeen('other-site', 'v')).toBeNull();
+    p.close();
+  });
+
   it('bounds what one visitor record holds, whatever the widget sends', () => {
     const p = new PresenceRegistry();
     p.connected('s', 'v', T0);
