@@ -3,18 +3,12 @@
  * table they need (tree-shaken by key object), so adding console strings costs the widget
  * nothing.
  */
-export type Locale = 'es' | 'en';
-export const LOCALES: readonly Locale[] = ['es', 'en'];
+import type { Locale } from './locale';
+import en, { type WidgetStrings } from './widget-strings/en';
+import es from './widget-strings/es';
 
-/** Picks a supported locale from candidates such as `<html lang>` and `navigator.languages`. */
-export function pickLocale(candidates: readonly (string | null | undefined)[], fallback: Locale = 'en'): Locale {
-  for (const c of candidates) {
-    if (!c) continue;
-    const base = c.trim().toLowerCase().split(/[-_]/)[0];
-    if (base === 'es' || base === 'en') return base;
-  }
-  return fallback;
-}
+export { pickLocale, type Locale } from './locale';
+export const LOCALES: readonly Locale[] = ['es', 'en'];
 
 /**
  * The loader's few strings live in their own table: the loader runs on every shop page view,
@@ -25,132 +19,8 @@ export const LOADER_STRINGS = {
   es: { openChat: 'Abrir chat', closeChat: 'Cerrar chat', frameTitle: 'Chat con la tienda', unread: 'mensajes sin leer' },
 } as const satisfies Record<Locale, Record<string, string>>;
 
-export const WIDGET_STRINGS = {
-  en: {
-    headerTitle: 'Chat',
-    headerSubtitle: 'We usually reply in a few minutes',
-    message: 'Message',
-    messagePlaceholder: 'Write a message…',
-    send: 'Send',
-    close: 'Close',
-    you: 'You',
-    agent: 'Agent',
-    bot: 'Assistant',
-    sending: 'Sending…',
-    sent: 'Sent',
-    failed: 'Not sent',
-    retry: 'Retry',
-    reconnecting: 'Reconnecting…',
-    offline: 'You are offline. Messages will be sent when you reconnect.',
-    empty: 'Hi! How can we help you today?',
-    log: 'Conversation',
-    tooLong: 'Message is too long',
-    seen: 'Seen',
-    isTyping: 'is typing…',
-    order: 'Order',
-    total: 'Total',
-    trackPackage: 'Track package',
-    today: 'Today',
-    yesterday: 'Yesterday',
-    quickReplies: 'Suggested replies',
-    attach: 'Attach a file',
-    uploading: 'Uploading',
-    uploadFailed: 'Could not upload the file',
-    fileTooLarge: 'Files can be up to 10 MB',
-    unsupportedFile: 'Send images (PNG, JPEG, GIF, WebP) or PDF files',
-    removeUpload: 'Remove',
-    onlineNow: 'online now',
-    backAt: 'Back {when}',
-    soundOn: 'Sound for new messages: on',
-    soundOff: 'Sound for new messages: off',
-    teaserOpen: 'Open the chat to reply',
-    teaserDismiss: 'Dismiss message',
-    newMessageFrom: 'New message from {name}',
-    offlineTitle: 'Nobody is online right now.',
-    offlineAsk: 'Leave your email and we will answer you there.',
-    yourEmail: 'Your email',
-    yourName: 'Your name',
-    saveEmail: 'Save',
-    emailSaved: 'We will reply to',
-    preChatTitle: 'Before we start, tell us who you are',
-    startChat: 'Start chat',
-    invalidEmail: 'Enter a valid email',
-    slowDown: 'You are sending messages very fast. They will go out in a moment.',
-    slowDownFiles: 'Too many files at once. Wait a moment and attach it again.',
-    queuePosition: 'You are number {n} in the queue',
-    queueWait: 'about {m} min',
-    queueSoon: 'someone will be with you shortly',
-    ev_agent_joined: 'joined the conversation',
-    ev_transferred: 'You are now talking to',
-    ev_transferred_team: 'Transferred to the team',
-    ev_resolved: 'Conversation resolved',
-    ev_reopened: 'Conversation reopened',
-    ev_returned_to_bot: 'You are talking to our assistant',
-  },
-  es: {
-    headerTitle: 'Chat',
-    headerSubtitle: 'Solemos responder en pocos minutos',
-    message: 'Mensaje',
-    messagePlaceholder: 'Escribe un mensaje…',
-    send: 'Enviar',
-    close: 'Cerrar',
-    you: 'Tú',
-    agent: 'Agente',
-    bot: 'Asistente',
-    sending: 'Enviando…',
-    sent: 'Enviado',
-    failed: 'No enviado',
-    retry: 'Reintentar',
-    reconnecting: 'Reconectando…',
-    offline: 'Sin conexión. Los mensajes se enviarán al reconectar.',
-    empty: '¡Hola! ¿En qué podemos ayudarte?',
-    log: 'Conversación',
-    tooLong: 'El mensaje es demasiado largo',
-    seen: 'Visto',
-    isTyping: 'está escribiendo…',
-    order: 'Pedido',
-    total: 'Total',
-    trackPackage: 'Seguir el paquete',
-    today: 'Hoy',
-    yesterday: 'Ayer',
-    quickReplies: 'Respuestas sugeridas',
-    attach: 'Adjuntar archivo',
-    uploading: 'Subiendo',
-    uploadFailed: 'No se pudo subir el archivo',
-    fileTooLarge: 'Los archivos pueden ocupar hasta 10 MB',
-    unsupportedFile: 'Envía imágenes (PNG, JPEG, GIF, WebP) o archivos PDF',
-    removeUpload: 'Quitar',
-    onlineNow: 'en línea ahora',
-    backAt: 'Volvemos {when}',
-    soundOn: 'Sonido de mensajes nuevos: activado',
-    soundOff: 'Sonido de mensajes nuevos: desactivado',
-    teaserOpen: 'Abre el chat para responder',
-    teaserDismiss: 'Descartar mensaje',
-    newMessageFrom: 'Mensaje nuevo de {name}',
-    offlineTitle: 'Ahora mismo no hay nadie conectado.',
-    offlineAsk: 'Déjanos tu email y te responderemos allí.',
-    yourEmail: 'Tu email',
-    yourName: 'Tu nombre',
-    saveEmail: 'Guardar',
-    emailSaved: 'Te responderemos en',
-    preChatTitle: 'Antes de empezar, dinos quién eres',
-    startChat: 'Empezar chat',
-    invalidEmail: 'Escribe un email válido',
-    slowDown: 'Estás enviando mensajes muy rápido. Saldrán en un momento.',
-    slowDownFiles: 'Demasiados archivos seguidos. Espera un momento y vuelve a adjuntarlo.',
-    queuePosition: 'Eres el número {n} en la cola',
-    queueWait: 'unos {m} min',
-    queueSoon: 'enseguida te atiende alguien',
-    ev_agent_joined: 'se ha unido a la conversación',
-    ev_transferred: 'Ahora te atiende',
-    ev_transferred_team: 'Transferida al equipo',
-    ev_resolved: 'Conversación resuelta',
-    ev_reopened: 'Conversación reabierta',
-    ev_returned_to_bot: 'Te atiende nuestro asistente',
-  },
-} as const satisfies Record<Locale, Record<string, string>>;
-
-export type WidgetStrings = { [K in keyof (typeof WIDGET_STRINGS)['en']]: string };
+export const WIDGET_STRINGS = { en, es } as const satisfies Record<Locale, WidgetStrings>;
+export type { WidgetStrings };
 
 export const CONSOLE_STRINGS = {
   en: {
@@ -452,6 +322,10 @@ export const CONSOLE_STRINGS = {
     launcherPosition: 'Chat button position',
     positionRight: 'Bottom right',
     positionLeft: 'Bottom left',
+    widgetTheme: 'Chat window colours',
+    widgetThemeAuto: 'Light or dark, as the shopper’s device',
+    widgetThemeLight: 'Always light',
+    widgetThemeDark: 'Always dark',
     greetingEs: 'Greeting (Spanish)',
     greetingEn: 'Greeting (English)',
     save: 'Save',
@@ -1014,6 +888,10 @@ export const CONSOLE_STRINGS = {
     launcherPosition: 'Posición del botón de chat',
     positionRight: 'Abajo a la derecha',
     positionLeft: 'Abajo a la izquierda',
+    widgetTheme: 'Colores de la ventana de chat',
+    widgetThemeAuto: 'Claro u oscuro, como el dispositivo del cliente',
+    widgetThemeLight: 'Siempre claro',
+    widgetThemeDark: 'Siempre oscuro',
     greetingEs: 'Saludo (español)',
     greetingEn: 'Saludo (inglés)',
     save: 'Guardar',

@@ -74,6 +74,8 @@ export const VisitorConversationSchema = v.object({
   /** How far the shopper has read: what is after it counts as unread on their next visit. */
   seenSeq: v.optional(Seq),
   updatedAt: Timestamp,
+  /** The start of its last message the shopper can see (for the list of their conversations). */
+  preview: v.optional(v.pipe(v.string(), v.maxLength(80))),
 });
 
 /** What an agent sees in the conversation list. */
@@ -374,6 +376,8 @@ const VisitorWelcome = v.object({
   availability: AvailabilitySchema,
   /** What the shopper told us (pre-chat form, offline email), to prefill forms. */
   profile: v.object({ name: v.nullable(v.string()), email: v.nullable(v.string()) }),
+  /** "We usually reply in X min": the last 7 days' median first response by a person; absent when there was none. */
+  replyMin: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
 });
 
 /** Where the shopper's conversation stands in the queue, and the expected wait. */
@@ -593,6 +597,8 @@ const SiteUpdated = v.object({
   logoUrl: v.optional(v.nullable(v.string())),
   /** Which bottom corner the launcher sits in. */
   side: v.optional(v.picklist(['left', 'right'])),
+  /** The panel's colours when the site fixed them (absent: light or dark mode decides). */
+  theme: v.optional(v.picklist(['light', 'dark'])),
   /** What the shopper types reaches agents as they type (the panel sends previews only then). */
   livePreview: v.optional(v.boolean()),
   /** Ask for a name and email before the first message. */

@@ -29,6 +29,7 @@ export interface SiteSettings extends Partial<SecretStatus> {
   /** https URL shown in the widget's header, or null. */
   logoUrl: string | null;
   launcherPosition: 'right' | 'left';
+  theme: 'auto' | 'light' | 'dark';
   greeting: { es?: string; en?: string };
   livePreview: boolean;
   requireVerifiedIdentity: boolean;

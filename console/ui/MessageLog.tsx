@@ -16,6 +16,7 @@ import { Files } from './Files';
 import { TranscriptCard } from './TranscriptCard';
 import { parseCard } from '../../shared/cards';
 import { systemText } from '../../shared/system-events';
+import { Markdown } from '../../shared/markdown';
 
 /** Messages in the DOM at most, and how many one step adds. */
 export const MAX_RENDERED = 200;
@@ -176,8 +177,15 @@ export function MessageLog({ items, hasEarlier, onLoadEarlier, visitorName, visi
           const parsed = card ? parseCard(m.payload) : null;
           // Who snoozed or woke the chat: an internal line, in the reader's language.
           const snooze = note && m.payload?.event === 'snoozed' ? (typeof m.payload.until === 'number' ? `${t.snoozedUntil} ${when.format(m.payload.until)}` : t.snoozedReply) : note && m.payload?.event === 'unsnoozed' ? t.unsnoozed : null;
-          const shown = snooze ?? m.text;
-          const text = shown && <p class="text">{shown}</p>;
+          const text = snooze ? (
+            <p class="text">{snooze}</p>
+          ) : (
+            m.text && (
+              <div class="text">
+                <Markdown text={m.text} />
+              </div>
+            )
+          );
           const isFound = found !== null && found.conversationId === conversationId && m.seq === found.seq;
           const who = m.author.kind === 'visitor' ? visitorName : m.author.kind === 'agent' ? (m.author.name ?? t.you) : (m.author.name ?? t.bot);
           return (

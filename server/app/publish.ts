@@ -8,7 +8,15 @@ import { topics, type Bus } from '../bus/bus';
 import type { CommitResult, ConversationListItem, ConversationRecord, Store } from '../store/types';
 
 export function toVisitorConversation(c: ConversationRecord): VisitorConversation {
-  return { id: c.id, status: c.status, lastSeq: c.lastVisibleSeq, readSeq: c.agentReadSeq, seenSeq: c.visitorReadSeq, updatedAt: c.updatedAt };
+  return {
+    id: c.id,
+    status: c.status,
+    lastSeq: c.lastVisibleSeq,
+    readSeq: c.agentReadSeq,
+    seenSeq: c.visitorReadSeq,
+    updatedAt: c.updatedAt,
+    ...(c.lastMessage?.text ? { preview: [...c.lastMessage.text].slice(0, 80).join('') } : {}),
+  };
 }
 
 export function toSummary(c: ConversationListItem): ConversationSummary {

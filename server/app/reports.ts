@@ -28,6 +28,7 @@ import {
   type StoredHolding,
   type StoredStint,
   type Summary,
+  typicalReplyMinutes,
 } from '../domain/reports';
 import type { FactsFilter, SiteRecord, Store } from '../store/types';
 
@@ -179,4 +180,36 @@ async function compute(store: Store, site: SiteRecord, name: ReportName, s: Scop
       throw new Error(`unknown report ${String(never)}`);
     }
   }
+}
+
+/** The window "We usually reply in X min" looks back over, and how long one figure is kept. */
+export const TYPICAL_REPLY_WINDOW_MS = 7 * 86_400_000;
+export const TYPICAL_REPLY_TTL_MS = 5 * 60_000;
+const typicalReplyCache = new Map<string, { at: number; minutes: Promise<number | null> }>();
+
+/**
+ * The median first response by a person over the last 7 days, in minutes (null: none to go by),
+ * for the widget's empty state. Computed at most once every 5 minutes per
+ * site (every shopper's welcome reads it); chats are those created within the window, read
+ * from their stored facts (`reports.pairs`).
+ */
+export function typicalReply(store: Store, siteId: string, now: number): Promise<number | null> {
+  const hit = typicalReplyCache.get(siteId);
+  if (hit && now - hit.at < TYPICAL_REPLY_TTL_MS) return hit.minutes;
+  const since = now - TYPICAL_REPLY_WINDOW_MS;
+  const minutes = (async () => {
+    // Each chat created in the window with a first response by a person (its stored facts).
+    const pairs = await store.reports.pairs(siteId, since, now + 1, {}, 'firstResponse');
+    return typicalReplyMinutes(pairs.map(([createdAt, seconds]) => ({ firstResponse: { agentId: '', at: createdAt, seconds } })), since);
+  })();
+  // A failed read is not kept: the next welcome tries again.
+  minutes.catch(() => typicalReplyCache.delete(siteId));
+  typicalReplyCache.set(siteId, { at: now, minutes });
+  if (typicalReplyCache.size > 10_000) typicalReplyCache.delete(typicalReplyCache.keys().next().value!);
+  return minutes;
+}
+
+/** Forgets the kept figures (tests, or after history was imported), so the next welcome recomputes. */
+export function forgetTypicalReplies(): void {
+  typicalReplyCache.clear();
 }

@@ -365,6 +365,17 @@ export function percentile(values: readonly number[], p: number): number | null 
   return sorted[rank - 1]!;
 }
 
+/**
+ * "We usually reply in X min": the median of the first responses by a person answered at or
+ * after `since` (the widget asks for the last 7 days), in whole minutes rounded up (at least 1);
+ * null when there was none to go by.
+ */
+export function typicalReplyMinutes(conversations: readonly Pick<ConversationFacts, 'firstResponse'>[], since: number): number | null {
+  const seconds = conversations.flatMap((c) => (c.firstResponse && c.firstResponse.at >= since ? [c.firstResponse.seconds] : []));
+  const median = percentile(seconds, 50);
+  return median === null ? null : Math.max(1, Math.ceil(median / 60));
+}
+
 const round = (n: number | null, digits = 1): number | null => (n === null ? null : Math.round(n * 10 ** digits) / 10 ** digits);
 
 // ---------------------------------------------------------------------------------------------

@@ -173,6 +173,8 @@ export const SiteSettingsSchema = v.looseObject({
   logoUrl: field('logoUrl', v.nullable(v.string()), null),
   /** null: the snippet's data-position decides. */
   launcherPosition: field('launcherPosition', v.nullable(v.picklist(['left', 'right'])), null),
+  /** The widget panel's colours: `auto` follows the shopper's (and the shop page's) light or dark mode. */
+  theme: field('theme', v.picklist(['auto', 'light', 'dark']), 'auto'),
   greeting: field('greeting', Greeting, {}),
   livePreview: field('livePreview', v.boolean(), false),
   requireVerifiedIdentity: field('requireVerifiedIdentity', v.boolean(), false),

@@ -66,6 +66,8 @@ const SitePatch = v.object({
   ),
   /** Which bottom corner the launcher sits in. */
   launcherPosition: v.optional(v.picklist(['right', 'left'])),
+  /** The widget's colours: `auto` follows light or dark mode. */
+  theme: v.optional(v.picklist(['auto', 'light', 'dark'])),
   greeting: v.optional(v.object({ es: v.optional(v.pipe(v.string(), v.maxLength(280))), en: v.optional(v.pipe(v.string(), v.maxLength(280))) })),
   livePreview: v.optional(v.boolean()),
   requireVerifiedIdentity: v.optional(v.boolean()),
@@ -148,6 +150,7 @@ function siteOut(site: SiteRecord, origin: string) {
     brandColor: s.brandColor,
     logoUrl: logoUrl(s),
     launcherPosition: s.launcherPosition ?? 'right',
+    theme: s.theme,
     greeting: s.greeting,
     livePreview: s.livePreview,
     requireVerifiedIdentity: s.requireVerifiedIdentity,

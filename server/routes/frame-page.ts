@@ -4,6 +4,7 @@
  * trip. Proactive rules travel here too: the panel decides when to ask, the server decides
  * whether a rule may fire (see visitor-gateway `proactive`).
  */
+import { pickLocale, WIDGET_STRINGS, type Locale } from '../../shared/i18n';
 import type { ProactiveRule } from '../../shared/site-settings';
 import type { SiteRecord } from '../store/types';
 
@@ -18,6 +19,8 @@ export interface FrameConfig {
   logoUrl?: string;
   /** Which bottom corner the launcher sits in (settings.launcherPosition; else the snippet's data-position). */
   side?: 'left' | 'right';
+  /** The panel's colours when the site fixed them (absent: `auto`, light or dark mode decides). */
+  theme?: 'light' | 'dark';
   /** Enabled proactive rules, without who they are from (the server fills that in). */
   proactive: Omit<ProactiveRule, 'from'>[];
 }
@@ -43,6 +46,7 @@ export function frameConfig(site: FrameSite): FrameConfig {
     greeting: s.greeting,
     ...(logoUrl(s) ? { logoUrl: logoUrl(s)! } : {}),
     ...(s.launcherPosition ? { side: s.launcherPosition } : {}),
+    ...(s.theme !== 'auto' ? { theme: s.theme } : {}),
     proactive: s.proactive.rules
       .filter((r) => r.enabled && r.conditions.length > 0)
       .map(({ id, enabled, priority, conditions, message, onceEveryDays }) => ({ id, enabled, priority, conditions, message, onceEveryDays })),
@@ -63,13 +67,27 @@ export function siteUpdatedFrame(site: FrameSite) {
     greeting: c.greeting,
     logoUrl: c.logoUrl ?? null,
     ...(c.side ? { side: c.side } : {}),
+    ...(c.theme ? { theme: c.theme } : {}),
     livePreview: c.livePreview,
     preChatForm: c.preChatForm,
   } as const;
 }
 
-/** `email: false`: mail is not configured, so the panel must not promise an answer by e-mail. */
-export function frameHtml(template: string, site: FrameSite, opts: { email?: boolean } = {}): string {
-  const json = JSON.stringify({ ...frameConfig(site), ...(opts.email === false ? { noEmail: true } : {}) }).replace(/</g, '\\u003c');
+/**
+ * The panel's language as the panel itself picks it: the `lang` the loader passes (the shop
+ * page's), else the browser's (Accept-Language, as navigator.languages).
+ */
+export function frameLocale(lang: string | undefined, acceptLanguage: string | undefined): Locale {
+  return pickLocale([lang, ...(acceptLanguage ?? '').split(',').map((part) => part.split(';')[0])]);
+}
+
+/**
+ * `email: false`: mail is not configured, so the panel must not promise an answer by e-mail.
+ * `locale`: the panel's strings in that language travel in the page (the panel's script has none;
+ * it imports the other language only if the shop switches to it).
+ */
+export function frameHtml(template: string, site: FrameSite, opts: { email?: boolean; locale?: Locale } = {}): string {
+  const locale = opts.locale ?? 'en';
+  const json = JSON.stringify({ ...frameConfig(site), ...(opts.email === false ? { noEmail: true } : {}), lang: locale, t: WIDGET_STRINGS[locale] }).replace(/</g, '\\u003c');
   return template.replace('</head>', `<script type="application/json" id="mostrador-config">${json}</script></head>`);
 }

@@ -14,7 +14,7 @@ import type { SecurityLog } from '../security-log';
 import { refusedFrame } from './refused-frame';
 import { DEMO_DIR } from '../paths';
 import type { Store } from '../store/types';
-import { frameHtml } from './frame-page';
+import { frameHtml, frameLocale } from './frame-page';
 import { consoleAppRoutes } from './console-app';
 
 
@@ -129,7 +129,7 @@ export function staticRoutes(deps: StaticDeps) {
     }
     const template = await readOrNull(join(deps.distDir, 'widget', 'app', 'index.html'));
     if (template === null) return missingBuild(c);
-    const html = frameHtml(template, site, { email: deps.email !== false });
+    const html = frameHtml(template, site, { email: deps.email !== false, locale: frameLocale(c.req.query('lang'), c.req.header('accept-language')) });
     return c.html(html, 200, {
       'Content-Security-Policy': [
         "default-src 'self'",

@@ -21,6 +21,7 @@ import { isReturning } from '../../shared/triggers';
 import { topics } from '../bus/bus';
 import { VISITOR_FRAME_BUCKET } from '../domain/rate-limit';
 import { applyHours, siteHours } from '../presence';
+import { typicalReply } from '../app/reports';
 
 /** A socket that has not said `hello` within this time is closed. */
 const HELLO_TIMEOUT_MS = 10_000;
@@ -72,6 +73,7 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord, address: stri
         const conversations = await deps.store.conversations.listForVisitor(site.id, visitor);
         // The schedule as saved now.
         applyHours(deps, site.id, siteHours(await current()));
+        const replyMin = await typicalReply(deps.store, site.id, now).catch(() => null);
         c.send({
           type: 'welcome',
           v: PROTOCOL_VERSION,
@@ -80,6 +82,7 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord, address: stri
           conversations: conversations.map(toVisitorConversation),
           availability: deps.team.availability(site.id, now),
           profile: { name: visitor.name, email: visitor.email },
+          ...(replyMin ? { replyMin } : {}),
         });
         return;
       }

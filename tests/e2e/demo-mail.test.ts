@@ -23,6 +23,9 @@ describe.runIf(hasChromium)('the demo mailbox', () => {
     await expect.poll(textOf(panel.locator('.offline-note')), T).toContain('elena@example.com');
     await panel.getByRole('textbox', { name: 'Mensaje' }).fill('¿Tenéis molinillos manuales?');
     await panel.getByRole('button', { name: 'Enviar' }).click();
+    // The shopper asks for the conversation by e-mail ("Email me this chat", a lazy chunk).
+    await panel.getByRole('button', { name: 'Enviarme este chat por email' }).click();
+    await expect.poll(textOf(panel.locator('button.transcript')), T).toBe('Enviado a elena@example.com');
 
     // The shop's header leads to the mailbox; the confirmation is there.
     await shop.getByRole('link', { name: 'Correo (demo)' }).click();
@@ -33,6 +36,7 @@ describe.runIf(hasChromium)('the demo mailbox', () => {
         return shop.locator('main').innerText();
       }, T)
       .toContain('¿Tenéis molinillos manuales?');
+    await expect.poll(textOf(shop.locator('main')), T).toContain('Tu conversación con');
     const mail = shop.getByRole('article').filter({ hasText: 'Hemos recibido tu mensaje' }).first();
     await expect.poll(textOf(mail), T).toContain('Para: elena@example.com');
 

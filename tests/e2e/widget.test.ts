@@ -143,7 +143,7 @@ describe.runIf(hasChromium)('the shopper widget', () => {
     await context.close();
   });
 
-  it('shows an XSS corpus from an agent as inert text', async () => {
+  it('shows an XSS corpus from an agent as inert text (Markdown-lite marks become elements, never HTML)', async () => {
     const corpus = [
       '<img src=x onerror=alert(1)>',
       '<svg onload=alert(2)>',
@@ -153,7 +153,10 @@ describe.runIf(hasChromium)('the shopper widget', () => {
       '<a href="javascript:alert(6)">link</a>',
       '"><iframe srcdoc="<script>alert(7)</script>">',
       '**bold** _it_ `code` ![img](x onerror=alert(8))',
+      '**[bold link](javascript:alert(9))** and [a page](https://shop.example/envios)',
     ];
+    // What the log reads: Markdown-lite marks (bold, italic, links) are elements, the rest is text.
+    const shown = corpus.map((text) => text.replace('**bold** _it_', 'bold it').replace('**[bold link](javascript:alert(9))** and [a page](https://shop.example/envios)', '[bold link](javascript:alert(9)) and a page'));
     const origin = await merchant((w) => `<!doctype html><html lang="en"><head><title>Shop</title></head><body>${snippet(w)}</body></html>`);
     const context = await ctx.browser.newContext({ locale: 'en-US' });
     const page = await context.newPage();
@@ -173,13 +176,20 @@ describe.runIf(hasChromium)('the shopper widget', () => {
       await ana.socket.next((f) => f.type === 'ack' && f.clientId === clientId);
     }
     const log = panelOf(page).getByRole('log');
-    for (const text of corpus) await expect.poll(textOf(log), T).toContain(text);
+    for (const text of shown) await expect.poll(textOf(log), T).toContain(text);
     const frame = frameOf(page)!;
     const dangerous = await frame.evaluate(() => ({
       imgs: document.querySelectorAll('.log img[src="x"], .log svg[onload], .log script, .log iframe').length,
       jsLinks: [...document.querySelectorAll('a')].filter((a) => !/^https?:/.test(a.href)).length,
+      marks: [...document.querySelectorAll('.log strong, .log em')].map((e) => `${e.tagName}:${e.textContent}`),
+      links: [...document.querySelectorAll('.log a')].map((a) => `${a.getAttribute('href')} ${a.getAttribute('rel')} ${a.getAttribute('target')}`),
     }));
-    expect(dangerous).toEqual({ imgs: 0, jsLinks: 0 });
+    expect(dangerous).toEqual({
+      imgs: 0,
+      jsLinks: 0,
+      marks: ['STRONG:bold', 'EM:it', 'STRONG:[bold link](javascript:alert(9))'],
+      links: ['https://shop.example/envios noopener noreferrer nofollow _blank'],
+    });
     expect(dialogs).toEqual([]);
     ana.socket.close();
     await context.close();

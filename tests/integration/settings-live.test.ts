@@ -43,6 +43,20 @@ async function write(socket: Awaited<ReturnType<typeof connectVisitor>>['socket'
 const fromBot = (conversationId: string) => (f: Frame) => f.type === 'message.created' && (f.message as Frame).conversationId === conversationId && ((f.message as Frame).author as Frame).kind === 'bot';
 
 describe('settings saved while sessions are open', () => {
+  it('fix the panel\'s colours (theme): site.updated and a new panel page carry it; auto carries nothing', async () => {
+    const visitor = await connectVisitor(server);
+    const dark = visitor.socket.nextOfType('site.updated');
+    expect((await patchSite({ theme: 'dark' })).status).toBe(200);
+    expect((await dark).theme).toBe('dark');
+    const page = await (await fetch(`${server.origin}/widget/frame?site=pk_demo&lang=es`)).text();
+    expect(JSON.parse(/id="mostrador-config">(.*?)<\/script>/.exec(page)![1]!)).toMatchObject({ theme: 'dark', lang: 'es' });
+    const auto = visitor.socket.nextOfType('site.updated');
+    expect((await patchSite({ theme: 'auto' })).status).toBe(200);
+    expect(await auto).not.toHaveProperty('theme');
+    expect((await patchSite({ theme: 'purple' })).status).toBe(422);
+    visitor.socket.close();
+  });
+
   it('reach an open widget as site.updated with the new branding and public settings', async () => {
     const visitor = await connectVisitor(server);
     const updated = visitor.socket.nextOfType('site.updated');

@@ -34,6 +34,7 @@ describe('site settings as stored', () => {
       brandColor: null,
       logoUrl: null,
       launcherPosition: null,
+      theme: 'auto',
       greeting: {},
       livePreview: false,
       requireVerifiedIdentity: false,

@@ -5,14 +5,14 @@
  */
 import { render } from 'preact';
 import { BRIDGE_NS, isBridgeMessage, type FrameToHost, type HostToFrame } from '../../shared/bridge';
-import { pickLocale } from '../../shared/i18n';
+import type { WidgetStrings } from '../../shared/widget-strings/en';
+import { pickLocale, type Locale } from '../../shared/locale';
 import { createChat } from './state/chat';
 import { createProactive, type ClientRule } from './state/proactive';
 import { effect, signal } from './state/signal';
-import { playChime } from './sound';
 import { Panel } from './ui/Panel';
-import { Teaser } from './ui/Teaser';
-import { WIDGET_STRINGS } from '../../shared/i18n';
+import { lazy } from './lazy';
+import { addStrings, strings } from './strings';
 import type { TimelineItem } from '../../shared/timeline';
 import '../styles/panel.css';
 
@@ -28,10 +28,15 @@ interface FrameConfig {
   noEmail?: boolean;
   /** Which bottom corner the launcher sits in (default right). */
   side?: 'left' | 'right';
+  /** Colours fixed by the site (absent: light or dark mode decides). */
+  theme?: 'light' | 'dark';
   /** The shop's logo (https only; the server checks it). */
   logoUrl?: string;
   /** Proactive rules (shared/triggers.ts) with their local cap. */
   proactive?: ClientRule[];
+  /** The panel's strings in `lang`, the shopper's language as the server picked it. */
+  lang?: Locale;
+  t?: WidgetStrings;
 }
 
 function readConfig(): FrameConfig {
@@ -63,6 +68,7 @@ const hostOrigin = (() => {
   }
 })();
 const config = readConfig();
+if (config.lang && config.t) addStrings(config.lang, config.t);
 const validColor = (c: unknown): string | undefined => (typeof c === 'string' && /^#[0-9a-f]{6}$/i.test(c) ? c : undefined);
 const brandColor = validColor(config.color);
 
@@ -84,6 +90,7 @@ const chat = createChat({
     greeting: config.greeting ?? {},
     logoUrl: config.logoUrl ?? null,
     ...(config.side ? { side: config.side } : {}),
+    ...(config.theme ? { theme: config.theme } : {}),
     livePreview: config.livePreview === true,
     preChatForm: config.preChatForm === true,
   },
@@ -96,7 +103,7 @@ const chat = createChat({
     toHost({ ns: BRIDGE_NS, type: 'message', message: { text: item.text, authorKind: item.author.kind, ...(item.author.name ? { authorName: item.author.name } : {}) } });
     if (!isOpen && item.kind !== 'system') {
       teaser.value = item;
-      if (sound.value) playChime();
+      if (sound.value) void import('./sound').then((m) => m.playChime());
     }
   },
 });
@@ -155,6 +162,13 @@ effect(() => {
   toHost({ ns: BRIDGE_NS, type: 'brand', ...(color ? { color } : {}), ...(side ? { side } : {}) });
 });
 
+// Dark or light: the site's choice (settings `theme`), else the shopper's light or dark mode (the
+// same prefers-color-scheme the shop page sees), now and whenever either changes.
+const darkMode = matchMedia('(prefers-color-scheme: dark)');
+const theme = () => document.documentElement.classList.toggle('dark', (chat.brand.value.theme ?? (darkMode.matches ? 'dark' : '')) == 'dark');
+effect(theme);
+darkMode.onchange = theme;
+
 // Read receipts: whatever arrives while the panel is open and the tab visible has been seen.
 effect(() => {
   if (chat.items.value.length && isOpen && document.visibilityState === 'visible') chat.markRead();
@@ -181,6 +195,9 @@ function toCart(payload: unknown) {
   const currency = p.currency.toUpperCase();
   return /^[A-Z]{3}$/.test(currency) ? { items, total: Math.max(0, Math.round(p.total)), currency } : null;
 }
+
+/** The teaser is shown only while the panel is closed: its own chunk. */
+const Teaser = lazy(() => import('./ui/Teaser'));
 
 const inputRef: { current: HTMLTextAreaElement | null } = { current: null };
 const close = () => toHost({ ns: BRIDGE_NS, type: 'close' });
@@ -254,8 +271,8 @@ function Root() {
   if (!isOpen && item) {
     return (
       <Teaser
-        t={WIDGET_STRINGS[chat.locale.value]}
-        name={item.author.name || chat.brand.value.siteName || WIDGET_STRINGS[chat.locale.value].agent}
+        t={strings(chat.locale.value)}
+        name={item.author.name || chat.brand.value.siteName || strings(chat.locale.value).agent}
         text={item.text}
         onOpen={open}
         onDismiss={() => (teaser.value = null)}

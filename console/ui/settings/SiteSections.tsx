@@ -19,6 +19,7 @@ export function SiteSections({ admin, site }: { admin: Admin; site: SiteSettings
   const [color, setColor] = useState(site.brandColor ?? '#1f5f8b');
   const [logo, setLogo] = useState(site.logoUrl ?? '');
   const [position, setPosition] = useState(site.launcherPosition);
+  const [theme, setTheme] = useState(site.theme ?? 'auto');
   const [greetingEs, setGreetingEs] = useState(site.greeting.es ?? '');
   const [greetingEn, setGreetingEn] = useState(site.greeting.en ?? '');
   const [origins, setOrigins] = useState(site.allowedOrigins.join('\n'));
@@ -41,7 +42,7 @@ export function SiteSections({ admin, site }: { admin: Admin; site: SiteSettings
 
   const saveBranding = async (e: Event) => {
     e.preventDefault();
-    const r = await admin.saveSite({ name, brandColor: color, logoUrl: logo.trim() || null, launcherPosition: position, greeting: { es: greetingEs, en: greetingEn } });
+    const r = await admin.saveSite({ name, brandColor: color, logoUrl: logo.trim() || null, launcherPosition: position, theme, greeting: { es: greetingEs, en: greetingEn } });
     setBrandStatus(r.ok ? t.saved : (saveError(r, t, { name: t.shopName })?.message ?? r.error));
   };
 
@@ -82,6 +83,15 @@ export function SiteSections({ admin, site }: { admin: Admin; site: SiteSettings
             <label key={p}>
               <input type="radio" name="launcher-position" value={p} checked={position === p} onChange={() => setPosition(p)} />
               {p === 'right' ? t.positionRight : t.positionLeft}
+            </label>
+          ))}
+        </fieldset>
+        <fieldset class="radio-row">
+          <legend>{t.widgetTheme}</legend>
+          {(['auto', 'light', 'dark'] as const).map((v) => (
+            <label key={v}>
+              <input type="radio" name="widget-theme" value={v} checked={theme === v} onChange={() => setTheme(v)} />
+              {v === 'auto' ? t.widgetThemeAuto : v === 'light' ? t.widgetThemeLight : t.widgetThemeDark}
             </label>
           ))}
         </fieldset>

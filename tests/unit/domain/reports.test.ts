@@ -23,6 +23,7 @@ import {
   storedFacts,
   summary,
   toCsv,
+  typicalReplyMinutes,
   volume,
   type EventRow,
   type RatingRow,
@@ -401,5 +402,24 @@ describe('helpers', () => {
     expect(toCsv({ name: 'x', columns: ['a', 'b'], rows: [{ a: 'x,y', b: 1 }, { a: '=SUM(A1)', b: null }, { a: 'say "hi"', b: 2.5 }] })).toBe(
       'a,b\r\n"x,y",1\r\n\'=SUM(A1),\r\n"say ""hi""",2.5\r\n',
     );
+  });
+});
+
+describe('typicalReplyMinutes (the widget\'s "We usually reply in X min")', () => {
+  const answered = (at: number, seconds: number) => ({ firstResponse: { agentId: 'a1', at, seconds } });
+  const since = 1_000_000;
+
+  it('is the median first response by a person in the window, in whole minutes rounded up, at least 1', () => {
+    expect(typicalReplyMinutes([answered(since, 30), answered(since + 1, 400), answered(since + 2, 90)], since)).toBe(2);
+    expect(typicalReplyMinutes([answered(since, 5)], since)).toBe(1);
+    expect(typicalReplyMinutes([answered(since, 0)], since)).toBe(1);
+    // An even count takes the lower middle (nearest rank), as the reports do.
+    expect(typicalReplyMinutes([answered(since, 60), answered(since, 600), answered(since, 61), answered(since, 3600)], since)).toBe(2);
+  });
+
+  it('leaves out answers before the window and chats no person answered; null with none', () => {
+    expect(typicalReplyMinutes([answered(since - 1, 30), answered(since, 1200), { firstResponse: null }], since)).toBe(20);
+    expect(typicalReplyMinutes([answered(since - 1, 30), { firstResponse: null }], since)).toBeNull();
+    expect(typicalReplyMinutes([], since)).toBeNull();
   });
 });

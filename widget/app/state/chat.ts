@@ -9,7 +9,7 @@ import { nanoid } from 'nanoid';
 import { RETRYABLE_ERRORS, type ErrorCode } from '../../../shared/errors';
 import type { Locale } from '../../../shared/i18n';
 import { PROTOCOL_VERSION } from '../../../shared/limits';
-import type { ConversationStatus, VisitorClientFrame, VisitorServerFrame } from '../../../shared/protocol';
+import type { ConversationStatus, VisitorClientFrame, VisitorConversation, VisitorServerFrame } from '../../../shared/protocol';
 import { parseServerFrame } from './frames';
 import { ReconnectingSocket, type ReconnectingSocketOptions, type SocketStatus } from '../../../shared/reconnecting-socket';
 import { Timeline, type AttachmentRef, type PendingSend, type TimelineItem } from '../../../shared/timeline';
@@ -21,6 +21,7 @@ export interface Brand {
   greeting: { es?: string; en?: string };
   logoUrl?: string | null;
   side?: 'left' | 'right';
+  theme?: 'light' | 'dark';
   livePreview?: boolean;
   preChatForm?: boolean;
 }
@@ -72,6 +73,12 @@ export function createChat(opts: ChatOptions) {
   const availability = signal<{ available: boolean; names: string[]; backAt?: number | null } | null>(null);
   /** What the shopper told us (pre-chat form, offline email). */
   const profile = signal<{ name: string | null; email: string | null }>({ name: null, email: null });
+  /** "We usually reply in X min" (the last 7 days' median first response); null: nothing to go by. */
+  const replyMin = signal<number | null>(null);
+  /** The shopper's conversations on this site (this device, or theirs as a verified customer), newest first. */
+  const conversations = signal<VisitorConversation[]>([]);
+  /** The conversation shown. */
+  const current = signal<string | null>(null);
 
   const newTimeline = () => new Timeline({ kind: 'visitor' }, { visibleOnly: true });
   let timeline = newTimeline();
@@ -178,7 +185,7 @@ export function createChat(opts: ChatOptions) {
   function switchConversation(id: string): void {
     if (id === conversationId) return;
     const old = timeline;
-    conversationId = id;
+    current.value = conversationId = id;
     lastReadSent = 0;
     readSeq.value = 0;
     seenSeq.value = 0;
@@ -194,6 +201,8 @@ export function createChat(opts: ChatOptions) {
         store.set(keys.token, frame.token);
         availability.value = frame.availability;
         profile.value = frame.profile;
+        replyMin.value = frame.replyMin ?? null;
+        conversations.value = frame.conversations;
         welcomed = true;
         socket.resetBackoff();
         const current = frame.conversations.find((c) => c.status !== 'resolved') ?? frame.conversations[0];
@@ -212,6 +221,7 @@ export function createChat(opts: ChatOptions) {
       }
       case 'identified': {
         verified.value = frame.verified;
+        conversations.value = frame.conversations;
         // The shop vouched for this email (verified identify): never ask the shopper for it.
         if (frame.verified && identity?.email && !profile.value.email) profile.value = { ...profile.value, email: identity.email };
         const open = frame.conversations.find((c) => c.status !== 'resolved');
@@ -495,10 +505,29 @@ export function createChat(opts: ChatOptions) {
     verified.value = null;
     batch(() => {
       timeline = newTimeline();
-      conversationId = null;
+      current.value = conversationId = null;
+      conversations.value = [];
       conversationStatus.value = null;
       refresh();
     });
+  }
+
+  /** Asks for the conversation shown by e-mail (to the address the shopper left). */
+  function transcript(): void {
+    if (conversationId && welcomed) socket.send({ type: 'transcript', conversationId });
+  }
+
+  /** Shows one of the shopper's conversations (from `conversations`); writing in it continues it. */
+  function openConversation(id: string): void {
+    const c = conversations.value.find((x) => x.id === id);
+    if (!c) return;
+    batch(() => {
+      switchConversation(id);
+      conversationStatus.value = c.status;
+      readSeq.value = c.readSeq;
+      refresh();
+    });
+    sync();
   }
 
   /** Forget this visitor on this device (e.g. the shop's logout). */
@@ -518,6 +547,11 @@ export function createChat(opts: ChatOptions) {
     brand,
     availability,
     profile,
+    replyMin,
+    conversations,
+    current,
+    openConversation,
+    transcript,
     notice,
     queue,
     saveProfile,

@@ -3,17 +3,21 @@ import type { WidgetStrings } from '../../../shared/i18n';
 import { ORDER_STATUS_LABELS, type CardPayload } from '../../../shared/cards';
 import type { Locale } from '../../../shared/i18n';
 import { formatMoney, httpUrlOrNull } from '../../../shared/format';
+import cardsCss from '../../styles/cards.css?inline';
+import { adopt } from '../lazy';
 
-interface Props {
+export interface CardProps {
   card: CardPayload;
   t: WidgetStrings;
   locale: string;
   /** Quick replies are answerable only on the latest message. */
   latest: boolean;
   onQuickReply(text: string): void;
+  /** The message's text (shown while the cards' chunk downloads). */
+  text?: string;
 }
 
-export function Card({ card, t, locale, latest, onQuickReply }: Props) {
+export function Card({ card, t, locale, latest, onQuickReply }: CardProps) {
   switch (card.type) {
     case 'order': {
       const o = card.order;
@@ -82,3 +86,7 @@ export function Card({ card, t, locale, latest, onQuickReply }: Props) {
       );
   }
 }
+
+export default Card;
+
+adopt(cardsCss);

@@ -4,9 +4,13 @@ import type { WidgetStrings } from '../../../shared/i18n';
 import type { TimelineItem } from '../../../shared/timeline';
 import { cardOf } from '../state/frames';
 import { AttachmentList, attachmentsOf } from './Attachments';
-import { Card } from './Card';
+import type { CardProps } from './Card';
+import { lazy } from '../lazy';
 import { systemText } from '../../../shared/system-events';
-import { Linkified } from './linkify';
+import { Markdown } from '../../../shared/markdown';
+
+/** Order and product cards and quick replies: their own chunk; until it is here, an order or product card shows its text. */
+const Card = lazy<CardProps>(() => import('./Card'), (p) => p.card.type !== 'quick_replies' && p.text && <div class="text">{p.text}</div>);
 
 interface Props {
   items: TimelineItem[];
@@ -18,6 +22,10 @@ interface Props {
   onQuickReply?(text: string): void;
   /** The shop's own welcome line, shown while the conversation is empty. */
   greeting?: string | undefined;
+  /** Who of the team is online (names), shown while the conversation is empty. */
+  team?: string[] | undefined;
+  /** "We usually reply in X min", shown while the conversation is empty. */
+  replyMin?: number | null | undefined;
 }
 
 /** "Today", "Yesterday" or the date: the label of a day separator. */
@@ -53,6 +61,9 @@ function authorLabel(item: TimelineItem, t: WidgetStrings): string {
 // A class, not hooks: preact/hooks would add ~1 KB to what every shopper downloads.
 export class MessageList extends Component<Props> {
   ref = createRef<HTMLDivElement>();
+  /** The shopper is at the newest message (not reading back): it stays in view when sizes change. */
+  pinned = true;
+  resized?: ResizeObserver;
 
   /** Keeps the newest message in view when one arrives or changes state. */
   scroll(): void {
@@ -62,6 +73,19 @@ export class MessageList extends Component<Props> {
 
   override componentDidMount(): void {
     this.scroll();
+    // A banner above or the composer below that takes room, or an image that loads, changes a
+    // size but not the scroll position: pinned to the bottom, the newest message stays in view.
+    const el = this.ref.current!;
+    el.onscroll = () => (this.pinned = el.scrollHeight - el.scrollTop - el.clientHeight < 30);
+    if (typeof ResizeObserver == 'function') {
+      this.resized = new ResizeObserver(() => this.pinned && this.scroll());
+      this.resized.observe(el);
+      this.resized.observe(el.firstElementChild!);
+    }
+  }
+
+  override componentWillUnmount(): void {
+    this.resized?.disconnect();
   }
 
   override componentDidUpdate(prev: Props): void {
@@ -70,7 +94,7 @@ export class MessageList extends Component<Props> {
     if (a.length !== b.length || a[a.length - 1]?.state !== b[b.length - 1]?.state) this.scroll();
   }
 
-  override render({ items, t, locale, onRetry, readSeq = 0, onQuickReply = () => {}, greeting }: Props) {
+  override render({ items, t, locale, onRetry, readSeq = 0, onQuickReply = () => {}, greeting, team = [], replyMin }: Props) {
   const now = Date.now();
   const ref = this.ref;
   const time = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' });
@@ -79,7 +103,19 @@ export class MessageList extends Component<Props> {
     // The live region wraps the list: role="log" on the <ol> itself would orphan its items.
     <div class="log" role="log" aria-live="polite" aria-label={t.log} ref={ref} tabIndex={0}>
     <ol class="items">
-      {items.length === 0 && <li class="empty">{greeting || t.empty}</li>}
+      {items.length === 0 && (
+        <li class="empty">
+          {team.length > 0 && (
+            <span class="team" role="img" aria-label={`${t.team}: ${team.join(', ')}`}>
+              {team.slice(0, 4).map((n) => (
+                <span class="avatar">{initials(n)}</span>
+              ))}
+            </span>
+          )}
+          {greeting || t.empty}
+          {replyMin && <span class="reply-in">{t.replyIn.replace('{m}', String(replyMin))}</span>}
+        </li>
+      )}
       {items.map((item, index) => {
         const mine = item.author.kind === 'visitor';
         const previous = items[index - 1];
@@ -120,19 +156,19 @@ export class MessageList extends Component<Props> {
             {card ? (
               card.type === 'quick_replies' ? (
                 <>
-                  <p class="text">
-                    <Linkified text={item.text} />
-                  </p>
+                  <div class="text">
+                    <Markdown text={item.text} />
+                  </div>
                   <Card card={card} t={t} locale={locale} latest={latest} onQuickReply={onQuickReply} />
                 </>
               ) : (
-                <Card card={card} t={t} locale={locale} latest={latest} onQuickReply={onQuickReply} />
+                <Card card={card} t={t} locale={locale} latest={latest} onQuickReply={onQuickReply} text={item.text} />
               )
             ) : (
               item.text && (
-                <p class="text">
-                  <Linkified text={item.text} />
-                </p>
+                <div class="text">
+                  <Markdown text={item.text} />
+                </div>
               )
             )}
             {files.length > 0 && <AttachmentList files={files} />}

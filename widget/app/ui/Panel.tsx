@@ -1,15 +1,22 @@
 /** The chat panel inside the iframe: header, connection state, log and composer. */
 import type { Chat } from '../state/chat';
 import { signal } from '../state/signal';
-import { WIDGET_STRINGS } from '../../../shared/i18n';
+import { strings } from '../strings';
+import { lazy } from '../lazy';
 import { httpUrlOrNull } from '../../../shared/format';
 import { Composer } from './Composer';
-import { ProfileForm } from './ProfileForm';
 import { MessageList } from './MessageList';
 import type { Rating } from './Rating';
 
 /** The rating (ui/Rating.tsx), downloaded the first time a resolved chat asks for one: it puts itself here. */
 export const rating = signal<typeof Rating | null>(null);
+/** The offline and pre-chat form, downloaded the first time nobody is online or the site asks first. */
+const Form = lazy(() => import('./ProfileForm'));
+/** The shopper's earlier conversations, listed in place of the log when asked for. */
+const History = lazy(() => import('./History'));
+/** "Email me this chat", once the shopper left an address and the chat has begun. */
+const Transcript = lazy(() => import('./Transcript'));
+const showHistory = signal(false);
 
 interface Props {
   chat: Chat;
@@ -34,7 +41,7 @@ function when(at: number, locale: string): string {
 }
 
 export function Panel({ chat, onClose, inputRef, livePreview, preChatForm, noEmail, sound, onToggleSound }: Props) {
-  const t = WIDGET_STRINGS[chat.locale.value];
+  const t = strings(chat.locale.value);
   const { siteName, greeting } = chat.brand.value;
   // https only (the server checks it too): a logo must not downgrade the panel's page.
   const logoHref = httpUrlOrNull(chat.brand.value.logoUrl);
@@ -67,6 +74,13 @@ export function Panel({ chat, onClose, inputRef, livePreview, preChatForm, noEma
           <h1>{siteName || t.headerTitle}</h1>
           {subtitle && <p>{subtitle}</p>}
         </div>
+        {chat.conversations.value.some((c) => c.id !== chat.current.value) && (
+          <button type="button" class="sound" aria-pressed={showHistory.value ? 'true' : 'false'} aria-label={t.history} title={t.history} onClick={() => (showHistory.value = !showHistory.value)}>
+            <svg viewBox="0 0 24 24" aria-hidden="true" width="20" height="20" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round">
+              <path d="M3 12a9 9 0 1 0 3-6.7L3 8M3 3v5h5M12 7v5l3 3" />
+            </svg>
+          </button>
+        )}
         {onToggleSound && (
           <button type="button" class="sound" aria-pressed={sound ? 'true' : 'false'} aria-label={sound ? t.soundOn : t.soundOff} title={sound ? t.soundOn : t.soundOff} onClick={onToggleSound}>
             <svg viewBox="0 0 24 24" aria-hidden="true" width="20" height="20" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round">
@@ -93,10 +107,16 @@ export function Panel({ chat, onClose, inputRef, livePreview, preChatForm, noEma
           </p>
         )}
       </div>
+      {showHistory.value ? (
+        <History chat={chat} t={t} onOpen={() => (showHistory.value = false)} />
+      ) : (
       <MessageList items={chat.items.value} t={t} locale={chat.locale.value} onRetry={chat.retry} readSeq={chat.readSeq.value}
         onQuickReply={chat.send}
         greeting={greeting[chat.locale.value]}
+        team={availability?.available ? availability.names : []}
+        replyMin={offline ? null : chat.replyMin.value}
       />
+      )}
       <p class="typing" aria-live="polite">
         {chat.agentTyping.value !== null ? `${chat.agentTyping.value || t.agent} ${t.isTyping}` : ''}
       </p>
@@ -121,8 +141,9 @@ export function Panel({ chat, onClose, inputRef, livePreview, preChatForm, noEma
           ))}
         </ul>
       )}
+      {!noEmail && profile.email && chat.items.value.length > 0 && <Transcript chat={chat} email={profile.email} />}
       {mailable && !profile.email && !needsPreChat && (
-        <ProfileForm t={t} mode="offline" initial={profile} onSave={(p) => void chat.saveProfile(p)} />
+        <Form t={t} mode="offline" initial={profile} onSave={(p) => void chat.saveProfile(p)} />
       )}
       {mailable && profile.email && (
         <p class="offline-note" role="status">
@@ -130,7 +151,7 @@ export function Panel({ chat, onClose, inputRef, livePreview, preChatForm, noEma
         </p>
       )}
       {needsPreChat ? (
-        <ProfileForm t={t} mode="prechat" initial={profile} onSave={(p) => void chat.saveProfile(p)} />
+        <Form t={t} mode="prechat" initial={profile} onSave={(p) => void chat.saveProfile(p)} />
       ) : (
       <Composer
         t={t}

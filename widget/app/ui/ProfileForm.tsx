@@ -1,8 +1,10 @@
 /** Offline mode (leave an email) and the optional pre-chat form (name and email). */
 import { Component } from 'preact';
 import type { WidgetStrings } from '../../../shared/i18n';
+import profileCss from '../../styles/profile.css?inline';
+import { adopt } from '../lazy';
 
-interface Props {
+export interface ProfileFormProps {
   t: WidgetStrings;
   mode: 'offline' | 'prechat';
   initial: { name: string | null; email: string | null };
@@ -18,13 +20,13 @@ interface State {
 }
 
 // A class, not hooks: preact/hooks would add ~1 KB to what every shopper downloads.
-export class ProfileForm extends Component<Props, State> {
-  constructor(props: Props) {
+export class ProfileForm extends Component<ProfileFormProps, State> {
+  constructor(props: ProfileFormProps) {
     super(props);
     this.state = { name: props.initial.name ?? '', email: props.initial.email ?? '', invalid: false };
   }
 
-  override render({ t, mode, onSave }: Props, { name, email, invalid }: State) {
+  override render({ t, mode, onSave }: ProfileFormProps, { name, email, invalid }: State) {
   const setName = (v: string) => this.setState({ name: v });
   const setEmail = (v: string) => this.setState({ email: v });
   const setInvalid = (v: boolean) => this.setState({ invalid: v });
@@ -75,3 +77,7 @@ export class ProfileForm extends Component<Props, State> {
   );
 }
 }
+
+export default ProfileForm;
+
+adopt(profileCss);

@@ -11,6 +11,9 @@ import { Component } from 'preact';
 import type { Locale } from '../../../shared/i18n';
 import type { Chat } from '../state/chat';
 import { rating } from './Panel';
+import cardsCss from '../../styles/cards.css?inline';
+import profileCss from '../../styles/profile.css?inline';
+import { adopt } from '../lazy';
 
 export const RATING_STRINGS = {
   es: {
@@ -114,3 +117,6 @@ export class Rating extends Component<{ chat: Chat }, State> {
 }
 
 rating.value = Rating;
+
+adopt(cardsCss);
+adopt(profileCss);

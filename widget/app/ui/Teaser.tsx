@@ -4,6 +4,8 @@
  * opens the chat; the cross dismisses it. Text only, never HTML.
  */
 import type { WidgetStrings } from '../../../shared/i18n';
+import teaserCss from '../../styles/teaser.css?inline';
+import { adopt } from '../lazy';
 
 interface Props {
   t: WidgetStrings;
@@ -27,3 +29,7 @@ export function Teaser({ t, name, text, onOpen, onDismiss }: Props) {
     </div>
   );
 }
+
+export default Teaser;
+
+adopt(teaserCss);
