@@ -553,6 +553,22 @@ describe.each([
     ]);
   });
 
+  it("list items: a verified customer's name and recent orders, e-mail chats; the commit knows the verified owner", async () => {
+    const siteId = await site();
+    const v = await visitor(siteId);
+    const verified = await store.visitors.identify(siteId, v.id, { externalId: 'cus-li', email: 'li@example.com', name: 'Li', verified: true, now });
+    await store.customers.upsert(siteId, 'cus-li', { email: 'li@example.com', name: 'Li Wei', tags: ['vip'] }, now);
+    for (const [n, at] of [['A-1', now - 3000], ['A-2', now - 1000], ['A-3', now - 2000]] as const) {
+      await store.orders.upsert(siteId, `o-${n}`, { customerExternalId: 'cus-li', number: n, status: 'paid', currency: 'EUR', total: 100, items: [], createdAt: at }, now);
+    }
+    const first = await commit(siteId, { visitorId: v.id }, [{ ...text('por correo', 'li-1'), channel: 'email' }]);
+    const again = await commit(siteId, { conversationId: first.conversation.id }, [text('y otra', 'li-2')]);
+    expect(again.ownerCustomerId).toBe(verified.customerId);
+    expect(await store.conversations.listItem(siteId, first.conversation.id)).toMatchObject({ visitorName: 'Li Wei', visitorEmail: 'li@example.com', verified: true, orderNumbers: ['A-2', 'A-3', 'A-1'], viaEmail: true });
+    const other = await conversation(siteId);
+    expect(await store.conversations.listItem(siteId, other.conversation.id)).toMatchObject({ verified: false, orderNumbers: [], viaEmail: false });
+  });
+
   it('messages: before/after pages without notes for shoppers; accent-blind prefix search', async () => {
     const siteId = await site();
     const { conversation: c } = await conversation(siteId);

@@ -16,6 +16,7 @@
  *
  * Policy-free helpers (record mappers, caps, patches) are shared with the SQLite store.
  */
+import { randomBytes } from 'node:crypto';
 import { and, asc, desc, eq, exists, gt, inArray, isNotNull, isNull, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { ConversationStatus, Message } from '../../../shared/protocol';
@@ -554,7 +555,6 @@ export class PgStore implements Store {
       if (sent) return toMail(sent);
     }
     const id = newId('mail');
-    const { randomBytes } = await import('node:crypto');
     const [row] = await tx
       .insert(m)
       .values({
@@ -1407,45 +1407,65 @@ export class PgStore implements Store {
    * one, the visitor and their verified customer first), returns the stored message on a resent
    * clientId, asks `decide` for the plan on the row as it is, and writes it — messages (seqs
    * from the locked row), state, event log and outbox rows. No rule is decided here.
+   *
+   * Few round trips: the lock also reads the verified customer and whether the clientId is
+   * stored; the messages go in one INSERT and the conversation's new seqs, preview, state and
+   * data in one UPDATE (the row is locked, so the seqs computed from it are the ones to take).
    */
   private async commitOne(tx: Tx, request: CommitRequest): Promise<CommitResult> {
     const { siteId, now } = request;
     const c = t.conversations;
-    let row: ConversationRow | undefined;
+    const locked = {
+      conversation: c,
+      // Written out qualified: drizzle leaves a lone table's columns unqualified, which inside a subquery would name the subquery's own.
+      ownerCustomerId: sql<string | null>`(SELECT v.customer_id FROM visitors v WHERE v.id = "conversations"."visitor_id" AND v.verified)`,
+      storedId:
+        request.clientId === null
+          ? sql<string | null>`NULL::text`
+          : sql<string | null>`(SELECT m.id FROM messages m WHERE m.conversation_id = "conversations"."id" AND m.client_id = ${request.clientId})`,
+    };
+    let found: { conversation: ConversationRow; ownerCustomerId: string | null; storedId: string | null } | undefined;
     if ('conversationId' in request.target) {
-      row = await this.conversationRow(tx, siteId, request.target.conversationId, true);
+      [found] = await tx
+        .select(locked)
+        .from(c)
+        .where(and(eq(c.siteId, siteId), eq(c.id, request.target.conversationId)))
+        .for('update', { of: c });
     } else {
       const { visitorId, customerId } = request.target.openFor;
       // Two first messages at once (two tabs, two devices of one customer) find or create one conversation.
       if (customerId) await tx.select({ id: t.customers.id }).from(t.customers).where(and(eq(t.customers.siteId, siteId), eq(t.customers.id, customerId))).for('update');
       await tx.select({ id: t.visitors.id }).from(t.visitors).where(and(eq(t.visitors.siteId, siteId), eq(t.visitors.id, visitorId))).for('update');
-      [row] = await tx
-        .select()
+      [found] = await tx
+        .select(locked)
         .from(c)
         .where(and(eq(c.siteId, siteId), visitorOwns(tx, visitorId, customerId), ne(c.status, 'resolved')))
         .orderBy(desc(c.updatedAt))
         .limit(1)
         .for('update', { of: c });
     }
-    const ownerCustomerId = row ? await verifiedCustomerOf(tx, row.visitorId) : null;
+    let row = found?.conversation;
+    const ownerCustomerId = found?.ownerCustomerId ?? null;
 
-    if (row && request.clientId !== null) {
-      const [existing] = await tx
-        .select()
-        .from(t.messages)
-        .where(and(eq(t.messages.conversationId, row.id), eq(t.messages.clientId, request.clientId)));
-      if (existing) {
-        const current = toConversation(row);
-        return { duplicate: true, previous: current, conversation: current, messages: [toMessage(existing)], events: [], ownerCustomerId };
-      }
+    if (row && found?.storedId) {
+      const [existing] = await tx.select().from(t.messages).where(eq(t.messages.id, found.storedId));
+      const current = toConversation(row);
+      return { duplicate: true, previous: current, conversation: current, messages: [toMessage(existing!)], events: [], ownerCustomerId };
     }
 
     const attachments: AttachmentRecord[] = [];
-    for (const id of request.attachmentIds ?? []) {
-      const [file] = await tx.select().from(t.attachments).where(and(eq(t.attachments.siteId, siteId), eq(t.attachments.id, id)));
-      if (!file) continue;
-      const { sha256: _hash, ...record } = file;
-      attachments.push(record);
+    if (request.attachmentIds?.length) {
+      const files = await tx
+        .select()
+        .from(t.attachments)
+        .where(and(eq(t.attachments.siteId, siteId), inArray(t.attachments.id, request.attachmentIds)));
+      // In the order asked for.
+      for (const id of request.attachmentIds) {
+        const file = files.find((f) => f.id === id);
+        if (!file) continue;
+        const { sha256: _hash, ...record } = file;
+        attachments.push(record);
+      }
     }
     const previous = row ? toConversation(row) : null;
     const decided = request.decide({ conversation: previous, ownerCustomerId, attachments });
@@ -1467,7 +1487,6 @@ export class PgStore implements Store {
       if (!row) throw new NotFoundError('conversation');
     }
     const conversationId = row.id;
-    const here = and(eq(c.siteId, siteId), eq(c.id, conversationId));
     if (plan.claimAttachments?.length) {
       await tx
         .update(t.attachments)
@@ -1475,50 +1494,44 @@ export class PgStore implements Store {
         .where(and(eq(t.attachments.siteId, siteId), inArray(t.attachments.id, plan.claimAttachments)));
     }
 
-    const messages: Message[] = [];
+    // Seqs from the locked row, as SQLite's `last_seq + 1` per message.
+    const set: Partial<typeof c.$inferInsert> = {};
+    let lastSeq = row.lastSeq;
     let lastVisible = row.lastVisibleSeq;
+    const values: (typeof t.messages.$inferInsert)[] = [];
     for (const draft of plan.messages) {
       const visible = draft.kind !== 'note';
-      const next = sql`${c.lastSeq} + 1`;
-      const [bumped] = await tx
-        .update(c)
-        .set(
-          !visible
-            ? { lastSeq: next }
-            : draft.preview === null
-              ? // System events are visible but are not "the last message" a list previews.
-                { lastSeq: next, lastVisibleSeq: next, updatedAt: now }
-              : { lastSeq: next, lastVisibleSeq: next, lastMessageText: draft.preview, lastMessageAuthor: draft.author.kind, lastMessageAt: now, updatedAt: now },
-        )
-        .where(here)
-        .returning();
-      if (!bumped) throw new NotFoundError('conversation');
-      row = bumped;
-      const [inserted] = await tx
-        .insert(t.messages)
-        .values({
-          id: newId('msg'),
-          siteId,
-          conversationId,
-          seq: bumped.lastSeq,
-          clientId: draft.clientId,
-          authorKind: draft.author.kind,
-          authorId: draft.author.id ?? null,
-          authorName: draft.author.name ?? null,
-          kind: draft.kind,
-          payload: draft.payload,
-          prevVisibleSeq: visible ? lastVisible : null,
-          text: draft.text,
-          channel: draft.channel ?? 'chat',
-          createdAt: now,
-        })
-        .returning();
-      if (visible) lastVisible = bumped.lastSeq;
-      messages.push(toMessage(inserted!));
+      const seq = ++lastSeq;
+      values.push({
+        id: newId('msg'),
+        siteId,
+        conversationId,
+        seq,
+        clientId: draft.clientId,
+        authorKind: draft.author.kind,
+        authorId: draft.author.id ?? null,
+        authorName: draft.author.name ?? null,
+        kind: draft.kind,
+        payload: draft.payload,
+        prevVisibleSeq: visible ? lastVisible : null,
+        text: draft.text,
+        channel: draft.channel ?? 'chat',
+        createdAt: now,
+      });
+      if (!visible) continue;
+      lastVisible = seq;
+      set.lastVisibleSeq = seq;
+      set.updatedAt = now;
+      // System lines are visible but are not "the last message" a list previews.
+      if (draft.preview !== null) Object.assign(set, { lastMessageText: draft.preview, lastMessageAuthor: draft.author.kind, lastMessageAt: now });
     }
+    if (values.length > 0) set.lastSeq = lastSeq;
+    const inserted = values.length > 0 ? await tx.insert(t.messages).values(values).returning() : [];
+    const bySeq = new Map(inserted.map((m) => [m.seq, m]));
+    const messages: Message[] = values.map((v) => toMessage(bySeq.get(v.seq!)!));
 
     const s = plan.state;
-    if (
+    const stateChanged =
       !previous ||
       s.status !== row.status ||
       s.assigneeId !== row.assigneeId ||
@@ -1527,26 +1540,33 @@ export class PgStore implements Store {
       s.team !== row.team ||
       s.waitingSince !== row.waitingSince ||
       s.resolvedFrom !== row.resolvedFrom ||
-      s.humanReplied !== row.humanReplied
-    ) {
+      s.humanReplied !== row.humanReplied;
+    const update: Record<string, unknown> = { ...set };
+    if (stateChanged) {
+      Object.assign(update, {
+        status: s.status,
+        assigneeId: s.assigneeId,
+        lastAssigneeId: s.lastAssigneeId,
+        queuedAt: s.queuedAt,
+        team: s.team,
+        waitingSince: s.waitingSince,
+        resolvedFrom: s.resolvedFrom,
+        humanReplied: s.humanReplied,
+      });
+      if (set.updatedAt === undefined) update.updatedAt = sql`GREATEST(${c.updatedAt}, ${now})`;
+    }
+    if (plan.data?.botState !== undefined) update.botState = plan.data.botState;
+    if (plan.data?.handoff !== undefined) update.handoff = plan.data.handoff;
+    if (plan.data?.locale !== undefined) update.locale = plan.data.locale;
+    if (Object.keys(update).length > 0) {
       const [updated] = await tx
         .update(c)
-        .set({
-          status: s.status,
-          assigneeId: s.assigneeId,
-          lastAssigneeId: s.lastAssigneeId,
-          queuedAt: s.queuedAt,
-          team: s.team,
-          waitingSince: s.waitingSince,
-          resolvedFrom: s.resolvedFrom,
-          humanReplied: s.humanReplied,
-          updatedAt: sql`GREATEST(${c.updatedAt}, ${now})`,
-        })
-        .where(here)
+        .set(update as Partial<typeof c.$inferInsert>)
+        .where(and(eq(c.siteId, siteId), eq(c.id, conversationId)))
         .returning();
-      row = updated ?? row;
+      if (!updated) throw new NotFoundError('conversation');
+      row = updated;
     }
-    if (plan.data) row = (await saveData(tx, siteId, conversationId, plan.data)) ?? row;
     if (plan.visitor) await saveVisitor(tx, siteId, plan.visitor.id, plan.visitor);
     if (plan.events.length > 0) {
       await tx.insert(t.conversationEvents).values(
@@ -1556,7 +1576,21 @@ export class PgStore implements Store {
     if (plan.rating && !(await this.rateInCommit(tx, siteId, conversationId, plan.rating, now))) throw new ConflictError('this resolution is already rated');
 
     const conversation = toConversation(row);
-    if (plan.outbox) for (const out of plan.outbox({ conversation, messages })) await this.enqueueDeliveries(tx, siteId, out.event, out.body, now);
+    if (plan.outbox) {
+      // The site's webhooks read once; a site without any (the common case) builds no bodies.
+      const hooks = await tx.select({ id: t.webhooks.id, events: t.webhooks.events }).from(t.webhooks).where(eq(t.webhooks.siteId, siteId));
+      if (hooks.length > 0) {
+        const rows = plan.outbox({ conversation, messages }).flatMap((out) =>
+          hooks
+            .filter((h) => (h.events as string[]).includes(out.event))
+            .map((hook) => {
+              const id = newId('dlv');
+              return { id, siteId, webhookId: hook.id, event: out.event, body: deliveryBody(id, out.event, out.body, now), status: 'pending' as const, attempts: 0, nextAttemptAt: now, createdAt: now };
+            }),
+        );
+        if (rows.length > 0) await tx.insert(t.webhookDeliveries).values(rows);
+      }
+    }
     if (plan.mail) for (const draft of plan.mail({ conversation, messages })) await this.enqueueMail(tx, siteId, conversationId, draft, now);
     return { duplicate: false, previous, conversation, messages, events: plan.events, ownerCustomerId };
   }
