@@ -27,7 +27,8 @@ import { toCustomer, toOrders } from '../commerce';
 import { ConflictError, NotFoundError, StoreUnavailableError } from '../errors';
 import { DELIVERY_TTL_MS, toRecord as toIntegration } from '../integration-repo';
 import { replyToken, settlePatch, toMail } from '../mail-repo';
-import { liveSecretKeys, proactiveClaim, unansweredOf } from '../shared';
+import { reportTimeZone } from '../../domain/reports';
+import { FACT_COLUMNS, factsWhere, liveSecretKeys, proactiveClaim, unansweredOf } from '../shared';
 import { IDEMPOTENCY_TTL_MS, SIGN_IN_CANDIDATES, toAgent, toConversation, toInvite, toListItem, toMessage, toSite, toVisitor, unmark } from '../sqlite-store';
 import { deliveryBody, toDelivery, toWebhook } from '../webhook-repo';
 import type {
@@ -35,6 +36,8 @@ import type {
   AttachmentRecord,
   CommitRequest,
   CommitResult,
+  ContactNotesRecord,
+  ContactRef,
   ConversationDataPatch,
   ConversationEventRecord,
   ConversationListItem,
@@ -42,6 +45,9 @@ import type {
   CustomerInput,
   CustomerRecord,
   DueDelivery,
+  FactColumn,
+  FactRow,
+  FactsFilter,
   IdentifyInput,
   ImportState,
   IntegrationPlatform,
@@ -54,6 +60,7 @@ import type {
   OrderInput,
   OrderRecord,
   RatingRecord,
+  ReportRating,
   ReturnInput,
   ShipmentInput,
   SiteRecord,
@@ -64,6 +71,7 @@ import type {
   WebhookEvent,
 } from '../types';
 import type { OpenedPg, PgDb } from './db';
+import { refreshFacts } from './facts';
 import * as t from './schema';
 
 /** A transaction, or the pool: what the query helpers below run on. */
@@ -102,6 +110,9 @@ export function isPgUnavailable(err: unknown): boolean {
 function mapError(err: unknown): unknown {
   return isPgUnavailable(err) ? new StoreUnavailableError(err) : err;
 }
+
+/** The facts columns stored as jsonb (reports read them as JSON text). */
+const JSON_FACTS: ReadonlySet<FactColumn> = new Set<FactColumn>(['queue', 'resolutionSeconds', 'handoffReasons', 'holdings']);
 
 /** `count(*)` as a number (PostgreSQL returns bigint counts as strings). */
 const count = () => sql<number>`count(*)`.mapWith(Number);
@@ -722,98 +733,128 @@ export class PgStore implements Store {
 
   // ---------------------------------------------------------------- reports and ratings
 
+  /**
+   * A report query over `conversation_facts f`: `text` with `?` where the filter's parameters go
+   * (shared factsWhere), run through drizzle's parameters.
+   */
+  private async factsQuery<R extends Record<string, unknown>>(build: (where: string) => string, siteId: string, start: number, end: number, filter: FactsFilter): Promise<R[]> {
+    const w = factsWhere(siteId, start, end, filter, 'strpos');
+    const parts = build(w.sql).split('?');
+    const chunks: SQL[] = [sql.raw(parts[0]!)];
+    w.params.forEach((p, i) => chunks.push(sql`${p}`, sql.raw(parts[i + 1]!)));
+    return (await this.run((db) => db.execute<R>(sql.join(chunks)))).rows as R[];
+  }
+
   reports = {
-    conversations: (siteId: string, start: number, end: number) =>
-      this.run((db) =>
-        db
-          .select({
-            id: t.conversations.id,
-            locale: t.conversations.locale,
-            team: t.conversations.team,
-            customerId: t.visitors.customerId,
-            updatedAt: t.conversations.updatedAt,
-            lastSeq: t.conversations.lastSeq,
-            status: t.conversations.status,
-            assigneeId: t.conversations.assigneeId,
-          })
-          .from(t.conversations)
-          .leftJoin(t.visitors, eq(t.visitors.id, t.conversations.visitorId))
-          .where(and(eq(t.conversations.siteId, siteId), gte(t.conversations.createdAt, start), lt(t.conversations.createdAt, end))),
-      ),
-    events: (siteId: string, start: number, end: number, only?: ReadonlySet<string>) =>
-      this.run(async (db) => {
-        const e = t.conversationEvents;
-        const columns = { conversationId: e.conversationId, id: e.id, type: e.type, actorKind: e.actorKind, actorId: e.actorId, data: e.data, at: e.at };
-        if (only && only.size <= 2000) {
-          if (only.size === 0) return [];
-          return db
-            .select(columns)
-            .from(e)
-            .where(and(eq(e.siteId, siteId), inArray(e.conversationId, [...only])))
-            .orderBy(asc(e.id));
-        }
-        const rows = await db
-          .select(columns)
-          .from(t.conversations)
-          .innerJoin(e, eq(e.conversationId, t.conversations.id))
-          .where(and(eq(t.conversations.siteId, siteId), gte(t.conversations.createdAt, start), lt(t.conversations.createdAt, end)))
-          .orderBy(asc(e.id));
-        return only ? rows.filter((r) => only.has(r.conversationId)) : rows;
-      }),
-    messageCounts: (siteId: string, bounds: readonly number[]) =>
-      this.run(async (db) => {
-        const out: { day: number; authorKind: 'visitor' | 'agent' | 'bot'; count: number }[] = [];
-        const m = t.messages;
-        for (let day = 0; day + 1 < bounds.length; day++) {
-          const rows = await db
-            .select({ authorKind: m.authorKind, n: count() })
-            .from(m)
-            .where(
-              and(
-                eq(m.siteId, siteId),
-                gte(m.createdAt, bounds[day]!),
-                lt(m.createdAt, bounds[day + 1]!),
-                inArray(m.kind, ['text', 'card']),
-                inArray(m.authorKind, ['visitor', 'agent', 'bot']),
-              ),
-            )
-            .groupBy(m.authorKind);
-          for (const r of rows) out.push({ day, authorKind: r.authorKind as 'visitor' | 'agent' | 'bot', count: r.n });
-        }
-        return out;
-      }),
-    messagesOf: (siteId: string, start: number, end: number, conversationIds: ReadonlySet<string>) =>
-      this.run(async (db) => {
-        if (conversationIds.size === 0) return [];
-        const m = t.messages;
-        const out: { at: number; authorKind: 'visitor' | 'agent' | 'bot' }[] = [];
-        const ids = [...conversationIds];
-        for (let i = 0; i < ids.length; i += 5000) {
-          const rows = await db
-            .select({ at: m.createdAt, authorKind: m.authorKind })
-            .from(m)
-            .where(
-              and(
-                eq(m.siteId, siteId),
-                inArray(m.conversationId, ids.slice(i, i + 5000)),
-                gte(m.createdAt, start),
-                lt(m.createdAt, end),
-                inArray(m.kind, ['text', 'card']),
-                inArray(m.authorKind, ['visitor', 'agent', 'bot']),
-              ),
-            );
-          for (const r of rows) out.push({ at: r.at, authorKind: r.authorKind as 'visitor' | 'agent' | 'bot' });
-        }
-        return out;
-      }),
-    ratings: (siteId: string, start: number, end: number) =>
-      this.run((db) =>
-        db
-          .select(ratingColumns())
-          .from(t.conversations)
-          .innerJoin(t.conversationRatings, eq(t.conversationRatings.conversationId, t.conversations.id))
-          .where(and(eq(t.conversations.siteId, siteId), gte(t.conversations.createdAt, start), lt(t.conversations.createdAt, end))),
-      ),
+    facts: async <C extends FactColumn>(siteId: string, start: number, end: number, filter: FactsFilter, columns: readonly C[]): Promise<FactRow<C>[]> => {
+      // The lists are jsonb here: read as JSON text, like SQLite's columns.
+      const column = (c: FactColumn) => (JSON_FACTS.has(c) ? `${FACT_COLUMNS[c]}::text` : FACT_COLUMNS[c]);
+      const rows = await this.factsQuery<Record<string, unknown>>(
+        (where) => `SELECT f.conversation_id AS "id"${columns.map((c) => `, ${column(c)} AS "${c}"`).join('')} FROM conversation_facts f WHERE ${where}`,
+        siteId,
+        start,
+        end,
+        filter,
+      );
+      // bigint comes back as text.
+      if (columns.includes('createdAt' as C)) for (const r of rows) r.createdAt = Number(r.createdAt);
+      return rows as FactRow<C>[];
+    },
+    totals: async (siteId: string, start: number, end: number, filter: FactsFilter) => {
+      const [row] = await this.factsQuery<{ conversations: string; botResolved: string; resolutions: string; proactive: string }>(
+        (where) => `SELECT count(*) AS "conversations", coalesce(sum(f.bot_resolved), 0) AS "botResolved", coalesce(sum(f.resolutions), 0) AS "resolutions",
+                           count(*) FILTER (WHERE f.via = 'proactive') AS "proactive" FROM conversation_facts f WHERE ${where}`,
+        siteId,
+        start,
+        end,
+        filter,
+      );
+      return { conversations: Number(row?.conversations ?? 0), botResolved: Number(row?.botResolved ?? 0), resolutions: Number(row?.resolutions ?? 0), proactive: Number(row?.proactive ?? 0) };
+    },
+    customers: async (siteId: string, start: number, end: number, filter: FactsFilter): Promise<[number, number, string][]> =>
+      (
+        await this.factsQuery<{ createdAt: string; proactive: number; customerId: string }>(
+          (where) => `SELECT f.created_at AS "createdAt", (f.via = 'proactive')::int AS "proactive", v.customer_id AS "customerId"
+                        FROM conversation_facts f JOIN conversations c ON c.id = f.conversation_id JOIN visitors v ON v.id = c.visitor_id
+                       WHERE ${where} AND v.customer_id IS NOT NULL`,
+          siteId,
+          start,
+          end,
+          filter,
+        )
+      ).map((r) => [Number(r.createdAt), r.proactive, r.customerId]),
+    pairs: async (siteId: string, start: number, end: number, filter: FactsFilter, what: 'firstResponse' | 'resolution'): Promise<[number, number][]> =>
+      (
+        await this.factsQuery<{ createdAt: string; seconds: number }>(
+          (where) =>
+            what === 'firstResponse'
+              ? `SELECT f.created_at AS "createdAt", f.first_response_seconds AS "seconds" FROM conversation_facts f WHERE ${where} AND f.first_response_seconds IS NOT NULL`
+              : `SELECT f.created_at AS "createdAt", j.value::float8 AS "seconds" FROM conversation_facts f, jsonb_array_elements(f.resolution_seconds) j
+                  WHERE ${where} AND f.resolutions > 0`,
+          siteId,
+          start,
+          end,
+          filter,
+        )
+      ).map((r) => [Number(r.createdAt), Number(r.seconds)]),
+    handoffs: async (siteId: string, start: number, end: number, filter: FactsFilter): Promise<[string, number][]> =>
+      (
+        await this.factsQuery<{ reason: string; n: string }>(
+          (where) => `SELECT j.value AS "reason", count(*) AS "n" FROM conversation_facts f, jsonb_array_elements_text(f.handoff_reasons) j
+                       WHERE ${where} AND f.handoff_reasons != '[]' GROUP BY j.value`,
+          siteId,
+          start,
+          end,
+          filter,
+        )
+      ).map((r) => [r.reason, Number(r.n)]),
+    perDay: async (siteId: string, start: number, end: number, filter: FactsFilter, timeZone: string) =>
+      (
+        await this.factsQuery<{ day: string; conversations: string; shopper: string; agent: string; bot: string }>(
+          (where) => `SELECT f.local_day AS "day", count(*) AS "conversations", sum(f.shopper_messages) AS "shopper", sum(f.agent_messages) AS "agent", sum(f.bot_messages) AS "bot"
+                        FROM conversation_facts f WHERE ${where} GROUP BY f.local_day`,
+          siteId,
+          start,
+          end,
+          { ...filter, timeZone: { zone: timeZone } },
+        )
+      ).map((r) => ({ day: r.day, conversations: Number(r.conversations), shopper: Number(r.shopper), agent: Number(r.agent), bot: Number(r.bot) })),
+    perWeekHour: async (siteId: string, start: number, end: number, filter: FactsFilter, timeZone: string) =>
+      (
+        await this.factsQuery<{ weekday: number; hour: number; n: string }>(
+          (where) => `SELECT f.weekday AS "weekday", f.hour AS "hour", count(*) AS "n" FROM conversation_facts f
+                       WHERE ${where} AND f.via NOT IN ('agent', 'order_event') GROUP BY f.weekday, f.hour`,
+          siteId,
+          start,
+          end,
+          { ...filter, timeZone: { zone: timeZone } },
+        )
+      ).map((r) => ({ weekday: r.weekday, hour: r.hour, n: Number(r.n) })),
+    uncounted: async (siteId: string, start: number, end: number, filter: FactsFilter) =>
+      (
+        await this.factsQuery<{ createdAt: string; authorKind: 'visitor' | 'agent' | 'bot'; n: string }>(
+          (where) => `SELECT f.created_at AS "createdAt", m.author_kind AS "authorKind", count(*) AS "n"
+                        FROM conversation_facts f JOIN conversations c ON c.id = f.conversation_id
+                        JOIN messages m ON m.conversation_id = f.conversation_id AND m.seq > f.counted_seq
+                       WHERE ${where} AND c.last_seq > f.counted_seq AND m.kind IN ('text', 'card') AND m.author_kind IN ('visitor', 'agent', 'bot')
+                       GROUP BY f.conversation_id, f.created_at, m.author_kind`,
+          siteId,
+          start,
+          end,
+          filter,
+        )
+      ).map((r) => ({ createdAt: Number(r.createdAt), authorKind: r.authorKind, n: Number(r.n) })),
+    ratings: async (siteId: string, start: number, end: number, filter: FactsFilter): Promise<ReportRating[]> =>
+      (
+        await this.factsQuery<{ conversationId: string; score: number; agentId: string | null; team: string | null; createdAt: string }>(
+          (where) => `SELECT r.conversation_id AS "conversationId", r.score, r.agent_id AS "agentId", r.team, r.created_at AS "createdAt"
+                        FROM conversation_facts f JOIN conversation_ratings r ON r.conversation_id = f.conversation_id WHERE ${where}`,
+          siteId,
+          start,
+          end,
+          filter,
+        )
+      ).map((r) => ({ conversationId: r.conversationId, score: r.score, agentId: r.agentId, team: r.team, createdAt: Number(r.createdAt) })),
     orders: (siteId: string, start: number, end: number) =>
       this.run((db) =>
         db
@@ -1226,6 +1267,8 @@ export class PgStore implements Store {
         >`(SELECT string_agg(x.number, ' ' ORDER BY x.created_at DESC) FROM (SELECT o.number, o.created_at FROM orders o WHERE o.site_id = ${t.conversations.siteId} AND o.customer_id = ${knownCustomerId} ORDER BY o.created_at DESC LIMIT 20) x)`,
         // Some message came or went by e-mail (the console's channel filter).
         viaEmail: sql<number>`(EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = ${t.conversations.id} AND m.channel = 'email'))::int`,
+        // Its tags (no spaces in a tag: shared/tags.ts).
+        tags: sql<string | null>`(SELECT string_agg(ct.tag, ' ') FROM conversation_tags ct WHERE ct.conversation_id = ${t.conversations.id})`,
       })
       .from(t.conversations)
       .innerJoin(t.visitors, eq(t.visitors.id, t.conversations.visitorId))
@@ -1319,7 +1362,8 @@ export class PgStore implements Store {
             .from(t.conversations)
             .innerJoin(t.visitors, eq(t.visitors.id, t.conversations.visitorId))
             .leftJoin(t.customers, eq(t.customers.id, t.visitors.customerId))
-            .where(and(eq(t.conversations.siteId, siteId), eq(t.conversations.status, 'queued'), isNotNull(t.conversations.queuedAt)))
+            // A snoozed chat waits for its time, not for routing.
+            .where(and(eq(t.conversations.siteId, siteId), eq(t.conversations.status, 'queued'), isNotNull(t.conversations.queuedAt), isNull(t.conversations.snoozedAt)))
             .orderBy(asc(t.conversations.queuedAt), asc(t.conversations.createdAt), asc(t.conversations.id))
             .limit(500)
         ).map((r) => ({
@@ -1399,6 +1443,73 @@ export class PgStore implements Store {
     listItem: async (siteId: string, id: string): Promise<ConversationListItem | null> => {
       const [row] = await this.run((db) => this.listQuery(db, and(eq(t.conversations.siteId, siteId), eq(t.conversations.id, id))));
       return row ? toListItem(row) : null;
+    },
+    snoozes: () =>
+      this.run(async (db) =>
+        (
+          await db
+            .select({ siteId: t.conversations.siteId, id: t.conversations.id, until: t.conversations.snoozedUntil })
+            .from(t.conversations)
+            .where(and(isNotNull(t.conversations.snoozedUntil), ne(t.conversations.status, 'resolved')))
+        ).map((r) => ({ siteId: r.siteId, id: r.id, until: r.until! })),
+      ),
+    /** The conversation row is locked first, so two agents adding tags at once cannot pass `max` together. */
+    setTag: (siteId: string, id: string, tag: string, on: boolean, opts: { max: number; by: string | null; now: number }) =>
+      this.tx(async (tx): Promise<'done' | 'full' | 'not_found'> => {
+        const c = t.conversations;
+        const tags = t.conversationTags;
+        const [found] = await tx.select({ id: c.id }).from(c).where(and(eq(c.siteId, siteId), eq(c.id, id))).for('update');
+        if (!found) return 'not_found';
+        const mine = and(eq(tags.siteId, siteId), eq(tags.conversationId, id));
+        if (!on) {
+          await tx.delete(tags).where(and(mine, eq(tags.tag, tag)));
+          return 'done';
+        }
+        if ((await tx.select({ tag: tags.tag }).from(tags).where(and(mine, eq(tags.tag, tag)))).length > 0) return 'done';
+        const [n] = await tx.select({ n: count() }).from(tags).where(mine);
+        if ((n?.n ?? 0) >= opts.max) return 'full';
+        await tx.insert(tags).values({ siteId, conversationId: id, tag, addedBy: opts.by, createdAt: opts.now }).onConflictDoNothing();
+        return 'done';
+      }),
+    siteTags: (siteId: string, limit: number) =>
+      this.run(async (db) =>
+        (
+          await db
+            .select({ tag: t.conversationTags.tag })
+            .from(t.conversationTags)
+            .where(eq(t.conversationTags.siteId, siteId))
+            .groupBy(t.conversationTags.tag)
+            .orderBy(desc(sql`count(*)`), asc(t.conversationTags.tag))
+            .limit(limit)
+        ).map((r) => r.tag),
+      ),
+  };
+
+  contactNotes = {
+    get: async (siteId: string, subject: ContactRef): Promise<ContactNotesRecord | null> => {
+      const n = t.contactNotes;
+      const [row] = await this.run((db) =>
+        db
+          .select({ text: n.text, updatedBy: n.updatedBy, updatedAt: n.updatedAt })
+          .from(n)
+          .where(and(eq(n.siteId, siteId), eq(n.subjectKind, subject.kind), eq(n.subjectId, subject.id))),
+      );
+      return row ?? null;
+    },
+    save: async (siteId: string, subject: ContactRef, text: string, by: string | null, now: number): Promise<ContactNotesRecord | null> => {
+      const n = t.contactNotes;
+      if (!text) {
+        await this.run((db) => db.delete(n).where(and(eq(n.siteId, siteId), eq(n.subjectKind, subject.kind), eq(n.subjectId, subject.id))));
+        return null;
+      }
+      const clean = noNul(text);
+      await this.run((db) =>
+        db
+          .insert(n)
+          .values({ siteId, subjectKind: subject.kind, subjectId: subject.id, text: clean, updatedBy: by, updatedAt: now })
+          .onConflictDoUpdate({ target: [n.siteId, n.subjectKind, n.subjectId], set: { text: clean, updatedBy: by, updatedAt: now } }),
+      );
+      return { text: clean, updatedBy: by, updatedAt: now };
     },
   };
 
@@ -1540,7 +1651,9 @@ export class PgStore implements Store {
       s.team !== row.team ||
       s.waitingSince !== row.waitingSince ||
       s.resolvedFrom !== row.resolvedFrom ||
-      s.humanReplied !== row.humanReplied;
+      s.humanReplied !== row.humanReplied ||
+      s.snoozedAt !== row.snoozedAt ||
+      s.snoozedUntil !== row.snoozedUntil;
     const update: Record<string, unknown> = { ...set };
     if (stateChanged) {
       Object.assign(update, {
@@ -1552,6 +1665,8 @@ export class PgStore implements Store {
         waitingSince: s.waitingSince,
         resolvedFrom: s.resolvedFrom,
         humanReplied: s.humanReplied,
+        snoozedAt: s.snoozedAt,
+        snoozedUntil: s.snoozedUntil,
       });
       if (set.updatedAt === undefined) update.updatedAt = sql`GREATEST(${c.updatedAt}, ${now})`;
     }
@@ -1572,6 +1687,8 @@ export class PgStore implements Store {
       await tx.insert(t.conversationEvents).values(
         plan.events.map((e) => ({ siteId, conversationId, type: e.type, actorKind: e.actor.kind, actorId: e.actor.id, data: e.data, at: now })),
       );
+      // The report facts of a conversation whose log just grew (never for a plain message): one upsert, same transaction.
+      await refreshFacts(tx, siteId, conversationId, await this.reportZone(tx, siteId), now, row);
     }
     if (plan.rating && !(await this.rateInCommit(tx, siteId, conversationId, plan.rating, now))) throw new ConflictError('this resolution is already rated');
 
@@ -1593,6 +1710,14 @@ export class PgStore implements Store {
     }
     if (plan.mail) for (const draft of plan.mail({ conversation, messages })) await this.enqueueMail(tx, siteId, conversationId, draft, now);
     return { duplicate: false, previous, conversation, messages, events: plan.events, ownerCustomerId };
+  }
+
+  /** The site's report time zone (its cached record when fresh, else read in the transaction). */
+  private async reportZone(q: Q, siteId: string): Promise<string> {
+    const hit = this.siteCache.get(`id:${siteId}`);
+    if (hit && Date.now() - hit.at < SITE_CACHE_MS) return reportTimeZone(hit.site.settings);
+    const [row] = await q.select({ settings: t.sites.settings }).from(t.sites).where(eq(t.sites.id, siteId));
+    return row ? reportTimeZone(parseSiteSettings(row.settings).settings) : 'UTC';
   }
 
   /** Rates the conversation's latest resolution, once; false when it is not resolved or already rated. */
@@ -1674,6 +1799,7 @@ export class PgStore implements Store {
         const where = [sql`m.search @@ q.query`, sql`m.site_id = ${siteId}`];
         if (q.status) where.push(sql`c.status = ${q.status}`);
         if (q.assigneeId) where.push(sql`c.assignee_id = ${q.assigneeId}`);
+        if (q.tag) where.push(sql`EXISTS (SELECT 1 FROM conversation_tags ct WHERE ct.conversation_id = c.id AND ct.site_id = c.site_id AND ct.tag = ${q.tag})`);
         if (q.from !== undefined) where.push(sql`m.created_at >= ${q.from}`);
         if (q.to !== undefined) where.push(sql`m.created_at < ${q.to}`);
         const result = await db.execute<{

@@ -12,7 +12,7 @@
  * Keep it in step with schema.ts: a column added there is added here, and both generate.
  */
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { ORDER_STATUSES } from '../../../shared/cards';
 
 export const sites = pgTable('sites', {
@@ -272,6 +272,10 @@ export const conversations = pgTable(
     resolvedFrom: text('resolved_from', { enum: ['bot', 'people'] }),
     /** A person has answered at least once. */
     humanReplied: boolean('human_replied').notNull().default(false),
+    /** Since when the chat is snoozed (domain/lifecycle); null: it is not. */
+    snoozedAt: bigint('snoozed_at', { mode: 'number' }),
+    /** When a snoozed chat wakes; null while snoozed: when the shopper writes. Timers are re-armed from it at start-up. */
+    snoozedUntil: bigint('snoozed_until', { mode: 'number' }),
     createdAt: bigint('created_at', { mode: 'number' }).notNull(),
     updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
   },
@@ -280,7 +284,48 @@ export const conversations = pgTable(
     index('conversations_visitor_idx').on(t.siteId, t.visitorId, t.status),
     // Reports select a site's chats by the day they started.
     index('conversations_site_created_idx').on(t.siteId, t.createdAt),
+    // Snoozes to re-arm at start-up.
+    index('conversations_snoozed_until_idx').on(t.snoozedUntil),
   ],
+);
+
+/**
+ * Tags (contact reasons) on conversations, normalised (shared/tags.ts): who added each and when.
+ * Agents filter the list and search by them; the site's tags are the distinct values here.
+ */
+export const conversationTags = pgTable(
+  'conversation_tags',
+  {
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id),
+    conversationId: text('conversation_id')
+      .notNull()
+      .references(() => conversations.id),
+    tag: text('tag').notNull(),
+    addedBy: text('added_by'),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.conversationId, t.tag] }), index('conversation_tags_site_tag_idx').on(t.siteId, t.tag)],
+);
+
+/**
+ * An agent's notes about a contact — a customer the shop knows, else the visitor (issue 16):
+ * plain text, one per contact, shown and edited beside their chats.
+ */
+export const contactNotes = pgTable(
+  'contact_notes',
+  {
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id),
+    subjectKind: text('subject_kind', { enum: ['customer', 'visitor'] }).notNull(),
+    subjectId: text('subject_id').notNull(),
+    text: text('text').notNull(),
+    updatedBy: text('updated_by'),
+    updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.subjectKind, t.subjectId] })],
 );
 
 export const messages = pgTable(
@@ -315,8 +360,6 @@ export const messages = pgTable(
     uniqueIndex('messages_serial_no_unique').on(t.serialNo),
     uniqueIndex('messages_conversation_seq_unique').on(t.conversationId, t.seq),
     uniqueIndex('messages_conversation_client_unique').on(t.conversationId, t.clientId),
-    // Reports count a site's messages per day from this index alone (no table reads).
-    index('messages_site_created_idx').on(t.siteId, t.createdAt, t.kind, t.authorKind),
   ],
 );
 
@@ -342,6 +385,65 @@ export const conversationEvents = pgTable(
     at: bigint('at', { mode: 'number' }).notNull(),
   },
   (t) => [index('conversation_events_conversation_idx').on(t.conversationId, t.id), index('conversation_events_site_at_idx').on(t.siteId, t.at)],
+);
+
+/**
+ * What reports read: one row per conversation, its replayed event log (domain/reports
+ * `storedFacts`) plus its message counts, rewritten in the same transaction as every lifecycle
+ * event of the conversation (never for a plain message). Backfilled from the event log when the
+ * table is new (pg/db.ts). Times in ms, durations in seconds. The lists are `jsonb` (reports
+ * read them as JSON text, like SQLite's).
+ */
+export const conversationFacts = pgTable(
+  'conversation_facts',
+  {
+    conversationId: text('conversation_id')
+      .primaryKey()
+      .references(() => conversations.id),
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+    /** How it started: shopper, proactive, agent, order_event. */
+    via: text('via').notNull(),
+    /** The channel of its first message (chat, email). */
+    channel: text('channel').notNull(),
+    /** The shopper's language when it started (two letters), kept from the first write. */
+    language: text('language'),
+    /** Its current team. */
+    team: text('team'),
+    status: text('status').notNull(),
+    /** The zone `localDay`, `weekday` (0 = Monday) and `hour` were computed in (the site's, when written). */
+    timeZone: text('time_zone').notNull(),
+    localDay: text('local_day').notNull(),
+    weekday: integer('weekday').notNull(),
+    hour: integer('hour').notNull(),
+    firstResponseSeconds: doublePrecision('first_response_seconds'),
+    firstResponseAgent: text('first_response_agent'),
+    /** Number of queue stints, and the stints [[from, to, outcome], …]. */
+    queued: integer('queued').notNull(),
+    queue: jsonb('queue').$type<unknown[]>().notNull(),
+    leftUnanswered: integer('left_unanswered').notNull(),
+    /** Number of resolves, and each one's seconds. */
+    resolutions: integer('resolutions').notNull(),
+    resolutionSeconds: jsonb('resolution_seconds').$type<number[]>().notNull(),
+    botResolved: integer('bot_resolved').notNull(),
+    /** Hand-off reasons; holdings [[agentId, from, to], …]. */
+    handoffReasons: jsonb('handoff_reasons').$type<string[]>().notNull(),
+    holdings: jsonb('holdings').$type<unknown[]>().notNull(),
+    /** `|id|id|`: agents who held it, teams it was transferred to. */
+    agents: text('agents').notNull(),
+    teams: text('teams').notNull(),
+    transfers: integer('transfers').notNull(),
+    reopens: integer('reopens').notNull(),
+    /** Text and card messages up to `countedSeq`, by author. */
+    shopperMessages: integer('shopper_messages').notNull(),
+    agentMessages: integer('agent_messages').notNull(),
+    botMessages: integer('bot_messages').notNull(),
+    countedSeq: integer('counted_seq').notNull(),
+    updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [index('conversation_facts_site_created_idx').on(t.siteId, t.createdAt)],
 );
 
 /**
@@ -529,7 +631,7 @@ export const mailOutbox = pgTable(
       .references(() => sites.id),
     /** Null for mail about no conversation (sendMail: account e-mails). */
     conversationId: text('conversation_id').references(() => conversations.id),
-    kind: text('kind', { enum: ['digest', 'reply', 'transcript', 'offline_confirmation', 'generic'] }).notNull(),
+    kind: text('kind', { enum: ['digest', 'reply', 'transcript', 'offline_confirmation', 'rating', 'generic'] }).notNull(),
     /** Null: the conversation's shopper address, looked up when it is sent. */
     toAddress: text('to_address'),
     status: text('status', { enum: ['pending', 'sending', 'sent', 'failed', 'skipped'] }).notNull(),
