@@ -15,6 +15,8 @@ import pg from 'pg';
 export interface TestServer extends RunningServer {
   dataDir: string;
   origin: string;
+  /** On PostgreSQL (DATABASE_URL set): the schema this server's tables live in; else null. */
+  pgSchema: string | null;
   /** Stops the server and deletes its data directory. */
   destroy(): Promise<void>;
 }
@@ -64,6 +66,7 @@ export async function startTestServer(
     ...running,
     dataDir,
     origin: `http://127.0.0.1:${running.port}`,
+    pgSchema: pgUrl ? schema : null,
     async destroy() {
       await running.close();
       rmSync(dataDir, { recursive: true, force: true });
