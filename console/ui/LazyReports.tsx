@@ -1,4 +1,4 @@
-/** The reports page, the live view and the settings, downloaded the first time they are opened (the inbox bundle does not carry them). */
+/** The reports page, the supervisor's live view and the settings, each downloaded the first time it is opened (the inbox bundle does not carry them). */
 import { strings } from '../state/locale';
 import { lazyView } from './lazy';
 
@@ -7,7 +7,7 @@ export const LazyReports = lazyView(() => import('./ReportsView').then((m) => m.
   failed: () => strings().reportFailed,
 });
 
-/** The supervisor's live view, downloaded the first time it is opened (like the reports). */
+/** The supervisor's live view (like the reports). */
 export const LazySupervisor = lazyView(() => import('./SupervisorView').then((m) => m.SupervisorView), {
   placeholder: () => <main class="reports-view" aria-busy="true" />,
   failed: () => strings().reportFailed,

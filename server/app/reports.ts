@@ -197,10 +197,10 @@ export function typicalReply(store: Store, siteId: string, now: number): Promise
   const hit = typicalReplyCache.get(siteId);
   if (hit && now - hit.at < TYPICAL_REPLY_TTL_MS) return hit.minutes;
   const since = now - TYPICAL_REPLY_WINDOW_MS;
+  // The stored facts of the chats created in the window (their first response by a person).
   const minutes = (async () => {
-    // Each chat created in the window with a first response by a person (its stored facts).
-    const pairs = await store.reports.pairs(siteId, since, now + 1, {}, 'firstResponse');
-    return typicalReplyMinutes(pairs.map(([createdAt, seconds]) => ({ firstResponse: { agentId: '', at: createdAt, seconds } })), since);
+    const seconds = (await store.reports.pairs(siteId, since, now + 1, {}, 'firstResponse')).map(([, s]) => s);
+    return typicalReplyMinutes(seconds);
   })();
   // A failed read is not kept: the next welcome tries again.
   minutes.catch(() => typicalReplyCache.delete(siteId));

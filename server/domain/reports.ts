@@ -366,12 +366,11 @@ export function percentile(values: readonly number[], p: number): number | null 
 }
 
 /**
- * "We usually reply in X min": the median of the first responses by a person answered at or
- * after `since` (the widget asks for the last 7 days), in whole minutes rounded up (at least 1);
- * null when there was none to go by.
+ * "We usually reply in X min": the median of first responses by a person (seconds; the widget
+ * asks for those of the chats created in the last 7 days), in whole minutes rounded up (at least
+ * 1); null when there was none to go by.
  */
-export function typicalReplyMinutes(conversations: readonly Pick<ConversationFacts, 'firstResponse'>[], since: number): number | null {
-  const seconds = conversations.flatMap((c) => (c.firstResponse && c.firstResponse.at >= since ? [c.firstResponse.seconds] : []));
+export function typicalReplyMinutes(seconds: readonly number[]): number | null {
   const median = percentile(seconds, 50);
   return median === null ? null : Math.max(1, Math.ceil(median / 60));
 }

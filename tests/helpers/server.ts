@@ -1,7 +1,9 @@
 /**
  * Starts the real server in-process on port 0 with a fresh SQLite file in a temp directory. With
- * DATABASE_URL=postgres://… in the environment, on PostgreSQL instead: a schema of its own per
- * data directory (a restart over the same directory finds its data), dropped by destroy().
+ * TEST_STORE=postgres in the environment, on PostgreSQL instead (TEST_DATABASE_URL, default
+ * postgres://postgres@127.0.0.1:5432/test): a schema of its own per data directory (a restart
+ * over the same directory finds its data), dropped by destroy(). Tests that open the SQLite file
+ * themselves do not apply then.
  */
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,8 +17,8 @@ import pg from 'pg';
 export interface TestServer extends RunningServer {
   dataDir: string;
   origin: string;
-  /** On PostgreSQL (DATABASE_URL set): the schema this server's tables live in; else null. */
-  pgSchema: string | null;
+  /** On PostgreSQL (TEST_STORE=postgres): the database URL and the schema this server's tables live in; else null. */
+  pg: { url: string; schema: string } | null;
   /** Stops the server and deletes its data directory. */
   destroy(): Promise<void>;
 }
@@ -36,7 +38,7 @@ export async function startTestServer(
   opts: { dataDir?: string; env?: Record<string, string>; bot?: boolean; routing?: 'auto' | 'manual'; proactive?: boolean; hours?: boolean; logger?: Logger } = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? tempDataDir();
-  const pgUrl = process.env.DATABASE_URL;
+  const pgUrl = process.env.TEST_STORE === 'postgres' ? (process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test') : undefined;
   const schema = pgUrl ? `t_${createHash('sha256').update(dataDir).digest('hex').slice(0, 16)}` : null;
   const config = loadConfig({
     PORT: '0',
@@ -66,7 +68,7 @@ export async function startTestServer(
     ...running,
     dataDir,
     origin: `http://127.0.0.1:${running.port}`,
-    pgSchema: pgUrl ? schema : null,
+    pg: pgUrl && schema ? { url: pgUrl, schema } : null,
     async destroy() {
       await running.close();
       rmSync(dataDir, { recursive: true, force: true });

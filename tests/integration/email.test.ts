@@ -47,9 +47,9 @@ beforeAll(async () => {
   inboundPort = server.inboundSmtpPort()!;
   // A second shop on the same server: its secret key must not reach the demo shop's conversations.
   const other = { id: 'site_other', name: 'Otra tienda', publicKey: 'pk_other', secretKey: 'sk_other_secret', secretKeyHash: hashToken('sk_other_secret'), allowedOrigins: [], settings: {}, createdAt: Date.now() };
-  if (server.pgSchema) {
-    // On PostgreSQL (DATABASE_URL): the server's schema.
-    const opened = await openPg(process.env.DATABASE_URL!, { schema: server.pgSchema, max: 1 });
+  if (server.pg) {
+    // On PostgreSQL (TEST_STORE=postgres): the server's schema.
+    const opened = await openPg(server.pg.url, { schema: server.pg.schema, max: 1 });
     await opened.db.insert(pgSchema.sites).values(other);
     await opened.close();
   } else {

@@ -44,8 +44,8 @@ async function say(socket: Socket, conversationId: string | undefined, text: str
 /** The server's `conversation_facts` table, read and backfilled directly: its SQLite file, or its PostgreSQL schema. */
 async function factsTable(s: TestServer) {
   const keep = (r: unknown): Record<string, unknown> => ({ ...(r as Record<string, unknown>), updated_at: 0 });
-  if (s.pgSchema) {
-    const opened = await openPg(process.env.DATABASE_URL!, { schema: s.pgSchema, max: 2 });
+  if (s.pg) {
+    const opened = await openPg(s.pg.url, { schema: s.pg.schema, max: 2 });
     return {
       read: async (site: string) => (await opened.pool.query('SELECT * FROM conversation_facts WHERE site_id = $1 ORDER BY conversation_id', [site])).rows.map(keep),
       clear: async (site: string) => void (await opened.pool.query('DELETE FROM conversation_facts WHERE site_id = $1', [site])),

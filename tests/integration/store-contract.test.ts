@@ -652,6 +652,67 @@ describe.each([
     expect((await store.messages.after(siteId, c.id, 0, 10)).map((m) => m.clientId)).not.toContain('lost');
   });
 
+  it('reports: facts written with each lifecycle event, filtered and aggregated alike', async () => {
+    const siteId = await site();
+    const start = now;
+    const { conversation: c } = await conversation(siteId); // 'created', one shopper message
+    const ag = (await store.agents.create({ siteId, email: 'r@example.com', name: 'R', passwordHash: 'h', role: 'agent', now })).id;
+    const agent = { kind: 'agent' as const, id: ag };
+    await commit(siteId, { conversationId: c.id }, [], (s) => ({
+      state: { ...stateOf(s.conversation), status: 'assigned', assigneeId: ag, lastAssigneeId: ag, queuedAt: now },
+      events: [
+        { type: 'handed_off', actor: { kind: 'bot', id: null }, data: { reason: 'asked' } },
+        { type: 'queued', actor: { kind: 'system', id: null }, data: {} },
+        { type: 'assigned', actor: { kind: 'system', id: null }, data: { agentId: ag } },
+      ],
+    }));
+    await commit(siteId, { conversationId: c.id }, [text('respuesta', null, 'text', agent), text('bot', null, 'text', { kind: 'bot' })], () => ({
+      events: [{ type: 'first_human_reply', actor: agent, data: { agentId: ag, waitedMs: 3000 } }],
+    }));
+    await commit(siteId, { conversationId: c.id }, [], (s) => ({
+      state: { ...stateOf(s.conversation), status: 'resolved', assigneeId: null, resolvedFrom: 'people' },
+      events: [{ type: 'resolved', actor: agent, data: {} }],
+    }));
+    await commit(siteId, { conversationId: c.id }, [], () => ({ events: [], rating: { score: 4, comment: null } }));
+    await commit(siteId, { conversationId: c.id }, [text('¡gracias!', 'late')]); // after the last lifecycle event: not in the facts yet
+    const end = tick();
+
+    const [facts] = await store.reports.facts(siteId, start, end, {}, ['via', 'channel', 'language', 'resolutions', 'handoffReasons', 'agents', 'queued', 'shopperMessages', 'agentMessages', 'botMessages', 'createdAt']);
+    expect(facts).toEqual({
+      id: c.id,
+      via: 'shopper',
+      channel: 'chat',
+      language: 'es',
+      resolutions: 1,
+      handoffReasons: '["asked"]',
+      agents: `|${ag}|`,
+      queued: 1,
+      shopperMessages: 1,
+      agentMessages: 1,
+      botMessages: 1,
+      createdAt: expect.any(Number),
+    });
+    expect(await store.reports.totals(siteId, start, end, {})).toEqual({ conversations: 1, botResolved: 0, resolutions: 1, proactive: 0 });
+    expect(await store.reports.facts(siteId, start, end, { agentId: ag }, ['via'])).toHaveLength(1);
+    expect(await store.reports.facts(siteId, start, end, { agentId: 'other' }, ['via'])).toEqual([]);
+    expect(await store.reports.facts(siteId, start, end, { language: 'en' }, ['via'])).toEqual([]);
+    expect(await store.reports.facts(siteId, start, end, { having: 'resolutions' }, ['via'])).toHaveLength(1);
+    expect(await store.reports.handoffs(siteId, start, end, {})).toEqual([['asked', 1]]);
+    const resolutions = await store.reports.pairs(siteId, start, end, {}, 'resolution');
+    expect(resolutions).toHaveLength(1);
+    expect(resolutions[0]![0]).toBe(facts!.createdAt);
+    expect(resolutions[0]![1]).toBeGreaterThan(0);
+    const [day] = await store.reports.perDay(siteId, start, end, {}, 'UTC');
+    expect(day).toMatchObject({ conversations: 1, shopper: 1, agent: 1, bot: 1 });
+    expect((await store.reports.perWeekHour(siteId, start, end, {}, 'UTC')).reduce((n, r) => n + r.n, 0)).toBe(1);
+    expect(await store.reports.perDay(siteId, start, end, {}, 'Europe/Madrid')).toEqual([]); // written in UTC
+    expect(await store.reports.uncounted(siteId, start, end, {})).toEqual([{ createdAt: facts!.createdAt, authorKind: 'visitor', n: 1 }]);
+    expect(await store.reports.ratings(siteId, start, end, {})).toEqual([{ conversationId: c.id, score: 4, agentId: ag, team: null, createdAt: expect.any(Number) }]);
+    expect(await store.reports.customers(siteId, start, end, {})).toEqual([]);
+    const stats = await store.stats();
+    expect(stats.messagesStored).toBeGreaterThanOrEqual(4);
+  });
+
   // ------------------------------------------------------------------ tags, snooze, contact notes
 
   it('tags: add once, at most `max` (also when adds race), remove, list items, site tags, search by tag', async () => {
@@ -741,7 +802,7 @@ describe.each([
 
   // ------------------------------------------------------------------ reports
 
-  it('reports: facts written with each lifecycle event (not a plain message), filtered report queries, ratings, backfill', async () => {
+  it('reports: one chat’s facts through its lifecycle (not a plain message), every report query and filter, uncounted messages, backfill', async () => {
     const siteId = await site();
     const ag = (await store.agents.create({ siteId, email: 'reports@example.com', name: 'Reports', passwordHash: 'h', role: 'agent', now })).id;
     const start = now;
@@ -839,6 +900,6 @@ describe.each([
     expect(await store.reports.totals(siteId, start, end, {})).toEqual({ conversations: 1, botResolved: 0, resolutions: 1, proactive: 0 });
 
     const stats = await store.stats();
-    expect(stats.messagesStored).toBeGreaterThanOrEqual(3);
+    expect(stats.messagesStored).toBeGreaterThanOrEqual(4);
   });
 });

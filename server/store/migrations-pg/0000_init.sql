@@ -60,6 +60,40 @@ CREATE TABLE "conversation_events" (
 	"at" bigint NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "conversation_facts" (
+	"conversation_id" text PRIMARY KEY NOT NULL,
+	"site_id" text NOT NULL,
+	"created_at" bigint NOT NULL,
+	"via" text NOT NULL,
+	"channel" text NOT NULL,
+	"language" text,
+	"team" text,
+	"status" text NOT NULL,
+	"time_zone" text NOT NULL,
+	"local_day" text NOT NULL,
+	"weekday" integer NOT NULL,
+	"hour" integer NOT NULL,
+	"first_response_seconds" double precision,
+	"first_response_agent" text,
+	"queued" integer NOT NULL,
+	"queue" text NOT NULL,
+	"left_unanswered" integer NOT NULL,
+	"resolutions" integer NOT NULL,
+	"resolution_seconds" text NOT NULL,
+	"bot_resolved" integer NOT NULL,
+	"handoff_reasons" text NOT NULL,
+	"holdings" text NOT NULL,
+	"agents" text NOT NULL,
+	"teams" text NOT NULL,
+	"transfers" integer NOT NULL,
+	"reopens" integer NOT NULL,
+	"shopper_messages" integer NOT NULL,
+	"agent_messages" integer NOT NULL,
+	"bot_messages" integer NOT NULL,
+	"counted_seq" integer NOT NULL,
+	"updated_at" bigint NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "conversation_ratings" (
 	"id" text PRIMARY KEY NOT NULL,
 	"site_id" text NOT NULL,
@@ -307,6 +341,8 @@ ALTER TABLE "attachments" ADD CONSTRAINT "attachments_site_id_sites_id_fk" FOREI
 ALTER TABLE "attachments" ADD CONSTRAINT "attachments_conversation_id_conversations_id_fk" FOREIGN KEY ("conversation_id") REFERENCES "public"."conversations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "conversation_events" ADD CONSTRAINT "conversation_events_site_id_sites_id_fk" FOREIGN KEY ("site_id") REFERENCES "public"."sites"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "conversation_events" ADD CONSTRAINT "conversation_events_conversation_id_conversations_id_fk" FOREIGN KEY ("conversation_id") REFERENCES "public"."conversations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "conversation_facts" ADD CONSTRAINT "conversation_facts_conversation_id_conversations_id_fk" FOREIGN KEY ("conversation_id") REFERENCES "public"."conversations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "conversation_facts" ADD CONSTRAINT "conversation_facts_site_id_sites_id_fk" FOREIGN KEY ("site_id") REFERENCES "public"."sites"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "conversation_ratings" ADD CONSTRAINT "conversation_ratings_site_id_sites_id_fk" FOREIGN KEY ("site_id") REFERENCES "public"."sites"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "conversation_ratings" ADD CONSTRAINT "conversation_ratings_conversation_id_conversations_id_fk" FOREIGN KEY ("conversation_id") REFERENCES "public"."conversations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "conversations" ADD CONSTRAINT "conversations_site_id_sites_id_fk" FOREIGN KEY ("site_id") REFERENCES "public"."sites"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -343,6 +379,7 @@ CREATE INDEX "agents_email_idx" ON "agents" USING btree ("email");--> statement-
 CREATE INDEX "attachments_site_idx" ON "attachments" USING btree ("site_id","created_at");--> statement-breakpoint
 CREATE INDEX "conversation_events_conversation_idx" ON "conversation_events" USING btree ("conversation_id","id");--> statement-breakpoint
 CREATE INDEX "conversation_events_site_at_idx" ON "conversation_events" USING btree ("site_id","at");--> statement-breakpoint
+CREATE INDEX "conversation_facts_site_created_idx" ON "conversation_facts" USING btree ("site_id","created_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "conversation_ratings_resolution_unique" ON "conversation_ratings" USING btree ("conversation_id","resolved_event_id");--> statement-breakpoint
 CREATE INDEX "conversation_ratings_site_idx" ON "conversation_ratings" USING btree ("site_id","created_at");--> statement-breakpoint
 CREATE INDEX "conversations_site_updated_idx" ON "conversations" USING btree ("site_id","updated_at");--> statement-breakpoint
@@ -360,7 +397,6 @@ CREATE INDEX "mail_outbox_conversation_idx" ON "mail_outbox" USING btree ("conve
 CREATE UNIQUE INDEX "messages_serial_no_unique" ON "messages" USING btree ("serial_no");--> statement-breakpoint
 CREATE UNIQUE INDEX "messages_conversation_seq_unique" ON "messages" USING btree ("conversation_id","seq");--> statement-breakpoint
 CREATE UNIQUE INDEX "messages_conversation_client_unique" ON "messages" USING btree ("conversation_id","client_id");--> statement-breakpoint
-CREATE INDEX "messages_site_created_idx" ON "messages" USING btree ("site_id","created_at","kind","author_kind");--> statement-breakpoint
 CREATE UNIQUE INDEX "orders_site_external_unique" ON "orders" USING btree ("site_id","external_id");--> statement-breakpoint
 CREATE INDEX "orders_site_customer_idx" ON "orders" USING btree ("site_id","customer_id");--> statement-breakpoint
 CREATE INDEX "orders_site_number_idx" ON "orders" USING btree ("site_id","number");--> statement-breakpoint

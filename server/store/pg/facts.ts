@@ -67,9 +67,11 @@ export async function refreshFacts(
   const v = factsValues({ siteId, conversationId, conversation, events, previous: previous ?? null, countedSince, firstChannel, timeZone, now });
   if (!v) return;
   const excluded = (column: string) => sql.raw(`excluded.${column}`);
+  // The lists are stored as JSON text, as in SQLite.
+  const row = { ...v, queue: JSON.stringify(v.queue), resolutionSeconds: JSON.stringify(v.resolutionSeconds), handoffReasons: JSON.stringify(v.handoffReasons), holdings: JSON.stringify(v.holdings) };
   await q
     .insert(f)
-    .values(v)
+    .values(row)
     .onConflictDoUpdate({
       target: f.conversationId,
       set: {

@@ -21,13 +21,13 @@ import { and, asc, desc, eq, exists, gt, inArray, isNotNull, isNull, lt, lte, ne
 import { alias } from 'drizzle-orm/pg-core';
 import type { ConversationStatus, Message } from '../../../shared/protocol';
 import { newId } from '../../ids';
+import { reportTimeZone } from '../../domain/reports';
 import { parseSiteSettings } from '../../domain/site-settings';
 import type { Logger } from '../../logger';
 import { toCustomer, toOrders } from '../commerce';
 import { ConflictError, NotFoundError, StoreUnavailableError } from '../errors';
 import { DELIVERY_TTL_MS, toRecord as toIntegration } from '../integration-repo';
 import { replyToken, settlePatch, toMail } from '../mail-repo';
-import { reportTimeZone } from '../../domain/reports';
 import { FACT_COLUMNS, factsWhere, liveSecretKeys, proactiveClaim, unansweredOf } from '../shared';
 import { IDEMPOTENCY_TTL_MS, SIGN_IN_CANDIDATES, toAgent, toConversation, toInvite, toListItem, toMessage, toSite, toVisitor, unmark } from '../sqlite-store';
 import { deliveryBody, toDelivery, toWebhook } from '../webhook-repo';
@@ -111,8 +111,8 @@ function mapError(err: unknown): unknown {
   return isPgUnavailable(err) ? new StoreUnavailableError(err) : err;
 }
 
-/** The facts columns stored as jsonb (reports read them as JSON text). */
-const JSON_FACTS: ReadonlySet<FactColumn> = new Set<FactColumn>(['queue', 'resolutionSeconds', 'handoffReasons', 'holdings']);
+/** The SQL of each fact column a report may ask for (shared with SQLite's report-repo; bigint read as a number). */
+const PG_FACT_COLUMNS: Record<FactColumn, string> = { ...FACT_COLUMNS, createdAt: 'f.created_at::float8' };
 
 /** `count(*)` as a number (PostgreSQL returns bigint counts as strings). */
 const count = () => sql<number>`count(*)`.mapWith(Number);
@@ -734,127 +734,85 @@ export class PgStore implements Store {
   // ---------------------------------------------------------------- reports and ratings
 
   /**
-   * A report query over `conversation_facts f`: `text` with `?` where the filter's parameters go
-   * (shared factsWhere), run through drizzle's parameters.
+   * `WHERE` over `conversation_facts f` for the site, the range and the filter: the shared
+   * factsWhere (as SQLite's report-repo, `strpos` for `instr`), its `?` bound as parameters.
    */
-  private async factsQuery<R extends Record<string, unknown>>(build: (where: string) => string, siteId: string, start: number, end: number, filter: FactsFilter): Promise<R[]> {
+  private factsWhere(siteId: string, start: number, end: number, filter: FactsFilter): SQL {
     const w = factsWhere(siteId, start, end, filter, 'strpos');
-    const parts = build(w.sql).split('?');
+    const parts = w.sql.split('?');
     const chunks: SQL[] = [sql.raw(parts[0]!)];
     w.params.forEach((p, i) => chunks.push(sql`${p}`, sql.raw(parts[i + 1]!)));
-    return (await this.run((db) => db.execute<R>(sql.join(chunks)))).rows as R[];
+    return sql.join(chunks);
+  }
+
+  private async rows<R>(query: SQL): Promise<R[]> {
+    return this.run(async (db) => (await db.execute(query)).rows as R[]);
   }
 
   reports = {
-    facts: async <C extends FactColumn>(siteId: string, start: number, end: number, filter: FactsFilter, columns: readonly C[]): Promise<FactRow<C>[]> => {
-      // The lists are jsonb here: read as JSON text, like SQLite's columns.
-      const column = (c: FactColumn) => (JSON_FACTS.has(c) ? `${FACT_COLUMNS[c]}::text` : FACT_COLUMNS[c]);
-      const rows = await this.factsQuery<Record<string, unknown>>(
-        (where) => `SELECT f.conversation_id AS "id"${columns.map((c) => `, ${column(c)} AS "${c}"`).join('')} FROM conversation_facts f WHERE ${where}`,
-        siteId,
-        start,
-        end,
-        filter,
-      );
-      // bigint comes back as text.
-      if (columns.includes('createdAt' as C)) for (const r of rows) r.createdAt = Number(r.createdAt);
-      return rows as FactRow<C>[];
-    },
+    facts: <C extends FactColumn>(siteId: string, start: number, end: number, filter: FactsFilter, columns: readonly C[]) =>
+      this.rows<FactRow<C>>(
+        sql`SELECT f.conversation_id AS id${sql.join(
+          columns.map((c) => sql.raw(`, ${PG_FACT_COLUMNS[c]} AS "${c}"`)),
+          sql``,
+        )} FROM conversation_facts f WHERE ${this.factsWhere(siteId, start, end, filter)}`,
+      ),
     totals: async (siteId: string, start: number, end: number, filter: FactsFilter) => {
-      const [row] = await this.factsQuery<{ conversations: string; botResolved: string; resolutions: string; proactive: string }>(
-        (where) => `SELECT count(*) AS "conversations", coalesce(sum(f.bot_resolved), 0) AS "botResolved", coalesce(sum(f.resolutions), 0) AS "resolutions",
-                           count(*) FILTER (WHERE f.via = 'proactive') AS "proactive" FROM conversation_facts f WHERE ${where}`,
-        siteId,
-        start,
-        end,
-        filter,
+      const [row] = await this.rows<{ conversations: number; botResolved: number; resolutions: number; proactive: number }>(
+        sql`SELECT count(*)::int AS conversations, coalesce(sum(f.bot_resolved), 0)::int AS "botResolved", coalesce(sum(f.resolutions), 0)::int AS resolutions,
+                   coalesce(sum((f.via = 'proactive')::int), 0)::int AS proactive
+              FROM conversation_facts f WHERE ${this.factsWhere(siteId, start, end, filter)}`,
       );
-      return { conversations: Number(row?.conversations ?? 0), botResolved: Number(row?.botResolved ?? 0), resolutions: Number(row?.resolutions ?? 0), proactive: Number(row?.proactive ?? 0) };
+      return row ?? { conversations: 0, botResolved: 0, resolutions: 0, proactive: 0 };
     },
-    customers: async (siteId: string, start: number, end: number, filter: FactsFilter): Promise<[number, number, string][]> =>
+    customers: async (siteId: string, start: number, end: number, filter: FactsFilter) =>
       (
-        await this.factsQuery<{ createdAt: string; proactive: number; customerId: string }>(
-          (where) => `SELECT f.created_at AS "createdAt", (f.via = 'proactive')::int AS "proactive", v.customer_id AS "customerId"
-                        FROM conversation_facts f JOIN conversations c ON c.id = f.conversation_id JOIN visitors v ON v.id = c.visitor_id
-                       WHERE ${where} AND v.customer_id IS NOT NULL`,
-          siteId,
-          start,
-          end,
-          filter,
+        await this.rows<{ at: number; proactive: number; customerId: string }>(
+          sql`SELECT f.created_at::float8 AS at, (f.via = 'proactive')::int AS proactive, v.customer_id AS "customerId"
+                FROM conversation_facts f JOIN conversations c ON c.id = f.conversation_id JOIN visitors v ON v.id = c.visitor_id
+               WHERE ${this.factsWhere(siteId, start, end, filter)} AND v.customer_id IS NOT NULL`,
         )
-      ).map((r) => [Number(r.createdAt), r.proactive, r.customerId]),
-    pairs: async (siteId: string, start: number, end: number, filter: FactsFilter, what: 'firstResponse' | 'resolution'): Promise<[number, number][]> =>
+      ).map((r): [number, number, string] => [r.at, r.proactive, r.customerId]),
+    pairs: async (siteId: string, start: number, end: number, filter: FactsFilter, what: 'firstResponse' | 'resolution') =>
       (
-        await this.factsQuery<{ createdAt: string; seconds: number }>(
-          (where) =>
-            what === 'firstResponse'
-              ? `SELECT f.created_at AS "createdAt", f.first_response_seconds AS "seconds" FROM conversation_facts f WHERE ${where} AND f.first_response_seconds IS NOT NULL`
-              : `SELECT f.created_at AS "createdAt", j.value::float8 AS "seconds" FROM conversation_facts f, jsonb_array_elements(f.resolution_seconds) j
-                  WHERE ${where} AND f.resolutions > 0`,
-          siteId,
-          start,
-          end,
-          filter,
+        await this.rows<{ at: number; seconds: number }>(
+          what === 'firstResponse'
+            ? sql`SELECT f.created_at::float8 AS at, f.first_response_seconds AS seconds FROM conversation_facts f
+                   WHERE ${this.factsWhere(siteId, start, end, filter)} AND f.first_response_seconds IS NOT NULL`
+            : sql`SELECT f.created_at::float8 AS at, j.value::float8 AS seconds FROM conversation_facts f, jsonb_array_elements_text(f.resolution_seconds::jsonb) j
+                   WHERE ${this.factsWhere(siteId, start, end, filter)} AND f.resolutions > 0`,
         )
-      ).map((r) => [Number(r.createdAt), Number(r.seconds)]),
-    handoffs: async (siteId: string, start: number, end: number, filter: FactsFilter): Promise<[string, number][]> =>
+      ).map((r): [number, number] => [r.at, r.seconds]),
+    handoffs: async (siteId: string, start: number, end: number, filter: FactsFilter) =>
       (
-        await this.factsQuery<{ reason: string; n: string }>(
-          (where) => `SELECT j.value AS "reason", count(*) AS "n" FROM conversation_facts f, jsonb_array_elements_text(f.handoff_reasons) j
-                       WHERE ${where} AND f.handoff_reasons != '[]' GROUP BY j.value`,
-          siteId,
-          start,
-          end,
-          filter,
+        await this.rows<{ reason: string; n: number }>(
+          sql`SELECT j.value AS reason, count(*)::int AS n FROM conversation_facts f, jsonb_array_elements_text(f.handoff_reasons::jsonb) j
+               WHERE ${this.factsWhere(siteId, start, end, filter)} AND f.handoff_reasons != '[]' GROUP BY j.value`,
         )
-      ).map((r) => [r.reason, Number(r.n)]),
-    perDay: async (siteId: string, start: number, end: number, filter: FactsFilter, timeZone: string) =>
-      (
-        await this.factsQuery<{ day: string; conversations: string; shopper: string; agent: string; bot: string }>(
-          (where) => `SELECT f.local_day AS "day", count(*) AS "conversations", sum(f.shopper_messages) AS "shopper", sum(f.agent_messages) AS "agent", sum(f.bot_messages) AS "bot"
-                        FROM conversation_facts f WHERE ${where} GROUP BY f.local_day`,
-          siteId,
-          start,
-          end,
-          { ...filter, timeZone: { zone: timeZone } },
-        )
-      ).map((r) => ({ day: r.day, conversations: Number(r.conversations), shopper: Number(r.shopper), agent: Number(r.agent), bot: Number(r.bot) })),
-    perWeekHour: async (siteId: string, start: number, end: number, filter: FactsFilter, timeZone: string) =>
-      (
-        await this.factsQuery<{ weekday: number; hour: number; n: string }>(
-          (where) => `SELECT f.weekday AS "weekday", f.hour AS "hour", count(*) AS "n" FROM conversation_facts f
-                       WHERE ${where} AND f.via NOT IN ('agent', 'order_event') GROUP BY f.weekday, f.hour`,
-          siteId,
-          start,
-          end,
-          { ...filter, timeZone: { zone: timeZone } },
-        )
-      ).map((r) => ({ weekday: r.weekday, hour: r.hour, n: Number(r.n) })),
-    uncounted: async (siteId: string, start: number, end: number, filter: FactsFilter) =>
-      (
-        await this.factsQuery<{ createdAt: string; authorKind: 'visitor' | 'agent' | 'bot'; n: string }>(
-          (where) => `SELECT f.created_at AS "createdAt", m.author_kind AS "authorKind", count(*) AS "n"
-                        FROM conversation_facts f JOIN conversations c ON c.id = f.conversation_id
-                        JOIN messages m ON m.conversation_id = f.conversation_id AND m.seq > f.counted_seq
-                       WHERE ${where} AND c.last_seq > f.counted_seq AND m.kind IN ('text', 'card') AND m.author_kind IN ('visitor', 'agent', 'bot')
-                       GROUP BY f.conversation_id, f.created_at, m.author_kind`,
-          siteId,
-          start,
-          end,
-          filter,
-        )
-      ).map((r) => ({ createdAt: Number(r.createdAt), authorKind: r.authorKind, n: Number(r.n) })),
-    ratings: async (siteId: string, start: number, end: number, filter: FactsFilter): Promise<ReportRating[]> =>
-      (
-        await this.factsQuery<{ conversationId: string; score: number; agentId: string | null; team: string | null; createdAt: string }>(
-          (where) => `SELECT r.conversation_id AS "conversationId", r.score, r.agent_id AS "agentId", r.team, r.created_at AS "createdAt"
-                        FROM conversation_facts f JOIN conversation_ratings r ON r.conversation_id = f.conversation_id WHERE ${where}`,
-          siteId,
-          start,
-          end,
-          filter,
-        )
-      ).map((r) => ({ conversationId: r.conversationId, score: r.score, agentId: r.agentId, team: r.team, createdAt: Number(r.createdAt) })),
+      ).map((r): [string, number] => [r.reason, r.n]),
+    perDay: (siteId: string, start: number, end: number, filter: FactsFilter, timeZone: string) =>
+      this.rows<{ day: string; conversations: number; shopper: number; agent: number; bot: number }>(
+        sql`SELECT f.local_day AS day, count(*)::int AS conversations, sum(f.shopper_messages)::int AS shopper, sum(f.agent_messages)::int AS agent, sum(f.bot_messages)::int AS bot
+              FROM conversation_facts f WHERE ${this.factsWhere(siteId, start, end, { ...filter, timeZone: { zone: timeZone } })} GROUP BY f.local_day`,
+      ),
+    perWeekHour: (siteId: string, start: number, end: number, filter: FactsFilter, timeZone: string) =>
+      this.rows<{ weekday: number; hour: number; n: number }>(
+        sql`SELECT f.weekday AS weekday, f.hour AS hour, count(*)::int AS n FROM conversation_facts f
+             WHERE ${this.factsWhere(siteId, start, end, { ...filter, timeZone: { zone: timeZone } })} AND f.via NOT IN ('agent', 'order_event') GROUP BY f.weekday, f.hour`,
+      ),
+    uncounted: (siteId: string, start: number, end: number, filter: FactsFilter) =>
+      this.rows<{ createdAt: number; authorKind: 'visitor' | 'agent' | 'bot'; n: number }>(
+        sql`SELECT f.created_at::float8 AS "createdAt", m.author_kind AS "authorKind", count(*)::int AS n
+              FROM conversation_facts f JOIN conversations c ON c.id = f.conversation_id
+              JOIN messages m ON m.conversation_id = f.conversation_id AND m.seq > f.counted_seq
+             WHERE ${this.factsWhere(siteId, start, end, filter)} AND c.last_seq > f.counted_seq AND m.kind IN ('text', 'card') AND m.author_kind IN ('visitor', 'agent', 'bot')
+             GROUP BY f.conversation_id, f.created_at, m.author_kind`,
+      ),
+    ratings: (siteId: string, start: number, end: number, filter: FactsFilter) =>
+      this.rows<ReportRating>(
+        sql`SELECT r.conversation_id AS "conversationId", r.score, r.agent_id AS "agentId", r.team, r.created_at::float8 AS "createdAt"
+              FROM conversation_facts f JOIN conversation_ratings r ON r.conversation_id = f.conversation_id WHERE ${this.factsWhere(siteId, start, end, filter)}`,
+      ),
     orders: (siteId: string, start: number, end: number) =>
       this.run((db) =>
         db

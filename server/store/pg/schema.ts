@@ -391,8 +391,7 @@ export const conversationEvents = pgTable(
  * What reports read: one row per conversation, its replayed event log (domain/reports
  * `storedFacts`) plus its message counts, rewritten in the same transaction as every lifecycle
  * event of the conversation (never for a plain message). Backfilled from the event log when the
- * table is new (pg/db.ts). Times in ms, durations in seconds. The lists are `jsonb` (reports
- * read them as JSON text, like SQLite's).
+ * table is empty while there are chats (pg/db.ts, pg/facts.ts). Times in ms, durations in seconds.
  */
 export const conversationFacts = pgTable(
   'conversation_facts',
@@ -420,17 +419,17 @@ export const conversationFacts = pgTable(
     hour: integer('hour').notNull(),
     firstResponseSeconds: doublePrecision('first_response_seconds'),
     firstResponseAgent: text('first_response_agent'),
-    /** Number of queue stints, and the stints [[from, to, outcome], …]. */
+    /** Number of queue stints, and the stints as JSON [[from, to, outcome], …]. */
     queued: integer('queued').notNull(),
-    queue: jsonb('queue').$type<unknown[]>().notNull(),
+    queue: text('queue').notNull(),
     leftUnanswered: integer('left_unanswered').notNull(),
-    /** Number of resolves, and each one's seconds. */
+    /** Number of resolves, and each one's seconds as a JSON array. */
     resolutions: integer('resolutions').notNull(),
-    resolutionSeconds: jsonb('resolution_seconds').$type<number[]>().notNull(),
+    resolutionSeconds: text('resolution_seconds').notNull(),
     botResolved: integer('bot_resolved').notNull(),
-    /** Hand-off reasons; holdings [[agentId, from, to], …]. */
-    handoffReasons: jsonb('handoff_reasons').$type<string[]>().notNull(),
-    holdings: jsonb('holdings').$type<unknown[]>().notNull(),
+    /** JSON arrays: hand-off reasons; holdings [[agentId, from, to], …]. */
+    handoffReasons: text('handoff_reasons').notNull(),
+    holdings: text('holdings').notNull(),
     /** `|id|id|`: agents who held it, teams it was transferred to. */
     agents: text('agents').notNull(),
     teams: text('teams').notNull(),
