@@ -361,6 +361,7 @@ export function createInbox(
   }
 
   function select(id: string): void {
+    if (selectedId.value !== id) tagError.value = null;
     selectedId.value = id;
     performance.mark('mostrador:select');
     if (!timelines.has(id)) {

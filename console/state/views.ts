@@ -75,19 +75,20 @@ export function turn(c: ConversationSummary): 'shopper-waiting' | 'waiting-for-s
 }
 
 /**
- * Alt+↓ / Alt+↑: the next (or previous) chat of `list` whose shopper waits for a reply, longest
- * waiting first, after (before) the open one, round the end; from a chat that does not wait, the
- * longest waiting (the most recently waiting). Null when no other chat waits.
+ * Alt+↓ / Alt+↑: the next chat below (above) the open one in `list` (the view as shown) whose
+ * shopper waits for a reply, round the end; from no chat, the first (last) such chat. Chats the
+ * agent has answered are passed over, so answering one (which moves it to the top) never sends
+ * the agent back to it. Null when no other chat waits.
  */
 export function nextNeedingReply(list: readonly ConversationSummary[], currentId: string | null, delta: 1 | -1): string | null {
-  const waiting = list
-    .filter((c) => turn(c) === 'shopper-waiting')
-    .sort((a, b) => (shopperWaitingSince(a) ?? a.updatedAt) - (shopperWaitingSince(b) ?? b.updatedAt) || (a.id < b.id ? -1 : 1));
-  const others = waiting.filter((c) => c.id !== currentId);
-  if (others.length === 0) return null;
-  const at = waiting.findIndex((c) => c.id === currentId);
-  if (at === -1) return (delta === 1 ? waiting[0] : waiting[waiting.length - 1])!.id;
-  return waiting[(at + delta + waiting.length) % waiting.length]!.id;
+  const n = list.length;
+  const at = list.findIndex((c) => c.id === currentId);
+  for (let step = 1; step <= n; step++) {
+    const i = at === -1 ? (delta === 1 ? step - 1 : n - step) : (((at + delta * step) % n) + n) % n;
+    const c = list[i]!;
+    if (c.id !== currentId && turn(c) === 'shopper-waiting') return c.id;
+  }
+  return null;
 }
 
 /** Since when the shopper has been waiting for a person (for "Waiting · 3 min"). */

@@ -1,5 +1,5 @@
 /** Top level: sign-in when signed out, the workspace when signed in. */
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { createContextModel } from '../state/context';
 import { createInbox } from '../state/inbox';
 import { createNotifier, tabTitle } from '../state/notify';
@@ -139,6 +139,19 @@ function Workspace({ session, agent }: { session: Session; agent: AgentInfo }) {
     document.title = tabTitle(unreadTotal, inbox.queued.value);
   }, [unreadTotal, inbox.queued.value]);
 
+  // The phone's "Menu" of the top bar: open or not; a click elsewhere closes it.
+  const [moreOpen, setMoreOpen] = useState(false);
+  const moreButton = useRef<HTMLButtonElement>(null);
+  const morePanel = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!moreOpen) return;
+    const onDown = (e: PointerEvent) => {
+      const target = e.target as Node;
+      if (!moreButton.current?.contains(target) && !morePanel.current?.contains(target)) setMoreOpen(false);
+    };
+    document.addEventListener('pointerdown', onDown);
+    return () => document.removeEventListener('pointerdown', onDown);
+  }, [moreOpen]);
   // What a shortcut found nothing for ("No other chat is waiting for a reply"), read out politely.
   const [shortcutNote, setShortcutNote] = useState('');
   // Keyboard: Alt+↓/↑ next/previous chat waiting for a reply, Alt+1…6 views, "/" search (docs/console.md).
@@ -167,8 +180,8 @@ function Workspace({ session, agent }: { session: Session; agent: AgentInfo }) {
     <div class="workspace">
       <header class="topbar">
         <span class="brand">{t.appName}</span>
-        <span class={`conn ${status}`} role="status">
-          {status === 'open' ? t.connected : t.reconnecting}
+        <span class={`conn ${status}`} role="status" title={status === 'open' ? t.connected : t.reconnecting}>
+          <span class="conn-text">{status === 'open' ? t.connected : t.reconnecting}</span>
         </span>
         <span class="spacer" />
         <label class="my-status">
@@ -185,33 +198,71 @@ function Workspace({ session, agent }: { session: Session; agent: AgentInfo }) {
         <span class="sr-only" role="status">
           {shortcutNote}
         </span>
-        <AlertsMenu notifier={notifier} />
         <button type="button" class="ghost" aria-pressed={screen === 'visitors'} onClick={() => setScreen(screen === 'visitors' ? 'inbox' : 'visitors')}>
-          {t.visitors} <span class="count">{onlineVisitors}</span>
+          <span class="label-long">{t.visitors}</span>
+          <span class="label-short" aria-hidden="true">
+            {t.visitorsShort}
+          </span>{' '}
+          <span class="count">{onlineVisitors}</span>
         </button>
-        {(agent.role === 'admin' || agent.role === 'supervisor') && (
-          <>
-            <button type="button" class="ghost" aria-pressed={screen === 'live'} onClick={() => setScreen(screen === 'live' ? 'inbox' : 'live')}>
-              {t.liveView}
+        {/* A phone keeps one row: the rest sits behind "Menu" (a disclosure); wider screens show it inline. */}
+        <button
+          ref={moreButton}
+          type="button"
+          class="ghost phone-only more-toggle"
+          aria-expanded={moreOpen}
+          aria-controls="topbar-more"
+          title={t.menu}
+          onClick={() => setMoreOpen(!moreOpen)}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape' && moreOpen) setMoreOpen(false);
+          }}
+        >
+          <span aria-hidden="true">☰</span>
+          <span class="sr-only">{t.menu}</span>
+        </button>
+        <div
+          id="topbar-more"
+          ref={morePanel}
+          class="topbar-more"
+          data-open={moreOpen ? 'true' : undefined}
+          onKeyDown={(e) => {
+            // The alerts menu's own Escape (it closes itself first) is not this one's.
+            if (e.key === 'Escape' && moreOpen && !e.defaultPrevented) {
+              setMoreOpen(false);
+              moreButton.current?.focus();
+            }
+          }}
+          // Choosing a screen (or signing out) closes it; the alerts menu and the pickers keep it open.
+          onClick={(e) => {
+            if ((e.target as Element).closest('button.screen')) setMoreOpen(false);
+          }}
+        >
+          <AlertsMenu notifier={notifier} />
+          {(agent.role === 'admin' || agent.role === 'supervisor') && (
+            <>
+              <button type="button" class="ghost screen" aria-pressed={screen === 'live'} onClick={() => setScreen(screen === 'live' ? 'inbox' : 'live')}>
+                {t.liveView}
+              </button>
+              <button type="button" class="ghost screen" aria-pressed={screen === 'reports'} onClick={() => setScreen(screen === 'reports' ? 'inbox' : 'reports')}>
+                {t.reports}
+              </button>
+            </>
+          )}
+          {agent.role === 'admin' && (
+            <button type="button" class="ghost screen" aria-pressed={screen === 'settings'} onClick={() => setScreen(screen === 'settings' ? 'inbox' : 'settings')}>
+              {screen === 'settings' ? t.inbox : t.settings}
             </button>
-            <button type="button" class="ghost" aria-pressed={screen === 'reports'} onClick={() => setScreen(screen === 'reports' ? 'inbox' : 'reports')}>
-              {t.reports}
-            </button>
-          </>
-        )}
-        {agent.role === 'admin' && (
-          <button type="button" class="ghost" aria-pressed={screen === 'settings'} onClick={() => setScreen(screen === 'settings' ? 'inbox' : 'settings')}>
-            {screen === 'settings' ? t.inbox : t.settings}
+          )}
+          <LanguagePicker />
+          <ThemeToggle />
+          <button type="button" class="ghost me screen" aria-pressed={screen === 'account'} title={t.account} onClick={() => setScreen(screen === 'account' ? 'inbox' : 'account')}>
+            {agent.name} <span class="sr-only">· {t.account}</span>
           </button>
-        )}
-        <LanguagePicker />
-        <ThemeToggle />
-        <button type="button" class="ghost me" aria-pressed={screen === 'account'} title={t.account} onClick={() => setScreen(screen === 'account' ? 'inbox' : 'account')}>
-          {agent.name} <span class="sr-only">· {t.account}</span>
-        </button>
-        <button type="button" class="ghost" onClick={() => void session.signOut()}>
-          {t.signOut}
-        </button>
+          <button type="button" class="ghost screen" onClick={() => void session.signOut()}>
+            {t.signOut}
+          </button>
+        </div>
       </header>
       {screen === 'settings' && <LazySettings meId={agent.id} />}
       {screen === 'account' && <AccountView agent={agent} />}

@@ -61,7 +61,7 @@ async function scope(store: Store, site: SiteRecord, req: ReportRequest): Promis
   const range: ReportRange = { from: req.from, to: req.to, timeZone: reportTimeZone(site) };
   const { start, end } = rangeBounds(range);
   const f = req.filter;
-  const filter: FactsFilter = { agentId: f.agentId, channel: f.channel, language: f.language, team: f.team };
+  const filter: FactsFilter = { agentId: f.agentId, channel: f.channel, language: f.language, team: f.team, tag: f.tag };
   if (f.team) filter.teamMembers = (await store.agents.list(site.id)).filter((a) => a.teams.includes(f.team!)).map((a) => a.id);
   return { range, start, end, filter };
 }

@@ -449,6 +449,8 @@ export interface ReportFilter {
   agentId?: string | undefined;
   channel?: string | undefined;
   language?: string | undefined;
+  /** Only conversations with this tag (normalised; applied by app/reports from the tag index); null: a tag no chat can have. */
+  tag?: string | null | undefined;
 }
 
 /** A conversation as reports see it: its replayed log plus what the conversation row knows. */

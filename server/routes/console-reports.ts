@@ -13,6 +13,7 @@ import { DEFAULT_CAPACITY } from '../domain/routing';
 import { REPORT_NAMES, toCsv, type ReportName } from '../domain/reports';
 import type { AgentRecord, Store } from '../store/types';
 import { ReportQuery } from './api-v1/schemas';
+import { normaliseTag } from '../../shared/tags';
 
 export function consoleReportRoutes(deps: { store: Store; now: () => number }) {
   const app = new Hono<{ Variables: { agent: AgentRecord } }>();
@@ -29,7 +30,7 @@ export function consoleReportRoutes(deps: { store: Store; now: () => number }) {
     const parsed = v.safeParse(ReportQuery, query);
     if (!parsed.success) return null;
     const q = parsed.output;
-    return { q, req: { from: q.from, to: q.to, filter: { team: q.team, agentId: q.agent, channel: q.channel, language: q.language } } };
+    return { q, req: { from: q.from, to: q.to, filter: { team: q.team, agentId: q.agent, channel: q.channel, language: q.language, tag: q.tag === undefined ? undefined : normaliseTag(q.tag) } } };
   };
 
   app.get('/summary', async (c) => {

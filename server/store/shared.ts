@@ -200,6 +200,11 @@ export function factsWhere(siteId: string, start: number, end: number, filter: F
     parts.push(`(f.team = ? OR ${contains}(f.teams, ?) > 0${members.map(() => ` OR ${contains}(f.agents, ?) > 0`).join('')})`);
     params.push(filter.team, `|${filter.team}|`, ...members.map((m) => `|${m}|`));
   }
+  if (filter.tag === null) parts.push('1 = 0');
+  else if (filter.tag !== undefined) {
+    parts.push('EXISTS (SELECT 1 FROM conversation_tags ct WHERE ct.conversation_id = f.conversation_id AND ct.site_id = f.site_id AND ct.tag = ?)');
+    params.push(filter.tag);
+  }
   if (filter.having) parts.push(FACTS_HAVING[filter.having]);
   if (filter.timeZone) {
     parts.push(filter.timeZone.other ? 'f.time_zone != ?' : 'f.time_zone = ?');

@@ -407,6 +407,15 @@ export class SqliteStore implements Store {
     uncounted: (siteId: string, start: number, end: number, filter: FactsFilter) => this.read(() => this.report.uncounted(siteId, start, end, filter)),
     ratings: (siteId: string, start: number, end: number, filter: FactsFilter) => this.read(() => this.report.ratings(siteId, start, end, filter)),
     orders: (siteId: string, start: number, end: number) => this.read(() => this.report.orders(siteId, start, end)),
+    tagged: (siteId: string, tag: string) =>
+      this.read(() =>
+        this.db
+          .select({ id: t.conversationTags.conversationId })
+          .from(t.conversationTags)
+          .where(and(eq(t.conversationTags.siteId, siteId), eq(t.conversationTags.tag, tag)))
+          .all()
+          .map((r) => r.id),
+      ),
   };
 
   ratings = {

@@ -39,7 +39,7 @@ describe.skipIf(!hasChromium)('contact notes and past conversations in the conso
     await notes.waitFor(T);
     const text = 'Prefiere <b>email</b> <img src=x onerror="document.title=\'pwned\'">';
     await notes.fill(text);
-    await column.getByRole('button', { name: 'Save notes' }).click();
+    await column.getByRole('button', { name: 'Save', exact: true }).click();
     await expect.poll(textOf(column.getByRole('status').filter({ hasText: 'Notes saved' })), T).toBe('Notes saved');
     expect(await seriousViolations(page)).toEqual([]);
 

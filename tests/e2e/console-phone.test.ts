@@ -14,8 +14,8 @@ const ctx = useServerAndBrowser();
 
 type Lang = 'es' | 'en';
 const L = {
-  es: { settings: 'Ajustes', visitors: /^Visitantes en directo/, email: 'Email', password: 'Contraseña', signIn: 'Entrar', signOut: 'Salir', locale: 'es-ES', list: 'Conversaciones', take: 'Atender', send: 'Enviar', back: 'Volver', showCustomer: 'Ver cliente', customer: 'Cliente', backToChat: 'Volver al chat', alerts: 'Avisos', sound: 'Sonido' },
-  en: { settings: 'Settings', visitors: /^Live visitors/, email: 'Email', password: 'Password', signIn: 'Sign in', signOut: 'Sign out', locale: 'en-US', list: 'Conversations', take: 'Take', send: 'Send', back: 'Back', showCustomer: 'Customer details', customer: 'Customer', backToChat: 'Back to the chat', alerts: 'Alerts', sound: 'Sound' },
+  es: { settings: 'Ajustes', visitors: /^Visitantes en directo/, email: 'Email', password: 'Contraseña', signIn: 'Entrar', signOut: 'Salir', locale: 'es-ES', list: 'Conversaciones', take: 'Atender', send: 'Enviar', back: 'Volver', showCustomer: 'Ver cliente', customer: 'Cliente', backToChat: 'Volver al chat', alerts: 'Avisos', sound: 'Sonido', menu: 'Menú' },
+  en: { settings: 'Settings', visitors: /^Live visitors/, email: 'Email', password: 'Password', signIn: 'Sign in', signOut: 'Sign out', locale: 'en-US', list: 'Conversations', take: 'Take', send: 'Send', back: 'Back', showCustomer: 'Customer details', customer: 'Customer', backToChat: 'Back to the chat', alerts: 'Alerts', sound: 'Sound', menu: 'Menu' },
 } as const;
 
 async function signIn(browser: Browser, lang: Lang, viewport: { width: number; height: number }): Promise<Page> {
@@ -29,10 +29,14 @@ async function signIn(browser: Browser, lang: Lang, viewport: { width: number; h
   return page;
 }
 
-/** The top bar's children that take space: one row when every child's top is above every child's bottom. */
+/**
+ * The top bar's children that take space (a `display: contents` group counts as its children):
+ * one row when every child's top is above every child's bottom.
+ */
 const barRows = (page: Page) =>
   page.locator('header.topbar').evaluate((bar) => {
-    const kids = ([...bar.children] as HTMLElement[]).filter((k) => k.offsetWidth > 0 && k.offsetHeight > 0).map((k) => k.getBoundingClientRect());
+    const flat = (els: Element[]): HTMLElement[] => els.flatMap((k) => (getComputedStyle(k).display === 'contents' ? flat([...k.children]) : [k as HTMLElement]));
+    const kids = flat([...bar.children]).filter((k) => k.offsetWidth > 0 && k.offsetHeight > 0).map((k) => k.getBoundingClientRect());
     const maxTop = Math.max(...kids.map((r) => r.top));
     const minBottom = Math.min(...kids.map((r) => r.bottom));
     return { oneRow: maxTop < minBottom, height: bar.getBoundingClientRect().height, scrollWidth: bar.scrollWidth, clientWidth: bar.clientWidth, kids: kids.map((r) => `${Math.round(r.left)}+${Math.round(r.width)}@${Math.round(r.top)}`) };
@@ -110,7 +114,8 @@ describe.runIf(hasChromium)('the console on small screens', () => {
       await list.getByRole('button', { name: new RegExp(`Reply from the phone \\(${lang}\\)`) }).click();
       await page.getByRole('log').waitFor(T);
 
-      // The alerts menu by keyboard: opens on the first item, Escape closes it and focus returns.
+      // The alerts menu by keyboard (behind the top bar's "Menu" on a phone): opens on the first item, Escape closes it and focus returns.
+      await page.getByRole('button', { name: l.menu }).click();
       const menuButton = page.getByRole('button', { name: l.alerts, exact: true });
       expect(await menuButton.getAttribute('aria-haspopup')).toBe('menu');
       await menuButton.focus();
@@ -127,6 +132,9 @@ describe.runIf(hasChromium)('the console on small screens', () => {
       await expect.poll(() => menuButton.getAttribute('aria-expanded'), T).toBe('false');
       expect(await sound.isVisible()).toBe(false);
       expect(await menuButton.evaluate((el) => el === document.activeElement)).toBe(true);
+      // A second Escape closes "Menu".
+      await page.keyboard.press('Escape');
+      await expect.poll(() => page.getByRole('button', { name: l.menu }).getAttribute('aria-expanded'), T).toBe('false');
 
       // The dark theme on the phone: no serious axe findings either.
       await page.emulateMedia({ colorScheme: 'dark' });
@@ -150,10 +158,24 @@ describe.runIf(hasChromium)('the console on small screens', () => {
 
       // The other screens at 390 px: Settings and live visitors don't scroll sideways either.
       await page.setViewportSize({ width: 390, height: 844 });
+      // The top bar is one compact row; the rest is behind "Menu" (Escape closes it, focus back on the button).
+      const bar = await barRows(page);
+      expect(bar.oneRow, `390px ${lang}: ${bar.kids.join(' ')}`).toBe(true);
+      expect(bar.height).toBeLessThan(64);
+      const menu = page.getByRole('button', { name: l.menu });
+      await menu.click();
+      expect(await menu.getAttribute('aria-expanded')).toBe('true');
+      await page.locator('#topbar-more').getByRole('button', { name: l.signOut }).waitFor(T);
+      await page.keyboard.press('Escape');
+      expect(await menu.getAttribute('aria-expanded')).toBe('false');
+      expect(await menu.evaluate((el) => el === document.activeElement)).toBe(true);
+      await page.locator('header.topbar').screenshot({ path: `/tmp/topbar-390-${lang}.png` });
+      await menu.click();
       await page.getByRole('button', { name: l.settings, exact: true }).click();
       await page.getByRole('heading', { level: 1 }).first().waitFor(T);
       await noHorizontalScroll(page, 'settings');
       await page.screenshot({ path: `/tmp/phone-settings-${lang}-dark.png`, fullPage: true });
+      await menu.click();
       await page.getByRole('button', { name: l.settings === 'Ajustes' ? 'Bandeja' : 'Inbox' }).click();
       await page.getByRole('button', { name: l.visitors }).click();
       await noHorizontalScroll(page, 'live visitors');

@@ -879,6 +879,14 @@ describe.each([
     expect(await count({ channel: 'chat', having: 'holdings' })).toBe(1);
     expect(await count({ having: 'firstResponse' })).toBe(1);
     expect(await count({ timeZone: { zone: 'UTC', other: true } })).toBe(0);
+    // Tag: the chats with that tag now (null: a tag no chat can have).
+    expect(await count({ tag: 'envios' })).toBe(0);
+    expect(await store.conversations.setTag(siteId, c.id, 'envios', true, { max: 10, by: ag, now })).toBe('done');
+    expect(await count({ tag: 'envios' })).toBe(1);
+    expect(await count({ tag: 'envios', agentId: ag.slice(0, -1) })).toBe(0);
+    expect(await count({ tag: null })).toBe(0);
+    expect(await store.reports.tagged(siteId, 'envios')).toEqual([c.id]);
+    expect(await store.reports.pairs(siteId, start, end, { tag: 'otra' }, 'firstResponse')).toEqual([]);
     expect(await store.reports.totals(siteId, end, end + 1000, {})).toMatchObject({ conversations: 0 });
 
     // A plain message changes no facts: it is counted as uncounted until the next lifecycle event.

@@ -106,6 +106,19 @@ describe('conversation tags', () => {
     const only = await search(`q=paquete&tag=${encodeURIComponent('Transporte')}`);
     expect(only.body.data!.map((h) => h.conversationId)).toEqual([b]);
     expect((await search('q=paquete&tag=%21%21')).body.field).toBe('tag');
+
+    // Reports filter by tag too (the console's and the REST API's).
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const summary = async (extra: string) => {
+      const res = await fetch(`${server.origin}/api/agent/reports/summary?from=${day(-1)}&to=${day(1)}${extra}`, { headers: { Cookie: anaCookie } });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { conversations: number }).conversations;
+    };
+    expect(await summary(`&tag=${encodeURIComponent('Envío dañado')}`)).toBe(2);
+    expect(await summary('&tag=transporte')).toBe(1);
+    expect(await summary('&tag=nadie-la-usa')).toBe(0);
+    expect(await summary('&tag=%21%21')).toBe(0);
+    expect(await summary('')).toBeGreaterThanOrEqual(4);
     ana.socket.close();
   });
 });

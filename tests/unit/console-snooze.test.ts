@@ -45,7 +45,7 @@ describe('snoozed chats', () => {
 });
 
 describe('Alt+↓ / Alt+↑: the next chat that needs a reply', () => {
-  // The list as the view shows it (newest activity first); a, c, e wait for a reply, longest first: c (10), e (20), a (30).
+  // The view as shown (newest activity first); a, c and e wait for a reply.
   const list = [
     conv({ id: 'a', waitingSince: 30, updatedAt: 90 }),
     conv({ id: 'b', waitingSince: null, updatedAt: 80, lastMessage: { text: 'ok', authorKind: 'agent', createdAt: 80 } }),
@@ -53,18 +53,24 @@ describe('Alt+↓ / Alt+↑: the next chat that needs a reply', () => {
     conv({ id: 'd', status: 'bot', assigneeId: null, waitingSince: null, updatedAt: 60 }),
     conv({ id: 'e', waitingSince: 20, updatedAt: 50 }),
   ];
-  it('walks the waiting chats, longest waiting first, round the end — never the two most recent back and forth', () => {
+  it('goes down (up) the view to the next chat waiting for a reply, round the end', () => {
     const seen: string[] = [];
     let at: string | null = null;
     for (let i = 0; i < 4; i++) seen.push((at = nextNeedingReply(list, at, 1)!));
-    expect(seen).toEqual(['c', 'e', 'a', 'c']);
+    expect(seen).toEqual(['a', 'c', 'e', 'a']);
+    expect(nextNeedingReply(list, null, -1)).toBe('e');
     expect(nextNeedingReply(list, 'c', -1)).toBe('a');
-    expect(nextNeedingReply(list, 'e', -1)).toBe('c');
+    expect(nextNeedingReply(list, 'a', -1)).toBe('e');
   });
-  it('from a chat that does not wait (just answered), goes to the longest waiting; none left: null', () => {
-    expect(nextNeedingReply(list, 'b', 1)).toBe('c');
-    expect(nextNeedingReply(list, 'b', -1)).toBe('a');
+  it('passes over the chat just answered, which moved to the top: no bouncing between the two newest', () => {
+    // The agent answered c: it is now first and no longer waits.
+    const answered = [conv({ id: 'c', waitingSince: null, updatedAt: 95, lastMessage: { text: 'ok', authorKind: 'agent', createdAt: 95 } }), ...list.filter((x) => x.id !== 'c')];
+    expect(nextNeedingReply(answered, 'c', 1)).toBe('a');
+    expect(nextNeedingReply(answered, 'b', 1)).toBe('e');
+  });
+  it('none left but the open one: null', () => {
     expect(nextNeedingReply([list[0]!, list[1]!], 'a', 1)).toBeNull();
     expect(nextNeedingReply([list[1]!, list[3]!], 'b', 1)).toBeNull();
+    expect(nextNeedingReply([], null, 1)).toBeNull();
   });
 });

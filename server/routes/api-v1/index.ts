@@ -25,6 +25,7 @@ import { integrationOut, PLATFORMS } from '../../integrations/shops/settings';
 import type { IntegrationPlatform } from '../../store/types';
 import type { SecurityLog } from '../../security-log';
 import { remoteAddress } from './kit';
+import { normaliseTag } from '../../../shared/tags';
 
 export interface ApiDeps {
   /** The use cases' dependencies (messages, handoffs and order events go through them). */
@@ -206,7 +207,7 @@ export function apiV1Routes(api: ApiDeps) {
   // ---- reports ----
   const reportRequest = (c: Context<ApiEnv>) => {
     const q = validate(S.ReportQuery, c.req.query(), 'query');
-    return { q, req: { from: q.from, to: q.to, filter: { team: q.team, agentId: q.agent, channel: q.channel, language: q.language } } };
+    return { q, req: { from: q.from, to: q.to, filter: { team: q.team, agentId: q.agent, channel: q.channel, language: q.language, tag: q.tag === undefined ? undefined : normaliseTag(q.tag) } } };
   };
   route({ method: 'get', path: '/reports/summary', summary: "Headline figures for a date range in the site's time zone (docs/reports.md)", tag: 'Reports', query: S.ReportQueryFields, response: S.ReportSummary }, async (c) => {
     const { req } = reportRequest(c);

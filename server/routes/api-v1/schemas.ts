@@ -291,6 +291,7 @@ export const ReportQueryFields = v.object({
     agent: v.optional(v.pipe(v.string(), v.maxLength(64), v.description('An agent id'))),
     channel: v.optional(v.picklist(['chat', 'email'])),
     language: v.optional(v.picklist(['es', 'en'])),
+    tag: v.optional(v.pipe(v.string(), v.maxLength(100), v.description('A conversation tag (contact reason)'))),
     format: v.optional(v.picklist(['json', 'csv'])),
 });
 

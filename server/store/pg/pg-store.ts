@@ -813,6 +813,15 @@ export class PgStore implements Store {
         sql`SELECT r.conversation_id AS "conversationId", r.score, r.agent_id AS "agentId", r.team, r.created_at::float8 AS "createdAt"
               FROM conversation_facts f JOIN conversation_ratings r ON r.conversation_id = f.conversation_id WHERE ${this.factsWhere(siteId, start, end, filter)}`,
       ),
+    tagged: (siteId: string, tag: string) =>
+      this.run(async (db) =>
+        (
+          await db
+            .select({ id: t.conversationTags.conversationId })
+            .from(t.conversationTags)
+            .where(and(eq(t.conversationTags.siteId, siteId), eq(t.conversationTags.tag, tag)))
+        ).map((r) => r.id),
+      ),
     orders: (siteId: string, start: number, end: number) =>
       this.run((db) =>
         db
