@@ -61,7 +61,7 @@ async function scope(store: Store, site: SiteRecord, req: ReportRequest): Promis
   const range: ReportRange = { from: req.from, to: req.to, timeZone: reportTimeZone(site) };
   const { start, end } = rangeBounds(range);
   const f = req.filter;
-  const filter: FactsFilter = { agentId: f.agentId, channel: f.channel, language: f.language, team: f.team, ...(f.tag !== undefined ? { tag: f.tag } : {}) };
+  const filter: FactsFilter = { agentId: f.agentId, channel: f.channel, language: f.language, team: f.team, tag: f.tag };
   if (f.team) filter.teamMembers = (await store.agents.list(site.id)).filter((a) => a.teams.includes(f.team!)).map((a) => a.id);
   return { range, start, end, filter };
 }
@@ -189,8 +189,9 @@ const typicalReplyCache = new Map<string, { at: number; minutes: Promise<number 
 
 /**
  * The median first response by a person over the last 7 days, in minutes (null: none to go by),
- * for the widget's empty state. Computed from the event log at most once every 5 minutes per
- * site (every shopper's welcome reads it); chats are those created within the window.
+ * for the widget's empty state. Computed at most once every 5 minutes per
+ * site (every shopper's welcome reads it); chats are those created within the window, read
+ * from their stored facts (`reports.pairs`).
  */
 export function typicalReply(store: Store, siteId: string, now: number): Promise<number | null> {
   const hit = typicalReplyCache.get(siteId);

@@ -7,7 +7,8 @@
  * log for conversations that have no row (the table is new, or rows were seeded around the store).
  */
 import type Database from 'better-sqlite3';
-import { replay, storedFacts, type EventRow } from '../domain/reports';
+import type { EventRow } from '../domain/reports';
+import { factsValues } from './shared';
 
 type Raw = [string, number, string, string, string | null, string, number];
 
@@ -63,47 +64,30 @@ export class FactsRepo {
       at,
     }));
     if (events.length === 0) return;
-    const prev = this.previous.get(conversationId) as { countedSeq: number; shopper: number; agent: number; bot: number } | undefined;
-    const counts = { shopper: prev?.shopper ?? 0, agent: prev?.agent ?? 0, bot: prev?.bot ?? 0 };
+    const prev = (this.previous.get(conversationId) as { countedSeq: number; shopper: number; agent: number; bot: number } | undefined) ?? null;
     const from = prev?.countedSeq ?? 0;
-    if (conversation.lastSeq > from) {
-      for (const [kind, n] of this.countSince.all(conversationId, from, conversation.lastSeq) as [string, number][]) {
-        if (kind === 'visitor') counts.shopper += n;
-        else if (kind === 'agent') counts.agent += n;
-        else counts.bot += n;
-      }
-    }
-    const f = storedFacts(replay(events), timeZone);
-    this.upsert.run({
-      conversationId,
+    const v = factsValues({
       siteId,
-      createdAt: f.createdAt,
-      via: f.via,
-      channel: prev ? 'chat' : ((this.firstChannel.get(conversationId) as string | undefined) ?? 'chat'),
-      language: conversation.locale ? conversation.locale.slice(0, 2) : null,
-      team: conversation.team,
-      status: f.status,
-      timeZone: f.timeZone,
-      localDay: f.localDay,
-      weekday: f.weekday,
-      hour: f.hour,
-      firstResponseSeconds: f.firstResponseSeconds,
-      firstResponseAgent: f.firstResponseAgent,
-      queued: f.queue.length,
-      queue: JSON.stringify(f.queue),
-      leftUnanswered: f.leftUnanswered ? 1 : 0,
-      resolutions: f.resolutionSeconds.length,
-      resolutionSeconds: JSON.stringify(f.resolutionSeconds),
-      botResolved: f.botResolved ? 1 : 0,
-      handoffReasons: JSON.stringify(f.handoffReasons),
-      holdings: JSON.stringify(f.holdings),
-      agents: f.agents,
-      teams: f.teams,
-      transfers: f.transfers,
-      reopens: f.reopens,
-      ...counts,
-      countedSeq: conversation.lastSeq,
+      conversationId,
+      conversation,
+      events,
+      previous: prev,
+      countedSince: conversation.lastSeq > from ? (this.countSince.all(conversationId, from, conversation.lastSeq) as [string, number][]) : [],
+      firstChannel: prev ? null : ((this.firstChannel.get(conversationId) as string | undefined) ?? null),
+      timeZone,
       now,
+    });
+    if (!v) return;
+    this.upsert.run({
+      ...v,
+      queue: JSON.stringify(v.queue),
+      resolutionSeconds: JSON.stringify(v.resolutionSeconds),
+      handoffReasons: JSON.stringify(v.handoffReasons),
+      holdings: JSON.stringify(v.holdings),
+      shopper: v.shopperMessages,
+      agent: v.agentMessages,
+      bot: v.botMessages,
+      now: v.updatedAt,
     });
   }
 }

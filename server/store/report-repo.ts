@@ -7,76 +7,11 @@
  */
 import type Database from 'better-sqlite3';
 import { newId } from '../ids';
+import { FACT_COLUMNS, factsWhere } from './shared';
 import type { FactColumn, FactRow, FactsFilter, RatingRecord, ReportRating } from './types';
 
-/** The SQL of each column a report may ask for. */
-const COLUMNS: Record<FactColumn, string> = {
-  createdAt: 'f.created_at',
-  via: 'f.via',
-  channel: 'f.channel',
-  language: 'f.language',
-  team: 'f.team',
-  timeZone: 'f.time_zone',
-  localDay: 'f.local_day',
-  weekday: 'f.weekday',
-  hour: 'f.hour',
-  firstResponseSeconds: 'f.first_response_seconds',
-  queued: 'f.queued',
-  queue: 'f.queue',
-  leftUnanswered: 'f.left_unanswered',
-  resolutions: 'f.resolutions',
-  resolutionSeconds: 'f.resolution_seconds',
-  botResolved: 'f.bot_resolved',
-  handoffReasons: 'f.handoff_reasons',
-  holdings: 'f.holdings',
-  agents: 'f.agents',
-  teams: 'f.teams',
-  shopperMessages: 'f.shopper_messages',
-  agentMessages: 'f.agent_messages',
-  botMessages: 'f.bot_messages',
-  customerId: '(SELECT v.customer_id FROM conversations c JOIN visitors v ON v.id = c.visitor_id WHERE c.id = f.conversation_id)',
-};
-
-const HAVING: Record<NonNullable<FactsFilter['having']>, string> = {
-  firstResponse: 'f.first_response_seconds IS NOT NULL',
-  queue: 'f.queued > 0',
-  holdings: "f.holdings != '[]'",
-  resolutions: 'f.resolutions > 0',
-};
-
 /** `WHERE` over `conversation_facts f` for the site, the range and the filter, with its parameters. */
-function where(siteId: string, start: number, end: number, filter: FactsFilter): { sql: string; params: unknown[] } {
-  const parts = ['f.site_id = ?', 'f.created_at >= ?', 'f.created_at < ?'];
-  const params: unknown[] = [siteId, start, end];
-  if (filter.language) {
-    parts.push('f.language = ?');
-    params.push(filter.language);
-  }
-  if (filter.channel) {
-    parts.push('f.channel = ?');
-    params.push(filter.channel);
-  }
-  if (filter.agentId) {
-    parts.push('instr(f.agents, ?) > 0');
-    params.push(`|${filter.agentId}|`);
-  }
-  if (filter.team) {
-    const members = filter.teamMembers ?? [];
-    parts.push(`(f.team = ? OR instr(f.teams, ?) > 0${members.map(() => ' OR instr(f.agents, ?) > 0').join('')})`);
-    params.push(filter.team, `|${filter.team}|`, ...members.map((m) => `|${m}|`));
-  }
-  if (filter.tag !== undefined) {
-    // The tag as the chat has it now (conversation_tags' primary key leads with the chat).
-    parts.push('EXISTS (SELECT 1 FROM conversation_tags g WHERE g.conversation_id = f.conversation_id AND g.tag = ?)');
-    params.push(filter.tag ?? '');
-  }
-  if (filter.having) parts.push(HAVING[filter.having]);
-  if (filter.timeZone) {
-    parts.push(filter.timeZone.other ? 'f.time_zone != ?' : 'f.time_zone = ?');
-    params.push(filter.timeZone.zone);
-  }
-  return { sql: parts.join(' AND '), params };
-}
+const where = (siteId: string, start: number, end: number, filter: FactsFilter) => factsWhere(siteId, start, end, filter, 'instr');
 
 export class ReportRepo {
   private readonly stmts: Record<string, Database.Statement>;
@@ -113,7 +48,7 @@ export class ReportRepo {
   /** The named facts of the site's chats created in [start, end) that pass the filter. */
   facts<C extends FactColumn>(siteId: string, start: number, end: number, filter: FactsFilter, columns: readonly C[]): FactRow<C>[] {
     const w = where(siteId, start, end, filter);
-    const sql = `SELECT f.conversation_id AS id${columns.map((c) => `, ${COLUMNS[c]} AS ${c}`).join('')} FROM conversation_facts f WHERE ${w.sql}`;
+    const sql = `SELECT f.conversation_id AS id${columns.map((c) => `, ${FACT_COLUMNS[c]} AS ${c}`).join('')} FROM conversation_facts f WHERE ${w.sql}`;
     return this.statement(sql).all(...w.params) as FactRow<C>[];
   }
 

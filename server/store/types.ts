@@ -152,6 +152,8 @@ export interface FactsFilter {
   agentId?: string | undefined;
   channel?: string | undefined;
   language?: string | undefined;
+  /** Only chats with this tag now (normalised); null: a tag no chat can have (none match). */
+  tag?: string | null | undefined;
   /** Only chats that have a first response, a queue stint, a holding, a resolve. */
   having?: 'firstResponse' | 'queue' | 'holdings' | 'resolutions' | undefined;
   /** Only rows whose local day and hour were written in this zone (or, `other`, in another). */
@@ -805,6 +807,8 @@ export interface Store {
     uncounted(siteId: string, start: number, end: number, filter: FactsFilter): Promise<{ createdAt: number; authorKind: 'visitor' | 'agent' | 'bot'; n: number }[]>;
     /** Ratings of the site's chats created in [start, end) that pass the filter. */
     ratings(siteId: string, start: number, end: number, filter: FactsFilter): Promise<ReportRating[]>;
+    /** The site's conversations with this tag. */
+    tagged(siteId: string, tag: string): Promise<string[]>;
     /** Orders (not cancelled) placed in [start, end). */
     orders(siteId: string, start: number, end: number): Promise<{ customerId: string; createdAt: number; total: number; currency: string }[]>;
   };

@@ -17,6 +17,8 @@ import pg from 'pg';
 export interface TestServer extends RunningServer {
   dataDir: string;
   origin: string;
+  /** On PostgreSQL (TEST_STORE=postgres): the database URL and the schema this server's tables live in; else null. */
+  pg: { url: string; schema: string } | null;
   /** Stops the server and deletes its data directory. */
   destroy(): Promise<void>;
 }
@@ -66,6 +68,7 @@ export async function startTestServer(
     ...running,
     dataDir,
     origin: `http://127.0.0.1:${running.port}`,
+    pg: pgUrl && schema ? { url: pgUrl, schema } : null,
     async destroy() {
       await running.close();
       rmSync(dataDir, { recursive: true, force: true });

@@ -132,6 +132,8 @@ describe('away by presence', () => {
     shopper.socket.close();
     await shopper.socket.waitClose();
     await expect.poll(() => mailTo('carla@example.com', /^Tienes respuesta/).length, { timeout: 5000 }).toBe(1);
+    // The outbox row is settled after the SMTP server has the mail (a moment later on PostgreSQL).
+    await expect.poll(async () => (await digests(shopper.conversationId))[0]?.status, { timeout: 5000 }).toBe('sent');
     const [row] = await digests(shopper.conversationId);
     expect(row).toMatchObject({ status: 'sent', attempts: 1 });
     expect(row!.sentAt! - leftAt).toBeGreaterThanOrEqual(AWAY_MS - 50);
@@ -161,6 +163,7 @@ describe('away by presence', () => {
     const repliedAt = Date.now();
     expect((await agentSays(agent, shopper.conversationId, 'Sí, un 10 % con el carné.')).type).toBe('ack');
     await expect.poll(() => mailTo('elena@example.com', /^Tienes respuesta/).length, { timeout: DIGEST_HOLD_FACTOR * AWAY_MS + 5000 }).toBe(1);
+    await expect.poll(async () => (await digests(shopper.conversationId))[0]?.status, { timeout: 5000 }).toBe('sent');
     const [row] = await digests(shopper.conversationId);
     expect(row!.sentAt! - repliedAt).toBeGreaterThanOrEqual(DIGEST_HOLD_FACTOR * AWAY_MS - 50);
     shopper.socket.close();

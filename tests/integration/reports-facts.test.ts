@@ -6,6 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backfillConversationFacts, openDb } from '../../server/store/db';
+import { openPg } from '../../server/store/pg/db';
+import { backfillFacts } from '../../server/store/pg/facts';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { cid, connectAgent, connectVisitor, signIn } from '../helpers/ws-client';
 
@@ -37,6 +39,27 @@ async function say(socket: Socket, conversationId: string | undefined, text: str
   const clientId = cid();
   socket.send({ type: 'message.send', clientId, ...(conversationId ? { conversationId } : {}), text });
   return (await socket.next((f) => f.type === 'ack' && f.clientId === clientId)).conversationId as string;
+}
+
+/** The server's `conversation_facts` table, read and backfilled directly: its SQLite file, or its PostgreSQL schema. */
+async function factsTable(s: TestServer) {
+  const keep = (r: unknown): Record<string, unknown> => ({ ...(r as Record<string, unknown>), updated_at: 0 });
+  if (s.pg) {
+    const opened = await openPg(s.pg.url, { schema: s.pg.schema, max: 2 });
+    return {
+      read: async (site: string) => (await opened.pool.query('SELECT * FROM conversation_facts WHERE site_id = $1 ORDER BY conversation_id', [site])).rows.map(keep),
+      clear: async (site: string) => void (await opened.pool.query('DELETE FROM conversation_facts WHERE site_id = $1', [site])),
+      backfill: () => opened.db.transaction((tx) => backfillFacts(tx, Date.now())),
+      close: () => opened.close(),
+    };
+  }
+  const { sqlite, close } = openDb(s.dataDir);
+  return {
+    read: async (site: string) => sqlite.prepare('SELECT * FROM conversation_facts WHERE site_id = ? ORDER BY conversation_id').all(site).map(keep),
+    clear: async (site: string) => void sqlite.prepare('DELETE FROM conversation_facts WHERE site_id = ?').run(site),
+    backfill: async () => backfillConversationFacts(sqlite, Date.now()),
+    close: async () => close(),
+  };
 }
 
 describe('reports over the stored facts', () => {
@@ -111,23 +134,18 @@ describe('reports over the stored facts', () => {
       { item: 'bot_resolved', count: 0, share: 0 },
     ]);
 
-    // The backfill from the event log writes what the commits wrote.
-    const { sqlite, close } = openDb(server.dataDir);
+    // The backfill from the event log writes what the commits wrote (in the store the server runs on).
+    const facts = await factsTable(server);
     try {
-      const read = () =>
-        sqlite
-          .prepare('SELECT * FROM conversation_facts WHERE site_id = ? ORDER BY conversation_id')
-          .all(siteId)
-          .map((r): Record<string, unknown> => ({ ...(r as Record<string, unknown>), updated_at: 0 }));
-      const live = read();
+      const live = await facts.read(siteId);
       expect(live.map((r) => r.conversation_id).sort()).toEqual([a, b].sort());
       expect(live.find((r) => r.conversation_id === a)).toMatchObject({ language: 'es', channel: 'chat', resolutions: 2, reopens: 1, agents: `|${anaId}|`, status: 'resolved' });
       expect(live.find((r) => r.conversation_id === b)).toMatchObject({ language: 'en', agents: `|${luisId}|`, status: 'assigned', shopper_messages: 1, agent_messages: 1 });
-      sqlite.prepare('DELETE FROM conversation_facts WHERE site_id = ?').run(siteId);
-      expect(backfillConversationFacts(sqlite, Date.now())).toBe(2);
-      expect(read()).toEqual(live);
+      await facts.clear(siteId);
+      expect(await facts.backfill()).toBe(2);
+      expect(await facts.read(siteId)).toEqual(live);
     } finally {
-      close();
+      await facts.close();
     }
     for (const s of [ana.socket, luis.socket, maria.socket, john.socket]) s.close();
   });

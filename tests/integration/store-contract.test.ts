@@ -13,9 +13,10 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConversationState } from '../../server/domain/lifecycle';
 import { hashToken, newId } from '../../server/ids';
-import { openDb } from '../../server/store/db';
+import { backfillConversationFacts, openDb } from '../../server/store/db';
 import { ConflictError, NotFoundError, StoreUnavailableError } from '../../server/store/errors';
 import { openPg } from '../../server/store/pg/db';
+import { backfillFacts } from '../../server/store/pg/facts';
 import { PgStore, WEBHOOK_LEASE_MS } from '../../server/store/pg/pg-store';
 import * as pgSchema from '../../server/store/pg/schema';
 import * as sqliteSchema from '../../server/store/schema';
@@ -47,6 +48,8 @@ interface Harness {
   /** PostgreSQL: the schema this file's tables live in. */
   schema?: string;
   insertSite(row: SiteRow): Promise<void>;
+  /** Deletes every report facts row, then backfills them from the event log (as at start-up); how many were written. */
+  refillFacts(now: number): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -57,6 +60,10 @@ async function sqliteHarness(): Promise<Harness> {
   return {
     store,
     insertSite: async (row) => void opened.db.insert(sqliteSchema.sites).values(row).run(),
+    refillFacts: async (at) => {
+      opened.sqlite.prepare('DELETE FROM conversation_facts').run();
+      return backfillConversationFacts(opened.sqlite, at);
+    },
     close: async () => {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
@@ -72,6 +79,10 @@ async function pgHarness(): Promise<Harness> {
     store,
     schema,
     insertSite: async (row) => void (await opened.db.insert(pgSchema.sites).values(row)),
+    refillFacts: async (at) => {
+      await opened.db.delete(pgSchema.conversationFacts);
+      return opened.db.transaction((tx) => backfillFacts(tx, at));
+    },
     close: async () => {
       await store.close();
       const admin = new pg.Client({ connectionString: PG_URL });
@@ -82,11 +93,33 @@ async function pgHarness(): Promise<Harness> {
   };
 }
 
-const FRESH: ConversationState = { status: 'bot', assigneeId: null, lastAssigneeId: null, queuedAt: null, team: null, waitingSince: null, resolvedFrom: null, humanReplied: false };
+const FRESH: ConversationState = {
+  status: 'bot',
+  assigneeId: null,
+  lastAssigneeId: null,
+  queuedAt: null,
+  team: null,
+  waitingSince: null,
+  resolvedFrom: null,
+  humanReplied: false,
+  snoozedAt: null,
+  snoozedUntil: null,
+};
 
 function stateOf(c: ConversationRecord | null): ConversationState {
   if (!c) return { ...FRESH };
-  return { status: c.status, assigneeId: c.assigneeId, lastAssigneeId: c.lastAssigneeId, queuedAt: c.queuedAt, team: c.team, waitingSince: c.waitingSince, resolvedFrom: c.resolvedFrom, humanReplied: c.humanReplied };
+  return {
+    status: c.status,
+    assigneeId: c.assigneeId,
+    lastAssigneeId: c.lastAssigneeId,
+    queuedAt: c.queuedAt,
+    team: c.team,
+    waitingSince: c.waitingSince,
+    resolvedFrom: c.resolvedFrom,
+    humanReplied: c.humanReplied,
+    snoozedAt: c.snoozedAt,
+    snoozedUntil: c.snoozedUntil,
+  };
 }
 
 function text(body: string, clientId: string | null, kind: MessageDraft['kind'] = 'text', author: MessageDraft['author'] = { kind: 'visitor' }): MessageDraft {
@@ -306,7 +339,9 @@ describe.each([
     expect(await store.ratings.pending(b, c.id)).toBeNull();
     await expect(commit(b, { conversationId: c.id }, [text('intruder', 'intruder')])).rejects.toBeInstanceOf(NotFoundError);
     expect((await store.conversations.listForSite(b, { limit: 10 })).map((x) => x.id)).toEqual([]);
-    expect(await store.reports.facts(b, 0, now + 1, {}, ['via'])).toEqual([]);
+    expect(await store.reports.facts(b, 0, now + 1, {}, ['createdAt'])).toEqual([]);
+    expect(await store.conversations.setTag(b, c.id, 'intruso', true, { max: 10, by: null, now })).toBe('not_found');
+    expect(await store.contactNotes.get(b, { kind: 'visitor', id: v.id })).toBeNull();
   });
 
   // ------------------------------------------------------------------ one case per section
@@ -674,6 +709,204 @@ describe.each([
     expect(await store.reports.uncounted(siteId, start, end, {})).toEqual([{ createdAt: facts!.createdAt, authorKind: 'visitor', n: 1 }]);
     expect(await store.reports.ratings(siteId, start, end, {})).toEqual([{ conversationId: c.id, score: 4, agentId: ag, team: null, createdAt: expect.any(Number) }]);
     expect(await store.reports.customers(siteId, start, end, {})).toEqual([]);
+    const stats = await store.stats();
+    expect(stats.messagesStored).toBeGreaterThanOrEqual(4);
+  });
+
+  // ------------------------------------------------------------------ tags, snooze, contact notes
+
+  it('tags: add once, at most `max` (also when adds race), remove, list items, site tags, search by tag', async () => {
+    const siteId = await site();
+    const { conversation: c } = await conversation(siteId);
+    const { conversation: d } = await conversation(siteId);
+    const opts = { max: 3, by: 'ag_tagger', now };
+    expect(await store.conversations.setTag(siteId, c.id, 'envios', true, opts)).toBe('done');
+    expect(await store.conversations.setTag(siteId, c.id, 'envios', true, opts)).toBe('done');
+    expect((await store.conversations.listItem(siteId, c.id))?.tags).toEqual(['envios']);
+    // Adds racing for the last places: the conversation never holds more than `max`.
+    const raced = await Promise.all(['a1', 'a2', 'a3', 'a4'].map((tag) => store.conversations.setTag(siteId, c.id, tag, true, opts)));
+    expect(raced.filter((r) => r === 'done')).toHaveLength(2);
+    expect(raced.filter((r) => r === 'full')).toHaveLength(2);
+    const tags = (await store.conversations.listItem(siteId, c.id))!.tags;
+    expect(tags).toHaveLength(3);
+    expect(tags).toContain('envios');
+    expect([...tags].sort()).toEqual(tags);
+    // Removing one it has not changes nothing; removing one it has makes room.
+    expect(await store.conversations.setTag(siteId, c.id, 'nunca', false, opts)).toBe('done');
+    expect(await store.conversations.setTag(siteId, c.id, 'envios', false, opts)).toBe('done');
+    expect((await store.conversations.listItem(siteId, c.id))!.tags).not.toContain('envios');
+    expect(await store.conversations.setTag(siteId, d.id, 'devoluciones', true, opts)).toBe('done');
+    expect(await store.conversations.setTag(siteId, c.id, 'devoluciones', true, opts)).toBe('done');
+    expect(await store.conversations.setTag(siteId, 'cv_missing', 'x', true, opts)).toBe('not_found');
+    const siteTags = await store.conversations.siteTags(siteId, 10);
+    expect(siteTags[0]).toBe('devoluciones');
+    expect(siteTags).toHaveLength(3);
+    expect(await store.conversations.siteTags(siteId, 1)).toEqual(['devoluciones']);
+    expect((await store.conversations.listForSite(siteId, { limit: 10 })).find((x) => x.id === d.id)?.tags).toEqual(['devoluciones']);
+    // Search: only chats with the tag.
+    expect((await store.messages.search(siteId, { terms: ['hola'], limit: 10 })).map((hit) => hit.conversationId).sort()).toEqual([c.id, d.id].sort());
+    expect((await store.messages.search(siteId, { terms: ['hola'], tag: 'devoluciones', limit: 10 })).map((hit) => hit.conversationId).sort()).toEqual([c.id, d.id].sort());
+    const only = tags.find((x) => x !== 'envios')!;
+    expect((await store.messages.search(siteId, { terms: ['hola'], tag: only, limit: 10 })).map((hit) => hit.conversationId)).toEqual([c.id]);
+    expect(await store.messages.search(siteId, { terms: ['hola'], tag: 'nadie', limit: 10 })).toEqual([]);
+  });
+
+  it('snooze: stored with the state, out of the queue, re-armed from snoozes() until it wakes or resolves', async () => {
+    const siteId = await site();
+    const { conversation: c } = await conversation(siteId);
+    const { conversation: d } = await conversation(siteId);
+    const queued = (s: CommitSnapshot) => ({ state: { ...stateOf(s.conversation), status: 'queued' as const, queuedAt: now, waitingSince: now } });
+    await commit(siteId, { conversationId: c.id }, [], queued);
+    await commit(siteId, { conversationId: d.id }, [], queued);
+    expect((await store.conversations.queue(siteId)).map((q) => q.id)).toEqual([c.id, d.id]);
+    const at = now;
+    const snoozed = await commit(siteId, { conversationId: c.id }, [], (s) => ({ state: { ...stateOf(s.conversation), snoozedAt: at, snoozedUntil: at + 3_600_000 } }));
+    expect(snoozed.conversation).toMatchObject({ snoozedAt: at, snoozedUntil: at + 3_600_000, status: 'queued' });
+    expect(await store.conversations.get(siteId, c.id)).toMatchObject({ snoozedAt: at, snoozedUntil: at + 3_600_000 });
+    // Until the shopper writes: snoozed, but no timer to re-arm.
+    await commit(siteId, { conversationId: d.id }, [], (s) => ({ state: { ...stateOf(s.conversation), snoozedAt: at, snoozedUntil: null } }));
+    expect(await store.conversations.queue(siteId)).toEqual([]);
+    const mine = async () => (await store.conversations.snoozes()).filter((x) => x.siteId === siteId);
+    expect(await mine()).toEqual([{ siteId, id: c.id, until: at + 3_600_000 }]);
+    expect((await store.conversations.listItem(siteId, d.id))).toMatchObject({ snoozedAt: at, snoozedUntil: null });
+    // Woken: back in the queue at its place; resolved: nothing to re-arm.
+    await commit(siteId, { conversationId: c.id }, [], (s) => ({ state: { ...stateOf(s.conversation), snoozedAt: null, snoozedUntil: null } }));
+    expect((await store.conversations.queue(siteId)).map((q) => q.id)).toEqual([c.id]);
+    expect(await mine()).toEqual([]);
+    await commit(siteId, { conversationId: c.id }, [], (s) => ({ state: { ...stateOf(s.conversation), snoozedAt: now, snoozedUntil: now + 60_000 } }));
+    expect(await mine()).toHaveLength(1);
+    await commit(siteId, { conversationId: c.id }, [], (s) => ({ state: { ...stateOf(s.conversation), status: 'resolved', queuedAt: null } }));
+    expect(await mine()).toEqual([]);
+  });
+
+  it('contact notes: one per customer or visitor of the site, replaced, deleted when emptied', async () => {
+    const siteId = await site();
+    const other = await site();
+    const v = await visitor(siteId);
+    const visitorRef = { kind: 'visitor' as const, id: v.id };
+    const customerRef = { kind: 'customer' as const, id: v.id };
+    expect(await store.contactNotes.get(siteId, visitorRef)).toBeNull();
+    expect(await store.contactNotes.save(siteId, visitorRef, 'Prefiere correo', 'ag_1', now)).toEqual({ text: 'Prefiere correo', updatedBy: 'ag_1', updatedAt: now });
+    expect(await store.contactNotes.get(siteId, visitorRef)).toEqual({ text: 'Prefiere correo', updatedBy: 'ag_1', updatedAt: now });
+    // The same id as a customer is another contact; another site sees nothing.
+    expect(await store.contactNotes.get(siteId, customerRef)).toBeNull();
+    expect(await store.contactNotes.get(other, visitorRef)).toBeNull();
+    const later = tick();
+    expect(await store.contactNotes.save(siteId, visitorRef, 'Prefiere teléfono', null, later)).toEqual({ text: 'Prefiere teléfono', updatedBy: null, updatedAt: later });
+    expect(await store.contactNotes.get(siteId, visitorRef)).toEqual({ text: 'Prefiere teléfono', updatedBy: null, updatedAt: later });
+    await store.contactNotes.save(other, visitorRef, 'otra tienda', 'ag_2', later);
+    expect(await store.contactNotes.save(siteId, visitorRef, '', 'ag_1', tick())).toBeNull();
+    expect(await store.contactNotes.get(siteId, visitorRef)).toBeNull();
+    expect((await store.contactNotes.get(other, visitorRef))?.text).toBe('otra tienda');
+  });
+
+  // ------------------------------------------------------------------ reports
+
+  it('reports: one chat’s facts through its lifecycle (not a plain message), every report query and filter, uncounted messages, backfill', async () => {
+    const siteId = await site();
+    const ag = (await store.agents.create({ siteId, email: 'reports@example.com', name: 'Reports', passwordHash: 'h', role: 'agent', now })).id;
+    const start = now;
+    const { conversation: c } = await conversation(siteId);
+    const created = c.createdAt;
+    const handedOff = tick() + 1000;
+    await commit(siteId, { conversationId: c.id }, [], (s) => ({
+      state: { ...stateOf(s.conversation), status: 'queued', queuedAt: handedOff, waitingSince: handedOff },
+      events: [
+        { type: 'handed_off', actor: { kind: 'bot', id: null }, data: { reason: 'asked_for_person' } },
+        { type: 'queued', actor: { kind: 'system', id: null }, data: {} },
+      ],
+    }));
+    await commit(siteId, { conversationId: c.id }, [], (s) => ({
+      state: { ...stateOf(s.conversation), status: 'assigned', assigneeId: ag, lastAssigneeId: ag, queuedAt: null },
+      events: [{ type: 'assigned', actor: { kind: 'agent', id: ag }, data: { agentId: ag } }],
+    }));
+    const replied = now + 1000;
+    await commit(siteId, { conversationId: c.id }, [text('respuesta', null, 'text', { kind: 'agent', id: ag }), text('bot', null, 'text', { kind: 'bot' })], (s) => ({
+      state: { ...stateOf(s.conversation), humanReplied: true, waitingSince: null },
+      events: [{ type: 'first_human_reply', actor: { kind: 'agent', id: ag }, data: { agentId: ag, waitedMs: replied - handedOff } }],
+    }));
+    const resolved = now + 1000;
+    await commit(siteId, { conversationId: c.id }, [], (s) => ({
+      state: { ...stateOf(s.conversation), status: 'resolved', assigneeId: null, resolvedFrom: 'people', lastAssigneeId: ag },
+      events: [{ type: 'resolved', actor: { kind: 'agent', id: ag }, data: {} }],
+    }));
+    await commit(siteId, { conversationId: c.id }, [], () => ({ events: [], rating: { score: 4, comment: null } }));
+    const end = tick();
+
+    const columns = ['createdAt', 'via', 'channel', 'language', 'firstResponseSeconds', 'queued', 'queue', 'leftUnanswered', 'resolutions', 'resolutionSeconds', 'botResolved', 'handoffReasons', 'holdings', 'agents', 'shopperMessages', 'agentMessages', 'botMessages'] as const;
+    const [row, ...none] = await store.reports.facts(siteId, start, end, {}, columns);
+    expect(none).toEqual([]);
+    expect(row).toMatchObject({
+      id: c.id,
+      createdAt: created,
+      via: 'shopper',
+      channel: 'chat',
+      language: 'es',
+      firstResponseSeconds: (replied - handedOff) / 1000,
+      queued: 1,
+      leftUnanswered: 0,
+      resolutions: 1,
+      botResolved: 0,
+      agents: `|${ag}|`,
+      shopperMessages: 1,
+      agentMessages: 1,
+      botMessages: 1,
+    });
+    // JSON lists come back as JSON text in both stores.
+    expect(JSON.parse(row!.resolutionSeconds)).toEqual([(resolved - created) / 1000]);
+    expect(JSON.parse(row!.handoffReasons)).toEqual(['asked_for_person']);
+    expect(JSON.parse(row!.queue)).toEqual([[handedOff, handedOff + 1000, 'assigned']]);
+    expect(JSON.parse(row!.holdings)).toEqual([[ag, handedOff + 1000, resolved]]);
+
+    expect(await store.reports.totals(siteId, start, end, {})).toEqual({ conversations: 1, botResolved: 0, resolutions: 1, proactive: 0 });
+    expect(await store.reports.pairs(siteId, start, end, {}, 'firstResponse')).toEqual([[created, (replied - handedOff) / 1000]]);
+    expect(await store.reports.pairs(siteId, start, end, {}, 'resolution')).toEqual([[created, (resolved - created) / 1000]]);
+    expect(await store.reports.handoffs(siteId, start, end, {})).toEqual([['asked_for_person', 1]]);
+    const day = new Date(created).toISOString().slice(0, 10);
+    expect(await store.reports.perDay(siteId, start, end, {}, 'UTC')).toEqual([{ day, conversations: 1, shopper: 1, agent: 1, bot: 1 }]);
+    expect(await store.reports.perDay(siteId, start, end, {}, 'Europe/Madrid')).toEqual([]);
+    const d = new Date(created);
+    expect(await store.reports.perWeekHour(siteId, start, end, {}, 'UTC')).toEqual([{ weekday: (d.getUTCDay() + 6) % 7, hour: d.getUTCHours(), n: 1 }]);
+    expect(await store.reports.ratings(siteId, start, end, {})).toEqual([{ conversationId: c.id, score: 4, agentId: ag, team: null, createdAt: expect.any(Number) }]);
+    expect(await store.reports.customers(siteId, start, end, {})).toEqual([]);
+    // Filters: agent, team (by its members), language, channel, having.
+    const count = async (filter: Parameters<Store['reports']['totals']>[3]) => (await store.reports.totals(siteId, start, end, filter)).conversations;
+    expect(await count({ agentId: ag })).toBe(1);
+    expect(await count({ agentId: ag.slice(0, -1) })).toBe(0);
+    expect(await count({ team: 'ventas', teamMembers: [ag] })).toBe(1);
+    expect(await count({ team: 'ventas', teamMembers: ['other'] })).toBe(0);
+    expect(await count({ language: 'en' })).toBe(0);
+    expect(await count({ channel: 'chat', having: 'holdings' })).toBe(1);
+    expect(await count({ having: 'firstResponse' })).toBe(1);
+    expect(await count({ timeZone: { zone: 'UTC', other: true } })).toBe(0);
+    // Tag: the chats with that tag now (null: a tag no chat can have).
+    expect(await count({ tag: 'envios' })).toBe(0);
+    expect(await store.conversations.setTag(siteId, c.id, 'envios', true, { max: 10, by: ag, now })).toBe('done');
+    expect(await count({ tag: 'envios' })).toBe(1);
+    expect(await count({ tag: 'envios', agentId: ag.slice(0, -1) })).toBe(0);
+    expect(await count({ tag: null })).toBe(0);
+    expect(await store.reports.tagged(siteId, 'envios')).toEqual([c.id]);
+    expect(await store.reports.pairs(siteId, start, end, { tag: 'otra' }, 'firstResponse')).toEqual([]);
+    expect(await store.reports.totals(siteId, end, end + 1000, {})).toMatchObject({ conversations: 0 });
+
+    // A plain message changes no facts: it is counted as uncounted until the next lifecycle event.
+    expect(await store.reports.uncounted(siteId, start, end, {})).toEqual([]);
+    await commit(siteId, { conversationId: c.id }, [text('gracias', null)]);
+    expect(await store.reports.uncounted(siteId, start, end, {})).toEqual([{ createdAt: created, authorKind: 'visitor', n: 1 }]);
+    expect((await store.reports.facts(siteId, start, end, {}, ['shopperMessages']))[0]?.shopperMessages).toBe(1);
+    await commit(siteId, { conversationId: c.id }, [], (s) => ({
+      state: { ...stateOf(s.conversation), status: 'queued', queuedAt: now, waitingSince: now },
+      events: [{ type: 'reopened', actor: { kind: 'visitor', id: null }, data: {} }],
+    }));
+    expect(await store.reports.uncounted(siteId, start, end, {})).toEqual([]);
+    expect((await store.reports.facts(siteId, start, end, {}, ['shopperMessages']))[0]?.shopperMessages).toBe(2);
+
+    // Backfill (a new facts table): the same rows again from the event log.
+    const before = await store.reports.facts(siteId, start, end, {}, columns);
+    expect(await h.refillFacts(now)).toBeGreaterThanOrEqual(1);
+    expect(await store.reports.facts(siteId, start, end, {}, columns)).toEqual(before);
+    expect(await store.reports.totals(siteId, start, end, {})).toEqual({ conversations: 1, botResolved: 0, resolutions: 1, proactive: 0 });
+
     const stats = await store.stats();
     expect(stats.messagesStored).toBeGreaterThanOrEqual(4);
   });

@@ -6,7 +6,8 @@
  * `schema` (tests, or one database shared by several installs) puts every table in that schema:
  * each connection's search_path is `<schema>, public` and the migrations log lives there too.
  * The generated SQL names `"public".` in its foreign keys; it is applied without that prefix so
- * the tables land in the connection's schema.
+ * the tables land in the connection's schema. When `conversation_facts` is new while there are
+ * chats, it is backfilled from the event log right after (pg/facts.ts).
  */
 import { eq, isNull } from 'drizzle-orm';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
@@ -15,6 +16,7 @@ import { PgDialect } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { hashToken } from '../../ids';
 import { PG_MIGRATIONS_DIR } from '../../paths';
+import { backfillFacts, needsFactsBackfill } from './facts';
 import * as schema from './schema';
 
 export type PgDb = NodePgDatabase<typeof schema>;
@@ -83,6 +85,10 @@ async function migrate(pool: pg.Pool, schemaName: string | null): Promise<void> 
       const db = drizzle(client);
       // What drizzle-orm/node-postgres/migrator does, with the SQL rewritten above.
       await new PgDialect().migrate(migrations, db._.session as unknown as Parameters<PgDialect['migrate']>[1], { migrationsFolder: PG_MIGRATIONS_DIR, migrationsSchema: schemaName ?? 'drizzle' });
+      // The facts table is new while there are chats: filled once from the event log, in one
+      // transaction (as SQLite's db.ts), still under the lock so one node does it.
+      const withSchema = drizzle(client, { schema });
+      if (await needsFactsBackfill(withSchema)) await withSchema.transaction((tx) => backfillFacts(tx, Date.now()));
     } finally {
       await client.query(`SELECT pg_advisory_unlock(hashtext($1))`, [`mostrador-migrate:${schemaName ?? ''}`]);
     }

@@ -21,13 +21,14 @@ import { and, asc, desc, eq, exists, gt, inArray, isNotNull, isNull, lt, lte, ne
 import { alias } from 'drizzle-orm/pg-core';
 import type { ConversationStatus, Message } from '../../../shared/protocol';
 import { newId } from '../../ids';
-import { replay, reportTimeZone, storedFacts, type EventRow } from '../../domain/reports';
+import { reportTimeZone } from '../../domain/reports';
+import { parseSiteSettings } from '../../domain/site-settings';
 import type { Logger } from '../../logger';
 import { toCustomer, toOrders } from '../commerce';
 import { ConflictError, NotFoundError, StoreUnavailableError } from '../errors';
 import { DELIVERY_TTL_MS, toRecord as toIntegration } from '../integration-repo';
 import { replyToken, settlePatch, toMail } from '../mail-repo';
-import { liveSecretKeys, proactiveClaim, unansweredOf } from '../shared';
+import { FACT_COLUMNS, factsWhere, liveSecretKeys, proactiveClaim, unansweredOf } from '../shared';
 import { IDEMPOTENCY_TTL_MS, SIGN_IN_CANDIDATES, toAgent, toConversation, toInvite, toListItem, toMessage, toSite, toVisitor, unmark } from '../sqlite-store';
 import { deliveryBody, toDelivery, toWebhook } from '../webhook-repo';
 import type {
@@ -35,6 +36,8 @@ import type {
   AttachmentRecord,
   CommitRequest,
   CommitResult,
+  ContactNotesRecord,
+  ContactRef,
   ConversationDataPatch,
   ConversationEventRecord,
   ConversationListItem,
@@ -68,6 +71,7 @@ import type {
   WebhookEvent,
 } from '../types';
 import type { OpenedPg, PgDb } from './db';
+import { refreshFacts } from './facts';
 import * as t from './schema';
 
 /** A transaction, or the pool: what the query helpers below run on. */
@@ -107,40 +111,8 @@ function mapError(err: unknown): unknown {
   return isPgUnavailable(err) ? new StoreUnavailableError(err) : err;
 }
 
-/** The SQL of each fact column a report may ask for (as SQLite's report-repo). */
-const FACT_COLUMNS: Record<FactColumn, string> = {
-  createdAt: 'f.created_at::float8',
-  via: 'f.via',
-  channel: 'f.channel',
-  language: 'f.language',
-  team: 'f.team',
-  timeZone: 'f.time_zone',
-  localDay: 'f.local_day',
-  weekday: 'f.weekday',
-  hour: 'f.hour',
-  firstResponseSeconds: 'f.first_response_seconds',
-  queued: 'f.queued',
-  queue: 'f.queue',
-  leftUnanswered: 'f.left_unanswered',
-  resolutions: 'f.resolutions',
-  resolutionSeconds: 'f.resolution_seconds',
-  botResolved: 'f.bot_resolved',
-  handoffReasons: 'f.handoff_reasons',
-  holdings: 'f.holdings',
-  agents: 'f.agents',
-  teams: 'f.teams',
-  shopperMessages: 'f.shopper_messages',
-  agentMessages: 'f.agent_messages',
-  botMessages: 'f.bot_messages',
-  customerId: '(SELECT v.customer_id FROM conversations c JOIN visitors v ON v.id = c.visitor_id WHERE c.id = f.conversation_id)',
-};
-
-const FACTS_HAVING: Record<NonNullable<FactsFilter['having']>, string> = {
-  firstResponse: 'f.first_response_seconds IS NOT NULL',
-  queue: 'f.queued > 0',
-  holdings: "f.holdings != '[]'",
-  resolutions: 'f.resolutions > 0',
-};
+/** The SQL of each fact column a report may ask for (shared with SQLite's report-repo; bigint read as a number). */
+const PG_FACT_COLUMNS: Record<FactColumn, string> = { ...FACT_COLUMNS, createdAt: 'f.created_at::float8' };
 
 /** `count(*)` as a number (PostgreSQL returns bigint counts as strings). */
 const count = () => sql<number>`count(*)`.mapWith(Number);
@@ -761,19 +733,16 @@ export class PgStore implements Store {
 
   // ---------------------------------------------------------------- reports and ratings
 
-  /** `WHERE` over `conversation_facts f` for the site, the range and the filter (as SQLite's report-repo). */
+  /**
+   * `WHERE` over `conversation_facts f` for the site, the range and the filter: the shared
+   * factsWhere (as SQLite's report-repo, `strpos` for `instr`), its `?` bound as parameters.
+   */
   private factsWhere(siteId: string, start: number, end: number, filter: FactsFilter): SQL {
-    const parts: SQL[] = [sql`f.site_id = ${siteId}`, sql`f.created_at >= ${start}`, sql`f.created_at < ${end}`];
-    if (filter.language) parts.push(sql`f.language = ${filter.language}`);
-    if (filter.channel) parts.push(sql`f.channel = ${filter.channel}`);
-    if (filter.agentId) parts.push(sql`strpos(f.agents, ${`|${filter.agentId}|`}) > 0`);
-    if (filter.team) {
-      const members = (filter.teamMembers ?? []).map((m) => sql` OR strpos(f.agents, ${`|${m}|`}) > 0`);
-      parts.push(sql`(f.team = ${filter.team} OR strpos(f.teams, ${`|${filter.team}|`}) > 0${sql.join(members, sql``)})`);
-    }
-    if (filter.having) parts.push(sql.raw(FACTS_HAVING[filter.having]));
-    if (filter.timeZone) parts.push(filter.timeZone.other ? sql`f.time_zone != ${filter.timeZone.zone}` : sql`f.time_zone = ${filter.timeZone.zone}`);
-    return sql.join(parts, sql` AND `);
+    const w = factsWhere(siteId, start, end, filter, 'strpos');
+    const parts = w.sql.split('?');
+    const chunks: SQL[] = [sql.raw(parts[0]!)];
+    w.params.forEach((p, i) => chunks.push(sql`${p}`, sql.raw(parts[i + 1]!)));
+    return sql.join(chunks);
   }
 
   private async rows<R>(query: SQL): Promise<R[]> {
@@ -784,7 +753,7 @@ export class PgStore implements Store {
     facts: <C extends FactColumn>(siteId: string, start: number, end: number, filter: FactsFilter, columns: readonly C[]) =>
       this.rows<FactRow<C>>(
         sql`SELECT f.conversation_id AS id${sql.join(
-          columns.map((c) => sql.raw(`, ${FACT_COLUMNS[c]} AS "${c}"`)),
+          columns.map((c) => sql.raw(`, ${PG_FACT_COLUMNS[c]} AS "${c}"`)),
           sql``,
         )} FROM conversation_facts f WHERE ${this.factsWhere(siteId, start, end, filter)}`,
       ),
@@ -844,6 +813,15 @@ export class PgStore implements Store {
         sql`SELECT r.conversation_id AS "conversationId", r.score, r.agent_id AS "agentId", r.team, r.created_at::float8 AS "createdAt"
               FROM conversation_facts f JOIN conversation_ratings r ON r.conversation_id = f.conversation_id WHERE ${this.factsWhere(siteId, start, end, filter)}`,
       ),
+    tagged: (siteId: string, tag: string) =>
+      this.run(async (db) =>
+        (
+          await db
+            .select({ id: t.conversationTags.conversationId })
+            .from(t.conversationTags)
+            .where(and(eq(t.conversationTags.siteId, siteId), eq(t.conversationTags.tag, tag)))
+        ).map((r) => r.id),
+      ),
     orders: (siteId: string, start: number, end: number) =>
       this.run((db) =>
         db
@@ -852,95 +830,6 @@ export class PgStore implements Store {
           .where(and(eq(t.orders.siteId, siteId), gte(t.orders.createdAt, start), lt(t.orders.createdAt, end), ne(t.orders.status, 'cancelled'))),
       ),
   };
-
-  /**
-   * Rewrites one conversation's report facts from its log, in the commit that wrote a lifecycle
-   * event (never a plain message) — as SQLite's facts-repo: the log replayed
-   * (domain/reports), the messages counted since the last refresh, one upsert.
-   */
-  private async refreshFacts(tx: Tx, siteId: string, conversationId: string, now: number): Promise<void> {
-    // The site through the cache, else in this transaction (never a second pool connection while this one is held).
-    const cached = this.siteCache.get(`id:${siteId}`);
-    const settings = cached && Date.now() - cached.at < SITE_CACHE_MS ? cached.site.settings : (await tx.select({ settings: t.sites.settings }).from(t.sites).where(eq(t.sites.id, siteId)))[0]?.settings;
-    const timeZone = settings ? reportTimeZone(settings) : 'UTC';
-    const [conversation] = await tx
-      .select({ locale: t.conversations.locale, team: t.conversations.team, lastSeq: t.conversations.lastSeq })
-      .from(t.conversations)
-      .where(and(eq(t.conversations.siteId, siteId), eq(t.conversations.id, conversationId)));
-    if (!conversation) return;
-    const e = t.conversationEvents;
-    const events: EventRow[] = (
-      await tx
-        .select({ conversationId: e.conversationId, type: e.type, actorKind: e.actorKind, actorId: e.actorId, data: e.data, at: e.at })
-        .from(e)
-        .where(eq(e.conversationId, conversationId))
-        .orderBy(asc(e.id))
-    ).map((r) => ({ ...r }));
-    if (events.length === 0) return;
-    const fc = t.conversationFacts;
-    const [prev] = await tx
-      .select({ countedSeq: fc.countedSeq, shopper: fc.shopperMessages, agent: fc.agentMessages, bot: fc.botMessages })
-      .from(fc)
-      .where(eq(fc.conversationId, conversationId));
-    const counts = { shopper: prev?.shopper ?? 0, agent: prev?.agent ?? 0, bot: prev?.bot ?? 0 };
-    const from = prev?.countedSeq ?? 0;
-    if (conversation.lastSeq > from) {
-      const m = t.messages;
-      const rows = await tx
-        .select({ kind: m.authorKind, n: count() })
-        .from(m)
-        .where(and(eq(m.conversationId, conversationId), gt(m.seq, from), lte(m.seq, conversation.lastSeq), inArray(m.kind, ['text', 'card']), inArray(m.authorKind, ['visitor', 'agent', 'bot'])))
-        .groupBy(m.authorKind);
-      for (const { kind, n } of rows) {
-        if (kind === 'visitor') counts.shopper += n;
-        else if (kind === 'agent') counts.agent += n;
-        else counts.bot += n;
-      }
-    }
-    let channel = 'chat';
-    if (!prev) {
-      const [first] = await tx.select({ channel: t.messages.channel }).from(t.messages).where(eq(t.messages.conversationId, conversationId)).orderBy(asc(t.messages.seq)).limit(1);
-      channel = first?.channel ?? 'chat';
-    }
-    const f = storedFacts(replay(events), timeZone);
-    const values = {
-      createdAt: f.createdAt,
-      via: f.via,
-      channel,
-      language: conversation.locale ? conversation.locale.slice(0, 2) : null,
-      team: conversation.team,
-      status: f.status,
-      timeZone: f.timeZone,
-      localDay: f.localDay,
-      weekday: f.weekday,
-      hour: f.hour,
-      firstResponseSeconds: f.firstResponseSeconds,
-      firstResponseAgent: f.firstResponseAgent,
-      queued: f.queue.length,
-      queue: JSON.stringify(f.queue),
-      leftUnanswered: f.leftUnanswered ? 1 : 0,
-      resolutions: f.resolutionSeconds.length,
-      resolutionSeconds: JSON.stringify(f.resolutionSeconds),
-      botResolved: f.botResolved ? 1 : 0,
-      handoffReasons: JSON.stringify(f.handoffReasons),
-      holdings: JSON.stringify(f.holdings),
-      agents: f.agents,
-      teams: f.teams,
-      transfers: f.transfers,
-      reopens: f.reopens,
-      shopperMessages: counts.shopper,
-      agentMessages: counts.agent,
-      botMessages: counts.bot,
-      countedSeq: conversation.lastSeq,
-      updatedAt: now,
-    };
-    const { channel: _keep, ...update } = values;
-    await tx
-      .insert(fc)
-      .values({ conversationId, siteId, ...values })
-      // The first write's channel and language stay.
-      .onConflictDoUpdate({ target: fc.conversationId, set: { ...update, language: sql`coalesce(${fc.language}, excluded.language)` } });
-  }
 
   /** The latest `resolved` event of a conversation. */
   private async lastResolved(q: Q, conversationId: string): Promise<number | null> {
@@ -1345,6 +1234,8 @@ export class PgStore implements Store {
         >`(SELECT string_agg(x.number, ' ' ORDER BY x.created_at DESC) FROM (SELECT o.number, o.created_at FROM orders o WHERE o.site_id = ${t.conversations.siteId} AND o.customer_id = ${knownCustomerId} ORDER BY o.created_at DESC LIMIT 20) x)`,
         // Some message came or went by e-mail (the console's channel filter).
         viaEmail: sql<number>`(EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = ${t.conversations.id} AND m.channel = 'email'))::int`,
+        // Its tags (no spaces in a tag: shared/tags.ts).
+        tags: sql<string | null>`(SELECT string_agg(ct.tag, ' ') FROM conversation_tags ct WHERE ct.conversation_id = ${t.conversations.id})`,
       })
       .from(t.conversations)
       .innerJoin(t.visitors, eq(t.visitors.id, t.conversations.visitorId))
@@ -1438,7 +1329,8 @@ export class PgStore implements Store {
             .from(t.conversations)
             .innerJoin(t.visitors, eq(t.visitors.id, t.conversations.visitorId))
             .leftJoin(t.customers, eq(t.customers.id, t.visitors.customerId))
-            .where(and(eq(t.conversations.siteId, siteId), eq(t.conversations.status, 'queued'), isNotNull(t.conversations.queuedAt)))
+            // A snoozed chat waits for its time, not for routing.
+            .where(and(eq(t.conversations.siteId, siteId), eq(t.conversations.status, 'queued'), isNotNull(t.conversations.queuedAt), isNull(t.conversations.snoozedAt)))
             .orderBy(asc(t.conversations.queuedAt), asc(t.conversations.createdAt), asc(t.conversations.id))
             .limit(500)
         ).map((r) => ({
@@ -1518,6 +1410,73 @@ export class PgStore implements Store {
     listItem: async (siteId: string, id: string): Promise<ConversationListItem | null> => {
       const [row] = await this.run((db) => this.listQuery(db, and(eq(t.conversations.siteId, siteId), eq(t.conversations.id, id))));
       return row ? toListItem(row) : null;
+    },
+    snoozes: () =>
+      this.run(async (db) =>
+        (
+          await db
+            .select({ siteId: t.conversations.siteId, id: t.conversations.id, until: t.conversations.snoozedUntil })
+            .from(t.conversations)
+            .where(and(isNotNull(t.conversations.snoozedUntil), ne(t.conversations.status, 'resolved')))
+        ).map((r) => ({ siteId: r.siteId, id: r.id, until: r.until! })),
+      ),
+    /** The conversation row is locked first, so two agents adding tags at once cannot pass `max` together. */
+    setTag: (siteId: string, id: string, tag: string, on: boolean, opts: { max: number; by: string | null; now: number }) =>
+      this.tx(async (tx): Promise<'done' | 'full' | 'not_found'> => {
+        const c = t.conversations;
+        const tags = t.conversationTags;
+        const [found] = await tx.select({ id: c.id }).from(c).where(and(eq(c.siteId, siteId), eq(c.id, id))).for('update');
+        if (!found) return 'not_found';
+        const mine = and(eq(tags.siteId, siteId), eq(tags.conversationId, id));
+        if (!on) {
+          await tx.delete(tags).where(and(mine, eq(tags.tag, tag)));
+          return 'done';
+        }
+        if ((await tx.select({ tag: tags.tag }).from(tags).where(and(mine, eq(tags.tag, tag)))).length > 0) return 'done';
+        const [n] = await tx.select({ n: count() }).from(tags).where(mine);
+        if ((n?.n ?? 0) >= opts.max) return 'full';
+        await tx.insert(tags).values({ siteId, conversationId: id, tag, addedBy: opts.by, createdAt: opts.now }).onConflictDoNothing();
+        return 'done';
+      }),
+    siteTags: (siteId: string, limit: number) =>
+      this.run(async (db) =>
+        (
+          await db
+            .select({ tag: t.conversationTags.tag })
+            .from(t.conversationTags)
+            .where(eq(t.conversationTags.siteId, siteId))
+            .groupBy(t.conversationTags.tag)
+            .orderBy(desc(sql`count(*)`), asc(t.conversationTags.tag))
+            .limit(limit)
+        ).map((r) => r.tag),
+      ),
+  };
+
+  contactNotes = {
+    get: async (siteId: string, subject: ContactRef): Promise<ContactNotesRecord | null> => {
+      const n = t.contactNotes;
+      const [row] = await this.run((db) =>
+        db
+          .select({ text: n.text, updatedBy: n.updatedBy, updatedAt: n.updatedAt })
+          .from(n)
+          .where(and(eq(n.siteId, siteId), eq(n.subjectKind, subject.kind), eq(n.subjectId, subject.id))),
+      );
+      return row ?? null;
+    },
+    save: async (siteId: string, subject: ContactRef, text: string, by: string | null, now: number): Promise<ContactNotesRecord | null> => {
+      const n = t.contactNotes;
+      if (!text) {
+        await this.run((db) => db.delete(n).where(and(eq(n.siteId, siteId), eq(n.subjectKind, subject.kind), eq(n.subjectId, subject.id))));
+        return null;
+      }
+      const clean = noNul(text);
+      await this.run((db) =>
+        db
+          .insert(n)
+          .values({ siteId, subjectKind: subject.kind, subjectId: subject.id, text: clean, updatedBy: by, updatedAt: now })
+          .onConflictDoUpdate({ target: [n.siteId, n.subjectKind, n.subjectId], set: { text: clean, updatedBy: by, updatedAt: now } }),
+      );
+      return { text: clean, updatedBy: by, updatedAt: now };
     },
   };
 
@@ -1659,7 +1618,9 @@ export class PgStore implements Store {
       s.team !== row.team ||
       s.waitingSince !== row.waitingSince ||
       s.resolvedFrom !== row.resolvedFrom ||
-      s.humanReplied !== row.humanReplied;
+      s.humanReplied !== row.humanReplied ||
+      s.snoozedAt !== row.snoozedAt ||
+      s.snoozedUntil !== row.snoozedUntil;
     const update: Record<string, unknown> = { ...set };
     if (stateChanged) {
       Object.assign(update, {
@@ -1671,6 +1632,8 @@ export class PgStore implements Store {
         waitingSince: s.waitingSince,
         resolvedFrom: s.resolvedFrom,
         humanReplied: s.humanReplied,
+        snoozedAt: s.snoozedAt,
+        snoozedUntil: s.snoozedUntil,
       });
       if (set.updatedAt === undefined) update.updatedAt = sql`GREATEST(${c.updatedAt}, ${now})`;
     }
@@ -1691,8 +1654,9 @@ export class PgStore implements Store {
       await tx.insert(t.conversationEvents).values(
         plan.events.map((e) => ({ siteId, conversationId, type: e.type, actorKind: e.actor.kind, actorId: e.actor.id, data: e.data, at: now })),
       );
+      // The report facts of a conversation whose log just grew (never for a plain message): one upsert, same transaction.
+      await refreshFacts(tx, siteId, conversationId, await this.reportZone(tx, siteId), now, row);
     }
-    if (plan.events.length > 0) await this.refreshFacts(tx, siteId, conversationId, now);
     if (plan.rating && !(await this.rateInCommit(tx, siteId, conversationId, plan.rating, now))) throw new ConflictError('this resolution is already rated');
 
     const conversation = toConversation(row);
@@ -1713,6 +1677,14 @@ export class PgStore implements Store {
     }
     if (plan.mail) for (const draft of plan.mail({ conversation, messages })) await this.enqueueMail(tx, siteId, conversationId, draft, now);
     return { duplicate: false, previous, conversation, messages, events: plan.events, ownerCustomerId };
+  }
+
+  /** The site's report time zone (its cached record when fresh, else read in the transaction). */
+  private async reportZone(q: Q, siteId: string): Promise<string> {
+    const hit = this.siteCache.get(`id:${siteId}`);
+    if (hit && Date.now() - hit.at < SITE_CACHE_MS) return reportTimeZone(hit.site.settings);
+    const [row] = await q.select({ settings: t.sites.settings }).from(t.sites).where(eq(t.sites.id, siteId));
+    return row ? reportTimeZone(parseSiteSettings(row.settings).settings) : 'UTC';
   }
 
   /** Rates the conversation's latest resolution, once; false when it is not resolved or already rated. */
@@ -1794,6 +1766,7 @@ export class PgStore implements Store {
         const where = [sql`m.search @@ q.query`, sql`m.site_id = ${siteId}`];
         if (q.status) where.push(sql`c.status = ${q.status}`);
         if (q.assigneeId) where.push(sql`c.assignee_id = ${q.assigneeId}`);
+        if (q.tag) where.push(sql`EXISTS (SELECT 1 FROM conversation_tags ct WHERE ct.conversation_id = c.id AND ct.site_id = c.site_id AND ct.tag = ${q.tag})`);
         if (q.from !== undefined) where.push(sql`m.created_at >= ${q.from}`);
         if (q.to !== undefined) where.push(sql`m.created_at < ${q.to}`);
         const result = await db.execute<{

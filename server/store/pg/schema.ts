@@ -12,7 +12,7 @@
  * Keep it in step with schema.ts: a column added there is added here, and both generate.
  */
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, boolean, doublePrecision, index, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { ORDER_STATUSES } from '../../../shared/cards';
 
 export const sites = pgTable('sites', {
@@ -272,6 +272,10 @@ export const conversations = pgTable(
     resolvedFrom: text('resolved_from', { enum: ['bot', 'people'] }),
     /** A person has answered at least once. */
     humanReplied: boolean('human_replied').notNull().default(false),
+    /** Since when the chat is snoozed (domain/lifecycle); null: it is not. */
+    snoozedAt: bigint('snoozed_at', { mode: 'number' }),
+    /** When a snoozed chat wakes; null while snoozed: when the shopper writes. Timers are re-armed from it at start-up. */
+    snoozedUntil: bigint('snoozed_until', { mode: 'number' }),
     createdAt: bigint('created_at', { mode: 'number' }).notNull(),
     updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
   },
@@ -280,7 +284,48 @@ export const conversations = pgTable(
     index('conversations_visitor_idx').on(t.siteId, t.visitorId, t.status),
     // Reports select a site's chats by the day they started.
     index('conversations_site_created_idx').on(t.siteId, t.createdAt),
+    // Snoozes to re-arm at start-up.
+    index('conversations_snoozed_until_idx').on(t.snoozedUntil),
   ],
+);
+
+/**
+ * Tags (contact reasons) on conversations, normalised (shared/tags.ts): who added each and when.
+ * Agents filter the list and search by them; the site's tags are the distinct values here.
+ */
+export const conversationTags = pgTable(
+  'conversation_tags',
+  {
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id),
+    conversationId: text('conversation_id')
+      .notNull()
+      .references(() => conversations.id),
+    tag: text('tag').notNull(),
+    addedBy: text('added_by'),
+    createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.conversationId, t.tag] }), index('conversation_tags_site_tag_idx').on(t.siteId, t.tag)],
+);
+
+/**
+ * An agent's notes about a contact — a customer the shop knows, else the visitor (issue 16):
+ * plain text, one per contact, shown and edited beside their chats.
+ */
+export const contactNotes = pgTable(
+  'contact_notes',
+  {
+    siteId: text('site_id')
+      .notNull()
+      .references(() => sites.id),
+    subjectKind: text('subject_kind', { enum: ['customer', 'visitor'] }).notNull(),
+    subjectId: text('subject_id').notNull(),
+    text: text('text').notNull(),
+    updatedBy: text('updated_by'),
+    updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.subjectKind, t.subjectId] })],
 );
 
 export const messages = pgTable(
@@ -346,7 +391,7 @@ export const conversationEvents = pgTable(
  * What reports read: one row per conversation, its replayed event log (domain/reports
  * `storedFacts`) plus its message counts, rewritten in the same transaction as every lifecycle
  * event of the conversation (never for a plain message). Backfilled from the event log when the
- * table is new (db.ts). Times in ms, durations in seconds.
+ * table is empty while there are chats (pg/db.ts, pg/facts.ts). Times in ms, durations in seconds.
  */
 export const conversationFacts = pgTable(
   'conversation_facts',
@@ -400,11 +445,6 @@ export const conversationFacts = pgTable(
   (t) => [index('conversation_facts_site_created_idx').on(t.siteId, t.createdAt)],
 );
 
-/**
- * Satisfaction: the shopper's answer to "¿Qué tal te hemos atendido?" after a resolve, one per
- * resolution (`resolvedEventId`, the `resolved` row of the event log it answers), stored with
- * the agent and team that had the chat.
- */
 /**
  * Satisfaction: the shopper's answer to "¿Qué tal te hemos atendido?" after a resolve, one per
  * resolution (`resolvedEventId`, the `resolved` row of the event log it answers), stored with
