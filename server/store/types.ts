@@ -145,8 +145,6 @@ export interface ConversationEventRecord extends ConversationEventDraft {
 /** What a report filters the per-conversation facts by (docs/reports.md, Filters). */
 export interface FactsFilter {
   team?: string | undefined;
-  /** Only chats with this tag (normalised; null: a tag no chat can have, so none). */
-  tag?: string | null | undefined;
   /** The team's members (agents whose current teams include it): their chats are the team's too. */
   teamMembers?: readonly string[] | undefined;
   agentId?: string | undefined;
