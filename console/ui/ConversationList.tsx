@@ -43,12 +43,15 @@ export function ConversationList({ inbox, meId }: { inbox: Inbox; meId?: string 
       .map((c, i) => [c.id, i + 1]),
   );
   const time = new Intl.DateTimeFormat(locale.value, { hour: '2-digit', minute: '2-digit' });
+  // "Mías 3": the chats this agent holds now (snoozed ones have their own view).
+  const mine = meId ? inbox.conversations.value.filter((c) => c.status === 'assigned' && c.assigneeId === meId && !isSnoozed(c)).length : 0;
   return (
     <nav class="list" aria-label={t.conversations}>
       <div class="views" role="group" aria-label={t.views}>
         {VIEWS.map((v) => (
           <button key={v} type="button" class="view-tab" aria-pressed={inbox.view.value === v} onClick={() => (inbox.view.value = v)}>
             {t[`view_${v}`]}
+            {v === 'mine' && mine > 0 && <span class="count"> {mine}</span>}
             {v === 'queue' && inbox.queued.value > 0 && <span class="count"> {inbox.queued.value}</span>}
             {v === 'snoozed' && inbox.snoozed.value > 0 && <span class="count"> {inbox.snoozed.value}</span>}
           </button>
