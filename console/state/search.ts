@@ -25,9 +25,15 @@ export function searchable(query: string): boolean {
   return (query.normalize('NFC').match(/[\p{L}\p{N}]+/gu) ?? []).some((w) => w.length >= 2);
 }
 
-/** `filters.tag`: only chats with this tag. */
-export async function searchMessages(query: string, signal?: AbortSignal, fetcher: typeof fetch = fetch, filters: { tag?: string } = {}): Promise<SearchAnswer> {
-  const res = await fetcher(`/api/agent/search?q=${encodeURIComponent(query)}${filters.tag ? `&tag=${encodeURIComponent(filters.tag)}` : ''}`, { signal: signal ?? null });
+/** `filters.tag`: only chats with this tag; `filters.channel`: only messages that came or went that way. */
+export async function searchMessages(
+  query: string,
+  signal?: AbortSignal,
+  fetcher: typeof fetch = fetch,
+  filters: { tag?: string; channel?: 'chat' | 'email' } = {},
+): Promise<SearchAnswer> {
+  const params = new URLSearchParams({ q: query, ...(filters.tag ? { tag: filters.tag } : {}), ...(filters.channel ? { channel: filters.channel } : {}) });
+  const res = await fetcher(`/api/agent/search?${params}`, { signal: signal ?? null });
   if (!res.ok) throw new Error(`search failed: ${res.status}`);
   const body = (await res.json()) as { data: MessageHit[]; conversations: ConversationSummary[] };
   return { hits: body.data, conversations: new Map(body.conversations.map((c) => [c.id, c])) };

@@ -11,6 +11,8 @@ import { visitorLabel } from '../state/views';
 const DEBOUNCE_MS = 250;
 
 export function MessageSearch({ inbox, query, tag = '' }: { inbox: Inbox; query: string; tag?: string }) {
+  // The list's channel filter narrows the search too.
+  const channel = inbox.channel.value === 'all' ? undefined : inbox.channel.value;
   const t = strings();
   const [answer, setAnswer] = useState<{ query: string; tag: string; result: SearchAnswer | 'failed' } | null>(null);
   const wanted = query.trim();
@@ -20,7 +22,7 @@ export function MessageSearch({ inbox, query, tag = '' }: { inbox: Inbox; query:
     if (!active) return;
     const abort = new AbortController();
     const timer = setTimeout(() => {
-      searchMessages(wanted, abort.signal, fetch, { tag }).then(
+      searchMessages(wanted, abort.signal, fetch, { tag, ...(channel ? { channel } : {}) }).then(
         (result) => setAnswer({ query: wanted, tag, result }),
         (err: unknown) => {
           if (!abort.signal.aborted) setAnswer({ query: wanted, tag, result: 'failed' });
@@ -32,7 +34,7 @@ export function MessageSearch({ inbox, query, tag = '' }: { inbox: Inbox; query:
       clearTimeout(timer);
       abort.abort();
     };
-  }, [wanted, active, tag]);
+  }, [wanted, active, tag, channel]);
 
   if (!active) return null;
   const current = answer?.query === wanted && answer.tag === tag ? answer.result : null;

@@ -65,7 +65,8 @@ export function agentApiRoutes(deps: AgentApiDeps) {
 
   /**
    * Full-text search over the site's messages: `q` (words; each may be the start of a word, all
-   * must match; accents and case ignored), optional `status`, `agent` (assignee id), `tag`, `from` and
+   * must match; accents and case ignored), optional `status`, `agent` (assignee id), `tag`, `channel`
+   * (`chat` or `email`: how the message came or went), `from` and
    * `to` (YYYY-MM-DD, both days included, UTC). Best matches first, at most 50.
    */
   app.get('/search', async (c) => {
@@ -85,6 +86,10 @@ export function agentApiRoutes(deps: AgentApiDeps) {
     const rawTag = c.req.query('tag');
     const tag = rawTag ? normaliseTag(rawTag) : undefined;
     if (tag === null) return problem(c, 400, 'tag is not a tag', { code: 'invalid_request', field: 'tag' });
+    const channel = c.req.query('channel');
+    if (channel !== undefined && channel !== '' && channel !== 'chat' && channel !== 'email') {
+      return problem(c, 400, 'channel must be chat or email', { code: 'invalid_request', field: 'channel' });
+    }
     const from = day('from');
     const to = day('to');
     if (!from.ok) return problem(c, 400, 'from must be a date (YYYY-MM-DD)', { code: 'invalid_request', field: 'from' });
@@ -94,6 +99,7 @@ export function agentApiRoutes(deps: AgentApiDeps) {
       status: status as 'bot' | 'queued' | 'assigned' | 'resolved' | undefined,
       assigneeId: c.req.query('agent')?.slice(0, 64) || undefined,
       tag,
+      channel: channel === 'chat' || channel === 'email' ? channel : undefined,
       from: from.value,
       to: to.value === undefined ? undefined : to.value + 24 * 60 * 60 * 1000,
       limit: 50,

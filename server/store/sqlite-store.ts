@@ -1042,6 +1042,7 @@ export class SqliteStore implements Store {
         if (q.status) where.push('c.status = @status');
         if (q.assigneeId) where.push('c.assignee_id = @assigneeId');
         if (q.tag) where.push('EXISTS (SELECT 1 FROM conversation_tags ct WHERE ct.conversation_id = c.id AND ct.site_id = c.site_id AND ct.tag = @tag)');
+        if (q.channel) where.push('m.channel = @channel');
         if (q.from !== undefined) where.push('m.created_at >= @from');
         if (q.to !== undefined) where.push('m.created_at < @to');
         const sqlText = `SELECT m.conversation_id AS conversationId, m.seq, m.author_kind AS authorKind, m.kind, m.created_at AS createdAt,
@@ -1066,6 +1067,7 @@ export class SqliteStore implements Store {
           ...(q.status ? { status: q.status } : {}),
           ...(q.assigneeId ? { assigneeId: q.assigneeId } : {}),
           ...(q.tag ? { tag: q.tag } : {}),
+          ...(q.channel ? { channel: q.channel } : {}),
           ...(q.from !== undefined ? { from: q.from } : {}),
           ...(q.to !== undefined ? { to: q.to } : {}),
         }) as { conversationId: string; seq: number; authorKind: MessageHit['authorKind']; kind: MessageHit['kind']; createdAt: number; snippet: string; status: MessageHit['conversation']['status']; assigneeId: string | null; visitorId: string; visitorName: string | null }[];

@@ -271,6 +271,8 @@ export interface MessageSearch {
   assigneeId?: string | undefined;
   /** Only conversations with this tag (normalised). */
   tag?: string | undefined;
+  /** Only messages that came or went this way (`email`: by e-mail; `chat`: in the chat). */
+  channel?: 'chat' | 'email' | undefined;
   /** Messages written at or after / before these times (Unix ms). */
   from?: number | undefined;
   to?: number | undefined;

@@ -87,6 +87,19 @@ describe('message search', () => {
     expect((await search(ana, 'q=canarias&to=2020-01-01')).body.data).toEqual([]);
   });
 
+  it('filters by channel: what came or went by e-mail, or in the chat', async () => {
+    // One of the two matching messages came by e-mail (as an inbound mail's message is stored).
+    const { sqlite, close } = openDb(server.dataDir);
+    try {
+      sqlite.prepare("UPDATE messages SET channel = 'email' WHERE rowid = (SELECT min(rowid) FROM messages WHERE text LIKE '%anarias%' AND site_id != 'site_other')").run();
+    } finally {
+      close();
+    }
+    expect((await search(ana, 'q=canarias&channel=email')).body.data).toHaveLength(1);
+    expect((await search(ana, 'q=canarias&channel=chat')).body.data).toHaveLength(1);
+    expect(await search(ana, 'q=canarias&channel=fax')).toMatchObject({ status: 400, body: { field: 'channel' } });
+  });
+
   it("stays inside the agent's shop", async () => {
     const eve = await signIn(server, 'eve@other.example', 'otra-clave-12345');
     const theirs = (await search(eve, 'q=canarias')).body.data!;

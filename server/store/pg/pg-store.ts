@@ -1767,6 +1767,7 @@ export class PgStore implements Store {
         if (q.status) where.push(sql`c.status = ${q.status}`);
         if (q.assigneeId) where.push(sql`c.assignee_id = ${q.assigneeId}`);
         if (q.tag) where.push(sql`EXISTS (SELECT 1 FROM conversation_tags ct WHERE ct.conversation_id = c.id AND ct.site_id = c.site_id AND ct.tag = ${q.tag})`);
+        if (q.channel) where.push(sql`m.channel = ${q.channel}`);
         if (q.from !== undefined) where.push(sql`m.created_at >= ${q.from}`);
         if (q.to !== undefined) where.push(sql`m.created_at < ${q.to}`);
         const result = await db.execute<{
