@@ -112,6 +112,8 @@ export function ReplyBox({ conversationId, onSend, onTyping, drafts, canned, lan
     setDraft(next);
     setCaret(at);
     setEmojiOpen(false);
+    // Back to typing at once (a quick Enter sends), the caret after the emoji once it is drawn.
+    box.current?.focus();
     requestAnimationFrame(() => {
       box.current?.focus();
       box.current?.setSelectionRange(at, at);

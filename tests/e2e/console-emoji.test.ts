@@ -39,6 +39,8 @@ describe.runIf(hasChromium)('emoji picker', () => {
     await expect.poll(() => agent.evaluate(() => document.activeElement?.getAttribute('aria-label')), T).toBe('delivery truck');
     await agent.keyboard.press('Enter');
     await expect.poll(() => agent.getByLabel('Reply').inputValue(), T).toBe('¡Sí! 🚚');
+    // Typing goes on in the reply box: Enter sends.
+    await expect.poll(() => agent.getByLabel('Reply').evaluate((el) => el === document.activeElement), T).toBe(true);
     await agent.keyboard.press('Enter');
     await expect.poll(textOf(panel.getByRole('log')), T).toContain('¡Sí! 🚚');
     await shopperContext.close();
