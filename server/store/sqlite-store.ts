@@ -16,6 +16,7 @@ import { FactsRepo } from './facts-repo';
 import { reportTimeZone } from '../domain/reports';
 import { MailRepo } from './mail-repo';
 import { WalSync } from './wal-sync';
+import { SearchIndexer } from './search-indexer';
 import { newId } from '../ids';
 import { liveSecretKeys, proactiveClaim, unansweredOf } from './shared';
 import { parseSiteSettings } from '../domain/site-settings';
@@ -141,6 +142,9 @@ export class SqliteStore implements Store {
   private readonly report: ReportRepo;
   /** Makes commits durable off the event loop (WAL databases on disk; see wal-sync.ts). */
   private readonly walSync: WalSync | null;
+  /** Message search's index, filled in batches (search-indexer.ts). */
+  private readonly searchIndex: SearchIndexer;
+  private readonly searchTimer: NodeJS.Timeout;
   private readonly facts: FactsRepo;
 
   /** Sites whose stored settings had parts that did not fit, logged once per site and problem list. */
@@ -164,6 +168,13 @@ export class SqliteStore implements Store {
     const wal = !opened.sqlite.memory && String(opened.sqlite.pragma('journal_mode', { simple: true })).toLowerCase() === 'wal';
     this.walSync = wal ? new WalSync(opened.sqlite, { onError: (err) => this.log?.warn({ err }, 'WAL checkpoint failed; retried on the next tick') }) : null;
     this.facts = new FactsRepo(opened.sqlite);
+    this.searchIndex = new SearchIndexer(opened.sqlite);
+    // A batch every 2 s while messages wait; a search catches up on its own first.
+    this.searchTimer = setInterval(() => {
+      if (!this.opened.sqlite.open || !this.searchIndex.behind()) return;
+      this.write(() => this.searchIndex.step()).catch((err: unknown) => this.log?.warn({ err }, 'message search indexing failed; retried'));
+    }, 2000);
+    this.searchTimer.unref();
   }
 
   /**
@@ -1033,8 +1044,10 @@ export class SqliteStore implements Store {
   }
 
   messages = {
-    search: (siteId: string, q: MessageSearch) =>
-      this.read((): MessageHit[] => {
+    search: async (siteId: string, q: MessageSearch) => {
+      // Every message committed before the search is in the index before it runs.
+      if (this.searchIndex.behind()) await this.write(() => this.searchIndex.catchUp());
+      return this.read((): MessageHit[] => {
         if (q.terms.length === 0) return [];
         // Each word quoted (FTS5 syntax in a shopper's words is text, not operators), as a prefix.
         const match = q.terms.map((w) => `"${w.replaceAll('"', '""')}"*`).join(' ');
@@ -1080,7 +1093,8 @@ export class SqliteStore implements Store {
           ...unmark(r.snippet),
           conversation: { status: r.status, assigneeId: r.assigneeId, visitorId: r.visitorId, visitorName: r.visitorName },
         }));
-      }),
+      });
+    },
     before: (siteId: string, conversationId: string, beforeSeq: number, limit: number, opts: { visibleOnly?: boolean } = {}) =>
       this.read(() =>
         this.db
@@ -1318,6 +1332,7 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     // Let queued commits land before the handle goes away.
+    clearInterval(this.searchTimer);
     while (this.pending.length > 0) this.flush();
     await this.walSync?.close();
     this.opened.close();
