@@ -93,8 +93,9 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord, address: stri
           ...(frame.email ? { email: frame.email } : {}),
         });
         if (updated) visitor = updated;
-        c.send({ type: 'profile.saved', name: visitor.name, email: visitor.email });
+        // Acknowledged once what the address brings is queued too (the offline confirmation).
         await confirmOffline(deps, site, visitor);
+        c.send({ type: 'profile.saved', name: visitor.name, email: visitor.email });
         deps.presence.identified(site.id, visitor.id, { name: visitor.name });
         for (const conv of await deps.store.conversations.listForVisitor(site.id, visitor)) {
           const item = await deps.store.conversations.listItem(site.id, conv.id);

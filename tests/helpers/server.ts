@@ -13,6 +13,10 @@ import { loadConfig } from '../../server/config';
 import { startServer, type RunningServer } from '../../server/index';
 import { createLogger, type Logger } from '../../server/logger';
 import pg from 'pg';
+import { openDb } from '../../server/store/db';
+import { openPg } from '../../server/store/pg/db';
+import * as pgSchema from '../../server/store/pg/schema';
+import * as sqliteSchema from '../../server/store/schema';
 
 export interface TestServer extends RunningServer {
   dataDir: string;
@@ -80,4 +84,28 @@ export async function startTestServer(
       }
     },
   };
+}
+
+/**
+ * Adds a site (and its agents) straight into the test server's database — its SQLite file, or its
+ * PostgreSQL schema with TEST_STORE=postgres — as a second shop a test keeps apart from the demo.
+ */
+export async function addSite(server: TestServer, site: typeof sqliteSchema.sites.$inferInsert, agents: (typeof sqliteSchema.agents.$inferInsert)[] = []): Promise<void> {
+  if (server.pg) {
+    const opened = await openPg(server.pg.url, { schema: server.pg.schema, max: 1 });
+    try {
+      await opened.db.insert(pgSchema.sites).values(site);
+      if (agents.length > 0) await opened.db.insert(pgSchema.agents).values(agents);
+    } finally {
+      await opened.close();
+    }
+    return;
+  }
+  const { db, close } = openDb(server.dataDir);
+  try {
+    db.insert(sqliteSchema.sites).values(site).run();
+    if (agents.length > 0) db.insert(sqliteSchema.agents).values(agents).run();
+  } finally {
+    close();
+  }
 }

@@ -7,22 +7,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../server/auth';
 import { hashToken } from '../../server/ids';
-import { openDb } from '../../server/store/db';
-import * as t from '../../server/store/schema';
-import { startTestServer, type TestServer } from '../helpers/server';
+import { addSite, startTestServer, type TestServer } from '../helpers/server';
 import { csrfOf, signIn } from '../helpers/ws-client';
 
 let server: TestServer;
 beforeAll(async () => {
   server = await startTestServer();
   // A second shop on the same server, with its own admin.
-  const { db, close } = openDb(server.dataDir);
   const now = Date.now();
-  db.insert(t.sites)
-    .values({ id: 'site_other', name: 'Otra tienda', publicKey: 'pk_other', secretKey: 'sk_other_secret', secretKeyHash: hashToken('sk_other_secret'), allowedOrigins: [], settings: {}, createdAt: now })
-    .run();
-  db.insert(t.agents).values({ id: 'ag_eve', siteId: 'site_other', email: 'eve@other.example', name: 'Eve', role: 'admin', passwordHash: await hashPassword('otra-clave-12345'), createdAt: now }).run();
-  close();
+  await addSite(server, { id: 'site_other', name: 'Otra tienda', publicKey: 'pk_other', secretKey: 'sk_other_secret', secretKeyHash: hashToken('sk_other_secret'), allowedOrigins: [], settings: {}, createdAt: now }, [{ id: 'ag_eve', siteId: 'site_other', email: 'eve@other.example', name: 'Eve', role: 'admin', passwordHash: await hashPassword('otra-clave-12345'), createdAt: now }]);
 });
 afterAll(async () => {
   await server.destroy();

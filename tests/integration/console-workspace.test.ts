@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../server/auth';
 import { hashToken } from '../../server/ids';
-import { openDb } from '../../server/store/db';
-import * as t from '../../server/store/schema';
-import { startTestServer, type TestServer } from '../helpers/server';
+import { addSite, startTestServer, type TestServer } from '../helpers/server';
 import { cid, connectAgent, connectVisitor, csrfOf, signIn, type Frame } from '../helpers/ws-client';
 
 let server: TestServer;
@@ -81,13 +79,8 @@ describe('canned responses and teams for agents', () => {
     expect(data[0]!.text.es).toContain('{{customer.first_name}}');
 
     // A second shop with its own agent and canned responses.
-    const { db, close } = openDb(server.dataDir);
     const now = Date.now();
-    db.insert(t.sites)
-      .values({ id: 'site_other', name: 'Otra', publicKey: 'pk_other', secretKey: 'sk_other', secretKeyHash: hashToken('sk_other'), allowedOrigins: [], settings: {}, createdAt: now })
-      .run();
-    db.insert(t.agents).values({ id: 'ag_eve', siteId: 'site_other', email: 'eve@other.example', name: 'Eve', role: 'agent', passwordHash: await hashPassword('otra-clave-12345'), createdAt: now }).run();
-    close();
+    await addSite(server, { id: 'site_other', name: 'Otra', publicKey: 'pk_other', secretKey: 'sk_other', secretKeyHash: hashToken('sk_other'), allowedOrigins: [], settings: {}, createdAt: now }, [{ id: 'ag_eve', siteId: 'site_other', email: 'eve@other.example', name: 'Eve', role: 'agent', passwordHash: await hashPassword('otra-clave-12345'), createdAt: now }]);
     await server.store.sites.update('site_other', { settings: { canned: [{ id: 'cr_x', shortcut: 'otra', text: { en: 'Other shop' } }], teams: ['Wholesale'] } });
     const eve = await signIn(server, 'eve@other.example', 'otra-clave-12345');
     const theirs = (await (await fetch(`${server.origin}/api/agent/canned`, { headers: { Cookie: eve } })).json()) as { data: { shortcut: string }[] };

@@ -9,12 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../../server/ids';
 import { loadServerKey } from '../../server/file-urls';
 import { MailLinks } from '../../server/mail/links';
-import { openDb } from '../../server/store/db';
-import { openPg } from '../../server/store/pg/db';
-import * as pgSchema from '../../server/store/pg/schema';
 import * as t from '../../server/store/schema';
 import { startSmtp, type TestSmtp } from '../helpers/smtp';
-import { startTestServer, type TestServer } from '../helpers/server';
+import { addSite, startTestServer, type TestServer } from '../helpers/server';
 import { cid, connectAgent, connectVisitor, signIn, type Frame } from '../helpers/ws-client';
 
 let smtp: TestSmtp;
@@ -47,16 +44,7 @@ beforeAll(async () => {
   inboundPort = server.inboundSmtpPort()!;
   // A second shop on the same server: its secret key must not reach the demo shop's conversations.
   const other = { id: 'site_other', name: 'Otra tienda', publicKey: 'pk_other', secretKey: 'sk_other_secret', secretKeyHash: hashToken('sk_other_secret'), allowedOrigins: [], settings: {}, createdAt: Date.now() };
-  if (server.pg) {
-    // On PostgreSQL (TEST_STORE=postgres): the server's schema.
-    const opened = await openPg(server.pg.url, { schema: server.pg.schema, max: 1 });
-    await opened.db.insert(pgSchema.sites).values(other);
-    await opened.close();
-  } else {
-    const { db, close } = openDb(server.dataDir);
-    db.insert(t.sites).values(other).run();
-    close();
-  }
+  await addSite(server, other);
 });
 
 afterAll(async () => {

@@ -6,10 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../server/auth';
 import { hashToken } from '../../server/ids';
-import { openDb } from '../../server/store/db';
-import * as t from '../../server/store/schema';
 import { seedMessage } from '../helpers/seed';
-import { startTestServer, type TestServer } from '../helpers/server';
+import { addSite, startTestServer, type TestServer } from '../helpers/server';
 import { signIn } from '../helpers/ws-client';
 
 let server: TestServer;
@@ -43,13 +41,8 @@ beforeAll(async () => {
   await seedMessage(server.store, { siteId, conversationId: canaryConversation, clientId: 'q3', author: { kind: 'visitor', id: visitor.id }, text: 'Gracias, pido el "té" verde * OR NEAR(' });
 
   // Another shop whose chat says the same words: never found from this one.
-  const { db, close } = openDb(server.dataDir);
   const now = Date.now();
-  db.insert(t.sites)
-    .values({ id: 'site_other', name: 'Otra', publicKey: 'pk_other', secretKey: 'sk_other', secretKeyHash: hashToken('sk_other'), allowedOrigins: [], settings: {}, createdAt: now })
-    .run();
-  db.insert(t.agents).values({ id: 'ag_eve', siteId: 'site_other', email: 'eve@other.example', name: 'Eve', role: 'agent', passwordHash: await hashPassword('otra-clave-12345'), createdAt: now }).run();
-  close();
+  await addSite(server, { id: 'site_other', name: 'Otra', publicKey: 'pk_other', secretKey: 'sk_other', secretKeyHash: hashToken('sk_other'), allowedOrigins: [], settings: {}, createdAt: now }, [{ id: 'ag_eve', siteId: 'site_other', email: 'eve@other.example', name: 'Eve', role: 'agent', passwordHash: await hashPassword('otra-clave-12345'), createdAt: now }]);
   const theirs = await server.store.visitors.create({ siteId: 'site_other', tokenHash: hashToken('other-visitor'), locale: 'es', now });
   await seedMessage(server.store, { siteId: 'site_other', visitorId: theirs.id, clientId: 'o1', author: { kind: 'visitor', id: theirs.id }, text: 'Envíos a Canarias, ¿también?' });
   ana = await signIn(server);

@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../server/auth';
 import { hashToken } from '../../server/ids';
-import { openDb } from '../../server/store/db';
-import * as t from '../../server/store/schema';
-import { startTestServer, type TestServer } from '../helpers/server';
+import { addSite, startTestServer, type TestServer } from '../helpers/server';
 import { cid, connectAgent, connectVisitor, csrfOf, signIn, type Frame } from '../helpers/ws-client';
 
 let server: TestServer;
@@ -167,13 +165,8 @@ describe('settings access', () => {
 
   it("are invisible to another site's admin, and theirs do not touch ours", async () => {
     await patchSite({ canned: [{ shortcut: 'secreto-demo', text: { es: 'solo para la tienda demo' } }], faqs: [{ question: 'demo?', answer: 'respuesta-demo', keywords: ['demo'], locale: 'es' }] });
-    const { db, close } = openDb(server.dataDir);
     const now = Date.now();
-    db.insert(t.sites)
-      .values({ id: 'site_other', name: 'Otra tienda', publicKey: 'pk_other', secretKey: 'sk_other_secret', secretKeyHash: hashToken('sk_other_secret'), allowedOrigins: [], settings: {}, createdAt: now })
-      .run();
-    db.insert(t.agents).values({ id: 'ag_other', siteId: 'site_other', email: 'eve@other.example', name: 'Eve', role: 'admin', passwordHash: await hashPassword('otra-clave-12345'), createdAt: now }).run();
-    close();
+    await addSite(server, { id: 'site_other', name: 'Otra tienda', publicKey: 'pk_other', secretKey: 'sk_other_secret', secretKeyHash: hashToken('sk_other_secret'), allowedOrigins: [], settings: {}, createdAt: now }, [{ id: 'ag_other', siteId: 'site_other', email: 'eve@other.example', name: 'Eve', role: 'admin', passwordHash: await hashPassword('otra-clave-12345'), createdAt: now }]);
 
     const eve = await signIn(server, 'eve@other.example', 'otra-clave-12345');
     const theirs = (await (await call(eve, 'GET', '/site')).json()) as Record<string, unknown>;
