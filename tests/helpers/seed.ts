@@ -5,7 +5,7 @@ import type { CommitResult, Store } from '../../server/store/types';
 
 export function seedMessage(
   store: Store,
-  input: { siteId: string; visitorId?: string; conversationId?: string; clientId: string; author: Author; text: string; at?: number },
+  input: { siteId: string; visitorId?: string; conversationId?: string; clientId: string; author: Author; text: string; at?: number; channel?: 'chat' | 'email' },
 ): Promise<CommitResult> {
   const now = input.at ?? Date.now();
   const target = input.conversationId ? { conversationId: input.conversationId } : { openFor: { visitorId: input.visitorId!, customerId: null } };
@@ -21,7 +21,7 @@ export function seedMessage(
           actor: { kind: 'system' },
           commands: snapshot.conversation ? [] : [{ type: 'start', via: 'shopper', botOn: false }],
           ...(input.visitorId ? { create: { visitorId: input.visitorId, locale: null } } : {}),
-          message: { author: input.author, kind: 'text', text: input.text, payload: null, preview: previewOf(input.text, null) },
+          message: { author: input.author, kind: 'text', text: input.text, payload: null, preview: previewOf(input.text, null), ...(input.channel ? { channel: input.channel } : {}) },
         },
         input.clientId,
         now,

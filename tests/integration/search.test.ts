@@ -81,15 +81,12 @@ describe('message search', () => {
   });
 
   it('filters by channel: what came or went by e-mail, or in the chat', async () => {
-    // One of the two matching messages came by e-mail (as an inbound mail's message is stored).
-    const { sqlite, close } = openDb(server.dataDir);
-    try {
-      sqlite.prepare("UPDATE messages SET channel = 'email' WHERE rowid = (SELECT min(rowid) FROM messages WHERE text LIKE '%anarias%' AND site_id != 'site_other')").run();
-    } finally {
-      close();
-    }
-    expect((await search(ana, 'q=canarias&channel=email')).body.data).toHaveLength(1);
-    expect((await search(ana, 'q=canarias&channel=chat')).body.data).toHaveLength(1);
+    // A reply that came back by e-mail, in the chat of the canary.
+    await seedMessage(server.store, { siteId, conversationId: canaryConversation, clientId: 'q-mail', author: { kind: 'visitor' }, text: 'Lo recogerá la paquetería del barrio', channel: 'email' });
+    expect((await search(ana, 'q=paqueteria&channel=email')).body.data).toHaveLength(1);
+    expect((await search(ana, 'q=paqueteria&channel=chat')).body.data).toEqual([]);
+    expect((await search(ana, 'q=canarias&channel=email')).body.data).toEqual([]);
+    expect((await search(ana, 'q=canarias&channel=chat')).body.data).toHaveLength(2);
     expect(await search(ana, 'q=canarias&channel=fax')).toMatchObject({ status: 400, body: { field: 'channel' } });
   });
 
