@@ -21,7 +21,8 @@ describe.runIf(hasChromium)('unanswered questions in the console', () => {
     await box.press('Enter');
     // One clarifying question, with quick replies.
     await expect.poll(textOf(panel.getByRole('log')), T).toContain('¿es sobre un pedido, una devolución o un envío?');
-    expect(await panel.getByRole('button', { name: 'Un envío' }).count()).toBe(1);
+    // The quick replies are a card, drawn by a lazily loaded chunk: they follow the text shortly.
+    await expect.poll(() => panel.getByRole('button', { name: 'Un envío' }).count(), T).toBe(1);
     await shopper.close();
 
     const merchant = await ctx.browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } });
