@@ -32,7 +32,11 @@ export function AlertsMenu({ notifier }: { notifier: Notifier }) {
   }, [open]);
 
   const onButtonKey = (e: KeyboardEvent) => {
-    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+    // Escape closes it from the button too (focus may still be there right after a click opened it).
+    if (e.key === 'Escape' && open) {
+      e.preventDefault();
+      close(false);
+    } else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
       e.preventDefault();
       setOpen(true);
       focusItem(e.key === 'ArrowDown' ? 'first' : 'last');
