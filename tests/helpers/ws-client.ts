@@ -154,3 +154,14 @@ export function cid(prefix = 'c'): string {
   counter++;
   return `${prefix}${Date.now().toString(36)}${counter.toString(36)}xxxxxx`.slice(0, 40);
 }
+
+/** A shopper who wrote `text` and then left `email` (the offline form): their socket and conversation. */
+export async function shopperWithEmail(server: { port: number; origin: string }, email: string, text: string) {
+  const visitor = await connectVisitor(server);
+  const clientId = cid();
+  visitor.socket.send({ type: 'message.send', clientId, text });
+  const ack = await visitor.socket.next((f) => f.type === 'ack' && f.clientId === clientId);
+  visitor.socket.send({ type: 'profile', email });
+  await visitor.socket.nextOfType('profile.saved');
+  return { ...visitor, conversationId: ack.conversationId as string };
+}

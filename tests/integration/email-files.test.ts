@@ -9,7 +9,7 @@ import { DIGEST_HOLD_FACTOR } from '../../server/mail/dispatcher';
 import { png } from '../helpers/png';
 import { startSmtp, type TestSmtp } from '../helpers/smtp';
 import { startTestServer, type TestServer } from '../helpers/server';
-import { cid, connectAgent, connectVisitor, csrfOf, signIn, type Frame } from '../helpers/ws-client';
+import { cid, connectAgent, connectVisitor, csrfOf, signIn, type Frame, shopperWithEmail } from '../helpers/ws-client';
 
 const AWAY_MS = 400;
 let smtp: TestSmtp;
@@ -37,15 +37,7 @@ afterAll(async () => {
   await smtp?.close();
 });
 
-async function shopperWhoLeftAnEmail(email: string, text: string) {
-  const visitor = await connectVisitor(server);
-  const clientId = cid();
-  visitor.socket.send({ type: 'message.send', clientId, text });
-  const ack = await visitor.socket.next((f) => f.type === 'ack' && f.clientId === clientId);
-  visitor.socket.send({ type: 'profile', email });
-  await visitor.socket.nextOfType('profile.saved');
-  return { ...visitor, conversationId: ack.conversationId as string };
-}
+const shopperWhoLeftAnEmail = (email: string, text: string) => shopperWithEmail(server, email, text);
 
 async function upload(cookie: string, name: string, body: Buffer): Promise<{ id: string }> {
   const res = await fetch(`${server.origin}/api/uploads/agent`, {

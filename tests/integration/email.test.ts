@@ -12,7 +12,7 @@ import { MailLinks } from '../../server/mail/links';
 import * as t from '../../server/store/schema';
 import { startSmtp, type TestSmtp } from '../helpers/smtp';
 import { addSite, startTestServer, type TestServer } from '../helpers/server';
-import { cid, connectAgent, connectVisitor, signIn, type Frame } from '../helpers/ws-client';
+import { cid, connectAgent, connectVisitor, signIn, type Frame, shopperWithEmail } from '../helpers/ws-client';
 
 let smtp: TestSmtp;
 let server: TestServer;
@@ -52,15 +52,7 @@ afterAll(async () => {
   await smtp?.close();
 });
 
-async function shopperWhoLeftAnEmail(email: string, text: string) {
-  const visitor = await connectVisitor(server);
-  const clientId = cid();
-  visitor.socket.send({ type: 'message.send', clientId, text });
-  const ack = await visitor.socket.next((f) => f.type === 'ack' && f.clientId === clientId);
-  visitor.socket.send({ type: 'profile', email });
-  await visitor.socket.nextOfType('profile.saved');
-  return { ...visitor, conversationId: ack.conversationId as string };
-}
+const shopperWhoLeftAnEmail = (email: string, text: string) => shopperWithEmail(server, email, text);
 
 async function agentSays(agent: Awaited<ReturnType<typeof connectAgent>>, conversationId: string, text: string, extra: object = {}): Promise<Frame> {
   const clientId = cid('a');
