@@ -66,8 +66,17 @@ export class Importer {
     if (missing) return { ok: false, ...missing };
     if (this.stopped) return { ok: false, reason: 'shutting_down', detail: 'the server is shutting down' };
     const key = `${site.id}/${platform}`;
-    const previous = record!.importState;
-    if (this.running.has(key) && previous) return { ok: true, state: previous };
+    let previous = record!.importState;
+    const pending = this.running.get(key);
+    if (pending && previous?.status === 'running') return { ok: true, state: previous };
+    if (pending) {
+      // It has written its last state (failed or done) and is letting go: a start now resumes
+      // after it, instead of being taken for the run that just ended.
+      await pending;
+      const again = (await this.deps.store.integrations.get(site.id, platform))?.importState ?? null;
+      if (this.running.has(key) && again) return { ok: true, state: again };
+      previous = again;
+    }
     const now = this.deps.now();
     // A failed or interrupted import resumes where it stopped; a finished one starts again.
     const state: ImportState =
