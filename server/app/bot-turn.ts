@@ -62,14 +62,14 @@ export function runBot(deps: CoreDeps, site: SiteRecord, visitor: VisitorRecord,
 
 async function botTurnFor(deps: CoreDeps, site: SiteRecord, visitor: VisitorRecord, committed: ConversationRecord, message: Message, address: string | null): Promise<void> {
   if (committed.status !== 'bot' || message.author.kind !== 'visitor') return;
-  // As it is now: an earlier turn may have handed it to people.
-  const conversation = (await deps.store.conversations.get(site.id, committed.id)) ?? committed;
-  if (conversation.status !== 'bot') return;
   // A photo or file: the assistant cannot look at it; its turn says so and hands off to a person.
   const files = Array.isArray(message.payload?.attachments) && message.payload.attachments.length > 0;
   if (!message.text.trim() && !files) return;
+  // As it is now (an earlier turn may have handed it to people), with the assistant's memory: one read.
+  const data = await deps.store.conversations.botData(site.id, committed.id);
+  if (data && data.status !== 'bot') return;
+  const conversation = { id: committed.id, status: data?.status ?? committed.status };
   const settings = site.settings.bot;
-  const data = await deps.store.conversations.botData(site.id, conversation.id);
   const locale: Locale = (data?.locale ?? visitor.locale) === 'en' ? 'en' : 'es';
   // Older stored states lack newer fields: start from a fresh state and lay the stored one over it.
   const state: BotState = { ...initialBotState(), ...((data?.botState as Partial<BotState> | null) ?? {}) };

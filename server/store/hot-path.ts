@@ -10,6 +10,20 @@ import type * as t from './schema';
 export type ConversationRow = Omit<typeof t.conversations.$inferSelect, 'botState' | 'handoff'>;
 type MessageRow = typeof t.messages.$inferSelect;
 
+/** The lifecycle columns a commit writes. */
+export interface CommitState {
+  status: string;
+  assigneeId: string | null;
+  lastAssigneeId: string | null;
+  queuedAt: number | null;
+  team: string | null;
+  waitingSince: number | null;
+  resolvedFrom: string | null;
+  humanReplied: boolean;
+  snoozedAt: number | null;
+  snoozedUntil: number | null;
+}
+
 const CONVERSATION_COLUMNS = `id, site_id AS siteId, visitor_id AS visitorId, status, assignee_id AS assigneeId, last_seq AS lastSeq,
   last_visible_seq AS lastVisibleSeq, visitor_read_seq AS visitorReadSeq, agent_read_seq AS agentReadSeq,
   last_message_text AS lastMessageText, last_message_author AS lastMessageAuthor, last_message_at AS lastMessageAt,
@@ -30,11 +44,9 @@ export class HotPath {
   private readonly conversationById;
   private readonly openConversationOfVisitor;
   private readonly messageByClientId;
-  private readonly bumpVisible;
-  private readonly bumpHidden;
-  private readonly writeState;
+  private readonly finishCommit;
+  private readonly commitTarget;
   private readonly insertEvent;
-  private readonly bumpEvent;
   private readonly insertMessage;
   private readonly verifiedCustomer;
   private readonly dataOf;
@@ -47,32 +59,32 @@ export class HotPath {
       `SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE site_id = ? AND visitor_id = ? AND status != 'resolved' ORDER BY updated_at DESC LIMIT 1`,
     );
     this.messageByClientId = sqlite.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? AND client_id = ?`);
-    this.bumpVisible = sqlite.prepare(
-      `UPDATE conversations SET last_seq = last_seq + 1, last_visible_seq = last_seq + 1, last_message_text = ?, last_message_author = ?,
-        last_message_at = ?, updated_at = ?
-       WHERE site_id = ? AND id = ? RETURNING ${CONVERSATION_COLUMNS}`,
-    );
-    this.writeState = sqlite.prepare(
-      `UPDATE conversations SET status = @status, assignee_id = @assigneeId, last_assignee_id = @lastAssigneeId, queued_at = @queuedAt, team = @team,
+    // Everything a commit changes on the conversation row, in one statement: the seqs its
+    // messages took, the preview, the lifecycle state and the assistant's data.
+    this.finishCommit = sqlite.prepare(
+      `UPDATE conversations SET last_seq = @lastSeq, last_visible_seq = @lastVisibleSeq,
+        last_message_text = iif(@setPreview, @previewText, last_message_text), last_message_author = iif(@setPreview, @previewAuthor, last_message_author),
+        last_message_at = iif(@setPreview, @now, last_message_at),
+        status = @status, assignee_id = @assigneeId, last_assignee_id = @lastAssigneeId, queued_at = @queuedAt, team = @team,
         waiting_since = @waitingSince, resolved_from = @resolvedFrom, human_replied = @humanReplied, snoozed_at = @snoozedAt,
-        snoozed_until = @snoozedUntil, updated_at = max(updated_at, @now)
+        snoozed_until = @snoozedUntil,
+        bot_state = iif(@setBotState, @botState, bot_state), handoff = iif(@setHandoff, @handoff, handoff), locale = iif(@setLocale, @locale, locale),
+        updated_at = iif(@touch, max(updated_at, @now), updated_at)
        WHERE site_id = @siteId AND id = @id RETURNING ${CONVERSATION_COLUMNS}`,
+    );
+    this.commitTarget = sqlite.prepare(
+      `SELECT ${CONVERSATION_COLUMNS}, (SELECT v.customer_id FROM visitors v WHERE v.id = c.visitor_id AND v.verified = 1) AS ownerCustomerId
+       FROM conversations c WHERE site_id = ? AND id = ?`,
     );
     this.insertEvent = sqlite.prepare(
       `INSERT INTO conversation_events (site_id, conversation_id, type, actor_kind, actor_id, data, at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
-    // System events are visible but are not "the last message" a list previews.
-    this.bumpEvent = sqlite.prepare(
-      `UPDATE conversations SET last_seq = last_seq + 1, last_visible_seq = last_seq + 1, updated_at = ? WHERE site_id = ? AND id = ? RETURNING ${CONVERSATION_COLUMNS}`,
-    );
-    this.bumpHidden = sqlite.prepare(`UPDATE conversations SET last_seq = last_seq + 1 WHERE site_id = ? AND id = ? RETURNING ${CONVERSATION_COLUMNS}`);
     this.insertMessage = sqlite.prepare(
       `INSERT INTO messages (id, site_id, conversation_id, seq, client_id, author_kind, author_id, author_name, kind, payload, prev_visible_seq, text, channel, created_at)
-       VALUES (@id, @siteId, @conversationId, @seq, @clientId, @authorKind, @authorId, @authorName, @kind, @payload, @prevVisibleSeq, @text, @channel, @createdAt)
-       RETURNING ${MESSAGE_COLUMNS}`,
+       VALUES (@id, @siteId, @conversationId, @seq, @clientId, @authorKind, @authorId, @authorName, @kind, @payload, @prevVisibleSeq, @text, @channel, @createdAt)`,
     );
     this.verifiedCustomer = sqlite.prepare(`SELECT customer_id AS customerId FROM visitors WHERE id = ? AND verified = 1`);
-    this.dataOf = sqlite.prepare(`SELECT bot_state AS botState, handoff, locale FROM conversations WHERE site_id = ? AND id = ?`);
+    this.dataOf = sqlite.prepare(`SELECT status, bot_state AS botState, handoff, locale FROM conversations WHERE site_id = ? AND id = ?`);
     this.writeData = sqlite.prepare(
       `UPDATE conversations SET bot_state = iif(@setBotState, @botState, bot_state), handoff = iif(@setHandoff, @handoff, handoff),
         locale = iif(@setLocale, @locale, locale)
@@ -84,11 +96,12 @@ export class HotPath {
     );
   }
 
-  /** The assistant's memory, handoff packet and language of a conversation. */
-  data(siteId: string, id: string): { botState: Record<string, unknown> | null; handoff: Record<string, unknown> | null; locale: string | null } | null {
-    const raw = this.dataOf.get(siteId, id) as { botState: string | null; handoff: string | null; locale: string | null } | undefined;
+  /** The assistant's memory, handoff packet and language of a conversation, and who holds it now. */
+  data(siteId: string, id: string): { status: ConversationRow['status']; botState: Record<string, unknown> | null; handoff: Record<string, unknown> | null; locale: string | null } | null {
+    const raw = this.dataOf.get(siteId, id) as { status: ConversationRow['status']; botState: string | null; handoff: string | null; locale: string | null } | undefined;
     if (!raw) return null;
     return {
+      status: raw.status,
       botState: raw.botState === null ? null : (JSON.parse(raw.botState) as Record<string, unknown>),
       handoff: raw.handoff === null ? null : (JSON.parse(raw.handoff) as Record<string, unknown>),
       locale: raw.locale,
@@ -137,39 +150,40 @@ export class HotPath {
     return message(this.messageByClientId.get(conversationId, clientId) as RawMessage | undefined);
   }
 
-  /** Takes the next seq (and, for visible messages, updates the preview) in the caller's transaction. */
-  bump(
-    siteId: string,
-    id: string,
-    visible: { preview: string | null; author: string; at: number } | null,
-  ): ConversationRow | undefined {
-    if (!visible) return this.bumpHidden.get(siteId, id) as ConversationRow | undefined;
-    if (visible.preview === null) return this.bumpEvent.get(visible.at, siteId, id) as ConversationRow | undefined;
-    return this.bumpVisible.get(visible.preview, visible.author, visible.at, visible.at, siteId, id) as ConversationRow | undefined;
+  /** The conversation a commit writes to, with the verified customer who owns it (same read). */
+  target(siteId: string, id: string): (ConversationRow & { ownerCustomerId: string | null }) | undefined {
+    return this.commitTarget.get(siteId, id) as (ConversationRow & { ownerCustomerId: string | null }) | undefined;
   }
 
-  /** Writes the lifecycle state a commit decided. */
-  state(
+  /**
+   * Writes what a commit changed on the conversation row in one statement: the seqs its messages
+   * took, the preview of its last previewed message, the lifecycle state and the assistant's data.
+   * `touch` moves `updated_at` (a visible message or a new state; not a note or data alone).
+   */
+  finish(
     siteId: string,
     id: string,
-    s: {
-      status: string;
-      assigneeId: string | null;
-      lastAssigneeId: string | null;
-      queuedAt: number | null;
-      team: string | null;
-      waitingSince: number | null;
-      resolvedFrom: string | null;
-      humanReplied: boolean;
-      snoozedAt: number | null;
-      snoozedUntil: number | null;
+    f: {
+      lastSeq: number;
+      lastVisibleSeq: number;
+      preview: { text: string; author: string } | null;
+      state: CommitState;
+      data: { botState?: Record<string, unknown>; handoff?: Record<string, unknown> | null; locale?: string } | undefined;
+      touch: boolean;
     },
     now: number,
   ): ConversationRow | undefined {
-    return this.writeState.get({
+    const s = f.state;
+    const d = f.data ?? {};
+    return this.finishCommit.get({
       siteId,
       id,
       now,
+      lastSeq: f.lastSeq,
+      lastVisibleSeq: f.lastVisibleSeq,
+      setPreview: f.preview ? 1 : 0,
+      previewText: f.preview?.text ?? null,
+      previewAuthor: f.preview?.author ?? null,
       status: s.status,
       assigneeId: s.assigneeId,
       lastAssigneeId: s.lastAssigneeId,
@@ -180,6 +194,13 @@ export class HotPath {
       humanReplied: s.humanReplied ? 1 : 0,
       snoozedAt: s.snoozedAt,
       snoozedUntil: s.snoozedUntil,
+      setBotState: d.botState !== undefined ? 1 : 0,
+      botState: d.botState !== undefined ? JSON.stringify(d.botState) : null,
+      setHandoff: d.handoff !== undefined ? 1 : 0,
+      handoff: d.handoff != null ? JSON.stringify(d.handoff) : null,
+      setLocale: d.locale !== undefined ? 1 : 0,
+      locale: d.locale ?? null,
+      touch: f.touch ? 1 : 0,
     }) as ConversationRow | undefined;
   }
 
@@ -187,8 +208,9 @@ export class HotPath {
     this.insertEvent.run(siteId, conversationId, type, actorKind, actorId, JSON.stringify(data), at);
   }
 
-  insert(row: Omit<MessageRow, 'payload'> & { payload: Record<string, unknown> | null }): MessageRow {
-    return message(this.insertMessage.get({ ...row, payload: row.payload === null ? null : JSON.stringify(row.payload) }) as RawMessage)!;
+  /** Inserts a message row (no read back: the caller has every column). */
+  insert(row: MessageRow): void {
+    this.insertMessage.run({ ...row, payload: row.payload === null ? null : JSON.stringify(row.payload) });
   }
 
   verifiedCustomerOf(visitorId: string): string | null {

@@ -1210,8 +1210,14 @@ export class SqliteStore implements Store {
   private commitOne(request: CommitRequest): CommitResult {
     const { siteId, now } = request;
     let row: ConversationRow | undefined;
+    let ownerCustomerId: string | null = null;
     if ('conversationId' in request.target) {
-      row = this.hot.conversation(siteId, request.target.conversationId);
+      const found = this.hot.target(siteId, request.target.conversationId);
+      if (found) {
+        const { ownerCustomerId: owner, ...conversation } = found;
+        row = conversation;
+        ownerCustomerId = owner;
+      }
     } else {
       const { visitorId, customerId } = request.target.openFor;
       row = customerId
@@ -1223,8 +1229,8 @@ export class SqliteStore implements Store {
             .limit(1)
             .get()
         : this.hot.openConversation(siteId, visitorId);
+      ownerCustomerId = row ? this.hot.verifiedCustomerOf(row.visitorId) : null;
     }
-    const ownerCustomerId = row ? this.hot.verifiedCustomerOf(row.visitorId) : null;
 
     if (row && request.clientId !== null) {
       const existing = this.hot.existing(row.id, request.clientId);
@@ -1256,18 +1262,21 @@ export class SqliteStore implements Store {
       this.db.update(t.attachments).set({ conversationId }).where(and(eq(t.attachments.siteId, siteId), eq(t.attachments.id, id))).run();
     }
 
+    // The messages take the next seqs of the row read above (this transaction holds the write
+    // lock); the row itself is written once, after them.
     const messages: Message[] = [];
+    let lastSeq = row.lastSeq;
     let lastVisible = row.lastVisibleSeq;
+    let preview: { text: string; author: string } | null = null;
+    let anyVisible = false;
     for (const draft of plan.messages) {
       const visible = draft.kind !== 'note';
-      const bumped = this.hot.bump(siteId, conversationId, visible ? { preview: draft.preview, author: draft.author.kind, at: now } : null);
-      if (!bumped) throw new NotFoundError('conversation');
-      row = bumped;
-      const inserted = this.hot.insert({
+      const seq = ++lastSeq;
+      const inserted = {
         id: newId('msg'),
         siteId,
         conversationId,
-        seq: bumped.lastSeq,
+        seq,
         clientId: draft.clientId,
         authorKind: draft.author.kind,
         authorId: draft.author.id ?? null,
@@ -1276,15 +1285,21 @@ export class SqliteStore implements Store {
         payload: draft.payload,
         prevVisibleSeq: visible ? lastVisible : null,
         text: draft.text,
-        channel: draft.channel ?? 'chat',
+        channel: draft.channel ?? ('chat' as const),
         createdAt: now,
-      });
-      if (visible) lastVisible = bumped.lastSeq;
+      };
+      this.hot.insert(inserted);
+      if (visible) {
+        lastVisible = seq;
+        anyVisible = true;
+        // System lines are visible but are not "the last message" a list previews.
+        if (draft.preview !== null) preview = { text: draft.preview, author: draft.author.kind };
+      }
       messages.push(toMessage(inserted));
     }
 
     const s = plan.state;
-    if (
+    const moved =
       !previous ||
       s.status !== row.status ||
       s.assigneeId !== row.assigneeId ||
@@ -1295,11 +1310,12 @@ export class SqliteStore implements Store {
       s.resolvedFrom !== row.resolvedFrom ||
       s.humanReplied !== Boolean(row.humanReplied) ||
       s.snoozedAt !== row.snoozedAt ||
-      s.snoozedUntil !== row.snoozedUntil
-    ) {
-      row = this.hot.state(siteId, conversationId, s, now) ?? row;
+      s.snoozedUntil !== row.snoozedUntil;
+    if (moved || plan.messages.length > 0 || plan.data) {
+      const written = this.hot.finish(siteId, conversationId, { lastSeq, lastVisibleSeq: lastVisible, preview, state: s, data: plan.data, touch: moved || anyVisible }, now);
+      if (!written) throw new NotFoundError('conversation');
+      row = written;
     }
-    if (plan.data) row = this.hot.saveData(siteId, conversationId, plan.data) ?? row;
     if (plan.visitor) this.hot.saveVisitor(siteId, plan.visitor.id, plan.visitor);
     for (const e of plan.events) this.hot.event(siteId, conversationId, e.type, e.actor.kind, e.actor.id, e.data, now);
     if (plan.events.length > 0) this.refreshFacts(siteId, conversationId, now);

@@ -751,8 +751,11 @@ export interface Store {
     assignedTo(siteId: string, agentId: string): Promise<string[]>;
     /** How many conversations each agent holds now (status `assigned`). */
     loads(siteId: string): Promise<Map<string, number>>;
-    /** The bot's memory, the handoff packet and the conversation's language. */
-    botData(siteId: string, id: string): Promise<{ botState: Record<string, unknown> | null; handoff: Record<string, unknown> | null; locale: string | null } | null>;
+    /** The bot's memory, the handoff packet and the conversation's language, with its status as it is now (one read for the assistant's turn). */
+    botData(
+      siteId: string,
+      id: string,
+    ): Promise<{ status: ConversationStatus; botState: Record<string, unknown> | null; handoff: Record<string, unknown> | null; locale: string | null } | null>;
     /** `locale`: the conversation's language, when the shopper switched to another. */
     saveBotData(siteId: string, id: string, data: { botState?: Record<string, unknown>; handoff?: Record<string, unknown> | null; locale?: string }): Promise<void>;
     /**

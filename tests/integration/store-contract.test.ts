@@ -579,7 +579,12 @@ describe.each([
 
     await store.conversations.saveBotData(siteId, c0!.id, { botState: { unanswered: [{ text: '¿hacéis envíos a Canarias?', at: now - 10, locale: 'es' }, { text: 'gift?', at: now - 5, locale: 'en' }] }, handoff: { reason: 'asked' } });
     await store.conversations.saveBotData(siteId, c1!.id, { botState: { unanswered: [] }, locale: 'en' });
-    expect(await store.conversations.botData(siteId, c0!.id)).toEqual({ botState: expect.objectContaining({ unanswered: expect.any(Array) }), handoff: { reason: 'asked' }, locale: 'es' });
+    expect(await store.conversations.botData(siteId, c0!.id)).toEqual({
+      status: (await store.conversations.get(siteId, c0!.id))!.status,
+      botState: expect.objectContaining({ unanswered: expect.any(Array) }),
+      handoff: { reason: 'asked' },
+      locale: 'es',
+    });
     await store.conversations.saveBotData(siteId, c0!.id, { handoff: null });
     expect((await store.conversations.botData(siteId, c0!.id))?.handoff).toBeNull();
     expect(await store.conversations.unansweredQuestions(siteId, 10)).toEqual([

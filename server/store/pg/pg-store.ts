@@ -1364,11 +1364,11 @@ export class PgStore implements Store {
     botData: async (siteId: string, id: string) => {
       const [row] = await this.run((db) =>
         db
-          .select({ botState: t.conversations.botState, handoff: t.conversations.handoff, locale: t.conversations.locale })
+          .select({ status: t.conversations.status, botState: t.conversations.botState, handoff: t.conversations.handoff, locale: t.conversations.locale })
           .from(t.conversations)
           .where(and(eq(t.conversations.siteId, siteId), eq(t.conversations.id, id))),
       );
-      return row ? { botState: row.botState ?? null, handoff: row.handoff ?? null, locale: row.locale } : null;
+      return row ? { status: row.status, botState: row.botState ?? null, handoff: row.handoff ?? null, locale: row.locale } : null;
     },
     saveBotData: async (siteId: string, id: string, data: ConversationDataPatch) => {
       await this.run((db) => saveData(db, siteId, id, noNul(data)));
