@@ -35,6 +35,41 @@ const MESSAGE_COLUMNS = `id, site_id AS siteId, conversation_id AS conversationI
 
 type RawMessage = Omit<MessageRow, 'payload'> & { payload: string | null };
 
+/**
+ * A conversation row read with `.raw()` (an array in CONVERSATION_COLUMNS' order), as an object
+ * literal: better-sqlite3 builds a row object per read with keys set one by one, which costs twice
+ * the read itself on the hot path.
+ */
+function conversationRow(r: unknown[] | undefined): ConversationRow | undefined {
+  if (!r) return undefined;
+  return {
+    id: r[0] as string,
+    siteId: r[1] as string,
+    visitorId: r[2] as string,
+    status: r[3] as ConversationRow['status'],
+    assigneeId: r[4] as string | null,
+    lastSeq: r[5] as number,
+    lastVisibleSeq: r[6] as number,
+    visitorReadSeq: r[7] as number,
+    agentReadSeq: r[8] as number,
+    lastMessageText: r[9] as string | null,
+    lastMessageAuthor: r[10] as string | null,
+    lastMessageAt: r[11] as number | null,
+    locale: r[12] as string | null,
+    team: r[13] as string | null,
+    queuedAt: r[14] as number | null,
+    lastAssigneeId: r[15] as string | null,
+    waitingSince: r[16] as number | null,
+    resolvedFrom: r[17] as ConversationRow['resolvedFrom'],
+    // As stored (0/1): readers take Boolean() of it.
+    humanReplied: r[18] as boolean,
+    snoozedAt: r[19] as number | null,
+    snoozedUntil: r[20] as number | null,
+    createdAt: r[21] as number,
+    updatedAt: r[22] as number,
+  };
+}
+
 function message(raw: RawMessage | undefined): MessageRow | undefined {
   if (!raw) return undefined;
   return { ...raw, payload: raw.payload === null ? null : (JSON.parse(raw.payload) as Record<string, unknown>) };
@@ -45,6 +80,7 @@ export class HotPath {
   private readonly openConversationOfVisitor;
   private readonly messageByClientId;
   private readonly finishCommit;
+  private readonly finishData;
   private readonly commitTarget;
   private readonly insertEvent;
   private readonly insertMessage;
@@ -54,34 +90,33 @@ export class HotPath {
   private readonly writeVisitor;
 
   constructor(sqlite: Database.Database) {
-    this.conversationById = sqlite.prepare(`SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE site_id = ? AND id = ?`);
-    this.openConversationOfVisitor = sqlite.prepare(
-      `SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE site_id = ? AND visitor_id = ? AND status != 'resolved' ORDER BY updated_at DESC LIMIT 1`,
-    );
+    this.conversationById = sqlite.prepare(`SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE site_id = ? AND id = ?`).raw();
+    this.openConversationOfVisitor = sqlite
+      .prepare(`SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE site_id = ? AND visitor_id = ? AND status != 'resolved' ORDER BY updated_at DESC LIMIT 1`)
+      .raw();
     this.messageByClientId = sqlite.prepare(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ? AND client_id = ?`);
     // Everything a commit changes on the conversation row, in one statement: the seqs its
-    // messages took, the preview, the lifecycle state and the assistant's data.
+    // messages took, the preview, the lifecycle state and the assistant's data. Positional
+    // parameters and no RETURNING: the caller computes the row it writes.
     this.finishCommit = sqlite.prepare(
-      `UPDATE conversations SET last_seq = @lastSeq, last_visible_seq = @lastVisibleSeq,
-        last_message_text = iif(@setPreview, @previewText, last_message_text), last_message_author = iif(@setPreview, @previewAuthor, last_message_author),
-        last_message_at = iif(@setPreview, @now, last_message_at),
-        status = @status, assignee_id = @assigneeId, last_assignee_id = @lastAssigneeId, queued_at = @queuedAt, team = @team,
-        waiting_since = @waitingSince, resolved_from = @resolvedFrom, human_replied = @humanReplied, snoozed_at = @snoozedAt,
-        snoozed_until = @snoozedUntil,
-        bot_state = iif(@setBotState, @botState, bot_state), handoff = iif(@setHandoff, @handoff, handoff), locale = iif(@setLocale, @locale, locale),
-        updated_at = iif(@touch, max(updated_at, @now), updated_at)
-       WHERE site_id = @siteId AND id = @id RETURNING ${CONVERSATION_COLUMNS}`,
+      `UPDATE conversations SET last_seq = ?, last_visible_seq = ?, last_message_text = ?, last_message_author = ?, last_message_at = ?,
+        status = ?, assignee_id = ?, last_assignee_id = ?, queued_at = ?, team = ?, waiting_since = ?, resolved_from = ?, human_replied = ?,
+        snoozed_at = ?, snoozed_until = ?, locale = ?, updated_at = ?
+       WHERE site_id = ? AND id = ?`,
     );
-    this.commitTarget = sqlite.prepare(
-      `SELECT ${CONVERSATION_COLUMNS}, (SELECT v.customer_id FROM visitors v WHERE v.id = c.visitor_id AND v.verified = 1) AS ownerCustomerId
-       FROM conversations c WHERE site_id = ? AND id = ?`,
-    );
+    this.finishData = sqlite.prepare(`UPDATE conversations SET bot_state = iif(?, ?, bot_state), handoff = iif(?, ?, handoff) WHERE site_id = ? AND id = ?`);
+    this.commitTarget = sqlite
+      .prepare(
+        `SELECT ${CONVERSATION_COLUMNS}, (SELECT v.customer_id FROM visitors v WHERE v.id = c.visitor_id AND v.verified = 1) AS ownerCustomerId
+         FROM conversations c WHERE site_id = ? AND id = ?`,
+      )
+      .raw();
     this.insertEvent = sqlite.prepare(
       `INSERT INTO conversation_events (site_id, conversation_id, type, actor_kind, actor_id, data, at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
     this.insertMessage = sqlite.prepare(
       `INSERT INTO messages (id, site_id, conversation_id, seq, client_id, author_kind, author_id, author_name, kind, payload, prev_visible_seq, text, channel, created_at)
-       VALUES (@id, @siteId, @conversationId, @seq, @clientId, @authorKind, @authorId, @authorName, @kind, @payload, @prevVisibleSeq, @text, @channel, @createdAt)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.verifiedCustomer = sqlite.prepare(`SELECT customer_id AS customerId FROM visitors WHERE id = ? AND verified = 1`);
     this.dataOf = sqlite.prepare(`SELECT status, bot_state AS botState, handoff, locale FROM conversations WHERE site_id = ? AND id = ?`);
@@ -139,11 +174,11 @@ export class HotPath {
   }
 
   conversation(siteId: string, id: string): ConversationRow | undefined {
-    return this.conversationById.get(siteId, id) as ConversationRow | undefined;
+    return conversationRow(this.conversationById.get(siteId, id) as unknown[] | undefined);
   }
 
   openConversation(siteId: string, visitorId: string): ConversationRow | undefined {
-    return this.openConversationOfVisitor.get(siteId, visitorId) as ConversationRow | undefined;
+    return conversationRow(this.openConversationOfVisitor.get(siteId, visitorId) as unknown[] | undefined);
   }
 
   existing(conversationId: string, clientId: string): MessageRow | undefined {
@@ -151,18 +186,20 @@ export class HotPath {
   }
 
   /** The conversation a commit writes to, with the verified customer who owns it (same read). */
-  target(siteId: string, id: string): (ConversationRow & { ownerCustomerId: string | null }) | undefined {
-    return this.commitTarget.get(siteId, id) as (ConversationRow & { ownerCustomerId: string | null }) | undefined;
+  target(siteId: string, id: string): { row: ConversationRow; ownerCustomerId: string | null } | undefined {
+    const raw = this.commitTarget.get(siteId, id) as unknown[] | undefined;
+    return raw ? { row: conversationRow(raw)!, ownerCustomerId: raw[23] as string | null } : undefined;
   }
 
   /**
-   * Writes what a commit changed on the conversation row in one statement: the seqs its messages
-   * took, the preview of its last previewed message, the lifecycle state and the assistant's data.
-   * `touch` moves `updated_at` (a visible message or a new state; not a note or data alone).
+   * Writes what a commit changed on the conversation row `row` (read in this transaction) in one
+   * statement — the seqs its messages took, the preview of its last previewed message, the
+   * lifecycle state, the language — plus one for the assistant's memory when it changed, and
+   * returns the row as written. `touch` moves `updated_at` (a visible message or a new state; not
+   * a note or data alone).
    */
   finish(
-    siteId: string,
-    id: string,
+    row: ConversationRow,
     f: {
       lastSeq: number;
       lastVisibleSeq: number;
@@ -172,36 +209,60 @@ export class HotPath {
       touch: boolean;
     },
     now: number,
-  ): ConversationRow | undefined {
+  ): ConversationRow {
     const s = f.state;
-    const d = f.data ?? {};
-    return this.finishCommit.get({
-      siteId,
-      id,
-      now,
+    const d = f.data;
+    const next: ConversationRow = {
+      ...row,
       lastSeq: f.lastSeq,
       lastVisibleSeq: f.lastVisibleSeq,
-      setPreview: f.preview ? 1 : 0,
-      previewText: f.preview?.text ?? null,
-      previewAuthor: f.preview?.author ?? null,
-      status: s.status,
+      ...(f.preview ? { lastMessageText: f.preview.text, lastMessageAuthor: f.preview.author, lastMessageAt: now } : {}),
+      status: s.status as ConversationRow['status'],
       assigneeId: s.assigneeId,
       lastAssigneeId: s.lastAssigneeId,
       queuedAt: s.queuedAt,
       team: s.team,
       waitingSince: s.waitingSince,
-      resolvedFrom: s.resolvedFrom,
-      humanReplied: s.humanReplied ? 1 : 0,
+      resolvedFrom: s.resolvedFrom as ConversationRow['resolvedFrom'],
+      humanReplied: (s.humanReplied ? 1 : 0) as unknown as boolean,
       snoozedAt: s.snoozedAt,
       snoozedUntil: s.snoozedUntil,
-      setBotState: d.botState !== undefined ? 1 : 0,
-      botState: d.botState !== undefined ? JSON.stringify(d.botState) : null,
-      setHandoff: d.handoff !== undefined ? 1 : 0,
-      handoff: d.handoff != null ? JSON.stringify(d.handoff) : null,
-      setLocale: d.locale !== undefined ? 1 : 0,
-      locale: d.locale ?? null,
-      touch: f.touch ? 1 : 0,
-    }) as ConversationRow | undefined;
+      locale: d?.locale !== undefined ? d.locale : row.locale,
+      updatedAt: f.touch ? Math.max(row.updatedAt, now) : row.updatedAt,
+    };
+    const changed = this.finishCommit.run(
+      next.lastSeq,
+      next.lastVisibleSeq,
+      next.lastMessageText,
+      next.lastMessageAuthor,
+      next.lastMessageAt,
+      next.status,
+      next.assigneeId,
+      next.lastAssigneeId,
+      next.queuedAt,
+      next.team,
+      next.waitingSince,
+      next.resolvedFrom,
+      next.humanReplied,
+      next.snoozedAt,
+      next.snoozedUntil,
+      next.locale,
+      next.updatedAt,
+      row.siteId,
+      row.id,
+    ).changes;
+    if (changed === 0) throw new Error(`conversation ${row.id} vanished inside its commit`);
+    if (d && (d.botState !== undefined || d.handoff !== undefined)) {
+      this.finishData.run(
+        d.botState !== undefined ? 1 : 0,
+        d.botState !== undefined ? JSON.stringify(d.botState) : null,
+        d.handoff !== undefined ? 1 : 0,
+        d.handoff != null ? JSON.stringify(d.handoff) : null,
+        row.siteId,
+        row.id,
+      );
+    }
+    return next;
   }
 
   event(siteId: string, conversationId: string, type: string, actorKind: string, actorId: string | null, data: Record<string, unknown>, at: number): void {
@@ -210,7 +271,8 @@ export class HotPath {
 
   /** Inserts a message row (no read back: the caller has every column). */
   insert(row: MessageRow): void {
-    this.insertMessage.run({ ...row, payload: row.payload === null ? null : JSON.stringify(row.payload) });
+    const r = row;
+    this.insertMessage.run(r.id, r.siteId, r.conversationId, r.seq, r.clientId, r.authorKind, r.authorId, r.authorName, r.kind, r.payload === null ? null : JSON.stringify(r.payload), r.prevVisibleSeq, r.text, r.channel, r.createdAt);
   }
 
   verifiedCustomerOf(visitorId: string): string | null {

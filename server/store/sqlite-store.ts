@@ -1214,9 +1214,8 @@ export class SqliteStore implements Store {
     if ('conversationId' in request.target) {
       const found = this.hot.target(siteId, request.target.conversationId);
       if (found) {
-        const { ownerCustomerId: owner, ...conversation } = found;
-        row = conversation;
-        ownerCustomerId = owner;
+        row = found.row;
+        ownerCustomerId = found.ownerCustomerId;
       }
     } else {
       const { visitorId, customerId } = request.target.openFor;
@@ -1312,9 +1311,7 @@ export class SqliteStore implements Store {
       s.snoozedAt !== row.snoozedAt ||
       s.snoozedUntil !== row.snoozedUntil;
     if (moved || plan.messages.length > 0 || plan.data) {
-      const written = this.hot.finish(siteId, conversationId, { lastSeq, lastVisibleSeq: lastVisible, preview, state: s, data: plan.data, touch: moved || anyVisible }, now);
-      if (!written) throw new NotFoundError('conversation');
-      row = written;
+      row = this.hot.finish(row, { lastSeq, lastVisibleSeq: lastVisible, preview, state: s, data: plan.data, touch: moved || anyVisible }, now);
     }
     if (plan.visitor) this.hot.saveVisitor(siteId, plan.visitor.id, plan.visitor);
     for (const e of plan.events) this.hot.event(siteId, conversationId, e.type, e.actor.kind, e.actor.id, e.data, now);
