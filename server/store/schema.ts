@@ -350,6 +350,8 @@ export const messages = sqliteTable(
   (t) => [
     uniqueIndex('messages_conversation_seq_unique').on(t.conversationId, t.seq),
     uniqueIndex('messages_conversation_client_unique').on(t.conversationId, t.clientId),
+    // The console's "came or went by e-mail" flag asks for one such message; chat messages stay out of it.
+    index('messages_email_idx').on(t.conversationId).where(sql`${t.channel} = 'email'`),
   ],
 );
 

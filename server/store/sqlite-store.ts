@@ -4,7 +4,7 @@
  * for everything that arrived in that turn, each append in its own savepoint so one bad row
  * fails alone. Promises resolve only after COMMIT returns, so an ack always means "on disk".
  */
-import { and, asc, desc, eq, exists, gt, isNotNull, isNull, lt, ne, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, exists, gt, isNotNull, isNull, lt, ne, or, sql, type Placeholder } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import type { ConversationStatus, Message } from '../../shared/protocol';
 import { CommerceRepo } from './commerce';
@@ -937,7 +937,7 @@ export class SqliteStore implements Store {
       }),
     listItem: (siteId: string, id: string) =>
       this.read(() => {
-        const row = this.listQuery(siteId, id).get();
+        const row = this.listItemQuery().get({ siteId, id });
         return row ? toListItem(row) : null;
       }),
     snoozes: () =>
@@ -1009,7 +1009,18 @@ export class SqliteStore implements Store {
       }),
   };
 
-  private listQuery(siteId: string, id?: string) {
+  private preparedListItem: ReturnType<SqliteStore['prepareListItem']> | undefined;
+
+  /** One conversation's list row, built and prepared once (fan-out asks for it on every change of state). */
+  private listItemQuery() {
+    return (this.preparedListItem ??= this.prepareListItem());
+  }
+
+  private prepareListItem() {
+    return this.listQuery(sql.placeholder('siteId'), sql.placeholder('id')).prepare();
+  }
+
+  private listQuery(siteId: string | Placeholder, id?: string | Placeholder) {
     // The order the bot verified in this chat (number + email): a guest is that order's customer.
     const botOrder = alias(t.orders, 'bot_order');
     const botCustomer = alias(t.customers, 'bot_customer');

@@ -360,6 +360,8 @@ export const messages = pgTable(
     uniqueIndex('messages_serial_no_unique').on(t.serialNo),
     uniqueIndex('messages_conversation_seq_unique').on(t.conversationId, t.seq),
     uniqueIndex('messages_conversation_client_unique').on(t.conversationId, t.clientId),
+    // The console's "came or went by e-mail" flag asks for one such message; chat messages stay out of it.
+    index('messages_email_idx').on(t.conversationId).where(sql`${t.channel} = 'email'`),
   ],
 );
 

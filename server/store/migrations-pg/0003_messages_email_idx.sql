@@ -1,0 +1,1 @@
+CREATE INDEX "messages_email_idx" ON "messages" USING btree ("conversation_id") WHERE "messages"."channel" = 'email';

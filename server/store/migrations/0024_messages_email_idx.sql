@@ -1,0 +1,1 @@
+CREATE INDEX `messages_email_idx` ON `messages` (`conversation_id`) WHERE "messages"."channel" = 'email';
