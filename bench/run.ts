@@ -8,7 +8,8 @@
  *
  * Flags: --quick, --shoppers=N, --agents=M, --rates=a,b,c (exactly these; the default list keeps
  * doubling until saturation in a full run), --step-seconds=S, --warmup-seconds=S, --workers=W,
- * --idle=N (0 skips the idle phase), --target=server|baseline|both, --profile.
+ * --idle=N (0 skips the idle phase), --target=server|baseline|both, --profile, --agents-see=open|all,
+ * --bot=on|off, --chats-per-agent=N (as many agents as it takes for N open chats each, e.g. 200).
  *
  *   npm run bench -- --reports          the reports on 100,000 conversations and 2,000,000 messages (bench/reports.ts)
  * See docs/benchmarks.md for the method.
@@ -33,7 +34,7 @@ function parseArgs(argv: string[]): RunConfig {
     if (!m) throw new Error(`unknown argument ${arg}`);
     flags.set(m[1]!, m[2] ?? 'true');
   }
-  const known = ['quick', 'shoppers', 'agents', 'rates', 'step-seconds', 'warmup-seconds', 'workers', 'idle', 'target', 'profile', 'agents-see', 'bot'];
+  const known = ['quick', 'shoppers', 'agents', 'rates', 'step-seconds', 'warmup-seconds', 'workers', 'idle', 'target', 'profile', 'agents-see', 'bot', 'chats-per-agent'];
   for (const key of flags.keys()) if (!known.includes(key)) throw new Error(`unknown flag --${key} (known: ${known.join(', ')})`);
   const quick = flags.get('quick') === 'true';
   const num = (key: string, fallback: number) => {
@@ -65,6 +66,14 @@ function parseArgs(argv: string[]): RunConfig {
   };
   if (!['open', 'all', undefined].includes(flags.get('agents-see'))) throw new Error('--agents-see must be open or all');
   if (!['on', 'off', undefined].includes(flags.get('bot'))) throw new Error('--bot must be on or off');
+  // Agents with many chats open each (issue 18's "agents with 200 chats"): as many agents as it takes.
+  if (flags.has('chats-per-agent')) {
+    const per = num('chats-per-agent', 200);
+    if (per < 1) throw new Error('--chats-per-agent must be at least 1');
+    if (flags.has('agents')) throw new Error('--chats-per-agent sets the number of agents; leave out --agents');
+    if (config.agentsSee !== 'open') throw new Error('--chats-per-agent needs --agents-see=open');
+    config.agents = Math.max(1, Math.ceil(config.shoppers / per));
+  }
   if (config.shoppers < 1 || config.agents < 1 || config.workers < 1) throw new Error('--shoppers, --agents and --workers must be at least 1');
   return config;
 }
