@@ -20,6 +20,8 @@ export interface ConnectTarget {
   origin: string;
   /** `name=value` of the agent session cookie. */
   cookie: string;
+  /** Where agents connect when it is another node than the shoppers' (`--nodes=2`): cross-node delivery. */
+  agents?: { wsBase: string; origin: string } | undefined;
 }
 
 export type ToWorker =

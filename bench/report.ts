@@ -69,6 +69,9 @@ export interface RunConfig {
    * that never send `watch`: the fan-out before agent scopes).
    */
   agentsSee: 'open' | 'all';
+  /** `--store`: SQLite (the default) or PostgreSQL; `--nodes`: server processes sharing it (Redis between them). */
+  store: 'sqlite' | 'postgres';
+  nodes: number;
   /** `--bot`: whether the demo site's assistant answers the shoppers (`on`, default) or not (`off`: human chats). */
   bot: boolean;
 }
@@ -182,6 +185,7 @@ export function render(r: RunResult): string {
   const c = r.config;
   parts.push(
     `${c.quick ? 'quick run' : 'full run'}: ${c.shoppers} shoppers, ${c.agents} agents, ${c.workers} generator processes, ` +
+      `${c.store === 'postgres' ? 'PostgreSQL' : 'SQLite'}${c.nodes > 1 ? `, ${c.nodes} nodes (shoppers on the first, agents on the last; Redis between them)` : ''}, ` +
       `${c.warmupSeconds} s warm-up + ${c.stepSeconds} s per step, ${c.idleSockets} idle sockets · ` +
       `${r.machine.cpus} × ${r.machine.cpuModel}, Node ${r.machine.node} · elapsed ${r.elapsedSeconds.toFixed(0)} s`,
   );

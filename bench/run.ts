@@ -9,7 +9,9 @@
  * Flags: --quick, --shoppers=N, --agents=M, --rates=a,b,c (exactly these; the default list keeps
  * doubling until saturation in a full run), --step-seconds=S, --warmup-seconds=S, --workers=W,
  * --idle=N (0 skips the idle phase), --target=server|baseline|both, --profile, --agents-see=open|all,
- * --bot=on|off, --chats-per-agent=N (as many agents as it takes for N open chats each, e.g. 200).
+ * --bot=on|off, --chats-per-agent=N (as many agents as it takes for N open chats each, e.g. 200),
+ * --store=sqlite|postgres, --nodes=N (N server processes on PostgreSQL + Redis: shoppers on the
+ * first, agents on the last, so delivery is measured across nodes).
  *
  *   npm run bench -- --reports          the reports on 100,000 conversations and 2,000,000 messages (bench/reports.ts)
  * See docs/benchmarks.md for the method.
@@ -34,7 +36,7 @@ function parseArgs(argv: string[]): RunConfig {
     if (!m) throw new Error(`unknown argument ${arg}`);
     flags.set(m[1]!, m[2] ?? 'true');
   }
-  const known = ['quick', 'shoppers', 'agents', 'rates', 'step-seconds', 'warmup-seconds', 'workers', 'idle', 'target', 'profile', 'agents-see', 'bot', 'chats-per-agent'];
+  const known = ['quick', 'shoppers', 'agents', 'rates', 'step-seconds', 'warmup-seconds', 'workers', 'idle', 'target', 'profile', 'agents-see', 'bot', 'chats-per-agent', 'store', 'nodes'];
   for (const key of flags.keys()) if (!known.includes(key)) throw new Error(`unknown flag --${key} (known: ${known.join(', ')})`);
   const quick = flags.get('quick') === 'true';
   const num = (key: string, fallback: number) => {
@@ -63,7 +65,12 @@ function parseArgs(argv: string[]): RunConfig {
     profile: flags.get('profile') === 'true',
     agentsSee: flags.get('agents-see') === 'all' ? 'all' : 'open',
     bot: flags.get('bot') !== 'off',
+    store: flags.get('store') === 'postgres' ? 'postgres' : 'sqlite',
+    nodes: num('nodes', 1),
   };
+  if (!['sqlite', 'postgres', undefined].includes(flags.get('store'))) throw new Error('--store must be sqlite or postgres');
+  if (!Number.isInteger(config.nodes) || config.nodes < 1) throw new Error('--nodes must be a whole number ≥ 1');
+  if (config.nodes > 1 && config.store !== 'postgres') throw new Error('--nodes=N needs --store=postgres: SQLite is one process (the nodes share PostgreSQL and Redis)');
   if (!['open', 'all', undefined].includes(flags.get('agents-see'))) throw new Error('--agents-see must be open or all');
   if (!['on', 'off', undefined].includes(flags.get('bot'))) throw new Error('--bot must be on or off');
   // Agents with many chats open each (issue 18's "agents with 200 chats"): as many agents as it takes.

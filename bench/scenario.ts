@@ -98,7 +98,9 @@ async function runStep(env: Env, target: Target, step: number, rate: number): Pr
     for (const [code, n] of Object.entries(r.errors)) errors[code] = (errors[code] ?? 0) + n;
   }
   const sum = (f: (r: StepReport) => number) => reports.reduce((a, r) => a + f(r), 0);
-  const server = sampler.usage(target.kind, windowStartUs, windowEndUs);
+  // Every node's CPU (their sum) and the largest RSS of them.
+  const usages = target.nodes.map((_, i) => sampler.usage(nodeLabel(target.kind, i), windowStartUs, windowEndUs));
+  const server = { cpuPct: usages.reduce((a, u) => a + u.cpuPct, 0), maxRssBytes: Math.max(...usages.map((u) => u.maxRssBytes)) };
   const result: StepResult = {
     rate,
     sentPerSec: sum((r) => r.sentInWindow) / seconds,
@@ -136,13 +138,15 @@ async function runStep(env: Env, target: Target, step: number, rate: number): Pr
 /** Connects shoppers and agents, primes one conversation per shopper, then steps up the rate. */
 export async function loadPhase(env: Env, kind: TargetKind): Promise<{ steps: StepResult[]; warnings: Record<string, number> }> {
   const { pool, sampler, config } = env;
-  const target = await startTarget(kind, config.shoppers + config.agents + 512, kind === 'server' ? env.profileDir : undefined);
+  const target = await startTarget(kind, config.shoppers + config.agents + 512, kind === 'server' ? env.profileDir : undefined, { store: config.store, nodes: config.nodes });
   try {
-    sampler.track(kind, target.pid);
+    target.nodes.forEach((n, i) => sampler.track(nodeLabel(kind, i), n.pid));
     trackWorkers(env);
     if (kind === 'server') await setBot(target.origin, config.bot);
-    const cookie = await signIn(target.origin);
-    const conn = { wsBase: target.wsBase, origin: target.origin, cookie };
+    // With several nodes, agents sit on the last one: every delivery crosses nodes.
+    const agentNode = target.nodes[target.nodes.length - 1]!;
+    const cookie = await signIn(agentNode.origin);
+    const conn = { wsBase: target.wsBase, origin: target.origin, cookie, ...(target.nodes.length > 1 ? { agents: { wsBase: agentNode.wsBase, origin: agentNode.origin } } : {}) };
     const shoppers = split(config.shoppers, pool.size);
     const agents = split(config.agents, pool.size);
     const t0 = Date.now();
@@ -180,9 +184,14 @@ export async function loadPhase(env: Env, kind: TargetKind): Promise<{ steps: St
     await pool.ask('closed', () => ({ type: 'closeAll' }));
     return { steps, warnings: target.warnings };
   } finally {
-    sampler.untrack(kind);
+    target.nodes.forEach((_, i) => sampler.untrack(nodeLabel(kind, i)));
     await target.stop();
   }
+}
+
+/** The sampler's label of a target's node: the kind itself for the first (and usually only) one. */
+function nodeLabel(kind: TargetKind, i: number): string {
+  return i === 0 ? kind : `${kind}-node${i + 1}`;
 }
 
 async function rssNow(pid: number): Promise<number> {
@@ -198,7 +207,7 @@ async function rssNow(pid: number): Promise<number> {
 export async function idlePhase(env: Env, kind: TargetKind): Promise<{ idle: IdleResult; warnings: Record<string, number> }> {
   const { pool, sampler, config } = env;
   const warm = 100;
-  const target = await startTarget(kind, config.idleSockets + warm + 512);
+  const target = await startTarget(kind, config.idleSockets + warm + 512, undefined, { store: config.store, nodes: 1 });
   try {
     sampler.track(`${kind}-idle`, target.pid);
     const conn = { wsBase: target.wsBase, origin: target.origin, cookie: '' };

@@ -8,6 +8,8 @@
  * "Mostrador listening" line; readiness is GET /healthz answering 200.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -19,11 +21,19 @@ export const ROOT = resolve(import.meta.dirname, '..');
 
 export type TargetKind = 'server' | 'baseline';
 
+export interface TargetNode {
+  pid: number;
+  origin: string;
+  wsBase: string;
+}
+
 export interface Target {
   kind: TargetKind;
   pid: number;
   origin: string;
   wsBase: string;
+  /** Every server process (one unless `--nodes=N`); the first is `pid`/`origin`/`wsBase`. */
+  nodes: TargetNode[];
   /** Warning/error log lines by message (the server logs JSON with LOG_LEVEL=warn). */
   warnings: Record<string, number>;
   stop(): Promise<void>;
@@ -131,9 +141,74 @@ function serverEntry(): string {
   return built;
 }
 
-export async function startTarget(kind: TargetKind, nofile: number, profileDir?: string): Promise<Target> {
-  const port = await freePort();
+/** Where the server keeps its data (`--store`) and how many processes share it (`--nodes`). */
+export interface Deployment {
+  store: 'sqlite' | 'postgres';
+  nodes: number;
+}
+
+/** BENCH_DATABASE_URL / BENCH_REDIS_URL, else the machine's own PostgreSQL and Redis. */
+const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+async function dropSchema(schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function startTarget(kind: TargetKind, nofile: number, profileDir?: string, deployment: Deployment = { store: 'sqlite', nodes: 1 }): Promise<Target> {
   const dataDir = kind === 'server' ? makeTempDir() : null;
+  // A fresh PostgreSQL schema and Redis prefix per run, dropped at the end.
+  const tag = `bench_${randomBytes(4).toString('hex')}`;
+  const shared =
+    kind === 'server' && deployment.store === 'postgres'
+      ? { DATABASE_URL: PG_URL, DATABASE_SCHEMA: tag, ...(deployment.nodes > 1 ? { REDIS_URL, REDIS_PREFIX: `${tag}:` } : {}) }
+      : {};
+  const count = kind === 'server' ? deployment.nodes : 1;
+  const nodes: (TargetNode & { child: ChildProcess; warnings: Record<string, number> })[] = [];
+  const cleanup = async () => {
+    await Promise.all(nodes.map((n) => killChild(n.child)));
+    if (dataDir) removeTempDir(dataDir);
+    if ('DATABASE_SCHEMA' in shared) await dropSchema(tag).catch(() => undefined);
+  };
+  try {
+    // One after the other: the first applies the migrations and seeds the demo site. The nodes
+    // share the data folder (its signing key and files), as docs/deploy.md sets them up.
+    for (let i = 0; i < count; i++) nodes.push(await startNode(kind, nofile, profileDir, dataDir, shared));
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+  const first = nodes[0]!;
+  const warnings: Record<string, number> = {};
+  return {
+    kind,
+    pid: first.pid,
+    origin: first.origin,
+    wsBase: first.wsBase,
+    nodes: nodes.map(({ pid, origin, wsBase }) => ({ pid, origin, wsBase })),
+    get warnings() {
+      for (const key of Object.keys(warnings)) delete warnings[key];
+      for (const n of nodes) for (const [msg, c] of Object.entries(n.warnings)) warnings[msg] = (warnings[msg] ?? 0) + c;
+      return warnings;
+    },
+    stop: cleanup,
+  };
+}
+
+async function startNode(
+  kind: TargetKind,
+  nofile: number,
+  profileDir: string | undefined,
+  dataDir: string | null,
+  shared: Record<string, string>,
+): Promise<TargetNode & { child: ChildProcess; warnings: Record<string, number> }> {
+  const port = await freePort();
   // BENCH_TARGET_NODE_ARGS adds node flags to the target, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
   const extra = (process.env.BENCH_TARGET_NODE_ARGS ?? '').split(' ').filter(Boolean);
   if (profileDir) extra.push('--cpu-prof', `--cpu-prof-dir=${profileDir}`);
@@ -147,6 +222,7 @@ export async function startTarget(kind: TargetKind, nofile: number, profileDir?:
     VISITOR_MESSAGES_PER_SEC: '1000000',
     VISITOR_MESSAGE_BURST: '1000000',
     ...(dataDir ? { DATA_DIR: dataDir } : {}),
+    ...shared,
   };
   const child = spawnNode(args, { nofile, env });
   const warnings: Record<string, number> = {};
@@ -165,20 +241,9 @@ export async function startTarget(kind: TargetKind, nofile: number, profileDir?:
     await waitHealthy(origin, child, () => stderr);
   } catch (err) {
     await killChild(child, 1000);
-    if (dataDir) removeTempDir(dataDir);
     throw err;
   }
-  return {
-    kind,
-    pid: child.pid!,
-    origin,
-    wsBase: `ws://127.0.0.1:${port}`,
-    warnings,
-    async stop() {
-      await killChild(child);
-      if (dataDir) removeTempDir(dataDir);
-    },
-  };
+  return { pid: child.pid!, origin, wsBase: `ws://127.0.0.1:${port}`, child, warnings };
 }
 
 /** Turns the demo site's assistant on or off (`--bot`), as an admin would in Settings. */

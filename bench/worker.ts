@@ -188,8 +188,8 @@ function openAgent(target: ConnectTarget): Promise<Agent> {
     let welcomed = false;
     const timer = setTimeout(() => reject(new Error('agent: no welcome within 30 s')), 30_000);
     openLeanSocket(
-      `${target.wsBase}/ws/agent`,
-      { Origin: target.origin, Cookie: target.cookie },
+      `${(target.agents ?? target).wsBase}/ws/agent`,
+      { Origin: (target.agents ?? target).origin, Cookie: target.cookie },
       {
         onText(buf, start, end, nowUs) {
           const type = buf[start + 9];
