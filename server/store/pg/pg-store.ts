@@ -311,14 +311,14 @@ export class PgStore implements Store {
   private async hydrate(q: Q, rows: (typeof t.orders.$inferSelect)[]): Promise<OrderRecord[]> {
     if (rows.length === 0) return [];
     const ids = rows.map((r) => r.id);
-    const [shipments, returns, customers] = await Promise.all([
-      q.select().from(t.shipments).where(inArray(t.shipments.orderId, ids)).orderBy(asc(t.shipments.id)),
-      q.select().from(t.returns).where(inArray(t.returns.orderId, ids)).orderBy(asc(t.returns.id)),
-      q
-        .select({ id: t.customers.id, externalId: t.customers.externalId })
-        .from(t.customers)
-        .where(inArray(t.customers.id, [...new Set(rows.map((r) => r.customerId))])),
-    ]);
+    // One after the other: inside a transaction `q` is one client, which runs a query at a time
+    // (pg warns "client.query() already executing" and will refuse it in pg 9).
+    const shipments = await q.select().from(t.shipments).where(inArray(t.shipments.orderId, ids)).orderBy(asc(t.shipments.id));
+    const returns = await q.select().from(t.returns).where(inArray(t.returns.orderId, ids)).orderBy(asc(t.returns.id));
+    const customers = await q
+      .select({ id: t.customers.id, externalId: t.customers.externalId })
+      .from(t.customers)
+      .where(inArray(t.customers.id, [...new Set(rows.map((r) => r.customerId))]));
     return toOrders(rows, shipments, returns, customers);
   }
 
