@@ -383,6 +383,7 @@ describe('sendMail (mail about no conversation)', () => {
     const before = smtp.received.length;
     const row = await sendMail(server.store, { siteId, to: 'admin@example.com', subject: 'Restablecer la contraseña', text: 'Tu enlace', html: '<p>Tu enlace</p>' }, Date.now());
     await expect.poll(() => smtp.received.slice(before).find((m) => m.to[0] === 'admin@example.com')?.parsed.subject, { timeout: 5000 }).toBe('Restablecer la contraseña');
-    expect((await server.store.mail.byId(siteId, row.id))?.status).toBe('sent');
+    // The SMTP server has it before the dispatcher has recorded it as sent: wait for that commit.
+    await expect.poll(async () => (await server.store.mail.byId(siteId, row.id))?.status, { timeout: 5000 }).toBe('sent');
   });
 });
