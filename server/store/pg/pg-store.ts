@@ -1782,7 +1782,12 @@ export class PgStore implements Store {
           visitorId: string;
           visitorName: string | null;
         }>(sql`SELECT m.conversation_id AS "conversationId", m.seq, m.author_kind AS "authorKind", m.kind, m.created_at AS "createdAt",
-              ts_headline('mostrador_search', m.text, q.query, ${'StartSel="\u0002", StopSel="\u0003", MaxWords=16, MinWords=6, ShortWord=1, MaxFragments=1, FragmentDelimiter="…"'}) AS snippet,
+              -- A message of up to 16 words is its own snippet, whole (as FTS5 in SQLite gives it); a
+              -- fragment would drop its closing punctuation.
+              CASE WHEN array_length(regexp_split_to_array(btrim(m.text), '[[:space:]]+'), 1) <= 16
+                THEN ts_headline('mostrador_search', m.text, q.query, ${'StartSel="\u0002", StopSel="\u0003", HighlightAll=true'})
+                ELSE ts_headline('mostrador_search', m.text, q.query, ${'StartSel="\u0002", StopSel="\u0003", MaxWords=16, MinWords=6, ShortWord=1, MaxFragments=1, FragmentDelimiter="…"'})
+              END AS snippet,
               c.status, c.assignee_id AS "assigneeId", c.visitor_id AS "visitorId", v.name AS "visitorName"
             FROM messages m
             CROSS JOIN (SELECT to_tsquery('mostrador_search', ${query}) AS query) q
