@@ -14,7 +14,7 @@ import {
   type Message,
 } from '../../shared/protocol';
 import { ReconnectingSocket, type ReconnectingSocketOptions, type SocketStatus } from '../../shared/reconnecting-socket';
-import { Timeline, type AttachmentRef, type PendingSend, type TimelineItem } from '../../shared/timeline';
+import { PagedTimeline, type AttachmentRef, type PendingSend, type TimelineItem } from '../../shared/timeline';
 import type { AgentInfo } from './session';
 import { createActions, type ConversationAction } from './actions';
 import { createLiveVisitors } from './live-visitors';
@@ -55,7 +55,7 @@ export function createInbox(
   const myStatus = signal<'online' | 'away'>('online');
   /** Conversations whose shopper is typing now, with the live preview when the site allows it. */
   const typing = signal<Map<string, { preview?: string; at: number }>>(new Map());
-  const timelines = new Map<string, Timeline>();
+  const timelines = new Map<string, PagedTimeline>();
   /** Conversations whose newest page is still on its way (live messages wait for it). */
   const loading = new Set<string>();
   const selectedHasEarlier = signal(false);
@@ -365,7 +365,7 @@ export function createInbox(
     selectedId.value = id;
     performance.mark('mostrador:select');
     if (!timelines.has(id)) {
-      timelines.set(id, new Timeline({ kind: 'agent', id: agent.id, name: agent.name }));
+      timelines.set(id, new PagedTimeline({ kind: 'agent', id: agent.id, name: agent.name }));
       loading.add(id);
       sendWatch();
     }
