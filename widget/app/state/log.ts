@@ -23,15 +23,14 @@ export function createLog(conn: Conn, shown: () => void) {
   const sync = () => {
     if (current.value && conn.ready()) conn.send({ type: 'sync', conversationId: current.value, afterSeq: tl.lastSeq });
   };
-  /** Shows conversation `id` (`shown` is told before its log starts empty); false if it was shown already. */
-  const show = (id: string): boolean => {
-    if (id === current.value) return false;
+  /** Shows conversation `id` (`shown` is told before its log starts empty); nothing if it is shown already. */
+  const show = (id: string): void => {
+    if (id === current.value) return;
     const old = tl;
     current.value = id;
     shown();
     tl = fresh();
     for (const p of old.pendingSends()) if (p.seq === undefined) tl.addPending(p);
-    return true;
   };
 
   return {
