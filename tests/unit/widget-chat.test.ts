@@ -207,4 +207,20 @@ describe('the panel’s chat model', () => {
     expect(conn.ofType('sync').at(-1)).toEqual({ type: 'sync', conversationId: 'cv_1', afterSeq: 4 });
     expect(chat.items.value).toHaveLength(4);
   });
+
+  it('follows a message from a new conversation while a resolved one is shown, starting its read state and log afresh', () => {
+    const { chat, conn } = chatWith();
+    chat.start();
+    conn.receive({ ...welcome([{ id: 'cv_old', status: 'resolved' }]), conversations: [{ id: 'cv_old', status: 'resolved', lastSeq: 2, readSeq: 2, seenSeq: 2, updatedAt: 1 }] } as VisitorServerFrame);
+    conn.receive({ type: 'sync.result', conversationId: 'cv_old', hasMore: false, messages: [{ id: 'm1', conversationId: 'cv_old', seq: 1, clientId: null, author: { kind: 'bot' }, kind: 'text', text: 'Hola', payload: null, createdAt: 1 }] });
+    expect([chat.readSeq.value, chat.seenSeq.value]).toEqual([2, 2]);
+    conn.receive({ type: 'message.created', message: { id: 'n1', conversationId: 'cv_new', seq: 1, clientId: null, author: { kind: 'agent', id: 'ag_ana', name: 'Ana' }, kind: 'text', text: '¿Te ayudo?', payload: null, createdAt: 5 } });
+    expect(chat.current.value).toBe('cv_new');
+    expect([chat.readSeq.value, chat.seenSeq.value]).toEqual([0, 0]);
+    expect(chat.items.value.map((i) => i.text)).toEqual(['¿Te ayudo?']);
+    // Another shopper on this device: nothing of the previous one is kept.
+    chat.identify({ id: 'cust_1' });
+    chat.identify({ id: 'cust_2' });
+    expect([chat.current.value, chat.items.value, chat.conversations.value]).toEqual([null, [], []]);
+  });
 });
