@@ -107,20 +107,20 @@ export function createChat(opts: ChatOptions) {
   const out = createOutbox(
     {
       ready: conn.ready,
+      /** Puts one send on the wire (the outbox calls it only once welcomed). */
       send(p) {
-        if (!welcomed) return;
         rc.typing(false);
         // Into the known conversation, a resolved one too: the server reopens it (to the agent who
         // had it when they can take it), so the shopper keeps the whole history. Without one the
         // server picks or creates it.
         const id = log.current.value;
-        // A language the site switched the widget to (Mostrador('locale', …)) is news for the server.
         socket.send({
           type: 'message.send',
           clientId: p.clientId,
           text: p.text,
           ...(id ? { conversationId: id } : {}),
           ...(p.attachments?.length ? { attachments: p.attachments.map((a) => a.id) } : {}),
+          // A language the site switched the widget to (Mostrador('locale', …)) is news for the server.
           ...(locale.value !== opts.locale ? { locale: locale.value } : {}),
         });
       },
