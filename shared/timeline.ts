@@ -49,12 +49,10 @@ export interface TimelineItem {
 export type ApplyResult = 'appended' | 'duplicate' | 'gap';
 
 export class Timeline {
-  private confirmed: Message[] = [];
-  private pending: PendingSend[] = [];
+  protected confirmed: Message[] = [];
+  protected pending: PendingSend[] = [];
   /** The seq just before the first message held (0: we hold the conversation from its start). */
-  private base = 0;
-  /** Older messages exist on the server that are not loaded yet. */
-  hasEarlier = false;
+  protected base = 0;
 
   /**
    * `visibleOnly`: this client does not receive internal notes (shoppers), so continuity is
@@ -62,44 +60,12 @@ export class Timeline {
    */
   constructor(
     private readonly self: Author,
-    private readonly opts: { visibleOnly?: boolean } = {},
+    protected readonly opts: { visibleOnly?: boolean } = {},
   ) {}
 
   /** The highest seq held with every earlier one present: what `sync.afterSeq` should say. */
   get lastSeq(): number {
     return this.confirmed.length === 0 ? this.base : this.confirmed[this.confirmed.length - 1]!.seq;
-  }
-
-  /** The first seq held (where loading earlier messages continues). */
-  get firstSeq(): number {
-    return this.confirmed[0]?.seq ?? this.base + 1;
-  }
-
-  /**
-   * Starts from the newest page of a long conversation instead of its beginning: the page
-   * becomes the held range; older pages come with `prepend`.
-   */
-  startAt(messages: readonly Message[], hasEarlier: boolean): void {
-    const first = messages[0];
-    this.confirmed = [...messages];
-    this.base = first ? (this.opts.visibleOnly && first.prevSeq !== undefined ? first.prevSeq : first.seq - 1) : this.base;
-    this.hasEarlier = hasEarlier && this.base > 0;
-    for (const m of messages) if (m.clientId !== null) this.pending = this.pending.filter((p) => p.clientId !== m.clientId);
-  }
-
-  /** Adds the page just before the first held message (ascending). */
-  prepend(messages: readonly Message[], hasEarlier: boolean): void {
-    const older = messages.filter((m) => m.seq < this.firstSeq);
-    const first = older[0];
-    if (first) {
-      this.confirmed = [...older, ...this.confirmed];
-      this.base = this.opts.visibleOnly && first.prevSeq !== undefined ? first.prevSeq : first.seq - 1;
-    }
-    this.hasEarlier = hasEarlier && this.base > 0;
-  }
-
-  get size(): number {
-    return this.confirmed.length;
   }
 
   /**
@@ -196,6 +162,44 @@ export class Timeline {
       });
     }
     return out;
+  }
+}
+
+/**
+ * A timeline that holds the newest page of a long conversation and loads older pages on demand
+ * (the console). Apart from Timeline so the widget, which loads a conversation from its start,
+ * does not carry it.
+ */
+export class PagedTimeline extends Timeline {
+  /** Older messages exist on the server that are not loaded yet. */
+  hasEarlier = false;
+
+  /** The first seq held (where loading earlier messages continues). */
+  get firstSeq(): number {
+    return this.confirmed[0]?.seq ?? this.base + 1;
+  }
+
+  /**
+   * Starts from the newest page of a long conversation instead of its beginning: the page
+   * becomes the held range; older pages come with `prepend`.
+   */
+  startAt(messages: readonly Message[], hasEarlier: boolean): void {
+    const first = messages[0];
+    this.confirmed = [...messages];
+    this.base = first ? (this.opts.visibleOnly && first.prevSeq !== undefined ? first.prevSeq : first.seq - 1) : this.base;
+    this.hasEarlier = hasEarlier && this.base > 0;
+    for (const m of messages) if (m.clientId !== null) this.pending = this.pending.filter((p) => p.clientId !== m.clientId);
+  }
+
+  /** Adds the page just before the first held message (ascending). */
+  prepend(messages: readonly Message[], hasEarlier: boolean): void {
+    const older = messages.filter((m) => m.seq < this.firstSeq);
+    const first = older[0];
+    if (first) {
+      this.confirmed = [...older, ...this.confirmed];
+      this.base = this.opts.visibleOnly && first.prevSeq !== undefined ? first.prevSeq : first.seq - 1;
+    }
+    this.hasEarlier = hasEarlier && this.base > 0;
   }
 }
 

@@ -1,4 +1,8 @@
-/** Inbox views and search: pure functions over conversation summaries. */
+/**
+ * Inbox views and search: pure functions over conversation summaries, and the inbox's filters
+ * (view, search, channel, tag) as signals over the list (`createFilters`).
+ */
+import { computed, signal, type ReadonlySignal } from '@preact/signals';
 import type { ConversationSummary, VisitorSummary } from '../../shared/protocol';
 
 export const VIEWS = ['queue', 'mine', 'open', 'bot', 'resolved', 'snoozed'] as const;
@@ -113,4 +117,41 @@ export function sortVisitors(list: Iterable<VisitorSummary>): VisitorSummary[] {
 /** How a list names a shopper: their name, else "Visitor" and the end of their id. */
 export function visitorLabel(c: ConversationSummary, visitorWord: string): string {
   return c.visitorName || `${visitorWord} ${c.visitorId.slice(-4)}`;
+}
+
+/** The chat `delta` rows below (above) `currentId` in `list`, stopping at the ends; from none, the first (last). Null for an empty list. */
+export function stepThrough(list: readonly ConversationSummary[], currentId: string | null, delta: 1 | -1): string | null {
+  if (list.length === 0) return null;
+  const at = list.findIndex((c) => c.id === currentId);
+  const next = at === -1 ? (delta === 1 ? 0 : list.length - 1) : Math.min(list.length - 1, Math.max(0, at + delta));
+  return list[next]!.id;
+}
+
+/**
+ * The inbox's filters over `sorted` (the list, newest first) for the agent `me`: the view, the
+ * search, the channel and the tag; what they leave (`visible`), the tags in use (the tag
+ * filter's choices) and the counts the view tabs show.
+ */
+export function createFilters(sorted: ReadonlySignal<ConversationSummary[]>, me: string) {
+  const view = signal<View>('open');
+  const query = signal('');
+  /** The channel filter: every conversation, those only in the chat, or those with e-mail. */
+  const channel = signal<'all' | 'chat' | 'email'>('all');
+  /** The tag filter: '' for every conversation, else only those with this tag. */
+  const tag = signal('');
+  return {
+    view,
+    query,
+    channel,
+    tag,
+    visible: computed(() =>
+      visibleConversations(sorted.value, view.value, me, query.value).filter(
+        (c) => (channel.value === 'all' || (channel.value === 'email') === (c.viaEmail === true)) && (!tag.value || (c.tags ?? []).includes(tag.value)),
+      ),
+    ),
+    /** Every tag on a listed conversation, sorted. */
+    tagsInUse: computed(() => [...new Set(sorted.value.flatMap((c) => c.tags ?? []))].sort()),
+    queued: computed(() => sorted.value.filter((c) => c.status === 'queued' && !isSnoozed(c)).length),
+    snoozed: computed(() => sorted.value.filter(isSnoozed).length),
+  };
 }

@@ -4,7 +4,7 @@
  * and keep for the frames the server sends, without a browser or a server.
  */
 import { describe, expect, it } from 'vitest';
-import { createInbox, type InboxTransport } from '../../console/state/inbox';
+import { createInbox, type IncomingEvent, type InboxTransport } from '../../console/state/inbox';
 import { createLiveVisitors } from '../../console/state/live-visitors';
 import { createActions } from '../../console/state/actions';
 import type { ReconnectingSocketOptions } from '../../shared/reconnecting-socket';
@@ -141,7 +141,7 @@ describe('conversation actions in the console', () => {
 });
 
 describe('the inbox', () => {
-  function inboxWithFake() {
+  function inboxWithFake(onIncoming?: (e: IncomingEvent) => void) {
     const sent: Record<string, unknown>[] = [];
     let handlers!: ReconnectingSocketOptions<AgentServerFrame>;
     const transport = (h: ReconnectingSocketOptions<AgentServerFrame>): InboxTransport => {
@@ -153,7 +153,7 @@ describe('the inbox', () => {
         resetBackoff: () => undefined,
       } as InboxTransport;
     };
-    const inbox = createInbox({ id: 'ag_ana', name: 'Ana', email: 'ana@example.com', role: 'agent' } as never, { socketUrl: 'ws://unused', onSessionEnded: () => undefined, transport });
+    const inbox = createInbox({ id: 'ag_ana', name: 'Ana', email: 'ana@example.com', role: 'agent' } as never, { socketUrl: 'ws://unused', onSessionEnded: () => undefined, transport, ...(onIncoming ? { onIncoming } : {}) });
     inbox.start();
     return { inbox, sent, receive: (f: AgentServerFrame) => handlers.onFrame(f), ofType: (t: string) => sent.filter((f) => f.type === t) };
   }
@@ -249,5 +249,34 @@ describe('the inbox', () => {
     // Nothing to send: no text and no files.
     inbox.send('   ', 'text', false, []);
     expect(ofType('message.send')).toHaveLength(2);
+  });
+
+  it('tells of new chats and shopper messages (one per coalesced chat), not of the open chat’s count, and opens a chat the agent started in their view', () => {
+    const events: IncomingEvent[] = [];
+    const { inbox, ofType, receive } = inboxWithFake((e) => events.push(e));
+    receive(agentWelcome([summary('c1'), summary('c2')]));
+    inbox.select('c1');
+    receive({ type: 'conversation.updated', conversation: summary('c3', { updatedAt: 9 }) });
+    receive({ type: 'conversation.updated', conversation: summary('c3', { updatedAt: 10, status: 'assigned' }) });
+    receive({
+      type: 'conversations.touched',
+      items: [
+        { conversationId: 'c1', lastSeq: 4, updatedAt: 40, lastMessage: { text: 'aquí', authorKind: 'visitor', createdAt: 40 }, visitorMessages: 2 },
+        { conversationId: 'c2', lastSeq: 3, updatedAt: 30, lastMessage: { text: 'hola', authorKind: 'visitor', createdAt: 30 }, visitorMessages: 1 },
+        { conversationId: 'c3', lastSeq: 2, updatedAt: 50, lastMessage: { text: 'bot', authorKind: 'bot', createdAt: 50 }, visitorMessages: 0 },
+      ],
+    });
+    expect(events.map((e) => [e.kind, e.conversationId])).toEqual([
+      ['conversation', 'c3'],
+      ['message', 'c1'],
+      ['message', 'c2'],
+    ]);
+    // The open chat (the page is visible) counts nothing; the others do.
+    expect(Object.fromEntries(inbox.unread.value)).toEqual({ c2: 1 });
+    inbox.startChat('v_9', 'Hola, ¿te ayudo?');
+    const start = ofType('visitor.chat')[0]!;
+    receive({ type: 'ack', clientId: start.clientId as string, conversationId: 'c9', messageId: 'm1', seq: 1, createdAt: 1, duplicate: false });
+    expect([inbox.view.value, inbox.selectedId.value]).toEqual(['mine', 'c9']);
+    expect(ofType('history').at(-1)).toMatchObject({ conversationId: 'c9' });
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ConversationSummary } from '../../shared/protocol';
 import { tabTitle } from '../../console/state/notify';
-import { inView, matchesQuery, openChats, shopperWaitingSince, turn, visibleConversations, waited } from '../../console/state/views';
+import { signal } from '@preact/signals';
+import { createFilters, inView, matchesQuery, openChats, shopperWaitingSince, stepThrough, turn, visibleConversations, waited } from '../../console/state/views';
 
 const conv = (over: Partial<ConversationSummary>): ConversationSummary => ({
   id: 'cv_1',
@@ -110,5 +111,46 @@ describe('openChats', () => {
       conv({ id: 'cv_bot', visitorId: 'vi_c', status: 'bot', updatedAt: 1000 }),
     ];
     expect(openChats(list)).toEqual(new Map([['vi_a', 'cv_new'], ['vi_c', 'cv_bot']]));
+  });
+});
+
+describe('the inbox’s filters (createFilters)', () => {
+  const list = signal<ConversationSummary[]>([
+    conv({ id: 'q1', status: 'queued', updatedAt: 9, queuedAt: 5, tags: ['vip'] }),
+    conv({ id: 'q2', status: 'queued', updatedAt: 8, queuedAt: 2, viaEmail: true }),
+    conv({ id: 'm1', status: 'assigned', assigneeId: 'ag_me', updatedAt: 7, tags: ['devoluciones', 'vip'], visitorName: 'Lucía' }),
+    conv({ id: 's1', status: 'assigned', assigneeId: 'ag_me', updatedAt: 6, snoozedAt: 1 }),
+    conv({ id: 'r1', status: 'resolved', updatedAt: 5, tags: ['antiguo'] }),
+  ]);
+
+  it('leave what the view, search, channel and tag let through, and count the queue and the snoozed', () => {
+    const f = createFilters(list, 'ag_me');
+    expect(f.visible.value.map((c) => c.id)).toEqual(['q1', 'q2', 'm1', 's1']);
+    f.view.value = 'queue';
+    expect(f.visible.value.map((c) => c.id)).toEqual(['q2', 'q1']);
+    f.channel.value = 'email';
+    expect(f.visible.value.map((c) => c.id)).toEqual(['q2']);
+    f.channel.value = 'chat';
+    expect(f.visible.value.map((c) => c.id)).toEqual(['q1']);
+    f.channel.value = 'all';
+    f.view.value = 'open';
+    f.tag.value = 'vip';
+    expect(f.visible.value.map((c) => c.id)).toEqual(['q1', 'm1']);
+    f.query.value = 'lucia';
+    expect(f.visible.value.map((c) => c.id)).toEqual(['m1']);
+    expect(f.tagsInUse.value).toEqual(['antiguo', 'devoluciones', 'vip']);
+    expect([f.queued.value, f.snoozed.value]).toEqual([2, 1]);
+  });
+});
+
+describe('stepThrough (↑/↓ in the list)', () => {
+  const rows = [conv({ id: 'a' }), conv({ id: 'b' }), conv({ id: 'c' })];
+  it('moves one row, stops at the ends, starts at the first (↓) or last (↑) when none is open', () => {
+    expect(stepThrough(rows, 'a', 1)).toBe('b');
+    expect(stepThrough(rows, 'c', 1)).toBe('c');
+    expect(stepThrough(rows, 'a', -1)).toBe('a');
+    expect(stepThrough(rows, null, 1)).toBe('a');
+    expect(stepThrough(rows, 'gone', -1)).toBe('c');
+    expect(stepThrough([], null, 1)).toBeNull();
   });
 });

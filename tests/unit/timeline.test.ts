@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Message } from '../../shared/protocol';
-import { Timeline } from '../../shared/timeline';
+import { PagedTimeline, Timeline } from '../../shared/timeline';
 
 const msg = (seq: number, extra: Partial<Message> = {}): Message => ({
   id: `m${seq}`,
@@ -83,5 +83,34 @@ describe('Timeline', () => {
     expect(t.unsent()).toHaveLength(0);
     t.markSending('aaaaaaaa1');
     expect(t.unsent()).toHaveLength(1);
+  });
+});
+
+describe('PagedTimeline (the console’s: the newest page first, older pages on demand)', () => {
+  it('starts at the newest page, prepends older pages before the first held, and knows when the start is reached', () => {
+    const t = new PagedTimeline({ kind: 'agent', id: 'ag_ana', name: 'Ana' });
+    t.addPending({ clientId: 'c_mine', text: 'mía', createdAt: 1 });
+    t.startAt([msg(5), msg(6, { clientId: 'c_mine' })], true);
+    expect([t.firstSeq, t.lastSeq, t.hasEarlier]).toEqual([5, 6, true]);
+    // The pending send whose message is on the page is shown once, confirmed.
+    expect(t.items().map((i) => i.key)).toEqual(['m5', 'm6']);
+    // A page that overlaps what is held adds only the older ones.
+    t.prepend([msg(3), msg(4), msg(5)], true);
+    expect(t.items().map((i) => i.seq)).toEqual([3, 4, 5, 6]);
+    t.prepend([msg(1), msg(2)], false);
+    expect([t.firstSeq, t.hasEarlier]).toEqual([1, false]);
+    // Live messages continue after the newest page.
+    expect(t.apply(msg(7))).toBe('appended');
+    expect(t.apply(msg(9))).toBe('gap');
+  });
+
+  it('a conversation that starts on its first page has nothing earlier', () => {
+    const t = new PagedTimeline({ kind: 'agent', id: 'ag_ana', name: 'Ana' });
+    t.startAt([msg(1), msg(2)], true);
+    expect(t.hasEarlier).toBe(false);
+    // An empty newest page: an empty conversation.
+    const empty = new PagedTimeline({ kind: 'agent', id: 'ag_ana', name: 'Ana' });
+    empty.startAt([], true);
+    expect([empty.lastSeq, empty.firstSeq, empty.hasEarlier]).toEqual([0, 1, false]);
   });
 });

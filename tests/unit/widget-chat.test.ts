@@ -6,22 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { createChat, type Transport } from '../../widget/app/state/chat';
 import { readOutbox, safeStore, writeOutbox } from '../../widget/app/state/storage';
 import type { ReconnectingSocketOptions } from '../../shared/reconnecting-socket';
-import type { VisitorServerFrame } from '../../shared/protocol';
-
-/** A Storage in memory (what localStorage is to the panel). */
-function memoryStorage(): Storage {
-  const m = new Map<string, string>();
-  return {
-    get length() {
-      return m.size;
-    },
-    clear: () => m.clear(),
-    getItem: (k) => m.get(k) ?? null,
-    key: (i) => [...m.keys()][i] ?? null,
-    removeItem: (k) => void m.delete(k),
-    setItem: (k, v) => void m.set(k, String(v)),
-  };
-}
+import type { Message, VisitorServerFrame } from '../../shared/protocol';
+import { memoryStorage } from '../helpers/memory-storage';
 
 /** A connection the test drives: it records what the chat sends and delivers frames to it. */
 function fakeConnection() {
@@ -51,6 +37,8 @@ function fakeConnection() {
     transport,
     sent,
     receive: (frame: VisitorServerFrame) => handlers.onFrame(frame),
+    /** The socket dropped and opened again: the chat says hello again. */
+    reopen: () => handlers.onOpen(),
     ofType: (type: string) => sent.filter((f) => f.type === type),
   };
 }
@@ -187,5 +175,52 @@ describe('the panel’s chat model', () => {
     expect(chat.items.value[1]).toMatchObject({ text: 'despacio', state: 'sending' });
     expect(readOutbox(safeStore(storage), 'mostrador:pk_test:outbox').map((x) => x.text)).toEqual(['despacio']);
     chat.shutdown();
+  });
+
+  it('after a reconnect catches up from the last seq it holds, resends the unacked send once, and shows duplicates once', () => {
+    const { chat, conn } = chatWith();
+    const m = (seq: number, over: Partial<Message> = {}): Message => ({ id: `m${seq}`, conversationId: 'cv_1', seq, clientId: null, author: { kind: 'agent', id: 'ag_ana', name: 'Ana' }, kind: 'text', text: `t${seq}`, payload: null, createdAt: seq, ...over });
+    chat.start();
+    conn.receive(welcome([{ id: 'cv_1', status: 'assigned' }]));
+    conn.receive({ type: 'sync.result', conversationId: 'cv_1', messages: [m(1), m(2)], hasMore: false });
+    chat.send('¿Sigues ahí?');
+    const send = conn.ofType('message.send')[0]!;
+    // The socket drops before the ack; meanwhile the agent wrote seq 3 and the shopper's send took 4.
+    conn.reopen();
+    conn.receive(welcome([{ id: 'cv_1', status: 'assigned' }]));
+    expect(conn.ofType('sync').at(-1)).toEqual({ type: 'sync', conversationId: 'cv_1', afterSeq: 2 });
+    expect(conn.ofType('message.send').map((f) => f.clientId)).toEqual([send.clientId, send.clientId]);
+    const mine = m(4, { clientId: send.clientId as string, author: { kind: 'visitor' }, text: '¿Sigues ahí?' });
+    conn.receive({ type: 'sync.result', conversationId: 'cv_1', messages: [m(3), mine], hasMore: false });
+    // The late live frames and the duplicate ack of the resend change nothing.
+    conn.receive({ type: 'message.created', message: m(3) });
+    conn.receive({ type: 'message.created', message: mine });
+    conn.receive({ type: 'ack', clientId: send.clientId as string, conversationId: 'cv_1', messageId: 'm4', seq: 4, createdAt: 4, duplicate: true });
+    expect(chat.items.value.map((i) => [i.seq, i.text, i.state])).toEqual([
+      [1, 't1', 'sent'],
+      [2, 't2', 'sent'],
+      [3, 't3', 'sent'],
+      [4, '¿Sigues ahí?', 'sent'],
+    ]);
+    // A frame past a gap asks for the rest instead of showing it out of order.
+    conn.receive({ type: 'message.created', message: m(6) });
+    expect(conn.ofType('sync').at(-1)).toEqual({ type: 'sync', conversationId: 'cv_1', afterSeq: 4 });
+    expect(chat.items.value).toHaveLength(4);
+  });
+
+  it('follows a message from a new conversation while a resolved one is shown, starting its read state and log afresh', () => {
+    const { chat, conn } = chatWith();
+    chat.start();
+    conn.receive({ ...welcome([{ id: 'cv_old', status: 'resolved' }]), conversations: [{ id: 'cv_old', status: 'resolved', lastSeq: 2, readSeq: 2, seenSeq: 2, updatedAt: 1 }] } as VisitorServerFrame);
+    conn.receive({ type: 'sync.result', conversationId: 'cv_old', hasMore: false, messages: [{ id: 'm1', conversationId: 'cv_old', seq: 1, clientId: null, author: { kind: 'bot' }, kind: 'text', text: 'Hola', payload: null, createdAt: 1 }] });
+    expect([chat.readSeq.value, chat.seenSeq.value]).toEqual([2, 2]);
+    conn.receive({ type: 'message.created', message: { id: 'n1', conversationId: 'cv_new', seq: 1, clientId: null, author: { kind: 'agent', id: 'ag_ana', name: 'Ana' }, kind: 'text', text: '¿Te ayudo?', payload: null, createdAt: 5 } });
+    expect(chat.current.value).toBe('cv_new');
+    expect([chat.readSeq.value, chat.seenSeq.value]).toEqual([0, 0]);
+    expect(chat.items.value.map((i) => i.text)).toEqual(['¿Te ayudo?']);
+    // Another shopper on this device: nothing of the previous one is kept.
+    chat.identify({ id: 'cust_1' });
+    chat.identify({ id: 'cust_2' });
+    expect([chat.current.value, chat.items.value, chat.conversations.value]).toEqual([null, [], []]);
   });
 });

@@ -1,19 +1,26 @@
 /**
- * The shopper's chat as signals: connection status, the conversation timeline, and the outbox.
- * Components read the signals and call the actions; only this module talks to the socket and
- * to storage. The outbox lives in localStorage, so a message typed before a reload or while
- * offline is sent (once: the server dedupes by clientId) when the socket is back.
+ * The shopper's chat as signals, composed of small models that each get the connection, the
+ * clock and the storage passed in: the message log of the conversation shown (log.ts), the
+ * outbox of sends until the server has them (outbox.ts), the conversations and where the shown
+ * one stands (status.ts), typing and read receipts (receipts.ts). This module owns the socket
+ * and the session (token, identity, page context, profile, uploads) and routes each frame to
+ * its model. Components read the signals and call the actions.
  */
 import { batch, signal } from './signal';
 import { nanoid } from 'nanoid';
-import { RETRYABLE_ERRORS, type ErrorCode } from '../../../shared/errors';
+import { realClock } from '../../../shared/clock';
 import type { Locale } from '../../../shared/i18n';
 import { PROTOCOL_VERSION } from '../../../shared/limits';
-import type { ConversationStatus, VisitorClientFrame, VisitorConversation, VisitorServerFrame } from '../../../shared/protocol';
+import type { VisitorClientFrame, VisitorConversation, VisitorServerFrame } from '../../../shared/protocol';
 import { parseServerFrame } from './frames';
 import { ReconnectingSocket, type ReconnectingSocketOptions, type SocketStatus } from '../../../shared/reconnecting-socket';
-import { Timeline, type AttachmentRef, type PendingSend, type TimelineItem } from '../../../shared/timeline';
-import { readOutbox, safeStore, writeOutbox, type OutboxItem } from './storage';
+import type { AttachmentRef, TimelineItem } from '../../../shared/timeline';
+import { safeStore, type OutboxItem } from './storage';
+import type { Conn } from './conn';
+import { createLog } from './log';
+import { createOutbox } from './outbox';
+import { createReceipts } from './receipts';
+import { createStatus } from './status';
 
 export interface Brand {
   siteName: string;
@@ -58,74 +65,31 @@ const ACCEPTED = ['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'applica
 export type Chat = ReturnType<typeof createChat>;
 
 export function createChat(opts: ChatOptions) {
-  const keys = {
-    token: `mostrador:${opts.siteKey}:token`,
-    outbox: `mostrador:${opts.siteKey}:outbox`,
-    identity: `mostrador:${opts.siteKey}:identity`,
-  };
+  /** Where this site's things are kept in the shopper's storage (token, outbox, identity, preferences). */
+  const key = (name: string) => `mostrador:${opts.siteKey}:${name}`;
   const status = signal<SocketStatus>('closed');
-  const items = signal<TimelineItem[]>([]);
-  const conversationStatus = signal<ConversationStatus | null>(null);
   const locale = signal<Locale>(opts.locale);
   /** The shop's name, colour and greeting; the admin can change them while the panel is open. */
   const brand = signal<Brand>(opts.brand);
-  /** Is anyone of the team online (null until the first welcome). */
-  const availability = signal<{ available: boolean; names: string[]; backAt?: number | null } | null>(null);
   /** What the shopper told us (pre-chat form, offline email). */
   const profile = signal<{ name: string | null; email: string | null }>({ name: null, email: null });
-  /** "We usually reply in X min" (the last 7 days' median first response); null: nothing to go by. */
-  const replyMin = signal<number | null>(null);
-  /** The shopper's conversations on this site (this device, or theirs as a verified customer), newest first. */
-  const conversations = signal<VisitorConversation[]>([]);
-  /** The conversation shown. */
-  const current = signal<string | null>(null);
-
-  const newTimeline = () => new Timeline({ kind: 'visitor' }, { visibleOnly: true });
-  let timeline = newTimeline();
-  /** Who of the team is typing right now (cleared after a few quiet seconds). */
-  const agentTyping = signal<string | null>(null);
-  /** How far the team has read in the current conversation. */
-  const readSeq = signal(0);
-  /** How far the shopper has read (theirs): later messages from the shop are unread. */
-  const seenSeq = signal(0);
-  let typingTimer: ReturnType<typeof setTimeout> | null = null;
-  let lastReadSent = 0;
-  let sentTypingAt = 0;
-  let typingOffTimer: ReturnType<typeof setTimeout> | null = null;
+  const verified = signal<boolean | null>(null);
+  const uploads = signal<Upload[]>([]);
   /** The page and cart the shop reported; re-sent after every welcome. */
   let context: { url?: string; title?: string; cart?: unknown } = {};
-  let conversationId: string | null = null;
   let welcomed = false;
-  let retryTimer: ReturnType<typeof setTimeout> | null = null;
-  /**
-   * The one send on the wire. Sends go one at a time, each after the previous one's ack: a send
-   * the server refuses for now (rate limit) can then never be overtaken by the next one, and the
-   * first sends of a new chat cannot race each other into two conversations.
-   */
-  let inFlight: string | null = null;
-  let inFlightTimer: ReturnType<typeof setTimeout> | null = null;
   /** Who the shop says the shopper is; sent after every welcome. */
   let identity: { id: string; email?: string; name?: string; hash?: string } | null = null;
-  const verified = signal<boolean | null>(null);
   /** Hears every frame first: the lazily loaded rating (ui/Rating.tsx) waits for its answer. */
   let tap: ((frame: VisitorServerFrame) => void) | undefined;
-
   const store = safeStore(opts.storage);
-  /** Changes the outbox: `update` gets what is stored and returns what to keep. */
-  const outbox = (update: (list: OutboxItem[]) => OutboxItem[]) => writeOutbox(store, keys.outbox, update);
-  const unqueue = (clientId: string) => outbox((l) => l.filter((x) => x.clientId !== clientId));
 
-  const refresh = () => {
-    items.value = timeline.items();
-  };
-
-  // ---- socket ----
   const socket = (opts.transport ?? ((h) => new ReconnectingSocket(h)))({
     url: () => opts.socketUrl,
     parse: parseServerFrame,
     onOpen() {
       welcomed = false;
-      const token = store.get(keys.token);
+      const token = store.get(key('token'));
       socket.send({ type: 'hello', v: PROTOCOL_VERSION, locale: opts.lang ?? locale.value, ...(token ? { token } : {}) });
     },
     onFrame: handleFrame,
@@ -136,167 +100,97 @@ export function createChat(opts: ChatOptions) {
       status.value = 'closed';
     },
   });
-
-  function sendFrame(send: PendingSend): void {
-    if (!welcomed) return;
-    typing(false);
-    // Into the known conversation, a resolved one too: the server reopens it (to the agent who
-    // had it when they can take it), so the shopper keeps the whole history. Without one the
-    // server picks or creates it.
-    const target = conversationId ? { conversationId } : {};
-    const files = send.attachments?.length ? { attachments: send.attachments.map((a) => a.id) } : {};
-    // A language the site switched the widget to (Mostrador('locale', …)) is news for the server.
-    socket.send({ type: 'message.send', clientId: send.clientId, text: send.text, ...target, ...files, ...(locale.value !== opts.locale ? { locale: locale.value } : {}) });
-  }
-
-  /** Sends the oldest unsent message if nothing is on the wire and no retry is pending. */
-  function pump(): void {
-    if (!welcomed || inFlight || retryTimer) return;
-    const next = timeline.unsent()[0];
-    if (!next) return;
-    inFlight = next.clientId;
-    // A reply the socket never brought (a dropped frame) must not stall the outbox: resend,
-    // which the server deduplicates by clientId.
-    inFlightTimer = setTimeout(() => {
-      landed(next.clientId);
-      pump();
-    }, 10_000);
-    sendFrame(next);
-  }
-
-  /** The send `clientId` got its answer (ack or error): the next one may go. */
-  function landed(clientId: string): void {
-    if (inFlight !== clientId) return;
-    inFlight = null;
-    if (inFlightTimer) clearTimeout(inFlightTimer);
-    inFlightTimer = null;
-  }
-
-  /** On a fresh connection whatever was on the old one is resent, oldest first. */
-  function flushOutbox(): void {
-    if (inFlight) landed(inFlight);
-    pump();
-  }
-
-  function sync(): void {
-    if (conversationId && welcomed) socket.send({ type: 'sync', conversationId, afterSeq: timeline.lastSeq });
-  }
-
-  function switchConversation(id: string): void {
-    if (id === conversationId) return;
-    const old = timeline;
-    current.value = conversationId = id;
-    lastReadSent = 0;
-    readSeq.value = 0;
-    seenSeq.value = 0;
-    timeline = newTimeline();
-    // Unconfirmed sends belong to whatever conversation the server puts them in.
-    for (const p of old.pendingSends()) if (p.seq === undefined) timeline.addPending(p);
-  }
+  const conn: Conn = { send: (f) => socket.send(f), ready: () => welcomed };
+  const log = createLog(conn, () => rc.reset());
+  const rc = createReceipts(conn, realClock, log.current, log.tl);
+  const st = createStatus(log.current, log.show);
+  const out = createOutbox(
+    {
+      ready: conn.ready,
+      /** Puts one send on the wire (the outbox calls it only once welcomed). */
+      send(p) {
+        rc.typing(false);
+        // Into the known conversation, a resolved one too: the server reopens it (to the agent who
+        // had it when they can take it), so the shopper keeps the whole history. Without one the
+        // server picks or creates it.
+        const id = log.current.value;
+        socket.send({
+          type: 'message.send',
+          clientId: p.clientId,
+          text: p.text,
+          ...(id ? { conversationId: id } : {}),
+          ...(p.attachments?.length ? { attachments: p.attachments.map((a) => a.id) } : {}),
+          // A language the site switched the widget to (Mostrador('locale', …)) is news for the server.
+          ...(locale.value !== opts.locale ? { locale: locale.value } : {}),
+        });
+      },
+    },
+    realClock,
+    store,
+    key('outbox'),
+    log.tl,
+    log.refresh,
+  );
 
   function handleFrame(frame: VisitorServerFrame): void {
     tap?.(frame);
     switch (frame.type) {
       case 'welcome': {
-        store.set(keys.token, frame.token);
-        availability.value = frame.availability;
+        store.set(key('token'), frame.token);
         profile.value = frame.profile;
-        replyMin.value = frame.replyMin ?? null;
-        conversations.value = frame.conversations;
         welcomed = true;
         socket.resetBackoff();
-        const current = frame.conversations.find((c) => c.status !== 'resolved') ?? frame.conversations[0];
-        if (current) {
-          switchConversation(current.id);
-          conversationStatus.value = current.status;
-          readSeq.value = current.readSeq;
-          if ((current.seenSeq ?? 0) > seenSeq.value) seenSeq.value = current.seenSeq ?? 0;
-          sync();
+        const c = st.welcome(frame);
+        if (c) {
+          rc.seen(c);
+          log.sync();
         }
         if (identity) socket.send({ type: 'identify', ...identity });
         if (Object.keys(context).length) socket.send({ type: 'context', ...context });
-        flushOutbox();
-        refresh();
+        out.flush();
+        log.refresh();
         return;
       }
       case 'identified': {
         verified.value = frame.verified;
-        conversations.value = frame.conversations;
         // The shop vouched for this email (verified identify): never ask the shopper for it.
         if (frame.verified && identity?.email && !profile.value.email) profile.value = { ...profile.value, email: identity.email };
-        const open = frame.conversations.find((c) => c.status !== 'resolved');
-        if (open && (!conversationId || conversationStatus.value === 'resolved')) {
-          switchConversation(open.id);
-          conversationStatus.value = open.status;
-          sync();
-          refresh();
+        if (st.identified(frame.conversations)) {
+          log.sync();
+          log.refresh();
         }
         return;
       }
-      case 'ack': {
-        unqueue(frame.clientId);
-        if (!conversationId) switchConversation(frame.conversationId);
-        timeline.ack(frame.clientId, frame.seq);
-        refresh();
-        landed(frame.clientId);
-        pump();
+      case 'ack':
+        log.ack(frame);
+        out.acked(frame.clientId);
         return;
-      }
       case 'message.created': {
         const m = frame.message;
-        if (!conversationId || (m.conversationId !== conversationId && conversationStatus.value === 'resolved')) {
-          switchConversation(m.conversationId);
-        }
-        if (m.conversationId !== conversationId) return;
-        const result = timeline.apply(m);
-        if (result === 'gap') sync();
-        if (result === 'appended') {
-          if (m.author.kind === 'agent') agentTyping.value = null;
-          refresh();
-          if (m.author.kind !== 'visitor') opts.onIncoming?.(items.value[items.value.length - 1]!);
+        st.follow(m.conversationId);
+        if (log.message(m)) {
+          if (m.author.kind === 'agent') rc.agentTyping.value = null;
+          if (m.author.kind !== 'visitor') opts.onIncoming?.(log.items.value.at(-1)!);
         }
         return;
       }
       case 'history.result':
         // The shopper's panel loads from the start; older pages are not requested yet.
         return;
-      case 'sync.result': {
-        if (frame.conversationId !== conversationId) return;
-        const before = timeline.lastSeq;
-        timeline.applyPage(frame.messages);
-        refresh();
-        if (frame.hasMore && timeline.lastSeq > before) sync();
+      case 'sync.result':
+        log.page(frame);
         return;
-      }
-      case 'conversation.updated': {
-        if (!conversationId || frame.conversation.id === conversationId) {
-          if (!conversationId) switchConversation(frame.conversation.id);
-          conversationStatus.value = frame.conversation.status;
-          if (frame.conversation.status !== 'queued') queue.value = null;
-        }
-        return;
-      }
-      case 'error': {
-        handleError(frame.code, frame.ref, frame.retryAfterMs);
-        return;
-      }
-      case 'typing': {
-        if (frame.conversationId !== conversationId || frame.who.kind !== 'agent') return;
-        if (typingTimer) clearTimeout(typingTimer);
-        agentTyping.value = frame.on ? (frame.who.name ?? '') : null;
-        // A lost "stopped typing" must not leave the indicator on forever.
-        if (frame.on) typingTimer = setTimeout(() => (agentTyping.value = null), 8000);
-        return;
-      }
-      case 'read': {
-        if (frame.conversationId === conversationId && frame.by === 'agent' && frame.seq > readSeq.value) readSeq.value = frame.seq;
-        return;
-      }
+      case 'conversation.updated':
       case 'queue':
-        if (frame.conversationId === conversationId || !conversationId) queue.value = { position: frame.position, estimatedWaitMs: frame.estimatedWaitMs };
-        return;
       case 'availability':
-        availability.value = { available: frame.available, names: frame.names, backAt: frame.backAt ?? null };
+        st.frame(frame);
+        return;
+      case 'error':
+        out.refused(frame);
+        return;
+      case 'typing':
+      case 'read':
+        rc.frame(frame);
         return;
       case 'profile.saved':
         profile.value = { name: frame.name, email: frame.email };
@@ -315,32 +209,6 @@ export function createChat(opts: ChatOptions) {
     }
   }
 
-  function handleError(code: ErrorCode, ref: string | undefined, retryAfterMs: number | undefined): void {
-    const failed = ref ? timeline.pendingSends().find((p) => p.clientId === ref) : undefined;
-    if (!failed) return;
-    landed(failed.clientId);
-    if (code === 'rate_limited') {
-      notice.value = 'slow_down';
-      if (noticeTimer) clearTimeout(noticeTimer);
-      noticeTimer = setTimeout(() => (notice.value = null), Math.max(3000, retryAfterMs ?? 0));
-    }
-    if (RETRYABLE_ERRORS.includes(code)) {
-      // Stays in the outbox; try again after the server's hint.
-      if (!retryTimer) {
-        retryTimer = setTimeout(() => {
-          retryTimer = null;
-          flushOutbox();
-        }, retryAfterMs ?? 3000);
-      }
-      return;
-    }
-    // The server will never take this one as it is: show it as failed and stop resending.
-    unqueue(failed.clientId);
-    timeline.markFailed(failed.clientId, code);
-    refresh();
-    pump();
-  }
-
   // ---- actions ----
   function start(): void {
     socket.start();
@@ -349,29 +217,10 @@ export function createChat(opts: ChatOptions) {
   function send(text: string, attachments?: AttachmentRef[]): void {
     const trimmed = text.trim();
     if (!trimmed && !attachments?.length) return;
-    const send: OutboxItem = { clientId: nanoid(), text: trimmed, createdAt: Date.now(), ...(attachments?.length ? { attachments } : {}) };
-    outbox((l) => [...l, send]);
-    timeline.addPending(send);
-    refresh();
+    out.add({ clientId: nanoid(), text: trimmed, createdAt: Date.now(), ...(attachments?.length ? { attachments } : {}) } satisfies OutboxItem);
     start();
-    pump();
+    out.pump();
   }
-
-  function retry(clientId: string): void {
-    const p = timeline.pendingSends().find((x) => x.clientId === clientId);
-    if (!p || p.state !== 'failed') return;
-    timeline.markSending(clientId);
-    outbox((l) => [...l, { clientId, text: p.text, createdAt: p.createdAt }]);
-    refresh();
-    pump();
-  }
-
-  const uploads = signal<Upload[]>([]);
-  /** Place in the queue while waiting for a person. */
-  const queue = signal<{ position: number; estimatedWaitMs: number | null } | null>(null);
-  /** A passing notice for the shopper (e.g. slow down). */
-  const notice = signal<'slow_down' | null>(null);
-  let noticeTimer: ReturnType<typeof setTimeout> | null = null;
 
   function setUpload(key: string, patch: Partial<Upload>): void {
     uploads.value = uploads.value.map((u) => (u.key === key ? { ...u, ...patch } : u));
@@ -410,12 +259,12 @@ export function createChat(opts: ChatOptions) {
 
   /** The visitor token, once the server has issued it (waits for the first welcome). */
   function whenToken(): Promise<string | null> {
-    const existing = store.get(keys.token);
+    const existing = store.get(key('token'));
     if (existing && welcomed) return Promise.resolve(existing);
     return new Promise((resolve) => {
       let tries = 0;
       const timer = setInterval(() => {
-        const token = store.get(keys.token);
+        const token = store.get(key('token'));
         if ((token && welcomed) || ++tries > 100) {
           clearInterval(timer);
           resolve(token);
@@ -446,32 +295,6 @@ export function createChat(opts: ChatOptions) {
     if (welcomed) socket.send({ type: 'context', ...update });
   }
 
-  /** Tells the team the shopper is (or stopped) typing; throttled to one "on" every 3 s. */
-  function typing(on: boolean, preview?: string): void {
-    if (!conversationId || !welcomed) return;
-    const now = Date.now();
-    if (typingOffTimer) clearTimeout(typingOffTimer);
-    if (on) {
-      if (now - sentTypingAt > 3000) {
-        sentTypingAt = now;
-        socket.send({ type: 'typing', conversationId, on: true, ...(preview ? { preview: preview.slice(0, 1000) } : {}) });
-      }
-      typingOffTimer = setTimeout(() => typing(false), 5000);
-    } else if (sentTypingAt) {
-      sentTypingAt = 0;
-      socket.send({ type: 'typing', conversationId, on: false });
-    }
-  }
-
-  /** Marks everything shown as read (call while the panel is open and visible). */
-  function markRead(): void {
-    const seq = timeline.lastSeq;
-    if (!conversationId || !welcomed || seq <= lastReadSent) return;
-    lastReadSent = seq;
-    seenSeq.value = seq;
-    socket.send({ type: 'read', conversationId, seq });
-  }
-
   /** Tells the server who the shopper is (the shop's `identify` command). */
   function identify(payload: unknown): void {
     if (typeof payload !== 'object' || payload === null) return;
@@ -479,13 +302,13 @@ export function createChat(opts: ChatOptions) {
     if (typeof p.id !== 'string' && typeof p.id !== 'number') return;
     const str = (x: unknown) => (typeof x === 'string' && x ? x : undefined);
     const id = String(p.id);
-    const previous = store.get(keys.identity);
+    const previous = store.get(key('identity'));
     if (previous !== null && previous !== id) {
       // Another person signed in on this device: their chat must not show the previous one's.
       forget();
       socket.stop();
     }
-    store.set(keys.identity, id);
+    store.set(key('identity'), id);
     identity = {
       id,
       ...(str(p.email) ? { email: str(p.email)! } : {}),
@@ -496,38 +319,35 @@ export function createChat(opts: ChatOptions) {
   }
 
   function forget(): void {
-    store.set(keys.token, null);
-    store.set(keys.outbox, null);
-    store.set(keys.identity, null);
+    store.set(key('token'), null);
+    out.clear();
+    store.set(key('identity'), null);
     identity = null;
     welcomed = false;
-    if (inFlight) landed(inFlight);
     verified.value = null;
     batch(() => {
-      timeline = newTimeline();
-      current.value = conversationId = null;
-      conversations.value = [];
-      conversationStatus.value = null;
-      refresh();
+      log.clear();
+      st.clear();
     });
   }
 
   /** Asks for the conversation shown by e-mail (to the address the shopper left). */
   function transcript(): void {
-    if (conversationId && welcomed) socket.send({ type: 'transcript', conversationId });
+    const id = log.current.value;
+    if (id && welcomed) socket.send({ type: 'transcript', conversationId: id });
   }
 
   /** Shows one of the shopper's conversations (from `conversations`); writing in it continues it. */
   function openConversation(id: string): void {
-    const c = conversations.value.find((x) => x.id === id);
-    if (!c) return;
+    let c: VisitorConversation | undefined;
     batch(() => {
-      switchConversation(id);
-      conversationStatus.value = c.status;
-      readSeq.value = c.readSeq;
-      refresh();
+      c = st.open(id);
+      if (c) {
+        rc.readSeq.value = c.readSeq;
+        log.refresh();
+      }
     });
-    sync();
+    if (c) log.sync();
   }
 
   /** Forget this visitor on this device (e.g. the shop's logout). */
@@ -536,39 +356,37 @@ export function createChat(opts: ChatOptions) {
     forget();
   }
 
-  // Restore sends that never reached the server (reload, crash, offline).
-  for (const item of readOutbox(store, keys.outbox)) timeline.addPending(item);
-  refresh();
+  log.refresh();
 
   return {
     status,
-    items,
+    items: log.items,
     locale,
     brand,
-    availability,
+    availability: st.availability,
     profile,
-    replyMin,
-    conversations,
-    current,
+    replyMin: st.replyMin,
+    conversations: st.conversations,
+    current: log.current,
     openConversation,
     transcript,
-    notice,
-    queue,
+    notice: out.notice,
+    queue: st.queue,
     saveProfile,
-    conversationStatus,
+    conversationStatus: st.status,
     verified,
-    agentTyping,
-    readSeq,
-    seenSeq,
+    agentTyping: rc.agentTyping,
+    readSeq: rc.readSeq,
+    seenSeq: rc.seenSeq,
     proactive,
     /** The shopper's small preferences and markers on this site (sound, first visit, caps). */
     pref: {
-      get: (key: string) => store.get(`mostrador:${opts.siteKey}:${key}`),
-      set: (key: string, value: string) => store.set(`mostrador:${opts.siteKey}:${key}`, value),
+      get: (name: string) => store.get(key(name)),
+      set: (name: string, value: string) => store.set(key(name), value),
     },
     start,
     send,
-    retry,
+    retry: out.retry,
     attach,
     uploads,
     dismissUpload,
@@ -577,10 +395,10 @@ export function createChat(opts: ChatOptions) {
     /** Rates the current conversation (ui/Rating.tsx), `listen` hearing every frame from then on. */
     rate(frame: Omit<Extract<VisitorClientFrame, { type: 'conversation.rate' }>, 'conversationId'>, listen: typeof tap) {
       tap = listen;
-      socket.send({ ...frame, conversationId });
+      socket.send({ ...frame, conversationId: log.current.value });
     },
-    typing,
-    markRead,
+    typing: rc.typing,
+    markRead: rc.markRead,
     shutdown,
   };
 }
