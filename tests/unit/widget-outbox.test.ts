@@ -169,6 +169,23 @@ describe('the panel’s outbox', () => {
     expect(m.wire).toEqual(['c_1xxxxxx', 'c_2xxxxxx', 'c_1xxxxxx']);
   });
 
+  it('a retried send is stored again with its files, so a reload before its ack resends all of it', () => {
+    const storage = memoryStorage();
+    const m = model(storage);
+    const files = [{ id: 'att_1', name: 'foto.jpg', contentType: 'image/jpeg', size: 1200 }];
+    m.out.add({ ...item(1), attachments: files });
+    m.out.pump();
+    m.out.refused({ code: 'bad_frame', ref: 'c_1xxxxxx' });
+    expect(m.stored()).toEqual([]);
+    m.out.retry('c_1xxxxxx');
+    expect(readOutbox(safeStore(storage), KEY)).toEqual([{ ...item(1), attachments: files }]);
+    // The panel reloads before the ack: the new outbox resends the message with its files.
+    const again = model(storage);
+    again.out.pump();
+    expect(again.tl.pendingSends()).toMatchObject([{ clientId: 'c_1xxxxxx', attachments: files, state: 'sending' }]);
+    expect(again.wire).toEqual(['c_1xxxxxx']);
+  });
+
   it('errors about something else (no ref, or not one of its sends) leave the wire as it is', () => {
     const m = model();
     m.out.add(item(1));

@@ -75,7 +75,8 @@ export function createOutbox(
       const p = tl().pendingSends().find((x) => x.clientId === clientId);
       if (!p || p.state !== 'failed') return;
       tl().markSending(clientId);
-      save((l) => [...l, { clientId, text: p.text, createdAt: p.createdAt }]);
+      // Stored again as it was sent, files included: a reload before the ack resends all of it.
+      save((l) => [...l, { clientId, text: p.text, createdAt: p.createdAt, ...(p.attachments?.length ? { attachments: p.attachments } : {}) }]);
       refresh();
       pump();
     },
