@@ -117,8 +117,9 @@ export interface RunFigures {
   oursWindowMs: number;
   /** Thread (CPU) time of those tasks: what machine load does not inflate (nor CDP throttling, mostly). */
   oursWindowCpuMs: number;
-  /** All top-level main-thread tasks over the window (the page's busy time). */
+  /** All top-level main-thread tasks over the window (the page's busy time), and their CPU time. */
   busyMs: number;
+  busyCpuMs: number;
   longTasks: number;
   longestTaskMs: number;
   cls: number;
@@ -196,6 +197,7 @@ async function measurePage(browser: Browser, shopUrl: string, widgetOrigin: stri
   let oursWindow = 0;
   let oursCpu = 0;
   let busy = 0;
+  let busyCpu = 0;
   let longTasks = 0;
   let longest = 0;
   for (const t of tasks) {
@@ -209,6 +211,7 @@ async function measurePage(browser: Browser, shopUrl: string, widgetOrigin: stri
       console.error(`  task ${ms.toFixed(1)} ms (cpu ${((t.tdur ?? 0) / 1000).toFixed(1)}) at ${((t.ts - navStart) / 1000).toFixed(0)} ms${ours ? ' (ours)' : ''}: ${inner.map((e) => `${e.name} ${(e.dur! / 1000).toFixed(1)} ${urlsOf(e)[0] ?? ''}`).join(' | ')}`);
     }
     busy += ms;
+    busyCpu += (t.tdur ?? 0) / 1000;
     if (ms > LONG_TASK_MS) longTasks++;
     longest = Math.max(longest, ms);
     if (ours) {
@@ -226,7 +229,7 @@ async function measurePage(browser: Browser, shopUrl: string, widgetOrigin: stri
       requests.push(new URL(url).pathname);
     } else bytesShop += bytes;
   }
-  return { oursUntilLauncherMs: oursUntil, oursWindowMs: oursWindow, oursWindowCpuMs: oursCpu, busyMs: busy, longTasks, longestTaskMs: longest, cls, bytesOurs, bytesShop, wsBytes, launcherAtMs, requests: requests.sort(), panelLoaded };
+  return { oursUntilLauncherMs: oursUntil, oursWindowMs: oursWindow, oursWindowCpuMs: oursCpu, busyMs: busy, busyCpuMs: busyCpu, longTasks, longestTaskMs: longest, cls, bytesOurs, bytesShop, wsBytes, launcherAtMs, requests: requests.sort(), panelLoaded };
 }
 
 interface LhFigures {
@@ -325,7 +328,7 @@ export async function runWidgetBench(argv: string[]): Promise<void> {
     `|---|---:|---:|`,
     `| our main thread until the launcher shows | — | ${ms(m('snippet', 'oursUntilLauncherMs'))} (launcher at ${ms(m('snippet', 'launcherAtMs'))}) |`,
     `| our main thread, navigation + idle window | — | ${ms(m('snippet', 'oursWindowMs'))} (CPU ${ms(m('snippet', 'oursWindowCpuMs'))}) |`,
-    `| page main-thread busy time over the window | ${ms(m('bare', 'busyMs'))} | ${ms(m('snippet', 'busyMs'))} |`,
+    `| page main-thread busy time over the window | ${ms(m('bare', 'busyMs'))} (CPU ${ms(m('bare', 'busyCpuMs'))}) | ${ms(m('snippet', 'busyMs'))} (CPU ${ms(m('snippet', 'busyCpuMs'))}) |`,
     `| long tasks (> ${LONG_TASK_MS} ms), all runs | ${runs.bare.reduce((n, f) => n + f.longTasks, 0)} | ${s.reduce((n, f) => n + f.longTasks, 0)} (longest ${ms(Math.max(...s.map((f) => f.longestTaskMs)))}) |`,
     `| layout shift (CLS), worst run | ${Math.max(...runs.bare.map((f) => f.cls)).toFixed(3)} | ${Math.max(...s.map((f) => f.cls)).toFixed(3)} |`,
     `| bytes from our server | — | ${kb(m('snippet', 'bytesOurs'))} |`,
