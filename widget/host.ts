@@ -14,7 +14,7 @@
  * teaser, open.
  */
 import { BRIDGE_NS, type FrameToHost, type HostCommand, type HostToFrame } from '../shared/bridge';
-import { LOADER_STRINGS, type Locale } from '../shared/i18n';
+import type { Locale } from '../shared/i18n';
 import { FRAME_CSS, type LoaderApi } from './launcher';
 
 type Listener = (payload?: unknown) => void;
@@ -25,7 +25,7 @@ type Listener = (payload?: unknown) => void;
   const parts = stub?.l;
   if (!stub || !parts) return; // loaded without widget.js, or already taken over
   delete stub.l;
-  const { host, shadow, wrap, button, site, base } = parts;
+  const { host, shadow, wrap, button, site, base, strings } = parts;
   let locale: Locale = parts.locale;
   let isOpen = false;
   /** An iframe of ours and the messages waiting for it to say `ready`. */
@@ -74,7 +74,7 @@ type Listener = (payload?: unknown) => void;
   const page = () => post({ type: 'command', name: 'page', payload: { url: location.href, title: document.title, since } });
 
   function render(teaser = wrap.classList.contains('t')): void {
-    const s = LOADER_STRINGS[locale];
+    const s = strings[locale];
     wrap.className = isOpen ? 'o' : teaser ? 't' : '';
     const label = isOpen ? s.closeChat : s.openChat;
     button.setAttribute('aria-label', unread && !isOpen ? `${label} (${unread} ${s.unread})` : label);
