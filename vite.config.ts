@@ -1,10 +1,12 @@
 /**
- * One config, four builds (`npm run build` runs them all):
+ * One config, six builds (`npm run build` runs them all):
  *  - default: the console SPA (console/index.html), hashed assets in dist/assets/;
  *  - `--mode panel`: the widget panel (widget/app/index.html), built on its own so it shares no
  *    chunk with the console: a shopper downloads only what the panel uses;
  *  - `--mode loader`: widget/loader.ts as one small IIFE, dist/widget.js, that merchants embed;
  *  - `--mode host`: widget/host.ts, dist/widget-host.js, the host-page half widget.js loads lazily;
+ *  - `--mode presence`: widget/presence.ts, dist/widget-presence.js, the script of the hidden
+ *    presence frame the host half adds until the shopper shows intent;
  *  - `--mode server`: the server and its commands as Node ES modules in dist-server/ (`npm start`
  *    runs dist-server/index.js; dependencies stay in node_modules, so `npm ci --omit=dev` suffices).
  */
@@ -84,8 +86,8 @@ export default defineConfig(({ mode }) => {
       },
     };
   }
-  if (mode === 'loader' || mode === 'host') {
-    const loader = mode === 'loader';
+  if (mode === 'loader' || mode === 'host' || mode === 'presence') {
+    const entry = { loader: ['widget/loader.ts', 'MostradorLoader', 'widget.js'], host: ['widget/host.ts', 'MostradorHost', 'widget-host.js'], presence: ['widget/presence.ts', 'MostradorPresence', 'widget-presence.js'] }[mode] as [string, string, string];
     return {
       oxc: jsx,
       publicDir: false,
@@ -93,15 +95,16 @@ export default defineConfig(({ mode }) => {
       build: {
         outDir: resolve(root, 'dist'),
         emptyOutDir: false,
-        target: 'es2020',
+        // The presence frame runs in our own iframe, like the panel: a current browser.
+        target: mode === 'presence' ? 'es2022' : 'es2020',
         minify: 'terser',
         terserOptions: { ecma: 2020, compress: { passes: 5 }, format: { comments: false } },
         sourcemap: false,
         lib: {
-          entry: resolve(root, loader ? 'widget/loader.ts' : 'widget/host.ts'),
+          entry: resolve(root, entry[0]),
           formats: ['iife'],
-          name: loader ? 'MostradorLoader' : 'MostradorHost',
-          fileName: () => (loader ? 'widget.js' : 'widget-host.js'),
+          name: entry[1],
+          fileName: () => entry[2],
         },
       },
     };

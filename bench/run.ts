@@ -14,6 +14,7 @@
  * first, agents on the last, so delivery is measured across nodes).
  *
  *   npm run bench -- --reports          the reports on 100,000 conversations and 2,000,000 messages (bench/reports.ts)
+ *   npm run bench -- --widget [--quick] what the widget costs a shop page: Chromium 4× CPU and Lighthouse 12 mobile (bench/widget.ts)
  * See docs/benchmarks.md for the method.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -28,6 +29,7 @@ import { fmtInt, fmtKiB, fmtMs, fmtRatio } from './stats';
 import { killEverything, type TargetKind } from './target';
 import { WorkerPool } from './workers';
 import { runReportsBench } from './reports';
+import { runWidgetBench } from './widget';
 
 function parseArgs(argv: string[]): RunConfig {
   const flags = new Map<string, string>();
@@ -129,6 +131,7 @@ function checks(r: RunResult): Check[] {
 
 async function main(): Promise<void> {
   if (process.argv.includes('--reports')) return runReportsBench(process.argv.slice(2));
+  if (process.argv.includes('--widget')) return runWidgetBench(process.argv.slice(2));
   const config = parseArgs(process.argv.slice(2));
   const startedAt = new Date();
   const t0 = hrUs();

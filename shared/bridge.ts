@@ -32,6 +32,10 @@ export type FrameToHost = Ns &
     | { type: 'teaser'; show: boolean }
     | { type: 'unread'; count: number }
     | { type: 'message'; message: { text: string; authorKind: string; authorName?: string } }
+    /** The presence frame: the panel is needed now (a message for the shopper, unread replies, a proactive rule holds). */
+    | { type: 'boot'; reason: 'message' | 'unread' | 'proactive' }
+    /** The panel: its socket is welcomed, so the presence frame can go (one socket hands over to the other). */
+    | { type: 'live' }
   );
 
 export function isBridgeMessage(data: unknown): data is { ns: typeof BRIDGE_NS; type: string } {

@@ -54,7 +54,7 @@ import { LAUNCHER_CSS, type LoaderApi } from './launcher';
   };
   api.q = q;
   api.loaded = true;
-  api.l = { host, shadow, sheet, wrap, button, site, base, locale, color: script!.getAttribute('data-color') };
+  api.l = { host, shadow, sheet, wrap, button, site, base, locale, color: script!.getAttribute('data-color'), strings: LOADER_STRINGS };
   button.onclick = () => api('toggle');
   button.onpointerenter = button.onfocus = load;
   if ('requestIdleCallback' in window) requestIdleCallback(load, { timeout: 3000 });

@@ -91,3 +91,14 @@ export function frameHtml(template: string, site: FrameSite, opts: { email?: boo
   const json = JSON.stringify({ ...frameConfig(site), ...(opts.email === false ? { noEmail: true } : {}), lang: locale, t: WIDGET_STRINGS[locale] }).replace(/</g, '\\u003c');
   return template.replace('</head>', `<script type="application/json" id="mostrador-config">${json}</script></head>`);
 }
+
+/**
+ * The presence frame (/widget/presence), what a shop page loads on idle instead of the panel
+ * (widget/presence.ts): the launcher's colour and side, and the proactive rules, so it can tell
+ * when the panel has something to show. No strings, no styles: its script is /widget-presence.js.
+ */
+export function presenceHtml(site: FrameSite): string {
+  const c = frameConfig(site);
+  const json = JSON.stringify({ ...(c.color ? { color: c.color } : {}), ...(c.side ? { side: c.side } : {}), proactive: c.proactive }).replace(/</g, '\\u003c');
+  return `<!doctype html><meta charset="utf-8"><script type="application/json" id="mostrador-config">${json}</script><script src="/widget-presence.js"></script>`;
+}

@@ -14,7 +14,7 @@ import type { SecurityLog } from '../security-log';
 import { refusedFrame } from './refused-frame';
 import { DEMO_DIR } from '../paths';
 import type { Store } from '../store/types';
-import { frameHtml, frameLocale } from './frame-page';
+import { frameHtml, frameLocale, presenceHtml } from './frame-page';
 import { consoleAppRoutes } from './console-app';
 
 
@@ -87,10 +87,11 @@ export function staticRoutes(deps: StaticDeps) {
   });
 
   /**
-   * The loader (/widget.js) and its lazy host half (/widget-host.js), brotli or gzip when the
-   * browser takes it (precompressed at build time).
+   * The loader (/widget.js), its lazy host half (/widget-host.js) and the presence frame's
+   * script (/widget-presence.js), brotli or gzip when the browser takes it (precompressed at
+   * build time).
    */
-  for (const name of ['widget.js', 'widget-host.js']) {
+  for (const name of ['widget.js', 'widget-host.js', 'widget-presence.js']) {
     app.get(`/${name}`, async (c) => {
       const accept = c.req.header('accept-encoding') ?? '';
       const encoding = /\bbr\b/.test(accept) ? 'br' : /\bgzip\b/.test(accept) ? 'gzip' : null;
@@ -108,6 +109,29 @@ export function staticRoutes(deps: StaticDeps) {
       });
     });
   }
+
+  /**
+   * The presence frame: hidden, loaded on idle by widget-host.js (see widget/presence.ts). On a
+   * page whose origin is not allowed it is an empty page (the panel explains why on intent).
+   */
+  app.get('/widget/presence', async (c) => {
+    const key = c.req.query('site') ?? '';
+    const site = key ? await deps.store.sites.byPublicKey(key) : null;
+    if (!site) return c.text('Unknown site key.', 404);
+    const csp = (script: string) =>
+      ["default-src 'none'", `connect-src 'self' ${wsSources(c)}`, `script-src ${script}`, "base-uri 'none'", "form-action 'none'", frameAncestors(site.allowedOrigins)].join('; ');
+    const embedder = originOf(c.req.header('referer'));
+    if (embedder && c.req.header('sec-fetch-dest') !== 'document' && !isSameOrigin(c, embedder, deps.publicUrl ?? '') && !originAllowed(embedder, site.allowedOrigins)) {
+      deps.securityLog?.record(
+        'origin_refused',
+        `${site.publicKey} ${embedder}`,
+        { site: site.publicKey, origin: embedder, where: 'widget' },
+        `widget refused on ${embedder}: not an allowed origin of ${site.publicKey}; add it in the console (Settings → Embed → Allowed origins)`,
+      );
+      return c.html('<!doctype html>', 200, { 'Content-Security-Policy': csp("'none'"), 'Cache-Control': 'no-store' });
+    }
+    return c.html(presenceHtml(site), 200, { 'Content-Security-Policy': csp("'self'"), 'Cache-Control': 'no-cache' });
+  });
 
   app.get('/widget/frame', async (c) => {
     const key = c.req.query('site') ?? '';

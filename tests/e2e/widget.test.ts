@@ -41,6 +41,7 @@ async function merchant(html: (widget: string) => string, headers: (widget: stri
 const snippet = (widget: string) => `<script src="/stub.js"></script><script async src="${widget}/widget.js" data-site="pk_demo"></script>`;
 const panelOf = (page: Page): FrameLocator => page.frameLocator('iframe[title*="chat" i]');
 const frameOf = (page: Page): Frame | undefined => page.frames().find((f) => f.url().includes('/widget/frame'));
+const presenceOf = (page: Page): Frame | undefined => page.frames().find((f) => f.url().includes('/widget/presence'));
 
 /** An agent on the socket, to answer whatever conversation the shopper starts. */
 async function agent() {
@@ -319,14 +320,16 @@ describe.runIf(hasChromium)('the shopper widget', () => {
     const context = await ctx.browser.newContext({ locale: 'en-US' });
     const page = await context.newPage();
     await page.goto(origin);
-    // The panel has loaded (idle) and is listening.
-    await expect.poll(() => frameOf(page)?.evaluate(() => document.readyState).catch(() => null), T).toBe('complete');
+    // The presence frame has loaded (idle) and is listening; the panel waits for intent.
+    await expect.poll(() => presenceOf(page)?.evaluate(() => document.readyState).catch(() => null), T).toBe('complete');
     const ad = page.frames().find((f) => f.url().startsWith(evil))!;
-    // The panel's frame lives in the launcher's shadow root: it is not even in window.frames.
+    // Our frames live in the launcher's shadow root: they are not even in window.frames.
     expect(await ad.evaluate(() => window.parent.frames.length)).toBe(1);
     await ad.evaluate(() => {
       const forged = [
         { ns: 'mostrador', type: 'open' },
+        // As if from the presence frame: the panel must not boot for a forged message.
+        { ns: 'mostrador', type: 'boot', reason: 'message' },
         { ns: 'mostrador', type: 'unread', count: 42 },
         { ns: 'mostrador', type: 'command', name: 'identify', payload: { id: 'cus_maria', name: 'Forged' } },
         { ns: 'mostrador', type: 'command', name: 'cart', payload: { items: [], total: 999999, currency: 'EUR' } },
@@ -341,7 +344,7 @@ describe.runIf(hasChromium)('the shopper widget', () => {
     // nothing opens, counts or is stored.
     await page.waitForTimeout(1000);
     expect(await page.getByRole('button', { name: 'Open chat' }).count()).toBe(1);
-    expect(await page.locator('iframe[title*="chat" i]').isHidden()).toBe(true);
+    expect(frameOf(page)).toBeUndefined();
     expect(await page.getByRole('button', { name: /unread/ }).count()).toBe(0);
     expect(forgedVisitors()).toBe(0);
     // The real shop's command still works.

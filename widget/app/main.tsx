@@ -9,6 +9,7 @@ import type { WidgetStrings } from '../../shared/widget-strings/en';
 import { pickLocale, type Locale } from '../../shared/locale';
 import { createChat } from './state/chat';
 import { createProactive, type ClientRule } from './state/proactive';
+import { toCart } from './state/cart';
 import { effect, signal } from './state/signal';
 import { Panel } from './ui/Panel';
 import { lazy } from './lazy';
@@ -58,9 +59,11 @@ function safeStorage(): Storage | null {
 }
 
 const params = new URLSearchParams(location.search);
+/** What the host put in the fragment (never sent to our server): its origin, the snippet's side, why it booted us. */
+const hash = new URLSearchParams(location.hash.slice(1));
 const siteKey = params.get('site') ?? '';
 const hostOrigin = (() => {
-  const raw = new URLSearchParams(location.hash.slice(1)).get('host');
+  const raw = hash.get('host');
   try {
     return raw ? new URL(raw).origin : null;
   } catch {
@@ -99,24 +102,43 @@ const chat = createChat({
   locale: pickLocale([params.get('lang'), ...navigator.languages]),
   lang: pickLocale([...navigator.languages, params.get('lang')]),
   storage: safeStorage(),
-  onIncoming(item) {
-    toHost({ ns: BRIDGE_NS, type: 'message', message: { text: item.text, authorKind: item.author.kind, ...(item.author.name ? { authorName: item.author.name } : {}) } });
-    if (!isOpen && item.kind !== 'system') {
-      teaser.value = item;
-      if (sound.value) void import('./sound').then((m) => m.playChime());
-    }
-  },
+  onIncoming: incoming,
 });
+
+function incoming(item: TimelineItem): void {
+  toHost({ ns: BRIDGE_NS, type: 'message', message: { text: item.text, authorKind: item.author.kind, ...(item.author.name ? { authorName: item.author.name } : {}) } });
+  if (!isOpen && item.kind !== 'system') {
+    teaser.value = item;
+    if (sound.value) void import('./sound').then((m) => m.playChime());
+  }
+}
 
 /** Chime for new messages while the panel is closed; the shopper can turn it off. */
 const pref = chat.pref;
 const sound = signal(pref.get('sound') !== 'off');
 
+// The socket is welcomed: the host lets the presence frame (and its socket) go.
+let live = false;
+effect(() => {
+  if (!live && chat.availability.value) {
+    live = true;
+    toHost({ ns: BRIDGE_NS, type: 'live' });
+  }
+});
+
 // Unread: what the shop said after the shopper last read, counted while the panel is closed
-// (live, and on the next visit from where they left off).
+// (live, and on the next visit from where they left off). Booted by the presence frame for a
+// message that reached the shopper before this panel was there (widget/presence.ts): once
+// synced, the newest unread one is announced as if it had arrived now (teaser, chime, `on`).
+let announce = hash.get('boot') === 'message';
 effect(() => {
   const seen = chat.seenSeq.value;
-  const n = isOpen ? 0 : chat.items.value.filter((i) => i.seq !== null && i.seq > seen && i.author.kind !== 'visitor' && i.kind !== 'system').length;
+  const fresh = chat.items.value.filter((i) => i.seq !== null && i.seq > seen && i.author.kind !== 'visitor' && i.kind !== 'system');
+  if (announce && fresh.length) {
+    announce = false;
+    incoming(fresh.at(-1)!);
+  }
+  const n = isOpen ? 0 : fresh.length;
   if (n !== unread) {
     unread = n;
     toHost({ ns: BRIDGE_NS, type: 'unread', count: n });
@@ -158,7 +180,7 @@ effect(() => {
   shown = `${color}${side}`;
   if (color) document.documentElement.style.setProperty('--brand', color);
   else document.documentElement.style.removeProperty('--brand');
-  document.documentElement.dataset.side = side ?? (new URLSearchParams(location.hash.slice(1)).get('side') === 'left' ? 'left' : 'right');
+  document.documentElement.dataset.side = side ?? (hash.get('side') === 'left' ? 'left' : 'right');
   toHost({ ns: BRIDGE_NS, type: 'brand', ...(color ? { color } : {}), ...(side ? { side } : {}) });
 });
 
@@ -176,25 +198,6 @@ effect(() => {
 document.addEventListener('visibilitychange', () => {
   if (isOpen && document.visibilityState === 'visible') chat.markRead();
 });
-
-/** The shop's cart, normalised to the protocol's shape (amounts in cents); null if unusable. */
-function toCart(payload: unknown) {
-  if (typeof payload !== 'object' || payload === null) return null;
-  const p = payload as { items?: unknown; total?: unknown; currency?: unknown };
-  if (!Array.isArray(p.items) || typeof p.total !== 'number' || typeof p.currency !== 'string') return null;
-  const items = p.items
-    .filter((i): i is { sku?: unknown; name: string; quantity: number; price: number } =>
-      typeof i === 'object' && i !== null && typeof i.name === 'string' && typeof i.quantity === 'number' && typeof i.price === 'number')
-    .slice(0, 100)
-    .map((i) => ({
-      ...(typeof i.sku === 'string' ? { sku: i.sku.slice(0, 64) } : {}),
-      name: i.name.slice(0, 200),
-      quantity: Math.max(0, Math.round(i.quantity)),
-      price: Math.max(0, Math.round(i.price)),
-    }));
-  const currency = p.currency.toUpperCase();
-  return /^[A-Z]{3}$/.test(currency) ? { items, total: Math.max(0, Math.round(p.total)), currency } : null;
-}
 
 /** The teaser is shown only while the panel is closed: its own chunk. */
 const Teaser = lazy(() => import('./ui/Teaser'));
@@ -233,10 +236,10 @@ window.addEventListener('message', (e: MessageEvent) => {
         chat.identify(msg.payload);
         chat.start();
       } else if (msg.name === 'page') {
-        const p = (msg.payload ?? {}) as { url?: unknown; title?: unknown };
+        const p = (msg.payload ?? {}) as { url?: unknown; title?: unknown; since?: unknown };
         if (typeof p.url === 'string') {
           chat.setContext({ url: p.url.slice(0, 2048), ...(typeof p.title === 'string' ? { title: p.title.slice(0, 300) } : {}) });
-          proactive.page(p.url);
+          proactive.page(p.url, p.since);
         }
       } else if (msg.name === 'cart') {
         const cart = toCart(msg.payload);

@@ -86,10 +86,12 @@ export function createProactive(deps: ProactiveDeps) {
   }
 
   return {
-    page(nextUrl: string): void {
+    /** A page view began (`since`: when, as the host page says, epoch ms; taken within the last hour). */
+    page(nextUrl: string, since?: unknown): void {
       if (nextUrl === url) return;
       url = nextUrl;
-      pageEnteredAt = deps.now();
+      const now = deps.now();
+      pageEnteredAt = Math.min(now, Math.max(Number(since) || now, now - 3_600_000));
       exitIntent = false;
       askedThisPage = false;
       check();
