@@ -8,7 +8,8 @@ import { BRIDGE_NS, isBridgeMessage, type FrameToHost, type HostToFrame } from '
 import type { WidgetStrings } from '../../shared/widget-strings/en';
 import { pickLocale, type Locale } from '../../shared/locale';
 import { createChat } from './state/chat';
-import { createProactive, type ClientRule } from './state/proactive';
+import type { ClientRule } from './state/proactive';
+import { lazyProactive } from './state/proactive-lazy';
 import { toCart } from './state/cart';
 import { effect, signal } from './state/signal';
 import { Panel } from './ui/Panel';
@@ -155,7 +156,7 @@ effect(() => {
   toHost({ ns: BRIDGE_NS, type: 'teaser', show });
 });
 
-const proactive = createProactive({
+const proactive = lazyProactive({
   rules: Array.isArray(config.proactive) ? config.proactive : [],
   storage: pref,
   now: Date.now,
