@@ -8,6 +8,8 @@ import type { WebSocket } from 'ws';
 import { LIMITS } from '../shared/protocol';
 import { sessionFromRequest } from './auth';
 import type { Bus } from './bus/bus';
+import type { Cluster } from './bus/cluster';
+import { announceSiteWrites, joinCluster } from './cluster-node';
 import { originAllowed } from './domain/origins';
 import { bodyLimits, clientAddress, clientInfo, isSameOrigin, problem, problemOnError } from './http';
 import { SecurityLog } from './security-log';
@@ -74,6 +76,8 @@ export interface AppDeps {
   apiRateLimit?: { rate: number; burst: number };
   /** E-mail (issue 13): how it is sent (null: not configured) and the limits of inbound mail. */
   mail?: AppMail;
+  /** The other nodes (REDIS_URL: bus/redis.ts); absent: this process is the only one. */
+  cluster?: Cluster;
 }
 
 export interface AppMail {
@@ -95,6 +99,9 @@ if (typeof globalThis.ErrorEvent === 'undefined') {
   };
 }
 
+/** With several nodes, how often each re-arms the snoozes from the store. */
+const SNOOZE_SWEEP_MS = 30_000;
+
 type Env = { Variables: { site: SiteRecord; session: AgentSession } };
 
 export { VERSION };
@@ -106,7 +113,8 @@ export function createApp(deps: AppDeps) {
   // Frames above this are refused by `ws` itself (close 1009) before we buffer them.
   wss.options.maxPayload = LIMITS.hardMaxFrameBytes;
   const heartbeat = new Heartbeat(deps.heartbeatMs ?? 30_000);
-  const agentSockets = new AgentSockets();
+  const cluster = deps.cluster;
+  const agentSockets = new AgentSockets(cluster);
   const presence = new PresenceRegistry();
   const visitorFeed = new VisitorFeed(presence);
   // Departed shoppers are pruned on a timer, not when an agent happens to say hello.
@@ -128,8 +136,30 @@ export function createApp(deps: AppDeps) {
     },
   };
 
-  router.attach({ ...core, team });
+  router.attach({ ...core, team, ...(cluster?.shared ? { cluster } : {}) });
   snoozer.attach(core);
+  let leaveCluster = () => {};
+  if (cluster?.shared) {
+    announceSiteWrites(deps.store, cluster);
+    leaveCluster = joinCluster({
+      cluster,
+      bus: deps.bus,
+      store: deps.store,
+      logger: deps.logger,
+      team,
+      now,
+      router,
+      endSession: (h) => agentSockets.endSessionHere(h),
+      endAgent: (id) => agentSockets.endAgentHere(id),
+      // Frames from other nodes may have been lost meanwhile: every client reconnects (to any node)
+      // and catches up from the store by seq, as after a restart.
+      resync: () => {
+        for (const client of wss.clients as Set<WebSocket>) client.close(1012, 'reconnect to catch up');
+      },
+    });
+    // A snooze armed by a node that died still wakes.
+    snoozer.sweep(SNOOZE_SWEEP_MS);
+  }
   // Snoozes stored before a restart wake at their time (or now, when it passed meanwhile).
   void snoozer.start().catch((err: unknown) => deps.logger.error({ err }, 'could not re-arm the snoozed conversations'));
   const inbound: InboundDeps = { ...core, uploadsDir: deps.uploadsDir, replyDomain: deps.mail?.replyDomain ?? '', maxBytes: deps.mail?.maxInboundBytes ?? 10 * 1024 * 1024 };
@@ -233,6 +263,7 @@ export function createApp(deps: AppDeps) {
     /** Closes every socket (clients reconnect with backoff) and stops the heartbeat. */
     closeSockets(code = 1001, reason = 'server shutting down'): Promise<void> {
       heartbeat.stop();
+      leaveCluster();
       snoozer.stop();
       shops.importer.stop();
       team.close();

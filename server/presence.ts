@@ -8,6 +8,7 @@ import type { BusinessHours } from '../shared/site-settings';
 import { isOpen, nextOpening } from './domain/hours';
 import type { SiteRecord } from './store/types';
 import { topics, type Bus } from './bus/bus';
+import type { TeamEntry } from './bus/cluster';
 
 /** How often a site with business hours is checked for opening or closing. */
 const HOURS_CHECK_MS = 30_000;
@@ -285,7 +286,15 @@ function toSummary(visitorId: string, p: Presence): VisitorSummary {
  * whether any of their sockets is connected. Routing and the widget's offline mode read it.
  */
 export class TeamPresence {
-  private readonly sites = new Map<string, Map<string, { name: string; chosen: 'online' | 'away'; sockets: number }>>();
+  private readonly sites = new Map<string, Map<string, { name: string; chosen: 'online' | 'away'; chosenAt: number; sockets: number }>>();
+  /**
+   * What other nodes said of their agents (REDIS_URL): per node, when it last spoke and its
+   * agents per site. A node that stops speaking for REMOTE_TTL_MS is forgotten (it died): its
+   * agents count as offline from then on.
+   */
+  private readonly remote = new Map<string, { seenAt: number; sites: Map<string, TeamEntry[]> }>();
+  /** Told when this node's own agents on a site changed (the cluster sends the snapshot to the others). */
+  onLocalChange: (siteId: string) => void = () => {};
   /** Each site's business hours, as last read (a shopper's hello, an admin's save). */
   private readonly hours = new Map<string, BusinessHours | null>();
   /** Per site with hours: a timer that notices the counter opening or closing. */
@@ -299,26 +308,107 @@ export class TeamPresence {
 
   connected(siteId: string, agent: { id: string; name: string }): 'online' | 'away' {
     const s = this.site(siteId);
-    const e = s.get(agent.id) ?? { name: agent.name, chosen: 'online' as const, sockets: 0 };
+    // A status the agent chose on another node holds here too.
+    const known = s.get(agent.id) ?? this.remoteChoice(siteId, agent.id);
+    const e = s.get(agent.id) ?? { name: agent.name, chosen: known?.chosen ?? ('online' as const), chosenAt: known?.chosenAt ?? 0, sockets: 0 };
     e.sockets++;
     e.name = agent.name;
     s.set(agent.id, e);
-    return e.chosen;
+    this.onLocalChange(siteId);
+    return this.choice(siteId, agent.id, e);
   }
 
   disconnected(siteId: string, agentId: string): void {
     const e = this.sites.get(siteId)?.get(agentId);
     if (e) e.sockets = Math.max(0, e.sockets - 1);
+    if (e) this.onLocalChange(siteId);
   }
 
-  setStatus(siteId: string, agentId: string, status: 'online' | 'away'): void {
+  setStatus(siteId: string, agentId: string, status: 'online' | 'away', at: number = Date.now()): void {
     const e = this.sites.get(siteId)?.get(agentId);
-    if (e) e.chosen = status;
+    if (!e) return;
+    e.chosen = status;
+    // Strictly later than any choice seen so far, so the newest choice wins on every node.
+    e.chosenAt = Math.max(at, (this.remoteChoice(siteId, agentId)?.chosenAt ?? 0) + 1, e.chosenAt + 1);
+    this.onLocalChange(siteId);
   }
 
-  /** Every known agent with their effective status (offline when no socket is open). */
+  /** The latest status an agent chose on another node, if any. */
+  private remoteChoice(siteId: string, agentId: string): { chosen: 'online' | 'away'; chosenAt: number } | null {
+    let best: TeamEntry | null = null;
+    for (const node of this.remote.values()) for (const a of node.sites.get(siteId) ?? []) if (a.id === agentId && (!best || a.chosenAt > best.chosenAt)) best = a;
+    return best;
+  }
+
+  private choice(siteId: string, agentId: string, local: { chosen: 'online' | 'away'; chosenAt: number } | undefined): 'online' | 'away' {
+    const r = this.remoteChoice(siteId, agentId);
+    return r && (!local || r.chosenAt > local.chosenAt) ? r.chosen : (local?.chosen ?? 'online');
+  }
+
+  /** Every known agent with their effective status (offline when no socket is open on any node). */
   team(siteId: string): { id: string; name: string; status: AgentStatus }[] {
-    return [...(this.sites.get(siteId) ?? new Map()).entries()].map(([id, e]) => ({ id, name: e.name, status: e.sockets === 0 ? 'offline' : e.chosen }));
+    const merged = new Map<string, { name: string; chosen: 'online' | 'away'; chosenAt: number; sockets: number }>();
+    for (const [id, e] of this.sites.get(siteId) ?? []) merged.set(id, { ...e });
+    for (const node of this.remote.values()) {
+      for (const a of node.sites.get(siteId) ?? []) {
+        const m = merged.get(a.id);
+        if (!m) merged.set(a.id, { name: a.name, chosen: a.chosen, chosenAt: a.chosenAt, sockets: a.sockets });
+        else {
+          m.sockets += a.sockets;
+          if (a.chosenAt > m.chosenAt) Object.assign(m, { chosen: a.chosen, chosenAt: a.chosenAt });
+        }
+      }
+    }
+    return [...merged.entries()].map(([id, e]) => ({ id, name: e.name, status: e.sockets === 0 ? 'offline' : e.chosen }));
+  }
+
+  /** This node's own agents on a site (what it tells the other nodes). */
+  snapshot(siteId: string): TeamEntry[] {
+    return [...(this.sites.get(siteId) ?? [])].map(([id, e]) => ({ id, name: e.name, chosen: e.chosen, chosenAt: e.chosenAt, sockets: e.sockets }));
+  }
+
+  /** The sites this node has agents on. */
+  localSites(): string[] {
+    return [...this.sites.keys()];
+  }
+
+  /** Another node's agents on a site, as it just said. */
+  applyRemote(nodeId: string, siteId: string, agents: TeamEntry[], now: number): void {
+    const node = this.touchNode(nodeId, now);
+    if (agents.length) node.sites.set(siteId, agents);
+    else node.sites.delete(siteId);
+  }
+
+  /** Another node is alive (a heartbeat). */
+  touchNode(nodeId: string, now: number): { seenAt: number; sites: Map<string, TeamEntry[]> } {
+    let node = this.remote.get(nodeId);
+    if (!node) this.remote.set(nodeId, (node = { seenAt: now, sites: new Map() }));
+    node.seenAt = now;
+    return node;
+  }
+
+  /**
+   * Forgets a node (it said goodbye, or fell silent): its agents stay listed here with no
+   * sockets and the status they chose, so they are offline, not unknown. Returns what it held.
+   */
+  forgetNode(nodeId: string): Map<string, TeamEntry[]> {
+    const node = this.remote.get(nodeId);
+    if (!node) return new Map();
+    this.remote.delete(nodeId);
+    for (const [siteId, agents] of node.sites) {
+      const s = this.site(siteId);
+      for (const a of agents) {
+        const e = s.get(a.id);
+        if (!e) s.set(a.id, { name: a.name, chosen: a.chosen, chosenAt: a.chosenAt, sockets: 0 });
+        else if (a.chosenAt > e.chosenAt) Object.assign(e, { chosen: a.chosen, chosenAt: a.chosenAt });
+      }
+    }
+    return node.sites;
+  }
+
+  /** Nodes silent for longer than `ttlMs` at `now`. */
+  silentNodes(now: number, ttlMs: number): string[] {
+    return [...this.remote.entries()].filter(([, n]) => now - n.seenAt > ttlMs).map(([id]) => id);
   }
 
   /**
@@ -408,7 +498,10 @@ export function applyHours(
   hours: BusinessHours | null,
 ): void {
   deps.team.setHours(siteId, hours, () => {
-    deps.bus.publish(topics.siteVisitors(siteId), { type: 'availability', ...deps.team.availability(siteId, deps.now()) });
+    // Every node with this site's widgets watches the hours itself and tells its own sockets.
+    const frame = { type: 'availability', ...deps.team.availability(siteId, deps.now()) } as const;
+    if (deps.bus.publishLocal) deps.bus.publishLocal(topics.siteVisitors(siteId), frame);
+    else deps.bus.publish(topics.siteVisitors(siteId), frame);
     // Opening time: the chats that waited in the queue while the shop was closed are handed out.
     void deps.router?.schedule(siteId);
   });

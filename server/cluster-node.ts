@@ -1,0 +1,138 @@
+/**
+ * This node's part in a cluster (REDIS_URL; bus/cluster.ts): it tells the other nodes who of the
+ * team is connected here, and applies what they tell: their agents (an agent online on any node
+ * is online), ended sessions (signing out closes the agent's sockets on every node), changed
+ * sites (cached copies dropped, business hours re-applied). A node that stops speaking for
+ * NODE_TTL_MS is taken for dead: its agents go offline everywhere, and their chats go back to the
+ * queue after the grace period, armed by every surviving node (the requeue is guarded and runs
+ * under the site's lock, so once). With one process (LocalCluster) none of this runs.
+ */
+import type { Cluster, ClusterEvent } from './bus/cluster';
+import { topics, type Bus } from './bus/bus';
+import type { Logger } from './logger';
+import type { Store } from './store/types';
+import { applyHours, siteHours, type TeamPresence } from './presence';
+
+/** How often a node repeats what it holds (its heartbeat). */
+export const NODE_HEARTBEAT_MS = 2_000;
+/** A node silent for this long is dead. */
+export const NODE_TTL_MS = 3 * NODE_HEARTBEAT_MS + 1_000;
+
+export interface ClusterNodeDeps {
+  cluster: Cluster;
+  bus: Bus;
+  store: Store;
+  logger: Logger;
+  team: TeamPresence;
+  now: () => number;
+  router: { schedule(siteId: string): unknown; agentLeft(siteId: string, agent: { id: string; name: string }): void };
+  /** Closes this node's sockets of one session, or of every session of an agent. */
+  endSession(tokenHash: string): Promise<void>;
+  endAgent(agentId: string): Promise<void>;
+  /** The link to the other nodes came back: this node's clients may have missed events. */
+  resync(): void;
+}
+
+export function joinCluster(deps: ClusterNodeDeps): () => void {
+  const { cluster, team } = deps;
+  if (!cluster.shared) return () => {};
+
+  const sendTeam = (siteId: string) => cluster.broadcast({ kind: 'team', siteId, agents: team.snapshot(siteId) });
+  team.onLocalChange = sendTeam;
+  const sendAll = () => {
+    cluster.broadcast({ kind: 'alive' });
+    for (const siteId of team.localSites()) sendTeam(siteId);
+  };
+
+  /** What each node computes for itself when the team changed without a socket of its own moving. */
+  const teamChanged = (siteId: string) => {
+    deps.bus.publishLocal?.(topics.siteAgents(siteId), { type: 'team', agents: team.team(siteId) });
+    deps.bus.publishLocal?.(topics.siteVisitors(siteId), { type: 'availability', ...team.availability(siteId) });
+  };
+
+  /** A node left or died: its agents are offline now; their chats wait for the grace period. */
+  const nodeGone = (nodeId: string, why: string) => {
+    const held = team.forgetNode(nodeId);
+    if (held.size === 0) return;
+    deps.logger.warn({ node: nodeId, why, sites: held.size }, 'a node left the cluster: its agents are offline');
+    for (const [siteId, agents] of held) {
+      teamChanged(siteId);
+      for (const a of agents) deps.router.agentLeft(siteId, { id: a.id, name: a.name });
+      void deps.router.schedule(siteId);
+    }
+  };
+
+  const onEvent = (event: ClusterEvent, from: string) => {
+    const now = deps.now();
+    switch (event.kind) {
+      case 'team':
+        team.applyRemote(from, event.siteId, event.agents, now);
+        return;
+      case 'alive':
+        team.touchNode(from, now);
+        return;
+      case 'sync':
+        team.touchNode(from, now);
+        return sendAll();
+      case 'bye':
+        return nodeGone(from, 'closed');
+      case 'end-session':
+        void deps.endSession(event.tokenHash);
+        return;
+      case 'end-agent':
+        void deps.endAgent(event.agentId);
+        return;
+      case 'site': {
+        deps.store.sites.forget(event.siteId);
+        // Open widgets got `site.updated` over the bus; this node re-reads the hours it watches.
+        void deps.store.sites.byId(event.siteId).then((site) => {
+          if (!site) return;
+          applyHours({ bus: deps.bus, team, now: deps.now, router: deps.router }, site.id, siteHours(site));
+          teamChanged(site.id);
+        });
+        return;
+      }
+      default: {
+        const never: never = event;
+        return never;
+      }
+    }
+  };
+
+  const offEvent = cluster.onEvent(onEvent);
+  const offReconnect = cluster.onReconnect(() => {
+    deps.logger.warn('the link to the other nodes is back: clients reconnect and catch up from the store');
+    cluster.broadcast({ kind: 'sync' });
+    sendAll();
+    deps.resync();
+  });
+  cluster.broadcast({ kind: 'sync' });
+  const heartbeat = setInterval(() => {
+    sendAll();
+    for (const nodeId of team.silentNodes(deps.now(), NODE_TTL_MS)) nodeGone(nodeId, 'silent');
+  }, NODE_HEARTBEAT_MS);
+  heartbeat.unref();
+  return () => {
+    clearInterval(heartbeat);
+    offEvent();
+    offReconnect();
+  };
+}
+
+/**
+ * Tells the other nodes when this node's store writes a site (settings, origins, keys), so they
+ * drop their cached copies at once instead of at the cache's expiry.
+ */
+export function announceSiteWrites(store: Store, cluster: Cluster): void {
+  if (!cluster.shared) return;
+  const sites = store.sites;
+  const announce = <A extends [string, ...unknown[]], R>(write: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      const result = await write(...args);
+      cluster.broadcast({ kind: 'site', siteId: args[0] });
+      return result;
+    };
+  sites.update = announce(sites.update.bind(sites));
+  sites.rotateSecret = announce(sites.rotateSecret.bind(sites));
+  sites.retirePreviousSecret = announce(sites.retirePreviousSecret.bind(sites));
+}
