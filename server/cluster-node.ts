@@ -3,7 +3,7 @@
  * team is connected here, and applies what they tell: their agents (an agent online on any node
  * is online), ended sessions (signing out closes the agent's sockets on every node), changed
  * sites (cached copies dropped, business hours re-applied). A node that stops speaking for
- * NODE_TTL_MS is taken for dead: its agents go offline everywhere, and their chats go back to the
+ * NODE_TTL_MS (while this node's own link is up) is taken for dead: its agents go offline everywhere, and their chats go back to the
  * queue after the grace period, armed by every surviving node (the requeue is guarded and runs
  * under the site's lock, so once). With one process (LocalCluster) none of this runs.
  */
@@ -101,6 +101,7 @@ export function joinCluster(deps: ClusterNodeDeps): () => void {
 
   const offEvent = cluster.onEvent(onEvent);
   const offReconnect = cluster.onReconnect(() => {
+    team.touchAll(deps.now());
     deps.logger.warn('the link to the other nodes is back: clients reconnect and catch up from the store');
     cluster.broadcast({ kind: 'sync' });
     sendAll();
@@ -108,6 +109,8 @@ export function joinCluster(deps: ClusterNodeDeps): () => void {
   });
   cluster.broadcast({ kind: 'sync' });
   const heartbeat = setInterval(() => {
+    // While this node cannot hear anyone, the others' silence says nothing about them.
+    if (!cluster.connected()) return;
     sendAll();
     for (const nodeId of team.silentNodes(deps.now(), NODE_TTL_MS)) nodeGone(nodeId, 'silent');
   }, NODE_HEARTBEAT_MS);

@@ -406,6 +406,11 @@ export class TeamPresence {
     return node.sites;
   }
 
+  /** Every other node counts as just heard from (this node's own link was down: their silence meant nothing). */
+  touchAll(now: number): void {
+    for (const node of this.remote.values()) node.seenAt = now;
+  }
+
   /** Nodes silent for longer than `ttlMs` at `now`. */
   silentNodes(now: number, ttlMs: number): string[] {
     return [...this.remote.entries()].filter(([, n]) => now - n.seenAt > ttlMs).map(([id]) => id);

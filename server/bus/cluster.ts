@@ -41,6 +41,8 @@ export interface Cluster {
   readonly nodeId: string;
   /** True when other nodes may exist (REDIS_URL set). */
   readonly shared: boolean;
+  /** Whether this node can hear the others now (false while Redis is unreachable). */
+  connected(): boolean;
   /** Tells every other node (never this one). Best effort: a lost event is repaired by heartbeats or the store. */
   broadcast(event: ClusterEvent): void;
   /** Events from other nodes. */
@@ -63,6 +65,9 @@ export function newNodeId(): string {
 export class LocalCluster implements Cluster {
   readonly nodeId = newNodeId();
   readonly shared = false;
+  connected(): boolean {
+    return true;
+  }
   broadcast(): void {}
   onEvent(): () => void {
     return () => {};

@@ -197,6 +197,10 @@ export class RedisCluster implements Cluster {
     });
   }
 
+  connected(): boolean {
+    return this.cmd.status === 'ready' && this.sub.status === 'ready' && !this.lost;
+  }
+
   broadcast(event: ClusterEvent): void {
     if (this.cmd.status !== 'ready') return;
     this.cmd.publish(this.control, `${this.nodeId}\n${JSON.stringify(event)}`).catch(() => undefined);

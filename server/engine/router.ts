@@ -14,10 +14,12 @@ import { RefusedError } from '../app/errors';
 import type { TeamPresence } from '../presence';
 import type { Cluster } from '../bus/cluster';
 
-type RouterDeps = CoreDeps & { team: TeamPresence; cluster?: Pick<Cluster, 'withLock'> };
+type RouterDeps = CoreDeps & { team: TeamPresence; cluster?: Pick<Cluster, 'withLock' | 'connected'> };
 
 /** Another node is routing the site: try again after this long (plus up to as much again). */
 const LOCKED_RETRY_MS = 50;
+/** Redis cannot be reached: no node can take the lock; try again after this long. */
+const UNREACHABLE_RETRY_MS = 1_000;
 
 /** Average time an agent spends on a chat, until measured per site: 10 minutes. */
 const DEFAULT_HANDLE_MS = 10 * 60_000;
@@ -127,7 +129,7 @@ export class Router implements Routing {
     const timer = setTimeout(() => {
       this.retrying.delete(siteId);
       void this.schedule(siteId);
-    }, LOCKED_RETRY_MS * (1 + Math.random()));
+    }, cluster.connected() ? LOCKED_RETRY_MS * (1 + Math.random()) : UNREACHABLE_RETRY_MS);
     timer.unref();
   }
 
