@@ -173,4 +173,32 @@ describe('kill -9 of the shopper’s node with 200 messages in flight', () => {
     again.socket.close();
     ana.socket.close();
   }, 90_000);
+
+  it('requeues the chats of an agent whose node died before their grace timer fired, from a surviving node', async () => {
+    const [, n2, n3] = cluster.nodes as [typeof cluster.nodes[0], typeof cluster.nodes[0], typeof cluster.nodes[0]];
+    // A short grace period (set in the database: the nodes read it when the agent leaves, long after their 2 s cache).
+    await cluster.query(`UPDATE sites SET settings = jsonb_set(settings, '{routing}', coalesce(settings->'routing', '{}'::jsonb) || '{"graceMs": 3000}'::jsonb) WHERE public_key = 'pk_demo'`);
+    const luis = await connectAgent(n3, await signIn(n3, 'luis@example.com'));
+    const shopper = await connectVisitor(n2);
+    const clientId = cid('g');
+    shopper.socket.send({ type: 'message.send', clientId, text: 'hola' });
+    const conversationId = (await shopper.socket.next((f) => f.type === 'ack' && f.clientId === clientId)).conversationId as string;
+    await luis.socket.next((f) => f.type === 'message.created' && (f.message as Msg).conversationId === conversationId, 5000, 0);
+    const take = cid('t');
+    const assigned = shopper.socket.next((f) => f.type === 'conversation.updated' && (f.conversation as { status: string }).status === 'assigned');
+    luis.socket.send({ type: 'conversation.action', clientId: take, conversationId, action: 'take' });
+    await luis.socket.next((f) => f.type === 'ack' && f.clientId === take);
+    await assigned;
+    // Luis leaves (node 3 arms his grace timer), and node 3 dies before it fires.
+    const requeued = shopper.socket.next((f) => f.type === 'conversation.updated' && (f.conversation as { status: string }).status === 'queued', 30_000);
+    luis.socket.close();
+    await luis.socket.waitClose();
+    n3.proc.kill('SIGKILL');
+    await n3.exited;
+    // Node 2 notices node 3 is gone, takes Luis for offline and sends his chat back to the queue after the grace.
+    await requeued;
+    const [row] = await cluster.query<{ status: string; assignee_id: string | null }>('SELECT status, assignee_id FROM conversations WHERE id = $1', [conversationId]);
+    expect(row).toMatchObject({ status: 'queued', assignee_id: null });
+    shopper.socket.close();
+  }, 60_000);
 });
