@@ -147,6 +147,7 @@ export function createApp(deps: AppDeps) {
       store: deps.store,
       logger: deps.logger,
       team,
+      presence,
       now,
       router,
       endSession: (h) => agentSockets.endSessionHere(h),

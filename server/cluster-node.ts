@@ -1,7 +1,7 @@
 /**
  * This node's part in a cluster (REDIS_URL; bus/cluster.ts): it tells the other nodes who of the
  * team is connected here, and applies what they tell: their agents (an agent online on any node
- * is online), ended sessions (signing out closes the agent's sockets on every node), changed
+ * is online) and its visitors (the Live visitors list shows shoppers connected to any node), ended sessions (signing out closes the agent's sockets on every node), changed
  * sites (cached copies dropped, business hours re-applied). A node that stops speaking for
  * NODE_TTL_MS (while this node's own link is up) is taken for dead: its agents go offline everywhere, and their chats go back to the
  * queue after the grace period, armed by every surviving node (the requeue is guarded and runs
@@ -11,7 +11,7 @@ import type { Cluster, ClusterEvent } from './bus/cluster';
 import { topics, type Bus } from './bus/bus';
 import type { Logger } from './logger';
 import type { Store } from './store/types';
-import { applyHours, siteHours, type TeamPresence } from './presence';
+import { applyHours, siteHours, type PresenceRegistry, type TeamPresence } from './presence';
 
 /** How often a node repeats what it holds (its heartbeat). */
 export const NODE_HEARTBEAT_MS = 2_000;
@@ -24,6 +24,8 @@ export interface ClusterNodeDeps {
   store: Store;
   logger: Logger;
   team: TeamPresence;
+  /** Visitors on the shop: an agent on any node lists the shoppers connected to every node. */
+  presence: PresenceRegistry;
   now: () => number;
   router: { schedule(siteId: string): unknown; agentLeft(siteId: string, agent: { id: string; name: string }): void };
   /** Closes this node's sockets of one session, or of every session of an agent. */
@@ -37,6 +39,10 @@ export function joinCluster(deps: ClusterNodeDeps): () => void {
   const { cluster, team } = deps;
   if (!cluster.shared) return () => {};
 
+  deps.presence.onLocal = (siteId, visitorId, record) => cluster.broadcast({ kind: 'visitor', siteId, visitorId, record });
+  const sendVisitors = () => {
+    for (const v of deps.presence.localRecords()) cluster.broadcast({ kind: 'visitor', ...v });
+  };
   const sendTeam = (siteId: string) => cluster.broadcast({ kind: 'team', siteId, agents: team.snapshot(siteId) });
   team.onLocalChange = sendTeam;
   const sendAll = () => {
@@ -52,6 +58,7 @@ export function joinCluster(deps: ClusterNodeDeps): () => void {
 
   /** A node left or died: its agents are offline now; their chats wait for the grace period. */
   const nodeGone = (nodeId: string, why: string) => {
+    deps.presence.forgetNode(nodeId);
     const held = team.forgetNode(nodeId);
     if (held.size === 0) return;
     deps.logger.warn({ node: nodeId, why, sites: held.size }, 'a node left the cluster: its agents are offline');
@@ -73,7 +80,10 @@ export function joinCluster(deps: ClusterNodeDeps): () => void {
         return;
       case 'sync':
         team.touchNode(from, now);
+        sendVisitors();
         return sendAll();
+      case 'visitor':
+        return deps.presence.applyRemote(from, event.siteId, event.visitorId, event.record);
       case 'bye':
         return nodeGone(from, 'closed');
       case 'end-session':
@@ -105,6 +115,7 @@ export function joinCluster(deps: ClusterNodeDeps): () => void {
     deps.logger.warn('the link to the other nodes is back: clients reconnect and catch up from the store');
     cluster.broadcast({ kind: 'sync' });
     sendAll();
+    sendVisitors();
     deps.resync();
   });
   cluster.broadcast({ kind: 'sync' });

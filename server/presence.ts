@@ -96,6 +96,79 @@ export class PresenceRegistry {
   onChange: (siteId: string, visitorId: string) => void = () => {};
   /** Told of visitors no longer listed (pruned). */
   onGone: (siteId: string, visitorIds: string[]) => void = () => {};
+  /**
+   * Told of every change to this node's own record of a visitor (null: no longer listed), so the
+   * other nodes can list them too (REDIS_URL; cluster-node.ts).
+   */
+  onLocal: (siteId: string, visitorId: string, record: object | null) => void = () => {};
+  /** Other nodes' records of visitors whose tabs are connected there: site → visitor → node → record. */
+  private readonly remote = new Map<string, Map<string, Map<string, Presence>>>();
+
+  private changed(siteId: string, visitorId: string): void {
+    this.onChange(siteId, visitorId);
+    this.onLocal(siteId, visitorId, this.sites.get(siteId)?.all.get(visitorId) ?? null);
+  }
+
+  private gone(siteId: string, visitorIds: string[]): void {
+    // Still listed when another node has them.
+    const listed = visitorIds.filter((id) => this.remote.get(siteId)?.has(id));
+    const away = visitorIds.filter((id) => !this.remote.get(siteId)?.has(id));
+    for (const id of listed) this.onChange(siteId, id);
+    if (away.length) this.onGone(siteId, away);
+    for (const id of visitorIds) this.onLocal(siteId, id, null);
+  }
+
+  /** Every visitor listed on a site, here or on another node. */
+  private *ids(siteId: string): Iterable<string> {
+    const local = this.sites.get(siteId)?.all;
+    if (local) yield* local.keys();
+    for (const id of this.remote.get(siteId)?.keys() ?? []) if (!local?.has(id)) yield id;
+  }
+
+  /**
+   * A visitor as every node together sees them: connected when a tab is connected anywhere; the
+   * pages, cart and name of the record most recently active.
+   */
+  private view(siteId: string, visitorId: string): Presence | undefined {
+    const local = this.sites.get(siteId)?.all.get(visitorId);
+    const others = this.remote.get(siteId)?.get(visitorId);
+    if (!others || others.size === 0) return local;
+    const all = [...(local ? [local] : []), ...others.values()];
+    const active = (p: Presence) => Math.max(p.since, p.pages[p.pages.length - 1]?.at ?? 0, p.leftAt ?? 0);
+    let base = all[0]!;
+    for (const p of all) if (Number(p.sockets > 0) - Number(base.sockets > 0) > 0 || (p.sockets > 0 === base.sockets > 0 && active(p) > active(base))) base = p;
+    const sockets = all.reduce((n, p) => n + p.sockets, 0);
+    const left = all.map((p) => p.leftAt).filter((t): t is number => t !== null);
+    return { ...base, sockets, since: Math.min(...all.map((p) => p.since)), leftAt: sockets > 0 ? null : left.length ? Math.max(...left) : base.leftAt };
+  }
+
+  /** Another node's record of a visitor (null: no longer listed there). */
+  applyRemote(nodeId: string, siteId: string, visitorId: string, record: object | null): void {
+    let visitors = this.remote.get(siteId);
+    if (record) {
+      if (!visitors) this.remote.set(siteId, (visitors = new Map()));
+      let nodes = visitors.get(visitorId);
+      if (!nodes) visitors.set(visitorId, (nodes = new Map()));
+      nodes.set(nodeId, record as Presence);
+    } else {
+      const nodes = visitors?.get(visitorId);
+      if (!nodes?.delete(nodeId)) return;
+      if (nodes.size === 0) visitors!.delete(visitorId);
+      if (visitors!.size === 0) this.remote.delete(siteId);
+    }
+    if (this.view(siteId, visitorId)) this.onChange(siteId, visitorId);
+    else this.onGone(siteId, [visitorId]);
+  }
+
+  /** A node left or died: its visitors' tabs reconnect elsewhere (or they left). */
+  forgetNode(nodeId: string): void {
+    for (const [siteId, visitors] of [...this.remote]) for (const [visitorId, nodes] of [...visitors]) if (nodes.has(nodeId)) this.applyRemote(nodeId, siteId, visitorId, null);
+  }
+
+  /** This node's own records (what a node that just started asks for). */
+  *localRecords(): Iterable<{ siteId: string; visitorId: string; record: object }> {
+    for (const [siteId, site] of this.sites) for (const [visitorId, record] of site.all) yield { siteId, visitorId, record };
+  }
 
   private site(siteId: string) {
     let site = this.sites.get(siteId);
@@ -116,7 +189,7 @@ export class PresenceRegistry {
     p.leftAt = null;
     this.site(siteId).departed.delete(visitorId);
     if (who) p.who = who;
-    this.onChange(siteId, visitorId);
+    this.changed(siteId, visitorId);
   }
 
   /** The visitor identified themselves or gave their name. */
@@ -124,7 +197,7 @@ export class PresenceRegistry {
     const p = this.sites.get(siteId)?.all.get(visitorId);
     if (!p) return;
     p.who = { ...p.who, ...who };
-    this.onChange(siteId, visitorId);
+    this.changed(siteId, visitorId);
   }
 
   /**
@@ -132,7 +205,7 @@ export class PresenceRegistry {
    * when this process has not seen them lately (never connected, or pruned): away.
    */
   lastSeen(siteId: string, visitorId: string): { online: true } | { online: false; leftAt: number } | null {
-    const p = this.sites.get(siteId)?.all.get(visitorId);
+    const p = this.view(siteId, visitorId);
     if (!p) return null;
     if (p.sockets > 0) return { online: true };
     return p.leftAt === null ? null : { online: false, leftAt: p.leftAt };
@@ -147,7 +220,7 @@ export class PresenceRegistry {
     p.leftAt = now;
     site.departed.delete(visitorId);
     site.departed.set(visitorId, now);
-    this.onChange(siteId, visitorId);
+    this.changed(siteId, visitorId);
     // Many shoppers leaving at once: only the most recent stay listed.
     const evicted: string[] = [];
     for (const id of site.departed.keys()) {
@@ -156,7 +229,7 @@ export class PresenceRegistry {
       site.all.delete(id);
       evicted.push(id);
     }
-    if (evicted.length) this.onGone(siteId, evicted);
+    if (evicted.length) this.gone(siteId, evicted);
   }
 
   /** Records the page and cart the widget reported (bounded: PRESENCE_BOUNDS). */
@@ -188,32 +261,40 @@ export class PresenceRegistry {
       p.timeZone = ctx.timeZone;
       changed = true;
     }
-    if (changed) this.onChange(siteId, visitorId);
+    if (changed) this.changed(siteId, visitorId);
   }
 
   /** A visitor's row in the live list, or null when not listed. */
   summary(siteId: string, visitorId: string): VisitorSummary | null {
-    const p = this.sites.get(siteId)?.all.get(visitorId);
+    const p = this.view(siteId, visitorId);
     return p ? toSummary(visitorId, p) : null;
   }
 
   /** What proactive rules check of this visit: the page, since when, the cart in figures. */
   visit(siteId: string, visitorId: string): { url: string | null; pageEnteredAt: number | null; cartTotal: number; cartUnits: number } | null {
-    const p = this.sites.get(siteId)?.all.get(visitorId);
+    const p = this.view(siteId, visitorId);
     if (!p) return null;
     return { url: p.url, pageEnteredAt: p.pages[p.pages.length - 1]?.at ?? null, cartTotal: p.cart?.total ?? 0, cartUnits: p.cartUnits };
   }
 
   /** A visitor's pages this visit and cart lines, or null when not listed. */
   detail(siteId: string, visitorId: string): VisitorDetailFrame | null {
-    const p = this.sites.get(siteId)?.all.get(visitorId);
+    const p = this.view(siteId, visitorId);
     if (!p) return null;
     return { type: 'visitor.detail', visitorId, online: p.sockets > 0, url: p.url, title: p.title, pages: [...p.pages], cart: p.cart, since: p.since, timeZone: p.timeZone, ...p.who };
   }
 
   counts(siteId: string): VisitorCounts {
     const site = this.sites.get(siteId);
-    return site ? { online: site.all.size - site.departed.size, total: site.all.size } : { online: 0, total: 0 };
+    const others = this.remote.get(siteId);
+    if (!others?.size) return site ? { online: site.all.size - site.departed.size, total: site.all.size } : { online: 0, total: 0 };
+    let online = 0;
+    let total = 0;
+    for (const id of this.ids(siteId)) {
+      total++;
+      if ((this.view(siteId, id)?.sockets ?? 0) > 0) online++;
+    }
+    return { online, total };
   }
 
   /**
@@ -221,10 +302,11 @@ export class PresenceRegistry {
    * last row the agent has). Visitors gone for longer than OFFLINE_TTL_MS are not listed.
    */
   page(siteId: string, after: { online: boolean; since: number; visitorId: string } | undefined, limit: number, now: number): { visitors: VisitorSummary[]; hasMore: boolean } {
-    const site = this.sites.get(siteId);
-    if (!site) return { visitors: [], hasMore: false };
+    if (!this.sites.has(siteId) && !this.remote.has(siteId)) return { visitors: [], hasMore: false };
     const rows: VisitorSummary[] = [];
-    for (const [id, p] of site.all) {
+    for (const id of this.ids(siteId)) {
+      const p = this.view(siteId, id);
+      if (!p) continue;
       if (p.leftAt !== null && now - p.leftAt > OFFLINE_TTL_MS) continue;
       const row = toSummary(id, p);
       if (!after || listOrder(row, after as VisitorSummary) > 0) rows.push(row);
@@ -235,6 +317,13 @@ export class PresenceRegistry {
 
   /** Prunes visitors gone for longer than OFFLINE_TTL_MS (a timer calls it: see `start`). */
   sweep(now: number): void {
+    for (const [siteId, visitors] of this.remote) {
+      for (const [visitorId, nodes] of visitors) {
+        for (const [nodeId, p] of nodes) if (p.sockets === 0 && p.leftAt !== null && now - p.leftAt > OFFLINE_TTL_MS) nodes.delete(nodeId);
+        if (nodes.size === 0) visitors.delete(visitorId);
+      }
+      if (visitors.size === 0) this.remote.delete(siteId);
+    }
     for (const [siteId, site] of this.sites) {
       const pruned: string[] = [];
       // Departed in the order they left: stop at the first one still within the TTL.
@@ -245,7 +334,7 @@ export class PresenceRegistry {
         pruned.push(id);
       }
       if (site.all.size === 0) this.sites.delete(siteId);
-      if (pruned.length) this.onGone(siteId, pruned);
+      if (pruned.length) this.gone(siteId, pruned);
     }
   }
 

@@ -29,6 +29,8 @@ export type ClusterEvent =
   | { kind: 'end-session'; tokenHash: string }
   /** Every session of an agent ended (disabled, password changed). */
   | { kind: 'end-agent'; agentId: string }
+  /** A node's record of one visitor on the shop (pages, cart, tabs connected there); null: gone. */
+  | { kind: 'visitor'; siteId: string; visitorId: string; record: object | null }
   /** A site's record changed (settings, keys): drop cached copies and apply it. */
   | { kind: 'site'; siteId: string };
 

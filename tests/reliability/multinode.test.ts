@@ -135,6 +135,24 @@ describe('three nodes on PostgreSQL and Redis', () => {
     luis.socket.close();
   }, 30_000);
 
+  it('lists a shopper connected to node 1 among the live visitors of an agent on node 2, pages and all', async () => {
+    const [n1, n2] = cluster.nodes as [typeof cluster.nodes[0], typeof cluster.nodes[0]];
+    const ana = await connectAgent(n2, await signIn(n2));
+    const shopper = await connectVisitor(n1);
+    const row = (f: Frame) => (f.type === 'visitors.delta' ? (f.visitors as { visitorId: string; online: boolean; url: string | null }[]).find((v) => v.visitorId === shopper.visitorId) : undefined);
+    const listed = ana.socket.next((f) => row(f)?.url === 'https://shop.example/zapatillas', 10_000, 0);
+    shopper.socket.send({ type: 'context', url: 'https://shop.example/zapatillas', title: 'Zapatillas' });
+    expect(row(await listed)).toMatchObject({ online: true });
+    const detail = ana.socket.next((f) => f.type === 'visitor.detail' && f.visitorId === shopper.visitorId);
+    ana.socket.send({ type: 'visitor.get', visitorId: shopper.visitorId });
+    expect(await detail).toMatchObject({ online: true, url: 'https://shop.example/zapatillas', pages: [expect.objectContaining({ title: 'Zapatillas' })] });
+    // Gone from node 1: offline on node 2's list too.
+    const offline = ana.socket.next((f) => row(f)?.online === false, 10_000);
+    shopper.socket.close();
+    await offline;
+    ana.socket.close();
+  }, 30_000);
+
   it('closes an agent’s socket on node 2 when they sign out on node 1', async () => {
     const [n1, n2] = cluster.nodes as [typeof cluster.nodes[0], typeof cluster.nodes[0]];
     const cookie = await signIn(n1, 'luis@example.com');
