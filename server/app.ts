@@ -9,7 +9,7 @@ import { LIMITS } from '../shared/protocol';
 import { sessionFromRequest } from './auth';
 import type { Bus } from './bus/bus';
 import type { Cluster } from './bus/cluster';
-import { announceSiteWrites, joinCluster } from './cluster-node';
+import { SharedBudgets, announceSiteWrites, joinCluster } from './cluster-node';
 import { originAllowed } from './domain/origins';
 import { bodyLimits, clientAddress, clientInfo, isSameOrigin, problem, problemOnError } from './http';
 import { SecurityLog } from './security-log';
@@ -19,7 +19,7 @@ import type { Logger } from './logger';
 import { FileUrls } from './file-urls';
 import { Router } from './engine/router';
 import { Snoozer } from './engine/snoozer';
-import { AGENT_BUDGETS, Budgets, LookupGuard, VISITOR_BUDGETS, type AgentBucket, type VisitorBucket } from './domain/rate-limit';
+import { AGENT_BUDGETS, Budgets, LookupGuard, VISITOR_BUDGETS, type AgentBucket, type RateLimiter, type VisitorBucket } from './domain/rate-limit';
 import { adminRoutes } from './routes/admin-api';
 import { consoleReportRoutes } from './routes/console-reports';
 import { fileRoutes } from './routes/files';
@@ -127,13 +127,23 @@ export function createApp(deps: AppDeps) {
   const lookups = new LookupGuard();
   const core: CoreDeps = { store: deps.store, bus: deps.bus, logger: deps.logger, now, routing: router, snoozes: snoozer, fileUrls, allowPrivateTargets: deps.allowPrivateTargets === true, lookups, teamAvailable: (siteId, at) => team.availability(siteId, at).available,
     ...(deps.mail?.transport ? { mail: { awayMs: deps.mail.awayMs, ...(deps.mail.ratingDelayMs !== undefined ? { ratingDelayMs: deps.mail.ratingDelayMs } : {}) } } : {}) };
+  // With several nodes, one budget per visitor, agent and site across all of them.
+  const budgets = new SharedBudgets(cluster ?? { shared: false, broadcast: () => {} });
+  const visitorBudgets = new Budgets<VisitorBucket>({ ...VISITOR_BUDGETS, ...(deps.visitorMessages ? { send: deps.visitorMessages } : {}) });
+  const agentBudgets = new Budgets<AgentBucket>({ ...AGENT_BUDGETS, ...(deps.agentMessages ? { send: deps.agentMessages } : {}) });
+  if (cluster?.shared) {
+    visitorBudgets.shareAs('visitor', budgets);
+    agentBudgets.shareAs('agent', budgets);
+    lookups.shareAs('lookups', budgets);
+    budgets.add([
+      ...(Object.keys(VISITOR_BUDGETS) as VisitorBucket[]).map((b) => [`visitor.${b}`, visitorBudgets.limiter(b)] as [string, RateLimiter]),
+      ...(Object.keys(AGENT_BUDGETS) as AgentBucket[]).map((b) => [`agent.${b}`, agentBudgets.limiter(b)] as [string, RateLimiter]),
+      ...lookups.limiters().map(([n, l]) => [`lookups.${n}`, l] as [string, RateLimiter]),
+    ]);
+  }
   const gateway: GatewayDeps = { ...core, securityLog, heartbeat, presence, visitorFeed, team, router,
     // A person types a few messages a second at most; a reconnect may flush a small outbox at once.
-    limits: {
-      visitor: new Budgets<VisitorBucket>({ ...VISITOR_BUDGETS, ...(deps.visitorMessages ? { send: deps.visitorMessages } : {}) }),
-      agent: new Budgets<AgentBucket>({ ...AGENT_BUDGETS, ...(deps.agentMessages ? { send: deps.agentMessages } : {}) }),
-      lookups,
-    },
+    limits: { visitor: visitorBudgets, agent: agentBudgets, lookups },
   };
 
   router.attach({ ...core, team, ...(cluster?.shared ? { cluster } : {}) });
@@ -148,6 +158,7 @@ export function createApp(deps: AppDeps) {
       logger: deps.logger,
       team,
       presence,
+      budgets,
       now,
       router,
       endSession: (h) => agentSockets.endSessionHere(h),
@@ -213,6 +224,7 @@ export function createApp(deps: AppDeps) {
       securityLog,
       allowPrivateTargets: deps.allowPrivateTargets === true,
       ...(deps.apiRateLimit ? { rateLimit: deps.apiRateLimit } : {}),
+      share: (name, limiter) => budgets.share(name, limiter),
     }),
   );
 

@@ -11,6 +11,7 @@ import type { Cluster, ClusterEvent } from './bus/cluster';
 import { topics, type Bus } from './bus/bus';
 import type { Logger } from './logger';
 import type { Store } from './store/types';
+import type { RateLimiter, SpendSink } from './domain/rate-limit';
 import { applyHours, siteHours, type PresenceRegistry, type TeamPresence } from './presence';
 
 /** How often a node repeats what it holds (its heartbeat). */
@@ -33,6 +34,62 @@ export interface ClusterNodeDeps {
   endAgent(agentId: string): Promise<void>;
   /** The link to the other nodes came back: this node's clients may have missed events. */
   resync(): void;
+  /** Rate limits shared with the other nodes. */
+  budgets: SharedBudgets;
+}
+
+/** How often a node tells the others what it spent of the shared budgets. */
+export const SPENT_FLUSH_MS = 200;
+
+/**
+ * Rate limits shared across nodes: each node decides from its own copy of a budget at once, and
+ * every SPENT_FLUSH_MS tells the others what it spent, which they debit from theirs. A client
+ * spreading its requests over N nodes gets one budget, give or take what the others spent in
+ * the last SPENT_FLUSH_MS.
+ */
+export class SharedBudgets implements SpendSink {
+  private readonly limiters = new Map<string, RateLimiter>();
+  private pending = new Map<string, number>();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly cluster: Pick<Cluster, 'broadcast' | 'shared'>) {}
+
+  /** Shares `limiter` under `name` (the same name on every node). */
+  share<L extends RateLimiter>(name: string, limiter: L): L {
+    if (!this.cluster.shared) return limiter;
+    this.limiters.set(name, limiter.shareAs(name, this));
+    return limiter;
+  }
+
+  /** Registers limiters that were shared (`shareAs`) by their own owner. */
+  add(entries: Iterable<[string, RateLimiter]>): void {
+    for (const [name, limiter] of entries) this.limiters.set(name, limiter);
+  }
+
+  spent(limiter: string, key: string, tokens: number): void {
+    const k = `${limiter}\u0000${key}`;
+    this.pending.set(k, (this.pending.get(k) ?? 0) + tokens);
+    if (!this.timer) {
+      this.timer = setTimeout(() => this.flush(), SPENT_FLUSH_MS);
+      this.timer.unref();
+    }
+  }
+
+  private flush(): void {
+    this.timer = null;
+    const entries: [string, string, number][] = [];
+    for (const [k, n] of this.pending) {
+      const i = k.indexOf('\u0000');
+      entries.push([k.slice(0, i), k.slice(i + 1), n]);
+    }
+    this.pending = new Map();
+    for (let i = 0; i < entries.length; i += 500) this.cluster.broadcast({ kind: 'spent', entries: entries.slice(i, i + 500) });
+  }
+
+  /** What another node spent. */
+  debit(entries: [string, string, number][], now: number): void {
+    for (const [name, key, n] of entries) this.limiters.get(name)?.debit(key, n, now);
+  }
 }
 
 export function joinCluster(deps: ClusterNodeDeps): () => void {
@@ -84,6 +141,8 @@ export function joinCluster(deps: ClusterNodeDeps): () => void {
         return sendAll();
       case 'visitor':
         return deps.presence.applyRemote(from, event.siteId, event.visitorId, event.record);
+      case 'spent':
+        return deps.budgets.debit(event.entries, now);
       case 'bye':
         return nodeGone(from, 'closed');
       case 'end-session':

@@ -31,6 +31,8 @@ export type ClusterEvent =
   | { kind: 'end-agent'; agentId: string }
   /** A node's record of one visitor on the shop (pages, cart, tabs connected there); null: gone. */
   | { kind: 'visitor'; siteId: string; visitorId: string; record: object | null }
+  /** Budgets a node spent lately: [limiter name, key, tokens] (rate limits shared across nodes). */
+  | { kind: 'spent'; entries: [string, string, number][] }
   /** A site's record changed (settings, keys): drop cached copies and apply it. */
   | { kind: 'site'; siteId: string };
 

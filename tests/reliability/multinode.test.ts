@@ -6,14 +6,17 @@
  * shopper's session on another at once, and signing out on one node closes the agent's socket on
  * another.
  */
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCluster, type TestCluster } from '../helpers/cluster';
+import { TEST_REDIS_URL, startCluster, type TestCluster } from '../helpers/cluster';
 import { quietDemoSite } from '../helpers/spawned';
 import { cid, connectAgent, connectVisitor, csrfOf, signIn, type Frame, type TestSocket } from '../helpers/ws-client';
 
+const BURST = 25;
 let cluster: TestCluster;
 beforeAll(async () => {
-  cluster = await startCluster(3);
+  // A small message budget per shopper (the first test sends 21 from one), hardly refilling: what one node spends, the others see spent.
+  cluster = await startCluster(3, { env: { VISITOR_MESSAGE_BURST: String(BURST), VISITOR_MESSAGES_PER_SEC: '0.1' } });
   await quietDemoSite(cluster.nodes[0]!);
   const n1 = cluster.nodes[0]!;
   const cookie = await signIn(n1);
@@ -151,6 +154,49 @@ describe('three nodes on PostgreSQL and Redis', () => {
     shopper.socket.close();
     await offline;
     ana.socket.close();
+  }, 30_000);
+
+  it('shares a shopper’s message budget across nodes: spent on node 1, refused on node 2', async () => {
+    const [n1, n2] = cluster.nodes as [typeof cluster.nodes[0], typeof cluster.nodes[0]];
+    // Listen to what the nodes tell each other, to know when node 1 has told what it spent.
+    const spy = new Redis(TEST_REDIS_URL);
+    const heard: string[] = [];
+    spy.on('message', (_channel: string, message: string) => heard.push(message));
+    await spy.subscribe(`${cluster.prefix}ctl`);
+    const ana = await connectAgent(n1, await signIn(n1));
+    const tabA = await connectVisitor(n1);
+    const tabB = await connectVisitor(n2, { token: tabA.token });
+    let conversationId: string | undefined;
+    for (let i = 0; i < BURST; i++) {
+      const clientId = cid('b');
+      tabA.socket.send({ type: 'message.send', clientId, text: `${i}`, ...(conversationId ? { conversationId } : {}) });
+      conversationId = (await tabA.socket.next((f) => f.type === 'ack' && f.clientId === clientId)).conversationId as string;
+    }
+    // Node 1 has told the others all it spent…
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('node 1 never told what it spent')), 5000);
+      const check = () => {
+        let spent = 0;
+        for (const m of heard) {
+          const event = JSON.parse(m.slice(m.indexOf('\n') + 1)) as { kind: string; entries?: [string, string, number][] };
+          for (const [name, key, n] of event.entries ?? []) if (name === 'visitor.send' && key === tabA.visitorId) spent += n;
+        }
+        if (spent >= BURST) {
+          clearTimeout(timer);
+          resolve();
+        } else setTimeout(check, 20);
+      };
+      check();
+    });
+    // …and node 2 has heard it: what node 1 publishes after it reaches node 2 after it.
+    const typing = tabB.socket.next((f) => f.type === 'typing' && f.conversationId === conversationId);
+    ana.socket.send({ type: 'typing', conversationId, on: true });
+    await typing;
+    const clientId = cid('b');
+    tabB.socket.send({ type: 'message.send', clientId, conversationId, text: 'uno más' });
+    expect(await tabB.socket.next((f) => (f.type === 'error' || f.type === 'ack') && (f.ref === clientId || f.clientId === clientId))).toMatchObject({ type: 'error', code: 'rate_limited' });
+    await spy.quit();
+    for (const s of [ana.socket, tabA.socket, tabB.socket]) s.close();
   }, 30_000);
 
   it('closes an agent’s socket on node 2 when they sign out on node 1', async () => {
