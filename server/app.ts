@@ -2,6 +2,7 @@
  * createApp(deps): the whole HTTP + WebSocket surface, without listening. HTTP tests call
  * `app.request()`; WebSocket tests start it on port 0 through `startServer` (server/server.ts).
  */
+import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
 import { createWebSockets } from './ws/node-ws';
 import type { WebSocket } from 'ws';
@@ -17,6 +18,7 @@ import { createMetrics, metricsAuthorized } from './metrics';
 import { TRUST_NONE, type TrustProxy } from './domain/proxy';
 import type { Logger } from './logger';
 import { FileUrls } from './file-urls';
+import { DiskStorage, type FileStorage } from './file-storage';
 import { Router } from './engine/router';
 import { Snoozer } from './engine/snoozer';
 import { AGENT_BUDGETS, Budgets, LookupGuard, VISITOR_BUDGETS, type AgentBucket, type RateLimiter, type VisitorBucket } from './domain/rate-limit';
@@ -64,6 +66,8 @@ export interface AppDeps {
   fileKey: Buffer;
   /** Where uploaded files are kept (DATA_DIR/uploads). */
   uploadsDir: string;
+  /** Their storage; absent: the directory `uploadsDir` (file-storage.ts). */
+  files?: FileStorage;
   /** Webhooks (and bot webhooks) may target private and loopback addresses. */
   allowPrivateTargets?: boolean;
   /** Messages per visitor per second and burst (VISITOR_MESSAGES_PER_SEC, VISITOR_MESSAGE_BURST). */
@@ -123,6 +127,7 @@ export function createApp(deps: AppDeps) {
   const router = new Router();
   const snoozer = new Snoozer();
   const fileUrls = new FileUrls(deps.fileKey);
+  const files = deps.files ?? new DiskStorage(deps.uploadsDir);
   const securityLog = new SecurityLog(deps.logger, { now });
   const lookups = new LookupGuard();
   const core: CoreDeps = { store: deps.store, bus: deps.bus, logger: deps.logger, now, routing: router, snoozes: snoozer, fileUrls, allowPrivateTargets: deps.allowPrivateTargets === true, lookups, teamAvailable: (siteId, at) => team.availability(siteId, at).available,
@@ -159,6 +164,7 @@ export function createApp(deps: AppDeps) {
       team,
       presence,
       budgets,
+      dataDir: { keyFingerprint: createHash('sha256').update(deps.fileKey).digest('hex').slice(0, 16), files },
       now,
       router,
       endSession: (h) => agentSockets.endSessionHere(h),
@@ -174,7 +180,7 @@ export function createApp(deps: AppDeps) {
   }
   // Snoozes stored before a restart wake at their time (or now, when it passed meanwhile).
   void snoozer.start().catch((err: unknown) => deps.logger.error({ err }, 'could not re-arm the snoozed conversations'));
-  const inbound: InboundDeps = { ...core, uploadsDir: deps.uploadsDir, replyDomain: deps.mail?.replyDomain ?? '', maxBytes: deps.mail?.maxInboundBytes ?? 10 * 1024 * 1024 };
+  const inbound: InboundDeps = { ...core, files, replyDomain: deps.mail?.replyDomain ?? '', maxBytes: deps.mail?.maxInboundBytes ?? 10 * 1024 * 1024 };
   const shops = new ShopIntegrations({
     core,
     store: deps.store,
@@ -261,7 +267,7 @@ export function createApp(deps: AppDeps) {
   );
 
   app.route('/', shopWebhookRoutes({ shops, logger: deps.logger }));
-  app.route('/', fileRoutes({ store: deps.store, logger: deps.logger, fileUrls, uploadsDir: deps.uploadsDir, publicUrl: deps.publicUrl, now }));
+  app.route('/', fileRoutes({ store: deps.store, logger: deps.logger, fileUrls, files, publicUrl: deps.publicUrl, now }));
   app.route('/', emailLinkRoutes({ core, key: deps.fileKey }));
   if (deps.demo && deps.mail?.transport === 'demo') app.route('/demo', demoMailRoutes({ store: deps.store, publicUrl: deps.publicUrl, replyDomain: deps.mail.replyDomain }));
   else if (deps.demo) app.get('/demo/correo/', (c) => c.text(deps.mail?.transport === 'smtp' ? 'El correo de la demo sale por SMTP_URL: míralo en tu buzón.' : 'El correo no está configurado.'));
@@ -301,5 +307,7 @@ export function createApp(deps: AppDeps) {
     presence,
     /** Signed download URLs (files linked from mail). */
     fileUrls,
+    /** Where the files' bytes are (mail attaches them). */
+    files,
   };
 }

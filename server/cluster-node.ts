@@ -12,6 +12,7 @@ import { topics, type Bus } from './bus/bus';
 import type { Logger } from './logger';
 import type { Store } from './store/types';
 import type { RateLimiter, SpendSink } from './domain/rate-limit';
+import type { FileStorage } from './file-storage';
 import { applyHours, siteHours, type PresenceRegistry, type TeamPresence } from './presence';
 
 /** How often a node repeats what it holds (its heartbeat). */
@@ -36,6 +37,11 @@ export interface ClusterNodeDeps {
   resync(): void;
   /** Rate limits shared with the other nodes. */
   budgets: SharedBudgets;
+  /**
+   * This node's DATA_DIR as the others must see it: a fingerprint of its server.key, and its
+   * file storage, where it leaves a marker file for the others to find (docs/deploy.md).
+   */
+  dataDir?: { keyFingerprint: string; files: FileStorage };
 }
 
 /** How often a node tells the others what it spent of the shared budgets. */
@@ -102,8 +108,9 @@ export function joinCluster(deps: ClusterNodeDeps): () => void {
   };
   const sendTeam = (siteId: string) => cluster.broadcast({ kind: 'team', siteId, agents: team.snapshot(siteId) });
   team.onLocalChange = sendTeam;
+  const key = deps.dataDir?.keyFingerprint;
   const sendAll = () => {
-    cluster.broadcast({ kind: 'alive' });
+    cluster.broadcast({ kind: 'alive', ...(key ? { key } : {}) });
     for (const siteId of team.localSites()) sendTeam(siteId);
   };
 
@@ -134,6 +141,7 @@ export function joinCluster(deps: ClusterNodeDeps): () => void {
         return;
       case 'alive':
         team.touchNode(from, now);
+        checkShared(from, event.key);
         return;
       case 'sync':
         team.touchNode(from, now);
@@ -168,6 +176,21 @@ export function joinCluster(deps: ClusterNodeDeps): () => void {
     }
   };
 
+  // Every node must see the same DATA_DIR: a file uploaded through one is served by any, and a
+  // link one signs is checked by any. A node that does not is named in the log, once.
+  const marker = (nodeId: string) => `.node-${nodeId}`;
+  const checked = new Set<string>();
+  const checkShared = (from: string, theirKey: string | undefined) => {
+    const dataDir = deps.dataDir;
+    if (!dataDir || checked.has(from)) return;
+    checked.add(from);
+    if (theirKey && theirKey !== dataDir.keyFingerprint) deps.logger.error({ node: from }, 'another node signs file links with a different server.key: every node must share one DATA_DIR (docs/deploy.md, "Several nodes")');
+    void dataDir.files.read(marker(from)).then((found) => {
+      if (!found) deps.logger.error({ node: from }, 'another node stores uploads where this one cannot read them: every node must share one DATA_DIR (docs/deploy.md, "Several nodes")');
+    });
+  };
+  if (deps.dataDir) void deps.dataDir.files.put(marker(cluster.nodeId), Buffer.from(`${Date.now()}\n`)).catch((err: unknown) => deps.logger.error({ err }, 'could not write to the uploads directory'));
+
   const offEvent = cluster.onEvent(onEvent);
   const offReconnect = cluster.onReconnect(() => {
     team.touchAll(deps.now());
@@ -186,6 +209,7 @@ export function joinCluster(deps: ClusterNodeDeps): () => void {
   }, NODE_HEARTBEAT_MS);
   heartbeat.unref();
   return () => {
+    if (deps.dataDir) void deps.dataDir.files.remove(marker(cluster.nodeId));
     clearInterval(heartbeat);
     offEvent();
     offReconnect();

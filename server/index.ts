@@ -99,7 +99,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   }
   const bus: Bus = redis?.bus ?? new MemoryBus((err) => logger.error({ err }, 'bus listener failed'));
   const cluster: Cluster = redis?.cluster ?? new LocalCluster();
-  const { app, injectWebSocket, closeSockets, inbound, presence, fileUrls } = createApp({
+  const { app, injectWebSocket, closeSockets, inbound, presence, fileUrls, files } = createApp({
     store,
     bus,
     cluster,
@@ -136,7 +136,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
         config: mailConfig,
         links: new MailLinks(fileKey),
         baseUrl: () => config.publicUrl || url,
-        files: { uploadsDir: join(config.dataDir, 'uploads'), urls: fileUrls },
+        files: { storage: files, urls: fileUrls },
         presence: (siteId, visitorId) => presence.lastSeen(siteId, visitorId),
       })
     : null;

@@ -21,8 +21,11 @@ export type ClusterEvent =
   | { kind: 'team'; siteId: string; agents: TeamEntry[] }
   /** A node that just started asks the others for their state. */
   | { kind: 'sync' }
-  /** A node's heartbeat: the sites it has agents on follow as `team` events. */
-  | { kind: 'alive' }
+  /**
+   * A node's heartbeat (the sites it has agents on follow as `team` events), with a fingerprint
+   * of its file-signing key: every node must share one DATA_DIR (server.key and uploads/).
+   */
+  | { kind: 'alive'; key?: string }
   /** A node is closing cleanly: forget its agents now rather than at expiry. */
   | { kind: 'bye' }
   /** An agent session ended (signed out): close its sockets everywhere. */

@@ -9,6 +9,8 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_REDIS_URL, startCluster, type TestCluster } from '../helpers/cluster';
+import { spawnServer } from '../helpers/process';
+import { tempDataDir } from '../helpers/server';
 import { quietDemoSite } from '../helpers/spawned';
 import { cid, connectAgent, connectVisitor, csrfOf, signIn, type Frame, type TestSocket } from '../helpers/ws-client';
 
@@ -206,6 +208,27 @@ describe('three nodes on PostgreSQL and Redis', () => {
     const res = await fetch(`${n1.origin}/api/agent/session`, { method: 'DELETE', headers: { Cookie: cookie, Origin: n1.origin, 'X-CSRF-Token': csrfOf(cookie) } });
     expect(res.status).toBe(204);
     expect((await luis.socket.waitClose()).code).toBe(4001);
+  }, 30_000);
+  it('names a node that does not share DATA_DIR (server.key, uploads) in the log', async () => {
+    const shared = (n: typeof cluster.nodes[0]) => n.logs.filter((l) => typeof l.msg === 'string' && l.msg.includes('must share one DATA_DIR'));
+    // The three nodes share one: they never complained, though they have told each other many times by now.
+    for (const n of cluster.nodes) expect(shared(n)).toEqual([]);
+    const stray = await spawnServer(tempDataDir(), cluster.env);
+    cluster.nodes.push(stray);
+    const n1 = cluster.nodes[0]!;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('node 1 never noticed')), 15_000);
+      const check = () => {
+        if (shared(n1).length >= 2) {
+          clearTimeout(timer);
+          resolve();
+        } else setTimeout(check, 50);
+      };
+      check();
+    });
+    expect(shared(n1).map((l) => l.msg)).toEqual(expect.arrayContaining([expect.stringContaining('different server.key'), expect.stringContaining('stores uploads where this one cannot read them')]));
+    stray.proc.kill('SIGKILL');
+    await stray.exited;
   }, 30_000);
 });
 
