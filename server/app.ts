@@ -171,6 +171,7 @@ export function createApp(deps: AppDeps) {
       endAgent: (id) => agentSockets.endAgentHere(id),
       // Frames from other nodes may have been lost meanwhile: every client reconnects (to any node)
       // and catches up from the store by seq, as after a restart.
+      rearm: () => void snoozer.start().catch((err: unknown) => deps.logger.warn({ err }, 'could not re-arm the snoozed conversations')),
       resync: () => {
         for (const client of wss.clients as Set<WebSocket>) client.close(1012, 'reconnect to catch up');
       },

@@ -35,6 +35,8 @@ export interface ClusterNodeDeps {
   endAgent(agentId: string): Promise<void>;
   /** The link to the other nodes came back: this node's clients may have missed events. */
   resync(): void;
+  /** Another node left or died: timers it held (snoozes) are re-armed here from the store. */
+  rearm?(): void;
   /** Rate limits shared with the other nodes. */
   budgets: SharedBudgets;
   /**
@@ -123,6 +125,7 @@ export function joinCluster(deps: ClusterNodeDeps): () => void {
   /** A node left or died: its agents are offline now; their chats wait for the grace period. */
   const nodeGone = (nodeId: string, why: string) => {
     deps.presence.forgetNode(nodeId);
+    deps.rearm?.();
     const held = team.forgetNode(nodeId);
     if (held.size === 0) return;
     deps.logger.warn({ node: nodeId, why, sites: held.size }, 'a node left the cluster: its agents are offline');

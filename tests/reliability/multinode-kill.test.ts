@@ -201,4 +201,34 @@ describe('kill -9 of the shopper’s node with 200 messages in flight', () => {
     expect(row).toMatchObject({ status: 'queued', assignee_id: null });
     shopper.socket.close();
   }, 60_000);
+
+  it('wakes a snoozed chat at its time though the node that armed the timer died', async () => {
+    const n2 = cluster.nodes[1]!;
+    const n4 = await cluster.addNode();
+    const luis = await connectAgent(n2, await signIn(n2, 'luis@example.com'));
+    const ana = await connectAgent(n4, await signIn(n4));
+    const shopper = await connectVisitor(n2);
+    const clientId = cid('z');
+    shopper.socket.send({ type: 'message.send', clientId, text: 'hola' });
+    const conversationId = (await shopper.socket.next((f) => f.type === 'ack' && f.clientId === clientId)).conversationId as string;
+    await ana.socket.next((f) => f.type === 'message.created' && (f.message as Msg).conversationId === conversationId, 5000, 0);
+    const take = cid('t');
+    ana.socket.send({ type: 'conversation.action', clientId: take, conversationId, action: 'take' });
+    await ana.socket.next((f) => f.type === 'ack' && f.clientId === take);
+    // Ana snoozes it on node 4 (node 4 arms the timer), and node 4 dies at once.
+    const until = Date.now() + 2000;
+    const snooze = cid('s');
+    ana.socket.send({ type: 'conversation.action', clientId: snooze, conversationId, action: 'snooze', until });
+    await ana.socket.next((f) => f.type === 'ack' && f.clientId === snooze);
+    n4.proc.kill('SIGKILL');
+    await n4.exited;
+    // Node 2 wakes it: Luis sees it unsnoozed.
+    const woken = await luis.socket.next((f) => f.type === 'conversation.updated' && (f.conversation as { id: string }).id === conversationId && !('snoozedUntil' in (f.conversation as object)), 25_000);
+    expect(Date.now()).toBeGreaterThanOrEqual(until);
+    expect(woken.conversation).toMatchObject({ status: 'assigned' });
+    const events = await cluster.query<{ type: string }>(`SELECT type FROM conversation_events WHERE conversation_id = $1 AND type LIKE '%snooze%' ORDER BY id`, [conversationId]);
+    expect(events.map((e) => e.type)).toEqual(['snoozed', 'unsnoozed']);
+    luis.socket.close();
+    shopper.socket.close();
+  }, 60_000);
 });
