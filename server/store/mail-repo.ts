@@ -1,6 +1,6 @@
 /** The mail outbox and the conversations' reply tokens (issue 13). Runs inside the caller's transaction. */
 import { randomBytes } from 'node:crypto';
-import { and, asc, desc, eq, inArray, lte, or } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lte, or, sql } from 'drizzle-orm';
 import { newId } from '../ids';
 import type { Db } from './db';
 import * as t from './schema';
@@ -97,7 +97,12 @@ export class MailRepo {
 
   /** After a crash: mail claimed but not settled is sent again (with the same Message-ID). */
   release(): number {
-    return this.db.update(t.mailOutbox).set({ status: 'pending' }).where(eq(t.mailOutbox.status, 'sending')).run().changes;
+    // Due again when it was claimed (the claim moved it to the lease's end).
+    return this.db
+      .update(t.mailOutbox)
+      .set({ status: 'pending', nextAttemptAt: sql`${t.mailOutbox.nextAttemptAt} - ${MAIL_LEASE_MS}` })
+      .where(eq(t.mailOutbox.status, 'sending'))
+      .run().changes;
   }
 
   settle(id: string, outcome: MailOutcome, now: number): MailRecord | null {

@@ -621,7 +621,14 @@ export class PgStore implements Store {
         return rows.map((r) => toMail({ ...r, status: 'sending', nextAttemptAt: now + MAIL_LEASE_MS }));
       }),
     release: async () => {
-      const rows = await this.run((db) => db.update(t.mailOutbox).set({ status: 'pending' }).where(eq(t.mailOutbox.status, 'sending')).returning({ id: t.mailOutbox.id }));
+      // Due again when it was claimed (the claim moved it to the lease's end).
+      const rows = await this.run((db) =>
+        db
+          .update(t.mailOutbox)
+          .set({ status: 'pending', nextAttemptAt: sql`${t.mailOutbox.nextAttemptAt} - ${MAIL_LEASE_MS}` })
+          .where(eq(t.mailOutbox.status, 'sending'))
+          .returning({ id: t.mailOutbox.id }),
+      );
       return rows.length;
     },
     settle: (id: string, outcome: MailOutcome, now: number) =>
