@@ -7,6 +7,7 @@ import { Hono } from 'hono';
 import { createWebSockets } from './ws/node-ws';
 import type { WebSocket } from 'ws';
 import { LIMITS } from '../shared/protocol';
+import { CLOSE_CODES } from '../shared/errors';
 import { sessionFromRequest } from './auth';
 import type { Bus } from './bus/bus';
 import type { Cluster } from './bus/cluster';
@@ -173,7 +174,7 @@ export function createApp(deps: AppDeps) {
       // and catches up from the store by seq, as after a restart.
       rearm: () => void snoozer.start().catch((err: unknown) => deps.logger.warn({ err }, 'could not re-arm the snoozed conversations')),
       resync: () => {
-        for (const client of wss.clients as Set<WebSocket>) client.close(1012, 'reconnect to catch up');
+        for (const client of wss.clients as Set<WebSocket>) client.close(CLOSE_CODES.catchUp, 'reconnect to catch up');
       },
     });
     // A snooze armed by a node that died still wakes.
