@@ -94,7 +94,15 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       redis = await connectRedis(config.redisUrl, { prefix: config.redisPrefix, logger });
     } catch (err) {
       await store.close();
-      throw new StartupRefused(`REDIS_URL is set but Redis did not answer: ${(err as Error).message}`);
+      const where = (() => {
+        try {
+          const u = new URL(config.redisUrl);
+          return `${u.protocol}//${u.host}`; // never the password
+        } catch {
+          return 'REDIS_URL';
+        }
+      })();
+      throw new StartupRefused(`REDIS_URL is set but Redis at ${where} did not answer (${(err as Error).message}); start Redis or unset REDIS_URL to run one process`);
     }
   }
   const bus: Bus = redis?.bus ?? new MemoryBus((err) => logger.error({ err }, 'bus listener failed'));
