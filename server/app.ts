@@ -2,12 +2,16 @@
  * createApp(deps): the whole HTTP + WebSocket surface, without listening. HTTP tests call
  * `app.request()`; WebSocket tests start it on port 0 through `startServer` (server/server.ts).
  */
+import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
 import { createWebSockets } from './ws/node-ws';
 import type { WebSocket } from 'ws';
 import { LIMITS } from '../shared/protocol';
+import { CLOSE_CODES } from '../shared/errors';
 import { sessionFromRequest } from './auth';
 import type { Bus } from './bus/bus';
+import type { Cluster } from './bus/cluster';
+import { SharedBudgets, announceSiteWrites, joinCluster } from './cluster-node';
 import { originAllowed } from './domain/origins';
 import { bodyLimits, clientAddress, clientInfo, isSameOrigin, problem, problemOnError } from './http';
 import { SecurityLog } from './security-log';
@@ -15,9 +19,10 @@ import { createMetrics, metricsAuthorized } from './metrics';
 import { TRUST_NONE, type TrustProxy } from './domain/proxy';
 import type { Logger } from './logger';
 import { FileUrls } from './file-urls';
+import { DiskStorage, type FileStorage } from './file-storage';
 import { Router } from './engine/router';
 import { Snoozer } from './engine/snoozer';
-import { AGENT_BUDGETS, Budgets, LookupGuard, VISITOR_BUDGETS, type AgentBucket, type VisitorBucket } from './domain/rate-limit';
+import { AGENT_BUDGETS, Budgets, LookupGuard, VISITOR_BUDGETS, type AgentBucket, type RateLimiter, type VisitorBucket } from './domain/rate-limit';
 import { adminRoutes } from './routes/admin-api';
 import { consoleReportRoutes } from './routes/console-reports';
 import { fileRoutes } from './routes/files';
@@ -62,6 +67,8 @@ export interface AppDeps {
   fileKey: Buffer;
   /** Where uploaded files are kept (DATA_DIR/uploads). */
   uploadsDir: string;
+  /** Their storage; absent: the directory `uploadsDir` (file-storage.ts). */
+  files?: FileStorage;
   /** Webhooks (and bot webhooks) may target private and loopback addresses. */
   allowPrivateTargets?: boolean;
   /** Messages per visitor per second and burst (VISITOR_MESSAGES_PER_SEC, VISITOR_MESSAGE_BURST). */
@@ -74,6 +81,8 @@ export interface AppDeps {
   apiRateLimit?: { rate: number; burst: number };
   /** E-mail (issue 13): how it is sent (null: not configured) and the limits of inbound mail. */
   mail?: AppMail;
+  /** The other nodes (REDIS_URL: bus/redis.ts); absent: this process is the only one. */
+  cluster?: Cluster;
 }
 
 export interface AppMail {
@@ -95,6 +104,9 @@ if (typeof globalThis.ErrorEvent === 'undefined') {
   };
 }
 
+/** With several nodes, how often each re-arms the snoozes from the store. */
+const SNOOZE_SWEEP_MS = 30_000;
+
 type Env = { Variables: { site: SiteRecord; session: AgentSession } };
 
 export { VERSION };
@@ -106,7 +118,8 @@ export function createApp(deps: AppDeps) {
   // Frames above this are refused by `ws` itself (close 1009) before we buffer them.
   wss.options.maxPayload = LIMITS.hardMaxFrameBytes;
   const heartbeat = new Heartbeat(deps.heartbeatMs ?? 30_000);
-  const agentSockets = new AgentSockets();
+  const cluster = deps.cluster;
+  const agentSockets = new AgentSockets(cluster);
   const presence = new PresenceRegistry();
   const visitorFeed = new VisitorFeed(presence);
   // Departed shoppers are pruned on a timer, not when an agent happens to say hello.
@@ -115,24 +128,61 @@ export function createApp(deps: AppDeps) {
   const router = new Router();
   const snoozer = new Snoozer();
   const fileUrls = new FileUrls(deps.fileKey);
+  const files = deps.files ?? new DiskStorage(deps.uploadsDir);
   const securityLog = new SecurityLog(deps.logger, { now });
   const lookups = new LookupGuard();
   const core: CoreDeps = { store: deps.store, bus: deps.bus, logger: deps.logger, now, routing: router, snoozes: snoozer, fileUrls, allowPrivateTargets: deps.allowPrivateTargets === true, lookups, teamAvailable: (siteId, at) => team.availability(siteId, at).available,
     ...(deps.mail?.transport ? { mail: { awayMs: deps.mail.awayMs, ...(deps.mail.ratingDelayMs !== undefined ? { ratingDelayMs: deps.mail.ratingDelayMs } : {}) } } : {}) };
+  // With several nodes, one budget per visitor, agent and site across all of them.
+  const budgets = new SharedBudgets(cluster ?? { shared: false, broadcast: () => {} });
+  const visitorBudgets = new Budgets<VisitorBucket>({ ...VISITOR_BUDGETS, ...(deps.visitorMessages ? { send: deps.visitorMessages } : {}) });
+  const agentBudgets = new Budgets<AgentBucket>({ ...AGENT_BUDGETS, ...(deps.agentMessages ? { send: deps.agentMessages } : {}) });
+  if (cluster?.shared) {
+    visitorBudgets.shareAs('visitor', budgets);
+    agentBudgets.shareAs('agent', budgets);
+    lookups.shareAs('lookups', budgets);
+    budgets.add([
+      ...(Object.keys(VISITOR_BUDGETS) as VisitorBucket[]).map((b) => [`visitor.${b}`, visitorBudgets.limiter(b)] as [string, RateLimiter]),
+      ...(Object.keys(AGENT_BUDGETS) as AgentBucket[]).map((b) => [`agent.${b}`, agentBudgets.limiter(b)] as [string, RateLimiter]),
+      ...lookups.limiters().map(([n, l]) => [`lookups.${n}`, l] as [string, RateLimiter]),
+    ]);
+  }
   const gateway: GatewayDeps = { ...core, securityLog, heartbeat, presence, visitorFeed, team, router,
     // A person types a few messages a second at most; a reconnect may flush a small outbox at once.
-    limits: {
-      visitor: new Budgets<VisitorBucket>({ ...VISITOR_BUDGETS, ...(deps.visitorMessages ? { send: deps.visitorMessages } : {}) }),
-      agent: new Budgets<AgentBucket>({ ...AGENT_BUDGETS, ...(deps.agentMessages ? { send: deps.agentMessages } : {}) }),
-      lookups,
-    },
+    limits: { visitor: visitorBudgets, agent: agentBudgets, lookups },
   };
 
-  router.attach({ ...core, team });
+  router.attach({ ...core, team, ...(cluster?.shared ? { cluster } : {}) });
   snoozer.attach(core);
+  let leaveCluster = () => {};
+  if (cluster?.shared) {
+    announceSiteWrites(deps.store, cluster);
+    leaveCluster = joinCluster({
+      cluster,
+      bus: deps.bus,
+      store: deps.store,
+      logger: deps.logger,
+      team,
+      presence,
+      budgets,
+      dataDir: { keyFingerprint: createHash('sha256').update(deps.fileKey).digest('hex').slice(0, 16), files },
+      now,
+      router,
+      endSession: (h) => agentSockets.endSessionHere(h),
+      endAgent: (id) => agentSockets.endAgentHere(id),
+      // Frames from other nodes may have been lost meanwhile: every client reconnects (to any node)
+      // and catches up from the store by seq, as after a restart.
+      rearm: () => void snoozer.start().catch((err: unknown) => deps.logger.warn({ err }, 'could not re-arm the snoozed conversations')),
+      resync: () => {
+        for (const client of wss.clients as Set<WebSocket>) client.close(CLOSE_CODES.catchUp, 'reconnect to catch up');
+      },
+    });
+    // A snooze armed by a node that died still wakes.
+    snoozer.sweep(SNOOZE_SWEEP_MS);
+  }
   // Snoozes stored before a restart wake at their time (or now, when it passed meanwhile).
   void snoozer.start().catch((err: unknown) => deps.logger.error({ err }, 'could not re-arm the snoozed conversations'));
-  const inbound: InboundDeps = { ...core, uploadsDir: deps.uploadsDir, replyDomain: deps.mail?.replyDomain ?? '', maxBytes: deps.mail?.maxInboundBytes ?? 10 * 1024 * 1024 };
+  const inbound: InboundDeps = { ...core, files, replyDomain: deps.mail?.replyDomain ?? '', maxBytes: deps.mail?.maxInboundBytes ?? 10 * 1024 * 1024 };
   const shops = new ShopIntegrations({
     core,
     store: deps.store,
@@ -182,6 +232,7 @@ export function createApp(deps: AppDeps) {
       securityLog,
       allowPrivateTargets: deps.allowPrivateTargets === true,
       ...(deps.apiRateLimit ? { rateLimit: deps.apiRateLimit } : {}),
+      share: (name, limiter) => budgets.share(name, limiter),
     }),
   );
 
@@ -218,7 +269,7 @@ export function createApp(deps: AppDeps) {
   );
 
   app.route('/', shopWebhookRoutes({ shops, logger: deps.logger }));
-  app.route('/', fileRoutes({ store: deps.store, logger: deps.logger, fileUrls, uploadsDir: deps.uploadsDir, publicUrl: deps.publicUrl, now }));
+  app.route('/', fileRoutes({ store: deps.store, logger: deps.logger, fileUrls, files, publicUrl: deps.publicUrl, now }));
   app.route('/', emailLinkRoutes({ core, key: deps.fileKey }));
   if (deps.demo && deps.mail?.transport === 'demo') app.route('/demo', demoMailRoutes({ store: deps.store, publicUrl: deps.publicUrl, replyDomain: deps.mail.replyDomain }));
   else if (deps.demo) app.get('/demo/correo/', (c) => c.text(deps.mail?.transport === 'smtp' ? 'El correo de la demo sale por SMTP_URL: míralo en tu buzón.' : 'El correo no está configurado.'));
@@ -233,6 +284,7 @@ export function createApp(deps: AppDeps) {
     /** Closes every socket (clients reconnect with backoff) and stops the heartbeat. */
     closeSockets(code = 1001, reason = 'server shutting down'): Promise<void> {
       heartbeat.stop();
+      leaveCluster();
       snoozer.stop();
       shops.importer.stop();
       team.close();
@@ -257,5 +309,7 @@ export function createApp(deps: AppDeps) {
     presence,
     /** Signed download URLs (files linked from mail). */
     fileUrls,
+    /** Where the files' bytes are (mail attaches them). */
+    files,
   };
 }

@@ -34,6 +34,13 @@ export interface Config {
   databaseUrl: string;
   /** DATABASE_SCHEMA: with PostgreSQL, the schema the tables live in (default: the server's, `public`). */
   databaseSchema: string;
+  /**
+   * REDIS_URL=redis://host:6379/0 joins the nodes that share it (and the same database): fan-out,
+   * presence, routing locks and sign-outs across nodes (docs/deploy.md). Empty: one process.
+   */
+  redisUrl: string;
+  /** REDIS_PREFIX: the prefix of this deployment's channels and keys on Redis (default `mostrador:`). */
+  redisPrefix: string;
   /** DB_BUSY_TIMEOUT_MS: how long a write waits for another connection's write lock before failing as `store_unavailable`. */
   dbBusyTimeoutMs: number;
   /** E-mail (issue 13, docs/email.md). */
@@ -73,6 +80,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (databaseUrl && !/^postgres(ql)?:\/\//i.test(databaseUrl)) throw new Error('DATABASE_URL must be a postgres:// URL (unset it to keep the data in SQLite under DATA_DIR)');
   const databaseSchema = (env.DATABASE_SCHEMA ?? '').trim();
   if (databaseSchema && !/^[a-z_][a-z0-9_]*$/i.test(databaseSchema)) throw new Error(`DATABASE_SCHEMA must be letters, digits and _, got ${databaseSchema}`);
+  const redisUrl = (env.REDIS_URL ?? '').trim();
+  if (redisUrl && !/^rediss?:\/\//i.test(redisUrl)) throw new Error('REDIS_URL must be a redis:// (or rediss://) URL (unset it to run one process)');
+  if (redisUrl && !databaseUrl) throw new Error('REDIS_URL joins several nodes, which must share one database: set DATABASE_URL=postgres://… too (SQLite is one process)');
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be an integer 0–65535, got ${env.PORT}`);
   return {
     port,
@@ -109,6 +119,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     databaseUrl,
     databaseSchema,
+    redisUrl,
+    redisPrefix: env.REDIS_PREFIX ?? 'mostrador:',
     dbBusyTimeoutMs: Number.isFinite(Number(env.DB_BUSY_TIMEOUT_MS ?? 5000)) ? Math.max(0, Number(env.DB_BUSY_TIMEOUT_MS ?? 5000)) : 5000,
   };
 }

@@ -13,7 +13,9 @@ import { MailDispatcher } from './mail/dispatcher';
 import { MailLinks } from './mail/links';
 import { createMailer } from './mail/transport';
 import { startInboundSmtp, type InboundListener } from './mail/smtp-listener';
-import { MemoryBus } from './bus/bus';
+import { MemoryBus, type Bus } from './bus/bus';
+import { LocalCluster, type Cluster } from './bus/cluster';
+import { connectRedis, type RedisLink } from './bus/redis';
 import { loadConfig, type Config } from './config';
 import { createLogger, type Logger } from './logger';
 import { openDb } from './store/db';
@@ -82,12 +84,33 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const mailConfig = { ...config.mail, replyDomain: config.mail.replyDomain || (mailer?.kind === 'demo' ? 'correo.demo.invalid' : '') };
   if (!mailer) logger.warn('e-mail is not configured (SMTP_URL unset): shoppers are not e-mailed; see docs/email.md');
   // Mail a crash left half-sent goes back to the queue (sent again with the same Message-ID).
-  const released = await store.mail.release();
+  // Only the one process of a SQLite data folder: on PostgreSQL another node may be sending them
+  // right now, and a dead node's claims come back when their lease ends (store.mail.claimDue).
+  const released = config.databaseUrl ? 0 : await store.mail.release();
   if (released > 0) logger.warn({ released }, 'mail left in flight by the last run is sent again');
-  const bus = new MemoryBus((err) => logger.error({ err }, 'bus listener failed'));
-  const { app, injectWebSocket, closeSockets, inbound, presence, fileUrls } = createApp({
+  let redis: RedisLink | null = null;
+  if (config.redisUrl) {
+    try {
+      redis = await connectRedis(config.redisUrl, { prefix: config.redisPrefix, logger });
+    } catch (err) {
+      await store.close();
+      const where = (() => {
+        try {
+          const u = new URL(config.redisUrl);
+          return `${u.protocol}//${u.host}`; // never the password
+        } catch {
+          return 'REDIS_URL';
+        }
+      })();
+      throw new StartupRefused(`REDIS_URL is set but Redis at ${where} did not answer (${(err as Error).message}); start Redis or unset REDIS_URL to run one process`);
+    }
+  }
+  const bus: Bus = redis?.bus ?? new MemoryBus((err) => logger.error({ err }, 'bus listener failed'));
+  const cluster: Cluster = redis?.cluster ?? new LocalCluster();
+  const { app, injectWebSocket, closeSockets, inbound, presence, fileUrls, files } = createApp({
     store,
     bus,
+    cluster,
     logger,
     publicUrl: config.publicUrl,
     trustProxy: config.trustProxy,
@@ -121,7 +144,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
         config: mailConfig,
         links: new MailLinks(fileKey),
         baseUrl: () => config.publicUrl || url,
-        files: { uploadsDir: join(config.dataDir, 'uploads'), urls: fileUrls },
+        files: { storage: files, urls: fileUrls },
         presence: (siteId, visitorId) => presence.lastSeen(siteId, visitorId),
       })
     : null;
@@ -147,6 +170,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
           // Keep-alive HTTP connections would hold close() open.
           (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
         });
+        await redis?.close();
         await store.close();
       })();
       return closing;
@@ -158,7 +182,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const running = await startServer(config, logger);
-  logger.info({ url: running.url, dataDir: config.dataDir, store: config.databaseUrl ? 'postgres' : 'sqlite', demo: config.seedDemo }, 'Mostrador listening');
+  logger.info({ url: running.url, dataDir: config.dataDir, store: config.databaseUrl ? 'postgres' : 'sqlite', bus: config.redisUrl ? 'redis' : 'memory', demo: config.seedDemo }, 'Mostrador listening');
   if (config.seedDemo) {
     logger.info(`Demo shop: ${running.url}/demo/  ·  Console: ${running.url}/console/ (ana@example.com / mostrador)`);
   }

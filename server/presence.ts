@@ -8,6 +8,7 @@ import type { BusinessHours } from '../shared/site-settings';
 import { isOpen, nextOpening } from './domain/hours';
 import type { SiteRecord } from './store/types';
 import { topics, type Bus } from './bus/bus';
+import type { TeamEntry } from './bus/cluster';
 
 /** How often a site with business hours is checked for opening or closing. */
 const HOURS_CHECK_MS = 30_000;
@@ -95,6 +96,79 @@ export class PresenceRegistry {
   onChange: (siteId: string, visitorId: string) => void = () => {};
   /** Told of visitors no longer listed (pruned). */
   onGone: (siteId: string, visitorIds: string[]) => void = () => {};
+  /**
+   * Told of every change to this node's own record of a visitor (null: no longer listed), so the
+   * other nodes can list them too (REDIS_URL; cluster-node.ts).
+   */
+  onLocal: (siteId: string, visitorId: string, record: object | null) => void = () => {};
+  /** Other nodes' records of visitors whose tabs are connected there: site → visitor → node → record. */
+  private readonly remote = new Map<string, Map<string, Map<string, Presence>>>();
+
+  private changed(siteId: string, visitorId: string): void {
+    this.onChange(siteId, visitorId);
+    this.onLocal(siteId, visitorId, this.sites.get(siteId)?.all.get(visitorId) ?? null);
+  }
+
+  private gone(siteId: string, visitorIds: string[]): void {
+    // Still listed when another node has them.
+    const listed = visitorIds.filter((id) => this.remote.get(siteId)?.has(id));
+    const away = visitorIds.filter((id) => !this.remote.get(siteId)?.has(id));
+    for (const id of listed) this.onChange(siteId, id);
+    if (away.length) this.onGone(siteId, away);
+    for (const id of visitorIds) this.onLocal(siteId, id, null);
+  }
+
+  /** Every visitor listed on a site, here or on another node. */
+  private *ids(siteId: string): Iterable<string> {
+    const local = this.sites.get(siteId)?.all;
+    if (local) yield* local.keys();
+    for (const id of this.remote.get(siteId)?.keys() ?? []) if (!local?.has(id)) yield id;
+  }
+
+  /**
+   * A visitor as every node together sees them: connected when a tab is connected anywhere; the
+   * pages, cart and name of the record most recently active.
+   */
+  private view(siteId: string, visitorId: string): Presence | undefined {
+    const local = this.sites.get(siteId)?.all.get(visitorId);
+    const others = this.remote.get(siteId)?.get(visitorId);
+    if (!others || others.size === 0) return local;
+    const all = [...(local ? [local] : []), ...others.values()];
+    const active = (p: Presence) => Math.max(p.since, p.pages[p.pages.length - 1]?.at ?? 0, p.leftAt ?? 0);
+    let base = all[0]!;
+    for (const p of all) if (Number(p.sockets > 0) - Number(base.sockets > 0) > 0 || (p.sockets > 0 === base.sockets > 0 && active(p) > active(base))) base = p;
+    const sockets = all.reduce((n, p) => n + p.sockets, 0);
+    const left = all.map((p) => p.leftAt).filter((t): t is number => t !== null);
+    return { ...base, sockets, since: Math.min(...all.map((p) => p.since)), leftAt: sockets > 0 ? null : left.length ? Math.max(...left) : base.leftAt };
+  }
+
+  /** Another node's record of a visitor (null: no longer listed there). */
+  applyRemote(nodeId: string, siteId: string, visitorId: string, record: object | null): void {
+    let visitors = this.remote.get(siteId);
+    if (record) {
+      if (!visitors) this.remote.set(siteId, (visitors = new Map()));
+      let nodes = visitors.get(visitorId);
+      if (!nodes) visitors.set(visitorId, (nodes = new Map()));
+      nodes.set(nodeId, record as Presence);
+    } else {
+      const nodes = visitors?.get(visitorId);
+      if (!nodes?.delete(nodeId)) return;
+      if (nodes.size === 0) visitors!.delete(visitorId);
+      if (visitors!.size === 0) this.remote.delete(siteId);
+    }
+    if (this.view(siteId, visitorId)) this.onChange(siteId, visitorId);
+    else this.onGone(siteId, [visitorId]);
+  }
+
+  /** A node left or died: its visitors' tabs reconnect elsewhere (or they left). */
+  forgetNode(nodeId: string): void {
+    for (const [siteId, visitors] of [...this.remote]) for (const [visitorId, nodes] of [...visitors]) if (nodes.has(nodeId)) this.applyRemote(nodeId, siteId, visitorId, null);
+  }
+
+  /** This node's own records (what a node that just started asks for). */
+  *localRecords(): Iterable<{ siteId: string; visitorId: string; record: object }> {
+    for (const [siteId, site] of this.sites) for (const [visitorId, record] of site.all) yield { siteId, visitorId, record };
+  }
 
   private site(siteId: string) {
     let site = this.sites.get(siteId);
@@ -115,7 +189,7 @@ export class PresenceRegistry {
     p.leftAt = null;
     this.site(siteId).departed.delete(visitorId);
     if (who) p.who = who;
-    this.onChange(siteId, visitorId);
+    this.changed(siteId, visitorId);
   }
 
   /** The visitor identified themselves or gave their name. */
@@ -123,7 +197,7 @@ export class PresenceRegistry {
     const p = this.sites.get(siteId)?.all.get(visitorId);
     if (!p) return;
     p.who = { ...p.who, ...who };
-    this.onChange(siteId, visitorId);
+    this.changed(siteId, visitorId);
   }
 
   /**
@@ -131,7 +205,7 @@ export class PresenceRegistry {
    * when this process has not seen them lately (never connected, or pruned): away.
    */
   lastSeen(siteId: string, visitorId: string): { online: true } | { online: false; leftAt: number } | null {
-    const p = this.sites.get(siteId)?.all.get(visitorId);
+    const p = this.view(siteId, visitorId);
     if (!p) return null;
     if (p.sockets > 0) return { online: true };
     return p.leftAt === null ? null : { online: false, leftAt: p.leftAt };
@@ -146,7 +220,7 @@ export class PresenceRegistry {
     p.leftAt = now;
     site.departed.delete(visitorId);
     site.departed.set(visitorId, now);
-    this.onChange(siteId, visitorId);
+    this.changed(siteId, visitorId);
     // Many shoppers leaving at once: only the most recent stay listed.
     const evicted: string[] = [];
     for (const id of site.departed.keys()) {
@@ -155,7 +229,7 @@ export class PresenceRegistry {
       site.all.delete(id);
       evicted.push(id);
     }
-    if (evicted.length) this.onGone(siteId, evicted);
+    if (evicted.length) this.gone(siteId, evicted);
   }
 
   /** Records the page and cart the widget reported (bounded: PRESENCE_BOUNDS). */
@@ -187,32 +261,40 @@ export class PresenceRegistry {
       p.timeZone = ctx.timeZone;
       changed = true;
     }
-    if (changed) this.onChange(siteId, visitorId);
+    if (changed) this.changed(siteId, visitorId);
   }
 
   /** A visitor's row in the live list, or null when not listed. */
   summary(siteId: string, visitorId: string): VisitorSummary | null {
-    const p = this.sites.get(siteId)?.all.get(visitorId);
+    const p = this.view(siteId, visitorId);
     return p ? toSummary(visitorId, p) : null;
   }
 
   /** What proactive rules check of this visit: the page, since when, the cart in figures. */
   visit(siteId: string, visitorId: string): { url: string | null; pageEnteredAt: number | null; cartTotal: number; cartUnits: number } | null {
-    const p = this.sites.get(siteId)?.all.get(visitorId);
+    const p = this.view(siteId, visitorId);
     if (!p) return null;
     return { url: p.url, pageEnteredAt: p.pages[p.pages.length - 1]?.at ?? null, cartTotal: p.cart?.total ?? 0, cartUnits: p.cartUnits };
   }
 
   /** A visitor's pages this visit and cart lines, or null when not listed. */
   detail(siteId: string, visitorId: string): VisitorDetailFrame | null {
-    const p = this.sites.get(siteId)?.all.get(visitorId);
+    const p = this.view(siteId, visitorId);
     if (!p) return null;
     return { type: 'visitor.detail', visitorId, online: p.sockets > 0, url: p.url, title: p.title, pages: [...p.pages], cart: p.cart, since: p.since, timeZone: p.timeZone, ...p.who };
   }
 
   counts(siteId: string): VisitorCounts {
     const site = this.sites.get(siteId);
-    return site ? { online: site.all.size - site.departed.size, total: site.all.size } : { online: 0, total: 0 };
+    const others = this.remote.get(siteId);
+    if (!others?.size) return site ? { online: site.all.size - site.departed.size, total: site.all.size } : { online: 0, total: 0 };
+    let online = 0;
+    let total = 0;
+    for (const id of this.ids(siteId)) {
+      total++;
+      if ((this.view(siteId, id)?.sockets ?? 0) > 0) online++;
+    }
+    return { online, total };
   }
 
   /**
@@ -220,10 +302,11 @@ export class PresenceRegistry {
    * last row the agent has). Visitors gone for longer than OFFLINE_TTL_MS are not listed.
    */
   page(siteId: string, after: { online: boolean; since: number; visitorId: string } | undefined, limit: number, now: number): { visitors: VisitorSummary[]; hasMore: boolean } {
-    const site = this.sites.get(siteId);
-    if (!site) return { visitors: [], hasMore: false };
+    if (!this.sites.has(siteId) && !this.remote.has(siteId)) return { visitors: [], hasMore: false };
     const rows: VisitorSummary[] = [];
-    for (const [id, p] of site.all) {
+    for (const id of this.ids(siteId)) {
+      const p = this.view(siteId, id);
+      if (!p) continue;
       if (p.leftAt !== null && now - p.leftAt > OFFLINE_TTL_MS) continue;
       const row = toSummary(id, p);
       if (!after || listOrder(row, after as VisitorSummary) > 0) rows.push(row);
@@ -234,6 +317,13 @@ export class PresenceRegistry {
 
   /** Prunes visitors gone for longer than OFFLINE_TTL_MS (a timer calls it: see `start`). */
   sweep(now: number): void {
+    for (const [siteId, visitors] of this.remote) {
+      for (const [visitorId, nodes] of visitors) {
+        for (const [nodeId, p] of nodes) if (p.sockets === 0 && p.leftAt !== null && now - p.leftAt > OFFLINE_TTL_MS) nodes.delete(nodeId);
+        if (nodes.size === 0) visitors.delete(visitorId);
+      }
+      if (visitors.size === 0) this.remote.delete(siteId);
+    }
     for (const [siteId, site] of this.sites) {
       const pruned: string[] = [];
       // Departed in the order they left: stop at the first one still within the TTL.
@@ -244,7 +334,7 @@ export class PresenceRegistry {
         pruned.push(id);
       }
       if (site.all.size === 0) this.sites.delete(siteId);
-      if (pruned.length) this.onGone(siteId, pruned);
+      if (pruned.length) this.gone(siteId, pruned);
     }
   }
 
@@ -285,7 +375,15 @@ function toSummary(visitorId: string, p: Presence): VisitorSummary {
  * whether any of their sockets is connected. Routing and the widget's offline mode read it.
  */
 export class TeamPresence {
-  private readonly sites = new Map<string, Map<string, { name: string; chosen: 'online' | 'away'; sockets: number }>>();
+  private readonly sites = new Map<string, Map<string, { name: string; chosen: 'online' | 'away'; chosenAt: number; sockets: number }>>();
+  /**
+   * What other nodes said of their agents (REDIS_URL): per node, when it last spoke and its
+   * agents per site. A node that stops speaking for REMOTE_TTL_MS is forgotten (it died): its
+   * agents count as offline from then on.
+   */
+  private readonly remote = new Map<string, { seenAt: number; sites: Map<string, TeamEntry[]> }>();
+  /** Told when this node's own agents on a site changed (the cluster sends the snapshot to the others). */
+  onLocalChange: (siteId: string) => void = () => {};
   /** Each site's business hours, as last read (a shopper's hello, an admin's save). */
   private readonly hours = new Map<string, BusinessHours | null>();
   /** Per site with hours: a timer that notices the counter opening or closing. */
@@ -299,26 +397,112 @@ export class TeamPresence {
 
   connected(siteId: string, agent: { id: string; name: string }): 'online' | 'away' {
     const s = this.site(siteId);
-    const e = s.get(agent.id) ?? { name: agent.name, chosen: 'online' as const, sockets: 0 };
+    // A status the agent chose on another node holds here too.
+    const known = s.get(agent.id) ?? this.remoteChoice(siteId, agent.id);
+    const e = s.get(agent.id) ?? { name: agent.name, chosen: known?.chosen ?? ('online' as const), chosenAt: known?.chosenAt ?? 0, sockets: 0 };
     e.sockets++;
     e.name = agent.name;
     s.set(agent.id, e);
-    return e.chosen;
+    this.onLocalChange(siteId);
+    return this.choice(siteId, agent.id, e);
   }
 
   disconnected(siteId: string, agentId: string): void {
     const e = this.sites.get(siteId)?.get(agentId);
     if (e) e.sockets = Math.max(0, e.sockets - 1);
+    if (e) this.onLocalChange(siteId);
   }
 
-  setStatus(siteId: string, agentId: string, status: 'online' | 'away'): void {
+  setStatus(siteId: string, agentId: string, status: 'online' | 'away', at: number = Date.now()): void {
     const e = this.sites.get(siteId)?.get(agentId);
-    if (e) e.chosen = status;
+    if (!e) return;
+    e.chosen = status;
+    // Strictly later than any choice seen so far, so the newest choice wins on every node.
+    e.chosenAt = Math.max(at, (this.remoteChoice(siteId, agentId)?.chosenAt ?? 0) + 1, e.chosenAt + 1);
+    this.onLocalChange(siteId);
   }
 
-  /** Every known agent with their effective status (offline when no socket is open). */
+  /** The latest status an agent chose on another node, if any. */
+  private remoteChoice(siteId: string, agentId: string): { chosen: 'online' | 'away'; chosenAt: number } | null {
+    let best: TeamEntry | null = null;
+    for (const node of this.remote.values()) for (const a of node.sites.get(siteId) ?? []) if (a.id === agentId && (!best || a.chosenAt > best.chosenAt)) best = a;
+    return best;
+  }
+
+  private choice(siteId: string, agentId: string, local: { chosen: 'online' | 'away'; chosenAt: number } | undefined): 'online' | 'away' {
+    const r = this.remoteChoice(siteId, agentId);
+    return r && (!local || r.chosenAt > local.chosenAt) ? r.chosen : (local?.chosen ?? 'online');
+  }
+
+  /** Every known agent with their effective status (offline when no socket is open on any node). */
   team(siteId: string): { id: string; name: string; status: AgentStatus }[] {
-    return [...(this.sites.get(siteId) ?? new Map()).entries()].map(([id, e]) => ({ id, name: e.name, status: e.sockets === 0 ? 'offline' : e.chosen }));
+    const merged = new Map<string, { name: string; chosen: 'online' | 'away'; chosenAt: number; sockets: number }>();
+    for (const [id, e] of this.sites.get(siteId) ?? []) merged.set(id, { ...e });
+    for (const node of this.remote.values()) {
+      for (const a of node.sites.get(siteId) ?? []) {
+        const m = merged.get(a.id);
+        if (!m) merged.set(a.id, { name: a.name, chosen: a.chosen, chosenAt: a.chosenAt, sockets: a.sockets });
+        else {
+          m.sockets += a.sockets;
+          if (a.chosenAt > m.chosenAt) Object.assign(m, { chosen: a.chosen, chosenAt: a.chosenAt });
+        }
+      }
+    }
+    return [...merged.entries()].map(([id, e]) => ({ id, name: e.name, status: e.sockets === 0 ? 'offline' : e.chosen }));
+  }
+
+  /** This node's own agents on a site (what it tells the other nodes). */
+  snapshot(siteId: string): TeamEntry[] {
+    return [...(this.sites.get(siteId) ?? [])].map(([id, e]) => ({ id, name: e.name, chosen: e.chosen, chosenAt: e.chosenAt, sockets: e.sockets }));
+  }
+
+  /** The sites this node has agents on. */
+  localSites(): string[] {
+    return [...this.sites.keys()];
+  }
+
+  /** Another node's agents on a site, as it just said. */
+  applyRemote(nodeId: string, siteId: string, agents: TeamEntry[], now: number): void {
+    const node = this.touchNode(nodeId, now);
+    if (agents.length) node.sites.set(siteId, agents);
+    else node.sites.delete(siteId);
+  }
+
+  /** Another node is alive (a heartbeat). */
+  touchNode(nodeId: string, now: number): { seenAt: number; sites: Map<string, TeamEntry[]> } {
+    let node = this.remote.get(nodeId);
+    if (!node) this.remote.set(nodeId, (node = { seenAt: now, sites: new Map() }));
+    node.seenAt = now;
+    return node;
+  }
+
+  /**
+   * Forgets a node (it said goodbye, or fell silent): its agents stay listed here with no
+   * sockets and the status they chose, so they are offline, not unknown. Returns what it held.
+   */
+  forgetNode(nodeId: string): Map<string, TeamEntry[]> {
+    const node = this.remote.get(nodeId);
+    if (!node) return new Map();
+    this.remote.delete(nodeId);
+    for (const [siteId, agents] of node.sites) {
+      const s = this.site(siteId);
+      for (const a of agents) {
+        const e = s.get(a.id);
+        if (!e) s.set(a.id, { name: a.name, chosen: a.chosen, chosenAt: a.chosenAt, sockets: 0 });
+        else if (a.chosenAt > e.chosenAt) Object.assign(e, { chosen: a.chosen, chosenAt: a.chosenAt });
+      }
+    }
+    return node.sites;
+  }
+
+  /** Every other node counts as just heard from (this node's own link was down: their silence meant nothing). */
+  touchAll(now: number): void {
+    for (const node of this.remote.values()) node.seenAt = now;
+  }
+
+  /** Nodes silent for longer than `ttlMs` at `now`. */
+  silentNodes(now: number, ttlMs: number): string[] {
+    return [...this.remote.entries()].filter(([, n]) => now - n.seenAt > ttlMs).map(([id]) => id);
   }
 
   /**
@@ -408,7 +592,10 @@ export function applyHours(
   hours: BusinessHours | null,
 ): void {
   deps.team.setHours(siteId, hours, () => {
-    deps.bus.publish(topics.siteVisitors(siteId), { type: 'availability', ...deps.team.availability(siteId, deps.now()) });
+    // Every node with this site's widgets watches the hours itself and tells its own sockets.
+    const frame = { type: 'availability', ...deps.team.availability(siteId, deps.now()) } as const;
+    if (deps.bus.publishLocal) deps.bus.publishLocal(topics.siteVisitors(siteId), frame);
+    else deps.bus.publish(topics.siteVisitors(siteId), frame);
     // Opening time: the chats that waited in the queue while the shop was closed are handed out.
     void deps.router?.schedule(siteId);
   });

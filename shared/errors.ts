@@ -33,6 +33,8 @@ export const RETRYABLE_ERRORS: readonly ErrorCode[] = ['store_unavailable', 'rat
 export const CLOSE_CODES = {
   /** Server is shutting down or restarting: reconnect with backoff. */
   goingAway: 1001,
+  /** Several nodes: the link between them was lost and is back; reconnect (to any node) and catch up by seq. */
+  catchUp: 1012,
   /** Frame above the hard transport limit (sent by `ws` itself). */
   messageTooBig: 1009,
   /** Heartbeat missed: the peer looked dead. */

@@ -8,8 +8,6 @@
  * Message-ID) is stored once.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { LIMITS } from '../../shared/limits';
 import { MAX_UPLOAD_BYTES, safeFileName, sniffType } from '../domain/files';
 import { newId } from '../ids';
@@ -17,11 +15,14 @@ import { InboundRefused, parseInbound, replyTokens } from '../mail/inbound-parse
 import { commitChange, previewOf } from './core';
 import { sendShopperMessage, shopperAddress } from './conversations';
 import type { CoreDeps } from './deps';
+import type { FileStorage } from '../file-storage';
 
 export { InboundRefused };
 
 export interface InboundDeps extends CoreDeps {
-  uploadsDir: string;
+
+  /** Where the files' bytes are kept (file-storage.ts). */
+  files: FileStorage;
   /** MAIL_REPLY_DOMAIN */
   replyDomain: string;
   /** MAIL_MAX_BYTES */
@@ -108,10 +109,7 @@ async function storeFiles(deps: InboundDeps, siteId: string, visitorId: string, 
   for (const file of files) {
     const type = sniffType(file.content.subarray(0, 16))!;
     const id = newId('file');
-    await mkdir(deps.uploadsDir, { recursive: true, mode: 0o700 });
-    const path = join(deps.uploadsDir, id);
-    await writeFile(`${path}.part`, file.content, { mode: 0o600 });
-    await rename(`${path}.part`, path);
+    await deps.files.put(id, file.content);
     try {
       await deps.store.attachments.create({
         id,
@@ -125,7 +123,7 @@ async function storeFiles(deps: InboundDeps, siteId: string, visitorId: string, 
         createdAt: deps.now(),
       });
     } catch (err) {
-      await rm(path, { force: true });
+      await deps.files.remove(id);
       throw err;
     }
     ids.push(id);

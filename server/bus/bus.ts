@@ -1,7 +1,7 @@
 /**
  * In-process fan-out of server frames to connections. It carries events, not truth: a
  * subscriber that misses one recovers from the store by `seq`. The frame is serialised once
- * per publish, not once per subscriber. A Redis-backed bus can implement the same interface.
+ * per publish, not once per subscriber. With REDIS_URL, bus/redis.ts carries it across nodes.
  */
 import type { ServerFrame } from '../../shared/protocol';
 
@@ -16,6 +16,13 @@ export interface Bus {
   subscribe(topic: string, listener: BusListener): () => void;
   /** Delivers to every listener of the topic(s); a listener on several of them gets it once. */
   publish(topic: string | readonly string[], frame: ServerFrame, json?: string): void;
+  /**
+   * Delivers to this process's listeners only (what every node computes for itself, such as the
+   * business hours' opening and closing). Absent: `publish` (one process).
+   */
+  publishLocal?(topic: string | readonly string[], frame: ServerFrame, json?: string): void;
+  /** Resolves once every subscription asked for so far is in force across nodes (absent or at once: one process). */
+  settled?(): Promise<void>;
 }
 
 export const topics = {

@@ -20,14 +20,39 @@ export function takeToken(bucket: Bucket | undefined, now: number, rate: number,
   return { bucket: { tokens, updatedAt: now }, allowed: false, retryAfterMs: Math.ceil(((1 - tokens) * 1000) / rate) };
 }
 
+/**
+ * Where a shared limiter reports what it spent, so the other nodes debit their copies of the
+ * same budget too (REDIS_URL: cluster-node.ts carries it). Each node decides at once from its
+ * own copy; the others learn within a fraction of a second, so a budget is shared across nodes
+ * up to what they spend in that time.
+ */
+export interface SpendSink {
+  spent(limiter: string, key: string, tokens: number): void;
+}
+
 /** A keyed set of buckets in memory, pruned when it grows. */
 export class RateLimiter {
   private readonly buckets = new Map<string, Bucket>();
+  private share: { name: string; sink: SpendSink } | null = null;
 
   constructor(
     readonly rate: number,
     readonly burst: number,
   ) {}
+
+  /** Shares this budget with the other nodes under `name` (the same on every node). */
+  shareAs(name: string, sink: SpendSink): this {
+    this.share = { name, sink };
+    return this;
+  }
+
+  /** Another node spent `tokens` of `key`'s budget at about `now` (its copy may go below zero: an overdraft to wait out). */
+  debit(key: string, tokens: number, now: number): void {
+    const b = this.buckets.get(key);
+    const elapsed = b ? Math.max(0, now - b.updatedAt) : 0;
+    const have = b ? Math.min(this.burst, b.tokens + (elapsed * this.rate) / 1000) : this.burst;
+    this.buckets.set(key, { tokens: Math.max(-this.burst, have - tokens), updatedAt: b ? Math.max(now, b.updatedAt) : now });
+  }
 
   /** Whether `key` has a token now, without taking it. */
   has(key: string, now: number): boolean {
@@ -38,6 +63,7 @@ export class RateLimiter {
   take(key: string, now: number): TakeResult {
     const result = takeToken(this.buckets.get(key), now, this.rate, this.burst);
     this.buckets.set(key, result.bucket);
+    if (result.allowed) this.share?.sink.spent(this.share.name, key, 1);
     if (this.buckets.size > 50_000) this.prune(now);
     return result;
   }
@@ -128,6 +154,17 @@ export class Budgets<K extends string> {
   take(bucket: K, key: string, now: number): TakeResult {
     return this.limiters[bucket].take(key, now);
   }
+
+  /** Shares every bucket with the other nodes, as `<name>.<bucket>`. */
+  shareAs(name: string, sink: SpendSink): this {
+    for (const [bucket, limiter] of Object.entries<RateLimiter>(this.limiters)) limiter.shareAs(`${name}.${bucket}`, sink);
+    return this;
+  }
+
+  /** Another node spent from `<name>.<bucket>`. */
+  limiter(bucket: K): RateLimiter {
+    return this.limiters[bucket];
+  }
 }
 
 const HOUR = 3600;
@@ -179,6 +216,19 @@ export class LookupGuard {
       ...(k.email ? [[this.email, `${k.siteId}|${k.email.trim().toLowerCase()}`] as const] : []),
       ...(k.address ? [[this.address, `${k.siteId}|${addressKey(k.address)}`] as const] : []),
     ] as const;
+  }
+
+  /** Shares the three budgets with the other nodes. */
+  shareAs(name: string, sink: SpendSink): this {
+    this.email.shareAs(`${name}.email`, sink);
+    this.address.shareAs(`${name}.address`, sink);
+    this.site.shareAs(`${name}.site`, sink);
+    return this;
+  }
+
+  /** The limiters by the names `shareAs` gave them. */
+  limiters(): [string, RateLimiter][] {
+    return [['email', this.email], ['address', this.address], ['site', this.site]];
   }
 
   /** Whether one more failed lookup is allowed for all of these keys. */

@@ -12,8 +12,14 @@ import { requeue, routeTo } from '../app/conversations';
 import type { CoreDeps, Routing } from '../app/deps';
 import { RefusedError } from '../app/errors';
 import type { TeamPresence } from '../presence';
+import type { Cluster } from '../bus/cluster';
 
-type RouterDeps = CoreDeps & { team: TeamPresence };
+type RouterDeps = CoreDeps & { team: TeamPresence; cluster?: Pick<Cluster, 'withLock' | 'connected'> };
+
+/** Another node is routing the site: try again after this long (plus up to as much again). */
+const LOCKED_RETRY_MS = 50;
+/** Redis cannot be reached: no node can take the lock; try again after this long. */
+const UNREACHABLE_RETRY_MS = 1_000;
 
 /** Average time an agent spends on a chat, until measured per site: 10 minutes. */
 const DEFAULT_HANDLE_MS = 10 * 60_000;
@@ -99,7 +105,7 @@ export class Router implements Routing {
       return this.running.get(siteId)!;
     }
     const pass = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(() => this.route(siteId))
+      .then(() => this.routeLocked(siteId))
       .catch((err: unknown) => this.deps?.logger.error({ err }, 'routing pass failed'))
       .finally(() => {
         this.running.delete(siteId);
@@ -108,6 +114,26 @@ export class Router implements Routing {
     this.running.set(siteId, pass);
     return pass;
   }
+
+  /**
+   * With several nodes, one routing pass per site at a time across all of them (a lock on Redis
+   * held from reading the queue and the loads to the last assignment), so two nodes never hand
+   * out the same seat; a node that finds the site locked routes again right after.
+   */
+  private async routeLocked(siteId: string): Promise<void> {
+    const cluster = this.deps?.cluster;
+    if (!cluster) return this.route(siteId);
+    const done = await cluster.withLock(`route:${siteId}`, () => this.route(siteId));
+    if (done.ok || this.retrying.has(siteId)) return;
+    this.retrying.add(siteId);
+    const timer = setTimeout(() => {
+      this.retrying.delete(siteId);
+      void this.schedule(siteId);
+    }, cluster.connected() ? LOCKED_RETRY_MS * (1 + Math.random()) : UNREACHABLE_RETRY_MS);
+    timer.unref();
+  }
+
+  private readonly retrying = new Set<string>();
 
   private async route(siteId: string): Promise<void> {
     const deps = this.deps;

@@ -29,6 +29,18 @@ export class Snoozer implements SnoozeTimers {
     for (const s of await deps.store.conversations.snoozes()) this.arm(s.siteId, s.id, s.until);
   }
 
+  private sweeper: NodeJS.Timeout | null = null;
+
+  /**
+   * With several nodes: re-arms from the store every `everyMs`, so a snooze armed by a node that
+   * died still wakes (a node whose timer lost the race is refused by the lifecycle's guard).
+   */
+  sweep(everyMs: number): void {
+    if (this.sweeper || this.stopped) return;
+    this.sweeper = setInterval(() => void this.start().catch((err: unknown) => this.deps?.logger.warn({ err }, 'could not re-arm the snoozed conversations')), everyMs);
+    this.sweeper.unref();
+  }
+
   arm(siteId: string, conversationId: string, until: number): void {
     const deps = this.deps;
     if (!deps || this.stopped) return;
@@ -60,6 +72,7 @@ export class Snoozer implements SnoozeTimers {
 
   stop(): void {
     this.stopped = true;
+    if (this.sweeper) clearInterval(this.sweeper);
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
   }

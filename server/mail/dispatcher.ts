@@ -6,11 +6,10 @@
  * webhook. Rows claimed when the process died are sent again after a restart with the same
  * Message-ID (at least once; see docs/email.md).
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Message } from '../../shared/protocol';
 import { attachmentsOf } from '../../shared/timeline';
 import type { FileUrls } from '../file-urls';
+import type { FileStorage } from '../file-storage';
 import { topics, type Bus } from '../bus/bus';
 import type { MailConfig } from '../config';
 import type { Logger } from '../logger';
@@ -46,7 +45,7 @@ export interface MailDispatcherOptions {
   now?: () => number;
   retryDelayMs?: (attempt: number) => number;
   /** The chat's files: where they are stored and how to sign a link to one. Absent: files are only named. */
-  files?: { uploadsDir: string; urls: FileUrls };
+  files?: { storage: FileStorage; urls: FileUrls };
   /**
    * Whether the shopper is here (a panel's socket open now, or when the last closed; null: not
    * seen lately). Absent: a digest is judged by read marks only.
@@ -285,7 +284,7 @@ export class MailDispatcher {
         const record = await this.opts.store.attachments.byId(ref.id);
         if (!record || record.siteId !== siteId || record.conversationId !== conversationId) continue;
         let content: Buffer | null = null;
-        if (store && record.size <= room) content = await readFile(join(store.uploadsDir, record.id)).catch(() => null);
+        if (store && record.size <= room) content = await store.storage.read(record.id);
         if (content) {
           room -= content.length;
           attachments.push({ filename: record.fileName, content, contentType: record.contentType });

@@ -5,16 +5,13 @@
  * for anything that is not an image.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { RateLimiter } from '../domain/rate-limit';
 import { Hono, type Context } from 'hono';
 import { agentFromRequest, csrfOk } from '../auth';
 import { MAX_UPLOAD_BYTES, dispositionFor, safeFileName, sniffType, type AllowedType } from '../domain/files';
 import { originAllowed } from '../domain/origins';
 import type { FileUrls } from '../file-urls';
+import type { FileStorage } from '../file-storage';
 import { isSameOrigin, problem } from '../http';
 import { hashToken, newId } from '../ids';
 import type { Logger } from '../logger';
@@ -24,7 +21,8 @@ export interface FileDeps {
   store: Store;
   logger: Logger;
   fileUrls: FileUrls;
-  uploadsDir: string;
+  /** Where the files' bytes are kept (file-storage.ts). */
+  files: FileStorage;
   publicUrl: string;
   now: () => number;
   /** Uploads per uploader: sustained per second and burst (UPLOAD_BUDGET by default). */
@@ -76,11 +74,7 @@ export function fileRoutes(deps: FileDeps) {
     }
     const id = newId('file');
     const name = safeFileName(rawName, type);
-    await mkdir(deps.uploadsDir, { recursive: true, mode: 0o700 });
-    const path = join(deps.uploadsDir, id);
-    // Write then rename: a crash never leaves a half file under a real id.
-    await writeFile(`${path}.part`, bytes, { mode: 0o600 });
-    await rename(`${path}.part`, path);
+    await deps.files.put(id, bytes);
     try {
       await deps.store.attachments.create({
         id,
@@ -94,7 +88,7 @@ export function fileRoutes(deps: FileDeps) {
         createdAt: deps.now(),
       });
     } catch (err) {
-      await rm(path, { force: true });
+      await deps.files.remove(id);
       throw err;
     }
     return c.json({ id, name, contentType: type, size: bytes.length, url: deps.fileUrls.sign(id, name, deps.now()) }, 201);
@@ -129,12 +123,11 @@ export function fileRoutes(deps: FileDeps) {
     const id = c.req.param('id');
     if (!deps.fileUrls.verify(id, c.req.query('exp'), c.req.query('sig'), deps.now())) return c.text('Link expired or invalid.', 403);
     const file = await deps.store.attachments.byId(id);
-    const path = join(deps.uploadsDir, id);
-    const info = file ? await stat(path).catch(() => null) : null;
-    if (!file || !info) return c.text('Not found.', 404);
-    return c.body(Readable.toWeb(createReadStream(path)) as ReadableStream, 200, {
+    const content = file ? await deps.files.open(id) : null;
+    if (!file || !content) return c.text('Not found.', 404);
+    return c.body(content.stream, 200, {
       'Content-Type': file.contentType,
-      'Content-Length': String(info.size),
+      'Content-Length': String(content.size),
       'Content-Disposition': dispositionFor(file.contentType as AllowedType, file.fileName),
       'X-Content-Type-Options': 'nosniff',
       'Content-Security-Policy': "default-src 'none'; img-src 'self'; sandbox",

@@ -1,6 +1,6 @@
 /** The mail outbox and the conversations' reply tokens (issue 13). Runs inside the caller's transaction. */
 import { randomBytes } from 'node:crypto';
-import { and, asc, desc, eq, inArray, lte } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lte, or, sql } from 'drizzle-orm';
 import { newId } from '../ids';
 import type { Db } from './db';
 import * as t from './schema';
@@ -81,22 +81,28 @@ export class MailRepo {
     const rows = this.db
       .select()
       .from(t.mailOutbox)
-      .where(and(eq(t.mailOutbox.status, 'pending'), lte(t.mailOutbox.nextAttemptAt, now)))
+      // Due, or claimed by a dispatcher whose lease ran out (it died mid-send).
+      .where(and(or(eq(t.mailOutbox.status, 'pending'), eq(t.mailOutbox.status, 'sending')), lte(t.mailOutbox.nextAttemptAt, now)))
       .orderBy(asc(t.mailOutbox.nextAttemptAt))
       .limit(limit)
       .all();
     if (rows.length === 0) return [];
     this.db
       .update(t.mailOutbox)
-      .set({ status: 'sending' })
+      .set({ status: 'sending', nextAttemptAt: now + MAIL_LEASE_MS })
       .where(inArray(t.mailOutbox.id, rows.map((r) => r.id)))
       .run();
-    return rows.map((r) => toMail({ ...r, status: 'sending' }));
+    return rows.map((r) => toMail({ ...r, status: 'sending', nextAttemptAt: now + MAIL_LEASE_MS }));
   }
 
   /** After a crash: mail claimed but not settled is sent again (with the same Message-ID). */
   release(): number {
-    return this.db.update(t.mailOutbox).set({ status: 'pending' }).where(eq(t.mailOutbox.status, 'sending')).run().changes;
+    // Due again when it was claimed (the claim moved it to the lease's end).
+    return this.db
+      .update(t.mailOutbox)
+      .set({ status: 'pending', nextAttemptAt: sql`${t.mailOutbox.nextAttemptAt} - ${MAIL_LEASE_MS}` })
+      .where(eq(t.mailOutbox.status, 'sending'))
+      .run().changes;
   }
 
   settle(id: string, outcome: MailOutcome, now: number): MailRecord | null {
@@ -158,6 +164,13 @@ export class MailRepo {
 }
 
 /** What settling a mail writes, given the attempts it had. */
+/**
+ * A claimed mail is leased to its dispatcher for this long (its next attempt moves to the lease's
+ * end): settled within it, or claimed again by any dispatcher after it (the one that claimed it
+ * died). Another node's start-up never takes back a live lease.
+ */
+export const MAIL_LEASE_MS = 5 * 60_000;
+
 export function settlePatch(attemptsBefore: number, outcome: MailOutcome, now: number): Partial<typeof t.mailOutbox.$inferInsert> {
   // A deferred mail waits again: not an attempt, no error.
   if (outcome.status === 'defer') return { status: 'pending', nextAttemptAt: outcome.nextAttemptAt };

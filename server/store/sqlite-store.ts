@@ -234,6 +234,7 @@ export class SqliteStore implements Store {
   }
 
   sites = {
+    forget: (_siteId: string) => this.siteCache.clear(),
     byPublicKey: (publicKey: string) =>
       this.read(() =>
         this.cachedSite(`pk:${publicKey}`, () => {

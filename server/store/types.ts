@@ -564,6 +564,11 @@ export type MailOutcome =
 export interface Store {
   sites: {
     byPublicKey(publicKey: string): Promise<SiteRecord | null>;
+    /**
+     * Drops this store's cached copy of a site: another node changed it (REDIS_URL tells every
+     * node), so the next read loads it from the database.
+     */
+    forget(siteId: string): void;
     byId(id: string): Promise<SiteRecord | null>;
     /** The site whose secret key — or previous key, while its overlap lasts — hashes to this (REST API authentication). */
     bySecretKeyHash(hash: string, now: number): Promise<SiteRecord | null>;
@@ -625,9 +630,16 @@ export interface Store {
   mail: {
     /** Queues a mail outside a conversation commit (account mail, a transcript asked for). */
     enqueue(siteId: string, conversationId: string | null, draft: MailDraft, now: number): Promise<MailRecord>;
-    /** Due mail (all sites: the dispatcher's view), marked as being sent. */
+    /**
+     * Due mail (all sites: the dispatcher's view), marked as being sent and leased until
+     * `now + MAIL_LEASE_MS`; a `sending` mail whose lease ran out is due again.
+     */
     claimDue(now: number, limit: number): Promise<MailRecord[]>;
-    /** At start-up: mail left `sending` by a crash goes back to the queue. Returns how many. */
+    /**
+     * At start-up of the only process (SQLite): mail left `sending` by a crash goes back to the
+     * queue at once. Returns how many. Never with several nodes: another node's claims are live
+     * (their leases expire instead).
+     */
     release(): Promise<number>;
     settle(id: string, outcome: MailOutcome, now: number): Promise<MailRecord | null>;
     /** The site's mail, newest first (the demo mailbox, the console). */

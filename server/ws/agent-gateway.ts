@@ -7,6 +7,7 @@ import type { WebSocket } from 'ws';
 import { CLOSE_CODES } from '../../shared/errors';
 import { LIMITS, PROTOCOL_VERSION, parseAgentClientFrame, type AgentClientFrame } from '../../shared/protocol';
 import { topics } from '../bus/bus';
+import type { Cluster } from '../bus/cluster';
 import { AGENT_FRAME_BUCKET } from '../domain/rate-limit';
 import { act, sendAgentMessage, shareOrder, startChat } from '../app/conversations';
 import { tagConversation } from '../app/tags';
@@ -26,6 +27,9 @@ export class AgentSockets {
   private readonly byAgent = new Map<string, Set<Connection>>();
   private readonly bySession = new Map<string, Set<Connection>>();
 
+  /** With several nodes, ending a session closes its sockets on the others too. */
+  constructor(private readonly cluster?: Pick<Cluster, 'broadcast'>) {}
+
   add(agentId: string, sessionHash: string, conn: Connection): void {
     for (const [map, key] of [[this.byAgent, agentId], [this.bySession, sessionHash]] as const) {
       let set = map.get(key);
@@ -44,11 +48,22 @@ export class AgentSockets {
 
   /** Closes the sockets of one session; resolves when none of them will touch the store again. */
   endSession(sessionHash: string): Promise<void> {
-    return end(this.bySession.get(sessionHash));
+    this.cluster?.broadcast({ kind: 'end-session', tokenHash: sessionHash });
+    return this.endSessionHere(sessionHash);
   }
 
   /** Closes every socket of an agent (all sessions). */
   endAgent(agentId: string): Promise<void> {
+    this.cluster?.broadcast({ kind: 'end-agent', agentId });
+    return this.endAgentHere(agentId);
+  }
+
+  /** This node's sockets of a session (another node ended it). */
+  endSessionHere(sessionHash: string): Promise<void> {
+    return end(this.bySession.get(sessionHash));
+  }
+
+  endAgentHere(agentId: string): Promise<void> {
     return end(this.byAgent.get(agentId));
   }
 
@@ -98,6 +113,8 @@ export function agentSocket(deps: GatewayDeps, session: AgentSession, sockets: A
         // Subscribe before reading the list: an event between the two is seen twice, never missed.
         scope = new AgentScope(agent.id, (json) => c.sendJson(json));
         c.subscribe(deps.bus, topics.siteAgents(siteId), scope.listener);
+        // With several nodes: in force on Redis before the list is read.
+        await deps.bus.settled?.();
         scope.hold(await deps.store.conversations.assignedTo(siteId, agent.id));
         unfeed = deps.visitorFeed.subscribe(siteId, (json) => c.sendJson(json));
         const status = deps.team.connected(siteId, agent);

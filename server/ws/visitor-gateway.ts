@@ -68,6 +68,8 @@ export function visitorSocket(deps: GatewayDeps, site: SiteRecord, address: stri
         c.subscribe(deps.bus, topics.visitor(site.id, visitor.id));
         c.subscribe(deps.bus, topics.siteVisitors(site.id));
         if (visitor.verified && visitor.customerId) c.subscribe(deps.bus, topics.customer(site.id, visitor.customerId));
+        // With several nodes: in force on Redis before the conversations are read.
+        await deps.bus.settled?.();
         const who = { name: visitor.name, identified: visitor.externalId !== null, verified: visitor.verified, returning: isReturning(visitor.firstSeenAt, now), orders: await customerOrders(deps, site.id, visitor) };
         deps.presence.connected(site.id, visitor.id, now, who);
         const conversations = await deps.store.conversations.listForVisitor(site.id, visitor);

@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConversationState } from '../../server/domain/lifecycle';
 import { hashToken, newId } from '../../server/ids';
@@ -18,6 +19,7 @@ import { ConflictError, NotFoundError, StoreUnavailableError } from '../../serve
 import { openPg } from '../../server/store/pg/db';
 import { backfillFacts } from '../../server/store/pg/facts';
 import { PgStore, WEBHOOK_LEASE_MS } from '../../server/store/pg/pg-store';
+import { MAIL_LEASE_MS } from '../../server/store/mail-repo';
 import * as pgSchema from '../../server/store/pg/schema';
 import * as sqliteSchema from '../../server/store/schema';
 import { SqliteStore } from '../../server/store/sqlite-store';
@@ -48,6 +50,8 @@ interface Harness {
   /** PostgreSQL: the schema this file's tables live in. */
   schema?: string;
   insertSite(row: SiteRow): Promise<void>;
+  /** Renames a site behind the store's back, as another node's store would. */
+  renameElsewhere(id: string, name: string): Promise<void>;
   /** Deletes every report facts row, then backfills them from the event log (as at start-up); how many were written. */
   refillFacts(now: number): Promise<number>;
   close(): Promise<void>;
@@ -60,6 +64,7 @@ async function sqliteHarness(): Promise<Harness> {
   return {
     store,
     insertSite: async (row) => void opened.db.insert(sqliteSchema.sites).values(row).run(),
+    renameElsewhere: async (id, name) => void opened.sqlite.prepare('UPDATE sites SET name = ? WHERE id = ?').run(name, id),
     refillFacts: async (at) => {
       opened.sqlite.prepare('DELETE FROM conversation_facts').run();
       return backfillConversationFacts(opened.sqlite, at);
@@ -79,6 +84,7 @@ async function pgHarness(): Promise<Harness> {
     store,
     schema,
     insertSite: async (row) => void (await opened.db.insert(pgSchema.sites).values(row)),
+    renameElsewhere: async (id, name) => void (await opened.db.update(pgSchema.sites).set({ name }).where(eq(pgSchema.sites.id, id))),
     refillFacts: async (at) => {
       await opened.db.delete(pgSchema.conversationFacts);
       return opened.db.transaction((tx) => backfillFacts(tx, at));
@@ -282,7 +288,15 @@ describe.each([
     expect(new Set(ids.filter((id) => queued.some((m) => m.id === id)))).toEqual(new Set(queued.map((m) => m.id)));
     expect([...a!, ...b!].every((m) => m.status === 'sending')).toBe(true);
     expect(await store.mail.claimDue(now, 20)).toEqual([]);
-    // After a crash, what was being sent goes back to the queue.
+    // A claim is a lease: nobody takes it back while it runs…
+    const mine = (rows: { id: string }[]) => new Set(rows.filter((m) => queued.some((q) => q.id === m.id)).map((m) => m.id));
+    const all = new Set(queued.map((m) => m.id));
+    expect(mine(await store.mail.claimDue(now + MAIL_LEASE_MS - 1, 100))).toEqual(new Set());
+    // …but the only process's start-up (SQLite) takes its dead run's claims back at once, due as they were…
+    expect(await store.mail.release()).toBeGreaterThanOrEqual(queued.length);
+    expect(mine(await store.mail.claimDue(now, 100))).toEqual(all);
+    // …and with several nodes, a claim whose lease ran out (the claimer died) is due again for anyone.
+    expect(mine(await store.mail.claimDue(now + MAIL_LEASE_MS, 100))).toEqual(all);
     expect(await store.mail.release()).toBeGreaterThanOrEqual(queued.length);
     const settled = await store.mail.settle(queued[0]!.id, { status: 'retry', error: 'smtp 451', nextAttemptAt: now + 60_000 }, now);
     expect(settled).toMatchObject({ status: 'pending', attempts: 1, lastError: 'smtp 451', nextAttemptAt: now + 60_000 });
@@ -355,6 +369,11 @@ describe.each([
     expect(updated).toMatchObject({ name: 'Renamed', allowedOrigins: ['https://a.example', 'https://b.example'] });
     expect((await store.sites.byId(id))?.name).toBe('Renamed');
     await expect(store.sites.update('site_missing', { name: 'x' })).rejects.toBeInstanceOf(NotFoundError);
+    // Changed by another node: forget() drops the cached copy, the next read sees the change.
+    await h.renameElsewhere(id, 'Elsewhere');
+    store.sites.forget(id);
+    expect((await store.sites.byId(id))?.name).toBe('Elsewhere');
+    expect((await store.sites.byPublicKey(`pk_${id}`))?.name).toBe('Elsewhere');
     expect(await store.sites.secretKey(id)).toBe(`sk_${id}`);
     await store.sites.rotateSecret(id, 'sk_new', hashToken('sk_new'), { now, previousUntil: now + 1000 });
     expect(await store.sites.secretKeys(id, now)).toEqual(['sk_new', `sk_${id}`]);

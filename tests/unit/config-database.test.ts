@@ -32,3 +32,13 @@ describe('PostgreSQL errors that mean "try again later"', () => {
     expect(isPgUnavailable(new Error('boom'))).toBe(false);
   });
 });
+
+describe('REDIS_URL', () => {
+  it('joins nodes on PostgreSQL; refuses a non-redis URL and SQLite (one process)', () => {
+    expect(loadConfig({})).toMatchObject({ redisUrl: '', redisPrefix: 'mostrador:' });
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/m', REDIS_URL: 'redis://cache:6379/2', REDIS_PREFIX: 'tienda:' })).toMatchObject({ redisUrl: 'redis://cache:6379/2', redisPrefix: 'tienda:' });
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/m', REDIS_URL: 'rediss://cache:6380' })).toMatchObject({ redisUrl: 'rediss://cache:6380' });
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://db/m', REDIS_URL: 'http://cache' })).toThrow(/REDIS_URL/);
+    expect(() => loadConfig({ REDIS_URL: 'redis://cache:6379' })).toThrow(/DATABASE_URL/);
+  });
+});

@@ -9,7 +9,6 @@ import type { ClientRule } from '../../widget/app/state/proactive';
 
 const rule: ClientRule = {
   id: 'r1',
-  name: 'Cart',
   enabled: true,
   priority: 1,
   conditions: [{ type: 'cart_total_at_least', cents: 3000 }],

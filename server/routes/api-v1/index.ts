@@ -32,6 +32,8 @@ export interface ApiDeps {
   core: CoreDeps;
   /** Requests per second per site (sustained) and burst. */
   rateLimit?: { rate: number; burst: number };
+  /** With several nodes: shares a budget with the others under a name (cluster-node.ts). */
+  share?: (name: string, limiter: RateLimiter) => RateLimiter;
   /** ALLOW_PRIVATE_NETWORK_TARGETS: let webhooks target private and loopback addresses. */
   allowPrivateTargets?: boolean;
   /** Shop platform connections (Shopify, WooCommerce, PrestaShop). */
@@ -103,8 +105,9 @@ export function apiV1Routes(api: ApiDeps) {
     app.on(doc.method.toUpperCase(), doc.path, handler);
   }
 
-  app.use('*', secretKeyAuth(deps.store, new RateLimiter(5, 20), deps.now));
-  app.use('*', siteRateLimit(new RateLimiter(limit.rate, limit.burst), deps.now));
+  const share = deps.share ?? ((_name: string, limiter: RateLimiter) => limiter);
+  app.use('*', secretKeyAuth(deps.store, share('api.badkey', new RateLimiter(5, 20)), deps.now));
+  app.use('*', siteRateLimit(share('api.site', new RateLimiter(limit.rate, limit.burst)), deps.now));
   app.use('*', idempotent(deps.store, deps.now));
   // The PrestaShop module calls this API itself and says so: its card in the console shows the last call and the last failure.
   app.use('*', async (c, next) => {

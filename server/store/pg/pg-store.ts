@@ -27,7 +27,7 @@ import type { Logger } from '../../logger';
 import { toCustomer, toOrders } from '../commerce';
 import { ConflictError, NotFoundError, StoreUnavailableError } from '../errors';
 import { DELIVERY_TTL_MS, toRecord as toIntegration } from '../integration-repo';
-import { replyToken, settlePatch, toMail } from '../mail-repo';
+import { MAIL_LEASE_MS, replyToken, settlePatch, toMail } from '../mail-repo';
 import { FACT_COLUMNS, factsWhere, liveSecretKeys, proactiveClaim, unansweredOf } from '../shared';
 import { IDEMPOTENCY_TTL_MS, SIGN_IN_CANDIDATES, toAgent, toConversation, toInvite, toListItem, toMessage, toSite, toVisitor, unmark } from '../sqlite-store';
 import { deliveryBody, toDelivery, toWebhook } from '../webhook-repo';
@@ -199,6 +199,7 @@ export class PgStore implements Store {
   }
 
   sites = {
+    forget: (_siteId: string) => this.siteCache.clear(),
     byPublicKey: (publicKey: string) =>
       this.cachedSite(`pk:${publicKey}`, async () => (await this.db.select().from(t.sites).where(eq(t.sites.publicKey, publicKey)))[0]),
     byId: (id: string) => this.cachedSite(`id:${id}`, async () => (await this.db.select().from(t.sites).where(eq(t.sites.id, id)))[0]),
@@ -607,19 +608,27 @@ export class PgStore implements Store {
         const rows = await tx
           .select()
           .from(m)
-          .where(and(eq(m.status, 'pending'), lte(m.nextAttemptAt, now)))
+          // Due, or claimed by a dispatcher whose lease ran out (its node died mid-send).
+          .where(and(inArray(m.status, ['pending', 'sending']), lte(m.nextAttemptAt, now)))
           .orderBy(asc(m.nextAttemptAt), asc(m.id))
           .limit(limit)
           .for('update', { skipLocked: true });
         if (rows.length === 0) return [];
         await tx
           .update(m)
-          .set({ status: 'sending' })
+          .set({ status: 'sending', nextAttemptAt: now + MAIL_LEASE_MS })
           .where(inArray(m.id, rows.map((r) => r.id)));
-        return rows.map((r) => toMail({ ...r, status: 'sending' }));
+        return rows.map((r) => toMail({ ...r, status: 'sending', nextAttemptAt: now + MAIL_LEASE_MS }));
       }),
     release: async () => {
-      const rows = await this.run((db) => db.update(t.mailOutbox).set({ status: 'pending' }).where(eq(t.mailOutbox.status, 'sending')).returning({ id: t.mailOutbox.id }));
+      // Due again when it was claimed (the claim moved it to the lease's end).
+      const rows = await this.run((db) =>
+        db
+          .update(t.mailOutbox)
+          .set({ status: 'pending', nextAttemptAt: sql`${t.mailOutbox.nextAttemptAt} - ${MAIL_LEASE_MS}` })
+          .where(eq(t.mailOutbox.status, 'sending'))
+          .returning({ id: t.mailOutbox.id }),
+      );
       return rows.length;
     },
     settle: (id: string, outcome: MailOutcome, now: number) =>
