@@ -19,11 +19,41 @@ import { PG_MIGRATIONS_DIR } from '../../paths';
 import { backfillFacts, needsFactsBackfill } from './facts';
 import * as schema from './schema';
 
+/** The PostgreSQL error code (SQLSTATE) of an error, looking through drizzle's wrapper. */
+export function pgCode(err: unknown): string | undefined {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === 'string') return e.code;
+  }
+  return undefined;
+}
+
+const UNAVAILABLE_SQLSTATE = /^(08|53|57P0[1-3]|58)/;
+const UNAVAILABLE_NODE = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH)$/;
+const UNAVAILABLE_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Cannot use a pool after calling end/i;
+
+/** True when PostgreSQL cannot be reached or cannot take the write now (not "this row is bad"). */
+export function isPgUnavailable(err: unknown): boolean {
+  const code = pgCode(err);
+  if (code && (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_NODE.test(code))) return true;
+  for (let e = err as { message?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+    if (typeof e.message === 'string' && UNAVAILABLE_MESSAGE.test(e.message)) return true;
+  }
+  return false;
+}
+
 export type PgDb = NodePgDatabase<typeof schema>;
+export type PgTx = Parameters<Parameters<PgDb['transaction']>[0]>[0];
 
 export interface OpenedPg {
   pool: pg.Pool;
   db: PgDb;
+  /**
+   * Runs `fn` in a transaction on a connection of the pool, always giving the connection back:
+   * drizzle's own `db.transaction` keeps a connection whose BEGIN failed (the connection had just
+   * died) checked out for ever, and the pool runs dry after a few database blips. A connection
+   * that failed that way is destroyed, not returned.
+   */
+  transaction<T>(fn: (tx: PgTx) => Promise<T>): Promise<T>;
   /** The schema the tables live in (null: the server's default, `public`). */
   schema: string | null;
   close(): Promise<void>;
@@ -54,6 +84,9 @@ export async function openPg(url: string, opts: PgOptions = {}): Promise<OpenedP
   });
   // An idle client losing its server (restart, network) must not crash the process: the pool drops it.
   pool.on('error', () => {});
+  // Nor one that is checked out (in a transaction) when the connection drops: its query fails with
+  // the error (answered store_unavailable), and the client's own 'error' event has no listener then.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = drizzle(pool, { schema });
   try {
     await migrate(pool, schemaName);
@@ -63,9 +96,27 @@ export async function openPg(url: string, opts: PgOptions = {}): Promise<OpenedP
     throw err;
   }
   let closed: Promise<void> | null = null;
+  // A drizzle instance per pooled connection, made once (the pool reuses connections).
+  const onClient = new WeakMap<pg.PoolClient, PgDb>();
+  const transaction = async <T>(fn: (tx: PgTx) => Promise<T>): Promise<T> => {
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      let bound = onClient.get(client);
+      if (!bound) onClient.set(client, (bound = drizzle(client, { schema })));
+      return await bound.transaction(fn);
+    } catch (err) {
+      // A connection that may have died is destroyed; the next transaction gets a fresh one.
+      if (isPgUnavailable(err)) broken = err instanceof Error ? err : new Error(String(err));
+      throw err;
+    } finally {
+      client.release(broken);
+    }
+  };
   return {
     pool,
     db,
+    transaction,
     schema: schemaName,
     close: () => (closed ??= pool.end()),
   };

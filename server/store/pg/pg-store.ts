@@ -27,6 +27,7 @@ import type { Logger } from '../../logger';
 import { toCustomer, toOrders } from '../commerce';
 import { ConflictError, NotFoundError, StoreUnavailableError } from '../errors';
 import { DELIVERY_TTL_MS, toRecord as toIntegration } from '../integration-repo';
+import { isPgUnavailable, pgCode } from './db';
 import { MAIL_LEASE_MS, replyToken, settlePatch, toMail } from '../mail-repo';
 import { FACT_COLUMNS, factsWhere, liveSecretKeys, proactiveClaim, unansweredOf } from '../shared';
 import { IDEMPOTENCY_TTL_MS, SIGN_IN_CANDIDATES, toAgent, toConversation, toInvite, toListItem, toMessage, toSite, toVisitor, unmark } from '../sqlite-store';
@@ -85,27 +86,7 @@ export const WEBHOOK_LEASE_MS = 60_000;
 /** How long a node trusts its cached copy of a site (another node may have changed it). */
 const SITE_CACHE_MS = 2_000;
 
-/** The PostgreSQL error code (SQLSTATE) of an error, looking through drizzle's wrapper. */
-function pgCode(err: unknown): string | undefined {
-  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
-    if (typeof e.code === 'string') return e.code;
-  }
-  return undefined;
-}
-
-const UNAVAILABLE_SQLSTATE = /^(08|53|57P0[1-3]|58)/;
-const UNAVAILABLE_NODE = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH)$/;
-const UNAVAILABLE_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Cannot use a pool after calling end/i;
-
-/** True when PostgreSQL cannot be reached or cannot take the write now (not "this row is bad"). */
-export function isPgUnavailable(err: unknown): boolean {
-  const code = pgCode(err);
-  if (code && (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_NODE.test(code))) return true;
-  for (let e = err as { message?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
-    if (typeof e.message === 'string' && UNAVAILABLE_MESSAGE.test(e.message)) return true;
-  }
-  return false;
-}
+export { isPgUnavailable } from './db';
 
 function mapError(err: unknown): unknown {
   return isPgUnavailable(err) ? new StoreUnavailableError(err) : err;
@@ -162,7 +143,7 @@ export class PgStore implements Store {
   private async tx<T>(fn: (tx: Tx) => Promise<T>, opts: { retryUnique?: boolean } = {}): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.db.transaction(fn);
+        return await this.opened.transaction(fn);
       } catch (err) {
         const code = pgCode(err);
         const retry = code === '40001' || code === '40P01' || (opts.retryUnique === true && code === '23505');
