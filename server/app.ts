@@ -8,7 +8,7 @@ import { createWebSockets } from './ws/node-ws';
 import type { WebSocket } from 'ws';
 import { LIMITS } from '../shared/protocol';
 import { CLOSE_CODES } from '../shared/errors';
-import { sessionFromRequest } from './auth';
+import { sessionFromRequest, SignInThrottle } from './auth';
 import type { Bus } from './bus/bus';
 import type { Cluster } from './bus/cluster';
 import { SharedBudgets, announceSiteWrites, joinCluster } from './cluster-node';
@@ -137,7 +137,9 @@ export function createApp(deps: AppDeps) {
   const budgets = new SharedBudgets(cluster ?? { shared: false, broadcast: () => {} });
   const visitorBudgets = new Budgets<VisitorBucket>({ ...VISITOR_BUDGETS, ...(deps.visitorMessages ? { send: deps.visitorMessages } : {}) });
   const agentBudgets = new Budgets<AgentBucket>({ ...AGENT_BUDGETS, ...(deps.agentMessages ? { send: deps.agentMessages } : {}) });
+  const signIns = new SignInThrottle();
   if (cluster?.shared) {
+    budgets.add(signIns.shareAs('signin', budgets));
     visitorBudgets.shareAs('visitor', budgets);
     agentBudgets.shareAs('agent', budgets);
     lookups.shareAs('lookups', budgets);
@@ -217,7 +219,7 @@ export function createApp(deps: AppDeps) {
     });
   }
 
-  app.route('/api/agent', agentAuthRoutes({ store: deps.store, logger: deps.logger, publicUrl: deps.publicUrl, now, agentSockets, securityLog, mailConfigured: Boolean(deps.mail?.transport) }));
+  app.route('/api/agent', agentAuthRoutes({ store: deps.store, logger: deps.logger, publicUrl: deps.publicUrl, now, agentSockets, securityLog, mailConfigured: Boolean(deps.mail?.transport), throttle: signIns }));
   app.route('/api/agent/reports', consoleReportRoutes({ store: deps.store, now }));
   app.route('/api/agent/admin', adminRoutes({ store: deps.store, bus: deps.bus, publicUrl: deps.publicUrl, agentSockets, now, allowPrivateTargets: deps.allowPrivateTargets === true, team, router, securityLog, shops }));
   app.route('/api/agent', agentApiRoutes({ store: deps.store, now }));

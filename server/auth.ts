@@ -6,6 +6,7 @@ import { getCookie } from 'hono/cookie';
 import { clientAddress } from './http';
 import { hashToken } from './ids';
 import type { AgentRecord, Store } from './store/types';
+import type { SpendSink } from './domain/rate-limit';
 
 export const SESSION_COOKIE = 'mostrador_session';
 export const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
@@ -83,6 +84,7 @@ export function csrfOk(c: Context): boolean {
  */
 export class FailureLimiter {
   private readonly failures = new Map<string, number[]>();
+  private share: { name: string; sink: SpendSink } | null = null;
 
   constructor(
     private readonly max: number,
@@ -97,8 +99,24 @@ export class FailureLimiter {
   }
 
   fail(key: string, now: number): void {
+    this.count(key, 1, now);
+    this.share?.sink.spent(this.share.name, key, 1);
+  }
+
+  /** With several nodes: failures are told to the others (`sink`), whose own come in by `debit`. */
+  shareAs(name: string, sink: SpendSink): this {
+    this.share = { name, sink };
+    return this;
+  }
+
+  /** Failures of `key` another node saw at about `now`. */
+  debit(key: string, failures: number, now: number): void {
+    this.count(key, failures, now);
+  }
+
+  private count(key: string, n: number, now: number): void {
     const recent = this.recent(key, now);
-    recent.push(now);
+    for (let i = 0; i < n; i++) recent.push(now);
     this.failures.set(key, recent);
     if (this.failures.size > 10_000) this.prune(now);
   }
@@ -145,6 +163,20 @@ export class SignInThrottle {
   private readonly email = new FailureLimiter(SIGN_IN_LIMITS.perEmail, SIGN_IN_LIMITS.windowMs);
   /** email → address → time of the last successful sign-in from there. */
   private readonly trusted = new Map<string, Map<string, number>>();
+
+  /**
+   * With several nodes: failures count on every node (`<name>.pair`, `.address`, `.email`), so a
+   * guesser spreading attempts over N nodes gets one budget, not N. Successes stay local.
+   */
+  shareAs(name: string, sink: SpendSink): [string, FailureLimiter][] {
+    const parts: [string, FailureLimiter][] = [
+      [`${name}.pair`, this.pair],
+      [`${name}.address`, this.address],
+      [`${name}.email`, this.email],
+    ];
+    for (const [n, limiter] of parts) limiter.shareAs(n, sink);
+    return parts;
+  }
 
   /** Milliseconds until this email may be tried from this address, or 0 now. */
   retryAfter(email: string, address: string, now: number): number {

@@ -12,6 +12,11 @@ import { topics, type Bus } from './bus/bus';
 import type { Logger } from './logger';
 import type { Store } from './store/types';
 import type { RateLimiter, SpendSink } from './domain/rate-limit';
+
+/** A budget other nodes' spending is taken from (rate limiters, failure counters). */
+interface Debitable {
+  debit(key: string, n: number, now: number): void;
+}
 import type { FileStorage } from './file-storage';
 import { applyHours, siteHours, type PresenceRegistry, type TeamPresence } from './presence';
 
@@ -56,7 +61,7 @@ export const SPENT_FLUSH_MS = 200;
  * the last SPENT_FLUSH_MS.
  */
 export class SharedBudgets implements SpendSink {
-  private readonly limiters = new Map<string, RateLimiter>();
+  private readonly limiters = new Map<string, Debitable>();
   private pending = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
 
@@ -70,7 +75,7 @@ export class SharedBudgets implements SpendSink {
   }
 
   /** Registers limiters that were shared (`shareAs`) by their own owner. */
-  add(entries: Iterable<[string, RateLimiter]>): void {
+  add(entries: Iterable<[string, Debitable]>): void {
     for (const [name, limiter] of entries) this.limiters.set(name, limiter);
   }
 

@@ -57,6 +57,8 @@ export interface AgentAuthDeps {
   agentSockets?: AgentSockets;
   /** False when no mail can be sent (SMTP_URL unset outside the demo): a reset request says so. */
   mailConfigured?: boolean;
+  /** Sign-in failures counted across nodes (app.ts shares it when REDIS_URL joins several). */
+  throttle?: SignInThrottle;
 }
 
 /**
@@ -95,7 +97,7 @@ function isSecure(c: Context, publicUrl: string): boolean {
 export function agentAuthRoutes(deps: AgentAuthDeps) {
   const app = new Hono();
   // By (email, address), by address and by email from unfamiliar addresses: see SIGN_IN_LIMITS.
-  const throttle = new SignInThrottle();
+  const throttle = deps.throttle ?? new SignInThrottle();
   app.use('*', sameOriginOnly(deps.publicUrl));
   // Everything under /api/agent (this app is mounted there, so also admin and the agent API).
   // Accepting an invitation is exempt too: the invitee may still carry another account's cookie.

@@ -201,6 +201,55 @@ describe('three nodes on PostgreSQL and Redis', () => {
     for (const s of [ana.socket, tabA.socket, tabB.socket]) s.close();
   }, 30_000);
 
+  it('counts failed sign-ins on every node: ten wrong passwords spread over three nodes throttle the eleventh on any of them', async () => {
+    const nodes = cluster.nodes;
+    const spy = new Redis(TEST_REDIS_URL);
+    const heard: string[] = [];
+    spy.on('message', (_channel: string, message: string) => heard.push(message));
+    await spy.subscribe(`${cluster.prefix}ctl`);
+    // A new email: the pair (this email, this address) is what ten failures throttle; ana and luis are untouched.
+    const email = 'adivina@example.com';
+    const attempt = (i: number, password: string) =>
+      fetch(`${nodes[i % nodes.length]!.origin}/api/agent/session`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Origin: nodes[i % nodes.length]!.origin },
+        body: JSON.stringify({ email, password }),
+      });
+    for (let i = 0; i < 10; i++) expect((await attempt(i, `mal-${i}`)).status).toBe(401);
+    // Every node has told the others what it counted…
+    await expect
+      .poll(
+        () => {
+          let told = 0;
+          for (const m of heard) {
+            const event = JSON.parse(m.slice(m.indexOf('\n') + 1)) as { kind: string; entries?: [string, string, number][] };
+            for (const [name, key, n] of event.entries ?? []) if (name === 'signin.pair' && key.startsWith(`${email}\n`)) told += n;
+          }
+          return told;
+        },
+        { timeout: 5000 },
+      )
+      .toBe(10);
+    // …and each has heard the others: a frame published after them crosses to every node after them.
+    const watcher = await connectVisitor(nodes[0]!);
+    const tabs = await Promise.all(nodes.slice(1).map((n) => connectVisitor(n, { token: watcher.token })));
+    const first = cid('s');
+    watcher.socket.send({ type: 'message.send', clientId: first, text: 'hola' });
+    const conversationId = (await watcher.socket.next((f) => f.type === 'ack' && f.clientId === first)).conversationId as string;
+    const ana = await connectAgent(nodes[0]!, await signIn(nodes[0]!));
+    const typed = tabs.map((t) => t.socket.next((f) => f.type === 'typing' && f.conversationId === conversationId));
+    ana.socket.send({ type: 'typing', conversationId, on: true });
+    await Promise.all(typed);
+    // The eleventh try is refused before the password is even checked, on a node that saw three or four.
+    for (const i of [0, 1, 2]) {
+      const res = await attempt(i, 'mal-otra-vez');
+      expect(res.status).toBe(429);
+      expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+    }
+    await spy.quit();
+    for (const s of [watcher.socket, ...tabs.map((t) => t.socket), ana.socket]) s.close();
+  }, 30_000);
+
   it('closes an agent’s socket on node 2 when they sign out on node 1', async () => {
     const [n1, n2] = cluster.nodes as [typeof cluster.nodes[0], typeof cluster.nodes[0]];
     const cookie = await signIn(n1, 'luis@example.com');
