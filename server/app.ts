@@ -184,7 +184,8 @@ export function createApp(deps: AppDeps) {
   }
   // Snoozes stored before a restart wake at their time (or now, when it passed meanwhile).
   void snoozer.start().catch((err: unknown) => deps.logger.error({ err }, 'could not re-arm the snoozed conversations'));
-  const inbound: InboundDeps = { ...core, files, replyDomain: deps.mail?.replyDomain ?? '', maxBytes: deps.mail?.maxInboundBytes ?? 10 * 1024 * 1024 };
+  const share = (name: string, limiter: RateLimiter) => budgets.share(name, limiter);
+  const inbound: InboundDeps = { ...core, share, files, replyDomain: deps.mail?.replyDomain ?? '', maxBytes: deps.mail?.maxInboundBytes ?? 10 * 1024 * 1024 };
   const shops = new ShopIntegrations({
     core,
     store: deps.store,
@@ -219,7 +220,7 @@ export function createApp(deps: AppDeps) {
     });
   }
 
-  app.route('/api/agent', agentAuthRoutes({ store: deps.store, logger: deps.logger, publicUrl: deps.publicUrl, now, agentSockets, securityLog, mailConfigured: Boolean(deps.mail?.transport), throttle: signIns }));
+  app.route('/api/agent', agentAuthRoutes({ store: deps.store, logger: deps.logger, publicUrl: deps.publicUrl, now, agentSockets, securityLog, mailConfigured: Boolean(deps.mail?.transport), throttle: signIns, share }));
   app.route('/api/agent/reports', consoleReportRoutes({ store: deps.store, now }));
   app.route('/api/agent/admin', adminRoutes({ store: deps.store, bus: deps.bus, publicUrl: deps.publicUrl, agentSockets, now, allowPrivateTargets: deps.allowPrivateTargets === true, team, router, securityLog, shops }));
   app.route('/api/agent', agentApiRoutes({ store: deps.store, now }));
@@ -234,7 +235,7 @@ export function createApp(deps: AppDeps) {
       securityLog,
       allowPrivateTargets: deps.allowPrivateTargets === true,
       ...(deps.apiRateLimit ? { rateLimit: deps.apiRateLimit } : {}),
-      share: (name, limiter) => budgets.share(name, limiter),
+      share,
     }),
   );
 
@@ -271,7 +272,7 @@ export function createApp(deps: AppDeps) {
   );
 
   app.route('/', shopWebhookRoutes({ shops, logger: deps.logger }));
-  app.route('/', fileRoutes({ store: deps.store, logger: deps.logger, fileUrls, files, publicUrl: deps.publicUrl, now }));
+  app.route('/', fileRoutes({ store: deps.store, logger: deps.logger, fileUrls, files, publicUrl: deps.publicUrl, now, share }));
   app.route('/', emailLinkRoutes({ core, key: deps.fileKey }));
   if (deps.demo && deps.mail?.transport === 'demo') app.route('/demo', demoMailRoutes({ store: deps.store, publicUrl: deps.publicUrl, replyDomain: deps.mail.replyDomain }));
   else if (deps.demo) app.get('/demo/correo/', (c) => c.text(deps.mail?.transport === 'smtp' ? 'El correo de la demo sale por SMTP_URL: míralo en tu buzón.' : 'El correo no está configurado.'));

@@ -19,6 +19,8 @@ import type { FileStorage } from '../file-storage';
 
 export { InboundRefused };
 
+import type { RateLimiter } from '../domain/rate-limit';
+
 export interface InboundDeps extends CoreDeps {
 
   /** Where the files' bytes are kept (file-storage.ts). */
@@ -27,6 +29,8 @@ export interface InboundDeps extends CoreDeps {
   replyDomain: string;
   /** MAIL_MAX_BYTES */
   maxBytes: number;
+  /** With several nodes: shares a budget with the others under a name (cluster-node.ts). */
+  share?: (name: string, limiter: RateLimiter) => RateLimiter;
 }
 
 export type InboundOutcome =

@@ -59,6 +59,8 @@ export interface AgentAuthDeps {
   mailConfigured?: boolean;
   /** Sign-in failures counted across nodes (app.ts shares it when REDIS_URL joins several). */
   throttle?: SignInThrottle;
+  /** With several nodes: shares a budget with the others under a name (cluster-node.ts). */
+  share?: (name: string, limiter: RateLimiter) => RateLimiter;
 }
 
 /**
@@ -293,8 +295,9 @@ export function agentAuthRoutes(deps: AgentAuthDeps) {
   });
 
   // ---- password reset by e-mail (no account enumeration: the request always answers alike) ----
-  const resetsPerAddress = new RateLimiter(3 / 3600, 3);
-  const resetsPerClient = new RateLimiter(10 / 3600, 10);
+  const share = deps.share ?? ((_name: string, limiter: RateLimiter) => limiter);
+  const resetsPerAddress = share('resets.address', new RateLimiter(3 / 3600, 3));
+  const resetsPerClient = share('resets.client', new RateLimiter(10 / 3600, 10));
   app.post('/password-reset', async (c) => {
     const parsed = await readBody(c, ResetRequest);
     if (!parsed.ok) return parsed.res;

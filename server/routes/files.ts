@@ -27,6 +27,8 @@ export interface FileDeps {
   now: () => number;
   /** Uploads per uploader: sustained per second and burst (UPLOAD_BUDGET by default). */
   uploadBudget?: { rate: number; burst: number };
+  /** With several nodes: shares a budget with the others under a name (cluster-node.ts). */
+  share?: (name: string, limiter: RateLimiter) => RateLimiter;
 }
 
 /** Reads the request body up to `max` bytes; null when it is larger. */
@@ -50,7 +52,8 @@ export const UPLOAD_BUDGET = { rate: 1 / 6, burst: 10 };
 
 export function fileRoutes(deps: FileDeps) {
   const app = new Hono();
-  const budget = new RateLimiter(deps.uploadBudget?.rate ?? UPLOAD_BUDGET.rate, deps.uploadBudget?.burst ?? UPLOAD_BUDGET.burst);
+  const share = deps.share ?? ((_name: string, limiter: RateLimiter) => limiter);
+  const budget = share('uploads', new RateLimiter(deps.uploadBudget?.rate ?? UPLOAD_BUDGET.rate, deps.uploadBudget?.burst ?? UPLOAD_BUDGET.burst));
 
   /** 429 with Retry-After when this uploader is over budget, before the body is read. */
   function overBudget(c: Context, key: string): Response | null {

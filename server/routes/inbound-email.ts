@@ -27,7 +27,7 @@ async function readLimited(c: Context, max: number): Promise<Buffer | null> {
 
 export function inboundEmailRoutes(deps: InboundDeps) {
   const app = new Hono<ApiEnv>();
-  app.use('*', secretKeyAuth(deps.store, new RateLimiter(5, 20), deps.now));
+  app.use('*', secretKeyAuth(deps.store, (deps.share ?? ((_n: string, l: RateLimiter) => l))('inbound.badkey', new RateLimiter(5, 20)), deps.now));
   app.post('/', async (c) => {
     const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
     if (type !== 'message/rfc822' && type !== 'text/plain' && type !== 'application/octet-stream') {
