@@ -43,7 +43,8 @@ describe('the panel’s proactive rules, loaded on their own', () => {
     p.exit();
     p.cart(4500, 2);
     expect(d.asked).toEqual([]);
-    await expect.poll(() => d.asked).toEqual([{ ruleId: 'r1', onPageMs: 5_000, exitIntent: true, device: 'desktop' }]);
+    await p.loading;
+    expect(d.asked).toEqual([{ ruleId: 'r1', onPageMs: 5_000, exitIntent: true, device: 'desktop' }]);
     // Once there, calls go straight through: the next page asks for the rule not yet shown.
     p.page('https://shop.example/te');
     expect(d.asked.map((a) => a.ruleId)).toEqual(['r1', 'r2']);
@@ -54,7 +55,7 @@ describe('the panel’s proactive rules, loaded on their own', () => {
     const p = lazyProactive(d.deps);
     p.page('https://shop.example/cafe');
     p.cart(4500, 2);
-    await new Promise((r) => setTimeout(r, 20));
+    expect(p.loading).toBeNull();
     expect(d.asked).toEqual([]);
     expect(d.store.get('first')).toBe('1800000000000');
   });

@@ -13,12 +13,15 @@ export function lazyProactive(deps: ProactiveDeps) {
   let engine: Engine | undefined;
   const queued: ((e: Engine) => void)[] = [];
   const run = (call: (e: Engine) => void) => (engine ? call(engine) : queued.push(call));
-  if (deps.rules.length)
-    void import('./proactive').then((m) => {
-      engine = m.createProactive(deps);
-      queued.splice(0).forEach((call) => call(engine!));
-    });
+  const loading = deps.rules.length
+    ? import('./proactive').then((m) => {
+        engine = m.createProactive(deps);
+        queued.splice(0).forEach((call) => call(engine!));
+      })
+    : null;
   return {
+    /** Settles once the rules run (null: the site has none, nothing is loaded). */
+    loading,
     page: (url: string, since?: unknown) => run((e) => e.page(url, since)),
     cart: (total: number, items: number) => run((e) => e.cart(total, items)),
     exit: () => run((e) => e.exit()),
