@@ -80,6 +80,22 @@ function wsSources(c: Context): string {
 export function staticRoutes(deps: StaticDeps) {
   const app = new Hono();
 
+  /**
+   * The embedding page's origin (browsers send it as the Referer of a cross-origin frame) when
+   * the site does not allow it, recorded in the security log; null when the frame may show.
+   */
+  const refusedEmbedder = (c: Context, site: { publicKey: string; allowedOrigins: readonly string[] }): string | null => {
+    const embedder = originOf(c.req.header('referer'));
+    if (!embedder || c.req.header('sec-fetch-dest') === 'document' || isSameOrigin(c, embedder, deps.publicUrl ?? '') || originAllowed(embedder, site.allowedOrigins)) return null;
+    deps.securityLog?.record(
+      'origin_refused',
+      `${site.publicKey} ${embedder}`,
+      { site: site.publicKey, origin: embedder, where: 'widget' },
+      `widget refused on ${embedder}: not an allowed origin of ${site.publicKey}; add it in the console (Settings → Embed → Allowed origins)`,
+    );
+    return embedder;
+  };
+
   app.use('*', async (c, next) => {
     await next();
     c.header('X-Content-Type-Options', 'nosniff');
@@ -120,16 +136,7 @@ export function staticRoutes(deps: StaticDeps) {
     if (!site) return c.text('Unknown site key.', 404);
     const csp = (script: string) =>
       ["default-src 'none'", `connect-src 'self' ${wsSources(c)}`, `script-src ${script}`, "base-uri 'none'", "form-action 'none'", frameAncestors(site.allowedOrigins)].join('; ');
-    const embedder = originOf(c.req.header('referer'));
-    if (embedder && c.req.header('sec-fetch-dest') !== 'document' && !isSameOrigin(c, embedder, deps.publicUrl ?? '') && !originAllowed(embedder, site.allowedOrigins)) {
-      deps.securityLog?.record(
-        'origin_refused',
-        `${site.publicKey} ${embedder}`,
-        { site: site.publicKey, origin: embedder, where: 'widget' },
-        `widget refused on ${embedder}: not an allowed origin of ${site.publicKey}; add it in the console (Settings → Embed → Allowed origins)`,
-      );
-      return c.html('<!doctype html>', 200, { 'Content-Security-Policy': csp("'none'"), 'Cache-Control': 'no-store' });
-    }
+    if (refusedEmbedder(c, site)) return c.html('<!doctype html>', 200, { 'Content-Security-Policy': csp("'none'"), 'Cache-Control': 'no-store' });
     return c.html(presenceHtml(site), 200, { 'Content-Security-Policy': csp("'self'"), 'Cache-Control': 'no-cache' });
   });
 
@@ -137,17 +144,10 @@ export function staticRoutes(deps: StaticDeps) {
     const key = c.req.query('site') ?? '';
     const site = key ? await deps.store.sites.byPublicKey(key) : null;
     if (!site) return c.text('Unknown site key.', 404);
-    // The embedding page's origin (browsers send it as the Referer of a cross-origin frame). Not
-    // allowed: a friendly panel instead of the browser's broken frame, and a hint for the merchant.
-    // Without a Referer the CSP's frame-ancestors below still keeps the panel off that page.
-    const embedder = originOf(c.req.header('referer'));
-    if (embedder && c.req.header('sec-fetch-dest') !== 'document' && !isSameOrigin(c, embedder, deps.publicUrl ?? '') && !originAllowed(embedder, site.allowedOrigins)) {
-      deps.securityLog?.record(
-        'origin_refused',
-        `${site.publicKey} ${embedder}`,
-        { site: site.publicKey, origin: embedder, where: 'widget' },
-        `widget refused on ${embedder}: not an allowed origin of ${site.publicKey}; add it in the console (Settings → Embed → Allowed origins)`,
-      );
+    // Not allowed: a friendly panel instead of the browser's broken frame, and a hint for the
+    // merchant. Without a Referer the CSP's frame-ancestors below still keeps the panel off that page.
+    const embedder = refusedEmbedder(c, site);
+    if (embedder) {
       const refused = refusedFrame(embedder, site.publicKey, c.req.query('lang'));
       return c.html(refused.html, 200, { 'Content-Security-Policy': refused.csp, 'Cache-Control': 'no-store' });
     }
