@@ -6,9 +6,11 @@ const MEMORY = ['tests/reliability/slow-consumer.test.ts', 'tests/reliability/pr
 export default defineConfig({
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   test: {
+    // Two files at a time (Vitest's default is one worker fewer than the cores: one on two).
+    maxWorkers: 2,
     projects: [
-      { extends: true, test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node' } },
-      { extends: true, test: { name: 'component', include: ['tests/unit/**/*.test.tsx'], environment: 'happy-dom' } },
+      { extends: true, test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node', isolate: false } },
+      { extends: true, test: { name: 'component', include: ['tests/unit/**/*.test.tsx'], environment: 'happy-dom', isolate: false } },
       {
         extends: true,
         test: {
@@ -16,6 +18,7 @@ export default defineConfig({
           include: ['tests/integration/**/*.test.ts', 'tests/reliability/**/*.test.ts'],
           exclude: MEMORY,
           environment: 'node',
+          isolate: false,
           testTimeout: 30_000,
           hookTimeout: 30_000,
         },
@@ -41,10 +44,9 @@ export default defineConfig({
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
           environment: 'node',
+          isolate: false,
           testTimeout: 120_000,
           hookTimeout: 60_000,
-          // One browser at a time: the CI machine has two cores.
-          fileParallelism: false,
         },
       },
     ],

@@ -8,7 +8,8 @@ import type { Page } from 'playwright-core';
 import { hasChromium } from '../helpers/browser';
 import { T, signInToConsole, useServerAndBrowser } from '../helpers/e2e';
 
-const ctx = useServerAndBrowser();
+// The full browser: this suite needs its notification permission prompt (the headless build denies it).
+const ctx = useServerAndBrowser({}, { full: true });
 
 /**
  * Records every Notification the page creates (the real one is still shown), counts permission

@@ -14,11 +14,11 @@ export const T = { timeout: 10_000 };
 export const textOf = (l: Locator) => () => l.innerText();
 
 /** Registers beforeAll/afterAll that start and stop a server and a browser for this file. */
-export function useServerAndBrowser(opts: Parameters<typeof startTestServer>[0] = {}) {
+export function useServerAndBrowser(opts: Parameters<typeof startTestServer>[0] = {}, browser: Parameters<typeof launchBrowser>[0] = {}) {
   const ctx = {} as { server: TestServer; browser: Browser };
   beforeAll(async () => {
     ctx.server = await startTestServer(opts);
-    ctx.browser = await launchBrowser();
+    ctx.browser = await launchBrowser(browser);
   });
   afterAll(async () => {
     await ctx.browser?.close();
