@@ -106,8 +106,8 @@ describe.skipIf(!available)('PostgreSQL unreachable for 10 s', () => {
       expect(reply.code).toBe('store_unavailable');
       expect(reply.retryAfterMs).toBeGreaterThan(0);
       if (Date.now() > deadline) throw new Error(`${clientId} never acked`);
-      // A shorter wait than the hint keeps the test quick; the outcome is the same.
-      await new Promise((r) => setTimeout(r, 250));
+      // Resent after the server's hint, as the widget's outbox does.
+      await new Promise((r) => setTimeout(r, reply.retryAfterMs as number));
     }
   }
 
