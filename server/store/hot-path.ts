@@ -80,7 +80,7 @@ export class HotPath {
   private readonly openConversationOfVisitor;
   private readonly messageByClientId;
   private readonly finishCommit;
-  private readonly finishData;
+  private readonly finishMessages;
   private readonly commitTarget;
   private readonly insertEvent;
   private readonly insertMessage;
@@ -101,10 +101,17 @@ export class HotPath {
     this.finishCommit = sqlite.prepare(
       `UPDATE conversations SET last_seq = ?, last_visible_seq = ?, last_message_text = ?, last_message_author = ?, last_message_at = ?,
         status = ?, assignee_id = ?, last_assignee_id = ?, queued_at = ?, team = ?, waiting_since = ?, resolved_from = ?, human_replied = ?,
-        snoozed_at = ?, snoozed_until = ?, locale = ?, updated_at = ?
+        snoozed_at = ?, snoozed_until = ?, locale = ?, updated_at = ?, bot_state = iif(?, ?, bot_state), handoff = iif(?, ?, handoff)
        WHERE site_id = ? AND id = ?`,
     );
-    this.finishData = sqlite.prepare(`UPDATE conversations SET bot_state = iif(?, ?, bot_state), handoff = iif(?, ?, handoff) WHERE site_id = ? AND id = ?`);
+    // The same for a commit that moved no lifecycle column (most messages): SQLite rewrites the
+    // entries of every index over a column an UPDATE sets, changed or not — here the status and
+    // snooze indexes — so a plain message sets only what it changes (measured: half the cost).
+    this.finishMessages = sqlite.prepare(
+      `UPDATE conversations SET last_seq = ?, last_visible_seq = ?, last_message_text = ?, last_message_author = ?, last_message_at = ?, locale = ?, updated_at = ?,
+        bot_state = iif(?, ?, bot_state), handoff = iif(?, ?, handoff)
+       WHERE site_id = ? AND id = ?`,
+    );
     this.commitTarget = sqlite
       .prepare(
         `SELECT ${CONVERSATION_COLUMNS}, (SELECT v.customer_id FROM visitors v WHERE v.id = c.visitor_id AND v.verified = 1) AS ownerCustomerId
@@ -194,7 +201,7 @@ export class HotPath {
   /**
    * Writes what a commit changed on the conversation row `row` (read in this transaction) in one
    * statement — the seqs its messages took, the preview of its last previewed message, the
-   * lifecycle state, the language — plus one for the assistant's memory when it changed, and
+   * lifecycle state when it moved, the language, the assistant's memory when it changed — and
    * returns the row as written. `touch` moves `updated_at` (a visible message or a new state; not
    * a note or data alone).
    */
@@ -207,6 +214,8 @@ export class HotPath {
       state: CommitState;
       data: { botState?: Record<string, unknown>; handoff?: Record<string, unknown> | null; locale?: string } | undefined;
       touch: boolean;
+      /** Whether `state` differs from the row's (else only the seqs, preview, language and time are written). */
+      moved: boolean;
     },
     now: number,
   ): ConversationRow {
@@ -230,38 +239,40 @@ export class HotPath {
       locale: d?.locale !== undefined ? d.locale : row.locale,
       updatedAt: f.touch ? Math.max(row.updatedAt, now) : row.updatedAt,
     };
-    const changed = this.finishCommit.run(
-      next.lastSeq,
-      next.lastVisibleSeq,
-      next.lastMessageText,
-      next.lastMessageAuthor,
-      next.lastMessageAt,
-      next.status,
-      next.assigneeId,
-      next.lastAssigneeId,
-      next.queuedAt,
-      next.team,
-      next.waitingSince,
-      next.resolvedFrom,
-      next.humanReplied,
-      next.snoozedAt,
-      next.snoozedUntil,
-      next.locale,
-      next.updatedAt,
-      row.siteId,
-      row.id,
+    // The assistant's memory and handoff packet, when the commit changed them (else kept as they are).
+    const memory = [
+      d?.botState !== undefined ? 1 : 0,
+      d?.botState !== undefined ? JSON.stringify(d.botState) : null,
+      d?.handoff !== undefined ? 1 : 0,
+      d?.handoff != null ? JSON.stringify(d.handoff) : null,
+    ];
+    const changed = (
+      f.moved
+        ? this.finishCommit.run(
+            next.lastSeq,
+            next.lastVisibleSeq,
+            next.lastMessageText,
+            next.lastMessageAuthor,
+            next.lastMessageAt,
+            next.status,
+            next.assigneeId,
+            next.lastAssigneeId,
+            next.queuedAt,
+            next.team,
+            next.waitingSince,
+            next.resolvedFrom,
+            next.humanReplied,
+            next.snoozedAt,
+            next.snoozedUntil,
+            next.locale,
+            next.updatedAt,
+            ...memory,
+            row.siteId,
+            row.id,
+          )
+        : this.finishMessages.run(next.lastSeq, next.lastVisibleSeq, next.lastMessageText, next.lastMessageAuthor, next.lastMessageAt, next.locale, next.updatedAt, ...memory, row.siteId, row.id)
     ).changes;
     if (changed === 0) throw new Error(`conversation ${row.id} vanished inside its commit`);
-    if (d && (d.botState !== undefined || d.handoff !== undefined)) {
-      this.finishData.run(
-        d.botState !== undefined ? 1 : 0,
-        d.botState !== undefined ? JSON.stringify(d.botState) : null,
-        d.handoff !== undefined ? 1 : 0,
-        d.handoff != null ? JSON.stringify(d.handoff) : null,
-        row.siteId,
-        row.id,
-      );
-    }
     return next;
   }
 

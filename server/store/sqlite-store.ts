@@ -17,7 +17,7 @@ import { reportTimeZone } from '../domain/reports';
 import { MailRepo } from './mail-repo';
 import { WalSync } from './wal-sync';
 import { SearchIndexer } from './search-indexer';
-import { newId } from '../ids';
+import { newId, newSortableId } from '../ids';
 import { liveSecretKeys, proactiveClaim, unansweredOf } from './shared';
 import { parseSiteSettings } from '../domain/site-settings';
 import type { Logger } from '../logger';
@@ -1284,7 +1284,7 @@ export class SqliteStore implements Store {
       const visible = draft.kind !== 'note';
       const seq = ++lastSeq;
       const inserted = {
-        id: newId('msg'),
+        id: newSortableId('msg'),
         siteId,
         conversationId,
         seq,
@@ -1323,7 +1323,7 @@ export class SqliteStore implements Store {
       s.snoozedAt !== row.snoozedAt ||
       s.snoozedUntil !== row.snoozedUntil;
     if (moved || plan.messages.length > 0 || plan.data) {
-      row = this.hot.finish(row, { lastSeq, lastVisibleSeq: lastVisible, preview, state: s, data: plan.data, touch: moved || anyVisible }, now);
+      row = this.hot.finish(row, { lastSeq, lastVisibleSeq: lastVisible, preview, state: s, data: plan.data, touch: moved || anyVisible, moved }, now);
     }
     if (plan.visitor) this.hot.saveVisitor(siteId, plan.visitor.id, plan.visitor);
     for (const e of plan.events) this.hot.event(siteId, conversationId, e.type, e.actor.kind, e.actor.id, e.data, now);

@@ -20,7 +20,7 @@ import { randomBytes } from 'node:crypto';
 import { and, asc, desc, eq, exists, gt, inArray, isNotNull, isNull, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { ConversationStatus, Message } from '../../../shared/protocol';
-import { newId } from '../../ids';
+import { newId, newSortableId } from '../../ids';
 import { reportTimeZone } from '../../domain/reports';
 import { parseSiteSettings } from '../../domain/site-settings';
 import type { Logger } from '../../logger';
@@ -1571,7 +1571,7 @@ export class PgStore implements Store {
       const visible = draft.kind !== 'note';
       const seq = ++lastSeq;
       values.push({
-        id: newId('msg'),
+        id: newSortableId('msg'),
         siteId,
         conversationId,
         seq,
