@@ -33,6 +33,23 @@ const CONVERSATION_COLUMNS = `id, site_id AS siteId, visitor_id AS visitorId, st
 const MESSAGE_COLUMNS = `id, site_id AS siteId, conversation_id AS conversationId, seq, client_id AS clientId, author_kind AS authorKind,
   author_id AS authorId, author_name AS authorName, kind, payload, prev_visible_seq AS prevVisibleSeq, text, channel, created_at AS createdAt`;
 
+/** The statements a deferred commit (hot-writer.ts) runs, on the writer thread's connection. */
+export const INSERT_MESSAGE_SQL = `INSERT INTO messages (id, site_id, conversation_id, seq, client_id, author_kind, author_id, author_name, kind, payload, prev_visible_seq, text, channel, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+export const FINISH_MESSAGES_SQL = `UPDATE conversations SET last_seq = ?, last_visible_seq = ?, last_message_text = ?, last_message_author = ?, last_message_at = ?, locale = ?, updated_at = ?,
+        bot_state = iif(?, ?, bot_state), handoff = iif(?, ?, handoff)
+       WHERE site_id = ? AND id = ?`;
+// An email the shopper gave is kept only while the merchant has not verified who they are.
+export const WRITE_VISITOR_SQL = `UPDATE visitors SET locale = iif(@setLocale, @locale, locale), email = iif(@setEmail AND verified = 0, @email, email) WHERE site_id = @siteId AND id = @id`;
+
+/** What `HotPath.finish` writes, as a statement to run: the row as written and the statement's parameters. */
+export interface FinishPlan {
+  next: ConversationRow;
+  /** `state`: the lifecycle columns too (FINISH_COMMIT); `messages`: FINISH_MESSAGES_SQL. */
+  kind: 'state' | 'messages';
+  params: unknown[];
+}
+
 type RawMessage = Omit<MessageRow, 'payload'> & { payload: string | null };
 
 /**
@@ -107,11 +124,7 @@ export class HotPath {
     // The same for a commit that moved no lifecycle column (most messages): SQLite rewrites the
     // entries of every index over a column an UPDATE sets, changed or not — here the status and
     // snooze indexes — so a plain message sets only what it changes (measured: half the cost).
-    this.finishMessages = sqlite.prepare(
-      `UPDATE conversations SET last_seq = ?, last_visible_seq = ?, last_message_text = ?, last_message_author = ?, last_message_at = ?, locale = ?, updated_at = ?,
-        bot_state = iif(?, ?, bot_state), handoff = iif(?, ?, handoff)
-       WHERE site_id = ? AND id = ?`,
-    );
+    this.finishMessages = sqlite.prepare(FINISH_MESSAGES_SQL);
     this.commitTarget = sqlite
       .prepare(
         `SELECT ${CONVERSATION_COLUMNS}, (SELECT v.customer_id FROM visitors v WHERE v.id = c.visitor_id AND v.verified = 1) AS ownerCustomerId
@@ -121,10 +134,7 @@ export class HotPath {
     this.insertEvent = sqlite.prepare(
       `INSERT INTO conversation_events (site_id, conversation_id, type, actor_kind, actor_id, data, at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.insertMessage = sqlite.prepare(
-      `INSERT INTO messages (id, site_id, conversation_id, seq, client_id, author_kind, author_id, author_name, kind, payload, prev_visible_seq, text, channel, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
+    this.insertMessage = sqlite.prepare(INSERT_MESSAGE_SQL);
     this.verifiedCustomer = sqlite.prepare(`SELECT customer_id AS customerId FROM visitors WHERE id = ? AND verified = 1`);
     this.dataOf = sqlite.prepare(`SELECT status, bot_state AS botState, handoff, locale FROM conversations WHERE site_id = ? AND id = ?`);
     this.writeData = sqlite.prepare(
@@ -132,10 +142,7 @@ export class HotPath {
         locale = iif(@setLocale, @locale, locale)
        WHERE site_id = @siteId AND id = @id RETURNING ${CONVERSATION_COLUMNS}`,
     );
-    // An email the shopper gave is kept only while the merchant has not verified who they are.
-    this.writeVisitor = sqlite.prepare(
-      `UPDATE visitors SET locale = iif(@setLocale, @locale, locale), email = iif(@setEmail AND verified = 0, @email, email) WHERE site_id = @siteId AND id = @id`,
-    );
+    this.writeVisitor = sqlite.prepare(WRITE_VISITOR_SQL);
   }
 
   /** The assistant's memory, handoff packet and language of a conversation, and who holds it now. */
@@ -170,14 +177,7 @@ export class HotPath {
 
   /** The visitor's language and (while unverified) email. */
   saveVisitor(siteId: string, id: string, patch: { locale?: string; email?: string }): void {
-    this.writeVisitor.run({
-      siteId,
-      id,
-      setLocale: patch.locale !== undefined ? 1 : 0,
-      locale: patch.locale ?? null,
-      setEmail: patch.email ? 1 : 0,
-      email: patch.email ?? null,
-    });
+    this.writeVisitor.run(visitorParams(siteId, id, patch));
   }
 
   conversation(siteId: string, id: string): ConversationRow | undefined {
@@ -205,75 +205,11 @@ export class HotPath {
    * returns the row as written. `touch` moves `updated_at` (a visible message or a new state; not
    * a note or data alone).
    */
-  finish(
-    row: ConversationRow,
-    f: {
-      lastSeq: number;
-      lastVisibleSeq: number;
-      preview: { text: string; author: string } | null;
-      state: CommitState;
-      data: { botState?: Record<string, unknown>; handoff?: Record<string, unknown> | null; locale?: string } | undefined;
-      touch: boolean;
-      /** Whether `state` differs from the row's (else only the seqs, preview, language and time are written). */
-      moved: boolean;
-    },
-    now: number,
-  ): ConversationRow {
-    const s = f.state;
-    const d = f.data;
-    const next: ConversationRow = {
-      ...row,
-      lastSeq: f.lastSeq,
-      lastVisibleSeq: f.lastVisibleSeq,
-      ...(f.preview ? { lastMessageText: f.preview.text, lastMessageAuthor: f.preview.author, lastMessageAt: now } : {}),
-      status: s.status as ConversationRow['status'],
-      assigneeId: s.assigneeId,
-      lastAssigneeId: s.lastAssigneeId,
-      queuedAt: s.queuedAt,
-      team: s.team,
-      waitingSince: s.waitingSince,
-      resolvedFrom: s.resolvedFrom as ConversationRow['resolvedFrom'],
-      humanReplied: (s.humanReplied ? 1 : 0) as unknown as boolean,
-      snoozedAt: s.snoozedAt,
-      snoozedUntil: s.snoozedUntil,
-      locale: d?.locale !== undefined ? d.locale : row.locale,
-      updatedAt: f.touch ? Math.max(row.updatedAt, now) : row.updatedAt,
-    };
-    // The assistant's memory and handoff packet, when the commit changed them (else kept as they are).
-    const memory = [
-      d?.botState !== undefined ? 1 : 0,
-      d?.botState !== undefined ? JSON.stringify(d.botState) : null,
-      d?.handoff !== undefined ? 1 : 0,
-      d?.handoff != null ? JSON.stringify(d.handoff) : null,
-    ];
-    const changed = (
-      f.moved
-        ? this.finishCommit.run(
-            next.lastSeq,
-            next.lastVisibleSeq,
-            next.lastMessageText,
-            next.lastMessageAuthor,
-            next.lastMessageAt,
-            next.status,
-            next.assigneeId,
-            next.lastAssigneeId,
-            next.queuedAt,
-            next.team,
-            next.waitingSince,
-            next.resolvedFrom,
-            next.humanReplied,
-            next.snoozedAt,
-            next.snoozedUntil,
-            next.locale,
-            next.updatedAt,
-            ...memory,
-            row.siteId,
-            row.id,
-          )
-        : this.finishMessages.run(next.lastSeq, next.lastVisibleSeq, next.lastMessageText, next.lastMessageAuthor, next.lastMessageAt, next.locale, next.updatedAt, ...memory, row.siteId, row.id)
-    ).changes;
+  finish(row: ConversationRow, f: FinishInput, now: number): ConversationRow {
+    const plan = planFinish(row, f, now);
+    const changed = (plan.kind === 'state' ? this.finishCommit.run(...plan.params) : this.finishMessages.run(...plan.params)).changes;
     if (changed === 0) throw new Error(`conversation ${row.id} vanished inside its commit`);
-    return next;
+    return plan.next;
   }
 
   event(siteId: string, conversationId: string, type: string, actorKind: string, actorId: string | null, data: Record<string, unknown>, at: number): void {
@@ -282,11 +218,99 @@ export class HotPath {
 
   /** Inserts a message row (no read back: the caller has every column). */
   insert(row: MessageRow): void {
-    const r = row;
-    this.insertMessage.run(r.id, r.siteId, r.conversationId, r.seq, r.clientId, r.authorKind, r.authorId, r.authorName, r.kind, r.payload === null ? null : JSON.stringify(r.payload), r.prevVisibleSeq, r.text, r.channel, r.createdAt);
+    this.insertMessage.run(...insertParams(row));
   }
 
   verifiedCustomerOf(visitorId: string): string | null {
     return (this.verifiedCustomer.get(visitorId) as { customerId: string | null } | undefined)?.customerId ?? null;
   }
+}
+
+export interface FinishInput {
+  lastSeq: number;
+  lastVisibleSeq: number;
+  preview: { text: string; author: string } | null;
+  state: CommitState;
+  data: { botState?: Record<string, unknown>; handoff?: Record<string, unknown> | null; locale?: string } | undefined;
+  touch: boolean;
+  /** Whether `state` differs from the row's (else only the seqs, preview, language, memory and time are written). */
+  moved: boolean;
+}
+
+/**
+ * The row a commit leaves and the one UPDATE that writes it: the lifecycle columns only when
+ * they moved — SQLite rewrites the entries of every index over a column an UPDATE sets, changed
+ * or not (here the status and snooze indexes), so a plain message sets only what it changes.
+ */
+export function planFinish(row: ConversationRow, f: FinishInput, now: number): FinishPlan {
+  const s = f.state;
+  const d = f.data;
+  const next: ConversationRow = {
+    ...row,
+    lastSeq: f.lastSeq,
+    lastVisibleSeq: f.lastVisibleSeq,
+    ...(f.preview ? { lastMessageText: f.preview.text, lastMessageAuthor: f.preview.author, lastMessageAt: now } : {}),
+    status: s.status as ConversationRow['status'],
+    assigneeId: s.assigneeId,
+    lastAssigneeId: s.lastAssigneeId,
+    queuedAt: s.queuedAt,
+    team: s.team,
+    waitingSince: s.waitingSince,
+    resolvedFrom: s.resolvedFrom as ConversationRow['resolvedFrom'],
+    humanReplied: (s.humanReplied ? 1 : 0) as unknown as boolean,
+    snoozedAt: s.snoozedAt,
+    snoozedUntil: s.snoozedUntil,
+    locale: d?.locale !== undefined ? d.locale : row.locale,
+    updatedAt: f.touch ? Math.max(row.updatedAt, now) : row.updatedAt,
+  };
+  // The assistant's memory and handoff packet, when the commit changed them (else kept as they are).
+  const memory = [
+    d?.botState !== undefined ? 1 : 0,
+    d?.botState !== undefined ? JSON.stringify(d.botState) : null,
+    d?.handoff !== undefined ? 1 : 0,
+    d?.handoff != null ? JSON.stringify(d.handoff) : null,
+  ];
+  if (!f.moved) {
+    return {
+      next,
+      kind: 'messages',
+      params: [next.lastSeq, next.lastVisibleSeq, next.lastMessageText, next.lastMessageAuthor, next.lastMessageAt, next.locale, next.updatedAt, ...memory, row.siteId, row.id],
+    };
+  }
+  return {
+    next,
+    kind: 'state',
+    params: [
+      next.lastSeq,
+      next.lastVisibleSeq,
+      next.lastMessageText,
+      next.lastMessageAuthor,
+      next.lastMessageAt,
+      next.status,
+      next.assigneeId,
+      next.lastAssigneeId,
+      next.queuedAt,
+      next.team,
+      next.waitingSince,
+      next.resolvedFrom,
+      next.humanReplied,
+      next.snoozedAt,
+      next.snoozedUntil,
+      next.locale,
+      next.updatedAt,
+      ...memory,
+      row.siteId,
+      row.id,
+    ],
+  };
+}
+
+/** INSERT_MESSAGE_SQL's parameters for a message row. */
+export function insertParams(r: MessageRow): unknown[] {
+  return [r.id, r.siteId, r.conversationId, r.seq, r.clientId, r.authorKind, r.authorId, r.authorName, r.kind, r.payload === null ? null : JSON.stringify(r.payload), r.prevVisibleSeq, r.text, r.channel, r.createdAt];
+}
+
+/** WRITE_VISITOR_SQL's parameters: the visitor's language and (while unverified) email, where set. */
+export function visitorParams(siteId: string, id: string, patch: { locale?: string; email?: string }): Record<string, unknown> {
+  return { siteId, id, setLocale: patch.locale !== undefined ? 1 : 0, locale: patch.locale ?? null, setEmail: patch.email ? 1 : 0, email: patch.email ?? null };
 }

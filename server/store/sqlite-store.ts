@@ -8,7 +8,8 @@ import { and, asc, desc, eq, exists, gt, isNotNull, isNull, lt, ne, or, sql, typ
 import { alias } from 'drizzle-orm/sqlite-core';
 import type { ConversationStatus, Message } from '../../shared/protocol';
 import { CommerceRepo } from './commerce';
-import { HotPath, type ConversationRow } from './hot-path';
+import { HotPath, FINISH_MESSAGES_SQL, INSERT_MESSAGE_SQL, WRITE_VISITOR_SQL, insertParams, planFinish, visitorParams, type ConversationRow } from './hot-path';
+import { HotWriter, VANISHED, type WriterOp } from './hot-writer';
 import { WebhookRepo } from './webhook-repo';
 import { IntegrationRepo } from './integration-repo';
 import { ReportRepo } from './report-repo';
@@ -27,6 +28,7 @@ import * as t from './schema';
 import type {
   AgentRecord,
   AttachmentRecord,
+  CommitPlan,
   CommitRequest,
   ConversationDataPatch,
   ContactNotesRecord,
@@ -60,12 +62,29 @@ import type {
 type MessageRow = typeof t.messages.$inferSelect;
 type AgentRow = typeof t.agents.$inferSelect;
 
-/** A write waiting for the next batch: run inside it (in its own savepoint), settled after COMMIT. */
+/**
+ * A write waiting for the next batch: run inside it (in its own savepoint), settled after COMMIT.
+ * A conversation commit (`commit`) may instead hand back an op for the writer thread.
+ */
 interface PendingWrite {
-  run(): unknown;
+  run(deferrable: Set<string> | null): unknown;
   resolve(value: unknown): void;
   reject(err: unknown): void;
+  commit?: true;
+  request?: CommitRequest;
 }
+
+/** SQLite's code for a UNIQUE violation: in a writer-thread op, the message's clientId is already stored. */
+const UNIQUE_VIOLATION = 'SQLITE_CONSTRAINT_UNIQUE';
+
+/** What a commit returns to `flush`: its result, and the statements that write it when the writer thread does. */
+interface CommitOutcome {
+  result: CommitResult;
+  op?: WriterOp;
+}
+
+/** Thrown inside a batch by a commit that must wait for the next one (its conversation has an op in flight). */
+const WAIT_FOR_NEXT_BATCH = Symbol('wait for the next batch');
 
 export function toConversation(row: ConversationRow): ConversationRecord {
   return {
@@ -133,6 +152,9 @@ export class SqliteStore implements Store {
   private readonly db: Db;
   private pending: PendingWrite[] = [];
   private flushScheduled = false;
+  /** The hot path's writes on a second thread (hot-writer.ts), for a WAL database on disk; else null. */
+  private writer: HotWriter | null = null;
+  private writerIdle: (() => void)[] = [];
 
   private readonly commerce: CommerceRepo;
   private readonly hooks: WebhookRepo;
@@ -150,13 +172,19 @@ export class SqliteStore implements Store {
   /** Sites whose stored settings had parts that did not fit, logged once per site and problem list. */
   private readonly settingsWarned = new Set<string>();
 
+  /** Commits the writer thread has written (they only add messages); the rest are written on this thread. */
+  offThreadCommits = 0;
+
   /**
    * @param log where a site's malformed stored settings are reported (once): the parts fall back
    *   to their defaults, the site keeps working.
+   * @param opts.writerThread whether message-only commits are written on a second thread
+   *   (hot-writer.ts; default: yes for a WAL database on disk, unless MOSTRADOR_SQLITE_WRITER=inline).
    */
   constructor(
     private readonly opened: OpenedDb,
     private readonly log?: Pick<Logger, 'warn'>,
+    opts: { writerThread?: boolean } = {},
   ) {
     this.db = opened.db;
     this.commerce = new CommerceRepo(opened.db);
@@ -167,6 +195,15 @@ export class SqliteStore implements Store {
     this.report = new ReportRepo(opened.sqlite);
     const wal = !opened.sqlite.memory && String(opened.sqlite.pragma('journal_mode', { simple: true })).toLowerCase() === 'wal';
     this.walSync = wal ? new WalSync(opened.sqlite, { onError: (err) => this.log?.warn({ err }, 'WAL checkpoint failed; retried on the next tick') }) : null;
+    if (wal && (opts.writerThread ?? process.env.MOSTRADOR_SQLITE_WRITER !== 'inline')) {
+      this.writer = new HotWriter(opened.sqlite.name, {
+        busyTimeoutMs: Number(opened.sqlite.pragma('busy_timeout', { simple: true })),
+        onGone: (err) => {
+          this.log?.warn({ err }, 'the SQLite writer thread stopped; commits are written on the main thread');
+          this.writer = null;
+        },
+      });
+    }
     this.facts = new FactsRepo(opened.sqlite);
     this.searchIndex = new SearchIndexer(opened.sqlite);
     // A batch every 2 s while messages wait; a search catches up on its own first.
@@ -792,7 +829,11 @@ export class SqliteStore implements Store {
         const row = this.hot.conversation(siteId, id);
         return row ? toConversation(row) : null;
       }),
-    commit: (request: CommitRequest) => this.write(() => this.commitOne(request)),
+    commit: (request: CommitRequest) =>
+      new Promise<CommitResult>((resolve, reject) => {
+        this.pending.push(this.commitItem(request, resolve as (value: unknown) => void, reject, false));
+        this.scheduleFlush();
+      }),
     events: (siteId: string, conversationId: string) =>
       this.read((): ConversationEventRecord[] =>
         this.db
@@ -1152,25 +1193,45 @@ export class SqliteStore implements Store {
     setImmediate(() => this.flush());
   }
 
-  /** Runs every queued write in one transaction; settles each promise after COMMIT. */
+  /**
+   * Runs the queued writes in one transaction and settles each promise after COMMIT (and the WAL
+   * sync). With the writer thread, a commit that only adds messages is decided here but written
+   * there, after this transaction: then a later commit of the same conversation, and any other
+   * write queued after it, wait for the next batch, so every write still sees the ones asked for
+   * before it. Nothing is written here while the writer thread has a batch.
+   */
   private flush(): void {
     this.flushScheduled = false;
+    if (this.writer?.busy) return; // its answer schedules the next batch
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return;
+    const writer = this.writer && !this.writer.gone ? this.writer : null;
+    // Conversations with an op for the writer in this batch.
+    const deferred = writer ? new Set<string>() : null;
     const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
     const sqlite = this.opened.sqlite;
-    const one = sqlite.transaction((item: PendingWrite) => item.run()); // nested → SAVEPOINT
+    const one = sqlite.transaction((item: PendingWrite) => item.run(deferred)); // nested → SAVEPOINT
+    let ran = 0;
     try {
       sqlite
         .transaction(() => {
           for (const item of batch) {
+            // Anything but a commit waits until the writer has written the ops before it.
+            if (deferred && deferred.size > 0 && !item.commit) break;
             try {
-              outcomes.push({ ok: true, value: one(item) });
+              const value = one(item);
+              if (item.commit) {
+                const { result, op } = value as CommitOutcome;
+                if (op) deferred!.add(result.conversation.id);
+              }
+              outcomes.push({ ok: true, value });
             } catch (err) {
+              if (err === WAIT_FOR_NEXT_BATCH) break;
               if (isUnavailable(err)) throw err; // the whole batch is lost: fail them all
               outcomes.push({ ok: false, error: err });
             }
+            ran++;
           }
         })
         .immediate();
@@ -1179,13 +1240,36 @@ export class SqliteStore implements Store {
       for (const item of batch) item.reject(failure);
       return;
     }
+    // What did not run waits, first in line, for the next batch.
+    if (ran < batch.length) {
+      this.pending = batch.slice(ran).concat(this.pending);
+      this.scheduleFlush();
+    }
     // A write that failed rolled back alone: it has nothing to wait for.
     const committed: { item: PendingWrite; value: unknown }[] = [];
-    batch.forEach((item, i) => {
+    const ops: { item: PendingWrite; result: CommitResult; op: WriterOp }[] = [];
+    for (let i = 0; i < ran; i++) {
+      const item = batch[i]!;
       const outcome = outcomes[i]!;
-      if (outcome.ok) committed.push({ item, value: outcome.value });
-      else item.reject(outcome.error);
-    });
+      if (!outcome.ok) item.reject(outcome.error);
+      else if (!item.commit) committed.push({ item, value: outcome.value });
+      else {
+        const { result, op } = outcome.value as CommitOutcome;
+        if (op) ops.push({ item, result, op });
+        else committed.push({ item, value: result });
+      }
+    }
+    this.settleAfterSync(committed);
+    if (ops.length > 0) this.runOnWriter(writer!, ops);
+  }
+
+  /** A queued commit; `inline`: written on this thread, its clientId looked up first (a resend the writer thread refused). */
+  private commitItem(request: CommitRequest, resolve: (value: unknown) => void, reject: (err: unknown) => void, inline: boolean): PendingWrite {
+    return { run: (deferrable) => this.commitOne(request, inline ? null : deferrable), resolve, reject, commit: true, request };
+  }
+
+  /** Settles writes after the WAL sync covering their COMMIT returns: durable before acknowledged. */
+  private settleAfterSync(committed: { item: PendingWrite; value: unknown }[]): void {
     if (committed.length === 0) return;
     const settle = (err: unknown) => {
       for (const { item, value } of committed) {
@@ -1193,10 +1277,39 @@ export class SqliteStore implements Store {
         else item.resolve(value);
       }
     };
-    // Durable before it is acknowledged: settled when the WAL sync covering this COMMIT returns
-    // (a failed sync fails the writes; a client's resend of one is then answered as a duplicate).
+    // A failed sync fails the writes; a client's resend of one is then answered as a duplicate.
     if (this.walSync) this.walSync.afterSync(settle);
     else settle(null);
+  }
+
+  /** Hands the batch's message-only commits to the writer thread; settles them when it answers. */
+  private runOnWriter(writer: HotWriter, ops: { item: PendingWrite; result: CommitResult; op: WriterOp }[]): void {
+    void writer.run(ops.map((o) => o.op)).then((outcome) => {
+      if ('error' in outcome) {
+        const err = Object.assign(new Error(outcome.error.message), { code: outcome.error.code });
+        // The writer stopped or could not commit: nothing of the batch is known to be written (a
+        // resend is answered from what is), so each commit fails as retryable.
+        const failure = new StoreUnavailableError(err);
+        for (const { item } of ops) item.reject(failure);
+      } else {
+        const committed: { item: PendingWrite; value: unknown }[] = [];
+        const again: PendingWrite[] = [];
+        outcome.ops.forEach((error, i) => {
+          const { item, result } = ops[i]!;
+          if (!error) {
+            committed.push({ item, value: result });
+            this.offThreadCommits++;
+          } else if (error.code === VANISHED) item.reject(new NotFoundError('conversation'));
+          // A resend of a stored message (its clientId is taken): answered, first thing next batch, as a duplicate.
+          else if (error.code === UNIQUE_VIOLATION && item.request) again.push(this.commitItem(item.request, item.resolve, item.reject, true));
+          else item.reject(Object.assign(new Error(error.message), { code: error.code }));
+        });
+        this.settleAfterSync(committed);
+        if (again.length > 0) this.pending = again.concat(this.pending);
+      }
+      for (const resolve of this.writerIdle.splice(0)) resolve();
+      if (this.pending.length > 0) this.scheduleFlush();
+    });
   }
 
   private verifiedCustomerOf(visitorId: string): string | null {
@@ -1219,7 +1332,7 @@ export class SqliteStore implements Store {
    * `decide` for the plan on the row as it is, and writes it — messages (seqs from the row),
    * state, event log and outbox rows. No rule is decided here.
    */
-  private commitOne(request: CommitRequest): CommitResult {
+  private commitOne(request: CommitRequest, deferrable: Set<string> | null): CommitOutcome {
     const { siteId, now } = request;
     let row: ConversationRow | undefined;
     let ownerCustomerId: string | null = null;
@@ -1242,13 +1355,21 @@ export class SqliteStore implements Store {
         : this.hot.openConversation(siteId, visitorId);
       ownerCustomerId = row ? this.hot.verifiedCustomerOf(row.visitorId) : null;
     }
+    // The writer thread has not yet written this conversation's previous commit: decide on it next batch.
+    if (row && deferrable?.has(row.id)) throw WAIT_FOR_NEXT_BATCH;
 
-    if (row && request.clientId !== null) {
-      const existing = this.hot.existing(row.id, request.clientId);
-      if (existing) {
-        const current = toConversation(row);
-        return { duplicate: true, previous: current, conversation: current, messages: [toMessage(existing)], events: [], ownerCustomerId };
-      }
+    // A resend of a stored message is answered with it. With the writer thread, the lookup waits:
+    // the op's INSERT finds a resend by the unique (conversation, clientId) index for free, and
+    // resends are rare; a commit written here, or one `decide` refuses, looks first.
+    const duplicate = (): CommitOutcome | null => {
+      const existing = row && request.clientId !== null ? this.hot.existing(row.id, request.clientId) : undefined;
+      if (!existing) return null;
+      const current = toConversation(row!);
+      return { result: { duplicate: true, previous: current, conversation: current, messages: [toMessage(existing)], events: [], ownerCustomerId } };
+    };
+    if (!deferrable) {
+      const found = duplicate();
+      if (found) return found;
     }
 
     const attachments = (request.attachmentIds ?? []).flatMap((id) => {
@@ -1258,7 +1379,45 @@ export class SqliteStore implements Store {
       return [record];
     });
     const previous = row ? toConversation(row) : null;
-    const plan = request.decide({ conversation: previous, ownerCustomerId, attachments });
+    let plan: CommitPlan;
+    try {
+      plan = request.decide({ conversation: previous, ownerCustomerId, attachments });
+    } catch (err) {
+      const found = deferrable ? duplicate() : null;
+      if (found) return found;
+      throw err;
+    }
+
+    const s = plan.state;
+    const moved =
+      !previous ||
+      !row ||
+      s.status !== row.status ||
+      s.assigneeId !== row.assigneeId ||
+      s.lastAssigneeId !== row.lastAssigneeId ||
+      s.queuedAt !== row.queuedAt ||
+      s.team !== row.team ||
+      s.waitingSince !== row.waitingSince ||
+      s.resolvedFrom !== row.resolvedFrom ||
+      s.humanReplied !== Boolean(row.humanReplied) ||
+      s.snoozedAt !== row.snoozedAt ||
+      s.snoozedUntil !== row.snoozedUntil;
+    // Only messages (and the assistant's memory, the visitor's language): the writer thread may write it.
+    const op: WriterOp | undefined =
+      deferrable &&
+      !moved &&
+      plan.messages.length > 0 &&
+      plan.events.length === 0 &&
+      !plan.rating &&
+      !plan.mail &&
+      !plan.claimAttachments?.length &&
+      (!plan.outbox || this.hooks.knownEmpty(siteId))
+        ? { statements: [] }
+        : undefined;
+    if (deferrable && !op) {
+      const found = duplicate();
+      if (found) return found;
+    }
 
     if (!row) {
       if (!plan.create) throw new NotFoundError('conversation');
@@ -1274,7 +1433,8 @@ export class SqliteStore implements Store {
     }
 
     // The messages take the next seqs of the row read above (this transaction holds the write
-    // lock); the row itself is written once, after them.
+    // lock, or the writer thread writes them before anything else touches this conversation);
+    // the row itself is written once, after them.
     const messages: Message[] = [];
     let lastSeq = row.lastSeq;
     let lastVisible = row.lastVisibleSeq;
@@ -1299,7 +1459,8 @@ export class SqliteStore implements Store {
         channel: draft.channel ?? ('chat' as const),
         createdAt: now,
       };
-      this.hot.insert(inserted);
+      if (op) op.statements.push([INSERT_MESSAGE_SQL, insertParams(inserted)]);
+      else this.hot.insert(inserted);
       if (visible) {
         lastVisible = seq;
         anyVisible = true;
@@ -1309,22 +1470,14 @@ export class SqliteStore implements Store {
       messages.push(toMessage(inserted));
     }
 
-    const s = plan.state;
-    const moved =
-      !previous ||
-      s.status !== row.status ||
-      s.assigneeId !== row.assigneeId ||
-      s.lastAssigneeId !== row.lastAssigneeId ||
-      s.queuedAt !== row.queuedAt ||
-      s.team !== row.team ||
-      s.waitingSince !== row.waitingSince ||
-      s.resolvedFrom !== row.resolvedFrom ||
-      s.humanReplied !== Boolean(row.humanReplied) ||
-      s.snoozedAt !== row.snoozedAt ||
-      s.snoozedUntil !== row.snoozedUntil;
-    if (moved || plan.messages.length > 0 || plan.data) {
-      row = this.hot.finish(row, { lastSeq, lastVisibleSeq: lastVisible, preview, state: s, data: plan.data, touch: moved || anyVisible, moved }, now);
+    const finish = { lastSeq, lastVisibleSeq: lastVisible, preview, state: s, data: plan.data, touch: moved || anyVisible, moved };
+    if (op) {
+      const { next, params } = planFinish(row, finish, now);
+      op.statements.push([FINISH_MESSAGES_SQL, params, 1]);
+      if (plan.visitor) op.statements.push([WRITE_VISITOR_SQL, visitorParams(siteId, plan.visitor.id, plan.visitor)]);
+      return { result: { duplicate: false, previous, conversation: toConversation(next), messages, events: plan.events, ownerCustomerId }, op };
     }
+    if (moved || plan.messages.length > 0 || plan.data) row = this.hot.finish(row, finish, now);
     if (plan.visitor) this.hot.saveVisitor(siteId, plan.visitor.id, plan.visitor);
     for (const e of plan.events) this.hot.event(siteId, conversationId, e.type, e.actor.kind, e.actor.id, e.data, now);
     if (plan.events.length > 0) this.refreshFacts(siteId, conversationId, now);
@@ -1334,7 +1487,7 @@ export class SqliteStore implements Store {
     // A site known to have no webhooks (the common case) skips building the bodies at all.
     if (plan.outbox && !this.hooks.knownEmpty(siteId)) for (const out of plan.outbox({ conversation, messages })) this.hooks.enqueue(siteId, out.event, out.body, now);
     if (plan.mail) for (const draft of plan.mail({ conversation, messages })) this.mailRepo.enqueue(siteId, conversationId, draft, now);
-    return { duplicate: false, previous, conversation, messages, events: plan.events, ownerCustomerId };
+    return { result: { duplicate: false, previous, conversation, messages, events: plan.events, ownerCustomerId } };
   }
 
   /** The report facts of a conversation whose log just grew (a lifecycle event; never a plain message): one upsert, same transaction. */
@@ -1358,7 +1511,12 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     // Let queued commits land before the handle goes away.
     clearInterval(this.searchTimer);
-    while (this.pending.length > 0) this.flush();
+    for (;;) {
+      if (this.writer?.busy) await new Promise<void>((resolve) => this.writerIdle.push(resolve));
+      if (this.pending.length === 0) break;
+      this.flush();
+    }
+    await this.writer?.close();
     await this.walSync?.close();
     this.opened.close();
   }

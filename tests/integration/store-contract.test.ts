@@ -57,10 +57,10 @@ interface Harness {
   close(): Promise<void>;
 }
 
-async function sqliteHarness(): Promise<Harness> {
+async function sqliteHarness(opts: { writerThread: boolean }): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'mostrador-contract-'));
   const opened = openDb(dir);
-  const store = new SqliteStore(opened);
+  const store = new SqliteStore(opened, undefined, opts);
   return {
     store,
     insertSite: async (row) => void opened.db.insert(sqliteSchema.sites).values(row).run(),
@@ -133,7 +133,9 @@ function text(body: string, clientId: string | null, kind: MessageDraft['kind'] 
 }
 
 describe.each([
-  ['sqlite', sqliteHarness],
+  // Message-only commits written by the writer thread (the default), and every write on the main thread.
+  ['sqlite', () => sqliteHarness({ writerThread: true })],
+  ['sqlite, writes on the main thread', () => sqliteHarness({ writerThread: false })],
   ...(runPg ? ([['postgres', pgHarness]] as const) : []),
 ] as const)('Store contract (%s)', (_kind, make) => {
   const postgres = _kind === 'postgres';

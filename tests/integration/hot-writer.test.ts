@@ -1,0 +1,115 @@
+/**
+ * The SQLite store's writer thread (server/store/hot-writer.ts): message-only commits are decided
+ * on the main thread and written on the second one. The store contract runs with it and without
+ * it; these cases are about the split itself — which commits go there, that later writes wait for
+ * them, and that the store carries on alone if the thread stops.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
+import { afterEach, describe, expect, it } from 'vitest';
+import { NO_CONVERSATION, type ConversationState } from '../../server/domain/lifecycle';
+import { hashToken, newId } from '../../server/ids';
+import { openDb } from '../../server/store/db';
+import * as schema from '../../server/store/schema';
+import { SqliteStore } from '../../server/store/sqlite-store';
+import type { CommitPlan, CommitSnapshot, ConversationRecord, MessageDraft } from '../../server/store/types';
+
+const dirs: string[] = [];
+const stores: SqliteStore[] = [];
+afterEach(async () => {
+  for (const s of stores.splice(0)) await s.close();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function stateOf(c: ConversationRecord | null): ConversationState {
+  if (!c) return { ...NO_CONVERSATION, status: 'bot' };
+  const { status, assigneeId, lastAssigneeId, queuedAt, team, waitingSince, resolvedFrom, humanReplied, snoozedAt, snoozedUntil } = c;
+  return { status, assigneeId, lastAssigneeId, queuedAt, team, waitingSince, resolvedFrom, humanReplied, snoozedAt, snoozedUntil };
+}
+
+function text(body: string, clientId: string | null): MessageDraft {
+  return { clientId, author: { kind: 'visitor' }, kind: 'text', text: body, payload: null, preview: body };
+}
+
+async function setUp() {
+  const dir = mkdtempSync(join(tmpdir(), 'mostrador-writer-'));
+  dirs.push(dir);
+  const opened = openDb(dir);
+  const store = new SqliteStore(opened, undefined, { writerThread: true });
+  stores.push(store);
+  const siteId = newId('site');
+  opened.db
+    .insert(schema.sites)
+    .values({ id: siteId, name: 'Shop', publicKey: `pk_${siteId}`, secretKey: `sk_${siteId}`, secretKeyHash: hashToken(`sk_${siteId}`), allowedOrigins: [], settings: {}, createdAt: 1 })
+    .run();
+  let now = 1_800_000_000_000;
+  const visitor = await store.visitors.create({ siteId, tokenHash: hashToken(newId('tok')), locale: 'es', now });
+  const commit = (target: { conversationId: string } | null, drafts: MessageDraft[], extra: (s: CommitSnapshot) => Partial<CommitPlan> = () => ({})) =>
+    store.conversations.commit({
+      siteId,
+      target: target ?? { openFor: { visitorId: visitor.id, customerId: null } },
+      clientId: drafts[0]?.clientId ?? null,
+      now: ++now,
+      decide: (snap) => ({
+        ...(snap.conversation ? {} : { create: { visitorId: visitor.id, locale: 'es' } }),
+        state: stateOf(snap.conversation),
+        messages: drafts,
+        events: [],
+        ...extra(snap),
+      }),
+    });
+  const first = await commit(null, [text('hola', 'c0')]);
+  return { store, siteId, commit, conversationId: first.conversation.id };
+}
+
+describe('SQLite writer thread', () => {
+  it('writes message-only commits there and state changes here, in the order they were asked for', async () => {
+    const { store, siteId, commit, conversationId } = await setUp();
+    expect(store.offThreadCommits).toBe(0); // creating the conversation moved its state
+    const target = { conversationId };
+    const sent = await Promise.all(Array.from({ length: 30 }, (_, i) => commit(target, [text(`m${i}`, `c${i + 1}`)])));
+    expect(sent.map((r) => r.messages[0]!.seq)).toEqual(Array.from({ length: 30 }, (_, i) => i + 2));
+    expect(store.offThreadCommits).toBe(30);
+
+    // A state change between messages: written on the main thread, after the messages before it.
+    const [, moved, after] = await Promise.all([
+      commit(target, [text('antes', 'before')]),
+      commit(target, [text('cola', 'queue')], (s) => ({ state: { ...stateOf(s.conversation), status: 'queued', queuedAt: 5 } })),
+      commit(target, [text('después', 'after')]),
+    ]);
+    expect(moved.previous?.lastSeq).toBe(32);
+    expect(moved.conversation).toMatchObject({ status: 'queued', lastSeq: 33 });
+    expect(after.conversation).toMatchObject({ status: 'queued', lastSeq: 34 });
+    expect(store.offThreadCommits).toBe(32);
+    expect(await store.conversations.get(siteId, conversationId)).toMatchObject({ status: 'queued', lastSeq: 34, lastVisibleSeq: 34, lastMessage: { text: 'después' } });
+    const stored = await store.messages.after(siteId, conversationId, 0, 100);
+    expect(stored.map((m) => m.seq)).toEqual(Array.from({ length: 34 }, (_, i) => i + 1));
+    expect(stored.slice(1).every((m, i) => m.prevSeq === stored[i]!.seq)).toBe(true);
+  });
+
+  it('answers a resend it refused (the clientId is stored) as a duplicate, with the stored message', async () => {
+    const { store, commit, conversationId } = await setUp();
+    const first = await commit({ conversationId }, [text('una vez', 'same')]);
+    const written = store.offThreadCommits;
+    const again = await commit({ conversationId }, [text('una vez (otra)', 'same')]);
+    expect(again.duplicate).toBe(true);
+    expect(again.messages[0]).toEqual(first.messages[0]);
+    expect(store.offThreadCommits).toBe(written);
+  });
+
+  it('keeps committing on the main thread when the writer thread stops', async () => {
+    const { store, siteId, commit, conversationId } = await setUp();
+    await commit({ conversationId }, [text('antes', 'a')]);
+    const worker = (store as unknown as { writer: { worker: Worker } }).writer.worker;
+    const exited = new Promise((resolve) => worker.once('exit', resolve));
+    await worker.terminate();
+    await exited;
+    const written = store.offThreadCommits;
+    const results = await Promise.all(Array.from({ length: 5 }, (_, i) => commit({ conversationId }, [text(`después ${i}`, `b${i}`)])));
+    expect(results.map((r) => r.messages[0]!.seq)).toEqual([3, 4, 5, 6, 7]);
+    expect(store.offThreadCommits).toBe(written);
+    expect((await store.messages.after(siteId, conversationId, 0, 50)).map((m) => m.text)).toEqual(['hola', 'antes', 'después 0', 'después 1', 'después 2', 'después 3', 'después 4']);
+  });
+});
