@@ -48,6 +48,15 @@ export interface FinishPlan {
   /** `state`: the lifecycle columns too (FINISH_COMMIT); `messages`: FINISH_MESSAGES_SQL. */
   kind: 'state' | 'messages';
   params: unknown[];
+  /** The assistant's memory and handoff packet as written (JSON; null: none), or undefined where the commit keeps them. */
+  botStateJson: string | null | undefined;
+  handoffJson: string | null | undefined;
+}
+
+/** The assistant's memory of a conversation as stored (JSON text), with the seq it was read or written at. */
+export interface StoredMemory {
+  botState: string | null;
+  handoff: string | null;
 }
 
 type RawMessage = Omit<MessageRow, 'payload'> & { payload: string | null };
@@ -136,7 +145,7 @@ export class HotPath {
     );
     this.insertMessage = sqlite.prepare(INSERT_MESSAGE_SQL);
     this.verifiedCustomer = sqlite.prepare(`SELECT customer_id AS customerId FROM visitors WHERE id = ? AND verified = 1`);
-    this.dataOf = sqlite.prepare(`SELECT status, bot_state AS botState, handoff, locale FROM conversations WHERE site_id = ? AND id = ?`);
+    this.dataOf = sqlite.prepare(`SELECT status, bot_state AS botState, handoff, locale, last_seq AS lastSeq FROM conversations WHERE site_id = ? AND id = ?`);
     this.writeData = sqlite.prepare(
       `UPDATE conversations SET bot_state = iif(@setBotState, @botState, bot_state), handoff = iif(@setHandoff, @handoff, handoff),
         locale = iif(@setLocale, @locale, locale)
@@ -146,15 +155,10 @@ export class HotPath {
   }
 
   /** The assistant's memory, handoff packet and language of a conversation, and who holds it now. */
-  data(siteId: string, id: string): { status: ConversationRow['status']; botState: Record<string, unknown> | null; handoff: Record<string, unknown> | null; locale: string | null } | null {
-    const raw = this.dataOf.get(siteId, id) as { status: ConversationRow['status']; botState: string | null; handoff: string | null; locale: string | null } | undefined;
+  data(siteId: string, id: string): { status: ConversationRow['status']; memory: StoredMemory; locale: string | null; lastSeq: number } | null {
+    const raw = this.dataOf.get(siteId, id) as { status: ConversationRow['status']; botState: string | null; handoff: string | null; locale: string | null; lastSeq: number } | undefined;
     if (!raw) return null;
-    return {
-      status: raw.status,
-      botState: raw.botState === null ? null : (JSON.parse(raw.botState) as Record<string, unknown>),
-      handoff: raw.handoff === null ? null : (JSON.parse(raw.handoff) as Record<string, unknown>),
-      locale: raw.locale,
-    };
+    return { status: raw.status, memory: { botState: raw.botState, handoff: raw.handoff }, locale: raw.locale, lastSeq: raw.lastSeq };
   }
 
   /** Writes the fields of `patch` that are set (others stay as they are). */
@@ -264,21 +268,22 @@ export function planFinish(row: ConversationRow, f: FinishInput, now: number): F
     updatedAt: f.touch ? Math.max(row.updatedAt, now) : row.updatedAt,
   };
   // The assistant's memory and handoff packet, when the commit changed them (else kept as they are).
-  const memory = [
-    d?.botState !== undefined ? 1 : 0,
-    d?.botState !== undefined ? JSON.stringify(d.botState) : null,
-    d?.handoff !== undefined ? 1 : 0,
-    d?.handoff != null ? JSON.stringify(d.handoff) : null,
-  ];
+  const botStateJson = d?.botState !== undefined ? JSON.stringify(d.botState) : undefined;
+  const handoffJson = d?.handoff !== undefined ? (d.handoff === null ? null : JSON.stringify(d.handoff)) : undefined;
+  const memory = [botStateJson !== undefined ? 1 : 0, botStateJson ?? null, handoffJson !== undefined ? 1 : 0, handoffJson ?? null];
   if (!f.moved) {
     return {
       next,
+      botStateJson,
+      handoffJson,
       kind: 'messages',
       params: [next.lastSeq, next.lastVisibleSeq, next.lastMessageText, next.lastMessageAuthor, next.lastMessageAt, next.locale, next.updatedAt, ...memory, row.siteId, row.id],
     };
   }
   return {
     next,
+    botStateJson,
+    handoffJson,
     kind: 'state',
     params: [
       next.lastSeq,
@@ -313,4 +318,12 @@ export function insertParams(r: MessageRow): unknown[] {
 /** WRITE_VISITOR_SQL's parameters: the visitor's language and (while unverified) email, where set. */
 export function visitorParams(siteId: string, id: string, patch: { locale?: string; email?: string }): Record<string, unknown> {
   return { siteId, id, setLocale: patch.locale !== undefined ? 1 : 0, locale: patch.locale ?? null, setEmail: patch.email ? 1 : 0, email: patch.email ?? null };
+}
+
+/** The memory as the assistant reads it. */
+export function parseMemory(m: StoredMemory): { botState: Record<string, unknown> | null; handoff: Record<string, unknown> | null } {
+  return {
+    botState: m.botState === null ? null : (JSON.parse(m.botState) as Record<string, unknown>),
+    handoff: m.handoff === null ? null : (JSON.parse(m.handoff) as Record<string, unknown>),
+  };
 }

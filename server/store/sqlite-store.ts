@@ -8,7 +8,7 @@ import { and, asc, desc, eq, exists, gt, isNotNull, isNull, lt, ne, or, sql, typ
 import { alias } from 'drizzle-orm/sqlite-core';
 import type { ConversationStatus, Message } from '../../shared/protocol';
 import { CommerceRepo } from './commerce';
-import { HotPath, FINISH_MESSAGES_SQL, INSERT_MESSAGE_SQL, WRITE_VISITOR_SQL, insertParams, planFinish, visitorParams, type ConversationRow } from './hot-path';
+import { HotPath, FINISH_MESSAGES_SQL, INSERT_MESSAGE_SQL, WRITE_VISITOR_SQL, insertParams, parseMemory, planFinish, visitorParams, type ConversationRow, type StoredMemory } from './hot-path';
 import { HotWriter, VANISHED, type WriterOp } from './hot-writer';
 import { WebhookRepo } from './webhook-repo';
 import { IntegrationRepo } from './integration-repo';
@@ -72,7 +72,19 @@ interface PendingWrite {
   reject(err: unknown): void;
   commit?: true;
   request?: CommitRequest;
+  /** Which remembered conversation rows this write may change: one (its id), none (null), or any (absent). */
+  touches?: string | null;
 }
+
+/** A conversation row as this store last read or wrote it, with its verified owner and (when known) the assistant's memory. */
+interface RememberedRow {
+  row: ConversationRow;
+  ownerCustomerId: string | null;
+  memory?: StoredMemory;
+}
+
+/** Conversation rows remembered (the open chats of a busy node fit many times over). */
+const REMEMBERED_ROWS = 20_000;
 
 /** SQLite's code for a UNIQUE violation: in a writer-thread op, the message's clientId is already stored. */
 const UNIQUE_VIOLATION = 'SQLITE_CONSTRAINT_UNIQUE';
@@ -155,6 +167,13 @@ export class SqliteStore implements Store {
   /** The hot path's writes on a second thread (hot-writer.ts), for a WAL database on disk; else null. */
   private writer: HotWriter | null = null;
   private writerIdle: (() => void)[] = [];
+  /**
+   * The conversation rows commits were decided on, as written (write-through): a message needs no
+   * read of its conversation, nor the assistant a read of its memory. Every write of a
+   * conversation row goes through this store's queue; a write that may change one forgets it
+   * (or all of them) when it runs, and a commit written on this thread forgets its own.
+   */
+  private readonly rows = new Map<string, RememberedRow>();
 
   private readonly commerce: CommerceRepo;
   private readonly hooks: WebhookRepo;
@@ -209,7 +228,7 @@ export class SqliteStore implements Store {
     // A batch every 2 s while messages wait; a search catches up on its own first.
     this.searchTimer = setInterval(() => {
       if (!this.opened.sqlite.open || !this.searchIndex.behind()) return;
-      this.write(() => this.searchIndex.step()).catch((err: unknown) => this.log?.warn({ err }, 'message search indexing failed; retried'));
+      this.write(() => this.searchIndex.step(), null).catch((err: unknown) => this.log?.warn({ err }, 'message search indexing failed; retried'));
     }, 2000);
     this.searchTimer.unref();
   }
@@ -222,11 +241,23 @@ export class SqliteStore implements Store {
    * the first read: a deferred transaction that reads and then writes fails at once with
    * SQLITE_BUSY when another connection holds the lock, where this one waits busy_timeout.
    */
-  private write<T>(fn: () => T): Promise<T> {
+  private write<T>(fn: () => T, touches?: string | null): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.pending.push({ run: fn, resolve: resolve as (value: unknown) => void, reject });
+      this.pending.push({ run: fn, resolve: resolve as (value: unknown) => void, reject, ...(touches !== undefined ? { touches } : {}) });
       this.scheduleFlush();
     });
+  }
+
+  private remember(id: string, entry: RememberedRow): void {
+    this.rows.delete(id); // to the end: the oldest go first
+    this.rows.set(id, entry);
+    if (this.rows.size > REMEMBERED_ROWS) this.rows.delete(this.rows.keys().next().value!);
+  }
+
+  /** Drops what a write may have changed. */
+  private forget(touches: string | null | undefined): void {
+    if (touches === undefined) this.rows.clear();
+    else if (touches !== null) this.rows.delete(touches);
   }
 
   /** Runs a synchronous read, mapping I/O failures to StoreUnavailableError. */
@@ -411,15 +442,15 @@ export class SqliteStore implements Store {
       id: string,
       outcome: { delivered: boolean; statusCode: number | null; error: string | null; nextAttemptAt: number | null },
       now: number,
-    ) => this.write(() => this.hooks.recordAttempt(id, outcome, now)),
+    ) => this.write(() => this.hooks.recordAttempt(id, outcome, now), null),
     deliveries: (siteId: string, webhookId: string, limit: number) => this.read(() => this.hooks.deliveries(siteId, webhookId, limit)),
   };
 
   mail = {
     enqueue: (siteId: string, conversationId: string | null, draft: MailDraft, now: number) => this.write(() => this.mailRepo.enqueue(siteId, conversationId, draft, now)),
-    claimDue: (now: number, limit: number) => this.write(() => this.mailRepo.claimDue(now, limit)),
-    release: () => this.write(() => this.mailRepo.release()),
-    settle: (id: string, outcome: MailOutcome, now: number) => this.write(() => this.mailRepo.settle(id, outcome, now)),
+    claimDue: (now: number, limit: number) => this.write(() => this.mailRepo.claimDue(now, limit), null),
+    release: () => this.write(() => this.mailRepo.release(), null),
+    settle: (id: string, outcome: MailOutcome, now: number) => this.write(() => this.mailRepo.settle(id, outcome, now), null),
     list: (siteId: string, opts: { limit: number; status?: MailRecord['status'] }) => this.read(() => this.mailRepo.list(siteId, opts)),
     byId: (siteId: string, id: string) => this.read(() => this.mailRepo.byId(siteId, id)),
     forConversation: (siteId: string, conversationId: string) => this.read(() => this.mailRepo.forConversation(siteId, conversationId)),
@@ -479,7 +510,7 @@ export class SqliteStore implements Store {
   idempotency = {
     get: (siteId: string, key: string) => this.read(() => this.commerce.idempotencyGet(siteId, key, Date.now(), IDEMPOTENCY_TTL_MS)),
     put: (siteId: string, key: string, response: StoredResponse, now: number) =>
-      this.write(() => this.commerce.idempotencyPut(siteId, key, response, now, IDEMPOTENCY_TTL_MS)),
+      this.write(() => this.commerce.idempotencyPut(siteId, key, response, now, IDEMPOTENCY_TTL_MS), null),
   };
 
   agents = {
@@ -583,7 +614,7 @@ export class SqliteStore implements Store {
           .set({ lastSeenAt: now, ...(address ? { address: address.slice(0, 100) } : {}) })
           .where(eq(t.agentSessions.tokenHash, tokenHash))
           .run();
-      }),
+      }, null),
     listForAgent: (agentId: string, now: number) =>
       this.read(() =>
         this.db
@@ -728,7 +759,7 @@ export class SqliteStore implements Store {
           .values({ id, siteId: input.siteId, tokenHash: input.tokenHash, locale: input.locale, createdAt: input.now, lastSeenAt: input.now })
           .run();
         return { id, siteId: input.siteId, name: null, email: null, customerId: null, externalId: null, verified: false, locale: input.locale, firstSeenAt: input.now };
-      }),
+      }, null),
     byToken: (siteId: string, tokenHash: string) =>
       this.read((): VisitorRecord | null => {
         const row = this.db
@@ -772,6 +803,7 @@ export class SqliteStore implements Store {
             .run();
           return true;
         }),
+        null,
       ),
     setLocale: (siteId: string, id: string, locale: string) =>
       this.write(() => {
@@ -820,7 +852,7 @@ export class SqliteStore implements Store {
     touch: (siteId: string, id: string, now: number) =>
       this.write(() => {
         this.db.update(t.visitors).set({ lastSeenAt: now }).where(and(eq(t.visitors.siteId, siteId), eq(t.visitors.id, id))).run();
-      }),
+      }, null),
   };
 
   conversations = {
@@ -945,11 +977,22 @@ export class SqliteStore implements Store {
           .all();
         return new Map(rows.filter((r) => r.agentId).map((r) => [r.agentId!, Number(r.n)]));
       }),
-    botData: (siteId: string, id: string) => this.read(() => this.hot.data(siteId, id)),
+    botData: (siteId: string, id: string) =>
+      this.read(() => {
+        const remembered = this.rows.get(id);
+        if (remembered?.memory && remembered.row.siteId === siteId) {
+          return { status: remembered.row.status, locale: remembered.row.locale, ...parseMemory(remembered.memory) };
+        }
+        const data = this.hot.data(siteId, id);
+        if (!data) return null;
+        // Kept with the remembered row only if it is that row's (a commit may be on its way to the disk).
+        if (remembered && remembered.row.siteId === siteId && remembered.row.lastSeq === data.lastSeq && remembered.row.status === data.status) remembered.memory = data.memory;
+        return { status: data.status, locale: data.locale, ...parseMemory(data.memory) };
+      }),
     saveBotData: (siteId: string, id: string, data: ConversationDataPatch) =>
       this.write(() => {
         this.hot.saveData(siteId, id, data);
-      }),
+      }, id),
     unansweredQuestions: (siteId: string, limit: number) =>
       this.read(() => {
         const c = t.conversations;
@@ -963,7 +1006,8 @@ export class SqliteStore implements Store {
         return unansweredOf(rows, limit);
       }),
     markRead: (siteId: string, id: string, side: 'visitor' | 'agent', seq: number) =>
-      this.read(() => {
+      // In the write queue like every write: never while the writer thread holds the lock.
+      this.write(() => {
         const c = t.conversations;
         const column = side === 'visitor' ? c.visitorReadSeq : c.agentReadSeq;
         const before = this.db.select({ mark: column, last: c.lastSeq }).from(c).where(and(eq(c.siteId, siteId), eq(c.id, id))).get();
@@ -976,7 +1020,7 @@ export class SqliteStore implements Store {
           .where(and(eq(c.siteId, siteId), eq(c.id, id)))
           .run();
         return { seq: next, changed: true };
-      }),
+      }, id),
     listItem: (siteId: string, id: string) =>
       this.read(() => {
         const row = this.listItemQuery().get({ siteId, id });
@@ -1219,6 +1263,7 @@ export class SqliteStore implements Store {
           for (const item of batch) {
             // Anything but a commit waits until the writer has written the ops before it.
             if (deferred && deferred.size > 0 && !item.commit) break;
+            if (!item.commit) this.forget(item.touches);
             try {
               const value = one(item);
               if (item.commit) {
@@ -1236,6 +1281,7 @@ export class SqliteStore implements Store {
         })
         .immediate();
     } catch (err) {
+      this.rows.clear(); // rolled back: what the batch's commits remembered was never written
       const failure = isUnavailable(err) ? new StoreUnavailableError(err) : err;
       for (const item of batch) item.reject(failure);
       return;
@@ -1290,6 +1336,7 @@ export class SqliteStore implements Store {
         // The writer stopped or could not commit: nothing of the batch is known to be written (a
         // resend is answered from what is), so each commit fails as retryable.
         const failure = new StoreUnavailableError(err);
+        this.rows.clear();
         for (const { item } of ops) item.reject(failure);
       } else {
         const committed: { item: PendingWrite; value: unknown }[] = [];
@@ -1299,7 +1346,10 @@ export class SqliteStore implements Store {
           if (!error) {
             committed.push({ item, value: result });
             this.offThreadCommits++;
-          } else if (error.code === VANISHED) item.reject(new NotFoundError('conversation'));
+            return;
+          }
+          this.rows.delete(result.conversation.id); // what it remembered was not written
+          if (error.code === VANISHED) item.reject(new NotFoundError('conversation'));
           // A resend of a stored message (its clientId is taken): answered, first thing next batch, as a duplicate.
           else if (error.code === UNIQUE_VIOLATION && item.request) again.push(this.commitItem(item.request, item.resolve, item.reject, true));
           else item.reject(Object.assign(new Error(error.message), { code: error.code }));
@@ -1336,8 +1386,11 @@ export class SqliteStore implements Store {
     const { siteId, now } = request;
     let row: ConversationRow | undefined;
     let ownerCustomerId: string | null = null;
+    let remembered: RememberedRow | undefined;
     if ('conversationId' in request.target) {
-      const found = this.hot.target(siteId, request.target.conversationId);
+      remembered = this.rows.get(request.target.conversationId);
+      if (remembered?.row.siteId !== siteId) remembered = undefined;
+      const found = remembered ?? this.hot.target(siteId, request.target.conversationId);
       if (found) {
         row = found.row;
         ownerCustomerId = found.ownerCustomerId;
@@ -1472,11 +1525,21 @@ export class SqliteStore implements Store {
 
     const finish = { lastSeq, lastVisibleSeq: lastVisible, preview, state: s, data: plan.data, touch: moved || anyVisible, moved };
     if (op) {
-      const { next, params } = planFinish(row, finish, now);
+      const { next, params, botStateJson, handoffJson } = planFinish(row, finish, now);
       op.statements.push([FINISH_MESSAGES_SQL, params, 1]);
+      // What the next commit of this conversation is decided on (forgotten if the writer refuses this one).
+      const known = remembered?.memory;
+      const memory =
+        botStateJson !== undefined || handoffJson !== undefined
+          ? known || (botStateJson !== undefined && handoffJson !== undefined)
+            ? { botState: botStateJson !== undefined ? botStateJson : known!.botState, handoff: handoffJson !== undefined ? handoffJson : known!.handoff }
+            : undefined
+          : known;
+      this.remember(next.id, { row: next, ownerCustomerId, ...(memory ? { memory } : {}) });
       if (plan.visitor) op.statements.push([WRITE_VISITOR_SQL, visitorParams(siteId, plan.visitor.id, plan.visitor)]);
       return { result: { duplicate: false, previous, conversation: toConversation(next), messages, events: plan.events, ownerCustomerId }, op };
     }
+    this.rows.delete(conversationId); // written here: read again next time (this savepoint may yet roll back)
     if (moved || plan.messages.length > 0 || plan.data) row = this.hot.finish(row, finish, now);
     if (plan.visitor) this.hot.saveVisitor(siteId, plan.visitor.id, plan.visitor);
     for (const e of plan.events) this.hot.event(siteId, conversationId, e.type, e.actor.kind, e.actor.id, e.data, now);

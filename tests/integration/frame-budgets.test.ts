@@ -103,12 +103,14 @@ describe('per-shopper budgets for every frame type', () => {
       conversationId = (await v.socket.next((f) => f.clientId === clientId || f.ref === clientId)).conversationId as string;
       v.socket.send({ type: 'read', conversationId, seq: i + 1 });
     }
+    // Each tab's answer is awaited from before its frames go (a tab may answer while another is still busy).
+    const answered = tabs.map((tab) => tab.socket.next((f) => f.type === 'history.result'));
     for (const tab of tabs) {
       tab.socket.send({ type: 'sync', conversationId, afterSeq: 0 });
       tab.socket.send({ type: 'history', conversationId, beforeSeq: 5, limit: 2 });
       tab.socket.send({ type: 'ping', t: 1 });
     }
-    for (const tab of tabs) await tab.socket.next((f) => f.type === 'history.result');
+    await Promise.all(answered);
     for (const tab of tabs) expect(tab.socket.frames.filter((f) => f.type === 'error' && f.code === 'rate_limited')).toEqual([]);
     expect(v.socket.frames.filter((f: Frame) => f.type === 'ack')).toHaveLength(8);
     for (const s of [agent.socket, flooder.socket, ...tabs.map((t) => t.socket)]) s.close();

@@ -113,3 +113,35 @@ describe('SQLite writer thread', () => {
     expect((await store.messages.after(siteId, conversationId, 0, 50)).map((m) => m.text)).toEqual(['hola', 'antes', 'después 0', 'después 1', 'después 2', 'después 3', 'después 4']);
   });
 });
+
+describe('SQLite store: the rows commits are decided on', () => {
+  it('decides the next message on the row it wrote, without reading it again', async () => {
+    const { store, siteId, commit, conversationId } = await setUp();
+    const hot = (store as unknown as { hot: { target: (...a: unknown[]) => unknown } }).hot;
+    const read = hot.target.bind(hot);
+    let reads = 0;
+    hot.target = (...a: unknown[]) => (reads++, read(...a));
+    for (let i = 0; i < 10; i++) await commit({ conversationId }, [text(`m${i}`, `r${i}`)]);
+    // Once: the conversation was created on this thread (a commit written here is read again).
+    expect(reads).toBe(1);
+    expect(await store.conversations.get(siteId, conversationId)).toMatchObject({ lastSeq: 11, lastMessage: { text: 'm9' } });
+  });
+
+  it('sees what other writes changed: read marks and the assistant’s memory', async () => {
+    const { store, siteId, commit, conversationId } = await setUp();
+    const first = await commit({ conversationId }, [text('uno', 'u1')], () => ({ data: { botState: { turn: 1 } } }));
+    expect(first.conversation.lastSeq).toBe(2);
+    expect(await store.conversations.botData(siteId, conversationId)).toMatchObject({ status: 'bot', botState: { turn: 1 }, handoff: null });
+
+    await store.conversations.markRead(siteId, conversationId, 'visitor', 2);
+    const second = await commit({ conversationId }, [text('dos', 'u2')]);
+    expect(second.previous?.visitorReadSeq).toBe(2);
+    expect(second.conversation.visitorReadSeq).toBe(2);
+
+    await store.conversations.saveBotData(siteId, conversationId, { botState: { turn: 2 } });
+    expect(await store.conversations.botData(siteId, conversationId)).toMatchObject({ botState: { turn: 2 } });
+    const third = await commit({ conversationId }, [text('tres', 'u3')], () => ({ data: { handoff: { reason: 'asked' } } }));
+    expect(third.conversation.lastSeq).toBe(4);
+    expect(await store.conversations.botData(siteId, conversationId)).toMatchObject({ botState: { turn: 2 }, handoff: { reason: 'asked' } });
+  });
+});
