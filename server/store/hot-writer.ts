@@ -68,6 +68,18 @@ parentPort.on('message', (m) => {
     parentPort.postMessage({ type: 'closed' });
     return;
   }
+  if (m.type === 'checkpoint') {
+    // As wal-sync.ts does on the main thread: SQLite syncs the WAL, copies it, syncs the database file.
+    db.pragma('synchronous = NORMAL');
+    try {
+      db.pragma('wal_checkpoint(PASSIVE)');
+    } catch (e) {
+      parentPort.postMessage({ type: 'checkpoint-failed', error: errorOf(e) });
+    } finally {
+      db.pragma('synchronous = OFF');
+    }
+    return;
+  }
   const ops = [];
   try {
     db.transaction(() => {
@@ -95,12 +107,13 @@ export class HotWriter {
   /** Set once the worker stopped on its own: the store then writes on its own thread again. */
   gone = false;
 
-  constructor(file: string, opts: { busyTimeoutMs: number; onGone?: (err: unknown) => void }) {
+  constructor(file: string, opts: { busyTimeoutMs: number; onGone?: (err: unknown) => void; onCheckpointFailed?: (err: unknown) => void }) {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, file, busyTimeoutMs: opts.busyTimeoutMs, vanished: VANISHED } });
     this.worker.unref();
-    this.worker.on('message', (m: { type: 'done'; ops?: (WriterError | null)[]; error?: WriterError } | { type: 'closed' }) => {
+    this.worker.on('message', (m: { type: 'done'; ops?: (WriterError | null)[]; error?: WriterError } | { type: 'closed' } | { type: 'checkpoint-failed'; error: WriterError }) => {
       if (m.type === 'closed') return this.closing?.();
+      if (m.type === 'checkpoint-failed') return opts.onCheckpointFailed?.(Object.assign(new Error(m.error.message), { code: m.error.code }));
       this.settle(m.error ? { error: m.error } : { ops: m.ops! });
     });
     const stopped = (err: unknown) => {
@@ -129,6 +142,16 @@ export class HotWriter {
       this.worker.ref();
       this.worker.postMessage({ type: 'batch', ops });
     });
+  }
+
+  /**
+   * Asks the thread to copy the WAL into the database file (between two batches): the
+   * checkpoint's two syncs then never block the event loop. False when the thread is gone.
+   */
+  checkpoint(): boolean {
+    if (this.gone || this.closing) return false;
+    this.worker.postMessage({ type: 'checkpoint' });
+    return true;
   }
 
   private settle(outcome: BatchOutcome): void {

@@ -213,7 +213,7 @@ export class SqliteStore implements Store {
     this.hot = new HotPath(opened.sqlite);
     this.report = new ReportRepo(opened.sqlite);
     const wal = !opened.sqlite.memory && String(opened.sqlite.pragma('journal_mode', { simple: true })).toLowerCase() === 'wal';
-    this.walSync = wal ? new WalSync(opened.sqlite, { onError: (err) => this.log?.warn({ err }, 'WAL checkpoint failed; retried on the next tick') }) : null;
+    const checkpointFailed = (err: unknown) => this.log?.warn({ err }, 'WAL checkpoint failed; retried on the next tick');
     if (wal && (opts.writerThread ?? process.env.MOSTRADOR_SQLITE_WRITER !== 'inline')) {
       this.writer = new HotWriter(opened.sqlite.name, {
         busyTimeoutMs: Number(opened.sqlite.pragma('busy_timeout', { simple: true })),
@@ -221,8 +221,11 @@ export class SqliteStore implements Store {
           this.log?.warn({ err }, 'the SQLite writer thread stopped; commits are written on the main thread');
           this.writer = null;
         },
+        onCheckpointFailed: checkpointFailed,
       });
     }
+    // With the writer thread, it checkpoints too (else this thread does, with its two syncs).
+    this.walSync = wal ? new WalSync(opened.sqlite, { onError: checkpointFailed, checkpointer: () => this.writer?.checkpoint() ?? false }) : null;
     this.facts = new FactsRepo(opened.sqlite);
     this.searchIndex = new SearchIndexer(opened.sqlite);
     // A batch every 2 s while messages wait; a search catches up on its own first.

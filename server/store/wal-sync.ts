@@ -32,11 +32,18 @@ export class WalSync {
 
   constructor(
     private readonly sqlite: Database.Database,
-    private readonly opts: { checkpointMs?: number; onError?: (err: unknown) => void } = {},
+    private readonly opts: {
+      checkpointMs?: number;
+      onError?: (err: unknown) => void;
+      /** Runs the checkpoint elsewhere (the writer thread: its syncs then never block the event loop); false when it cannot. */
+      checkpointer?: () => boolean;
+    } = {},
   ) {
     sqlite.pragma('wal_autocheckpoint = 0');
     sqlite.pragma('synchronous = OFF');
-    this.timer = setInterval(() => this.checkpoint(), opts.checkpointMs ?? 1000);
+    this.timer = setInterval(() => {
+      if (!this.opts.checkpointer?.()) this.checkpoint();
+    }, opts.checkpointMs ?? 1000);
     this.timer.unref();
   }
 

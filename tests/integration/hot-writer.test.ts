@@ -4,7 +4,8 @@
  * it; these cases are about the split itself — which commits go there, that later writes wait for
  * them, and that the store carries on alone if the thread stops.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
@@ -61,7 +62,7 @@ async function setUp() {
       }),
     });
   const first = await commit(null, [text('hola', 'c0')]);
-  return { store, siteId, commit, conversationId: first.conversation.id };
+  return { store, siteId, commit, conversationId: first.conversation.id, dir };
 }
 
 describe('SQLite writer thread', () => {
@@ -97,6 +98,30 @@ describe('SQLite writer thread', () => {
     expect(again.duplicate).toBe(true);
     expect(again.messages[0]).toEqual(first.messages[0]);
     expect(store.offThreadCommits).toBe(written);
+  });
+
+  it('checkpoints there: the database file alone holds what it wrote within a second, and the main thread never checkpoints', async () => {
+    const { store, commit, conversationId, dir } = await setUp();
+    const walSync = (store as unknown as { walSync: { checkpoint(): void } }).walSync;
+    let onMain = 0;
+    const original = walSync.checkpoint.bind(walSync);
+    walSync.checkpoint = () => (onMain++, original());
+    await Promise.all(Array.from({ length: 20 }, (_, i) => commit({ conversationId }, [text(`m${i}`, `k${i}`)])));
+    expect(store.offThreadCommits).toBe(20);
+    const copy = join(dir, 'alone.db');
+    const inFileAlone = () => {
+      copyFileSync(join(dir, 'mostrador.db'), copy);
+      const alone = new Database(copy, { readonly: true });
+      try {
+        return (alone.prepare('SELECT count(*) AS n FROM messages WHERE conversation_id = ?').get(conversationId) as { n: number }).n;
+      } catch {
+        return 0; // copied mid-write: not there yet
+      } finally {
+        alone.close();
+      }
+    };
+    await expect.poll(inFileAlone, { timeout: 2500, interval: 100 }).toBe(21);
+    expect(onMain).toBe(0);
   });
 
   it('keeps committing on the main thread when the writer thread stops', async () => {
