@@ -14,8 +14,9 @@
  * database file without syncing it and could then reuse the WAL, so automatic checkpoints are
  * off and this class checkpoints every `checkpointMs` with `synchronous = NORMAL` (SQLite syncs
  * the WAL, copies, then syncs the database file before the WAL may be reused). A checkpoint of
- * an already copied WAL does no I/O. The main thread pays the checkpoint (a few distinct pages
- * per second), not an fsync per batch.
+ * an already copied WAL does no I/O. With the writer thread (hot-writer.ts) the checkpoint runs
+ * there, between its batches (`checkpointer`), so its two syncs never block the event loop;
+ * without it, the main thread pays the checkpoint (a few distinct pages per second).
  */
 import { closeSync, fdatasync, openSync } from 'node:fs';
 import type Database from 'better-sqlite3';
