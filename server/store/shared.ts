@@ -3,7 +3,28 @@
  * compute from rows they have read, without IO.
  */
 import { replay, storedFacts, type EventRow, type StoredHolding, type StoredStint } from '../domain/reports';
+import type { ConversationState } from '../domain/lifecycle';
 import type { FactColumn, FactsFilter } from './types';
+
+/**
+ * Whether a commit's lifecycle state differs from the conversation row it was decided on (a new
+ * conversation always moves). The row may keep `humanReplied` as SQLite's 0/1.
+ */
+export function stateMoved(s: ConversationState, row: (Omit<ConversationState, 'humanReplied'> & { humanReplied: boolean | number }) | null | undefined): boolean {
+  return (
+    !row ||
+    s.status !== row.status ||
+    s.assigneeId !== row.assigneeId ||
+    s.lastAssigneeId !== row.lastAssigneeId ||
+    s.queuedAt !== row.queuedAt ||
+    s.team !== row.team ||
+    s.waitingSince !== row.waitingSince ||
+    s.resolvedFrom !== row.resolvedFrom ||
+    s.humanReplied !== Boolean(row.humanReplied) ||
+    s.snoozedAt !== row.snoozedAt ||
+    s.snoozedUntil !== row.snoozedUntil
+  );
+}
 
 /**
  * The proactive-message log after rule `ruleId` fires now, or null when a cap forbids it: the

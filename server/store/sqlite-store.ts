@@ -19,7 +19,7 @@ import { MailRepo } from './mail-repo';
 import { WalSync } from './wal-sync';
 import { SearchIndexer } from './search-indexer';
 import { newId, newSortableId } from '../ids';
-import { liveSecretKeys, proactiveClaim, unansweredOf } from './shared';
+import { liveSecretKeys, proactiveClaim, stateMoved, unansweredOf } from './shared';
 import { parseSiteSettings } from '../domain/site-settings';
 import type { Logger } from '../logger';
 import type { Db, OpenedDb } from './db';
@@ -1445,19 +1445,7 @@ export class SqliteStore implements Store {
     }
 
     const s = plan.state;
-    const moved =
-      !previous ||
-      !row ||
-      s.status !== row.status ||
-      s.assigneeId !== row.assigneeId ||
-      s.lastAssigneeId !== row.lastAssigneeId ||
-      s.queuedAt !== row.queuedAt ||
-      s.team !== row.team ||
-      s.waitingSince !== row.waitingSince ||
-      s.resolvedFrom !== row.resolvedFrom ||
-      s.humanReplied !== Boolean(row.humanReplied) ||
-      s.snoozedAt !== row.snoozedAt ||
-      s.snoozedUntil !== row.snoozedUntil;
+    const moved = !previous || stateMoved(s, row);
     // Only messages (and the assistant's memory, the visitor's language): the writer thread may write it.
     const op: WriterOp | undefined =
       deferrable &&

@@ -29,7 +29,7 @@ import { ConflictError, NotFoundError, StoreUnavailableError } from '../errors';
 import { DELIVERY_TTL_MS, toRecord as toIntegration } from '../integration-repo';
 import { isPgUnavailable, pgCode } from './db';
 import { MAIL_LEASE_MS, replyToken, settlePatch, toMail } from '../mail-repo';
-import { FACT_COLUMNS, factsWhere, liveSecretKeys, proactiveClaim, unansweredOf } from '../shared';
+import { FACT_COLUMNS, factsWhere, liveSecretKeys, proactiveClaim, stateMoved, unansweredOf } from '../shared';
 import { IDEMPOTENCY_TTL_MS, SIGN_IN_CANDIDATES, toAgent, toConversation, toInvite, toListItem, toMessage, toSite, toVisitor, unmark } from '../sqlite-store';
 import { deliveryBody, toDelivery, toWebhook } from '../webhook-repo';
 import type {
@@ -1599,18 +1599,7 @@ export class PgStore implements Store {
     const messages: Message[] = values.map((v) => toMessage(bySeq.get(v.seq!)!));
 
     const s = plan.state;
-    const stateChanged =
-      !previous ||
-      s.status !== row.status ||
-      s.assigneeId !== row.assigneeId ||
-      s.lastAssigneeId !== row.lastAssigneeId ||
-      s.queuedAt !== row.queuedAt ||
-      s.team !== row.team ||
-      s.waitingSince !== row.waitingSince ||
-      s.resolvedFrom !== row.resolvedFrom ||
-      s.humanReplied !== row.humanReplied ||
-      s.snoozedAt !== row.snoozedAt ||
-      s.snoozedUntil !== row.snoozedUntil;
+    const stateChanged = !previous || stateMoved(s, row);
     const update: Record<string, unknown> = { ...set };
     if (stateChanged) {
       Object.assign(update, {
