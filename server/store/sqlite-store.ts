@@ -83,8 +83,11 @@ interface RememberedRow {
   memory?: StoredMemory;
 }
 
-/** Conversation rows remembered (the open chats of a busy node fit many times over). */
-const REMEMBERED_ROWS = 20_000;
+/**
+ * Conversation rows remembered, the least recently committed dropped first: a busy node's open
+ * chats fit, and with the assistant's memory (about 1–2 KB of JSON each) it stays near 20 MB.
+ */
+const REMEMBERED_ROWS = 10_000;
 
 /** SQLite's code for a UNIQUE violation: in a writer-thread op, the message's clientId is already stored. */
 const UNIQUE_VIOLATION = 'SQLITE_CONSTRAINT_UNIQUE';
