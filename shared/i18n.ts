@@ -14,9 +14,13 @@ export const LOCALES: readonly Locale[] = ['es', 'en'];
  * The loader's few strings live in their own table: the loader runs on every shop page view,
  * and importing the panel's table would ship all of it there.
  */
-export const LOADER_STRINGS = {
-  en: { openChat: 'Open chat', closeChat: 'Close chat', frameTitle: 'Chat with the shop', unread: 'unread messages' },
-  es: { openChat: 'Abrir chat', closeChat: 'Cerrar chat', frameTitle: 'Chat con la tienda', unread: 'mensajes sin leer' },
+/** The launcher's label: all the loader (widget.js, paid on every page view) ships. */
+export const LAUNCHER_LABEL = { en: 'Open chat', es: 'Abrir chat' } as const satisfies Record<Locale, string>;
+
+/** What widget-host.js says on the shop's page (fetched when the browser is idle). */
+export const HOST_STRINGS = {
+  en: { openChat: LAUNCHER_LABEL.en, closeChat: 'Close chat', frameTitle: 'Chat with the shop', unread: 'unread messages' },
+  es: { openChat: LAUNCHER_LABEL.es, closeChat: 'Cerrar chat', frameTitle: 'Chat con la tienda', unread: 'mensajes sin leer' },
 } as const satisfies Record<Locale, Record<string, string>>;
 
 export const WIDGET_STRINGS = { en, es } as const satisfies Record<Locale, WidgetStrings>;

@@ -14,7 +14,7 @@
  * teaser, open.
  */
 import { BRIDGE_NS, type FrameToHost, type HostCommand, type HostToFrame } from '../shared/bridge';
-import type { Locale } from '../shared/i18n';
+import { HOST_STRINGS, type Locale } from '../shared/i18n';
 import { FRAME_CSS, type LoaderApi } from './launcher';
 
 type Listener = (payload?: unknown) => void;
@@ -25,7 +25,7 @@ type Listener = (payload?: unknown) => void;
   const parts = stub?.l;
   if (!stub || !parts) return; // loaded without widget.js, or already taken over
   delete stub.l;
-  const { host, shadow, wrap, button, site, base, strings } = parts;
+  const { host, shadow, wrap, button, site, base } = parts;
   let locale: Locale = parts.locale;
   let isOpen = false;
   /** An iframe of ours and the messages waiting for it to say `ready`. */
@@ -74,7 +74,7 @@ type Listener = (payload?: unknown) => void;
   const page = () => post({ type: 'command', name: 'page', payload: { url: location.href, title: document.title, since } });
 
   function render(teaser = wrap.classList.contains('t')): void {
-    const s = strings[locale];
+    const s = HOST_STRINGS[locale];
     wrap.className = isOpen ? 'o' : teaser ? 't' : '';
     const label = isOpen ? s.closeChat : s.openChat;
     button.setAttribute('aria-label', unread && !isOpen ? `${label} (${unread} ${s.unread})` : label);
@@ -208,7 +208,6 @@ type Listener = (payload?: unknown) => void;
   };
   api.loaded = true;
 
-  setColor(parts.color);
   button.onclick = () => (isOpen ? close() : open());
   // Intent: the panel boots while the pointer is on its way or focus arrives, ready by the click.
   button.onpointerenter = button.onfocus = () => ensureFrame();

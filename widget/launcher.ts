@@ -3,7 +3,7 @@
  * and what it learnt from the snippet, on `Mostrador.l`. Styles are split the same way: the
  * launcher's rules ship in the loader, the panel frame's in the host script.
  */
-import type { LOADER_STRINGS, Locale } from '../shared/i18n';
+import type { Locale } from '../shared/i18n';
 
 export interface LauncherParts {
   host: HTMLElement;
@@ -15,10 +15,6 @@ export interface LauncherParts {
   /** Our server's origin (where widget.js came from). */
   base: string;
   locale: Locale;
-  /** `data-color` on the snippet, if any. */
-  color: string | null;
-  /** The launcher's strings in both languages: shipped once, in the loader. */
-  strings: typeof LOADER_STRINGS;
 }
 
 export type LoaderApi = ((...args: unknown[]) => unknown) & { q?: ArrayLike<unknown>[]; loaded?: boolean; l?: LauncherParts };

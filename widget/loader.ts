@@ -6,7 +6,7 @@
  * fetched when the browser is idle or the shopper shows intent (hover, focus, click).
  * Nothing global is added except `window.Mostrador`; the launcher lives in a shadow root.
  */
-import { LOADER_STRINGS, pickLocale } from '../shared/i18n';
+import { LAUNCHER_LABEL, pickLocale } from '../shared/i18n';
 import { LAUNCHER_CSS, type LoaderApi } from './launcher';
 
 (() => {
@@ -25,6 +25,9 @@ import { LAUNCHER_CSS, type LoaderApi } from './launcher';
   host.setAttribute('data-mostrador', '');
   host.style.cssText = 'all:initial!important';
   if (script!.getAttribute('data-position') === 'left') host.setAttribute('data-side', 'left');
+  // The shop's colour from the first paint (`data-color`); the host applies the site's setting later.
+  const color = script!.getAttribute('data-color');
+  if (color && /^#[0-9a-f]{6}$/i.test(color)) host.style.setProperty('--mostrador-color', color);
   const shadow = host.attachShadow({ mode: 'open' });
   // A constructable stylesheet is not subject to the page's style-src CSP (an inline <style> is).
   const sheet = new CSSStyleSheet();
@@ -35,7 +38,7 @@ import { LAUNCHER_CSS, type LoaderApi } from './launcher';
   wrap.innerHTML =
     '<button type="button" class="l" aria-expanded="false"><svg class="i" viewBox="0 0 24 24" aria-hidden="true"><path d="M4 4h16v11H9l-5 4z"/></svg><svg class="x" viewBox="0 0 24 24" aria-hidden="true"><path d="M6 6l12 12M18 6 6 18"/></svg><span class="b" aria-hidden="true"></span></button>';
   const button = wrap.firstChild as HTMLButtonElement;
-  button.setAttribute('aria-label', LOADER_STRINGS[locale].openChat);
+  button.setAttribute('aria-label', LAUNCHER_LABEL[locale]);
   shadow.append(wrap);
 
   const q: ArrayLike<unknown>[] = Array.from(existing?.q ?? []);
@@ -54,7 +57,7 @@ import { LAUNCHER_CSS, type LoaderApi } from './launcher';
   };
   api.q = q;
   api.loaded = true;
-  api.l = { host, shadow, sheet, wrap, button, site, base, locale, color: script!.getAttribute('data-color'), strings: LOADER_STRINGS };
+  api.l = { host, shadow, sheet, wrap, button, site, base, locale };
   button.onclick = () => api('toggle');
   button.onpointerenter = button.onfocus = load;
   if ('requestIdleCallback' in window) requestIdleCallback(load, { timeout: 3000 });

@@ -169,7 +169,8 @@ function siteOut(site: SiteRecord, origin: string) {
     defaultCapacity: s.routing.defaultCapacity,
     snippet:
       `<script>window.Mostrador=window.Mostrador||function(){(Mostrador.q=Mostrador.q||[]).push(arguments)}</script>\n` +
-      `<script async src="${origin}/widget.js" data-site="${site.publicKey}"${s.launcherPosition === 'left' ? ' data-position="left"' : ''}></script>`,
+      // The brand colour (validated #rrggbb) rides in the snippet, so the launcher wears it from the first paint.
+      `<script async src="${origin}/widget.js" data-site="${site.publicKey}"${s.brandColor ? ` data-color="${s.brandColor}"` : ''}${s.launcherPosition === 'left' ? ' data-position="left"' : ''}></script>`,
   };
 }
 

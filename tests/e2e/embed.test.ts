@@ -12,14 +12,14 @@ const T = { timeout: 10_000 };
 const textOf = (l: Locator) => () => l.innerText();
 
 /** A merchant's page on another origin, embedding the widget the documented way. */
-function shopPage(widgetOrigin: string, withWidget: boolean): string {
+function shopPage(widgetOrigin: string, withWidget: boolean, attrs = ''): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Test shop</title></head>
 <body><h1>Test shop</h1><a href="#top">Top</a>
 ${
   withWidget
     ? `<script>window.Mostrador=window.Mostrador||function(){(Mostrador.q=Mostrador.q||[]).push(arguments)}</script>
 <script>Mostrador('on','open',function(){document.body.setAttribute('data-opened','yes')})</script>
-<script async src="${widgetOrigin}/widget.js" data-site="pk_demo"></script>`
+<script async src="${widgetOrigin}/widget.js" data-site="pk_demo"${attrs}></script>`
     : ''
 }
 </body></html>`;
@@ -28,7 +28,9 @@ ${
 async function hostOn(hostname: string): Promise<string> {
   const http = createServer((req, res) => {
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-    res.end(shopPage(server.origin, req.url !== '/plain'));
+    // `/color/<value>`: the snippet carries data-color="<value>".
+    const color = req.url?.startsWith('/color/') ? decodeURIComponent(req.url.slice('/color/'.length)) : null;
+    res.end(shopPage(server.origin, req.url !== '/plain', color === null ? '' : ` data-color="${color.replace(/"/g, '&quot;')}"`));
   });
   hosts.push(http);
   await new Promise<void>((r) => http.listen(0, hostname, r));
@@ -46,6 +48,24 @@ afterAll(async () => {
 });
 
 describe.runIf(hasChromium)('embedding on a merchant page', () => {
+  it("wears the snippet's data-color from the first paint, before widget-host.js, and ignores a value that is not #rrggbb", async () => {
+    const origin = await hostOn('127.0.0.1');
+    const context = await browser.newContext({ locale: 'es-ES' });
+    const page = await context.newPage();
+    // Nothing but the loader: the host script (which also applies colours) never arrives.
+    await page.route('**/widget-host.js', (route) => route.abort());
+    const background = async (path: string) => {
+      await page.goto(`${origin}${path}`);
+      const launcher = page.getByRole('button', { name: 'Open chat' }); // the page says lang="en"
+      await launcher.waitFor();
+      return launcher.evaluate((el) => getComputedStyle(el).backgroundColor);
+    };
+    expect(await background(`/color/${encodeURIComponent('#8a4b2a')}`)).toBe('rgb(138, 75, 42)');
+    expect(await background(`/color/${encodeURIComponent('red;background:url(x)')}`)).toBe('rgb(31, 95, 139)'); // the default
+    expect(await background('/')).toBe('rgb(31, 95, 139)');
+    await context.close();
+  });
+
   it('works cross-origin in English, by keyboard, adding only window.Mostrador', async () => {
     const origin = await hostOn('127.0.0.1');
     const context = await browser.newContext({ locale: 'en-US' });

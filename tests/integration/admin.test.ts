@@ -32,6 +32,8 @@ describe('site settings', () => {
   it('include the embed snippet with the public key, never the secret', async () => {
     const site = (await (await call(admin, 'GET', '/site')).json()) as { snippet: string; publicKey: string };
     expect(site.snippet).toContain('data-site="pk_demo"');
+    // The site's brand colour rides in the snippet: the launcher wears it from the first paint.
+    expect(site.snippet).toContain('data-color="#8a4b2a"');
     expect(site.snippet).toContain(`${server.origin}/widget.js`);
     expect(JSON.stringify(site)).not.toContain('sk_demo_secret');
   });
