@@ -30,13 +30,13 @@ describe.runIf(hasChromium)('the demo mailbox', () => {
     // The shop's header leads to the mailbox; the confirmation is there.
     await shop.getByRole('link', { name: 'Correo (demo)' }).click();
     await shop.waitForURL(/\/demo\/correo\/$/);
-    await expect
-      .poll(async () => {
-        await shop.reload();
-        return shop.locator('main').innerText();
-      }, T)
-      .toContain('¿Tenéis molinillos manuales?');
-    await expect.poll(textOf(shop.locator('main')), T).toContain('Tu conversación con');
+    // Two mails, sent one after the other by the dispatcher: the page is reloaded until both are listed.
+    const mailbox = async () => {
+      await shop.reload();
+      return shop.locator('main').innerText();
+    };
+    await expect.poll(mailbox, T).toContain('¿Tenéis molinillos manuales?');
+    await expect.poll(mailbox, T).toContain('Tu conversación con');
     const mail = shop.getByRole('article').filter({ hasText: 'Hemos recibido tu mensaje' }).first();
     await expect.poll(textOf(mail), T).toContain('Para: elena@example.com');
 
