@@ -45,7 +45,7 @@ export const WRITE_VISITOR_SQL = `UPDATE visitors SET locale = iif(@setLocale, @
 /** What `HotPath.finish` writes, as a statement to run: the row as written and the statement's parameters. */
 export interface FinishPlan {
   next: ConversationRow;
-  /** `state`: the lifecycle columns too (FINISH_COMMIT); `messages`: FINISH_MESSAGES_SQL. */
+  /** `state`: the lifecycle columns too (HotPath's `finishCommit`); `messages`: FINISH_MESSAGES_SQL. */
   kind: 'state' | 'messages';
   params: unknown[];
   /** The assistant's memory and handoff packet as written (JSON; null: none), or undefined where the commit keeps them. */
@@ -318,6 +318,17 @@ export function insertParams(r: MessageRow): unknown[] {
 /** WRITE_VISITOR_SQL's parameters: the visitor's language and (while unverified) email, where set. */
 export function visitorParams(siteId: string, id: string, patch: { locale?: string; email?: string }): Record<string, unknown> {
   return { siteId, id, setLocale: patch.locale !== undefined ? 1 : 0, locale: patch.locale ?? null, setEmail: patch.email ? 1 : 0, email: patch.email ?? null };
+}
+
+/**
+ * The memory after a commit that wrote `botState` and/or `handoff` (JSON; undefined: kept) over
+ * `known`; undefined when part of it is not known.
+ */
+export function nextMemory(known: StoredMemory | undefined, botState: string | null | undefined, handoff: string | null | undefined): StoredMemory | undefined {
+  if (botState === undefined && handoff === undefined) return known;
+  const b = botState !== undefined ? botState : known?.botState;
+  const h = handoff !== undefined ? handoff : known?.handoff;
+  return b === undefined || h === undefined ? undefined : { botState: b, handoff: h };
 }
 
 /** The memory as the assistant reads it. */

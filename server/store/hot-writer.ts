@@ -31,6 +31,11 @@ export interface WriterError {
   message: string;
 }
 
+/** The error again, on this side (its `code` kept, so `isUnavailable` and the callers' checks see it). */
+export function toError(e: WriterError): Error & { code?: string } {
+  return Object.assign(new Error(e.message), { code: e.code });
+}
+
 /** Per commit: `null` when it was written; or the whole batch failed (nothing of it was written). */
 export type BatchOutcome = { ops: (WriterError | null)[] } | { error: WriterError };
 
@@ -113,7 +118,7 @@ export class HotWriter {
     this.worker.unref();
     this.worker.on('message', (m: { type: 'done'; ops?: (WriterError | null)[]; error?: WriterError } | { type: 'closed' } | { type: 'checkpoint-failed'; error: WriterError }) => {
       if (m.type === 'closed') return this.closing?.();
-      if (m.type === 'checkpoint-failed') return opts.onCheckpointFailed?.(Object.assign(new Error(m.error.message), { code: m.error.code }));
+      if (m.type === 'checkpoint-failed') return opts.onCheckpointFailed?.(toError(m.error));
       this.settle(m.error ? { error: m.error } : { ops: m.ops! });
     });
     const stopped = (err: unknown) => {

@@ -8,8 +8,8 @@ import { and, asc, desc, eq, exists, gt, isNotNull, isNull, lt, ne, or, sql, typ
 import { alias } from 'drizzle-orm/sqlite-core';
 import type { ConversationStatus, Message } from '../../shared/protocol';
 import { CommerceRepo } from './commerce';
-import { HotPath, FINISH_MESSAGES_SQL, INSERT_MESSAGE_SQL, WRITE_VISITOR_SQL, insertParams, parseMemory, planFinish, visitorParams, type ConversationRow, type StoredMemory } from './hot-path';
-import { HotWriter, VANISHED, type WriterOp } from './hot-writer';
+import { HotPath, FINISH_MESSAGES_SQL, INSERT_MESSAGE_SQL, WRITE_VISITOR_SQL, insertParams, nextMemory, parseMemory, planFinish, visitorParams, type ConversationRow, type StoredMemory } from './hot-path';
+import { HotWriter, VANISHED, toError, type WriterOp } from './hot-writer';
 import { WebhookRepo } from './webhook-repo';
 import { IntegrationRepo } from './integration-repo';
 import { ReportRepo } from './report-repo';
@@ -64,13 +64,12 @@ type AgentRow = typeof t.agents.$inferSelect;
 
 /**
  * A write waiting for the next batch: run inside it (in its own savepoint), settled after COMMIT.
- * A conversation commit (`commit`) may instead hand back an op for the writer thread.
+ * A conversation commit (`request`) may instead hand back an op for the writer thread.
  */
 interface PendingWrite {
   run(deferrable: Set<string> | null): unknown;
   resolve(value: unknown): void;
   reject(err: unknown): void;
-  commit?: true;
   request?: CommitRequest;
   /** Which remembered conversation rows this write may change: one (its id), none (null), or any (absent). */
   touches?: string | null;
@@ -248,8 +247,13 @@ export class SqliteStore implements Store {
    * SQLITE_BUSY when another connection holds the lock, where this one waits busy_timeout.
    */
   private write<T>(fn: () => T, touches?: string | null): Promise<T> {
+    return this.enqueue((resolve, reject) => ({ run: fn, resolve, reject, ...(touches !== undefined ? { touches } : {}) }));
+  }
+
+  /** Queues a write for the next batch; its promise settles with the item's outcome. */
+  private enqueue<T>(item: (resolve: (value: unknown) => void, reject: (err: unknown) => void) => PendingWrite): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.pending.push({ run: fn, resolve: resolve as (value: unknown) => void, reject, ...(touches !== undefined ? { touches } : {}) });
+      this.pending.push(item(resolve as (value: unknown) => void, reject));
       this.scheduleFlush();
     });
   }
@@ -867,11 +871,7 @@ export class SqliteStore implements Store {
         const row = this.hot.conversation(siteId, id);
         return row ? toConversation(row) : null;
       }),
-    commit: (request: CommitRequest) =>
-      new Promise<CommitResult>((resolve, reject) => {
-        this.pending.push(this.commitItem(request, resolve as (value: unknown) => void, reject, false));
-        this.scheduleFlush();
-      }),
+    commit: (request: CommitRequest) => this.enqueue<CommitResult>((resolve, reject) => this.commitItem(request, resolve, reject, false)),
     events: (siteId: string, conversationId: string) =>
       this.read((): ConversationEventRecord[] =>
         this.db
@@ -1268,11 +1268,11 @@ export class SqliteStore implements Store {
         .transaction(() => {
           for (const item of batch) {
             // Anything but a commit waits until the writer has written the ops before it.
-            if (deferred && deferred.size > 0 && !item.commit) break;
-            if (!item.commit) this.forget(item.touches);
+            if (deferred && deferred.size > 0 && !item.request) break;
+            if (!item.request) this.forget(item.touches);
             try {
               const value = one(item);
-              if (item.commit) {
+              if (item.request) {
                 const { result, op } = value as CommitOutcome;
                 if (op) deferred!.add(result.conversation.id);
               }
@@ -1304,7 +1304,7 @@ export class SqliteStore implements Store {
       const item = batch[i]!;
       const outcome = outcomes[i]!;
       if (!outcome.ok) item.reject(outcome.error);
-      else if (!item.commit) committed.push({ item, value: outcome.value });
+      else if (!item.request) committed.push({ item, value: outcome.value });
       else {
         const { result, op } = outcome.value as CommitOutcome;
         if (op) ops.push({ item, result, op });
@@ -1317,7 +1317,7 @@ export class SqliteStore implements Store {
 
   /** A queued commit; `inline`: written on this thread, its clientId looked up first (a resend the writer thread refused). */
   private commitItem(request: CommitRequest, resolve: (value: unknown) => void, reject: (err: unknown) => void, inline: boolean): PendingWrite {
-    return { run: (deferrable) => this.commitOne(request, inline ? null : deferrable), resolve, reject, commit: true, request };
+    return { run: (deferrable) => this.commitOne(request, inline ? null : deferrable), resolve, reject, request };
   }
 
   /** Settles writes after the WAL sync covering their COMMIT returns: durable before acknowledged. */
@@ -1338,10 +1338,9 @@ export class SqliteStore implements Store {
   private runOnWriter(writer: HotWriter, ops: { item: PendingWrite; result: CommitResult; op: WriterOp }[]): void {
     void writer.run(ops.map((o) => o.op)).then((outcome) => {
       if ('error' in outcome) {
-        const err = Object.assign(new Error(outcome.error.message), { code: outcome.error.code });
         // The writer stopped or could not commit: nothing of the batch is known to be written (a
         // resend is answered from what is), so each commit fails as retryable.
-        const failure = new StoreUnavailableError(err);
+        const failure = new StoreUnavailableError(toError(outcome.error));
         this.rows.clear();
         for (const { item } of ops) item.reject(failure);
       } else {
@@ -1357,8 +1356,8 @@ export class SqliteStore implements Store {
           this.rows.delete(result.conversation.id); // what it remembered was not written
           if (error.code === VANISHED) item.reject(new NotFoundError('conversation'));
           // A resend of a stored message (its clientId is taken): answered, first thing next batch, as a duplicate.
-          else if (error.code === UNIQUE_VIOLATION && item.request) again.push(this.commitItem(item.request, item.resolve, item.reject, true));
-          else item.reject(Object.assign(new Error(error.message), { code: error.code }));
+          else if (error.code === UNIQUE_VIOLATION) again.push(this.commitItem(item.request!, item.resolve, item.reject, true));
+          else item.reject(toError(error));
         });
         this.settleAfterSync(committed);
         if (again.length > 0) this.pending = again.concat(this.pending);
@@ -1448,7 +1447,7 @@ export class SqliteStore implements Store {
     }
 
     const s = plan.state;
-    const moved = !previous || stateMoved(s, row);
+    const moved = stateMoved(s, row); // a new conversation (no row yet) always moves
     // Only messages (and the assistant's memory, the visitor's language): the writer thread may write it.
     const op: WriterOp | undefined =
       deferrable &&
@@ -1522,13 +1521,7 @@ export class SqliteStore implements Store {
       const { next, params, botStateJson, handoffJson } = planFinish(row, finish, now);
       op.statements.push([FINISH_MESSAGES_SQL, params, 1]);
       // What the next commit of this conversation is decided on (forgotten if the writer refuses this one).
-      const known = remembered?.memory;
-      const memory =
-        botStateJson !== undefined || handoffJson !== undefined
-          ? known || (botStateJson !== undefined && handoffJson !== undefined)
-            ? { botState: botStateJson !== undefined ? botStateJson : known!.botState, handoff: handoffJson !== undefined ? handoffJson : known!.handoff }
-            : undefined
-          : known;
+      const memory = nextMemory(remembered?.memory, botStateJson, handoffJson);
       this.remember(next.id, { row: next, ownerCustomerId, ...(memory ? { memory } : {}) });
       if (plan.visitor) op.statements.push([WRITE_VISITOR_SQL, visitorParams(siteId, plan.visitor.id, plan.visitor)]);
       return { result: { duplicate: false, previous, conversation: toConversation(next), messages, events: plan.events, ownerCustomerId }, op };

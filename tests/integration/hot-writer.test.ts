@@ -4,8 +4,7 @@
  * it; these cases are about the split itself — which commits go there, that later writes wait for
  * them, and that the store carries on alone if the thread stops.
  */
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
@@ -15,6 +14,7 @@ import { hashToken, newId } from '../../server/ids';
 import { openDb } from '../../server/store/db';
 import * as schema from '../../server/store/schema';
 import { SqliteStore } from '../../server/store/sqlite-store';
+import { countInFileAlone } from '../helpers/sqlite-file';
 import type { CommitPlan, CommitSnapshot, ConversationRecord, MessageDraft } from '../../server/store/types';
 
 const dirs: string[] = [];
@@ -108,18 +108,7 @@ describe('SQLite writer thread', () => {
     walSync.checkpoint = () => (onMain++, original());
     await Promise.all(Array.from({ length: 20 }, (_, i) => commit({ conversationId }, [text(`m${i}`, `k${i}`)])));
     expect(store.offThreadCommits).toBe(20);
-    const copy = join(dir, 'alone.db');
-    const inFileAlone = () => {
-      copyFileSync(join(dir, 'mostrador.db'), copy);
-      const alone = new Database(copy, { readonly: true });
-      try {
-        return (alone.prepare('SELECT count(*) AS n FROM messages WHERE conversation_id = ?').get(conversationId) as { n: number }).n;
-      } catch {
-        return 0; // copied mid-write: not there yet
-      } finally {
-        alone.close();
-      }
-    };
+    const inFileAlone = () => countInFileAlone(dir, 'SELECT count(*) AS n FROM messages WHERE conversation_id = ?', conversationId);
     await expect.poll(inFileAlone, { timeout: 2500, interval: 100 }).toBe(21);
     expect(onMain).toBe(0);
   });

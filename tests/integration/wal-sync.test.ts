@@ -3,7 +3,7 @@
  * synchronous=OFF and settles a write only after fdatasync of the WAL; its own checkpoints (with
  * syncs) copy the WAL into the database file. Real SQLite files, a second connection to look.
  */
-import { copyFileSync, existsSync, rmSync, statSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { openDb } from '../../server/store/db';
 import { seedDemo } from '../../server/store/seed';
 import { SqliteStore } from '../../server/store/sqlite-store';
 import { tempDataDir } from '../helpers/server';
+import { countInFileAlone } from '../helpers/sqlite-file';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -45,21 +46,10 @@ describe('WAL sync', () => {
   });
 
   it('copies the WAL into the database file within a second, so the file alone holds acked writes', async () => {
-    const { dir, file, siteId, store } = await open();
+    const { dir, siteId, store } = await open();
     await Promise.all(Array.from({ length: 50 }, (_, i) => store.idempotency.put(siteId, `c${i}`, response(i), Date.now())));
     // The database file without its WAL: what a checkpoint has written there (within a second).
-    const copy = join(dir, 'alone.db');
-    const inFileAlone = () => {
-      copyFileSync(file, copy);
-      const alone = new Database(copy, { readonly: true });
-      try {
-        return (alone.prepare('SELECT count(*) AS n FROM idempotency_keys WHERE site_id = ?').get(siteId) as { n: number }).n;
-      } catch {
-        return 0; // copied mid-write: not there yet
-      } finally {
-        alone.close();
-      }
-    };
+    const inFileAlone = () => countInFileAlone(dir, 'SELECT count(*) AS n FROM idempotency_keys WHERE site_id = ?', siteId);
     await expect.poll(inFileAlone, { timeout: 2500, interval: 100 }).toBe(50);
     await store.close();
   });
