@@ -24,7 +24,7 @@
  * Part 2, Lighthouse 12 (mobile, simulated throttling: 4× CPU, slow 4G) on the same two pages:
  * main-thread work (mainthread-work-breakdown), total byte weight, CLS, performance score.
  *
- * Targets: ≤ 10 ms of ours before the launcher shows, no long task, no layout shift, and with
+ * Targets: ≤ 10 ms of ours before the launcher shows, no long task of ours, no layout shift, and with
  * Lighthouse the page's main-thread work and bytes within 15 % of the page without the snippet.
  */
 import { createServer, type Server } from 'node:http';
@@ -120,8 +120,11 @@ export interface RunFigures {
   /** All top-level main-thread tasks over the window (the page's busy time), and their CPU time. */
   busyMs: number;
   busyCpuMs: number;
+  /** Tasks over 50 ms: all of them (the bare page has its own: Chromium committing the navigation), and ours. */
   longTasks: number;
+  oursLongTasks: number;
   longestTaskMs: number;
+  oursLongestTaskMs: number;
   cls: number;
   /** Encoded bytes of responses from our server, from the shop, and WebSocket frames (both ways). */
   bytesOurs: number;
@@ -199,22 +202,27 @@ async function measurePage(browser: Browser, shopUrl: string, widgetOrigin: stri
   let busy = 0;
   let busyCpu = 0;
   let longTasks = 0;
+  let oursLongTasks = 0;
   let longest = 0;
+  let oursLongest = 0;
   for (const t of tasks) {
     const end = t.ts + t.dur!;
     while (i < withUrl.length && withUrl[i]!.ts < t.ts) i++;
     let ours = false;
     for (let j = i; j < withUrl.length && withUrl[j]!.ts < end; j++) if (urlsOf(withUrl[j]!).some((u) => u.startsWith(widgetOrigin))) ours = true;
     const ms = t.dur! / 1000;
-    if (process.env.WIDGET_BENCH_DEBUG && ms > 15) {
+    if (process.env.WIDGET_BENCH_DEBUG && ms > (Number(process.env.WIDGET_BENCH_DEBUG) > 1 ? Number(process.env.WIDGET_BENCH_DEBUG) : 15)) {
       const inner = onMain.filter((e) => e.ts >= t.ts && e.ts < end && e !== t).sort((a, b) => b.dur! - a.dur!).slice(0, 4);
-      console.error(`  task ${ms.toFixed(1)} ms (cpu ${((t.tdur ?? 0) / 1000).toFixed(1)}) at ${((t.ts - navStart) / 1000).toFixed(0)} ms${ours ? ' (ours)' : ''}: ${inner.map((e) => `${e.name} ${(e.dur! / 1000).toFixed(1)} ${urlsOf(e)[0] ?? ''}`).join(' | ')}`);
+      const until = launcherTs !== null && t.ts <= launcherTs ? ' [until launcher]' : '';
+      console.error(`  task ${ms.toFixed(1)} ms (cpu ${((t.tdur ?? 0) / 1000).toFixed(1)}) at ${((t.ts - navStart) / 1000).toFixed(0)} ms${ours ? ' (ours)' : ''}${until}: ${inner.map((e) => `${e.name} ${(e.dur! / 1000).toFixed(1)} ${urlsOf(e)[0] ?? ''}`).join(' | ')}`);
     }
     busy += ms;
     busyCpu += (t.tdur ?? 0) / 1000;
     if (ms > LONG_TASK_MS) longTasks++;
     longest = Math.max(longest, ms);
     if (ours) {
+      if (ms > LONG_TASK_MS) oursLongTasks++;
+      oursLongest = Math.max(oursLongest, ms);
       oursWindow += ms;
       oursCpu += (t.tdur ?? 0) / 1000;
       if (launcherTs !== null && t.ts <= launcherTs) oursUntil += ms;
@@ -229,7 +237,7 @@ async function measurePage(browser: Browser, shopUrl: string, widgetOrigin: stri
       requests.push(new URL(url).pathname);
     } else bytesShop += bytes;
   }
-  return { oursUntilLauncherMs: oursUntil, oursWindowMs: oursWindow, oursWindowCpuMs: oursCpu, busyMs: busy, busyCpuMs: busyCpu, longTasks, longestTaskMs: longest, cls, bytesOurs, bytesShop, wsBytes, launcherAtMs, requests: requests.sort(), panelLoaded };
+  return { oursUntilLauncherMs: oursUntil, oursWindowMs: oursWindow, oursWindowCpuMs: oursCpu, busyMs: busy, busyCpuMs: busyCpu, longTasks, oursLongTasks, longestTaskMs: longest, oursLongestTaskMs: oursLongest, cls, bytesOurs, bytesShop, wsBytes, launcherAtMs, requests: requests.sort(), panelLoaded };
 }
 
 interface LhFigures {
@@ -329,7 +337,8 @@ export async function runWidgetBench(argv: string[]): Promise<void> {
     `| our main thread until the launcher shows | — | ${ms(m('snippet', 'oursUntilLauncherMs'))} (launcher at ${ms(m('snippet', 'launcherAtMs'))}) |`,
     `| our main thread, navigation + idle window | — | ${ms(m('snippet', 'oursWindowMs'))} (CPU ${ms(m('snippet', 'oursWindowCpuMs'))}) |`,
     `| page main-thread busy time over the window | ${ms(m('bare', 'busyMs'))} (CPU ${ms(m('bare', 'busyCpuMs'))}) | ${ms(m('snippet', 'busyMs'))} (CPU ${ms(m('snippet', 'busyCpuMs'))}) |`,
-    `| long tasks (> ${LONG_TASK_MS} ms), all runs | ${runs.bare.reduce((n, f) => n + f.longTasks, 0)} | ${s.reduce((n, f) => n + f.longTasks, 0)} (longest ${ms(Math.max(...s.map((f) => f.longestTaskMs)))}) |`,
+    `| long tasks (> ${LONG_TASK_MS} ms), all runs | ${runs.bare.reduce((n, f) => n + f.longTasks, 0)} (longest ${ms(Math.max(...runs.bare.map((f) => f.longestTaskMs)))}) | ${s.reduce((n, f) => n + f.longTasks, 0)} (longest ${ms(Math.max(...s.map((f) => f.longestTaskMs)))}) |`,
+    `| of which ours, all runs | — | ${s.reduce((n, f) => n + f.oursLongTasks, 0)} (longest of ours ${ms(Math.max(...s.map((f) => f.oursLongestTaskMs)))}) |`,
     `| layout shift (CLS), worst run | ${Math.max(...runs.bare.map((f) => f.cls)).toFixed(3)} | ${Math.max(...s.map((f) => f.cls)).toFixed(3)} |`,
     `| bytes from our server | — | ${kb(m('snippet', 'bytesOurs'))} |`,
     `| bytes from the shop | ${kb(m('bare', 'bytesShop'))} | ${kb(m('snippet', 'bytesShop'))} |`,
@@ -357,7 +366,8 @@ export async function runWidgetBench(argv: string[]): Promise<void> {
   const untilLauncher = m('snippet', 'oursUntilLauncherMs');
   const checks = [
     { what: `≤ 10 ms of ours before the launcher shows`, ok: untilLauncher <= 10 },
-    { what: 'no long task', ok: s.every((f) => f.longTasks === 0) },
+    // The bare page has long tasks of its own (Chromium committing the navigation): the snippet must add none.
+    { what: 'no long task of ours', ok: s.every((f) => f.oursLongTasks === 0) },
     { what: 'no layout shift', ok: s.every((f) => f.cls === 0) },
     { what: 'the panel does not load without intent', ok: s.every((f) => !f.panelLoaded) },
   ];
