@@ -67,7 +67,8 @@ type AgentRow = typeof t.agents.$inferSelect;
  * A conversation commit (`request`) may instead hand back an op for the writer thread.
  */
 interface PendingWrite {
-  run(deferrable: Set<string> | null): unknown;
+  /** `begin`: called by a commit before its first write (the batch's transaction may not have begun). */
+  run(deferrable: Set<string> | null, begin: () => void): unknown;
   resolve(value: unknown): void;
   reject(err: unknown): void;
   request?: CommitRequest;
@@ -96,6 +97,8 @@ interface CommitOutcome {
   result: CommitResult;
   op?: WriterOp;
 }
+
+const noop = () => {};
 
 /** Thrown inside a batch by a commit that must wait for the next one (its conversation has an op in flight). */
 const WAIT_FOR_NEXT_BATCH = Symbol('wait for the next batch');
@@ -166,6 +169,8 @@ export class SqliteStore implements Store {
   private readonly db: Db;
   private pending: PendingWrite[] = [];
   private flushScheduled = false;
+  /** The batch transaction's statements, prepared once (flush). */
+  private txControl?: Record<'begin' | 'commit' | 'savepoint' | 'release' | 'rollbackTo', import('better-sqlite3').Statement>;
   /** The hot path's writes on a second thread (hot-writer.ts), for a WAL database on disk; else null. */
   private writer: HotWriter | null = null;
   private writerIdle: (() => void)[] = [];
@@ -195,6 +200,8 @@ export class SqliteStore implements Store {
 
   /** Commits the writer thread has written (they only add messages); the rest are written on this thread. */
   offThreadCommits = 0;
+  /** Batches that wrote on this thread (a batch the writer thread writes whole begins no transaction here). */
+  mainTransactions = 0;
 
   /**
    * @param log where a site's malformed stored settings are reported (once): the parts fall back
@@ -240,11 +247,14 @@ export class SqliteStore implements Store {
 
   /**
    * Queues a synchronous write for the next batch: every write of one event-loop turn — commits,
-   * outbox rows and the rest — shares one IMMEDIATE transaction and one fsync, each in its own
+   * outbox rows and the rest — shares one IMMEDIATE transaction (begun at the batch's first write
+   * on this thread: commits the writer thread writes need none) and one fsync, each in its own
    * savepoint (a failing write rolls back alone), in the order they were asked for. The promise
-   * settles after COMMIT, so what it returns is durable. IMMEDIATE takes the write lock before
-   * the first read: a deferred transaction that reads and then writes fails at once with
-   * SQLITE_BUSY when another connection holds the lock, where this one waits busy_timeout.
+   * settles after COMMIT, so what it returns is durable. IMMEDIATE takes the write lock at once:
+   * a deferred transaction that reads and then writes fails at once with SQLITE_BUSY when another
+   * connection holds the lock, where this one waits busy_timeout. (The batch's first commit reads
+   * its row just before BEGIN, in the same synchronous run: no other connection of this process
+   * writes meanwhile — the writer thread is idle during a flush.)
    */
   private write<T>(fn: () => T, touches?: string | null): Promise<T> {
     return this.enqueue((resolve, reject) => ({ run: fn, resolve, reject, ...(touches !== undefined ? { touches } : {}) }));
@@ -1261,32 +1271,70 @@ export class SqliteStore implements Store {
     const deferred = writer ? new Set<string>() : null;
     const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
     const sqlite = this.opened.sqlite;
-    const one = sqlite.transaction((item: PendingWrite) => item.run(deferred)); // nested → SAVEPOINT
+    // The transaction begins at the batch's first write on this thread: a batch of commits the
+    // writer thread writes (most of them) reads what it needs and writes nothing here, so it
+    // needs no BEGIN, savepoints or COMMIT. Inside it, each write has its own savepoint.
+    const control = (this.txControl ??= {
+      begin: sqlite.prepare('BEGIN IMMEDIATE'),
+      commit: sqlite.prepare('COMMIT'),
+      savepoint: sqlite.prepare('SAVEPOINT batch_item'),
+      release: sqlite.prepare('RELEASE batch_item'),
+      rollbackTo: sqlite.prepare('ROLLBACK TO batch_item'),
+    });
+    const one = sqlite.transaction((item: PendingWrite) => item.run(deferred, noop)); // nested → SAVEPOINT
+    let open = false;
+    /** Runs a write that began outside the transaction: when it starts writing, the transaction begins, with a savepoint of its own. */
+    const first = (item: PendingWrite): unknown => {
+      let saved = false;
+      try {
+        const value = item.run(deferred, () => {
+          control.begin.run();
+          open = true;
+          this.mainTransactions++;
+          control.savepoint.run();
+          saved = true;
+        });
+        if (saved) control.release.run();
+        return value;
+      } catch (err) {
+        if (saved && sqlite.inTransaction) {
+          control.rollbackTo.run();
+          control.release.run();
+        }
+        throw err;
+      }
+    };
     let ran = 0;
     try {
-      sqlite
-        .transaction(() => {
-          for (const item of batch) {
-            // Anything but a commit waits until the writer has written the ops before it.
-            if (deferred && deferred.size > 0 && !item.request) break;
-            if (!item.request) this.forget(item.touches);
-            try {
-              const value = one(item);
-              if (item.request) {
-                const { result, op } = value as CommitOutcome;
-                if (op) deferred!.add(result.conversation.id);
-              }
-              outcomes.push({ ok: true, value });
-            } catch (err) {
-              if (err === WAIT_FOR_NEXT_BATCH) break;
-              if (isUnavailable(err)) throw err; // the whole batch is lost: fail them all
-              outcomes.push({ ok: false, error: err });
-            }
-            ran++;
+      for (const item of batch) {
+        // Anything but a commit waits until the writer has written the ops before it.
+        if (deferred && deferred.size > 0 && !item.request) break;
+        if (!item.request) this.forget(item.touches);
+        try {
+          let value: unknown;
+          if (open) value = one(item);
+          else if (item.request) value = first(item);
+          else {
+            control.begin.run();
+            open = true;
+            this.mainTransactions++;
+            value = one(item);
           }
-        })
-        .immediate();
+          if (item.request) {
+            const { result, op } = value as CommitOutcome;
+            if (op) deferred!.add(result.conversation.id);
+          }
+          outcomes.push({ ok: true, value });
+        } catch (err) {
+          if (err === WAIT_FOR_NEXT_BATCH) break;
+          if (isUnavailable(err)) throw err; // the whole batch is lost: fail them all
+          outcomes.push({ ok: false, error: err });
+        }
+        ran++;
+      }
+      if (open) control.commit.run();
     } catch (err) {
+      if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
       this.rows.clear(); // rolled back: what the batch's commits remembered was never written
       const failure = isUnavailable(err) ? new StoreUnavailableError(err) : err;
       for (const item of batch) item.reject(failure);
@@ -1317,7 +1365,7 @@ export class SqliteStore implements Store {
 
   /** A queued commit; `inline`: written on this thread, its clientId looked up first (a resend the writer thread refused). */
   private commitItem(request: CommitRequest, resolve: (value: unknown) => void, reject: (err: unknown) => void, inline: boolean): PendingWrite {
-    return { run: (deferrable) => this.commitOne(request, inline ? null : deferrable), resolve, reject, request };
+    return { run: (deferrable, begin) => this.commitOne(request, inline ? null : deferrable, begin), resolve, reject, request };
   }
 
   /** Settles writes after the WAL sync covering their COMMIT returns: durable before acknowledged. */
@@ -1387,7 +1435,7 @@ export class SqliteStore implements Store {
    * `decide` for the plan on the row as it is, and writes it — messages (seqs from the row),
    * state, event log and outbox rows. No rule is decided here.
    */
-  private commitOne(request: CommitRequest, deferrable: Set<string> | null): CommitOutcome {
+  private commitOne(request: CommitRequest, deferrable: Set<string> | null, begin: () => void): CommitOutcome {
     const { siteId, now } = request;
     let row: ConversationRow | undefined;
     let ownerCustomerId: string | null = null;
@@ -1464,6 +1512,7 @@ export class SqliteStore implements Store {
       const found = duplicate();
       if (found) return found;
     }
+    if (!op) begin(); // written here: in the batch's transaction
 
     if (!row) {
       if (!plan.create) throw new NotFoundError('conversation');

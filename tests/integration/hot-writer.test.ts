@@ -34,11 +34,11 @@ function text(body: string, clientId: string | null): MessageDraft {
   return { clientId, author: { kind: 'visitor' }, kind: 'text', text: body, payload: null, preview: body };
 }
 
-async function setUp() {
+async function setUp(writerThread = true) {
   const dir = mkdtempSync(join(tmpdir(), 'mostrador-writer-'));
   dirs.push(dir);
   const opened = openDb(dir);
-  const store = new SqliteStore(opened, undefined, { writerThread: true });
+  const store = new SqliteStore(opened, undefined, { writerThread });
   stores.push(store);
   const siteId = newId('site');
   opened.db
@@ -47,14 +47,14 @@ async function setUp() {
     .run();
   let now = 1_800_000_000_000;
   const visitor = await store.visitors.create({ siteId, tokenHash: hashToken(newId('tok')), locale: 'es', now });
-  const commit = (target: { conversationId: string } | null, drafts: MessageDraft[], extra: (s: CommitSnapshot) => Partial<CommitPlan> = () => ({})) =>
+  const commit = (target: { conversationId: string } | { visitorId: string } | null, drafts: MessageDraft[], extra: (s: CommitSnapshot) => Partial<CommitPlan> = () => ({})) =>
     store.conversations.commit({
       siteId,
-      target: target ?? { openFor: { visitorId: visitor.id, customerId: null } },
+      target: target && 'conversationId' in target ? target : { openFor: { visitorId: target?.visitorId ?? visitor.id, customerId: null } },
       clientId: drafts[0]?.clientId ?? null,
       now: ++now,
       decide: (snap) => ({
-        ...(snap.conversation ? {} : { create: { visitorId: visitor.id, locale: 'es' } }),
+        ...(snap.conversation ? {} : { create: { visitorId: target && 'visitorId' in target ? target.visitorId : visitor.id, locale: 'es' } }),
         state: stateOf(snap.conversation),
         messages: drafts,
         events: [],
@@ -62,7 +62,12 @@ async function setUp() {
       }),
     });
   const first = await commit(null, [text('hola', 'c0')]);
-  return { store, siteId, commit, conversationId: first.conversation.id, dir };
+  /** Another visitor's conversation. */
+  const another = async () => {
+    const other = await store.visitors.create({ siteId, tokenHash: hashToken(newId('tok')), locale: 'es', now });
+    return (await commit({ visitorId: other.id }, [text('otra', 'o0')])).conversation.id;
+  };
+  return { store, siteId, commit, another, conversationId: first.conversation.id, dir };
 }
 
 describe('SQLite writer thread', () => {
@@ -113,6 +118,18 @@ describe('SQLite writer thread', () => {
     expect(onMain).toBe(0);
   });
 
+  it('begins no transaction here for a batch it writes whole', async () => {
+    const { store, commit, another, conversationId } = await setUp();
+    const second = await another();
+    const before = store.mainTransactions;
+    await Promise.all(Array.from({ length: 10 }, (_, i) => commit({ conversationId: i % 2 ? conversationId : second }, [text(`m${i}`, `t${i}`)])));
+    expect(store.offThreadCommits).toBe(10);
+    expect(store.mainTransactions).toBe(before);
+    // A state change is written here, in a transaction.
+    await commit({ conversationId }, [text('cola', 'q')], (s) => ({ state: { ...stateOf(s.conversation), status: 'queued', queuedAt: 5 } }));
+    expect(store.mainTransactions).toBe(before + 1);
+  });
+
   it('keeps committing on the main thread when the writer thread stops', async () => {
     const { store, siteId, commit, conversationId } = await setUp();
     await commit({ conversationId }, [text('antes', 'a')]);
@@ -157,5 +174,29 @@ describe('SQLite store: the rows commits are decided on', () => {
     const third = await commit({ conversationId }, [text('tres', 'u3')], () => ({ data: { handoff: { reason: 'asked' } } }));
     expect(third.conversation.lastSeq).toBe(4);
     expect(await store.conversations.botData(siteId, conversationId)).toMatchObject({ botState: { turn: 2 }, handoff: { reason: 'asked' } });
+  });
+});
+
+describe.each([
+  ['with the writer thread', true],
+  ['without it', false],
+])('SQLite store batches (%s)', (_, writerThread) => {
+  it('rolls back a commit that fails after writing, alone: the rest of its batch commits', async () => {
+    const { store, siteId, commit, another, conversationId } = await setUp(writerThread);
+    const [b, c] = [await another(), await another()];
+    const results = await Promise.allSettled([
+      commit({ conversationId }, [text('primero', 'p1')]),
+      // Its message is inserted, then the rating finds no resolution to rate: the commit fails.
+      commit({ conversationId: b }, [text('valoración', 'r1')], () => ({ rating: { score: 5, comment: null } })),
+      commit({ conversationId: c }, [text('a la cola', 'q1')], (s) => ({ state: { ...stateOf(s.conversation), status: 'queued', queuedAt: 7 } })),
+      commit({ conversationId: b }, [text('después', 'r2')]),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    expect(String((results[1] as PromiseRejectedResult).reason)).toMatch(/already rated/);
+    expect((await store.messages.after(siteId, conversationId, 0, 10)).map((m) => m.text)).toEqual(['hola', 'primero']);
+    // Nothing of the failed commit: its seq was not taken, the next message has it.
+    expect((await store.messages.after(siteId, b, 0, 10)).map((m) => [m.seq, m.text])).toEqual([[1, 'otra'], [2, 'después']]);
+    expect(await store.conversations.get(siteId, b)).toMatchObject({ lastSeq: 2, lastMessage: { text: 'después' } });
+    expect(await store.conversations.get(siteId, c)).toMatchObject({ status: 'queued', lastSeq: 2 });
   });
 });
