@@ -22,6 +22,19 @@ export function setMaxBufferedBytes(bytes: number): void {
 /** Frames waiting behind the one being handled; beyond this the client is flooding us. */
 export const MAX_QUEUED_FRAMES = 256;
 
+type CorkableSocket = { cork(): void; uncork(): void };
+
+/** Connections corked this turn and their sockets, in pairs: one immediate uncorks them all. */
+const corkedThisTurn: (Connection | CorkableSocket)[] = [];
+
+function uncorkAll(): void {
+  const list = corkedThisTurn.splice(0);
+  for (let i = 0; i < list.length; i += 2) {
+    (list[i] as Connection).uncorked();
+    (list[i + 1] as CorkableSocket).uncork();
+  }
+}
+
 export class Connection {
   /** Set by any frame or pong from the peer; cleared by each heartbeat sweep. */
   alive = true;
@@ -54,6 +67,11 @@ export class Connection {
     return !this.ended && !this.closed;
   }
 
+  /** Called when this turn's writes to the socket leave (uncorkAll). */
+  uncorked(): void {
+    this.corked = false;
+  }
+
   /** Sends a typed frame. */
   send(frame: ServerFrame): void {
     this.sendJson(JSON.stringify(frame));
@@ -68,14 +86,12 @@ export class Connection {
       return;
     }
     // Everything sent to this socket in one event-loop turn leaves in one write (one syscall).
-    const socket = (this.raw as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
+    const socket = (this.raw as unknown as { _socket?: CorkableSocket })._socket;
     if (socket && !this.corked) {
       this.corked = true;
       socket.cork();
-      setImmediate(() => {
-        this.corked = false;
-        socket.uncork();
-      });
+      corkedThisTurn.push(this, socket);
+      if (corkedThisTurn.length === 2) setImmediate(uncorkAll);
     }
     this.raw.send(json);
   }

@@ -402,6 +402,26 @@ function matchFaq<F extends FaqLike>(m: Model, index: FaqIndex<F>, words: readon
   return best;
 }
 
+/**
+ * A message's tokens, remembered for the last few hundred texts: each shopper message is read
+ * twice — its language on arrival (`messageLanguage`), then the assistant's turn (`understand`) a
+ * few milliseconds and, under load, some dozens of other messages later.
+ */
+const recentTokens = new Map<string, readonly string[]>();
+const RECENT_TOKENS = 512;
+/** Longer texts (rare) are read again rather than kept: the memo stays well under a megabyte. */
+const RECENT_TOKENS_MAX_CHARS = 500;
+function tokensOf(text: string): readonly string[] {
+  if (text.length > RECENT_TOKENS_MAX_CHARS) return tokenize(normalizeForNlu(text));
+  let tokens = recentTokens.get(text);
+  if (!tokens) {
+    tokens = Object.freeze(tokenize(normalizeForNlu(text)));
+    recentTokens.set(text, tokens);
+    if (recentTokens.size > RECENT_TOKENS) recentTokens.delete(recentTokens.keys().next().value!);
+  }
+  return tokens;
+}
+
 function correctWords(m: Model, words: readonly string[], faq: Vocabulary | null): string[] {
   return words.map((w) => {
     if (PLACEHOLDERS.has(w) || m.vocabulary.recognises(w) || faq?.recognises(w)) return w;
@@ -418,7 +438,7 @@ function correctWords(m: Model, words: readonly string[], faq: Vocabulary | null
 export function understand<F extends FaqLike>(text: string, faqs: readonly F[] = [], preferred: Locale = 'es'): Understanding<F> {
   const m = getModel();
   const index = faqs.length > 0 ? indexFaqs(m, faqs) : null;
-  const words = correctWords(m, tokenize(normalizeForNlu(text)), index?.vocabulary ?? null);
+  const words = correctWords(m, tokensOf(text), index?.vocabulary ?? null);
   const features = featuresOf(words);
   const prediction = m.classifier.predict(features);
   const language = detectLanguage(m, words);
@@ -437,5 +457,5 @@ export function understand<F extends FaqLike>(text: string, faqs: readonly F[] =
 /** The language a message is written in, or null when it does not say ("ok", "1001", "👋"). */
 export function messageLanguage(text: string): Locale | null {
   const m = getModel();
-  return detectLanguage(m, correctWords(m, tokenize(normalizeForNlu(text)), null));
+  return detectLanguage(m, correctWords(m, tokensOf(text), null));
 }
