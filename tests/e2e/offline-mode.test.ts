@@ -27,7 +27,13 @@ describe.runIf(hasChromium)('offline mode', () => {
     const agent = await agentContext.newPage();
     await signInToConsole(agent, ctx.server.origin, 'luis@example.com');
     // Luis is online now: the widget says so.
-    await expect.poll(textOf(panel.locator('header')), T).toContain('Luis');
+    await expect.poll(textOf(panel.locator('header')), T).toContain('Luis · en línea ahora');
+    // The shopper's own connection drops: who is online is not known then, so the header does not claim it.
+    await shopperContext.setOffline(true);
+    await expect.poll(textOf(panel.locator('.panel')), T).toContain('Sin conexión');
+    expect(await textOf(panel.locator('header'))()).not.toContain('en línea ahora');
+    await shopperContext.setOffline(false);
+    await expect.poll(textOf(panel.locator('header')), T).toContain('Luis · en línea ahora');
     await agent.getByRole('button', { name: /Abrís el domingo/ }).click();
     await expect.poll(textOf(agent.getByRole('complementary', { name: 'Customer' })), T).toContain('elena@example.com');
     await shopperContext.close();

@@ -57,10 +57,13 @@ export function Panel({ chat, onClose, inputRef, livePreview, preChatForm, noEma
   const offline = !holder && availability !== null && !availability.available;
   const mailable = offline && !noEmail;
   const needsPreChat = preChatForm && !profile.email && chat.items.value.length === 0;
+  // "Online now" only while this panel's own socket is up: without it, who is online is not known
+  // (the banner says the shopper is offline or reconnecting; the holder is still named).
+  const live = chat.status.value === 'open';
   // Offline, the header says only when people are back: the one email promise is below the log.
   const subtitle = holder
-    ? `${holder} · ${t.onlineNow}`
-    : availability && availability.available && availability.names.length > 0
+    ? live ? `${holder} · ${t.onlineNow}` : String(holder)
+    : live && availability && availability.available && availability.names.length > 0
       ? `${availability.names.join(', ')} · ${t.onlineNow}`
       : offline
         ? availability.backAt ? t.backAt.replace('{when}', when(availability.backAt, chat.locale.value)) : null
