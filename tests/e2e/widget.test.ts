@@ -254,6 +254,19 @@ describe.runIf(hasChromium)('the shopper widget', () => {
     }
   });
 
+  it('speaks English on the Spanish demo shop with ?lang=en (the page calls Mostrador(\'locale\')), Spanish without it', async () => {
+    for (const [query, open, textbox] of [['?lang=en', 'Open chat', 'Message'], ['', 'Abrir chat', 'Mensaje']] as const) {
+      const context = await ctx.browser.newContext({ locale: 'es-ES' });
+      const page = await context.newPage();
+      await page.goto(`${ctx.server.origin}/demo/${query}`);
+      // The loader draws the launcher in the page's language; the host applies the page's call.
+      await page.getByRole('button', { name: open }).waitFor(T);
+      await page.getByRole('button', { name: open }).click();
+      await expect.poll(() => panelOf(page).getByRole('textbox', { name: textbox }).count(), T).toBe(1);
+      await context.close();
+    }
+  });
+
   it('shows a proactive message as a teaser above the launcher, which opens the chat', async () => {
     const site = (await ctx.server.store.sites.byPublicKey('pk_demo'))!;
     await ctx.server.store.sites.update(site.id, {
