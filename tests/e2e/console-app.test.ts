@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { hasChromium } from '../helpers/browser';
-import { T, signInToConsole, useServerAndBrowser } from '../helpers/e2e';
+import { T, signInToConsole, textOf, useServerAndBrowser } from '../helpers/e2e';
 
 // The full browser: this suite needs its notification permission prompt (the headless build denies it).
 const ctx = useServerAndBrowser({}, { full: true });
@@ -17,8 +17,9 @@ const ctx = useServerAndBrowser({}, { full: true });
  * visible, so visibilityState is overridden while `__background` is set).
  */
 const SPY = () => {
-  const w = window as unknown as { __shown: { title: string; body?: string | undefined }[]; __asked: number; __background: boolean };
+  const w = window as unknown as { __shown: { title: string; body?: string | undefined }[]; __notes: Notification[]; __asked: number; __background: boolean };
   w.__shown = [];
+  w.__notes = [];
   w.__asked = 0;
   w.__background = false;
   const Real = window.Notification;
@@ -26,6 +27,7 @@ const SPY = () => {
     constructor(title: string, options?: NotificationOptions) {
       super(title, options);
       w.__shown.push({ title, body: options?.body });
+      w.__notes.push(this);
     }
   }
   Object.defineProperty(Spy, 'permission', { get: () => Real.permission });
@@ -150,6 +152,13 @@ describe.runIf(hasChromium)('installable console', () => {
     await first.panel.getByRole('textbox', { name: 'Mensaje' }).fill('¿Y en verde?');
     await first.panel.getByRole('button', { name: 'Enviar' }).click();
     await expect.poll(() => shown(agent), T).toContainEqual({ title: expect.stringMatching(/^New message from/), body: '¿Y en verde?' });
+    // Clicking a notification opens its chat (here the new one, about Portugal) and closes it.
+    await agent.evaluate(() => {
+      const notes = (window as unknown as { __notes: Notification[] }).__notes;
+      notes.find((n) => n.body.includes('Portugal'))!.dispatchEvent(new Event('click'));
+    });
+    await expect.poll(textOf(agent.getByRole('log')), T).toContain('¿Hacéis envíos a Portugal?');
+    expect(await textOf(agent.getByRole('log'))()).not.toContain('¿Y en verde?');
 
     // Turned off in the alerts menu: nothing more, and it stays off after a reload.
     await agent.evaluate(() => ((window as unknown as { __background: boolean }).__background = false));
