@@ -13,6 +13,7 @@ import { NO_CONVERSATION, type ConversationState } from '../../server/domain/lif
 import { hashToken, newId } from '../../server/ids';
 import { openDb } from '../../server/store/db';
 import * as schema from '../../server/store/schema';
+import { SearchIndexer } from '../../server/store/search-indexer';
 import { SqliteStore } from '../../server/store/sqlite-store';
 import { countInFileAlone } from '../helpers/sqlite-file';
 import type { CommitPlan, CommitSnapshot, ConversationRecord, MessageDraft } from '../../server/store/types';
@@ -67,7 +68,7 @@ async function setUp(writerThread = true) {
     const other = await store.visitors.create({ siteId, tokenHash: hashToken(newId('tok')), locale: 'es', now });
     return (await commit({ visitorId: other.id }, [text('otra', 'o0')])).conversation.id;
   };
-  return { store, siteId, commit, another, conversationId: first.conversation.id, dir };
+  return { store, siteId, commit, another, conversationId: first.conversation.id, dir, sqlite: opened.sqlite };
 }
 
 describe('SQLite writer thread', () => {
@@ -128,6 +129,42 @@ describe('SQLite writer thread', () => {
     // A state change is written here, in a transaction.
     await commit({ conversationId }, [text('cola', 'q')], (s) => ({ state: { ...stateOf(s.conversation), status: 'queued', queuedAt: 5 } }));
     expect(store.mainTransactions).toBe(before + 1);
+  });
+
+  it('fills the search index there, in the background, never on the main thread', async () => {
+    const { store, siteId, commit, conversationId, sqlite } = await setUp();
+    const indexer = (store as unknown as { searchIndex: { step(): boolean; catchUp(): void } }).searchIndex;
+    const step = indexer.step.bind(indexer);
+    let onMain = 0;
+    indexer.step = () => (onMain++, step());
+    await Promise.all(Array.from({ length: 12 }, (_, i) => commit({ conversationId }, [text(`cafetera número ${i}`, `s${i}`)])));
+    const newest = sqlite.prepare('SELECT max(rowid) FROM messages').pluck().get() as number;
+    const progress = () => sqlite.prepare('SELECT indexed_rowid FROM fts_progress WHERE id = 1').pluck().get() as number;
+    // The batch runs every 2 s: it catches up without any search asking.
+    await expect.poll(progress, { timeout: 5000, interval: 100 }).toBe(newest);
+    expect(onMain).toBe(0);
+    const hits = await store.messages.search(siteId, { terms: ['cafetera'], limit: 50 });
+    expect(hits.map((h) => h.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i + 2));
+    expect(onMain).toBe(0); // nothing was left for the search to catch up
+  });
+
+  it('runs the index batch as statements that read their own bounds: 5,000 rows at most, up to the newest, never back', async () => {
+    const { store, commit, conversationId, sqlite } = await setUp(false);
+    clearInterval((store as unknown as { searchTimer: NodeJS.Timeout }).searchTimer); // this test runs the batches
+    const progress = () => sqlite.prepare('SELECT indexed_rowid FROM fts_progress WHERE id = 1').pluck().get() as number;
+    const start = progress();
+    await commit({ conversationId }, Array.from({ length: 6000 }, (_, i) => text(`palabra${i}`, null)));
+    const newest = sqlite.prepare('SELECT max(rowid) FROM messages').pluck().get() as number;
+    const batch = () => sqlite.transaction(() => SearchIndexer.stepOp().statements.forEach(([sql, params]) => sqlite.prepare(sql).run(...(params as unknown[]))))();
+    batch();
+    expect(progress()).toBe(start + 5000);
+    batch();
+    expect(progress()).toBe(newest);
+    batch(); // nothing left: no change, no duplicate rows
+    expect(progress()).toBe(newest);
+    // Every message after the start, the 6,000 and the conversation's first: each once.
+    expect(sqlite.prepare('SELECT count(*) FROM messages_fts WHERE rowid > ?').pluck().get(start)).toBe(sqlite.prepare('SELECT count(*) FROM messages WHERE rowid > ?').pluck().get(start));
+    expect(sqlite.prepare("SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'palabra5999'").pluck().get()).toBe(1);
   });
 
   it('keeps committing on the main thread when the writer thread stops', async () => {
