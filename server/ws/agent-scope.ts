@@ -22,6 +22,17 @@ interface Touch {
   visitorMessages: number;
 }
 
+/**
+ * A chat touched since the last frame: its newest message (the bus's own object, shared by every
+ * agent) and the shopper's count, updated in place — the Touch is built once, when the frame goes.
+ * (A new object per message and agent, kept up to agentTouchMs, was a large share of what
+ * survived young-generation GC under load.)
+ */
+interface Pending {
+  message: Message;
+  visitorMessages: number;
+}
+
 /** Longest preview a touch carries (as the conversation list's). */
 const PREVIEW = 140;
 
@@ -29,7 +40,7 @@ export class AgentScope {
   /** Null until the client first says what it has open: until then it hears everything. */
   private watched: Set<string> | null = null;
   private readonly held = new Set<string>();
-  private touched = new Map<string, Touch>();
+  private readonly touched = new Map<string, Pending>();
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
 
@@ -68,15 +79,13 @@ export class AgentScope {
   };
 
   private touch(m: Message): void {
+    const visitor = m.author.kind === 'visitor' ? 1 : 0;
     const prev = this.touched.get(m.conversationId);
-    if (prev && prev.lastSeq >= m.seq) return;
-    this.touched.set(m.conversationId, {
-      conversationId: m.conversationId,
-      lastSeq: m.seq,
-      updatedAt: m.createdAt,
-      lastMessage: { text: m.text.slice(0, PREVIEW), authorKind: m.author.kind, createdAt: m.createdAt },
-      visitorMessages: (prev?.visitorMessages ?? 0) + (m.author.kind === 'visitor' ? 1 : 0),
-    });
+    if (prev) {
+      if (prev.message.seq >= m.seq) return;
+      prev.message = m;
+      prev.visitorMessages += visitor;
+    } else this.touched.set(m.conversationId, { message: m, visitorMessages: visitor });
     if (!this.timer && !this.closed) {
       this.timer = setTimeout(() => this.flush(), this.touchMs);
       this.timer.unref();
@@ -86,8 +95,11 @@ export class AgentScope {
   private flush(): void {
     this.timer = null;
     if (this.touched.size === 0 || this.closed) return;
-    const items = [...this.touched.values()];
-    this.touched = new Map();
+    const items: Touch[] = [];
+    for (const [conversationId, { message: m, visitorMessages }] of this.touched) {
+      items.push({ conversationId, lastSeq: m.seq, updatedAt: m.createdAt, lastMessage: { text: m.text.slice(0, PREVIEW), authorKind: m.author.kind, createdAt: m.createdAt }, visitorMessages });
+    }
+    this.touched.clear();
     this.send(JSON.stringify({ type: 'conversations.touched', items }));
   }
 
