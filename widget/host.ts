@@ -15,7 +15,7 @@
  */
 import { BRIDGE_NS, type FrameToHost, type HostCommand, type HostToFrame } from '../shared/bridge';
 import { HOST_STRINGS, type Locale } from '../shared/i18n';
-import { FRAME_CSS, type LoaderApi } from './launcher';
+import { FRAME_CSS, isHexColor, type LoaderApi } from './launcher';
 
 type Listener = (payload?: unknown) => void;
 
@@ -84,7 +84,7 @@ type Listener = (payload?: unknown) => void;
   }
 
   function setColor(color: unknown): void {
-    if (typeof color === 'string' && /^#[0-9a-f]{6}$/i.test(color)) host.style.setProperty('--mostrador-color', color);
+    if (isHexColor(color)) host.style.setProperty('--mostrador-color', color);
   }
 
   /** Boots the panel (once); `boot`: why the presence frame asked for it. */

@@ -17,6 +17,9 @@ export interface LauncherParts {
   locale: Locale;
 }
 
+/** A brand colour the widget applies: `#rrggbb` only (the snippet's `data-color`, the site's setting). */
+export const isHexColor = (c: unknown): c is string => typeof c === 'string' && /^#[0-9a-f]{6}$/i.test(c);
+
 export type LoaderApi = ((...args: unknown[]) => unknown) & { q?: ArrayLike<unknown>[]; loaded?: boolean; l?: LauncherParts };
 
 // `.o`: open. The badge shows only when it has a count and the panel is closed.

@@ -7,7 +7,7 @@
  * Nothing global is added except `window.Mostrador`; the launcher lives in a shadow root.
  */
 import { LAUNCHER_LABEL, pickLocale } from '../shared/i18n';
-import { LAUNCHER_CSS, type LoaderApi } from './launcher';
+import { LAUNCHER_CSS, isHexColor, type LoaderApi } from './launcher';
 
 (() => {
   const w = window as unknown as { Mostrador?: LoaderApi };
@@ -27,7 +27,7 @@ import { LAUNCHER_CSS, type LoaderApi } from './launcher';
   if (script!.getAttribute('data-position') === 'left') host.setAttribute('data-side', 'left');
   // The shop's colour from the first paint (`data-color`); the host applies the site's setting later.
   const color = script!.getAttribute('data-color');
-  if (color && /^#[0-9a-f]{6}$/i.test(color)) host.style.setProperty('--mostrador-color', color);
+  if (isHexColor(color)) host.style.setProperty('--mostrador-color', color);
   const shadow = host.attachShadow({ mode: 'open' });
   // A constructable stylesheet is not subject to the page's style-src CSP (an inline <style> is).
   const sheet = new CSSStyleSheet();

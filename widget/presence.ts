@@ -21,6 +21,7 @@ import { parseServerFrame } from './app/state/frames';
 import { createProactive, type ClientRule } from './app/state/proactive';
 import { safeStore } from './app/state/storage';
 import { toCart } from './app/state/cart';
+import { isHexColor } from './launcher';
 
 interface PresenceConfig {
   color?: string;
@@ -142,5 +143,5 @@ window.addEventListener('message', (e: MessageEvent) => {
 });
 
 socket.start();
-const color = typeof config.color === 'string' && /^#[0-9a-f]{6}$/i.test(config.color) ? config.color : undefined;
+const color = isHexColor(config.color) ? config.color : undefined;
 toHost({ ns: BRIDGE_NS, type: 'ready', ...(color ? { color } : {}), ...(config.side ? { side: config.side } : {}) });

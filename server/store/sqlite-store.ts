@@ -1293,14 +1293,17 @@ export class SqliteStore implements Store {
     });
     const one = sqlite.transaction((item: PendingWrite) => item.run(deferred, noop)); // nested → SAVEPOINT
     let open = false;
+    const begin = () => {
+      control.begin.run();
+      open = true;
+      this.mainTransactions++;
+    };
     /** Runs a write that began outside the transaction: when it starts writing, the transaction begins, with a savepoint of its own. */
     const first = (item: PendingWrite): unknown => {
       let saved = false;
       try {
         const value = item.run(deferred, () => {
-          control.begin.run();
-          open = true;
-          this.mainTransactions++;
+          begin();
           control.savepoint.run();
           saved = true;
         });
@@ -1315,35 +1318,33 @@ export class SqliteStore implements Store {
       }
     };
     let ran = 0;
-    /** Ops for the writer thread in this batch, commits' and others'. */
-    let handedOff = 0;
+    /** Whether this batch has ops for the writer thread (commits' or others'). */
+    let handedOff = false;
     try {
       for (const item of batch) {
         // A write the writer thread can run joins its ops, in order.
         if (writer && item.offThread) {
           outcomes.push({ ok: true, value: { op: item.offThread() } });
-          handedOff++;
+          handedOff = true;
           ran++;
           continue;
         }
         // Anything else but a commit waits until the writer has written the ops before it.
-        if (handedOff > 0 && !item.request) break;
+        if (handedOff && !item.request) break;
         if (!item.request) this.forget(item.touches);
         try {
           let value: unknown;
           if (open) value = one(item);
           else if (item.request) value = first(item);
           else {
-            control.begin.run();
-            open = true;
-            this.mainTransactions++;
+            begin();
             value = one(item);
           }
           if (item.request) {
             const { result, op } = value as CommitOutcome;
             if (op) {
               deferred!.add(result.conversation.id);
-              handedOff++;
+              handedOff = true;
             }
           }
           outcomes.push({ ok: true, value });

@@ -24,15 +24,11 @@ export const MAX_QUEUED_FRAMES = 256;
 
 type CorkableSocket = { cork(): void; uncork(): void };
 
-/** Connections corked this turn and their sockets, in pairs: one immediate uncorks them all. */
-const corkedThisTurn: (Connection | CorkableSocket)[] = [];
+/** Connections corked this turn: one immediate uncorks them all. */
+const corkedThisTurn: Connection[] = [];
 
 function uncorkAll(): void {
-  const list = corkedThisTurn.splice(0);
-  for (let i = 0; i < list.length; i += 2) {
-    (list[i] as Connection).uncorked();
-    (list[i + 1] as CorkableSocket).uncork();
-  }
+  for (const connection of corkedThisTurn.splice(0)) connection.uncork();
 }
 
 export class Connection {
@@ -45,7 +41,8 @@ export class Connection {
   /** One listener per connection, so a frame published to several of its topics arrives once. */
   private readonly listener = (event: { json: string }) => this.sendJson(event.json);
   private closed = false;
-  private corked = false;
+  /** The socket corked this turn (its writes leave together when uncorkAll runs), or null. */
+  private corked: CorkableSocket | null = null;
   /** Set by end(): frames still queued or arriving are dropped, nothing more is sent. */
   private ended = false;
 
@@ -67,9 +64,10 @@ export class Connection {
     return !this.ended && !this.closed;
   }
 
-  /** Called when this turn's writes to the socket leave (uncorkAll). */
-  uncorked(): void {
-    this.corked = false;
+  /** This turn's writes to the socket leave (uncorkAll). */
+  uncork(): void {
+    this.corked?.uncork();
+    this.corked = null;
   }
 
   /** Sends a typed frame. */
@@ -88,10 +86,9 @@ export class Connection {
     // Everything sent to this socket in one event-loop turn leaves in one write (one syscall).
     const socket = (this.raw as unknown as { _socket?: CorkableSocket })._socket;
     if (socket && !this.corked) {
-      this.corked = true;
+      this.corked = socket;
       socket.cork();
-      corkedThisTurn.push(this, socket);
-      if (corkedThisTurn.length === 2) setImmediate(uncorkAll);
+      if (corkedThisTurn.push(this) === 1) setImmediate(uncorkAll);
     }
     this.raw.send(json);
   }

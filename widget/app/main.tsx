@@ -16,6 +16,7 @@ import { Panel } from './ui/Panel';
 import { lazy } from './lazy';
 import { addStrings, strings } from './strings';
 import type { TimelineItem } from '../../shared/timeline';
+import { isHexColor } from '../launcher';
 import '../styles/panel.css';
 
 interface FrameConfig {
@@ -73,7 +74,7 @@ const hostOrigin = (() => {
 })();
 const config = readConfig();
 if (config.lang && config.t) addStrings(config.lang, config.t);
-const validColor = (c: unknown): string | undefined => (typeof c === 'string' && /^#[0-9a-f]{6}$/i.test(c) ? c : undefined);
+const validColor = (c: unknown): string | undefined => (isHexColor(c) ? c : undefined);
 const brandColor = validColor(config.color);
 
 const toHost = (msg: FrameToHost) => {
