@@ -573,7 +573,8 @@ export class TeamPresence {
   availability(siteId: string, now: number = Date.now()): Availability {
     const hours = this.hours.get(siteId);
     const closed = hours ? this.closedUntil(siteId, hours, now) : false;
-    if (closed !== false) return { available: false, names: [], backAt: closed };
+    // The clock the widget states `backAt` on: the hours' own, as the assistant does.
+    if (closed !== false) return { available: false, names: [], backAt: closed, ...(closed !== null ? { timeZone: hours!.timeZone } : {}) };
     const names = this.team(siteId)
       .filter((a) => a.status === 'online')
       .map((a) => a.name.split(/\s+/)[0] ?? a.name);

@@ -364,6 +364,8 @@ export const AvailabilitySchema = v.object({
   names: v.array(v.string()),
   /** Outside business hours: when people are back (epoch ms); null or absent when unknown or open. */
   backAt: v.optional(v.nullable(v.number())),
+  /** With `backAt`: the IANA time zone of the shop's hours, so the widget states the time as the shop (and its assistant) does. */
+  timeZone: v.optional(v.pipe(v.string(), v.maxLength(64))),
 });
 export type Availability = v.InferOutput<typeof AvailabilitySchema>;
 

@@ -37,7 +37,11 @@ const en = {
   unsupportedFile: 'Send images (PNG, JPEG, GIF, WebP) or PDF files',
   removeUpload: 'Remove',
   onlineNow: 'online now',
-  backAt: 'Back {when}',
+  /** When people are back today, then another day, on the shop's clock (as its assistant says it). */
+  backAt: 'Back at {time}',
+  backOn: 'Back {day} at {time}',
+  /** After a time in the shop's zone, when the shopper's clock is on another: the zone's city. */
+  shopTime: '{city} time',
   soundOn: 'Sound for new messages: on',
   soundOff: 'Sound for new messages: off',
   teaserOpen: 'Open the chat to reply',

@@ -35,7 +35,11 @@ const es: WidgetStrings = {
   unsupportedFile: 'Envía imágenes (PNG, JPEG, GIF, WebP) o archivos PDF',
   removeUpload: 'Quitar',
   onlineNow: 'en línea ahora',
-  backAt: 'Volvemos {when}',
+  /** When people are back today, then another day, on the shop's clock (as its assistant says it). */
+  backAt: 'Volvemos a las {time}',
+  backOn: 'Volvemos el {day} a las {time}',
+  /** After a time in the shop's zone, when the shopper's clock is on another: the zone's city. */
+  shopTime: 'hora de {city}',
   soundOn: 'Sonido de mensajes nuevos: activado',
   soundOff: 'Sonido de mensajes nuevos: desactivado',
   teaserOpen: 'Abre el chat para responder',

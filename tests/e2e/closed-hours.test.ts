@@ -2,6 +2,8 @@
  * Outside business hours in real Chromium: the shopper is told when people are back and may
  * leave an email; an agent who is online anyway takes the chat by hand and answers — from then
  * the panel names them and no longer says nobody is there (no offline form beside a live reply).
+ * When people are back is told on the shop's clock, as its assistant tells it, with the shop's
+ * city when the shopper's clock reads another time.
  */
 import { describe, expect, it } from 'vitest';
 import { hasChromium } from '../helpers/browser';
@@ -40,5 +42,37 @@ describe.runIf(hasChromium)('the widget outside business hours', () => {
     await form.waitFor({ state: 'detached', ...T });
     await agentContext.close();
     await shopper.close();
+  });
+
+  it("says when people are back on the shop's clock, as the assistant does, naming the shop's city to a shopper on another clock (es, en)", async () => {
+    const site = (await ctx.server.store.sites.byPublicKey('pk_demo'))!;
+    // Open only three days from now (Madrid), 09:00–10:00: closed now, back that day at 09:00.
+    const inMadrid = new Intl.DateTimeFormat('en-US', { timeZone: 'Europe/Madrid', weekday: 'short' });
+    const day = inMadrid.format(Date.now() + 3 * 86_400_000).toLowerCase().slice(0, 3);
+    // The assistant on: handing the chat over out of hours, it says when people are back.
+    await ctx.server.store.sites.update(site.id, {
+      settings: { ...site.settings, bot: { ...site.settings.bot, enabled: true }, hours: { timeZone: 'Europe/Madrid', schedule: { weekly: { [day]: [['09:00', '10:00']] } } } },
+    });
+    const names = { es: { mon: 'lunes', tue: 'martes', wed: 'miércoles', thu: 'jueves', fri: 'viernes', sat: 'sábado', sun: 'domingo' }, en: { mon: 'Monday', tue: 'Tuesday', wed: 'Wednesday', thu: 'Thursday', fri: 'Friday', sat: 'Saturday', sun: 'Sunday' } } as const;
+    const cases = [
+      // Mexico City's clock reads another hour: the header names Madrid.
+      { locale: 'es-ES', timezoneId: 'America/Mexico_City', path: '/demo/', say: 'Quiero hablar con una persona', header: `Volvemos el ${names.es[day as 'mon']} a las 09:00 (hora de Madrid)`, bot: `volvemos el ${names.es[day as 'mon']} a las 09:00`, box: 'Mensaje' },
+      // On the shop's own clock: no city.
+      { locale: 'en-US', timezoneId: 'Europe/Madrid', path: '/demo/?lang=en', say: 'I want to talk to a person', header: `Back ${names.en[day as 'mon']} at 09:00`, bot: `back on ${names.en[day as 'mon']} at 09:00`, box: 'Message' },
+    ];
+    for (const c of cases) {
+      const shopper = await ctx.browser.newContext({ locale: c.locale, timezoneId: c.timezoneId });
+      const shop = await shopper.newPage();
+      await shop.goto(`${ctx.server.origin}${c.path}`);
+      await shop.getByRole('button', { name: /chat/i }).click();
+      const panel = shop.frameLocator('iframe[title*="chat" i]');
+      const box = panel.getByRole('textbox', { name: c.box });
+      await box.fill(c.say);
+      await box.press('Enter');
+      await expect.poll(textOf(panel.getByRole('log')), T).toContain(c.bot);
+      await expect.poll(textOf(panel.locator('header')), T).toContain(c.header);
+      if (c.timezoneId === 'Europe/Madrid') expect(await panel.locator('header').innerText()).not.toContain('(');
+      await shopper.close();
+    }
   });
 });

@@ -23,9 +23,9 @@ describe('TeamPresence.availability with business hours', () => {
     expect(team.availability('s1', MON_0830)).toEqual({ available: true, names: ['Ana'] });
   });
 
-  it('says nobody is available while closed, and when the counter opens', () => {
+  it("says nobody is available while closed, and when the counter opens (with the hours' time zone, the clock the widget states it on)", () => {
     team.setHours('s1', NINE_TO_FIVE);
-    expect(team.availability('s1', MON_0830)).toEqual({ available: false, names: [], backAt: MON_0900 });
+    expect(team.availability('s1', MON_0830)).toEqual({ available: false, names: [], backAt: MON_0900, timeZone: NINE_TO_FIVE.timeZone });
     expect(team.availability('s1', MON_0900)).toEqual({ available: true, names: ['Ana'] });
     team.setHours('s1', null);
     expect(team.availability('s1', MON_0830)).toEqual({ available: true, names: ['Ana'] });

@@ -100,9 +100,11 @@ describe('the panel’s conversation status', () => {
     expect(m.st.queue.value).toBeNull();
   });
 
-  it('availability frames replace what the welcome said (no "back at" when not given)', () => {
+  it('availability frames replace what the welcome said (no "back at" when not given; the shop\'s time zone with it when given)', () => {
     const m = model();
     m.st.welcome(welcome([]));
+    m.st.frame({ type: 'availability', available: false, names: [], backAt: 5, timeZone: 'Europe/Madrid' });
+    expect(m.st.availability.value).toEqual({ available: false, names: [], backAt: 5, timeZone: 'Europe/Madrid' });
     m.st.frame({ type: 'availability', available: true, names: ['Ana'] });
     expect(m.st.availability.value).toEqual({ available: true, names: ['Ana'], backAt: null });
   });

@@ -7,7 +7,7 @@
  */
 import { signal } from './signal';
 import type { Signal } from './signal';
-import type { ConversationStatus, VisitorConversation, VisitorServerFrame } from '../../../shared/protocol';
+import type { Availability, ConversationStatus, VisitorConversation, VisitorServerFrame } from '../../../shared/protocol';
 
 type Frame<T extends VisitorServerFrame['type']> = Extract<VisitorServerFrame, { type: T }>;
 
@@ -20,7 +20,7 @@ export function createStatus(current: Signal<string | null>, show: (id: string) 
   /** Place in the queue while waiting for a person. */
   const queue = signal<{ position: number; estimatedWaitMs: number | null } | null>(null);
   /** Is anyone of the team online (null until the first welcome). */
-  const availability = signal<{ available: boolean; names: string[]; backAt?: number | null } | null>(null);
+  const availability = signal<Availability | null>(null);
   /** "We usually reply in X min" (the last 7 days' median first response); null: nothing to go by. */
   const replyMin = signal<number | null>(null);
   const open = (c: VisitorConversation) => {
@@ -67,7 +67,7 @@ export function createStatus(current: Signal<string | null>, show: (id: string) 
 
     frame(f: Frame<'conversation.updated'> | Frame<'queue'> | Frame<'availability'>): void {
       const c = current.value;
-      if (f.type === 'availability') availability.value = { available: f.available, names: f.names, backAt: f.backAt ?? null };
+      if (f.type === 'availability') availability.value = { available: f.available, names: f.names, backAt: f.backAt ?? null, ...(f.timeZone ? { timeZone: f.timeZone } : {}) };
       else if (f.type === 'queue') {
         if (f.conversationId === c || !c) queue.value = { position: f.position, estimatedWaitMs: f.estimatedWaitMs };
       } else if (!c || f.conversation.id === c) {

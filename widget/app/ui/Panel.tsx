@@ -5,6 +5,7 @@ import { strings } from '../strings';
 import { lazy } from '../lazy';
 import { httpUrlOrNull } from '../../../shared/format';
 import { Composer } from './Composer';
+import { backWhen } from './when';
 import { MessageList } from './MessageList';
 import type { Rating } from './Rating';
 
@@ -32,12 +33,10 @@ interface Props {
   onToggleSound?(): void;
 }
 
-/** "el lunes 09:00" / "Monday 09:00", in the shopper's language and time zone. */
-function when(at: number, locale: string): string {
-  const d = new Date(at);
-  const sameDay = new Date().toDateString() === d.toDateString();
-  const time = d.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });
-  return sameDay ? time : `${d.toLocaleDateString(locale, { weekday: 'long' })} ${time}`;
+/** "Volvemos el lunes a las 09:00 (hora de Madrid)" / "Back Monday at 09:00 (Madrid time)". */
+function back(t: ReturnType<typeof strings>, w: ReturnType<typeof backWhen>): string {
+  const said = (w.day ? t.backOn.replace('{day}', w.day) : t.backAt).replace('{time}', w.time);
+  return w.city ? `${said} (${t.shopTime.replace('{city}', w.city)})` : said;
 }
 
 export function Panel({ chat, onClose, inputRef, livePreview, preChatForm, noEmail, sound, onToggleSound }: Props) {
@@ -66,7 +65,7 @@ export function Panel({ chat, onClose, inputRef, livePreview, preChatForm, noEma
     : live && availability && availability.available && availability.names.length > 0
       ? `${availability.names.join(', ')} · ${t.onlineNow}`
       : offline
-        ? availability.backAt ? t.backAt.replace('{when}', when(availability.backAt, chat.locale.value)) : null
+        ? availability.backAt ? back(t, backWhen(availability.backAt, Date.now(), chat.locale.value, availability.timeZone)) : null
         : t.headerSubtitle;
   const status = chat.status.value;
   const banner = status === 'offline' ? t.offline : status === 'reconnecting' ? t.reconnecting : chat.notice.value === 'slow_down' ? t.slowDown : null;
