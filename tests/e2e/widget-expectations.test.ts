@@ -195,6 +195,14 @@ describe.runIf(hasChromium)('the widget sets expectations', () => {
     const reopened = agent.socket.next((f) => f.type === 'message.created' && (f.message as Frame).conversationId === conversationId && (f.message as Frame).text === 'Y gracias', 10_000, 0);
     await write(laptop.page, 'Y gracias');
     await reopened;
+    // In the console, the line says why it reopened (nobody to name: not a dangling "Reopened by").
+    const consoleContext = await ctx.browser.newContext({ locale: 'en-US' });
+    const page = await consoleContext.newPage();
+    await signInToConsole(page, ctx.server.origin);
+    await page.getByRole('navigation', { name: 'Conversations' }).getByRole('button', { name: /Y gracias/ }).first().click();
+    await expect.poll(textOf(page.getByRole('log')), T).toContain('Reopened: the customer wrote again');
+    expect(await page.getByRole('log').innerText()).not.toMatch(/Reopened by\s*$/m);
+    await consoleContext.close();
     await laptop.context.close();
     agent.socket.close();
   });
