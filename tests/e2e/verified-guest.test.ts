@@ -60,6 +60,11 @@ describe.runIf(hasChromium)('a guest the bot verified by order number and email,
     await expect.poll(() => card.count(), T).toBe(1);
     expect(await card.innerText()).toContain('Enviado');
     expect(await card.getByRole('link', { name: 'Seguir paquete' }).getAttribute('href')).toContain('correosexpress.com');
+    // Its items read as lines of text, not one word per line (the sidebar's thumbnail grid).
+    const item = card.getByRole('listitem').filter({ hasText: 'Taza de cerámica artesanal' });
+    expect(await item.innerText()).toBe('1 × Taza de cerámica artesanal');
+    const lineHeight = await item.evaluate((li) => parseFloat(getComputedStyle(li).lineHeight) || 20);
+    expect((await item.boundingBox())!.height).toBeLessThan(lineHeight * 1.5);
 
     // Canned responses fill her name and the order.
     const reply = agent.getByRole('combobox', { name: 'Responder' });
