@@ -123,6 +123,11 @@ async function botTurnFor(deps: CoreDeps, site: SiteRecord, visitor: VisitorReco
       replies.push({ text: `#${card.number}: ${card.statusLabel}`, kind: 'card', payload });
     }
   }
+  // An email the shopper gave this turn — left to be answered out of hours, or proved with the
+  // order it placed — is where they can be answered: kept on the visitor (the store writes it
+  // while the visitor is unverified) and told to their open tabs, which then stop asking for it.
+  const proved = turn.newState.tried !== state.tried && turn.newState.tried.at(-1)?.outcome === 'lookup_matched' ? (looked?.customerEmail ?? null) : null;
+  const learned = turn.contactEmail ?? (visitor.verified ? null : proved);
   // Deterministic ids: a re-run for the same shopper message stores nothing twice. Its memory
   // and an email the shopper gave are written with its replies, in one transaction.
   await sendBotMessages(deps, {
@@ -132,8 +137,9 @@ async function botTurnFor(deps: CoreDeps, site: SiteRecord, visitor: VisitorReco
     replies,
     clientId: `bot_${message.id}_0`,
     data: { botState: turn.newState as unknown as Record<string, unknown>, ...(turn.handoff ? { handoff: turn.handoff as unknown as Record<string, unknown> } : {}) },
-    ...(turn.contactEmail ? { visitor: { id: visitor.id, email: turn.contactEmail } } : {}),
+    ...(learned ? { visitor: { id: visitor.id, email: learned } } : {}),
   });
+  if (learned && learned !== visitor.email) deps.bus.publish(topics.visitor(site.id, visitor.id), { type: 'profile.saved', name: visitor.name, email: learned });
   if (turn.newState.matchedOrderId !== state.matchedOrderId) {
     // The shopper proved an order: agents now see its customer's name, email and order numbers.
     const item = await deps.store.conversations.listItem(site.id, conversation.id);

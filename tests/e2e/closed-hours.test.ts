@@ -75,4 +75,25 @@ describe.runIf(hasChromium)('the widget outside business hours', () => {
       await shopper.close();
     }
   });
+
+  it('does not ask a guest for the email they just proved an order with: the panel says where it will answer (es)', async () => {
+    const site = (await ctx.server.store.sites.byPublicKey('pk_demo'))!;
+    await ctx.server.store.sites.update(site.id, {
+      settings: { ...site.settings, bot: { ...site.settings.bot, enabled: true }, hours: { timeZone: 'Europe/Madrid', schedule: { weekly: {} } } },
+    });
+    const shopper = await ctx.browser.newContext({ locale: 'es-ES' });
+    const shop = await shopper.newPage();
+    await shop.goto(`${ctx.server.origin}/demo/`);
+    await shop.getByRole('button', { name: /chat/i }).click();
+    const panel = shop.frameLocator('iframe[title*="chat" i]');
+    const box = panel.getByRole('textbox', { name: 'Mensaje' });
+    await box.fill('Es el pedido 1001 y mi email es maria@example.com');
+    await box.press('Enter');
+    await panel.getByRole('group', { name: 'Pedido #1001' }).waitFor(T);
+    await box.fill('Quiero hablar con una persona');
+    await box.press('Enter');
+    await expect.poll(textOf(panel.getByRole('status').filter({ hasText: 'no hay nadie conectado' })), T).toContain('Te responderemos en maria@example.com');
+    expect(await panel.getByRole('form', { name: /no hay nadie conectado/i }).count()).toBe(0);
+    await shopper.close();
+  });
 });
