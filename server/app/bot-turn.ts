@@ -6,7 +6,7 @@
  */
 import type { Locale } from '../../shared/i18n';
 import type { CardPayload } from '../../shared/protocol';
-import { botTurn, extractOrderDetails, initialBotState, MAX_LOOKUP_FAILURES, normalizeOrderNumber, type BotContext, type BotOrder, type BotState } from '../domain/bot';
+import { botTurn, extractOrderDetails, initialBotState, MAX_LOOKUP_FAILURES, normalizeOrderNumber, type BotContext, type BotOrder, type BotState, type BotTurnResult } from '../domain/bot';
 import { orderCardPayload } from '../domain/cards';
 import type { Message } from '../../shared/protocol';
 import type { OrderRecord, SiteRecord, VisitorRecord, ConversationRecord } from '../store/types';
@@ -96,13 +96,15 @@ async function botTurnFor(deps: CoreDeps, site: SiteRecord, visitor: VisitorReco
     teamAway: deps.teamAvailable ? !deps.teamAvailable(site.id, now) : false,
   };
   let turn = botTurn(state, { text: message.text, files }, ctx);
+  /** The turn proved an order: its number and email matched a lookup. */
+  const provedOrder = (t: BotTurnResult) => t.newState.tried !== state.tried && t.newState.tried.at(-1)?.outcome === 'lookup_matched';
   // Failed lookups also count per email, client address and site, across conversations: with
   // that budget spent, the turn is taken as in a chat out of attempts (a person takes over).
   // From the check to the count nothing awaits, so parallel chats cannot all pass the check.
   if (deps.lookups) {
     const lookup = { siteId: site.id, email: details.email ?? state.pendingEmail, address };
     const failed = turn.newState.failedLookups > state.failedLookups;
-    const attempted = failed || (turn.newState.tried !== state.tried && turn.newState.tried.at(-1)?.outcome === 'lookup_matched');
+    const attempted = failed || provedOrder(turn);
     if (attempted && !deps.lookups.allows(lookup, now)) {
       turn = botTurn({ ...state, failedLookups: Math.max(state.failedLookups, MAX_LOOKUP_FAILURES) }, { text: message.text, files }, ctx);
     } else if (failed) {
@@ -126,8 +128,7 @@ async function botTurnFor(deps: CoreDeps, site: SiteRecord, visitor: VisitorReco
   // An email the shopper gave this turn — left to be answered out of hours, or proved with the
   // order it placed — is where they can be answered: kept on the visitor (the store writes it
   // while the visitor is unverified) and told to their open tabs, which then stop asking for it.
-  const proved = turn.newState.tried !== state.tried && turn.newState.tried.at(-1)?.outcome === 'lookup_matched' ? (looked?.customerEmail ?? null) : null;
-  const learned = turn.contactEmail ?? (visitor.verified ? null : proved);
+  const learned = turn.contactEmail ?? (!visitor.verified && provedOrder(turn) ? (looked?.customerEmail ?? null) : null);
   // Deterministic ids: a re-run for the same shopper message stores nothing twice. Its memory
   // and an email the shopper gave are written with its replies, in one transaction.
   await sendBotMessages(deps, {
